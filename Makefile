@@ -1,0 +1,132 @@
+# huntcon - interactive network-hunting console.  GNU make, C11, pkg-config.
+#
+#   make          build ./huntcon (installs missing Debian packages as root)
+#   make run      build, generate the demo capture and open it
+#   make check    every test: unit, batch, oracle, screen, sanitizer, fuzz smoke
+#   make bench    ingest against the libpcap floor, memory, query latency
+#   make fuzz     build the libFuzzer targets (clang)
+
+CC	?= cc
+PKGS	:= libpcap ncursesw readline libpcre2-8 libxxhash libpsl
+CFLAGS	?= -O2 -g
+WARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2 -Wno-format-nonliteral
+ifdef CI
+WARN	+= -Werror
+endif
+CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
+STD	:= -std=c11
+B	:= build
+
+# Debian packages the build and the tests need.
+DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
+	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev \
+	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time
+
+ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
+UI_SRC	:= $(sort $(wildcard src/ui/*.c))
+ENGINE_OBJ := $(ENGINE_SRC:%.c=$(B)/%.o)
+UI_OBJ	:= $(UI_SRC:%.c=$(B)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+ASAN	:= $(B)/asan
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=undefined
+ASAN_ENGINE_OBJ := $(ENGINE_SRC:%.c=$(ASAN)/%.o)
+ASAN_UI_OBJ := $(UI_SRC:%.c=$(ASAN)/%.o)
+ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(ASAN)/tests/%)
+
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+
+DEPS_STAMP := $(B)/.deps
+
+all: huntcon
+
+# Check for the Debian packages; install them when root, else say how.
+$(DEPS_STAMP): Makefile
+	@missing=""; for p in $(DEBS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+	        || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "installing:$$missing"; \
+	        apt-get update -q >/dev/null && \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || exit 1; \
+	    else \
+	        echo "huntcon needs these Debian packages. Run:"; \
+	        echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	        exit 1; \
+	    fi; \
+	fi
+	@mkdir -p $(B) && touch $@
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+
+$(B)/%.o: %.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(B)/libhuntcon.a: $(ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+huntcon: $(B)/src/main.o $(UI_OBJ) $(B)/libhuntcon.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libhuntcon.a $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(CFLAGS) $(WARN) $(CPPFLAGS) -Itests $(PKG_CFLAGS) -o $@ $< \
+	    $(B)/libhuntcon.a $(PKG_LIBS) -lcmocka
+
+# Sanitizer build: the same sources with ASan and UBSan.
+$(ASAN)/%.o: %.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(ASAN_FLAGS) $(WARN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(ASAN)/libhuntcon.a: $(ASAN_ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(ASAN)/huntcon: $(ASAN)/src/main.o $(ASAN_UI_OBJ) $(ASAN)/libhuntcon.a
+	$(CC) $(ASAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(ASAN)/tests/%: tests/unit/%.c $(ASAN)/libhuntcon.a $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(STD) $(ASAN_FLAGS) $(WARN) $(CPPFLAGS) -Itests $(PKG_CFLAGS) -o $@ $< \
+	    $(ASAN)/libhuntcon.a $(PKG_LIBS) -lcmocka
+
+# The deterministic capture writer the tests and the demo use.
+$(B)/capgen: tests/gen/capgen.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 $(WARN) -D_GNU_SOURCE -o $@ $< -lm
+
+# libFuzzer targets (clang), linked with the engine built for fuzzing.
+FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined
+$(B)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang $(STD) $(FUZZ_FLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(ENGINE_SRC) \
+	    $(PKG_LIBS)
+
+fuzz: $(FUZZ_BIN)
+
+DEMO	:= $(B)/demo.pcap
+$(DEMO): $(B)/capgen
+	$(B)/capgen demo $@
+
+run: huntcon $(DEMO)
+	./huntcon -r $(DEMO)
+
+check: huntcon $(ASAN)/huntcon $(UNIT_BIN) $(ASAN_UNIT_BIN) $(B)/capgen $(FUZZ_BIN)
+	@tests/run.sh
+
+bench: huntcon $(B)/capgen
+	@tests/bench.sh
+
+clean:
+	rm -rf $(B) huntcon
+
+.PHONY: all run check bench fuzz clean
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

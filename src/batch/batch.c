@@ -1,0 +1,258 @@
+/* batch.c - --values, --sessions, --stats and --keys output. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/batch.h"
+
+static const char *const batch_default_fields[] = {
+	"sessionid", "time", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
+	"ip.proto", "tcp.srcport", "tcp.dstport", "udp.srcport",
+	"udp.dstport", "service", "size", "packets"
+};
+
+/* Add one field to a list. */
+static void
+batch_fields_add(struct batch_fields *f, int key, const char *name,
+    size_t n)
+{
+	f->key = xreallocarray(f->key, f->n + 1, sizeof *f->key);
+	f->name = xreallocarray(f->name, f->n + 1, sizeof *f->name);
+	f->key[f->n] = key;
+	f->name[f->n++] = xstrndup(name, n);
+}
+
+/* The default fields of SPEC §6. */
+void
+batch_fields_default(struct batch_fields *f)
+{
+	size_t	 i;
+	const char *s;
+
+	memset(f, 0, sizeof *f);
+	for (i = 0; i < nitems(batch_default_fields); i++) {
+		s = batch_default_fields[i];
+		batch_fields_add(f, meta_find(s, strlen(s)), s, strlen(s));
+	}
+}
+
+/* Parse "K,K,..." or "all". */
+bool
+batch_fields_parse(struct batch_fields *f, const char *s, char **cause)
+{
+	const char	*p = s, *comma;
+	size_t		 n;
+	int		 key, i;
+
+	memset(f, 0, sizeof *f);
+	if (strcmp(s, "all") == 0) {
+		for (i = 0; i < meta_nkeys(); i++)
+			batch_fields_add(f, i, meta_key(i)->name,
+			    strlen(meta_key(i)->name));
+		return (true);
+	}
+	for (;;) {
+		comma = strchr(p, ',');
+		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if ((key = meta_find(p, n)) == -1) {
+			xasprintf(cause, "--fields: unknown meta key '%.*s' "
+			    "(huntcon --keys lists them)", (int)n, p);
+			batch_fields_free(f);
+			return (false);
+		}
+		batch_fields_add(f, key, p, n);
+		if (comma == NULL)
+			return (true);
+		p = comma + 1;
+	}
+}
+
+/* Free a field list. */
+void
+batch_fields_free(struct batch_fields *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->name[i]);
+	free(f->name);
+	free(f->key);
+	memset(f, 0, sizeof *f);
+}
+
+/* Lines "COUNT<TAB>VALUE" for the values of a key. */
+void
+batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
+    batch_keep_fn keep, void *arg)
+{
+	struct vcount	*v;
+	struct buf	 b;
+	size_t		 n, i;
+	uint64_t	 c;
+
+	buf_init(&b);
+	n = store_count_values(st, key, keep, arg, sort, &v);
+	for (i = 0; i < n; i++) {
+		c = sort == VSORT_SIZE ? v[i].size : sort == VSORT_PACKETS ?
+		    v[i].packets : v[i].sessions;
+		buf_reset(&b);
+		buf_printf(&b, "%llu\t", (unsigned long long)c);
+		mval_format(&b, &v[i].v);
+		buf_addc(&b, '\n');
+		fwrite(b.s, 1, b.len, out);
+	}
+	free(v);
+	buf_free(&b);
+}
+
+/* Values of one key for one session, fetched into *v (grown as needed). */
+static size_t
+batch_get(const struct meta_reader *r, uint64_t id, int key,
+    struct mval **v, size_t *cap)
+{
+	size_t	 n;
+
+	n = r->values(r, id, key, *v, *cap);
+	if (n > *cap) {
+		*cap = n;
+		*v = xreallocarray(*v, *cap, sizeof **v);
+		n = r->values(r, id, key, *v, *cap);
+	}
+	return (n);
+}
+
+/* One TSV line. */
+static void
+batch_tsv_line(struct buf *b, const struct meta_reader *r, uint64_t id,
+    const struct batch_fields *f, struct mval **v, size_t *cap)
+{
+	size_t	 i, j, n;
+
+	for (i = 0; i < f->n; i++) {
+		if (i > 0)
+			buf_addc(b, '\t');
+		n = batch_get(r, id, f->key[i], v, cap);
+		for (j = 0; j < n; j++) {
+			if (j > 0)
+				buf_addc(b, ',');
+			mval_format(b, &(*v)[j]);
+		}
+	}
+	buf_addc(b, '\n');
+}
+
+/* One JSON value. */
+static void
+batch_json_value(struct buf *b, struct buf *tmp, const struct mval *v)
+{
+	if (v->type == MT_UINT) {
+		mval_format(b, v);
+		return;
+	}
+	buf_reset(tmp);
+	mval_format(tmp, v);
+	esc_json(b, tmp->s, tmp->len);
+}
+
+/* One JSON object line. */
+static void
+batch_json_line(struct buf *b, struct buf *tmp, const struct meta_reader *r,
+    uint64_t id, const struct batch_fields *f, struct mval **v, size_t *cap)
+{
+	size_t	 i, j, n, members = 0;
+	bool	 multi;
+
+	buf_addc(b, '{');
+	for (i = 0; i < f->n; i++) {
+		if ((n = batch_get(r, id, f->key[i], v, cap)) == 0)
+			continue;
+		multi = (meta_key(f->key[i])->flags & MK_MULTI) != 0;
+		if (members++ > 0)
+			buf_addc(b, ',');
+		buf_reset(tmp);
+		esc_text(tmp, f->name[i], strlen(f->name[i]));
+		esc_json(b, tmp->s, tmp->len);
+		buf_addc(b, ':');
+		if (multi)
+			buf_addc(b, '[');
+		for (j = 0; j < n; j++) {
+			if (j > 0)
+				buf_addc(b, ',');
+			batch_json_value(b, tmp, &(*v)[j]);
+		}
+		if (multi)
+			buf_addc(b, ']');
+	}
+	buf_adds(b, "}\n");
+}
+
+/* The chosen sessions, in ascending sessionid, as TSV or JSON lines. */
+void
+batch_sessions(FILE *out, const struct store *st,
+    const struct batch_fields *f, enum batch_format fmt, bool header,
+    batch_keep_fn keep, void *arg)
+{
+	const struct meta_reader *r = store_reader(st);
+	struct buf	 b, tmp;
+	struct mval	*v;
+	size_t		 cap = 16, i;
+	uint64_t	 id, end = store_end(st);
+
+	buf_init(&b);
+	buf_init(&tmp);
+	v = xreallocarray(NULL, cap, sizeof *v);
+	if (header && fmt == BATCH_TSV) {
+		for (i = 0; i < f->n; i++)
+			fprintf(out, "%s%s", i > 0 ? "\t" : "", f->name[i]);
+		fputc('\n', out);
+	}
+	for (id = 1; id < end; id++) {
+		if (store_get(st, id) == NULL || (keep != NULL && !keep(id, arg)))
+			continue;
+		buf_reset(&b);
+		if (fmt == BATCH_TSV)
+			batch_tsv_line(&b, r, id, f, &v, &cap);
+		else
+			batch_json_line(&b, &tmp, r, id, f, &v, &cap);
+		fwrite(b.s, 1, b.len, out);
+	}
+	free(v);
+	buf_free(&b);
+	buf_free(&tmp);
+}
+
+/* Packet accounting: read = assigned + the sum of the reasons. */
+void
+batch_stats(FILE *out, const struct engine_stats *s, const struct store *st)
+{
+	int	 i;
+
+	fprintf(out, "read\t%llu\n", (unsigned long long)s->read);
+	fprintf(out, "assigned\t%llu\n", (unsigned long long)s->assigned);
+	for (i = 1; i < DR_COUNT; i++)
+		fprintf(out, "%s\t%llu\n", decode_reason_names[i],
+		    (unsigned long long)s->reason[i]);
+	fprintf(out, "sessions\t%llu\n", (unsigned long long)store_count(st));
+}
+
+/* The key registry: "KEY<TAB>TYPE<TAB>single|multi<TAB>DESCRIPTION". */
+void
+batch_keys(FILE *out)
+{
+	const struct meta_key		*k;
+	const struct engine_setting	*s;
+	int				 i;
+	size_t				 j;
+
+	for (i = 0; (k = meta_key(i)) != NULL; i++) {
+		fprintf(out, "%s\t%s\t%s\t%s\n", k->name,
+		    meta_type_name(k->type),
+		    (k->flags & MK_MULTI) ? "multi" : "single", k->desc);
+		for (j = 0; k->values != NULL && k->values[j] != NULL; j++)
+			fprintf(out, "\tvalue\t'%s'\n", k->values[j]);
+	}
+	for (s = engine_settings(); s->name != NULL; s++)
+		fprintf(out, "setting\t%s\t%s\t%s (%s)\n", s->name,
+		    *s->def != '\0' ? s->def : "-", s->desc, s->unit);
+}

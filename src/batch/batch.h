@@ -1,0 +1,42 @@
+/*
+ * batch.h - the batch output of SPEC §6: --values, --sessions (TSV and JSON
+ * lines), --stats and --keys, written to a stdio stream.
+ *
+ * Sessions are chosen by an optional keep(id) function (the query filter);
+ * NULL keeps every session.  Text is escaped as SPEC §6 says.
+ */
+#ifndef HUNTCON_BATCH_H
+#define HUNTCON_BATCH_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "engine/engine.h"
+#include "store/store.h"
+
+enum batch_format { BATCH_TSV, BATCH_JSON };
+
+/* A --fields list: keys and the names as the user wrote them. */
+struct batch_fields {
+	int		*key;
+	char		**name;
+	size_t		 n;
+};
+
+typedef bool (*batch_keep_fn)(uint64_t, void *);
+
+/* Parse "K,K,..." or "all"; false with *cause (caller frees) on error. */
+bool	 batch_fields_parse(struct batch_fields *, const char *, char **);
+/* The default fields of SPEC §6. */
+void	 batch_fields_default(struct batch_fields *);
+void	 batch_fields_free(struct batch_fields *);
+
+void	 batch_values(FILE *, const struct store *, int key, enum vsort,
+	    batch_keep_fn, void *);
+void	 batch_sessions(FILE *, const struct store *,
+	    const struct batch_fields *, enum batch_format, bool header,
+	    batch_keep_fn, void *);
+void	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
+void	 batch_keys(FILE *);
+
+#endif

@@ -1,0 +1,440 @@
+/* capture.c - reading the -r inputs through libpcap as one stream. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "capture/capture.h"
+#include "util/util.h"
+
+#define CAPTURE_BUFSIZE	(1024 * 1024)
+
+struct capture {
+	struct capture_input	*in;
+	size_t			 nin;
+	capture_msg_fn		 msg;
+	void			*msg_arg;
+	unsigned int		 errors;
+	uint64_t		 ordinals;
+	uint64_t		 total, done;
+	char			*iobuf;
+};
+
+/* What the first bytes of a file say it is. */
+enum capture_kind { KIND_NONE, KIND_PCAP_US, KIND_PCAP_NS, KIND_PCAPNG };
+
+/* Make an empty set of inputs. */
+struct capture *
+capture_new(capture_msg_fn fn, void *arg)
+{
+	struct capture	*c;
+
+	c = xcalloc(1, sizeof *c);
+	c->msg = fn;
+	c->msg_arg = arg;
+	c->iobuf = xmalloc(CAPTURE_BUFSIZE);
+	return (c);
+}
+
+/* Free the inputs. */
+void
+capture_free(struct capture *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nin; i++) {
+		free(c->in[i].path);
+		free(c->in[i].arg);
+	}
+	free(c->in);
+	free(c->iobuf);
+	free(c);
+}
+
+/* Report a problem with a file. */
+static void
+capture_say(struct capture *c, enum capture_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void
+capture_say(struct capture *c, enum capture_level lvl, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (lvl == CAPTURE_ERROR)
+		c->errors++;
+	if (c->msg != NULL)
+		c->msg(lvl, s, c->msg_arg);
+	free(s);
+}
+
+/* Classify a file by its magic number; *why says what was wrong. */
+static enum capture_kind
+capture_magic(const char *path, const char **why, uint32_t *magic)
+{
+	unsigned char	 b[4];
+	FILE		*f;
+	size_t		 n;
+
+	*magic = 0;
+	if ((f = fopen(path, "rb")) == NULL) {
+		*why = strerror(errno);
+		return (KIND_NONE);
+	}
+	n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	if (n == 0) {
+		*why = "empty file, not a capture";
+		return (KIND_NONE);
+	}
+	*why = "not a capture file";
+	if (n < sizeof b)
+		return (KIND_NONE);
+	*magic = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+	switch (*magic) {
+	case 0xa1b2c3d4: case 0xd4c3b2a1:
+		return (KIND_PCAP_US);
+	case 0xa1b23c4d: case 0x4d3cb2a1:
+		return (KIND_PCAP_NS);
+	case 0x0a0d0d0a:
+		return (KIND_PCAPNG);
+	}
+	return (KIND_NONE);
+}
+
+/* Append one input file. */
+static void
+capture_push(struct capture *c, const char *path, const char *arg,
+    enum capture_kind kind, uint64_t bytes)
+{
+	struct capture_input	*in;
+
+	c->in = xreallocarray(c->in, c->nin + 1, sizeof *c->in);
+	in = &c->in[c->nin++];
+	memset(in, 0, sizeof *in);
+	in->path = xstrdup(path);
+	in->arg = xstrdup(arg);
+	in->prec = kind == KIND_PCAP_NS ? 9 : 6;
+	in->pcapng = kind == KIND_PCAPNG;
+	in->bytes = bytes;
+	c->total += bytes;
+}
+
+/* Compare two names bytewise, for qsort. */
+static int
+capture_namecmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* The regular files of a directory, sorted bytewise; NULL on error. */
+static char **
+capture_list_dir(const char *dir, size_t *n, const char **why)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		**names = NULL, *p;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		*why = strerror(errno);
+		return (NULL);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		xasprintf(&p, "%s%s%s", dir,
+		    dir[strlen(dir) - 1] == '/' ? "" : "/", de->d_name);
+		if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(p);
+			continue;
+		}
+		names = xreallocarray(names, *n + 1, sizeof *names);
+		names[(*n)++] = p;
+	}
+	closedir(d);
+	qsort(names, *n, sizeof *names, capture_namecmp);
+	return (names);
+}
+
+/* Add the capture files of a directory. */
+static void
+capture_add_dir(struct capture *c, const char *dir)
+{
+	char		**names;
+	const char	 *why;
+	size_t		  n, i, added = 0;
+	enum capture_kind kind;
+	uint32_t	  magic;
+	struct stat	  st;
+
+	if ((names = capture_list_dir(dir, &n, &why)) == NULL && n == 0 &&
+	    why != NULL) {
+		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s", dir, why);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		kind = capture_magic(names[i], &why, &magic);
+		if (kind == KIND_NONE)
+			capture_say(c, CAPTURE_WARNING, "%s: skipped: %s",
+			    names[i], why);
+		else if (stat(names[i], &st) == 0) {
+			capture_push(c, names[i], dir, kind, (uint64_t)st.st_size);
+			added++;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (added == 0)
+		capture_say(c, CAPTURE_ERROR, "%s: no capture files in directory",
+		    dir);
+}
+
+/* Add a -r argument: a capture file or a directory of them. */
+void
+capture_add(struct capture *c, const char *arg)
+{
+	struct stat	 st;
+	const char	*why;
+	enum capture_kind kind;
+	uint32_t	 magic;
+
+	if (stat(arg, &st) != 0) {
+		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s", arg,
+		    strerror(errno));
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		capture_add_dir(c, arg);
+		return;
+	}
+	kind = capture_magic(arg, &why, &magic);
+	if (kind == KIND_NONE && magic != 0)
+		capture_say(c, CAPTURE_ERROR, "%s: %s (magic 0x%08x)", arg, why,
+		    magic);
+	else if (kind == KIND_NONE)
+		capture_say(c, CAPTURE_ERROR, "%s: %s", arg, why);
+	else
+		capture_push(c, arg, arg, kind, (uint64_t)st.st_size);
+}
+
+/*
+ * The offset where a pcapng file stops holding whole blocks: walk the block
+ * headers from the start.  Used only to report a truncated tail.
+ */
+static uint64_t
+capture_pcapng_end(const char *path)
+{
+	unsigned char	 h[12];
+	uint64_t	 off = 0, size;
+	uint32_t	 len;
+	bool		 swap = false;
+	FILE		*f;
+	struct stat	 st;
+
+	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) != 0) {
+		if (f != NULL)
+			fclose(f);
+		return (0);
+	}
+	size = (uint64_t)st.st_size;
+	while (off + 12 <= size && fseeko(f, (off_t)off, SEEK_SET) == 0 &&
+	    fread(h, 1, sizeof h, f) == sizeof h) {
+		if (memcmp(h, "\x0a\x0d\x0d\x0a", 4) == 0)
+			swap = memcmp(h + 8, "\x1a\x2b\x3c\x4d", 4) == 0;
+		len = swap ? (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
+		    (uint32_t)h[6] << 8 | h[7] : (uint32_t)h[7] << 24 |
+		    (uint32_t)h[6] << 16 | (uint32_t)h[5] << 8 | h[4];
+		if (len < 12 || off + len > size)
+			break;
+		off += len;
+	}
+	fclose(f);
+	return (off);
+}
+
+/* Say why an input stopped early, as a truncated tail or a read error. */
+static void
+capture_read_error(struct capture *c, struct capture_input *in,
+    const char *err, uint64_t off)
+{
+	if (strstr(err, "truncated") != NULL) {
+		if (in->pcapng)
+			off = capture_pcapng_end(in->path);
+		capture_say(c, in->packets == 0 ? CAPTURE_ERROR :
+		    CAPTURE_WARNING, "%s: truncated after %llu packets at byte %llu",
+		    in->path, (unsigned long long)in->packets,
+		    (unsigned long long)off);
+		return;
+	}
+	capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s", in->path, err);
+}
+
+/* Open an input with libpcap, nanosecond timestamps, a big stdio buffer. */
+static pcap_t *
+capture_open(struct capture *c, struct capture_input *in, char *errbuf)
+{
+	FILE	*f;
+	pcap_t	*p;
+
+	if ((f = fopen(in->path, "rb")) == NULL) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
+		return (NULL);
+	}
+	setvbuf(f, c->iobuf, _IOFBF, CAPTURE_BUFSIZE);
+	p = pcap_fopen_offline_with_tstamp_precision(f,
+	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
+	if (p == NULL)
+		fclose(f);
+	return (p);
+}
+
+/* Read one input, calling fn for each record it selects. */
+static bool
+capture_read(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg, bool first_pass)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t			*p;
+	uint64_t		 off = 24, ord = c->ordinals;
+	int			 rc;
+	bool			 go = true;
+
+	if ((p = capture_open(c, in, errbuf)) == NULL) {
+		if (first_pass)
+			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+			    in->path, errbuf);
+		return (true);
+	}
+	in->dlt = pcap_datalink(p);
+	cp.input = (uint16_t)idx;
+	cp.dlt = in->dlt;
+	cp.prec = in->prec;
+	if (first_pass)
+		in->first = c->ordinals;
+	else
+		ord = in->first;
+	while (go && (rc = pcap_next_ex(p, &h, &data)) == 1) {
+		off += 16 + h->caplen;
+		if (sel != NULL && !sel(ord, sarg)) {
+			ord++;
+			continue;
+		}
+		cp.ordinal = ord++;
+		cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
+		    (uint64_t)h->ts.tv_usec;
+		cp.caplen = h->caplen;
+		cp.wirelen = h->len;
+		cp.data = data;
+		if (first_pass) {
+			in->packets++;
+			c->done = off;
+		}
+		go = fn(&cp, arg);
+	}
+	if (first_pass) {
+		c->ordinals = ord;
+		if (go && rc == PCAP_ERROR)
+			capture_read_error(c, in, pcap_geterr(p), off);
+		else if (go && in->packets == 0)
+			capture_say(c, CAPTURE_ERROR, "%s: no packets", in->path);
+	}
+	pcap_close(p);
+	return (go);
+}
+
+/* Read every input in order. */
+void
+capture_run(struct capture *c, capture_packet_fn fn, void *arg)
+{
+	size_t		 i;
+	uint64_t	 base = 0;
+
+	for (i = 0; i < c->nin; i++) {
+		if (!capture_read(c, i, NULL, NULL, fn, arg, true))
+			break;
+		base += c->in[i].bytes;
+		c->done = base;
+	}
+}
+
+/* Read the selected records again, in capture order. */
+void
+capture_reread(struct capture *c, capture_select_fn sel,
+    capture_packet_fn fn, void *arg)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nin; i++) {
+		if (c->in[i].packets == 0)
+			continue;
+		if (!capture_read(c, i, sel, arg, fn, arg, false))
+			break;
+	}
+}
+
+/* How many inputs there are. */
+size_t
+capture_ninputs(const struct capture *c)
+{
+	return (c->nin);
+}
+
+/* One input. */
+const struct capture_input *
+capture_input(const struct capture *c, size_t i)
+{
+	return (i < c->nin ? &c->in[i] : NULL);
+}
+
+/* Errors reported so far. */
+unsigned int
+capture_errors(const struct capture *c)
+{
+	return (c->errors);
+}
+
+/* Bytes of all inputs. */
+uint64_t
+capture_total_bytes(const struct capture *c)
+{
+	return (c->total);
+}
+
+/* Bytes read so far. */
+uint64_t
+capture_done_bytes(const struct capture *c)
+{
+	return (c->done);
+}
+
+/* Whether any input has nanosecond timestamps. */
+bool
+capture_any_ns(const struct capture *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nin; i++) {
+		if (c->in[i].prec == 9)
+			return (true);
+	}
+	return (false);
+}

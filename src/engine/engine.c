@@ -1,0 +1,114 @@
+/* engine.c - feeding packets through decode and sessions into the store. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdlib.h>
+
+#include "engine/engine.h"
+
+#define ENGINE_EXPIRE_NS	1000000000ULL	/* fragment check interval */
+
+struct engine {
+	struct decoder		*dec;
+	struct session_table	*table;
+	struct store		*store;
+	struct engine_stats	 stats;
+	uint64_t		 last_expire;
+};
+
+/* Hand a closed session to the store. */
+static void
+engine_closed(struct session *s, void *arg)
+{
+	struct engine	*e = arg;
+
+	store_add(e->store, s);
+}
+
+/* Count a fragment that never became part of a datagram. */
+static void
+engine_lost_fragment(const struct pkt_ref *r, void *arg)
+{
+	struct engine	*e = arg;
+
+	(void)r;
+	e->stats.reason[DR_FRAG_INCOMPLETE]++;
+	e->stats.held--;
+}
+
+/* Make an engine that fills a store. */
+struct engine *
+engine_new(const struct engine_config *cfg, struct store *st)
+{
+	struct engine	*e;
+
+	e = xcalloc(1, sizeof *e);
+	e->dec = decoder_new(&cfg->dec);
+	e->table = session_table_new(&cfg->sess, engine_closed, e);
+	e->store = st;
+	return (e);
+}
+
+/* Free an engine (not its store). */
+void
+engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	decoder_free(e->dec);
+	session_table_free(e->table);
+	free(e);
+}
+
+/* Feed one captured packet. */
+void
+engine_packet(struct engine *e, const struct capture_packet *p)
+{
+	struct pkt_ref		 r;
+	struct decoded		 d;
+	enum decode_reason	 why = DR_NONE;
+
+	e->stats.read++;
+	session_table_clock(e->table, p->ts);
+	if (session_table_now(e->table) >= e->last_expire + ENGINE_EXPIRE_NS) {
+		e->last_expire = session_table_now(e->table);
+		decoder_expire(e->dec, e->last_expire, engine_lost_fragment, e);
+	}
+	r.ordinal = p->ordinal;
+	r.ts = p->ts;
+	r.wirelen = p->wirelen;
+	r.input = p->input;
+	switch (decode_packet(e->dec, p->dlt, p->data, p->caplen, &r, &d,
+	    &why)) {
+	case DECODE_OK:
+		e->stats.assigned += d.nfrags != 0 ? d.nfrags : 1;
+		if (d.nfrags != 0)
+			e->stats.held -= d.nfrags - 1;
+		session_table_packet(e->table, &d, &r, p->prec);
+		break;
+	case DECODE_HELD:
+		e->stats.held++;
+		break;
+	case DECODE_UNASSIGNED:
+		/* A datagram that failed counts once per fragment. */
+		e->stats.reason[why < DR_COUNT ? why : DR_NOT_IP] +=
+		    d.nfrags != 0 ? d.nfrags : 1;
+		if (d.nfrags != 0)
+			e->stats.held -= d.nfrags - 1;
+		break;
+	}
+}
+
+/* End of input: report held fragments and close every session. */
+void
+engine_finish(struct engine *e)
+{
+	decoder_flush(e->dec, engine_lost_fragment, e);
+	session_table_flush(e->table);
+}
+
+/* The packet accounting. */
+const struct engine_stats *
+engine_stats(const struct engine *e)
+{
+	return (&e->stats);
+}

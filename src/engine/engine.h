@@ -1,0 +1,69 @@
+/*
+ * engine.h - capture -> decode -> sessions -> store, and the settings that
+ * steer it (SPEC §9).
+ *
+ * Contract:
+ * - One engine runs on one thread, the only writer of its store.  Packets
+ *   come in with engine_packet() in capture order (from capture_run() for
+ *   files, or from the live capture thread's queue); engine_finish() closes
+ *   what is still open.  Readers watch the store.
+ * - The engine does not own the store or the settings.
+ */
+#ifndef HUNTCON_ENGINE_H
+#define HUNTCON_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture/capture.h"
+#include "decode/decode.h"
+#include "session/session.h"
+#include "store/store.h"
+
+/* Every setting of SPEC §9. */
+struct engine_config {
+	struct session_config	 sess;
+	struct decode_config	 dec;
+	struct netrange		*home;		/* net.home */
+	size_t			 nhome;
+};
+
+/* A setting's table entry (for --help, --keys and the man page). */
+struct engine_setting {
+	const char	*name;
+	const char	*unit;
+	const char	*def;
+	const char	*desc;
+};
+
+/* Packet accounting for --stats: read = assigned + sum of reasons. */
+struct engine_stats {
+	uint64_t	 read;
+	uint64_t	 assigned;
+	uint64_t	 reason[DR_COUNT];
+	uint64_t	 held;		/* fragments held right now */
+};
+
+void		 engine_config_init(struct engine_config *);
+void		 engine_config_free(struct engine_config *);
+/* Apply NAME=VALUE; false with *cause set (caller frees) when it is bad. */
+bool		 engine_config_set(struct engine_config *, const char *,
+		    char **cause);
+/*
+ * Read a config file of NAME=VALUE lines.  A missing file is fine; a bad
+ * line is reported as "FILE:LINE: cause" in *cause.
+ */
+bool		 engine_config_load(struct engine_config *, const char *,
+		    char **cause);
+/* The settings table, NULL-terminated by name. */
+const struct engine_setting *engine_settings(void);
+
+struct engine;
+
+struct engine	*engine_new(const struct engine_config *, struct store *);
+void		 engine_free(struct engine *);
+void		 engine_packet(struct engine *, const struct capture_packet *);
+void		 engine_finish(struct engine *);
+const struct engine_stats *engine_stats(const struct engine *);
+
+#endif

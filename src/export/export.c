@@ -1,0 +1,228 @@
+/* export.c - writing chosen sessions' packets to pcap files. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "export/export.h"
+#include "util/util.h"
+
+#define EXPORT_SNAPLEN	262144
+
+/* One output file, for one link type. */
+struct export_out {
+	int		 dlt;
+	char		*path;
+	pcap_t		*dead;
+	pcap_dumper_t	*dump;
+	uint64_t	 packets;
+};
+
+struct export_state {
+	uint64_t		*want;		/* bitmap of ordinals */
+	uint64_t		 nbits;
+	struct export_out	*out;
+	size_t			 nout;
+	const char		*path;
+	bool			 force, ns, failed;
+	char			*cause;
+};
+
+/* Whether ordinal o is wanted. */
+static bool
+export_select(uint64_t o, void *arg)
+{
+	struct export_state	*x = arg;
+
+	return (o < x->nbits && (x->want[o / 64] >> (o % 64) & 1));
+}
+
+/* The file name for a link type: path, or path.NAME.pcap after the first. */
+static char *
+export_name(const struct export_state *x, int dlt)
+{
+	const char	*name = pcap_datalink_val_to_name(dlt), *dot;
+	char		*lower, *p, *s;
+
+	if (x->nout == 0)
+		return (xstrdup(x->path));
+	xasprintf(&lower, "%s", name != NULL ? name : "dlt");
+	if (name == NULL) {
+		free(lower);
+		xasprintf(&lower, "dlt%d", dlt);
+	}
+	for (p = lower; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	dot = strrchr(x->path, '.');
+	if (dot != NULL && strchr(dot, '/') == NULL)
+		xasprintf(&s, "%.*s.%s%s", (int)(dot - x->path), x->path, lower,
+		    dot);
+	else
+		xasprintf(&s, "%s.%s.pcap", x->path, lower);
+	free(lower);
+	return (s);
+}
+
+/* Open an output file, refusing an existing one unless forced. */
+static struct export_out *
+export_open(struct export_state *x, int dlt)
+{
+	struct export_out	*o;
+	FILE			*f;
+	int			 fd, flags = O_WRONLY | O_CREAT | O_TRUNC;
+	char			*path = export_name(x, dlt);
+
+	if (!x->force)
+		flags |= O_EXCL;
+	if ((fd = open(path, flags, 0644)) == -1 ||
+	    (f = fdopen(fd, "wb")) == NULL) {
+		xasprintf(&x->cause, "%s: %s%s", path, strerror(errno),
+		    errno == EEXIST ? " (use --force to overwrite)" : "");
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return (NULL);
+	}
+	x->out = xreallocarray(x->out, x->nout + 1, sizeof *x->out);
+	o = &x->out[x->nout++];
+	o->dlt = dlt;
+	o->path = path;
+	o->packets = 0;
+	o->dead = pcap_open_dead_with_tstamp_precision(dlt, EXPORT_SNAPLEN,
+	    x->ns ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	if ((o->dump = pcap_dump_fopen(o->dead, f)) == NULL) {
+		xasprintf(&x->cause, "%s: %s", path, pcap_geterr(o->dead));
+		fclose(f);
+		return (NULL);
+	}
+	return (o);
+}
+
+/* The output for a link type, opened on first use. */
+static struct export_out *
+export_out_for(struct export_state *x, int dlt)
+{
+	size_t	 i;
+
+	for (i = 0; i < x->nout; i++) {
+		if (x->out[i].dlt == dlt)
+			return (x->out[i].dump != NULL ? &x->out[i] : NULL);
+	}
+	return (export_open(x, dlt));
+}
+
+/* Write one re-read packet. */
+static bool
+export_packet(const struct capture_packet *p, void *arg)
+{
+	struct export_state	*x = arg;
+	struct export_out	*o;
+	struct pcap_pkthdr	 h;
+
+	if ((o = export_out_for(x, p->dlt)) == NULL) {
+		x->failed = true;
+		return (false);
+	}
+	h.ts.tv_sec = (time_t)(p->ts / 1000000000ULL);
+	h.ts.tv_usec = (suseconds_t)(p->ts % 1000000000ULL);
+	if (!x->ns)
+		h.ts.tv_usec /= 1000;
+	h.caplen = p->caplen;
+	h.len = p->wirelen;
+	pcap_dump((u_char *)o->dump, &h, p->data);
+	o->packets++;
+	return (true);
+}
+
+/* Mark the ordinals of the chosen sessions. */
+static uint64_t
+export_mark(struct export_state *x, const struct store *st,
+    bool (*keep)(uint64_t, void *), void *arg)
+{
+	const struct session	*s;
+	uint64_t		 id, end = store_end(st), ord = 0, n = 0;
+	uint32_t		 pos;
+
+	for (id = 1; id < end; id++) {
+		if ((s = store_get(st, id)) == NULL ||
+		    (keep != NULL && !keep(id, arg)))
+			continue;
+		n++;
+		for (pos = 0; pktidx_next(&s->pkts, &pos, &ord);) {
+			if (ord < x->nbits)
+				x->want[ord / 64] |= 1ULL << (ord % 64);
+		}
+	}
+	return (n);
+}
+
+/* Close the outputs, reporting each file written. */
+static bool
+export_close(struct export_state *x, void (*say)(const char *, void *),
+    void *sarg, struct export_result *res)
+{
+	char	*msg;
+	size_t	 i;
+	bool	 ok = true;
+
+	for (i = 0; i < x->nout; i++) {
+		if (x->out[i].dump != NULL) {
+			if (pcap_dump_flush(x->out[i].dump) != 0 && x->cause == NULL) {
+				xasprintf(&x->cause, "%s: write failed",
+				    x->out[i].path);
+				ok = false;
+			}
+			pcap_dump_close(x->out[i].dump);
+			xasprintf(&msg, "%s: %llu packets", x->out[i].path,
+			    (unsigned long long)x->out[i].packets);
+			if (say != NULL)
+				say(msg, sarg);
+			free(msg);
+			res->files++;
+			res->packets += x->out[i].packets;
+		}
+		pcap_close(x->out[i].dead);
+		free(x->out[i].path);
+	}
+	free(x->out);
+	return (ok);
+}
+
+/* Export the chosen sessions' packets. */
+bool
+export_pcap(struct capture *c, const struct store *st, const char *path,
+    bool force, bool (*keep)(uint64_t, void *), void *arg,
+    void (*say)(const char *, void *), void *sarg,
+    struct export_result *res, char **cause)
+{
+	struct export_state	 x;
+	const struct capture_input *last;
+	size_t			 n = capture_ninputs(c);
+
+	memset(&x, 0, sizeof x);
+	memset(res, 0, sizeof *res);
+	last = n > 0 ? capture_input(c, n - 1) : NULL;
+	x.nbits = last != NULL ? last->first + last->packets : 0;
+	x.want = xcalloc(x.nbits / 64 + 1, sizeof *x.want);
+	x.path = path;
+	x.force = force;
+	x.ns = capture_any_ns(c);
+	res->sessions = export_mark(&x, st, keep, arg);
+	capture_reread(c, export_select, export_packet, &x);
+	if (x.nout == 0 && !x.failed && n > 0)
+		export_open(&x, capture_input(c, 0)->dlt);
+	if (!export_close(&x, say, sarg, res) || x.cause != NULL) {
+		*cause = x.cause != NULL ? x.cause : xstrdup("export failed");
+		free(x.want);
+		return (false);
+	}
+	free(x.want);
+	return (true);
+}

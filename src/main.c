@@ -1,0 +1,345 @@
+/* main.c - huntcon's command line: batch modes and the console. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch/batch.h"
+#include "capture/capture.h"
+#include "engine/engine.h"
+#include "meta/meta.h"
+#include "store/store.h"
+
+#define HUNTCON_VERSION	"0.1"
+
+enum {
+	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
+	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
+	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION
+};
+
+static const struct option long_options[] = {
+	{ "values", required_argument, NULL, OPT_VALUES },
+	{ "sessions", no_argument, NULL, OPT_SESSIONS },
+	{ "fields", required_argument, NULL, OPT_FIELDS },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "header", no_argument, NULL, OPT_HEADER },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "keys", no_argument, NULL, OPT_KEYS },
+	{ "check-rules", no_argument, NULL, OPT_CHECK_RULES },
+	{ "fix", no_argument, NULL, OPT_FIX },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* What the command line asked for. */
+struct args {
+	char		**inputs;
+	size_t		  ninputs;
+	char		**rules;
+	size_t		  nrules;
+	const char	 *query;
+	const char	 *values;
+	const char	 *fields;
+	const char	 *write;
+	enum batch_format format;
+	enum vsort	  sort;
+	bool		  sessions, header, force, keys, check_rules, fix, stats;
+	struct engine_config cfg;
+};
+
+/* Print the usage summary. */
+static void
+usage(FILE *f)
+{
+	fputs(
+"usage: huntcon -r FILE... [-R RULES]... [-q QUERY]         (console)\n"
+"       huntcon -r FILE... [-R RULES]... --values KEY [-q QUERY]\n"
+"                 [--sort count|value|size|packets]\n"
+"       huntcon -r FILE... [-R RULES]... --sessions [-q QUERY]\n"
+"                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
+"       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
+"       huntcon -r FILE... --stats\n"
+"       huntcon --keys\n"
+"options:\n"
+"  -r FILE|DIR      read a capture (repeatable; a directory: its files)\n"
+"  -R FILE|DIR|bundled|none   application rules (repeatable)\n"
+"  -q QUERY         keep the sessions that match a where-clause\n"
+"  --set NAME=VALUE change a setting (see huntcon(1) and --keys)\n"
+"  --stats          packets read, assigned to sessions, and why not\n"
+"  --keys           list the meta keys and settings\n"
+"  -h, --help       this text;  --version  the version\n", f);
+}
+
+/* Print a capture problem on stderr. */
+static void
+main_capture_msg(enum capture_level lvl, const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "huntcon: %s%s\n", lvl == CAPTURE_WARNING ?
+	    "warning: " : "", msg);
+}
+
+/* Exit with a usage error. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	fputs("huntcon: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs(" (huntcon --help)\n", stderr);
+	va_end(ap);
+	exit(2);
+}
+
+/* Apply one --set, or fail as a usage error. */
+static void
+main_set(struct engine_config *cfg, const char *arg)
+{
+	char	*cause = NULL;
+
+	if (!engine_config_set(cfg, arg, &cause))
+		usage_error("--set: %s", cause);
+}
+
+/* Read $XDG_CONFIG_HOME/huntcon/huntcon.conf (or ~/.config/...). */
+static void
+main_config_file(struct engine_config *cfg)
+{
+	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char		*path, *cause = NULL;
+
+	if (xdg != NULL && *xdg != '\0')
+		xasprintf(&path, "%s/huntcon/huntcon.conf", xdg);
+	else if (home != NULL)
+		xasprintf(&path, "%s/.config/huntcon/huntcon.conf", home);
+	else
+		return;
+	if (!engine_config_load(cfg, path, &cause)) {
+		fprintf(stderr, "huntcon: %s\n", cause);
+		exit(1);
+	}
+	free(path);
+}
+
+/* Parse --sort. */
+static enum vsort
+main_sort(const char *s)
+{
+	if (strcmp(s, "count") == 0)
+		return (VSORT_COUNT);
+	if (strcmp(s, "value") == 0)
+		return (VSORT_VALUE);
+	if (strcmp(s, "size") == 0)
+		return (VSORT_SIZE);
+	if (strcmp(s, "packets") == 0)
+		return (VSORT_PACKETS);
+	usage_error("--sort takes count, value, size or packets, not '%s'", s);
+}
+
+/* Add a string to a growing list. */
+static void
+main_push(char ***list, size_t *n, char *s)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = s;
+}
+
+/* Parse one option. */
+static void
+main_option(struct args *a, int ch, char **sets, size_t *nsets)
+{
+	switch (ch) {
+	case 'r': main_push(&a->inputs, &a->ninputs, optarg); break;
+	case 'R': main_push(&a->rules, &a->nrules, optarg); break;
+	case 'q': a->query = optarg; break;
+	case 'w': a->write = optarg; break;
+	case OPT_VALUES: a->values = optarg; break;
+	case OPT_SESSIONS: a->sessions = true; break;
+	case OPT_FIELDS: a->fields = optarg; break;
+	case OPT_FORMAT:
+		if (strcmp(optarg, "tsv") == 0)
+			a->format = BATCH_TSV;
+		else if (strcmp(optarg, "json") == 0)
+			a->format = BATCH_JSON;
+		else
+			usage_error("--format takes tsv or json, not '%s'", optarg);
+		break;
+	case OPT_HEADER: a->header = true; break;
+	case OPT_SORT: a->sort = main_sort(optarg); break;
+	case OPT_FORCE: a->force = true; break;
+	case OPT_KEYS: a->keys = true; break;
+	case OPT_CHECK_RULES: a->check_rules = true; break;
+	case OPT_FIX: a->fix = true; break;
+	case OPT_STATS: a->stats = true; break;
+	case OPT_SET: sets[(*nsets)++] = optarg; break;
+	case OPT_DURATION: case OPT_THEME: case 'i': case 'f': case 'Z':
+		break;
+	case 'h': usage(stdout); exit(0);
+	case OPT_VERSION: printf("huntcon %s\n", HUNTCON_VERSION); exit(0);
+	default: usage(stderr); exit(2);
+	}
+}
+
+/* Parse the command line; settings: defaults, config file, then --set. */
+static void
+main_args(struct args *a, int argc, char **argv)
+{
+	char	**sets = xcalloc((size_t)argc, sizeof *sets);
+	size_t	  nsets = 0, i;
+	int	  ch;
+
+	memset(a, 0, sizeof *a);
+	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:Z:h", long_options,
+	    NULL)) != -1)
+		main_option(a, ch, sets, &nsets);
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	engine_config_init(&a->cfg);
+	main_config_file(&a->cfg);
+	for (i = 0; i < nsets; i++)
+		main_set(&a->cfg, sets[i]);
+	free(sets);
+}
+
+/* Check the rule-set arguments (rules arrive with the rules work). */
+static void
+main_rules(const struct args *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nrules; i++) {
+		if (strcmp(a->rules[i], "none") != 0 &&
+		    strcmp(a->rules[i], "bundled") != 0)
+			usage_error("-R %s: rule files are not supported in "
+			    "this version (use -R none)", a->rules[i]);
+	}
+}
+
+/* Feed a captured packet to the engine. */
+static bool
+main_packet(const struct capture_packet *p, void *arg)
+{
+	engine_packet(arg, p);
+	return (true);
+}
+
+/* Read the inputs into the store; returns the number of input errors. */
+static unsigned int
+main_read(struct args *a, struct capture *c, struct store *st,
+    struct engine **ep, const char ***names)
+{
+	struct session_ctx	 ctx;
+	size_t			 i, n;
+	struct engine		*e;
+
+	for (i = 0; i < a->ninputs; i++)
+		capture_add(c, a->inputs[i]);
+	n = capture_ninputs(c);
+	*names = xcalloc(n + 1, sizeof **names);
+	for (i = 0; i < n; i++)
+		(*names)[i] = capture_input(c, i)->path;
+	ctx.inputs = *names;
+	ctx.home = a->cfg.home;
+	ctx.nhome = a->cfg.nhome;
+	store_set_ctx(st, &ctx);
+	e = engine_new(&a->cfg, st);
+	capture_run(c, main_packet, e);
+	engine_finish(e);
+	*ep = e;
+	return (capture_errors(c));
+}
+
+/* Run a batch mode over the inputs; returns the exit status. */
+static int
+main_batch(struct args *a)
+{
+	struct capture		*c = capture_new(main_capture_msg, NULL);
+	struct store		*st = store_new();
+	struct engine		*e = NULL;
+	struct batch_fields	 f;
+	const char		**names = NULL;
+	char			*cause = NULL;
+	unsigned int		 errors;
+	int			 key = -1;
+
+	if (a->values != NULL && (key = meta_find(a->values,
+	    strlen(a->values))) == -1)
+		usage_error("--values: unknown meta key '%s' (huntcon --keys "
+		    "lists them)", a->values);
+	if (a->fields != NULL && !batch_fields_parse(&f, a->fields, &cause))
+		usage_error("%s", cause);
+	else if (a->fields == NULL)
+		batch_fields_default(&f);
+	errors = main_read(a, c, st, &e, &names);
+	if (a->values != NULL)
+		batch_values(stdout, st, key, a->sort, NULL, NULL);
+	else if (a->sessions)
+		batch_sessions(stdout, st, &f, a->format, a->header, NULL, NULL);
+	if (a->stats)
+		batch_stats(a->values != NULL || a->sessions ? stderr : stdout,
+		    engine_stats(e), st);
+	batch_fields_free(&f);
+	engine_free(e);
+	store_free(st);
+	capture_free(c);
+	free(names);
+	return (errors > 0 ? 1 : 0);
+}
+
+/* Check the mode options against each other. */
+static void
+main_check_modes(const struct args *a)
+{
+	int	 outputs = (a->values != NULL) + a->sessions + (a->write != NULL);
+
+	if (outputs > 1)
+		usage_error("--values, --sessions and -w go one at a time");
+	if (a->query != NULL)
+		usage_error("-q: queries are not supported in this version");
+	if (a->write != NULL)
+		usage_error("-w: export is not supported in this version");
+	if (a->check_rules)
+		usage_error("--check-rules: rules are not supported in this "
+		    "version");
+	if (!a->keys && a->ninputs == 0)
+		usage_error("no input: name a capture with -r FILE");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct args	 a;
+	int		 rc;
+
+	main_args(&a, argc, argv);
+	if (a.keys) {
+		batch_keys(stdout);
+		return (0);
+	}
+	main_check_modes(&a);
+	main_rules(&a);
+	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats) {
+		if (!isatty(STDOUT_FILENO))
+			usage_error("the console needs a terminal; for batch "
+			    "output use --values, --sessions or --stats");
+		usage_error("the console is not built yet; use --values, "
+		    "--sessions or --stats");
+	}
+	rc = main_batch(&a);
+	engine_config_free(&a.cfg);
+	free(a.inputs);
+	free(a.rules);
+	return (rc);
+}

@@ -1,0 +1,465 @@
+/* session.c - the session table: keys, clock, linger, idle, split. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "session/session.h"
+
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_ACK	0x10
+
+/* The canonical key of a packet: side 0 has the lower (address, port). */
+struct skey {
+	uint8_t		 af;
+	uint8_t		 proto;
+	uint16_t	 port[2];
+	uint8_t		 addr[2][16];
+};
+
+struct session_table {
+	struct session_config	 cfg;
+	session_close_fn	 close_fn;
+	void			*close_arg;
+
+	struct session		**bucket;
+	uint64_t		 nbucket;	/* power of two */
+	uint64_t		 nopen;
+	uint64_t		 ids;
+	uint64_t		 clock;
+
+	/*
+	 * Open sessions by deadline, earliest first: one list for idle
+	 * deadlines, one for lingering ones.  Each timeout is a constant, so
+	 * new deadlines nearly always go at the tail.
+	 */
+	struct session		*head[2], *tail[2];
+};
+
+/* Make a table that hands closed sessions to fn. */
+struct session_table *
+session_table_new(const struct session_config *cfg, session_close_fn fn,
+    void *arg)
+{
+	struct session_table	*t;
+
+	t = xcalloc(1, sizeof *t);
+	t->cfg = *cfg;
+	t->close_fn = fn;
+	t->close_arg = arg;
+	t->nbucket = 1024;
+	t->bucket = xcalloc(t->nbucket, sizeof *t->bucket);
+	return (t);
+}
+
+/* Free a table and the sessions still open in it. */
+void
+session_table_free(struct session_table *t)
+{
+	struct session	*s, *next;
+
+	if (t == NULL)
+		return;
+	for (int l = 0; l < 2; l++) {
+		for (s = t->head[l]; s != NULL; s = next) {
+			next = s->tnext;
+			session_free(s);
+		}
+	}
+	free(t->bucket);
+	free(t);
+}
+
+/* Fill the canonical key of a decoded packet; returns the sender's side. */
+static int
+session_key(const struct decoded *d, struct skey *k)
+{
+	size_t	 alen = d->af == 4 ? 4 : 16;
+	int	 c, side;
+
+	memset(k, 0, sizeof *k);
+	k->af = d->af;
+	k->proto = d->proto;
+	c = memcmp(d->src, d->dst, alen);
+	if (c == 0)
+		c = d->sport < d->dport ? -1 : d->sport > d->dport;
+	side = c > 0;
+	memcpy(k->addr[side], d->src, alen);
+	memcpy(k->addr[!side], d->dst, alen);
+	k->port[side] = d->sport;
+	k->port[!side] = d->dport;
+	return (side);
+}
+
+/* Whether a session has a key. */
+static bool
+session_has_key(const struct session *s, const struct skey *k)
+{
+	return (s->af == k->af && s->proto == k->proto &&
+	    s->port[0] == k->port[0] && s->port[1] == k->port[1] &&
+	    memcmp(s->addr, k->addr, sizeof s->addr) == 0);
+}
+
+/* Bucket index of a key. */
+static uint64_t
+session_bucket(const struct session_table *t, const struct skey *k)
+{
+	return (XXH3_64bits(k, sizeof *k) & (t->nbucket - 1));
+}
+
+/* Find the open session of a key. */
+static struct session *
+session_find(struct session_table *t, const struct skey *k, uint64_t h)
+{
+	struct session	*s;
+
+	for (s = t->bucket[h]; s != NULL; s = s->hnext) {
+		if (session_has_key(s, k))
+			return (s);
+	}
+	return (NULL);
+}
+
+/* Double the bucket array. */
+static void
+session_table_grow(struct session_table *t)
+{
+	struct session	**old = t->bucket, *s, *next;
+	uint64_t	  i, n = t->nbucket;
+	struct skey	  k;
+
+	t->nbucket *= 2;
+	t->bucket = xcalloc(t->nbucket, sizeof *t->bucket);
+	for (i = 0; i < n; i++) {
+		for (s = old[i]; s != NULL; s = next) {
+			next = s->hnext;
+			k.af = s->af;
+			k.proto = s->proto;
+			memcpy(k.port, s->port, sizeof k.port);
+			memcpy(k.addr, s->addr, sizeof k.addr);
+			uint64_t h = session_bucket(t, &k);
+			s->hnext = t->bucket[h];
+			t->bucket[h] = s;
+		}
+	}
+	free(old);
+}
+
+/* Take a session off the deadline list. */
+static void
+session_unlist(struct session_table *t, struct session *s)
+{
+	int	 l = s->listed;
+
+	if (s->tprev != NULL)
+		s->tprev->tnext = s->tnext;
+	else
+		t->head[l] = s->tnext;
+	if (s->tnext != NULL)
+		s->tnext->tprev = s->tprev;
+	else
+		t->tail[l] = s->tprev;
+	s->tprev = s->tnext = NULL;
+}
+
+/* Put a session on the deadline list in order (usually at the tail). */
+static void
+session_list(struct session_table *t, struct session *s)
+{
+	int		 l = s->closing;
+	struct session	*after = t->tail[l];
+
+	s->listed = (uint8_t)l;
+	while (after != NULL && after->deadline > s->deadline)
+		after = after->tprev;
+	s->tprev = after;
+	s->tnext = after != NULL ? after->tnext : t->head[l];
+	if (s->tnext != NULL)
+		s->tnext->tprev = s;
+	else
+		t->tail[l] = s;
+	if (after != NULL)
+		after->tnext = s;
+	else
+		t->head[l] = s;
+}
+
+/* The open session with the earliest deadline, or NULL. */
+static struct session *
+session_earliest(const struct session_table *t)
+{
+	struct session	*a = t->head[0], *b = t->head[1];
+
+	if (a == NULL || (b != NULL && b->deadline < a->deadline))
+		return (b);
+	return (a);
+}
+
+/* Remove a session from the hash chain of its key. */
+static void
+session_unhash(struct session_table *t, struct session *s)
+{
+	struct session	**sp;
+	struct skey	  k;
+
+	k.af = s->af;
+	k.proto = s->proto;
+	memcpy(k.port, s->port, sizeof k.port);
+	memcpy(k.addr, s->addr, sizeof k.addr);
+	for (sp = &t->bucket[session_bucket(t, &k)]; *sp != s;
+	    sp = &(*sp)->hnext)
+		;
+	*sp = s->hnext;
+	s->hnext = NULL;
+}
+
+/* Decide the initiator by the first rule of SPEC §1 that applies. */
+static int
+session_initiator(const struct session *s)
+{
+	bool	 ports = s->proto == 6 || s->proto == 17;
+
+	if (s->syn_side >= 0)
+		return (s->syn_side);
+	if (s->synack_side >= 0)
+		return (s->synack_side);
+	if (ports && (s->port[0] < 1024) != (s->port[1] < 1024))
+		return (s->port[0] < 1024 ? 1 : 0);
+	if ((s->proto == 1 || s->proto == 58) && s->echo_side >= 0)
+		return (s->echo_side);
+	return (s->first_side);
+}
+
+/* Close a session and hand it on. */
+static void
+session_close(struct session_table *t, struct session *s)
+{
+	session_unhash(t, s);
+	session_unlist(t, s);
+	t->nopen--;
+	if (s->initiator < 0)
+		s->initiator = (int8_t)session_initiator(s);
+	t->close_fn(s, t->close_arg);
+}
+
+/* Open a new session for a key. */
+static struct session *
+session_open(struct session_table *t, const struct skey *k, uint64_t h)
+{
+	struct session	*s;
+
+	if (t->nopen >= t->nbucket) {
+		session_table_grow(t);
+		h = session_bucket(t, k);
+	}
+	s = xcalloc(1, sizeof *s);
+	s->id = ++t->ids;
+	s->af = k->af;
+	s->proto = k->proto;
+	memcpy(s->port, k->port, sizeof s->port);
+	memcpy(s->addr, k->addr, sizeof s->addr);
+	s->initiator = s->syn_side = s->synack_side = s->echo_side = -1;
+	s->first_side = -1;
+	s->hnext = t->bucket[h];
+	t->bucket[h] = s;
+	t->nopen++;
+	return (s);
+}
+
+/* Whether p must start a new fragment of s (SPEC §1 split). */
+static bool
+session_must_split(const struct session_table *t, const struct session *s,
+    uint64_t ts, uint32_t len)
+{
+	return (s->size + len > t->cfg.split_bytes ||
+	    (ts > s->t_first && ts - s->t_first > t->cfg.split_ns));
+}
+
+/* Close s as a split fragment and open its successor. */
+static struct session *
+session_split(struct session_table *t, struct session *s,
+    const struct skey *k)
+{
+	struct session	*n;
+	uint64_t	 first = s->first_id != 0 ? s->first_id : s->id;
+	uint32_t	 idx = s->split;
+	int8_t		 ini;
+
+	if (s->initiator < 0)
+		s->initiator = (int8_t)session_initiator(s);
+	ini = s->initiator;
+	s->first_id = first;
+	session_close(t, s);	/* s belongs to the close callback now */
+	n = session_open(t, k, session_bucket(t, k));
+	n->first_id = first;
+	n->split = idx + 1;
+	n->initiator = ini;
+	return (n);
+}
+
+/* Note the TCP facts of a packet from side. */
+static void
+session_tcp(struct session_table *t, struct session *s, uint8_t flags,
+    int side, uint64_t ts)
+{
+	s->tcp_flags |= flags;
+	if ((flags & (TH_SYN | TH_ACK)) == TH_SYN && s->syn_side < 0)
+		s->syn_side = (int8_t)side;
+	if ((flags & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
+	    s->synack_side < 0)
+		s->synack_side = (int8_t)!side;
+	if (flags & TH_FIN)
+		s->fin |= 1 << side;
+	if (!s->closing && (s->fin == 3 || (flags & TH_RST))) {
+		s->closing = true;
+		s->deadline = ts + t->cfg.linger_ns;
+	}
+}
+
+/* Account one packet (or fragment) to a session. */
+static void
+session_account(struct session_table *t, struct session *s,
+    const struct decoded *d, const struct pkt_ref *r, int side, bool first)
+{
+	size_t	 i;
+
+	if (s->packets++ == 0) {
+		s->first_side = (int8_t)side;
+		s->t_first = s->t_last = r->ts;
+		s->medium = d->medium;
+		s->eth_type = d->eth_type;
+	}
+	if (r->ts > s->t_last)
+		s->t_last = r->ts;
+	s->size += r->wirelen;
+	if (d->has_eth && !s->has_eth[side]) {
+		s->has_eth[side] = true;
+		memcpy(s->eth[side], d->eth_dst, 6);
+		memcpy(s->eth[side] + 6, d->eth_src, 6);
+	}
+	for (i = 0; i < d->nvlan; i++)
+		u16set_add(&s->vlan, d->vlan[i]);
+	u16set_add(&s->inputs, r->input);
+	pktidx_add(&s->pkts, r->ordinal);
+	s->seen |= 1 << side;
+	if (!first)
+		return;
+	s->payload[side] += d->payload_len;
+	if (d->proto == 6)
+		session_tcp(t, s, d->tcp_flags, side, r->ts);
+	if (d->has_icmp) {
+		u16set_add(&s->icmp, (uint16_t)(d->icmp_type << 8 | d->icmp_code));
+		if (s->echo_side < 0 && ((d->af == 4 && d->icmp_type == 8) ||
+		    (d->af == 6 && d->icmp_type == 128)))
+			s->echo_side = (int8_t)side;
+	}
+}
+
+/* Feed one packet or fragment of a datagram to its session. */
+static void
+session_one(struct session_table *t, const struct decoded *d,
+    const struct skey *k, int side, const struct pkt_ref *r, uint8_t prec,
+    bool first)
+{
+	uint64_t	 h = session_bucket(t, k);
+	struct session	*s = session_find(t, k, h);
+
+	if (s != NULL && s->closing && d->proto == 6 && first &&
+	    (d->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+		session_close(t, s);
+		s = NULL;
+	}
+	if (s != NULL && session_must_split(t, s, r->ts, r->wirelen))
+		s = session_split(t, s, k);
+	if (s == NULL) {
+		s = session_open(t, k, session_bucket(t, k));
+		s->prec = prec;
+	} else
+		session_unlist(t, s);
+	if (s->prec == 0)
+		s->prec = prec;
+	session_account(t, s, d, r, side, first);
+	if (!s->closing)
+		s->deadline = s->t_last + t->cfg.idle_ns;
+	session_list(t, s);
+}
+
+/* Feed a decoded packet or completed datagram. */
+void
+session_table_packet(struct session_table *t, const struct decoded *d,
+    const struct pkt_ref *r, uint8_t prec)
+{
+	struct skey	 k;
+	int		 side = session_key(d, &k);
+	size_t		 i;
+
+	if (d->nfrags == 0) {
+		session_one(t, d, &k, side, r, prec, true);
+		return;
+	}
+	for (i = 0; i < d->nfrags; i++)
+		session_one(t, d, &k, side, &d->frags[i], prec, i == 0);
+}
+
+/* Advance the clock and close the sessions whose deadline it passed. */
+void
+session_table_clock(struct session_table *t, uint64_t ts)
+{
+	struct session	*s;
+
+	if (ts <= t->clock)
+		return;
+	t->clock = ts;
+	while ((s = session_earliest(t)) != NULL && s->deadline < t->clock)
+		session_close(t, s);
+}
+
+/* Close every open session, earliest deadline first. */
+void
+session_table_flush(struct session_table *t)
+{
+	struct session	*s;
+
+	while ((s = session_earliest(t)) != NULL)
+		session_close(t, s);
+}
+
+/* The capture clock. */
+uint64_t
+session_table_now(const struct session_table *t)
+{
+	return (t->clock);
+}
+
+/* How many sessions are open. */
+uint64_t
+session_table_open(const struct session_table *t)
+{
+	return (t->nopen);
+}
+
+/* How many session ids were given. */
+uint64_t
+session_table_ids(const struct session_table *t)
+{
+	return (t->ids);
+}
+
+/* Free a closed session. */
+void
+session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	u16set_free(&s->vlan);
+	u16set_free(&s->icmp);
+	u16set_free(&s->inputs);
+	free(s->pkts.buf);
+	free(s->extra);
+	free(s);
+}

@@ -1,0 +1,164 @@
+/*
+ * session.h - cut decoded packets into sessions (SPEC §1) and describe each
+ * with its core meta (SPEC §2).
+ *
+ * Contract:
+ * - One session table belongs to one thread, the engine's (single writer).
+ *   Packets are fed in capture order with session_table_packet(); the table
+ *   keeps the capture clock (largest timestamp seen) and closes sessions on
+ *   linger, idle timeout, split and end of input.
+ * - Every closed session is handed to the close callback exactly once, in
+ *   closing order, with its initiator decided.  From then on the table no
+ *   longer touches it: the callback's receiver (the store) owns it and frees
+ *   it with session_free().
+ * - Session ids are given when a session opens, in order of first packet.
+ */
+#ifndef HUNTCON_SESSION_H
+#define HUNTCON_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "meta/meta.h"
+
+/* Limits of SPEC §1 and §9. */
+struct session_config {
+	uint64_t	 idle_ns;	/* session.idle_timeout, 60 s */
+	uint64_t	 linger_ns;	/* session.tcp_linger, 2 s */
+	uint64_t	 split_bytes;	/* session.split_bytes, 32 MiB */
+	uint64_t	 split_ns;	/* session.split_time, 60 s */
+};
+
+/* A small set of 16-bit values kept in first-seen order. */
+struct u16set {
+	uint16_t	 n;
+	uint16_t	 cap;		/* 0: inline storage in v.in */
+	union {
+		uint16_t	 in[4];
+		uint16_t	*heap;
+	} v;
+};
+
+/* Where a session's packets are: ordinals of the input stream. */
+struct pktidx {
+	uint8_t		*buf;		/* varint deltas of ordinals */
+	uint32_t	 len;
+	uint32_t	 cap;
+	uint64_t	 last;		/* last ordinal added */
+	uint64_t	 first;		/* first ordinal added */
+};
+
+/* Rule- and parser-written meta: (key, value) pairs in first-seen order. */
+struct meta_extra;
+
+/*
+ * One session.  Sides are canonical: side 0 has the lower (address, port).
+ * The initiator is a side; src/dst meta are read through it.
+ */
+struct session {
+	uint64_t	 id;		/* sessionid */
+	uint64_t	 first_id;	/* session.first; 0 when never split */
+	uint32_t	 split;		/* session.split when first_id != 0 */
+
+	uint8_t		 af;		/* 4 or 6 */
+	uint8_t		 proto;
+	uint16_t	 port[2];
+	uint8_t		 addr[2][16];
+
+	uint64_t	 t_first, t_last;	/* capture time, ns */
+	uint64_t	 deadline;		/* closes when the clock passes */
+	uint64_t	 size;
+	uint64_t	 payload[2];		/* per side */
+	uint64_t	 packets;
+
+	uint8_t		 prec;		/* 6 or 9: time precision */
+	uint8_t		 medium;
+	uint8_t		 seen;		/* bit per side that sent packets */
+	uint8_t		 tcp_flags;
+	int8_t		 initiator;	/* side; -1 until decided */
+	int8_t		 syn_side;	/* sender of first SYN without ACK */
+	int8_t		 synack_side;	/* receiver of first SYN-ACK */
+	int8_t		 echo_side;	/* sender of first echo request */
+	int8_t		 first_side;	/* sender of the first packet */
+	uint8_t		 fin;		/* bit per side that sent FIN */
+	bool		 closing;	/* FIN both ways or RST: lingering */
+	uint8_t		 listed;	/* which deadline list it is on */
+	bool		 has_eth[2];
+	uint16_t	 eth_type;
+	uint8_t		 eth[2][12];	/* per side: first frame's dst, src */
+
+	struct u16set	 vlan;
+	struct u16set	 icmp;		/* type << 8 | code */
+	struct u16set	 inputs;	/* did: input indexes */
+
+	struct pktidx	 pkts;
+	struct meta_extra *extra;
+
+	struct session	*hnext;		/* table chain */
+	struct session	*tprev, *tnext;	/* deadline list */
+};
+
+struct session_table;
+
+/* Called for each closed session; the receiver owns it afterwards. */
+typedef void (*session_close_fn)(struct session *, void *);
+
+struct session_table *session_table_new(const struct session_config *,
+		    session_close_fn, void *);
+void		 session_table_free(struct session_table *);
+/*
+ * Feed one decoded packet (or completed datagram: d->frags lists its
+ * fragments, which all join the session).
+ */
+void		 session_table_packet(struct session_table *,
+		    const struct decoded *, const struct pkt_ref *, uint8_t prec);
+/* Advance the clock to ts, closing what it passes. */
+void		 session_table_clock(struct session_table *, uint64_t ts);
+/* Close every open session (end of input). */
+void		 session_table_flush(struct session_table *);
+/* The capture clock: largest timestamp seen. */
+uint64_t	 session_table_now(const struct session_table *);
+/* Sessions open now, and ids given so far. */
+uint64_t	 session_table_open(const struct session_table *);
+uint64_t	 session_table_ids(const struct session_table *);
+
+void		 session_free(struct session *);
+
+/* Small sets. */
+void		 u16set_add(struct u16set *, uint16_t);
+uint16_t	 u16set_get(const struct u16set *, uint16_t);
+void		 u16set_free(struct u16set *);
+
+/* Packet index. */
+void		 pktidx_add(struct pktidx *, uint64_t ordinal);
+/* Iterate: *pos starts at 0; returns false at the end. */
+bool		 pktidx_next(const struct pktidx *, uint32_t *pos,
+		    uint64_t *ordinal);
+
+/*
+ * The core meta of a closed session (SPEC §2), for the meta reader.  Inputs
+ * names the did values by input index.  Returns the number of values.
+ */
+struct netrange {
+	uint8_t		 af;		/* 4 or 6 */
+	uint8_t		 plen;		/* prefix length */
+	uint8_t		 addr[16];
+};
+struct session_ctx {
+	const char *const	*inputs;	/* did by input index */
+	const struct netrange	*home;		/* extra home networks */
+	size_t			 nhome;
+};
+/* Whether an address is internal (SPEC §2 ranges or a home network). */
+bool		 session_internal(const struct session_ctx *, uint8_t af,
+		    const uint8_t *);
+/* Parse "A.B.C.D/N" or an IPv6 prefix; false when it is not one. */
+bool		 netrange_parse(const char *, size_t, struct netrange *);
+/* Whether an address is inside a range. */
+bool		 netrange_has(const struct netrange *, uint8_t af,
+		    const uint8_t *);
+size_t		 session_values(const struct session *,
+		    const struct session_ctx *, int key, struct mval *, size_t);
+
+#endif

@@ -1,0 +1,107 @@
+/* buf.c - growable byte buffers. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+
+/* Start an empty buffer. */
+void
+buf_init(struct buf *b)
+{
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Free a buffer's memory. */
+void
+buf_free(struct buf *b)
+{
+	free(b->s);
+	buf_init(b);
+}
+
+/* Empty a buffer, keeping its memory. */
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+/* Make room for n more bytes and the terminating NUL. */
+void
+buf_reserve(struct buf *b, size_t n)
+{
+	size_t	 need = b->len + n + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+/* Append n bytes. */
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	buf_reserve(b, n);
+	if (n != 0)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Append one byte. */
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_reserve(b, 1);
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
+/* Append a C string. */
+void
+buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* Append formatted text. */
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		fatal("bad format string");
+	buf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* Give the contents to the caller and reset the buffer. */
+char *
+buf_take(struct buf *b)
+{
+	char	*s;
+
+	if (b->s == NULL)
+		return (xstrdup(""));
+	s = b->s;
+	buf_init(b);
+	return (s);
+}

@@ -1,0 +1,85 @@
+/*
+ * util.h - allocation that never fails, growable buffers, text escaping,
+ * ASCII case folding and small integer codecs shared by every layer.
+ *
+ * Allocation failure is fatal: xmalloc and friends print the size asked for
+ * and exit(1) after running the registered fatal hook (the console uses it to
+ * restore the terminal).  Expected failures are returned as messages by the
+ * callers, never through these functions.
+ */
+#ifndef HUNTCON_UTIL_H
+#define HUNTCON_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+int	 xvasprintf(char **, const char *, va_list);
+
+/* Print "huntcon: MESSAGE" and exit(1), after the fatal hook. */
+void	 fatal(const char *, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+/* Called once before a fatal exit (restores the terminal in the console). */
+void	 fatal_set_hook(void (*)(void));
+
+/*
+ * A growable byte buffer.  The contents are always NUL-terminated (the NUL is
+ * not counted in len), so b.s can be used as a C string when no NUL was added.
+ */
+struct buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *);
+void	 buf_free(struct buf *);
+void	 buf_reset(struct buf *);
+void	 buf_reserve(struct buf *, size_t);
+void	 buf_add(struct buf *, const void *, size_t);
+void	 buf_addc(struct buf *, char);
+void	 buf_adds(struct buf *, const char *);
+void	 buf_printf(struct buf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Hand the contents to the caller (who frees them) and reset. */
+char	*buf_take(struct buf *);
+
+/*
+ * Append bytes escaped as SPEC §6 says: '\' -> "\\", TAB -> "\t", LF -> "\n",
+ * CR -> "\r", any other control byte, 0x7f or byte that is not part of valid
+ * UTF-8 -> "\xNN" (lower-case hex).  Valid multi-byte UTF-8 passes through.
+ */
+void	 esc_text(struct buf *, const void *, size_t);
+/* Append a JSON string literal (quotes included) of already-escaped text. */
+void	 esc_json(struct buf *, const char *, size_t);
+
+/* ASCII case folding: bytes >= 0x80 compare as they are. */
+static inline unsigned char
+fold(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+int	 fold_cmp(const void *, size_t, const void *, size_t);
+bool	 fold_eq(const void *, size_t, const void *, size_t);
+uint64_t fold_hash(const void *, size_t);
+
+/* Unsigned LEB128 varints: encode returns bytes written (at most 10). */
+size_t	 varint_put(uint8_t *, uint64_t);
+/* Decode from [p, end); returns bytes read, 0 when the varint runs off end. */
+size_t	 varint_get(const uint8_t *, const uint8_t *, uint64_t *);
+
+/* Parse a whole decimal uint64; false on junk, overflow or empty input. */
+bool	 parse_u64(const char *, size_t, uint64_t *);
+
+#endif

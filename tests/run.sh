@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# run.sh - every test of huntcon: unit tests (sanitized), shell tests (batch
+# output, tshark oracle, bad input, screen), fuzz smoke.  Ends with the line
+# "N passed, N failed".
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+export TOP CAPS="$TOP/build/caps" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$TOP/tests/lsan.supp
+pass=0 fail=0 log=$TOP/build/test.log
+: >"$log"
+
+# count PASSED FAILED: add to the totals.
+count() { pass=$((pass + $1)); fail=$((fail + $2)); }
+
+# Unit tests, built with ASan and UBSan: cmocka reports its own counts.
+for t in build/asan/tests/test_*; do
+	[ -x "$t" ] || continue
+	out=$("$t" 2>&1); rc=$?
+	echo "$out" >>"$log"
+	p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
+	p=${p:-0} f=${f:-0}
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
+	echo "unit $(basename "$t"): $p passed, $f failed"
+	[ "$f" != 0 ] && echo "$out" | grep -E 'FAIL|ERROR|error|Sanitizer' | head -20
+	count "$p" "$f"
+done
+
+# Shell tests: each prints "ok - NAME" / "not ok - NAME" lines.
+for t in tests/sh/test_*.sh; do
+	out=$(bash "$t" 2>&1); rc=$?
+	echo "$out" >>"$log"
+	p=$(echo "$out" | grep -c '^ok - ')
+	f=$(echo "$out" | grep -c '^not ok - ')
+	[ "$rc" != 0 ] && [ "$f" = 0 ] && { f=1; echo "$out" | tail -5; }
+	echo "$(basename "$t" .sh): $p passed, $f failed"
+	[ "$f" != 0 ] && echo "$out" | grep -A12 '^not ok - '
+	count "$p" "$f"
+done
+
+# Fuzz smoke: a short run of every libFuzzer target.
+secs=${FUZZ_SECONDS:-20}
+for t in build/fuzz/fuzz_*; do
+	[ -x "$t" ] || continue
+	name=$(basename "$t")
+	corpus=build/fuzz-corpus/$name
+	mkdir -p "$corpus"
+	seeds=tests/fuzz/seeds/$name
+	[ -d "$seeds" ] || seeds=
+	if "$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+	    "$corpus" $seeds >>"$log" 2>&1; then
+		echo "fuzz $name: ${secs}s clean"; count 1 0
+	else
+		echo "fuzz $name: FAILED (see build/test.log)"; count 0 1
+	fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

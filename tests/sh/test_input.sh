@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# test_input.sh - bad input is normal input: missing, empty, foreign,
+# truncated and rejected files; directories; usage errors (SPEC §1, §6).
+. "$(dirname "$0")/../lib.sh"
+
+basic=$(cap basic)
+nbasic=$("$HUNTCON" -r "$basic" --sessions | wc -l)
+
+# A missing file: one line naming it, exit 1, the other input still read.
+run_hc "$T/out" "$T/err" -r "$T/missing.pcap" -r "$basic" --sessions
+check "missing: exit 1" 1 "$rc"
+check "missing: one error line" \
+	"huntcon: $T/missing.pcap: cannot open: No such file or directory" \
+	"$(cat "$T/err")"
+check "missing: other input still read" "$nbasic" "$(wc -l <"$T/out")"
+
+# An empty file.
+: >"$T/empty.pcap"
+run_hc "$T/out" "$T/err" -r "$T/empty.pcap" --sessions
+check "empty: exit 1" 1 "$rc"
+check "empty: message" "huntcon: $T/empty.pcap: empty file, not a capture" \
+	"$(cat "$T/err")"
+
+# A file that is not a capture, by magic number not by name.
+printf 'hello world\n' >"$T/notes.pcap"
+run_hc "$T/out" "$T/err" -r "$T/notes.pcap" --stats
+check "foreign: exit 1" 1 "$rc"
+check "foreign: message" \
+	"huntcon: $T/notes.pcap: not a capture file (magic 0x68656c6c)" \
+	"$(cat "$T/err")"
+cp "$basic" "$T/capture.txt"
+run_hc "$T/out" "$T/err" -r "$T/capture.txt" --sessions
+check "capture named .txt is read" "0 $nbasic" "$rc $(wc -l <"$T/out")"
+
+# A directory without captures, and one with captures and other files.
+mkdir "$T/nocaps" "$T/caps"
+printf 'x' >"$T/nocaps/a.txt"
+run_hc "$T/out" "$T/err" -r "$T/nocaps" --sessions
+check "dir without captures: exit 1" 1 "$rc"
+check_grep "dir without captures: named" \
+	"^huntcon: $T/nocaps: no capture files in directory$" "$T/err"
+check_grep "dir: foreign file skipped with a warning" \
+	"^huntcon: warning: $T/nocaps/a.txt: skipped: not a capture file$" "$T/err"
+cp "$basic" "$T/caps/b.pcap"
+cp "$(cap lt_raw)" "$T/caps/a.pcap"
+printf 'notes' >"$T/caps/c.txt"
+run_hc "$T/out" "$T/err" -r "$T/caps" --values did --sort value
+check "dir with captures: exit 0" 0 "$rc"
+check "dir: files in name order, did joined" \
+	"$T/caps/a.pcap
+$T/caps/b.pcap" "$(cut -f2 "$T/out")"
+
+# A truncated tail: processed up to the cut, warning, exit 0.
+trunc=$(cap truncated)
+n=$(tshark -r "$basic" -T fields -e frame.number 2>/dev/null | wc -l)
+last=$(tshark -r "$basic" -T fields -e frame.cap_len 2>/dev/null | tail -1)
+off=$(( $(stat -c %s "$basic") - 16 - last ))
+run_hc "$T/out" "$T/err" -r "$trunc" --stats
+check "truncated: exit 0" 0 "$rc"
+check "truncated: warning names packets and byte" \
+	"huntcon: warning: $trunc: truncated after $((n - 1)) packets at byte $off" \
+	"$(cat "$T/err")"
+check "truncated: packets up to the cut" "read	$((n - 1))" \
+	"$(head -1 "$T/out")"
+
+# A file libpcap rejects: its message, the other inputs go on.
+mixed=$(cap pcapng_mixed)
+run_hc "$T/out" "$T/err" -r "$mixed" -r "$basic" --sessions
+check "rejected: exit 1" 1 "$rc"
+check_grep "rejected: libpcap's message" "^huntcon: $mixed: cannot read: .+" "$T/err"
+check "rejected: other input printed" "1" \
+	"$([ "$(wc -l <"$T/out")" -ge "$nbasic" ] && echo 1)"
+
+# A capture with a header and no packets.
+head -c 24 "$basic" >"$T/header.pcap"
+run_hc "$T/out" "$T/err" -r "$T/header.pcap" --sessions
+check "header only: exit 1" 1 "$rc"
+check "header only: message" "huntcon: $T/header.pcap: no packets" "$(cat "$T/err")"
+
+# --stats adds up on malformed input.
+run_hc "$T/out" "$T/err" -r "$(cap malformed)" --stats
+check "malformed: exit 0" 0 "$rc"
+sum=$(awk -F'\t' '$1 != "read" && $1 != "sessions" {s += $2} END {print s}' "$T/out")
+check "stats: read = assigned + reasons" "$(awk -F'\t' '$1 == "read" {print $2}' "$T/out")" "$sum"
+for r in "truncated link header" "bad ip header" "truncated transport header" "not ip"; do
+	check_grep "stats: reason '$r' counted" "^$r	[1-9]" "$T/out"
+done
+
+# Usage errors exit 2.
+run_hc "$T/out" "$T/err" -r "$basic" --values ip.proto --sessions
+check "two outputs: exit 2" 2 "$rc"
+run_hc "$T/out" "$T/err" -r "$basic" --values ip.proto --sort sideways
+check "bad --sort: exit 2" 2 "$rc"
+run_hc "$T/out" "$T/err" --sessions
+check "no input: exit 2" 2 "$rc"
+run_hc "$T/out" "$T/err" -r "$basic"
+check "console without a terminal: exit 2" 2 "$rc"
+run_hc "$T/out" "$T/err" -r "$basic" --sessions --fields ip.src,nosuch.key
+check "unknown field: exit 2" 2 "$rc"
+check_grep "unknown field: named" "unknown meta key 'nosuch.key'" "$T/err"
+run_hc "$T/out" "$T/err" -r "$basic" --stats --set session.idle_timeout=soon
+check "bad --set: exit 2" 2 "$rc"
+check_grep "bad --set: named" "'soon' is not a valid value for session.idle_timeout" "$T/err"
+finish

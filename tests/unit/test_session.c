@@ -1,0 +1,327 @@
+/* test_session.c - the session table: keys, initiator, end, idle, split. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "session/session.h"
+
+#define SEC	1000000000ULL
+
+/* Closed sessions collected by the test's close callback. */
+struct closed {
+	struct session	*s[64];
+	size_t		 n;
+};
+
+static void
+collect(struct session *s, void *arg)
+{
+	struct closed	*c = arg;
+
+	assert_true(c->n < 64);
+	c->s[c->n++] = s;
+}
+
+static void
+closed_free(struct closed *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		session_free(c->s[i]);
+	c->n = 0;
+}
+
+static struct session_config cfg = {
+	60 * SEC, 2 * SEC, 32 * 1024 * 1024, 60 * SEC
+};
+
+static uint64_t ordinal;
+
+/* Feed a packet from a to b with the given proto, ports, flags. */
+static void
+feed(struct session_table *t, uint8_t a, uint8_t b, uint8_t proto,
+    uint16_t sp, uint16_t dp, uint8_t flags, uint64_t ts, uint32_t len,
+    uint32_t payload)
+{
+	struct decoded	d;
+	struct pkt_ref	r;
+
+	memset(&d, 0, sizeof d);
+	d.af = 4;
+	d.proto = proto;
+	d.src[0] = 10; d.src[3] = a;
+	d.dst[0] = 10; d.dst[3] = b;
+	d.sport = sp;
+	d.dport = dp;
+	d.tcp_flags = flags;
+	d.payload_len = payload;
+	d.medium = 1;
+	if (proto == 1) {
+		d.has_icmp = true;
+		d.icmp_type = flags;
+	}
+	r.ordinal = ordinal++;
+	r.ts = ts;
+	r.wirelen = len;
+	r.input = 0;
+	session_table_clock(t, ts);
+	session_table_packet(t, &d, &r, 6);
+}
+
+/* The uint value of a core key. */
+static uint64_t
+val(const struct session *s, int key)
+{
+	struct mval	v;
+
+	assert_int_equal(session_values(s, NULL, key, &v, 1), 1);
+	return (v.u);
+}
+
+/* The last address byte of the initiator. */
+static uint8_t
+ini(const struct session *s)
+{
+	struct mval	v;
+
+	assert_int_equal(session_values(s, NULL, K_IP_SRC, &v, 1), 1);
+	return (v.ip[3]);
+}
+
+static void
+test_initiator_syn(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+
+	(void)state;
+	/* The responder speaks first, then the SYN comes: rule 1 wins. */
+	feed(t, 2, 1, 6, 80, 40000, 0x10, 1 * SEC, 60, 0);
+	feed(t, 1, 2, 6, 40000, 80, 0x02, 2 * SEC, 60, 0);
+	session_table_flush(t);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(ini(c.s[0]), 1);
+	assert_int_equal(val(c.s[0], K_TCP_SRCPORT), 40000);
+	assert_int_equal(val(c.s[0], K_TCP_DSTPORT), 80);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_initiator_synack(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+
+	(void)state;
+	/* Only a SYN-ACK from 2: its receiver, 1, initiated. */
+	feed(t, 2, 1, 6, 5000, 6000, 0x12, 1 * SEC, 60, 0);
+	session_table_flush(t);
+	assert_int_equal(ini(c.s[0]), 1);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_initiator_port(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+
+	(void)state;
+	/* UDP: the server port 53 side sends first; the other side wins. */
+	feed(t, 2, 1, 17, 53, 33000, 0, 1 * SEC, 80, 20);
+	/* UDP, both ports high: the first sender. */
+	feed(t, 4, 3, 17, 40000, 50000, 0, 2 * SEC, 80, 20);
+	session_table_flush(t);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(ini(c.s[0]), 1);
+	assert_int_equal(val(c.s[0], K_UDP_DSTPORT), 53);
+	assert_int_equal(ini(c.s[1]), 4);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_initiator_icmp(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+
+	(void)state;
+	/* An echo reply from 2 first, then the request from 1. */
+	feed(t, 2, 1, 1, 0, 0, 0, 1 * SEC, 98, 56);
+	feed(t, 1, 2, 1, 0, 0, 8, 2 * SEC, 98, 56);
+	session_table_flush(t);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(ini(c.s[0]), 1);
+	assert_int_equal(val(c.s[0], K_PACKETS), 2);
+	assert_int_equal(val(c.s[0], K_STREAMS), 2);
+	assert_int_equal(val(c.s[0], K_PAYLOAD), 112);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_tcp_end(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+
+	(void)state;
+	feed(t, 1, 2, 6, 40000, 80, 0x02, 10 * SEC, 60, 0);
+	feed(t, 2, 1, 6, 80, 40000, 0x12, 10 * SEC, 60, 0);
+	feed(t, 1, 2, 6, 40000, 80, 0x11, 11 * SEC, 60, 0);
+	feed(t, 2, 1, 6, 80, 40000, 0x11, 11 * SEC, 60, 0);
+	/* Within 2 s: joins. */
+	feed(t, 1, 2, 6, 40000, 80, 0x10, 12 * SEC, 60, 0);
+	assert_int_equal(c.n, 0);
+	/* A SYN in the linger time starts a new session at once. */
+	feed(t, 1, 2, 6, 40000, 80, 0x02, 12 * SEC + SEC / 2, 60, 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(val(c.s[0], K_PACKETS), 5);
+	assert_int_equal(val(c.s[0], K_TCP_FLAGS), 0x13);
+	/* Reset: closes 2 s after. */
+	feed(t, 2, 1, 6, 80, 40000, 0x04, 13 * SEC, 60, 0);
+	feed(t, 7, 8, 17, 1000, 2000, 0, 15 * SEC, 60, 0);
+	assert_int_equal(c.n, 1);
+	feed(t, 7, 8, 17, 1000, 2000, 0, 15 * SEC + 1, 60, 0);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(val(c.s[1], K_SESSIONID), 2);
+	assert_int_equal(val(c.s[1], K_PACKETS), 2);
+	session_table_flush(t);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_idle(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+
+	(void)state;
+	feed(t, 1, 2, 17, 1000, 2000, 0, 100 * SEC, 60, 0);
+	feed(t, 3, 4, 17, 1000, 2000, 0, 160 * SEC, 60, 0);
+	assert_int_equal(c.n, 0);	/* exactly 60 s: not passed yet */
+	feed(t, 1, 2, 17, 1000, 2000, 0, 160 * SEC + 1, 60, 0);
+	assert_int_equal(c.n, 1);	/* passed: the new packet is new */
+	assert_int_equal(val(c.s[0], K_PACKETS), 1);
+	/* An older packet joins without moving the clock. */
+	feed(t, 3, 4, 17, 1000, 2000, 0, 150 * SEC, 60, 0);
+	session_table_flush(t);
+	assert_int_equal(c.n, 3);
+	assert_int_equal(val(c.s[1], K_SESSIONID) + val(c.s[2],
+	    K_SESSIONID), 5);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_split(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_config	 small = cfg;
+	struct session_table	*t;
+	struct mval		 v;
+	int			 i;
+
+	(void)state;
+	small.split_bytes = 1000;
+	t = session_table_new(&small, collect, &c);
+	/* 10 packets of 300 bytes: fragments of 3, 3, 3, 1 packets. */
+	for (i = 0; i < 10; i++)
+		feed(t, i % 2 ? 2 : 1, i % 2 ? 1 : 2, 17, i % 2 ? 53 : 3000,
+		    i % 2 ? 3000 : 53, 0, (uint64_t)(i + 1) * SEC, 300, 100);
+	/* By time: 70 s after the start of a fragment. */
+	feed(t, 5, 6, 17, 7000, 8000, 0, 20 * SEC, 100, 10);
+	feed(t, 5, 6, 17, 7000, 8000, 0, 50 * SEC, 100, 10);
+	feed(t, 5, 6, 17, 7000, 8000, 0, 81 * SEC, 100, 10);
+	session_table_flush(t);
+	assert_int_equal(c.n, 6);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(val(c.s[i], K_SESSION_SPLIT), i);
+		assert_int_equal(val(c.s[i], K_SESSION_FIRST), 1);
+		assert_int_equal(ini(c.s[i]), 1);	/* port 3000 side */
+		assert_int_equal(val(c.s[i], K_PACKETS), i < 3 ? 3 : 1);
+	}
+	assert_int_equal(val(c.s[4], K_SESSION_SPLIT) +
+	    val(c.s[5], K_SESSION_SPLIT), 1);
+	/* Never split: no session.split. */
+	closed_free(&c);
+	feed(t, 9, 8, 17, 7000, 8000, 0, 200 * SEC, 100, 10);
+	session_table_flush(t);
+	assert_int_equal(session_values(c.s[0], NULL, K_SESSION_SPLIT, &v, 1), 0);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_payload_meta(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+	struct mval		 v[8];
+
+	(void)state;
+	feed(t, 1, 2, 6, 40000, 80, 0x02, 1 * SEC, 60, 0);
+	feed(t, 1, 2, 6, 40000, 80, 0x18, 2 * SEC, 160, 100);
+	feed(t, 1, 2, 6, 40000, 80, 0x18, 3 * SEC + 5, 360, 300);
+	session_table_flush(t);
+	assert_int_equal(val(c.s[0], K_REQPAYLOAD), 400);
+	/* The responder sent nothing: no responsepayload. */
+	assert_int_equal(session_values(c.s[0], NULL, K_RESPAYLOAD, v, 8), 0);
+	assert_int_equal(val(c.s[0], K_PAYLOAD_RATIO_REQ), 100);
+	assert_int_equal(val(c.s[0], K_STREAMS), 1);
+	assert_int_equal(val(c.s[0], K_LIFETIME), 2);
+	assert_int_equal(val(c.s[0], K_SIZE), 580);
+	assert_int_equal(session_values(c.s[0], NULL, K_TCPFLAGS, v, 8), 3);
+	assert_memory_equal(v[0].text.p, "syn", 3);
+	assert_memory_equal(v[1].text.p, "psh", 3);
+	assert_memory_equal(v[2].text.p, "ack", 3);
+	assert_int_equal(session_values(c.s[0], NULL, K_DIRECTION, v, 8), 1);
+	assert_memory_equal(v[0].text.p, "lateral", 7);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
+test_pktidx(void **state)
+{
+	struct pktidx	x;
+	uint64_t	ords[] = { 5, 6, 1000000, 7, 7, 1ULL << 40, 0 }, o = 0;
+	uint32_t	pos = 0;
+	size_t		i;
+
+	(void)state;
+	memset(&x, 0, sizeof x);
+	for (i = 0; i < nitems(ords); i++)
+		pktidx_add(&x, ords[i]);
+	for (i = 0; pktidx_next(&x, &pos, &o); i++)
+		assert_int_equal(o, ords[i]);
+	assert_int_equal(i, nitems(ords));
+	free(x.buf);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_initiator_syn),
+		cmocka_unit_test(test_initiator_synack),
+		cmocka_unit_test(test_initiator_port),
+		cmocka_unit_test(test_initiator_icmp),
+		cmocka_unit_test(test_tcp_end),
+		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_payload_meta),
+		cmocka_unit_test(test_pktidx),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
