@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "batch/batch.h"
+#include "parse/parse.h"
 
 static const char *const batch_default_fields[] = {
 	"sessionid", "time", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
@@ -253,6 +254,9 @@ batch_keys(FILE *out)
 			fprintf(out, "\tvalue\t'%s'\n", k->values[j]);
 	}
 	for (s = engine_settings(); s->name != NULL; s++)
+		fprintf(out, "setting\t%s\t%s\t%s (%s)\n", s->name,
+		    *s->def != '\0' ? s->def : "-", s->desc, s->unit);
+	for (s = parse_settings(); s->name != NULL; s++)
 		fprintf(out, "setting\t%s\t%s\t%s (%s)\n", s->name,
 		    *s->def != '\0' ? s->def : "-", s->desc, s->unit);
 }

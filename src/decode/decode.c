@@ -457,7 +457,10 @@ decode_ipv4(struct dstate *s, const uint8_t *p, uint32_t cap)
 		return (decode_fail(s, DR_IP_BAD));
 	if (cap < hl)
 		return (decode_fail(s, DR_IP_TRUNC));
-	if ((tot = decode_rd16(p + 2)) < hl)
+	/* Total length 0: segmentation offload; the frame holds the datagram. */
+	if ((tot = decode_rd16(p + 2)) == 0)
+		tot = cap;
+	if (tot < hl)
 		return (decode_fail(s, DR_IP_BAD));
 	end = tot < cap ? tot : cap;
 	d->af = 4;
@@ -587,17 +590,30 @@ decode_mpls(struct dstate *s, const uint8_t *p, uint32_t cap)
 	return (decode_fail(s, DR_NOT_IP));
 }
 
-/* PPPoE session stage: IPv4 or IPv6 inside PPP. */
+/*
+ * PPPoE session stage: IPv4 or IPv6 inside PPP.  The PPP protocol field may
+ * be compressed to one byte (RFC 1661 PFC: an odd first byte).
+ */
 static enum decode_result
 decode_pppoe(struct dstate *s, const uint8_t *p, uint32_t cap)
 {
-	if (cap < 8)
+	uint32_t	 hl = 8;
+	uint16_t	 proto;
+
+	if (cap < 7)
 		return (decode_fail(s, DR_LINK_TRUNC));
-	switch (decode_rd16(p + 6)) {
+	if (p[6] & 1) {
+		proto = p[6];
+		hl = 7;
+	} else if (cap < 8)
+		return (decode_fail(s, DR_LINK_TRUNC));
+	else
+		proto = decode_rd16(p + 6);
+	switch (proto) {
 	case PPP_IPV4:
-		return (decode_ipv4(s, p + 8, cap - 8));
+		return (decode_ipv4(s, p + hl, cap - hl));
 	case PPP_IPV6:
-		return (decode_ipv6(s, p + 8, cap - 8));
+		return (decode_ipv6(s, p + hl, cap - hl));
 	}
 	return (decode_fail(s, DR_NOT_IP));
 }

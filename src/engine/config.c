@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "parse/parse.h"
 
 /* The settings, in the order the man page lists them. */
 static const struct engine_setting engine_setting_table[] = {
@@ -137,6 +138,12 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0 && u <= 1 << 24))
 			cfg->dec.frag_max = (uint32_t)u;
 	} else {
+		switch (parse_setting_set(name, v, cause)) {
+		case 1:
+			return (true);
+		case -1:
+			return (false);
+		}
 		xasprintf(cause, "unknown setting '%s' (see huntcon(1))", name);
 		return (false);
 	}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "engine/engine.h"
+#include "parse/parse.h"
 
 #define ENGINE_EXPIRE_NS	1000000000ULL	/* fragment check interval */
 
@@ -15,12 +16,22 @@ struct engine {
 	uint64_t		 last_expire;
 };
 
-/* Hand a closed session to the store. */
+/* Let the parsers see a packet that joined its session. */
+static void
+engine_parse(struct session *s, const struct decoded *d, int side,
+    uint64_t ts, void *arg)
+{
+	(void)arg;
+	parse_packet(s, d, side, ts);
+}
+
+/* Finish a closed session's meta and hand it to the store. */
 static void
 engine_closed(struct session *s, void *arg)
 {
 	struct engine	*e = arg;
 
+	parse_close(s);
 	store_add(e->store, s);
 }
 
@@ -44,6 +55,7 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	e = xcalloc(1, sizeof *e);
 	e->dec = decoder_new(&cfg->dec);
 	e->table = session_table_new(&cfg->sess, engine_closed, e);
+	session_table_on_packet(e->table, engine_parse);
 	e->store = st;
 	return (e);
 }

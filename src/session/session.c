@@ -9,6 +9,8 @@
 
 #include "session/session.h"
 
+#define SESSION_UNLISTED	2	/* s->listed: on no deadline list */
+
 #define TH_FIN	0x01
 #define TH_SYN	0x02
 #define TH_RST	0x04
@@ -25,6 +27,7 @@ struct skey {
 struct session_table {
 	struct session_config	 cfg;
 	session_close_fn	 close_fn;
+	session_packet_fn	 packet_fn;	/* shares close_arg */
 	void			*close_arg;
 
 	struct session		**bucket;
@@ -55,6 +58,13 @@ session_table_new(const struct session_config *cfg, session_close_fn fn,
 	t->nbucket = 1024;
 	t->bucket = xcalloc(t->nbucket, sizeof *t->bucket);
 	return (t);
+}
+
+/* Have fn see every packet as it joins its session. */
+void
+session_table_on_packet(struct session_table *t, session_packet_fn fn)
+{
+	t->packet_fn = fn;
 }
 
 /* Free a table and the sessions still open in it. */
@@ -156,6 +166,9 @@ session_unlist(struct session_table *t, struct session *s)
 {
 	int	 l = s->listed;
 
+	if (l == SESSION_UNLISTED)
+		return;
+	s->listed = SESSION_UNLISTED;
 	if (s->tprev != NULL)
 		s->tprev->tnext = s->tnext;
 	else
@@ -265,6 +278,7 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 	memcpy(s->addr, k->addr, sizeof s->addr);
 	s->initiator = s->syn_side = s->synack_side = s->echo_side = -1;
 	s->first_side = -1;
+	s->listed = SESSION_UNLISTED;
 	s->hnext = t->bucket[h];
 	t->bucket[h] = s;
 	t->nopen++;
@@ -349,6 +363,8 @@ session_account(struct session_table *t, struct session *s,
 	s->seen |= 1 << side;
 	if (!first)
 		return;
+	if (t->packet_fn != NULL)
+		t->packet_fn(s, d, side, r->ts, t->close_arg);
 	s->payload[side] += d->payload_len;
 	if (d->proto == 6)
 		session_tcp(t, s, d->tcp_flags, side, r->ts);
@@ -460,6 +476,6 @@ session_free(struct session *s)
 	u16set_free(&s->icmp);
 	u16set_free(&s->inputs);
 	free(s->pkts.buf);
-	free(s->extra);
+	session_meta_free(s);
 	free(s);
 }

@@ -51,6 +51,13 @@ struct pktidx {
 
 /* Rule- and parser-written meta: (key, value) pairs in first-seen order. */
 struct meta_extra;
+/* Per-session parser state (src/parse). */
+struct parse_state;
+
+/* Who wrote an extra value (for removal when rules are re-applied). */
+#define MF_PARSER	0x1
+#define MF_RULE		0x2
+#define MF_TRANSIENT	0x4
 
 /*
  * One session.  Sides are canonical: side 0 has the lower (address, port).
@@ -92,8 +99,10 @@ struct session {
 	struct u16set	 icmp;		/* type << 8 | code */
 	struct u16set	 inputs;	/* did: input indexes */
 
+	uint16_t	 service;	/* set by the parsers; 0 unknown */
 	struct pktidx	 pkts;
 	struct meta_extra *extra;
+	struct parse_state *parse;
 
 	struct session	*hnext;		/* table chain */
 	struct session	*tprev, *tnext;	/* deadline list */
@@ -103,10 +112,16 @@ struct session_table;
 
 /* Called for each closed session; the receiver owns it afterwards. */
 typedef void (*session_close_fn)(struct session *, void *);
+/* Called for each packet once it joined s (sender's side given). */
+typedef void (*session_packet_fn)(struct session *, const struct decoded *,
+    int side, uint64_t ts, void *);
 
 struct session_table *session_table_new(const struct session_config *,
 		    session_close_fn, void *);
 void		 session_table_free(struct session_table *);
+/* Have fn see every packet as it joins its session (the parsers). */
+void		 session_table_on_packet(struct session_table *,
+		    session_packet_fn);
 /*
  * Feed one decoded packet (or completed datagram: d->frags lists its
  * fragments, which all join the session).
@@ -160,5 +175,19 @@ bool		 netrange_has(const struct netrange *, uint8_t af,
 		    const uint8_t *);
 size_t		 session_values(const struct session *,
 		    const struct session_ctx *, int key, struct mval *, size_t);
+
+/*
+ * Extra meta (any key, written by parsers and rules).  Values form a set per
+ * key (text case folded) in first-seen order; text is copied.  add returns
+ * false when the value was there already.
+ */
+bool		 session_meta_add(struct session *, int key, const struct mval *,
+		    uint8_t flags);
+/* Values of a key from the extra meta (same contract as session_values). */
+size_t		 session_meta_get(const struct session *, int key,
+		    struct mval *, size_t);
+/* Remove every extra value whose flags intersect these. */
+void		 session_meta_drop(struct session *, uint8_t flags);
+void		 session_meta_free(struct session *);
 
 #endif

@@ -304,7 +304,7 @@ session_values(const struct session *s, const struct session_ctx *c,
 		return (s->proto == 6 ? session_tcpflags(s, out, max) : 0);
 	case K_ICMP_TYPE:	return (session_set(&s->icmp, 8, 0xff, out, max));
 	case K_ICMP_CODE:	return (session_set(&s->icmp, 0, 0xff, out, max));
-	case K_SERVICE:		return (put_u(out, max, 0));
+	case K_SERVICE:		return (put_u(out, max, s->service));
 	case K_DIRECTION:
 		dir = session_direction(s, c);
 		return (dir != NULL ? put_text(out, max, dir) : 0);
@@ -317,5 +317,7 @@ session_values(const struct session *s, const struct session_ctx *c,
 	if (key == K_IP_SRC || key == K_IP_DST || key == K_IPV6_SRC ||
 	    key == K_IPV6_DST || (key >= K_TCP_SRCPORT && key <= K_UDP_DSTPORT))
 		return (session_endpoint(s, key, out, max));
+	if (key >= K_NCORE)
+		return (session_meta_get(s, key, out, max));
 	return (session_derived(s, key, out, max));
 }

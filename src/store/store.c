@@ -120,7 +120,7 @@ store_values(const struct meta_reader *r, uint64_t id, int key,
 
 	if (s == NULL)
 		return (0);
-	if (key >= 0 && key < K_NCORE)
-		return (session_values(s, &st->ctx, key, out, max));
-	return (0);
+	if (key < 0)
+		return (0);
+	return (session_values(s, &st->ctx, key, out, max));
 }

@@ -411,7 +411,11 @@ static const struct dcase cases[] = {
 	  UDP6(10, 10) },
 	{ "ethernet padding", 1, "eth:0800 " U4 "pay:2 ) ) z:16", 0, ETH4,
 	  UDP4(2, 2) },
+	{ "pppoe compressed protocol", 1, "eth:8864 x:11000001002d x:21 " U4
+	  "pay:4", 0, ETH(0x8864), UDP4(4, 4) },
 	{ "snap length cut", 1, "eth:0800 " T4 "pay:5", 3, ETH4, TCP4(5, 2) },
+	{ "offload: total length 0", 1, "eth:0800 " T4 "pay:30 @16=00 @17=00",
+	  0, ETH4, TCP4(30, 30) },
 	{ "cut in tcp header", 1, "eth:86dd " T6 "pay:3", 13, ETH6, V6,
 	  .proto = 6, .sport = 40000, .dport = 443, .seq = 7, .plen = 3 },
 	{ "vlan", 1, "eth:8100 vlan:100:0800 " U4 "pay:4", 0, ETH(0x8100),

@@ -262,6 +262,30 @@ test_split(void **state)
 }
 
 static void
+test_split_keeps_others(void **state)
+{
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+	uint64_t		 ids = 0;
+	int			 i;
+
+	(void)state;
+	/* A long flow that splits while another session is open. */
+	feed(t, 1, 2, 1, 0, 0, 8, 0, 100, 50);
+	feed(t, 3, 4, 1, 0, 0, 8, 30 * SEC, 100, 50);
+	for (i = 1; i <= 14; i++)
+		feed(t, 1, 2, 1, 0, 0, 8, (uint64_t)i * 5 * SEC, 100, 50);
+	feed(t, 3, 4, 1, 0, 0, 8, 70 * SEC, 100, 50);
+	session_table_flush(t);
+	assert_int_equal(c.n, 3);
+	for (i = 0; i < 3; i++)
+		ids += val(c.s[i], K_SESSIONID);
+	assert_int_equal(ids, 1 + 2 + 3);
+	closed_free(&c);
+	session_table_free(t);
+}
+
+static void
 test_payload_meta(void **state)
 {
 	struct closed		 c = { .n = 0 };
@@ -319,6 +343,7 @@ main(void)
 		cmocka_unit_test(test_tcp_end),
 		cmocka_unit_test(test_idle),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_keeps_others),
 		cmocka_unit_test(test_payload_meta),
 		cmocka_unit_test(test_pktidx),
 	};

@@ -1,0 +1,41 @@
+/*
+ * parse.h - protocol parsers: the service found by content and the meta of
+ * SPEC §2 (DNS, HTTP, TLS, SSH, SMTP, FTP, ICMP indicators).
+ *
+ * Contract:
+ * - parse_packet() sees every packet of a session (a completed fragmented
+ *   datagram once) in arrival order, with the sender's canonical side
+ *   (0 or 1; the initiator is not known yet).  It must cost next to nothing
+ *   for sessions no parser recognises.  Per-session state hangs off
+ *   s->parse and is the parsers' own.
+ * - parse_close() runs once when the session closes, after its initiator is
+ *   decided and before rules run: parsers write their meta with
+ *   session_meta_add(s, key, v, MF_PARSER) and set s->service, then free
+ *   their state.  parse_free() frees what is left (a session dropped
+ *   without closing).
+ * - Thresholds are settings (SPEC §9): parse_setting_set() applies one by
+ *   name; parse_settings() lists them for --keys and the man page.
+ * - Everything runs on the engine's thread.
+ */
+#ifndef HUNTCON_PARSE_H
+#define HUNTCON_PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/decode.h"
+#include "engine/engine.h"
+#include "session/session.h"
+
+void	 parse_packet(struct session *, const struct decoded *, int side,
+	    uint64_t ts);
+void	 parse_close(struct session *);
+void	 parse_free(struct session *);
+
+/* Apply a parser setting: 1 applied, 0 not a parser setting, -1 bad value
+   (*cause set, caller frees). */
+int	 parse_setting_set(const char *name, const char *value, char **cause);
+/* Parser settings, terminated by a NULL name. */
+const struct engine_setting *parse_settings(void);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * query-int.h - declarations shared by the stages of the query layer only
+ * (lex.c, parse.c, literal.c, eval.c, format.c).  Nothing outside
+ * src/query includes this file.
+ */
+#ifndef HUNTCON_QUERY_INT_H
+#define HUNTCON_QUERY_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "query/query.h"
+
+/* Token kinds. */
+enum lex_kind {
+	LEX_END,		/* end of the text */
+	LEX_ERROR,		/* lx->error says why */
+	LEX_WORD,		/* bare word: key, keyword, number, address */
+	LEX_STRING,		/* quoted, raw (quotes and backslashes kept) */
+	LEX_LPAREN,
+	LEX_RPAREN,
+	LEX_COMMA,
+	LEX_DASH,
+	LEX_AND,		/* && */
+	LEX_OR,			/* || */
+	LEX_NOT,		/* ! or not, followed by ( */
+	LEX_NOTEXISTS,		/* !exists */
+	LEX_EQ,
+	LEX_NE,
+	LEX_LT,
+	LEX_LE,
+	LEX_GT,
+	LEX_GE,
+};
+
+/* A token: its kind and where its raw text is. */
+struct lex_token {
+	enum lex_kind	 kind;
+	size_t		 off;		/* byte offset (column - 1) */
+	size_t		 len;		/* raw length, quotes included */
+};
+
+/* The lexer's state. */
+struct lex {
+	const char	*s;
+	size_t		 len;
+	size_t		 pos;
+	const char	*error;		/* message of the last LEX_ERROR */
+};
+
+void	 lex_init(struct lex *, const char *, size_t);
+void	 lex_next(struct lex *, struct lex_token *);
+bool	 lex_is(const struct lex *, const struct lex_token *, const char *);
+size_t	 lex_unquote(const char *, size_t, bool, char *);
+
+/* A compiled pattern. */
+struct query_regex {
+	pcre2_code	*code;
+};
+
+/* A compiled query. */
+struct query {
+	struct query_node	*root;
+	pcre2_match_data	*md;	/* shared by the query's patterns */
+	pcre2_match_context	*mctx;	/* match limits */
+};
+
+/* The parser's state. */
+struct parse {
+	const char		*s;
+	size_t			 len;
+	struct lex		 lx;
+	struct lex_token	 tok;	/* current token */
+	struct query		*q;
+	struct query_error	*err;
+	int			 depth;
+	bool			 failed;
+};
+
+void	 parse_fail(struct parse *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 parse_warn(struct parse *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 parse_quote(struct buf *, const char *, size_t);
+void	 parse_token_text(struct parse *, const struct lex_token *,
+	    struct buf *);
+
+bool	 literal_type_of(struct parse *, const struct lex_token *,
+	    uint8_t *);
+bool	 literal_value(struct parse *, const struct query_cond *,
+	    const struct lex_token *, struct query_elem *);
+void	 literal_free(struct query_elem *, uint8_t);
+void	 literal_time_format(struct buf *, uint64_t);
+
+void	 eval_prepare(struct query_cond *);
+bool	 eval_in(const struct query_cond *, const struct mval *);
+
+#endif

@@ -1,0 +1,152 @@
+/* extra.c - meta written by parsers and rules, kept per session. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "session/session.h"
+
+/* One value; text lives in the arena at off. */
+struct meta_pair {
+	uint16_t	 key;
+	uint8_t		 type;
+	uint8_t		 flags;
+	uint8_t		 prec;
+	uint32_t	 len;
+	union {
+		uint64_t	 u;
+		uint32_t	 off;
+		uint8_t		 ip[16];
+	};
+};
+
+struct meta_extra {
+	struct meta_pair *v;
+	uint32_t	 n, cap;
+	char		*arena;
+	uint32_t	 alen, acap;
+};
+
+/* The value a pair holds. */
+static void
+pair_value(const struct meta_extra *x, const struct meta_pair *p,
+    struct mval *v)
+{
+	v->type = p->type;
+	v->prec = p->prec;
+	switch (p->type) {
+	case MT_UINT: case MT_TIME:
+		v->u = p->u;
+		break;
+	case MT_TEXT:
+		v->text.p = x->arena + p->off;
+		v->text.n = p->len;
+		break;
+	default:
+		memcpy(v->ip, p->ip, sizeof p->ip);
+	}
+}
+
+/* Copy text into the arena; returns its offset. */
+static uint32_t
+extra_copy(struct meta_extra *x, const char *p, uint32_t n)
+{
+	uint32_t	 off = x->alen;
+
+	if (x->acap - x->alen < n) {
+		while (x->acap - x->alen < n)
+			x->acap = x->acap == 0 ? 64 : x->acap * 2;
+		x->arena = xrealloc(x->arena, x->acap);
+	}
+	memcpy(x->arena + off, p, n);
+	x->alen += n;
+	return (off);
+}
+
+/* Add a value to a key unless it is there already. */
+bool
+session_meta_add(struct session *s, int key, const struct mval *v,
+    uint8_t flags)
+{
+	struct meta_extra	*x = s->extra;
+	struct meta_pair	*p;
+	struct mval		 have;
+	uint32_t		 i;
+
+	if (x == NULL)
+		x = s->extra = xcalloc(1, sizeof *x);
+	for (i = 0; i < x->n; i++) {
+		if (x->v[i].key != key)
+			continue;
+		pair_value(x, &x->v[i], &have);
+		if (mval_eq(&have, v))
+			return (false);
+	}
+	if (x->n == x->cap) {
+		x->cap = x->cap == 0 ? 4 : x->cap * 2;
+		x->v = xreallocarray(x->v, x->cap, sizeof *x->v);
+	}
+	p = &x->v[x->n++];
+	memset(p, 0, sizeof *p);
+	p->key = (uint16_t)key;
+	p->type = v->type;
+	p->flags = flags;
+	p->prec = v->prec;
+	if (v->type == MT_UINT || v->type == MT_TIME)
+		p->u = v->u;
+	else if (v->type == MT_TEXT) {
+		p->len = v->text.n;
+		p->off = extra_copy(x, v->text.p, v->text.n);
+	} else
+		memcpy(p->ip, v->ip, sizeof p->ip);
+	return (true);
+}
+
+/* Values of a key from the extra meta. */
+size_t
+session_meta_get(const struct session *s, int key, struct mval *out,
+    size_t max)
+{
+	const struct meta_extra	*x = s->extra;
+	size_t			 n = 0;
+	uint32_t		 i;
+
+	if (x == NULL)
+		return (0);
+	for (i = 0; i < x->n; i++) {
+		if (x->v[i].key != key)
+			continue;
+		if (n < max)
+			pair_value(x, &x->v[i], &out[n]);
+		n++;
+	}
+	return (n);
+}
+
+/* Remove the values written with any of these flags. */
+void
+session_meta_drop(struct session *s, uint8_t flags)
+{
+	struct meta_extra	*x = s->extra;
+	uint32_t		 i, j = 0;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->n; i++) {
+		if (!(x->v[i].flags & flags))
+			x->v[j++] = x->v[i];
+	}
+	x->n = j;	/* arena text of dropped values stays until free */
+}
+
+/* Free the extra meta. */
+void
+session_meta_free(struct session *s)
+{
+	if (s->extra == NULL)
+		return;
+	free(s->extra->v);
+	free(s->extra->arena);
+	free(s->extra);
+	s->extra = NULL;
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# bench.sh - `make bench`: huntcon's ingest against the libpcap floor (a loop
+# that only reads the file), its peak memory, on a capture made by the
+# project's own generator; then the same on ../shared/bench's standard
+# capture when that folder is there.  Prints medians of N runs, wall and CPU.
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+OUT=${BENCH_OUT:-$TOP/build/bench}
+N=${BENCH_RUNS:-5}
+SESSIONS=${BENCH_SESSIONS:-200000}
+mkdir -p "$OUT"
+cc -O2 -o "$OUT/pcapfloor" tests/gen/pcapfloor.c -lpcap
+pcap=$OUT/bench-$SESSIONS.pcap
+[ -f "$pcap" ] || build/capgen -n "$SESSIONS" bench "$pcap"
+cat "$pcap" >/dev/null
+
+# one CMD...: prints "wall maxrss_kb cpu".
+one() {
+	/usr/bin/time -f "%e %M %U %S" -o "$OUT/.time" "$@" >/dev/null 2>"$OUT/.err" ||
+		{ echo "bench: failed: $*" >&2; cat "$OUT/.err" >&2; exit 1; }
+	awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$OUT/.time"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+walls=() rss=() ratios=() cratios=() floors=()
+for _ in $(seq "$N"); do
+	read -r w m c < <(one ./huntcon -r "$pcap" -R none --values ip.proto)
+	read -r fw _ fc < <(one "$OUT/pcapfloor" "$pcap")
+	walls+=("$w") rss+=("$m") floors+=("$fw")
+	ratios+=("$(awk -v a="$w" -v b="$fw" 'BEGIN {printf "%.3f", b > 0 ? a / b : 0}')")
+	cratios+=("$(awk -v a="$c" -v b="$fc" 'BEGIN {printf "%.3f", b > 0 ? a / b : 0}')")
+done
+sessions=$(./huntcon -r "$pcap" -R none --stats | awk -F'\t' '$1 == "sessions" {print $2}')
+packets=$(./huntcon -r "$pcap" -R none --stats | awk -F'\t' '$1 == "read" {print $2}')
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "capture: $pcap ($(stat -c %s "$pcap") bytes, $packets packets, $sessions sessions)"
+echo "ingest (huntcon -r PCAP -R none --values ip.proto), median of $N:"
+echo "  wall $(printf '%s\n' "${walls[@]}" | median) s (floor $(printf '%s\n' "${floors[@]}" | median) s)," \
+	"x floor $(printf '%s\n' "${ratios[@]}" | median) wall, $(printf '%s\n' "${cratios[@]}" | median) cpu," \
+	"peak RSS $(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.0f", $1 / 1024}') MiB"
+
+if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
+	echo "standard capture (../shared/bench/ratio.sh):"
+	bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --values ip.proto | sed 's/^/  /'
+fi

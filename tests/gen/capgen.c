@@ -1,0 +1,2826 @@
+/*
+ * capgen - deterministic test captures for huntcon.
+ *
+ * Copyright (C) 2024 The huntcon authors.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * This program is free software: you can redistribute it and/or modify it
+ * under the terms of the GNU General Public License as published by the Free
+ * Software Foundation, either version 3 of the License, or (at your option)
+ * any later version.  It is distributed WITHOUT ANY WARRANTY; see the GNU
+ * General Public License for details.
+ *
+ * Usage:
+ *	capgen SCENARIO OUT	write the capture SCENARIO to the file OUT
+ *	capgen -l		list the scenarios, one line each
+ *
+ * Exit status: 0 written, 1 cannot write, 2 usage error.  Every scenario:
+ *	for s in $(build/capgen -l | cut -d' ' -f1); do
+ *		build/capgen "$s" "build/cap/$s.pcap"; done
+ *
+ * The Makefile builds it as build/capgen from this one file (libc only, no
+ * libpcap): every byte is written by hand, so a scenario gives the same file
+ * on every run and machine, and so files libpcap cannot write (pcapng with
+ * two link types, a file cut inside a record) are possible.
+ *
+ * Conventions every scenario follows:
+ * - the clock starts at 2024-01-15 10:00:00 UTC and the PRNG (splitmix64)
+ *   starts from the same seed in every scenario;
+ * - files are little-endian; pcap and pcapng timestamps are in microseconds
+ *   except ns_basic; the generator's clock has nanoseconds (sub-microsecond
+ *   jitter on every step, except split_time), so only the ns file shows them;
+ * - records are queued and written sorted by time (stable), so conversations
+ *   are generated one after the other and still interleave; timestamps never
+ *   decrease within a file;
+ * - IPv4 header, TCP, UDP, ICMP and ICMPv6 checksums are correct (the outer
+ *   UDP checksum of VXLAN is 0, as RFC 7348 recommends);
+ * - side 0 of a flow is the client (the expected initiator), side 1 the
+ *   server; the Ethernet address of an internal host is 02:00 followed by
+ *   the last four bytes of its address, an external host is seen behind the
+ *   router 00:00:5e:00:01:01;
+ * - the "standard set" (lt_*, enc_*, malformed, pcapng_mixed) is the same
+ *   six conversations everywhere (std_v4, std_v6; some files hold only the
+ *   IPv4 or the IPv6 half), so tests can compare;
+ *   tunnels run between 172.16.1.1 (client side) and 172.16.2.1;
+ * - IPv6 over BSD loopback uses AF 30 in lt_null (little-endian) and AF 24
+ *   in lt_loop (big-endian); libpcap reports lt_raw14 as DLT 14, which is
+ *   DLT_RAW only on OpenBSD.
+ *
+ * Expectations the tests rely on are written above each scenario function;
+ * `capgen -l` gives the short form.  The layers, top to bottom: byte
+ * buffers and the capture writer; frame builders that prepend one header
+ * each (payload first, link header last); flows, which hold a conversation's
+ * addresses, ports and TCP sequence numbers and send through the capture's
+ * tunnel and link layer; payload builders (ping, DNS, HTTP, TLS); scenarios
+ * and the table that names them.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define US		1000ULL
+#define MS		1000000ULL
+#define SEC		1000000000ULL
+#define BASE_NS		(1705312800ULL * SEC)	/* 2024-01-15 10:00:00 UTC */
+#define SEED		0x6875e7c09e11ULL
+#define SNAPLEN		262144
+#define PKT_HEAD	512
+#define PKT_MAX		(PKT_HEAD + 70000)
+#define MSS		1460
+
+#define TH_FIN		0x01
+#define TH_SYN		0x02
+#define TH_RST		0x04
+#define TH_PSH		0x08
+#define TH_ACK		0x10
+
+#define ET_IP4		0x0800
+#define ET_ARP		0x0806
+#define ET_TEB		0x6558
+#define ET_VLAN		0x8100
+#define ET_IP6		0x86dd
+#define ET_MPLS		0x8847
+#define ET_PPPOE	0x8864
+#define ET_QINQ		0x88a8
+
+enum fmt { FMT_US, FMT_NS, FMT_PCAPNG };
+
+enum lt {
+	LT_NULL = 0, LT_EN10MB = 1, LT_RAW12 = 12, LT_RAW14 = 14,
+	LT_RAW = 101, LT_LOOP = 108, LT_SLL = 113, LT_IPV4 = 228,
+	LT_IPV6 = 229, LT_SLL2 = 276
+};
+
+enum enc {
+	ENC_NONE, ENC_VLAN, ENC_QINQ, ENC_MPLS, ENC_PPPOE, ENC_GRE,
+	ENC_GRE_ETH, ENC_IPIP, ENC_6IN4, ENC_VXLAN, ENC_GTPU
+};
+
+#define FAM_V4		1
+#define FAM_V6		2
+
+struct addr {
+	int		 v6;
+	uint8_t		 b[16];		/* IPv4 in the first four bytes */
+};
+
+struct bytes {
+	uint8_t		*p;
+	size_t		 len;
+	size_t		 size;
+};
+
+/* One queued record: its bytes live in cap.data at off. */
+struct rec {
+	uint64_t	 ts;		/* nanoseconds since the epoch */
+	size_t		 seq;
+	size_t		 off;
+	uint32_t	 caplen;
+	uint32_t	 len;
+	int		 iface;
+};
+
+/* The capture being generated and the state the scenarios change. */
+struct cap {
+	int		 fmt;
+	uint32_t	 lt[2];		/* link type per interface */
+	int		 nif;
+	int		 iface;		/* interface of the next records */
+	int		 enc;		/* encapsulation of the next packets */
+	int		 fam;		/* FAM_V4 | FAM_V6 for std scenarios */
+	int		 jitter;	/* sub-microsecond noise on the clock */
+	uint32_t	 snap;		/* caplen limit, 0 for none */
+	uint64_t	 now;
+	uint64_t	 rng;
+	uint16_t	 ipid;
+	struct addr	 tun[2];	/* tunnel endpoints, client side first */
+	struct bytes	 data;
+	struct rec	*recs;
+	size_t		 nrecs;
+	size_t		 arecs;
+};
+
+/* A packet built back to front: data is b[off .. off + len). */
+struct pkt {
+	uint8_t		 b[PKT_MAX];
+	size_t		 off;
+	size_t		 len;
+};
+
+/* One conversation: side 0 is the client, side 1 the server. */
+struct flow {
+	struct addr	 ip[2];
+	uint16_t	 port[2];
+	uint8_t		 mac[2][6];
+	uint8_t		 proto;
+	uint8_t		 ttl;		/* 0: by side (64 inside, 52 outside) */
+	int		 ext6;		/* IPv6 hop-by-hop + destination opts */
+	uint32_t	 seq[2];	/* next TCP sequence number per side */
+	uint16_t	 icmpid;
+	uint16_t	 icmpseq;
+	uint64_t	 rtt;
+};
+
+struct dns {
+	uint8_t		 b[4096];
+	size_t		 len;
+};
+
+struct scenario {
+	const char	*name;
+	const char	*desc;
+	void		(*fn)(struct cap *);
+	int		 fmt;
+	uint32_t	 lt0;
+	uint32_t	 lt1;		/* second interface (pcapng), 0 none */
+	int		 enc;
+	int		 fam;
+	size_t		 trim;		/* bytes cut from the end of the file */
+};
+
+static struct pkt	pk;		/* the packet being built */
+static struct pkt	pk2;		/* scratch for fragments */
+
+static const uint8_t	mac_router[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
+static const uint8_t	mac_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static const char	ua_firefox[] = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) "
+			    "Gecko/20100101 Firefox/121.0";
+static const char	ua_curl[] = "curl/7.88.1";
+
+/* Print "capgen: MESSAGE" and exit with status 1. */
+static void __attribute__((format(printf, 1, 2), noreturn))
+die(const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fputs("capgen: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+/* Resize p to n bytes or die. */
+static void *
+xrealloc(void *p, size_t n)
+{
+	if ((p = realloc(p, n)) == NULL)
+		die("out of memory (%zu bytes)", n);
+	return p;
+}
+
+/* Store a 16-bit value in network byte order. */
+static void
+put16(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+/* Store a 32-bit value in network byte order. */
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, v >> 16);
+	put16(p + 2, v);
+}
+
+/* Store a 32-bit value in little-endian byte order. */
+static void
+put32le(uint8_t *p, uint32_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+	p[2] = v >> 16;
+	p[3] = v >> 24;
+}
+
+/* Next value of the splitmix64 generator. */
+static uint64_t
+rng_next(struct cap *c)
+{
+	uint64_t	z;
+
+	z = (c->rng += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A random number in [lo, hi]. */
+static uint32_t
+rng_range(struct cap *c, uint32_t lo, uint32_t hi)
+{
+	return lo + rng_next(c) % ((uint64_t)hi - lo + 1);
+}
+
+/* Fill n bytes with random data. */
+static void
+rng_fill(struct cap *c, uint8_t *p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		p[i] = rng_next(c) >> 56;
+}
+
+/* Fill n bytes with random characters from the alphabet set. */
+static void
+rng_text(struct cap *c, char *p, size_t n, const char *set)
+{
+	size_t	i, k = strlen(set);
+
+	for (i = 0; i < n; i++)
+		p[i] = set[rng_next(c) % k];
+	p[n] = '\0';
+}
+
+/* Parse an IPv4 or IPv6 address literal. */
+static struct addr
+addr_of(const char *s)
+{
+	struct addr	a;
+
+	memset(&a, 0, sizeof a);
+	if (inet_pton(AF_INET, s, a.b) == 1)
+		return a;
+	if (inet_pton(AF_INET6, s, a.b) != 1)
+		die("bad address: %s", s);
+	a.v6 = 1;
+	return a;
+}
+
+/* Whether an address is in the private, CGN, link-local or ULA ranges. */
+static int
+addr_internal(const struct addr *a)
+{
+	const uint8_t	*b = a->b;
+
+	if (a->v6)
+		return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe &&
+		    (b[1] & 0xc0) == 0x80);
+	return b[0] == 10 || (b[0] == 172 && (b[1] & 0xf0) == 16) ||
+	    (b[0] == 192 && b[1] == 168) || (b[0] == 100 &&
+	    (b[1] & 0xc0) == 64) || b[0] == 127 || (b[0] == 169 && b[1] == 254);
+}
+
+/* The Ethernet address a frame to or from this host carries. */
+static void
+addr_mac(const struct addr *a, uint8_t *mac)
+{
+	const uint8_t	*low = a->b + (a->v6 ? 12 : 0);
+
+	if (!a->v6 && (a->b[0] & 0xf0) == 224) {
+		memcpy(mac, "\x01\x00\x5e", 3);
+		mac[3] = a->b[1] & 0x7f;
+		memcpy(mac + 4, a->b + 2, 2);
+	} else if (a->v6 && a->b[0] == 0xff) {
+		memcpy(mac, "\x33\x33", 2);
+		memcpy(mac + 2, low, 4);
+	} else if (addr_internal(a)) {
+		memcpy(mac, "\x02\x00", 2);
+		memcpy(mac + 2, low, 4);
+	} else
+		memcpy(mac, mac_router, 6);
+}
+
+/* Append n bytes of room to a buffer and return them. */
+static uint8_t *
+bytes_grow(struct bytes *b, size_t n)
+{
+	uint8_t	*at;
+
+	if (b->len + n > b->size) {
+		while (b->len + n > b->size)
+			b->size = b->size != 0 ? b->size * 2 : 4096;
+		b->p = xrealloc(b->p, b->size);
+	}
+	at = b->p + b->len;
+	b->len += n;
+	return at;
+}
+
+/* Append n bytes. */
+static void
+bytes_add(struct bytes *b, const void *p, size_t n)
+{
+	if (n != 0)
+		memcpy(bytes_grow(b, n), p, n);
+}
+
+/* Append a C string without its NUL. */
+static void
+bytes_str(struct bytes *b, const char *s)
+{
+	bytes_add(b, s, strlen(s));
+}
+
+/* Append one byte. */
+static void
+bytes_u8(struct bytes *b, uint32_t v)
+{
+	*bytes_grow(b, 1) = v;
+}
+
+/* Append a 16-bit network-order value. */
+static void
+bytes_be16(struct bytes *b, uint32_t v)
+{
+	put16(bytes_grow(b, 2), v);
+}
+
+/* Append a 24-bit network-order value. */
+static void
+bytes_be24(struct bytes *b, uint32_t v)
+{
+	bytes_u8(b, v >> 16);
+	bytes_be16(b, v);
+}
+
+/* Append a 16-bit little-endian value. */
+static void
+bytes_le16(struct bytes *b, uint32_t v)
+{
+	bytes_u8(b, v);
+	bytes_u8(b, v >> 8);
+}
+
+/* Append a 32-bit little-endian value. */
+static void
+bytes_le32(struct bytes *b, uint32_t v)
+{
+	put32le(bytes_grow(b, 4), v);
+}
+
+/* Write at off the 16-bit length of everything after that field. */
+static void
+bytes_len16(struct bytes *b, size_t off)
+{
+	put16(b->p + off, b->len - off - 2);
+}
+
+/* Write at off the 24-bit length of everything after that field. */
+static void
+bytes_len24(struct bytes *b, size_t off)
+{
+	size_t	n = b->len - off - 3;
+
+	b->p[off] = n >> 16;
+	put16(b->p + off + 1, n);
+}
+
+/* Set the clock to off nanoseconds after the base time. */
+static void
+at(struct cap *c, uint64_t off)
+{
+	c->now = BASE_NS + off;
+	if (c->jitter)
+		c->now += rng_next(c) % US;
+}
+
+/* Move the clock on by d nanoseconds. */
+static void
+adv(struct cap *c, uint64_t d)
+{
+	c->now += d;
+	if (c->jitter)
+		c->now += rng_next(c) % US;
+}
+
+/* Queue a record of len bytes on the wire of which caplen were kept. */
+static void
+cap_add(struct cap *c, const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	struct rec	*r;
+
+	if (c->nrecs == c->arecs) {
+		c->arecs = c->arecs != 0 ? c->arecs * 2 : 1024;
+		c->recs = xrealloc(c->recs, c->arecs * sizeof *c->recs);
+	}
+	r = &c->recs[c->nrecs];
+	r->ts = c->now;
+	r->seq = c->nrecs;
+	r->off = c->data.len;
+	r->caplen = caplen;
+	r->len = len;
+	r->iface = c->iface;
+	c->nrecs++;
+	bytes_add(&c->data, data, caplen);
+}
+
+/* Queue a whole frame, cut to the current snap length. */
+static void
+cap_frame(struct cap *c, const uint8_t *data, size_t len)
+{
+	uint32_t	caplen = len;
+
+	if (c->snap != 0 && caplen > c->snap)
+		caplen = c->snap;
+	cap_add(c, data, caplen, len);
+}
+
+/* Order records by time, then in the order they were queued. */
+static int
+rec_cmp(const void *a, const void *b)
+{
+	const struct rec	*x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Serialise the records as a classic pcap file (µs or ns). */
+static void
+out_pcap(const struct cap *c, struct bytes *o)
+{
+	const struct rec	*r;
+	size_t			 i;
+	int			 ns = c->fmt == FMT_NS;
+
+	bytes_le32(o, ns ? 0xa1b23c4d : 0xa1b2c3d4);
+	bytes_le16(o, 2);
+	bytes_le16(o, 4);
+	bytes_le32(o, 0);
+	bytes_le32(o, 0);
+	bytes_le32(o, SNAPLEN);
+	bytes_le32(o, c->lt[0]);
+	for (i = 0; i < c->nrecs; i++) {
+		r = &c->recs[i];
+		bytes_le32(o, r->ts / SEC);
+		bytes_le32(o, ns ? r->ts % SEC : r->ts % SEC / US);
+		bytes_le32(o, r->caplen);
+		bytes_le32(o, r->len);
+		bytes_add(o, c->data.p + r->off, r->caplen);
+	}
+}
+
+/* Start a pcapng block and return its offset for png_end. */
+static size_t
+png_begin(struct bytes *o, uint32_t type)
+{
+	size_t	at_ = o->len;
+
+	bytes_le32(o, type);
+	bytes_le32(o, 0);
+	return at_;
+}
+
+/* Pad the block to 32 bits and write both of its length fields. */
+static void
+png_end(struct bytes *o, size_t off)
+{
+	uint32_t	total;
+
+	while ((o->len - off) % 4 != 0)
+		bytes_u8(o, 0);
+	total = o->len - off + 4;
+	put32le(o->p + off + 4, total);
+	bytes_le32(o, total);
+}
+
+/* Append a text option and the end-of-options marker. */
+static void
+png_opt(struct bytes *o, uint32_t code, const char *s)
+{
+	bytes_le16(o, code);
+	bytes_le16(o, strlen(s));
+	bytes_str(o, s);
+	while (o->len % 4 != 0)
+		bytes_u8(o, 0);
+	bytes_le32(o, 0);
+}
+
+/* Serialise the records as pcapng: SHB, one IDB per interface, EPBs. */
+static void
+out_pcapng(const struct cap *c, struct bytes *o)
+{
+	const struct rec	*r;
+	size_t			 i, off;
+	uint64_t		 us;
+
+	off = png_begin(o, 0x0a0d0d0a);
+	bytes_le32(o, 0x1a2b3c4d);
+	bytes_le16(o, 1);
+	bytes_le16(o, 0);
+	bytes_le32(o, 0xffffffff);
+	bytes_le32(o, 0xffffffff);
+	png_opt(o, 4, "huntcon capgen");
+	png_end(o, off);
+	for (i = 0; i < (size_t)c->nif; i++) {
+		off = png_begin(o, 1);
+		bytes_le16(o, c->lt[i]);
+		bytes_le16(o, 0);
+		bytes_le32(o, SNAPLEN);
+		png_opt(o, 2, i == 0 ? "eth0" : "tun0");
+		png_end(o, off);
+	}
+	for (i = 0; i < c->nrecs; i++) {
+		r = &c->recs[i];
+		us = r->ts / US;
+		off = png_begin(o, 6);
+		bytes_le32(o, r->iface);
+		bytes_le32(o, us >> 32);
+		bytes_le32(o, us);
+		bytes_le32(o, r->caplen);
+		bytes_le32(o, r->len);
+		bytes_add(o, c->data.p + r->off, r->caplen);
+		png_end(o, off);
+	}
+}
+
+/* Sort the records, serialise them and write all but trim bytes to path. */
+static void
+cap_write(struct cap *c, const char *path, size_t trim)
+{
+	struct bytes	 o = { NULL, 0, 0 };
+	FILE		*f;
+
+	qsort(c->recs, c->nrecs, sizeof *c->recs, rec_cmp);
+	if (c->fmt == FMT_PCAPNG)
+		out_pcapng(c, &o);
+	else
+		out_pcap(c, &o);
+	if (trim > o.len)
+		trim = o.len;
+	if ((f = fopen(path, "wb")) == NULL)
+		die("%s: cannot open: %s", path, strerror(errno));
+	if (fwrite(o.p, 1, o.len - trim, f) != o.len - trim || fclose(f) != 0)
+		die("%s: cannot write", path);
+	free(o.p);
+}
+
+/* Start a packet holding len bytes of payload (zeros when data is NULL). */
+static void
+pkt_init(struct pkt *p, const void *data, size_t len)
+{
+	if (len > PKT_MAX - PKT_HEAD)
+		die("packet too large (%zu bytes)", len);
+	p->off = PKT_HEAD;
+	p->len = len;
+	if (data != NULL)
+		memcpy(p->b + p->off, data, len);
+	else
+		memset(p->b + p->off, 0, len);
+}
+
+/* Make room for n header bytes in front of the packet and return them. */
+static uint8_t *
+pkt_push(struct pkt *p, size_t n)
+{
+	if (n > p->off)
+		die("no headroom for %zu bytes", n);
+	p->off -= n;
+	p->len += n;
+	memset(p->b + p->off, 0, n);
+	return p->b + p->off;
+}
+
+/* The packet's first byte. */
+static uint8_t *
+pkt_data(struct pkt *p)
+{
+	return p->b + p->off;
+}
+
+/* Add bytes to a ones'-complement sum as 16-bit big-endian words. */
+static uint64_t
+ck_add(uint64_t sum, const uint8_t *p, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	return sum;
+}
+
+/* Fold a sum into the 16-bit Internet checksum. */
+static uint16_t
+ck_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* The sum of the IPv4 or IPv6 pseudo-header. */
+static uint64_t
+ck_pseudo(const struct addr *s, const struct addr *d, uint8_t proto,
+    uint32_t len)
+{
+	size_t		n = s->v6 ? 16 : 4;
+	uint64_t	sum;
+
+	sum = ck_add(0, s->b, n);
+	sum = ck_add(sum, d->b, n);
+	return sum + proto + (len >> 16) + (len & 0xffff);
+}
+
+/* Prepend an Ethernet II header. */
+static void
+eth_push(struct pkt *p, const uint8_t *dst, const uint8_t *src, uint16_t type)
+{
+	uint8_t	*h = pkt_push(p, 14);
+
+	memcpy(h, dst, 6);
+	memcpy(h + 6, src, 6);
+	put16(h + 12, type);
+}
+
+/* Prepend an 802.1Q tag body (TCI and the inner type); the caller's outer
+ * type is then 0x8100 or 0x88a8. */
+static void
+vlan_push(struct pkt *p, uint16_t tci, uint16_t type)
+{
+	uint8_t	*h = pkt_push(p, 4);
+
+	put16(h, tci);
+	put16(h + 2, type);
+}
+
+/* Prepend an MPLS label stack entry. */
+static void
+mpls_push(struct pkt *p, uint32_t label, int bos)
+{
+	put32(pkt_push(p, 4), label << 12 | (bos ? 1 << 8 : 0) | 64);
+}
+
+/* Prepend PPPoE session and PPP protocol headers. */
+static void
+pppoe_push(struct pkt *p, uint16_t sid, uint16_t ppp)
+{
+	uint8_t	*h;
+
+	put16(pkt_push(p, 2), ppp);
+	h = pkt_push(p, 6);
+	h[0] = 0x11;
+	h[1] = 0;
+	put16(h + 2, sid);
+	put16(h + 4, p->len - 6);
+}
+
+/* Prepend a Linux cooked v1 header. */
+static void
+sll_push(struct pkt *p, uint16_t pkttype, const uint8_t *mac, uint16_t type)
+{
+	uint8_t	*h = pkt_push(p, 16);
+
+	put16(h, pkttype);
+	put16(h + 2, 1);
+	put16(h + 4, 6);
+	memcpy(h + 6, mac, 6);
+	put16(h + 14, type);
+}
+
+/* Prepend a Linux cooked v2 header. */
+static void
+sll2_push(struct pkt *p, uint8_t pkttype, const uint8_t *mac, uint16_t type)
+{
+	uint8_t	*h = pkt_push(p, 20);
+
+	put16(h, type);
+	put32(h + 4, 2);
+	put16(h + 8, 1);
+	h[10] = pkttype;
+	h[11] = 6;
+	memcpy(h + 12, mac, 6);
+}
+
+/* Prepend a BSD loopback address family, host (little) or network order. */
+static void
+af_push(struct pkt *p, uint32_t af, int big)
+{
+	uint8_t	*h = pkt_push(p, 4);
+
+	if (big)
+		put32(h, af);
+	else
+		put32le(h, af);
+}
+
+/* Prepend an IPv4 header without options, with its checksum. */
+static void
+ip4_push(struct pkt *p, const struct addr *s, const struct addr *d,
+    uint8_t proto, uint16_t id, uint16_t frag, uint8_t ttl)
+{
+	uint8_t	*h = pkt_push(p, 20);
+
+	h[0] = 0x45;
+	put16(h + 2, p->len);
+	put16(h + 4, id);
+	put16(h + 6, frag);
+	h[8] = ttl;
+	h[9] = proto;
+	memcpy(h + 12, s->b, 4);
+	memcpy(h + 16, d->b, 4);
+	put16(h + 10, ck_fold(ck_add(0, h, 20)));
+}
+
+/* Prepend an IPv6 header. */
+static void
+ip6_push(struct pkt *p, const struct addr *s, const struct addr *d,
+    uint8_t nxt, uint8_t hlim)
+{
+	uint8_t	*h = pkt_push(p, 40);
+
+	h[0] = 0x60;
+	put16(h + 4, p->len - 40);
+	h[6] = nxt;
+	h[7] = hlim;
+	memcpy(h + 8, s->b, 16);
+	memcpy(h + 24, d->b, 16);
+}
+
+/* Prepend an 8-byte hop-by-hop or destination options header (PadN). */
+static void
+ip6_opt_push(struct pkt *p, uint8_t nxt)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	h[0] = nxt;
+	h[2] = 1;
+	h[3] = 4;
+}
+
+/* Prepend an IPv6 fragment header. */
+static void
+ip6_frag_push(struct pkt *p, uint8_t nxt, size_t off, int more, uint32_t id)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	h[0] = nxt;
+	put16(h + 2, off | (more ? 1 : 0));
+	put32(h + 4, id);
+}
+
+/* TCP header fields for tcp_push. */
+struct seg {
+	uint16_t	 sport;
+	uint16_t	 dport;
+	uint32_t	 seq;
+	uint32_t	 ack;
+	uint8_t		 flags;
+};
+
+/* Prepend a TCP header (an MSS option on SYNs) with its checksum. */
+static void
+tcp_push(struct pkt *p, const struct addr *s, const struct addr *d,
+    const struct seg *g)
+{
+	size_t	 hl = (g->flags & TH_SYN) ? 24 : 20;
+	uint8_t	*h = pkt_push(p, hl);
+
+	put16(h, g->sport);
+	put16(h + 2, g->dport);
+	put32(h + 4, g->seq);
+	put32(h + 8, g->ack);
+	h[12] = hl / 4 << 4;
+	h[13] = g->flags;
+	put16(h + 14, 64240);
+	if (hl == 24) {
+		h[20] = 2;
+		h[21] = 4;
+		put16(h + 22, MSS);
+	}
+	put16(h + 16, ck_fold(ck_add(ck_pseudo(s, d, 6, p->len), h, p->len)));
+}
+
+/* Prepend a UDP header, with its checksum unless nock. */
+static void
+udp_push(struct pkt *p, const struct addr *s, const struct addr *d,
+    uint16_t sport, uint16_t dport, int nock)
+{
+	uint8_t		*h = pkt_push(p, 8);
+	uint16_t	 ck;
+
+	put16(h, sport);
+	put16(h + 2, dport);
+	put16(h + 4, p->len);
+	if (nock)
+		return;
+	ck = ck_fold(ck_add(ck_pseudo(s, d, 17, p->len), h, p->len));
+	put16(h + 6, ck == 0 ? 0xffff : ck);
+}
+
+/* Prepend an ICMP or ICMPv6 echo header (pseudo-header sum for v6). */
+static void
+icmp_push(struct pkt *p, const struct addr *s, const struct addr *d,
+    uint8_t type, uint16_t id, uint16_t seq)
+{
+	uint8_t		*h = pkt_push(p, 8);
+	uint64_t	 sum = 0;
+
+	h[0] = type;
+	put16(h + 4, id);
+	put16(h + 6, seq);
+	if (s->v6)
+		sum = ck_pseudo(s, d, 58, p->len);
+	put16(h + 2, ck_fold(ck_add(sum, h, p->len)));
+}
+
+/* Prepend a GRE header without options. */
+static void
+gre_push(struct pkt *p, uint16_t type)
+{
+	put16(pkt_push(p, 4) + 2, type);
+}
+
+/* Prepend a VXLAN header. */
+static void
+vxlan_push(struct pkt *p, uint32_t vni)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	h[0] = 0x08;
+	put32(h + 4, vni << 8);
+}
+
+/* Prepend a GTPv1-U G-PDU header. */
+static void
+gtpu_push(struct pkt *p, uint32_t teid)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	h[0] = 0x30;
+	h[1] = 0xff;
+	put16(h + 2, p->len - 8);
+	put32(h + 4, teid);
+}
+
+/* Set up a flow from client a:pa to server b:pb. */
+static void
+flow_new(struct cap *c, struct flow *f, int proto, const char *a, int pa,
+    const char *b, int pb)
+{
+	memset(f, 0, sizeof *f);
+	f->ip[0] = addr_of(a);
+	f->ip[1] = addr_of(b);
+	if (f->ip[0].v6 != f->ip[1].v6)
+		die("flow %s - %s mixes families", a, b);
+	f->port[0] = pa;
+	f->port[1] = pb;
+	addr_mac(&f->ip[0], f->mac[0]);
+	addr_mac(&f->ip[1], f->mac[1]);
+	f->proto = proto;
+	f->seq[0] = rng_next(c);
+	f->seq[1] = rng_next(c);
+	f->icmpid = rng_range(c, 1000, 60000);
+	f->icmpseq = 1;
+	if (addr_internal(&f->ip[0]) && addr_internal(&f->ip[1]))
+		f->rtt = 1 * MS;
+	else
+		f->rtt = 24 * MS;
+}
+
+/* Wrap the IP packet in the capture's tunnel, if any; return the
+ * ethertype of what is now in p. */
+static uint16_t
+tun_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
+    uint16_t type)
+{
+	const struct addr	*s = &c->tun[dir], *d = &c->tun[!dir];
+	uint8_t			 proto;
+
+	switch (c->enc) {
+	case ENC_GRE_ETH:
+		eth_push(p, f->mac[!dir], f->mac[dir], type);
+		type = ET_TEB;
+		/* FALLTHROUGH */
+	case ENC_GRE:
+		gre_push(p, type);
+		proto = 47;
+		break;
+	case ENC_IPIP:
+	case ENC_6IN4:
+		proto = type == ET_IP6 ? 41 : 4;
+		break;
+	case ENC_VXLAN:
+		eth_push(p, f->mac[!dir], f->mac[dir], type);
+		vxlan_push(p, 4242);
+		udp_push(p, s, d, 49152 + ((f->port[0] ^ f->port[1]) & 0x3fff),
+		    4789, 1);
+		proto = 17;
+		break;
+	case ENC_GTPU:
+		gtpu_push(p, dir ? 0x2000 : 0x1000);
+		udp_push(p, s, d, 2152, 2152, 0);
+		proto = 17;
+		break;
+	default:
+		return type;
+	}
+	ip4_push(p, s, d, proto, c->ipid++, 0, 64);
+	return ET_IP4;
+}
+
+/* Prepend the Ethernet header and any VLAN, MPLS or PPPoE layers. */
+static void
+eth_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
+    uint16_t type)
+{
+	switch (c->enc) {
+	case ENC_VLAN:
+		vlan_push(p, 100, type);
+		type = ET_VLAN;
+		break;
+	case ENC_QINQ:
+		vlan_push(p, 200, type);
+		vlan_push(p, 300, ET_VLAN);
+		type = ET_QINQ;
+		break;
+	case ENC_MPLS:
+		mpls_push(p, 1001, 1);
+		mpls_push(p, 2002, 0);
+		type = ET_MPLS;
+		break;
+	case ENC_PPPOE:
+		pppoe_push(p, 0x1234, type == ET_IP6 ? 0x0057 : 0x0021);
+		type = ET_PPPOE;
+		break;
+	}
+	eth_push(p, f->mac[!dir], f->mac[dir], type);
+}
+
+/* Prepend the link-layer header of the current interface. */
+static void
+link_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
+    uint16_t type)
+{
+	int	v6 = type == ET_IP6;
+
+	switch (c->lt[c->iface]) {
+	case LT_EN10MB:
+		eth_wrap(c, f, dir, p, type);
+		break;
+	case LT_SLL:
+		sll_push(p, dir ? 0 : 4, f->mac[dir], type);
+		break;
+	case LT_SLL2:
+		sll2_push(p, dir ? 0 : 4, f->mac[dir], type);
+		break;
+	case LT_NULL:
+		af_push(p, v6 ? 30 : 2, 0);
+		break;
+	case LT_LOOP:
+		af_push(p, v6 ? 24 : 2, 1);
+		break;
+	}
+}
+
+/* Tunnel, frame and queue the IP packet in p, sent from side dir of f. */
+static void
+emit(struct cap *c, const struct flow *f, int dir, struct pkt *p,
+    uint16_t type)
+{
+	type = tun_wrap(c, f, dir, p, type);
+	link_wrap(c, f, dir, p, type);
+	cap_frame(c, pkt_data(p), p->len);
+}
+
+/* The TTL or hop limit side dir of f sends with. */
+static uint8_t
+flow_ttl(const struct flow *f, int dir)
+{
+	if (f->ttl != 0)
+		return f->ttl;
+	return addr_internal(&f->ip[dir]) ? 64 : 52;
+}
+
+/* Prepend the IP header to the transport bytes in p and emit them. */
+static void
+flow_ip(struct cap *c, struct flow *f, int dir, struct pkt *p)
+{
+	const struct addr	*s = &f->ip[dir], *d = &f->ip[!dir];
+	uint8_t			 nxt = f->proto;
+
+	if (!s->v6) {
+		ip4_push(p, s, d, nxt, c->ipid++, nxt == 6 ? 0x4000 : 0,
+		    flow_ttl(f, dir));
+		emit(c, f, dir, p, ET_IP4);
+		return;
+	}
+	if (f->ext6) {
+		ip6_opt_push(p, nxt);
+		ip6_opt_push(p, 60);
+		nxt = 0;
+	}
+	ip6_push(p, s, d, nxt, flow_ttl(f, dir));
+	emit(c, f, dir, p, ET_IP6);
+}
+
+/* Send the transport bytes in p from dir as fragments of chunk bytes;
+ * order lists the fragment numbers to send and ends with -1. */
+static void
+flow_frags(struct cap *c, struct flow *f, int dir, struct pkt *p,
+    size_t chunk, const int *order)
+{
+	const struct addr	*s = &f->ip[dir], *d = &f->ip[!dir];
+	size_t			 len = p->len, off, n;
+	uint32_t		 id = f->ip[0].v6 ? rng_next(c) : c->ipid++;
+	int			 i, more;
+
+	for (i = 0; order[i] >= 0; i++) {
+		off = order[i] * chunk;
+		n = len - off < chunk ? len - off : chunk;
+		more = off + n < len;
+		pkt_init(&pk2, pkt_data(p) + off, n);
+		if (s->v6) {
+			ip6_frag_push(&pk2, f->proto, off, more, id);
+			ip6_push(&pk2, s, d, 44, flow_ttl(f, dir));
+			emit(c, f, dir, &pk2, ET_IP6);
+		} else {
+			ip4_push(&pk2, s, d, f->proto, id,
+			    (more ? 0x2000 : 0) | off / 8, flow_ttl(f, dir));
+			emit(c, f, dir, &pk2, ET_IP4);
+		}
+		if (order[i + 1] >= 0)
+			adv(c, 20 * US);
+	}
+}
+
+/* Build one TCP segment from side dir of f into p, acknowledging all the
+ * peer has sent, and advance dir's sequence number. */
+static void
+tcp_build(struct flow *f, int dir, struct pkt *p, uint8_t flags,
+    const void *data, size_t len)
+{
+	struct seg	g;
+
+	pkt_init(p, data, len);
+	g.sport = f->port[dir];
+	g.dport = f->port[!dir];
+	g.seq = f->seq[dir];
+	g.ack = (flags & TH_ACK) ? f->seq[!dir] : 0;
+	g.flags = flags;
+	tcp_push(p, &f->ip[dir], &f->ip[!dir], &g);
+	f->seq[dir] += len + ((flags & (TH_SYN | TH_FIN)) ? 1 : 0);
+}
+
+/* Send one TCP segment from side dir of f. */
+static void
+tcp_seg(struct cap *c, struct flow *f, int dir, uint8_t flags,
+    const void *data, size_t len)
+{
+	tcp_build(f, dir, &pk, flags, data, len);
+	flow_ip(c, f, dir, &pk);
+}
+
+/* The three-way handshake, the client sending the SYN. */
+static void
+tcp_open(struct cap *c, struct flow *f)
+{
+	tcp_seg(c, f, 0, TH_SYN, NULL, 0);
+	adv(c, f->rtt / 2);
+	tcp_seg(c, f, 1, TH_SYN | TH_ACK, NULL, 0);
+	adv(c, f->rtt / 2);
+	tcp_seg(c, f, 0, TH_ACK, NULL, 0);
+}
+
+/* Send len bytes from dir in MSS-sized segments; the peer acknowledges
+ * every second segment and the last. */
+static void
+tcp_send(struct cap *c, struct flow *f, int dir, const void *data,
+    size_t len)
+{
+	const uint8_t	*d = data;
+	size_t		 off, n, i;
+
+	for (off = 0, i = 1; off < len; off += n, i++) {
+		n = len - off < MSS ? len - off : MSS;
+		adv(c, off == 0 ? 200 * US : 30 * US);
+		tcp_seg(c, f, dir, TH_ACK | (off + n == len ? TH_PSH : 0),
+		    d + off, n);
+		if (i % 2 == 0 || off + n == len) {
+			adv(c, f->rtt / 2);
+			tcp_seg(c, f, !dir, TH_ACK, NULL, 0);
+		}
+	}
+}
+
+/* FIN from dir, FIN from the peer, and the last ACK. */
+static void
+tcp_close(struct cap *c, struct flow *f, int dir)
+{
+	adv(c, 5 * MS);
+	tcp_seg(c, f, dir, TH_FIN | TH_ACK, NULL, 0);
+	adv(c, f->rtt / 2);
+	tcp_seg(c, f, !dir, TH_FIN | TH_ACK, NULL, 0);
+	adv(c, f->rtt / 2);
+	tcp_seg(c, f, dir, TH_ACK, NULL, 0);
+}
+
+/* A whole TCP conversation: handshake, request, response, client close. */
+static void
+tcp_exchange(struct cap *c, struct flow *f, const struct bytes *req,
+    const struct bytes *resp)
+{
+	tcp_open(c, f);
+	tcp_send(c, f, 0, req->p, req->len);
+	adv(c, 2 * MS);
+	tcp_send(c, f, 1, resp->p, resp->len);
+	tcp_close(c, f, 0);
+}
+
+/* Send one UDP datagram from side dir of f. */
+static void
+udp_send(struct cap *c, struct flow *f, int dir, const void *data,
+    size_t len)
+{
+	pkt_init(&pk, data, len);
+	udp_push(&pk, &f->ip[dir], &f->ip[!dir], f->port[dir], f->port[!dir],
+	    0);
+	flow_ip(c, f, dir, &pk);
+}
+
+/* Build an echo request or reply of f (ICMP or ICMPv6 by family) into p. */
+static void
+icmp_build(struct flow *f, int dir, struct pkt *p, int reply,
+    const void *data, size_t len)
+{
+	uint8_t	type;
+
+	if (f->ip[0].v6)
+		type = reply ? 129 : 128;
+	else
+		type = reply ? 0 : 8;
+	pkt_init(p, data, len);
+	icmp_push(p, &f->ip[dir], &f->ip[!dir], type, f->icmpid, f->icmpseq);
+}
+
+/* Send an echo request or reply from side dir of f. */
+static void
+icmp_send(struct cap *c, struct flow *f, int dir, int reply,
+    const void *data, size_t len)
+{
+	icmp_build(f, dir, &pk, reply, data, len);
+	flow_ip(c, f, dir, &pk);
+}
+
+/* The 56-byte payload of Linux ping: a timeval, then 0x10 ... 0x37. */
+static void
+ping_payload(const struct cap *c, uint8_t *p)
+{
+	uint64_t	sec = c->now / SEC, usec = c->now % SEC / US;
+	int		i;
+
+	for (i = 0; i < 8; i++) {
+		p[i] = sec >> (8 * i);
+		p[8 + i] = usec >> (8 * i);
+	}
+	for (i = 16; i < 56; i++)
+		p[i] = i;
+}
+
+/* n echo request/reply pairs of Linux ping, gap apart. */
+static void
+ping(struct cap *c, struct flow *f, int n, uint64_t gap)
+{
+	uint8_t	pl[56];
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		if (i != 0)
+			adv(c, gap);
+		ping_payload(c, pl);
+		icmp_send(c, f, 0, 0, pl, sizeof pl);
+		adv(c, f->rtt);
+		icmp_send(c, f, 1, 1, pl, sizeof pl);
+		f->icmpseq++;
+	}
+}
+
+/* n echo pairs of Windows ping (32 bytes "abcdefghijklmnopqrstuvwabcdefghi"). */
+static void
+ping_windows(struct cap *c, struct flow *f, int n, uint64_t gap)
+{
+	static const char	pl[] = "abcdefghijklmnopqrstuvwabcdefghi";
+	int			i;
+
+	for (i = 0; i < n; i++) {
+		if (i != 0)
+			adv(c, gap);
+		icmp_send(c, f, 0, 0, pl, 32);
+		adv(c, f->rtt);
+		icmp_send(c, f, 1, 1, pl, 32);
+		f->icmpseq++;
+	}
+}
+
+/* Encode a dotted name as DNS labels (a label may hold any byte but '.'
+ * and NUL); return the encoded length. */
+static size_t
+dns_labels(uint8_t *out, const char *name)
+{
+	const char	*s = name, *dot;
+	size_t		 n = 0, l;
+
+	while (*s != '\0') {
+		dot = strchr(s, '.');
+		l = dot != NULL ? (size_t)(dot - s) : strlen(s);
+		if (l == 0 || l > 63)
+			die("bad DNS label in %s", name);
+		out[n++] = l;
+		memcpy(out + n, s, l);
+		n += l;
+		s += l + (dot != NULL);
+	}
+	out[n++] = 0;
+	return n;
+}
+
+/* Start a DNS message with one question. */
+static void
+dns_query(struct dns *d, uint16_t id, const char *name, uint16_t qtype)
+{
+	memset(d->b, 0, 12);
+	put16(d->b, id);
+	put16(d->b + 2, 0x0100);
+	put16(d->b + 4, 1);
+	d->len = 12 + dns_labels(d->b + 12, name);
+	put16(d->b + d->len, qtype);
+	put16(d->b + d->len + 2, 1);
+	d->len += 4;
+}
+
+/* Start the response to q with the given rcode and no answers yet. */
+static void
+dns_reply(struct dns *r, const struct dns *q, int rcode)
+{
+	memcpy(r->b, q->b, q->len);
+	r->len = q->len;
+	put16(r->b + 2, 0x8180 | rcode);
+}
+
+/* Append an answer owned by the name at offset own (compressed) and
+ * return the offset of its RDATA. */
+static size_t
+dns_rr(struct dns *d, size_t own, uint16_t type, uint32_t ttl,
+    const void *rd, size_t rdlen)
+{
+	uint8_t	*p = d->b + d->len;
+
+	if (d->len + 12 + rdlen > sizeof d->b)
+		die("DNS message too long");
+	put16(p, 0xc000 | own);
+	put16(p + 2, type);
+	put16(p + 4, 1);
+	put32(p + 6, ttl);
+	put16(p + 10, rdlen);
+	memcpy(p + 12, rd, rdlen);
+	d->len += 12 + rdlen;
+	put16(d->b + 6, (d->b[6] << 8 | d->b[7]) + 1);
+	return d->len - rdlen;
+}
+
+/* TXT RDATA for s: character-strings of at most 255 bytes. */
+static size_t
+dns_txt(uint8_t *out, const char *s, size_t len)
+{
+	size_t	n = 0, k;
+
+	do {
+		k = len < 255 ? len : 255;
+		out[n++] = k;
+		memcpy(out + n, s, k);
+		n += k;
+		s += k;
+		len -= k;
+	} while (len != 0);
+	return n;
+}
+
+/* Query from the client side of f, answer from the server side. */
+static void
+dns_exchange(struct cap *c, struct flow *f, const struct dns *q,
+    const struct dns *r)
+{
+	udp_send(c, f, 0, q->b, q->len);
+	adv(c, f->rtt);
+	udp_send(c, f, 1, r->b, r->len);
+}
+
+/* Look name up (A or AAAA by the family of ip) and answer with ip. */
+static void
+dns_lookup(struct cap *c, struct flow *f, const char *name, const char *ip,
+    uint32_t ttl)
+{
+	struct dns	q, r;
+	struct addr	a = addr_of(ip);
+
+	dns_query(&q, rng_next(c), name, a.v6 ? 28 : 1);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, a.v6 ? 28 : 1, ttl, a.b, a.v6 ? 16 : 4);
+	dns_exchange(c, f, &q, &r);
+}
+
+/* Look name up and answer with a CNAME to alias, then alias's address. */
+static void
+dns_lookup_cname(struct cap *c, struct flow *f, const char *name,
+    const char *alias, const char *ip)
+{
+	struct dns	q, r;
+	struct addr	a = addr_of(ip);
+	uint8_t		rd[256];
+	size_t		own;
+
+	dns_query(&q, rng_next(c), name, 1);
+	dns_reply(&r, &q, 0);
+	own = dns_rr(&r, 12, 5, 3600, rd, dns_labels(rd, alias));
+	dns_rr(&r, own, 1, 60, a.b, 4);
+	dns_exchange(c, f, &q, &r);
+}
+
+/* Look name up with type qtype and answer with one TXT record. */
+static void
+dns_lookup_txt(struct cap *c, struct flow *f, const char *name,
+    const char *txt, size_t len)
+{
+	struct dns	q, r;
+	uint8_t		rd[2048];
+
+	dns_query(&q, rng_next(c), name, 16);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 16, 3600, rd, dns_txt(rd, txt, len));
+	dns_exchange(c, f, &q, &r);
+}
+
+/* An HTTP/1.1 request; ua may be NULL for none. */
+static void
+http_req(struct bytes *b, const char *method, const char *host,
+    const char *path, const char *ua)
+{
+	b->len = 0;
+	bytes_str(b, method);
+	bytes_str(b, " ");
+	bytes_str(b, path);
+	bytes_str(b, " HTTP/1.1\r\nHost: ");
+	bytes_str(b, host);
+	if (ua != NULL) {
+		bytes_str(b, "\r\nUser-Agent: ");
+		bytes_str(b, ua);
+	}
+	bytes_str(b, "\r\nAccept: */*\r\n\r\n");
+}
+
+/* An HTTP/1.1 response with a body of n bytes of HTML-ish text. */
+static void
+http_resp(struct bytes *b, const char *status, const char *server,
+    const char *type, size_t n)
+{
+	static const char	line[] = "<p>This domain is for use in "
+				    "illustrative examples in documents.</p>\n";
+	char			hdr[512];
+	size_t			i;
+
+	snprintf(hdr, sizeof hdr, "HTTP/1.1 %s\r\nServer: %s\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\n\r\n", status, server,
+	    type, n);
+	b->len = 0;
+	bytes_str(b, hdr);
+	for (i = 0; i < n; i++)
+		bytes_u8(b, line[i % (sizeof line - 1)]);
+}
+
+/* Append a TLS extension. */
+static void
+tls_ext(struct bytes *b, uint16_t type, const void *data, size_t len)
+{
+	bytes_be16(b, type);
+	bytes_be16(b, len);
+	bytes_add(b, data, len);
+}
+
+/* Append the server_name extension. */
+static void
+tls_ext_sni(struct bytes *b, const char *sni)
+{
+	size_t	n = strlen(sni);
+
+	bytes_be16(b, 0);
+	bytes_be16(b, n + 5);
+	bytes_be16(b, n + 3);
+	bytes_u8(b, 0);
+	bytes_be16(b, n);
+	bytes_str(b, sni);
+}
+
+/* Append the ClientHello extensions after server_name (Firefox-like). */
+static void
+tls_ext_client(struct cap *c, struct bytes *b)
+{
+	static const uint8_t	groups[] = { 0, 6, 0, 0x1d, 0, 0x17, 0, 0x18 };
+	static const uint8_t	points[] = { 1, 0 };
+	static const uint8_t	sigs[] = { 0, 16, 4, 3, 8, 4, 4, 1, 5, 3, 8, 5,
+				    5, 1, 8, 6, 6, 1 };
+	static const uint8_t	alpn[] = { 0, 12, 2, 'h', '2', 8, 'h', 't',
+				    't', 'p', '/', '1', '.', '1' };
+	static const uint8_t	vers[] = { 4, 3, 4, 3, 3 };
+	static const uint8_t	psk[] = { 1, 1 };
+	uint8_t			ks[40] = { 0, 36, 0, 0x1d, 0, 32 };
+
+	tls_ext(b, 23, NULL, 0);
+	tls_ext(b, 0xff01, "", 1);
+	tls_ext(b, 10, groups, sizeof groups);
+	tls_ext(b, 11, points, sizeof points);
+	tls_ext(b, 16, alpn, sizeof alpn);
+	tls_ext(b, 13, sigs, sizeof sigs);
+	rng_fill(c, ks + 6, 32);
+	tls_ext(b, 51, ks, 38);
+	tls_ext(b, 43, vers, sizeof vers);
+	tls_ext(b, 45, psk, sizeof psk);
+}
+
+/* A TLS ClientHello record carrying sni. */
+static void
+tls_client_hello(struct cap *c, struct bytes *b, const char *sni)
+{
+	static const uint16_t	suites[] = { 0x1301, 0x1303, 0x1302, 0xc02b,
+				    0xc02f, 0xcca9, 0xcca8, 0xc02c, 0xc030,
+				    0xc00a, 0xc009, 0xc013, 0xc014, 0x009c,
+				    0x009d, 0x002f, 0x0035 };
+	uint8_t			rnd[32];
+	size_t			rec, hs, ext, i;
+
+	b->len = 0;
+	bytes_u8(b, 0x16);
+	bytes_be16(b, 0x0301);
+	rec = b->len;
+	bytes_be16(b, 0);
+	bytes_u8(b, 1);
+	hs = b->len;
+	bytes_be24(b, 0);
+	bytes_be16(b, 0x0303);
+	rng_fill(c, rnd, 32);
+	bytes_add(b, rnd, 32);
+	bytes_u8(b, 32);
+	rng_fill(c, rnd, 32);
+	bytes_add(b, rnd, 32);
+	bytes_be16(b, 2 * nitems(suites));
+	for (i = 0; i < nitems(suites); i++)
+		bytes_be16(b, suites[i]);
+	bytes_be16(b, 0x0100);
+	ext = b->len;
+	bytes_be16(b, 0);
+	tls_ext_sni(b, sni);
+	tls_ext_client(c, b);
+	bytes_len16(b, ext);
+	bytes_len24(b, hs);
+	bytes_len16(b, rec);
+}
+
+/* A TLS 1.2 ServerHello (ECDHE-RSA-AES128-GCM) and ServerHelloDone. */
+static void
+tls_server_hello(struct cap *c, struct bytes *b)
+{
+	uint8_t	rnd[32];
+	size_t	rec, hs, ext;
+
+	b->len = 0;
+	bytes_u8(b, 0x16);
+	bytes_be16(b, 0x0303);
+	rec = b->len;
+	bytes_be16(b, 0);
+	bytes_u8(b, 2);
+	hs = b->len;
+	bytes_be24(b, 0);
+	bytes_be16(b, 0x0303);
+	rng_fill(c, rnd, 32);
+	bytes_add(b, rnd, 32);
+	bytes_u8(b, 32);
+	rng_fill(c, rnd, 32);
+	bytes_add(b, rnd, 32);
+	bytes_be16(b, 0xc02f);
+	bytes_u8(b, 0);
+	ext = b->len;
+	bytes_be16(b, 0);
+	tls_ext(b, 0xff01, "", 1);
+	tls_ext(b, 11, "\x01\x00", 2);
+	tls_ext(b, 23, NULL, 0);
+	bytes_len16(b, ext);
+	bytes_len24(b, hs);
+	bytes_len16(b, rec);
+	bytes_add(b, "\x16\x03\x03\x00\x04\x0e\x00\x00\x00", 9);
+}
+
+/* Append a TLS record of type with n random (encrypted-looking) bytes. */
+static void
+tls_record(struct cap *c, struct bytes *b, uint8_t type, size_t n)
+{
+	bytes_u8(b, type);
+	bytes_be16(b, 0x0303);
+	bytes_be16(b, n);
+	rng_fill(c, bytes_grow(b, n), n);
+}
+
+/* A TLS 1.2 session on an open flow: hellos, key exchange, then app data
+ * of about req and resp bytes. */
+static void
+tls_session(struct cap *c, struct flow *f, const char *sni, size_t req,
+    size_t resp)
+{
+	struct bytes	b = { NULL, 0, 0 };
+
+	tls_client_hello(c, &b, sni);
+	tcp_send(c, f, 0, b.p, b.len);
+	tls_server_hello(c, &b);
+	tcp_send(c, f, 1, b.p, b.len);
+	b.len = 0;
+	bytes_add(&b, "\x16\x03\x03\x00\x25\x10\x00\x00\x21\x20", 10);
+	rng_fill(c, bytes_grow(&b, 32), 32);
+	bytes_add(&b, "\x14\x03\x03\x00\x01\x01", 6);
+	tls_record(c, &b, 0x16, 40);
+	tcp_send(c, f, 0, b.p, b.len);
+	b.len = 0;
+	bytes_add(&b, "\x14\x03\x03\x00\x01\x01", 6);
+	tls_record(c, &b, 0x16, 40);
+	tcp_send(c, f, 1, b.p, b.len);
+	b.len = 0;
+	tls_record(c, &b, 0x17, req);
+	tcp_send(c, f, 0, b.p, b.len);
+	b.len = 0;
+	while (b.len < resp)
+		tls_record(c, &b, 0x17, resp - b.len < 4000 ? resp - b.len :
+		    4000);
+	tcp_send(c, f, 1, b.p, b.len);
+	free(b.p);
+}
+
+/* basic: HTTP over TCP 10.0.0.5:50000 -> 93.184.216.34:80, handshake,
+ * data both ways, FIN/FIN (outbound). */
+static void
+basic_http(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.0.0.5", 50000, "93.184.216.34", 80);
+	at(c, t);
+	http_req(&req, "GET", "www.example.com", "/index.html", ua_firefox);
+	http_resp(&resp, "200 OK", "ECS (nyb/1D2E)", "text/html", 2400);
+	tcp_exchange(c, &f, &req, &resp);
+	free(req.p);
+	free(resp.p);
+}
+
+/* basic: SSH on port 2222 seen from the SYN-ACK on (both ports >= 1024, so
+ * only the SYN-ACK rule decides): the initiator is the SYN-ACK's receiver
+ * 198.51.100.20:40000, not the first sender (inbound to 10.0.0.80:2222). */
+static void
+basic_synack(struct cap *c, uint64_t t)
+{
+	static const char	cli[] = "SSH-2.0-PuTTY_Release_0.78\r\n";
+	static const char	srv[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
+	struct flow		f;
+
+	flow_new(c, &f, 6, "198.51.100.20", 40000, "10.0.0.80", 2222);
+	at(c, t);
+	f.seq[0]++;
+	tcp_seg(c, &f, 1, TH_SYN | TH_ACK, NULL, 0);
+	adv(c, f.rtt / 2);
+	tcp_seg(c, &f, 0, TH_ACK, NULL, 0);
+	tcp_send(c, &f, 1, srv, sizeof srv - 1);
+	tcp_send(c, &f, 0, cli, sizeof cli - 1);
+	tcp_close(c, &f, 0);
+}
+
+/* basic: TCP picked up mid-stream, no SYN; 93.184.216.34:443 sends first
+ * but the initiator is 10.0.0.5:51000 (the port >= 1024, outbound). */
+static void
+basic_nosyn(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	struct bytes	b = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.0.0.5", 51000, "93.184.216.34", 443);
+	at(c, t);
+	tls_record(c, &b, 0x17, 700);
+	tcp_send(c, &f, 1, b.p, b.len);
+	b.len = 0;
+	tls_record(c, &b, 0x17, 120);
+	tcp_send(c, &f, 0, b.p, b.len);
+	b.len = 0;
+	tls_record(c, &b, 0x17, 2000);
+	tcp_send(c, &f, 1, b.p, b.len);
+	free(b.p);
+}
+
+/* basic: DNS 10.0.0.5:53000 -> 8.8.8.8:53, an A and an AAAA lookup. */
+static void
+basic_dns(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 17, "10.0.0.5", 53000, "8.8.8.8", 53);
+	at(c, t);
+	dns_lookup(c, &f, "www.example.com", "93.184.216.34", 3600);
+	adv(c, 3 * MS);
+	dns_lookup(c, &f, "www.example.com", "2606:2800:220:1:248:1893:25c8:1946",
+	    3600);
+}
+
+/* basic: UDP with both ports >= 1024; 10.0.0.6:5004 sends first, so it is
+ * the initiator (lateral to 10.0.0.5:40001). */
+static void
+basic_udphigh(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	uint8_t		pl[172];
+	int		i;
+
+	flow_new(c, &f, 17, "10.0.0.6", 5004, "10.0.0.5", 40001);
+	at(c, t);
+	for (i = 0; i < 6; i++) {
+		rng_fill(c, pl, sizeof pl);
+		pl[0] = 0x80;
+		pl[1] = 0x00;
+		udp_send(c, &f, i % 2, pl, sizeof pl);
+		adv(c, 20 * MS);
+	}
+}
+
+/* basic: ping 10.0.0.5 -> 1.1.1.1, 4 pairs, Linux pattern. */
+static void
+basic_ping(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 1, "10.0.0.5", 0, "1.1.1.1", 0);
+	at(c, t);
+	ping(c, &f, 4, SEC);
+}
+
+/* basic: an echo reply 203.0.113.50 -> 10.0.0.9 first, a request from
+ * 10.0.0.9 two seconds later (initiator 10.0.0.9, outbound). */
+static void
+basic_replyfirst(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	uint8_t		pl[56];
+
+	flow_new(c, &f, 1, "10.0.0.9", 0, "203.0.113.50", 0);
+	at(c, t);
+	ping_payload(c, pl);
+	icmp_send(c, &f, 1, 1, pl, sizeof pl);
+	f.icmpseq++;
+	adv(c, 2 * SEC);
+	ping(c, &f, 1, 0);
+}
+
+/* An OSPFv2 hello from router id src, with its checksum. */
+static void
+ospf_hello(struct pkt *p, const struct addr *src)
+{
+	uint8_t	*h;
+
+	pkt_init(p, NULL, 44);
+	h = pkt_data(p);
+	h[0] = 2;
+	h[1] = 1;
+	put16(h + 2, 44);
+	memcpy(h + 4, src->b, 4);
+	put32(h + 24, 0xffffff00);
+	put16(h + 28, 10);
+	h[30] = 0x02;
+	h[31] = 1;
+	put32(h + 32, 40);
+	memcpy(h + 36, src->b, 4);
+	put16(h + 12, ck_fold(ck_add(0, h, 44)));
+}
+
+/* basic: OSPF (IP protocol 89, no ports) hellos 10.0.0.1 -> 224.0.0.5. */
+static void
+basic_ospf(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	int		i;
+
+	flow_new(c, &f, 89, "10.0.0.1", 0, "224.0.0.5", 0);
+	f.ttl = 1;
+	at(c, t);
+	for (i = 0; i < 3; i++) {
+		if (i != 0)
+			adv(c, 10 * SEC);
+		ospf_hello(&pk, &f.ip[0]);
+		flow_ip(c, &f, 0, &pk);
+	}
+}
+
+/* Queue an ARP request (reply when reply) on Ethernet, tagged when vlan. */
+static void
+arp_frame(struct cap *c, int reply, const char *sip, const char *tip,
+    uint16_t vlan)
+{
+	struct addr	s = addr_of(sip), d = addr_of(tip);
+	uint8_t		smac[6], dmac[6], *h;
+
+	addr_mac(&s, smac);
+	addr_mac(&d, dmac);
+	pkt_init(&pk, NULL, 28);
+	h = pkt_data(&pk);
+	memcpy(h, "\x00\x01\x08\x00\x06\x04\x00", 7);
+	h[7] = reply ? 2 : 1;
+	memcpy(h + 8, smac, 6);
+	memcpy(h + 14, s.b, 4);
+	if (reply)
+		memcpy(h + 18, dmac, 6);
+	memcpy(h + 24, d.b, 4);
+	if (vlan != 0)
+		vlan_push(&pk, vlan, ET_ARP);
+	eth_push(&pk, reply ? dmac : mac_bcast, smac, vlan ? ET_VLAN : ET_ARP);
+	cap_frame(c, pkt_data(&pk), pk.len);
+}
+
+/* basic: ARP who-has and reply, untagged and in VLAN 10 (not IP). */
+static void
+basic_arp(struct cap *c, uint64_t t)
+{
+	at(c, t);
+	arp_frame(c, 0, "10.0.0.5", "10.0.0.1", 0);
+	adv(c, 300 * US);
+	arp_frame(c, 1, "10.0.0.1", "10.0.0.5", 0);
+	adv(c, 500 * MS);
+	arp_frame(c, 0, "10.0.10.5", "10.0.10.1", 10);
+	adv(c, 300 * US);
+	arp_frame(c, 1, "10.0.10.1", "10.0.10.5", 10);
+}
+
+/* basic: IPv6 HTTP fd00::5:50010 -> 2001:db8::80:80, DNS AAAA
+ * fd00::5:53001 -> fd00::53:53 and ping6 fd00::5 -> 2001:db8::1. */
+static void
+basic_v6(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "fd00::5", 50010, "2001:db8::80", 80);
+	at(c, t);
+	http_req(&req, "GET", "v6.example.com", "/", ua_curl);
+	http_resp(&resp, "200 OK", "nginx/1.24.0", "text/html", 600);
+	tcp_exchange(c, &f, &req, &resp);
+	flow_new(c, &f, 17, "fd00::5", 53001, "fd00::53", 53);
+	at(c, t + 300 * MS);
+	dns_lookup(c, &f, "v6.example.com", "2001:db8::80", 300);
+	flow_new(c, &f, 58, "fd00::5", 0, "2001:db8::1", 0);
+	at(c, t + 600 * MS);
+	ping(c, &f, 2, SEC);
+	free(req.p);
+	free(resp.p);
+}
+
+/* basic: IPv6 UDP fd00::7:5000 -> fd00::8:6000 with hop-by-hop and
+ * destination options headers before UDP, both ways. */
+static void
+basic_ext6(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	int		i;
+
+	flow_new(c, &f, 17, "fd00::7", 5000, "fd00::8", 6000);
+	f.ext6 = 1;
+	at(c, t);
+	for (i = 0; i < 4; i++) {
+		udp_send(c, &f, i % 2, "extension headers before UDP", 28);
+		adv(c, 10 * MS);
+	}
+}
+
+/* basic: TCP 10.0.0.5:50002 -> 10.0.0.9:8080 closed by an RST from the
+ * server after the request (lateral). */
+static void
+basic_rst(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.0.0.5", 50002, "10.0.0.9", 8080);
+	at(c, t);
+	tcp_open(c, &f);
+	http_req(&req, "POST", "10.0.0.9:8080", "/api/login", ua_curl);
+	tcp_send(c, &f, 0, req.p, req.len);
+	adv(c, 2 * MS);
+	tcp_seg(c, &f, 1, TH_RST | TH_ACK, NULL, 0);
+	free(req.p);
+}
+
+/* basic: TCP 10.0.0.5:50003 -> 93.184.216.34:80 with FIN from both sides,
+ * one more ACK 1 s after the second FIN (joins the session), then 1.5 s
+ * after that FIN (inside the 2 s close window) a SYN on the same 5-tuple,
+ * which starts a second session (handshake, request, response, close). */
+static void
+basic_reopen(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.0.0.5", 50003, "93.184.216.34", 80);
+	at(c, t);
+	http_req(&req, "GET", "www.example.com", "/a.css", ua_firefox);
+	http_resp(&resp, "200 OK", "ECS (nyb/1D2E)", "text/css", 300);
+	tcp_open(c, &f);
+	tcp_send(c, &f, 0, req.p, req.len);
+	tcp_send(c, &f, 1, resp.p, resp.len);
+	adv(c, 5 * MS);
+	tcp_seg(c, &f, 0, TH_FIN | TH_ACK, NULL, 0);
+	adv(c, f.rtt / 2);
+	tcp_seg(c, &f, 1, TH_FIN | TH_ACK, NULL, 0);
+	adv(c, SEC);
+	tcp_seg(c, &f, 0, TH_ACK, NULL, 0);
+	adv(c, SEC / 2);
+	f.seq[0] = rng_next(c);
+	f.seq[1] = rng_next(c);
+	tcp_exchange(c, &f, &req, &resp);
+	free(req.p);
+	free(resp.p);
+}
+
+/* One NTP client exchange over f. */
+static void
+ntp_exchange(struct cap *c, struct flow *f)
+{
+	uint8_t	ntp[48];
+
+	memset(ntp, 0, sizeof ntp);
+	ntp[0] = 0x23;
+	rng_fill(c, ntp + 40, 8);
+	udp_send(c, f, 0, ntp, sizeof ntp);
+	adv(c, f->rtt);
+	ntp[0] = 0x24;
+	ntp[1] = 2;
+	rng_fill(c, ntp + 4, 36);
+	udp_send(c, f, 1, ntp, sizeof ntp);
+}
+
+/* basic: NTP 10.0.0.5:40123 -> 192.0.2.123:123, an exchange, 70 s of
+ * silence (idle timeout), another exchange: two sessions.  Its last
+ * packet is the last record of the file. */
+static void
+basic_idle(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 17, "10.0.0.5", 40123, "192.0.2.123", 123);
+	at(c, t);
+	ntp_exchange(c, &f);
+	at(c, t + 70 * SEC);
+	ntp_exchange(c, &f);
+}
+
+/* basic: syslog between two external hosts, 198.51.100.7:33000 ->
+ * 192.0.2.44:514 (no direction). */
+static void
+basic_extext(struct cap *c, uint64_t t)
+{
+	static const char	msg[] = "<86>Jan 15 10:00:26 gw sshd[811]: "
+				    "Accepted publickey for ops";
+	struct flow		f;
+
+	flow_new(c, &f, 17, "198.51.100.7", 33000, "192.0.2.44", 514);
+	at(c, t);
+	udp_send(c, &f, 0, msg, sizeof msg - 1);
+	adv(c, SEC);
+	udp_send(c, &f, 0, msg, sizeof msg - 1);
+}
+
+/* Every basic conversation; the NTP flow's second exchange ends the file. */
+static void
+sc_basic(struct cap *c)
+{
+	basic_http(c, 0);
+	basic_synack(c, 2 * SEC);
+	basic_nosyn(c, 4 * SEC);
+	basic_dns(c, 5 * SEC);
+	basic_udphigh(c, 6 * SEC);
+	basic_ping(c, 7 * SEC);
+	basic_replyfirst(c, 12 * SEC);
+	basic_ospf(c, 13 * SEC);
+	basic_arp(c, 14 * SEC);
+	basic_v6(c, 16 * SEC);
+	basic_ext6(c, 18 * SEC);
+	basic_rst(c, 20 * SEC);
+	basic_reopen(c, 21 * SEC);
+	basic_idle(c, 25 * SEC);
+	basic_extext(c, 26 * SEC);
+}
+
+/* The IPv4 half of the standard set: HTTP 10.0.0.5:50100 ->
+ * 93.184.216.34:80, DNS 10.0.0.5:53100 -> 8.8.8.8:53, ping to 1.1.1.1. */
+static void
+std_v4(struct cap *c)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.0.0.5", 50100, "93.184.216.34", 80);
+	at(c, 0);
+	http_req(&req, "GET", "www.example.com", "/", ua_firefox);
+	http_resp(&resp, "200 OK", "ECS (nyb/1D2E)", "text/html", 3000);
+	tcp_exchange(c, &f, &req, &resp);
+	flow_new(c, &f, 17, "10.0.0.5", 53100, "8.8.8.8", 53);
+	at(c, 2 * SEC);
+	dns_lookup(c, &f, "www.example.org", "93.184.216.34", 600);
+	flow_new(c, &f, 1, "10.0.0.5", 0, "1.1.1.1", 0);
+	at(c, 3 * SEC);
+	ping(c, &f, 3, SEC);
+	free(req.p);
+	free(resp.p);
+}
+
+/* The IPv6 half: TLS fd00::5:50101 -> 2001:db8::80:443, DNS
+ * fd00::5:53101 -> 2001:4860:4860::8888:53, ping6 to 2001:db8::1. */
+static void
+std_v6(struct cap *c)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 6, "fd00::5", 50101, "2001:db8::80", 443);
+	at(c, 1 * SEC);
+	tcp_open(c, &f);
+	tls_session(c, &f, "v6.example.com", 400, 2500);
+	tcp_close(c, &f, 0);
+	flow_new(c, &f, 17, "fd00::5", 53101, "2001:4860:4860::8888", 53);
+	at(c, 2500 * MS);
+	dns_lookup(c, &f, "v6.example.com", "2001:db8::80", 600);
+	flow_new(c, &f, 58, "fd00::5", 0, "2001:db8::1", 0);
+	at(c, 4 * SEC);
+	ping(c, &f, 3, SEC);
+}
+
+/* lt_* and enc_*: the standard set, in the families the table asks for. */
+static void
+sc_std(struct cap *c)
+{
+	if (c->fam & FAM_V4)
+		std_v4(c);
+	if (c->fam & FAM_V6)
+		std_v6(c);
+}
+
+/* enc_gre: the IPv4 set in GRE (0x0800), the IPv6 set in GRE carrying
+ * Ethernet (0x6558); outer 172.16.1.1 <-> 172.16.2.1. */
+static void
+sc_gre(struct cap *c)
+{
+	c->enc = ENC_GRE;
+	std_v4(c);
+	c->enc = ENC_GRE_ETH;
+	std_v6(c);
+}
+
+/* pcapng_mixed: the IPv4 set on interface 0 (Ethernet), the IPv6 set on
+ * interface 1 (raw IP, link type 101). */
+static void
+sc_mixed(struct cap *c)
+{
+	c->iface = 0;
+	std_v4(c);
+	c->iface = 1;
+	std_v6(c);
+}
+
+/* split_time: no jitter.  UDP 10.0.0.5:40600 -> 10.0.0.6:9000, one packet
+ * every 10 s from t=0 to t=230 (24): with "split when ts - start > 60 s"
+ * the fragments hold 7, 7, 7 and 3 packets (starts 0, 70, 140, 210).
+ * TCP 10.0.0.5:50600 -> 10.0.0.6:9001: handshake at 0 s, a data segment
+ * every 10 s from 10 to 220, FIN/FIN/ACK at 230 s: 9, 7, 7, 5 packets. */
+static void
+sc_split_time(struct cap *c)
+{
+	struct flow	u, t;
+	char		msg[32];
+	int		i;
+
+	c->jitter = 0;
+	flow_new(c, &u, 17, "10.0.0.5", 40600, "10.0.0.6", 9000);
+	flow_new(c, &t, 6, "10.0.0.5", 50600, "10.0.0.6", 9001);
+	for (i = 0; i <= 23; i++) {
+		at(c, i * 10 * SEC);
+		snprintf(msg, sizeof msg, "tick %02d", i);
+		udp_send(c, &u, i % 2, msg, strlen(msg));
+	}
+	at(c, 0);
+	t.rtt = 2 * MS;
+	tcp_open(c, &t);
+	for (i = 1; i <= 22; i++) {
+		at(c, i * 10 * SEC);
+		snprintf(msg, sizeof msg, "beat %02d\n", i);
+		tcp_seg(c, &t, i % 2, TH_PSH | TH_ACK, msg, strlen(msg));
+	}
+	at(c, 230 * SEC);
+	tcp_close(c, &t, 0);
+}
+
+/* split_size: TCP 10.0.0.5:50500 <- 10.0.0.200:8000, a GET answered by
+ * 70000 full-size segments (1514 bytes on the wire, 96 captured) with an
+ * ACK every 8th: about 101.5 MiB in 0.9 s, so 4 fragments at 32 MiB. */
+static void
+sc_split_size(struct cap *c)
+{
+	static uint8_t	data[MSS];
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 };
+	int		i;
+
+	flow_new(c, &f, 6, "10.0.0.5", 50500, "10.0.0.200", 8000);
+	at(c, 0);
+	http_req(&req, "GET", "10.0.0.200:8000", "/backup.tar", ua_curl);
+	tcp_open(c, &f);
+	tcp_send(c, &f, 0, req.p, req.len);
+	for (i = 0; i < MSS; i++)
+		data[i] = "0123456789abcdef"[i % 16];
+	c->snap = 96;
+	for (i = 1; i <= 70000; i++) {
+		adv(c, 12 * US);
+		put32(data, i);
+		tcp_seg(c, &f, 1, TH_ACK, data, MSS);
+		if (i % 8 == 0)
+			tcp_seg(c, &f, 0, TH_ACK, NULL, 0);
+	}
+	c->snap = 0;
+	tcp_close(c, &f, 1);
+	free(req.p);
+}
+
+/* frags: UDP 10.0.0.5:40500 -> 10.0.0.6:7000, a 3000-byte datagram in
+ * fragments sent 0, 2, 1, then a small reply; a 4000-byte ping 10.0.0.5 ->
+ * 192.0.2.50 fragmented both ways; UDP fd00::5:40501 -> fd00::6:7001 in
+ * three IPv6 fragments; UDP 10.0.0.5:40502 -> 10.0.0.7:7002 whose last
+ * fragment (2 of 3) never arrives. */
+static void
+sc_frags(struct cap *c)
+{
+	static const int	swap[] = { 0, 2, 1, -1 }, all[] = { 0, 1, 2, -1 };
+	static const int	cut[] = { 0, 1, -1 };
+	static uint8_t		buf[4000];
+	struct flow		f;
+
+	rng_fill(c, buf, sizeof buf);
+	flow_new(c, &f, 17, "10.0.0.5", 40500, "10.0.0.6", 7000);
+	at(c, 0);
+	pkt_init(&pk, buf, 2992);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 40500, 7000, 0);
+	flow_frags(c, &f, 0, &pk, 1480, swap);
+	adv(c, f.rtt);
+	udp_send(c, &f, 1, "ok", 2);
+	flow_new(c, &f, 1, "10.0.0.5", 0, "192.0.2.50", 0);
+	at(c, SEC);
+	icmp_build(&f, 0, &pk, 0, buf, 4000);
+	flow_frags(c, &f, 0, &pk, 1480, all);
+	adv(c, f.rtt);
+	icmp_build(&f, 1, &pk, 1, buf, 4000);
+	flow_frags(c, &f, 1, &pk, 1480, all);
+	flow_new(c, &f, 17, "fd00::5", 40501, "fd00::6", 7001);
+	at(c, 2 * SEC);
+	pkt_init(&pk, buf, 2992);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 40501, 7001, 0);
+	flow_frags(c, &f, 0, &pk, 1448, all);
+	flow_new(c, &f, 17, "10.0.0.5", 40502, "10.0.0.7", 7002);
+	at(c, 3 * SEC);
+	pkt_init(&pk, buf, 3492);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 40502, 7002, 0);
+	flow_frags(c, &f, 0, &pk, 1480, cut);
+}
+
+/* Build Ethernet/IPv4/UDP a:5000 -> b:6000 carrying data into pk. */
+static void
+raw_udp4(const char *a, const char *b, const void *data, size_t len)
+{
+	struct addr	s = addr_of(a), d = addr_of(b);
+	uint8_t		smac[6], dmac[6];
+
+	addr_mac(&s, smac);
+	addr_mac(&d, dmac);
+	pkt_init(&pk, data, len);
+	udp_push(&pk, &s, &d, 5000, 6000, 0);
+	ip4_push(&pk, &s, &d, 17, 0x1111, 0, 64);
+	eth_push(&pk, dmac, smac, ET_IP4);
+}
+
+/* Recompute the IPv4 header checksum of the frame in pk. */
+static void
+raw_ip4_cksum(void)
+{
+	uint8_t	*h = pkt_data(&pk) + 14;
+
+	put16(h + 10, 0);
+	put16(h + 10, ck_fold(ck_add(0, h, (h[0] & 0x0f) * 4)));
+}
+
+/* malformed: frames whose IPv4 header does not decode. */
+static void
+mal_ip4(struct cap *c)
+{
+	uint8_t	*h;
+
+	raw_udp4("10.9.9.1", "10.9.9.2", "IHL of 3", 8);
+	h = pkt_data(&pk) + 14;
+	h[0] = 0x43;
+	cap_frame(c, pkt_data(&pk), pk.len);
+	adv(c, 100 * MS);
+	raw_udp4("10.9.9.3", "10.9.9.4", "version 7", 9);
+	h = pkt_data(&pk) + 14;
+	h[0] = 0x75;
+	cap_frame(c, pkt_data(&pk), pk.len);
+	adv(c, 100 * MS);
+	raw_udp4("10.9.9.5", "10.9.9.6", "total length 16", 15);
+	h = pkt_data(&pk) + 14;
+	put16(h + 2, 16);
+	raw_ip4_cksum();
+	cap_frame(c, pkt_data(&pk), pk.len);
+}
+
+/* malformed: a TCP SYN cut by caplen after 2 bytes of TCP header, and a
+ * UDP header that the IPv4 total length cuts to 2 bytes (padded frame). */
+static void
+mal_l4(struct cap *c)
+{
+	struct flow	f;
+	uint8_t		frame[60];
+
+	flow_new(c, &f, 6, "10.9.9.7", 41000, "10.9.9.8", 80);
+	tcp_build(&f, 0, &pk, TH_SYN, NULL, 0);
+	ip4_push(&pk, &f.ip[0], &f.ip[1], 6, 0x2222, 0x4000, 64);
+	eth_push(&pk, f.mac[1], f.mac[0], ET_IP4);
+	cap_add(c, pkt_data(&pk), 14 + 20 + 2, pk.len);
+	adv(c, 100 * MS);
+	raw_udp4("10.9.9.9", "10.9.9.10", NULL, 0);
+	put16(pkt_data(&pk) + 14 + 2, 22);
+	raw_ip4_cksum();
+	memset(frame, 0, sizeof frame);
+	memcpy(frame, pkt_data(&pk), 14 + 22);
+	cap_frame(c, frame, sizeof frame);
+}
+
+/* malformed: frames that are not IP or not even Ethernet. */
+static void
+mal_link(struct cap *c)
+{
+	static const uint8_t	bpdu[] = { 0x42, 0x42, 0x03, 0, 0, 0, 0, 0,
+				    0x80, 0, 0x02, 0, 0x0a, 0x09, 0x09, 0x0d,
+				    0, 0, 0, 0, 0x80, 0, 0x02, 0, 0x0a, 0x09,
+				    0x09, 0x0d, 0x80, 0x01, 0, 0, 0x14, 0,
+				    0x02, 0, 0x0f, 0 };
+	static const uint8_t	stp[6] = { 0x01, 0x80, 0xc2, 0, 0, 0 };
+	uint8_t			frame[60];
+
+	raw_udp4("10.9.9.11", "10.9.9.12", "cut short", 9);
+	cap_frame(c, pkt_data(&pk), 10);
+	adv(c, 100 * MS);
+	cap_add(c, NULL, 0, 0);
+	adv(c, 100 * MS);
+	memset(frame, 0, sizeof frame);
+	memcpy(frame, stp, 6);
+	memcpy(frame + 6, "\x02\x00\x0a\x09\x09\x0d", 6);
+	put16(frame + 12, sizeof bpdu);
+	memcpy(frame + 14, bpdu, sizeof bpdu);
+	cap_frame(c, frame, sizeof frame);
+	adv(c, 100 * MS);
+	memcpy(frame, mac_bcast, 6);
+	put16(frame + 12, 0x88b5);
+	memcpy(frame + 14, "local experimental ethertype", 28);
+	cap_frame(c, frame, sizeof frame);
+}
+
+/* malformed: an IPv6 header cut to 30 of its 40 bytes. */
+static void
+mal_ip6(struct cap *c)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 17, "fd00::99", 5000, "fd00::98", 6000);
+	pkt_init(&pk, "short", 5);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5000, 6000, 0);
+	ip6_push(&pk, &f.ip[0], &f.ip[1], 17, 64);
+	eth_push(&pk, f.mac[1], f.mac[0], ET_IP6);
+	cap_add(c, pkt_data(&pk), 14 + 30, pk.len);
+}
+
+/* malformed: HTTP 10.0.0.5:50200 -> 93.184.216.34:80 whose response
+ * segments were captured with a 100-byte snap length (still a session). */
+static void
+mal_snap(struct cap *c)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.0.0.5", 50200, "93.184.216.34", 80);
+	http_req(&req, "GET", "www.example.com", "/big", ua_curl);
+	http_resp(&resp, "200 OK", "ECS (nyb/1D2E)", "text/html", 4000);
+	tcp_open(c, &f);
+	tcp_send(c, &f, 0, req.p, req.len);
+	c->snap = 100;
+	tcp_send(c, &f, 1, resp.p, resp.len);
+	c->snap = 0;
+	tcp_close(c, &f, 0);
+	free(req.p);
+	free(resp.p);
+}
+
+/* malformed: the standard IPv4 set (0-6 s), then from 10 s a 10-byte
+ * frame, a zero-length record, an STP BPDU (LLC), ethertype 0x88b5, IPv4
+ * with IHL 3, version 7 and total length 16, a TCP header cut to 2 bytes
+ * by caplen, a UDP header cut to 2 bytes by the IPv4 length, an IPv6
+ * header cut to 30 bytes, and an HTTP session captured with snap 100. */
+static void
+sc_malformed(struct cap *c)
+{
+	std_v4(c);
+	at(c, 10 * SEC);
+	mal_link(c);
+	adv(c, 100 * MS);
+	mal_ip4(c);
+	adv(c, 100 * MS);
+	mal_l4(c);
+	adv(c, 100 * MS);
+	mal_ip6(c);
+	at(c, 12 * SEC);
+	mal_snap(c);
+}
+
+/* A ptunnel-style payload of n bytes (magic 0xd5200880, a 28-byte header,
+ * then random data that every 16th packet starts with protocol text). */
+static void
+tun_payload(struct cap *c, uint8_t *p, size_t n, uint32_t seq, int reply)
+{
+	static const char	*texts[] = {
+		"SSH-2.0-OpenSSH_8.9p1 Ubuntu-3ubuntu0.6\r\n",
+		("GET /upload.php HTTP/1.1\r\nHost: 192.168.50.10\r\n"
+		    "User-Agent: python-requests/2.31.0\r\n\r\n"),
+		"220 mail.corp.example ESMTP Postfix\r\n"
+	};
+	const char		*t;
+
+	rng_fill(c, p, n);
+	put32(p, 0xd5200880);
+	put32(p + 4, 0xc0a8320a);
+	put32(p + 8, 22);
+	put32(p + 12, reply ? 2 : 1);
+	put32(p + 16, seq);
+	put32(p + 20, n - 28);
+	put16(p + 24, seq);
+	put16(p + 26, 0x5e11);
+	if (seq % 16 == 0) {
+		t = texts[seq / 16 % nitems(texts)];
+		memcpy(p + 28, t, strlen(t));
+	}
+}
+
+/* The ICMP tunnel 10.1.1.10 <-> 203.0.113.7 from t: 700 echo pairs of
+ * 200-1400 random bytes each way in the first 58 s (about 1.2 MB), then
+ * 60 slower pairs from t+60.5 s to t+130.2 s: split in fragments of 1400
+ * (1,169,171 bytes), 102 and 18 packets; and Linux pings 10.1.1.10 ->
+ * 8.8.4.4 (4 pairs) at t+30 s. */
+static void
+gen_icmp_tunnel(struct cap *c, uint64_t t)
+{
+	static uint8_t	q[1400], r[1400];
+	struct flow	f;
+	size_t		nq, nr;
+	uint32_t	i;
+
+	flow_new(c, &f, 1, "10.1.1.10", 0, "203.0.113.7", 0);
+	f.rtt = 30 * MS;
+	at(c, t);
+	for (i = 0; i < 760; i++) {
+		if (i == 700)
+			at(c, t + 60500 * MS);
+		nq = rng_range(c, 200, 1400);
+		nr = rng_range(c, 200, 1400);
+		tun_payload(c, q, nq, i, 0);
+		tun_payload(c, r, nr, i, 1);
+		icmp_send(c, &f, 0, 0, q, nq);
+		adv(c, f.rtt);
+		icmp_send(c, &f, 1, 1, r, nr);
+		f.icmpseq++;
+		adv(c, i < 700 ? 52 * MS : 1150 * MS);
+	}
+	flow_new(c, &f, 1, "10.1.1.10", 0, "8.8.4.4", 0);
+	at(c, t + 30 * SEC);
+	ping(c, &f, 4, SEC);
+}
+
+/* One tunnel query: three random base32 labels under t.example-tunnel.com,
+ * TXT (base64 answer) when i is even, NULL (binary answer) when odd. */
+static void
+dns_tunnel_query(struct cap *c, struct flow *f, int i)
+{
+	static const char	b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+	static const char	b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+				    "opqrstuvwxyz0123456789+/";
+	struct dns		q, r;
+	char			name[256], txt[256];
+	uint8_t			rd[300];
+	size_t			n;
+
+	rng_text(c, name, 63, b32);
+	name[63] = '.';
+	rng_text(c, name + 64, 63, b32);
+	name[127] = '.';
+	n = rng_range(c, 10, 40);
+	rng_text(c, name + 128, n, b32);
+	strcpy(name + 128 + n, ".t.example-tunnel.com");
+	dns_query(&q, rng_next(c), name, i % 2 ? 10 : 16);
+	dns_reply(&r, &q, 0);
+	n = rng_range(c, 100, 220);
+	if (i % 2 == 0) {
+		rng_text(c, txt, n, b64);
+		dns_rr(&r, 12, 16, 0, rd, dns_txt(rd, txt, n));
+	} else {
+		rng_fill(c, rd, n);
+		dns_rr(&r, 12, 10, 0, rd, n);
+	}
+	dns_exchange(c, f, &q, &r);
+}
+
+/* Ordinary lookups beside the tunnel: A www.example.com three times, the
+ * SPF TXT of example.com and a long DKIM TXT (2048-bit key). */
+static void
+dns_ordinary(struct cap *c, uint64_t t)
+{
+	static const char	b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+				    "opqrstuvwxyz0123456789+/";
+	static const char	spf[] = "v=spf1 ip4:192.0.2.0/24 "
+				    "include:_spf.example.com ~all";
+	char			dkim[512];
+	struct flow		f;
+	int			i;
+
+	for (i = 0; i < 3; i++) {
+		flow_new(c, &f, 17, "10.1.1.20", 50001 + i, "10.1.1.53", 53);
+		at(c, t + (10 + 30 * i) * SEC);
+		dns_lookup(c, &f, "www.example.com", "93.184.216.34", 3600);
+	}
+	flow_new(c, &f, 17, "10.1.1.20", 50010, "10.1.1.53", 53);
+	at(c, t + 20 * SEC);
+	dns_lookup_txt(c, &f, "example.com", spf, sizeof spf - 1);
+	strcpy(dkim, "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA");
+	rng_text(c, dkim + strlen(dkim), 330, b64);
+	strcat(dkim, "IDAQAB");
+	flow_new(c, &f, 17, "10.1.1.20", 50011, "10.1.1.53", 53);
+	at(c, t + 21 * SEC);
+	dns_lookup_txt(c, &f, "selector1._domainkey.example.com", dkim,
+	    strlen(dkim));
+}
+
+/* A plain-text (not DNS) TCP session 10.1.1.20:45000 -> 10.1.1.53:53. */
+static void
+dns_port_text(struct cap *c, uint64_t t)
+{
+	static const char	*lines[] = {
+		"HELLO relay v2\r\n", "OK ready\r\n",
+		"CONNECT 10.99.0.4:3389\r\n", "OK connected\r\n",
+		"SEND 512 bytes of clipboard text follow\r\n", "OK\r\n"
+	};
+	struct flow		f;
+	size_t			i;
+
+	flow_new(c, &f, 6, "10.1.1.20", 45000, "10.1.1.53", 53);
+	at(c, t);
+	tcp_open(c, &f);
+	for (i = 0; i < nitems(lines); i++)
+		tcp_send(c, &f, i % 2, lines[i], strlen(lines[i]));
+	tcp_close(c, &f, 0);
+}
+
+/* The DNS tunnel from t: 300 queries 10.1.1.20:41000 -> 10.1.1.53:53 one
+ * every 412 ms (124 s, so split in three: queries 0-145, 146-291, 292-299),
+ * plus dns_ordinary and dns_port_text at t+45 s. */
+static void
+gen_dns_tunnel(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	int		i;
+
+	flow_new(c, &f, 17, "10.1.1.20", 41000, "10.1.1.53", 53);
+	f.rtt = 2 * MS;
+	at(c, t);
+	for (i = 0; i < 300; i++) {
+		dns_tunnel_query(c, &f, i);
+		adv(c, 410 * MS);
+	}
+	dns_ordinary(c, t);
+	dns_port_text(c, t + 45 * SEC);
+}
+
+/* icmp_tunnel: gen_icmp_tunnel from 0 s. */
+static void
+sc_icmp_tunnel(struct cap *c)
+{
+	gen_icmp_tunnel(c, 0);
+}
+
+/* dns_tunnel: gen_dns_tunnel from 0 s. */
+static void
+sc_dns_tunnel(struct cap *c)
+{
+	gen_dns_tunnel(c, 0);
+}
+
+/* escapes: DNS names with ESC sequences, TAB/LF/CR, backslash, 0x7f,
+ * invalid and valid UTF-8 (10.2.0.5:53300 -> 10.2.0.53:53), and a TXT
+ * answer full of them. */
+static void
+esc_dns(struct cap *c, uint64_t t)
+{
+	static const char	*names[] = {
+		"\x1b[2J.esc.example",
+		"\x1b]0;title\x07.esc.example",
+		"tab\there.esc.example",
+		"nl\nline.cr\rret.esc.example",
+		"back\\slash.esc.example",
+		"del\x7f.esc.example",
+		"bad\xff\xfe.esc.example",
+		"over\xc0\xaf.esc.example",
+		"caf\xc3\xa9.esc.example",
+		"\x01\x02\x03.esc.example"
+	};
+	static const char	txt[] = "\x1b[2J\x1b]0;pwned\x07 tab\t nl\n "
+				    "del\x7f bad\xff\xfe caf\xc3\xa9 end";
+	struct flow		f;
+	size_t			i;
+
+	flow_new(c, &f, 17, "10.2.0.5", 53300, "10.2.0.53", 53);
+	f.rtt = MS;
+	at(c, t);
+	for (i = 0; i < nitems(names); i++) {
+		dns_lookup(c, &f, names[i], "192.0.2.66", 300);
+		adv(c, 50 * MS);
+	}
+	dns_lookup_txt(c, &f, "txt.esc.example", txt, sizeof txt - 1);
+}
+
+/* escapes: HTTP 10.2.0.5:50300 -> 203.0.113.10:80 with ESC in the path,
+ * Host, User-Agent and Server; TLS 10.2.0.5:50301 -> 203.0.113.11:443
+ * with ESC in the SNI; plain TCP 10.2.0.5:50302 -> 10.2.0.9:7777 with
+ * control bytes, 0x7f and invalid UTF-8. */
+static void
+esc_tcp(struct cap *c, uint64_t t)
+{
+	static const char	line[] = "NICK \x1b[2J\x01\x02\x03\x7f\x80"
+				    "\xc0\xaf\t\\ caf\xc3\xa9\r\n";
+	struct flow		f;
+	struct bytes		req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.2.0.5", 50300, "203.0.113.10", 80);
+	at(c, t);
+	http_req(&req, "GET", "esc\x1b[31m.example", "/\x1b[2J?q=\x7f",
+	    "Mozilla/5.0 \x1b]0;title\x07 \xff\xfe caf\xc3\xa9 \xc3\x28");
+	http_resp(&resp, "200 OK", "evil\x1b[5m/1.0", "text/plain", 200);
+	tcp_exchange(c, &f, &req, &resp);
+	flow_new(c, &f, 6, "10.2.0.5", 50301, "203.0.113.11", 443);
+	at(c, t + SEC);
+	tcp_open(c, &f);
+	tls_session(c, &f, "esc\x1b[31mred.example", 300, 900);
+	tcp_close(c, &f, 0);
+	flow_new(c, &f, 6, "10.2.0.5", 50302, "10.2.0.9", 7777);
+	at(c, t + 2 * SEC);
+	tcp_open(c, &f);
+	tcp_send(c, &f, 0, line, sizeof line - 1);
+	tcp_send(c, &f, 1, line, sizeof line - 1);
+	tcp_close(c, &f, 0);
+	free(req.p);
+	free(resp.p);
+}
+
+/* escapes: esc_dns at 0 s, esc_tcp at 2 s. */
+static void
+sc_escapes(struct cap *c)
+{
+	esc_dns(c, 0);
+	esc_tcp(c, 2 * SEC);
+}
+
+/* demo: fetch from host over an open flow: TLS with SNI on port 443,
+ * else an HTTP GET of a random path. */
+static void
+demo_fetch(struct cap *c, struct flow *f, const char *host)
+{
+	static const char	*paths[] = { "/", "/index.html", "/img/logo.png",
+				    "/js/app.js?v=3", "/downloads/tool.zip" };
+	struct bytes		 req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+	size_t			 up;
+
+	if (f->port[1] == 443) {
+		up = rng_range(c, 300, 1200);
+		tls_session(c, f, host, up, rng_range(c, 1000, 8000));
+		return;
+	}
+	http_req(&req, "GET", host, paths[rng_next(c) % nitems(paths)],
+	    ua_firefox);
+	http_resp(&resp, "200 OK", "Apache/2.4.57 (Debian)", "text/html",
+	    rng_range(c, 500, 6000));
+	tcp_send(c, f, 0, req.p, req.len);
+	tcp_send(c, f, 1, resp.p, resp.len);
+	free(req.p);
+	free(resp.p);
+}
+
+/* demo: one visit by client i: a DNS lookup of a site at 10.0.0.53, then
+ * HTTPS or HTTP to it, at a random time in 0-290 s. */
+static void
+demo_visit(struct cap *c, int i)
+{
+	static const struct site {
+		const char	*host;
+		const char	*ip;
+		int		 port;
+		const char	*cname;
+	} sites[] = {
+		{ "www.example.com", "93.184.216.34", 443, NULL },
+		{ "news.example.org", "203.0.113.80", 443, NULL },
+		{ "cdn.example.net", "198.51.100.10", 443,
+		    "cdn.example.net.edgekey.example" },
+		{ "api.example.com", "203.0.113.81", 443, NULL },
+		{ "login.example.com", "203.0.113.82", 443, NULL },
+		{ "static.example.org", "198.51.100.11", 80, NULL },
+		{ "updates.example.com", "198.51.100.12", 80, NULL },
+		{ "www.example.net", "192.0.2.80", 443, NULL }
+	};
+	const struct site	*s = &sites[rng_next(c) % nitems(sites)];
+	uint64_t		 t = rng_range(c, 0, 290000) * MS;
+	char			 cli[32];
+	struct flow		 f;
+
+	snprintf(cli, sizeof cli, "10.0.0.%u", rng_range(c, 10, 40));
+	flow_new(c, &f, 17, cli, 20000 + 2 * i, "10.0.0.53", 53);
+	at(c, t);
+	if (s->cname != NULL)
+		dns_lookup_cname(c, &f, s->host, s->cname, s->ip);
+	else
+		dns_lookup(c, &f, s->host, s->ip, 300);
+	flow_new(c, &f, 6, cli, 20001 + 2 * i, s->ip, s->port);
+	adv(c, 10 * MS);
+	tcp_open(c, &f);
+	demo_fetch(c, &f, s->host);
+	tcp_close(c, &f, 0);
+}
+
+/* demo: an HTTP download straight to an IP address, without User-Agent. */
+static void
+demo_direct(struct cap *c, uint64_t t)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+
+	flow_new(c, &f, 6, "10.0.0.23", 33001, "198.51.100.77", 80);
+	at(c, t);
+	http_req(&req, "GET", "198.51.100.77", "/payload.bin", NULL);
+	http_resp(&resp, "200 OK", "SimpleHTTP/0.6 Python/3.11.2",
+	    "application/octet-stream", 6000);
+	tcp_exchange(c, &f, &req, &resp);
+	free(req.p);
+	free(resp.p);
+}
+
+/* demo: an SSH session 10.0.0.12:52000 -> 10.0.0.22:22. */
+static void
+demo_ssh(struct cap *c, uint64_t t)
+{
+	static const char	cli[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n";
+	static const char	srv[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n";
+	static uint8_t		buf[3000];
+	struct flow		f;
+	int			i;
+
+	flow_new(c, &f, 6, "10.0.0.12", 52000, "10.0.0.22", 22);
+	at(c, t);
+	tcp_open(c, &f);
+	tcp_send(c, &f, 1, srv, sizeof srv - 1);
+	tcp_send(c, &f, 0, cli, sizeof cli - 1);
+	for (i = 0; i < 12; i++) {
+		rng_fill(c, buf, sizeof buf);
+		adv(c, 700 * MS);
+		tcp_send(c, &f, i % 2, buf, rng_range(c, 36, 3000));
+	}
+	tcp_close(c, &f, 0);
+}
+
+/* demo: NTP, an NXDOMAIN lookup, Linux and Windows pings. */
+static void
+demo_misc(struct cap *c)
+{
+	struct flow	f;
+	struct dns	q, r;
+	int		i;
+
+	for (i = 0; i < 4; i++) {
+		flow_new(c, &f, 17, "10.0.0.2", 123, "10.0.0.1", 123);
+		at(c, (10 + 70 * i) * SEC);
+		ntp_exchange(c, &f);
+	}
+	flow_new(c, &f, 17, "10.0.0.14", 33500, "10.0.0.53", 53);
+	at(c, 5 * SEC);
+	dns_query(&q, rng_next(c), "wpad.corp.example", 1);
+	dns_reply(&r, &q, 3);
+	dns_exchange(c, &f, &q, &r);
+	flow_new(c, &f, 1, "10.0.0.15", 0, "8.8.8.8", 0);
+	at(c, 30 * SEC);
+	ping(c, &f, 4, SEC);
+	flow_new(c, &f, 1, "10.0.0.31", 0, "10.0.0.1", 0);
+	at(c, 200 * SEC);
+	ping_windows(c, &f, 4, SEC);
+}
+
+/* demo: about 100 ordinary sessions over 5 minutes (45 visits, direct
+ * download, SSH, NTP, NXDOMAIN, pings) with the ICMP tunnel from 60 s and
+ * the DNS tunnel from 150 s. */
+static void
+sc_demo(struct cap *c)
+{
+	int	i;
+
+	for (i = 0; i < 45; i++)
+		demo_visit(c, i);
+	demo_direct(c, 100 * SEC);
+	demo_ssh(c, 40 * SEC);
+	demo_misc(c);
+	gen_icmp_tunnel(c, 60 * SEC);
+	gen_dns_tunnel(c, 150 * SEC);
+}
+
+static const struct scenario scenarios[] = {
+	{ "basic", "Ethernet pcap: TCP/UDP/ICMP/IPv6/ARP/OSPF, initiator, "
+	    "RST, reopen, idle cases", sc_basic, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 },
+	{ "pcapng_basic", "basic as pcapng (SHB, one IDB, EPBs, us)",
+	    sc_basic, FMT_PCAPNG, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "ns_basic", "basic as nanosecond pcap (0xa1b23c4d)", sc_basic,
+	    FMT_NS, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "truncated", "basic without the last 20 bytes (cut inside the "
+	    "last record)", sc_basic, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 20 },
+	{ "split_time", "UDP and TCP with a packet every 10 s for 230 s: 4 "
+	    "fragments each at 60 s", sc_split_time, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 },
+	{ "split_size", "one 101.5 MiB TCP session, caplen 96: 4 fragments "
+	    "at 32 MiB", sc_split_size, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "lt_en10mb", "standard set, Ethernet (1)", sc_std, FMT_US,
+	    LT_EN10MB, 0, ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "lt_sll", "standard set, Linux cooked v1 (113)", sc_std, FMT_US,
+	    LT_SLL, 0, ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "lt_sll2", "standard set, Linux cooked v2 (276)", sc_std, FMT_US,
+	    LT_SLL2, 0, ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "lt_raw", "standard set, raw IP (101)", sc_std, FMT_US, LT_RAW, 0,
+	    ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "lt_raw12", "standard set, raw IP (12)", sc_std, FMT_US, LT_RAW12,
+	    0, ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "lt_raw14", "standard set, raw IP (14)", sc_std, FMT_US, LT_RAW14,
+	    0, ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "lt_ipv4", "IPv4 standard set, raw IPv4 (228)", sc_std, FMT_US,
+	    LT_IPV4, 0, ENC_NONE, FAM_V4, 0 },
+	{ "lt_ipv6", "IPv6 standard set, raw IPv6 (229)", sc_std, FMT_US,
+	    LT_IPV6, 0, ENC_NONE, FAM_V6, 0 },
+	{ "lt_null", "standard set, BSD NULL (0), little-endian AF 2/30",
+	    sc_std, FMT_US, LT_NULL, 0, ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "lt_loop", "standard set, OpenBSD LOOP (108), big-endian AF 2/24",
+	    sc_std, FMT_US, LT_LOOP, 0, ENC_NONE, FAM_V4 | FAM_V6, 0 },
+	{ "enc_vlan", "standard set in 802.1Q VLAN 100", sc_std, FMT_US,
+	    LT_EN10MB, 0, ENC_VLAN, FAM_V4 | FAM_V6, 0 },
+	{ "enc_qinq", "standard set in QinQ (0x88a8 300, 0x8100 200)", sc_std,
+	    FMT_US, LT_EN10MB, 0, ENC_QINQ, FAM_V4 | FAM_V6, 0 },
+	{ "enc_mpls", "standard set under MPLS labels 2002, 1001", sc_std,
+	    FMT_US, LT_EN10MB, 0, ENC_MPLS, FAM_V4 | FAM_V6, 0 },
+	{ "enc_pppoe", "standard set in PPPoE session 0x1234 (PPP 0x21/0x57)",
+	    sc_std, FMT_US, LT_EN10MB, 0, ENC_PPPOE, FAM_V4 | FAM_V6, 0 },
+	{ "enc_gre", "IPv4 set in GRE 0x0800, IPv6 set in GRE 0x6558 "
+	    "(Ethernet)", sc_gre, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "enc_ipip", "IPv4 standard set in IPv4 (protocol 4)", sc_std,
+	    FMT_US, LT_EN10MB, 0, ENC_IPIP, FAM_V4, 0 },
+	{ "enc_6in4", "IPv6 standard set in IPv4 (protocol 41)", sc_std,
+	    FMT_US, LT_EN10MB, 0, ENC_6IN4, FAM_V6, 0 },
+	{ "enc_vxlan", "standard set in VXLAN (UDP 4789, VNI 4242, inner "
+	    "Ethernet)", sc_std, FMT_US, LT_EN10MB, 0, ENC_VXLAN,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "enc_gtpu", "standard set in GTP-U G-PDUs (UDP 2152)", sc_std,
+	    FMT_US, LT_EN10MB, 0, ENC_GTPU, FAM_V4 | FAM_V6, 0 },
+	{ "frags", "IPv4/IPv6 fragments: out of order, ICMP both ways, "
+	    "incomplete", sc_frags, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "malformed", "standard IPv4 set plus short, non-IP and broken "
+	    "headers, snap-cut session", sc_malformed, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 },
+	{ "pcapng_mixed", "pcapng, IPv4 set on Ethernet IDB, IPv6 set on raw "
+	    "IDB (101)", sc_mixed, FMT_PCAPNG, LT_EN10MB, LT_RAW, ENC_NONE, 0,
+	    0 },
+	{ "icmp_tunnel", "ICMP tunnel 10.1.1.10 <-> 203.0.113.7 (131 s, 1.3 "
+	    "MB) and ordinary pings", sc_icmp_tunnel, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 },
+	{ "dns_tunnel", "DNS tunnel TXT/NULL under t.example-tunnel.com, "
+	    "ordinary DNS, text on TCP/53", sc_dns_tunnel, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 },
+	{ "escapes", "ESC sequences, control bytes, 0x7f, bad UTF-8 in DNS, "
+	    "HTTP, SNI, TCP", sc_escapes, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
+	    0 },
+	{ "demo", "5 minutes of mixed traffic with the ICMP and DNS tunnels",
+	    sc_demo, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
+};
+
+/* Set up an empty capture for scenario s. */
+static void
+cap_init(struct cap *c, const struct scenario *s)
+{
+	memset(c, 0, sizeof *c);
+	c->fmt = s->fmt;
+	c->lt[0] = s->lt0;
+	c->lt[1] = s->lt1;
+	c->nif = s->lt1 != 0 ? 2 : 1;
+	c->enc = s->enc;
+	c->fam = s->fam;
+	c->jitter = 1;
+	c->rng = SEED;
+	c->ipid = 0x3a00;
+	c->tun[0] = addr_of("172.16.1.1");
+	c->tun[1] = addr_of("172.16.2.1");
+	c->now = BASE_NS;
+}
+
+/* Print the usage line and exit with status 2. */
+static void __attribute__((noreturn))
+usage(void)
+{
+	fputs("usage: capgen SCENARIO OUT | capgen -l\n", stderr);
+	exit(2);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct scenario	*s;
+	struct cap		 c;
+	size_t			 i;
+
+	if (argc == 2 && strcmp(argv[1], "-l") == 0) {
+		for (i = 0; i < nitems(scenarios); i++)
+			printf("%-13s %s\n", scenarios[i].name,
+			    scenarios[i].desc);
+		return 0;
+	}
+	if (argc != 3)
+		usage();
+	for (i = 0; i < nitems(scenarios); i++) {
+		if (strcmp(scenarios[i].name, argv[1]) == 0)
+			break;
+	}
+	if (i == nitems(scenarios)) {
+		fprintf(stderr, "capgen: unknown scenario: %s\n", argv[1]);
+		usage();
+	}
+	s = &scenarios[i];
+	cap_init(&c, s);
+	s->fn(&c);
+	cap_write(&c, argv[2], s->trim);
+	free(c.data.p);
+	free(c.recs);
+	return 0;
+}
