@@ -101,12 +101,25 @@ $(B)/capgen: tests/gen/capgen.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 $(WARN) -D_GNU_SOURCE -o $@ $< -lm
 
-# libFuzzer targets (clang), linked with the engine built for fuzzing.
-FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer,address,undefined
-$(B)/fuzz/%: tests/fuzz/%.c $(ENGINE_SRC) $(DEPS_STAMP)
+# Record dumper the export tests compare with.
+$(B)/pcaprec: tests/gen/pcaprec.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	clang $(STD) $(FUZZ_FLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(ENGINE_SRC) \
-	    $(PKG_LIBS)
+	$(CC) $(STD) -O2 $(WARN) -D_GNU_SOURCE -o $@ $< -lpcap
+
+# libFuzzer targets (clang), linked with the engine built once for fuzzing.
+FZ	:= $(B)/fuzzlib
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+FUZZ_ENGINE_OBJ := $(ENGINE_SRC:%.c=$(FZ)/%.o)
+$(FZ)/%.o: %.c $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang $(STD) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) \
+	    $(PKG_CFLAGS) -c -o $@ $<
+$(FZ)/libhuntcon.a: $(FUZZ_ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(B)/fuzz/%: tests/fuzz/%.c $(FZ)/libhuntcon.a $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	clang $(STD) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(PKG_CFLAGS) \
+	    -o $@ $< $(FZ)/libhuntcon.a $(PKG_LIBS)
 
 fuzz: $(FUZZ_BIN)
 
@@ -117,7 +130,8 @@ $(DEMO): $(B)/capgen
 run: huntcon $(DEMO)
 	./huntcon -r $(DEMO)
 
-check: huntcon $(ASAN)/huntcon $(UNIT_BIN) $(ASAN_UNIT_BIN) $(B)/capgen $(FUZZ_BIN)
+check: huntcon $(ASAN)/huntcon $(UNIT_BIN) $(ASAN_UNIT_BIN) $(B)/capgen \
+	    $(B)/pcaprec $(FUZZ_BIN)
 	@tests/run.sh
 
 bench: huntcon $(B)/capgen

@@ -10,7 +10,9 @@
 #include "batch/batch.h"
 #include "capture/capture.h"
 #include "engine/engine.h"
+#include "export/export.h"
 #include "meta/meta.h"
+#include "query/query.h"
 #include "store/store.h"
 
 #define HUNTCON_VERSION	"0.1"
@@ -261,6 +263,65 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	return (capture_errors(c));
 }
 
+/* The -q filter: whether a session matches. */
+struct main_filter {
+	struct query		*q;
+	const struct meta_reader *r;
+};
+
+/* Keep function over the store for batch output and export. */
+static bool
+main_keep(uint64_t id, void *arg)
+{
+	struct main_filter	*f = arg;
+
+	return (query_match(f->q, f->r, id));
+}
+
+/* Compile -q; prints warnings and errors as SPEC §3 says. */
+static struct query *
+main_query(const char *text)
+{
+	struct query_error	 err;
+	struct query		*q;
+	size_t			 i;
+
+	q = query_compile(text, strlen(text), 0, &err);
+	for (i = 0; i < err.nwarnings; i++)
+		fprintf(stderr, "huntcon: query: column %zu: warning: %s\n",
+		    (size_t)err.warnings[i].col, err.warnings[i].msg);
+	if (q == NULL)
+		fprintf(stderr, "huntcon: query: column %zu: %s\n",
+		    (size_t)err.col, err.msg);
+	query_error_clear(&err);
+	return (q);
+}
+
+/* Print an export message on stderr. */
+static void
+main_say(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "huntcon: %s\n", msg);
+}
+
+/* Write the chosen sessions' packets; returns false on failure. */
+static bool
+main_export(struct args *a, struct capture *c, struct store *st,
+    batch_keep_fn keep, void *arg)
+{
+	struct export_result	 res;
+	char			*cause = NULL;
+
+	if (!export_pcap(c, st, a->write, a->force, keep, arg, main_say, NULL,
+	    &res, &cause)) {
+		fprintf(stderr, "huntcon: %s\n", cause);
+		free(cause);
+		return (false);
+	}
+	return (true);
+}
+
 /* Run a batch mode over the inputs; returns the exit status. */
 static int
 main_batch(struct args *a)
@@ -269,10 +330,12 @@ main_batch(struct args *a)
 	struct store		*st = store_new();
 	struct engine		*e = NULL;
 	struct batch_fields	 f;
+	struct main_filter	 mf = { NULL, NULL };
+	batch_keep_fn		 keep = NULL;
 	const char		**names = NULL;
 	char			*cause = NULL;
 	unsigned int		 errors;
-	int			 key = -1;
+	int			 key = -1, rc;
 
 	if (a->values != NULL && (key = meta_find(a->values,
 	    strlen(a->values))) == -1)
@@ -282,20 +345,35 @@ main_batch(struct args *a)
 		usage_error("%s", cause);
 	else if (a->fields == NULL)
 		batch_fields_default(&f);
+	if (a->write != NULL && !a->force && access(a->write, F_OK) == 0) {
+		fprintf(stderr, "huntcon: %s: file exists (use --force to "
+		    "overwrite)\n", a->write);
+		exit(1);
+	}
+	if (a->query != NULL) {
+		if ((mf.q = main_query(a->query)) == NULL)
+			exit(1);
+		mf.r = store_reader(st);
+		keep = main_keep;
+	}
 	errors = main_read(a, c, st, &e, &names);
+	rc = errors > 0 ? 1 : 0;
 	if (a->values != NULL)
-		batch_values(stdout, st, key, a->sort, NULL, NULL);
+		batch_values(stdout, st, key, a->sort, keep, &mf);
 	else if (a->sessions)
-		batch_sessions(stdout, st, &f, a->format, a->header, NULL, NULL);
+		batch_sessions(stdout, st, &f, a->format, a->header, keep, &mf);
+	else if (a->write != NULL && !main_export(a, c, st, keep, &mf))
+		rc = 1;
 	if (a->stats)
 		batch_stats(a->values != NULL || a->sessions ? stderr : stdout,
 		    engine_stats(e), st);
 	batch_fields_free(&f);
+	query_free(mf.q);
 	engine_free(e);
 	store_free(st);
 	capture_free(c);
 	free(names);
-	return (errors > 0 ? 1 : 0);
+	return (rc);
 }
 
 /* Check the mode options against each other. */
@@ -306,10 +384,6 @@ main_check_modes(const struct args *a)
 
 	if (outputs > 1)
 		usage_error("--values, --sessions and -w go one at a time");
-	if (a->query != NULL)
-		usage_error("-q: queries are not supported in this version");
-	if (a->write != NULL)
-		usage_error("-w: export is not supported in this version");
 	if (a->check_rules)
 		usage_error("--check-rules: rules are not supported in this "
 		    "version");

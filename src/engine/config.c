@@ -152,24 +152,6 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 	return (ok);
 }
 
-/* Apply NAME=VALUE. */
-bool
-engine_config_set(struct engine_config *cfg, const char *arg, char **cause)
-{
-	const char	*eq = strchr(arg, '=');
-	char		*name;
-	bool		 ok;
-
-	if (eq == NULL || eq == arg) {
-		xasprintf(cause, "'%s' is not NAME=VALUE", arg);
-		return (false);
-	}
-	name = xstrndup(arg, (size_t)(eq - arg));
-	ok = config_apply(cfg, name, eq + 1, cause);
-	free(name);
-	return (ok);
-}
-
 /* Strip blanks and a trailing CR from both ends of a line in place. */
 static char *
 config_trim(char *s)
@@ -183,6 +165,26 @@ config_trim(char *s)
 	    s[n - 1] == '\r' || s[n - 1] == '\n'))
 		s[--n] = '\0';
 	return (s);
+}
+
+/* Apply NAME=VALUE. */
+bool
+engine_config_set(struct engine_config *cfg, const char *arg, char **cause)
+{
+	const char	*eq = strchr(arg, '=');
+	char		*name, *value;
+	bool		 ok;
+
+	if (eq == NULL || eq == arg) {
+		xasprintf(cause, "'%s' is not NAME=VALUE", arg);
+		return (false);
+	}
+	name = xstrndup(arg, (size_t)(eq - arg));
+	value = xstrdup(eq + 1);
+	ok = config_apply(cfg, config_trim(name), config_trim(value), cause);
+	free(value);
+	free(name);
+	return (ok);
 }
 
 /* Read a config file of NAME=VALUE lines; a missing file is fine. */

@@ -177,6 +177,14 @@ size_t		 session_values(const struct session *,
 		    const struct session_ctx *, int key, struct mval *, size_t);
 
 /*
+ * A meta reader over single sessions: the item is a struct session pointer
+ * cast to uint64_t.  Rules read a closing session through it before the
+ * session reaches the store.  The reader keeps ctx; it must outlive it.
+ */
+void		 session_reader_init(struct meta_reader *,
+		    const struct session_ctx *);
+
+/*
  * Extra meta (any key, written by parsers and rules).  Values form a set per
  * key (text case folded) in first-seen order; text is copied.  add returns
  * false when the value was there already.

@@ -321,3 +321,23 @@ session_values(const struct session *s, const struct session_ctx *c,
 		return (session_meta_get(s, key, out, max));
 	return (session_derived(s, key, out, max));
 }
+
+/* Meta reader callback: item is a session pointer. */
+static size_t
+session_reader_values(const struct meta_reader *r, uint64_t item, int key,
+    struct mval *out, size_t max)
+{
+	const struct session	*s = (const struct session *)(uintptr_t)item;
+
+	if (s == NULL || key < 0)
+		return (0);
+	return (session_values(s, r->ctx, key, out, max));
+}
+
+/* A meta reader over single sessions. */
+void
+session_reader_init(struct meta_reader *r, const struct session_ctx *ctx)
+{
+	r->values = session_reader_values;
+	r->ctx = (void *)(uintptr_t)ctx;
+}

@@ -2691,7 +2691,57 @@ sc_demo(struct cap *c)
 	gen_dns_tunnel(c, 150 * SEC);
 }
 
+/* Sessions of the bench scenario (-n). */
+static unsigned long	bench_sessions = 200000;
+
+/* bench: one web fetch (with its DNS lookup half the time) or a ping. */
+static void
+bench_one(struct cap *c, unsigned long i)
+{
+	static const char *const hosts[] = { "www.example.com",
+	    "news.example.org", "cdn.example.net", "api.example.com" };
+	const char	*host = hosts[rng_next(c) % nitems(hosts)];
+	struct bytes	 req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+	struct flow	 f;
+	char		 cli[32], srv[32];
+
+	snprintf(cli, sizeof cli, "10.%lu.%lu.%lu", (i >> 16) & 255,
+	    (i >> 8) & 255, (i & 255) | 1);
+	snprintf(srv, sizeof srv, "203.0.%u.%u", rng_range(c, 0, 255),
+	    rng_range(c, 1, 254));
+	at(c, (uint64_t)i * 5 * MS);
+	if (rng_next(c) % 50 == 0) {
+		flow_new(c, &f, 1, cli, 0, srv, 0);
+		ping(c, &f, 2, SEC);
+		return;
+	}
+	if (rng_next(c) % 2 == 0) {
+		flow_new(c, &f, 17, cli, 1024 + (int)(i % 60000), "10.255.0.53",
+		    53);
+		dns_lookup(c, &f, host, srv, 300);
+	}
+	flow_new(c, &f, 6, cli, 1024 + (int)((i + 7) % 60000), srv, 80);
+	http_req(&req, "GET", host, "/index.html", "bench/1.0");
+	http_resp(&resp, "200 OK", "nginx", "text/html",
+	    rng_range(c, 200, 9000));
+	tcp_exchange(c, &f, &req, &resp);
+	free(req.p);
+	free(resp.p);
+}
+
+/* bench: -n sessions of web, DNS and ping traffic, 5 ms apart. */
+static void
+sc_bench(struct cap *c)
+{
+	unsigned long	 i;
+
+	for (i = 0; i < bench_sessions; i++)
+		bench_one(c, i);
+}
+
 static const struct scenario scenarios[] = {
+	{ "bench", "-n N (default 200000) web fetches with DNS and pings, "
+	    "for make bench", sc_bench, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "basic", "Ethernet pcap: TCP/UDP/ICMP/IPv6/ARP/OSPF, initiator, "
 	    "RST, reopen, idle cases", sc_basic, FMT_US, LT_EN10MB, 0,
 	    ENC_NONE, 0, 0 },
@@ -2789,7 +2839,7 @@ cap_init(struct cap *c, const struct scenario *s)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fputs("usage: capgen SCENARIO OUT | capgen -l\n", stderr);
+	fputs("usage: capgen [-n SESSIONS] SCENARIO OUT | capgen -l\n", stderr);
 	exit(2);
 }
 
@@ -2805,6 +2855,11 @@ main(int argc, char **argv)
 			printf("%-13s %s\n", scenarios[i].name,
 			    scenarios[i].desc);
 		return 0;
+	}
+	if (argc == 5 && strcmp(argv[1], "-n") == 0) {
+		bench_sessions = strtoul(argv[2], NULL, 10);
+		argv += 2;
+		argc -= 2;
 	}
 	if (argc != 3)
 		usage();
