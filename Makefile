@@ -14,7 +14,9 @@ WARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifdef CI
 WARN	+= -Werror
 endif
-CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
+CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP \
+	    -DHUNTCON_RULES_DIR='"$(CURDIR)/rules"' \
+	    -DHUNTCON_THEMES_DIR='"$(CURDIR)/themes"'
 STD	:= -std=c11
 B	:= build
 
@@ -106,6 +108,15 @@ $(B)/pcaprec: tests/gen/pcaprec.c $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(STD) -O2 $(WARN) -D_GNU_SOURCE -o $@ $< -lpcap
 
+# The in-process drill benchmark (SPEC §8): store, select and counts.
+$(B)/bench-drill: tests/bench/drill.c $(B)/libhuntcon.a $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(STD) -O2 -g $(WARN) $(CPPFLAGS) -Itests $(PKG_CFLAGS) -o $@ $< \
+	    $(B)/libhuntcon.a $(PKG_LIBS)
+
+bench-drill: $(B)/bench-drill
+	$(B)/bench-drill
+
 # libFuzzer targets (clang), linked with the engine built once for fuzzing.
 FZ	:= $(B)/fuzzlib
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
@@ -140,7 +151,7 @@ bench: huntcon $(B)/capgen
 clean:
 	rm -rf $(B) huntcon
 
-.PHONY: all run check bench fuzz clean
+.PHONY: all run check bench bench-drill fuzz clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

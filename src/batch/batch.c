@@ -82,18 +82,15 @@ batch_fields_free(struct batch_fields *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* Lines "COUNT<TAB>VALUE" for the values of a key. */
-void
-batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
-    batch_keep_fn keep, void *arg)
+/* Print counts as lines "COUNT<TAB>VALUE" and free them. */
+static void
+batch_print_counts(FILE *out, struct vcount *v, size_t n, enum vsort sort)
 {
-	struct vcount	*v;
 	struct buf	 b;
-	size_t		 n, i;
+	size_t		 i;
 	uint64_t	 c;
 
 	buf_init(&b);
-	n = store_count_values(st, key, keep, arg, sort, &v);
 	for (i = 0; i < n; i++) {
 		c = sort == VSORT_SIZE ? v[i].size : sort == VSORT_PACKETS ?
 		    v[i].packets : v[i].sessions;
@@ -105,6 +102,38 @@ batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
 	}
 	free(v);
 	buf_free(&b);
+}
+
+/* Lines "COUNT<TAB>VALUE" for the values of a key. */
+void
+batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
+    batch_keep_fn keep, void *arg)
+{
+	struct vcount	*v;
+	size_t		 n;
+
+	n = store_count_values(st, key, keep, arg, sort, &v);
+	batch_print_counts(out, v, n, sort);
+}
+
+/* Lines "COUNT<TAB>VALUE" for the values of a key among a query's sessions. */
+void
+batch_values_q(FILE *out, const struct store *st, int key, enum vsort sort,
+    const struct query *q)
+{
+	struct vcount	*v;
+	uint32_t	*ids;
+	size_t		 n;
+
+	if (q == NULL) {
+		n = store_count_ids(st, key, NULL, 0, sort, &v);
+		batch_print_counts(out, v, n, sort);
+		return;
+	}
+	n = store_select(st, q, &ids);
+	n = store_count_ids(st, key, ids, n, sort, &v);
+	free(ids);
+	batch_print_counts(out, v, n, sort);
 }
 
 /* Values of one key for one session, fetched into *v (grown as needed). */
@@ -188,17 +217,45 @@ batch_json_line(struct buf *b, struct buf *tmp, const struct meta_reader *r,
 	buf_adds(b, "}\n");
 }
 
-/* The chosen sessions, in ascending sessionid, as TSV or JSON lines. */
-void
-batch_sessions(FILE *out, const struct store *st,
-    const struct batch_fields *f, enum batch_format fmt, bool header,
-    batch_keep_fn keep, void *arg)
+/* Where batch_sessions gets its sessionids: a keep function or a list. */
+struct batch_ids {
+	batch_keep_fn	 keep;
+	void		*arg;
+	const uint32_t	*ids;		/* used when keep is NULL and ids set */
+	size_t		 n;
+};
+
+/* The next chosen sessionid after *id (0 to start); false at the end. */
+static bool
+batch_next(const struct store *st, const struct batch_ids *w, size_t *pos,
+    uint64_t *id)
+{
+	uint64_t	 end = store_end(st);
+
+	if (w->ids != NULL) {
+		if (*pos >= w->n)
+			return (false);
+		*id = w->ids[(*pos)++];
+		return (true);
+	}
+	for ((*id)++; *id < end; (*id)++) {
+		if (store_get(st, *id) != NULL &&
+		    (w->keep == NULL || w->keep(*id, w->arg)))
+			return (true);
+	}
+	return (false);
+}
+
+/* The chosen sessions as TSV or JSON lines. */
+static void
+batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
+    enum batch_format fmt, bool header, const struct batch_ids *w)
 {
 	const struct meta_reader *r = store_reader(st);
 	struct buf	 b, tmp;
 	struct mval	*v;
-	size_t		 cap = 16, i;
-	uint64_t	 id, end = store_end(st);
+	size_t		 cap = 16, i, pos = 0;
+	uint64_t	 id = 0;
 
 	buf_init(&b);
 	buf_init(&tmp);
@@ -208,9 +265,7 @@ batch_sessions(FILE *out, const struct store *st,
 			fprintf(out, "%s%s", i > 0 ? "\t" : "", f->name[i]);
 		fputc('\n', out);
 	}
-	for (id = 1; id < end; id++) {
-		if (store_get(st, id) == NULL || (keep != NULL && !keep(id, arg)))
-			continue;
+	while (batch_next(st, w, &pos, &id)) {
 		buf_reset(&b);
 		if (fmt == BATCH_TSV)
 			batch_tsv_line(&b, r, id, f, &v, &cap);
@@ -221,6 +276,67 @@ batch_sessions(FILE *out, const struct store *st,
 	free(v);
 	buf_free(&b);
 	buf_free(&tmp);
+}
+
+/* The chosen sessions, in ascending sessionid, as TSV or JSON lines. */
+void
+batch_sessions(FILE *out, const struct store *st,
+    const struct batch_fields *f, enum batch_format fmt, bool header,
+    batch_keep_fn keep, void *arg)
+{
+	struct batch_ids	 w = { keep, arg, NULL, 0 };
+
+	batch_lines(out, st, f, fmt, header, &w);
+}
+
+/* The sessions a query selects, in ascending sessionid. */
+void
+batch_sessions_q(FILE *out, const struct store *st,
+    const struct batch_fields *f, enum batch_format fmt, bool header,
+    const struct query *q)
+{
+	struct batch_sel	 sel;
+	struct batch_ids	 w = { NULL, NULL, NULL, 0 };
+
+	batch_sel_init(&sel, st, q);
+	w.ids = sel.ids;
+	w.n = sel.n;
+	batch_lines(out, st, f, fmt, header, &w);
+	batch_sel_free(&sel);
+}
+
+/* Select the sessions of a query through the store's index. */
+void
+batch_sel_init(struct batch_sel *sel, const struct store *st,
+    const struct query *q)
+{
+	sel->n = store_select(st, q, &sel->ids);
+}
+
+/* Whether a sessionid is in a selection (binary search). */
+bool
+batch_sel_keep(uint64_t id, void *arg)
+{
+	const struct batch_sel	*sel = arg;
+	size_t			 lo = 0, hi = sel->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sel->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < sel->n && sel->ids[lo] == id);
+}
+
+/* Free a selection. */
+void
+batch_sel_free(struct batch_sel *sel)
+{
+	free(sel->ids);
+	sel->ids = NULL;
+	sel->n = 0;
 }
 
 /* Packet accounting: read = assigned + the sum of the reasons. */

@@ -2,8 +2,9 @@
  * batch.h - the batch output of SPEC §6: --values, --sessions (TSV and JSON
  * lines), --stats and --keys, written to a stdio stream.
  *
- * Sessions are chosen by an optional keep(id) function (the query filter);
- * NULL keeps every session.  Text is escaped as SPEC §6 says.
+ * Sessions are chosen by an optional keep(id) function, or (the _q forms)
+ * by a compiled query answered through the store's index (NULL keeps every
+ * session).  Text is escaped as SPEC §6 says.
  */
 #ifndef HUNTCON_BATCH_H
 #define HUNTCON_BATCH_H
@@ -12,6 +13,7 @@
 #include <stdio.h>
 
 #include "engine/engine.h"
+#include "query/query.h"
 #include "store/store.h"
 
 enum batch_format { BATCH_TSV, BATCH_JSON };
@@ -36,6 +38,25 @@ void	 batch_values(FILE *, const struct store *, int key, enum vsort,
 void	 batch_sessions(FILE *, const struct store *,
 	    const struct batch_fields *, enum batch_format, bool header,
 	    batch_keep_fn, void *);
+/* The same, choosing the sessions with a query (NULL: all). */
+void	 batch_values_q(FILE *, const struct store *, int key, enum vsort,
+	    const struct query *);
+void	 batch_sessions_q(FILE *, const struct store *,
+	    const struct batch_fields *, enum batch_format, bool header,
+	    const struct query *);
+
+/* The sessions a query selects, for export's keep function. */
+struct batch_sel {
+	uint32_t	*ids;		/* ascending */
+	size_t		 n;
+};
+/* Select with a query (NULL: every session); free with batch_sel_free. */
+void	 batch_sel_init(struct batch_sel *, const struct store *,
+	    const struct query *);
+/* A batch_keep_fn over a struct batch_sel (the arg). */
+bool	 batch_sel_keep(uint64_t, void *);
+void	 batch_sel_free(struct batch_sel *);
+
 void	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
 void	 batch_keys(FILE *);
 

@@ -53,9 +53,11 @@ extra_copy(struct meta_extra *x, const char *p, uint32_t n)
 {
 	uint32_t	 off = x->alen;
 
+	if (n == 0)
+		return (off);
 	if (x->acap - x->alen < n) {
 		while (x->acap - x->alen < n)
-			x->acap = x->acap == 0 ? 64 : x->acap * 2;
+			x->acap = x->acap == 0 ? 256 : x->acap * 2;
 		x->arena = xrealloc(x->arena, x->acap);
 	}
 	memcpy(x->arena + off, p, n);
@@ -83,7 +85,7 @@ session_meta_add(struct session *s, int key, const struct mval *v,
 			return (false);
 	}
 	if (x->n == x->cap) {
-		x->cap = x->cap == 0 ? 4 : x->cap * 2;
+		x->cap = x->cap == 0 ? 8 : x->cap * 2;
 		x->v = xreallocarray(x->v, x->cap, sizeof *x->v);
 	}
 	p = &x->v[x->n++];
@@ -123,11 +125,29 @@ session_meta_get(const struct session *s, int key, struct mval *out,
 	return (n);
 }
 
-/* Remove the values written with any of these flags. */
+/* The i-th extra value and its key. */
+bool
+session_meta_at(const struct session *s, uint32_t i, int *key,
+    struct mval *v)
+{
+	const struct meta_extra	*x = s->extra;
+
+	if (x == NULL || i >= x->n)
+		return (false);
+	*key = x->v[i].key;
+	pair_value(x, &x->v[i], v);
+	return (true);
+}
+
+/*
+ * Remove the values written with any of these flags, and compact the text
+ * so that re-applying rules again and again does not grow the session.
+ */
 void
 session_meta_drop(struct session *s, uint8_t flags)
 {
 	struct meta_extra	*x = s->extra;
+	char			*old;
 	uint32_t		 i, j = 0;
 
 	if (x == NULL)
@@ -136,7 +156,16 @@ session_meta_drop(struct session *s, uint8_t flags)
 		if (!(x->v[i].flags & flags))
 			x->v[j++] = x->v[i];
 	}
-	x->n = j;	/* arena text of dropped values stays until free */
+	x->n = j;
+	old = x->arena;
+	x->arena = NULL;
+	x->alen = x->acap = 0;
+	for (i = 0; i < x->n; i++) {
+		if (x->v[i].type == MT_TEXT)
+			x->v[i].off = extra_copy(x, old + x->v[i].off,
+			    x->v[i].len);
+	}
+	free(old);
 }
 
 /* Free the extra meta. */

@@ -194,6 +194,12 @@ bool		 session_meta_add(struct session *, int key, const struct mval *,
 /* Values of a key from the extra meta (same contract as session_values). */
 size_t		 session_meta_get(const struct session *, int key,
 		    struct mval *, size_t);
+/*
+ * The i-th extra value (0-based, in the order added) and its key; false
+ * past the end.  For walking every extra value once (the store's index).
+ */
+bool		 session_meta_at(const struct session *, uint32_t i, int *key,
+		    struct mval *);
 /* Remove every extra value whose flags intersect these. */
 void		 session_meta_drop(struct session *, uint8_t flags);
 void		 session_meta_free(struct session *);

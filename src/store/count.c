@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/store-int.h"
 
 /* An open-addressing table of value counts. */
 struct vtable {
@@ -105,6 +105,8 @@ store_count_values(const struct store *st, int key,
 	struct vtable	 t = { NULL, NULL, 0, 0 };
 	uint64_t	 id, end = store_end(st);
 
+	if (keep == NULL && index_indexed(key))
+		return (store_count_ids(st, key, NULL, 0, order, out));
 	for (id = 1; id < end; id++) {
 		if (store_get(st, id) == NULL || (keep != NULL && !keep(id, arg)))
 			continue;
@@ -115,4 +117,240 @@ store_count_values(const struct store *st, int key,
 		qsort_r(t.v, t.n, sizeof *t.v, count_cmp, &order);
 	*out = t.v;
 	return (t.n);
+}
+
+/* Restore the heap below i: the root is the worst value kept. */
+static void
+count_sift(struct vcount *h, size_t n, size_t i, enum vsort *order)
+{
+	struct vcount	 tmp;
+	size_t		 c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && count_cmp(&h[c + 1], &h[c], order) > 0)
+			c++;
+		if (count_cmp(&h[c], &h[i], order) <= 0)
+			return;
+		tmp = h[i];
+		h[i] = h[c];
+		h[c] = tmp;
+		i = c;
+	}
+}
+
+/* Where counts go: every one, or the first top kept as a heap. */
+struct count_sink {
+	struct vcount	*v;
+	size_t		 n, cap;
+	size_t		 top;		/* 0: keep every count */
+	enum vsort	 order;
+};
+
+/* Take one count into a sink. */
+static void
+count_keep(struct count_sink *k, const struct vcount *c)
+{
+	size_t	 i;
+
+	if (k->top == 0 || k->n < k->top) {
+		if (k->n == k->cap) {
+			k->cap = k->cap == 0 ? 64 : k->cap * 2;
+			k->v = xreallocarray(k->v, k->cap, sizeof *k->v);
+		}
+		k->v[k->n++] = *c;
+		/* Full: make v[0..top) a heap whose root sorts last. */
+		for (i = k->top / 2; k->n == k->top && i-- > 0;)
+			count_sift(k->v, k->top, i, &k->order);
+		return;
+	}
+	if (count_cmp(c, &k->v[0], &k->order) >= 0)
+		return;
+	k->v[0] = *c;
+	count_sift(k->v, k->top, 0, &k->order);
+}
+
+/* Every value of an indexed key, from the dictionary's sums. */
+static void
+count_all(const struct index_key *k, struct count_sink *sink)
+{
+	struct vcount	 c;
+	uint32_t	 vid;
+
+	for (vid = 0; k != NULL && vid < k->nval; vid++) {
+		if (k->iv[vid].post.n == 0)
+			continue;
+		c.v = k->val[vid];
+		c.sessions = k->iv[vid].post.n;
+		c.size = k->iv[vid].size;
+		c.packets = k->iv[vid].packets;
+		count_keep(sink, &c);
+	}
+}
+
+/* A bitmap of the ids (those the index can hold). */
+static uint64_t *
+count_bits(const struct index *x, const uint32_t *ids, size_t nids)
+{
+	uint64_t	*b = xcalloc(x->nwords ? x->nwords : 1, sizeof *b);
+	size_t		 i;
+
+	for (i = 0; i < nids; i++) {
+		if (ids[i] / 64 < x->nwords)
+			bits_set(b, ids[i]);
+	}
+	return (b);
+}
+
+/* Count one value's sessions in b, and their size and packets if asked. */
+static void
+count_post(const struct index *x, const struct index_post *p,
+    const uint64_t *b, bool sums, struct vcount *c)
+{
+	const uint32_t	*a = index_post_raw(p);
+	uint64_t	 n = 0, size = 0, packets = 0;
+	uint32_t	 i;
+
+	if (!sums) {
+		/* Branch-free: selections match unpredictably. */
+		for (i = 0; i < p->n; i++)
+			n += (b[a[i] >> 6] >> (a[i] & 63)) & 1;
+	} else {
+		for (i = 0; i < p->n; i++) {
+			if (!bits_has(b, a[i]))
+				continue;
+			n++;
+			size += x->sp[a[i]].size;
+			packets += x->sp[a[i]].packets;
+		}
+	}
+	c->sessions = n;
+	c->size = size;
+	c->packets = packets;
+}
+
+/* The values of an indexed key among the ids in b, walking its lists. */
+static void
+count_posts(const struct index *x, const struct index_key *k,
+    const uint64_t *b, bool sums, struct count_sink *sink)
+{
+	struct vcount	 c;
+	uint32_t	 vid;
+
+	for (vid = 0; vid < k->nval; vid++) {
+		/* Lists of rare values are small and scattered: fetch ahead. */
+		if (vid + 8 < k->nval)
+			__builtin_prefetch(index_post_raw(&k->iv[vid + 8].post));
+		count_post(x, &k->iv[vid].post, b, sums, &c);
+		if (c.sessions == 0)
+			continue;
+		c.v = k->val[vid];
+		count_keep(sink, &c);
+	}
+}
+
+/* Fill in the size and packets of counts made without them. */
+static void
+count_sums(const struct index *x, const struct index_key *k,
+    const uint64_t *b, struct vcount *v, size_t n)
+{
+	uint32_t	 vid;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if ((vid = index_lookup(k, &v[i].v)) != UINT32_MAX)
+			count_post(x, &k->iv[vid].post, b, true, &v[i]);
+	}
+}
+
+/* The values of key among ids, reading each session (few ids). */
+static void
+count_scan(const struct store *st, const struct index_key *k, int key,
+    const uint32_t *ids, size_t nids, struct count_sink *sink)
+{
+	struct vtable	 t = { NULL, NULL, 0, 0 };
+	uint32_t	 vid;
+	size_t		 i;
+
+	for (i = 0; i < nids; i++) {
+		if (store_get(st, ids != NULL ? ids[i] : i + 1) != NULL)
+			count_session(&t, st, ids != NULL ? ids[i] : i + 1, key);
+	}
+	free(t.slot);
+	for (i = 0; i < t.n; i++) {
+		/* Show the index's spelling, as the other paths do. */
+		if (k != NULL &&
+		    (vid = index_lookup(k, &t.v[i].v)) != UINT32_MAX)
+			t.v[i].v = k->val[vid];
+		count_keep(sink, &t.v[i]);
+	}
+	free(t.v);
+}
+
+/*
+ * The values of key among ids (NULL: all) into a sink.  When sums is false
+ * and the posting lists were walked, returns the bitmap of ids (caller
+ * frees) and size and packets are left for count_sums; else NULL.
+ */
+static uint64_t *
+count_ids(const struct store *st, int key, const uint32_t *ids, size_t n,
+    bool sums, struct count_sink *sink)
+{
+	const struct index	*x = store_index(st);
+	const struct index_key	*k = index_key_get(x, key);
+	uint64_t		*b;
+
+	if (index_indexed(key) && (ids == NULL || n == x->nsess)) {
+		count_all(k, sink);
+		return (NULL);
+	}
+	if (index_indexed(key) && k == NULL)
+		return (NULL);
+	if (k != NULL && n * 16 >= k->npost) {
+		b = count_bits(x, ids, n);
+		count_posts(x, k, b, sums, sink);
+		if (!sums)
+			return (b);
+		free(b);
+		return (NULL);
+	}
+	if (ids == NULL) {
+		/* An unindexed key over every session: ids 1 to end - 1. */
+		count_scan(st, NULL, key, NULL, store_end(st) - 1, sink);
+		return (NULL);
+	}
+	count_scan(st, k, key, ids, n, sink);
+	return (NULL);
+}
+
+/* Count the values of key over ids, sorted. */
+size_t
+store_count_ids(const struct store *st, int key, const uint32_t *ids,
+    size_t n, enum vsort order, struct vcount **out)
+{
+	return (store_count_top(st, key, ids, n, order, 0, out));
+}
+
+/* Count the values of key over ids and keep the first top (0: all). */
+size_t
+store_count_top(const struct store *st, int key, const uint32_t *ids,
+    size_t n, enum vsort order, size_t top, struct vcount **out)
+{
+	struct count_sink	 sink = { NULL, 0, 0, top, order };
+	const struct index	*x;
+	uint64_t		*b;
+	bool			 sums;
+
+	sums = top == 0 || order == VSORT_SIZE || order == VSORT_PACKETS;
+	b = count_ids(st, key, ids, n, sums, &sink);
+	if (b != NULL) {
+		x = store_index(st);
+		count_sums(x, index_key_get(x, key), b, sink.v, sink.n);
+		free(b);
+	}
+	if (sink.n > 1)
+		qsort_r(sink.v, sink.n, sizeof *sink.v, count_cmp, &order);
+	if (sink.v == NULL)
+		sink.v = xmalloc(sizeof *sink.v);
+	*out = sink.v;
+	return (sink.n);
 }

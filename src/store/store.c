@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store.h"
+#include "store/store-int.h"
 
 #define STORE_CHUNK_BITS	16
 #define STORE_CHUNK		(1u << STORE_CHUNK_BITS)
@@ -17,6 +17,7 @@ struct store {
 	_Atomic uint64_t		 count;
 	struct session_ctx		 ctx;
 	struct meta_reader		 reader;
+	struct index			*index;
 };
 
 static size_t	store_values(const struct meta_reader *, uint64_t, int,
@@ -32,6 +33,7 @@ store_new(void)
 	st->end = 1;
 	st->reader.values = store_values;
 	st->reader.ctx = st;
+	st->index = index_new(&st->ctx);
 	return (st);
 }
 
@@ -48,6 +50,7 @@ store_free(struct store *st)
 		session_free(store_get(st, id));
 	for (i = 0; i < STORE_NCHUNK; i++)
 		free(st->chunk[i]);
+	index_free(st->index);
 	free(st);
 }
 
@@ -62,6 +65,7 @@ store_add(struct store *st, struct session *s)
 		    (unsigned long long)STORE_NCHUNK * STORE_CHUNK);
 	if (st->chunk[c] == NULL)
 		st->chunk[c] = xcalloc(STORE_CHUNK, sizeof *st->chunk[c]);
+	index_add(st->index, s);
 	atomic_store_explicit(&st->chunk[c][i & (STORE_CHUNK - 1)], s,
 	    memory_order_release);
 	atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
@@ -101,6 +105,38 @@ void
 store_set_ctx(struct store *st, const struct session_ctx *ctx)
 {
 	st->ctx = *ctx;
+	if (store_count(st) > 0)
+		store_reindex(st);
+}
+
+/* Drop the index and build it again from every stored session. */
+void
+store_reindex(struct store *st)
+{
+	const struct session	*s;
+	uint64_t		 id, end = store_end(st);
+
+	index_free(st->index);
+	st->index = index_new(&st->ctx);
+	for (id = 1; id < end; id++) {
+		if ((s = store_get(st, id)) != NULL)
+			index_add(st->index, s);
+	}
+}
+
+/* The index, brought up to date (private to the store's files). */
+struct index *
+store_index(const struct store *st)
+{
+	index_sync(st->index);
+	return (st->index);
+}
+
+/* The context did names and home networks come from. */
+const struct session_ctx *
+store_ctx(const struct store *st)
+{
+	return (&st->ctx);
 }
 
 /* The meta reader over this store. */

@@ -10,6 +10,17 @@
  * - Sessions are kept until store_free().
  * - The meta reader's item is a sessionid; an id whose session is not
  *   closed (or never existed) has no values.
+ * - An index (index.c) is built as sessions are added: per key (all but
+ *   the per-session measures sessionid, time, lifetime, size, payload,
+ *   requestpayload, responsepayload, payload.ratio.req, packets,
+ *   session.first) a dictionary of values and a list of sessionids per
+ *   value.  It reads each session's meta (rule- and parser-written keys
+ *   included) once, in store_add(); meta changed later (rules re-applied,
+ *   store_set_ctx() with other home networks) needs store_reindex().
+ * - Index readers (store_select, store_count_ids, store_count_top and
+ *   store_count_values without keep) sort posting lists lazily and so
+ *   mutate the index: call them on the engine's thread or once ingest is
+ *   over or paused, one thread at a time.
  */
 #ifndef HUNTCON_STORE_H
 #define HUNTCON_STORE_H
@@ -33,8 +44,20 @@ uint64_t	 store_end(const struct store *);
 uint64_t	 store_count(const struct store *);
 /* Where the did names and home networks come from. */
 void		 store_set_ctx(struct store *, const struct session_ctx *);
+/* That context (owned by the store; stable for the store's life). */
+const struct session_ctx *store_ctx(const struct store *);
 /* The meta reader over this store (item = sessionid). */
 const struct meta_reader *store_reader(const struct store *);
+/* Drop the index and build it again (after meta changed). */
+void		 store_reindex(struct store *);
+
+struct query;
+/*
+ * The sessionids matching a query (NULL or empty: every session), in
+ * ascending order, into *ids (caller frees; never NULL).  Returns how many.
+ */
+size_t		 store_select(const struct store *, const struct query *,
+		    uint32_t **ids);
 
 /* The values of one key among a set of sessions. */
 struct vcount {
@@ -54,5 +77,19 @@ enum vsort { VSORT_COUNT, VSORT_VALUE, VSORT_SIZE, VSORT_PACKETS };
 size_t		 store_count_values(const struct store *, int key,
 		    bool (*keep)(uint64_t, void *), void *,
 		    enum vsort, struct vcount **out);
+/*
+ * Count the values of key over the sessions ids[0..n-1] (ascending, as
+ * store_select gives them; ids NULL: every session), sorted as
+ * store_count_values sorts.  Text values of indexed keys show the spelling
+ * of the lowest sessionid in the store and point into the index: they live
+ * until the next store_reindex() or store_free().  The caller frees *out.
+ */
+size_t		 store_count_ids(const struct store *, int key,
+		    const uint32_t *ids, size_t n, enum vsort,
+		    struct vcount **out);
+/* The same, keeping only the first top values (the Navigate pane). */
+size_t		 store_count_top(const struct store *, int key,
+		    const uint32_t *ids, size_t n, enum vsort, size_t top,
+		    struct vcount **out);
 
 #endif
