@@ -5,6 +5,7 @@
 
 #include "engine/engine.h"
 #include "parse/parse.h"
+#include "rules/rules.h"
 
 #define ENGINE_EXPIRE_NS	1000000000ULL	/* fragment check interval */
 
@@ -14,6 +15,8 @@ struct engine {
 	struct store		*store;
 	struct engine_stats	 stats;
 	uint64_t		 last_expire;
+	const struct ruleset	*rules;
+	struct meta_reader	 reader;	/* over one closing session */
 };
 
 /* Let the parsers see a packet that joined its session. */
@@ -32,6 +35,8 @@ engine_closed(struct session *s, void *arg)
 	struct engine	*e = arg;
 
 	parse_close(s);
+	if (e->rules != NULL)
+		rules_apply(e->rules, s, &e->reader);
 	store_add(e->store, s);
 }
 
@@ -57,6 +62,8 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	e->table = session_table_new(&cfg->sess, engine_closed, e);
 	session_table_on_packet(e->table, engine_parse);
 	e->store = st;
+	e->rules = cfg->rules;
+	session_reader_init(&e->reader, store_ctx(st));
 	return (e);
 }
 

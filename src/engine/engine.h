@@ -20,12 +20,15 @@
 #include "session/session.h"
 #include "store/store.h"
 
-/* Every setting of SPEC §9. */
+struct ruleset;
+
+/* Every setting of SPEC §9, and the rules to apply. */
 struct engine_config {
 	struct session_config	 sess;
 	struct decode_config	 dec;
 	struct netrange		*home;		/* net.home */
 	size_t			 nhome;
+	const struct ruleset	*rules;		/* NULL: none; not owned */
 };
 
 /* A setting's table entry (for --help, --keys and the man page). */

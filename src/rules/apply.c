@@ -1,0 +1,157 @@
+/* apply.c - evaluate the rules on one session, and the editor's accessors. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "rules/rules-int.h"
+
+/* Evaluate the rules on a session, in order, writing as they match. */
+void
+rules_apply(const struct ruleset *rs, struct session *s,
+    const struct meta_reader *r)
+{
+	const struct rule	*ru;
+	uint64_t		 item = (uint64_t)(uintptr_t)s;
+	size_t			 k;
+
+	for (k = 0; k < rs->nrun; k++) {
+		ru = &rs->rules[rs->run[k]];
+		if (!query_match(ru->q, r, item))
+			continue;
+		session_meta_add(s, ru->alert, &ru->value,
+		    (ru->flags & RULE_TRANSIENT) ? MF_RULE | MF_TRANSIENT :
+		    MF_RULE);
+		if (ru->flags & RULE_STOP)
+			break;
+	}
+	if (rs->transient)
+		session_meta_drop(s, MF_TRANSIENT);
+}
+
+/* Drop every rule-written value of a session, then apply again. */
+void
+rules_reapply(const struct ruleset *rs, struct session *s,
+    const struct meta_reader *r)
+{
+	session_meta_drop(s, MF_RULE | MF_TRANSIENT);
+	rules_apply(rs, s, r);
+}
+
+/* Number of rules loaded (with errors and disabled ones). */
+size_t
+rules_count(const struct ruleset *rs)
+{
+	return (rs->nrules);
+}
+
+/* Number of rules that will be evaluated. */
+size_t
+rules_active(const struct ruleset *rs)
+{
+	return (rs->nrun);
+}
+
+/* A rule's name ("" when it has none). */
+const char *
+rules_name(const struct ruleset *rs, size_t i)
+{
+	return (rs->rules[i].name);
+}
+
+/* The file a rule came from. */
+const char *
+rules_file(const struct ruleset *rs, size_t i)
+{
+	return (rs->files[rs->rules[i].file].path);
+}
+
+/* A rule's 1-based line. */
+unsigned
+rules_line(const struct ruleset *rs, size_t i)
+{
+	return (rs->rules[i].line);
+}
+
+/* A rule's raw line without its terminator. */
+const char *
+rules_raw(const struct ruleset *rs, size_t i, size_t *len)
+{
+	*len = rs->rules[i].rawlen;
+	return (rs->rules[i].raw);
+}
+
+/* A rule's condition as compiled (NULL when rule= was missing). */
+const char *
+rules_condition(const struct ruleset *rs, size_t i)
+{
+	return (rs->rules[i].cond);
+}
+
+/* A rule's alert key id (-1 when unknown). */
+int
+rules_alert(const struct ruleset *rs, size_t i)
+{
+	return (rs->rules[i].alert);
+}
+
+/* A rule's order= (0 when missing). */
+uint64_t
+rules_order(const struct ruleset *rs, size_t i)
+{
+	return (rs->rules[i].order);
+}
+
+/* A rule's RULE_* flags. */
+int
+rules_flags(const struct ruleset *rs, size_t i)
+{
+	return (rs->rules[i].flags);
+}
+
+/* Whether a rule is evaluated (loaded without error, not disabled). */
+bool
+rules_enabled(const struct ruleset *rs, size_t i)
+{
+	return (rules_live(&rs->rules[i]));
+}
+
+/* Number of diagnostics. */
+size_t
+rules_ndiags(const struct ruleset *rs)
+{
+	return (rs->ndiags);
+}
+
+/* One diagnostic, in file and line order. */
+const struct rules_diag *
+rules_diag(const struct ruleset *rs, size_t i)
+{
+	return (i < rs->ndiags ? &rs->diags[i] : NULL);
+}
+
+/* Number of files loaded (including ones that could not be read). */
+size_t
+rules_nfiles(const struct ruleset *rs)
+{
+	return (rs->nfiles);
+}
+
+/* A file's path as given. */
+const char *
+rules_file_path(const struct ruleset *rs, size_t f)
+{
+	return (rs->files[f].path);
+}
+
+/* Number of lines in a file. */
+size_t
+rules_file_nlines(const struct ruleset *rs, size_t f)
+{
+	return (rs->files[f].nlines);
+}
+
+/* One raw line of a file, terminator included. */
+const char *
+rules_file_line(const struct ruleset *rs, size_t f, size_t l, size_t *len)
+{
+	*len = rs->files[f].lines[l].len;
+	return (rs->files[f].lines[l].raw);
+}

@@ -1,0 +1,654 @@
+/* load.c - read NetWitness rule lines (SPEC §4) into a ruleset. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "rules/rules-int.h"
+
+/* A token's value as cut from the line. */
+struct load_val {
+	char		*s;		/* reduced, NUL-terminated */
+	size_t		 n;
+	size_t		 off;		/* raw offset of the value */
+};
+
+/* Whether c separates tokens. */
+static bool
+load_space(char c)
+{
+	return (c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r');
+}
+
+/* Record a diagnostic at a file, line and column. */
+void
+rules_diag_add(struct ruleset *rs, size_t file, unsigned line, unsigned col,
+    bool error, long rule, const char *fmt, ...)
+{
+	struct rules_diag	*d;
+	va_list			 ap;
+
+	rs->diags = xreallocarray(rs->diags, rs->ndiags + 1, sizeof *rs->diags);
+	d = &rs->diags[rs->ndiags++];
+	d->file = file < rs->nfiles ? rs->files[file].path : "";
+	d->fileidx = file;
+	d->line = line;
+	d->col = col;
+	d->error = error;
+	d->rule = rule;
+	va_start(ap, fmt);
+	xvasprintf(&d->msg, fmt, ap);
+	va_end(ap);
+}
+
+/* Raw 1-based column of a 1-based column of a rule's reduced condition. */
+unsigned
+rules_cond_col(const struct rule *r, size_t col)
+{
+	size_t	 i = r->condoff, k = 1;
+
+	while (k < col && i < r->rawlen) {
+		if (r->raw[i] == '\\' && i + 1 < r->rawlen) {
+			if (r->raw[i + 1] == '"')
+				i += 2, k++;
+			else
+				i += 2, k += 2;
+		} else
+			i++, k++;
+	}
+	if (k > col)		/* landed inside a kept backslash pair */
+		i--;
+	return ((unsigned)i + 1);
+}
+
+/*
+ * Cut a double-quoted value starting after the quote at *i: \" becomes ",
+ * any other backslash stays with the byte after it.  False when the quote
+ * is not closed.
+ */
+static bool
+load_quoted(const char *p, size_t n, size_t *i, struct load_val *v)
+{
+	struct buf	 b;
+	size_t		 j = *i;
+
+	buf_init(&b);
+	v->off = j;
+	while (j < n && p[j] != '"') {
+		if (p[j] == '\\' && j + 1 < n) {
+			if (p[j + 1] != '"')
+				buf_addc(&b, '\\');
+			buf_addc(&b, p[j + 1]);
+			j += 2;
+		} else
+			buf_addc(&b, p[j++]);
+	}
+	if (j >= n) {
+		buf_free(&b);
+		return (false);
+	}
+	*i = j + 1;
+	v->n = b.len;
+	v->s = b.s != NULL ? buf_take(&b) : xstrdup("");
+	return (true);
+}
+
+/* Cut a bare value: up to the next blank. */
+static void
+load_bare(const char *p, size_t n, size_t *i, struct load_val *v)
+{
+	size_t	 j = *i;
+
+	while (j < n && !load_space(p[j]))
+		j++;
+	v->off = *i;
+	v->n = j - *i;
+	v->s = xmalloc(v->n + 1);	/* not xstrndup: the value may hold NUL */
+	memcpy(v->s, p + *i, v->n);
+	v->s[v->n] = '\0';
+	*i = j;
+}
+
+/* Whether a token word is w (case folded). */
+static bool
+load_is(const char *p, size_t n, const char *w)
+{
+	return (fold_eq(p, n, w, strlen(w)));
+}
+
+/* Store a name=, rule= or alert= value; false when given twice. */
+static bool
+load_set(struct ruleset *rs, struct rule *r, long idx, const char *w,
+    size_t wn, size_t woff, struct load_val *v)
+{
+	char	**slot;
+
+	if (load_is(w, wn, "name"))
+		slot = &r->name;
+	else if (load_is(w, wn, "rule"))
+		slot = &r->cond;
+	else
+		slot = &r->alertname;
+	if (*slot != NULL) {
+		rules_diag_add(rs, r->file, r->line, (unsigned)woff + 1, true,
+		    idx, "%.*s= given twice", (int)wn, w);
+		free(v->s);
+		return (false);
+	}
+	*slot = v->s;
+	if (slot == &r->name)
+		r->namelen = v->n;
+	else if (slot == &r->cond) {
+		r->condlen = v->n;
+		r->condoff = v->off;
+	} else
+		r->alertoff = v->off;
+	return (true);
+}
+
+/* Handle one word=value token; false on an error. */
+static bool
+load_keyval(struct ruleset *rs, struct rule *r, long idx, const char *w,
+    size_t wn, size_t woff, size_t end, struct load_val *v)
+{
+	unsigned	 col = (unsigned)woff + 1;
+
+	if (load_is(w, wn, "name") || load_is(w, wn, "rule") ||
+	    load_is(w, wn, "alert"))
+		return (load_set(rs, r, idx, w, wn, woff, v));
+	if (load_is(w, wn, "order")) {
+		if (!parse_u64(v->s, v->n, &r->order)) {
+			rules_diag_add(rs, r->file, r->line, (unsigned)v->off + 1,
+			    true, idx, "order= wants a number, not '%s'", v->s);
+			free(v->s);
+			return (false);
+		}
+		r->orderoff = woff;
+		r->orderlen = end - woff;
+	} else if (load_is(w, wn, "type")) {
+		if (!load_is(v->s, v->n, "application"))
+			rules_diag_add(rs, r->file, r->line, col, false, idx,
+			    "type=%s is not supported; treated as application",
+			    v->s);
+	} else if (load_is(w, wn, "truncate")) {
+		r->flags |= RULE_TRUNCATE;
+		rules_diag_add(rs, r->file, r->line, col, false, idx,
+		    "truncate= does not apply to huntcon (kept, ignored)");
+	} else
+		rules_diag_add(rs, r->file, r->line, col, false, idx,
+		    "unknown word '%.*s' (kept, ignored)", (int)(end - woff),
+		    r->raw + woff);
+	free(v->s);
+	return (true);
+}
+
+/* Handle one bare word: a flag or an unknown word. */
+static void
+load_flag(struct ruleset *rs, struct rule *r, long idx, const char *w,
+    size_t wn, size_t woff)
+{
+	if (load_is(w, wn, "stop"))
+		r->flags |= RULE_STOP;
+	else if (load_is(w, wn, "transient"))
+		r->flags |= RULE_TRANSIENT;
+	else if (load_is(w, wn, "disable") || load_is(w, wn, "disabled"))
+		r->flags |= RULE_DISABLE;
+	else
+		rules_diag_add(rs, r->file, r->line, (unsigned)woff + 1, false,
+		    idx, "unknown word '%.*s' (kept, ignored)", (int)wn, w);
+}
+
+/* Cut the tokens of a rule line from offset i; false on an error. */
+static bool
+load_tokens(struct ruleset *rs, struct rule *r, long idx, size_t i)
+{
+	const char	*p = r->raw, *w;
+	size_t		 n = r->rawlen, woff, wn;
+	struct load_val	 v;
+
+	for (;;) {
+		while (i < n && load_space(p[i]))
+			i++;
+		if (i >= n)
+			return (true);
+		woff = i;
+		while (i < n && !load_space(p[i]) && p[i] != '=')
+			i++;
+		w = p + woff;
+		wn = i - woff;
+		if (i >= n || p[i] != '=') {
+			load_flag(rs, r, idx, w, wn, woff);
+			continue;
+		}
+		i++;
+		if (i < n && p[i] == '"') {
+			i++;
+			if (!load_quoted(p, n, &i, &v)) {
+				rules_diag_add(rs, r->file, r->line,
+				    (unsigned)i, true, idx,
+				    "unterminated quote in %.*s=", (int)wn, w);
+				return (false);
+			}
+		} else
+			load_bare(p, n, &i, &v);
+		if (!load_keyval(rs, r, idx, w, wn, woff, i, &v))
+			return (false);
+	}
+}
+
+/* Check that name, rule and alert were all given. */
+static bool
+load_required(struct ruleset *rs, struct rule *r, long idx)
+{
+	const char	*miss = NULL;
+
+	if (r->name == NULL)
+		miss = "name";
+	else if (r->cond == NULL)
+		miss = "rule";
+	else if (r->alertname == NULL)
+		miss = "alert";
+	if (miss == NULL) {
+		if (r->namelen != 0)
+			return (true);
+		miss = "a non-empty name";
+	}
+	rules_diag_add(rs, r->file, r->line, 0, true, idx, "rule has no %s%s",
+	    miss, strchr(miss, ' ') == NULL ? "=" : "");
+	return (false);
+}
+
+/* Parse one rule line starting at offset start. */
+static void
+load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
+    size_t start)
+{
+	struct rule	*r;
+	long		 idx = (long)rs->nrules;
+	size_t		 n = l->len;
+
+	while (n > 0 && (l->raw[n - 1] == '\n' || l->raw[n - 1] == '\r'))
+		n--;
+	rs->rules = xreallocarray(rs->rules, rs->nrules + 1, sizeof *rs->rules);
+	r = &rs->rules[rs->nrules++];
+	memset(r, 0, sizeof *r);
+	r->file = file;
+	r->line = line;
+	r->raw = l->raw;
+	r->rawlen = n;
+	r->alert = -1;
+	l->rule = idx;
+	if (!load_tokens(rs, r, idx, start) || !load_required(rs, r, idx))
+		r->flags |= RULE_ERROR;
+	if (r->name == NULL)
+		r->name = xstrdup("");
+	r->value.type = MT_TEXT;
+	r->value.text.p = r->name;
+	r->value.text.n = (uint32_t)r->namelen;
+}
+
+/* Classify one line: blank, comment, or a rule. */
+static void
+load_line(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l)
+{
+	size_t	 i = 0;
+
+	if (line == 1 && l->len >= 3 && memcmp(l->raw, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < l->len && (load_space(l->raw[i]) || l->raw[i] == '\n'))
+		i++;
+	if (i == l->len)
+		return;
+	if (l->raw[i] == '#') {
+		l->comment = true;
+		return;
+	}
+	load_rule(rs, file, line, l, i);
+}
+
+/* Add a file's contents to the ruleset, line by line. */
+static void
+load_data(struct ruleset *rs, const char *path, const char *data, size_t len)
+{
+	struct rules_file	*f;
+	struct rules_line	*l;
+	size_t			 i = 0, j, fi = rs->nfiles;
+
+	rs->files = xreallocarray(rs->files, fi + 1, sizeof *rs->files);
+	f = &rs->files[rs->nfiles++];
+	f->path = xstrdup(path);
+	f->lines = NULL;
+	f->nlines = 0;
+	while (i < len) {
+		for (j = i; j < len && data[j] != '\n'; j++)
+			;
+		if (j < len)
+			j++;
+		f->lines = xreallocarray(f->lines, f->nlines + 1,
+		    sizeof *f->lines);
+		l = &f->lines[f->nlines++];
+		l->raw = xmalloc(j - i + 1);
+		memcpy(l->raw, data + i, j - i);
+		l->raw[j - i] = '\0';
+		l->len = j - i;
+		l->rule = -1;
+		l->comment = false;
+		i = j;
+	}
+	for (i = 0; i < rs->files[fi].nlines; i++)
+		load_line(rs, fi, (unsigned)i + 1, &rs->files[fi].lines[i]);
+}
+
+/* Read a whole file into memory; NULL with errno set on failure. */
+static char *
+load_read(const char *path, size_t *len)
+{
+	FILE	*fp;
+	struct buf b;
+	char	 tmp[8192];
+	size_t	 n;
+	int	 e;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return (NULL);
+	buf_init(&b);
+	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
+		buf_add(&b, tmp, n);
+	e = ferror(fp) ? EIO : 0;
+	fclose(fp);
+	if (e != 0) {
+		buf_free(&b);
+		errno = e;
+		return (NULL);
+	}
+	*len = b.len;
+	return (b.s != NULL ? buf_take(&b) : xstrdup(""));
+}
+
+/* Record that a source cannot be read. */
+static void
+load_fail(struct ruleset *rs, const char *path, const char *why)
+{
+	size_t	 fi = rs->nfiles;
+
+	rs->files = xreallocarray(rs->files, fi + 1, sizeof *rs->files);
+	rs->files[fi].path = xstrdup(path);
+	rs->files[fi].lines = NULL;
+	rs->files[fi].nlines = 0;
+	rs->nfiles++;
+	rules_diag_add(rs, fi, 0, 0, true, -1, "cannot read: %s", why);
+}
+
+/* Load one file. */
+static void
+load_file(struct ruleset *rs, const char *path)
+{
+	char	*data;
+	size_t	 len;
+
+	if ((data = load_read(path, &len)) == NULL) {
+		load_fail(rs, path, strerror(errno));
+		return;
+	}
+	load_data(rs, path, data, len);
+	free(data);
+}
+
+/* Compare two names bytewise for qsort. */
+static int
+load_namecmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* Load a directory's *.nwr files in bytewise name order. */
+static void
+load_dir(struct ruleset *rs, const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**names = NULL, *path;
+	size_t		 n = 0, i, len, dl = strlen(dir);
+
+	if ((d = opendir(dir)) == NULL) {
+		load_fail(rs, dir, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len <= 4 || strcmp(de->d_name + len - 4, ".nwr") != 0)
+			continue;
+		names = xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, load_namecmp);
+	for (i = 0; i < n; i++) {
+		xasprintf(&path, "%s%s%s", dir,
+		    dl > 0 && dir[dl - 1] == '/' ? "" : "/", names[i]);
+		load_file(rs, path);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Load one source: a file, a directory, "bundled" or "none". */
+static void
+load_source(struct ruleset *rs, const char *src)
+{
+	struct stat	 st;
+
+	if (strcmp(src, "none") == 0)
+		return;
+	if (strcmp(src, "bundled") == 0)
+		src = rules_bundled_dir();
+	if (stat(src, &st) == 0 && S_ISDIR(st.st_mode))
+		load_dir(rs, src);
+	else
+		load_file(rs, src);
+}
+
+/* $HUNTCON_RULES, else HUNTCON_RULES_DIR. */
+const char *
+rules_bundled_dir(void)
+{
+	const char	*s = getenv("HUNTCON_RULES");
+
+	return (s != NULL && *s != '\0' ? s : HUNTCON_RULES_DIR);
+}
+
+/* The user's rule file path. */
+char *
+rules_user_file(void)
+{
+	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
+	char		*path;
+
+	if (x != NULL && *x != '\0')
+		xasprintf(&path, "%s/huntcon/rules/user.nwr", x);
+	else
+		xasprintf(&path, "%s/.config/huntcon/rules/user.nwr",
+		    h != NULL ? h : "");
+	return (path);
+}
+
+/* Whether a name can be a meta key: letters, digits, '.', '_', '-'. */
+static bool
+load_keyname(const char *p)
+{
+	if (*p == '\0')
+		return (false);
+	for (; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		    *p == '-'))
+			return (false);
+	}
+	return (true);
+}
+
+/* Intern a rule's alert key; an error when it is not text. */
+static void
+load_alert(struct ruleset *rs, struct rule *r, long idx)
+{
+	const struct meta_key	*k;
+
+	if (!load_keyname(r->alertname)) {
+		rules_diag_add(rs, r->file, r->line, (unsigned)r->alertoff + 1,
+		    true, idx, "alert= wants a key name, not '%s'",
+		    r->alertname);
+		r->flags |= RULE_ERROR;
+		return;
+	}
+	r->alert = meta_intern(r->alertname, strlen(r->alertname), MT_TEXT);
+	k = meta_key(r->alert);
+	if (k != NULL && k->type == MT_TEXT)
+		return;
+	rules_diag_add(rs, r->file, r->line, (unsigned)r->alertoff + 1, true,
+	    idx, "alert=%s is a %s key; rules write text", r->alertname,
+	    k != NULL ? meta_type_name(k->type) : "?");
+	r->flags |= RULE_ERROR;
+}
+
+/* Compile a rule's condition, mapping columns back to the raw line. */
+static void
+load_compile(struct ruleset *rs, struct rule *r, long idx)
+{
+	struct query_error	 err;
+	size_t			 i;
+
+	r->q = query_compile(r->cond, r->condlen, 0, &err);
+	for (i = 0; i < err.nwarnings; i++)
+		rules_diag_add(rs, r->file, r->line,
+		    rules_cond_col(r, err.warnings[i].col), false, idx, "%s",
+		    err.warnings[i].msg);
+	if (r->q == NULL) {
+		rules_diag_add(rs, r->file, r->line, rules_cond_col(r, err.col),
+		    true, idx, "%s", err.msg);
+		r->flags |= RULE_ERROR;
+	}
+	query_error_clear(&err);
+}
+
+/* The ruleset being sorted, for load_ordercmp. */
+static const struct ruleset *load_sorting;
+
+/* Compare two rules by evaluation order. */
+static int
+load_ordercmp(const void *a, const void *b)
+{
+	const struct rule	*x = &load_sorting->rules[*(const size_t *)a];
+	const struct rule	*y = &load_sorting->rules[*(const size_t *)b];
+
+	if (x->order != y->order)
+		return (x->order < y->order ? -1 : 1);
+	if (x->file != y->file)
+		return (x->file < y->file ? -1 : 1);
+	return (x->line < y->line ? -1 : x->line > y->line);
+}
+
+/* Whether a rule takes part in evaluation and the check. */
+bool
+rules_live(const struct rule *r)
+{
+	return (!(r->flags & (RULE_ERROR | RULE_DISABLE)));
+}
+
+/* Intern alerts, compile conditions, sort, and run the order check. */
+static void
+load_finish(struct ruleset *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->nrules; i++) {
+		if (!(rs->rules[i].flags & RULE_ERROR))
+			load_alert(rs, &rs->rules[i], (long)i);
+	}
+	for (i = 0; i < rs->nrules; i++) {
+		if (!(rs->rules[i].flags & RULE_ERROR))
+			load_compile(rs, &rs->rules[i], (long)i);
+	}
+	rs->sorted = xreallocarray(NULL, rs->nrules + 1, sizeof *rs->sorted);
+	rs->run = xreallocarray(NULL, rs->nrules + 1, sizeof *rs->run);
+	for (i = 0; i < rs->nrules; i++)
+		rs->sorted[i] = i;
+	load_sorting = rs;
+	qsort(rs->sorted, rs->nrules, sizeof *rs->sorted, load_ordercmp);
+	load_sorting = NULL;
+	for (i = 0; i < rs->nrules; i++) {
+		if (!rules_live(&rs->rules[rs->sorted[i]]))
+			continue;
+		rs->run[rs->nrun++] = rs->sorted[i];
+		if (rs->rules[rs->sorted[i]].flags & RULE_TRANSIENT)
+			rs->transient = true;
+	}
+	check_analyse(rs);
+}
+
+/* Load rule sources in order (none given: bundled, then the user's). */
+struct ruleset *
+rules_load(const char *const *sources, size_t n)
+{
+	struct ruleset	*rs = xcalloc(1, sizeof *rs);
+	struct stat	 st;
+	char		*user;
+	size_t		 i;
+
+	if (n == 0) {
+		load_source(rs, "bundled");
+		user = rules_user_file();
+		if (stat(user, &st) == 0)
+			load_file(rs, user);
+		free(user);
+	}
+	for (i = 0; i < n; i++)
+		load_source(rs, sources[i]);
+	load_finish(rs);
+	return (rs);
+}
+
+/* Load one in-memory file. */
+struct ruleset *
+rules_load_buffer(const char *name, const char *data, size_t len)
+{
+	struct ruleset	*rs = xcalloc(1, sizeof *rs);
+
+	load_data(rs, name, data, len);
+	load_finish(rs);
+	return (rs);
+}
+
+/* Free a ruleset. */
+void
+rules_free(struct ruleset *rs)
+{
+	size_t	 i, j;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nrules; i++) {
+		free(rs->rules[i].name);
+		free(rs->rules[i].cond);
+		free(rs->rules[i].alertname);
+		query_free(rs->rules[i].q);
+	}
+	for (i = 0; i < rs->nfiles; i++) {
+		for (j = 0; j < rs->files[i].nlines; j++)
+			free(rs->files[i].lines[j].raw);
+		free(rs->files[i].lines);
+		free(rs->files[i].path);
+	}
+	for (i = 0; i < rs->ndiags; i++)
+		free(rs->diags[i].msg);
+	free(rs->diags);
+	free(rs->rules);
+	free(rs->files);
+	free(rs->sorted);
+	free(rs->run);
+	free(rs->deps);
+	free(rs);
+}

@@ -1,0 +1,73 @@
+/* rules-int.h - the ruleset's insides, shared by load.c, check.c, apply.c. */
+#ifndef HUNTCON_RULES_INT_H
+#define HUNTCON_RULES_INT_H
+
+#include "query/query.h"
+#include "rules/rules.h"
+#include "session/session.h"
+#include "util/util.h"
+
+/* One line of a file, exactly as read. */
+struct rules_line {
+	char		*raw;		/* terminator included */
+	size_t		 len;
+	long		 rule;		/* rule on this line, or -1 */
+	bool		 comment;	/* '#' is the first non-blank */
+};
+
+/* One loaded file. */
+struct rules_file {
+	char		*path;
+	struct rules_line *lines;
+	size_t		 nlines;
+};
+
+/* One rule line. */
+struct rule {
+	size_t		 file;		/* index in files */
+	unsigned	 line;		/* 1-based */
+	const char	*raw;		/* the line, terminator excluded */
+	size_t		 rawlen;
+	char		*name;		/* NUL-terminated */
+	size_t		 namelen;
+	char		*cond;		/* \" reduced */
+	size_t		 condlen;
+	size_t		 condoff;	/* raw offset of the condition */
+	size_t		 alertoff;	/* raw offset of the alert key */
+	char		*alertname;
+	int		 alert;		/* key id, -1 until known */
+	uint64_t	 order;
+	size_t		 orderoff;	/* raw span of "order=N" */
+	size_t		 orderlen;	/* 0: not given */
+	int		 flags;		/* RULE_* */
+	struct query	*q;
+	struct mval	 value;		/* the name as a text value */
+};
+
+struct ruleset {
+	struct rules_file *files;
+	size_t		 nfiles;
+	struct rule	*rules;
+	size_t		 nrules;
+	size_t		*sorted;	/* every rule in evaluation order */
+	size_t		*run;		/* rules evaluated, in order */
+	size_t		 nrun;
+	bool		 transient;	/* some runnable rule is transient */
+	struct rules_diag *diags;
+	size_t		 ndiags;
+	size_t		*deps;		/* edges writer -> reader, pairs */
+	size_t		 ndeps;
+	int		 ncycles;
+};
+
+/* Record a diagnostic. */
+void	 rules_diag_add(struct ruleset *, size_t, unsigned, unsigned, bool,
+	    long, const char *, ...) __attribute__((format(printf, 7, 8)));
+/* Raw 1-based column of a 1-based column of a rule's reduced condition. */
+unsigned rules_cond_col(const struct rule *, size_t);
+/* Find dependencies and record the order-check findings. */
+void	 check_analyse(struct ruleset *);
+/* Whether a rule takes part in evaluation and the check. */
+bool	 rules_live(const struct rule *);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * rules.h - application rules (SPEC §4): load NetWitness rule lines, check
+ * their order, print a repaired order, and evaluate them on sessions.
+ *
+ * Stages, one file each: load.c reads the sources into a ruleset (every raw
+ * line kept, so an editor can write a file back byte for byte) and compiles
+ * each condition once; check.c finds the dependencies between rules and
+ * reports the order check; apply.c evaluates the rules on one session.
+ *
+ * Contract:
+ * - rules_load() never fails: a source that cannot be read, a line that
+ *   does not parse and every order-check finding become diagnostics kept in
+ *   the ruleset, in file and line order.  rules_check() prints them and
+ *   returns how many are errors (exit 1 for --check-rules when not 0).
+ * - Alert keys not in the registry are created (text) with meta_intern()
+ *   before any condition is compiled, so rules can read them.
+ * - A rule with an error (a parse error, a bad alert key, or a condition
+ *   that does not compile) is kept for the editor but never evaluated and
+ *   takes no part in the order check.  Disabled rules are kept alike.
+ * - Evaluation order: ascending order= (missing is 0), ties by file position
+ *   (sources in the order given) then line.
+ * - rules_apply() and rules_reapply() run on the engine thread only: a rule
+ *   with a regex owns one PCRE2 match block.  They allocate nothing per
+ *   session beyond what session_meta_add() stores for a matching rule.
+ * - The ruleset owns every string it hands out; they live until
+ *   rules_free().
+ */
+#ifndef HUNTCON_RULES_H
+#define HUNTCON_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "meta/meta.h"
+
+struct session;
+struct ruleset;
+
+/* Where the bundled rules live when $HUNTCON_RULES is not set. */
+#ifndef HUNTCON_RULES_DIR
+#define HUNTCON_RULES_DIR	"rules"
+#endif
+
+/* Rule flags. */
+#define RULE_STOP	0x1	/* no later rule runs when this one matched */
+#define RULE_TRANSIENT	0x2	/* value seen by later rules, then dropped */
+#define RULE_DISABLE	0x4	/* not evaluated, not checked */
+#define RULE_TRUNCATE	0x8	/* truncate=... given: kept, not applicable */
+#define RULE_ERROR	0x10	/* did not load: skipped */
+
+/*
+ * One finding.  line is 0 for a whole source (cannot open), col 0 when the
+ * message has no column; col is a 1-based byte column in the raw file line
+ * (a BOM counts).  rule is the index of the rule concerned, or -1.
+ */
+struct rules_diag {
+	const char	*file;
+	size_t		 fileidx;	/* index of the file in load order */
+	unsigned	 line;
+	unsigned	 col;
+	bool		 error;
+	long		 rule;
+	char		*msg;
+};
+
+/*
+ * Load rule sources in order: each a FILE, a DIR (its *.nwr files in
+ * bytewise name order), "bundled" or "none".  With n == 0: the bundled set
+ * then the user's file when it exists.  Never NULL.
+ */
+struct ruleset	*rules_load(const char *const *, size_t);
+/* Load one in-memory file (name is used in messages); for tests and fuzz. */
+struct ruleset	*rules_load_buffer(const char *, const char *, size_t);
+void		 rules_free(struct ruleset *);
+
+/* $HUNTCON_RULES, else HUNTCON_RULES_DIR. */
+const char	*rules_bundled_dir(void);
+/* The user's rule file path (allocated; it need not exist). */
+char		*rules_user_file(void);
+
+/* Print every diagnostic, one line each; returns the number of errors. */
+int		 rules_check(const struct ruleset *, FILE *);
+/*
+ * Print every rule with the comment lines directly above it, in an order
+ * satisfying all dependencies, order= renumbered 10, 20, ...  Returns the
+ * number of dependency cycles (their members keep their relative order at
+ * the end).
+ */
+int		 rules_fix(const struct ruleset *, FILE *);
+
+/* Evaluate the rules on a session (item of r: the session pointer). */
+void		 rules_apply(const struct ruleset *, struct session *,
+		    const struct meta_reader *);
+/* Drop every rule-written value of a session, then apply again. */
+void		 rules_reapply(const struct ruleset *, struct session *,
+		    const struct meta_reader *);
+
+/* Accessors for the rule editor. */
+size_t		 rules_count(const struct ruleset *);
+/* Number of rules that will be evaluated. */
+size_t		 rules_active(const struct ruleset *);
+const char	*rules_name(const struct ruleset *, size_t);
+const char	*rules_file(const struct ruleset *, size_t);
+unsigned	 rules_line(const struct ruleset *, size_t);
+/* Raw line, without its line terminator; length in *len. */
+const char	*rules_raw(const struct ruleset *, size_t, size_t *);
+/* Condition as given to the query compiler (\" reduced). */
+const char	*rules_condition(const struct ruleset *, size_t);
+int		 rules_alert(const struct ruleset *, size_t);
+uint64_t	 rules_order(const struct ruleset *, size_t);
+int		 rules_flags(const struct ruleset *, size_t);
+bool		 rules_enabled(const struct ruleset *, size_t);
+/* Diagnostics in file and line order. */
+size_t		 rules_ndiags(const struct ruleset *);
+const struct rules_diag *rules_diag(const struct ruleset *, size_t);
+
+/* Files loaded, and the raw lines of each (terminators included). */
+size_t		 rules_nfiles(const struct ruleset *);
+const char	*rules_file_path(const struct ruleset *, size_t);
+size_t		 rules_file_nlines(const struct ruleset *, size_t);
+const char	*rules_file_line(const struct ruleset *, size_t, size_t,
+		    size_t *);
+
+#endif

@@ -1,0 +1,543 @@
+/*
+ * test_rules.c - application rules: the loader on every token form, the
+ * evaluation order on hand-made sessions, the order check's messages and
+ * --fix, and the bundled set.
+ */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "meta/meta.h"
+#include "rules/rules.h"
+#include "session/session.h"
+#include "util/util.h"
+
+static char	 tmpdir[] = "/tmp/huntcon-rules-XXXXXX";
+static char	 origdir[4096];
+
+/* Write a file under rules/ in the temp dir (cwd is the temp dir). */
+static void
+put(const char *name, const char *text)
+{
+	char	 path[256];
+	FILE	*fp;
+
+	snprintf(path, sizeof path, "rules/%s", name);
+	fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fwrite(text, 1, strlen(text), fp);
+	fclose(fp);
+}
+
+/* Load one file written by put(). */
+static struct ruleset *
+load1(const char *name, const char *text)
+{
+	char		 path[256];
+	const char	*src = path;
+
+	put(name, text);
+	snprintf(path, sizeof path, "rules/%s", name);
+	return (rules_load(&src, 1));
+}
+
+/* Run a printer into a string (caller frees). */
+static char *
+output(const struct ruleset *rs, int (*fn)(const struct ruleset *, FILE *),
+    int *ret)
+{
+	char	*s = NULL;
+	size_t	 n = 0;
+	FILE	*fp = open_memstream(&s, &n);
+	int	 r;
+
+	r = fn(rs, fp);
+	fclose(fp);
+	if (ret != NULL)
+		*ret = r;
+	return (s);
+}
+
+/* Assert the check output and error count. */
+static void
+check_is(const struct ruleset *rs, const char *want, int errors)
+{
+	int	 e;
+	char	*s = output(rs, rules_check, &e);
+
+	assert_string_equal(s, want);
+	assert_int_equal(e, errors);
+	free(s);
+}
+
+/* Index of a rule by name. */
+static size_t
+find(const struct ruleset *rs, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < rules_count(rs); i++) {
+		if (strcmp(rules_name(rs, i), name) == 0)
+			return (i);
+	}
+	fail_msg("no rule '%s'", name);
+	return (0);
+}
+
+static const char loader_text[] =
+    "\xef\xbb\xbf# a comment\r\n"
+    "name=\"a b\" rule=\"ip.proto = 1\" alert=analysis.session order=20 "
+    "type=application\r\n"
+    "\r\n"
+    "   \t\r\n"
+    "  # indented comment\n"
+    "rule=\"query = 'name=\\\"x\\\"'\" alert=ioc name=q order=5   \r\n"
+    "name=dir rule=\"directory = '\\\\c$\\\\'\" alert=ioc stop transient\n"
+    "name=t rule=\"ip.proto=1&&size=1-u\" alert=test.alert truncate=100 "
+    "frobnicate disable\n"
+    "name=Q rule=\"ip.proto = 6\" alert=ioc\n"
+    "name=bad rule=\"client = \\\"x\\\" && ip.proto exsts\" alert=ioc\n"
+    "name=num rule=\"ip.proto = 1\" alert=size\n"
+    "name=open rule=\"ip.proto = 1 alert=ioc\n"
+    "rule=\"ip.proto = 1\" alert=ioc\n"
+    "name=last rule=\"size exists\" alert=ioc";
+
+/* Every token form of SPEC §4 loads; errors keep the other rules. */
+static void
+test_loader(void **state)
+{
+	struct ruleset	*rs;
+	size_t		 i, len;
+	const char	*raw;
+	int		 key;
+
+	(void)state;
+	rs = load1("forms.nwr", loader_text);
+	assert_int_equal(rules_count(rs), 10);
+	i = find(rs, "a b");
+	assert_int_equal(rules_line(rs, i), 2);
+	assert_int_equal(rules_order(rs, i), 20);
+	assert_string_equal(rules_condition(rs, i), "ip.proto = 1");
+	raw = rules_raw(rs, i, &len);
+	assert_int_equal(len, strlen("name=\"a b\" rule=\"ip.proto = 1\" "
+	    "alert=analysis.session order=20 type=application"));
+	assert_memory_equal(raw, "name=\"a b\"", 10);
+	i = find(rs, "q");
+	assert_string_equal(rules_condition(rs, i), "query = 'name=\"x\"'");
+	assert_int_equal(rules_order(rs, i), 5);
+	assert_true(rules_enabled(rs, i));
+	i = find(rs, "dir");
+	assert_string_equal(rules_condition(rs, i), "directory = '\\\\c$\\\\'");
+	assert_int_equal(rules_flags(rs, i), RULE_STOP | RULE_TRANSIENT);
+	i = find(rs, "t");
+	assert_int_equal(rules_flags(rs, i), RULE_TRUNCATE | RULE_DISABLE);
+	assert_false(rules_enabled(rs, i));
+	key = meta_find("test.alert", 10);
+	assert_true(key >= 0);
+	assert_int_equal(meta_key(key)->type, MT_TEXT);
+	assert_int_equal(rules_alert(rs, i), key);
+	i = find(rs, "last");
+	assert_int_equal(rules_line(rs, i), 14);
+	assert_true(rules_enabled(rs, i));
+	assert_false(rules_enabled(rs, find(rs, "bad")));
+	assert_false(rules_enabled(rs, find(rs, "num")));
+	assert_int_equal(rules_active(rs), 5);
+	assert_int_equal(rules_file_nlines(rs, 0), 14);
+	check_is(rs,
+	    "rules/forms.nwr:6: warning: rule 'q' writes ioc, but stop rule "
+	    "'dir' (rules/forms.nwr:7) runs first and ends evaluation when it "
+	    "matches\n"
+	    "rules/forms.nwr:8:53: warning: truncate= does not apply to "
+	    "huntcon (kept, ignored)\n"
+	    "rules/forms.nwr:8:66: warning: unknown word 'frobnicate' (kept, "
+	    "ignored)\n"
+	    "rules/forms.nwr:9: warning: duplicate rule name 'Q' (first at "
+	    "rules/forms.nwr:6)\n"
+	    "rules/forms.nwr:9: warning: rule 'Q' writes ioc, but stop rule "
+	    "'dir' (rules/forms.nwr:7) runs first and ends evaluation when it "
+	    "matches\n"
+	    "rules/forms.nwr:10:43: error: 'exsts' is not an operator (did "
+	    "you mean 'exists'?)\n"
+	    "rules/forms.nwr:11:36: error: alert=size is a uint key; rules "
+	    "write text\n"
+	    "rules/forms.nwr:12:16: error: unterminated quote in rule=\n"
+	    "rules/forms.nwr:13: error: rule has no name=\n"
+	    "rules/forms.nwr:14: warning: rule 'last' writes ioc, but stop "
+	    "rule 'dir' (rules/forms.nwr:7) runs first and ends evaluation "
+	    "when it matches\n", 4);
+	rules_free(rs);
+}
+
+/* A file that cannot be read is an error; none loads nothing. */
+static void
+test_sources(void **state)
+{
+	const char	*src[] = { "rules/nonexistent.nwr", "none" };
+	struct ruleset	*rs;
+
+	(void)state;
+	rs = rules_load(src, 2);
+	assert_int_equal(rules_count(rs), 0);
+	check_is(rs, "rules/nonexistent.nwr: error: cannot read: No such "
+	    "file or directory\n", 1);
+	rules_free(rs);
+	rs = rules_load(src + 1, 1);
+	assert_int_equal(rules_count(rs), 0);
+	check_is(rs, "", 0);
+	rules_free(rs);
+}
+
+/* A directory contributes its *.nwr files in bytewise name order. */
+static void
+test_directory(void **state)
+{
+	const char	*src = "rules/d";
+	struct ruleset	*rs;
+
+	(void)state;
+	mkdir("rules/d", 0700);
+	put("d/b.nwr", "name=two rule=\"ip.proto=1\" alert=ioc\n");
+	put("d/a.nwr", "name=one rule=\"ip.proto=1\" alert=ioc\n");
+	put("d/c.txt", "name=never rule=\"ip.proto=1\" alert=ioc\n");
+	rs = rules_load(&src, 1);
+	assert_int_equal(rules_count(rs), 2);
+	assert_string_equal(rules_name(rs, 0), "one");
+	assert_string_equal(rules_file(rs, 1), "rules/d/b.nwr");
+	rules_free(rs);
+}
+
+/* A hand-made session: ICMP, both directions. */
+static struct session *
+fake(uint8_t proto, uint64_t size)
+{
+	struct session	*s = xcalloc(1, sizeof *s);
+
+	s->id = 1;
+	s->af = 4;
+	s->proto = proto;
+	s->size = size;
+	s->packets = 10;
+	s->payload[0] = size / 2;
+	s->payload[1] = size / 4;
+	s->seen = 3;
+	s->initiator = 0;
+	s->prec = 6;
+	return (s);
+}
+
+/* The values of a key, joined with commas. */
+static char *
+vals(struct session *s, const char *key)
+{
+	struct mval	 v[16];
+	struct buf	 b;
+	size_t		 n, i;
+
+	n = session_meta_get(s, meta_find(key, strlen(key)), v, 16);
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (i = 0; i < n && i < 16; i++) {
+		if (i != 0)
+			buf_addc(&b, ',');
+		buf_add(&b, v[i].text.p, v[i].text.n);
+	}
+	return (buf_take(&b));
+}
+
+/* Assert the values of a key. */
+static void
+vals_are(struct session *s, const char *key, const char *want)
+{
+	char	*got = vals(s, key);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static const char eval_text[] =
+    "name=second rule=\"analysis.session = 'first'\" alert=ioc order=20\n"
+    "name=first rule=\"ip.proto = 1\" alert=analysis.session order=10\n"
+    "name=late rule=\"ip.proto = 1\" alert=analysis.session order=30\n"
+    "name=notlate rule=\"analysis.session = 'late'\" alert=ioc order=25\n"
+    "name=trans rule=\"ip.proto = 1\" alert=analysis.session transient "
+    "order=11\n"
+    "name=usetrans rule=\"analysis.session = 'trans'\" alert=ioc order=12\n"
+    "name=off rule=\"ip.proto = 1\" alert=ioc disable\n"
+    "name=stopper rule=\"size = 5000-u\" alert=eoc stop order=40\n"
+    "name=afterstop rule=\"ip.proto = 1\" alert=eoc order=50\n";
+
+/* Order, transient, disable, stop, and not seeing later values. */
+static void
+test_apply(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*big, *small;
+	struct mval		 v;
+
+	(void)state;
+	session_reader_init(&r, &ctx);
+	rs = load1("eval.nwr", eval_text);
+	big = fake(1, 10000);
+	small = fake(1, 100);
+	rules_apply(rs, big, &r);
+	rules_apply(rs, small, &r);
+	vals_are(big, "ioc", "usetrans,second");
+	vals_are(big, "analysis.session", "first,late");
+	vals_are(big, "eoc", "stopper");
+	vals_are(small, "eoc", "afterstop");
+	/* Reapply drops rule values only. */
+	memset(&v, 0, sizeof v);
+	v.type = MT_TEXT;
+	v.text.p = "junk";
+	v.text.n = 4;
+	session_meta_add(big, meta_find("ioc", 3), &v, MF_RULE);
+	v.text.p = "parsed";
+	v.text.n = 6;
+	session_meta_add(big, meta_find("boc", 3), &v, MF_PARSER);
+	rules_reapply(rs, big, &r);
+	vals_are(big, "ioc", "usetrans,second");
+	vals_are(big, "boc", "parsed");
+	session_meta_free(big);
+	session_meta_free(small);
+	free(big);
+	free(small);
+	rules_free(rs);
+}
+
+static const char analyst_reversed[] =
+    "name=possible_icmp_tunneling rule=\"ip.proto=1 && session.split "
+    "exists && analysis.session = 'icmp large session' && analysis.session "
+    "= 'session size greater than 1mb'\" alert=ioc type=application\n"
+    "# two-way and big\n"
+    "name=\"session size greater than 1mb\" rule=\"streams=2 && "
+    "size=1024000 -u\" alert=analysis.session type=application\n"
+    "name=\"session split\" rule=\"session.split exists\" "
+    "alert=analysis.session type=application\n";
+
+/* The analyst's three rules in reverse order: the SPEC §4 warning. */
+static void
+test_check_reversed(void **state)
+{
+	struct ruleset	*rs;
+	char		*s;
+	int		 n;
+
+	(void)state;
+	rs = load1("x.nwr", analyst_reversed);
+	check_is(rs,
+	    "rules/x.nwr:1:93: warning: rule 'possible_icmp_tunneling' reads "
+	    "analysis.session = 'icmp large session', which no rule and no "
+	    "parser writes\n"
+	    "rules/x.nwr:1: warning: rule 'possible_icmp_tunneling' reads "
+	    "analysis.session = 'session size greater than 1mb', which rule "
+	    "'session size greater than 1mb' (rules/x.nwr:3) writes later; "
+	    "move it above line 1\n", 0);
+	s = output(rs, rules_fix, &n);
+	assert_int_equal(n, 0);
+	assert_string_equal(s,
+	    "# two-way and big\n"
+	    "name=\"session size greater than 1mb\" rule=\"streams=2 && "
+	    "size=1024000 -u\" alert=analysis.session type=application "
+	    "order=10\n"
+	    "name=possible_icmp_tunneling rule=\"ip.proto=1 && session.split "
+	    "exists && analysis.session = 'icmp large session' && "
+	    "analysis.session = 'session size greater than 1mb'\" alert=ioc "
+	    "type=application order=20\n"
+	    "name=\"session split\" rule=\"session.split exists\" "
+	    "alert=analysis.session type=application order=30\n");
+	free(s);
+	rules_free(rs);
+}
+
+/* --fix renumbers an existing order= in place and follows order=. */
+static void
+test_fix_order(void **state)
+{
+	struct ruleset	*rs;
+	char		*s;
+
+	(void)state;
+	rs = load1("o.nwr",
+	    "name=b rule=\"ioc = 'a'\" alert=ioc order=5 type=application\n"
+	    "name=c rule=\"ip.proto=1\" alert=ioc order=1\n"
+	    "name=a rule=\"ip.proto=1\" alert=ioc order=7\r\n");
+	check_is(rs, "rules/o.nwr:1: warning: rule 'b' reads ioc = 'a', "
+	    "which rule 'a' (rules/o.nwr:3) writes later; move it above "
+	    "line 1\n", 0);
+	s = output(rs, rules_fix, NULL);
+	assert_string_equal(s,
+	    "name=c rule=\"ip.proto=1\" alert=ioc order=10\n"
+	    "name=a rule=\"ip.proto=1\" alert=ioc order=20\n"
+	    "name=b rule=\"ioc = 'a'\" alert=ioc order=30 type=application\n");
+	free(s);
+	rules_free(rs);
+}
+
+/* A cycle is an error naming every member. */
+static void
+test_cycle(void **state)
+{
+	struct ruleset	*rs;
+	char		*s;
+	int		 n;
+
+	(void)state;
+	rs = load1("cyc.nwr",
+	    "name=a rule=\"ioc = 'b'\" alert=ioc\n"
+	    "name=free rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=b rule=\"ioc begins 'a'\" alert=ioc\n");
+	check_is(rs,
+	    "rules/cyc.nwr:1: warning: rule 'a' reads ioc = 'b', which rule "
+	    "'b' (rules/cyc.nwr:3) writes later; move it above line 1\n"
+	    "rules/cyc.nwr:1: error: dependency cycle between rules 'a' "
+	    "(rules/cyc.nwr:1), 'b' (rules/cyc.nwr:3)\n", 1);
+	s = output(rs, rules_fix, &n);
+	assert_int_equal(n, 1);
+	free(s);
+	rules_free(rs);
+}
+
+/* Stop rules, self reads and values nobody writes. */
+static void
+test_check_warnings(void **state)
+{
+	struct ruleset	*rs;
+
+	(void)state;
+	rs = load1("w.nwr",
+	    "name=s rule=\"ip.proto = 1\" alert=eoc stop\n"
+	    "name=me rule=\"ioc = 'me' || ip.proto = 6\" alert=ioc\n"
+	    "name=r rule=\"eoc exists\" alert=boc\n"
+	    "name=w rule=\"ip.proto = 17\" alert=eoc\n"
+	    "name=n rule=\"analysis.session != 'no such thing'\" alert=boc\n"
+	    "name=off rule=\"eoc = 'nothing'\" alert=eoc disable\n");
+	check_is(rs,
+	    "rules/w.nwr:2: warning: rule 'me' reads its own output (ioc = "
+	    "'me'); not a dependency\n"
+	    "rules/w.nwr:3: warning: rule 'r' reads eoc = 'w', which rule 'w' "
+	    "(rules/w.nwr:4) writes later; move it above line 3\n"
+	    "rules/w.nwr:3: warning: rule 'r' reads eoc, but stop rule 's' "
+	    "(rules/w.nwr:1) runs first and ends evaluation when it matches\n"
+	    "rules/w.nwr:4: warning: rule 'w' writes eoc, but stop rule 's' "
+	    "(rules/w.nwr:1) runs first and ends evaluation when it matches\n"
+	    "rules/w.nwr:5:34: warning: rule 'n' reads analysis.session = "
+	    "'no such thing', which no rule and no parser writes\n", 0);
+	rules_free(rs);
+}
+
+/* The bundled set checks clean and finds the ICMP tunnel. */
+static void
+test_bundled(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	const char		*src = "bundled";
+	struct ruleset		*rs;
+	struct session		*tun, *ping;
+	char			 path[8192];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/rules", origdir);
+	setenv("HUNTCON_RULES", path, 1);
+	rs = rules_load(&src, 1);
+	unsetenv("HUNTCON_RULES");
+	if (rules_count(rs) == 0) {
+		rules_free(rs);
+		skip();
+	}
+	check_is(rs, "", 0);
+	session_reader_init(&r, &ctx);
+	tun = fake(1, 2000000);
+	tun->payload[0] = tun->payload[1] = 900000;
+	tun->first_id = 1;
+	tun->split = 2;
+	ping = fake(1, 980);
+	rules_apply(rs, tun, &r);
+	rules_apply(rs, ping, &r);
+	vals_are(tun, "ioc", "possible_icmp_tunneling");
+	vals_are(tun, "analysis.session", "icmp large session,session split,"
+	    "session size greater than 1mb,session size 1-10m");
+	vals_are(ping, "ioc", "");
+	vals_are(ping, "analysis.session", "session size 0-5k");
+	session_meta_free(tun);
+	session_meta_free(ping);
+	free(tun);
+	free(ping);
+	rules_free(rs);
+}
+
+/* The public rule pack loads without errors. */
+static void
+test_public_pack(void **state)
+{
+	const char	*src = "/work/shared/corpus/rules";
+	struct ruleset	*rs;
+	char		*s;
+	int		 e;
+
+	(void)state;
+	if (access(src, R_OK) != 0)
+		skip();
+	rs = rules_load(&src, 1);
+	assert_int_equal(rules_count(rs), 17);
+	assert_int_equal(rules_active(rs), 17);
+	s = output(rs, rules_check, &e);
+	assert_int_equal(e, 0);
+	free(s);
+	rules_free(rs);
+}
+
+/* Make the temp dir and go there. */
+static int
+setup(void **state)
+{
+	(void)state;
+	if (getcwd(origdir, sizeof origdir) == NULL ||
+	    mkdtemp(tmpdir) == NULL || chdir(tmpdir) != 0 ||
+	    mkdir("rules", 0700) != 0)
+		return (-1);
+	return (0);
+}
+
+/* Remove the temp dir. */
+static int
+teardown(void **state)
+{
+	char	 cmd[256];
+
+	(void)state;
+	if (chdir(origdir) != 0)
+		return (-1);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	return (system(cmd) == 0 ? 0 : -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_loader),
+		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_directory),
+		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_check_reversed),
+		cmocka_unit_test(test_fix_order),
+		cmocka_unit_test(test_cycle),
+		cmocka_unit_test(test_check_warnings),
+		cmocka_unit_test(test_bundled),
+		cmocka_unit_test(test_public_pack),
+	};
+
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}
