@@ -8,6 +8,23 @@
 #define M	MK_MULTI
 #define H	(MK_MULTI | MK_HUNTING)
 
+/* Values the parsers write to the hunting keys (src/parse). */
+static const char *const meta_session_values[] = {
+	"icmp reply without request", "icmp reply payload differs",
+	"icmp non-standard payload", "icmp payload size varies",
+	"icmp tunnel magic", "icmp carries protocol text", NULL
+};
+static const char *const meta_service_values[] = {
+	"dns long query", "dns long label", "dns large answer",
+	"dns base32 label", "dns base64 label", "dns base36 txt record",
+	"dns base64 txt record", "dns high entropy label",
+	"dns obscure record type", "dns low ttl",
+	"hostname consecutive consonants", "hostname looks like ip address",
+	"dns non-ascii name", "dns many distinct names",
+	"anomalous or non-dns session on dns port", "http no user-agent",
+	"http no referer", "direct to ip http request", NULL
+};
+
 /* Every key huntcon knows, core keys first in enum meta_core order. */
 static const struct meta_key meta_table[] = {
 	{ "sessionid", MT_UINT, 0, "session number, 1-based in order of first packet", NULL },
@@ -69,8 +86,8 @@ static const struct meta_key meta_table[] = {
 	{ "tld", MT_TEXT, M, "top-level domain (public suffix) of the host names", NULL },
 	{ "root.host", MT_TEXT, M, "registrable domain of the host names", NULL },
 	/* Hunting keys. */
-	{ "analysis.session", MT_TEXT, H, "session-level indicators", NULL },
-	{ "analysis.service", MT_TEXT, H, "service-level indicators (DNS, HTTP)", NULL },
+	{ "analysis.session", MT_TEXT, H, "session-level indicators", meta_session_values },
+	{ "analysis.service", MT_TEXT, H, "service-level indicators (DNS, HTTP)", meta_service_values },
 	{ "analysis.file", MT_TEXT, H, "file-level indicators", NULL },
 	{ "ioc", MT_TEXT, H, "indicators of compromise", NULL },
 	{ "boc", MT_TEXT, H, "behaviours of compromise", NULL },

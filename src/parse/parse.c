@@ -1,45 +1,564 @@
 /* parse.c - dispatch of packets to the protocol parsers. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-#include "parse/parse.h"
+#include <stdlib.h>
+#include <string.h>
 
-static const struct engine_setting parse_setting_table[] = {
-	{ NULL, NULL, NULL, NULL }
+#include "parse/parse-int.h"
+
+/*
+ * Sessions no parser recognises, or whose meta is written already, point
+ * here: the per-packet cost for them is the one comparison at the top of
+ * parse_packet().
+ */
+static struct parse_state parse_done;
+
+static void	parse_early(struct session *, struct parse_state *);
+
+/* Bytes a TCP direction keeps while its first bytes are being sniffed. */
+#define PARSE_SNIFF_MAX	512
+
+/* What each protocol found by content is. */
+static const struct {
+	uint16_t	 service;	/* well-known port */
+	uint32_t	 max;		/* bytes buffered per TCP direction */
+} parse_protos[PP_COUNT] = {
+	[PP_NONE] =	{ 0, PARSE_SNIFF_MAX },
+	[PP_DNS] =	{ 53, 65536 },
+	[PP_HTTP] =	{ 80, 4096 },
+	[PP_TLS] =	{ 443, 8192 },
+	[PP_SSH] =	{ 22, 1024 },
+	[PP_SMTP] =	{ 25, PARSE_SNIFF_MAX },
+	[PP_FTP] =	{ 21, PARSE_SNIFF_MAX },
+	[PP_BANNER] =	{ 0, PARSE_SNIFF_MAX },
 };
+
+/* TCP sniffers in the order they are tried. */
+static const struct {
+	enum parse_proto	 proto;
+	enum parse_sniff	 (*sniff)(const uint8_t *, size_t);
+} parse_sniffers[] = {
+	{ PP_HTTP, http_sniff },
+	{ PP_TLS, tls_sniff },
+	{ PP_SSH, ssh_sniff },
+	{ PP_BANNER, banner_sniff },
+	{ PP_DNS, dns_sniff_tcp },
+};
+
+/* Indicator values, by enum parse_ind (SPEC §2 spellings). */
+const char *const parse_indicators[PI_COUNT] = {
+	[PI_DNS_LONG_QUERY] = "dns long query",
+	[PI_DNS_LONG_LABEL] = "dns long label",
+	[PI_DNS_LARGE_ANSWER] = "dns large answer",
+	[PI_DNS_BASE32] = "dns base32 label",
+	[PI_DNS_BASE64] = "dns base64 label",
+	[PI_DNS_TXT36] = "dns base36 txt record",
+	[PI_DNS_TXT64] = "dns base64 txt record",
+	[PI_DNS_ENTROPY] = "dns high entropy label",
+	[PI_DNS_OBSCURE] = "dns obscure record type",
+	[PI_DNS_LOW_TTL] = "dns low ttl",
+	[PI_DNS_CONSONANTS] = "hostname consecutive consonants",
+	[PI_DNS_IPNAME] = "hostname looks like ip address",
+	[PI_DNS_NONASCII] = "dns non-ascii name",
+	[PI_DNS_MANY] = "dns many distinct names",
+	[PI_DNS_PORT53] = "anomalous or non-dns session on dns port",
+	[PI_HTTP_NO_UA] = "http no user-agent",
+	[PI_HTTP_NO_REFERER] = "http no referer",
+	[PI_HTTP_DIRECT_IP] = "direct to ip http request",
+	[PI_ICMP_NO_REQUEST] = "icmp reply without request",
+	[PI_ICMP_DIFFERS] = "icmp reply payload differs",
+	[PI_ICMP_NONSTD] = "icmp non-standard payload",
+	[PI_ICMP_SIZES] = "icmp payload size varies",
+	[PI_ICMP_MAGIC] = "icmp tunnel magic",
+	[PI_ICMP_TEXT] = "icmp carries protocol text",
+};
+
+int	pk_host, pk_service_ind, pk_session_ind;
+
+static const struct parse_key parse_keys[] = {
+	{ "alias.host", &pk_host },
+	{ "analysis.service", &pk_service_ind },
+	{ "analysis.session", &pk_session_ind },
+	{ NULL, NULL }
+};
+
+/* Setting tables of the parsers, merged for parse_settings(). */
+static const struct parse_setting *const parse_setting_tables[] = {
+	dns_settings, icmp_settings, tls_settings
+};
+
+/* Resolve a parser's key names to ids (once: ids never change). */
+void
+parse_keys_resolve(const struct parse_key *k)
+{
+	for (; k->name != NULL; k++) {
+		if (*k->id == 0)
+			*k->id = meta_find(k->name, strlen(k->name));
+	}
+}
+
+/* Add a text value. */
+void
+parse_add_text(struct session *s, int key, const void *p, size_t n)
+{
+	struct mval	v;
+
+	if (key <= 0)
+		return;
+	memset(&v, 0, sizeof v);
+	v.type = MT_TEXT;
+	v.text.p = p;
+	v.text.n = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	session_meta_add(s, key, &v, MF_PARSER);
+}
+
+/* Add a NUL-terminated text value. */
+void
+parse_add_str(struct session *s, int key, const char *str)
+{
+	parse_add_text(s, key, str, strlen(str));
+}
+
+/* Add an IPv4 (af 4) or IPv6 address. */
+void
+parse_add_ip(struct session *s, int key, const uint8_t *ip, int af)
+{
+	struct mval	v;
+
+	if (key <= 0)
+		return;
+	memset(&v, 0, sizeof v);
+	v.type = af == 4 ? MT_IPV4 : MT_IPV6;
+	memcpy(v.ip, ip, af == 4 ? 4 : 16);
+	session_meta_add(s, key, &v, MF_PARSER);
+}
+
+/* Add a host name to alias.host without a trailing dot; true when new. */
+bool
+parse_add_host(struct session *s, const void *p, size_t n)
+{
+	struct mval	 v;
+
+	if (n > 0 && ((const char *)p)[n - 1] == '.')
+		n--;
+	if (n == 0)
+		return (false);
+	memset(&v, 0, sizeof v);
+	v.type = MT_TEXT;
+	v.text.p = p;
+	v.text.n = (uint32_t)n;
+	return (session_meta_add(s, pk_host, &v, MF_PARSER));
+}
+
+/* Whether p starts with tok: PS_MORE when p is a shorter prefix of it. */
+enum parse_sniff
+parse_token(const uint8_t *p, size_t n, const char *tok)
+{
+	size_t	l = strlen(tok);
+
+	if (n == 0)
+		return (PS_MORE);
+	if (n >= l)
+		return (memcmp(p, tok, l) == 0 ? PS_YES : PS_NO);
+	return (memcmp(p, tok, n) == 0 ? PS_MORE : PS_NO);
+}
+
+/* Whether a session uses port 53 on either side. */
+static bool
+parse_port53(const struct session *s)
+{
+	return ((s->proto == 6 || s->proto == 17) &&
+	    (s->port[0] == 53 || s->port[1] == 53));
+}
+
+/* Free the state and mark the session as recognised by no parser. */
+static void
+parse_giveup(struct session *s)
+{
+	parse_free(s);
+	if (parse_port53(s)) {
+		parse_keys_resolve(parse_keys);
+		parse_add_str(s, pk_service_ind,
+		    parse_indicators[PI_DNS_PORT53]);
+	}
+	s->parse = &parse_done;
+}
+
+/* Let the protocol a direction revealed decide the session's protocol. */
+static void
+parse_adopt(struct parse_state *ps, enum parse_proto p)
+{
+	int	i;
+
+	if (p == PP_NONE || !(ps->proto == PP_NONE || (ps->proto == PP_BANNER &&
+	    (p == PP_SMTP || p == PP_FTP))))
+		return;
+	ps->proto = p;
+	for (i = 0; i < 2; i++)
+		ps->st[i].max = parse_protos[ps->proto].max;
+}
+
+/* The sniffers' verdict on first bytes: PS_YES sets *proto. */
+static enum parse_sniff
+parse_sniff_bytes(const uint8_t *p, size_t n, enum parse_proto *proto)
+{
+	enum parse_sniff	r, best = PS_NO;
+	size_t			i;
+
+	*proto = PP_NONE;
+	for (i = 0; i < nitems(parse_sniffers); i++) {
+		if ((r = parse_sniffers[i].sniff(p, n)) == PS_YES) {
+			*proto = parse_sniffers[i].proto;
+			if (*proto == PP_BANNER)
+				*proto = banner_kind(p, n);
+			return (PS_YES);
+		}
+		if (r > best)
+			best = r;
+	}
+	return (best);
+}
+
+/* Try the sniffers on the first bytes of one TCP direction. */
+static void
+parse_sniff_dir(struct parse_state *ps, int side, bool final)
+{
+	struct parse_stream	*st = &ps->st[side];
+	enum parse_sniff	 r;
+	enum parse_proto	 p;
+
+	if (st->contig == 0 && !final)
+		return;
+	r = parse_sniff_bytes(st->buf, st->contig, &p);
+	if (r == PS_MORE && !final && st->contig < PARSE_SNIFF_MAX)
+		return;
+	st->decided = true;
+	st->sniff = p;
+	parse_adopt(ps, p);
+}
+
+/*
+ * Decide a direction from its first segment in place: opaque sessions never
+ * get a buffer, and a recognised one gets its protocol's buffer size before
+ * the segment is stored.
+ */
+static enum parse_sniff
+parse_sniff_first(struct parse_state *ps, struct parse_stream *st,
+    const struct decoded *d)
+{
+	enum parse_sniff	r;
+	enum parse_proto	p;
+
+	if (st->started || st->decided)
+		return (PS_MORE);
+	r = parse_sniff_bytes(d->payload, d->payload_caplen, &p);
+	if (r == PS_NO) {
+		st->started = st->decided = true;
+		st->base = d->tcp_seq;
+		st->sniff = PP_NONE;
+	} else if (r == PS_YES) {
+		st->decided = true;
+		st->sniff = p;
+		parse_adopt(ps, p);
+	}
+	return (r);
+}
+
+/* Place a TCP segment and sniff its direction while undecided. */
+static void
+parse_tcp(struct session *s, struct parse_state *ps,
+    const struct decoded *d, int side)
+{
+	struct parse_stream	*st = &ps->st[side];
+
+	if (st->decided && st->contig >= st->max)
+		return;		/* this direction told all it will */
+	if (st->decided && ps->proto == PP_NONE) {
+		/* Only a segment before the first one seen may change that. */
+		if ((int32_t)(d->tcp_seq - st->base) >= 0)
+			return;
+		st->decided = false;
+	}
+	if (parse_sniff_first(ps, st, d) != PS_NO) {
+		parse_stream_add(st, d->tcp_seq, d->payload,
+		    d->payload_caplen);
+		if (!st->decided)
+			parse_sniff_dir(ps, side, false);
+		if (ps->proto != PP_NONE) {
+			parse_early(s, ps);
+			return;
+		}
+	}
+	if (ps->proto == PP_NONE && ps->st[0].decided && ps->st[1].decided)
+		parse_giveup(s);
+}
+
+/* Parse a UDP datagram: DNS is the only UDP protocol parsed. */
+static void
+parse_udp(struct session *s, struct parse_state *ps,
+    const struct decoded *d)
+{
+	bool	 nbns;
+
+	nbns = s->port[0] == 137 || s->port[1] == 137;
+	if (ps->proto == PP_NONE) {
+		if (nbns || !dns_datagram(s, ps, d->payload,
+		    d->payload_caplen)) {
+			parse_giveup(s);
+			return;
+		}
+		ps->proto = PP_DNS;
+		return;
+	}
+	dns_datagram(s, ps, d->payload, d->payload_caplen);
+}
+
+/* Make the state of a session when its first interesting packet comes. */
+static struct parse_state *
+parse_start(struct session *s, const struct decoded *d)
+{
+	struct parse_state	*ps;
+	int			 i;
+
+	if (s->proto == 1 || s->proto == 58) {
+		if (!d->has_icmp)
+			return (NULL);
+	} else if (s->proto == 6 || s->proto == 17) {
+		if (d->payload_caplen == 0)
+			return (NULL);
+	} else {
+		s->parse = &parse_done;
+		return (NULL);
+	}
+	parse_keys_resolve(parse_keys);
+	ps = xcalloc(1, sizeof *ps);
+	for (i = 0; i < 2; i++)
+		ps->st[i].max = PARSE_SNIFF_MAX;
+	s->parse = ps;
+	return (ps);
+}
 
 /* Look at one packet of a session. */
 void
 parse_packet(struct session *s, const struct decoded *d, int side,
     uint64_t ts)
 {
-	(void)s; (void)d; (void)side; (void)ts;
+	struct parse_state	*ps = s->parse;
+
+	(void)ts;
+	if (ps == &parse_done)
+		return;
+	if (ps == NULL && (ps = parse_start(s, d)) == NULL)
+		return;
+	switch (s->proto) {
+	case 6:
+		if (d->payload_caplen > 0)
+			parse_tcp(s, ps, d, side);
+		break;
+	case 17:
+		if (d->payload_caplen > 0)
+			parse_udp(s, ps, d);
+		break;
+	default:
+		icmp_packet(s, ps, d);
+		break;
+	}
+}
+
+/* Write the indicator bits of a state as analysis values. */
+static void
+parse_write_indicators(struct session *s, const struct parse_state *ps)
+{
+	int	i;
+
+	for (i = 0; i < PI_COUNT; i++) {
+		if (ps->svc & (1U << i))
+			parse_add_str(s, pk_service_ind, parse_indicators[i]);
+		if (ps->ses & (1U << i))
+			parse_add_str(s, pk_session_ind, parse_indicators[i]);
+	}
+}
+
+/* Finish a TCP session: sniff what is left, run its protocol's parser. */
+static void
+parse_close_tcp(struct session *s, struct parse_state *ps)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		if (!ps->st[i].decided && ps->st[i].started)
+			parse_sniff_dir(ps, i, true);
+	}
+	switch (ps->proto) {
+	case PP_DNS:
+		dns_close(s, ps);
+		break;
+	case PP_HTTP:
+		http_close(s, ps);
+		break;
+	case PP_TLS:
+		tls_close(s, ps);
+		break;
+	case PP_SSH:
+		ssh_close(s, ps);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Write a session's parser meta and free the state: parsing is over. */
+static void
+parse_finish(struct session *s, struct parse_state *ps)
+{
+	if (s->proto == 6)
+		parse_close_tcp(s, ps);
+	else if (s->proto == 17 && ps->proto == PP_DNS)
+		dns_close(s, ps);
+	else if (ps->icmp != NULL)
+		icmp_close(s, ps);
+	s->service = parse_protos[ps->proto].service;
+	if (parse_port53(s) && ps->proto != PP_DNS)
+		ps->svc |= 1U << PI_DNS_PORT53;
+	parse_write_indicators(s, ps);
+	host_derive(s);
+	parse_free(s);
+}
+
+/*
+ * Finish a TCP session early when both directions hold all the bytes its
+ * protocol looks at (and the meta does not depend on the initiator), so
+ * the rest of its packets cost one comparison.
+ */
+static void
+parse_early(struct session *s, struct parse_state *ps)
+{
+	switch (ps->proto) {
+	case PP_SMTP:
+	case PP_FTP:
+		break;
+	case PP_TLS:
+		tls_limit(&ps->st[0]);
+		tls_limit(&ps->st[1]);
+		/* FALLTHROUGH */
+	case PP_HTTP:
+		if (ps->st[0].contig < ps->st[0].max ||
+		    ps->st[1].contig < ps->st[1].max)
+			return;
+		break;
+	default:
+		return;
+	}
+	parse_finish(s, ps);
+	s->parse = &parse_done;
 }
 
 /* Write the parsers' meta when a session closes. */
 void
 parse_close(struct session *s)
 {
-	parse_free(s);
+	struct parse_state	*ps = s->parse;
+
+	if (ps != NULL && ps != &parse_done)
+		parse_finish(s, ps);
+	s->parse = NULL;
 }
 
 /* Free the parsers' state of a session. */
 void
 parse_free(struct session *s)
 {
+	struct parse_state	*ps = s->parse;
+	int			 i;
+
 	s->parse = NULL;
+	if (ps == NULL || ps == &parse_done)
+		return;
+	for (i = 0; i < 2; i++)
+		parse_stream_free(&ps->st[i]);
+	dns_free(ps);
+	free(ps->icmp);
+	free(ps);
+}
+
+/* Find a parser setting by name. */
+static const struct parse_setting *
+parse_setting_find(const char *name)
+{
+	const struct parse_setting	*ps;
+	size_t				 i;
+
+	for (i = 0; i < nitems(parse_setting_tables); i++) {
+		for (ps = parse_setting_tables[i]; ps->name != NULL; ps++) {
+			if (strcmp(ps->name, name) == 0)
+				return (ps);
+		}
+	}
+	return (NULL);
+}
+
+/* Parse a number with at most two decimals as a value times scale. */
+static bool
+parse_fixed(const char *v, uint32_t scale, uint32_t *out)
+{
+	const char	*dot = strchr(v, '.');
+	uint64_t	 whole, frac = 0;
+	size_t		 nf;
+
+	if (!parse_u64(v, dot != NULL ? (size_t)(dot - v) : strlen(v), &whole))
+		return (false);
+	if (dot != NULL) {
+		nf = strlen(dot + 1);
+		if (scale != 100 || nf == 0 || nf > 2 ||
+		    !parse_u64(dot + 1, nf, &frac))
+			return (false);
+		if (nf == 1)
+			frac *= 10;
+	}
+	if (whole > UINT32_MAX / scale - 1)
+		return (false);
+	*out = (uint32_t)(whole * scale + frac);
+	return (true);
 }
 
 /* Apply a parser setting by name. */
 int
 parse_setting_set(const char *name, const char *value, char **cause)
 {
-	(void)name; (void)value; (void)cause;
-	return (0);
+	const struct parse_setting	*ps;
+	uint32_t			 u;
+
+	if ((ps = parse_setting_find(name)) == NULL)
+		return (0);
+	if (!parse_fixed(value, ps->scale, &u)) {
+		xasprintf(cause, "'%s' is not a valid value for %s", value,
+		    name);
+		return (-1);
+	}
+	*ps->var = u;
+	return (1);
 }
 
-/* The parser settings. */
+/* The parser settings, merged from the parsers' tables once. */
 const struct engine_setting *
 parse_settings(void)
 {
-	return (parse_setting_table);
+	static struct engine_setting	 table[64];
+	static bool			 done;
+	const struct parse_setting	*ps;
+	size_t				 i, n = 0;
+
+	if (done)
+		return (table);
+	for (i = 0; i < nitems(parse_setting_tables); i++) {
+		for (ps = parse_setting_tables[i]; ps->name != NULL &&
+		    n < nitems(table) - 1; ps++) {
+			table[n].name = ps->name;
+			table[n].unit = ps->unit;
+			table[n].def = ps->def;
+			table[n++].desc = ps->desc;
+		}
+	}
+	done = true;
+	return (table);
 }

@@ -28,7 +28,7 @@ check "hunt: the pings stay clean" "" "$(grep '8\.8\.4\.4' "$T/out" | cut -f3)"
 check "hunt: --values ioc" "1	possible_icmp_tunneling" \
 	"$("$HUNTCON" -r "$tunnel" -R "$R/10-analysis.nwr" -R "$R/20-hunt.nwr" --values ioc)"
 check "hunt: the bundled set says the same" "1	possible_icmp_tunneling" \
-	"$("$HUNTCON" -r "$tunnel" --values ioc)"
+	"$("$HUNTCON" -r "$tunnel" --values ioc | grep possible_icmp)"
 check "-R none: no rule-written meta" "" \
 	"$("$HUNTCON" -r "$tunnel" -R none --values ioc)"
 
@@ -61,4 +61,22 @@ check "broken rule: the other rules ran" "4	good" "$(cat "$T/out")"
 rc=0
 "$HUNTCON" --check-rules "$R/broken.nwr" >/dev/null 2>&1 || rc=$?
 check "broken rule: --check-rules exits 1" 1 "$rc"
+# The bundled tunnelling rules on generated tunnels and ordinary traffic.
+dns=$(cap dns_tunnel)
+check "dns tunnel: every tunnel session flagged" "" \
+	"$("$HUNTCON" -r "$dns" --sessions --fields sessionid \
+	    -q "alias.host ends 'example-tunnel.com' && ioc != 'possible_dns_tunneling'")"
+check "dns tunnel: non-DNS on TCP 53 flagged" "possible_dns_tunneling" \
+	"$("$HUNTCON" -r "$dns" --sessions --fields ioc -q 'tcp.dstport = 53')"
+check "dns tunnel: ordinary lookups (A, DKIM TXT) clean" "" \
+	"$("$HUNTCON" -r "$dns" --sessions --fields sessionid \
+	    -q "alias.host = 'www.example.com','example.com','selector1._domainkey.example.com' && ioc exists")"
+check "icmp tunnel: each fragment flagged" "3" \
+	"$("$HUNTCON" -r "$tunnel" --sessions -q "ip.dst = 203.0.113.7 && ioc contains 'icmp' && ioc contains 'tunnel'" | wc -l)"
+demo=$(cap demo)
+check "demo: ordinary Linux and Windows pings clean" "" \
+	"$("$HUNTCON" -r "$demo" --sessions --fields sessionid \
+	    -q "ip.proto = 1 && ip.dst != 203.0.113.7 && ioc exists")"
+check "demo: the DNS tunnel is found" "1" \
+	"$("$HUNTCON" -r "$demo" --values ioc -q "alias.host ends 'example-tunnel.com'" | grep -c possible_dns_tunneling)"
 finish

@@ -1,0 +1,650 @@
+/* dns.c - DNS over UDP and TCP: names, types, answers and tunnel signs. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "parse/parse-int.h"
+
+#define DNS_MAXJUMPS	32	/* compression pointers followed per name */
+#define DNS_MAXLABELS	128
+#define DNS_MAXNAMES	20000	/* alias.host values a session gets at most */
+#define DNS_TXTMAX	4096	/* bytes of one TXT record checked */
+
+/*
+ * Thresholds (SPEC §9).  Defaults are chosen so that ordinary lookups stay
+ * clean: www.example.com, DKIM selectors ("selector1._domainkey.example.com",
+ * 32 characters), CDN names (labels up to ~25 characters), SPF and DKIM TXT
+ * answers (2048-bit key: ~410 bytes, 4096-bit: ~800, split in 255-byte
+ * strings, checked joined so the "v=DKIM1; k=rsa; p=" prefix keeps them out
+ * of the base64 class) and ACME challenge TXT (43 characters).  Tunnels
+ * (iodine, dnscat2, dns2tcp, the generated capture) send 100-250 character
+ * names of 40-63 character encoded labels and TXT/NULL answers of 100+
+ * encoded bytes with TTL 0.  Resolver caches count TTLs down, so 1-2 s
+ * answers are common in benign traffic (10% of the corpus sessions): only
+ * 0 is low by default.  Consonant runs: "espncdn" has six, "msftncsi"
+ * seven.
+ */
+static uint32_t dns_long_query = 64;	/* name longer than this */
+static uint32_t dns_long_label = 40;	/* a label longer than this */
+static uint32_t dns_large_answer = 1024;/* response message larger */
+static uint32_t dns_encoded_label = 24;	/* labels this long are checked */
+static uint32_t dns_entropy = 400;	/* bits per char x 100, at least */
+static uint32_t dns_txt_encoded = 64;	/* TXT records this long checked */
+static uint32_t dns_low_ttl = 0;	/* an answer TTL at most this */
+static uint32_t dns_consonants = 8;	/* consecutive consonants */
+static uint32_t dns_many_names = 50;	/* distinct query names, at least */
+
+const struct parse_setting dns_settings[] = {
+	{ "dns.long_query", "characters", "64",
+	  "'dns long query': a query name longer than this",
+	  &dns_long_query, 1 },
+	{ "dns.long_label", "characters", "40",
+	  "'dns long label': a label longer than this", &dns_long_label, 1 },
+	{ "dns.large_answer", "bytes", "1024",
+	  "'dns large answer': a response message larger than this",
+	  &dns_large_answer, 1 },
+	{ "dns.encoded_label", "characters", "24",
+	  "labels at least this long are tested for base32, base64, entropy",
+	  &dns_encoded_label, 1 },
+	{ "dns.entropy", "bits/char", "4.00",
+	  "'dns high entropy label': Shannon entropy at least this",
+	  &dns_entropy, 100 },
+	{ "dns.txt_encoded", "characters", "64",
+	  "TXT records at least this long are tested for base36, base64",
+	  &dns_txt_encoded, 1 },
+	{ "dns.low_ttl", "seconds", "0",
+	  "'dns low ttl': an answer TTL at most this", &dns_low_ttl, 1 },
+	{ "dns.consonants", "characters", "8",
+	  "'hostname consecutive consonants': a run at least this long",
+	  &dns_consonants, 1 },
+	{ "dns.many_names", "names", "50",
+	  "'dns many distinct names': distinct query names, at least",
+	  &dns_many_names, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+/* Per-session DNS state. */
+struct dns_state {
+	uint32_t	 good, bad;	/* datagrams parsed or not as DNS */
+	uint32_t	 names;		/* distinct query names */
+	uint32_t	 hosts;		/* alias.host values added */
+};
+
+static int	dk_qtype, dk_rtype, dk_txt, dk_ip, dk_ip6, dk_error;
+
+static const struct parse_key dns_keys[] = {
+	{ "dns.querytype", &dk_qtype },
+	{ "dns.responsetype", &dk_rtype },
+	{ "dns.resptext", &dk_txt },
+	{ "alias.ip", &dk_ip },
+	{ "alias.ipv6", &dk_ip6 },
+	{ "error", &dk_error },
+	{ NULL, NULL }
+};
+
+/*
+ * Record types as NetWitness names them.  Obscure ('dns obscure record
+ * type'): NULL, KEY, RP, WKS, private-use and unassigned types, which
+ * tunnels (iodine: NULL, PRIVATE) use and ordinary clients do not.
+ */
+static const struct {
+	uint16_t	 type;
+	bool		 ordinary;
+	const char	*name;
+} dns_types[] = {
+	{ 1, true, "a record" }, { 2, true, "ns record" },
+	{ 5, true, "cname record" }, { 6, true, "soa record" },
+	{ 10, false, "null record" }, { 11, false, "wks record" },
+	{ 12, true, "ptr record" }, { 13, true, "hinfo record" },
+	{ 15, true, "mx record" }, { 16, true, "txt record" },
+	{ 17, false, "rp record" }, { 25, false, "key record" },
+	{ 28, true, "aaaa record" }, { 29, true, "loc record" },
+	{ 33, true, "srv record" }, { 35, true, "naptr record" },
+	{ 39, true, "dname record" }, { 41, true, "opt record" },
+	{ 43, true, "ds record" }, { 44, true, "sshfp record" },
+	{ 46, true, "rrsig record" }, { 47, true, "nsec record" },
+	{ 48, true, "dnskey record" }, { 50, true, "nsec3 record" },
+	{ 51, true, "nsec3param record" }, { 52, true, "tlsa record" },
+	{ 59, true, "cds record" }, { 60, true, "cdnskey record" },
+	{ 61, true, "openpgpkey record" }, { 64, true, NULL },
+	{ 65, true, NULL }, { 99, true, "spf record" },
+	{ 249, true, "tkey record" }, { 250, true, "tsig record" },
+	{ 251, true, "ixfr record" }, { 252, true, "axfr record" },
+	{ 255, true, "any record" }, { 256, true, "uri record" },
+	{ 257, true, "caa record" },
+};
+
+static const char *const dns_rcodes[] = {
+	NULL, "formerr", "servfail", "nxdomain", "notimp", "refused",
+	"yxdomain", "yxrrset", "nxrrset", "notauth", "notzone"
+};
+
+/* A decoded name: dotted text and where each label is. */
+struct dns_name {
+	char		 s[256];
+	uint16_t	 n;
+	uint8_t		 nl;
+	uint8_t		 lo[DNS_MAXLABELS], ll[DNS_MAXLABELS];
+};
+
+/*
+ * Decode the name at *off of message m (n bytes), following compression
+ * pointers (at most DNS_MAXJUMPS, each inside the message); *off moves past
+ * the name where it starts.  False when malformed or cut short.
+ */
+static bool
+dns_name(const uint8_t *m, size_t n, size_t *off, struct dns_name *dn)
+{
+	size_t	 o = *off, end = 0;
+	int	 jumps = 0;
+	uint8_t	 l;
+
+	dn->n = dn->nl = 0;
+	for (;;) {
+		if (o >= n)
+			return (false);
+		l = m[o];
+		if ((l & 0xc0) == 0xc0) {
+			if (o + 1 >= n || ++jumps > DNS_MAXJUMPS)
+				return (false);
+			if (end == 0)
+				end = o + 2;
+			o = (size_t)(l & 0x3f) << 8 | m[o + 1];
+			continue;
+		}
+		if ((l & 0xc0) != 0)
+			return (false);
+		if (l == 0)
+			break;
+		if (o + 1 + l > n || dn->n + l + 1 > 255 ||
+		    dn->nl == DNS_MAXLABELS)
+			return (false);
+		if (dn->nl > 0)
+			dn->s[dn->n++] = '.';
+		dn->lo[dn->nl] = (uint8_t)dn->n;
+		dn->ll[dn->nl++] = l;
+		memcpy(dn->s + dn->n, m + o + 1, l);
+		dn->n += l;
+		o += 1 + l;
+	}
+	*off = end != 0 ? end : o + 1;
+	return (true);
+}
+
+/* The NetWitness name of a record type, or "type N record". */
+static const char *
+dns_type_name(uint16_t t, char *tmp, size_t len, bool *ordinary)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(dns_types); i++) {
+		if (dns_types[i].type != t)
+			continue;
+		*ordinary = dns_types[i].ordinary;
+		if (dns_types[i].name != NULL)
+			return (dns_types[i].name);
+		break;
+	}
+	if (i == nitems(dns_types))
+		*ordinary = false;
+	snprintf(tmp, len, "type %u record", t);
+	return (tmp);
+}
+
+/* Shannon entropy of bytes, in bits per byte times 100. */
+static uint32_t
+dns_entropy100(const uint8_t *p, size_t n)
+{
+	uint16_t	 c[256];
+	double		 h = 0, f;
+	size_t		 i;
+
+	memset(c, 0, sizeof c);
+	for (i = 0; i < n; i++)
+		c[p[i]]++;
+	for (i = 0; i < 256; i++) {
+		if (c[i] == 0)
+			continue;
+		f = (double)c[i] / (double)n;
+		h -= f * log2(f);
+	}
+	return ((uint32_t)(h * 100 + 0.5));
+}
+
+/* Counts of character classes in a label or text. */
+struct dns_class {
+	size_t	 lower, upper, digit, b64sym, pad, other;
+	bool	 padmid;		/* '=' before the end */
+};
+
+/* Count the character classes of bytes. */
+static void
+dns_classify(const uint8_t *p, size_t n, struct dns_class *c)
+{
+	size_t	i, first = n;
+
+	memset(c, 0, sizeof *c);
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 'a' && p[i] <= 'z')
+			c->lower++;
+		else if (p[i] >= 'A' && p[i] <= 'Z')
+			c->upper++;
+		else if (p[i] >= '0' && p[i] <= '9')
+			c->digit++;
+		else if (p[i] == '+' || p[i] == '/' || p[i] == '-' ||
+		    p[i] == '_')
+			c->b64sym++;
+		else if (p[i] == '=') {
+			if (c->pad++ == 0)
+				first = i;
+		} else
+			c->other++;
+	}
+	c->padmid = c->pad > 0 && first + c->pad != n;
+}
+
+/* Whether a byte is an ASCII consonant (y counts as a vowel). */
+static inline bool
+dns_consonant(uint8_t c)
+{
+	static const uint32_t	vowels = 1 << 0 | 1 << 4 | 1 << 8 | 1 << 14 |
+				    1 << 20 | 1 << 24;
+	unsigned		i = (unsigned)((c | 0x20) - 'a');
+
+	return (i < 26 && ((vowels >> i) & 1) == 0);
+}
+
+/* Check one label of a query name for encoded or random-looking text. */
+static void
+dns_check_label(struct parse_state *ps, const uint8_t *p, size_t n)
+{
+	struct dns_class	 c;
+	size_t			 i, run = 0;
+
+	if (n > dns_long_label)
+		ps->svc |= 1U << PI_DNS_LONG_LABEL;
+	if (n < 4 || strncasecmp((const char *)p, "xn--", 4) != 0) {
+		for (i = 0; i < n; i++) {
+			if (dns_consonant(p[i]))
+				run++;
+			else
+				run = 0;
+			if (run >= dns_consonants && dns_consonants > 0)
+				ps->svc |= 1U << PI_DNS_CONSONANTS;
+		}
+	}
+	if (n < dns_encoded_label)
+		return;
+	if (dns_entropy100(p, n) >= dns_entropy)
+		ps->svc |= 1U << PI_DNS_ENTROPY;
+	dns_classify(p, n, &c);
+	if (c.other != 0 || c.pad != 0)
+		return;
+	if (c.b64sym == 0 && (c.lower == 0 || c.upper == 0) &&
+	    c.digit >= 2 && c.lower + c.upper >= 2)
+		ps->svc |= 1U << PI_DNS_BASE32;
+	else if (c.upper >= 2 && c.lower >= 2 && c.digit + c.b64sym >= 1)
+		ps->svc |= 1U << PI_DNS_BASE64;
+}
+
+/* Whether a name's first four labels are numbers 0-255 (not .arpa). */
+static bool
+dns_ipname(const struct dns_name *dn)
+{
+	int	 i, j, v;
+
+	if (dn->nl < 4 || (dn->n >= 5 &&
+	    strncasecmp(dn->s + dn->n - 5, ".arpa", 5) == 0))
+		return (false);
+	for (i = 0; i < 4; i++) {
+		if (dn->ll[i] == 0 || dn->ll[i] > 3)
+			return (false);
+		for (v = 0, j = 0; j < dn->ll[i]; j++) {
+			if (dn->s[dn->lo[i] + j] < '0' ||
+			    dn->s[dn->lo[i] + j] > '9')
+				return (false);
+			v = v * 10 + dn->s[dn->lo[i] + j] - '0';
+		}
+		if (v > 255)
+			return (false);
+	}
+	return (true);
+}
+
+/*
+ * Whether a name is printable text: ASCII without control bytes, or valid
+ * UTF-8 (raw internationalised names in mDNS and LLMNR).  Raw binary
+ * labels (iodine's base128, for one) are not.
+ */
+static bool
+dns_clean_text(const char *s, size_t n)
+{
+	const uint8_t	*p = (const uint8_t *)s;
+	size_t		 i, k, more;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f)
+			return (false);
+		if (p[i] < 0x80)
+			continue;
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			more = 1;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			more = 2;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			more = 3;
+		else
+			return (false);
+		for (k = 1; k <= more; k++) {
+			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
+				return (false);
+		}
+		i += more;
+	}
+	return (true);
+}
+
+/* Check a query name for the tunnelling indicators. */
+static void
+dns_check_name(struct parse_state *ps, const struct dns_name *dn)
+{
+	size_t	 i;
+
+	if (dn->n > dns_long_query)
+		ps->svc |= 1U << PI_DNS_LONG_QUERY;
+	if (!dns_clean_text(dn->s, dn->n))
+		ps->svc |= 1U << PI_DNS_NONASCII;
+	if (dn->n >= 5 && strncasecmp(dn->s + dn->n - 5, ".arpa", 5) == 0)
+		return;
+	if (dns_ipname(dn))
+		ps->svc |= 1U << PI_DNS_IPNAME;
+	for (i = 0; i < dn->nl; i++)
+		dns_check_label(ps, (const uint8_t *)dn->s + dn->lo[i],
+		    dn->ll[i]);
+}
+
+/* Add a name to alias.host, up to DNS_MAXNAMES per session. */
+static bool
+dns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
+{
+	if (ds->hosts >= DNS_MAXNAMES || !parse_add_host(s, dn->s, dn->n))
+		return (false);
+	ds->hosts++;
+	return (true);
+}
+
+/* Whether a question class is one DNS uses (IN, CH, HS, NONE, ANY; the
+   top bit is mDNS's unicast-response flag). */
+static bool
+dns_class_ok(uint16_t c)
+{
+	c &= 0x7fff;
+	return (c == 1 || c == 3 || c == 4 || c == 254 || c == 255);
+}
+
+/* Parse the question section; the offset after it, or 0 when malformed. */
+static size_t
+dns_questions(struct session *s, struct parse_state *ps, const uint8_t *m,
+    size_t n, unsigned qd)
+{
+	struct dns_name	 dn;
+	char		 tmp[32];
+	const char	*tn;
+	size_t		 off = 12;
+	uint16_t	 t;
+	bool		 ordinary;
+
+	for (; qd > 0; qd--) {
+		if (!dns_name(m, n, &off, &dn) || off + 4 > n)
+			return (0);
+		t = (uint16_t)(m[off] << 8 | m[off + 1]);
+		if (t == 0 || !dns_class_ok((uint16_t)(m[off + 2] << 8 |
+		    m[off + 3])))
+			return (0);
+		off += 4;
+		if (s == NULL)
+			continue;
+		tn = dns_type_name(t, tmp, sizeof tmp, &ordinary);
+		parse_add_str(s, dk_qtype, tn);
+		if (!ordinary)
+			ps->svc |= 1U << PI_DNS_OBSCURE;
+		if (dns_host(s, ps->dns, &dn))
+			ps->dns->names++;
+		dns_check_name(ps, &dn);
+	}
+	return (off);
+}
+
+/* Write the strings of a TXT record and check the record's text. */
+static void
+dns_txt_record(struct session *s, struct parse_state *ps, const uint8_t *p,
+    size_t n)
+{
+	uint8_t			 all[DNS_TXTMAX];
+	struct dns_class	 c;
+	size_t			 i = 0, l, len = 0;
+
+	while (i < n) {
+		l = p[i++];
+		if (l > n - i)
+			l = n - i;
+		if (l > 0)
+			parse_add_text(s, dk_txt, p + i, l);
+		if (len + l <= sizeof all) {
+			memcpy(all + len, p + i, l);
+			len += l;
+		}
+		i += l;
+	}
+	if (len < dns_txt_encoded)
+		return;
+	dns_classify(all, len, &c);
+	if (c.other != 0 || c.padmid || c.pad > 2)
+		return;
+	if (c.b64sym == 0 && c.pad == 0 && (c.lower == 0 || c.upper == 0) &&
+	    c.digit > 0 && c.lower + c.upper > 0)
+		ps->svc |= 1U << PI_DNS_TXT36;
+	else if (c.upper > 0 && c.lower > 0 && c.digit > 0)
+		ps->svc |= 1U << PI_DNS_TXT64;
+}
+
+/* Write what one answer record's data says. */
+static void
+dns_rdata(struct session *s, struct parse_state *ps, const uint8_t *m,
+    size_t n, size_t off, uint16_t type, uint16_t rdlen)
+{
+	struct dns_name	 dn;
+	size_t		 o = off;
+
+	if (type == 1 && rdlen == 4)
+		parse_add_ip(s, dk_ip, m + off, 4);
+	else if (type == 28 && rdlen == 16)
+		parse_add_ip(s, dk_ip6, m + off, 6);
+	else if (type == 5 && dns_name(m, n, &o, &dn))
+		dns_host(s, ps->dns, &dn);
+	else if (type == 16)
+		dns_txt_record(s, ps, m + off, rdlen);
+}
+
+/* Parse the answer section from off; false when it is malformed. */
+static bool
+dns_answers(struct session *s, struct parse_state *ps, const uint8_t *m,
+    size_t n, size_t off, unsigned an)
+{
+	struct dns_name	 dn;
+	char		 tmp[32];
+	uint16_t	 type, rdlen;
+	uint32_t	 ttl;
+	bool		 ordinary;
+
+	for (; an > 0; an--) {
+		if (!dns_name(m, n, &off, &dn) || off + 10 > n)
+			return (false);
+		type = (uint16_t)(m[off] << 8 | m[off + 1]);
+		ttl = (uint32_t)m[off + 4] << 24 | (uint32_t)m[off + 5] << 16 |
+		    (uint32_t)m[off + 6] << 8 | m[off + 7];
+		rdlen = (uint16_t)(m[off + 8] << 8 | m[off + 9]);
+		off += 10;
+		if (rdlen > n - off)
+			return (false);
+		if (type == 41)
+			continue;
+		dns_host(s, ps->dns, &dn);
+		parse_add_str(s, dk_rtype, dns_type_name(type, tmp,
+		    sizeof tmp, &ordinary));
+		if (ttl <= dns_low_ttl)
+			ps->svc |= 1U << PI_DNS_LOW_TTL;
+		dns_rdata(s, ps, m, n, off, type, rdlen);
+		off += rdlen;
+	}
+	return (true);
+}
+
+/* Whether a response without questions starts with a sane answer. */
+static bool
+dns_first_answer(const uint8_t *m, size_t n)
+{
+	struct dns_name	 dn;
+	size_t		 off = 12;
+	unsigned	 an = (unsigned)m[6] << 8 | m[7];
+
+	if (an == 0 || !dns_name(m, n, &off, &dn) || off + 10 > n)
+		return (false);
+	return ((m[off] != 0 || m[off + 1] != 0) &&
+	    dns_class_ok((uint16_t)(m[off + 2] << 8 | m[off + 3])) &&
+	    (size_t)(m[off + 8] << 8 | m[off + 9]) <= n - off - 10);
+}
+
+/*
+ * Whether a message's header and question section look like DNS: PS_MORE
+ * when n bytes are not enough to tell (the message may go on).
+ */
+static enum parse_sniff
+dns_check(const uint8_t *m, size_t n, bool complete)
+{
+	unsigned	 opcode, qd, rcode;
+	bool		 qr;
+
+	if (n < 12)
+		return (complete ? PS_NO : PS_MORE);
+	qr = m[2] & 0x80;
+	opcode = (m[2] >> 3) & 15;
+	rcode = m[3] & 15;
+	qd = (unsigned)m[4] << 8 | m[5];
+	if (opcode == 3 || opcode > 5 || qd > 128)
+		return (PS_NO);
+	if (qd == 0 && qr && rcode == 0)	/* mDNS announcements */
+		return (dns_first_answer(m, n) ? PS_YES : PS_NO);
+	if (qd == 0 && !qr)
+		return (PS_NO);
+	if (dns_questions(NULL, NULL, m, n, qd) != 0)
+		return (PS_YES);
+	return (complete ? PS_NO : PS_MORE);
+}
+
+/* Parse one DNS message; false when it is not DNS. */
+static bool
+dns_message(struct session *s, struct parse_state *ps, const uint8_t *m,
+    size_t n)
+{
+	unsigned	 qd, an, rcode;
+	size_t		 off;
+
+	if (dns_check(m, n, true) != PS_YES)
+		return (false);
+	parse_keys_resolve(dns_keys);
+	if (ps->dns == NULL)
+		ps->dns = xcalloc(1, sizeof *ps->dns);
+	qd = (unsigned)m[4] << 8 | m[5];
+	an = (unsigned)m[6] << 8 | m[7];
+	if ((off = dns_questions(s, ps, m, n, qd)) == 0)
+		return (false);
+	if ((m[2] & 0x80) == 0)
+		return (true);
+	rcode = m[3] & 15;
+	if (rcode != 0 && rcode < nitems(dns_rcodes))
+		parse_add_str(s, dk_error, dns_rcodes[rcode]);
+	if (n > dns_large_answer)
+		ps->svc |= 1U << PI_DNS_LARGE_ANSWER;
+	dns_answers(s, ps, m, n, off, an);
+	return (true);
+}
+
+/* Parse one UDP datagram of a session; false when it is not DNS. */
+bool
+dns_datagram(struct session *s, struct parse_state *ps, const uint8_t *p,
+    size_t n)
+{
+	bool	ok;
+
+	ok = dns_message(s, ps, p, n);
+	if (ps->dns != NULL) {
+		if (ok)
+			ps->dns->good++;
+		else
+			ps->dns->bad++;
+	}
+	return (ok);
+}
+
+/* Whether a TCP direction starts with a length-framed DNS message. */
+enum parse_sniff
+dns_sniff_tcp(const uint8_t *p, size_t n)
+{
+	size_t	 len;
+
+	if (n < 2)
+		return (PS_MORE);
+	len = (size_t)p[0] << 8 | p[1];
+	if (len < 12)
+		return (PS_NO);
+	if (n - 2 >= len)
+		return (dns_check(p + 2, len, true));
+	return (dns_check(p + 2, n - 2, false));
+}
+
+/* Parse every whole length-framed message of a buffered TCP direction. */
+static void
+dns_stream(struct session *s, struct parse_state *ps,
+    const struct parse_stream *st)
+{
+	size_t	 off = 0, len;
+
+	while (st->contig >= 2 && off <= st->contig - 2) {
+		len = (size_t)st->buf[off] << 8 | st->buf[off + 1];
+		if (len > st->contig - off - 2)
+			break;
+		dns_datagram(s, ps, st->buf + off + 2, len);
+		off += 2 + len;
+	}
+}
+
+/* Finish a DNS session: TCP messages, then the session-wide signs. */
+void
+dns_close(struct session *s, struct parse_state *ps)
+{
+	struct dns_state	*ds;
+
+	if (s->proto == 6) {
+		dns_stream(s, ps, &ps->st[0]);
+		dns_stream(s, ps, &ps->st[1]);
+	}
+	if ((ds = ps->dns) == NULL)
+		return;
+	if (dns_many_names > 0 && ds->names >= dns_many_names)
+		ps->svc |= 1U << PI_DNS_MANY;
+	if ((s->port[0] == 53 || s->port[1] == 53) && ds->bad > ds->good)
+		ps->svc |= 1U << PI_DNS_PORT53;
+}
+
+/* Free the DNS state. */
+void
+dns_free(struct parse_state *ps)
+{
+	free(ps->dns);
+	ps->dns = NULL;
+}

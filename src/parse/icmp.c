@@ -1,0 +1,242 @@
+/* icmp.c - ICMP echo: tunnel and covert-channel indicators. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "parse/parse-int.h"
+
+#define ICMP_RECENT	16	/* requests remembered for matching replies */
+#define ICMP_SIZES	8	/* distinct payload sizes remembered */
+
+/*
+ * Thresholds (SPEC §9).  A ping (Linux, Windows, BSD) keeps one size, so
+ * two sizes are allowed (two ping runs with different -s in one session);
+ * a capture that starts between a request and its reply loses one request,
+ * hence the share of unmatched replies.
+ */
+static uint32_t icmp_size_variants = 3;	/* distinct echo sizes, at least */
+static uint32_t icmp_unmatched = 10;	/* percent of replies unmatched */
+static uint32_t icmp_text_scan = 2048;	/* payload bytes searched for text */
+
+const struct parse_setting icmp_settings[] = {
+	{ "icmp.size_variants", "sizes", "3",
+	  "'icmp payload size varies': distinct echo payload sizes, at least",
+	  &icmp_size_variants, 1 },
+	{ "icmp.unmatched_replies", "percent", "10",
+	  "'icmp reply without request': share of replies with no request",
+	  &icmp_unmatched, 1 },
+	{ "icmp.text_scan", "bytes", "2048",
+	  "'icmp carries protocol text': payload bytes searched",
+	  &icmp_text_scan, 1 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+/* Per-session ICMP state: counters and the recent requests. */
+struct icmp_state {
+	uint32_t	 requests, replies, unmatched, differs, nonstd;
+	uint32_t	 sizes[ICMP_SIZES];
+	uint8_t		 nsizes;
+	uint8_t		 next;
+	struct {
+		bool		 used;
+		uint32_t	 idseq;
+		uint32_t	 len;
+		uint64_t	 hash;
+	} recent[ICMP_RECENT];
+};
+
+/* Protocol text that has no business inside an echo payload. */
+static const char *const icmp_texts[] = {
+	"HTTP/1.", "GET /", "POST /", "SSH-2.0-", "SSH-1.", "ESMTP",
+	"EHLO ", "HELO ", "Host: ", "User-Agent:",
+};
+
+/* Whether bytes [k, n) repeat with a period of at most 16 bytes. */
+static bool
+icmp_repeats(const uint8_t *p, size_t n, size_t k)
+{
+	size_t	per, i;
+
+	for (per = 1; per <= 16 && k + 2 * per <= n; per++) {
+		for (i = k + per; i < n && p[i] == p[i - per]; i++)
+			;
+		if (i == n)
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether bytes [k, n) count up by one (wrapping). */
+static bool
+icmp_increments(const uint8_t *p, size_t n, size_t k)
+{
+	size_t	i;
+
+	for (i = k + 1; i < n; i++) {
+		if (p[i] != (uint8_t)(p[i - 1] + 1))
+			return (false);
+	}
+	return (true);
+}
+
+/*
+ * Whether a payload is a usual ping fill: empty, Windows' alphabet, or
+ * after a 0, 8 or 16-byte timestamp an incrementing run (Linux 0x10..,
+ * BSD) or a short repeated pattern (ping -p, zeros, Cisco 0xabcd).
+ */
+static bool
+icmp_standard(const uint8_t *p, size_t n)
+{
+	static const size_t	 skip[] = { 0, 8, 16 };
+	size_t			 i;
+
+	if (n <= 16)
+		return (true);
+	for (i = 0; i < n && p[i] == (uint8_t)('a' + i % 23); i++)
+		;
+	if (i == n)
+		return (true);
+	for (i = 0; i < nitems(skip); i++) {
+		if (icmp_increments(p, n, skip[i]) ||
+		    icmp_repeats(p, n, skip[i]))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether a checksum-valid IPv4 header (or IPv6 header) starts p. */
+static bool
+icmp_inner_ip(const uint8_t *p, size_t n, uint32_t len)
+{
+	uint32_t	 sum = 0;
+	size_t		 i, hl;
+
+	if (n >= 40 && p[0] >> 4 == 6 &&
+	    (uint32_t)(p[4] << 8 | p[5]) + 40 == len &&
+	    (p[6] == 6 || p[6] == 17 || p[6] == 58))
+		return (true);
+	if (n < 20 || p[0] >> 4 != 4 || (hl = (size_t)(p[0] & 15) * 4) < 20 ||
+	    hl > n || (uint32_t)(p[2] << 8 | p[3]) < hl ||
+	    (uint32_t)(p[2] << 8 | p[3]) > len)
+		return (false);
+	for (i = 0; i < hl; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (sum == 0xffff);
+}
+
+/* Look at an echo payload for magic, protocol text and an odd fill. */
+static void
+icmp_payload(struct parse_state *ps, const struct decoded *d)
+{
+	const uint8_t	*p = d->payload;
+	size_t		 n = d->payload_caplen, scan, i;
+
+	if (n >= 4 && p[0] == 0xd5 && p[1] == 0x20 && p[2] == 0x08 &&
+	    p[3] == 0x80)
+		ps->ses |= 1U << PI_ICMP_MAGIC;
+	else if (icmp_inner_ip(p, n, d->payload_len))
+		ps->ses |= 1U << PI_ICMP_MAGIC;
+	if (!icmp_standard(p, n))
+		ps->icmp->nonstd++;
+	if (ps->ses & (1U << PI_ICMP_TEXT))
+		return;
+	scan = n < icmp_text_scan ? n : icmp_text_scan;
+	for (i = 0; i < nitems(icmp_texts); i++) {
+		if (memmem(p, scan, icmp_texts[i], strlen(icmp_texts[i])) !=
+		    NULL) {
+			ps->ses |= 1U << PI_ICMP_TEXT;
+			break;
+		}
+	}
+}
+
+/* Remember an echo payload size. */
+static void
+icmp_size(struct icmp_state *is, uint32_t len)
+{
+	uint8_t	i;
+
+	for (i = 0; i < is->nsizes; i++) {
+		if (is->sizes[i] == len)
+			return;
+	}
+	if (is->nsizes < ICMP_SIZES)
+		is->sizes[is->nsizes++] = len;
+}
+
+/* Match a reply with the latest request of its id and sequence. */
+static void
+icmp_match(struct icmp_state *is, uint32_t idseq, uint32_t len,
+    uint64_t hash)
+{
+	int	i, j;
+
+	for (i = 0; i < ICMP_RECENT; i++) {
+		j = (is->next + ICMP_RECENT - 1 - i) % ICMP_RECENT;
+		if (!is->recent[j].used || is->recent[j].idseq != idseq)
+			continue;
+		if (is->recent[j].len != len || is->recent[j].hash != hash)
+			is->differs++;
+		return;
+	}
+	is->unmatched++;
+}
+
+/* Look at one ICMP packet of a session (echo requests and replies). */
+void
+icmp_packet(struct session *s, struct parse_state *ps,
+    const struct decoded *d)
+{
+	struct icmp_state	*is;
+	const uint8_t		*h;
+	uint32_t		 idseq;
+	uint64_t		 hash;
+	bool			 req, rep;
+
+	req = d->icmp_type == (s->proto == 1 ? 8 : 128);
+	rep = d->icmp_type == (s->proto == 1 ? 0 : 129);
+	if (!d->has_icmp || (!req && !rep) || d->payload == NULL)
+		return;
+	if ((is = ps->icmp) == NULL)
+		is = ps->icmp = xcalloc(1, sizeof *is);
+	h = d->payload - 4;	/* id and sequence: decode keeps the header */
+	idseq = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+	    (uint32_t)h[2] << 8 | h[3];
+	hash = XXH3_64bits(d->payload, d->payload_caplen);
+	icmp_size(is, d->payload_len);
+	icmp_payload(ps, d);
+	if (rep) {
+		is->replies++;
+		icmp_match(is, idseq, d->payload_len, hash);
+		return;
+	}
+	is->requests++;
+	is->recent[is->next].used = true;
+	is->recent[is->next].idseq = idseq;
+	is->recent[is->next].len = d->payload_len;
+	is->recent[is->next].hash = hash;
+	is->next = (is->next + 1) % ICMP_RECENT;
+}
+
+/* Turn the counters into indicators when the session closes. */
+void
+icmp_close(struct session *s, struct parse_state *ps)
+{
+	struct icmp_state	*is = ps->icmp;
+
+	(void)s;
+	if (is->unmatched > 0 &&
+	    (uint64_t)is->unmatched * 100 >= (uint64_t)is->replies *
+	    icmp_unmatched)
+		ps->ses |= 1U << PI_ICMP_NO_REQUEST;
+	if (is->differs > 0)
+		ps->ses |= 1U << PI_ICMP_DIFFERS;
+	if (is->nonstd > 0)
+		ps->ses |= 1U << PI_ICMP_NONSTD;
+	if (icmp_size_variants > 0 && is->nsizes >= icmp_size_variants)
+		ps->ses |= 1U << PI_ICMP_SIZES;
+}

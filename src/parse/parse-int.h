@@ -1,0 +1,171 @@
+/*
+ * parse-int.h - what the protocol parsers share: per-session state, the
+ * bounded per-direction stream buffers, key and setting tables and the meta
+ * writers.  Only src/parse/ includes it.
+ */
+#ifndef HUNTCON_PARSE_INT_H
+#define HUNTCON_PARSE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "parse/parse.h"
+
+/* What the first bytes of a direction say. */
+enum parse_sniff {
+	PS_NO,			/* not this protocol */
+	PS_MORE,		/* could be: need more bytes */
+	PS_YES			/* this protocol */
+};
+
+/* Protocols found by content (index into the parser table). */
+enum parse_proto {
+	PP_NONE = 0,
+	PP_DNS,			/* UDP datagrams or TCP with length framing */
+	PP_HTTP,
+	PP_TLS,
+	PP_SSH,
+	PP_SMTP,
+	PP_FTP,
+	PP_BANNER,		/* '220' banner: SMTP or FTP, not known yet */
+	PP_COUNT
+};
+
+/*
+ * The first bytes of one TCP direction, placed by sequence number relative
+ * to the first segment seen, so segments split anywhere, retransmitted,
+ * reordered or missing are handled.  At most max bytes are kept; contig is
+ * the length received without a gap from offset 0.
+ */
+struct parse_stream {
+	uint8_t		*buf;
+	uint8_t		*map;		/* bit per byte received; NULL while in order */
+	uint32_t	 alloc;		/* bytes allocated in buf */
+	uint32_t	 max;		/* bytes to keep at most */
+	uint32_t	 contig;
+	uint32_t	 base;		/* sequence number of offset 0 */
+	bool		 started;
+	uint8_t		 sniff;		/* enum parse_proto found, or PP_NONE */
+	bool		 decided;	/* sniffing of this direction is over */
+};
+
+struct dns_state;
+struct icmp_state;
+
+/* Per-session parser state (s->parse). */
+struct parse_state {
+	uint8_t			 proto;		/* enum parse_proto */
+	uint32_t		 svc;		/* analysis.service bits (PI_*) */
+	uint32_t		 ses;		/* analysis.session bits (PI_*) */
+	struct parse_stream	 st[2];		/* TCP, per canonical side */
+	struct dns_state	*dns;
+	struct icmp_state	*icmp;
+};
+
+/* A setting of a parser: value kept as an integer (scale: fixed point). */
+struct parse_setting {
+	const char	*name;
+	const char	*unit;
+	const char	*def;
+	const char	*desc;
+	uint32_t	*var;
+	uint32_t	 scale;		/* 1, or 100 for two decimals */
+};
+
+/* A key a parser writes, resolved once by name. */
+struct parse_key {
+	const char	*name;
+	int		*id;
+};
+
+/* Indicator bits (index into parse_indicators). */
+enum parse_ind {
+	PI_DNS_LONG_QUERY,
+	PI_DNS_LONG_LABEL,
+	PI_DNS_LARGE_ANSWER,
+	PI_DNS_BASE32,
+	PI_DNS_BASE64,
+	PI_DNS_TXT36,
+	PI_DNS_TXT64,
+	PI_DNS_ENTROPY,
+	PI_DNS_OBSCURE,
+	PI_DNS_LOW_TTL,
+	PI_DNS_CONSONANTS,
+	PI_DNS_IPNAME,
+	PI_DNS_NONASCII,
+	PI_DNS_MANY,
+	PI_DNS_PORT53,
+	PI_HTTP_NO_UA,
+	PI_HTTP_NO_REFERER,
+	PI_HTTP_DIRECT_IP,
+	PI_ICMP_NO_REQUEST,
+	PI_ICMP_DIFFERS,
+	PI_ICMP_NONSTD,
+	PI_ICMP_SIZES,
+	PI_ICMP_MAGIC,
+	PI_ICMP_TEXT,
+	PI_COUNT
+};
+
+extern const char *const parse_indicators[PI_COUNT];
+
+/* Key ids every parser may use (resolved in parse.c). */
+extern int	pk_host, pk_service_ind, pk_session_ind;
+
+/* parse.c */
+/* Whether p starts with tok: PS_MORE when p is a shorter prefix of it. */
+enum parse_sniff parse_token(const uint8_t *, size_t, const char *);
+void	 parse_keys_resolve(const struct parse_key *);
+void	 parse_add_text(struct session *, int, const void *, size_t);
+void	 parse_add_str(struct session *, int, const char *);
+void	 parse_add_ip(struct session *, int, const uint8_t *, int af);
+/* Add a host name (trailing dot dropped); true when it was new. */
+bool	 parse_add_host(struct session *, const void *, size_t);
+
+/* stream.c */
+void	 parse_stream_add(struct parse_stream *, uint32_t seq,
+	    const uint8_t *, uint32_t);
+void	 parse_stream_free(struct parse_stream *);
+
+/* host.c: sld, tld and root.host of every alias.host value. */
+void	 host_derive(struct session *);
+
+/* md5.c: hex digest (33 bytes with the NUL). */
+void	 md5_hex(const void *, size_t, char *);
+
+/* dns.c */
+extern const struct parse_setting dns_settings[];
+bool	 dns_datagram(struct session *, struct parse_state *,
+	    const uint8_t *, size_t);
+enum parse_sniff dns_sniff_tcp(const uint8_t *, size_t);
+void	 dns_close(struct session *, struct parse_state *);
+void	 dns_free(struct parse_state *);
+
+/* http.c */
+enum parse_sniff http_sniff(const uint8_t *, size_t);
+void	 http_close(struct session *, struct parse_state *);
+
+/* tls.c */
+extern const struct parse_setting tls_settings[];
+enum parse_sniff tls_sniff(const uint8_t *, size_t);
+/* Keep no more of a direction than its first TLS record. */
+void	 tls_limit(struct parse_stream *);
+void	 tls_close(struct session *, struct parse_state *);
+
+/* ssh.c */
+enum parse_sniff ssh_sniff(const uint8_t *, size_t);
+void	 ssh_close(struct session *, struct parse_state *);
+
+/* mail.c: SMTP and FTP (service only). */
+enum parse_sniff banner_sniff(const uint8_t *, size_t);
+/* Which of SMTP, FTP (or PP_BANNER: either) the first bytes say. */
+enum parse_proto banner_kind(const uint8_t *, size_t);
+
+/* icmp.c */
+extern const struct parse_setting icmp_settings[];
+void	 icmp_packet(struct session *, struct parse_state *,
+	    const struct decoded *);
+void	 icmp_close(struct session *, struct parse_state *);
+
+#endif
