@@ -13,7 +13,9 @@
 #include "export/export.h"
 #include "meta/meta.h"
 #include "query/query.h"
+#include "rules/rules.h"
 #include "store/store.h"
+#include "ui/ui.h"
 
 #define HUNTCON_VERSION	"0.1"
 
@@ -206,8 +208,11 @@ main_args(struct args *a, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:Z:h", long_options,
 	    NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
-	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+	for (; optind < argc; optind++) {
+		if (!a->check_rules)
+			usage_error("unexpected argument '%s'", argv[optind]);
+		main_push(&a->rules, &a->nrules, argv[optind]);
+	}
 	engine_config_init(&a->cfg);
 	main_config_file(&a->cfg);
 	for (i = 0; i < nsets; i++)
@@ -215,18 +220,38 @@ main_args(struct args *a, int argc, char **argv)
 	free(sets);
 }
 
-/* Check the rule-set arguments (rules arrive with the rules work). */
-static void
-main_rules(const struct args *a)
+/*
+ * Load the rule sets of -R (or the default sets) and print what the order
+ * check says on stderr; returns the number of errors.
+ */
+static unsigned int
+main_rules(struct args *a, struct ruleset **rsp)
 {
-	size_t	 i;
+	struct ruleset	*rs;
+	int		 errors;
 
-	for (i = 0; i < a->nrules; i++) {
-		if (strcmp(a->rules[i], "none") != 0 &&
-		    strcmp(a->rules[i], "bundled") != 0)
-			usage_error("-R %s: rule files are not supported in "
-			    "this version (use -R none)", a->rules[i]);
-	}
+	rs = rules_load((const char *const *)a->rules, a->nrules);
+	errors = rules_check(rs, stderr);
+	*rsp = rs;
+	a->cfg.rules = rs;
+	return (errors > 0 ? (unsigned int)errors : 0);
+}
+
+/* --check-rules [--fix]: the check (or the fixed list) on stdout. */
+static int
+main_check_rules(struct args *a)
+{
+	struct ruleset	*rs;
+	int		 errors;
+
+	rs = rules_load((const char *const *)a->rules, a->nrules);
+	if (a->fix) {
+		errors = rules_check(rs, stderr);
+		errors += rules_fix(rs, stdout);
+	} else
+		errors = rules_check(rs, stdout);
+	rules_free(rs);
+	return (errors > 0 ? 1 : 0);
 }
 
 /* Feed a captured packet to the engine. */
@@ -263,20 +288,10 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	return (capture_errors(c));
 }
 
-/* The -q filter: whether a session matches. */
+/* The -q filter. */
 struct main_filter {
 	struct query		*q;
-	const struct meta_reader *r;
 };
-
-/* Keep function over the store for batch output and export. */
-static bool
-main_keep(uint64_t id, void *arg)
-{
-	struct main_filter	*f = arg;
-
-	return (query_match(f->q, f->r, id));
-}
 
 /* Compile -q; prints warnings and errors as SPEC §3 says. */
 static struct query *
@@ -330,13 +345,14 @@ main_batch(struct args *a)
 	struct store		*st = store_new();
 	struct engine		*e = NULL;
 	struct batch_fields	 f;
-	struct main_filter	 mf = { NULL, NULL };
-	batch_keep_fn		 keep = NULL;
+	struct main_filter	 mf = { NULL };
 	const char		**names = NULL;
 	char			*cause = NULL;
-	unsigned int		 errors;
+	struct ruleset		*rs = NULL;
+	unsigned int		 errors, rule_errors;
 	int			 key = -1, rc;
 
+	rule_errors = main_rules(a, &rs);
 	if (a->values != NULL && (key = meta_find(a->values,
 	    strlen(a->values))) == -1)
 		usage_error("--values: unknown meta key '%s' (huntcon --keys "
@@ -353,23 +369,29 @@ main_batch(struct args *a)
 	if (a->query != NULL) {
 		if ((mf.q = main_query(a->query)) == NULL)
 			exit(1);
-		mf.r = store_reader(st);
-		keep = main_keep;
 	}
 	errors = main_read(a, c, st, &e, &names);
-	rc = errors > 0 ? 1 : 0;
+	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
-		batch_values(stdout, st, key, a->sort, keep, &mf);
+		batch_values_q(stdout, st, key, a->sort, mf.q);
 	else if (a->sessions)
-		batch_sessions(stdout, st, &f, a->format, a->header, keep, &mf);
-	else if (a->write != NULL && !main_export(a, c, st, keep, &mf))
-		rc = 1;
+		batch_sessions_q(stdout, st, &f, a->format, a->header, mf.q);
+	else if (a->write != NULL) {
+		struct batch_sel	 sel;
+
+		batch_sel_init(&sel, st, mf.q);
+		if (!main_export(a, c, st, mf.q != NULL ? batch_sel_keep : NULL,
+		    &sel))
+			rc = 1;
+		batch_sel_free(&sel);
+	}
 	if (a->stats)
 		batch_stats(a->values != NULL || a->sessions ? stderr : stdout,
 		    engine_stats(e), st);
 	batch_fields_free(&f);
 	query_free(mf.q);
 	engine_free(e);
+	rules_free(rs);
 	store_free(st);
 	capture_free(c);
 	free(names);
@@ -384,9 +406,8 @@ main_check_modes(const struct args *a)
 
 	if (outputs > 1)
 		usage_error("--values, --sessions and -w go one at a time");
-	if (a->check_rules)
-		usage_error("--check-rules: rules are not supported in this "
-		    "version");
+	if (a->fix && !a->check_rules)
+		usage_error("--fix goes with --check-rules");
 	if (!a->keys && a->ninputs == 0)
 		usage_error("no input: name a capture with -r FILE");
 }
@@ -402,16 +423,26 @@ main(int argc, char **argv)
 		batch_keys(stdout);
 		return (0);
 	}
+	if (a.check_rules) {
+		rc = main_check_rules(&a);
+		free(a.inputs);
+		free(a.rules);
+		engine_config_free(&a.cfg);
+		return (rc);
+	}
 	main_check_modes(&a);
-	main_rules(&a);
 	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");
-		usage_error("the console is not built yet; use --values, "
-		    "--sessions or --stats");
-	}
-	rc = main_batch(&a);
+		struct ruleset	*rs = NULL;
+
+		main_rules(&a, &rs);
+		rc = ui_run(&(struct ui_options){ a.inputs, a.ninputs,
+		    a.query, argc, argv, &a.cfg });
+		rules_free(rs);
+	} else
+		rc = main_batch(&a);
 	engine_config_free(&a.cfg);
 	free(a.inputs);
 	free(a.rules);

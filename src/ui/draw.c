@@ -1,0 +1,263 @@
+/* draw.c - safe text output and the frame of the screen: title, breadcrumb,
+ * message or progress line, status line, "terminal too small". */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "ui/ui-int.h"
+
+#define UI_MIN_COLS	80
+#define UI_MIN_ROWS	24
+
+static bool	draw_ascii;
+
+/* Remember whether the terminal takes UTF-8. */
+void
+draw_init(bool ascii)
+{
+	draw_ascii = ascii;
+}
+
+/*
+ * Decode the next printable character of s: returns its byte length and
+ * sets *wc (a replacement '?' for anything a terminal could interpret) and
+ * *cw (its width).
+ */
+static size_t
+draw_next(const char *s, size_t n, wchar_t *wc, int *cw)
+{
+	mbstate_t	 ps;
+	size_t		 len;
+	unsigned char	 c = (unsigned char)*s;
+
+	if (c < 0x80) {
+		*wc = (c < 0x20 || c == 0x7f) ? L'?' : (wchar_t)c;
+		*cw = 1;
+		return (1);
+	}
+	memset(&ps, 0, sizeof ps);
+	len = draw_ascii ? (size_t)-1 : mbrtowc(wc, s, n, &ps);
+	if (len == (size_t)-1 || len == (size_t)-2 || len == 0) {
+		*wc = L'?';
+		*cw = 1;
+		return (1);
+	}
+	*cw = wcwidth(*wc);
+	if (*cw < 0 || iswcntrl((wint_t)*wc)) {
+		*wc = L'?';
+		*cw = 1;
+	}
+	return (len);
+}
+
+/* Display width of the first n bytes of already-escaped text. */
+int
+draw_width(const char *s, size_t n)
+{
+	wchar_t	 wc;
+	int	 w = 0, cw;
+	size_t	 i;
+
+	for (i = 0; i < n && s[i] != '\0'; w += cw)
+		i += draw_next(s + i, n - i, &wc, &cw);
+	return (w);
+}
+
+/*
+ * Draw text (already escaped) at y, x, clipped to w columns.  No byte below
+ * 0x20, no 0x7f and no non-printable character reaches curses.
+ */
+void
+draw_text(int y, int x, int w, enum ui_role role, const char *s)
+{
+	wchar_t	 out[512], wc;
+	size_t	 i = 0, n = strlen(s), k = 0;
+	int	 used = 0, cw;
+
+	while (i < n && k < nitems(out) - 1) {
+		size_t len = draw_next(s + i, n - i, &wc, &cw);
+		if (used + cw > w)
+			break;
+		out[k++] = wc;
+		used += cw;
+		i += len;
+	}
+	out[k] = L'\0';
+	attrset(theme_attr(role));
+	mvaddnwstr(y, x, out, (int)k);
+	attrset(A_NORMAL);
+}
+
+/* Draw raw bytes (from a packet) escaped as SPEC §6 says. */
+void
+draw_esc(int y, int x, int w, enum ui_role role, const void *p, size_t n)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	esc_text(&b, p, n);
+	draw_text(y, x, w, role, b.s);
+	buf_free(&b);
+}
+
+/* Fill a whole line with a role's background. */
+void
+draw_fill(int y, enum ui_role role)
+{
+	attrset(theme_attr(role));
+	mvhline(y, 0, ' ', COLS);
+	attrset(A_NORMAL);
+}
+
+/* A horizontal rule. */
+void
+draw_hline(int y, int x, int w)
+{
+	attrset(theme_attr(ROLE_DIM));
+	mvhline(y, x, draw_ascii ? '-' : ACS_HLINE, w);
+	attrset(A_NORMAL);
+}
+
+/* The title line: the panes, with the current one marked. */
+static void
+draw_title(struct ui *u)
+{
+	static const char *const names[] = { "Navigate", "Events", "Session",
+	    "Help" };
+	char	*s;
+
+	draw_fill(0, ROLE_TITLE);
+	xasprintf(&s, " huntcon  %s%s  [%s]", u->pane == PANE_HELP ? "" :
+	    "1:Navigate 2:Events 3:Session", u->pane == PANE_HELP ? "" : "",
+	    names[u->pane]);
+	draw_text(0, 0, COLS, ROLE_TITLE, s);
+	free(s);
+	draw_text(0, COLS - 17, 17, ROLE_TITLE, "?:keys  q:quit ");
+}
+
+/* The breadcrumb: the whole path and the matching session count. */
+static void
+draw_breadcrumb(struct ui *u)
+{
+	char	*path = ui_path_text(&u->path), *s;
+	int	 w;
+
+	xasprintf(&s, " %llu sessions", (unsigned long long)u->view.nmatch);
+	w = COLS - (int)strlen(s);
+	draw_fill(1, ROLE_NORMAL);
+	draw_text(1, 0, 6, ROLE_DIM, "path: ");
+	if (*path == '\0')
+		draw_text(1, 6, w - 6, ROLE_DIM, "(all sessions)");
+	else
+		draw_text(1, 6, w - 6, ROLE_BREADCRUMB, path);
+	draw_text(1, w, COLS - w, ROLE_COUNT, s);
+	free(s);
+	free(path);
+}
+
+/* The progress line while reading, else the message. */
+static void
+draw_message(struct ui *u, int y)
+{
+	uint64_t	 done = capture_done_bytes(u->cap);
+	uint64_t	 total = capture_total_bytes(u->cap);
+	char		 s[64];
+	int		 w = COLS - 30, fill;
+
+	move(y, 0);
+	clrtoeol();
+	if (u->msg != NULL) {
+		draw_text(y, 0, COLS, u->msgrole, u->msg);
+		return;
+	}
+	if (atomic_load(&u->loaded) || total == 0)
+		return;
+	if (done > total)
+		done = total;
+	fill = (int)((double)done / (double)total * w);
+	snprintf(s, sizeof s, "reading %3d%% ",
+	    (int)(done * 100 / total));
+	draw_text(y, 0, 13, ROLE_NORMAL, s);
+	attrset(theme_attr(ROLE_PROGRESS));
+	mvhline(y, 13, ' ', fill);
+	attrset(theme_attr(ROLE_DIM));
+	mvhline(y, 13 + fill, draw_ascii ? '.' : ACS_BULLET, w - fill);
+	attrset(A_NORMAL);
+}
+
+/* The status line: source, sessions, packets. */
+static void
+draw_status(struct ui *u, int y)
+{
+	const struct capture_input *in = capture_ninputs(u->cap) > 0 ?
+	    capture_input(u->cap, 0) : NULL;
+	const char	*src = in != NULL ? in->path : "-";
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_adds(&b, " source: ");
+	esc_text(&b, src, strlen(src));
+	if (capture_ninputs(u->cap) > 1)
+		buf_printf(&b, " (+%zu)", capture_ninputs(u->cap) - 1);
+	buf_printf(&b, "  sessions: %llu",
+	    (unsigned long long)store_count(u->st));
+	if (atomic_load(&u->loaded))
+		buf_printf(&b, "  packets: %llu", (unsigned long long)
+		    engine_stats(u->eng)->read);
+	else
+		buf_adds(&b, "  packets: ...  (reading)");
+	if (u->ev.nmarks > 0)
+		buf_printf(&b, "  marked: %llu",
+		    (unsigned long long)u->ev.nmarks);
+	draw_fill(y, ROLE_STATUS);
+	draw_text(y, 0, COLS, ROLE_STATUS, b.s);
+	buf_free(&b);
+}
+
+/* The screen for a terminal below 80x24. */
+static void
+draw_too_small(void)
+{
+	char	 s[80];
+
+	snprintf(s, sizeof s, "terminal too small (%dx%d, need %dx%d)",
+	    COLS, LINES, UI_MIN_COLS, UI_MIN_ROWS);
+	erase();
+	draw_text(LINES / 2, 0, COLS, ROLE_WARNING, s);
+	refresh();
+}
+
+/* Draw the whole screen from the state. */
+void
+ui_draw(struct ui *u)
+{
+	int	 h = LINES - 4;
+
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
+		curs_set(0);
+		draw_too_small();
+		return;
+	}
+	erase();
+	draw_title(u);
+	draw_breadcrumb(u);
+	if (u->prompting)
+		h--;
+	switch (u->pane) {
+	case PANE_NAV: nav_draw(u, 2, h); break;
+	case PANE_EVENTS: events_draw(u, 2, h); break;
+	case PANE_SESSION: sview_draw(u, 2, h); break;
+	case PANE_HELP: keys_help_draw(u, 2, h); break;
+	}
+	draw_message(u, LINES - 2);
+	draw_status(u, LINES - 1);
+	if (u->prompting)
+		prompt_draw(u);
+	else
+		curs_set(0);
+	refresh();
+}

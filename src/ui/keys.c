@@ -1,0 +1,252 @@
+/* keys.c - the key bindings: one table (key, context, action, help) from
+ * which dispatch and the help screen are both made. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui-int.h"
+
+#define CTRL(c)		((c) & 0x1f)
+
+typedef void (*keys_fn)(struct ui *);
+
+/* One binding. */
+struct keys_binding {
+	int		 key;
+	const char	*name;		/* as the help screen shows it */
+	enum ui_ctx	 ctx;
+	keys_fn		 fn;
+	const char	*help;
+};
+
+/* Pane-dependent cursor movement. */
+static void
+keys_move(struct ui *u, int d)
+{
+	switch (u->pane) {
+	case PANE_NAV: nav_move(u, d); break;
+	case PANE_EVENTS: events_move(u, d); break;
+	case PANE_SESSION: sview_move(u, d); break;
+	case PANE_HELP:
+		u->helptop = d < 0 && (size_t)-d > u->helptop ? 0 :
+		    u->helptop + (size_t)d;
+		u->dirty |= DIRTY_SCREEN;
+		break;
+	}
+}
+
+/* A page: the body's height. */
+static int
+keys_page(void)
+{
+	return (LINES > 8 ? LINES - 6 : 1);
+}
+
+static void k_up(struct ui *u) { keys_move(u, -1); }
+static void k_down(struct ui *u) { keys_move(u, 1); }
+static void k_pgup(struct ui *u) { keys_move(u, -keys_page()); }
+static void k_pgdn(struct ui *u) { keys_move(u, keys_page()); }
+static void k_home(struct ui *u) { keys_move(u, -1000000000); }
+static void k_end(struct ui *u) { keys_move(u, 1000000000); }
+
+/* Quit (nothing is unsaved in this version, so no question). */
+static void
+k_quit(struct ui *u)
+{
+	u->quit = true;
+}
+
+/* Show the help screen, or leave it. */
+static void
+k_help(struct ui *u)
+{
+	if (u->pane == PANE_HELP)
+		u->pane = u->back;
+	else {
+		u->back = u->pane;
+		u->pane = PANE_HELP;
+		u->helptop = 0;
+	}
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Switch panes. */
+static void
+k_nav(struct ui *u)
+{
+	u->pane = PANE_NAV;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Show the Events pane. */
+static void
+k_events(struct ui *u)
+{
+	u->pane = PANE_EVENTS;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Show the Session pane (the last session opened). */
+static void
+k_session(struct ui *u)
+{
+	u->pane = PANE_SESSION;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Backspace: step back in the path, or back from a pane. */
+static void
+k_back(struct ui *u)
+{
+	if (u->pane == PANE_SESSION)
+		u->pane = PANE_EVENTS;
+	else if (u->pane == PANE_HELP)
+		u->pane = u->back;
+	else
+		ui_path_pop(u);
+	ui_message(u, ROLE_NORMAL, NULL);
+}
+
+/* Drop the whole path. */
+static void
+k_clear(struct ui *u)
+{
+	ui_path_set(u, NULL);
+}
+
+static void k_prompt(struct ui *u) { prompt_open(u); }
+static void k_drill(struct ui *u) { nav_enter(u, false); }
+static void k_negate(struct ui *u) { nav_enter(u, true); }
+static void k_toggle(struct ui *u) { nav_toggle(u, false); }
+static void k_all(struct ui *u) { nav_toggle(u, true); }
+static void k_nsort(struct ui *u) { nav_sort(u); }
+static void k_esort(struct ui *u) { events_sort(u); }
+static void k_mark(struct ui *u) { events_mark(u); }
+static void k_open(struct ui *u) { events_open(u); }
+
+/* Redraw everything (after line noise). */
+static void
+k_redraw(struct ui *u)
+{
+	clearok(curscr, TRUE);
+	u->dirty |= DIRTY_SCREEN;
+}
+
+static const struct keys_binding keys_table[] = {
+	{ '?', "?", CTX_ANY, k_help, "show or leave this key map" },
+	{ 'q', "q", CTX_ANY, k_quit, "quit" },
+	{ '/', "/", CTX_ANY, k_prompt, "query prompt: Enter replaces the "
+	    "path, Esc or C-g cancels, Tab completes" },
+	{ '1', "1", CTX_ANY, k_nav, "Navigate pane" },
+	{ '2', "2", CTX_ANY, k_events, "Events pane" },
+	{ '3', "3", CTX_ANY, k_session, "Session pane" },
+	{ '\t', "Tab", CTX_NAV, k_events, "Events pane" },
+	{ KEY_BACKSPACE, "Backspace", CTX_ANY, k_back,
+	    "step back one drill (or back from a pane)" },
+	{ 0x7f, NULL, CTX_ANY, k_back, NULL },
+	{ CTRL('h'), NULL, CTX_ANY, k_back, NULL },
+	{ 'c', "c", CTX_ANY, k_clear, "clear the path" },
+	{ CTRL('l'), "C-l", CTX_ANY, k_redraw, "redraw the screen" },
+	{ KEY_UP, "Up k", CTX_ANY, k_up, "move up" },
+	{ 'k', NULL, CTX_ANY, k_up, NULL },
+	{ KEY_DOWN, "Down j", CTX_ANY, k_down, "move down" },
+	{ 'j', NULL, CTX_ANY, k_down, NULL },
+	{ KEY_PPAGE, "PgUp", CTX_ANY, k_pgup, "page up" },
+	{ KEY_NPAGE, "PgDn", CTX_ANY, k_pgdn, "page down" },
+	{ KEY_HOME, "Home g", CTX_ANY, k_home, "first line" },
+	{ 'g', NULL, CTX_ANY, k_home, NULL },
+	{ KEY_END, "End G", CTX_ANY, k_end, "last line" },
+	{ 'G', NULL, CTX_ANY, k_end, NULL },
+	{ '\r', "Enter", CTX_NAV, k_drill, "drill: key = value (on a key: "
+	    "open or close it)" },
+	{ '\n', NULL, CTX_NAV, k_drill, NULL },
+	{ KEY_ENTER, NULL, CTX_NAV, k_drill, NULL },
+	{ '!', "!", CTX_NAV, k_negate, "drill the negation: key != value" },
+	{ 'o', "o", CTX_NAV, k_toggle, "open or close the key" },
+	{ 'a', "a", CTX_NAV, k_all, "show all values of the key (toggle)" },
+	{ 's', "s", CTX_NAV, k_nsort, "sort values: count, value, size, "
+	    "packets" },
+	{ 's', "s", CTX_EVENTS, k_esort, "sort sessions: time, size, "
+	    "packets, service, proto" },
+	{ ' ', "Space", CTX_EVENTS, k_mark, "mark or unmark the session" },
+	{ '\r', "Enter", CTX_EVENTS, k_open, "open the session" },
+	{ '\n', NULL, CTX_EVENTS, k_open, NULL },
+	{ KEY_ENTER, NULL, CTX_EVENTS, k_open, NULL },
+};
+
+/* The context of a pane. */
+static enum ui_ctx
+keys_ctx(enum ui_pane p)
+{
+	switch (p) {
+	case PANE_NAV: return (CTX_NAV);
+	case PANE_EVENTS: return (CTX_EVENTS);
+	case PANE_SESSION: return (CTX_SESSION);
+	default: return (CTX_ANY);
+	}
+}
+
+/* Run the binding of a key (pane bindings before global ones). */
+void
+keys_dispatch(struct ui *u, int ch)
+{
+	enum ui_ctx	 ctx = keys_ctx(u->pane);
+	size_t		 i;
+
+	if (ch == KEY_RESIZE) {
+		u->dirty |= DIRTY_SCREEN;
+		return;
+	}
+	for (i = 0; i < nitems(keys_table); i++) {
+		if (keys_table[i].key == ch && keys_table[i].ctx == ctx &&
+		    ctx != CTX_ANY) {
+			keys_table[i].fn(u);
+			return;
+		}
+	}
+	for (i = 0; i < nitems(keys_table); i++) {
+		if (keys_table[i].key == ch && keys_table[i].ctx == CTX_ANY) {
+			if (u->msg != NULL && keys_table[i].fn != k_back)
+				ui_message(u, ROLE_NORMAL, NULL);
+			keys_table[i].fn(u);
+			return;
+		}
+	}
+}
+
+/* Lines of the help screen. */
+size_t
+keys_help_lines(void)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < nitems(keys_table); i++)
+		n += keys_table[i].name != NULL;
+	return (n);
+}
+
+/* Draw the key map from the table. */
+void
+keys_help_draw(struct ui *u, int top, int h)
+{
+	static const char *const ctxs[] = { "everywhere", "Navigate",
+	    "Events", "Session" };
+	char	 s[256];
+	size_t	 i, line = 0;
+	int	 y = top;
+
+	draw_text(y++, 0, COLS, ROLE_HEADER, " key          where       "
+	    "action   (? or Backspace: back)");
+	if (u->helptop >= keys_help_lines())
+		u->helptop = keys_help_lines() - 1;
+	for (i = 0; i < nitems(keys_table) && y < top + h; i++) {
+		if (keys_table[i].name == NULL || line++ < u->helptop)
+			continue;
+		snprintf(s, sizeof s, " %-12s %-11s %s", keys_table[i].name,
+		    ctxs[keys_table[i].ctx], keys_table[i].help);
+		draw_text(y, 0, 14, ROLE_KEY, s);
+		draw_text(y++, 14, COLS - 14, ROLE_NORMAL, s + 14);
+	}
+}

@@ -1,0 +1,401 @@
+/* prompt.c - the query prompt: GNU readline through its callback interface,
+ * drawn inside the curses screen, with history, completion and errors shown
+ * with a caret under their column. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "ui/ui-int.h"
+
+#define PROMPT_HISTORY	1000
+#define PROMPT_QUEUE	64
+#define PROMPT_LABEL	"/ "
+
+static struct ui	*prompt_ui;
+static unsigned char	 prompt_queue[PROMPT_QUEUE];
+static size_t		 prompt_qlen, prompt_qpos;
+static char		*prompt_keep;		/* text kept after an error */
+static char		*prompt_err;
+static size_t		 prompt_errcol;
+static char		*prompt_histfile;
+static FILE		*prompt_null;
+static char		**prompt_cands;		/* completion candidates */
+static size_t		 prompt_ncands;
+
+static const char *const prompt_ops[] = { "=", "!=", "<", "<=", ">", ">=",
+    "begins", "ends", "contains", "regex", "length", "exists", "!exists",
+    "ucount", NULL };
+
+/* Readline reads its characters from the queue the keys fill. */
+static int
+prompt_getc(FILE *f)
+{
+	(void)f;
+	if (prompt_qpos >= prompt_qlen)
+		return (EOF);
+	return (prompt_queue[prompt_qpos++]);
+}
+
+/* Whether the queue has a character. */
+static int
+prompt_avail(void)
+{
+	return (prompt_qpos < prompt_qlen);
+}
+
+/* Readline wants the line drawn: the next loop turn will. */
+static void
+prompt_redisplay(void)
+{
+	if (prompt_ui != NULL)
+		prompt_ui->dirty |= DIRTY_SCREEN;
+}
+
+/* Curses owns the terminal: readline must not touch its modes. */
+static void
+prompt_prep(int meta)
+{
+	(void)meta;
+}
+
+/* Counterpart of prompt_prep. */
+static void
+prompt_deprep(void)
+{
+}
+
+/* Close the prompt. */
+static void
+prompt_close(struct ui *u)
+{
+	rl_callback_handler_remove();
+	u->prompting = false;
+	free(prompt_err);
+	prompt_err = NULL;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* A whole line: apply it as the path, or keep it with its error. */
+static void
+prompt_line(char *line)
+{
+	struct ui		*u = prompt_ui;
+	struct query_error	 err;
+	struct query		*q;
+
+	if (line == NULL) {
+		prompt_close(u);
+		return;
+	}
+	free(prompt_err);
+	prompt_err = NULL;
+	q = query_compile(line, strlen(line), QUERY_EMPTY_OK, &err);
+	if (q == NULL) {
+		prompt_err = xstrdup(err.msg);
+		prompt_errcol = err.col;
+		prompt_keep = line;
+	} else {
+		if (*line != '\0')
+			add_history(line);
+		query_free(q);
+		prompt_close(u);
+		ui_path_set(u, line);
+		u->nav.cur = u->nav.top = 0;
+		if (err.nwarnings > 0)
+			ui_message(u, ROLE_WARNING, "column %zu: warning: %s",
+			    err.warnings[0].col, err.warnings[0].msg);
+		free(line);
+	}
+	query_error_clear(&err);
+}
+
+/* Add a completion candidate. */
+static void
+prompt_cand(const char *s)
+{
+	prompt_cands = xreallocarray(prompt_cands, prompt_ncands + 1,
+	    sizeof *prompt_cands);
+	prompt_cands[prompt_ncands++] = xstrdup(s);
+}
+
+/* Drop the candidates. */
+static void
+prompt_cands_free(void)
+{
+	while (prompt_ncands > 0)
+		free(prompt_cands[--prompt_ncands]);
+	free(prompt_cands);
+	prompt_cands = NULL;
+}
+
+/* Readline's generator over the candidates. */
+static char *
+prompt_gen(const char *text, int state)
+{
+	static size_t	 i;
+	size_t		 n = strlen(text);
+
+	if (state == 0)
+		i = 0;
+	while (i < prompt_ncands) {
+		if (strncasecmp(prompt_cands[i++], text, n) == 0)
+			return (strdup(prompt_cands[i - 1]));
+	}
+	return (NULL);
+}
+
+/* The word before position end (space separated): start and length. */
+static size_t
+prompt_prev(const char *s, size_t end, size_t *len)
+{
+	size_t	 e = end, b;
+
+	while (e > 0 && (s[e - 1] == ' ' || s[e - 1] == '('))
+		e--;
+	for (b = e; b > 0 && s[b - 1] != ' ' && s[b - 1] != '('; b--)
+		;
+	*len = e - b;
+	return (b);
+}
+
+/* Candidates: the values of key (over the current path), quoted. */
+static void
+prompt_values(struct ui *u, int key)
+{
+	struct vcount	*v;
+	struct buf	 b;
+	size_t		 n, i;
+
+	n = store_count_values(u->st, key, NULL, NULL, VSORT_COUNT, &v);
+	buf_init(&b);
+	for (i = 0; i < n && i < 500; i++) {
+		buf_reset(&b);
+		nav_quote_value(&b, &v[i].v, key);
+		prompt_cand(b.s);
+	}
+	buf_free(&b);
+	free(v);
+}
+
+/* Complete keys, operators after a key, or values after an operator. */
+static char **
+prompt_complete(const char *text, int start, int end)
+{
+	size_t	 plen, p = prompt_prev(rl_line_buffer, (size_t)start, &plen);
+	size_t	 klen, kp, i;
+	int	 k;
+
+	(void)end;
+	rl_attempted_completion_over = 1;
+	prompt_cands_free();
+	for (i = 0; prompt_ops[i] != NULL; i++) {
+		if (plen == strlen(prompt_ops[i]) && strncmp(rl_line_buffer +
+		    p, prompt_ops[i], plen) == 0)
+			break;
+	}
+	if (plen > 0 && prompt_ops[i] != NULL) {
+		kp = prompt_prev(rl_line_buffer, p, &klen);
+		if ((k = meta_find(rl_line_buffer + kp, klen)) != -1)
+			prompt_values(prompt_ui, k);
+	} else if (plen > 0 && meta_find(rl_line_buffer + p, plen) != -1) {
+		for (i = 0; prompt_ops[i] != NULL; i++)
+			prompt_cand(prompt_ops[i]);
+	} else {
+		for (k = 0; k < meta_nkeys(); k++)
+			prompt_cand(meta_key(k)->name);
+		prompt_cand("&&");
+		prompt_cand("||");
+	}
+	return (rl_completion_matches(text, prompt_gen));
+}
+
+/* Several matches: list them on the message line. */
+static void
+prompt_matches(char **m, int n, int max)
+{
+	struct buf	 b;
+	int		 i;
+
+	(void)max;
+	buf_init(&b);
+	for (i = 1; i <= n; i++) {
+		esc_text(&b, m[i], strlen(m[i]));
+		buf_addc(&b, ' ');
+	}
+	ui_message(prompt_ui, ROLE_DIM, "%s", b.s);
+	buf_free(&b);
+}
+
+/* Set readline up for callback use, and read the history. */
+void
+prompt_init(void)
+{
+	const char	*xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+
+	rl_readline_name = "huntcon";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_getc_function = prompt_getc;
+	rl_input_available_hook = prompt_avail;
+	rl_redisplay_function = prompt_redisplay;
+	rl_prep_term_function = prompt_prep;
+	rl_deprep_term_function = prompt_deprep;
+	rl_attempted_completion_function = prompt_complete;
+	rl_completion_display_matches_hook = prompt_matches;
+	rl_completer_word_break_characters = (char *)" \t()";
+	prompt_null = fopen("/dev/null", "w");
+	rl_outstream = prompt_null;
+	using_history();
+	if (xdg != NULL && *xdg != '\0')
+		xasprintf(&prompt_histfile, "%s/huntcon/history", xdg);
+	else if (home != NULL)
+		xasprintf(&prompt_histfile, "%s/.local/state/huntcon/history",
+		    home);
+	if (prompt_histfile != NULL)
+		read_history(prompt_histfile);
+}
+
+/* Make the directories above a file. */
+static void
+prompt_mkdirs(const char *path)
+{
+	char	*p = xstrdup(path), *s;
+
+	for (s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST)
+			break;
+		*s = '/';
+	}
+	free(p);
+}
+
+/* Save the history and let readline go. */
+void
+prompt_done(void)
+{
+	if (prompt_ui != NULL && prompt_ui->prompting)
+		rl_callback_handler_remove();
+	if (prompt_histfile != NULL && history_length > 0) {
+		prompt_mkdirs(prompt_histfile);
+		if (write_history(prompt_histfile) == 0)
+			history_truncate_file(prompt_histfile, PROMPT_HISTORY);
+	}
+	clear_history();
+	free(prompt_histfile);
+	prompt_cands_free();
+	free(prompt_err);
+	if (prompt_null != NULL)
+		fclose(prompt_null);
+}
+
+/* Open the prompt, with the current path as the text to edit. */
+void
+prompt_open(struct ui *u)
+{
+	char	*text = ui_path_text(&u->path);
+
+	prompt_ui = u;
+	u->prompting = true;
+	rl_callback_handler_install("", prompt_line);
+	rl_replace_line(text, 0);
+	rl_point = rl_end;
+	free(text);
+	ui_message(u, ROLE_NORMAL, NULL);
+}
+
+/* Queue the bytes that stand for a key. */
+static void
+prompt_queue_key(int ch)
+{
+	int	 c = -1;
+
+	switch (ch) {
+	case KEY_LEFT: c = 0x02; break;
+	case KEY_RIGHT: c = 0x06; break;
+	case KEY_UP: c = 0x10; break;
+	case KEY_DOWN: c = 0x0e; break;
+	case KEY_HOME: c = 0x01; break;
+	case KEY_END: c = 0x05; break;
+	case KEY_BACKSPACE: c = 0x7f; break;
+	case KEY_ENTER: c = '\n'; break;
+	case '\r': c = '\n'; break;
+	case KEY_DC: c = rl_point < rl_end ? 0x04 : -1; break;
+	default: c = ch >= 0 && ch < 256 ? ch : -1; break;
+	}
+	if (c != -1 && prompt_qlen < PROMPT_QUEUE)
+		prompt_queue[prompt_qlen++] = (unsigned char)c;
+}
+
+/* A key while the prompt is open. */
+void
+prompt_key(struct ui *u, int ch)
+{
+	if (ch == KEY_RESIZE) {
+		u->dirty |= DIRTY_SCREEN;
+		return;
+	}
+	if (ch == 0x1b || ch == 0x07) {
+		prompt_close(u);
+		return;
+	}
+	prompt_qlen = prompt_qpos = 0;
+	prompt_queue_key(ch);
+	while (u->prompting && prompt_avail())
+		rl_callback_read_char();
+	if (prompt_keep != NULL) {
+		rl_replace_line(prompt_keep, 0);
+		rl_point = rl_end;
+			free(prompt_keep);
+		prompt_keep = NULL;
+	}
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Draw the prompt line, and the error with its caret below it. */
+void
+prompt_draw(struct ui *u)
+{
+	struct buf	 b;
+	int		 y = LINES - 3, x0 = (int)strlen(PROMPT_LABEL), cur, col;
+	size_t		 skip = 0;
+
+	(void)u;
+	buf_init(&b);
+	esc_text(&b, rl_line_buffer, (size_t)rl_point);
+	cur = x0 + draw_width(b.s, b.len);
+	buf_reset(&b);
+	esc_text(&b, rl_line_buffer, (size_t)rl_end);
+	while (cur - (int)skip >= COLS - 1 && skip < b.len)
+		skip++;
+	move(y, 0);
+	clrtoeol();
+	draw_text(y, 0, x0, ROLE_PROMPT, PROMPT_LABEL);
+	draw_text(y, x0, COLS - x0, ROLE_NORMAL, b.s + skip);
+	if (prompt_err != NULL) {
+		buf_reset(&b);
+		esc_text(&b, rl_line_buffer, prompt_errcol > 0 ?
+		    prompt_errcol - 1 : 0);
+		col = x0 + draw_width(b.s, b.len) - (int)skip;
+		if (col < 0)
+			col = 0;
+		move(y + 1, 0);
+		clrtoeol();
+		draw_text(y + 1, col, 1, ROLE_ERROR, "^");
+		buf_reset(&b);
+		buf_printf(&b, " column %zu: %s", prompt_errcol, prompt_err);
+		draw_text(y + 1, col + 1, COLS - col - 1, ROLE_ERROR, b.s);
+	}
+	buf_free(&b);
+	curs_set(1);
+	move(y, cur - (int)skip);
+}

@@ -1,0 +1,223 @@
+/*
+ * ui-int.h - what the console's files share: the state, the panes, the
+ * theme roles and the drawing helpers.
+ *
+ * Threads: the worker (ui.c) only runs the capture and the engine; every
+ * other function here runs on the main thread.  Readers see sessions
+ * through store_get() without a lock; nothing is held while drawing.
+ * State changes set dirty flags; ui_draw() draws once per loop turn.
+ */
+#ifndef HUNTCON_UI_INT_H
+#define HUNTCON_UI_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "capture/capture.h"
+#include "engine/engine.h"
+#include "query/query.h"
+#include "store/store.h"
+#include "ui/ui.h"
+
+/* Theme roles: semantic, never colour names. */
+#define UI_ROLES \
+	X(NORMAL, "normal") \
+	X(TITLE, "title") \
+	X(STATUS, "status") \
+	X(BREADCRUMB, "breadcrumb") \
+	X(HEADER, "header") \
+	X(KEY, "key") \
+	X(VALUE, "value") \
+	X(COUNT, "count") \
+	X(SELECTED, "selected") \
+	X(ERROR, "error") \
+	X(WARNING, "warning") \
+	X(MARK, "mark") \
+	X(PROMPT, "prompt") \
+	X(DIM, "dim") \
+	X(PROGRESS, "progress")
+
+enum ui_role {
+#define X(id, name) ROLE_##id,
+	UI_ROLES
+#undef X
+	ROLE_MAX
+};
+
+enum ui_pane { PANE_NAV, PANE_EVENTS, PANE_SESSION, PANE_HELP };
+
+/* Binding contexts: a binding applies in its pane or everywhere. */
+enum ui_ctx { CTX_ANY, CTX_NAV, CTX_EVENTS, CTX_SESSION };
+
+/* Dirty flags: what the next loop turn redraws or recomputes. */
+#define DIRTY_SCREEN	0x1
+#define DIRTY_COUNTS	0x2		/* value counts are stale */
+#define DIRTY_MATCH	0x4		/* the match set must be rebuilt */
+
+/* The drill path: terms joined with && (each a query text). */
+struct ui_path {
+	char		**term;
+	size_t		  n;
+};
+
+/*
+ * The sessions of the current path: a bit per sessionid that has been
+ * checked (seen) and a bit for those that matched.  Sessions publish out of
+ * id order, so each refresh checks the ids not seen yet.
+ */
+struct ui_view {
+	struct query	*q;
+	uint64_t	*seen, *match;
+	uint64_t	 cap;		/* bits allocated */
+	uint64_t	 nmatch;
+	uint64_t	 gen;		/* bumped when the set changes */
+};
+
+/* One key of the Navigate pane and its cached counts. */
+struct nav_key {
+	int		 key;
+	bool		 open;
+	bool		 all;		/* show every value */
+	bool		 counted;
+	uint64_t	 gen;		/* view generation counted at */
+	struct vcount	*v;
+	size_t		 n;
+};
+
+/* A row of the Navigate pane: a key header or one of its values. */
+struct nav_row {
+	size_t		 k;		/* index into keys */
+	ssize_t		 v;		/* value index, -1 for the header */
+};
+
+struct nav {
+	struct nav_key	*keys;
+	size_t		 nkeys;
+	struct nav_row	*rows;
+	size_t		 nrows;
+	size_t		 cur, top;
+	enum vsort	 sort;
+};
+
+/* The Events pane: matching ids in the chosen order. */
+struct events {
+	uint64_t	*ids;
+	size_t		 n;
+	uint64_t	 gen;
+	size_t		 cur, top;
+	int		 sort;		/* column index */
+	uint64_t	*marks;		/* bit per id */
+	uint64_t	 markcap;
+	uint64_t	 nmarks;
+};
+
+/* The Session pane: lines built when it opens. */
+struct sview {
+	uint64_t	 id;
+	char		**line;
+	uint8_t		 *role;
+	size_t		 n;
+	size_t		 top;
+};
+
+struct ui {
+	const struct ui_options	*opt;
+	struct capture		*cap;		/* the worker's until loaded;
+						   then rereads (main thread) */
+	struct store		*st;
+	struct engine		*eng;
+	const char		**names;
+	pthread_t		 worker;
+	atomic_bool		 loaded;
+	atomic_bool		 stop;		/* quit while reading */
+	uint64_t		 t0;		/* start, ms */
+	uint64_t		 tload;		/* loaded at, ms */
+	bool			 first_counts;
+
+	enum ui_pane		 pane, back;	/* back: pane under help */
+	int			 dirty;
+	bool			 quit;
+	bool			 ascii;		/* no UTF-8 locale */
+	bool			 colour;
+	int			 rows, cols;
+	size_t			 helptop;
+
+	char			*msg;		/* one-line message */
+	enum ui_role		 msgrole;
+
+	struct ui_path		 path;
+	struct ui_view		 view;
+	struct nav		 nav;
+	struct events		 ev;
+	struct sview		 sv;
+	bool			 prompting;
+	FILE			*timing;	/* $HUNTCON_UI_TIMING */
+};
+
+/* ui.c */
+uint64_t ui_ms(void);
+void	 ui_timing(struct ui *, const char *, uint64_t);
+void	 ui_message(struct ui *, enum ui_role, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	 ui_path_set(struct ui *, const char *);
+void	 ui_path_push(struct ui *, const char *);
+void	 ui_path_pop(struct ui *);
+char	*ui_path_text(const struct ui_path *);
+bool	 ui_view_has(const struct ui_view *, uint64_t);
+
+/* theme.c */
+bool	 theme_load(const char *name, bool colour, char **cause);
+int	 theme_attr(enum ui_role);
+
+/* draw.c */
+void	 draw_text(int y, int x, int w, enum ui_role, const char *);
+void	 draw_esc(int y, int x, int w, enum ui_role, const void *, size_t);
+void	 draw_fill(int y, enum ui_role);
+int	 draw_width(const char *, size_t);
+void	 draw_init(bool ascii);
+void	 ui_draw(struct ui *);
+void	 draw_hline(int y, int x, int w);
+
+/* keys.c */
+void	 keys_dispatch(struct ui *, int);
+void	 keys_help_draw(struct ui *, int top, int h);
+size_t	 keys_help_lines(void);
+
+/* prompt.c */
+void	 prompt_init(void);
+void	 prompt_done(void);
+void	 prompt_open(struct ui *);
+void	 prompt_key(struct ui *, int);
+void	 prompt_draw(struct ui *);
+
+/* nav.c */
+void	 nav_init(struct nav *);
+void	 nav_free(struct nav *);
+void	 nav_draw(struct ui *, int top, int h);
+void	 nav_move(struct ui *, int);
+void	 nav_enter(struct ui *, bool negate);
+void	 nav_toggle(struct ui *, bool all);
+void	 nav_sort(struct ui *);
+void	 nav_invalidate(struct nav *);
+void	 nav_format_value(struct buf *, const struct mval *);
+void	 nav_quote_value(struct buf *, const struct mval *, int key);
+
+/* events.c */
+void	 events_free(struct events *);
+void	 events_draw(struct ui *, int top, int h);
+void	 events_move(struct ui *, int);
+void	 events_mark(struct ui *);
+void	 events_sort(struct ui *);
+void	 events_open(struct ui *);
+bool	 events_marked(const struct events *, uint64_t);
+
+/* sview.c */
+void	 sview_open(struct ui *, uint64_t id);
+void	 sview_free(struct sview *);
+void	 sview_draw(struct ui *, int top, int h);
+void	 sview_move(struct ui *, int);
+
+#endif

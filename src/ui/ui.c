@@ -1,0 +1,446 @@
+/* ui.c - the console's main loop, the worker that reads the capture, and
+ * the drill path with its set of matching sessions. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ui/ui-int.h"
+
+static bool	ui_curses_on;
+
+/* Milliseconds on the monotonic clock. */
+uint64_t
+ui_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+}
+
+/* Write one timing line to $HUNTCON_UI_TIMING (never to the terminal). */
+void
+ui_timing(struct ui *u, const char *what, uint64_t ms)
+{
+	if (u->timing == NULL)
+		return;
+	fprintf(u->timing, "%s %llu ms\n", what, (unsigned long long)ms);
+	fflush(u->timing);
+}
+
+/* Set the message line. */
+void
+ui_message(struct ui *u, enum ui_role role, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	free(u->msg);
+	u->msg = NULL;
+	if (fmt != NULL) {
+		va_start(ap, fmt);
+		xvasprintf(&u->msg, fmt, ap);
+		va_end(ap);
+	}
+	u->msgrole = role;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Restore the terminal: the fatal hook and the normal exit. */
+static void
+ui_restore(void)
+{
+	if (ui_curses_on) {
+		endwin();
+		ui_curses_on = false;
+	}
+}
+
+/* Report a capture problem on stderr before the screen is taken; later
+ * ones are counted by capture_errors() only. */
+static void
+ui_capture_msg(enum capture_level lvl, const char *msg, void *arg)
+{
+	if (arg != NULL && !ui_curses_on)
+		fprintf(stderr, "huntcon: %s%s\n", lvl == CAPTURE_WARNING ?
+		    "warning: " : "", msg);
+}
+
+/* Feed one packet to the engine (worker thread). */
+static bool
+ui_packet(const struct capture_packet *p, void *arg)
+{
+	struct ui	*u = arg;
+
+	engine_packet(u->eng, p);
+	return (!atomic_load_explicit(&u->stop, memory_order_relaxed));
+}
+
+/* The worker: read every input into the store. */
+static void *
+ui_worker(void *arg)
+{
+	struct ui	*u = arg;
+
+	capture_run(u->cap, ui_packet, u);
+	engine_finish(u->eng);
+	atomic_store(&u->loaded, true);
+	return (NULL);
+}
+
+/* Open the inputs, the store and the engine, and start the worker. */
+static void
+ui_start(struct ui *u)
+{
+	const struct ui_options	*o = u->opt;
+	struct session_ctx	 ctx;
+	size_t			 i, n;
+
+	u->cap = capture_new(ui_capture_msg, u);
+	for (i = 0; i < o->ninputs; i++) {
+		capture_add(u->cap, o->inputs[i]);
+	}
+	n = capture_ninputs(u->cap);
+	u->names = xcalloc(n + 1, sizeof *u->names);
+	for (i = 0; i < n; i++)
+		u->names[i] = capture_input(u->cap, i)->path;
+	ctx.inputs = u->names;
+	ctx.home = o->cfg->home;
+	ctx.nhome = o->cfg->nhome;
+	u->st = store_new();
+	store_set_ctx(u->st, &ctx);
+	u->eng = engine_new(o->cfg, u->st);
+	if (pthread_create(&u->worker, NULL, ui_worker, u) != 0)
+		fatal("cannot start the reading thread");
+}
+
+/* Join the path's terms into one query text (each term parenthesised
+ * when there are several). */
+char *
+ui_path_text(const struct ui_path *p)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < p->n; i++) {
+		if (i > 0)
+			buf_adds(&b, " && ");
+		if (p->n > 1 && strpbrk(p->term[i], "|&,") != NULL)
+			buf_printf(&b, "(%s)", p->term[i]);
+		else
+			buf_adds(&b, p->term[i]);
+	}
+	return (buf_take(&b));
+}
+
+static bool	ui_view_update(struct ui *);
+
+/* Throw away the match set and compile the path again. */
+static void
+ui_view_reset(struct ui *u)
+{
+	struct ui_view		*v = &u->view;
+	struct query_error	 err;
+	char			*text = ui_path_text(&u->path);
+
+	query_free(v->q);
+	v->q = query_compile(text, strlen(text), QUERY_EMPTY_OK, &err);
+	if (v->q == NULL) {
+		ui_message(u, ROLE_ERROR, "path: column %zu: %s", err.col,
+		    err.msg);
+		v->q = query_compile("", 0, QUERY_EMPTY_OK, NULL);
+	}
+	query_error_clear(&err);
+	free(text);
+	if (v->cap > 0) {
+		memset(v->seen, 0, v->cap / 8);
+		memset(v->match, 0, v->cap / 8);
+	}
+	v->nmatch = 0;
+	v->gen++;
+	u->dirty |= DIRTY_MATCH | DIRTY_COUNTS | DIRTY_SCREEN;
+	ui_view_update(u);
+}
+
+/* Whether a sessionid is in the match set. */
+bool
+ui_view_has(const struct ui_view *v, uint64_t id)
+{
+	return (id < v->cap && (v->match[id / 64] >> (id % 64) & 1));
+}
+
+/* Check the sessions published since the last look; true if any. */
+static bool
+ui_view_update(struct ui *u)
+{
+	struct ui_view		*v = &u->view;
+	const struct meta_reader *r = store_reader(u->st);
+	uint64_t		 id, end = store_end(u->st), ncap, w;
+	bool			 changed = false;
+
+	if (end > v->cap) {
+		ncap = (end + 65536) & ~(uint64_t)63;
+		v->seen = xrealloc(v->seen, ncap / 8);
+		v->match = xrealloc(v->match, ncap / 8);
+		memset((char *)v->seen + v->cap / 8, 0, (ncap - v->cap) / 8);
+		memset((char *)v->match + v->cap / 8, 0, (ncap - v->cap) / 8);
+		v->cap = ncap;
+	}
+	for (id = 1; id < end; id++) {
+		w = v->seen[id / 64];
+		if (w == UINT64_MAX) {
+			id |= 63;
+			continue;
+		}
+		if ((w >> (id % 64) & 1) || store_get(u->st, id) == NULL)
+			continue;
+		v->seen[id / 64] |= (uint64_t)1 << (id % 64);
+		changed = true;
+		if (query_match(v->q, r, id)) {
+			v->match[id / 64] |= (uint64_t)1 << (id % 64);
+			v->nmatch++;
+		}
+	}
+	if (changed)
+		v->gen++;
+	return (changed);
+}
+
+/* Replace the path with one query (empty text: no path). */
+void
+ui_path_set(struct ui *u, const char *text)
+{
+	size_t	 i;
+
+	for (i = 0; i < u->path.n; i++)
+		free(u->path.term[i]);
+	u->path.n = 0;
+	if (text != NULL && text[strspn(text, " \t")] != '\0')
+		ui_path_push(u, text);
+	else
+		ui_view_reset(u);
+}
+
+/* Add a term to the path. */
+void
+ui_path_push(struct ui *u, const char *term)
+{
+	u->path.term = xreallocarray(u->path.term, u->path.n + 1,
+	    sizeof *u->path.term);
+	u->path.term[u->path.n++] = xstrdup(term);
+	ui_view_reset(u);
+}
+
+/* Step back one term. */
+void
+ui_path_pop(struct ui *u)
+{
+	if (u->path.n == 0)
+		return;
+	free(u->path.term[--u->path.n]);
+	ui_view_reset(u);
+}
+
+/* Find the --theme argument on the command line. */
+static const char *
+ui_theme_arg(const struct ui_options *o)
+{
+	const char	*t = NULL;
+	int		 i;
+
+	for (i = 1; i < o->argc; i++) {
+		if (strcmp(o->argv[i], "--theme") == 0 && i + 1 < o->argc)
+			t = o->argv[++i];
+		else if (strncmp(o->argv[i], "--theme=", 8) == 0)
+			t = o->argv[i] + 8;
+	}
+	return (t != NULL ? t : "dark");
+}
+
+/* Set up curses, the locale and the theme; false with *cause. */
+static bool
+ui_curses(struct ui *u, char **cause)
+{
+	const char	*cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	u->ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	if (initscr() == NULL) {
+		*cause = xstrdup("cannot initialise the terminal");
+		return (false);
+	}
+	ui_curses_on = true;
+	fatal_set_hook(ui_restore);
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	u->colour = has_colors();
+	if (u->colour) {
+		start_color();
+		use_default_colors();
+	}
+	draw_init(u->ascii);
+	if (!theme_load(ui_theme_arg(u->opt), u->colour, cause)) {
+		ui_restore();
+		return (false);
+	}
+	return (true);
+}
+
+/* Recompute what the dirty flags ask for; the worker never waits. */
+static void
+ui_refresh(struct ui *u, bool force)
+{
+	uint64_t	 t = ui_ms();
+	bool		 loading = !atomic_load(&u->loaded);
+
+	if (loading && !force)
+		u->dirty |= DIRTY_SCREEN;
+	if (ui_view_update(u) || (u->dirty & DIRTY_MATCH)) {
+		u->dirty &= ~DIRTY_MATCH;
+		u->dirty |= DIRTY_COUNTS | DIRTY_SCREEN;
+	}
+	if (u->dirty & DIRTY_COUNTS) {
+		nav_invalidate(&u->nav);
+		u->dirty &= ~DIRTY_COUNTS;
+		u->dirty |= DIRTY_SCREEN;
+	}
+	if (u->dirty & DIRTY_SCREEN) {
+		ui_draw(u);
+		u->dirty &= ~DIRTY_SCREEN;
+		if (!u->first_counts && store_count(u->st) > 0) {
+			u->first_counts = true;
+			ui_timing(u, "first-counts", ui_ms() - u->t0);
+		}
+		if (force)
+			ui_timing(u, "redraw", ui_ms() - t);
+	}
+}
+
+/* Wait for a key (at most ms), then handle every key waiting. */
+static bool
+ui_input(struct ui *u, int ms)
+{
+	struct pollfd	 pfd = { STDIN_FILENO, POLLIN, 0 };
+	int		 ch;
+	bool		 any = false;
+
+	(void)poll(&pfd, 1, ms);	/* SIGWINCH interrupts it */
+	nodelay(stdscr, TRUE);
+	while ((ch = getch()) != ERR) {
+		any = true;
+		if (u->prompting)
+			prompt_key(u, ch);
+		else
+			keys_dispatch(u, ch);
+		if (u->quit)
+			break;
+	}
+	nodelay(stdscr, FALSE);
+	return (any);
+}
+
+/* The loop: input, then at most ~10 redraws a second while loading. */
+static void
+ui_loop(struct ui *u)
+{
+	uint64_t	 last = 0, now;
+	bool		 was_loading = true, key;
+
+	while (!u->quit) {
+		key = ui_input(u, was_loading ? 100 : 1000);
+		now = ui_ms();
+		if (was_loading && atomic_load(&u->loaded)) {
+			was_loading = false;
+			u->tload = now;
+			ui_timing(u, "loaded", now - u->t0);
+			u->dirty |= DIRTY_SCREEN;
+		}
+		if (key || !was_loading || now - last >= 100) {
+			ui_refresh(u, key && !was_loading);
+			last = now;
+		}
+	}
+}
+
+/* Free everything the console made. */
+static void
+ui_free(struct ui *u)
+{
+	size_t	 i;
+
+	nav_free(&u->nav);
+	events_free(&u->ev);
+	sview_free(&u->sv);
+	for (i = 0; i < u->path.n; i++)
+		free(u->path.term[i]);
+	free(u->path.term);
+	query_free(u->view.q);
+	free(u->view.seen);
+	free(u->view.match);
+	free(u->msg);
+	engine_free(u->eng);
+	store_free(u->st);
+	capture_free(u->cap);
+	free(u->names);
+	if (u->timing != NULL)
+		fclose(u->timing);
+}
+
+/* Run the console. */
+int
+ui_run(const struct ui_options *o)
+{
+	struct ui	 u;
+	char		*cause = NULL;
+	int		 rc;
+	const char	*tf = getenv("HUNTCON_UI_TIMING");
+
+	memset(&u, 0, sizeof u);
+	u.opt = o;
+	u.t0 = ui_ms();
+	if (tf != NULL && *tf != '\0')
+		u.timing = fopen(tf, "a");
+	ui_start(&u);
+	if (capture_errors(u.cap) > 0 && store_count(u.st) == 0 &&
+	    capture_ninputs(u.cap) == 0) {
+		atomic_store(&u.stop, true);
+		pthread_join(u.worker, NULL);
+		ui_free(&u);
+		return (1);
+	}
+	if (!ui_curses(&u, &cause)) {
+		fprintf(stderr, "huntcon: %s\n", cause);
+		free(cause);
+		atomic_store(&u.stop, true);
+		pthread_join(u.worker, NULL);
+		ui_free(&u);
+		return (2);
+	}
+	nav_init(&u.nav);
+	prompt_init();
+	ui_path_set(&u, o->query);
+	u.dirty |= DIRTY_SCREEN;
+	ui_loop(&u);
+	prompt_done();
+	ui_restore();
+	atomic_store(&u.stop, true);
+	pthread_join(u.worker, NULL);
+	rc = capture_errors(u.cap) > 0 ? 1 : 0;
+	ui_free(&u);
+	return (rc);
+}

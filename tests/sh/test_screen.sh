@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# test_screen.sh - the console driven through tmux: open generated captures,
+# drill, step back, query prompt (apply, error caret), Events, Session,
+# resize, quit; counts checked against batch mode; packet bytes with ESC
+# sequences must not reach the terminal.  Waits on screen content (polling
+# capture-pane with a timeout), never on fixed sleeps.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "# skip: tmux is not installed"
+	finish
+fi
+
+SOCK=huntcon-test-$$
+TM="tmux -L $SOCK"
+run=0
+trap '$TM kill-server 2>/dev/null; rm -rf "$T"' EXIT
+export XDG_STATE_HOME=$T/state HUNTCON_THEMES=$TOP/themes
+
+# start W H ARGS...: run huntcon in a fresh tmux server; its exit status
+# goes to $T/rc.
+start() {
+	local w=$1 h=$2
+	shift 2
+	$TM kill-server 2>/dev/null
+	run=$((run + 1))
+	SOCK=huntcon-test-$$-$run
+	TM="tmux -L $SOCK"
+	rm -f "$T/rc"
+	$TM new-session -d -x "$w" -y "$h" \
+	    "LANG=${SCREEN_LANG:-C.UTF-8} $HUNTCON $* 2>$T/stderr; echo \$? >$T/rc; sleep 600"
+}
+
+# screen: the pane's text now.
+screen() { $TM capture-pane -p >"$T/screen" 2>/dev/null; cat "$T/screen"; }
+
+# wait_for REGEX [SECONDS]: poll the pane until a line matches; false on
+# timeout (the last screen is in $T/screen).
+wait_for() {
+	local end=$((SECONDS + ${2:-15}))
+	while [ $SECONDS -le $end ]; do
+		screen >/dev/null
+		grep -qE -- "$1" "$T/screen" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# expect_screen NAME REGEX [SECONDS]: one test result.
+expect_screen() {
+	if wait_for "$2" "${3:-15}"; then ok "$1"; else
+		notok "$1" "no line matches '$2' in:
+$(cat "$T/screen")"; fi
+}
+
+# wait_gone REGEX: poll until no line matches.
+wait_gone() {
+	local end=$((SECONDS + 15))
+	while [ $SECONDS -le $end ]; do
+		screen >/dev/null
+		grep -qE -- "$1" "$T/screen" || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# loaded: wait until the capture is read (packets are counted).
+loaded() { wait_for 'packets: [0-9]+' 60; }
+
+# selected_in KEY VALUE: the selected Navigate row is VALUE under KEY.
+selected_in() {
+	awk -v key="$1" -v val="$2" '
+		/^>?(▾|▸|-|\+) / { k = $0; sub(/^>?(▾|▸|-|\+) /, "", k);
+			sub(/ .*/, "", k); next }
+		/^> / { n = split($0, f, "  *"); v = $0;
+			sub(/^> +[0-9]+  /, "", v);
+			if (k == key && v == val) found = 1; exit }
+		END { exit !found }' "$T/screen"
+}
+
+# select KEY VALUE: move the Navigate cursor down onto that row.
+select_row() {
+	local i
+	for i in $(seq 1 80); do
+		screen >/dev/null
+		selected_in "$1" "$2" && return 0
+		local before
+		before=$(grep -n '^>' "$T/screen")
+		$TM send-keys Down
+		local end=$((SECONDS + 5))
+		while [ $SECONDS -le $end ]; do
+			screen >/dev/null
+			[ "$(grep -n '^>' "$T/screen")" != "$before" ] && break
+			sleep 0.02
+		done
+	done
+	return 1
+}
+
+# quit_rc NAME: press q and check the exit status.
+quit_rc() {
+	$TM send-keys q
+	local end=$((SECONDS + 15))
+	while [ $SECONDS -le $end ] && [ ! -s "$T/rc" ]; do sleep 0.05; done
+	check "$1" 0 "$(cat "$T/rc" 2>/dev/null)"
+}
+
+# batch_n QUERY: sessions batch mode selects.
+batch_n() {
+	if [ -n "$1" ]; then
+		"$HUNTCON" -r "$cap" --sessions --fields sessionid -q "$1" | wc -l
+	else
+		"$HUNTCON" -r "$cap" --sessions --fields sessionid | wc -l
+	fi
+}
+
+# page_until NAME REGEX: page down (PgDn) until a line matches.
+page_until() {
+	local i
+	for i in $(seq 1 30); do
+		if wait_for "$2" 1; then ok "$1"; return; fi
+		$TM send-keys NPage
+	done
+	notok "$1" "no line matches '$2' in:
+$(cat "$T/screen")"
+}
+# batch_value KEY VALUE: the --values count of one value.
+batch_value() {
+	"$HUNTCON" -r "$cap" --values "$1" | awk -F'\t' -v v="$2" '$2 == v { print $1 }'
+}
+
+# --- basic at 80x24: drill, back, prompt, error caret, panes, resize, quit.
+cap=$(cap basic)
+start 80 24 -r "$cap"
+loaded || notok "basic loads" "$(cat "$T/screen")"
+expect_screen "basic: all sessions counted" \
+    "path: \(all sessions\) +$(batch_n '') sessions"
+expect_screen "basic: ip.proto key listed" '^>?(▾|-) ip\.proto +[0-9]+ values'
+n6=$(batch_value ip.proto 6)
+expect_screen "basic: ip.proto 6 count as --values" "^ +$n6  6\$"
+
+select_row ip.proto 1 && ok "basic: cursor on ip.proto 1" ||
+	notok "basic: cursor on ip.proto 1" "$(cat "$T/screen")"
+$TM send-keys Enter
+n=$(batch_n 'ip.proto = 1')
+check "basic: --values agrees with -q" "$(batch_value ip.proto 1)" "$n"
+expect_screen "basic: breadcrumb after drill" \
+    "^path: ip\.proto = 1 +$n sessions\$"
+expect_screen "basic: ip.proto narrowed to 1" "^ +$n  1\$"
+
+select_row analysis.session 'icmp reply without request' &&
+	ok "basic: cursor on analysis.session value" ||
+	notok "basic: cursor on analysis.session value" "$(cat "$T/screen")"
+$TM send-keys Enter
+n=$(batch_n "ip.proto = 1 && analysis.session = 'icmp reply without request'")
+expect_screen "basic: breadcrumb after second drill" \
+    "^path: ip\.proto = 1 && analysis\.session = 'icmp reply without request' +$n sessions\$"
+
+$TM send-keys BSpace
+expect_screen "basic: Backspace steps back" "^path: ip\.proto = 1 +[0-9]+ sessions\$"
+
+select_row ip.proto 1
+$TM send-keys '!'
+n=$(batch_n 'ip.proto != 1')
+expect_screen "basic: negation drill" "^path: ip\.proto = 1 && ip\.proto != 1 +0 sessions\$"
+$TM send-keys BSpace BSpace
+expect_screen "basic: back to all sessions" "^path: \(all sessions\)"
+
+q='ip.proto = 17 && udp.dstport = 53'
+$TM send-keys / C-u "$q" Enter
+n=$(batch_n "$q")
+expect_screen "basic: query applied" "^path: ip\.proto = 17 && udp\.dstport = 53 +$n sessions\$"
+
+$TM send-keys / C-u 'ip.proto exsts 6' Enter
+expect_screen "basic: query error shown" "\^ column 10: 'exsts' is not an operator"
+col=$(awk '/\^ column 10:/ { print index($0, "^") }' "$T/screen")
+pcol=$(awk '/^\/ ip\.proto exsts/ { print index($0, "exsts") }' "$T/screen")
+check "basic: caret under the column" "$pcol" "$col"
+$TM send-keys Escape
+wait_gone '\^ column 10' && ok "basic: Esc cancels the prompt" ||
+	notok "basic: Esc cancels the prompt" "$(cat "$T/screen")"
+expect_screen "basic: path kept after cancel" "^path: ip\.proto = 17 && udp\.dstport = 53 "
+
+$TM send-keys 2
+expect_screen "basic: Events pane" 'endpoints +pro +svc'
+expect_screen "basic: Events lists the path's sessions" '^> +[0-9]+ .*:53 '
+$TM send-keys Space
+expect_screen "basic: mark counted" 'marked: 1'
+$TM send-keys Up Enter
+expect_screen "basic: Session pane" '^session [0-9]+$'
+expect_screen "basic: session meta" '^  ip\.proto +17$'
+page_until "basic: session meta udp.dstport" '^  udp\.dstport +53$'
+page_until "basic: session packets" '^  #[0-9]+ '
+page_until "basic: hex dump" '^    0000  [0-9a-f]{2} '
+
+$TM send-keys '?'
+expect_screen "basic: help from the binding table" 'drill the negation'
+$TM send-keys '?' 1
+expect_screen "basic: back to Navigate" 'sorted by count'
+
+$TM resize-window -x 200 -y 60
+expect_screen "basic: resized to 200 columns" "^ huntcon .{150,}keys  q:quit"
+[ "$(screen | wc -l)" -ge 60 ] && ok "basic: 60 lines after resize" ||
+	notok "basic: 60 lines after resize" "$(wc -l <"$T/screen")"
+$TM resize-window -x 60 -y 20
+expect_screen "basic: too small screen" 'terminal too small \(60x20'
+$TM resize-window -x 80 -y 24
+expect_screen "basic: back at 80x24" '^path: ip\.proto = 17'
+quit_rc "basic: q exits 0"
+[ -s "$XDG_STATE_HOME/huntcon/history" ] && grep -q 'udp.dstport = 53' \
+    "$XDG_STATE_HOME/huntcon/history" && ok "basic: history saved" ||
+	notok "basic: history saved"
+
+# --- demo at 200x60, started with -q.
+cap=$(cap demo)
+start 200 60 -r "$cap" -q "'ip.proto = 17'"
+loaded || notok "demo loads" "$(cat "$T/screen")"
+n=$(batch_n 'ip.proto = 17')
+expect_screen "demo: -q is the initial path" "^path: ip\.proto = 17 +$n sessions\$"
+nv=$("$HUNTCON" -r "$cap" -q 'ip.proto = 17' --values udp.dstport | head -1)
+expect_screen "demo: top udp.dstport as --values -q" \
+    "^ +$(echo "$nv" | cut -f1)  $(echo "$nv" | cut -f2)\$"
+$TM send-keys BSpace
+expect_screen "demo: all sessions" "^path: \(all sessions\) +$(batch_n '') sessions"
+$TM send-keys 2 Enter
+expect_screen "demo: Session pane at 200x60" '^session [0-9]+$'
+quit_rc "demo: q exits 0"
+
+# --- escapes: nothing from a packet reaches the terminal unescaped.
+cap=$(cap escapes)
+start 80 24 -r "$cap"
+loaded || notok "escapes loads" "$(cat "$T/screen")"
+title=$($TM display-message -p '#{pane_title}')
+$TM send-keys / C-u "alias.host exists && udp.dstport = 53" Enter 2 Enter
+expect_screen "escapes: session opened" '^session [0-9]+$'
+page_until "escapes: escaped name drawn" '\\x1b\]0;title\\x07\.esc\.example'
+$TM send-keys 1 / C-u "tcp.dstport = 80" Enter 2 Enter
+expect_screen "escapes: HTTP session opened" "^session [0-9]+$"
+page_until "escapes: escaped server header" "evil\\\\x1b\\[5m/1\\.0"
+page_until "escapes: HTTP request text escaped" 'GET /\\x1b\[2J'
+check "escapes: window title unchanged" "$title" \
+    "$($TM display-message -p '#{pane_title}')"
+$TM capture-pane -p -e >"$T/esc-screen"
+if grep -aq $'\x1b\]' "$T/esc-screen" || grep -aqE $'\x1b\\[[0-9;]*[^0-9;m]' "$T/esc-screen"; then
+	notok "escapes: only attribute sequences in the pane" "$(cat -v "$T/esc-screen" | head)"
+else
+	ok "escapes: only attribute sequences in the pane"
+fi
+quit_rc "escapes: q exits 0"
+
+# --- ASCII fallback: LANG=C draws no UTF-8.
+SCREEN_LANG=C start 80 24 -r "$(cap basic)"
+loaded || true
+expect_screen "ascii: plain key markers" '^>?- analysis\.session'
+quit_rc "ascii: q exits 0"
+
+finish
