@@ -16,9 +16,9 @@ rules_apply(const struct ruleset *rs, struct session *s,
 		ru = &rs->rules[rs->run[k]];
 		if (!query_match(ru->q, r, item))
 			continue;
-		session_meta_add(s, ru->alert, &ru->value,
-		    (ru->flags & RULE_TRANSIENT) ? MF_RULE | MF_TRANSIENT :
-		    MF_RULE);
+		session_meta_add(s, ru->alert, &ru->value, MF_STATIC |
+		    ((ru->flags & RULE_TRANSIENT) ? MF_RULE | MF_TRANSIENT :
+		    MF_RULE));
 		if (ru->flags & RULE_STOP)
 			break;
 	}

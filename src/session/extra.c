@@ -16,6 +16,7 @@ struct meta_pair {
 	union {
 		uint64_t	 u;
 		uint32_t	 off;
+		const char	*sp;	/* MF_STATIC text */
 		uint8_t		 ip[16];
 	};
 };
@@ -39,7 +40,7 @@ pair_value(const struct meta_extra *x, const struct meta_pair *p,
 		v->u = p->u;
 		break;
 	case MT_TEXT:
-		v->text.p = x->arena + p->off;
+		v->text.p = (p->flags & MF_STATIC) ? p->sp : x->arena + p->off;
 		v->text.n = p->len;
 		break;
 	default:
@@ -57,7 +58,7 @@ extra_copy(struct meta_extra *x, const char *p, uint32_t n)
 		return (off);
 	if (x->acap - x->alen < n) {
 		while (x->acap - x->alen < n)
-			x->acap = x->acap == 0 ? 256 : x->acap * 2;
+			x->acap = x->acap == 0 ? 64 : x->acap * 2;
 		x->arena = xrealloc(x->arena, x->acap);
 	}
 	memcpy(x->arena + off, p, n);
@@ -85,7 +86,7 @@ session_meta_add(struct session *s, int key, const struct mval *v,
 			return (false);
 	}
 	if (x->n == x->cap) {
-		x->cap = x->cap == 0 ? 8 : x->cap * 2;
+		x->cap = x->cap == 0 ? 4 : x->cap * 2;
 		x->v = xreallocarray(x->v, x->cap, sizeof *x->v);
 	}
 	p = &x->v[x->n++];
@@ -96,7 +97,10 @@ session_meta_add(struct session *s, int key, const struct mval *v,
 	p->prec = v->prec;
 	if (v->type == MT_UINT || v->type == MT_TIME)
 		p->u = v->u;
-	else if (v->type == MT_TEXT) {
+	else if (v->type == MT_TEXT && (flags & MF_STATIC)) {
+		p->len = v->text.n;
+		p->sp = v->text.p;
+	} else if (v->type == MT_TEXT) {
 		p->len = v->text.n;
 		p->off = extra_copy(x, v->text.p, v->text.n);
 	} else
@@ -161,7 +165,7 @@ session_meta_drop(struct session *s, uint8_t flags)
 	x->arena = NULL;
 	x->alen = x->acap = 0;
 	for (i = 0; i < x->n; i++) {
-		if (x->v[i].type == MT_TEXT)
+		if (x->v[i].type == MT_TEXT && !(x->v[i].flags & MF_STATIC))
 			x->v[i].off = extra_copy(x, old + x->v[i].off,
 			    x->v[i].len);
 	}

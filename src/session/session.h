@@ -58,6 +58,11 @@ struct parse_state;
 #define MF_PARSER	0x1
 #define MF_RULE		0x2
 #define MF_TRANSIENT	0x4
+/*
+ * The text is not copied: the caller's bytes outlive the value (a rule's
+ * name, owned by its ruleset; re-apply rules before freeing a ruleset).
+ */
+#define MF_STATIC	0x8
 
 /*
  * One session.  Sides are canonical: side 0 has the lower (address, port).
