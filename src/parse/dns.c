@@ -324,26 +324,16 @@ static bool
 dns_clean_text(const char *s, size_t n)
 {
 	const uint8_t	*p = (const uint8_t *)s;
-	size_t		 i, k, more;
+	size_t		 i, u;
 
 	for (i = 0; i < n; i++) {
 		if (p[i] < 0x20 || p[i] == 0x7f)
 			return (false);
 		if (p[i] < 0x80)
 			continue;
-		if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			more = 1;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef)
-			more = 2;
-		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
-			more = 3;
-		else
+		if ((u = utf8_len(p + i, n - i)) == 0)
 			return (false);
-		for (k = 1; k <= more; k++) {
-			if (i + k >= n || (p[i + k] & 0xc0) != 0x80)
-				return (false);
-		}
-		i += more;
+		i += u - 1;
 	}
 	return (true);
 }

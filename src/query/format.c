@@ -25,30 +25,6 @@ query_op_name(enum query_op op)
 	return (format_ops[op]);
 }
 
-/* Length of a valid UTF-8 sequence of two or more bytes at p, or 0. */
-static size_t
-format_utf8(const unsigned char *p, size_t n)
-{
-	size_t		 len, i;
-	unsigned int	 cp;
-
-	if (p[0] < 0xc2 || p[0] > 0xf4)
-		return (0);
-	len = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
-	if (len > n)
-		return (0);
-	cp = p[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return (0);
-	return (len);
-}
-
 /*
  * Append the byte at p: printable ASCII and valid UTF-8 as they are,
  * anything else as \xNN; returns the bytes used.
@@ -62,7 +38,7 @@ format_byte(struct buf *b, const unsigned char *p, size_t n)
 		buf_addc(b, (char)p[0]);
 		return (1);
 	}
-	if ((u = format_utf8(p, n)) != 0) {
+	if ((u = utf8_len(p, n)) != 0) {
 		buf_add(b, p, u);
 		return (u);
 	}

@@ -8,8 +8,8 @@
 
 #include "util/util.h"
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
-static size_t
+/* Length of a valid UTF-8 sequence of two or more bytes at p, or 0. */
+size_t
 utf8_len(const unsigned char *p, size_t n)
 {
 	size_t		 len, i;

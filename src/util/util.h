@@ -61,6 +61,8 @@ char	*buf_take(struct buf *);
  * UTF-8 -> "\xNN" (lower-case hex).  Valid multi-byte UTF-8 passes through.
  */
 void	 esc_text(struct buf *, const void *, size_t);
+/* Length of a valid multi-byte UTF-8 sequence at p (n bytes there), or 0. */
+size_t	 utf8_len(const unsigned char *, size_t);
 /* Append a JSON string literal (quotes included) of already-escaped text. */
 void	 esc_json(struct buf *, const char *, size_t);
 
