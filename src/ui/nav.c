@@ -77,8 +77,12 @@ nav_count(struct ui *u, struct nav_key *k)
 {
 	if (k->counted)
 		return;
-	k->n = store_count_values(u->st, k->key, nav_keep, &u->view,
-	    u->nav.sort, &k->v);
+	if (u->view.indexed)
+		k->n = store_count_ids(u->st, k->key, u->view.ids,
+		    u->view.nids, u->nav.sort, &k->v);
+	else
+		k->n = store_count_values(u->st, k->key, nav_keep, &u->view,
+		    u->nav.sort, &k->v);
 	k->counted = true;
 }
 

@@ -74,6 +74,14 @@ struct ui_view {
 	uint64_t	 cap;		/* bits allocated */
 	uint64_t	 nmatch;
 	uint64_t	 gen;		/* bumped when the set changes */
+	/*
+	 * Once the capture is loaded the store's index answers instead of a
+	 * scan: ids holds the matching sessionids (ascending) and counts come
+	 * from the index too.
+	 */
+	bool		 indexed;
+	uint32_t	*ids;
+	size_t		 nids;
 };
 
 /* One key of the Navigate pane and its cached counts. */

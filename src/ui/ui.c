@@ -165,6 +165,10 @@ ui_view_reset(struct ui *u)
 		memset(v->seen, 0, v->cap / 8);
 		memset(v->match, 0, v->cap / 8);
 	}
+	free(v->ids);
+	v->ids = NULL;
+	v->nids = 0;
+	v->indexed = false;
 	v->nmatch = 0;
 	v->gen++;
 	u->dirty |= DIRTY_MATCH | DIRTY_COUNTS | DIRTY_SCREEN;
@@ -178,6 +182,30 @@ ui_view_has(const struct ui_view *v, uint64_t id)
 	return (id < v->cap && (v->match[id / 64] >> (id % 64) & 1));
 }
 
+/*
+ * Once loaded: take the match set from the store's index in one go (the
+ * engine has finished, so this thread may read the index).
+ */
+static bool
+ui_view_select(struct ui *u)
+{
+	struct ui_view	*v = &u->view;
+	uint64_t	 end = store_end(u->st), id;
+	size_t		 i;
+
+	v->nids = store_select(u->st, v->q, &v->ids);
+	for (id = 0; id + 64 <= v->cap; id += 64)
+		v->seen[id / 64] = UINT64_MAX;
+	memset(v->match, 0, v->cap / 8);
+	for (i = 0; i < v->nids; i++)
+		v->match[v->ids[i] / 64] |= (uint64_t)1 << (v->ids[i] % 64);
+	v->nmatch = v->nids;
+	v->indexed = true;
+	v->gen++;
+	(void)end;
+	return (true);
+}
+
 /* Check the sessions published since the last look; true if any. */
 static bool
 ui_view_update(struct ui *u)
@@ -187,6 +215,8 @@ ui_view_update(struct ui *u)
 	uint64_t		 id, end = store_end(u->st), ncap, w;
 	bool			 changed = false;
 
+	if (v->indexed)
+		return (false);
 	if (end > v->cap) {
 		ncap = (end + 65536) & ~(uint64_t)63;
 		v->seen = xrealloc(v->seen, ncap / 8);
@@ -195,6 +225,8 @@ ui_view_update(struct ui *u)
 		memset((char *)v->match + v->cap / 8, 0, (ncap - v->cap) / 8);
 		v->cap = ncap;
 	}
+	if (atomic_load(&u->loaded))
+		return (ui_view_select(u));
 	for (id = 1; id < end; id++) {
 		w = v->seen[id / 64];
 		if (w == UINT64_MAX) {
@@ -392,6 +424,7 @@ ui_free(struct ui *u)
 	query_free(u->view.q);
 	free(u->view.seen);
 	free(u->view.match);
+	free(u->view.ids);
 	free(u->msg);
 	engine_free(u->eng);
 	store_free(u->st);
