@@ -66,18 +66,21 @@ static void
 usage(FILE *f)
 {
 	fputs(
-"usage: huntcon -r FILE... [-R RULES]... [-q QUERY]         (console)\n"
+"usage: huntcon -r FILE... [-R RULES]... [-q QUERY] [--theme NAME]  (console)\n"
 "       huntcon -r FILE... [-R RULES]... --values KEY [-q QUERY]\n"
 "                 [--sort count|value|size|packets]\n"
 "       huntcon -r FILE... [-R RULES]... --sessions [-q QUERY]\n"
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --stats\n"
+"       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
 "  -r FILE|DIR      read a capture (repeatable; a directory: its files)\n"
 "  -R FILE|DIR|bundled|none   application rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
+"  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
+"  --theme NAME     console colours: dark, light or mono\n"
 "  --set NAME=VALUE change a setting (see huntcon(1) and --keys)\n"
 "  --stats          packets read, assigned to sessions, and why not\n"
 "  --keys           list the meta keys and settings\n"
@@ -188,8 +191,11 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_FIX: a->fix = true; break;
 	case OPT_STATS: a->stats = true; break;
 	case OPT_SET: sets[(*nsets)++] = optarg; break;
-	case OPT_DURATION: case OPT_THEME: case 'i': case 'f': case 'Z':
+	case OPT_THEME:		/* the console reads it from argv */
 		break;
+	case OPT_DURATION: case 'i': case 'f': case 'Z':
+		usage_error("live capture (-i, -f, -Z, --duration) is not "
+		    "available yet; read a capture file with -r");
 	case 'h': usage(stdout); exit(0);
 	case OPT_VERSION: printf("huntcon %s\n", HUNTCON_VERSION); exit(0);
 	default: usage(stderr); exit(2);
