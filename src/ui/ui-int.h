@@ -155,6 +155,14 @@ struct ui {
 
 	char			*msg;		/* one-line message */
 	enum ui_role		 msgrole;
+	/*
+	 * Capture warnings and errors from the reading threads, waiting for
+	 * the UI thread to show them (it drains them once per loop turn).
+	 */
+	pthread_mutex_t		 inlock;
+	char			*inmsg;		/* the latest, NULL when none */
+	enum ui_role		 inrole;
+	unsigned int		 innum;		/* how many came in all */
 
 	struct ui_path		 path;
 	struct ui_view		 view;

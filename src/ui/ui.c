@@ -15,7 +15,7 @@
 
 #include "ui/ui-int.h"
 
-static bool	ui_curses_on;
+static atomic_bool	ui_curses_on;
 
 /* Milliseconds on the monotonic clock. */
 uint64_t
@@ -69,9 +69,43 @@ ui_restore(void)
 static void
 ui_capture_msg(enum capture_level lvl, const char *msg, void *arg)
 {
-	if (arg != NULL && !ui_curses_on)
+	struct ui	*u = arg;
+
+	if (!atomic_load(&ui_curses_on))
 		fprintf(stderr, "huntcon: %s%s\n", lvl == CAPTURE_WARNING ?
 		    "warning: " : "", msg);
+	if (u == NULL)
+		return;
+	pthread_mutex_lock(&u->inlock);
+	free(u->inmsg);
+	u->inmsg = xstrdup(msg);
+	u->inrole = lvl == CAPTURE_WARNING ? ROLE_WARNING : ROLE_ERROR;
+	u->innum++;
+	pthread_mutex_unlock(&u->inlock);
+}
+
+/* Show on the status line what the reading threads reported last. */
+static void
+ui_capture_news(struct ui *u)
+{
+	char		*msg;
+	enum ui_role	 role;
+	unsigned int	 n;
+
+	pthread_mutex_lock(&u->inlock);
+	msg = u->inmsg;
+	role = u->inrole;
+	n = u->innum;
+	u->inmsg = NULL;
+	pthread_mutex_unlock(&u->inlock);
+	if (msg == NULL)
+		return;
+	if (n > 1)
+		ui_message(u, role, "%s (%u messages about the inputs)", msg, n);
+	else
+		ui_message(u, role, "%s", msg);
+	free(msg);
+	u->dirty |= DIRTY_SCREEN;
 }
 
 /* Feed one packet to the engine (worker thread). */
@@ -396,6 +430,7 @@ ui_loop(struct ui *u)
 	while (!u->quit) {
 		key = ui_input(u, was_loading ? 100 : 1000);
 		now = ui_ms();
+		ui_capture_news(u);
 		if (was_loading && atomic_load(&u->loaded)) {
 			was_loading = false;
 			u->tload = now;
@@ -415,6 +450,8 @@ ui_free(struct ui *u)
 {
 	size_t	 i;
 
+	free(u->inmsg);
+	pthread_mutex_destroy(&u->inlock);
 	nav_free(&u->nav);
 	events_free(&u->ev);
 	sview_free(&u->sv);
@@ -444,6 +481,7 @@ ui_run(const struct ui_options *o)
 	const char	*tf = getenv("HUNTCON_UI_TIMING");
 
 	memset(&u, 0, sizeof u);
+	pthread_mutex_init(&u.inlock, NULL);
 	u.opt = o;
 	u.t0 = ui_ms();
 	if (tf != NULL && *tf != '\0')

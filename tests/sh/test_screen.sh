@@ -254,4 +254,10 @@ loaded || true
 expect_screen "ascii: plain key markers" '^>?- analysis\.session'
 quit_rc "ascii: q exits 0"
 
+# --- A truncated capture: the warning reaches the status line.
+start 80 24 -r "$(cap truncated)"
+expect_screen "truncated: warning on the status line" \
+	'truncated after [0-9]+ packets at byte [0-9]+'
+quit_rc "truncated: q exits 0"
+
 finish
