@@ -37,6 +37,7 @@ engine_closed(struct session *s, void *arg)
 	parse_close(s);
 	if (e->rules != NULL)
 		rules_apply(e->rules, s, &e->reader);
+	session_meta_shrink(s);
 	store_add(e->store, s);
 }
 

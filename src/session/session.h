@@ -208,5 +208,7 @@ bool		 session_meta_at(const struct session *, uint32_t i, int *key,
 /* Remove every extra value whose flags intersect these. */
 void		 session_meta_drop(struct session *, uint8_t flags);
 void		 session_meta_free(struct session *);
+/* Trim the extra meta to its size (a closed session). */
+void		 session_meta_shrink(struct session *);
 
 #endif
