@@ -294,11 +294,6 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	return (capture_errors(c));
 }
 
-/* The -q filter. */
-struct main_filter {
-	struct query		*q;
-};
-
 /* Compile -q; prints warnings and errors as SPEC §3 says. */
 static struct query *
 main_query(const char *text)
@@ -351,7 +346,7 @@ main_batch(struct args *a)
 	struct store		*st = store_new();
 	struct engine		*e = NULL;
 	struct batch_fields	 f;
-	struct main_filter	 mf = { NULL };
+	struct query		*q = NULL;
 	const char		**names = NULL;
 	char			*cause = NULL;
 	struct ruleset		*rs = NULL;
@@ -373,20 +368,20 @@ main_batch(struct args *a)
 		exit(1);
 	}
 	if (a->query != NULL) {
-		if ((mf.q = main_query(a->query)) == NULL)
+		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
 	errors = main_read(a, c, st, &e, &names);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
-		batch_values_q(stdout, st, key, a->sort, mf.q);
+		batch_values(stdout, st, key, a->sort, q);
 	else if (a->sessions)
-		batch_sessions_q(stdout, st, &f, a->format, a->header, mf.q);
+		batch_sessions(stdout, st, &f, a->format, a->header, q);
 	else if (a->write != NULL) {
 		struct batch_sel	 sel;
 
-		batch_sel_init(&sel, st, mf.q);
-		if (!main_export(a, c, st, mf.q != NULL ? batch_sel_keep : NULL,
+		batch_sel_init(&sel, st, q);
+		if (!main_export(a, c, st, q != NULL ? batch_sel_keep : NULL,
 		    &sel))
 			rc = 1;
 		batch_sel_free(&sel);
@@ -395,7 +390,7 @@ main_batch(struct args *a)
 		batch_stats(a->values != NULL || a->sessions ? stderr : stdout,
 		    engine_stats(e), st);
 	batch_fields_free(&f);
-	query_free(mf.q);
+	query_free(q);
 	engine_free(e);
 	rules_free(rs);
 	store_free(st);

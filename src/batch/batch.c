@@ -104,21 +104,9 @@ batch_print_counts(FILE *out, struct vcount *v, size_t n, enum vsort sort)
 	buf_free(&b);
 }
 
-/* Lines "COUNT<TAB>VALUE" for the values of a key. */
-void
-batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
-    batch_keep_fn keep, void *arg)
-{
-	struct vcount	*v;
-	size_t		 n;
-
-	n = store_count_values(st, key, keep, arg, sort, &v);
-	batch_print_counts(out, v, n, sort);
-}
-
 /* Lines "COUNT<TAB>VALUE" for the values of a key among a query's sessions. */
 void
-batch_values_q(FILE *out, const struct store *st, int key, enum vsort sort,
+batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
     const struct query *q)
 {
 	struct vcount	*v;
@@ -217,45 +205,16 @@ batch_json_line(struct buf *b, struct buf *tmp, const struct meta_reader *r,
 	buf_adds(b, "}\n");
 }
 
-/* Where batch_sessions gets its sessionids: a keep function or a list. */
-struct batch_ids {
-	batch_keep_fn	 keep;
-	void		*arg;
-	const uint32_t	*ids;		/* used when keep is NULL and ids set */
-	size_t		 n;
-};
-
-/* The next chosen sessionid after *id (0 to start); false at the end. */
-static bool
-batch_next(const struct store *st, const struct batch_ids *w, size_t *pos,
-    uint64_t *id)
-{
-	uint64_t	 end = store_end(st);
-
-	if (w->ids != NULL) {
-		if (*pos >= w->n)
-			return (false);
-		*id = w->ids[(*pos)++];
-		return (true);
-	}
-	for ((*id)++; *id < end; (*id)++) {
-		if (store_get(st, *id) != NULL &&
-		    (w->keep == NULL || w->keep(*id, w->arg)))
-			return (true);
-	}
-	return (false);
-}
-
 /* The chosen sessions as TSV or JSON lines. */
 static void
 batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
-    enum batch_format fmt, bool header, const struct batch_ids *w)
+    enum batch_format fmt, bool header, const uint32_t *ids, size_t n)
 {
 	const struct meta_reader *r = store_reader(st);
 	struct buf	 b, tmp;
 	struct mval	*v;
-	size_t		 cap = 16, i, pos = 0;
-	uint64_t	 id = 0;
+	size_t		 cap = 16, i, k;
+	uint64_t	 id;
 
 	buf_init(&b);
 	buf_init(&tmp);
@@ -265,7 +224,8 @@ batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
 			fprintf(out, "%s%s", i > 0 ? "\t" : "", f->name[i]);
 		fputc('\n', out);
 	}
-	while (batch_next(st, w, &pos, &id)) {
+	for (k = 0; k < n; k++) {
+		id = ids[k];
 		buf_reset(&b);
 		if (fmt == BATCH_TSV)
 			batch_tsv_line(&b, r, id, f, &v, &cap);
@@ -278,30 +238,16 @@ batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
 	buf_free(&tmp);
 }
 
-/* The chosen sessions, in ascending sessionid, as TSV or JSON lines. */
-void
-batch_sessions(FILE *out, const struct store *st,
-    const struct batch_fields *f, enum batch_format fmt, bool header,
-    batch_keep_fn keep, void *arg)
-{
-	struct batch_ids	 w = { keep, arg, NULL, 0 };
-
-	batch_lines(out, st, f, fmt, header, &w);
-}
-
 /* The sessions a query selects, in ascending sessionid. */
 void
-batch_sessions_q(FILE *out, const struct store *st,
+batch_sessions(FILE *out, const struct store *st,
     const struct batch_fields *f, enum batch_format fmt, bool header,
     const struct query *q)
 {
 	struct batch_sel	 sel;
-	struct batch_ids	 w = { NULL, NULL, NULL, 0 };
 
 	batch_sel_init(&sel, st, q);
-	w.ids = sel.ids;
-	w.n = sel.n;
-	batch_lines(out, st, f, fmt, header, &w);
+	batch_lines(out, st, f, fmt, header, sel.ids, sel.n);
 	batch_sel_free(&sel);
 }
 

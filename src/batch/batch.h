@@ -2,9 +2,8 @@
  * batch.h - the batch output of SPEC §6: --values, --sessions (TSV and JSON
  * lines), --stats and --keys, written to a stdio stream.
  *
- * Sessions are chosen by an optional keep(id) function, or (the _q forms)
- * by a compiled query answered through the store's index (NULL keeps every
- * session).  Text is escaped as SPEC §6 says.
+ * Sessions are chosen by a compiled query answered through the store's
+ * index (NULL keeps every session).  Text is escaped as SPEC §6 says.
  */
 #ifndef HUNTCON_BATCH_H
 #define HUNTCON_BATCH_H
@@ -33,15 +32,10 @@ bool	 batch_fields_parse(struct batch_fields *, const char *, char **);
 void	 batch_fields_default(struct batch_fields *);
 void	 batch_fields_free(struct batch_fields *);
 
+/* --values and --sessions over the sessions a query selects (NULL: all). */
 void	 batch_values(FILE *, const struct store *, int key, enum vsort,
-	    batch_keep_fn, void *);
-void	 batch_sessions(FILE *, const struct store *,
-	    const struct batch_fields *, enum batch_format, bool header,
-	    batch_keep_fn, void *);
-/* The same, choosing the sessions with a query (NULL: all). */
-void	 batch_values_q(FILE *, const struct store *, int key, enum vsort,
 	    const struct query *);
-void	 batch_sessions_q(FILE *, const struct store *,
+void	 batch_sessions(FILE *, const struct store *,
 	    const struct batch_fields *, enum batch_format, bool header,
 	    const struct query *);
 
