@@ -239,8 +239,6 @@ index_post_add(struct index_post *p, uint32_t id)
 	uint32_t	*a, cap;
 
 	if (p->cap == 0 && p->n < nitems(p->v.in)) {
-		if (p->n > 0 && p->v.in[p->n - 1] > id)
-			p->unsorted = 1;
 		p->v.in[p->n++] = id;
 		return;
 	}
@@ -256,18 +254,7 @@ index_post_add(struct index_post *p, uint32_t id)
 		p->v.heap = xreallocarray(p->v.heap, cap, sizeof *p->v.heap);
 		p->cap = cap;
 	}
-	if (p->v.heap[p->n - 1] > id)
-		p->unsorted = 1;
 	p->v.heap[p->n++] = id;
-}
-
-/* qsort comparison of sessionids. */
-static int
-index_id_cmp(const void *a, const void *b)
-{
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x < y ? -1 : x > y);
 }
 
 /* The ids of a posting list in whatever order they are. */
@@ -275,20 +262,6 @@ const uint32_t *
 index_post_raw(const struct index_post *p)
 {
 	return (p->cap == 0 ? p->v.in : p->v.heap);
-}
-
-/* A posting list sorted (first read after a change sorts it). */
-const uint32_t *
-index_post_ids(struct index_post *p, uint32_t *n)
-{
-	uint32_t	*a = p->cap == 0 ? p->v.in : p->v.heap;
-
-	if (p->unsorted) {
-		qsort(a, p->n, sizeof *a, index_id_cmp);
-		p->unsorted = 0;
-	}
-	*n = p->n;
-	return (a);
 }
 
 /* Make room for sessionid id in the per-id arrays and key table. */

@@ -5,8 +5,8 @@
  *
  * The index keeps, per indexed key, a value dictionary (value -> value id,
  * text folded for lookup, first-seen spelling in sessionid order kept) and
- * per value id a posting list of sessionids, appended in closing order and
- * sorted lazily when read through index_post_ids().  It also keeps a bitmap
+ * per value id a posting list of sessionids in closing order (selections
+ * and counts go through bitmaps, so the order never matters).  It also keeps a bitmap
  * of the ids present and each session's size and packets by id, so that
  * counts and selections need not touch the sessions.
  */
@@ -18,8 +18,7 @@
 /* Sessionids with one value of a key; at most two are kept inline. */
 struct index_post {
 	uint32_t	 n;
-	unsigned int	 cap : 31;	/* 0: inline in v.in */
-	unsigned int	 unsorted : 1;
+	uint32_t	 cap;		/* 0: inline in v.in */
 	union {
 		uint32_t	 in[2];
 		uint32_t	*heap;
@@ -90,8 +89,6 @@ bool		 index_indexed(int);
 struct index_key *index_key_get(const struct index *, int);
 /* A value's id in a key's dictionary, or UINT32_MAX. */
 uint32_t	 index_lookup(const struct index_key *, const struct mval *);
-/* A value's posting list, sorted ascending. */
-const uint32_t	*index_post_ids(struct index_post *, uint32_t *);
 /* The ids of a posting list in whatever order they are. */
 const uint32_t	*index_post_raw(const struct index_post *);
 

@@ -14,13 +14,14 @@
  *   the per-session measures sessionid, time, lifetime, size, payload,
  *   requestpayload, responsepayload, payload.ratio.req, packets,
  *   session.first) a dictionary of values and a list of sessionids per
- *   value.  It reads each session's meta (rule- and parser-written keys
- *   included) once, in store_add(); meta changed later (rules re-applied,
- *   store_set_ctx() with other home networks) needs store_reindex().
+ *   value.  A key is indexed when it is first read, over every session
+ *   added since (rule- and parser-written keys included); meta changed
+ *   later (rules re-applied, store_set_ctx() with other home networks)
+ *   needs store_reindex().
  * - Index readers (store_select, store_count_ids, store_count_top and
- *   store_count_values without keep) sort posting lists lazily and so
- *   mutate the index: call them on the engine's thread or once ingest is
- *   over or paused, one thread at a time.
+ *   store_count_values without keep) bring the index up to date and so
+ *   mutate it: call them on the engine's thread or once ingest is over or
+ *   paused, one thread at a time.
  */
 #ifndef HUNTCON_STORE_H
 #define HUNTCON_STORE_H
