@@ -104,6 +104,44 @@ draw_esc(int y, int x, int w, enum ui_role role, const void *p, size_t n)
 	buf_free(&b);
 }
 
+/*
+ * Append a file name escaped, shortened to w columns by dropping leading
+ * directories ("…/caps/basic.pcap"), so that the end of the name, which
+ * tells the inputs apart, stays in view.
+ */
+void
+draw_path(struct buf *out, const char *path, int w)
+{
+	const char	*ell = draw_ascii ? "..." : "\u2026";
+	struct buf	 b;
+	size_t		 i;
+	int		 ew = draw_ascii ? 3 : 1;
+
+	buf_init(&b);
+	esc_text(&b, path, strlen(path));
+	if (draw_width(b.s, b.len) <= w) {
+		buf_add(out, b.s, b.len);
+		buf_free(&b);
+		return;
+	}
+	/* The first '/' after which the rest fits, else the plain tail. */
+	for (i = 1; i < b.len; i++) {
+		if (b.s[i] == '/' &&
+		    draw_width(b.s + i, b.len - i) + ew <= w)
+			break;
+	}
+	if (i == b.len) {
+		for (i = 1; i < b.len; i++) {
+			if (((unsigned char)b.s[i] & 0xc0) != 0x80 &&
+			    draw_width(b.s + i, b.len - i) + ew <= w)
+				break;
+		}
+	}
+	buf_adds(out, ell);
+	buf_add(out, b.s + i, b.len - i);
+	buf_free(&b);
+}
+
 /* Fill a whole line with a role's background. */
 void
 draw_fill(int y, enum ui_role role)
@@ -198,23 +236,31 @@ draw_status(struct ui *u, int y)
 	const char	*src = in != NULL ? in->path : "-";
 	struct buf	 b;
 
-	buf_init(&b);
-	buf_adds(&b, " source: ");
-	esc_text(&b, src, strlen(src));
+	struct buf	 c;
+	int		 w;
+
+	/* The counts first, so that a long file name never hides them. */
+	buf_init(&c);
 	if (capture_ninputs(u->cap) > 1)
-		buf_printf(&b, " (+%zu)", capture_ninputs(u->cap) - 1);
-	buf_printf(&b, "  sessions: %llu",
+		buf_printf(&c, " (+%zu)", capture_ninputs(u->cap) - 1);
+	buf_printf(&c, "  sessions: %llu",
 	    (unsigned long long)store_count(u->st));
 	if (atomic_load(&u->loaded))
-		buf_printf(&b, "  packets: %llu", (unsigned long long)
+		buf_printf(&c, "  packets: %llu", (unsigned long long)
 		    engine_stats(u->eng)->read);
 	else
-		buf_adds(&b, "  packets: ...  (reading)");
+		buf_adds(&c, "  packets: ...  (reading)");
 	if (u->ev.nmarks > 0)
-		buf_printf(&b, "  marked: %llu",
+		buf_printf(&c, "  marked: %llu",
 		    (unsigned long long)u->ev.nmarks);
+	w = COLS - 9 - draw_width(c.s, c.len);
+	buf_init(&b);
+	buf_adds(&b, " source: ");
+	draw_path(&b, src, w < 12 ? 12 : w);
+	buf_add(&b, c.s, c.len);
 	draw_fill(y, ROLE_STATUS);
 	draw_text(y, 0, COLS, ROLE_STATUS, b.s);
+	buf_free(&c);
 	buf_free(&b);
 }
 

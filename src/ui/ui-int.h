@@ -22,6 +22,8 @@
 #include "store/store.h"
 #include "ui/ui.h"
 
+struct buf;
+
 /* Theme roles: semantic, never colour names. */
 #define UI_ROLES \
 	X(NORMAL, "normal") \
@@ -192,6 +194,7 @@ int	 theme_attr(enum ui_role);
 void	 draw_text(int y, int x, int w, enum ui_role, const char *);
 void	 draw_esc(int y, int x, int w, enum ui_role, const void *, size_t);
 void	 draw_fill(int y, enum ui_role);
+void	 draw_path(struct buf *, const char *, int);
 int	 draw_width(const char *, size_t);
 void	 draw_init(bool ascii);
 void	 ui_draw(struct ui *);

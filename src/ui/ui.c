@@ -84,6 +84,36 @@ ui_capture_msg(enum capture_level lvl, const char *msg, void *arg)
 	pthread_mutex_unlock(&u->inlock);
 }
 
+/*
+ * A message about an input begins with its file name; shorten the name so
+ * that what happened to it fits on the line, keeping `extra` columns for
+ * what is appended.  Takes msg; returns the string to use.
+ */
+static char *
+ui_fit_input(struct ui *u, char *msg, int extra)
+{
+	const struct capture_input	*in;
+	struct buf			 b;
+	size_t				 i, n;
+	int				 w;
+
+	if (draw_width(msg, strlen(msg)) + extra <= COLS)
+		return (msg);
+	for (i = 0; i < capture_ninputs(u->cap); i++) {
+		in = capture_input(u->cap, i);
+		n = strlen(in->path);
+		if (strncmp(msg, in->path, n) != 0 || msg[n] != ':')
+			continue;
+		w = COLS - extra - draw_width(msg + n, strlen(msg + n));
+		buf_init(&b);
+		draw_path(&b, in->path, w < 12 ? 12 : w);
+		buf_adds(&b, msg + n);
+		free(msg);
+		return (b.s);
+	}
+	return (msg);
+}
+
 /* Show on the status line what the reading threads reported last. */
 static void
 ui_capture_news(struct ui *u)
@@ -100,6 +130,7 @@ ui_capture_news(struct ui *u)
 	pthread_mutex_unlock(&u->inlock);
 	if (msg == NULL)
 		return;
+	msg = ui_fit_input(u, msg, n > 1 ? 30 : 0);
 	if (n > 1)
 		ui_message(u, role, "%s (%u messages about the inputs)", msg, n);
 	else

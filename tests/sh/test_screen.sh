@@ -254,10 +254,15 @@ loaded || true
 expect_screen "ascii: plain key markers" '^>?- analysis\.session'
 quit_rc "ascii: q exits 0"
 
-# --- A truncated capture: the warning reaches the status line.
-start 80 24 -r "$(cap truncated)"
+# --- A truncated capture: the warning reaches the status line, even when
+# the file's name is longer than the screen is wide.
+long=$T/$(printf 'a-directory-with-a-long-name/%.0s' 1 2 3)
+mkdir -p "$long" && cp "$(cap truncated)" "${long}truncated.pcap"
+start 80 24 -r "${long}truncated.pcap"
 expect_screen "truncated: warning on the status line" \
 	'truncated after [0-9]+ packets at byte [0-9]+'
+expect_screen "truncated: long source name shortened, counts kept" \
+	'^ source: …/(.*/)?truncated\.pcap  sessions: [0-9]+  packets: [0-9]+'
 quit_rc "truncated: q exits 0"
 
 finish
