@@ -422,25 +422,16 @@ check_print_rule(const struct ruleset *rs, size_t ri, uint64_t order,
 	const struct rule	*r = &rs->rules[ri];
 	const struct rules_file	*f = &rs->files[r->file];
 	struct buf		 b;
-	size_t			 first = r->line - 1, n;
+	size_t			 first = r->line - 1;
+	char			 num[24];
 
 	while (first > 0 && f->lines[first - 1].comment)
 		first--;
 	for (; first < r->line - 1; first++)
 		check_print_raw(out, f->lines[first].raw, f->lines[first].len);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)order);
 	buf_init(&b);
-	if (r->orderlen != 0) {
-		buf_add(&b, r->raw, r->orderoff);
-		buf_printf(&b, "order=%llu", (unsigned long long)order);
-		buf_add(&b, r->raw + r->orderoff + r->orderlen,
-		    r->rawlen - r->orderoff - r->orderlen);
-	} else {
-		n = r->rawlen;
-		while (n > 0 && (r->raw[n - 1] == ' ' || r->raw[n - 1] == '\t'))
-			n--;
-		buf_add(&b, r->raw, n);
-		buf_printf(&b, " order=%llu", (unsigned long long)order);
-	}
+	rules_token_set(&b, r->raw, r->rawlen, "order", num);
 	check_print_raw(out, b.s, b.len);
 	buf_free(&b);
 }
@@ -467,26 +458,39 @@ check_next(const struct ruleset *rs, const bool *done, size_t *out)
 	return (false);
 }
 
+/*
+ * Every rule in an order that satisfies its dependencies (Kahn's
+ * algorithm, taking the ready rule that comes first now; members of a
+ * cycle last, in their order).  seq holds rules_count() indices.
+ */
+void
+rules_fix_order(const struct ruleset *rs, size_t *seq)
+{
+	bool	*done = xcalloc(rs->nrules + 1, sizeof *done);
+	size_t	 k, ri, n = 0;
+
+	while (check_next(rs, done, &ri)) {
+		done[ri] = true;
+		seq[n++] = ri;
+	}
+	for (k = 0; k < rs->nrules; k++) {
+		ri = rs->sorted[k];
+		if (!done[ri])
+			seq[n++] = ri;
+	}
+	free(done);
+}
+
 /* Print every rule in an order that satisfies its dependencies. */
 int
 rules_fix(const struct ruleset *rs, FILE *out)
 {
-	bool		*done = xcalloc(rs->nrules + 1, sizeof *done);
-	uint64_t	 order = 10;
-	size_t		 k, ri;
+	size_t	*seq = xreallocarray(NULL, rs->nrules + 1, sizeof *seq);
+	size_t	 k;
 
-	while (check_next(rs, done, &ri)) {
-		done[ri] = true;
-		check_print_rule(rs, ri, order, out);
-		order += 10;
-	}
-	for (k = 0; k < rs->nrules; k++) {
-		ri = rs->sorted[k];
-		if (done[ri])
-			continue;
-		check_print_rule(rs, ri, order, out);
-		order += 10;
-	}
-	free(done);
+	rules_fix_order(rs, seq);
+	for (k = 0; k < rs->nrules; k++)
+		check_print_rule(rs, seq[k], 10 * (uint64_t)(k + 1), out);
+	free(seq);
 	return (rs->ncycles);
 }

@@ -652,3 +652,18 @@ rules_free(struct ruleset *rs)
 	free(rs->deps);
 	free(rs);
 }
+
+/* Add one in-memory file to a ruleset being built (the rule editor). */
+void
+rules_load_data(struct ruleset *rs, const char *path, const char *data,
+    size_t len)
+{
+	load_data(rs, path, data, len);
+}
+
+/* Compile, sort and check a ruleset built with rules_load_data(). */
+void
+rules_load_finish(struct ruleset *rs)
+{
+	load_finish(rs);
+}

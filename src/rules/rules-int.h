@@ -69,5 +69,8 @@ unsigned rules_cond_col(const struct rule *, size_t);
 void	 check_analyse(struct ruleset *);
 /* Whether a rule takes part in evaluation and the check. */
 bool	 rules_live(const struct rule *);
+/* Build a ruleset from in-memory files (edit.c): add each, then finish. */
+void	 rules_load_data(struct ruleset *, const char *, const char *, size_t);
+void	 rules_load_finish(struct ruleset *);
 
 #endif

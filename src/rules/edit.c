@@ -1,0 +1,583 @@
+/*
+ * edit.c - an editable copy of a ruleset's files (SPEC §5, rule editor).
+ *
+ * The editor changes lines of text, never a compiled rule: every change
+ * rewrites one line (or adds or drops one) and the caller loads the text
+ * again with rules_edit_load(), so what the editor shows is exactly what a
+ * later run reading the written files will load.  A changed line keeps
+ * every token it had, in place; only the token changed is rewritten.
+ * Lines not changed are written back byte for byte.
+ */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "rules/rules-int.h"
+
+struct edit_file {
+	char		*path;
+	char		**line;		/* terminators included */
+	size_t		 n;
+	bool		 modified;
+	bool		 readonly;	/* could not be read: never written */
+};
+
+struct rules_edit {
+	struct edit_file *files;
+	size_t		 nfiles;
+};
+
+/* Whether c separates tokens (as the loader sees it). */
+static bool
+edit_space(char c)
+{
+	return (c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r');
+}
+
+/* Add an empty file to the copy. */
+static struct edit_file *
+edit_file_add(struct rules_edit *e, const char *path)
+{
+	struct edit_file	*f;
+
+	e->files = xreallocarray(e->files, e->nfiles + 1, sizeof *e->files);
+	f = &e->files[e->nfiles++];
+	memset(f, 0, sizeof *f);
+	f->path = xstrdup(path);
+	return (f);
+}
+
+/* Copy a ruleset's files, line by line. */
+struct rules_edit *
+rules_edit_new(const struct ruleset *rs)
+{
+	struct rules_edit	*e = xcalloc(1, sizeof *e);
+	const struct rules_file	*rf;
+	struct edit_file	*f;
+	size_t			 i, j;
+
+	for (i = 0; i < rs->nfiles; i++) {
+		rf = &rs->files[i];
+		f = edit_file_add(e, rf->path);
+		f->line = xreallocarray(NULL, rf->nlines + 1, sizeof *f->line);
+		for (j = 0; j < rf->nlines; j++)
+			f->line[j] = xstrdup(rf->lines[j].raw);
+		f->n = rf->nlines;
+		for (j = 0; j < rs->ndiags; j++) {
+			if (rs->diags[j].fileidx == i && rs->diags[j].line == 0)
+				f->readonly = true;
+		}
+	}
+	return (e);
+}
+
+/* Free the copy. */
+void
+rules_edit_free(struct rules_edit *e)
+{
+	size_t	 i, j;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nfiles; i++) {
+		for (j = 0; j < e->files[i].n; j++)
+			free(e->files[i].line[j]);
+		free(e->files[i].line);
+		free(e->files[i].path);
+	}
+	free(e->files);
+	free(e);
+}
+
+/* Load the edited text: the same files in the same order. */
+struct ruleset *
+rules_edit_load(const struct rules_edit *e)
+{
+	struct ruleset	*rs = xcalloc(1, sizeof *rs);
+	struct buf	 b;
+	size_t		 i, j;
+
+	buf_init(&b);
+	for (i = 0; i < e->nfiles; i++) {
+		buf_reset(&b);
+		for (j = 0; j < e->files[i].n; j++)
+			buf_adds(&b, e->files[i].line[j]);
+		rules_load_data(rs, e->files[i].path, b.s != NULL ? b.s : "",
+		    b.len);
+	}
+	buf_free(&b);
+	rules_load_finish(rs);
+	return (rs);
+}
+
+/* Whether some file has changes not written yet. */
+bool
+rules_edit_dirty(const struct rules_edit *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nfiles; i++) {
+		if (e->files[i].modified)
+			return (true);
+	}
+	return (false);
+}
+
+/* The index of a file in the copy, or -1. */
+static long
+edit_find(const struct rules_edit *e, const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nfiles; i++) {
+		if (strcmp(e->files[i].path, path) == 0)
+			return ((long)i);
+	}
+	return (-1);
+}
+
+/* A rule's line in the copy (the rule as loaded last); NULL if gone. */
+static char **
+edit_line(struct rules_edit *e, const struct ruleset *rs, size_t ri,
+    struct edit_file **fp)
+{
+	const struct rule	*r = &rs->rules[ri];
+	struct edit_file	*f;
+
+	if (r->file >= e->nfiles || r->line == 0)
+		return (NULL);
+	f = &e->files[r->file];
+	if (r->line > f->n)
+		return (NULL);
+	*fp = f;
+	return (&f->line[r->line - 1]);
+}
+
+/* The length of a line without its terminator. */
+static size_t
+edit_body(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	return (n);
+}
+
+/*
+ * Find a token of a line: word=value (when want_value) or a bare word,
+ * its word folded equal to w.  Sets the span [*start, *end).  Quoted values
+ * are skipped as the loader cuts them.
+ */
+static bool
+edit_token(const char *p, size_t n, const char *w, bool want_value,
+    size_t *start, size_t *end)
+{
+	size_t	 i = 0, woff, wn;
+	bool	 value;
+
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (;;) {
+		while (i < n && edit_space(p[i]))
+			i++;
+		if (i >= n)
+			return (false);
+		woff = i;
+		while (i < n && !edit_space(p[i]) && p[i] != '=')
+			i++;
+		wn = i - woff;
+		value = i < n && p[i] == '=';
+		if (value) {
+			i++;
+			if (i < n && p[i] == '"') {
+				for (i++; i < n && p[i] != '"'; i++) {
+					if (p[i] == '\\' && i + 1 < n)
+						i++;
+				}
+				if (i < n)
+					i++;
+			} else {
+				while (i < n && !edit_space(p[i]))
+					i++;
+			}
+		}
+		if (value == want_value && fold_eq(p + woff, wn, w, strlen(w))) {
+			*start = woff;
+			*end = i;
+			return (true);
+		}
+	}
+}
+
+/*
+ * Write line p (n bytes, no terminator) to out with a token set: word=value,
+ * or a bare word when value is NULL; in place when the line has it, else
+ * after the last token.  Every other byte stays as it was.
+ */
+void
+rules_token_set(struct buf *out, const char *p, size_t n, const char *w,
+    const char *value)
+{
+	size_t	 start, end;
+
+	if (edit_token(p, n, w, value != NULL, &start, &end)) {
+		buf_add(out, p, start);
+		n -= end;
+		p += end;
+	} else {
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+			n--;
+		buf_add(out, p, n);
+		buf_addc(out, ' ');
+		n = 0;
+	}
+	buf_adds(out, w);
+	if (value != NULL)
+		buf_printf(out, "=%s", value);
+	buf_add(out, p, n);
+}
+
+/* Replace a line's text, keeping its terminator. */
+static void
+edit_replace(struct edit_file *f, char **line, struct buf *b)
+{
+	buf_adds(b, *line + edit_body(*line));
+	free(*line);
+	*line = buf_take(b);
+	f->modified = true;
+}
+
+/* Set a token of a line (see rules_token_set). */
+static void
+edit_set(struct edit_file *f, char **line, const char *w, const char *value)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	rules_token_set(&b, *line, edit_body(*line), w, value);
+	edit_replace(f, line, &b);
+}
+
+/* Quote a text for a rule line: "..." with " as \". */
+static char *
+edit_quote(const char *s)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_addc(&b, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_addc(&b, '\\');
+		buf_addc(&b, *s);
+	}
+	buf_addc(&b, '"');
+	return (buf_take(&b));
+}
+
+/* Give a rule a new condition. */
+bool
+rules_edit_set_cond(struct rules_edit *e, const struct ruleset *rs,
+    size_t ri, const char *cond)
+{
+	struct edit_file	*f;
+	char			**line, *q;
+
+	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
+		return (false);
+	q = edit_quote(cond);
+	edit_set(f, line, "rule", q);
+	free(q);
+	return (true);
+}
+
+/* Set a rule's order= (added when the line has none). */
+bool
+rules_edit_set_order(struct rules_edit *e, const struct ruleset *rs,
+    size_t ri, uint64_t order)
+{
+	struct edit_file	*f;
+	char			**line, num[24];
+	size_t			 start, end;
+
+	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
+		return (false);
+	snprintf(num, sizeof num, "%llu", (unsigned long long)order);
+	if (edit_token(*line, edit_body(*line), "order", true, &start, &end) &&
+	    end - start == 6 + strlen(num) &&
+	    memcmp(*line + start + 6, num, strlen(num)) == 0)
+		return (true);		/* unchanged: keep the line as it is */
+	edit_set(f, line, "order", num);
+	return (true);
+}
+
+/* Enable or disable a rule (the disable flag). */
+bool
+rules_edit_enable(struct rules_edit *e, const struct ruleset *rs, size_t ri,
+    bool on)
+{
+	struct edit_file	*f;
+	struct buf		 b;
+	char			**line;
+	size_t			 start, end, n;
+
+	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
+		return (false);
+	if (!on) {
+		if (!(rs->rules[ri].flags & RULE_DISABLE))
+			edit_set(f, line, "disable", NULL);
+		return (true);
+	}
+	n = edit_body(*line);
+	while (edit_token(*line, n, "disable", false, &start, &end) ||
+	    edit_token(*line, n, "disabled", false, &start, &end)) {
+		while (start > 0 && ((*line)[start - 1] == ' ' ||
+		    (*line)[start - 1] == '\t'))
+			start--;
+		buf_init(&b);
+		buf_add(&b, *line, start);
+		buf_add(&b, *line + end, n - end);
+		edit_replace(f, line, &b);
+		n = edit_body(*line);
+	}
+	return (true);
+}
+
+/* Delete a rule's line (the comments above it stay). */
+bool
+rules_edit_delete(struct rules_edit *e, const struct ruleset *rs, size_t ri)
+{
+	struct edit_file	*f;
+	char			**line;
+	size_t			 i;
+
+	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
+		return (false);
+	i = (size_t)(line - f->line);
+	free(*line);
+	memmove(&f->line[i], &f->line[i + 1], (f->n - i - 1) *
+	    sizeof *f->line);
+	f->n--;
+	f->modified = true;
+	return (true);
+}
+
+/*
+ * Append a line to a file, added to the copy (empty, written on the next
+ * write) when it is not there.  The line gets the file's line ending.
+ * Returns the file's index; *line the new line's 1-based number.
+ */
+size_t
+rules_edit_append(struct rules_edit *e, const char *path, const char *text,
+    unsigned *lineno)
+{
+	struct edit_file	*f;
+	const char		*eol = "\n";
+	long			 fi = edit_find(e, path);
+	size_t			 n;
+	char			*last;
+
+	if (fi == -1) {
+		f = edit_file_add(e, path);
+		fi = (long)e->nfiles - 1;
+	} else
+		f = &e->files[fi];
+	if (f->n > 0) {
+		n = strlen(f->line[0]);
+		if (n >= 2 && f->line[0][n - 2] == '\r')
+			eol = "\r\n";
+		last = f->line[f->n - 1];
+		n = strlen(last);
+		if (n == 0 || last[n - 1] != '\n') {
+			f->line[f->n - 1] = xrealloc(last, n + 3);
+			strcpy(f->line[f->n - 1] + n, eol);
+		}
+	}
+	f->line = xreallocarray(f->line, f->n + 1, sizeof *f->line);
+	xasprintf(&f->line[f->n++], "%s%s", text, eol);
+	f->modified = true;
+	f->readonly = false;
+	*lineno = (unsigned)f->n;
+	return ((size_t)fi);
+}
+
+/* Make the directories above a file. */
+static void
+edit_mkdirs(const char *path)
+{
+	char	*p = xstrdup(path), *s;
+
+	for (s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0755) != 0 && errno != EEXIST)
+			break;
+		*s = '/';
+	}
+	free(p);
+}
+
+/* Write one file through a temporary beside it, then rename. */
+static bool
+edit_write_file(struct edit_file *f, char **cause)
+{
+	FILE	*fp;
+	char	*tmp;
+	size_t	 i;
+	bool	 ok;
+
+	edit_mkdirs(f->path);
+	xasprintf(&tmp, "%s.tmp%ld", f->path, (long)getpid());
+	if ((fp = fopen(tmp, "wb")) == NULL) {
+		xasprintf(cause, "%s: %s", f->path, strerror(errno));
+		free(tmp);
+		return (false);
+	}
+	for (i = 0; i < f->n; i++)
+		fputs(f->line[i], fp);
+	ok = fflush(fp) == 0 && !ferror(fp);
+	ok = fclose(fp) == 0 && ok;
+	if (!ok || rename(tmp, f->path) != 0) {
+		xasprintf(cause, "%s: %s", f->path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return (false);
+	}
+	free(tmp);
+	f->modified = false;
+	return (true);
+}
+
+/*
+ * Write every changed file (only path's when path is not NULL).  False
+ * with *cause (caller frees) at the first that fails.
+ */
+bool
+rules_edit_write(struct rules_edit *e, const char *path, char **cause)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nfiles; i++) {
+		if (!e->files[i].modified || e->files[i].readonly)
+			continue;
+		if (path != NULL && strcmp(path, e->files[i].path) != 0)
+			continue;
+		if (!edit_write_file(&e->files[i], cause))
+			return (false);
+	}
+	return (true);
+}
+
+/* Files in the copy, and whether each has changes not written. */
+size_t
+rules_edit_nfiles(const struct rules_edit *e)
+{
+	return (e->nfiles);
+}
+
+const char *
+rules_edit_path(const struct rules_edit *e, size_t i)
+{
+	return (e->files[i].path);
+}
+
+bool
+rules_edit_modified(const struct rules_edit *e, size_t i)
+{
+	return (e->files[i].modified);
+}
+
+/*
+ * Renumber order= 10, 20, ... in the given sequence of rules (indices
+ * into rs): evaluation then follows the sequence whatever the files.
+ */
+void
+rules_edit_renumber(struct rules_edit *e, const struct ruleset *rs,
+    const size_t *seq, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		rules_edit_set_order(e, rs, seq[i], 10 * (uint64_t)(i + 1));
+}
+
+/* A new rule line in the format NetWitness exports. */
+char *
+rules_format_line(const char *name, const char *cond, const char *alert,
+    uint64_t order)
+{
+	char	*qn = NULL, *qc = edit_quote(cond), *s;
+	size_t	 i;
+	bool	 bare = *name != '\0';
+
+	for (i = 0; name[i] != '\0'; i++) {
+		if (edit_space(name[i]) || name[i] == '"' || name[i] == '=' ||
+		    name[i] == '\\' || name[i] == '#')
+			bare = false;
+	}
+	if (!bare)
+		qn = edit_quote(name);
+	if (order != 0)
+		xasprintf(&s, "name=%s rule=%s alert=%s order=%llu "
+		    "type=application", bare ? name : qn, qc, alert,
+		    (unsigned long long)order);
+	else
+		xasprintf(&s, "name=%s rule=%s alert=%s type=application",
+		    bare ? name : qn, qc, alert);
+	free(qn);
+	free(qc);
+	return (s);
+}
+
+/* Rule index at evaluation position k. */
+size_t
+rules_sorted(const struct ruleset *rs, size_t k)
+{
+	return (rs->sorted[k]);
+}
+
+/* A rule's file index (in load order). */
+size_t
+rules_fileidx(const struct ruleset *rs, size_t ri)
+{
+	return (rs->rules[ri].file);
+}
+
+/* The rule named name (case folded), or -1. */
+long
+rules_find(const struct ruleset *rs, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->nrules; i++) {
+		if (rs->rules[i].name != NULL && fold_eq(rs->rules[i].name,
+		    strlen(rs->rules[i].name), name, strlen(name)))
+			return ((long)i);
+	}
+	return (-1);
+}
+
+/*
+ * The rules ri depends on: the writers of the values it reads (edges of
+ * the order check).  Fills out (up to max); returns how many there are.
+ */
+size_t
+rules_writers_of(const struct ruleset *rs, size_t ri, size_t *out,
+    size_t max)
+{
+	size_t	 e, n = 0;
+
+	for (e = 0; e < rs->ndeps; e++) {
+		if (rs->deps[2 * e + 1] != ri)
+			continue;
+		if (n < max)
+			out[n] = rs->deps[2 * e];
+		n++;
+	}
+	return (n);
+}
