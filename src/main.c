@@ -330,7 +330,7 @@ main_export(struct args *a, struct capture *c, struct store *st,
 	char			*cause = NULL;
 
 	if (!export_pcap(c, st, a->write, a->force, keep, arg, main_say, NULL,
-	    &res, &cause)) {
+	    &res, NULL, &cause)) {
 		fprintf(stderr, "huntcon: %s\n", cause);
 		free(cause);
 		return (false);

@@ -205,8 +205,8 @@ batch_json_line(struct buf *b, struct buf *tmp, const struct meta_reader *r,
 	buf_adds(b, "}\n");
 }
 
-/* The chosen sessions as TSV or JSON lines. */
-static void
+/* The chosen sessions (ascending ids) as TSV or JSON lines. */
+void
 batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
     enum batch_format fmt, bool header, const uint32_t *ids, size_t n)
 {

@@ -39,6 +39,10 @@ void	 batch_sessions(FILE *, const struct store *,
 	    const struct batch_fields *, enum batch_format, bool header,
 	    const struct query *);
 
+/* --sessions over chosen sessions (ascending ids). */
+void	 batch_lines(FILE *, const struct store *, const struct batch_fields *,
+	    enum batch_format, bool header, const uint32_t *ids, size_t n);
+
 /* The sessions a query selects, for export's keep function. */
 struct batch_sel {
 	uint32_t	*ids;		/* ascending */

@@ -33,6 +33,7 @@ struct export_state {
 	const char		*path;
 	bool			 force, ns, failed;
 	char			*cause;
+	struct export_progress	*prog;
 };
 
 /* Whether ordinal o is wanted. */
@@ -138,6 +139,16 @@ export_packet(const struct capture_packet *p, void *arg)
 	h.len = p->wirelen;
 	pcap_dump((u_char *)o->dump, &h, p->data);
 	o->packets++;
+	if (x->prog != NULL) {
+		atomic_fetch_add_explicit(&x->prog->done, 1,
+		    memory_order_relaxed);
+		if (atomic_load_explicit(&x->prog->cancel,
+		    memory_order_relaxed)) {
+			if (x->cause == NULL)
+				x->cause = xstrdup("export cancelled");
+			return (false);
+		}
+	}
 	return (true);
 }
 
@@ -147,7 +158,7 @@ export_mark(struct export_state *x, const struct store *st,
     bool (*keep)(uint64_t, void *), void *arg)
 {
 	const struct session	*s;
-	uint64_t		 id, end = store_end(st), ord = 0, n = 0;
+	uint64_t		 id, end = store_end(st), ord = 0, n = 0, np = 0;
 	uint32_t		 pos;
 
 	for (id = 1; id < end; id++) {
@@ -158,8 +169,11 @@ export_mark(struct export_state *x, const struct store *st,
 		for (pos = 0; pktidx_next(&s->pkts, &pos, &ord);) {
 			if (ord < x->nbits)
 				x->want[ord / 64] |= 1ULL << (ord % 64);
+			np++;
 		}
 	}
+	if (x->prog != NULL)
+		atomic_store(&x->prog->total, np);
 	return (n);
 }
 
@@ -200,7 +214,7 @@ bool
 export_pcap(struct capture *c, const struct store *st, const char *path,
     bool force, bool (*keep)(uint64_t, void *), void *arg,
     void (*say)(const char *, void *), void *sarg,
-    struct export_result *res, char **cause)
+    struct export_result *res, struct export_progress *prog, char **cause)
 {
 	struct export_state	 x;
 	const struct capture_input *last;
@@ -214,6 +228,7 @@ export_pcap(struct capture *c, const struct store *st, const char *path,
 	x.path = path;
 	x.force = force;
 	x.ns = capture_any_ns(c);
+	x.prog = prog;
 	res->sessions = export_mark(&x, st, keep, arg);
 	capture_reread(c, export_select, export_packet, &x);
 	if (x.nout == 0 && !x.failed && n > 0)

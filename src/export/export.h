@@ -10,6 +10,7 @@
 #ifndef HUNTCON_EXPORT_H
 #define HUNTCON_EXPORT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,12 +24,23 @@ struct export_result {
 };
 
 /*
+ * How far an export is, for a client on another thread: packets written
+ * of the packets wanted (total is set before the first is written).
+ * Setting cancel stops it; the files written so far are closed and kept.
+ */
+struct export_progress {
+	atomic_uint_least64_t	 done, total;
+	atomic_bool		 cancel;
+};
+
+/*
  * Export the sessions for which keep(id) is true (all when NULL) to path.
- * Returns false with *cause (caller frees) when a file cannot be written.
+ * Returns false with *cause (caller frees) when a file cannot be written
+ * or when cancelled.  prog may be NULL.
  */
 bool	export_pcap(struct capture *, const struct store *, const char *path,
 	    bool force, bool (*keep)(uint64_t, void *), void *,
 	    void (*say)(const char *, void *), void *,
-	    struct export_result *, char **cause);
+	    struct export_result *, struct export_progress *, char **cause);
 
 #endif

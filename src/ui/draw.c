@@ -165,13 +165,14 @@ static void
 draw_title(struct ui *u)
 {
 	static const char *const names[] = { "Navigate", "Events", "Session",
-	    "Help" };
+	    "Rules", "Help" };
 	char	*s;
 
 	draw_fill(0, ROLE_TITLE);
+	/* 4:Rules* while rule changes are not written. */
 	xasprintf(&s, " huntcon  %s%s  [%s]", u->pane == PANE_HELP ? "" :
-	    "1:Navigate 2:Events 3:Session", u->pane == PANE_HELP ? "" : "",
-	    names[u->pane]);
+	    "1:Navigate 2:Events 3:Session 4:Rules", u->pane != PANE_HELP &&
+	    rview_dirty(u) ? "*" : "", names[u->pane]);
 	draw_text(0, 0, COLS, ROLE_TITLE, s);
 	free(s);
 	draw_text(0, COLS - 17, 17, ROLE_TITLE, "?:keys  q:quit ");
@@ -197,17 +198,49 @@ draw_breadcrumb(struct ui *u)
 	free(path);
 }
 
-/* The progress line while reading, else the message. */
+/* A progress bar on line y: a label with the percent, then the bar. */
+static void
+draw_bar(int y, const char *label, int pct)
+{
+	char	 s[64];
+	int	 w = COLS - 30, fill, x;
+
+	if (pct < 0)
+		pct = 0;
+	if (pct > 100)
+		pct = 100;
+	snprintf(s, sizeof s, "%s %3d%% ", label, pct);
+	x = (int)strlen(s);
+	fill = pct * w / 100;
+	draw_text(y, 0, x, ROLE_NORMAL, s);
+	attrset(theme_attr(ROLE_PROGRESS));
+	mvhline(y, x, ' ', fill);
+	attrset(theme_attr(ROLE_DIM));
+	mvhline(y, x + fill, draw_ascii ? '.' : ACS_BULLET, w - fill);
+	attrset(A_NORMAL);
+}
+
+/* The question, else the progress of long work, else the message. */
 static void
 draw_message(struct ui *u, int y)
 {
 	uint64_t	 done = capture_done_bytes(u->cap);
 	uint64_t	 total = capture_total_bytes(u->cap);
-	char		 s[64];
-	int		 w = COLS - 30, fill;
 
 	move(y, 0);
 	clrtoeol();
+	if (u->ask != NULL) {
+		draw_text(y, 0, COLS, ROLE_PROMPT, u->ask);
+		return;
+	}
+	if (rview_progress(u) >= 0) {
+		draw_bar(y, "applying rules", rview_progress(u));
+		return;
+	}
+	if (uexport_progress(u) >= 0) {
+		draw_bar(y, "exporting (Esc stops)", uexport_progress(u));
+		return;
+	}
 	if (u->msg != NULL) {
 		draw_text(y, 0, COLS, u->msgrole, u->msg);
 		return;
@@ -216,15 +249,7 @@ draw_message(struct ui *u, int y)
 		return;
 	if (done > total)
 		done = total;
-	fill = (int)((double)done / (double)total * w);
-	snprintf(s, sizeof s, "reading %3d%% ",
-	    (int)(done * 100 / total));
-	draw_text(y, 0, 13, ROLE_NORMAL, s);
-	attrset(theme_attr(ROLE_PROGRESS));
-	mvhline(y, 13, ' ', fill);
-	attrset(theme_attr(ROLE_DIM));
-	mvhline(y, 13 + fill, draw_ascii ? '.' : ACS_BULLET, w - fill);
-	attrset(A_NORMAL);
+	draw_bar(y, "reading", (int)(done * 100 / total));
 }
 
 /* The status line: source, sessions, packets. */
@@ -297,6 +322,7 @@ ui_draw(struct ui *u)
 	case PANE_NAV: nav_draw(u, 2, h); break;
 	case PANE_EVENTS: events_draw(u, 2, h); break;
 	case PANE_SESSION: sview_draw(u, 2, h); break;
+	case PANE_RULES: rview_draw(u, 2, h); break;
 	case PANE_HELP: keys_help_draw(u, 2, h); break;
 	}
 	draw_message(u, LINES - 2);

@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,7 @@ keys_move(struct ui *u, int d)
 	case PANE_NAV: nav_move(u, d); break;
 	case PANE_EVENTS: events_move(u, d); break;
 	case PANE_SESSION: sview_move(u, d); break;
+	case PANE_RULES: rview_move(u, d); break;
 	case PANE_HELP:
 		u->helptop = d < 0 && (size_t)-d > u->helptop ? 0 :
 		    u->helptop + (size_t)d;
@@ -51,11 +53,60 @@ static void k_pgdn(struct ui *u) { keys_move(u, keys_page()); }
 static void k_home(struct ui *u) { keys_move(u, -1000000000); }
 static void k_end(struct ui *u) { keys_move(u, 1000000000); }
 
-/* Quit (nothing is unsaved in this version, so no question). */
+/* Ask a question on the message line; one of keys (or Esc) answers. */
+void
+ui_ask(struct ui *u, const char *keys, ask_fn fn, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	free(u->ask);
+	va_start(ap, fmt);
+	xvasprintf(&u->ask, fmt, ap);
+	va_end(ap);
+	u->askkeys = keys;
+	u->askfn = fn;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* A key while a question is open: an answer, Esc, or ignored. */
+static void
+keys_answer(struct ui *u, int ch)
+{
+	ask_fn	 fn = u->askfn;
+
+	if (ch == KEY_RESIZE) {
+		u->dirty |= DIRTY_SCREEN;
+		return;
+	}
+	if (ch != 0x1b && ch != CTRL('g') && (ch <= 0 || ch > 0x7f ||
+	    strchr(u->askkeys, ch) == NULL))
+		return;
+	free(u->ask);
+	u->ask = NULL;
+	u->askfn = NULL;
+	u->dirty |= DIRTY_SCREEN;
+	fn(u, ch == 0x1b || ch == CTRL('g') ? 0 : ch);
+}
+
+/* The answer to "rules not written": write and quit, or just quit. */
+static void
+keys_quit_answer(struct ui *u, int key)
+{
+	if (key == 'w')
+		rview_write(u, true);
+	else if (key == 'q')
+		u->quit = true;
+}
+
+/* Quit, asking first when rule changes are not written. */
 static void
 k_quit(struct ui *u)
 {
-	u->quit = true;
+	if (rview_dirty(u))
+		ui_ask(u, "wq", keys_quit_answer, "rule changes are not "
+		    "written: w write them and quit, q quit without, Esc stay");
+	else
+		u->quit = true;
 }
 
 /* Show the help screen, or leave it. */
@@ -88,6 +139,14 @@ k_events(struct ui *u)
 	u->dirty |= DIRTY_SCREEN;
 }
 
+/* Show the rule editor. */
+static void
+k_rules(struct ui *u)
+{
+	u->pane = PANE_RULES;
+	u->dirty |= DIRTY_SCREEN;
+}
+
 /* Show the Session pane (the last session opened). */
 static void
 k_session(struct ui *u)
@@ -102,6 +161,8 @@ k_back(struct ui *u)
 {
 	if (u->pane == PANE_SESSION)
 		u->pane = PANE_EVENTS;
+	else if (u->pane == PANE_RULES)
+		u->pane = PANE_NAV;
 	else if (u->pane == PANE_HELP)
 		u->pane = u->back;
 	else
@@ -125,6 +186,9 @@ static void k_nsort(struct ui *u) { nav_sort(u); }
 static void k_esort(struct ui *u) { events_sort(u); }
 static void k_mark(struct ui *u) { events_mark(u); }
 static void k_open(struct ui *u) { events_open(u); }
+static void k_save(struct ui *u) { rview_save_path(u); }
+static void k_export(struct ui *u) { uexport_start(u); }
+static void k_apply(struct ui *u) { rview_apply(u); }
 
 /* Redraw everything (after line noise). */
 static void
@@ -174,6 +238,29 @@ static const struct keys_binding keys_table[] = {
 	{ '\r', "Enter", CTX_EVENTS, k_open, "open the session" },
 	{ '\n', NULL, CTX_EVENTS, k_open, NULL },
 	{ KEY_ENTER, NULL, CTX_EVENTS, k_open, NULL },
+	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
+	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
+	    "rule file" },
+	{ 'x', "x", CTX_ANY, k_export, "export the marked sessions (or all "
+	    "of the path) to .pcap, .tsv or .json" },
+	{ '\r', "Enter e", CTX_RULES, rview_edit, "edit the rule's condition" },
+	{ '\n', NULL, CTX_RULES, rview_edit, NULL },
+	{ KEY_ENTER, NULL, CTX_RULES, rview_edit, NULL },
+	{ 'e', NULL, CTX_RULES, rview_edit, NULL },
+	{ 'a', "a", CTX_RULES, rview_add, "add a rule (name, condition, alert "
+	    "key)" },
+	{ 'd', "d Delete", CTX_RULES, rview_delete, "delete the rule" },
+	{ KEY_DC, NULL, CTX_RULES, rview_delete, NULL },
+	{ ' ', "Space", CTX_RULES, rview_toggle, "enable or disable the rule" },
+	{ 'K', "K", CTX_RULES, rview_up, "move the rule up (order= "
+	    "renumbered 10, 20, ...)" },
+	{ 'J', "J", CTX_RULES, rview_down, "move the rule down" },
+	{ 'f', "f", CTX_RULES, rview_fix, "fix the order (as --check-rules "
+	    "--fix)" },
+	{ 'w', "w", CTX_RULES, rview_write_key, "write the changed rule files "
+	    "and apply them" },
+	{ 'r', "r", CTX_RULES, k_apply, "apply the rules to the loaded "
+	    "sessions now" },
 };
 
 /* The context of a pane. */
@@ -184,6 +271,7 @@ keys_ctx(enum ui_pane p)
 	case PANE_NAV: return (CTX_NAV);
 	case PANE_EVENTS: return (CTX_EVENTS);
 	case PANE_SESSION: return (CTX_SESSION);
+	case PANE_RULES: return (CTX_RULES);
 	default: return (CTX_ANY);
 	}
 }
@@ -195,6 +283,14 @@ keys_dispatch(struct ui *u, int ch)
 	enum ui_ctx	 ctx = keys_ctx(u->pane);
 	size_t		 i;
 
+	if (u->askfn != NULL) {
+		keys_answer(u, ch);
+		return;
+	}
+	if (ch == 0x1b && u->ex.running) {
+		uexport_cancel(u);
+		return;
+	}
 	if (ch == KEY_RESIZE) {
 		u->dirty |= DIRTY_SCREEN;
 		return;
@@ -232,7 +328,7 @@ void
 keys_help_draw(struct ui *u, int top, int h)
 {
 	static const char *const ctxs[] = { "everywhere", "Navigate",
-	    "Events", "Session" };
+	    "Events", "Session", "Rules" };
 	char	 s[256];
 	size_t	 i, line = 0;
 	int	 y = top;

@@ -1,10 +1,13 @@
-/* prompt.c - the query prompt: GNU readline through its callback interface,
- * drawn inside the curses screen, with history, completion and errors shown
- * with a caret under their column. */
+/* prompt.c - the prompt line: GNU readline through its callback interface,
+ * drawn inside the curses screen, with history, completion (of queries or
+ * of file names) and errors shown with a caret under their column.  The
+ * query prompt (/), rule conditions, rule names and export file names all
+ * go through it. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +20,13 @@
 
 #define PROMPT_HISTORY	1000
 #define PROMPT_QUEUE	64
-#define PROMPT_LABEL	"/ "
-
 static struct ui	*prompt_ui;
+static char		*prompt_label;
+static enum prompt_kind	 prompt_kind;
+static prompt_fn	 prompt_done_fn;
+static void		*prompt_arg;
+static unsigned int	 prompt_opened;		/* prompts opened */
+static bool		 prompt_inline;		/* in the line handler */
 static unsigned char	 prompt_queue[PROMPT_QUEUE];
 static size_t		 prompt_qlen, prompt_qpos;
 static char		*prompt_keep;		/* text kept after an error */
@@ -83,13 +90,28 @@ prompt_close(struct ui *u)
 	u->dirty |= DIRTY_SCREEN;
 }
 
-/* A whole line: apply it as the path, or keep it with its error. */
+/* Show an error under the line, its caret at col (1-based; 0: none). */
+void
+prompt_error(struct ui *u, size_t col, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	(void)u;
+	free(prompt_err);
+	va_start(ap, fmt);
+	xvasprintf(&prompt_err, fmt, ap);
+	va_end(ap);
+	prompt_errcol = col;
+}
+
+/* A whole line: hand it over; keep it when the handler found an error. */
 static void
 prompt_line(char *line)
 {
-	struct ui		*u = prompt_ui;
-	struct query_error	 err;
-	struct query		*q;
+	struct ui	*u = prompt_ui;
+	enum prompt_kind kind = prompt_kind;
+	unsigned int	 gen;
+	bool		 done;
 
 	if (line == NULL) {
 		prompt_close(u);
@@ -97,24 +119,43 @@ prompt_line(char *line)
 	}
 	free(prompt_err);
 	prompt_err = NULL;
+	gen = prompt_opened;
+	prompt_inline = true;
+	done = prompt_done_fn(u, line, prompt_arg);
+	prompt_inline = false;
+	if (done) {
+		if (kind == PROMPT_QUERY && *line != '\0')
+			add_history(line);
+		if (u->prompting && gen == prompt_opened)
+			prompt_close(u);
+		free(line);
+	} else
+		prompt_keep = line;
+}
+
+/* The query prompt's handler: the line replaces the drill path. */
+static bool
+prompt_path(struct ui *u, const char *line, void *arg)
+{
+	struct query_error	 err;
+	struct query		*q;
+
+	(void)arg;
 	q = query_compile(line, strlen(line), QUERY_EMPTY_OK, &err);
 	if (q == NULL) {
-		prompt_err = xstrdup(err.msg);
-		prompt_errcol = err.col;
-		prompt_keep = line;
-	} else {
-		if (*line != '\0')
-			add_history(line);
-		query_free(q);
-		prompt_close(u);
-		ui_path_set(u, line);
-		u->nav.cur = u->nav.top = 0;
-		if (err.nwarnings > 0)
-			ui_message(u, ROLE_WARNING, "column %zu: warning: %s",
-			    err.warnings[0].col, err.warnings[0].msg);
-		free(line);
+		prompt_error(u, err.col, "%s", err.msg);
+		query_error_clear(&err);
+		return (false);
 	}
+	query_free(q);
+	prompt_close(u);
+	ui_path_set(u, line);
+	u->nav.cur = u->nav.top = 0;
+	if (err.nwarnings > 0)
+		ui_message(u, ROLE_WARNING, "column %zu: warning: %s",
+		    err.warnings[0].col, err.warnings[0].msg);
 	query_error_clear(&err);
+	return (true);
 }
 
 /* Add a completion candidate. */
@@ -185,7 +226,8 @@ prompt_values(struct ui *u, int key)
 	free(v);
 }
 
-/* Complete keys, operators after a key, or values after an operator. */
+/* Complete keys, operators after a key, or values after an operator;
+ * file names at a file prompt; nothing at a text prompt. */
 static char **
 prompt_complete(const char *text, int start, int end)
 {
@@ -196,6 +238,13 @@ prompt_complete(const char *text, int start, int end)
 	(void)end;
 	rl_attempted_completion_over = 1;
 	prompt_cands_free();
+	if (prompt_kind == PROMPT_TEXT)
+		return (NULL);
+	if (prompt_kind == PROMPT_FILE) {
+		rl_filename_completion_desired = 1;
+		return (rl_completion_matches(text,
+		    rl_filename_completion_function));
+	}
 	for (i = 0; prompt_ops[i] != NULL; i++) {
 		if (plen == strlen(prompt_ops[i]) && strncmp(rl_line_buffer +
 		    p, prompt_ops[i], plen) == 0)
@@ -294,23 +343,53 @@ prompt_done(void)
 	free(prompt_histfile);
 	prompt_cands_free();
 	free(prompt_err);
+	free(prompt_label);
 	if (prompt_null != NULL)
 		fclose(prompt_null);
 }
 
-/* Open the prompt, with the current path as the text to edit. */
+/*
+ * Open the prompt: label, the text to edit, and the handler that gets the
+ * line on Enter (it returns true when done, false after prompt_error() to
+ * keep the line).  A handler may open another prompt.
+ */
+void
+prompt_ask(struct ui *u, enum prompt_kind kind, const char *label,
+    const char *text, prompt_fn fn, void *arg)
+{
+	if (u->prompting)
+		rl_callback_handler_remove();
+	prompt_ui = u;
+	u->prompting = true;
+	free(prompt_label);
+	prompt_label = xstrdup(label);
+	prompt_kind = kind;
+	prompt_done_fn = fn;
+	prompt_arg = arg;
+	rl_completer_word_break_characters = kind == PROMPT_FILE ?
+	    (char *)" \t" : (char *)" \t()";
+	prompt_opened++;
+	rl_callback_handler_install("", prompt_line);
+	if (prompt_inline) {
+		/* Readline clears the line after the handler returns. */
+		free(prompt_keep);
+		prompt_keep = xstrdup(text != NULL ? text : "");
+	} else {
+		rl_replace_line(text != NULL ? text : "", 0);
+		rl_point = rl_end;
+	}
+	ui_message(u, ROLE_NORMAL, NULL);
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Open the query prompt, with the current path as the text to edit. */
 void
 prompt_open(struct ui *u)
 {
 	char	*text = ui_path_text(&u->path);
 
-	prompt_ui = u;
-	u->prompting = true;
-	rl_callback_handler_install("", prompt_line);
-	rl_replace_line(text, 0);
-	rl_point = rl_end;
+	prompt_ask(u, PROMPT_QUERY, "/ ", text, prompt_path, NULL);
 	free(text);
-	ui_message(u, ROLE_NORMAL, NULL);
 }
 
 /* Queue the bytes that stand for a key. */
@@ -366,7 +445,8 @@ void
 prompt_draw(struct ui *u)
 {
 	struct buf	 b;
-	int		 y = LINES - 3, x0 = (int)strlen(PROMPT_LABEL), cur, col;
+	int		 y = LINES - 3, cur, col;
+	int		 x0 = draw_width(prompt_label, strlen(prompt_label));
 	size_t		 skip = 0;
 
 	(void)u;
@@ -379,9 +459,16 @@ prompt_draw(struct ui *u)
 		skip++;
 	move(y, 0);
 	clrtoeol();
-	draw_text(y, 0, x0, ROLE_PROMPT, PROMPT_LABEL);
+	draw_text(y, 0, x0, ROLE_PROMPT, prompt_label);
 	draw_text(y, x0, COLS - x0, ROLE_NORMAL, b.s + skip);
-	if (prompt_err != NULL) {
+	if (prompt_err != NULL && prompt_errcol == 0) {
+		/* Not about one column: no caret. */
+		move(y + 1, 0);
+		clrtoeol();
+		buf_reset(&b);
+		esc_text(&b, prompt_err, strlen(prompt_err));
+		draw_text(y + 1, 2, COLS - 2, ROLE_ERROR, b.s);
+	} else if (prompt_err != NULL) {
 		buf_reset(&b);
 		esc_text(&b, rl_line_buffer, prompt_errcol > 0 ?
 		    prompt_errcol - 1 : 0);

@@ -49,10 +49,21 @@ enum ui_role {
 	ROLE_MAX
 };
 
-enum ui_pane { PANE_NAV, PANE_EVENTS, PANE_SESSION, PANE_HELP };
+enum ui_pane { PANE_NAV, PANE_EVENTS, PANE_SESSION, PANE_RULES,
+    PANE_HELP };
 
 /* Binding contexts: a binding applies in its pane or everywhere. */
-enum ui_ctx { CTX_ANY, CTX_NAV, CTX_EVENTS, CTX_SESSION };
+enum ui_ctx { CTX_ANY, CTX_NAV, CTX_EVENTS, CTX_SESSION, CTX_RULES };
+
+struct ui;
+
+/* What the prompt line completes. */
+enum prompt_kind { PROMPT_QUERY, PROMPT_TEXT, PROMPT_FILE };
+/* A prompt's handler: true when done, false (after prompt_error()) to keep
+ * the line for another try. */
+typedef bool (*prompt_fn)(struct ui *, const char *, void *);
+/* A question's handler: the key answered, or 0 when cancelled. */
+typedef void (*ask_fn)(struct ui *, int);
 
 /* Dirty flags: what the next loop turn redraws or recomputes. */
 #define DIRTY_SCREEN	0x1
@@ -124,6 +135,43 @@ struct events {
 	uint64_t	 nmarks;
 };
 
+/*
+ * The rule editor: the rules as the editor's text loads them (rs), that
+ * text (ed, made on the first change), and every ruleset whose values
+ * sessions may still hold (rule-written values point into their ruleset,
+ * so none is freed before the console ends).
+ */
+struct rview {
+	const struct ruleset *rs;	/* shown; first the one from main */
+	struct rules_edit *ed;
+	struct ruleset	**own;		/* every ruleset made here */
+	size_t		 nown;
+	size_t		 cur, top;	/* evaluation position */
+	bool		 stale;		/* rs not applied to the sessions */
+	/* Re-applying rs to the loaded sessions, a slice per loop turn. */
+	bool		 applying, pending;
+	uint64_t	 next, t0;
+	/* A rule being added: its name and condition between prompts. */
+	char		*name, *cond;
+	char		*note;		/* said again when applied */
+};
+
+/* Writing sessions from the console (a thread, so input goes on). */
+struct uexport {
+	pthread_t	 thread;
+	bool		 running;
+	atomic_bool	 done;
+	char		*path;
+	int		 format;	/* 0 pcap, else enum batch_format + 1 */
+	uint32_t	*ids;		/* sessions, ascending */
+	size_t		 nids;
+	bool		 force;
+	struct export_progress *prog;
+	bool		 ok;
+	char		*cause;
+	char		*result;
+};
+
 /* The Session pane: lines built when it opens. */
 struct sview {
 	uint64_t	 id;
@@ -171,7 +219,13 @@ struct ui {
 	struct nav		 nav;
 	struct events		 ev;
 	struct sview		 sv;
+	struct rview		 rv;
+	struct uexport		 ex;
 	bool			 prompting;
+	/* A question on the message line, answered by one key. */
+	char			*ask;
+	const char		*askkeys;
+	ask_fn			 askfn;
 	FILE			*timing;	/* $HUNTCON_UI_TIMING */
 };
 
@@ -183,6 +237,7 @@ void	 ui_message(struct ui *, enum ui_role, const char *, ...)
 void	 ui_path_set(struct ui *, const char *);
 void	 ui_path_push(struct ui *, const char *);
 void	 ui_path_pop(struct ui *);
+void	 ui_view_refresh(struct ui *);
 char	*ui_path_text(const struct ui_path *);
 bool	 ui_view_has(const struct ui_view *, uint64_t);
 
@@ -200,7 +255,36 @@ void	 draw_init(bool ascii);
 void	 ui_draw(struct ui *);
 void	 draw_hline(int y, int x, int w);
 
+/* rview.c */
+void	 rview_init(struct ui *);
+void	 rview_free(struct ui *);
+void	 rview_draw(struct ui *, int top, int h);
+void	 rview_move(struct ui *, int);
+void	 rview_edit(struct ui *);
+void	 rview_add(struct ui *);
+void	 rview_delete(struct ui *);
+void	 rview_toggle(struct ui *);
+void	 rview_up(struct ui *);
+void	 rview_down(struct ui *);
+void	 rview_fix(struct ui *);
+void	 rview_write_key(struct ui *);
+void	 rview_save_path(struct ui *);
+void	 rview_apply(struct ui *);
+bool	 rview_step(struct ui *);
+int	 rview_progress(const struct ui *);
+bool	 rview_dirty(const struct ui *);
+void	 rview_write(struct ui *, bool quit);
+
+/* uexport.c */
+void	 uexport_start(struct ui *);
+bool	 uexport_poll(struct ui *);
+int	 uexport_progress(const struct ui *);
+void	 uexport_cancel(struct ui *);
+void	 uexport_free(struct ui *);
+
 /* keys.c */
+void	 ui_ask(struct ui *, const char *keys, ask_fn, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
 void	 keys_dispatch(struct ui *, int);
 void	 keys_help_draw(struct ui *, int top, int h);
 size_t	 keys_help_lines(void);
@@ -209,6 +293,10 @@ size_t	 keys_help_lines(void);
 void	 prompt_init(void);
 void	 prompt_done(void);
 void	 prompt_open(struct ui *);
+void	 prompt_ask(struct ui *, enum prompt_kind, const char *label,
+	    const char *text, prompt_fn, void *);
+void	 prompt_error(struct ui *, size_t col, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 void	 prompt_key(struct ui *, int);
 void	 prompt_draw(struct ui *);
 

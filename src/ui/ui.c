@@ -240,6 +240,13 @@ ui_view_reset(struct ui *u)
 	ui_view_update(u);
 }
 
+/* Match the path again (after the sessions' meta changed). */
+void
+ui_view_refresh(struct ui *u)
+{
+	ui_view_reset(u);
+}
+
 /* Whether a sessionid is in the match set. */
 bool
 ui_view_has(const struct ui_view *v, uint64_t id)
@@ -456,12 +463,16 @@ static void
 ui_loop(struct ui *u)
 {
 	uint64_t	 last = 0, now;
-	bool		 was_loading = true, key;
+	bool		 was_loading = true, key, busy;
 
 	while (!u->quit) {
-		key = ui_input(u, was_loading ? 100 : 1000);
+		busy = u->rv.applying || u->rv.pending || u->ex.running;
+		key = ui_input(u, u->rv.applying ? 0 : was_loading ||
+		    busy ? 100 : 1000);
 		now = ui_ms();
 		ui_capture_news(u);
+		if (rview_step(u) | uexport_poll(u))
+			key = true;
 		if (was_loading && atomic_load(&u->loaded)) {
 			was_loading = false;
 			u->tload = now;
@@ -483,6 +494,9 @@ ui_free(struct ui *u)
 
 	free(u->inmsg);
 	pthread_mutex_destroy(&u->inlock);
+	uexport_free(u);
+	rview_free(u);
+	free(u->ask);
 	nav_free(&u->nav);
 	events_free(&u->ev);
 	sview_free(&u->sv);
@@ -534,6 +548,7 @@ ui_run(const struct ui_options *o)
 		return (2);
 	}
 	nav_init(&u.nav);
+	rview_init(&u);
 	prompt_init();
 	ui_path_set(&u, o->query);
 	u.dirty |= DIRTY_SCREEN;

@@ -1,0 +1,388 @@
+/*
+ * uexport.c - export from the console (SPEC §5): the marked sessions, or
+ * every session of the path, to a pcap (packets) or to TSV or JSON lines
+ * (meta, as SPEC §6 --sessions writes them), chosen by the file name's
+ * ending.  The file is named at a prompt with file name completion; an
+ * existing file is overwritten only when the analyst says so; the other
+ * fragments of split conversations can be taken along.  The writing runs
+ * on a thread with a progress bar, so the console stays responsive; Esc
+ * stops it.
+ */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "batch/batch.h"
+#include "export/export.h"
+#include "ui/ui-int.h"
+
+/* What the file's name asks for. */
+static int
+uexport_format(const char *path)
+{
+	const char	*dot = strrchr(path, '.');
+
+	if (dot == NULL || strchr(dot, '/') != NULL)
+		return (0);
+	if (strcasecmp(dot, ".tsv") == 0)
+		return (BATCH_TSV + 1);
+	if (strcasecmp(dot, ".json") == 0 || strcasecmp(dot, ".jsonl") == 0 ||
+	    strcasecmp(dot, ".ndjson") == 0)
+		return (BATCH_JSON + 1);
+	return (0);
+}
+
+/* The sessions to write: the marked ones, else those of the path. */
+static void
+uexport_pick(struct ui *u)
+{
+	struct uexport	*x = &u->ex;
+	uint64_t	 id, end = store_end(u->st);
+
+	free(x->ids);
+	x->ids = NULL;
+	x->nids = 0;
+	if (u->ev.nmarks > 0) {
+		x->ids = xreallocarray(NULL, u->ev.nmarks + 1, sizeof *x->ids);
+		for (id = 1; id < end; id++) {
+			if (events_marked(&u->ev, id) && x->nids < u->ev.nmarks)
+				x->ids[x->nids++] = (uint32_t)id;
+		}
+		return;
+	}
+	x->ids = xreallocarray(NULL, u->view.nids + 1, sizeof *x->ids);
+	if (u->view.nids > 0)
+		memcpy(x->ids, u->view.ids, u->view.nids * sizeof *x->ids);
+	x->nids = u->view.nids;
+}
+
+/* Whether id is in the (ascending) list. */
+static bool
+uexport_has(const uint32_t *ids, size_t n, uint64_t id)
+{
+	struct batch_sel	 sel = { (uint32_t *)ids, n };
+
+	return (batch_sel_keep(id, &sel));
+}
+
+/* Compare two uint64_t for qsort. */
+static int
+uexport_cmp(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Whether v is in the ascending array a. */
+static bool
+uexport_in(const uint64_t *a, size_t n, uint64_t v)
+{
+	size_t	 lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (a[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo < n && a[lo] == v);
+}
+
+/* The fragments of the chosen sessions' split conversations that are not
+ * chosen: counted, or (when add) added to the choice. */
+static size_t
+uexport_fragments(struct ui *u, bool add)
+{
+	struct uexport		*x = &u->ex;
+	const struct session	*s;
+	uint64_t		*first = NULL, id, end = store_end(u->st);
+	uint32_t		*ids = NULL;
+	size_t			 nf = 0, i, n = 0, nids = 0;
+	bool			 chosen, frag;
+
+	for (i = 0; i < x->nids; i++) {
+		s = store_get(u->st, x->ids[i]);
+		if (s == NULL || s->first_id == 0)
+			continue;
+		first = xreallocarray(first, nf + 1, sizeof *first);
+		first[nf++] = s->first_id;
+	}
+	if (nf == 0)
+		return (0);
+	qsort(first, nf, sizeof *first, uexport_cmp);
+	for (id = 1; id < end; id++) {
+		if ((s = store_get(u->st, id)) == NULL)
+			continue;
+		chosen = uexport_has(x->ids, x->nids, id);
+		frag = s->first_id != 0 && uexport_in(first, nf, s->first_id);
+		if (frag && !chosen)
+			n++;
+		if (add && (frag || chosen)) {
+			ids = xreallocarray(ids, nids + 1, sizeof *ids);
+			ids[nids++] = (uint32_t)id;
+		}
+	}
+	free(first);
+	if (add) {
+		free(x->ids);
+		x->ids = ids;
+		x->nids = nids;
+	}
+	return (n);
+}
+
+/* The writing thread. */
+static void *
+uexport_thread(void *arg)
+{
+	struct ui		*u = arg;
+	struct uexport		*x = &u->ex;
+	struct batch_sel	 sel = { x->ids, x->nids };
+	struct batch_fields	 f;
+	struct export_result	 res;
+	FILE			*fp;
+	int			 fd;
+
+	if (x->format == 0) {
+		x->ok = export_pcap(u->cap, u->st, x->path, x->force,
+		    batch_sel_keep, &sel, NULL, NULL, &res, x->prog,
+		    &x->cause);
+		if (x->ok)
+			xasprintf(&x->result, "exported %llu session%s, %llu "
+			    "packets to %s%s", (unsigned long long)res.sessions,
+			    res.sessions == 1 ? "" : "s",
+			    (unsigned long long)res.packets, x->path,
+			    res.files > 1 ? " (and one file per other link "
+			    "type beside it)" : "");
+	} else {
+		fd = open(x->path, O_WRONLY | O_CREAT | O_TRUNC |
+		    (x->force ? 0 : O_EXCL), 0644);
+		if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
+			xasprintf(&x->cause, "%s: %s", x->path,
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+		} else {
+			batch_fields_default(&f);
+			atomic_store(&x->prog->total, x->nids);
+			batch_lines(fp, u->st, &f, (enum batch_format)
+			    (x->format - 1), x->format == BATCH_TSV + 1,
+			    x->ids, x->nids);
+			atomic_store(&x->prog->done, x->nids);
+			batch_fields_free(&f);
+			x->ok = fflush(fp) == 0 && !ferror(fp);
+			x->ok = fclose(fp) == 0 && x->ok;
+			if (!x->ok)
+				xasprintf(&x->cause, "%s: %s", x->path,
+				    strerror(errno));
+			else
+				xasprintf(&x->result, "exported the meta of "
+				    "%zu session%s to %s", x->nids,
+				    x->nids == 1 ? "" : "s", x->path);
+		}
+	}
+	atomic_store(&x->done, true);
+	return (NULL);
+}
+
+/* Start writing. */
+static void
+uexport_go(struct ui *u)
+{
+	struct uexport	*x = &u->ex;
+
+	if (x->prog == NULL)
+		x->prog = xcalloc(1, sizeof *x->prog);
+	atomic_store(&x->prog->done, 0);
+	atomic_store(&x->prog->total, 0);
+	atomic_store(&x->prog->cancel, false);
+	atomic_store(&x->done, false);
+	x->ok = false;
+	free(x->cause);
+	free(x->result);
+	x->cause = x->result = NULL;
+	if (pthread_create(&x->thread, NULL, uexport_thread, u) != 0) {
+		ui_message(u, ROLE_ERROR, "cannot start the export");
+		return;
+	}
+	x->running = true;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* The answer to "take the other fragments?". */
+static void
+uexport_frag_answer(struct ui *u, int key)
+{
+	if (key == 0)
+		return;
+	if (key == 'y')
+		uexport_fragments(u, true);
+	uexport_go(u);
+}
+
+/* Offer the other fragments of split conversations, then start. */
+static void
+uexport_fragments_ask(struct ui *u)
+{
+	size_t	 n = uexport_fragments(u, false);
+
+	if (n == 0)
+		uexport_go(u);
+	else
+		ui_ask(u, "yn", uexport_frag_answer, "take the other %zu "
+		    "fragment%s of split conversations too? (y/n)", n,
+		    n == 1 ? "" : "s");
+}
+
+/* The answer to "overwrite?". */
+static void
+uexport_over_answer(struct ui *u, int key)
+{
+	if (key != 'y') {
+		ui_message(u, ROLE_NORMAL, "not exported");
+		return;
+	}
+	u->ex.force = true;
+	uexport_fragments_ask(u);
+}
+
+/* The file prompt's handler. */
+static bool
+uexport_line(struct ui *u, const char *line, void *arg)
+{
+	struct uexport	*x = &u->ex;
+	struct stat	 st;
+	struct buf	 b;
+	char		*p = xstrdup(line + strspn(line, " \t"));
+	size_t		 n = strlen(p);
+
+	(void)arg;
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		p[--n] = '\0';
+	if (n == 0) {
+		prompt_error(u, 0, "name the file to write");
+		free(p);
+		return (false);
+	}
+	if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		prompt_error(u, 0, "%s is a directory", p);
+		free(p);
+		return (false);
+	}
+	free(x->path);
+	x->path = p;
+	x->format = uexport_format(p);
+	x->force = false;
+	if (stat(p, &st) == 0) {
+		buf_init(&b);
+		esc_text(&b, p, n);
+		ui_ask(u, "yn", uexport_over_answer, "%s exists: overwrite? "
+		    "(y/n)", b.s);
+		buf_free(&b);
+	} else
+		uexport_fragments_ask(u);
+	return (true);
+}
+
+/* Export the marked sessions, or the path's: ask for the file. */
+void
+uexport_start(struct ui *u)
+{
+	char	 label[96];
+
+	if (u->ex.running) {
+		ui_message(u, ROLE_WARNING, "an export is running (Esc stops "
+		    "it)");
+		return;
+	}
+	if (!atomic_load(&u->loaded) || u->rv.applying) {
+		ui_message(u, ROLE_WARNING, "wait until %s", u->rv.applying ?
+		    "the rules are applied" : "the capture is read");
+		return;
+	}
+	uexport_pick(u);
+	if (u->ex.nids == 0) {
+		ui_message(u, ROLE_WARNING, "no sessions to export");
+		return;
+	}
+	snprintf(label, sizeof label, "export %zu %s session%s to: ",
+	    u->ex.nids, u->ev.nmarks > 0 ? "marked" : "", u->ex.nids == 1 ?
+	    "" : "s");
+	if (u->ev.nmarks == 0)
+		snprintf(label, sizeof label, "export the path's %zu "
+		    "session%s to: ", u->ex.nids, u->ex.nids == 1 ? "" : "s");
+	prompt_ask(u, PROMPT_FILE, label, "", uexport_line, NULL);
+	ui_message(u, ROLE_DIM, ".pcap: packets; .tsv or .json: meta; Tab "
+	    "completes");
+}
+
+/* Once the thread is done: join it and say how it went.  True when the
+ * screen changed (progress moves while it runs). */
+bool
+uexport_poll(struct ui *u)
+{
+	struct uexport	*x = &u->ex;
+
+	if (!x->running)
+		return (false);
+	if (!atomic_load(&x->done))
+		return (true);
+	pthread_join(x->thread, NULL);
+	x->running = false;
+	if (!x->ok && atomic_load(&x->prog->cancel))
+		unlink(x->path);	/* a part of a pcap is no evidence */
+	if (x->ok)
+		ui_message(u, ROLE_NORMAL, "%s", x->result);
+	else
+		ui_message(u, ROLE_ERROR, "%s", x->cause != NULL ? x->cause :
+		    "export failed");
+	return (true);
+}
+
+/* How far the export is, in percent; -1 when none runs. */
+int
+uexport_progress(const struct ui *u)
+{
+	uint64_t	 done, total;
+
+	if (!u->ex.running)
+		return (-1);
+	done = atomic_load(&u->ex.prog->done);
+	total = atomic_load(&u->ex.prog->total);
+	return (total > 0 ? (int)(done * 100 / total) : 0);
+}
+
+/* Stop a running export (Esc). */
+void
+uexport_cancel(struct ui *u)
+{
+	if (u->ex.running)
+		atomic_store(&u->ex.prog->cancel, true);
+}
+
+/* Stop and free. */
+void
+uexport_free(struct ui *u)
+{
+	struct uexport	*x = &u->ex;
+
+	if (x->running) {
+		atomic_store(&x->prog->cancel, true);
+		pthread_join(x->thread, NULL);
+		x->running = false;
+	}
+	free(x->prog);
+	free(x->path);
+	free(x->ids);
+	free(x->cause);
+	free(x->result);
+}
