@@ -135,7 +135,9 @@ expect_screen "an existing file is not overwritten unasked" \
     'marked\.pcap exists: overwrite\? \(y/n\)$'
 $TM send-keys n
 expect_screen "answer no: not exported" '^not exported$'
-$TM send-keys x "$T/marked.pcap" Enter y y
+$TM send-keys x "$T/marke" Tab
+expect_screen "Tab completes the file name" '^export .* to: .*/marked\.pcap'
+$TM send-keys Enter y y
 expect_screen "overwrite, with the fragments" \
     "exported 3 sessions, [0-9]+ packets to .*marked\.pcap"
 first=$("$HUNTCON" -r "$cap" --sessions --fields session.first -q "$path")
