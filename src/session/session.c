@@ -39,7 +39,15 @@ struct session_table {
 	/*
 	 * Open sessions by deadline, earliest first: one list for idle
 	 * deadlines, one for lingering ones.  Each timeout is a constant, so
-	 * new deadlines nearly always go at the tail.
+	 * new deadlines nearly always go at the tail.  On the idle list a
+	 * session's deadline is where it is filed, not moved on every packet
+	 * (that would touch two other sessions' memory each time): when the
+	 * clock reaches it, a session that saw packets since is filed again
+	 * at t_last + idle.  It is never filed before its true deadline, so
+	 * it closes on the same clock step as it would if moved every time,
+	 * except when filing it in place would mean a long walk: then it goes
+	 * at the tail, and a packet for it after the clock stepped past its
+	 * true deadline finds it timed out at lookup.
 	 */
 	struct session		*head[2], *tail[2];
 };
@@ -385,8 +393,10 @@ session_one(struct session_table *t, const struct decoded *d,
 	uint64_t	 h = session_bucket(t, k);
 	struct session	*s = session_find(t, k, h);
 
-	if (s != NULL && s->closing && d->proto == 6 && first &&
-	    (d->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) {
+	if (s != NULL && ((s->closing && d->proto == 6 && first &&
+	    (d->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) ||
+	    (!s->closing && s->t_last + t->cfg.idle_ns < t->clock &&
+	    t->clock > s->clock_seen))) {
 		session_close(t, s);
 		s = NULL;
 	}
@@ -395,13 +405,40 @@ session_one(struct session_table *t, const struct decoded *d,
 	if (s == NULL) {
 		s = session_open(t, k, session_bucket(t, k));
 		s->prec = prec;
-	} else
-		session_unlist(t, s);
+	}
 	if (s->prec == 0)
 		s->prec = prec;
 	session_account(t, s, d, r, side, first);
-	if (!s->closing)
-		s->deadline = s->t_last + t->cfg.idle_ns;
+	s->clock_seen = t->clock;
+	/* Filed again only when it is new or starts to linger. */
+	if (s->listed != (uint8_t)s->closing) {
+		session_unlist(t, s);
+		if (!s->closing)
+			s->deadline = s->t_last + t->cfg.idle_ns;
+		session_list(t, s);
+	}
+}
+
+/*
+ * The clock reached an idle session's filed deadline but it saw packets
+ * since: file it again at its true deadline, looking back a few places
+ * from the tail; past that it goes at the tail (closed a little late,
+ * never early).
+ */
+static void
+session_refile(struct session_table *t, struct session *s)
+{
+	struct session	*after;
+	int		 i;
+
+	session_unlist(t, s);
+	s->deadline = s->t_last + t->cfg.idle_ns;
+	after = t->tail[0];
+	for (i = 0; i < 16 && after != NULL && after->deadline > s->deadline;
+	    i++)
+		after = after->tprev;
+	if (after != NULL && after->deadline > s->deadline)
+		s->deadline = t->tail[0]->deadline;
 	session_list(t, s);
 }
 
@@ -431,8 +468,12 @@ session_table_clock(struct session_table *t, uint64_t ts)
 	if (ts <= t->clock)
 		return;
 	t->clock = ts;
-	while ((s = session_earliest(t)) != NULL && s->deadline < t->clock)
-		session_close(t, s);
+	while ((s = session_earliest(t)) != NULL && s->deadline < t->clock) {
+		if (!s->closing && s->t_last + t->cfg.idle_ns >= t->clock)
+			session_refile(t, s);
+		else
+			session_close(t, s);
+	}
 }
 
 /* Close every open session, earliest deadline first. */

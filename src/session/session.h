@@ -80,6 +80,7 @@ struct session {
 
 	uint64_t	 t_first, t_last;	/* capture time, ns */
 	uint64_t	 deadline;		/* closes when the clock passes */
+	uint64_t	 clock_seen;		/* the clock at its last packet */
 	uint64_t	 size;
 	uint64_t	 payload[2];		/* per side */
 	uint64_t	 packets;

@@ -222,6 +222,52 @@ test_idle(void **state)
 	session_table_free(t);
 }
 
+/*
+ * A session is filed at its deadline once and filed again when the clock
+ * reaches that, never before its true deadline.  When more sessions were
+ * filed since than the refiling looks back over, it goes at the tail and
+ * a late packet of its key must still find it timed out.
+ */
+static void
+test_idle_refile(void **state)
+{
+	struct session_config	 nosplit = cfg;
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t;
+	uint64_t		 ts;
+	size_t			 i, a = 0, an = 0;
+
+	(void)state;
+	nosplit.split_ns = 1000 * SEC;
+	t = session_table_new(&nosplit, collect, &c);
+	/* A: 10.0.0.1 -> .2, a packet every 50 s: never idle for 60 s. */
+	for (ts = 100; ts <= 300; ts += 50)
+		feed(t, 1, 2, 17, 1000, 2000, 0, ts * SEC, 60, 0);
+	/* Twenty others right after, so A (filed at 310 s) is refiled
+	 * behind them at 311 s; its true deadline is 360 s. */
+	for (i = 0; i < 20; i++)
+		feed(t, (uint8_t)(10 + i), 200, 17, 1000, 2000, 0,
+		    301 * SEC + i * SEC / 10, 60, 0);
+	feed(t, 9, 9, 17, 1, 1, 0, 311 * SEC, 60, 0);
+	assert_int_equal(c.n, 0);
+	/* Past 360 s, before the others' deadlines: A is still filed, but
+	 * its key opens a new session. */
+	feed(t, 1, 2, 17, 1000, 2000, 0, 361 * SEC, 60, 0);
+	session_table_flush(t);
+	assert_int_equal(c.n, 23);
+	/* Ids go by first packet: A is 1, the others 2-22, A again 23. */
+	for (i = 0; i < c.n; i++) {
+		if (val(c.s[i], K_SESSIONID) == 1)
+			a = val(c.s[i], K_PACKETS);
+		if (val(c.s[i], K_SESSIONID) == 23)
+			an = val(c.s[i], K_PACKETS);
+	}
+	assert_int_equal(a, 5);
+	assert_int_equal(an, 1);
+	closed_free(&c);
+	session_table_free(t);
+}
+
 static void
 test_split(void **state)
 {
@@ -342,6 +388,7 @@ main(void)
 		cmocka_unit_test(test_initiator_icmp),
 		cmocka_unit_test(test_tcp_end),
 		cmocka_unit_test(test_idle),
+		cmocka_unit_test(test_idle_refile),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_keeps_others),
 		cmocka_unit_test(test_payload_meta),
