@@ -8,6 +8,66 @@
 
 #define STREAM_MIN	512	/* first allocation; grows 4x */
 
+/*
+ * Buffers come in power-of-two sizes from 512 to 64 KiB and go back to a
+ * free list per size when a session closes: every TCP session being
+ * parsed takes one or two and grows them, and malloc, realloc and free of
+ * these sizes were a twentieth of ingest.  The lists keep at most 1 MiB a
+ * size.  Like the rest of the parsers, this runs on the engine's thread
+ * only.
+ */
+#define STREAM_CLASSES	8		/* 512 << 0 .. 512 << 7 */
+#define STREAM_KEEP	(1u << 20)	/* bytes kept per size */
+
+struct stream_free {
+	struct stream_free	*next;
+};
+static struct stream_free	*stream_pool[STREAM_CLASSES];
+static uint32_t			 stream_pooled[STREAM_CLASSES];
+
+/* The size class of an allocation (n a power of two >= 512), or -1. */
+static int
+stream_class(uint32_t n)
+{
+	int	c = 0;
+
+	while (c < STREAM_CLASSES && ((uint32_t)STREAM_MIN << c) < n)
+		c++;
+	return (c < STREAM_CLASSES && ((uint32_t)STREAM_MIN << c) == n ? c : -1);
+}
+
+/* A buffer of n bytes (a power of two), from the pool when it has one. */
+static uint8_t *
+stream_get(uint32_t n)
+{
+	int			 c = stream_class(n);
+	struct stream_free	*f;
+
+	if (c == -1 || (f = stream_pool[c]) == NULL)
+		return (xmalloc(n));
+	stream_pool[c] = f->next;
+	stream_pooled[c] -= n;
+	return ((uint8_t *)f);
+}
+
+/* Give a buffer of n bytes back. */
+static void
+stream_put(uint8_t *p, uint32_t n)
+{
+	int			 c = stream_class(n);
+	struct stream_free	*f = (struct stream_free *)p;
+
+	if (p == NULL)
+		return;
+	if (c == -1 || stream_pooled[c] + n > STREAM_KEEP) {
+		free(p);
+		return;
+	}
+	f->next = stream_pool[c];
+	stream_pool[c] = f;
+	stream_pooled[c] += n;
+}
+
 /* Whether byte i of the stream was received. */
 static inline bool
 stream_has(const struct parse_stream *st, uint32_t i)
@@ -35,14 +95,19 @@ stream_grow(struct parse_stream *st, uint32_t need)
 {
 	uint32_t	n = st->alloc == 0 ? STREAM_MIN : st->alloc;
 	uint32_t	old = (st->alloc + 7) / 8;
+	uint8_t		*buf;
 
 	if (need <= st->alloc)
 		return;
 	while (n < need)
 		n *= 4;
-	if (n > st->max)
-		n = st->max;
-	st->buf = xrealloc(st->buf, n);
+	while (n / 2 >= st->max && n / 2 >= need && n > STREAM_MIN)
+		n /= 2;		/* the smallest power of two holding max */
+	buf = stream_get(n);
+	if (st->alloc > 0)
+		memcpy(buf, st->buf, st->alloc);
+	stream_put(st->buf, st->alloc);
+	st->buf = buf;
 	if (st->map != NULL) {
 		st->map = xrealloc(st->map, (n + 7) / 8);
 		memset(st->map + old, 0, (n + 7) / 8 - old);
@@ -151,7 +216,7 @@ parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
 void
 parse_stream_free(struct parse_stream *st)
 {
-	free(st->buf);
+	stream_put(st->buf, st->alloc);
 	free(st->map);
 	st->buf = st->map = NULL;
 	st->alloc = st->contig = 0;
