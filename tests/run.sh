@@ -53,6 +53,7 @@ for t in build/fuzz/fuzz_*; do
 	dict=
 	[ -f "tests/fuzz/$name.dict" ] && dict=-dict=tests/fuzz/$name.dict
 	if "$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 $dict \
+	    -artifact_prefix=build/ \
 	    "$corpus" $seeds >>"$log" 2>&1; then
 		echo "fuzz $name: ${secs}s clean"; count 1 0
 	else

@@ -57,7 +57,9 @@ pair_value(const struct meta_extra *x, const struct meta_pair *p,
 		v->u = p->u;
 		break;
 	case MT_TEXT:
-		v->text.p = (p->flags & MF_STATIC) ? p->sp : x->arena + p->off;
+		/* An empty text may come before the arena exists. */
+		v->text.p = (p->flags & MF_STATIC) ? p->sp : p->len == 0 ? "" :
+		    x->arena + p->off;
 		v->text.n = p->len;
 		break;
 	default:
