@@ -34,44 +34,75 @@ host_skip(const char *low, size_t n)
 }
 
 /*
- * What libpsl said about a lower-case name: offsets of the public suffix
- * and the registrable domain, -1 when none.  The same names come back in
- * session after session (a capture of 200,000 sessions holds some 16,000),
- * so answers are kept in a direct-mapped cache; libpsl lookups were a
- * tenth of ingest without it, and still a twentieth with 1,024 entries.
+ * What libpsl says about lower-case names, cached: whether a name is a
+ * public suffix, and per name the offsets of its public suffix and its
+ * registrable domain (-1 when none).  A capture of 200,000 sessions holds
+ * some 16,000 host names but few suffixes, and libpsl lookups were a tenth
+ * of ingest without the caches.  Engine thread only.
  */
 struct host_psl {
 	char		*low;		/* NULL: empty */
 	uint64_t	 hash;
-	int16_t		 suf, reg;
+	int16_t		 suf, reg;	/* the name's answer */
+	bool		 public;	/* the name is a public suffix */
 };
 #define HOST_CACHE	16384
-static struct host_psl	host_cache[HOST_CACHE];
+static struct host_psl	host_cache[HOST_CACHE];	/* names */
+static struct host_psl	host_suffix[HOST_CACHE];	/* their suffixes */
 
-/* Ask libpsl about a lower-case name, through the cache. */
-static const struct host_psl *
-host_lookup(const psl_ctx_t *psl, const char *low, size_t n)
+/* The cache slot of a name, filled (with answer unset) on a miss; true
+ * when it held the name already. */
+static bool
+host_slot(struct host_psl *cache, const char *low, size_t n,
+    struct host_psl **hp)
 {
 	uint64_t	 hash = fold_hash(low, n);
-	struct host_psl	*h = &host_cache[hash % HOST_CACHE];
-	const char	*suf, *reg;
+	struct host_psl	*h = &cache[hash % HOST_CACHE];
 
+	*hp = h;
 	if (h->low != NULL && h->hash == hash && strcmp(h->low, low) == 0)
-		return (h);
+		return (true);
 	free(h->low);
 	h->low = xstrdup(low);
 	h->hash = hash;
-	/*
-	 * The registrable domain is one label and the public suffix, so
-	 * the suffix needs its own lookup only when there is no such domain.
-	 */
-	reg = psl_registrable_domain(psl, low);
-	if (reg != NULL)
-		suf = strchr(reg, '.') != NULL ? strchr(reg, '.') + 1 : NULL;
-	else
-		suf = psl_unregistrable_domain(psl, low);
-	h->suf = (int16_t)(suf != NULL ? suf - low : -1);
-	h->reg = (int16_t)(reg != NULL ? reg - low : -1);
+	return (false);
+}
+
+/* Whether a lower-case name is a public suffix. */
+static bool
+host_public(const psl_ctx_t *psl, const char *low)
+{
+	struct host_psl	*h;
+
+	if (!host_slot(host_suffix, low, strlen(low), &h))
+		h->public = psl_is_public_suffix(psl, low) != 0;
+	return (h->public);
+}
+
+/*
+ * Ask about a lower-case name.  As libpsl does, the public suffix is the
+ * first suffix from the left that is one, and the registrable domain the
+ * suffix one label longer; asking per suffix lets the short ones ("io",
+ * "example.com") be answered from the cache for every name under them.
+ */
+static const struct host_psl *
+host_lookup(const psl_ctx_t *psl, const char *low, size_t n)
+{
+	struct host_psl	*h;
+	const char	*d = low, *reg = NULL, *dot;
+
+	if (host_slot(host_cache, low, n, &h))
+		return (h);
+	while (!host_public(psl, d)) {
+		if ((dot = strchr(d, '.')) == NULL) {
+			d = NULL;
+			break;
+		}
+		reg = d;
+		d = dot + 1;
+	}
+	h->suf = (int16_t)(d != NULL ? d - low : -1);
+	h->reg = (int16_t)(reg != NULL && d != NULL ? reg - low : -1);
 	return (h);
 }
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <libpsl.h>
 
 #include "parse/parse-int.h"
 
@@ -204,6 +205,47 @@ test_dns_compression(void **state)
 	assert_true(has(s, "tld", "com"));
 	assert_true(has(s, "root.host", "Example.com"));
 	session_free(s);
+}
+
+/*
+ * tld and root.host against libpsl itself, on names where the public
+ * suffix list has wildcards, exceptions, private suffixes and suffixes
+ * under ordinary domains; the same suffixes asked twice come from the
+ * cache.
+ */
+static void
+test_host_psl(void **state)
+{
+	static const char *const names[] = { "x.blogspot.co.uk",
+	    "foo.s3.amazonaws.com", "www.ck", "a.b.kawasaki.jp",
+	    "city.kawasaki.jp", "user.github.io", "github.io",
+	    "a.b.c.d.example.com", "www.example.co.uk", "x.y.z.pvt.k12.ma.us",
+	    "shop.example.co.uk", "foo.s3.amazonaws.com", "www.ck" };
+	const psl_ctx_t	*psl = psl_builtin();
+	struct session	*s;
+	uint8_t		 q[512];
+	size_t		 i, nq;
+	const char	*reg, *suf;
+
+	(void)state;
+	assert_non_null(psl);
+	for (i = 0; i < nitems(names); i++) {
+		s = mk(17, 53, 40000);
+		nq = dns_q(q, dns_hdr(q, 0x0100, 1, 0), names[i], 1);
+		feed(s, 1, q, nq, 0);
+		finish(s);
+		reg = psl_registrable_domain(psl, names[i]);
+		suf = psl_unregistrable_domain(psl, names[i]);
+		if (reg != NULL)
+			assert_true(has(s, "root.host", reg));
+		else
+			assert_int_equal(count(s, "root.host"), 0);
+		if (suf != NULL)
+			assert_true(has(s, "tld", suf));
+		else
+			assert_int_equal(count(s, "tld"), 0);
+		session_free(s);
+	}
 }
 
 /* A name whose pointer points at itself, and one running past the end. */
@@ -875,6 +917,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dns_compression),
+		cmocka_unit_test(test_host_psl),
 		cmocka_unit_test(test_dns_malformed),
 		cmocka_unit_test(test_dns_error),
 		cmocka_unit_test(test_dns_tunnel),
