@@ -1,6 +1,7 @@
 /* md5.c - a compact MD5 (RFC 1321) for the JA3 and JA3S fingerprints. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "parse/parse-int.h"
@@ -65,9 +66,45 @@ md5_block(uint32_t h[4], const uint8_t *b)
 	h[3] += d;
 }
 
-/* Write the MD5 of p as 32 lower-case hex digits and a NUL into out. */
+/*
+ * The same few client and server hellos come back in session after
+ * session, so digests are kept by their input in a small direct-mapped
+ * cache: hashing the fingerprint strings was a twentieth of ingest on a
+ * capture that is half TLS.  Engine thread only.
+ */
+struct md5_memo {
+	char		*in;		/* NULL: empty */
+	size_t		 n;
+	uint64_t	 hash;
+	char		 hex[33];
+};
+#define MD5_MEMO	1024
+static struct md5_memo	md5_memo[MD5_MEMO];
+
+static void	md5_compute(const void *, size_t, char *);
+
+/* Hex digest of p, through the cache. */
 void
 md5_hex(const void *p, size_t n, char *out)
+{
+	uint64_t	 hash = fold_hash(p, n);
+	struct md5_memo	*m = &md5_memo[hash % MD5_MEMO];
+
+	if (m->in == NULL || m->hash != hash || m->n != n ||
+	    memcmp(m->in, p, n) != 0) {
+		free(m->in);
+		m->in = xmalloc(n + 1);
+		memcpy(m->in, p, n);
+		m->n = n;
+		m->hash = hash;
+		md5_compute(p, n, m->hex);
+	}
+	memcpy(out, m->hex, 33);
+}
+
+/* Write the MD5 of p as 32 lower-case hex digits and a NUL into out. */
+static void
+md5_compute(const void *p, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	uint32_t	 h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
