@@ -407,21 +407,6 @@ rules_edit_append(struct rules_edit *e, const char *path, const char *text,
 	return ((size_t)fi);
 }
 
-/* Make the directories above a file. */
-static void
-edit_mkdirs(const char *path)
-{
-	char	*p = xstrdup(path), *s;
-
-	for (s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0755) != 0 && errno != EEXIST)
-			break;
-		*s = '/';
-	}
-	free(p);
-}
-
 /* Write one file through a temporary beside it, then rename. */
 static bool
 edit_write_file(struct edit_file *f, char **cause)
@@ -431,7 +416,7 @@ edit_write_file(struct edit_file *f, char **cause)
 	size_t	 i;
 	bool	 ok;
 
-	edit_mkdirs(f->path);
+	make_parents(f->path, 0755);
 	xasprintf(&tmp, "%s.tmp%ld", f->path, (long)getpid());
 	if ((fp = fopen(tmp, "wb")) == NULL) {
 		xasprintf(cause, "%s: %s", f->path, strerror(errno));

@@ -476,9 +476,10 @@ rules_user_file(void)
 	return (path);
 }
 
-/* Whether a name can be a meta key: letters, digits, '.', '_', '-'. */
-static bool
-load_keyname(const char *p)
+/* Whether a name can be a meta key (alert=): letters, digits, ".", "_",
+ * "-". */
+bool
+rules_keyname_ok(const char *p)
 {
 	if (*p == '\0')
 		return (false);
@@ -497,7 +498,7 @@ load_alert(struct ruleset *rs, struct rule *r, long idx)
 {
 	const struct meta_key	*k;
 
-	if (!load_keyname(r->alertname)) {
+	if (!rules_keyname_ok(r->alertname)) {
 		rules_diag_add(rs, r->file, r->line, (unsigned)r->alertoff + 1,
 		    true, idx, "alert= wants a key name, not '%s'",
 		    r->alertname);

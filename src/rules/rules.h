@@ -41,67 +41,6 @@ struct ruleset;
 /* Where the bundled rules live when $HUNTCON_RULES is not set. */
 #ifndef HUNTCON_RULES_DIR
 #define HUNTCON_RULES_DIR	"rules"
-/* Evaluation order: the rule index at position k (0 .. count - 1). */
-size_t		 rules_sorted(const struct ruleset *, size_t k);
-/* A rule's file, as an index into rules_file_path(). */
-size_t		 rules_fileidx(const struct ruleset *, size_t);
-/* The rule with this name (case folded), or -1. */
-long		 rules_find(const struct ruleset *, const char *);
-/* The rules whose values rule ri reads (its order-check edges): up to max
- * into out; returns how many there are. */
-size_t		 rules_writers_of(const struct ruleset *, size_t ri, size_t *,
-		    size_t max);
-/* The order --fix prints: rules_count() rule indices into seq. */
-void		 rules_fix_order(const struct ruleset *, size_t *seq);
-
-struct buf;
-/* Line p (n bytes, no terminator) with token w set to value (a bare word
- * when value is NULL): in place when present, else appended. */
-void		 rules_token_set(struct buf *, const char *p, size_t n,
-		    const char *w, const char *value);
-/* A new rule line: name=... rule="..." alert=KEY [order=N] type=application
- * (order 0 is left out).  Caller frees. */
-char		*rules_format_line(const char *name, const char *cond,
-		    const char *alert, uint64_t order);
-
-/*
- * The rule editor's model (edit.c): a copy of a ruleset's files as lines
- * of text.  Each change rewrites, adds or drops one line, keeping every
- * other byte; rules_edit_load() loads the text again (the caller replaces
- * its ruleset with the result, whose rule indices the next change uses).
- * Changes name a rule by its index in the ruleset loaded from this copy
- * last (or the one it was made from); false when the rule's file cannot be
- * changed (it could not be read).  Nothing is written until
- * rules_edit_write().
- */
-struct rules_edit;
-struct rules_edit *rules_edit_new(const struct ruleset *);
-void		 rules_edit_free(struct rules_edit *);
-struct ruleset	*rules_edit_load(const struct rules_edit *);
-bool		 rules_edit_dirty(const struct rules_edit *);
-size_t		 rules_edit_nfiles(const struct rules_edit *);
-const char	*rules_edit_path(const struct rules_edit *, size_t);
-bool		 rules_edit_modified(const struct rules_edit *, size_t);
-bool		 rules_edit_set_cond(struct rules_edit *,
-		    const struct ruleset *, size_t, const char *);
-bool		 rules_edit_set_order(struct rules_edit *,
-		    const struct ruleset *, size_t, uint64_t);
-bool		 rules_edit_enable(struct rules_edit *, const struct ruleset *,
-		    size_t, bool);
-bool		 rules_edit_delete(struct rules_edit *, const struct ruleset *,
-		    size_t);
-/* Renumber order= 10, 20, ... along seq (rule indices). */
-void		 rules_edit_renumber(struct rules_edit *,
-		    const struct ruleset *, const size_t *seq, size_t n);
-/* Append a line to a file (added when absent); returns the file index,
- * *line its 1-based line number. */
-size_t		 rules_edit_append(struct rules_edit *, const char *path,
-		    const char *text, unsigned *line);
-/* Write the changed files (only path's when not NULL), each through a
- * temporary and a rename; false with *cause (caller frees). */
-bool		 rules_edit_write(struct rules_edit *, const char *path,
-		    char **cause);
-
 #endif
 
 /* Rule flags. */
@@ -188,6 +127,8 @@ const char	*rules_file_line(const struct ruleset *, size_t, size_t,
 size_t		 rules_sorted(const struct ruleset *, size_t k);
 /* A rule's file, as an index into rules_file_path(). */
 size_t		 rules_fileidx(const struct ruleset *, size_t);
+/* Whether a name can be an alert key: letters, digits, ".", "_", "-". */
+bool		 rules_keyname_ok(const char *);
 /* The rule with this name (case folded), or -1. */
 long		 rules_find(const struct ruleset *, const char *);
 /* The rules whose values rule ri reads (its order-check edges): up to max

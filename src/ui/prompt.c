@@ -313,21 +313,6 @@ prompt_init(void)
 		read_history(prompt_histfile);
 }
 
-/* Make the directories above a file. */
-static void
-prompt_mkdirs(const char *path)
-{
-	char	*p = xstrdup(path), *s;
-
-	for (s = strchr(p + 1, '/'); s != NULL; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST)
-			break;
-		*s = '/';
-	}
-	free(p);
-}
-
 /* Save the history and let readline go. */
 void
 prompt_done(void)
@@ -335,7 +320,7 @@ prompt_done(void)
 	if (prompt_ui != NULL && prompt_ui->prompting)
 		rl_callback_handler_remove();
 	if (prompt_histfile != NULL && history_length > 0) {
-		prompt_mkdirs(prompt_histfile);
+		make_parents(prompt_histfile, 0700);
 		if (write_history(prompt_histfile) == 0)
 			history_truncate_file(prompt_histfile, PROMPT_HISTORY);
 	}

@@ -625,21 +625,6 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 	free(user);
 }
 
-/* Whether a name is a usable key name for alert=. */
-static bool
-rview_keyname(const char *p)
-{
-	if (*p == '\0')
-		return (false);
-	for (; *p != '\0'; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
-		    *p == '-'))
-			return (false);
-	}
-	return (true);
-}
-
 /* The alert prompt's handler: arg is non-NULL when saving the path. */
 static bool
 rview_alert_line(struct ui *u, const char *line, void *arg)
@@ -653,7 +638,7 @@ rview_alert_line(struct ui *u, const char *line, void *arg)
 		a[--n] = '\0';
 	if (n == 0)
 		strcpy(a, "ioc");
-	if (!rview_keyname(a)) {
+	if (!rules_keyname_ok(a)) {
 		prompt_error(u, 1, "alert= wants a key name (letters, digits, "
 		    "'.', '_', '-')");
 		free(a);

@@ -32,6 +32,9 @@ void	 fatal(const char *, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 /* Called once before a fatal exit (restores the terminal in the console). */
 void	 fatal_set_hook(void (*)(void));
+/* Make the directories above a file (mode for the new ones); errors are
+ * left to whoever opens the file. */
+void	 make_parents(const char *, unsigned int);
 
 /*
  * A growable byte buffer.  The contents are always NUL-terminated (the NUL is
