@@ -15,6 +15,13 @@ struct eval_re {
 	pcre2_match_context	*mctx;
 };
 
+/* Where conditions read the item's values: a reader, maybe through a cache. */
+struct eval_src {
+	const struct meta_reader *r;
+	uint64_t		 item;
+	struct query_cache	*cache;	/* or NULL */
+};
+
 /* Whether a value lies in an element's interval (text: equal, folded). */
 static bool
 eval_in_elem(const struct query_elem *e, const struct mval *v)
@@ -192,12 +199,99 @@ eval_distinct(struct mval *v, size_t n)
 	return (count);
 }
 
-/* Whether the values a session has for a condition's key satisfy it. */
+/*
+ * Whether the number of distinct values is in the list.  Counting sorts,
+ * so it works on a copy: the values may be a cache's, read again later.
+ */
 static bool
-eval_values(const struct query_cond *c, struct mval *v, size_t n,
-    const struct eval_re *re)
+eval_ucount(const struct query_cond *c, const struct mval *v, size_t n)
 {
-	struct mval	 count;
+	struct mval	 stack[QUERY_STACK_VALUES], *w = stack, count;
+	bool		 ok;
+
+	if (n > nitems(stack))
+		w = xreallocarray(NULL, n, sizeof *w);
+	if (n > 0)
+		memcpy(w, v, n * sizeof *w);
+	memset(&count, 0, sizeof count);
+	count.type = MT_UINT;
+	count.u = eval_distinct(w, n);
+	ok = eval_in(c, &count);
+	if (w != stack)
+		free(w);
+	return (ok);
+}
+
+/* An IPv4 value as a number, so that ranges compare without memcmp. */
+static inline uint32_t
+eval_ip4(const struct mval *v)
+{
+	return ((uint32_t)v->ip[0] << 24 | (uint32_t)v->ip[1] << 16 |
+	    (uint32_t)v->ip[2] << 8 | v->ip[3]);
+}
+
+/*
+ * Whether some value is in a condition's short list: eval_in for each
+ * value, written out per type because rules ask it tens of times per
+ * session and the generic comparison was most of their cost.
+ */
+static bool
+eval_member(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+	uint32_t		 a;
+
+	switch (c->type) {
+	case MT_UINT:
+	case MT_TIME:
+		for (w = v; w < vend; w++) {
+			if (w->type != c->type)
+				continue;
+			for (e = c->elems; e < end; e++) {
+				if (w->u >= e->lo.u && w->u <= e->hi.u)
+					return (true);
+			}
+		}
+		return (false);
+	case MT_IPV4:
+		for (w = v; w < vend; w++) {
+			if (w->type != c->type)
+				continue;
+			a = eval_ip4(w);
+			for (e = c->elems; e < end; e++) {
+				if (a >= eval_ip4(&e->lo) &&
+				    a <= eval_ip4(&e->hi))
+					return (true);
+			}
+		}
+		return (false);
+	case MT_TEXT:
+		for (w = v; w < vend; w++) {
+			if (w->type != c->type)
+				continue;
+			for (e = c->elems; e < end; e++) {
+				if (w->text.n == e->lo.text.n &&
+				    fold_eq(w->text.p, w->text.n, e->lo.text.p,
+				    e->lo.text.n))
+					return (true);
+			}
+		}
+		return (false);
+	}
+	for (w = v; w < vend; w++) {
+		if (eval_in(c, w))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether the values an item has for a condition's key satisfy it. */
+static bool
+eval_values(const struct query *q, const struct query_cond *c,
+    const struct mval *v, size_t n)
+{
+	struct eval_re	 re = { q->md, q->mctx };
 	size_t		 i;
 
 	switch (c->op) {
@@ -206,15 +300,17 @@ eval_values(const struct query_cond *c, struct mval *v, size_t n,
 	case QOP_NOTEXISTS:
 		return (n == 0);
 	case QOP_UCOUNT:
-		memset(&count, 0, sizeof count);
-		count.type = MT_UINT;
-		count.u = eval_distinct(v, n);
-		return (eval_in(c, &count));
+		return (eval_ucount(c, v, n));
+	case QOP_EQ:
+	case QOP_NE:
+		if (c->sorted != NULL)
+			break;
+		return (eval_member(c, v, n) == (c->op == QOP_EQ));
 	default:
 		break;
 	}
 	for (i = 0; i < n; i++) {
-		if (eval_one(c, &v[i], re))
+		if (eval_one(c, &v[i], &re))
 			return (c->op != QOP_NE);
 	}
 	return (c->op == QOP_NE);
@@ -222,51 +318,140 @@ eval_values(const struct query_cond *c, struct mval *v, size_t n,
 
 /* Read a condition's key for the item and test it. */
 static bool
-eval_cond(const struct query *q, const struct query_cond *c,
+eval_read(const struct query *q, const struct query_cond *c,
     const struct meta_reader *r, uint64_t item)
 {
 	struct mval	 stack[QUERY_STACK_VALUES], *v = stack;
-	struct eval_re	 re = { q->md, q->mctx };
 	size_t		 n = 0, again;
 	bool		 ok;
 
 	if (c->key >= 0)
 		n = r->values(r, item, c->key, stack, nitems(stack));
 	if (n <= nitems(stack))
-		return (eval_values(c, stack, n, &re));
+		return (eval_values(q, c, stack, n));
 	v = xreallocarray(NULL, n, sizeof *v);
 	again = r->values(r, item, c->key, v, n);
-	ok = eval_values(c, v, again < n ? again : n, &re);
+	ok = eval_values(q, c, v, again < n ? again : n);
 	free(v);
 	return (ok);
 }
 
-/* Evaluate a node of the tree. */
-static bool
-eval_node(const struct query *q, const struct query_node *n,
-    const struct meta_reader *r, uint64_t item)
+/*
+ * The values of a key from the cache, reading them on first use; NULL when
+ * they do not fit (the caller reads them itself).
+ */
+static const struct mval *
+eval_cached(struct query_cache *qc, int key, size_t *n)
 {
-	size_t	 i;
+	size_t	 got, room;
+
+	if (key >= QUERY_CACHE_KEYS || qc->at[key] == QUERY_CACHE_UNFIT)
+		return (NULL);
+	if (qc->at[key] == 0) {
+		room = QUERY_CACHE_VALUES - qc->used;
+		got = qc->r->values(qc->r, qc->item, key, qc->vals + qc->used,
+		    room);
+		if (got > room) {
+			qc->at[key] = QUERY_CACHE_UNFIT;
+			return (NULL);
+		}
+		qc->at[key] = (uint16_t)(qc->used + 1);
+		qc->n[key] = (uint16_t)got;
+		qc->used = (uint16_t)(qc->used + got);
+	}
+	*n = qc->n[key];
+	return (qc->vals + qc->at[key] - 1);
+}
+
+/* Test a condition on the item, through the cache when there is one. */
+static bool
+eval_cond(const struct query *q, const struct query_cond *c,
+    const struct eval_src *src)
+{
+	const struct mval	*v;
+	size_t			 n;
+
+	if (src->cache == NULL || c->key < 0 ||
+	    (v = eval_cached(src->cache, c->key, &n)) == NULL)
+		return (eval_read(q, c, src->r, src->item));
+	return (eval_values(q, c, v, n));
+}
+
+/*
+ * Lay out a node as steps that jump to yes or no; returns its first step.
+ * Kids are laid out last to first, so each knows the step after it.
+ */
+static uint32_t
+eval_layout(struct query *q, const struct query_node *n, uint32_t yes,
+    uint32_t no, uint32_t *used)
+{
+	struct eval_step	*st;
+	size_t			 i;
 
 	switch (n->kind) {
 	case QUERY_AND:
-		for (i = 0; i < n->nkids; i++) {
-			if (!eval_node(q, n->kids[i], r, item))
-				return (false);
-		}
-		return (true);
+		for (i = n->nkids; i-- > 0;)
+			yes = eval_layout(q, n->kids[i], yes, no, used);
+		return (yes);
 	case QUERY_OR:
-		for (i = 0; i < n->nkids; i++) {
-			if (eval_node(q, n->kids[i], r, item))
-				return (true);
-		}
-		return (false);
+		for (i = n->nkids; i-- > 0;)
+			no = eval_layout(q, n->kids[i], yes, no, used);
+		return (no);
 	case QUERY_NOT:
-		return (!eval_node(q, n->kids[0], r, item));
+		return (eval_layout(q, n->kids[0], no, yes, used));
 	case QUERY_COND:
 		break;
 	}
-	return (eval_cond(q, &n->cond, r, item));
+	st = &q->steps[*used];
+	st->c = &n->cond;
+	st->next[0] = no;
+	st->next[1] = yes;
+	return ((*used)++);
+}
+
+/* Number of conditions under a node. */
+static size_t
+eval_count(const struct query_node *n)
+{
+	size_t	 i, count = 0;
+
+	if (n->kind == QUERY_COND)
+		return (1);
+	for (i = 0; i < n->nkids; i++)
+		count += eval_count(n->kids[i]);
+	return (count);
+}
+
+/*
+ * Turn the tree into steps: each condition once, with the step to take
+ * when it is false and when it is true.  Running them tests the same
+ * conditions in the same order as walking the tree with && and ||
+ * stopping early, without the recursion.
+ */
+void
+eval_plan(struct query *q)
+{
+	uint32_t	 used = 0;
+
+	if (q->root == NULL)
+		return;
+	if (eval_count(q->root) >= EVAL_NO)
+		fatal("query too large");
+	q->steps = xreallocarray(NULL, eval_count(q->root), sizeof *q->steps);
+	q->first = eval_layout(q, q->root, EVAL_YES, EVAL_NO, &used);
+}
+
+/* Run a query's steps on the item. */
+static bool
+eval_run(const struct query *q, const struct eval_src *src)
+{
+	uint32_t	 i = q->first;
+
+	if (q->root == NULL)
+		return (true);
+	while (i < EVAL_NO)
+		i = q->steps[i].next[eval_cond(q, q->steps[i].c, src)];
+	return (i == EVAL_YES);
 }
 
 /* Whether an item satisfies a query. */
@@ -274,9 +459,37 @@ bool
 query_match(const struct query *q, const struct meta_reader *r,
     uint64_t item)
 {
-	if (q->root == NULL)
-		return (true);
-	return (eval_node(q, q->root, r, item));
+	struct eval_src	 src = { r, item, NULL };
+
+	return (eval_run(q, &src));
+}
+
+/* Start remembering the values of one item. */
+void
+query_cache_init(struct query_cache *qc, const struct meta_reader *r,
+    uint64_t item)
+{
+	qc->r = r;
+	qc->item = item;
+	qc->used = 0;
+	memset(qc->at, 0, sizeof qc->at);
+}
+
+/* Read a key again next time: the item's values of it changed. */
+void
+query_cache_forget(struct query_cache *qc, int key)
+{
+	if (key >= 0 && key < QUERY_CACHE_KEYS)
+		qc->at[key] = 0;
+}
+
+/* Whether the cache's item satisfies a query. */
+bool
+query_match_cached(const struct query *q, struct query_cache *qc)
+{
+	struct eval_src	 src = { qc->r, qc->item, qc };
+
+	return (eval_run(q, &src));
 }
 
 /* Whether one value satisfies a condition, in the positive sense. */

@@ -58,11 +58,23 @@ struct query_regex {
 	pcre2_code	*code;
 };
 
+/* Step numbers that end a run: the query is false, or true. */
+#define EVAL_NO		(UINT32_MAX - 1)
+#define EVAL_YES	UINT32_MAX
+
+/* One step of a query run: test c, then go to next[result]. */
+struct eval_step {
+	const struct query_cond	*c;
+	uint32_t		 next[2];	/* after false, after true */
+};
+
 /* A compiled query. */
 struct query {
 	struct query_node	*root;
 	pcre2_match_data	*md;	/* shared by the query's patterns */
 	pcre2_match_context	*mctx;	/* match limits */
+	struct eval_step	*steps;	/* the tree as jumps (eval_plan) */
+	uint32_t		 first;	/* step to start at */
 };
 
 /* The parser's state. */
@@ -93,6 +105,7 @@ void	 literal_free(struct query_elem *, uint8_t);
 void	 literal_time_format(struct buf *, uint64_t);
 
 void	 eval_prepare(struct query_cond *);
+void	 eval_plan(struct query *);
 bool	 eval_in(const struct query_cond *, const struct mval *);
 
 #endif
