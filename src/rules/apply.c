@@ -3,22 +3,30 @@
 
 #include "rules/rules-int.h"
 
-/* Evaluate the rules on a session, in order, writing as they match. */
+/*
+ * Evaluate the rules on a session, in order, writing as they match.  The
+ * rules share one cache of the session's values, so a key read by many
+ * rules is read once; a write changes only the alert key, and rule values
+ * are MF_STATIC (never copied into the session's text), so the text the
+ * cache holds for other keys stays put.
+ */
 void
 rules_apply(const struct ruleset *rs, struct session *s,
     const struct meta_reader *r)
 {
 	const struct rule	*ru;
-	uint64_t		 item = (uint64_t)(uintptr_t)s;
+	struct query_cache	 qc;
 	size_t			 k;
 
+	query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
 	for (k = 0; k < rs->nrun; k++) {
 		ru = &rs->rules[rs->run[k]];
-		if (!query_match(ru->q, r, item))
+		if (!query_match_cached(ru->q, &qc))
 			continue;
-		session_meta_add(s, ru->alert, &ru->value, MF_STATIC |
+		if (session_meta_add(s, ru->alert, &ru->value, MF_STATIC |
 		    ((ru->flags & RULE_TRANSIENT) ? MF_RULE | MF_TRANSIENT :
-		    MF_RULE));
+		    MF_RULE)))
+			query_cache_forget(&qc, ru->alert);
 		if (ru->flags & RULE_STOP)
 			break;
 	}
