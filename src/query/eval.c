@@ -15,13 +15,6 @@ struct eval_re {
 	pcre2_match_context	*mctx;
 };
 
-/* Where conditions read the item's values: a reader, maybe through a cache. */
-struct eval_src {
-	const struct meta_reader *r;
-	uint64_t		 item;
-	struct query_cache	*cache;	/* or NULL */
-};
-
 /* Whether a value lies in an element's interval (text: equal, folded). */
 static bool
 eval_in_elem(const struct query_elem *e, const struct mval *v)
@@ -230,58 +223,92 @@ eval_ip4(const struct mval *v)
 	    (uint32_t)v->ip[2] << 8 | v->ip[3]);
 }
 
-/*
- * Whether some value is in a condition's short list: eval_in for each
- * value, written out per type because rules ask it tens of times per
- * session and the generic comparison was most of their cost.
- */
-static bool
-eval_member(const struct query_cond *c, const struct mval *v, size_t n)
+/* Whether some uint or time value is in a condition's short list. */
+static inline bool
+eval_uint(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != c->type)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (w->u >= e->lo.u && w->u <= e->hi.u)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/* Whether some uint or time value is in a step's one-element list. */
+static inline bool
+eval_uint1(const struct eval_step *st, const struct mval *v, size_t n)
+{
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type == st->type && w->u >= st->lo && w->u <= st->hi)
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether some IPv4 value is in a condition's short list. */
+static inline bool
+eval_ipv4(const struct query_cond *c, const struct mval *v, size_t n)
 {
 	const struct query_elem	*e, *end = c->elems + c->nelems;
 	const struct mval	*w, *vend = v + n;
 	uint32_t		 a;
 
-	switch (c->type) {
-	case MT_UINT:
-	case MT_TIME:
-		for (w = v; w < vend; w++) {
-			if (w->type != c->type)
-				continue;
-			for (e = c->elems; e < end; e++) {
-				if (w->u >= e->lo.u && w->u <= e->hi.u)
-					return (true);
-			}
-		}
-		return (false);
-	case MT_IPV4:
-		for (w = v; w < vend; w++) {
-			if (w->type != c->type)
-				continue;
-			a = eval_ip4(w);
-			for (e = c->elems; e < end; e++) {
-				if (a >= eval_ip4(&e->lo) &&
-				    a <= eval_ip4(&e->hi))
-					return (true);
-			}
-		}
-		return (false);
-	case MT_TEXT:
-		for (w = v; w < vend; w++) {
-			if (w->type != c->type)
-				continue;
-			for (e = c->elems; e < end; e++) {
-				if (w->text.n == e->lo.text.n &&
-				    fold_eq(w->text.p, w->text.n, e->lo.text.p,
-				    e->lo.text.n))
-					return (true);
-			}
-		}
-		return (false);
-	}
 	for (w = v; w < vend; w++) {
-		if (eval_in(c, w))
-			return (true);
+		if (w->type != MT_IPV4)
+			continue;
+		a = eval_ip4(w);
+		for (e = c->elems; e < end; e++) {
+			if (a >= eval_ip4(&e->lo) && a <= eval_ip4(&e->hi))
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * Whether two texts of one length are equal with ASCII case folded.  The
+ * last bytes are compared first: values of one key often share a prefix
+ * ('bench port 22', 'bench port 23'), and hunting keys hold several such
+ * names per session.  Out of line, so that the loop calling it keeps its
+ * registers.
+ */
+static __attribute__((noinline)) bool
+eval_text_same(const struct mval *a, const struct mval *b)
+{
+	size_t	 n = a->text.n;
+
+	if (n == 0)
+		return (true);
+	if (fold((unsigned char)a->text.p[n - 1]) !=
+	    fold((unsigned char)b->text.p[n - 1]))
+		return (false);
+	return (fold_eq(a->text.p, n, b->text.p, n));
+}
+
+/* Whether some text value is in a condition's short list (folded). */
+static inline bool
+eval_texts(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (w->text.n == e->lo.text.n &&
+			    eval_text_same(w, &e->lo))
+				return (true);
+		}
 	}
 	return (false);
 }
@@ -301,11 +328,6 @@ eval_values(const struct query *q, const struct query_cond *c,
 		return (n == 0);
 	case QOP_UCOUNT:
 		return (eval_ucount(c, v, n));
-	case QOP_EQ:
-	case QOP_NE:
-		if (c->sorted != NULL)
-			break;
-		return (eval_member(c, v, n) == (c->op == QOP_EQ));
 	default:
 		break;
 	}
@@ -316,65 +338,94 @@ eval_values(const struct query *q, const struct query_cond *c,
 	return (c->op == QOP_NE);
 }
 
-/* Read a condition's key for the item and test it. */
-static bool
-eval_read(const struct query *q, const struct query_cond *c,
+/*
+ * Whether the values satisfy a step's condition.  The common short = and
+ * != lists are tested in a loop of their own type (eval_in for each value,
+ * written out): rules ask tens of times per session, and the generic
+ * comparison was most of their cost.
+ */
+static inline __attribute__((always_inline)) bool
+eval_test(const struct query *q, const struct eval_step *st,
+    const struct mval *v, size_t n)
+{
+	switch (st->kind) {
+	case EVAL_EXISTS:
+		return (n != 0);
+	case EVAL_NOTEXISTS:
+		return (n == 0);
+	case EVAL_UINT1:
+		return (eval_uint1(st, v, n) != st->ne);
+	case EVAL_UINT:
+		return (eval_uint(st->c, v, n) != st->ne);
+	case EVAL_IPV4:
+		return (eval_ipv4(st->c, v, n) != st->ne);
+	case EVAL_TEXT:
+		return (eval_texts(st->c, v, n) != st->ne);
+	}
+	return (eval_values(q, st->c, v, n));
+}
+
+/*
+ * Read a step's key for the item and test it.  Kept out of line: its
+ * buffer would make every run pay for a large stack frame.
+ */
+static __attribute__((noinline)) bool
+eval_read(const struct query *q, const struct eval_step *st,
     const struct meta_reader *r, uint64_t item)
 {
 	struct mval	 stack[QUERY_STACK_VALUES], *v = stack;
 	size_t		 n = 0, again;
 	bool		 ok;
 
-	if (c->key >= 0)
-		n = r->values(r, item, c->key, stack, nitems(stack));
+	if (st->key >= 0)
+		n = r->values(r, item, st->key, stack, nitems(stack));
 	if (n <= nitems(stack))
-		return (eval_values(q, c, stack, n));
+		return (eval_test(q, st, stack, n));
 	v = xreallocarray(NULL, n, sizeof *v);
-	again = r->values(r, item, c->key, v, n);
-	ok = eval_values(q, c, v, again < n ? again : n);
+	again = r->values(r, item, st->key, v, n);
+	ok = eval_test(q, st, v, again < n ? again : n);
 	free(v);
 	return (ok);
 }
 
 /*
- * The values of a key from the cache, reading them on first use; NULL when
- * they do not fit (the caller reads them itself).
+ * Read a key into the cache; returns its at[] entry, QUERY_CACHE_UNFIT
+ * when its values do not fit.
  */
-static const struct mval *
-eval_cached(struct query_cache *qc, int key, size_t *n)
+static uint16_t
+eval_fill(struct query_cache *qc, int key)
 {
-	size_t	 got, room;
+	size_t	 got, room = QUERY_CACHE_VALUES - qc->used;
 
-	if (key >= QUERY_CACHE_KEYS || qc->at[key] == QUERY_CACHE_UNFIT)
-		return (NULL);
-	if (qc->at[key] == 0) {
-		room = QUERY_CACHE_VALUES - qc->used;
-		got = qc->r->values(qc->r, qc->item, key, qc->vals + qc->used,
-		    room);
-		if (got > room) {
-			qc->at[key] = QUERY_CACHE_UNFIT;
-			return (NULL);
-		}
-		qc->at[key] = (uint16_t)(qc->used + 1);
-		qc->n[key] = (uint16_t)got;
-		qc->used = (uint16_t)(qc->used + got);
-	}
-	*n = qc->n[key];
-	return (qc->vals + qc->at[key] - 1);
+	got = qc->r->values(qc->r, qc->item, key, qc->vals + qc->used, room);
+	if (got > room)
+		return (qc->at[key] = QUERY_CACHE_UNFIT);
+	qc->n[key] = (uint16_t)got;
+	qc->at[key] = (uint16_t)(qc->used + 1);
+	qc->used = (uint16_t)(qc->used + got);
+	return (qc->at[key]);
 }
 
-/* Test a condition on the item, through the cache when there is one. */
-static bool
-eval_cond(const struct query *q, const struct query_cond *c,
-    const struct eval_src *src)
+/* How a step tests a condition. */
+static uint8_t
+eval_kind(const struct query_cond *c)
 {
-	const struct mval	*v;
-	size_t			 n;
-
-	if (src->cache == NULL || c->key < 0 ||
-	    (v = eval_cached(src->cache, c->key, &n)) == NULL)
-		return (eval_read(q, c, src->r, src->item));
-	return (eval_values(q, c, v, n));
+	if (c->op == QOP_EXISTS)
+		return (EVAL_EXISTS);
+	if (c->op == QOP_NOTEXISTS)
+		return (EVAL_NOTEXISTS);
+	if ((c->op != QOP_EQ && c->op != QOP_NE) || c->sorted != NULL)
+		return (EVAL_ANY);
+	switch (c->type) {
+	case MT_UINT:
+	case MT_TIME:
+		return (c->nelems == 1 ? EVAL_UINT1 : EVAL_UINT);
+	case MT_IPV4:
+		return (EVAL_IPV4);
+	case MT_TEXT:
+		return (EVAL_TEXT);
+	}
+	return (EVAL_ANY);
 }
 
 /*
@@ -406,6 +457,17 @@ eval_layout(struct query *q, const struct query_node *n, uint32_t yes,
 	st->c = &n->cond;
 	st->next[0] = no;
 	st->next[1] = yes;
+	st->key = n->cond.key;
+	st->kind = eval_kind(&n->cond);
+	st->ne = n->cond.op == QOP_NE;
+	st->type = n->cond.type;
+	st->slot = st->key >= 0 && st->key < QUERY_CACHE_KEYS ?
+	    (uint16_t)st->key : QUERY_CACHE_KEYS;
+	st->empty = eval_values(q, &n->cond, NULL, 0);
+	if (st->kind == EVAL_UINT1) {
+		st->lo = n->cond.elems[0].lo.u;
+		st->hi = n->cond.elems[0].hi.u;
+	}
 	return ((*used)++);
 }
 
@@ -432,26 +494,14 @@ void
 eval_plan(struct query *q)
 {
 	uint32_t	 used = 0;
+	size_t		 n;
 
 	if (q->root == NULL)
 		return;
-	if (eval_count(q->root) >= EVAL_NO)
+	if ((n = eval_count(q->root)) >= EVAL_NO)
 		fatal("query too large");
-	q->steps = xreallocarray(NULL, eval_count(q->root), sizeof *q->steps);
+	q->steps = xreallocarray(NULL, n, sizeof *q->steps);
 	q->first = eval_layout(q, q->root, EVAL_YES, EVAL_NO, &used);
-}
-
-/* Run a query's steps on the item. */
-static bool
-eval_run(const struct query *q, const struct eval_src *src)
-{
-	uint32_t	 i = q->first;
-
-	if (q->root == NULL)
-		return (true);
-	while (i < EVAL_NO)
-		i = q->steps[i].next[eval_cond(q, q->steps[i].c, src)];
-	return (i == EVAL_YES);
 }
 
 /* Whether an item satisfies a query. */
@@ -459,9 +509,16 @@ bool
 query_match(const struct query *q, const struct meta_reader *r,
     uint64_t item)
 {
-	struct eval_src	 src = { r, item, NULL };
+	const struct eval_step	*st;
+	uint32_t		 i = q->first;
 
-	return (eval_run(q, &src));
+	if (q->root == NULL)
+		return (true);
+	while (i < EVAL_NO) {
+		st = &q->steps[i];
+		i = st->next[eval_read(q, st, r, item)];
+	}
+	return (i == EVAL_YES);
 }
 
 /* Start remembering the values of one item. */
@@ -473,6 +530,7 @@ query_cache_init(struct query_cache *qc, const struct meta_reader *r,
 	qc->item = item;
 	qc->used = 0;
 	memset(qc->at, 0, sizeof qc->at);
+	qc->at[QUERY_CACHE_KEYS] = QUERY_CACHE_UNFIT;
 }
 
 /* Read a key again next time: the item's values of it changed. */
@@ -483,13 +541,60 @@ query_cache_forget(struct query_cache *qc, int key)
 		qc->at[key] = 0;
 }
 
+/*
+ * Whether the cache's item satisfies a query: query_match's loop, taking
+ * values from the cache, with the test inline since this loop is where
+ * rules spend their time.
+ */
+static inline __attribute__((always_inline)) bool
+eval_cached(const struct query *q, struct query_cache *qc)
+{
+	const struct eval_step	*st;
+	uint32_t		 i = q->first;
+	uint16_t		 at;
+	bool			 ok;
+
+	if (q->root == NULL)
+		return (true);
+	while (i < EVAL_NO) {
+		st = &q->steps[i];
+		if ((at = qc->at[st->slot]) == 0)
+			at = eval_fill(qc, st->key);
+		if (at == QUERY_CACHE_UNFIT)
+			ok = eval_read(q, st, qc->r, qc->item);
+		else if (qc->n[st->slot] == 0)
+			ok = st->empty;
+		else
+			ok = eval_test(q, st, qc->vals + at - 1,
+			    qc->n[st->slot]);
+		i = st->next[ok];
+	}
+	return (i == EVAL_YES);
+}
+
 /* Whether the cache's item satisfies a query. */
 bool
 query_match_cached(const struct query *q, struct query_cache *qc)
 {
-	struct eval_src	 src = { qc->r, qc->item, qc };
+	return (eval_cached(q, qc));
+}
 
-	return (eval_run(q, &src));
+/*
+ * The index of the first query the cache's item satisfies, n when none
+ * does.  One call for many queries: most fail at their first step, and
+ * the call was then as dear as the test.
+ */
+size_t
+query_match_first(const struct query *const *qv, size_t n,
+    struct query_cache *qc)
+{
+	size_t	 k;
+
+	for (k = 0; k < n; k++) {
+		if (eval_cached(qv[k], qc))
+			break;
+	}
+	return (k);
 }
 
 /* Whether one value satisfies a condition, in the positive sense. */

@@ -62,10 +62,31 @@ struct query_regex {
 #define EVAL_NO		(UINT32_MAX - 1)
 #define EVAL_YES	UINT32_MAX
 
-/* One step of a query run: test c, then go to next[result]. */
+/* How a step tests its condition's values. */
+enum eval_kind {
+	EVAL_ANY,		/* any operator, the general way */
+	EVAL_EXISTS,
+	EVAL_NOTEXISTS,
+	EVAL_UINT1,		/* = or != on one uint or time element */
+	EVAL_UINT,		/* = or != on a short uint or time list */
+	EVAL_IPV4,		/* = or != on a short IPv4 list */
+	EVAL_TEXT,		/* = or != on a short text list */
+};
+
+/*
+ * One step of a query run: test c, then go to next[result].  The rest is
+ * copied from c so that the common tests read one structure.
+ */
 struct eval_step {
 	const struct query_cond	*c;
 	uint32_t		 next[2];	/* after false, after true */
+	int			 key;		/* c->key */
+	uint8_t			 kind;		/* enum eval_kind */
+	uint8_t			 type;		/* c->type */
+	bool			 ne;		/* the operator is != */
+	bool			 empty;		/* the answer when there are no values */
+	uint16_t		 slot;		/* key's query_cache entry */
+	uint64_t		 lo, hi;	/* EVAL_UINT1: the element */
 };
 
 /* A compiled query. */

@@ -158,8 +158,10 @@ struct query_cache {
 	const struct meta_reader *r;
 	uint64_t		 item;
 	uint16_t		 used;	/* values taken in vals */
-	uint16_t		 at[QUERY_CACHE_KEYS];	/* 1 + index; 0 unread */
-	uint16_t		 n[QUERY_CACHE_KEYS];	/* values, when read */
+	uint16_t		 at[QUERY_CACHE_KEYS + 1];	/* 1 + index; 0
+							   unread; last:
+							   other keys */
+	uint16_t		 n[QUERY_CACHE_KEYS + 1];	/* values, when read */
 	struct mval		 vals[QUERY_CACHE_VALUES];
 };
 
@@ -170,6 +172,12 @@ void		 query_cache_init(struct query_cache *,
 void		 query_cache_forget(struct query_cache *, int);
 /* Whether the cache's item satisfies a query (as query_match). */
 bool		 query_match_cached(const struct query *,
+		    struct query_cache *);
+/*
+ * The index of the first of n queries the cache's item satisfies, in
+ * order (n when none does).
+ */
+size_t		 query_match_first(const struct query *const *, size_t,
 		    struct query_cache *);
 /* Free a query (NULL is fine). */
 void		 query_free(struct query *);
