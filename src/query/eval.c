@@ -313,6 +313,59 @@ eval_texts(const struct query_cond *c, const struct mval *v, size_t n)
 	return (false);
 }
 
+/*
+ * Whether some text value begins (or ends) with some element, folded.  The
+ * byte next to the edge is compared first, in the loop, since most values
+ * differ there; eval_text_same would cost a call per value.
+ */
+static inline bool
+eval_edges(const struct query_cond *c, const struct mval *v, size_t n,
+    bool ends)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+	const char		*p, *t;
+	size_t			 sn;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			sn = e->lo.text.n;
+			if (w->text.n < sn)
+				continue;
+			if (sn == 0)
+				return (true);
+			p = ends ? w->text.p + w->text.n - 1 : w->text.p;
+			t = ends ? e->lo.text.p + sn - 1 : e->lo.text.p;
+			if (fold((unsigned char)*p) != fold((unsigned char)*t))
+				continue;
+			p = ends ? w->text.p + w->text.n - sn : w->text.p;
+			if (fold_eq(p, sn, e->lo.text.p, sn))
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/* Whether some text value's length is in the list. */
+static inline bool
+eval_length(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (w->text.n >= e->lo.u && w->text.n <= e->hi.u)
+				return (true);
+		}
+	}
+	return (false);
+}
+
 /* Whether the values an item has for a condition's key satisfy it. */
 static bool
 eval_values(const struct query *q, const struct query_cond *c,
@@ -361,6 +414,12 @@ eval_test(const struct query *q, const struct eval_step *st,
 		return (eval_ipv4(st->c, v, n) != st->ne);
 	case EVAL_TEXT:
 		return (eval_texts(st->c, v, n) != st->ne);
+	case EVAL_BEGINS:
+		return (eval_edges(st->c, v, n, false));
+	case EVAL_ENDS:
+		return (eval_edges(st->c, v, n, true));
+	case EVAL_LENGTH:
+		return (eval_length(st->c, v, n));
 	}
 	return (eval_values(q, st->c, v, n));
 }
@@ -406,20 +465,65 @@ eval_fill(struct query_cache *qc, int key)
 	return (qc->at[key]);
 }
 
-/* How a step tests a condition. */
+/*
+ * How a step tests a condition.  One uint or time bound (<, <=, >, >=) is
+ * the interval of values that satisfy it, so it is tested as = on that
+ * interval, an empty one (lo > hi) when no value can.
+ */
 static uint8_t
-eval_kind(const struct query_cond *c)
+eval_kind(const struct query_cond *c, uint64_t *lo, uint64_t *hi)
 {
-	if (c->op == QOP_EXISTS)
+	bool	 num = c->type == MT_UINT || c->type == MT_TIME;
+
+	*lo = 0;
+	*hi = UINT64_MAX;
+	switch (c->op) {
+	case QOP_EXISTS:
 		return (EVAL_EXISTS);
-	if (c->op == QOP_NOTEXISTS)
+	case QOP_NOTEXISTS:
 		return (EVAL_NOTEXISTS);
-	if ((c->op != QOP_EQ && c->op != QOP_NE) || c->sorted != NULL)
+	case QOP_BEGINS:
+		return (EVAL_BEGINS);
+	case QOP_ENDS:
+		return (EVAL_ENDS);
+	case QOP_LENGTH:
+		return (EVAL_LENGTH);
+	case QOP_LT:
+		*hi = c->elems->lo.u - 1;
+		if (num && c->elems->lo.u == 0) {
+			*lo = 1;
+			*hi = 0;
+		}
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_LE:
+		*hi = c->elems->hi.u;
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_GT:
+		*lo = c->elems->hi.u + 1;
+		if (num && c->elems->hi.u == UINT64_MAX) {
+			*lo = 1;
+			*hi = 0;
+		}
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_GE:
+		*lo = c->elems->lo.u;
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_EQ:
+	case QOP_NE:
+		if (c->sorted != NULL)
+			return (EVAL_ANY);
+		break;
+	default:
 		return (EVAL_ANY);
+	}
 	switch (c->type) {
 	case MT_UINT:
 	case MT_TIME:
-		return (c->nelems == 1 ? EVAL_UINT1 : EVAL_UINT);
+		if (c->nelems != 1)
+			return (EVAL_UINT);
+		*lo = c->elems->lo.u;
+		*hi = c->elems->hi.u;
+		return (EVAL_UINT1);
 	case MT_IPV4:
 		return (EVAL_IPV4);
 	case MT_TEXT:
@@ -458,16 +562,12 @@ eval_layout(struct query *q, const struct query_node *n, uint32_t yes,
 	st->next[0] = no;
 	st->next[1] = yes;
 	st->key = n->cond.key;
-	st->kind = eval_kind(&n->cond);
+	st->kind = eval_kind(&n->cond, &st->lo, &st->hi);
 	st->ne = n->cond.op == QOP_NE;
 	st->type = n->cond.type;
 	st->slot = st->key >= 0 && st->key < QUERY_CACHE_KEYS ?
 	    (uint16_t)st->key : QUERY_CACHE_KEYS;
 	st->empty = eval_values(q, &n->cond, NULL, 0);
-	if (st->kind == EVAL_UINT1) {
-		st->lo = n->cond.elems[0].lo.u;
-		st->hi = n->cond.elems[0].hi.u;
-	}
 	return ((*used)++);
 }
 

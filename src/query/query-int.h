@@ -67,10 +67,14 @@ enum eval_kind {
 	EVAL_ANY,		/* any operator, the general way */
 	EVAL_EXISTS,
 	EVAL_NOTEXISTS,
-	EVAL_UINT1,		/* = or != on one uint or time element */
+	EVAL_UINT1,		/* = or != on one uint or time interval (lo,
+				   hi), or one bound < <= > >= as one */
 	EVAL_UINT,		/* = or != on a short uint or time list */
 	EVAL_IPV4,		/* = or != on a short IPv4 list */
 	EVAL_TEXT,		/* = or != on a short text list */
+	EVAL_BEGINS,
+	EVAL_ENDS,
+	EVAL_LENGTH,
 };
 
 /*
@@ -86,7 +90,7 @@ struct eval_step {
 	bool			 ne;		/* the operator is != */
 	bool			 empty;		/* the answer when there are no values */
 	uint16_t		 slot;		/* key's query_cache entry */
-	uint64_t		 lo, hi;	/* EVAL_UINT1: the element */
+	uint64_t		 lo, hi;	/* EVAL_UINT1: the interval */
 };
 
 /* A compiled query. */
