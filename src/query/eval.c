@@ -254,6 +254,23 @@ eval_uint1(const struct eval_step *st, const struct mval *v, size_t n)
 	return (false);
 }
 
+/* Whether some IPv4 value is in a step's one-element list. */
+static inline bool
+eval_ipv41(const struct eval_step *st, const struct mval *v, size_t n)
+{
+	const struct mval	*w, *vend = v + n;
+	uint32_t		 a;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_IPV4)
+			continue;
+		a = eval_ip4(w);
+		if (a >= st->lo && a <= st->hi)
+			return (true);
+	}
+	return (false);
+}
+
 /* Whether some IPv4 value is in a condition's short list. */
 static inline bool
 eval_ipv4(const struct query_cond *c, const struct mval *v, size_t n)
@@ -410,6 +427,8 @@ eval_test(const struct query *q, const struct eval_step *st,
 		return (eval_uint1(st, v, n) != st->ne);
 	case EVAL_UINT:
 		return (eval_uint(st->c, v, n) != st->ne);
+	case EVAL_IPV41:
+		return (eval_ipv41(st, v, n) != st->ne);
 	case EVAL_IPV4:
 		return (eval_ipv4(st->c, v, n) != st->ne);
 	case EVAL_TEXT:
@@ -525,7 +544,11 @@ eval_kind(const struct query_cond *c, uint64_t *lo, uint64_t *hi)
 		*hi = c->elems->hi.u;
 		return (EVAL_UINT1);
 	case MT_IPV4:
-		return (EVAL_IPV4);
+		if (c->nelems != 1)
+			return (EVAL_IPV4);
+		*lo = eval_ip4(&c->elems->lo);
+		*hi = eval_ip4(&c->elems->hi);
+		return (EVAL_IPV41);
 	case MT_TEXT:
 		return (EVAL_TEXT);
 	}

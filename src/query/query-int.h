@@ -70,6 +70,7 @@ enum eval_kind {
 	EVAL_UINT1,		/* = or != on one uint or time interval (lo,
 				   hi), or one bound < <= > >= as one */
 	EVAL_UINT,		/* = or != on a short uint or time list */
+	EVAL_IPV41,		/* = or != on one IPv4 interval (lo, hi) */
 	EVAL_IPV4,		/* = or != on a short IPv4 list */
 	EVAL_TEXT,		/* = or != on a short text list */
 	EVAL_BEGINS,
@@ -90,7 +91,8 @@ struct eval_step {
 	bool			 ne;		/* the operator is != */
 	bool			 empty;		/* the answer when there are no values */
 	uint16_t		 slot;		/* key's query_cache entry */
-	uint64_t		 lo, hi;	/* EVAL_UINT1: the interval */
+	uint64_t		 lo, hi;	/* EVAL_UINT1, EVAL_IPV41: the
+						   interval */
 };
 
 /* A compiled query. */
