@@ -409,10 +409,11 @@ eval_values(const struct query *q, const struct query_cond *c,
 }
 
 /*
- * Whether the values satisfy a step's condition.  The common short = and
- * != lists are tested in a loop of their own type (eval_in for each value,
- * written out): rules ask tens of times per session, and the generic
- * comparison was most of their cost.
+ * Whether the values satisfy a step's condition.  The common forms (short
+ * = and != lists, one bound, begins, ends, length) are tested in loops of
+ * their own, eval_one written out for each: rules ask tens of times per
+ * session, and the generic comparison was most of their cost.  The rest
+ * go the general way.
  */
 static inline __attribute__((always_inline)) bool
 eval_test(const struct query *q, const struct eval_step *st,

@@ -89,7 +89,7 @@ struct eval_step {
 	uint8_t			 kind;		/* enum eval_kind */
 	uint8_t			 type;		/* c->type */
 	bool			 ne;		/* the operator is != */
-	bool			 empty;		/* the answer when there are no values */
+	bool			 empty;		/* the answer for no values */
 	uint16_t		 slot;		/* key's query_cache entry */
 	uint64_t		 lo, hi;	/* EVAL_UINT1, EVAL_IPV41: the
 						   interval */
