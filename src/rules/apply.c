@@ -23,7 +23,8 @@ rules_apply(const struct ruleset *rs, struct session *s,
 	struct query_cache	 qc;
 	size_t			 k, j, n;
 
-	query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
+	if (rs->nrun > 0)	/* -R none runs no rule: nothing to cache */
+		query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
 	for (k = 0; k < rs->nrun; k += n) {
 		n = rs->nrun - k < APPLY_CHUNK ? rs->nrun - k : APPLY_CHUNK;
 		for (j = 0; j < n; j++)
