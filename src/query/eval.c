@@ -311,6 +311,24 @@ eval_text_same(const struct mval *a, const struct mval *b)
 	return (fold_eq(a->text.p, n, b->text.p, n));
 }
 
+/*
+ * Whether some text value equals a step's one element (folded).  Hunting
+ * keys hold many names per session and rules test them one name at a
+ * time, so the loop compares only lengths (in lo) until one fits.
+ */
+static inline bool
+eval_text1(const struct eval_step *st, const struct mval *v, size_t n)
+{
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->text.n == st->lo && w->type == MT_TEXT &&
+		    eval_text_same(w, &st->c->elems->lo))
+			return (true);
+	}
+	return (false);
+}
+
 /* Whether some text value is in a condition's short list (folded). */
 static inline bool
 eval_texts(const struct query_cond *c, const struct mval *v, size_t n)
@@ -432,6 +450,8 @@ eval_test(const struct query *q, const struct eval_step *st,
 		return (eval_ipv41(st, v, n) != st->ne);
 	case EVAL_IPV4:
 		return (eval_ipv4(st->c, v, n) != st->ne);
+	case EVAL_TEXT1:
+		return (eval_text1(st, v, n) != st->ne);
 	case EVAL_TEXT:
 		return (eval_texts(st->c, v, n) != st->ne);
 	case EVAL_BEGINS:
@@ -551,7 +571,10 @@ eval_kind(const struct query_cond *c, uint64_t *lo, uint64_t *hi)
 		*hi = eval_ip4(&c->elems->hi);
 		return (EVAL_IPV41);
 	case MT_TEXT:
-		return (EVAL_TEXT);
+		if (c->nelems != 1)
+			return (EVAL_TEXT);
+		*lo = c->elems->lo.text.n;
+		return (EVAL_TEXT1);
 	}
 	return (EVAL_ANY);
 }

@@ -72,6 +72,7 @@ enum eval_kind {
 	EVAL_UINT,		/* = or != on a short uint or time list */
 	EVAL_IPV41,		/* = or != on one IPv4 interval (lo, hi) */
 	EVAL_IPV4,		/* = or != on a short IPv4 list */
+	EVAL_TEXT1,		/* = or != on one text (lo: its length) */
 	EVAL_TEXT,		/* = or != on a short text list */
 	EVAL_BEGINS,
 	EVAL_ENDS,
@@ -92,7 +93,7 @@ struct eval_step {
 	bool			 empty;		/* the answer for no values */
 	uint16_t		 slot;		/* key's query_cache entry */
 	uint64_t		 lo, hi;	/* EVAL_UINT1, EVAL_IPV41: the
-						   interval */
+						   interval; EVAL_TEXT1: lo */
 };
 
 /* A compiled query. */
