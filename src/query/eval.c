@@ -192,12 +192,221 @@ eval_distinct(struct mval *v, size_t n)
 	return (count);
 }
 
-/* Whether the values a session has for a condition's key satisfy it. */
+/*
+ * Whether the number of distinct values is in the list.  Counting sorts,
+ * so it works on a copy: the values may be a cache's, read again later.
+ */
 static bool
-eval_values(const struct query_cond *c, struct mval *v, size_t n,
-    const struct eval_re *re)
+eval_ucount(const struct query_cond *c, const struct mval *v, size_t n)
 {
-	struct mval	 count;
+	struct mval	 stack[QUERY_STACK_VALUES], *w = stack, count;
+	bool		 ok;
+
+	if (n > nitems(stack))
+		w = xreallocarray(NULL, n, sizeof *w);
+	if (n > 0)
+		memcpy(w, v, n * sizeof *w);
+	memset(&count, 0, sizeof count);
+	count.type = MT_UINT;
+	count.u = eval_distinct(w, n);
+	ok = eval_in(c, &count);
+	if (w != stack)
+		free(w);
+	return (ok);
+}
+
+/* An IPv4 value as a number, so that ranges compare without memcmp. */
+static inline uint32_t
+eval_ip4(const struct mval *v)
+{
+	return ((uint32_t)v->ip[0] << 24 | (uint32_t)v->ip[1] << 16 |
+	    (uint32_t)v->ip[2] << 8 | v->ip[3]);
+}
+
+/* Whether some uint or time value is in a condition's short list. */
+static inline bool
+eval_uint(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != c->type)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (w->u >= e->lo.u && w->u <= e->hi.u)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/* Whether some uint or time value is in a step's one-element list. */
+static inline bool
+eval_uint1(const struct eval_step *st, const struct mval *v, size_t n)
+{
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type == st->type && w->u >= st->lo && w->u <= st->hi)
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether some IPv4 value is in a step's one-element list. */
+static inline bool
+eval_ipv41(const struct eval_step *st, const struct mval *v, size_t n)
+{
+	const struct mval	*w, *vend = v + n;
+	uint32_t		 a;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_IPV4)
+			continue;
+		a = eval_ip4(w);
+		if (a >= st->lo && a <= st->hi)
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether some IPv4 value is in a condition's short list. */
+static inline bool
+eval_ipv4(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+	uint32_t		 a;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_IPV4)
+			continue;
+		a = eval_ip4(w);
+		for (e = c->elems; e < end; e++) {
+			if (a >= eval_ip4(&e->lo) && a <= eval_ip4(&e->hi))
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * Whether two texts of one length are equal with ASCII case folded.  The
+ * last bytes are compared first: values of one key often share a prefix
+ * ('bench port 22', 'bench port 23'), and hunting keys hold several such
+ * names per session.  Out of line, so that the loop calling it keeps its
+ * registers.
+ */
+static __attribute__((noinline)) bool
+eval_text_same(const struct mval *a, const struct mval *b)
+{
+	size_t	 n = a->text.n;
+
+	if (n == 0)
+		return (true);
+	if (fold((unsigned char)a->text.p[n - 1]) !=
+	    fold((unsigned char)b->text.p[n - 1]))
+		return (false);
+	return (fold_eq(a->text.p, n, b->text.p, n));
+}
+
+/*
+ * Whether some text value equals a step's one element (folded).  Hunting
+ * keys hold many names per session and rules test them one name at a
+ * time, so the loop compares only lengths (in lo) until one fits.
+ */
+static inline bool
+eval_text1(const struct eval_step *st, const struct mval *v, size_t n)
+{
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->text.n == st->lo && w->type == MT_TEXT &&
+		    eval_text_same(w, &st->c->elems->lo))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether some text value is in a condition's short list (folded). */
+static inline bool
+eval_texts(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (w->text.n == e->lo.text.n &&
+			    eval_text_same(w, &e->lo))
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/*
+ * Whether some text value begins (or ends) with some element, folded.  The
+ * byte next to the edge is compared first, in the loop, since most values
+ * differ there; eval_text_same would cost a call per value.
+ */
+static inline bool
+eval_edges(const struct query_cond *c, const struct mval *v, size_t n,
+    bool ends)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+	const char		*p, *t;
+	size_t			 sn;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			sn = e->lo.text.n;
+			if (w->text.n < sn)
+				continue;
+			if (sn == 0)
+				return (true);
+			p = ends ? w->text.p + w->text.n - 1 : w->text.p;
+			t = ends ? e->lo.text.p + sn - 1 : e->lo.text.p;
+			if (fold((unsigned char)*p) != fold((unsigned char)*t))
+				continue;
+			p = ends ? w->text.p + w->text.n - sn : w->text.p;
+			if (fold_eq(p, sn, e->lo.text.p, sn))
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/* Whether some text value's length is in the list. */
+static inline bool
+eval_length(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (w->text.n >= e->lo.u && w->text.n <= e->hi.u)
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/* Whether the values an item has for a condition's key satisfy it. */
+static bool
+eval_values(const struct query *q, const struct query_cond *c,
+    const struct mval *v, size_t n)
+{
+	struct eval_re	 re = { q->md, q->mctx };
 	size_t		 i;
 
 	switch (c->op) {
@@ -206,67 +415,240 @@ eval_values(const struct query_cond *c, struct mval *v, size_t n,
 	case QOP_NOTEXISTS:
 		return (n == 0);
 	case QOP_UCOUNT:
-		memset(&count, 0, sizeof count);
-		count.type = MT_UINT;
-		count.u = eval_distinct(v, n);
-		return (eval_in(c, &count));
+		return (eval_ucount(c, v, n));
 	default:
 		break;
 	}
 	for (i = 0; i < n; i++) {
-		if (eval_one(c, &v[i], re))
+		if (eval_one(c, &v[i], &re))
 			return (c->op != QOP_NE);
 	}
 	return (c->op == QOP_NE);
 }
 
-/* Read a condition's key for the item and test it. */
-static bool
-eval_cond(const struct query *q, const struct query_cond *c,
+/*
+ * Whether the values satisfy a step's condition.  The common forms (short
+ * = and != lists, one bound, begins, ends, length) are tested in loops of
+ * their own, eval_one written out for each: rules ask tens of times per
+ * session, and the generic comparison was most of their cost.  The rest
+ * go the general way.
+ */
+static inline __attribute__((always_inline)) bool
+eval_test(const struct query *q, const struct eval_step *st,
+    const struct mval *v, size_t n)
+{
+	switch (st->kind) {
+	case EVAL_EXISTS:
+		return (n != 0);
+	case EVAL_NOTEXISTS:
+		return (n == 0);
+	case EVAL_UINT1:
+		return (eval_uint1(st, v, n) != st->ne);
+	case EVAL_UINT:
+		return (eval_uint(st->c, v, n) != st->ne);
+	case EVAL_IPV41:
+		return (eval_ipv41(st, v, n) != st->ne);
+	case EVAL_IPV4:
+		return (eval_ipv4(st->c, v, n) != st->ne);
+	case EVAL_TEXT1:
+		return (eval_text1(st, v, n) != st->ne);
+	case EVAL_TEXT:
+		return (eval_texts(st->c, v, n) != st->ne);
+	case EVAL_BEGINS:
+		return (eval_edges(st->c, v, n, false));
+	case EVAL_ENDS:
+		return (eval_edges(st->c, v, n, true));
+	case EVAL_LENGTH:
+		return (eval_length(st->c, v, n));
+	}
+	return (eval_values(q, st->c, v, n));
+}
+
+/*
+ * Read a step's key for the item and test it.  Kept out of line: its
+ * buffer would make every run pay for a large stack frame.
+ */
+static __attribute__((noinline)) bool
+eval_read(const struct query *q, const struct eval_step *st,
     const struct meta_reader *r, uint64_t item)
 {
 	struct mval	 stack[QUERY_STACK_VALUES], *v = stack;
-	struct eval_re	 re = { q->md, q->mctx };
 	size_t		 n = 0, again;
 	bool		 ok;
 
-	if (c->key >= 0)
-		n = r->values(r, item, c->key, stack, nitems(stack));
+	if (st->key >= 0)
+		n = r->values(r, item, st->key, stack, nitems(stack));
 	if (n <= nitems(stack))
-		return (eval_values(c, stack, n, &re));
+		return (eval_test(q, st, stack, n));
 	v = xreallocarray(NULL, n, sizeof *v);
-	again = r->values(r, item, c->key, v, n);
-	ok = eval_values(c, v, again < n ? again : n, &re);
+	again = r->values(r, item, st->key, v, n);
+	ok = eval_test(q, st, v, again < n ? again : n);
 	free(v);
 	return (ok);
 }
 
-/* Evaluate a node of the tree. */
-static bool
-eval_node(const struct query *q, const struct query_node *n,
-    const struct meta_reader *r, uint64_t item)
+/*
+ * Read a key into the cache; returns its at[] entry, QUERY_CACHE_UNFIT
+ * when its values do not fit.
+ */
+static uint16_t
+eval_fill(struct query_cache *qc, int key)
 {
-	size_t	 i;
+	size_t	 got, room = QUERY_CACHE_VALUES - qc->used;
+
+	got = qc->r->values(qc->r, qc->item, key, qc->vals + qc->used, room);
+	if (got > room)
+		return (qc->at[key] = QUERY_CACHE_UNFIT);
+	qc->n[key] = (uint16_t)got;
+	qc->at[key] = (uint16_t)(qc->used + 1);
+	qc->used = (uint16_t)(qc->used + got);
+	return (qc->at[key]);
+}
+
+/*
+ * How a step tests a condition.  One uint or time bound (<, <=, >, >=) is
+ * the interval of values that satisfy it, so it is tested as = on that
+ * interval, an empty one (lo > hi) when no value can.
+ */
+static uint8_t
+eval_kind(const struct query_cond *c, uint64_t *lo, uint64_t *hi)
+{
+	bool	 num = c->type == MT_UINT || c->type == MT_TIME;
+
+	*lo = 0;
+	*hi = UINT64_MAX;
+	switch (c->op) {
+	case QOP_EXISTS:
+		return (EVAL_EXISTS);
+	case QOP_NOTEXISTS:
+		return (EVAL_NOTEXISTS);
+	case QOP_BEGINS:
+		return (EVAL_BEGINS);
+	case QOP_ENDS:
+		return (EVAL_ENDS);
+	case QOP_LENGTH:
+		return (EVAL_LENGTH);
+	case QOP_LT:
+		*hi = c->elems->lo.u - 1;
+		if (num && c->elems->lo.u == 0) {
+			*lo = 1;
+			*hi = 0;
+		}
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_LE:
+		*hi = c->elems->hi.u;
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_GT:
+		*lo = c->elems->hi.u + 1;
+		if (num && c->elems->hi.u == UINT64_MAX) {
+			*lo = 1;
+			*hi = 0;
+		}
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_GE:
+		*lo = c->elems->lo.u;
+		return (num ? EVAL_UINT1 : EVAL_ANY);
+	case QOP_EQ:
+	case QOP_NE:
+		if (c->sorted != NULL)
+			return (EVAL_ANY);
+		break;
+	default:
+		return (EVAL_ANY);
+	}
+	switch (c->type) {
+	case MT_UINT:
+	case MT_TIME:
+		if (c->nelems != 1)
+			return (EVAL_UINT);
+		*lo = c->elems->lo.u;
+		*hi = c->elems->hi.u;
+		return (EVAL_UINT1);
+	case MT_IPV4:
+		if (c->nelems != 1)
+			return (EVAL_IPV4);
+		*lo = eval_ip4(&c->elems->lo);
+		*hi = eval_ip4(&c->elems->hi);
+		return (EVAL_IPV41);
+	case MT_TEXT:
+		if (c->nelems != 1)
+			return (EVAL_TEXT);
+		*lo = c->elems->lo.text.n;
+		return (EVAL_TEXT1);
+	}
+	return (EVAL_ANY);
+}
+
+/*
+ * Lay out a node as steps that jump to yes or no; returns its first step.
+ * Kids are laid out last to first, so each knows the step after it.
+ */
+static uint32_t
+eval_layout(struct query *q, const struct query_node *n, uint32_t yes,
+    uint32_t no, uint32_t *used)
+{
+	struct eval_step	*st;
+	size_t			 i;
 
 	switch (n->kind) {
 	case QUERY_AND:
-		for (i = 0; i < n->nkids; i++) {
-			if (!eval_node(q, n->kids[i], r, item))
-				return (false);
-		}
-		return (true);
+		for (i = n->nkids; i-- > 0;)
+			yes = eval_layout(q, n->kids[i], yes, no, used);
+		return (yes);
 	case QUERY_OR:
-		for (i = 0; i < n->nkids; i++) {
-			if (eval_node(q, n->kids[i], r, item))
-				return (true);
-		}
-		return (false);
+		for (i = n->nkids; i-- > 0;)
+			no = eval_layout(q, n->kids[i], yes, no, used);
+		return (no);
 	case QUERY_NOT:
-		return (!eval_node(q, n->kids[0], r, item));
+		return (eval_layout(q, n->kids[0], no, yes, used));
 	case QUERY_COND:
 		break;
 	}
-	return (eval_cond(q, &n->cond, r, item));
+	st = &q->steps[*used];
+	st->c = &n->cond;
+	st->next[0] = no;
+	st->next[1] = yes;
+	st->key = n->cond.key;
+	st->kind = eval_kind(&n->cond, &st->lo, &st->hi);
+	st->ne = n->cond.op == QOP_NE;
+	st->type = n->cond.type;
+	st->slot = st->key >= 0 && st->key < QUERY_CACHE_KEYS ?
+	    (uint16_t)st->key : QUERY_CACHE_KEYS;
+	st->empty = eval_values(q, &n->cond, NULL, 0);
+	return ((*used)++);
+}
+
+/* Number of conditions under a node. */
+static size_t
+eval_count(const struct query_node *n)
+{
+	size_t	 i, count = 0;
+
+	if (n->kind == QUERY_COND)
+		return (1);
+	for (i = 0; i < n->nkids; i++)
+		count += eval_count(n->kids[i]);
+	return (count);
+}
+
+/*
+ * Turn the tree into steps: each condition once, with the step to take
+ * when it is false and when it is true.  Running them tests the same
+ * conditions in the same order as walking the tree with && and ||
+ * stopping early, without the recursion.
+ */
+void
+eval_plan(struct query *q)
+{
+	uint32_t	 used = 0;
+	size_t		 n;
+
+	if (q->root == NULL)
+		return;
+	if ((n = eval_count(q->root)) >= EVAL_NO)
+		fatal("query too large");
+	q->steps = xreallocarray(NULL, n, sizeof *q->steps);
+	q->first = eval_layout(q, q->root, EVAL_YES, EVAL_NO, &used);
 }
 
 /* Whether an item satisfies a query. */
@@ -274,9 +656,92 @@ bool
 query_match(const struct query *q, const struct meta_reader *r,
     uint64_t item)
 {
+	const struct eval_step	*st;
+	uint32_t		 i = q->first;
+
 	if (q->root == NULL)
 		return (true);
-	return (eval_node(q, q->root, r, item));
+	while (i < EVAL_NO) {
+		st = &q->steps[i];
+		i = st->next[eval_read(q, st, r, item)];
+	}
+	return (i == EVAL_YES);
+}
+
+/* Start remembering the values of one item. */
+void
+query_cache_init(struct query_cache *qc, const struct meta_reader *r,
+    uint64_t item)
+{
+	qc->r = r;
+	qc->item = item;
+	qc->used = 0;
+	memset(qc->at, 0, sizeof qc->at);
+	qc->at[QUERY_CACHE_KEYS] = QUERY_CACHE_UNFIT;
+}
+
+/* Read a key again next time: the item's values of it changed. */
+void
+query_cache_forget(struct query_cache *qc, int key)
+{
+	if (key >= 0 && key < QUERY_CACHE_KEYS)
+		qc->at[key] = 0;
+}
+
+/*
+ * Whether the cache's item satisfies a query: query_match's loop, taking
+ * values from the cache, with the test inline since this loop is where
+ * rules spend their time.
+ */
+static inline __attribute__((always_inline)) bool
+eval_cached(const struct query *q, struct query_cache *qc)
+{
+	const struct eval_step	*st;
+	uint32_t		 i = q->first;
+	uint16_t		 at;
+	bool			 ok;
+
+	if (q->root == NULL)
+		return (true);
+	while (i < EVAL_NO) {
+		st = &q->steps[i];
+		if ((at = qc->at[st->slot]) == 0)
+			at = eval_fill(qc, st->key);
+		if (at == QUERY_CACHE_UNFIT)
+			ok = eval_read(q, st, qc->r, qc->item);
+		else if (qc->n[st->slot] == 0)
+			ok = st->empty;
+		else
+			ok = eval_test(q, st, qc->vals + at - 1,
+			    qc->n[st->slot]);
+		i = st->next[ok];
+	}
+	return (i == EVAL_YES);
+}
+
+/* Whether the cache's item satisfies a query. */
+bool
+query_match_cached(const struct query *q, struct query_cache *qc)
+{
+	return (eval_cached(q, qc));
+}
+
+/*
+ * The index of the first query the cache's item satisfies, n when none
+ * does.  One call for many queries: most fail at their first step, and
+ * the call was then as dear as the test.
+ */
+size_t
+query_match_first(const struct query *const *qv, size_t n,
+    struct query_cache *qc)
+{
+	size_t	 k;
+
+	for (k = 0; k < n; k++) {
+		if (eval_cached(qv[k], qc))
+			break;
+	}
+	return (k);
 }
 
 /* Whether one value satisfies a condition, in the positive sense. */

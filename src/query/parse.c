@@ -699,6 +699,7 @@ query_compile(const char *text, size_t len, int flags,
 		return (NULL);
 	}
 	p.q->root = root;
+	eval_plan(p.q);
 	return (p.q);
 }
 
@@ -712,6 +713,7 @@ query_free(struct query *q)
 		parse_free(q->root);
 	pcre2_match_data_free(q->md);
 	pcre2_match_context_free(q->mctx);
+	free(q->steps);
 	free(q);
 }
 

@@ -58,11 +58,51 @@ struct query_regex {
 	pcre2_code	*code;
 };
 
+/* Step numbers that end a run: the query is false, or true. */
+#define EVAL_NO		(UINT32_MAX - 1)
+#define EVAL_YES	UINT32_MAX
+
+/* How a step tests its condition's values. */
+enum eval_kind {
+	EVAL_ANY,		/* any operator, the general way */
+	EVAL_EXISTS,
+	EVAL_NOTEXISTS,
+	EVAL_UINT1,		/* = or != on one uint or time interval (lo,
+				   hi), or one bound < <= > >= as one */
+	EVAL_UINT,		/* = or != on a short uint or time list */
+	EVAL_IPV41,		/* = or != on one IPv4 interval (lo, hi) */
+	EVAL_IPV4,		/* = or != on a short IPv4 list */
+	EVAL_TEXT1,		/* = or != on one text (lo: its length) */
+	EVAL_TEXT,		/* = or != on a short text list */
+	EVAL_BEGINS,
+	EVAL_ENDS,
+	EVAL_LENGTH,
+};
+
+/*
+ * One step of a query run: test c, then go to next[result].  The rest is
+ * copied from c so that the common tests read one structure.
+ */
+struct eval_step {
+	const struct query_cond	*c;
+	uint32_t		 next[2];	/* after false, after true */
+	int			 key;		/* c->key */
+	uint8_t			 kind;		/* enum eval_kind */
+	uint8_t			 type;		/* c->type */
+	bool			 ne;		/* the operator is != */
+	bool			 empty;		/* the answer for no values */
+	uint16_t		 slot;		/* key's query_cache entry */
+	uint64_t		 lo, hi;	/* EVAL_UINT1, EVAL_IPV41: the
+						   interval; EVAL_TEXT1: lo */
+};
+
 /* A compiled query. */
 struct query {
 	struct query_node	*root;
 	pcre2_match_data	*md;	/* shared by the query's patterns */
 	pcre2_match_context	*mctx;	/* match limits */
+	struct eval_step	*steps;	/* the tree as jumps (eval_plan) */
+	uint32_t		 first;	/* step to start at */
 };
 
 /* The parser's state. */
@@ -93,6 +133,7 @@ void	 literal_free(struct query_elem *, uint8_t);
 void	 literal_time_format(struct buf *, uint64_t);
 
 void	 eval_prepare(struct query_cond *);
+void	 eval_plan(struct query *);
 bool	 eval_in(const struct query_cond *, const struct mval *);
 
 #endif

@@ -21,10 +21,11 @@
  * - Keys are resolved when compiling: a key not in the registry then keeps
  *   key -1 and has no values in any session (so `k != ...` and `k !exists`
  *   are true, everything else false).
- * - query_match() allocates nothing unless a session has more than
- *   QUERY_STACK_VALUES values of one key.  A query containing a regex keeps
- *   one PCRE2 match data block: evaluate such a query from one thread at a
- *   time (compile one per thread).  A query without regex is reentrant.
+ * - query_match(), query_match_cached() and query_match_first() allocate
+ *   nothing unless a session has more than QUERY_STACK_VALUES values of one
+ *   key.  A query containing a regex keeps one PCRE2 match data block:
+ *   evaluate such a query from one thread at a time (compile one per
+ *   thread).  A query without regex is reentrant.
  * - An empty query (only blanks) is an error unless QUERY_EMPTY_OK is given;
  *   then it compiles to a query whose root is NULL and that matches every
  *   session.
@@ -137,6 +138,48 @@ struct query	*query_compile(const char *, size_t, int,
 /* Whether the item read through the reader satisfies the query. */
 bool		 query_match(const struct query *, const struct meta_reader *,
 		    uint64_t);
+
+/*
+ * The values of one item, read once for many queries: rules evaluate every
+ * query of a pack on each closing session, and most read the same few keys.
+ * Keep one on the stack; query_cache_init() for each item, then
+ * query_match_cached() for each query (or query_match_first() for a run of
+ * them), which answers as query_match() on the same reader and item would.
+ * When the item's values of a key change between two queries,
+ * query_cache_forget() that key; values already read of other keys must
+ * stay where they are (text included) until the next query_cache_init().
+ * Keys past QUERY_CACHE_KEYS, and a key whose values do not fit in what is
+ * left of vals, are read each time, as by query_match().  The fields are
+ * private to eval.c.
+ */
+#define QUERY_CACHE_KEYS	256	/* key ids below this are remembered */
+#define QUERY_CACHE_VALUES	256	/* values remembered per item */
+#define QUERY_CACHE_UNFIT	UINT16_MAX	/* at[]: read each time */
+
+struct query_cache {
+	const struct meta_reader *r;
+	uint64_t		 item;
+	uint16_t		 used;	/* values taken in vals */
+	/* Per key id: 1 + index in vals, 0 unread; the last, other keys. */
+	uint16_t		 at[QUERY_CACHE_KEYS + 1];
+	uint16_t		 n[QUERY_CACHE_KEYS + 1];	/* values */
+	struct mval		 vals[QUERY_CACHE_VALUES];
+};
+
+/* Start remembering the values of one item read through a reader. */
+void		 query_cache_init(struct query_cache *,
+		    const struct meta_reader *, uint64_t);
+/* Read a key again on its next use: the item's values of it changed. */
+void		 query_cache_forget(struct query_cache *, int);
+/* Whether the cache's item satisfies a query (as query_match). */
+bool		 query_match_cached(const struct query *,
+		    struct query_cache *);
+/*
+ * The index of the first of n queries the cache's item satisfies, in
+ * order (n when none does).
+ */
+size_t		 query_match_first(const struct query *const *, size_t,
+		    struct query_cache *);
 /* Free a query (NULL is fine). */
 void		 query_free(struct query *);
 /* The root of the tree; NULL for an empty query (matches everything). */

@@ -3,25 +3,44 @@
 
 #include "rules/rules-int.h"
 
-/* Evaluate the rules on a session, in order, writing as they match. */
+/* Rules whose queries one query_match_first() call tests. */
+#define APPLY_CHUNK	64
+
+/*
+ * Evaluate the rules on a session, in order, writing as they match.  The
+ * rules share one cache of the session's values, so a key read by many
+ * rules is read once; a write changes only the alert key, and rule values
+ * are MF_STATIC (never copied into the session's text), so the text the
+ * cache holds for other keys stays put.  Queries are gathered a chunk at a
+ * time, so that the rules that do not match cost no call each.
+ */
 void
 rules_apply(const struct ruleset *rs, struct session *s,
     const struct meta_reader *r)
 {
+	const struct query	*qv[APPLY_CHUNK];
 	const struct rule	*ru;
-	uint64_t		 item = (uint64_t)(uintptr_t)s;
-	size_t			 k;
+	struct query_cache	 qc;
+	size_t			 k, j, n;
 
-	for (k = 0; k < rs->nrun; k++) {
-		ru = &rs->rules[rs->run[k]];
-		if (!query_match(ru->q, r, item))
-			continue;
-		session_meta_add(s, ru->alert, &ru->value, MF_STATIC |
-		    ((ru->flags & RULE_TRANSIENT) ? MF_RULE | MF_TRANSIENT :
-		    MF_RULE));
-		if (ru->flags & RULE_STOP)
-			break;
+	if (rs->nrun > 0)	/* -R none runs no rule: nothing to cache */
+		query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
+	for (k = 0; k < rs->nrun; k += n) {
+		n = rs->nrun - k < APPLY_CHUNK ? rs->nrun - k : APPLY_CHUNK;
+		for (j = 0; j < n; j++)
+			qv[j] = rs->rules[rs->run[k + j]].q;
+		for (j = 0; (j += query_match_first(qv + j, n - j, &qc)) < n;
+		    j++) {
+			ru = &rs->rules[rs->run[k + j]];
+			if (session_meta_add(s, ru->alert, &ru->value,
+			    MF_STATIC | ((ru->flags & RULE_TRANSIENT) ?
+			    MF_RULE | MF_TRANSIENT : MF_RULE)))
+				query_cache_forget(&qc, ru->alert);
+			if (ru->flags & RULE_STOP)
+				goto done;
+		}
 	}
+done:
 	if (rs->transient)
 		session_meta_drop(s, MF_TRANSIENT);
 }

@@ -718,6 +718,12 @@ static const struct {
 	{ "size > u", "" },
 	{ "size < 64", "6,7" },
 	{ "size <= 64", "6,7,9" },
+	{ "size < l", "" },
+	{ "size <= l", "7" },
+	{ "size > l", "1,2,3,4,5,6,8,9,10" },
+	{ "size >= u", "10" },
+	{ "size < u", "1,2,3,4,5,6,7,8,9" },
+	{ "size > 1024000", "1,5,10" },
 	{ "tcp.dstport = 1-3388, 3390-u", "4,5,8,10" },
 	{ "tcp.dstport = 1,2,3,4,5,6,7,8,9,80,443,3390", "4,5,8" },
 	{ "tcp.dstport != 80", "1,2,3,5,6,7,8,9,10" },
@@ -752,6 +758,12 @@ static const struct {
 	{ "alias.host contains 'EXAMPLE.COM'", "3,4,6,8" },
 	{ "alias.host contains ''", "3,4,5,6,8,9,10" },
 	{ "alias.host ends '.com'", "3,4,5,6,8" },
+	{ "alias.host ends 'COM'", "3,4,5,6,8" },
+	{ "alias.host ends ''", "3,4,5,6,8,9,10" },
+	{ "alias.host begins ''", "3,4,5,6,8,9,10" },
+	{ "alias.host begins 'EXAMPLE.COM'", "4" },
+	{ "alias.host begins 'example.comx'", "" },
+	{ "alias.host length 0", "" },
 	{ "alias.host begins 'www.','evil'", "3,5" },
 	{ "alias.host regex '^evil\\.'", "5" },
 	{ "alias.host regex '(?-i)^evil'", "" },
@@ -939,6 +951,94 @@ test_cond_test(void **state)
 	}
 }
 
+/* Reads made through the counting readers. */
+static unsigned	 reads;
+
+/* The fake reader, counting its reads. */
+static size_t
+counting_values(const struct meta_reader *r, uint64_t item, int key,
+    struct mval *out, size_t max)
+{
+	reads++;
+	return (fake_values(r, item, key, out, max));
+}
+
+/* A session with 300 vlan.id values (0 to 299), and nothing else. */
+static size_t
+many_values(const struct meta_reader *r, uint64_t item, int key,
+    struct mval *out, size_t max)
+{
+	size_t	 i;
+
+	(void)r;
+	(void)item;
+	reads++;
+	if (key != K_VLAN_ID)
+		return (0);
+	for (i = 0; i < 300 && i < max; i++) {
+		memset(&out[i], 0, sizeof out[i]);
+		out[i].u = i;
+	}
+	return (300);
+}
+
+/*
+ * query_match_cached answers as query_match does, for every expression on
+ * every session, with the cache shared by all of them as rules share it,
+ * and reads each key once until it is forgotten.
+ */
+static void
+test_cached(void **state)
+{
+	static const struct meta_reader counting = { counting_values, NULL };
+	static const struct meta_reader many = { many_values, NULL };
+	struct query		*q[nitems(evals)], *one;
+	struct query_cache	 qc;
+	size_t			 j;
+	int			 i, pass;
+	bool			 want;
+
+	(void)state;
+	for (j = 0; j < nitems(evals); j++)
+		q[j] = compile(evals[j].text, 0);
+	for (i = 1; i <= NFAKES; i++) {
+		query_cache_init(&qc, &fake_reader, (uint64_t)i);
+		for (pass = 0; pass < 2; pass++) {
+			for (j = 0; j < nitems(evals); j++) {
+				want = query_match(q[j], &fake_reader,
+				    (uint64_t)i);
+				if (query_match_cached(q[j], &qc) != want)
+					fail_msg("%s on %d, pass %d",
+					    evals[j].text, i, pass);
+			}
+		}
+	}
+	for (j = 0; j < nitems(evals); j++)
+		query_free(q[j]);
+
+	one = compile("ip.proto = 6 || alias.host = 'x' || ip.proto = 17", 0);
+	reads = 0;
+	query_cache_init(&qc, &counting, 3);
+	assert_true(query_match_cached(one, &qc));
+	assert_true(query_match_cached(one, &qc));
+	assert_int_equal(reads, 2);
+	query_cache_forget(&qc, K_IP_PROTO);
+	assert_true(query_match_cached(one, &qc));
+	assert_int_equal(reads, 3);
+	query_free(one);
+
+	/* More values than the cache holds: read each time, still right. */
+	one = compile("vlan.id = 299 && vlan.id ucount 300 && vlan.id != 300",
+	    0);
+	reads = 0;
+	query_cache_init(&qc, &many, 1);
+	assert_true(query_match_cached(one, &qc));
+	assert_true(query_match_cached(one, &qc));
+	assert_true(reads >= 6);
+	assert_true(query_match(one, &many, 1));
+	query_free(one);
+}
+
 /* The tree holds resolved keys and element intervals for the store. */
 static void
 test_tree(void **state)
@@ -987,6 +1087,7 @@ main(void)
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_cond_test),
 		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_cached),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, NULL));

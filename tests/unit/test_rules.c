@@ -315,6 +315,57 @@ test_apply(void **state)
 	rules_free(rs);
 }
 
+/*
+ * Rules past one chunk of gathered queries (64): a rule sees the value the
+ * rule just before it wrote, though an earlier rule read the key before the
+ * write, in its chunk and across chunks; stop ends the run in the second
+ * chunk.
+ */
+static void
+test_apply_chunks(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*s;
+	struct buf		 b;
+	char			*text;
+	int			 i;
+
+	(void)state;
+	buf_init(&b);
+	buf_printf(&b, "name=first rule=\"boc = 'zz'\" alert=ioc\n");
+	for (i = 0; i < 10; i++)
+		buf_printf(&b, "name=a%d rule=\"size = 0-u\" alert=boc\n", i);
+	buf_printf(&b, "name=seen1 rule=\"boc = 'A9'\" alert=eoc\n");
+	buf_printf(&b, "name=unseen rule=\"eoc = 'late'\" alert=ioc\n");
+	for (i = 12; i < 63; i++)
+		buf_printf(&b, "name=b%d rule=\"ip.proto = 6\" alert=boc\n", i);
+	buf_printf(&b, "name=edge rule=\"boc = 'a0' && eoc = 'seen1'\" "
+	    "alert=ioc\n");
+	buf_printf(&b, "name=late rule=\"ip.proto = 1\" alert=eoc\n");
+	buf_printf(&b, "name=next rule=\"eoc = 'late' && ioc = 'edge'\" "
+	    "alert=ioc\n");
+	buf_printf(&b, "name=halt rule=\"eoc exists\" alert=eoc stop\n");
+	buf_printf(&b, "name=never rule=\"ip.proto = 1\" alert=ioc\n");
+	text = buf_take(&b);
+	rs = load1("chunks.nwr", text);
+	assert_int_equal(rules_active(rs), 69);
+	session_reader_init(&r, &ctx);
+	s = fake(1, 40);
+	rules_apply(rs, s, &r);
+	vals_are(s, "boc", "a0,a1,a2,a3,a4,a5,a6,a7,a8,a9");
+	vals_are(s, "eoc", "seen1,late,halt");
+	vals_are(s, "ioc", "edge,next");
+	rules_reapply(rs, s, &r);
+	vals_are(s, "eoc", "seen1,late,halt");
+	vals_are(s, "ioc", "edge,next");
+	session_meta_free(s);
+	free(s);
+	rules_free(rs);
+	free(text);
+}
+
 static const char analyst_reversed[] =
     "name=possible_icmp_tunneling rule=\"ip.proto=1 && session.split "
     "exists && analysis.session = 'icmp large session' && analysis.session "
@@ -531,6 +582,7 @@ main(void)
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_apply_chunks),
 		cmocka_unit_test(test_check_reversed),
 		cmocka_unit_test(test_fix_order),
 		cmocka_unit_test(test_cycle),
