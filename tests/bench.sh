@@ -24,12 +24,13 @@ one() {
 }
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-walls=() rss=() ratios=() cratios=() floors=() rwalls=() rratios=()
+walls=() rss=() ratios=() cratios=() floors=() rwalls=() rratios=() ewalls=()
 for _ in $(seq "$N"); do
 	read -r w m c < <(one ./huntcon -r "$pcap" -R none --values ip.proto)
 	read -r fw _ fc < <(one "$OUT/pcapfloor" "$pcap")
 	read -r rw _ _ < <(one ./huntcon -r "$pcap" -R tests/bench/rules50.nwr --values ip.proto)
-	walls+=("$w") rss+=("$m") floors+=("$fw") rwalls+=("$rw")
+	read -r ew _ _ < <(one ./huntcon -r "$pcap" -R none --set parse.enabled=0 --values ip.proto)
+	walls+=("$w") rss+=("$m") floors+=("$fw") rwalls+=("$rw") ewalls+=("$ew")
 	ratios+=("$(awk -v a="$w" -v b="$fw" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')")
 	cratios+=("$(awk -v a="$c" -v b="$fc" 'BEGIN {printf "%.3f", (b > 0 ? a / b : 0)}')")
 	rratios+=("$(awk -v a="$rw" -v b="$w" 'BEGIN {printf "%.1f", (b > 0 ? 100 * (a / b - 1) : 0)}')")
@@ -43,6 +44,8 @@ echo "  wall $(printf '%s\n' "${walls[@]}" | median) s (floor $(printf '%s\n' "$
 	"x floor $(printf '%s\n' "${ratios[@]}" | median) wall, $(printf '%s\n' "${cratios[@]}" | median) cpu," \
 	"peak RSS $(printf '%s\n' "${rss[@]}" | median | awk '{printf "%.0f", $1 / 1024}') MiB"
 
+echo "engine only (--set parse.enabled=0), median of $N:"
+echo "  wall $(printf '%s\n' "${ewalls[@]}" | median) s"
 echo "rules (-R tests/bench/rules50.nwr, 50 rules) over -R none, median of $N:"
 echo "  wall $(printf '%s\n' "${rwalls[@]}" | median) s, +$(printf '%s\n' "${rratios[@]}" | median)%"
 echo "drill and search on a 1,000,000-session store (make bench-drill):"
@@ -51,4 +54,8 @@ make -s build/bench-drill >/dev/null && build/bench-drill | sed 's/^/  /'
 if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 	echo "standard capture (../shared/bench/ratio.sh):"
 	bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --values ip.proto | sed 's/^/  /'
+	echo "standard capture, engine only (--set parse.enabled=0):"
+	bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --set parse.enabled=0 --values ip.proto | sed 's/^/  /'
+	echo "standard capture, with the 50 rules (-R tests/bench/rules50.nwr):"
+	bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R tests/bench/rules50.nwr --values ip.proto | sed 's/^/  /'
 fi

@@ -25,6 +25,8 @@ static const struct engine_setting engine_setting_table[] = {
 	  "give up on a fragmented IP datagram larger than this" },
 	{ "net.home", "networks", "",
 	  "extra internal networks for direction, comma-separated CIDRs" },
+	{ "parse.enabled", "0 or 1", "1",
+	  "0 skips the protocol parsers: core meta only, faster reading" },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -102,6 +104,7 @@ engine_config_init(struct engine_config *cfg)
 	cfg->sess.split_ns = 60 * 1000000000ULL;
 	cfg->dec.frag_timeout_ns = 30 * 1000000000ULL;
 	cfg->dec.frag_max = 65536;
+	cfg->parsers = true;
 }
 
 /* Free the settings' memory. */
@@ -134,6 +137,9 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 	else if (strcmp(name, "session.split_bytes") == 0) {
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0))
 			cfg->sess.split_bytes = u;
+	} else if (strcmp(name, "parse.enabled") == 0) {
+		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
+			cfg->parsers = *v == '1';
 	} else if (strcmp(name, "ip.frag_max") == 0) {
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0 && u <= 1 << 24))
 			cfg->dec.frag_max = (uint32_t)u;

@@ -16,6 +16,7 @@ struct engine {
 	struct engine_stats	 stats;
 	uint64_t		 last_expire;
 	const struct ruleset	*rules;
+	bool			 parsers;
 	struct meta_reader	 reader;	/* over one closing session */
 };
 
@@ -34,7 +35,8 @@ engine_closed(struct session *s, void *arg)
 {
 	struct engine	*e = arg;
 
-	parse_close(s);
+	if (e->parsers)
+		parse_close(s);
 	if (e->rules != NULL)
 		rules_apply(e->rules, s, &e->reader);
 	session_meta_shrink(s);
@@ -61,7 +63,9 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	e = xcalloc(1, sizeof *e);
 	e->dec = decoder_new(&cfg->dec);
 	e->table = session_table_new(&cfg->sess, engine_closed, e);
-	session_table_on_packet(e->table, engine_parse);
+	e->parsers = cfg->parsers;
+	if (e->parsers)
+		session_table_on_packet(e->table, engine_parse);
 	e->store = st;
 	e->rules = cfg->rules;
 	session_reader_init(&e->reader, store_ctx(st));

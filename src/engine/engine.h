@@ -29,6 +29,7 @@ struct engine_config {
 	struct netrange		*home;		/* net.home */
 	size_t			 nhome;
 	const struct ruleset	*rules;		/* NULL: none; not owned */
+	bool			 parsers;	/* parse.enabled */
 };
 
 /* A setting's table entry (for --help, --keys and the man page). */
