@@ -72,29 +72,13 @@ uexport_has(const uint32_t *ids, size_t n, uint64_t id)
 	return (batch_sel_keep(id, &sel));
 }
 
-/* Compare two uint64_t for qsort. */
+/* Compare two sessionids for qsort. */
 static int
 uexport_cmp(const void *a, const void *b)
 {
-	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
 	return (x < y ? -1 : x > y);
-}
-
-/* Whether v is in the ascending array a. */
-static bool
-uexport_in(const uint64_t *a, size_t n, uint64_t v)
-{
-	size_t	 lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (a[mid] < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (lo < n && a[lo] == v);
 }
 
 /* The fragments of the chosen sessions' split conversations that are not
@@ -104,32 +88,34 @@ uexport_fragments(struct ui *u, bool add)
 {
 	struct uexport		*x = &u->ex;
 	const struct session	*s;
-	uint64_t		*first = NULL, id, end = store_end(u->st);
-	uint32_t		*ids = NULL;
+	uint64_t		 id, end = store_end(u->st);
+	uint32_t		*first, *ids = NULL;
 	size_t			 nf = 0, i, n = 0, nids = 0;
 	bool			 chosen, frag;
 
+	/* The first fragments' ids, ascending, to search like x->ids. */
+	first = xreallocarray(NULL, x->nids + 1, sizeof *first);
 	for (i = 0; i < x->nids; i++) {
 		s = store_get(u->st, x->ids[i]);
-		if (s == NULL || s->first_id == 0)
-			continue;
-		first = xreallocarray(first, nf + 1, sizeof *first);
-		first[nf++] = s->first_id;
+		if (s != NULL && s->first_id != 0)
+			first[nf++] = (uint32_t)s->first_id;
 	}
-	if (nf == 0)
+	if (nf == 0) {
+		free(first);
 		return (0);
+	}
 	qsort(first, nf, sizeof *first, uexport_cmp);
+	if (add)
+		ids = xreallocarray(NULL, end, sizeof *ids);
 	for (id = 1; id < end; id++) {
 		if ((s = store_get(u->st, id)) == NULL)
 			continue;
 		chosen = uexport_has(x->ids, x->nids, id);
-		frag = s->first_id != 0 && uexport_in(first, nf, s->first_id);
+		frag = s->first_id != 0 && uexport_has(first, nf, s->first_id);
 		if (frag && !chosen)
 			n++;
-		if (add && (frag || chosen)) {
-			ids = xreallocarray(ids, nids + 1, sizeof *ids);
+		if (add && (frag || chosen))
 			ids[nids++] = (uint32_t)id;
-		}
 	}
 	free(first);
 	if (add) {
