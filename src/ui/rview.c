@@ -108,7 +108,6 @@ rview_reload(struct ui *u, long file, unsigned line)
 	rv->own = xreallocarray(rv->own, rv->nown + 1, sizeof *rv->own);
 	rv->own[rv->nown++] = rs;
 	rv->rs = rs;
-	rv->stale = true;
 	for (k = 0; file != -1 && k < n; k++) {
 		ri = rules_sorted(rs, k);
 		if ((long)rules_fileidx(rs, ri) == file &&
@@ -821,7 +820,6 @@ rview_step(struct ui *u)
 	}
 	if (rv->next >= end) {
 		rv->applying = false;
-		rv->stale = false;
 		store_reindex(u->st);
 		ui_view_refresh(u);
 		ui_message(u, ROLE_NORMAL, "%s%s%zu rules applied to %llu "

@@ -147,7 +147,6 @@ struct rview {
 	struct ruleset	**own;		/* every ruleset made here */
 	size_t		 nown;
 	size_t		 cur, top;	/* evaluation position */
-	bool		 stale;		/* rs not applied to the sessions */
 	/* Re-applying rs to the loaded sessions, a slice per loop turn. */
 	bool		 applying, pending;
 	uint64_t	 next, t0;
