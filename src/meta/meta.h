@@ -129,6 +129,16 @@ bool	 mval_eq(const struct mval *, const struct mval *);
 uint64_t mval_hash(const struct mval *);
 
 /*
+ * The value pool (pool.c): bytes of meta values kept once per distinct byte
+ * string for the life of the process, named by a 32-bit id.  One writer at
+ * a time (the engine's thread, or the console's when rules are re-applied);
+ * any thread may read an id that reached it through a release/acquire
+ * publication (a stored session).  get returns the bytes, NUL-terminated.
+ */
+uint32_t	 meta_pool_put(const void *, uint32_t);
+const char	*meta_pool_get(uint32_t, uint32_t *);
+
+/*
  * How a client reads meta.  values() writes up to max values of key for the
  * item into out (first-seen order) and returns how many the item has in all
  * (which may exceed max).  item is whatever the reader's owner indexes by.

@@ -7,83 +7,108 @@
 #include "session/session.h"
 
 /*
- * One value in 16 bytes: numbers inline; text, addresses and MACs in the
- * arena at off (len bytes), or for MF_STATIC text at the caller's sp.
+ * One value in 8 bytes: numbers of 32 bits and IPv4 addresses inline; text,
+ * IPv6 addresses, MACs and wider numbers as an id of the value pool, where
+ * each distinct byte string is kept once for every session.
  */
 struct meta_pair {
 	uint16_t	 key;
-	uint8_t		 type;
-	uint8_t		 flags;
-	uint32_t	 len : 24;
-	uint32_t	 prec : 8;
-	union {
-		uint64_t	 u;
-		uint32_t	 off;
-		const char	*sp;	/* MF_STATIC text */
-	};
+	uint8_t		 type : 4;
+	uint8_t		 flags : 4;	/* MF_PARSER, MF_RULE, MF_TRANSIENT,
+					   PAIR_POOLED */
+	uint8_t		 prec;
+	uint32_t	 val;
 };
 
-/* Whether a pair's bytes live in the arena. */
-static inline bool
-pair_in_arena(const struct meta_pair *p)
-{
-	return (p->type != MT_UINT && p->type != MT_TIME &&
-	    !(p->type == MT_TEXT && (p->flags & MF_STATIC)));
-}
-
-/* Bytes of an address or MAC value. */
-static uint32_t
-pair_bytes(uint8_t type)
-{
-	return (type == MT_IPV4 ? 4 : type == MT_MAC ? 6 : 16);
-}
+/* A number's val is a pool id (8 bytes). */
+#define PAIR_POOLED	0x8
 
 struct meta_extra {
-	struct meta_pair *v;
 	uint32_t	 n, cap;
-	char		*arena;
-	uint32_t	 alen, acap;
+	struct meta_pair v[];
 };
 
 /* The value a pair holds. */
 static void
-pair_value(const struct meta_extra *x, const struct meta_pair *p,
-    struct mval *v)
+pair_value(const struct meta_pair *p, struct mval *v)
 {
+	const char	*b;
+	uint32_t	 n;
+
 	v->type = p->type;
 	v->prec = p->prec;
 	switch (p->type) {
 	case MT_UINT: case MT_TIME:
-		v->u = p->u;
+		if (p->flags & PAIR_POOLED)
+			memcpy(&v->u, meta_pool_get(p->val, &n), sizeof v->u);
+		else
+			v->u = p->val;
 		break;
 	case MT_TEXT:
-		/* An empty text may come before the arena exists. */
-		v->text.p = (p->flags & MF_STATIC) ? p->sp : p->len == 0 ? "" :
-		    x->arena + p->off;
-		v->text.n = p->len;
+		v->text.p = meta_pool_get(p->val, &v->text.n);
+		break;
+	case MT_IPV4:
+		memset(v->ip, 0, sizeof v->ip);
+		memcpy(v->ip, &p->val, 4);
 		break;
 	default:
 		memset(v->ip, 0, sizeof v->ip);
-		memcpy(v->ip, x->arena + p->off, p->len);
+		b = meta_pool_get(p->val, &n);
+		memcpy(v->ip, b, n);
 	}
 }
 
-/* Copy text into the arena; returns its offset. */
-static uint32_t
-extra_copy(struct meta_extra *x, const char *p, uint32_t n)
-{
-	uint32_t	 off = x->alen;
+/*
+ * Pool ids of MF_STATIC text by address: rules write their names into
+ * most sessions, and those bytes never change while they are in use.
+ */
+#define STATIC_CACHE	64
+static struct {
+	const char	*p;
+	uint32_t	 n, id;
+} static_cache[STATIC_CACHE];
 
-	if (n == 0)
-		return (off);
-	if (x->acap - x->alen < n) {
-		while (x->acap - x->alen < n)
-			x->acap = x->acap == 0 ? 64 : x->acap * 2;
-		x->arena = xrealloc(x->arena, x->acap);
+/* The pool id of text, through the cache when the text is static. */
+static uint32_t
+pair_text(const char *p, uint32_t n, uint8_t flags)
+{
+	size_t		 h;
+
+	if (!(flags & MF_STATIC))
+		return (meta_pool_put(p, n));
+	h = ((uintptr_t)p >> 3) % STATIC_CACHE;
+	if (static_cache[h].p != p || static_cache[h].n != n) {
+		static_cache[h].id = meta_pool_put(p, n);
+		static_cache[h].p = p;
+		static_cache[h].n = n;
 	}
-	memcpy(x->arena + off, p, n);
-	x->alen += n;
-	return (off);
+	return (static_cache[h].id);
+}
+
+/* Encode a value as a pair (key and flags left to the caller). */
+static void
+pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
+{
+	p->type = v->type & 0xf;
+	p->flags = 0;
+	p->prec = v->prec;
+	switch (v->type) {
+	case MT_UINT: case MT_TIME:
+		if (v->u > UINT32_MAX) {
+			p->val = meta_pool_put(&v->u, sizeof v->u);
+			p->flags = PAIR_POOLED;
+		} else
+			p->val = (uint32_t)v->u;
+		break;
+	case MT_TEXT:
+		p->val = pair_text(v->text.p, v->text.n, flags);
+		break;
+	case MT_IPV4:
+		memcpy(&p->val, v->ip, 4);
+		break;
+	default:
+		p->val = meta_pool_put(v->ip, v->type == MT_MAC ? 6 : 16);
+	}
 }
 
 /* Add a value to a key unless it is there already. */
@@ -92,41 +117,38 @@ session_meta_add(struct session *s, int key, const struct mval *v,
     uint8_t flags)
 {
 	struct meta_extra	*x = s->extra;
-	struct meta_pair	*p;
-	struct mval		 have;
-	uint32_t		 i;
+	struct meta_pair	 np, *p;
+	const char		*t;
+	uint32_t		 i, tn;
 
-	if (x == NULL)
-		x = s->extra = xcalloc(1, sizeof *x);
-	for (i = 0; i < x->n; i++) {
-		if (x->v[i].key != key)
-			continue;
-		pair_value(x, &x->v[i], &have);
-		if (mval_eq(&have, v))
-			return (false);
+	pair_make(&np, v, flags);
+	if (x != NULL) {
+		for (i = 0; i < x->n; i++) {
+			p = &x->v[i];
+			if (p->key != key || p->type != np.type)
+				continue;
+			if (p->val == np.val &&
+			    (p->flags & PAIR_POOLED) == np.flags)
+				return (false);
+			if (p->type == MT_TEXT) {
+				/* Text is a set with ASCII case folded. */
+				t = meta_pool_get(p->val, &tn);
+				if (fold_eq(t, tn, v->text.p, v->text.n))
+					return (false);
+			}
+		}
 	}
-	if (x->n == x->cap) {
-		x->cap = x->cap == 0 ? 4 : x->cap * 2;
-		x->v = xreallocarray(x->v, x->cap, sizeof *x->v);
+	if (x == NULL) {
+		x = s->extra = xmalloc(sizeof *x + 4 * sizeof x->v[0]);
+		x->n = 0;
+		x->cap = 4;
+	} else if (x->n == x->cap) {
+		x->cap *= 2;
+		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
 	}
-	p = &x->v[x->n++];
-	memset(p, 0, sizeof *p);
-	p->key = (uint16_t)key;
-	p->type = v->type;
-	p->flags = flags;
-	p->prec = v->prec;
-	if (v->type == MT_UINT || v->type == MT_TIME)
-		p->u = v->u;
-	else if (v->type == MT_TEXT) {
-		p->len = v->text.n < 0xffffff ? v->text.n : 0xffffff;
-		if (flags & MF_STATIC)
-			p->sp = v->text.p;
-		else
-			p->off = extra_copy(x, v->text.p, p->len);
-	} else {
-		p->len = pair_bytes(v->type);
-		p->off = extra_copy(x, (const char *)v->ip, p->len);
-	}
+	np.key = (uint16_t)key;
+	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
+	x->v[x->n++] = np;
 	return (true);
 }
 
@@ -145,7 +167,7 @@ session_meta_get(const struct session *s, int key, struct mval *out,
 		if (x->v[i].key != key)
 			continue;
 		if (n < max)
-			pair_value(x, &x->v[i], &out[n]);
+			pair_value(&x->v[i], &out[n]);
 		n++;
 	}
 	return (n);
@@ -161,19 +183,15 @@ session_meta_at(const struct session *s, uint32_t i, int *key,
 	if (x == NULL || i >= x->n)
 		return (false);
 	*key = x->v[i].key;
-	pair_value(x, &x->v[i], v);
+	pair_value(&x->v[i], v);
 	return (true);
 }
 
-/*
- * Remove the values written with any of these flags, and compact the text
- * so that re-applying rules again and again does not grow the session.
- */
+/* Remove the values written with any of these flags. */
 void
 session_meta_drop(struct session *s, uint8_t flags)
 {
 	struct meta_extra	*x = s->extra;
-	char			*old;
 	uint32_t		 i, j = 0;
 
 	if (x == NULL)
@@ -183,48 +201,28 @@ session_meta_drop(struct session *s, uint8_t flags)
 			x->v[j++] = x->v[i];
 	}
 	x->n = j;
-	old = x->arena;
-	x->arena = NULL;
-	x->alen = x->acap = 0;
-	for (i = 0; i < x->n; i++) {
-		if (pair_in_arena(&x->v[i]))
-			x->v[i].off = extra_copy(x, old + x->v[i].off,
-			    x->v[i].len);
-	}
-	free(old);
 }
 
 /*
- * Give back the spare room of a closed session's extra meta: values and
- * text grow by doubling while parsers and rules write, and most sessions
- * are done with them at close (a third of the memory of an HTTP-heavy
- * capture was spare room).
+ * Give back the spare room of a closed session's extra meta: values grow
+ * by doubling while parsers and rules write, and most sessions are done
+ * with them at close.
  */
 void
 session_meta_shrink(struct session *s)
 {
 	struct meta_extra	*x = s->extra;
 
-	if (x == NULL)
+	if (x == NULL || x->n == x->cap)
 		return;
-	if (x->n < x->cap) {
-		x->cap = x->n > 0 ? x->n : 1;
-		x->v = xreallocarray(x->v, x->cap, sizeof *x->v);
-	}
-	if (x->alen < x->acap && x->alen > 0) {
-		x->acap = x->alen;
-		x->arena = xrealloc(x->arena, x->acap);
-	}
+	x->cap = x->n > 0 ? x->n : 1;
+	s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
 }
 
 /* Free the extra meta. */
 void
 session_meta_free(struct session *s)
 {
-	if (s->extra == NULL)
-		return;
-	free(s->extra->v);
-	free(s->extra->arena);
 	free(s->extra);
 	s->extra = NULL;
 }
