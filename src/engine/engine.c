@@ -39,8 +39,7 @@ engine_closed(struct session *s, void *arg)
 		parse_close(s);
 	if (e->rules != NULL)
 		rules_apply(e->rules, s, &e->reader);
-	session_meta_shrink(s);
-	store_add(e->store, s);
+	store_add(e->store, session_pack(s));
 }
 
 /* Count a fragment that never became part of a datagram. */

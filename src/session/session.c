@@ -367,7 +367,7 @@ session_account(struct session_table *t, struct session *s,
 	for (i = 0; i < d->nvlan; i++)
 		u16set_add(&s->vlan, d->vlan[i]);
 	u16set_add(&s->inputs, r->input);
-	pktidx_add(&s->pkts, r->ordinal);
+	pktidx_add(&s->pkts, &s->pkt_last, r->ordinal);
 	s->seen |= 1 << side;
 	if (!first)
 		return;
@@ -507,7 +507,24 @@ session_table_ids(const struct session_table *t)
 	return (t->ids);
 }
 
-/* Free a closed session. */
+/* Keep only what a closed session needs (session.h). */
+struct session *
+session_pack(struct session *s)
+{
+	struct session	*c;
+
+	session_meta_shrink(s);
+	if (s->pkts.len < s->pkts.cap) {
+		s->pkts.cap = s->pkts.len > 0 ? s->pkts.len : 1;
+		s->pkts.buf = xrealloc(s->pkts.buf, s->pkts.cap);
+	}
+	c = xmalloc(SESSION_CLOSED_SIZE);
+	memcpy(c, s, SESSION_CLOSED_SIZE);
+	free(s);
+	return (c);
+}
+
+/* Free a session. */
 void
 session_free(struct session *s)
 {

@@ -17,6 +17,7 @@
 #define HUNTCON_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "decode/decode.h"
@@ -45,8 +46,6 @@ struct pktidx {
 	uint8_t		*buf;		/* varint deltas of ordinals */
 	uint32_t	 len;
 	uint32_t	 cap;
-	uint64_t	 last;		/* last ordinal added */
-	uint64_t	 first;		/* first ordinal added */
 };
 
 /* Rule- and parser-written meta: (key, value) pairs in first-seen order. */
@@ -67,29 +66,46 @@ struct parse_state;
 /*
  * One session.  Sides are canonical: side 0 has the lower (address, port).
  * The initiator is a side; src/dst meta are read through it.
+ *
+ * The fields up to `deadline` are what a closed session keeps:
+ * session_pack() copies them into a record of SESSION_CLOSED_SIZE bytes.
+ * Nothing may touch the fields after them once a session is closed.
  */
 struct session {
 	uint64_t	 id;		/* sessionid */
 	uint64_t	 first_id;	/* session.first; 0 when never split */
-	uint32_t	 split;		/* session.split when first_id != 0 */
-
-	uint8_t		 af;		/* 4 or 6 */
-	uint8_t		 proto;
-	uint16_t	 port[2];
-	uint8_t		 addr[2][16];
-
 	uint64_t	 t_first, t_last;	/* capture time, ns */
-	uint64_t	 deadline;		/* closes when the clock passes */
-	uint64_t	 clock_seen;		/* the clock at its last packet */
 	uint64_t	 size;
 	uint64_t	 payload[2];		/* per side */
 	uint64_t	 packets;
+	struct pktidx	 pkts;
+	struct meta_extra *extra;
+	struct u16set	 vlan;
+	struct u16set	 icmp;		/* type << 8 | code */
+	struct u16set	 inputs;	/* did: input indexes */
 
+	uint32_t	 split;		/* session.split when first_id != 0 */
+	uint16_t	 port[2];
+	uint16_t	 service;	/* set by the parsers; 0 unknown */
+	uint16_t	 eth_type;
+	uint8_t		 af;		/* 4 or 6 */
+	uint8_t		 proto;
 	uint8_t		 prec;		/* 6 or 9: time precision */
 	uint8_t		 medium;
 	uint8_t		 seen;		/* bit per side that sent packets */
 	uint8_t		 tcp_flags;
 	int8_t		 initiator;	/* side; -1 until decided */
+	bool		 has_eth[2];
+	uint8_t		 addr[2][16];
+	uint8_t		 eth[2][12];	/* per side: first frame's dst, src */
+
+	/* Only while open. */
+	uint64_t	 deadline;		/* closes when the clock passes */
+	uint64_t	 clock_seen;		/* the clock at its last packet */
+	uint64_t	 pkt_last;		/* last ordinal in pkts */
+	struct parse_state *parse;
+	struct session	*hnext;		/* table chain */
+	struct session	*tprev, *tnext;	/* deadline list */
 	int8_t		 syn_side;	/* sender of first SYN without ACK */
 	int8_t		 synack_side;	/* receiver of first SYN-ACK */
 	int8_t		 echo_side;	/* sender of first echo request */
@@ -97,22 +113,10 @@ struct session {
 	uint8_t		 fin;		/* bit per side that sent FIN */
 	bool		 closing;	/* FIN both ways or RST: lingering */
 	uint8_t		 listed;	/* which deadline list it is on */
-	bool		 has_eth[2];
-	uint16_t	 eth_type;
-	uint8_t		 eth[2][12];	/* per side: first frame's dst, src */
-
-	struct u16set	 vlan;
-	struct u16set	 icmp;		/* type << 8 | code */
-	struct u16set	 inputs;	/* did: input indexes */
-
-	uint16_t	 service;	/* set by the parsers; 0 unknown */
-	struct pktidx	 pkts;
-	struct meta_extra *extra;
-	struct parse_state *parse;
-
-	struct session	*hnext;		/* table chain */
-	struct session	*tprev, *tnext;	/* deadline list */
 };
+
+/* Bytes a closed session keeps. */
+#define SESSION_CLOSED_SIZE	offsetof(struct session, deadline)
 
 struct session_table;
 
@@ -144,6 +148,12 @@ uint64_t	 session_table_now(const struct session_table *);
 uint64_t	 session_table_open(const struct session_table *);
 uint64_t	 session_table_ids(const struct session_table *);
 
+/*
+ * A closed session in a record of its own fields only, with its packet
+ * index and extra meta trimmed to size; s is freed.  Call once parsers and
+ * rules are done with it (they read the open-only fields).
+ */
+struct session	*session_pack(struct session *s);
 void		 session_free(struct session *);
 
 /* Small sets. */
@@ -152,7 +162,8 @@ uint16_t	 u16set_get(const struct u16set *, uint16_t);
 void		 u16set_free(struct u16set *);
 
 /* Packet index. */
-void		 pktidx_add(struct pktidx *, uint64_t ordinal);
+/* Add an ordinal; *last is the last one added (0 before the first). */
+void		 pktidx_add(struct pktidx *, uint64_t *last, uint64_t ordinal);
 /* Iterate: *pos starts at 0; returns false at the end. */
 bool		 pktidx_next(const struct pktidx *, uint32_t *pos,
 		    uint64_t *ordinal);

@@ -54,19 +54,17 @@ u16set_free(struct u16set *set)
  * so most take one or two bytes.
  */
 void
-pktidx_add(struct pktidx *x, uint64_t ord)
+pktidx_add(struct pktidx *x, uint64_t *last, uint64_t ord)
 {
-	int64_t		 delta = (int64_t)(ord - x->last);
+	int64_t		 delta = (int64_t)(ord - *last);
 	uint64_t	 zz = ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63);
 
-	if (x->len == 0 && x->cap == 0)
-		x->first = ord;
 	if (x->cap - x->len < 10) {
 		x->cap = x->cap == 0 ? 16 : x->cap * 2;
 		x->buf = xrealloc(x->buf, x->cap);
 	}
 	x->len += (uint32_t)varint_put(x->buf + x->len, zz);
-	x->last = ord;
+	*last = ord;
 }
 
 /* Step through the ordinals: *pos starts at 0; false at the end. */

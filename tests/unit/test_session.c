@@ -365,13 +365,14 @@ test_pktidx(void **state)
 {
 	struct pktidx	x;
 	uint64_t	ords[] = { 5, 6, 1000000, 7, 7, 1ULL << 40, 0 }, o = 0;
+	uint64_t	last = 0;
 	uint32_t	pos = 0;
 	size_t		i;
 
 	(void)state;
 	memset(&x, 0, sizeof x);
 	for (i = 0; i < nitems(ords); i++)
-		pktidx_add(&x, ords[i]);
+		pktidx_add(&x, &last, ords[i]);
 	for (i = 0; pktidx_next(&x, &pos, &o); i++)
 		assert_int_equal(o, ords[i]);
 	assert_int_equal(i, nitems(ords));
