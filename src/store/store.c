@@ -18,6 +18,7 @@ struct store {
 	struct session_ctx		 ctx;
 	struct meta_reader		 reader;
 	struct index			*index;
+	bool				 discard;	/* count, keep nothing */
 };
 
 static size_t	store_values(const struct meta_reader *, uint64_t, int,
@@ -63,6 +64,11 @@ store_add(struct store *st, struct session *s)
 	if (c >= STORE_NCHUNK)
 		fatal("more than %llu sessions",
 		    (unsigned long long)STORE_NCHUNK * STORE_CHUNK);
+	if (st->discard) {
+		atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
+		session_free(s);
+		return;
+	}
 	if (st->chunk[c] == NULL)
 		st->chunk[c] = xcalloc(STORE_CHUNK, sizeof *st->chunk[c]);
 	index_add(st->index, s);
@@ -71,6 +77,13 @@ store_add(struct store *st, struct session *s)
 	atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
 	if (s->id + 1 > st->end)
 		atomic_store_explicit(&st->end, s->id + 1, memory_order_release);
+}
+
+/* Count the sessions added from now on, but keep none of them. */
+void
+store_discard(struct store *st)
+{
+	st->discard = true;
 }
 
 /* A closed session by id, or NULL. */

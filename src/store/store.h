@@ -37,6 +37,11 @@ struct store	*store_new(void);
 void		 store_free(struct store *);
 /* Take a closed session. */
 void		 store_add(struct store *, struct session *);
+/*
+ * Count the sessions added from now on but free them at once (a run that
+ * only wants --stats); store_count() goes on counting, nothing is kept.
+ */
+void		 store_discard(struct store *);
 /* A closed session by id, or NULL. */
 struct session	*store_get(const struct store *, uint64_t id);
 /* The highest id stored plus one: ids run from 1 to this minus one. */
