@@ -39,7 +39,7 @@ engine_closed(struct session *s, void *arg)
 		parse_close(s);
 	if (e->rules != NULL)
 		rules_apply(e->rules, s, &e->reader);
-	store_add(e->store, session_pack(s));
+	store_add(e->store, s);
 }
 
 /* Count a fragment that never became part of a datagram. */

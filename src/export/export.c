@@ -157,12 +157,13 @@ static uint64_t
 export_mark(struct export_state *x, const struct store *st,
     bool (*keep)(uint64_t, void *), void *arg)
 {
+	struct session		 buf;
 	const struct session	*s;
 	uint64_t		 id, end = store_end(st), ord = 0, n = 0, np = 0;
 	uint32_t		 pos;
 
 	for (id = 1; id < end; id++) {
-		if ((s = store_get(st, id)) == NULL ||
+		if ((s = store_get(st, id, &buf)) == NULL ||
 		    (keep != NULL && !keep(id, arg)))
 			continue;
 		n++;

@@ -60,7 +60,7 @@ pair_value(const struct meta_pair *p, struct mval *v)
 
 /*
  * Pool ids of MF_STATIC text by address: rules write their names into
- * most sessions, and those bytes never change while they are in use.
+ * most sessions, and checking the bytes is cheaper than hashing them.
  */
 #define STATIC_CACHE	64
 static struct {
@@ -73,11 +73,14 @@ static uint32_t
 pair_text(const char *p, uint32_t n, uint8_t flags)
 {
 	size_t		 h;
+	uint32_t	 tn;
 
 	if (!(flags & MF_STATIC))
 		return (meta_pool_put(p, n));
 	h = ((uintptr_t)p >> 3) % STATIC_CACHE;
-	if (static_cache[h].p != p || static_cache[h].n != n) {
+	/* The bytes are compared too: a freed ruleset's address comes back. */
+	if (static_cache[h].p != p || static_cache[h].n != n ||
+	    memcmp(meta_pool_get(static_cache[h].id, &tn), p, n) != 0) {
 		static_cache[h].id = meta_pool_put(p, n);
 		static_cache[h].p = p;
 		static_cache[h].n = n;
@@ -91,7 +94,7 @@ pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 {
 	p->type = v->type & 0xf;
 	p->flags = 0;
-	p->prec = v->prec;
+	p->prec = v->type == MT_TIME ? v->prec : 0;
 	switch (v->type) {
 	case MT_UINT: case MT_TIME:
 		if (v->u > UINT32_MAX) {
@@ -116,11 +119,13 @@ bool
 session_meta_add(struct session *s, int key, const struct mval *v,
     uint8_t flags)
 {
-	struct meta_extra	*x = s->extra;
+	struct meta_extra	*x;
 	struct meta_pair	 np, *p;
 	const char		*t;
 	uint32_t		 i, tn;
 
+	session_meta_own(s);
+	x = s->extra;
 	pair_make(&np, v, flags);
 	if (x != NULL) {
 		for (i = 0; i < x->n; i++) {
@@ -152,49 +157,98 @@ session_meta_add(struct session *s, int key, const struct mval *v,
 	return (true);
 }
 
+/*
+ * A walk over a session's pairs, held in an array (an open session, or a
+ * view given its own copy) or packed in a stored record (a view): there
+ * each pair is a varint key, a byte of type (low 4 bits) and flags, the
+ * precision for a time, and a varint val.
+ */
+struct pair_walk {
+	const struct meta_pair	*v;
+	const uint8_t		*p;
+	uint32_t		 i, n;
+};
+
+static void
+walk_init(struct pair_walk *w, const struct session *s)
+{
+	w->i = 0;
+	w->v = NULL;
+	w->p = s->xpacked;
+	if (s->xpacked != NULL)
+		w->n = s->xpn;
+	else if (s->extra != NULL) {
+		w->v = s->extra->v;
+		w->n = s->extra->n;
+	} else
+		w->n = 0;
+}
+
+static inline uint64_t
+walk_varint(const uint8_t **p)
+{
+	uint64_t	 v = 0;
+	unsigned int	 shift = 0;
+	uint8_t		 c;
+
+	do {
+		c = *(*p)++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	return (v);
+}
+
+static inline bool
+walk_next(struct pair_walk *w, struct meta_pair *out)
+{
+	uint8_t		 b;
+
+	if (w->i >= w->n)
+		return (false);
+	if (w->v != NULL) {
+		*out = w->v[w->i++];
+		return (true);
+	}
+	w->i++;
+	out->key = (uint16_t)walk_varint(&w->p);
+	b = *w->p++;
+	out->type = b & 0xf;
+	out->flags = b >> 4;
+	out->prec = out->type == MT_TIME ? *w->p++ : 0;
+	out->val = (uint32_t)walk_varint(&w->p);
+	return (true);
+}
+
 /* Values of a key from the extra meta. */
 size_t
 session_meta_get(const struct session *s, int key, struct mval *out,
     size_t max)
 {
-	const struct meta_extra	*x = s->extra;
+	struct pair_walk	 w;
+	struct meta_pair	 p;
 	size_t			 n = 0;
-	uint32_t		 i;
 
-	if (x == NULL)
-		return (0);
-	for (i = 0; i < x->n; i++) {
-		if (x->v[i].key != key)
+	walk_init(&w, s);
+	while (walk_next(&w, &p)) {
+		if (p.key != key)
 			continue;
 		if (n < max)
-			pair_value(&x->v[i], &out[n]);
+			pair_value(&p, &out[n]);
 		n++;
 	}
 	return (n);
-}
-
-/* The i-th extra value and its key. */
-bool
-session_meta_at(const struct session *s, uint32_t i, int *key,
-    struct mval *v)
-{
-	const struct meta_extra	*x = s->extra;
-
-	if (x == NULL || i >= x->n)
-		return (false);
-	*key = x->v[i].key;
-	pair_value(&x->v[i], v);
-	return (true);
 }
 
 /* Remove the values written with any of these flags. */
 void
 session_meta_drop(struct session *s, uint8_t flags)
 {
-	struct meta_extra	*x = s->extra;
+	struct meta_extra	*x;
 	uint32_t		 i, j = 0;
 
-	if (x == NULL)
+	session_meta_own(s);
+	if ((x = s->extra) == NULL)
 		return;
 	for (i = 0; i < x->n; i++) {
 		if (!(x->v[i].flags & flags))
@@ -203,26 +257,104 @@ session_meta_drop(struct session *s, uint8_t flags)
 	x->n = j;
 }
 
-/*
- * Give back the spare room of a closed session's extra meta: values grow
- * by doubling while parsers and rules write, and most sessions are done
- * with them at close.
- */
-void
-session_meta_shrink(struct session *s)
+/* Number of extra values. */
+uint32_t
+session_meta_count(const struct session *s)
 {
-	struct meta_extra	*x = s->extra;
-
-	if (x == NULL || x->n == x->cap)
-		return;
-	x->cap = x->n > 0 ? x->n : 1;
-	s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
+	return (s->xpacked != NULL ? s->xpn : s->extra == NULL ? 0 :
+	    s->extra->n);
 }
 
-/* Free the extra meta. */
+/* Append a varint at p (NULL: measure); returns its bytes. */
+static size_t
+pack_varint(uint8_t *p, uint64_t v)
+{
+	uint8_t		 tmp[10];
+
+	return (varint_put(p != NULL ? p : tmp, v));
+}
+
+/* Write the extra meta packed (NULL: measure); returns the bytes. */
+size_t
+session_meta_pack(const struct session *s, uint8_t *p)
+{
+	struct pair_walk	 w;
+	struct meta_pair	 mp;
+	size_t			 n;
+
+	walk_init(&w, s);
+	n = pack_varint(p, w.n);
+	while (walk_next(&w, &mp)) {
+		n += pack_varint(p != NULL ? p + n : NULL, mp.key);
+		if (p != NULL)
+			p[n] = (uint8_t)(mp.type | mp.flags << 4);
+		n++;
+		if (mp.type == MT_TIME) {
+			if (p != NULL)
+				p[n] = mp.prec;
+			n++;
+		}
+		n += pack_varint(p != NULL ? p + n : NULL, mp.val);
+	}
+	return (n);
+}
+
+/* Read the extra meta of a view from its packed form (not owned). */
+const uint8_t *
+session_meta_view(struct session *s, const uint8_t *p)
+{
+	s->extra = NULL;
+	s->xpn = (uint32_t)walk_varint(&p);
+	s->xpacked = p;
+	return (p);
+}
+
+/* Give a view its own copy of the extra meta, to change it. */
+void
+session_meta_own(struct session *s)
+{
+	struct pair_walk	 w;
+	struct meta_extra	*x;
+
+	if (s->xpacked == NULL)
+		return;
+	walk_init(&w, s);
+	x = xmalloc(sizeof *x + (w.n > 0 ? w.n : 1) * sizeof x->v[0]);
+	x->n = 0;
+	x->cap = w.n > 0 ? w.n : 1;
+	while (walk_next(&w, &x->v[x->n]))
+		x->n++;
+	s->extra = x;
+	s->xpacked = NULL;
+	s->xpn = 0;
+}
+
+/* Whether two sessions hold the same extra values in the same order. */
+bool
+session_meta_equal(const struct session *a, const struct session *b)
+{
+	struct pair_walk	 wa, wb;
+	struct meta_pair	 pa, pb;
+
+	walk_init(&wa, a);
+	walk_init(&wb, b);
+	if (wa.n != wb.n)
+		return (false);
+	while (walk_next(&wa, &pa) && walk_next(&wb, &pb)) {
+		if (pa.key != pb.key || pa.type != pb.type ||
+		    pa.flags != pb.flags || pa.prec != pb.prec ||
+		    pa.val != pb.val)
+			return (false);
+	}
+	return (true);
+}
+
+/* Free the extra meta (a view's packed meta is not its own). */
 void
 session_meta_free(struct session *s)
 {
 	free(s->extra);
 	s->extra = NULL;
+	s->xpacked = NULL;
+	s->xpn = 0;
 }

@@ -507,23 +507,6 @@ session_table_ids(const struct session_table *t)
 	return (t->ids);
 }
 
-/* Keep only what a closed session needs (session.h). */
-struct session *
-session_pack(struct session *s)
-{
-	struct session	*c;
-
-	session_meta_shrink(s);
-	if (s->pkts.len < s->pkts.cap) {
-		s->pkts.cap = s->pkts.len > 0 ? s->pkts.len : 1;
-		s->pkts.buf = xrealloc(s->pkts.buf, s->pkts.cap);
-	}
-	c = xmalloc(SESSION_CLOSED_SIZE);
-	memcpy(c, s, SESSION_CLOSED_SIZE);
-	free(s);
-	return (c);
-}
-
 /* Free a session. */
 void
 session_free(struct session *s)

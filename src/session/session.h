@@ -58,8 +58,9 @@ struct parse_state;
 #define MF_RULE		0x2
 #define MF_TRANSIENT	0x4
 /*
- * The text is not copied: the caller's bytes outlive the value (a rule's
- * name, owned by its ruleset; re-apply rules before freeing a ruleset).
+ * The text is a long-lived string at a stable address (a rule's name):
+ * its pool id is looked up by address first.  Every value is copied into
+ * the value pool all the same.
  */
 #define MF_STATIC	0x8
 
@@ -67,9 +68,8 @@ struct parse_state;
  * One session.  Sides are canonical: side 0 has the lower (address, port).
  * The initiator is a side; src/dst meta are read through it.
  *
- * The fields up to `deadline` are what a closed session keeps:
- * session_pack() copies them into a record of SESSION_CLOSED_SIZE bytes.
- * Nothing may touch the fields after them once a session is closed.
+ * The fields up to `deadline` are what a closed session keeps (the store
+ * packs them, pack.c); the rest is only used while it is open.
  */
 struct session {
 	uint64_t	 id;		/* sessionid */
@@ -80,6 +80,8 @@ struct session {
 	uint64_t	 packets;
 	struct pktidx	 pkts;
 	struct meta_extra *extra;
+	const uint8_t	*xpacked;	/* a view's extra meta, packed */
+	uint32_t	 xpn;		/* values in it */
 	struct u16set	 vlan;
 	struct u16set	 icmp;		/* type << 8 | code */
 	struct u16set	 inputs;	/* did: input indexes */
@@ -115,9 +117,6 @@ struct session {
 	uint8_t		 listed;	/* which deadline list it is on */
 };
 
-/* Bytes a closed session keeps. */
-#define SESSION_CLOSED_SIZE	offsetof(struct session, deadline)
-
 struct session_table;
 
 /* Called for each closed session; the receiver owns it afterwards. */
@@ -149,11 +148,17 @@ uint64_t	 session_table_open(const struct session_table *);
 uint64_t	 session_table_ids(const struct session_table *);
 
 /*
- * A closed session in a record of its own fields only, with its packet
- * index and extra meta trimmed to size; s is freed.  Call once parsers and
- * rules are done with it (they read the open-only fields).
+ * A closed session as a compact record (pack.c), the store's form of it.
+ * session_pack_into writes session_packed_size() bytes at p (4-byte
+ * aligned).  session_unpack fills s from a record: a read-only view whose
+ * packet index, extra meta and larger sets point into the record (never
+ * session_free it; session_meta_own() before changing its meta).
  */
-struct session	*session_pack(struct session *s);
+size_t		 session_packed_size(const struct session *);
+size_t		 session_pack_into(const struct session *, uint8_t *);
+void		 session_unpack(const uint8_t *, uint64_t id, struct session *);
+/* A bit of a record's first byte that packing leaves to its owner. */
+#define SESSION_PACK_FREE	0x80
 void		 session_free(struct session *);
 
 /* Small sets. */
@@ -211,16 +216,21 @@ bool		 session_meta_add(struct session *, int key, const struct mval *,
 /* Values of a key from the extra meta (same contract as session_values). */
 size_t		 session_meta_get(const struct session *, int key,
 		    struct mval *, size_t);
-/*
- * The i-th extra value (0-based, in the order added) and its key; false
- * past the end.  For walking every extra value once (the store's index).
- */
-bool		 session_meta_at(const struct session *, uint32_t i, int *key,
-		    struct mval *);
 /* Remove every extra value whose flags intersect these. */
 void		 session_meta_drop(struct session *, uint8_t flags);
 void		 session_meta_free(struct session *);
-/* Trim the extra meta to its size (a closed session). */
-void		 session_meta_shrink(struct session *);
+/* Extra values held. */
+uint32_t	 session_meta_count(const struct session *);
+/*
+ * For pack.c: write the extra meta packed at p (NULL: measure), or make s
+ * view the packed meta at p (returns the end of it).
+ */
+size_t		 session_meta_pack(const struct session *, uint8_t *);
+const uint8_t	*session_meta_view(struct session *, const uint8_t *);
+/* Give a view its own copy of the extra meta, to change it. */
+void		 session_meta_own(struct session *);
+/* Whether two sessions hold the same extra values in the same order. */
+bool		 session_meta_equal(const struct session *,
+		    const struct session *);
 
 #endif

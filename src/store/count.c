@@ -72,11 +72,14 @@ static void
 count_session(struct vtable *t, const struct store *st, uint64_t id, int key)
 {
 	const struct meta_reader *r = store_reader(st);
-	const struct session	*s = store_get(st, id);
+	struct session		 buf;
+	const struct session	*s = store_get(st, id, &buf);
 	struct mval		 small[16], *v = small;
 	struct vcount		*c;
 	size_t			 n, i, j;
 
+	if (s == NULL)
+		return;
 	n = r->values(r, id, key, v, nitems(small));
 	if (n > nitems(small)) {
 		v = xreallocarray(NULL, n, sizeof *v);
@@ -108,7 +111,7 @@ store_count_values(const struct store *st, int key,
 	if (keep == NULL && index_indexed(key))
 		return (store_count_ids(st, key, NULL, 0, order, out));
 	for (id = 1; id < end; id++) {
-		if (store_get(st, id) == NULL || (keep != NULL && !keep(id, arg)))
+		if (!store_has(st, id) || (keep != NULL && !keep(id, arg)))
 			continue;
 		count_session(&t, st, id, key);
 	}
@@ -206,21 +209,23 @@ static void
 count_post(const struct index *x, const struct index_post *p,
     const uint64_t *b, bool sums, struct vcount *c)
 {
-	const uint32_t	*a = index_post_raw(p);
-	uint64_t	 n = 0, size = 0, packets = 0;
-	uint32_t	 i;
+	const uint32_t		*a = index_post_raw(p);
+	const struct index_sp	*sp;
+	uint64_t		 n = 0, size = 0, packets = 0;
+	uint32_t		 i;
 
 	if (!sums) {
 		/* Branch-free: selections match unpredictably. */
 		for (i = 0; i < p->n; i++)
 			n += (b[a[i] >> 6] >> (a[i] & 63)) & 1;
 	} else {
+		sp = index_sizes(x);
 		for (i = 0; i < p->n; i++) {
 			if (!bits_has(b, a[i]))
 				continue;
 			n++;
-			size += x->sp[a[i]].size;
-			packets += x->sp[a[i]].packets;
+			size += sp[a[i]].size;
+			packets += sp[a[i]].packets;
 		}
 	}
 	c->sessions = n;
@@ -272,7 +277,7 @@ count_scan(const struct store *st, const struct index_key *k, int key,
 	size_t		 i;
 
 	for (i = 0; i < nids; i++) {
-		if (store_get(st, ids != NULL ? ids[i] : i + 1) != NULL)
+		if (store_has(st, ids != NULL ? ids[i] : i + 1))
 			count_session(&t, st, ids != NULL ? ids[i] : i + 1, key);
 	}
 	free(t.slot);

@@ -56,13 +56,14 @@ index_eq(const struct mval *a, const struct mval *b)
 	return (memcmp(a->ip, b->ip, 16) == 0);
 }
 
-/* Make an empty index over sessions whose meta is read with ctx. */
+/* Make an empty index over a store's sessions, meta read with ctx. */
 struct index *
-index_new(const struct session_ctx *ctx)
+index_new(const struct store *st, const struct session_ctx *ctx)
 {
 	struct index	*x;
 
 	x = xcalloc(1, sizeof *x);
+	x->st = st;
 	x->ctx = ctx;
 	return (x);
 }
@@ -283,8 +284,6 @@ index_grow(struct index *x, uint32_t id, int nkeys)
 		words = (size_t)id / 64 + INDEX_IDSTEP / 64;
 	x->present = xreallocarray(x->present, words, sizeof *x->present);
 	memset(x->present + old, 0, (words - old) * sizeof *x->present);
-	x->sp = xreallocarray(x->sp, words * 64, sizeof *x->sp);
-	memset(x->sp + old * 64, 0, (words - old) * 64 * sizeof *x->sp);
 	x->nwords = words;
 }
 
@@ -357,14 +356,17 @@ static void
 index_catch_up(struct index *x, int key)
 {
 	struct index_key	*k = &x->key[key];
-	const struct session	*s;
+	struct session		 s;
+	uint32_t		 id;
 
 	for (; k->done < x->nadded; k->done++) {
-		s = x->added[k->done];
+		id = x->added[k->done];
+		if (store_get(x->st, id, &s) == NULL)
+			continue;
 		if (key < K_NCORE)
-			index_add_key(x, key, s, x->ctx, (uint32_t)s->id);
+			index_add_key(x, key, &s, x->ctx, id);
 		else
-			index_add_extra(x, key, s);
+			index_add_extra(x, key, &s);
 	}
 }
 
@@ -378,24 +380,50 @@ index_sync(struct index *x)
 		index_grow(x, 0, nkeys);
 }
 
+/*
+ * Every added session's size and packets by id, for counts that sum them
+ * over a selection; built when first asked for, since a run that only
+ * lists or counts whole keys never needs them.
+ */
+const struct index_sp *
+index_sizes(const struct index *cx)
+{
+	struct index	*x = (struct index *)(uintptr_t)cx;
+	struct session	 s;
+	uint32_t	 id;
+
+	if (x->spn < x->nwords * 64) {
+		x->sp = xreallocarray(x->sp, x->nwords * 64, sizeof *x->sp);
+		memset(x->sp + x->spn, 0,
+		    (x->nwords * 64 - x->spn) * sizeof *x->sp);
+		x->spn = x->nwords * 64;
+	}
+	for (; x->spdone < x->nadded; x->spdone++) {
+		id = x->added[x->spdone];
+		if (store_get(x->st, id, &s) != NULL) {
+			x->sp[id].size = s.size;
+			x->sp[id].packets = s.packets;
+		}
+	}
+	return (x->sp);
+}
+
 /* Record a closed session; its values are indexed when first read. */
 void
-index_add(struct index *x, const struct session *s)
+index_add(struct index *x, uint64_t id64)
 {
 	uint32_t	 id;
 
-	if (s->id > UINT32_MAX)
+	if (id64 > UINT32_MAX)
 		fatal("more than %u sessions", UINT32_MAX);
-	id = (uint32_t)s->id;
+	id = (uint32_t)id64;
 	if (x->nadded == x->capadded) {
 		x->capadded = x->capadded == 0 ? 4096 : x->capadded * 2;
 		x->added = xreallocarray(x->added, x->capadded,
 		    sizeof *x->added);
 	}
-	x->added[x->nadded++] = s;
+	x->added[x->nadded++] = id;
 	index_grow(x, id, x->nkeys);
 	bits_set(x->present, id);
-	x->sp[id].size = s->size;
-	x->sp[id].packets = s->packets;
 	x->nsess++;
 }

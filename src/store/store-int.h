@@ -60,13 +60,16 @@ struct index_sp {
  * nothing for keys nobody asks about.
  */
 struct index {
+	const struct store	*st;
 	const struct session_ctx *ctx;
-	const struct session	**added;	/* in adding order */
+	uint32_t		*added;		/* sessionids, in adding order */
 	size_t			 nadded, capadded;
 	struct index_key	*key;	/* by key id; unindexed keys empty */
 	int			 nkeys;
 	uint64_t		*present;	/* bitmap by sessionid */
-	struct index_sp		*sp;		/* by sessionid */
+	struct index_sp		*sp;		/* by sessionid: index_sizes() */
+	size_t			 spn;		/* its length */
+	size_t			 spdone;	/* of added, in sp */
 	size_t			 nwords;	/* of present */
 	uint64_t		 nsess;
 	char			**chunk;	/* text arena */
@@ -75,10 +78,12 @@ struct index {
 	size_t			 chunkcap;	/* of the last chunk */
 };
 
-struct index	*index_new(const struct session_ctx *);
+struct index	*index_new(const struct store *, const struct session_ctx *);
 void		 index_free(struct index *);
-/* Queue a session; it is indexed by the next index_sync() at the latest. */
-void		 index_add(struct index *, const struct session *);
+/* Queue a session; its keys are indexed when first read. */
+void		 index_add(struct index *, uint64_t id);
+/* Size and packets by sessionid, brought up to date. */
+const struct index_sp *index_sizes(const struct index *);
 /* Make sure the key table covers every registered key. */
 void		 index_sync(struct index *);
 bool		 index_indexed(int);

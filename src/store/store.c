@@ -11,18 +11,44 @@
 #define STORE_CHUNK		(1u << STORE_CHUNK_BITS)
 #define STORE_NCHUNK		(1u << 16)
 
+/*
+ * Records are cut from blocks of STORE_BLOCK bytes, 4-byte aligned, with
+ * no header of their own; a record over STORE_BIG bytes, or one written
+ * again when rules are re-applied, is a malloc of its own, which
+ * STORE_HEAP in its first byte says.
+ */
+#define STORE_BLOCK		((size_t)1 << 20)
+#define STORE_BIG		((size_t)64 << 10)
+#define STORE_HEAP		SESSION_PACK_FREE
+
 struct store {
-	_Atomic(struct session *)	*chunk[STORE_NCHUNK];
+	_Atomic(uint8_t *)		*chunk[STORE_NCHUNK];	/* by id */
 	_Atomic uint64_t		 end;	/* highest id + 1 */
 	_Atomic uint64_t		 count;
+	_Atomic uint64_t		 gen;	/* records last changed */
 	struct session_ctx		 ctx;
 	struct meta_reader		 reader;
 	struct index			*index;
 	bool				 discard;	/* count, keep nothing */
+	uint8_t				**block;
+	size_t				 nblock;
+	size_t				 used;	/* in the last block */
 };
+
+/* Generations of every store: a value seen once is never seen again. */
+static _Atomic uint64_t	 store_gens;
 
 static size_t	store_values(const struct meta_reader *, uint64_t, int,
 		    struct mval *, size_t);
+
+/* Mark that records changed (the reader's cache goes stale). */
+static void
+store_changed(struct store *st)
+{
+	atomic_store_explicit(&st->gen,
+	    atomic_fetch_add_explicit(&store_gens, 1, memory_order_relaxed) + 1,
+	    memory_order_relaxed);
+}
 
 /* Make an empty store. */
 struct store *
@@ -34,49 +60,119 @@ store_new(void)
 	st->end = 1;
 	st->reader.values = store_values;
 	st->reader.ctx = st;
-	st->index = index_new(&st->ctx);
+	st->index = index_new(st, &st->ctx);
+	store_changed(st);
 	return (st);
+}
+
+/* The record of a session, or NULL. */
+static uint8_t *
+store_record(const struct store *st, uint64_t id)
+{
+	uint64_t			 i = id - 1, c = i >> STORE_CHUNK_BITS;
+	_Atomic(uint8_t *)		*chunk;
+
+	if (id == 0 || c >= STORE_NCHUNK || (chunk = st->chunk[c]) == NULL)
+		return (NULL);
+	return (atomic_load_explicit(&chunk[i & (STORE_CHUNK - 1)],
+	    memory_order_acquire));
 }
 
 /* Free a store and every session in it. */
 void
 store_free(struct store *st)
 {
+	uint8_t		*r;
 	uint64_t	 id;
 	size_t		 i;
 
 	if (st == NULL)
 		return;
-	for (id = 1; id < st->end; id++)
-		session_free(store_get(st, id));
+	for (id = 1; id < st->end; id++) {
+		if ((r = store_record(st, id)) != NULL && (r[0] & STORE_HEAP))
+			free(r);
+	}
 	for (i = 0; i < STORE_NCHUNK; i++)
 		free(st->chunk[i]);
+	for (i = 0; i < st->nblock; i++)
+		free(st->block[i]);
+	free(st->block);
 	index_free(st->index);
+	store_changed(st);
 	free(st);
 }
 
-/* Take and publish a closed session. */
+/* Room for a record of n bytes. */
+static uint8_t *
+store_alloc(struct store *st, size_t n)
+{
+	uint8_t		*p;
+
+	n = (n + 3) & ~(size_t)3;
+	if (n > STORE_BIG) {
+		p = xmalloc(n);
+		p[0] = STORE_HEAP;
+		return (p);
+	}
+	if (st->nblock == 0 || STORE_BLOCK - st->used < n) {
+		st->block = xreallocarray(st->block, st->nblock + 1,
+		    sizeof *st->block);
+		st->block[st->nblock++] = xmalloc(STORE_BLOCK);
+		st->used = 0;
+	}
+	p = st->block[st->nblock - 1] + st->used;
+	st->used += n;
+	p[0] = 0;
+	return (p);
+}
+
+/* Set the record of id (release: readers see it whole). */
+static void
+store_publish(struct store *st, uint64_t id, uint8_t *r)
+{
+	uint64_t	 i = id - 1, c = i >> STORE_CHUNK_BITS;
+
+	if (st->chunk[c] == NULL)
+		st->chunk[c] = xcalloc(STORE_CHUNK, sizeof *st->chunk[c]);
+	atomic_store_explicit(&st->chunk[c][i & (STORE_CHUNK - 1)], r,
+	    memory_order_release);
+}
+
+/* Pack s into a new record. */
+static uint8_t *
+store_pack(struct store *st, const struct session *s, bool heap)
+{
+	size_t		 n = session_packed_size(s);
+	uint8_t		*r, keep;
+
+	if (heap) {
+		r = xmalloc((n + 3) & ~(size_t)3);
+		r[0] = STORE_HEAP;
+	} else
+		r = store_alloc(st, n);
+	keep = r[0];
+	session_pack_into(s, r);
+	r[0] |= keep;
+	return (r);
+}
+
+/* Take a closed session: pack it, publish it, free it. */
 void
 store_add(struct store *st, struct session *s)
 {
-	uint64_t	 i = s->id - 1, c = i >> STORE_CHUNK_BITS;
+	uint64_t	 id = s->id, c = (id - 1) >> STORE_CHUNK_BITS;
 
 	if (c >= STORE_NCHUNK)
 		fatal("more than %llu sessions",
 		    (unsigned long long)STORE_NCHUNK * STORE_CHUNK);
-	if (st->discard) {
-		atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
-		session_free(s);
-		return;
+	if (!st->discard) {
+		index_add(st->index, id);
+		store_publish(st, id, store_pack(st, s, false));
 	}
-	if (st->chunk[c] == NULL)
-		st->chunk[c] = xcalloc(STORE_CHUNK, sizeof *st->chunk[c]);
-	index_add(st->index, s);
-	atomic_store_explicit(&st->chunk[c][i & (STORE_CHUNK - 1)], s,
-	    memory_order_release);
 	atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
-	if (s->id + 1 > st->end)
-		atomic_store_explicit(&st->end, s->id + 1, memory_order_release);
+	if (id + 1 > st->end)
+		atomic_store_explicit(&st->end, id + 1, memory_order_release);
+	session_free(s);
 }
 
 /* Count the sessions added from now on, but keep none of them. */
@@ -86,17 +182,45 @@ store_discard(struct store *st)
 	st->discard = true;
 }
 
-/* A closed session by id, or NULL. */
-struct session *
-store_get(const struct store *st, uint64_t id)
+/* Whether a session is stored. */
+bool
+store_has(const struct store *st, uint64_t id)
 {
-	uint64_t			 i = id - 1, c = i >> STORE_CHUNK_BITS;
-	_Atomic(struct session *)	*chunk;
+	return (store_record(st, id) != NULL);
+}
 
-	if (id == 0 || c >= STORE_NCHUNK || (chunk = st->chunk[c]) == NULL)
+/* A closed session by id, unpacked into buf; or NULL. */
+const struct session *
+store_get(const struct store *st, uint64_t id, struct session *buf)
+{
+	const uint8_t	*r = store_record(st, id);
+
+	if (r == NULL)
 		return (NULL);
-	return (atomic_load_explicit(&chunk[i & (STORE_CHUNK - 1)],
-	    memory_order_acquire));
+	session_unpack(r, id, buf);
+	return (buf);
+}
+
+/*
+ * Store s (a view from store_get whose meta changed) as session id.  A
+ * session whose extra meta is what its record holds keeps its record.
+ * Readers must not hold a view of id across this call.
+ */
+void
+store_update(struct store *st, uint64_t id, const struct session *s)
+{
+	struct session	 old;
+	uint8_t		*r = store_record(st, id);
+
+	if (r == NULL)
+		return;
+	session_unpack(r, id, &old);
+	if (session_meta_equal(&old, s))
+		return;
+	store_publish(st, id, store_pack(st, s, true));
+	if (r[0] & STORE_HEAP)
+		free(r);
+	store_changed(st);
 }
 
 /* The highest id stored plus one. */
@@ -118,6 +242,7 @@ void
 store_set_ctx(struct store *st, const struct session_ctx *ctx)
 {
 	st->ctx = *ctx;
+	store_changed(st);
 	if (store_count(st) > 0)
 		store_reindex(st);
 }
@@ -126,14 +251,13 @@ store_set_ctx(struct store *st, const struct session_ctx *ctx)
 void
 store_reindex(struct store *st)
 {
-	const struct session	*s;
-	uint64_t		 id, end = store_end(st);
+	uint64_t	 id, end = store_end(st);
 
 	index_free(st->index);
-	st->index = index_new(&st->ctx);
+	st->index = index_new(st, &st->ctx);
 	for (id = 1; id < end; id++) {
-		if ((s = store_get(st, id)) != NULL)
-			index_add(st->index, s);
+		if (store_has(st, id))
+			index_add(st->index, id);
 	}
 }
 
@@ -159,17 +283,30 @@ store_reader(const struct store *st)
 	return (&st->reader);
 }
 
-/* Meta reader: the values of a key for a sessionid. */
+/*
+ * Meta reader: the values of a key for a sessionid.  The last session
+ * unpacked is kept per thread, since readers ask for one session's keys
+ * one after another.
+ */
 static size_t
 store_values(const struct meta_reader *r, uint64_t id, int key,
     struct mval *out, size_t max)
 {
+	static _Thread_local struct {
+		uint64_t	 gen, id;
+		struct session	 s;
+	}			 last;
 	const struct store	*st = r->ctx;
-	const struct session	*s = store_get(st, id);
+	uint64_t		 gen = atomic_load_explicit(&st->gen,
+				    memory_order_relaxed);
 
-	if (s == NULL)
-		return (0);
 	if (key < 0)
 		return (0);
-	return (session_values(s, &st->ctx, key, out, max));
+	if (last.gen != gen || last.id != id) {
+		if (store_get(st, id, &last.s) == NULL)
+			return (0);
+		last.gen = gen;
+		last.id = id;
+	}
+	return (session_values(&last.s, &st->ctx, key, out, max));
 }

@@ -3,10 +3,11 @@
  * over them.
  *
  * Contract:
- * - The engine's thread is the only writer: store_add() takes ownership of
- *   a closed session and publishes it (release); readers on other threads
- *   see a session once store_get() returns it (acquire).  Slots never move,
- *   so a reader needs no lock.
+ * - The engine's thread is the only writer: store_add() takes a closed
+ *   session, keeps it as a compact record (session_pack_into) and frees
+ *   it; the record is published (release) and readers on other threads see
+ *   it once store_get() unpacks it (acquire).  Records never move, so a
+ *   reader needs no lock.
  * - Sessions are kept until store_free().
  * - The meta reader's item is a sessionid; an id whose session is not
  *   closed (or never existed) has no values.
@@ -42,8 +43,21 @@ void		 store_add(struct store *, struct session *);
  * only wants --stats); store_count() goes on counting, nothing is kept.
  */
 void		 store_discard(struct store *);
-/* A closed session by id, or NULL. */
-struct session	*store_get(const struct store *, uint64_t id);
+/* Whether a session is stored. */
+bool		 store_has(const struct store *, uint64_t id);
+/*
+ * A closed session by id, unpacked into buf (a read-only view, valid until
+ * the session is updated), or NULL.
+ */
+const struct session *store_get(const struct store *, uint64_t id,
+		    struct session *buf);
+/*
+ * Store a view whose extra meta changed (rules re-applied): call
+ * session_meta_own() on it first, session_meta_free() after.  Not while
+ * another thread reads the store.
+ */
+void		 store_update(struct store *, uint64_t id,
+		    const struct session *);
 /* The highest id stored plus one: ids run from 1 to this minus one. */
 uint64_t	 store_end(const struct store *);
 /* Closed sessions stored. */

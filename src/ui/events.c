@@ -42,40 +42,54 @@ events_measure(const struct session *s, int sort)
 	}
 }
 
-/* Compare two ids by the chosen column (largest first but time), then id. */
+/* A session to sort: the chosen column's measure and its id. */
+struct events_key {
+	uint64_t	 m, id;
+};
+
+/* Compare by the chosen column (largest first but time), then id. */
 static int
 events_cmp(const void *a, const void *b, void *arg)
 {
-	struct ui	*u = arg;
-	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	uint64_t	 p, q;
+	const struct events_key	*x = a, *y = b;
+	const struct ui		*u = arg;
 
-	p = events_measure(store_get(u->st, x), u->ev.sort);
-	q = events_measure(store_get(u->st, y), u->ev.sort);
-	if (p != q) {
+	if (x->m != y->m) {
 		if (u->ev.sort == EV_TIME)
-			return (p < q ? -1 : 1);
-		return (p > q ? -1 : 1);
+			return (x->m < y->m ? -1 : 1);
+		return (x->m > y->m ? -1 : 1);
 	}
-	return (x < y ? -1 : x > y);
+	return (x->id < y->id ? -1 : x->id > y->id);
 }
 
 /* Collect the matching ids when the set changed. */
 static void
 events_build(struct ui *u)
 {
-	struct events	*e = &u->ev;
-	uint64_t	 id;
+	struct events		*e = &u->ev;
+	struct events_key	*k;
+	struct session		 buf;
+	const struct session	*s;
+	uint64_t		 id;
+	size_t			 i, n = 0;
 
 	if (e->gen == u->view.gen && e->ids != NULL)
 		return;
-	e->ids = xreallocarray(e->ids, u->view.nmatch + 1, sizeof *e->ids);
-	e->n = 0;
-	for (id = 1; id < u->view.cap && e->n < u->view.nmatch; id++) {
-		if (ui_view_has(&u->view, id))
-			e->ids[e->n++] = id;
+	/* Each session is unpacked once, not at every comparison. */
+	k = xreallocarray(NULL, u->view.nmatch + 1, sizeof *k);
+	for (id = 1; id < u->view.cap && n < u->view.nmatch; id++) {
+		if (ui_view_has(&u->view, id) &&
+		    (s = store_get(u->st, id, &buf)) != NULL) {
+			k[n].m = events_measure(s, e->sort);
+			k[n++].id = id;
+		}
 	}
-	qsort_r(e->ids, e->n, sizeof *e->ids, events_cmp, u);
+	qsort_r(k, n, sizeof *k, events_cmp, u);
+	e->ids = xreallocarray(e->ids, n + 1, sizeof *e->ids);
+	for (i = 0; i < n; i++)
+		e->ids[i] = k[i].id;
+	e->n = n;
+	free(k);
 	e->gen = u->view.gen;
 	if (e->cur >= e->n)
 		e->cur = e->n > 0 ? e->n - 1 : 0;
@@ -128,7 +142,8 @@ events_epw(void)
 static void
 events_row(struct ui *u, int y, uint64_t id, bool sel)
 {
-	const struct session *s = store_get(u->st, id);
+	struct session	 buf;
+	const struct session *s = store_get(u->st, id, &buf);
 	struct buf	 b, t;
 	int		 hk = meta_find("analysis.session", 16);
 

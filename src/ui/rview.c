@@ -806,7 +806,7 @@ bool
 rview_step(struct ui *u)
 {
 	struct rview	*rv = &u->rv;
-	struct session	*s;
+	struct session	 s;
 	uint64_t	 end = store_end(u->st), stop;
 
 	if (rv->pending && atomic_load(&u->loaded) && !u->ex.running)
@@ -815,8 +815,12 @@ rview_step(struct ui *u)
 		return (false);
 	for (stop = rv->next + RVIEW_SLICE; rv->next < end &&
 	    rv->next < stop; rv->next++) {
-		if ((s = store_get(u->st, rv->next)) != NULL)
-			rules_reapply(rv->rs, s, &rview_reader);
+		if (store_get(u->st, rv->next, &s) == NULL)
+			continue;
+		session_meta_own(&s);
+		rules_reapply(rv->rs, &s, &rview_reader);
+		store_update(u->st, rv->next, &s);
+		session_meta_free(&s);
 	}
 	if (rv->next >= end) {
 		rv->applying = false;

@@ -87,6 +87,7 @@ static void
 sview_fragments(struct ui *u, const struct session *s)
 {
 	uint64_t		 id, end = store_end(u->st);
+	struct session		 obuf;
 	const struct session	*o;
 	struct buf		 b;
 
@@ -95,7 +96,7 @@ sview_fragments(struct ui *u, const struct session *s)
 	sview_add(&u->sv, ROLE_HEADER, "fragments of this conversation");
 	buf_init(&b);
 	for (id = s->first_id; id < end; id++) {
-		if ((o = store_get(u->st, id)) == NULL || (o->id !=
+		if ((o = store_get(u->st, id, &obuf)) == NULL || (o->id !=
 		    s->first_id && o->first_id != s->first_id))
 			continue;
 		buf_reset(&b);
@@ -266,7 +267,8 @@ sview_packets(struct ui *u, const struct session *s)
 void
 sview_open(struct ui *u, uint64_t id)
 {
-	const struct session	*s = store_get(u->st, id);
+	struct session		 buf;
+	const struct session	*s = store_get(u->st, id, &buf);
 	char			*title;
 
 	if (s == NULL)

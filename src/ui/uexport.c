@@ -87,6 +87,7 @@ static size_t
 uexport_fragments(struct ui *u, bool add)
 {
 	struct uexport		*x = &u->ex;
+	struct session		 buf;
 	const struct session	*s;
 	uint64_t		 id, end = store_end(u->st);
 	uint32_t		*first, *ids = NULL;
@@ -96,7 +97,7 @@ uexport_fragments(struct ui *u, bool add)
 	/* The first fragments' ids, ascending, to search like x->ids. */
 	first = xreallocarray(NULL, x->nids + 1, sizeof *first);
 	for (i = 0; i < x->nids; i++) {
-		s = store_get(u->st, x->ids[i]);
+		s = store_get(u->st, x->ids[i], &buf);
 		if (s != NULL && s->first_id != 0)
 			first[nf++] = (uint32_t)s->first_id;
 	}
@@ -108,7 +109,7 @@ uexport_fragments(struct ui *u, bool add)
 	if (add)
 		ids = xreallocarray(NULL, end, sizeof *ids);
 	for (id = 1; id < end; id++) {
-		if ((s = store_get(u->st, id)) == NULL)
+		if ((s = store_get(u->st, id, &buf)) == NULL)
 			continue;
 		chosen = uexport_has(x->ids, x->nids, id);
 		frag = s->first_id != 0 && uexport_has(first, nf, s->first_id);

@@ -305,7 +305,7 @@ ui_view_update(struct ui *u)
 			id |= 63;
 			continue;
 		}
-		if ((w >> (id % 64) & 1) || store_get(u->st, id) == NULL)
+		if ((w >> (id % 64) & 1) || !store_has(u->st, id))
 			continue;
 		v->seen[id / 64] |= (uint64_t)1 << (id % 64);
 		changed = true;

@@ -379,6 +379,160 @@ test_pktidx(void **state)
 	free(x.buf);
 }
 
+/* Add one extra value. */
+static void
+pack_add(struct session *s, int key, const struct mval *v, uint8_t flags)
+{
+	assert_true(session_meta_add(s, key, v, flags));
+}
+
+/* A packed session unpacks to the same fields, packets and meta. */
+static void
+test_pack_roundtrip(void **state)
+{
+	struct session	*s = xcalloc(1, sizeof *s), u, o;
+	struct mval	 v, got[4];
+	uint64_t	 last = 0, ord, ords[] = { 3, 9, 4000000000ULL, 10 };
+	uint32_t	 pos = 0;
+	uint8_t		*rec;
+	size_t		 n, i;
+	int		 kh = meta_intern("alias.host", 10, MT_TEXT);
+	int		 ka = meta_intern("alias.ipv6", 10, MT_IPV6);
+	int		 kt = meta_intern("pack.when", 9, MT_TIME);
+	int		 kn = meta_intern("pack.big", 8, MT_UINT);
+
+	(void)state;
+	s->id = 70000;
+	s->first_id = 69990;
+	s->split = 3;
+	s->af = 6;
+	s->proto = 58;
+	s->port[0] = 0;
+	s->port[1] = 65535;
+	memset(s->addr[0], 0xfe, 16);
+	memset(s->addr[1], 0x20, 16);
+	s->t_first = 1700000000123456789ULL;
+	s->t_last = s->t_first + 90000000000ULL;
+	s->size = 5000000000ULL;
+	s->payload[0] = 12;
+	s->payload[1] = 1ULL << 40;
+	s->packets = 300;
+	s->prec = 9;
+	s->medium = 1;
+	s->seen = 3;
+	s->tcp_flags = 0x1b;
+	s->initiator = 1;
+	s->has_eth[1] = true;
+	s->eth_type = 0x86dd;
+	memcpy(s->eth[1], "\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99"
+	    "\xaa\xbb", 12);
+	s->service = 443;
+	for (i = 0; i < 6; i++)
+		u16set_add(&s->vlan, (uint16_t)(100 + i));
+	u16set_add(&s->icmp, 128 << 8);
+	u16set_add(&s->inputs, 2);
+	for (i = 0; i < nitems(ords); i++)
+		pktidx_add(&s->pkts, &last, ords[i]);
+	v.type = MT_TEXT;
+	v.prec = 0;
+	v.text.p = "Example.ORG";
+	v.text.n = 11;
+	pack_add(s, kh, &v, MF_PARSER);
+	v.text.p = "b";
+	v.text.n = 1;
+	pack_add(s, kh, &v, MF_RULE | MF_STATIC);
+	v.type = MT_IPV6;
+	memset(v.ip, 0xab, 16);
+	pack_add(s, ka, &v, MF_PARSER);
+	v.type = MT_TIME;
+	v.prec = 6;
+	v.u = s->t_first;
+	pack_add(s, kt, &v, MF_PARSER);
+	v.type = MT_UINT;
+	v.prec = 0;
+	v.u = 1ULL << 35;
+	pack_add(s, kn, &v, MF_TRANSIENT);
+
+	n = session_packed_size(s);
+	rec = xmalloc(n);
+	assert_int_equal(session_pack_into(s, rec), n);
+	session_unpack(rec, 70000, &u);
+	assert_int_equal(u.id, 70000);
+	assert_int_equal(u.first_id, 69990);
+	assert_int_equal(u.split, 3);
+	assert_int_equal(u.af, 6);
+	assert_int_equal(u.proto, 58);
+	assert_int_equal(u.port[1], 65535);
+	assert_memory_equal(u.addr, s->addr, sizeof u.addr);
+	assert_int_equal(u.t_first, s->t_first);
+	assert_int_equal(u.t_last, s->t_last);
+	assert_int_equal(u.size, 5000000000ULL);
+	assert_int_equal(u.payload[0], 12);
+	assert_int_equal(u.payload[1], 1ULL << 40);
+	assert_int_equal(u.packets, 300);
+	assert_int_equal(u.prec, 9);
+	assert_int_equal(u.seen, 3);
+	assert_int_equal(u.tcp_flags, 0x1b);
+	assert_int_equal(u.initiator, 1);
+	assert_false(u.has_eth[0]);
+	assert_true(u.has_eth[1]);
+	assert_memory_equal(u.eth, s->eth, sizeof u.eth);
+	assert_int_equal(u.eth_type, 0x86dd);
+	assert_int_equal(u.service, 443);
+	assert_int_equal(u.vlan.n, 6);
+	assert_int_equal(u16set_get(&u.vlan, 5), 105);
+	assert_int_equal(u.icmp.n, 1);
+	assert_int_equal(u16set_get(&u.icmp, 0), 128 << 8);
+	assert_int_equal(u.inputs.n, 1);
+	assert_int_equal(u16set_get(&u.inputs, 0), 2);
+	for (i = 0; pktidx_next(&u.pkts, &pos, &ord); i++)
+		assert_int_equal(ord, ords[i]);
+	assert_int_equal(i, nitems(ords));
+	assert_int_equal(session_meta_count(&u), 5);
+	assert_int_equal(session_meta_get(&u, kh, got, 4), 2);
+	assert_memory_equal(got[0].text.p, "Example.ORG", 12);
+	assert_memory_equal(got[1].text.p, "b", 2);
+	assert_int_equal(session_meta_get(&u, ka, got, 4), 1);
+	assert_int_equal(got[0].type, MT_IPV6);
+	assert_int_equal(got[0].ip[0], 0xab);
+	assert_int_equal(got[0].ip[15], 0xab);
+	assert_int_equal(session_meta_get(&u, kt, got, 4), 1);
+	assert_int_equal(got[0].u, s->t_first);
+	assert_int_equal(got[0].prec, 6);
+	assert_int_equal(session_meta_get(&u, kn, got, 4), 1);
+	assert_int_equal(got[0].u, 1ULL << 35);
+	assert_true(session_meta_equal(&u, s));
+
+	/* A view's meta, given its own copy, changes apart from the record. */
+	session_unpack(rec, 70000, &o);
+	session_meta_own(&u);
+	session_meta_drop(&u, MF_RULE | MF_TRANSIENT);
+	assert_int_equal(session_meta_count(&u), 3);
+	assert_false(session_meta_equal(&u, &o));
+	assert_int_equal(session_meta_get(&o, kh, got, 4), 2);
+	session_meta_free(&u);
+
+	/* The usual session: IPv4, input 0, no extra meta. */
+	memset(&u, 0, sizeof u);
+	u.af = 4;
+	u.proto = 17;
+	u.initiator = -1;
+	u16set_add(&u.inputs, 0);
+	free(rec);
+	rec = xmalloc(session_packed_size(&u));
+	session_pack_into(&u, rec);
+	session_unpack(rec, 1, &o);
+	assert_int_equal(o.af, 4);
+	assert_int_equal(o.initiator, -1);
+	assert_int_equal(o.inputs.n, 1);
+	assert_int_equal(u16set_get(&o.inputs, 0), 0);
+	assert_int_equal(session_meta_count(&o), 0);
+	assert_int_equal(session_packed_size(&u), 8 + 8 + 9 + 8 + 1);
+	u16set_free(&u.inputs);
+	free(rec);
+	session_free(s);
+}
+
 int
 main(void)
 {
@@ -394,6 +548,7 @@ main(void)
 		cmocka_unit_test(test_split_keeps_others),
 		cmocka_unit_test(test_payload_meta),
 		cmocka_unit_test(test_pktidx),
+		cmocka_unit_test(test_pack_roundtrip),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

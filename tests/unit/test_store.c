@@ -196,7 +196,7 @@ brute(const struct store *st, const struct query *q, uint32_t *ids)
 	size_t		 n = 0;
 
 	for (id = 1; id < store_end(st); id++) {
-		if (store_get(st, id) != NULL &&
+		if (store_has(st, id) &&
 		    query_match(q, store_reader(st), id))
 			ids[n++] = (uint32_t)id;
 	}
@@ -351,6 +351,7 @@ test_reindex(void **state)
 {
 	struct store	*st = make_store();
 	struct query	*q = compile("ioc = 'late rule'");
+	struct session	 s;
 	uint32_t	*ids;
 	uint64_t	 id;
 	size_t		 n;
@@ -358,8 +359,13 @@ test_reindex(void **state)
 	(void)state;
 	n = store_select(st, q, &ids);	/* reading indexes what is queued */
 	free(ids);
-	for (id = 5; id <= 50; id += 9)
-		add_text(store_get(st, id), "ioc", "late rule", MF_RULE);
+	for (id = 5; id <= 50; id += 9) {
+		assert_non_null(store_get(st, id, &s));
+		session_meta_own(&s);
+		add_text(&s, "ioc", "late rule", MF_RULE);
+		store_update(st, id, &s);
+		session_meta_free(&s);
+	}
 	n = store_select(st, q, &ids);
 	assert_int_equal(n, 0);		/* the index has not seen it yet */
 	free(ids);
@@ -370,8 +376,11 @@ test_reindex(void **state)
 	assert_int_equal(ids[5], 50);
 	free(ids);
 	for (id = 1; id <= NSESS; id++) {
-		if (store_get(st, id) != NULL)
-			session_meta_drop(store_get(st, id), MF_RULE);
+		if (store_get(st, id, &s) == NULL)
+			continue;
+		session_meta_drop(&s, MF_RULE);
+		store_update(st, id, &s);
+		session_meta_free(&s);
 	}
 	store_reindex(st);
 	n = store_select(st, q, &ids);
