@@ -53,7 +53,14 @@ make -s build/bench-drill >/dev/null && build/bench-drill | sed 's/^/  /'
 
 if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 	echo "standard capture (../shared/bench/ratio.sh):"
-	bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --values ip.proto | sed 's/^/  /'
+	std=$(bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --values ip.proto)
+	echo "$std" | sed 's/^/  /'
+	echo "standard capture, --stats alone (no session kept):"
+	nostore=$(bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --stats)
+	echo "$nostore" | sed 's/^/  /'
+	rss_of() { sed -n 's/.*peak RSS \([0-9.]*\) MiB.*/\1/p'; }
+	a=$(echo "$std" | rss_of) b=$(echo "$nostore" | rss_of)
+	echo "  the store adds $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.0f MiB, +%.0f%%", a - b, 100 * (a / b - 1)}') to peak memory (bar +40%)"
 	echo "standard capture, engine only (--set parse.enabled=0):"
 	bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --set parse.enabled=0 --values ip.proto | sed 's/^/  /'
 	echo "standard capture, with the 50 rules (-R tests/bench/rules50.nwr):"
