@@ -32,6 +32,17 @@ static uint32_t	 pool_nchunk;		/* chunks in use */
 static size_t	 pool_used;		/* bytes used in the last chunk */
 static size_t	 pool_room;		/* its size */
 
+/*
+ * The last id seen per hash bucket, small enough to stay in the cache: most
+ * values written are a few hot strings (cipher names, user agents, common
+ * host names), found here without touching the big table.
+ */
+#define POOL_FRONT	1024
+static struct {
+	uint64_t	 hash;
+	uint32_t	 id;		/* + 1; 0 is empty */
+} pool_front[POOL_FRONT];
+
 /* Dedupe table: hash tag << 32 | (id + 1); 0 is empty. */
 static uint64_t	*pool_slot;
 static size_t	 pool_mask;		/* slots - 1 */
@@ -112,11 +123,17 @@ meta_pool_put(const void *p, uint32_t n)
 	uint64_t	 h, tag;
 	uint32_t	 id, have;
 	const char	*e;
-	size_t		 i;
+	size_t		 i, f;
 
+	h = XXH3_64bits(p, n);
+	f = (h >> 32) % POOL_FRONT;
+	if (pool_front[f].hash == h && pool_front[f].id != 0) {
+		e = meta_pool_get(pool_front[f].id - 1, &have);
+		if (have == n && memcmp(e, p, n) == 0)
+			return (pool_front[f].id - 1);
+	}
 	if (2 * (pool_n + 1) > pool_mask + 1 || pool_slot == NULL)
 		pool_grow();
-	h = XXH3_64bits(p, n);
 	tag = h & 0xffffffff00000000ULL;
 	for (i = h & pool_mask; pool_slot[i] != 0; i = (i + 1) & pool_mask) {
 		if ((pool_slot[i] & 0xffffffff00000000ULL) != tag)
@@ -124,10 +141,13 @@ meta_pool_put(const void *p, uint32_t n)
 		id = (uint32_t)pool_slot[i] - 1;
 		e = meta_pool_get(id, &have);
 		if (have == n && memcmp(e, p, n) == 0)
-			return (id);
+			goto found;
 	}
 	id = pool_store(p, n);
 	pool_slot[i] = tag | ((uint64_t)id + 1);
 	pool_n++;
+found:
+	pool_front[f].hash = h;
+	pool_front[f].id = id + 1;
 	return (id);
 }

@@ -106,9 +106,28 @@ host_lookup(const psl_ctx_t *psl, const char *low, size_t n)
 	return (h);
 }
 
-/* Derive the keys of one name (a copy with its lower-case form). */
+/*
+ * The derived values of a host name, by the name's pool id: pool id + 1 of
+ * its tld, root.host and sld (0: none).  Equal names share one pool id, so
+ * a name seen before costs one look here.  Engine thread only.
+ */
+struct host_derived {
+	uint32_t	 name;		/* pool id + 1; 0: empty */
+	uint32_t	 tld, root, sld;
+};
+#define HOST_DERIVED	32768
+static struct host_derived	host_derived[HOST_DERIVED];
+
+/* Pool id + 1 of a part of a name. */
+static uint32_t
+host_part(const char *p, size_t n)
+{
+	return (meta_pool_put(p, (uint32_t)n) + 1);
+}
+
+/* Work out the derived values of one name. */
 static void
-host_one(struct session *s, const psl_ctx_t *psl, const char *name,
+host_one(struct host_derived *d, const psl_ctx_t *psl, const char *name,
     size_t n)
 {
 	char			 low[256];
@@ -116,6 +135,7 @@ host_one(struct session *s, const psl_ctx_t *psl, const char *name,
 	const char		*dot;
 	size_t			 i, reg;
 
+	d->tld = d->root = d->sld = 0;
 	if (n == 0 || n >= sizeof low)
 		return;
 	for (i = 0; i < n; i++)
@@ -125,13 +145,13 @@ host_one(struct session *s, const psl_ctx_t *psl, const char *name,
 		return;
 	h = host_lookup(psl, low, n);
 	if (h->suf >= 0)
-		parse_add_text(s, hk_tld, name + h->suf, n - (size_t)h->suf);
+		d->tld = host_part(name + h->suf, n - (size_t)h->suf);
 	if (h->reg < 0)
 		return;
 	reg = (size_t)h->reg;
-	parse_add_text(s, hk_root, name + reg, n - reg);
+	d->root = host_part(name + reg, n - reg);
 	dot = strchr(low + reg, '.');
-	parse_add_text(s, hk_sld, name + reg,
+	d->sld = host_part(name + reg,
 	    dot != NULL ? (size_t)(dot - (low + reg)) : n - reg);
 }
 
@@ -140,11 +160,12 @@ void
 host_derive(struct session *s)
 {
 	static const psl_ctx_t	*psl;
-	struct mval		 sv[8], *v = sv;
-	char			 sc[1024], *copy = sc;
-	size_t			 n, i, len = 0, off = 0;
+	struct host_derived	*d;
+	uint32_t		 sv[8], *v = sv, len;
+	const char		*name;
+	size_t			 n, i;
 
-	if (pk_host <= 0 || (n = session_meta_get(s, pk_host, sv,
+	if (pk_host <= 0 || (n = session_meta_text_ids(s, pk_host, sv,
 	    nitems(sv))) == 0)
 		return;
 	parse_keys_resolve(host_keys);
@@ -152,23 +173,25 @@ host_derive(struct session *s)
 		return;
 	if (n > nitems(sv)) {
 		v = xreallocarray(NULL, n, sizeof *v);
-		n = session_meta_get(s, pk_host, v, n);
+		n = session_meta_text_ids(s, pk_host, v, n);
 	}
-	for (i = 0; i < n; i++)
-		len += v[i].text.n;
-	if (len > sizeof sc)
-		copy = xmalloc(len);
-	/* Copy first: adding values may move the session's text. */
 	for (i = 0; i < n; i++) {
-		memcpy(copy + off, v[i].text.p, v[i].text.n);
-		off += v[i].text.n;
+		d = &host_derived[(v[i] * 2654435761u) % HOST_DERIVED];
+		if (d->name != v[i] + 1) {
+			name = meta_pool_get(v[i], &len);
+			host_one(d, psl, name, len);
+			d->name = v[i] + 1;
+		}
+		if (d->tld != 0 && hk_tld > 0)
+			session_meta_add_pooled(s, hk_tld, d->tld - 1,
+			    MF_PARSER);
+		if (d->root != 0 && hk_root > 0)
+			session_meta_add_pooled(s, hk_root, d->root - 1,
+			    MF_PARSER);
+		if (d->sld != 0 && hk_sld > 0)
+			session_meta_add_pooled(s, hk_sld, d->sld - 1,
+			    MF_PARSER);
 	}
-	for (i = 0, off = 0; i < n; i++) {
-		host_one(s, psl, copy + off, v[i].text.n);
-		off += v[i].text.n;
-	}
-	if (copy != sc)
-		free(copy);
 	if (v != sv)
 		free(v);
 }

@@ -114,47 +114,76 @@ pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 	}
 }
 
-/* Add a value to a key unless it is there already. */
-bool
-session_meta_add(struct session *s, int key, const struct mval *v,
-    uint8_t flags)
+/*
+ * Add the pair np to key unless the key has it (text: t, tn, compared with
+ * ASCII case folded).
+ */
+static bool
+meta_put(struct session *s, int key, struct meta_pair *np, const char *t,
+    uint32_t tn, uint8_t flags)
 {
 	struct meta_extra	*x;
-	struct meta_pair	 np, *p;
-	const char		*t;
-	uint32_t		 i, tn;
+	struct meta_pair	*p;
+	const char		*ht;
+	uint32_t		 i, hn;
 
 	session_meta_own(s);
-	x = s->extra;
-	pair_make(&np, v, flags);
-	if (x != NULL) {
+	if ((x = s->extra) != NULL) {
 		for (i = 0; i < x->n; i++) {
 			p = &x->v[i];
-			if (p->key != key || p->type != np.type)
+			if (p->key != key || p->type != np->type)
 				continue;
-			if (p->val == np.val &&
-			    (p->flags & PAIR_POOLED) == np.flags)
+			if (p->val == np->val &&
+			    (p->flags & PAIR_POOLED) == np->flags)
 				return (false);
 			if (p->type == MT_TEXT) {
-				/* Text is a set with ASCII case folded. */
-				t = meta_pool_get(p->val, &tn);
-				if (fold_eq(t, tn, v->text.p, v->text.n))
+				ht = meta_pool_get(p->val, &hn);
+				if (fold_eq(ht, hn, t, tn))
 					return (false);
 			}
 		}
 	}
 	if (x == NULL) {
-		x = s->extra = xmalloc(sizeof *x + 4 * sizeof x->v[0]);
+		/* Most sessions with extra meta end with 4 to 8 values. */
+		x = s->extra = xmalloc(sizeof *x + 8 * sizeof x->v[0]);
 		x->n = 0;
-		x->cap = 4;
+		x->cap = 8;
 	} else if (x->n == x->cap) {
 		x->cap *= 2;
 		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
 	}
-	np.key = (uint16_t)key;
-	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
-	x->v[x->n++] = np;
+	np->key = (uint16_t)key;
+	np->flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
+	x->v[x->n++] = *np;
 	return (true);
+}
+
+/* Add a value to a key unless it is there already. */
+bool
+session_meta_add(struct session *s, int key, const struct mval *v,
+    uint8_t flags)
+{
+	struct meta_pair	 np;
+
+	pair_make(&np, v, flags);
+	return (meta_put(s, key, &np, v->type == MT_TEXT ? v->text.p : NULL,
+	    v->type == MT_TEXT ? v->text.n : 0, flags));
+}
+
+/* Add a text value by its pool id unless it is there already. */
+bool
+session_meta_add_pooled(struct session *s, int key, uint32_t id,
+    uint8_t flags)
+{
+	struct meta_pair	 np;
+	const char		*t;
+	uint32_t		 tn;
+
+	memset(&np, 0, sizeof np);
+	np.type = MT_TEXT;
+	np.val = id;
+	t = meta_pool_get(id, &tn);
+	return (meta_put(s, key, &np, t, tn, flags));
 }
 
 /*
@@ -240,6 +269,26 @@ session_meta_get(const struct session *s, int key, struct mval *out,
 	return (n);
 }
 
+/* Pool ids of a key's text values (same contract as session_meta_get). */
+size_t
+session_meta_text_ids(const struct session *s, int key, uint32_t *out,
+    size_t max)
+{
+	struct pair_walk	 w;
+	struct meta_pair	 p;
+	size_t			 n = 0;
+
+	walk_init(&w, s);
+	while (walk_next(&w, &p)) {
+		if (p.key != key || p.type != MT_TEXT)
+			continue;
+		if (n < max)
+			out[n] = p.val;
+		n++;
+	}
+	return (n);
+}
+
 /* Remove the values written with any of these flags. */
 void
 session_meta_drop(struct session *s, uint8_t flags)
@@ -265,16 +314,27 @@ session_meta_count(const struct session *s)
 	    s->extra->n);
 }
 
-/* Append a varint at p (NULL: measure); returns its bytes. */
-static size_t
+/* Append a varint at p; returns its bytes. */
+static inline size_t
 pack_varint(uint8_t *p, uint64_t v)
 {
-	uint8_t		 tmp[10];
+	size_t	 n = 0;
 
-	return (varint_put(p != NULL ? p : tmp, v));
+	for (; v >= 0x80; v >>= 7)
+		p[n++] = (uint8_t)(v | 0x80);
+	p[n++] = (uint8_t)v;
+	return (n);
 }
 
-/* Write the extra meta packed (NULL: measure); returns the bytes. */
+/* Most bytes session_meta_pack writes. */
+size_t
+session_meta_pack_bound(const struct session *s)
+{
+	/* n, then per value key 3, type 1, precision 1, val 5. */
+	return (5 + (size_t)session_meta_count(s) * 10);
+}
+
+/* Write the extra meta packed at p; returns the bytes. */
 size_t
 session_meta_pack(const struct session *s, uint8_t *p)
 {
@@ -285,16 +345,11 @@ session_meta_pack(const struct session *s, uint8_t *p)
 	walk_init(&w, s);
 	n = pack_varint(p, w.n);
 	while (walk_next(&w, &mp)) {
-		n += pack_varint(p != NULL ? p + n : NULL, mp.key);
-		if (p != NULL)
-			p[n] = (uint8_t)(mp.type | mp.flags << 4);
-		n++;
-		if (mp.type == MT_TIME) {
-			if (p != NULL)
-				p[n] = mp.prec;
-			n++;
-		}
-		n += pack_varint(p != NULL ? p + n : NULL, mp.val);
+		n += pack_varint(p + n, mp.key);
+		p[n++] = (uint8_t)(mp.type | mp.flags << 4);
+		if (mp.type == MT_TIME)
+			p[n++] = mp.prec;
+		n += pack_varint(p + n, mp.val);
 	}
 	return (n);
 }

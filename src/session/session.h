@@ -149,12 +149,12 @@ uint64_t	 session_table_ids(const struct session_table *);
 
 /*
  * A closed session as a compact record (pack.c), the store's form of it.
- * session_pack_into writes session_packed_size() bytes at p (4-byte
- * aligned).  session_unpack fills s from a record: a read-only view whose
+ * session_pack_into writes it at p, at most session_pack_bound() bytes,
+ * and returns its size.  session_unpack fills s from a record: a read-only view whose
  * packet index, extra meta and larger sets point into the record (never
  * session_free it; session_meta_own() before changing its meta).
  */
-size_t		 session_packed_size(const struct session *);
+size_t		 session_pack_bound(const struct session *);
 size_t		 session_pack_into(const struct session *, uint8_t *);
 void		 session_unpack(const uint8_t *, uint64_t id, struct session *);
 /* A bit of a record's first byte that packing leaves to its owner. */
@@ -213,6 +213,12 @@ void		 session_reader_init(struct meta_reader *,
  */
 bool		 session_meta_add(struct session *, int key, const struct mval *,
 		    uint8_t flags);
+/* Add a text value held in the value pool, by its id. */
+bool		 session_meta_add_pooled(struct session *, int key, uint32_t,
+		    uint8_t flags);
+/* The pool ids of a key's text values (same contract as below). */
+size_t		 session_meta_text_ids(const struct session *, int key,
+		    uint32_t *, size_t);
 /* Values of a key from the extra meta (same contract as session_values). */
 size_t		 session_meta_get(const struct session *, int key,
 		    struct mval *, size_t);
@@ -222,9 +228,10 @@ void		 session_meta_free(struct session *);
 /* Extra values held. */
 uint32_t	 session_meta_count(const struct session *);
 /*
- * For pack.c: write the extra meta packed at p (NULL: measure), or make s
- * view the packed meta at p (returns the end of it).
+ * For pack.c: write the extra meta packed at p (at most bound bytes), or
+ * make s view the packed meta at p (returns the end of it).
  */
+size_t		 session_meta_pack_bound(const struct session *);
 size_t		 session_meta_pack(const struct session *, uint8_t *);
 const uint8_t	*session_meta_view(struct session *, const uint8_t *);
 /* Give a view its own copy of the extra meta, to change it. */

@@ -12,10 +12,10 @@
 #define STORE_NCHUNK		(1u << 16)
 
 /*
- * Records are cut from blocks of STORE_BLOCK bytes, 4-byte aligned, with
- * no header of their own; a record over STORE_BIG bytes, or one written
- * again when rules are re-applied, is a malloc of its own, which
- * STORE_HEAP in its first byte says.
+ * Records are cut from blocks of STORE_BLOCK bytes, 2-byte aligned, with
+ * no header of their own; a record that may take over STORE_BIG bytes, or
+ * one written again when rules are re-applied, is a malloc of its own,
+ * which STORE_HEAP in its first byte says.
  */
 #define STORE_BLOCK		((size_t)1 << 20)
 #define STORE_BIG		((size_t)64 << 10)
@@ -102,30 +102,6 @@ store_free(struct store *st)
 	free(st);
 }
 
-/* Room for a record of n bytes. */
-static uint8_t *
-store_alloc(struct store *st, size_t n)
-{
-	uint8_t		*p;
-
-	n = (n + 3) & ~(size_t)3;
-	if (n > STORE_BIG) {
-		p = xmalloc(n);
-		p[0] = STORE_HEAP;
-		return (p);
-	}
-	if (st->nblock == 0 || STORE_BLOCK - st->used < n) {
-		st->block = xreallocarray(st->block, st->nblock + 1,
-		    sizeof *st->block);
-		st->block[st->nblock++] = xmalloc(STORE_BLOCK);
-		st->used = 0;
-	}
-	p = st->block[st->nblock - 1] + st->used;
-	st->used += n;
-	p[0] = 0;
-	return (p);
-}
-
 /* Set the record of id (release: readers see it whole). */
 static void
 store_publish(struct store *st, uint64_t id, uint8_t *r)
@@ -138,21 +114,33 @@ store_publish(struct store *st, uint64_t id, uint8_t *r)
 	    memory_order_release);
 }
 
-/* Pack s into a new record. */
+/*
+ * Pack s into a new record: in place at the end of the last block (a new
+ * block when the most it can take does not fit), or on the heap when large
+ * or asked.
+ */
 static uint8_t *
 store_pack(struct store *st, const struct session *s, bool heap)
 {
-	size_t		 n = session_packed_size(s);
-	uint8_t		*r, keep;
+	size_t		 bound = session_pack_bound(s), n;
+	uint8_t		*r;
 
-	if (heap) {
-		r = xmalloc((n + 3) & ~(size_t)3);
-		r[0] = STORE_HEAP;
-	} else
-		r = store_alloc(st, n);
-	keep = r[0];
-	session_pack_into(s, r);
-	r[0] |= keep;
+	if (heap || bound > STORE_BIG) {
+		r = xmalloc(bound);
+		n = session_pack_into(s, r);
+		r = xrealloc(r, n);
+		r[0] |= STORE_HEAP;
+		return (r);
+	}
+	if (st->nblock == 0 || STORE_BLOCK - st->used < bound) {
+		st->block = xreallocarray(st->block, st->nblock + 1,
+		    sizeof *st->block);
+		st->block[st->nblock++] = xmalloc(STORE_BLOCK);
+		st->used = 0;
+	}
+	r = st->block[st->nblock - 1] + st->used;
+	n = session_pack_into(s, r);
+	st->used += (n + 1) & ~(size_t)1;	/* sets want 2-byte alignment */
 	return (r);
 }
 

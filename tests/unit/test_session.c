@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -453,9 +454,9 @@ test_pack_roundtrip(void **state)
 	v.u = 1ULL << 35;
 	pack_add(s, kn, &v, MF_TRANSIENT);
 
-	n = session_packed_size(s);
-	rec = xmalloc(n);
-	assert_int_equal(session_pack_into(s, rec), n);
+	rec = xmalloc(session_pack_bound(s));
+	n = session_pack_into(s, rec);
+	assert_true(n <= session_pack_bound(s));
 	session_unpack(rec, 70000, &u);
 	assert_int_equal(u.id, 70000);
 	assert_int_equal(u.first_id, 69990);
@@ -519,17 +520,64 @@ test_pack_roundtrip(void **state)
 	u.initiator = -1;
 	u16set_add(&u.inputs, 0);
 	free(rec);
-	rec = xmalloc(session_packed_size(&u));
-	session_pack_into(&u, rec);
+	rec = xmalloc(session_pack_bound(&u));
+	n = session_pack_into(&u, rec);
 	session_unpack(rec, 1, &o);
 	assert_int_equal(o.af, 4);
 	assert_int_equal(o.initiator, -1);
 	assert_int_equal(o.inputs.n, 1);
 	assert_int_equal(u16set_get(&o.inputs, 0), 0);
 	assert_int_equal(session_meta_count(&o), 0);
-	assert_int_equal(session_packed_size(&u), 8 + 8 + 9 + 8 + 1);
+	assert_int_equal(n, 8 + 8 + 9 + 8 + 1);
 	u16set_free(&u.inputs);
 	free(rec);
+	session_free(s);
+}
+
+/* The value pool keeps each byte string once; pooled adds fold case. */
+static void
+test_value_pool(void **state)
+{
+	struct session	*s = xcalloc(1, sizeof *s);
+	struct mval	 got[4];
+	char		*big;
+	const char	*p;
+	uint32_t	 a, b, c, n, ids[4];
+	int		 k = meta_intern("pool.test", 9, MT_TEXT);
+	size_t		 i;
+
+	(void)state;
+	a = meta_pool_put("Example.com", 11);
+	b = meta_pool_put("example.com", 11);
+	assert_int_not_equal(a, b);		/* bytes, not folded */
+	for (i = 0; i < 3000; i++) {		/* past the front cache */
+		char	 t[16];
+
+		snprintf(t, sizeof t, "h%zu", i);
+		meta_pool_put(t, (uint32_t)strlen(t));
+	}
+	assert_int_equal(meta_pool_put("Example.com", 11), a);
+	p = meta_pool_get(a, &n);
+	assert_int_equal(n, 11);
+	assert_string_equal(p, "Example.com");	/* NUL-terminated */
+	big = xmalloc(3 << 20);
+	memset(big, 'x', 3 << 20);
+	c = meta_pool_put(big, 3 << 20);
+	assert_int_equal(meta_pool_put(big, 3 << 20), c);
+	p = meta_pool_get(c, &n);
+	assert_int_equal(n, 3 << 20);
+	assert_memory_equal(p, big, 3 << 20);
+	assert_int_equal(meta_pool_put("", 0), meta_pool_put("", 0));
+	free(big);
+
+	assert_true(session_meta_add_pooled(s, k, a, MF_PARSER));
+	assert_false(session_meta_add_pooled(s, k, b, MF_PARSER));
+	assert_true(session_meta_add_pooled(s, k, meta_pool_put("h7", 2),
+	    MF_PARSER));
+	assert_int_equal(session_meta_get(s, k, got, 4), 2);
+	assert_memory_equal(got[0].text.p, "Example.com", 11);
+	assert_int_equal(session_meta_text_ids(s, k, ids, 4), 2);
+	assert_int_equal(ids[0], a);
 	session_free(s);
 }
 
@@ -549,6 +597,7 @@ main(void)
 		cmocka_unit_test(test_payload_meta),
 		cmocka_unit_test(test_pktidx),
 		cmocka_unit_test(test_pack_roundtrip),
+		cmocka_unit_test(test_value_pool),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
