@@ -37,7 +37,7 @@ static size_t	 pool_room;		/* its size */
  * values written are a few hot strings (cipher names, user agents, common
  * host names), found here without touching the big table.
  */
-#define POOL_FRONT	1024
+#define POOL_FRONT	8192
 static struct {
 	uint64_t	 hash;
 	uint32_t	 id;		/* + 1; 0 is empty */
