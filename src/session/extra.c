@@ -144,10 +144,10 @@ meta_put(struct session *s, int key, struct meta_pair *np, const char *t,
 		}
 	}
 	if (x == NULL) {
-		/* Most sessions with extra meta end with 4 to 8 values. */
-		x = s->extra = xmalloc(sizeof *x + 8 * sizeof x->v[0]);
+		/* Most sessions with extra meta end with 4 to 12 values. */
+		x = s->extra = xmalloc(sizeof *x + 12 * sizeof x->v[0]);
 		x->n = 0;
-		x->cap = 8;
+		x->cap = 12;
 	} else if (x->n == x->cap) {
 		x->cap *= 2;
 		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);

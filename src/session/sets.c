@@ -60,7 +60,7 @@ pktidx_add(struct pktidx *x, uint64_t *last, uint64_t ord)
 	uint64_t	 zz = ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63);
 
 	if (x->cap - x->len < 10) {
-		x->cap = x->cap == 0 ? 16 : x->cap * 2;
+		x->cap = x->cap == 0 ? 32 : x->cap * 2;
 		x->buf = xrealloc(x->buf, x->cap);
 	}
 	x->len += (uint32_t)varint_put(x->buf + x->len, zz);
