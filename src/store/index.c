@@ -351,6 +351,17 @@ index_add_extra(struct index *x, int key, const struct session *s)
 		free(v);
 }
 
+/* Index one key of one session. */
+static void
+index_add_session(struct index *x, int key, const struct session *s,
+    uint32_t id)
+{
+	if (key < K_NCORE)
+		index_add_key(x, key, s, x->ctx, id);
+	else
+		index_add_extra(x, key, s);
+}
+
 /* Index one key over the sessions added since it was last read. */
 static void
 index_catch_up(struct index *x, int key)
@@ -361,13 +372,52 @@ index_catch_up(struct index *x, int key)
 
 	for (; k->done < x->nadded; k->done++) {
 		id = x->added[k->done];
+		if (store_get(x->st, id, &s) != NULL)
+			index_add_session(x, key, &s, id);
+	}
+}
+
+/*
+ * Bring several keys up to date in one pass over at most limit sessions,
+ * each unpacked once (rather than once a key); gather sizes at the end.
+ * True when they are all up to date.
+ */
+bool
+index_warm(const struct index *cx, const int *keys, size_t nkeys,
+    size_t limit)
+{
+	struct index		*x = (struct index *)(uintptr_t)cx;
+	struct index_key	*k;
+	struct session		 s;
+	size_t			 i, j, from = x->nadded, to;
+	uint32_t		 id;
+
+	index_sync(x);
+	for (j = 0; j < nkeys; j++) {
+		if (keys[j] >= 0 && keys[j] < x->nkeys &&
+		    index_indexed(keys[j]) && x->key[keys[j]].done < from)
+			from = x->key[keys[j]].done;
+	}
+	to = x->nadded - from > limit ? from + limit : x->nadded;
+	for (i = from; i < to; i++) {
+		id = x->added[i];
 		if (store_get(x->st, id, &s) == NULL)
 			continue;
-		if (key < K_NCORE)
-			index_add_key(x, key, &s, x->ctx, id);
-		else
-			index_add_extra(x, key, &s);
+		for (j = 0; j < nkeys; j++) {
+			if (keys[j] < 0 || keys[j] >= x->nkeys ||
+			    !index_indexed(keys[j]))
+				continue;
+			k = &x->key[keys[j]];
+			if (k->done != i)
+				continue;
+			index_add_session(x, keys[j], &s, id);
+			k->done++;
+		}
 	}
+	if (to < x->nadded)
+		return (false);
+	(void)index_sizes(x);
+	return (true);
 }
 
 /* Make the key table cover every registered key. */

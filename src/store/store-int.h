@@ -82,6 +82,8 @@ struct index	*index_new(const struct store *, const struct session_ctx *);
 void		 index_free(struct index *);
 /* Queue a session; its keys are indexed when first read. */
 void		 index_add(struct index *, uint64_t id);
+/* Bring these keys up to date, a slice of sessions at a time. */
+bool		 index_warm(const struct index *, const int *, size_t, size_t);
 /* Size and packets by sessionid, brought up to date. */
 const struct index_sp *index_sizes(const struct index *);
 /* Make sure the key table covers every registered key. */

@@ -257,6 +257,13 @@ store_index(const struct store *st)
 	return (st->index);
 }
 
+/* Index these keys over the next limit sessions (an index reader). */
+bool
+store_warm(const struct store *st, const int *keys, size_t n, size_t limit)
+{
+	return (index_warm(store_index(st), keys, n, limit));
+}
+
 /* The context did names and home networks come from. */
 const struct session_ctx *
 store_ctx(const struct store *st)

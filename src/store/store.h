@@ -71,6 +71,14 @@ const struct meta_reader *store_reader(const struct store *);
 /* Drop the index and build it again (after meta changed). */
 void		 store_reindex(struct store *);
 
+/*
+ * Index these keys over at most limit more sessions, one pass for all of
+ * them (as their first readers would, one key at a time), and gather the
+ * sizes once they are done; true then.  An index reader.
+ */
+bool		 store_warm(const struct store *, const int *, size_t,
+		    size_t limit);
+
 struct query;
 /*
  * The sessionids matching a query (NULL or empty: every session), in

@@ -23,6 +23,9 @@ static const char *const nav_group[] = {
 static const char *const nav_sort_names[] = { "count", "value", "size",
     "packets" };
 
+/* Sessions indexed per loop turn while warming. */
+#define NAV_WARM_SLICE	50000
+
 /* Set up the group's keys, all open. */
 void
 nav_init(struct nav *n)
@@ -38,6 +41,36 @@ nav_init(struct nav *n)
 		n->keys[n->nkeys].key = k;
 		n->keys[n->nkeys++].open = true;
 	}
+}
+
+/*
+ * Index the group's keys in one pass over the sessions, a slice per loop
+ * turn, once the capture is read and after rules are re-applied: the
+ * first drill then finds them indexed.
+ */
+void
+nav_warm(struct ui *u)
+{
+	u->warming = true;
+}
+
+/* Index the next slice; true when there was work. */
+bool
+nav_warm_step(struct ui *u)
+{
+	int	 keys[64];
+	size_t	 i, n = 0;
+
+	if (!u->warming || !atomic_load(&u->loaded) || u->rv.applying ||
+	    u->ex.running)
+		return (false);
+	for (i = 0; i < u->nav.nkeys && n < nitems(keys); i++)
+		keys[n++] = u->nav.keys[i].key;
+	if (store_warm(u->st, keys, n, NAV_WARM_SLICE)) {
+		u->warming = false;
+		ui_timing(u, "indexed", ui_ms() - u->t0);
+	}
+	return (true);
 }
 
 /* Forget every count (the set or the sort changed). */

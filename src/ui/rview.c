@@ -825,6 +825,7 @@ rview_step(struct ui *u)
 	if (rv->next >= end) {
 		rv->applying = false;
 		store_reindex(u->st);
+		nav_warm(u);
 		ui_view_refresh(u);
 		ui_message(u, ROLE_NORMAL, "%s%s%zu rules applied to %llu "
 		    "sessions in %llu ms", rv->note != NULL ? rv->note : "",

@@ -193,6 +193,7 @@ struct ui {
 	uint64_t		 t0;		/* start, ms */
 	uint64_t		 tload;		/* loaded at, ms */
 	bool			 first_counts;
+	bool			 warming;	/* nav_warm_step has work */
 
 	enum ui_pane		 pane, back;	/* back: pane under help */
 	int			 dirty;
@@ -301,6 +302,8 @@ void	 prompt_draw(struct ui *);
 
 /* nav.c */
 void	 nav_init(struct nav *);
+void	 nav_warm(struct ui *);
+bool	 nav_warm_step(struct ui *);
 void	 nav_free(struct nav *);
 void	 nav_draw(struct ui *, int top, int h);
 void	 nav_move(struct ui *, int);

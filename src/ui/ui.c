@@ -467,16 +467,18 @@ ui_loop(struct ui *u)
 
 	while (!u->quit) {
 		busy = u->rv.applying || u->rv.pending || u->ex.running;
-		key = ui_input(u, u->rv.applying ? 0 : was_loading ||
-		    busy ? 100 : 1000);
+		key = ui_input(u, u->rv.applying || u->warming ? 0 :
+		    was_loading || busy ? 100 : 1000);
 		now = ui_ms();
 		ui_capture_news(u);
 		if (rview_step(u) | uexport_poll(u))
 			key = true;
+		(void)nav_warm_step(u);
 		if (was_loading && atomic_load(&u->loaded)) {
 			was_loading = false;
 			u->tload = now;
 			ui_timing(u, "loaded", now - u->t0);
+			nav_warm(u);
 			u->dirty |= DIRTY_SCREEN;
 		}
 		if (key || !was_loading || now - last >= 100) {
