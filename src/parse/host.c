@@ -34,21 +34,19 @@ host_skip(const char *low, size_t n)
 }
 
 /*
- * What libpsl says about lower-case names, cached: whether a name is a
- * public suffix, and per name the offsets of its public suffix and its
- * registrable domain (-1 when none).  A capture of 200,000 sessions holds
- * some 16,000 host names but few suffixes, and libpsl lookups were a tenth
- * of ingest without the caches.  Engine thread only.
+ * What libpsl says about lower-case suffixes of names, cached: whether a
+ * suffix is a public suffix.  A capture of 200,000 sessions holds some
+ * 16,000 host names but few suffixes, and libpsl lookups were a tenth of
+ * ingest without the cache.  (Each distinct name is worked out once, see
+ * host_derived below.)  Engine thread only.
  */
 struct host_psl {
 	char		*low;		/* NULL: empty */
 	uint64_t	 hash;
-	int16_t		 suf, reg;	/* the name's answer */
 	bool		 public;	/* the name is a public suffix */
 };
 #define HOST_CACHE	16384
-static struct host_psl	host_cache[HOST_CACHE];	/* names */
-static struct host_psl	host_suffix[HOST_CACHE];	/* their suffixes */
+static struct host_psl	host_suffix[HOST_CACHE];
 
 /* The cache slot of a name, filled (with answer unset) on a miss; true
  * when it held the name already. */
@@ -80,19 +78,18 @@ host_public(const psl_ctx_t *psl, const char *low)
 }
 
 /*
- * Ask about a lower-case name.  As libpsl does, the public suffix is the
- * first suffix from the left that is one, and the registrable domain the
- * suffix one label longer; asking per suffix lets the short ones ("io",
- * "example.com") be answered from the cache for every name under them.
+ * Ask about a lower-case name: the offsets of its public suffix and its
+ * registrable domain (-1 when none).  As libpsl does, the public suffix is
+ * the first suffix from the left that is one, and the registrable domain
+ * the suffix one label longer; asking per suffix lets the short ones
+ * ("io", "example.com") be answered from the cache for every name under
+ * them.
  */
-static const struct host_psl *
-host_lookup(const psl_ctx_t *psl, const char *low, size_t n)
+static void
+host_lookup(const psl_ctx_t *psl, const char *low, int *suf, int *regp)
 {
-	struct host_psl	*h;
 	const char	*d = low, *reg = NULL, *dot;
 
-	if (host_slot(host_cache, low, n, &h))
-		return (h);
 	while (!host_public(psl, d)) {
 		if ((dot = strchr(d, '.')) == NULL) {
 			d = NULL;
@@ -101,9 +98,8 @@ host_lookup(const psl_ctx_t *psl, const char *low, size_t n)
 		reg = d;
 		d = dot + 1;
 	}
-	h->suf = (int16_t)(d != NULL ? d - low : -1);
-	h->reg = (int16_t)(reg != NULL && d != NULL ? reg - low : -1);
-	return (h);
+	*suf = d != NULL ? (int)(d - low) : -1;
+	*regp = reg != NULL && d != NULL ? (int)(reg - low) : -1;
 }
 
 /*
@@ -115,7 +111,8 @@ struct host_derived {
 	uint32_t	 name;		/* pool id + 1; 0: empty */
 	uint32_t	 tld, root, sld;
 };
-#define HOST_DERIVED	32768
+#define HOST_DERIVED_BITS 15
+#define HOST_DERIVED	(1u << HOST_DERIVED_BITS)
 static struct host_derived	host_derived[HOST_DERIVED];
 
 /* Pool id + 1 of a part of a name. */
@@ -131,9 +128,9 @@ host_one(struct host_derived *d, const psl_ctx_t *psl, const char *name,
     size_t n)
 {
 	char			 low[256];
-	const struct host_psl	*h;
 	const char		*dot;
-	size_t			 i, reg;
+	size_t			 i;
+	int			 suf, reg;
 
 	d->tld = d->root = d->sld = 0;
 	if (n == 0 || n >= sizeof low)
@@ -143,16 +140,15 @@ host_one(struct host_derived *d, const psl_ctx_t *psl, const char *name,
 	low[n] = '\0';
 	if (host_skip(low, n))
 		return;
-	h = host_lookup(psl, low, n);
-	if (h->suf >= 0)
-		d->tld = host_part(name + h->suf, n - (size_t)h->suf);
-	if (h->reg < 0)
+	host_lookup(psl, low, &suf, &reg);
+	if (suf >= 0)
+		d->tld = host_part(name + suf, n - (size_t)suf);
+	if (reg < 0)
 		return;
-	reg = (size_t)h->reg;
-	d->root = host_part(name + reg, n - reg);
+	d->root = host_part(name + reg, n - (size_t)reg);
 	dot = strchr(low + reg, '.');
 	d->sld = host_part(name + reg,
-	    dot != NULL ? (size_t)(dot - (low + reg)) : n - reg);
+	    dot != NULL ? (size_t)(dot - (low + reg)) : n - (size_t)reg);
 }
 
 /* Add sld, tld and root.host for every alias.host value of a session. */
@@ -176,7 +172,8 @@ host_derive(struct session *s)
 		n = session_meta_text_ids(s, pk_host, v, n);
 	}
 	for (i = 0; i < n; i++) {
-		d = &host_derived[(v[i] * 2654435761u) % HOST_DERIVED];
+		d = &host_derived[(uint32_t)(v[i] * 2654435761u) >>
+		    (32 - HOST_DERIVED_BITS)];
 		if (d->name != v[i] + 1) {
 			name = meta_pool_get(v[i], &len);
 			host_one(d, psl, name, len);
