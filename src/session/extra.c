@@ -15,13 +15,19 @@ struct meta_pair {
 	uint16_t	 key;
 	uint8_t		 type : 4;
 	uint8_t		 flags : 4;	/* MF_PARSER, MF_RULE, MF_TRANSIENT,
-					   PAIR_POOLED */
+					   PAIR_POOLED or PAIR_LOWER */
 	uint8_t		 prec;
 	uint32_t	 val;
 };
 
 /* A number's val is a pool id (8 bytes). */
 #define PAIR_POOLED	0x8
+/*
+ * A text's bytes have no ASCII capital, so it folds to itself: two such
+ * texts are equal folded only when their ids are.  Known for MF_STATIC text
+ * (rule names, through the cache below); other text goes without it.
+ */
+#define PAIR_LOWER	0x8
 
 struct meta_extra {
 	uint32_t	 n, cap;
@@ -60,28 +66,50 @@ pair_value(const struct meta_pair *p, struct mval *v)
 
 /*
  * Pool ids of MF_STATIC text by address: rules write their names into
- * most sessions, and those bytes never change while they are in use.
+ * most sessions, and those bytes never change while they are in use.  The
+ * address is hashed whole: names are allocated a few words apart, and
+ * their low bits alone left most entries unused.
  */
-#define STATIC_CACHE	64
+#define STATIC_CACHE	256
 static struct {
 	const char	*p;
 	uint32_t	 n, id;
+	uint8_t		 lower;		/* PAIR_LOWER or 0 */
 } static_cache[STATIC_CACHE];
 
-/* The pool id of text, through the cache when the text is static. */
+/* PAIR_LOWER when text has no ASCII capital, else 0. */
+static uint8_t
+pair_lower(const char *p, uint32_t n)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 'A' && p[i] <= 'Z')
+			return (0);
+	}
+	return (PAIR_LOWER);
+}
+
+/*
+ * The pool id of text, through the cache when the text is static; *lower
+ * is PAIR_LOWER when the text is known to have no ASCII capital.
+ */
 static uint32_t
-pair_text(const char *p, uint32_t n, uint8_t flags)
+pair_text(const char *p, uint32_t n, uint8_t flags, uint8_t *lower)
 {
 	size_t		 h;
 
+	*lower = 0;
 	if (!(flags & MF_STATIC))
 		return (meta_pool_put(p, n));
-	h = ((uintptr_t)p >> 3) % STATIC_CACHE;
+	h = (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >> 56);
 	if (static_cache[h].p != p || static_cache[h].n != n) {
 		static_cache[h].id = meta_pool_put(p, n);
+		static_cache[h].lower = pair_lower(p, n);
 		static_cache[h].p = p;
 		static_cache[h].n = n;
 	}
+	*lower = static_cache[h].lower;
 	return (static_cache[h].id);
 }
 
@@ -89,6 +117,8 @@ pair_text(const char *p, uint32_t n, uint8_t flags)
 static void
 pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 {
+	uint8_t	 lower;
+
 	p->type = v->type & 0xf;
 	p->flags = 0;
 	p->prec = v->prec;
@@ -101,7 +131,8 @@ pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 			p->val = (uint32_t)v->u;
 		break;
 	case MT_TEXT:
-		p->val = pair_text(v->text.p, v->text.n, flags);
+		p->val = pair_text(v->text.p, v->text.n, flags, &lower);
+		p->flags = lower;
 		break;
 	case MT_IPV4:
 		memcpy(&p->val, v->ip, 4);
@@ -111,42 +142,79 @@ pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 	}
 }
 
-/* Add a value to a key unless it is there already. */
+/*
+ * Whether a pair already holds the value np encodes (v): equal ids, or
+ * text equal with ASCII case folded, which needs the bytes only when
+ * either text may hold a capital.
+ */
+static inline bool
+pair_same(const struct meta_pair *p, const struct meta_pair *np,
+    const struct mval *v)
+{
+	const char	*t;
+	uint32_t	 tn;
+
+	if (p->type != MT_TEXT)
+		return (p->val == np->val &&
+		    (p->flags & PAIR_POOLED) == (np->flags & PAIR_POOLED));
+	if (p->val == np->val)
+		return (true);
+	if (p->flags & np->flags & PAIR_LOWER)
+		return (false);
+	t = meta_pool_get(p->val, &tn);
+	return (fold_eq(t, tn, v->text.p, v->text.n));
+}
+
+/* The bits of a pair's first word that hold its key and type. */
+static const struct meta_pair pair_keytype = {
+	.key = UINT16_MAX, .type = 0xf
+};
+
+/* The first word of a pair: key, type, flags and prec. */
+static inline uint32_t
+pair_head(const struct meta_pair *p)
+{
+	uint32_t	 h;
+
+	memcpy(&h, p, sizeof h);
+	return (h);
+}
+
+/*
+ * Add a value to a key unless it is there already.  The search compares
+ * the key and type of each pair as one masked word: rules add several
+ * values to sessions that hold a dozen, and this loop was most of it.
+ */
 bool
 session_meta_add(struct session *s, int key, const struct mval *v,
     uint8_t flags)
 {
 	struct meta_extra	*x = s->extra;
-	struct meta_pair	 np, *p;
-	const char		*t;
-	uint32_t		 i, tn;
+	struct meta_pair	 np;
+	const struct meta_pair	*p, *end;
+	uint32_t		 want, mask;
 
 	pair_make(&np, v, flags);
+	np.key = (uint16_t)key;
 	if (x != NULL) {
-		for (i = 0; i < x->n; i++) {
-			p = &x->v[i];
-			if (p->key != key || p->type != np.type)
-				continue;
-			if (p->val == np.val &&
-			    (p->flags & PAIR_POOLED) == np.flags)
+		mask = pair_head(&pair_keytype);
+		want = pair_head(&np) & mask;
+		for (p = x->v, end = p + x->n; p < end; p++) {
+			if ((pair_head(p) & mask) == want &&
+			    pair_same(p, &np, v))
 				return (false);
-			if (p->type == MT_TEXT) {
-				/* Text is a set with ASCII case folded. */
-				t = meta_pool_get(p->val, &tn);
-				if (fold_eq(t, tn, v->text.p, v->text.n))
-					return (false);
-			}
 		}
 	}
 	if (x == NULL) {
-		x = s->extra = xmalloc(sizeof *x + 4 * sizeof x->v[0]);
+		/* Room for 8: parsers and rules write about as many to most
+		 * sessions, and session_meta_shrink() trims it at close. */
+		x = s->extra = xmalloc(sizeof *x + 8 * sizeof x->v[0]);
 		x->n = 0;
-		x->cap = 4;
+		x->cap = 8;
 	} else if (x->n == x->cap) {
 		x->cap *= 2;
 		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
 	}
-	np.key = (uint16_t)key;
 	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
 	x->v[x->n++] = np;
 	return (true);

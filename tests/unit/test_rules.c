@@ -366,6 +366,60 @@ test_apply_chunks(void **state)
 	free(text);
 }
 
+/* Add a parser's text value to a session. */
+static void
+parsed(struct session *s, const char *key, const char *text)
+{
+	struct mval	 v;
+
+	memset(&v, 0, sizeof v);
+	v.type = MT_TEXT;
+	v.text.p = text;
+	v.text.n = (uint32_t)strlen(text);
+	session_meta_add(s, meta_find(key, strlen(key)), &v, MF_PARSER);
+}
+
+/*
+ * A key's values are a set with ASCII case folded, whoever wrote them:
+ * rule names that differ in case only, a rule name a parser wrote first in
+ * other case, names that differ in one byte, and text with a capital
+ * against text without.
+ */
+static void
+test_apply_folded(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*s;
+
+	(void)state;
+	rs = load1("fold.nwr",
+	    "name=Dup rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=dup rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=DUP rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=dupe rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=dupf rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=seen rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=Other rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=dup rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=count rule=\"boc = 'DUPE'\" alert=eoc\n");
+	session_reader_init(&r, &ctx);
+	s = fake(1, 100);
+	parsed(s, "ioc", "SEEN");
+	parsed(s, "ioc", "other");
+	rules_apply(rs, s, &r);
+	vals_are(s, "boc", "Dup,dupe,dupf");
+	vals_are(s, "ioc", "SEEN,other,dup");
+	vals_are(s, "eoc", "count");
+	rules_reapply(rs, s, &r);
+	vals_are(s, "boc", "Dup,dupe,dupf");
+	vals_are(s, "ioc", "SEEN,other,dup");
+	session_meta_free(s);
+	free(s);
+	rules_free(rs);
+}
+
 static const char analyst_reversed[] =
     "name=possible_icmp_tunneling rule=\"ip.proto=1 && session.split "
     "exists && analysis.session = 'icmp large session' && analysis.session "
@@ -583,6 +637,7 @@ main(void)
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_apply_chunks),
+		cmocka_unit_test(test_apply_folded),
 		cmocka_unit_test(test_check_reversed),
 		cmocka_unit_test(test_fix_order),
 		cmocka_unit_test(test_cycle),
