@@ -688,6 +688,16 @@ query_cache_forget(struct query_cache *qc, int key)
 		qc->at[key] = 0;
 }
 
+/* Take it that the item has no value of a key. */
+void
+query_cache_none(struct query_cache *qc, int key)
+{
+	if (key < 0 || key >= QUERY_CACHE_KEYS)
+		return;
+	qc->at[key] = (uint16_t)(qc->used + 1);
+	qc->n[key] = 0;
+}
+
 /*
  * Whether the cache's item satisfies a query: query_match's loop, taking
  * values from the cache, with the test inline since this loop is where

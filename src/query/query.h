@@ -171,6 +171,11 @@ void		 query_cache_init(struct query_cache *,
 		    const struct meta_reader *, uint64_t);
 /* Read a key again on its next use: the item's values of it changed. */
 void		 query_cache_forget(struct query_cache *, int);
+/*
+ * Take it that the item has no value of a key, without reading it (the
+ * caller knows better; until query_cache_forget() of that key).
+ */
+void		 query_cache_none(struct query_cache *, int);
 /* Whether the cache's item satisfies a query (as query_match). */
 bool		 query_match_cached(const struct query *,
 		    struct query_cache *);

@@ -3,44 +3,96 @@
 
 #include "rules/rules-int.h"
 
-/* Rules whose queries one query_match_first() call tests. */
-#define APPLY_CHUNK	64
+/* query_walk callback: note a key of the extra meta that the cache keeps. */
+static void
+apply_note_key(const struct query_cond *c, bool neg, void *arg)
+{
+	struct ruleset	*rs = arg;
+	size_t		 i;
+
+	(void)neg;
+	if (c->key < K_NCORE || c->key >= QUERY_CACHE_KEYS)
+		return;
+	for (i = 0; i < rs->nxkeys; i++) {
+		if (rs->xkeys[i] == c->key)
+			return;
+	}
+	rs->xkeys = xreallocarray(rs->xkeys, rs->nxkeys + 1,
+	    sizeof *rs->xkeys);
+	rs->xkeys[rs->nxkeys++] = c->key;
+}
+
+/*
+ * Gather the queries of the rules evaluated, in order, so that one
+ * query_match_first() call runs them all, and the keys past the core ones
+ * (read from the session's extra meta) that they read.
+ */
+void
+apply_prepare(struct ruleset *rs)
+{
+	size_t	 k;
+
+	rs->runq = xreallocarray(NULL, rs->nrun + 1, sizeof *rs->runq);
+	for (k = 0; k < rs->nrun; k++) {
+		rs->runq[k] = rs->rules[rs->run[k]].q;
+		query_walk(rs->runq[k], apply_note_key, rs);
+	}
+}
+
+/*
+ * Tell the cache which extra-meta keys the rules read that the session
+ * does not have, so that reading them costs nothing: most sessions have
+ * few of the keys a pack reads.  Keys from K_NCORE on come only from the
+ * extra meta (session_values).
+ */
+static void
+apply_absent(const struct ruleset *rs, const struct session *s,
+    struct query_cache *qc)
+{
+	uint64_t	 have[QUERY_CACHE_KEYS / 64];
+	size_t		 i;
+	int		 key;
+
+	session_meta_keys(s, have, nitems(have));
+	for (i = 0; i < rs->nxkeys; i++) {
+		key = rs->xkeys[i];
+		if (!(have[key / 64] >> (key % 64) & 1))
+			query_cache_none(qc, key);
+	}
+}
 
 /*
  * Evaluate the rules on a session, in order, writing as they match.  The
  * rules share one cache of the session's values, so a key read by many
  * rules is read once; a write changes only the alert key, and rule values
  * are MF_STATIC (never copied into the session's text), so the text the
- * cache holds for other keys stays put.  Queries are gathered a chunk at a
- * time, so that the rules that do not match cost no call each.
+ * cache holds for other keys stays put.  One query_match_first() call runs
+ * the rules up to the next that matches, so that the rules that do not
+ * match cost no call each.  r must read s as session_values() does.
  */
 void
 rules_apply(const struct ruleset *rs, struct session *s,
     const struct meta_reader *r)
 {
-	const struct query	*qv[APPLY_CHUNK];
 	const struct rule	*ru;
 	struct query_cache	 qc;
-	size_t			 k, j, n;
+	size_t			 k;
 
-	if (rs->nrun > 0)	/* -R none runs no rule: nothing to cache */
-		query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
-	for (k = 0; k < rs->nrun; k += n) {
-		n = rs->nrun - k < APPLY_CHUNK ? rs->nrun - k : APPLY_CHUNK;
-		for (j = 0; j < n; j++)
-			qv[j] = rs->rules[rs->run[k + j]].q;
-		for (j = 0; (j += query_match_first(qv + j, n - j, &qc)) < n;
-		    j++) {
-			ru = &rs->rules[rs->run[k + j]];
-			if (session_meta_add(s, ru->alert, &ru->value,
-			    MF_STATIC | ((ru->flags & RULE_TRANSIENT) ?
-			    MF_RULE | MF_TRANSIENT : MF_RULE)))
-				query_cache_forget(&qc, ru->alert);
-			if (ru->flags & RULE_STOP)
-				goto done;
-		}
+	if (rs->nrun == 0)	/* -R none runs no rule: nothing to cache */
+		return;
+	query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
+	if (rs->nxkeys > 0)
+		apply_absent(rs, s, &qc);
+	for (k = 0; (k += query_match_first(rs->runq + k, rs->nrun - k,
+	    &qc)) < rs->nrun; k++) {
+		ru = &rs->rules[rs->run[k]];
+		if (session_meta_add(s, ru->alert, &ru->value,
+		    MF_STATIC | ((ru->flags & RULE_TRANSIENT) ?
+		    MF_RULE | MF_TRANSIENT : MF_RULE)))
+			query_cache_forget(&qc, ru->alert);
+		if (ru->flags & RULE_STOP)
+			break;
 	}
-done:
 	if (rs->transient)
 		session_meta_drop(s, MF_TRANSIENT);
 }

@@ -241,6 +241,24 @@ session_meta_get(const struct session *s, int key, struct mval *out,
 	return (n);
 }
 
+/* Mark the keys below 64 * nwords that have extra values. */
+void
+session_meta_keys(const struct session *s, uint64_t *bits, size_t nwords)
+{
+	const struct meta_extra	*x = s->extra;
+	uint32_t		 i;
+	unsigned		 key;
+
+	memset(bits, 0, nwords * sizeof *bits);
+	if (x == NULL)
+		return;
+	for (i = 0; i < x->n; i++) {
+		key = x->v[i].key;
+		if (key / 64 < nwords)
+			bits[key / 64] |= (uint64_t)1 << (key % 64);
+	}
+}
+
 /* The i-th extra value and its key. */
 bool
 session_meta_at(const struct session *s, uint32_t i, int *key,

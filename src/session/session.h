@@ -211,6 +211,9 @@ bool		 session_meta_add(struct session *, int key, const struct mval *,
 /* Values of a key from the extra meta (same contract as session_values). */
 size_t		 session_meta_get(const struct session *, int key,
 		    struct mval *, size_t);
+/* Set the bit of each key below 64 * nwords that has extra values. */
+void		 session_meta_keys(const struct session *, uint64_t *bits,
+		    size_t nwords);
 /*
  * The i-th extra value (0-based, in the order added) and its key; false
  * past the end.  For walking every extra value once (the store's index).

@@ -420,6 +420,53 @@ test_apply_folded(void **state)
 	rules_free(rs);
 }
 
+/*
+ * Keys of the extra meta that a session lacks are answered without a read,
+ * and one a rule writes is read again: exists, !exists, != and = on a key
+ * absent, present with another value and present with the value.
+ */
+static void
+test_apply_absent(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*none, *y, *x;
+
+	(void)state;
+	rs = load1("absent.nwr",
+	    "name=has rule=\"alias.host exists\" alert=ioc\n"
+	    "name=hasnt rule=\"alias.host !exists\" alert=ioc\n"
+	    "name=notx rule=\"alias.host != 'x.example'\" alert=ioc\n"
+	    "name=isy rule=\"alias.host = 'y.example'\" alert=ioc\n"
+	    "name=after rule=\"ioc = 'hasnt' && eoc !exists\" alert=eoc\n"
+	    "name=twice rule=\"eoc = 'after'\" alert=eoc\n");
+	session_reader_init(&r, &ctx);
+	none = fake(1, 100);
+	y = fake(1, 100);
+	x = fake(1, 100);
+	parsed(y, "alias.host", "Y.example");
+	parsed(x, "alias.host", "x.example");
+	rules_apply(rs, none, &r);
+	rules_apply(rs, y, &r);
+	rules_apply(rs, x, &r);
+	vals_are(none, "ioc", "hasnt,notx");
+	vals_are(none, "eoc", "after,twice");
+	vals_are(y, "ioc", "has,notx,isy");
+	vals_are(y, "eoc", "");
+	vals_are(x, "ioc", "has");
+	rules_reapply(rs, none, &r);
+	vals_are(none, "ioc", "hasnt,notx");
+	vals_are(none, "eoc", "after,twice");
+	session_meta_free(none);
+	session_meta_free(y);
+	session_meta_free(x);
+	free(none);
+	free(y);
+	free(x);
+	rules_free(rs);
+}
+
 static const char analyst_reversed[] =
     "name=possible_icmp_tunneling rule=\"ip.proto=1 && session.split "
     "exists && analysis.session = 'icmp large session' && analysis.session "
@@ -638,6 +685,7 @@ main(void)
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_apply_chunks),
 		cmocka_unit_test(test_apply_folded),
+		cmocka_unit_test(test_apply_absent),
 		cmocka_unit_test(test_check_reversed),
 		cmocka_unit_test(test_fix_order),
 		cmocka_unit_test(test_cycle),
