@@ -383,6 +383,46 @@ eval_edges(const struct query_cond *c, const struct mval *v, size_t n,
 	return (false);
 }
 
+/* Whether some text value contains some element, folded. */
+static inline bool
+eval_contains_any(const struct query_cond *c, const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (eval_contains(w->text.p, w->text.n, e->lo.text.p,
+			    e->lo.text.n))
+				return (true);
+		}
+	}
+	return (false);
+}
+
+/* Whether some text value matches some pattern. */
+static inline bool
+eval_regex(const struct query *q, const struct query_cond *c,
+    const struct mval *v, size_t n)
+{
+	const struct query_elem	*e, *end = c->elems + c->nelems;
+	const struct mval	*w, *vend = v + n;
+
+	for (w = v; w < vend; w++) {
+		if (w->type != MT_TEXT)
+			continue;
+		for (e = c->elems; e < end; e++) {
+			if (pcre2_match(e->re->code,
+			    (PCRE2_SPTR)(w->text.n ? w->text.p : ""), w->text.n,
+			    0, 0, q->md, q->mctx) >= 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
 /* Whether some text value's length is in the list. */
 static inline bool
 eval_length(const struct query_cond *c, const struct mval *v, size_t n)
@@ -460,6 +500,10 @@ eval_test(const struct query *q, const struct eval_step *st,
 		return (eval_edges(st->c, v, n, true));
 	case EVAL_LENGTH:
 		return (eval_length(st->c, v, n));
+	case EVAL_CONTAINS:
+		return (eval_contains_any(st->c, v, n));
+	case EVAL_REGEX:
+		return (eval_regex(q, st->c, v, n));
 	}
 	return (eval_values(q, st->c, v, n));
 }
@@ -528,6 +572,10 @@ eval_kind(const struct query_cond *c, uint64_t *lo, uint64_t *hi)
 		return (EVAL_ENDS);
 	case QOP_LENGTH:
 		return (EVAL_LENGTH);
+	case QOP_CONTAINS:
+		return (EVAL_CONTAINS);
+	case QOP_REGEX:
+		return (EVAL_REGEX);
 	case QOP_LT:
 		*hi = c->elems->lo.u - 1;
 		if (num && c->elems->lo.u == 0) {
@@ -643,6 +691,7 @@ eval_plan(struct query *q)
 	uint32_t	 used = 0;
 	size_t		 n;
 
+	q->first = EVAL_YES;	/* an empty query matches everything */
 	if (q->root == NULL)
 		return;
 	if ((n = eval_count(q->root)) >= EVAL_NO)
@@ -711,8 +760,6 @@ eval_cached(const struct query *q, struct query_cache *qc)
 	uint16_t		 at;
 	bool			 ok;
 
-	if (q->root == NULL)
-		return (true);
 	while (i < EVAL_NO) {
 		st = &q->steps[i];
 		if ((at = qc->at[st->slot]) == 0)

@@ -77,6 +77,8 @@ enum eval_kind {
 	EVAL_BEGINS,
 	EVAL_ENDS,
 	EVAL_LENGTH,
+	EVAL_CONTAINS,
+	EVAL_REGEX,
 };
 
 /*
