@@ -23,16 +23,22 @@ static const struct netrange internal_ranges[] = {
 	{ 6, 128, { [15] = 1 } },
 };
 
-/* Whether an address lies inside a range. */
+/*
+ * Whether an address lies inside a range.  The whole bytes are compared in
+ * a loop, not with memcmp: prefixes are a byte or two, and rules ask for
+ * the direction of every session against every range.
+ */
 bool
 netrange_has(const struct netrange *r, uint8_t af, const uint8_t *a)
 {
-	unsigned int	 full = r->plen / 8, rest = r->plen % 8;
+	unsigned int	 i, full = r->plen / 8, rest = r->plen % 8;
 
 	if (r->af != af)
 		return (false);
-	if (memcmp(r->addr, a, full) != 0)
-		return (false);
+	for (i = 0; i < full; i++) {
+		if (r->addr[i] != a[i])
+			return (false);
+	}
 	if (rest == 0)
 		return (true);
 	return (((r->addr[full] ^ a[full]) & (0xff00 >> rest)) == 0);

@@ -467,6 +467,48 @@ test_apply_absent(void **state)
 	rules_free(rs);
 }
 
+/*
+ * The internal ranges that direction (read by rules on every session)
+ * tests, at both edges of each, and a home network.
+ */
+static void
+test_internal_ranges(void **state)
+{
+	static const struct {
+		const char	*addr;
+		bool		 internal;
+	} t[] = {
+		{ "10.0.0.0", true }, { "10.255.255.255", true },
+		{ "9.255.255.255", false }, { "11.0.0.0", false },
+		{ "172.16.0.0", true }, { "172.31.255.255", true },
+		{ "172.15.255.255", false }, { "172.32.0.0", false },
+		{ "192.168.0.1", true }, { "192.169.0.1", false },
+		{ "192.167.255.255", false },
+		{ "100.64.0.0", true }, { "100.127.255.255", true },
+		{ "100.63.255.255", false }, { "100.128.0.0", false },
+		{ "127.0.0.1", true }, { "169.254.1.1", true },
+		{ "169.253.1.1", false }, { "8.8.8.8", false },
+		{ "203.0.113.7", true }, { "203.0.114.0", false },
+		{ "fc00::1", true }, { "fdff::1", true }, { "fe00::1", false },
+		{ "fe80::1", true }, { "febf::1", true }, { "fec0::1", false },
+		{ "::1", true }, { "::2", false }, { "2001:db8::1", false },
+	};
+	struct netrange		 home, a;
+	struct session_ctx	 ctx = { NULL, &home, 1 };
+	size_t			 i;
+
+	(void)state;
+	assert_true(netrange_parse("203.0.113.0/24", 14, &home));
+	for (i = 0; i < nitems(t); i++) {
+		assert_true(netrange_parse(t[i].addr, strlen(t[i].addr), &a));
+		if (session_internal(&ctx, a.af, a.addr) != t[i].internal)
+			fail_msg("%s", t[i].addr);
+	}
+	/* Without the context, the home network is not internal. */
+	assert_true(netrange_parse("203.0.113.7", 11, &a));
+	assert_false(session_internal(NULL, a.af, a.addr));
+}
+
 static const char analyst_reversed[] =
     "name=possible_icmp_tunneling rule=\"ip.proto=1 && session.split "
     "exists && analysis.session = 'icmp large session' && analysis.session "
@@ -686,6 +728,7 @@ main(void)
 		cmocka_unit_test(test_apply_chunks),
 		cmocka_unit_test(test_apply_folded),
 		cmocka_unit_test(test_apply_absent),
+		cmocka_unit_test(test_internal_ranges),
 		cmocka_unit_test(test_check_reversed),
 		cmocka_unit_test(test_fix_order),
 		cmocka_unit_test(test_cycle),
