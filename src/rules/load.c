@@ -652,6 +652,7 @@ rules_free(struct ruleset *rs)
 	free(rs->sorted);
 	free(rs->run);
 	free(rs->runq);
+	free(rs->namecls);
 	free(rs->xkeys);
 	free(rs->deps);
 	free(rs);

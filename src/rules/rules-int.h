@@ -53,6 +53,8 @@ struct ruleset {
 	size_t		*run;		/* rules evaluated, in order */
 	size_t		 nrun;
 	const struct query **runq;	/* their queries (apply_prepare) */
+	size_t		*namecls;	/* per run position: the first one
+					   writing its key an equal name */
 	int		*xkeys;		/* extra-meta keys they read that the
 					   query cache remembers */
 	size_t		 nxkeys;

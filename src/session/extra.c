@@ -94,7 +94,7 @@ pair_lower(const char *p, uint32_t n)
  * The pool id of text, through the cache when the text is static; *lower
  * is PAIR_LOWER when the text is known to have no ASCII capital.
  */
-static uint32_t
+static inline uint32_t
 pair_text(const char *p, uint32_t n, uint8_t flags, uint8_t *lower)
 {
 	size_t		 h;
@@ -114,7 +114,7 @@ pair_text(const char *p, uint32_t n, uint8_t flags, uint8_t *lower)
 }
 
 /* Encode a value as a pair (key and flags left to the caller). */
-static void
+static inline void
 pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 {
 	uint8_t	 lower;
@@ -180,6 +180,26 @@ pair_head(const struct meta_pair *p)
 	return (h);
 }
 
+/* Store a made pair at the end of a session's extra meta. */
+static inline void
+pair_push(struct session *s, struct meta_pair np, uint8_t flags)
+{
+	struct meta_extra	*x = s->extra;
+
+	if (x == NULL) {
+		/* Room for 8: parsers and rules write about as many to most
+		 * sessions, and session_meta_shrink() trims it at close. */
+		x = s->extra = xmalloc(sizeof *x + 8 * sizeof x->v[0]);
+		x->n = 0;
+		x->cap = 8;
+	} else if (x->n == x->cap) {
+		x->cap *= 2;
+		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
+	}
+	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
+	x->v[x->n++] = np;
+}
+
 /*
  * Add a value to a key unless it is there already.  The search compares
  * the key and type of each pair as one masked word: rules add several
@@ -189,7 +209,7 @@ bool
 session_meta_add(struct session *s, int key, const struct mval *v,
     uint8_t flags)
 {
-	struct meta_extra	*x = s->extra;
+	const struct meta_extra	*x = s->extra;
 	struct meta_pair	 np;
 	const struct meta_pair	*p, *end;
 	uint32_t		 want, mask;
@@ -205,19 +225,20 @@ session_meta_add(struct session *s, int key, const struct mval *v,
 				return (false);
 		}
 	}
-	if (x == NULL) {
-		/* Room for 8: parsers and rules write about as many to most
-		 * sessions, and session_meta_shrink() trims it at close. */
-		x = s->extra = xmalloc(sizeof *x + 8 * sizeof x->v[0]);
-		x->n = 0;
-		x->cap = 8;
-	} else if (x->n == x->cap) {
-		x->cap *= 2;
-		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
-	}
-	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
-	x->v[x->n++] = np;
+	pair_push(s, np, flags);
 	return (true);
+}
+
+/* Add a value the caller knows the key does not hold, without a search. */
+void
+session_meta_append(struct session *s, int key, const struct mval *v,
+    uint8_t flags)
+{
+	struct meta_pair	 np;
+
+	pair_make(&np, v, flags);
+	np.key = (uint16_t)key;
+	pair_push(s, np, flags);
 }
 
 /* Values of a key from the extra meta. */

@@ -208,6 +208,13 @@ void		 session_reader_init(struct meta_reader *,
  */
 bool		 session_meta_add(struct session *, int key, const struct mval *,
 		    uint8_t flags);
+/*
+ * Add a value the caller knows the key does not hold (equal folded, for
+ * text), without searching the session's values: rules writing to a key
+ * that had no value when they started know what they wrote.
+ */
+void		 session_meta_append(struct session *, int key,
+		    const struct mval *, uint8_t flags);
 /* Values of a key from the extra meta (same contract as session_values). */
 size_t		 session_meta_get(const struct session *, int key,
 		    struct mval *, size_t);

@@ -468,6 +468,53 @@ test_apply_absent(void **state)
 }
 
 /*
+ * Past the rules whose names a run tracks as bits (1024), names are found
+ * by searching the session's values: duplicates folded on both sides of
+ * that line, and a transient name that a later rule writes again.
+ */
+static void
+test_apply_many_names(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*s;
+	struct buf		 b;
+	char			*text;
+	int			 i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < 1030; i++)
+		buf_printf(&b, "name=n%d rule=\"ip.proto = 1\" alert=boc\n", i);
+	buf_printf(&b, "name=N5 rule=\"ip.proto = 1\" alert=boc\n");
+	buf_printf(&b, "name=N1025 rule=\"ip.proto = 1\" alert=boc\n");
+	buf_printf(&b, "name=n1026 rule=\"ip.proto = 1\" alert=boc\n");
+	buf_printf(&b, "name=N1029 rule=\"ip.proto = 1\" alert=eoc\n");
+	buf_printf(&b, "name=t rule=\"ip.proto = 1\" alert=ioc transient\n");
+	buf_printf(&b, "name=T rule=\"ip.proto = 1\" alert=ioc\n");
+	buf_printf(&b, "name=saw rule=\"ioc = 't'\" alert=ioc\n");
+	text = buf_take(&b);
+	rs = load1("many.nwr", text);
+	assert_int_equal(rules_active(rs), 1037);
+	session_reader_init(&r, &ctx);
+	s = fake(1, 100);
+	rules_apply(rs, s, &r);
+	assert_int_equal(session_meta_get(s, meta_find("boc", 3), NULL, 0),
+	    1030);
+	vals_are(s, "eoc", "N1029");
+	vals_are(s, "ioc", "saw");
+	rules_reapply(rs, s, &r);
+	assert_int_equal(session_meta_get(s, meta_find("boc", 3), NULL, 0),
+	    1030);
+	vals_are(s, "ioc", "saw");
+	session_meta_free(s);
+	free(s);
+	rules_free(rs);
+	free(text);
+}
+
+/*
  * The internal ranges that direction (read by rules on every session)
  * tests, at both edges of each, and a home network.
  */
@@ -728,6 +775,7 @@ main(void)
 		cmocka_unit_test(test_apply_chunks),
 		cmocka_unit_test(test_apply_folded),
 		cmocka_unit_test(test_apply_absent),
+		cmocka_unit_test(test_apply_many_names),
 		cmocka_unit_test(test_internal_ranges),
 		cmocka_unit_test(test_check_reversed),
 		cmocka_unit_test(test_fix_order),
