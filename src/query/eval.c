@@ -314,7 +314,8 @@ eval_text_same(const struct mval *a, const struct mval *b)
 /*
  * Whether some text value equals a step's one element (folded).  Hunting
  * keys hold many names per session and rules test them one name at a
- * time, so the loop compares only lengths (in lo) until one fits.
+ * time, so the loop compares only lengths (in lo) and last bytes until
+ * one fits.
  */
 static inline bool
 eval_text1(const struct eval_step *st, const struct mval *v, size_t n)
@@ -323,7 +324,8 @@ eval_text1(const struct eval_step *st, const struct mval *v, size_t n)
 
 	for (w = v; w < vend; w++) {
 		if (w->text.n == st->lo && w->type == MT_TEXT &&
-		    eval_text_same(w, &st->c->elems->lo))
+		    (st->lo == 0 || fold((unsigned char)w->text.p[st->lo - 1])
+		    == st->last) && eval_text_same(w, &st->c->elems->lo))
 			return (true);
 	}
 	return (false);
@@ -504,8 +506,10 @@ eval_test(const struct query *q, const struct eval_step *st,
 		return (eval_contains_any(st->c, v, n));
 	case EVAL_REGEX:
 		return (eval_regex(q, st->c, v, n));
+	case EVAL_ANY:
+		return (eval_values(q, st->c, v, n));
 	}
-	return (eval_values(q, st->c, v, n));
+	__builtin_unreachable();
 }
 
 /*
@@ -531,22 +535,21 @@ eval_read(const struct query *q, const struct eval_step *st,
 	return (ok);
 }
 
-/*
- * Read a key into the cache; returns its at[] entry, QUERY_CACHE_UNFIT
- * when its values do not fit.
- */
-static uint16_t
+/* Read a key into the cache. */
+static void
 eval_fill(struct query_cache *qc, int key)
 {
 	size_t	 got, room = QUERY_CACHE_VALUES - qc->used;
 
 	got = qc->r->values(qc->r, qc->item, key, qc->vals + qc->used, room);
-	if (got > room)
-		return (qc->at[key] = QUERY_CACHE_UNFIT);
-	qc->n[key] = (uint16_t)got;
-	qc->at[key] = (uint16_t)(qc->used + 1);
+	if (got > room) {
+		qc->keys[key].at = QUERY_CACHE_UNFIT;
+		qc->keys[key].n = UINT16_MAX;
+		return;
+	}
+	qc->keys[key].n = (uint16_t)got;
+	qc->keys[key].at = (uint16_t)(qc->used + 1);
 	qc->used = (uint16_t)(qc->used + got);
-	return (qc->at[key]);
 }
 
 /*
@@ -663,6 +666,10 @@ eval_layout(struct query *q, const struct query_node *n, uint32_t yes,
 	st->slot = st->key >= 0 && st->key < QUERY_CACHE_KEYS ?
 	    (uint16_t)st->key : QUERY_CACHE_KEYS;
 	st->empty = eval_values(q, &n->cond, NULL, 0);
+	st->last = 0;
+	if (st->kind == EVAL_TEXT1 && st->lo > 0)
+		st->last = fold((unsigned char)
+		    n->cond.elems->lo.text.p[st->lo - 1]);
 	return ((*used)++);
 }
 
@@ -725,8 +732,9 @@ query_cache_init(struct query_cache *qc, const struct meta_reader *r,
 	qc->r = r;
 	qc->item = item;
 	qc->used = 0;
-	memset(qc->at, 0, sizeof qc->at);
-	qc->at[QUERY_CACHE_KEYS] = QUERY_CACHE_UNFIT;
+	memset(qc->keys, 0, sizeof qc->keys);
+	qc->keys[QUERY_CACHE_KEYS].at = QUERY_CACHE_UNFIT;
+	qc->keys[QUERY_CACHE_KEYS].n = UINT16_MAX;
 }
 
 /* Read a key again next time: the item's values of it changed. */
@@ -734,7 +742,7 @@ void
 query_cache_forget(struct query_cache *qc, int key)
 {
 	if (key >= 0 && key < QUERY_CACHE_KEYS)
-		qc->at[key] = 0;
+		qc->keys[key].at = 0;
 }
 
 /* Take it that the item has no value of a key. */
@@ -743,8 +751,8 @@ query_cache_none(struct query_cache *qc, int key)
 {
 	if (key < 0 || key >= QUERY_CACHE_KEYS)
 		return;
-	qc->at[key] = (uint16_t)(qc->used + 1);
-	qc->n[key] = 0;
+	qc->keys[key].at = (uint16_t)(qc->used + 1);
+	qc->keys[key].n = 0;
 }
 
 /*
@@ -757,20 +765,21 @@ eval_cached(const struct query *q, struct query_cache *qc)
 {
 	const struct eval_step	*st;
 	uint32_t		 i = q->first;
-	uint16_t		 at;
+	uint16_t		 at, n;
 	bool			 ok;
 
 	while (i < EVAL_NO) {
 		st = &q->steps[i];
-		if ((at = qc->at[st->slot]) == 0)
-			at = eval_fill(qc, st->key);
-		if (at == QUERY_CACHE_UNFIT)
-			ok = eval_read(q, st, qc->r, qc->item);
-		else if (qc->n[st->slot] == 0)
+		if (qc->keys[st->slot].at == 0)
+			eval_fill(qc, st->key);
+		at = qc->keys[st->slot].at;
+		n = qc->keys[st->slot].n;
+		if (n == 0)
 			ok = st->empty;
+		else if (at == QUERY_CACHE_UNFIT)
+			ok = eval_read(q, st, qc->r, qc->item);
 		else
-			ok = eval_test(q, st, qc->vals + at - 1,
-			    qc->n[st->slot]);
+			ok = eval_test(q, st, qc->vals + at - 1, n);
 		i = st->next[ok];
 	}
 	return (i == EVAL_YES);

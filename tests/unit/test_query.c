@@ -785,6 +785,9 @@ static const struct {
 	{ "alias.host ucount 0", "1,2,7" },
 	{ "tcpflags ucount 3", "5" },
 	{ "alias.host = 'h99.example'", "9" },
+	{ "alias.host = 'H0.EXAMPLE'", "9" },
+	{ "alias.host = 'h0.exampla'", "" },
+	{ "alias.host = ''", "" },
 	{ "alias.host = 'H0.EXAMPLE', 'example.com'", "4,9" },
 	{ "alias.host = 'a','b','c','d','e','f','g','h','EVIL.com',"
 	  "'example.com'", "4,5" },
