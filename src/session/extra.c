@@ -35,7 +35,7 @@ struct meta_extra {
 };
 
 /* The value a pair holds. */
-static void
+static inline void
 pair_value(const struct meta_pair *p, struct mval *v)
 {
 	const char	*b;
@@ -247,16 +247,16 @@ session_meta_get(const struct session *s, int key, struct mval *out,
     size_t max)
 {
 	const struct meta_extra	*x = s->extra;
+	const struct meta_pair	*p, *end;
 	size_t			 n = 0;
-	uint32_t		 i;
 
 	if (x == NULL)
 		return (0);
-	for (i = 0; i < x->n; i++) {
-		if (x->v[i].key != key)
+	for (p = x->v, end = p + x->n; p < end; p++) {
+		if (p->key != key)
 			continue;
 		if (n < max)
-			pair_value(&x->v[i], &out[n]);
+			pair_value(p, &out[n]);
 		n++;
 	}
 	return (n);

@@ -290,6 +290,8 @@ session_values(const struct session *s, const struct session_ctx *c,
 {
 	const char	*dir;
 
+	if (key >= K_NCORE)	/* first, before the core keys' frame */
+		return (session_meta_get(s, key, out, max));
 	switch (key) {
 	case K_SESSIONID:	return (put_u(out, max, s->id));
 	case K_SIZE:		return (put_u(out, max, s->size));
@@ -323,8 +325,6 @@ session_values(const struct session *s, const struct session_ctx *c,
 	if (key == K_IP_SRC || key == K_IP_DST || key == K_IPV6_SRC ||
 	    key == K_IPV6_DST || (key >= K_TCP_SRCPORT && key <= K_UDP_DSTPORT))
 		return (session_endpoint(s, key, out, max));
-	if (key >= K_NCORE)
-		return (session_meta_get(s, key, out, max));
 	return (session_derived(s, key, out, max));
 }
 
