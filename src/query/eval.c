@@ -764,12 +764,16 @@ query_cache_none(struct query_cache *qc, int key)
 /*
  * Whether the cache's item satisfies a query: query_match's loop, taking
  * values from the cache, with the test inline since this loop is where
- * rules spend their time.
+ * rules spend their time.  One number or one IPv4 address against one
+ * interval (ports, sizes, protocols, networks: most steps of a pack) is
+ * tested before the switch, whose indirect jump mispredicted often
+ * enough to cost a tenth of the rules' time.
  */
 static inline __attribute__((always_inline)) bool
 eval_cached(const struct query *q, struct query_cache *qc)
 {
 	const struct eval_step	*st;
+	const struct mval	*v;
 	uint32_t		 i = q->first;
 	uint16_t		 at, n;
 	bool			 ok;
@@ -780,12 +784,19 @@ eval_cached(const struct query *q, struct query_cache *qc)
 			eval_fill(qc, st->key);
 		at = qc->keys[st->slot].at;
 		n = qc->keys[st->slot].n;
+		v = qc->vals + at - 1;
 		if (n == 0)
 			ok = st->empty;
 		else if (at == QUERY_CACHE_UNFIT)
 			ok = eval_read(q, st, qc->r, qc->item);
+		else if (n == 1 && st->kind == EVAL_UINT1)
+			ok = (v->type == st->type && v->u >= st->lo &&
+			    v->u <= st->hi) != st->ne;
+		else if (n == 1 && st->kind == EVAL_IPV41)
+			ok = (v->type == MT_IPV4 && eval_ip4(v) >= st->lo &&
+			    eval_ip4(v) <= st->hi) != st->ne;
 		else
-			ok = eval_test(q, st, qc->vals + at - 1, n);
+			ok = eval_test(q, st, v, n);
 		i = st->next[ok];
 	}
 	return (i == EVAL_YES);
