@@ -311,6 +311,13 @@ session_meta_drop(struct session *s, uint8_t flags)
 }
 
 /*
+ * Spare room worth a realloc: malloc does not split off a tail smaller
+ * than its least chunk (32 bytes in glibc), so a shorter one costs a call
+ * and gives nothing back.
+ */
+#define SHRINK_MIN	32
+
+/*
  * Give back the spare room of a closed session's extra meta: values grow
  * by doubling while parsers and rules write, and most sessions are done
  * with them at close.
@@ -320,7 +327,7 @@ session_meta_shrink(struct session *s)
 {
 	struct meta_extra	*x = s->extra;
 
-	if (x == NULL || x->n == x->cap)
+	if (x == NULL || (x->cap - x->n) * sizeof x->v[0] < SHRINK_MIN)
 		return;
 	x->cap = x->n > 0 ? x->n : 1;
 	s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
