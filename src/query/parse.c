@@ -686,8 +686,10 @@ query_compile(const char *text, size_t len, int flags,
 	p.q = xcalloc(1, sizeof *p.q);
 	lex_init(&p.lx, text, len);
 	parse_advance(&p);
-	if (p.tok.kind == LEX_END && (flags & QUERY_EMPTY_OK))
+	if (p.tok.kind == LEX_END && (flags & QUERY_EMPTY_OK)) {
+		eval_plan(p.q);
 		return (p.q);
+	}
 	if (p.tok.kind == LEX_END)
 		parse_fail(&p, 0, "empty query");
 	else if ((root = parse_or(&p)) != NULL && p.tok.kind != LEX_END)

@@ -77,6 +77,8 @@ enum eval_kind {
 	EVAL_BEGINS,
 	EVAL_ENDS,
 	EVAL_LENGTH,
+	EVAL_CONTAINS,
+	EVAL_REGEX,
 };
 
 /*
@@ -92,6 +94,8 @@ struct eval_step {
 	bool			 ne;		/* the operator is != */
 	bool			 empty;		/* the answer for no values */
 	uint16_t		 slot;		/* key's query_cache entry */
+	uint8_t			 last;		/* EVAL_TEXT1: the text's last
+						   byte, folded */
 	uint64_t		 lo, hi;	/* EVAL_UINT1, EVAL_IPV41: the
 						   interval; EVAL_TEXT1: lo */
 };

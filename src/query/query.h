@@ -160,9 +160,14 @@ struct query_cache {
 	const struct meta_reader *r;
 	uint64_t		 item;
 	uint16_t		 used;	/* values taken in vals */
-	/* Per key id: 1 + index in vals, 0 unread; the last, other keys. */
-	uint16_t		 at[QUERY_CACHE_KEYS + 1];
-	uint16_t		 n[QUERY_CACHE_KEYS + 1];	/* values */
+	/*
+	 * Per key id (the last: other keys), read together: at is 1 + index
+	 * in vals, 0 unread, QUERY_CACHE_UNFIT read each time (n not 0).
+	 */
+	struct {
+		uint16_t	 at;
+		uint16_t	 n;	/* values */
+	}			 keys[QUERY_CACHE_KEYS + 1];
 	struct mval		 vals[QUERY_CACHE_VALUES];
 };
 
@@ -171,6 +176,11 @@ void		 query_cache_init(struct query_cache *,
 		    const struct meta_reader *, uint64_t);
 /* Read a key again on its next use: the item's values of it changed. */
 void		 query_cache_forget(struct query_cache *, int);
+/*
+ * Take it that the item has no value of a key, without reading it (the
+ * caller knows better; until query_cache_forget() of that key).
+ */
+void		 query_cache_none(struct query_cache *, int);
 /* Whether the cache's item satisfies a query (as query_match). */
 bool		 query_match_cached(const struct query *,
 		    struct query_cache *);

@@ -1,46 +1,153 @@
 /* apply.c - evaluate the rules on one session, and the editor's accessors. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <string.h>
+
 #include "rules/rules-int.h"
 
-/* Rules whose queries one query_match_first() call tests. */
-#define APPLY_CHUNK	64
+/* Rules whose names one run tracks as bits; names of later ones search. */
+#define APPLY_NAMES	1024
+
+/* What one rules_apply() run knows of the session's extra meta. */
+struct apply_run {
+	uint64_t	 had[QUERY_CACHE_KEYS / 64];	/* keys with values
+							   before the run */
+	uint64_t	 wrote[APPLY_NAMES / 64];	/* namecls written */
+};
+
+/* Whether bit i of a bitmap is set. */
+static inline bool
+apply_bit(const uint64_t *bits, size_t i)
+{
+	return (bits[i / 64] >> (i % 64) & 1);
+}
+
+/* query_walk callback: note a key of the extra meta that the cache keeps. */
+static void
+apply_note_key(const struct query_cond *c, bool neg, void *arg)
+{
+	struct ruleset	*rs = arg;
+	size_t		 i;
+
+	(void)neg;
+	if (c->key < K_NCORE || c->key >= QUERY_CACHE_KEYS)
+		return;
+	for (i = 0; i < rs->nxkeys; i++) {
+		if (rs->xkeys[i] == c->key)
+			return;
+	}
+	rs->xkeys = xreallocarray(rs->xkeys, rs->nxkeys + 1,
+	    sizeof *rs->xkeys);
+	rs->xkeys[rs->nxkeys++] = c->key;
+}
+
+/*
+ * Gather what evaluation needs from the rules evaluated, in order: their
+ * queries, so that one query_match_first() call runs them all; the keys
+ * past the core ones (read from the session's extra meta) that they read;
+ * and for each, the first rule writing the same key a name equal to its
+ * own, folded (the same value).
+ */
+void
+apply_prepare(struct ruleset *rs)
+{
+	const struct rule	*ru, *o;
+	size_t			 k, j;
+
+	rs->runq = xreallocarray(NULL, rs->nrun + 1, sizeof *rs->runq);
+	rs->namecls = xreallocarray(NULL, rs->nrun + 1, sizeof *rs->namecls);
+	for (k = 0; k < rs->nrun; k++) {
+		ru = &rs->rules[rs->run[k]];
+		rs->runq[k] = ru->q;
+		query_walk(ru->q, apply_note_key, rs);
+		for (j = 0; j < k; j++) {
+			o = &rs->rules[rs->run[j]];
+			if (o->alert == ru->alert && fold_eq(o->name,
+			    o->namelen, ru->name, ru->namelen))
+				break;
+		}
+		rs->namecls[k] = j;
+	}
+}
+
+/*
+ * Start a run on a session: note the keys its extra meta has, and tell
+ * the cache which extra-meta keys the rules read that it does not have,
+ * so that reading them costs nothing: most sessions have few of the keys
+ * a pack reads.  Keys from K_NCORE on come only from the extra meta
+ * (session_values).
+ */
+static void
+apply_start(const struct ruleset *rs, const struct session *s,
+    struct query_cache *qc, struct apply_run *ar)
+{
+	size_t	 i;
+
+	session_meta_keys(s, ar->had, nitems(ar->had));
+	for (i = 0; i < rs->nxkeys; i++) {
+		if (!apply_bit(ar->had, (size_t)rs->xkeys[i]))
+			query_cache_none(qc, rs->xkeys[i]);
+	}
+	memset(ar->wrote, 0, ((rs->nrun < APPLY_NAMES ? rs->nrun :
+	    APPLY_NAMES) + 63) / 64 * sizeof ar->wrote[0]);
+}
+
+/*
+ * Write the name of the rule at run position k to its alert key; whether
+ * the key gained it.  A key that had no value when the run started holds
+ * only names the run wrote, so a bit per name says whether it is there and
+ * the value is appended without searching the session's values.
+ */
+static bool
+apply_write(const struct ruleset *rs, struct session *s, size_t k,
+    struct apply_run *ar)
+{
+	const struct rule	*ru = &rs->rules[rs->run[k]];
+	size_t			 c = rs->namecls[k];
+	uint8_t			 flags = MF_STATIC | MF_RULE;
+
+	if (ru->flags & RULE_TRANSIENT)
+		flags |= MF_TRANSIENT;
+	if (ru->alert < 0 || ru->alert >= QUERY_CACHE_KEYS ||
+	    c >= APPLY_NAMES || apply_bit(ar->had, (size_t)ru->alert))
+		return (session_meta_add(s, ru->alert, &ru->value, flags));
+	if (apply_bit(ar->wrote, c))
+		return (false);
+	ar->wrote[c / 64] |= (uint64_t)1 << (c % 64);
+	session_meta_append(s, ru->alert, &ru->value, flags);
+	return (true);
+}
 
 /*
  * Evaluate the rules on a session, in order, writing as they match.  The
  * rules share one cache of the session's values, so a key read by many
  * rules is read once; a write changes only the alert key, and rule values
  * are MF_STATIC (never copied into the session's text), so the text the
- * cache holds for other keys stays put.  Queries are gathered a chunk at a
- * time, so that the rules that do not match cost no call each.
+ * cache holds for other keys stays put.  One query_match_first() call runs
+ * the rules up to the next that matches, so that the rules that do not
+ * match cost no call each.  r must read s as session_values() does.
  */
 void
 rules_apply(const struct ruleset *rs, struct session *s,
     const struct meta_reader *r)
 {
-	const struct query	*qv[APPLY_CHUNK];
 	const struct rule	*ru;
 	struct query_cache	 qc;
-	size_t			 k, j, n;
+	struct apply_run	 ar;
+	size_t			 k;
 
-	if (rs->nrun > 0)	/* -R none runs no rule: nothing to cache */
-		query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
-	for (k = 0; k < rs->nrun; k += n) {
-		n = rs->nrun - k < APPLY_CHUNK ? rs->nrun - k : APPLY_CHUNK;
-		for (j = 0; j < n; j++)
-			qv[j] = rs->rules[rs->run[k + j]].q;
-		for (j = 0; (j += query_match_first(qv + j, n - j, &qc)) < n;
-		    j++) {
-			ru = &rs->rules[rs->run[k + j]];
-			if (session_meta_add(s, ru->alert, &ru->value,
-			    MF_STATIC | ((ru->flags & RULE_TRANSIENT) ?
-			    MF_RULE | MF_TRANSIENT : MF_RULE)))
-				query_cache_forget(&qc, ru->alert);
-			if (ru->flags & RULE_STOP)
-				goto done;
-		}
+	if (rs->nrun == 0)	/* -R none runs no rule: nothing to cache */
+		return;
+	query_cache_init(&qc, r, (uint64_t)(uintptr_t)s);
+	apply_start(rs, s, &qc, &ar);
+	for (k = 0; (k += query_match_first(rs->runq + k, rs->nrun - k,
+	    &qc)) < rs->nrun; k++) {
+		ru = &rs->rules[rs->run[k]];
+		if (apply_write(rs, s, k, &ar))
+			query_cache_forget(&qc, ru->alert);
+		if (ru->flags & RULE_STOP)
+			break;
 	}
-done:
 	if (rs->transient)
 		session_meta_drop(s, MF_TRANSIENT);
 }

@@ -587,6 +587,7 @@ load_finish(struct ruleset *rs)
 		if (rs->rules[rs->sorted[i]].flags & RULE_TRANSIENT)
 			rs->transient = true;
 	}
+	apply_prepare(rs);
 	check_analyse(rs);
 }
 
@@ -650,6 +651,9 @@ rules_free(struct ruleset *rs)
 	free(rs->files);
 	free(rs->sorted);
 	free(rs->run);
+	free(rs->runq);
+	free(rs->namecls);
+	free(rs->xkeys);
 	free(rs->deps);
 	free(rs);
 }

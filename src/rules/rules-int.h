@@ -52,6 +52,12 @@ struct ruleset {
 	size_t		*sorted;	/* every rule in evaluation order */
 	size_t		*run;		/* rules evaluated, in order */
 	size_t		 nrun;
+	const struct query **runq;	/* their queries (apply_prepare) */
+	size_t		*namecls;	/* per run position: the first one
+					   writing its key an equal name */
+	int		*xkeys;		/* extra-meta keys they read that the
+					   query cache remembers */
+	size_t		 nxkeys;
 	bool		 transient;	/* some runnable rule is transient */
 	struct rules_diag *diags;
 	size_t		 ndiags;
@@ -69,6 +75,8 @@ unsigned rules_cond_col(const struct rule *, size_t);
 void	 check_analyse(struct ruleset *);
 /* Whether a rule takes part in evaluation and the check. */
 bool	 rules_live(const struct rule *);
+/* Gather what rules_apply needs once rs->run is known. */
+void	 apply_prepare(struct ruleset *);
 /* Build a ruleset from in-memory files (edit.c): add each, then finish. */
 void	 rules_load_data(struct ruleset *, const char *, const char *, size_t);
 void	 rules_load_finish(struct ruleset *);

@@ -90,7 +90,11 @@ int		 rules_check(const struct ruleset *, FILE *);
  */
 int		 rules_fix(const struct ruleset *, FILE *);
 
-/* Evaluate the rules on a session (item of r: the session pointer). */
+/*
+ * Evaluate the rules on a session: r is a session_reader_init() reader (or
+ * one that reads s as it does; keys from K_NCORE on come from the extra
+ * meta alone).
+ */
 void		 rules_apply(const struct ruleset *, struct session *,
 		    const struct meta_reader *);
 /* Drop every rule-written value of a session, then apply again. */

@@ -15,13 +15,19 @@ struct meta_pair {
 	uint16_t	 key;
 	uint8_t		 type : 4;
 	uint8_t		 flags : 4;	/* MF_PARSER, MF_RULE, MF_TRANSIENT,
-					   PAIR_POOLED */
+					   PAIR_POOLED or PAIR_LOWER */
 	uint8_t		 prec;
 	uint32_t	 val;
 };
 
 /* A number's val is a pool id (8 bytes). */
 #define PAIR_POOLED	0x8
+/*
+ * A text's bytes have no ASCII capital, so it folds to itself: two such
+ * texts are equal folded only when their ids are.  Known for MF_STATIC text
+ * (rule names, through the cache below); other text goes without it.
+ */
+#define PAIR_LOWER	0x8
 
 struct meta_extra {
 	uint32_t	 n, cap;
@@ -29,7 +35,7 @@ struct meta_extra {
 };
 
 /* The value a pair holds. */
-static void
+static inline void
 pair_value(const struct meta_pair *p, struct mval *v)
 {
 	const char	*b;
@@ -60,38 +66,62 @@ pair_value(const struct meta_pair *p, struct mval *v)
 
 /*
  * Pool ids of MF_STATIC text by address: rules write their names into
- * most sessions, and checking the bytes is cheaper than hashing them.
+ * most sessions, and checking the bytes is cheaper than hashing them.  The
+ * address is hashed whole: names are allocated a few words apart, and
+ * their low bits alone left most entries unused.
  */
-#define STATIC_CACHE	64
+#define STATIC_CACHE	256
 static struct {
 	const char	*p;
 	uint32_t	 n, id;
+	uint8_t		 lower;		/* PAIR_LOWER or 0 */
 } static_cache[STATIC_CACHE];
 
-/* The pool id of text, through the cache when the text is static. */
-static uint32_t
-pair_text(const char *p, uint32_t n, uint8_t flags)
+/* PAIR_LOWER when text has no ASCII capital, else 0. */
+static uint8_t
+pair_lower(const char *p, uint32_t n)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 'A' && p[i] <= 'Z')
+			return (0);
+	}
+	return (PAIR_LOWER);
+}
+
+/*
+ * The pool id of text, through the cache when the text is static; *lower
+ * is PAIR_LOWER when the text is known to have no ASCII capital.
+ */
+static inline uint32_t
+pair_text(const char *p, uint32_t n, uint8_t flags, uint8_t *lower)
 {
 	size_t		 h;
 	uint32_t	 tn;
 
+	*lower = 0;
 	if (!(flags & MF_STATIC))
 		return (meta_pool_put(p, n));
-	h = ((uintptr_t)p >> 3) % STATIC_CACHE;
+	h = (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >> 56);
 	/* The bytes are compared too: a freed ruleset's address comes back. */
 	if (static_cache[h].p != p || static_cache[h].n != n ||
 	    memcmp(meta_pool_get(static_cache[h].id, &tn), p, n) != 0) {
 		static_cache[h].id = meta_pool_put(p, n);
+		static_cache[h].lower = pair_lower(p, n);
 		static_cache[h].p = p;
 		static_cache[h].n = n;
 	}
+	*lower = static_cache[h].lower;
 	return (static_cache[h].id);
 }
 
 /* Encode a value as a pair (key and flags left to the caller). */
-static void
+static inline void
 pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 {
+	uint8_t	 lower;
+
 	p->type = v->type & 0xf;
 	p->flags = 0;
 	p->prec = v->type == MT_TIME ? v->prec : 0;
@@ -104,7 +134,8 @@ pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 			p->val = (uint32_t)v->u;
 		break;
 	case MT_TEXT:
-		p->val = pair_text(v->text.p, v->text.n, flags);
+		p->val = pair_text(v->text.p, v->text.n, flags, &lower);
+		p->flags = lower;
 		break;
 	case MT_IPV4:
 		memcpy(&p->val, v->ip, 4);
@@ -115,35 +146,51 @@ pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 }
 
 /*
- * Add the pair np to key unless the key has it (text: t, tn, compared with
- * ASCII case folded).
+ * Whether a pair already holds the value np encodes (text t, tn): equal
+ * ids, or text equal with ASCII case folded, which needs the bytes only
+ * when either text may hold a capital.
  */
-static bool
-meta_put(struct session *s, int key, struct meta_pair *np, const char *t,
-    uint32_t tn, uint8_t flags)
+static inline bool
+pair_same(const struct meta_pair *p, const struct meta_pair *np,
+    const char *t, uint32_t tn)
+{
+	const char	*ht;
+	uint32_t	 hn;
+
+	if (p->type != MT_TEXT)
+		return (p->val == np->val &&
+		    (p->flags & PAIR_POOLED) == (np->flags & PAIR_POOLED));
+	if (p->val == np->val)
+		return (true);
+	if (p->flags & np->flags & PAIR_LOWER)
+		return (false);
+	ht = meta_pool_get(p->val, &hn);
+	return (fold_eq(ht, hn, t, tn));
+}
+
+/* The bits of a pair's first word that hold its key and type. */
+static const struct meta_pair pair_keytype = {
+	.key = UINT16_MAX, .type = 0xf
+};
+
+/* The first word of a pair: key, type, flags and prec. */
+static inline uint32_t
+pair_head(const struct meta_pair *p)
+{
+	uint32_t	 h;
+
+	memcpy(&h, p, sizeof h);
+	return (h);
+}
+
+/* Store a made pair (key set) at the end of a session's extra meta. */
+static inline void
+pair_push(struct session *s, struct meta_pair np, uint8_t flags)
 {
 	struct meta_extra	*x;
-	struct meta_pair	*p;
-	const char		*ht;
-	uint32_t		 i, hn;
 
 	session_meta_own(s);
-	if ((x = s->extra) != NULL) {
-		for (i = 0; i < x->n; i++) {
-			p = &x->v[i];
-			if (p->key != key || p->type != np->type)
-				continue;
-			if (p->val == np->val &&
-			    (p->flags & PAIR_POOLED) == np->flags)
-				return (false);
-			if (p->type == MT_TEXT) {
-				ht = meta_pool_get(p->val, &hn);
-				if (fold_eq(ht, hn, t, tn))
-					return (false);
-			}
-		}
-	}
-	if (x == NULL) {
+	if ((x = s->extra) == NULL) {
 		/* Most sessions with extra meta end with 4 to 12 values. */
 		x = s->extra = xmalloc(sizeof *x + 12 * sizeof x->v[0]);
 		x->n = 0;
@@ -152,9 +199,35 @@ meta_put(struct session *s, int key, struct meta_pair *np, const char *t,
 		x->cap *= 2;
 		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
 	}
-	np->key = (uint16_t)key;
-	np->flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
-	x->v[x->n++] = *np;
+	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
+	x->v[x->n++] = np;
+}
+
+/*
+ * Add the pair np (key set) unless the key has it (text: t, tn).  The
+ * search compares the key and type of each pair as one masked word: rules
+ * add several values to sessions that hold a dozen, and this loop was most
+ * of it.
+ */
+static bool
+meta_put(struct session *s, struct meta_pair np, const char *t, uint32_t tn,
+    uint8_t flags)
+{
+	const struct meta_extra	*x;
+	const struct meta_pair	*p, *end;
+	uint32_t		 want, mask;
+
+	session_meta_own(s);
+	if ((x = s->extra) != NULL) {
+		mask = pair_head(&pair_keytype);
+		want = pair_head(&np) & mask;
+		for (p = x->v, end = p + x->n; p < end; p++) {
+			if ((pair_head(p) & mask) == want &&
+			    pair_same(p, &np, t, tn))
+				return (false);
+		}
+	}
+	pair_push(s, np, flags);
 	return (true);
 }
 
@@ -166,8 +239,21 @@ session_meta_add(struct session *s, int key, const struct mval *v,
 	struct meta_pair	 np;
 
 	pair_make(&np, v, flags);
-	return (meta_put(s, key, &np, v->type == MT_TEXT ? v->text.p : NULL,
+	np.key = (uint16_t)key;
+	return (meta_put(s, np, v->type == MT_TEXT ? v->text.p : NULL,
 	    v->type == MT_TEXT ? v->text.n : 0, flags));
+}
+
+/* Add a value the caller knows the key does not hold, without a search. */
+void
+session_meta_append(struct session *s, int key, const struct mval *v,
+    uint8_t flags)
+{
+	struct meta_pair	 np;
+
+	pair_make(&np, v, flags);
+	np.key = (uint16_t)key;
+	pair_push(s, np, flags);
 }
 
 /* Add a text value by its pool id unless it is there already. */
@@ -180,10 +266,11 @@ session_meta_add_pooled(struct session *s, int key, uint32_t id,
 	uint32_t		 tn;
 
 	memset(&np, 0, sizeof np);
+	np.key = (uint16_t)key;
 	np.type = MT_TEXT;
 	np.val = id;
 	t = meta_pool_get(id, &tn);
-	return (meta_put(s, key, &np, t, tn, flags));
+	return (meta_put(s, np, t, tn, flags));
 }
 
 /*
@@ -254,10 +341,24 @@ size_t
 session_meta_get(const struct session *s, int key, struct mval *out,
     size_t max)
 {
+	const struct meta_pair	*a, *end;
 	struct pair_walk	 w;
 	struct meta_pair	 p;
 	size_t			 n = 0;
 
+	if (s->xpacked == NULL) {
+		/* An open session's array: walked in place. */
+		if (s->extra == NULL)
+			return (0);
+		for (a = s->extra->v, end = a + s->extra->n; a < end; a++) {
+			if (a->key != key)
+				continue;
+			if (n < max)
+				pair_value(a, &out[n]);
+			n++;
+		}
+		return (n);
+	}
 	walk_init(&w, s);
 	while (walk_next(&w, &p)) {
 		if (p.key != key)
@@ -267,6 +368,21 @@ session_meta_get(const struct session *s, int key, struct mval *out,
 		n++;
 	}
 	return (n);
+}
+
+/* Mark the keys below 64 * nwords that have extra values. */
+void
+session_meta_keys(const struct session *s, uint64_t *bits, size_t nwords)
+{
+	struct pair_walk	 w;
+	struct meta_pair	 p;
+
+	memset(bits, 0, nwords * sizeof *bits);
+	walk_init(&w, s);
+	while (walk_next(&w, &p)) {
+		if (p.key / 64 < nwords)
+			bits[p.key / 64] |= (uint64_t)1 << (p.key % 64);
+	}
 }
 
 /* Pool ids of a key's text values (same contract as session_meta_get). */

@@ -213,6 +213,13 @@ void		 session_reader_init(struct meta_reader *,
  */
 bool		 session_meta_add(struct session *, int key, const struct mval *,
 		    uint8_t flags);
+/*
+ * Add a value the caller knows the key does not hold (equal folded, for
+ * text), without searching the session's values: rules writing to a key
+ * that had no value when they started know what they wrote.
+ */
+void		 session_meta_append(struct session *, int key,
+		    const struct mval *, uint8_t flags);
 /* Add a text value held in the value pool, by its id. */
 bool		 session_meta_add_pooled(struct session *, int key, uint32_t,
 		    uint8_t flags);
@@ -222,6 +229,9 @@ size_t		 session_meta_text_ids(const struct session *, int key,
 /* Values of a key from the extra meta (same contract as session_values). */
 size_t		 session_meta_get(const struct session *, int key,
 		    struct mval *, size_t);
+/* Set the bit of each key below 64 * nwords that has extra values. */
+void		 session_meta_keys(const struct session *, uint64_t *bits,
+		    size_t nwords);
 /* Remove every extra value whose flags intersect these. */
 void		 session_meta_drop(struct session *, uint8_t flags);
 void		 session_meta_free(struct session *);

@@ -23,16 +23,22 @@ static const struct netrange internal_ranges[] = {
 	{ 6, 128, { [15] = 1 } },
 };
 
-/* Whether an address lies inside a range. */
+/*
+ * Whether an address lies inside a range.  The whole bytes are compared in
+ * a loop, not with memcmp: prefixes are a byte or two, and rules ask for
+ * the direction of every session against every range.
+ */
 bool
 netrange_has(const struct netrange *r, uint8_t af, const uint8_t *a)
 {
-	unsigned int	 full = r->plen / 8, rest = r->plen % 8;
+	unsigned int	 i, full = r->plen / 8, rest = r->plen % 8;
 
 	if (r->af != af)
 		return (false);
-	if (memcmp(r->addr, a, full) != 0)
-		return (false);
+	for (i = 0; i < full; i++) {
+		if (r->addr[i] != a[i])
+			return (false);
+	}
 	if (rest == 0)
 		return (true);
 	return (((r->addr[full] ^ a[full]) & (0xff00 >> rest)) == 0);
@@ -284,6 +290,8 @@ session_values(const struct session *s, const struct session_ctx *c,
 {
 	const char	*dir;
 
+	if (key >= K_NCORE)	/* first, before the core keys' frame */
+		return (session_meta_get(s, key, out, max));
 	switch (key) {
 	case K_SESSIONID:	return (put_u(out, max, s->id));
 	case K_SIZE:		return (put_u(out, max, s->size));
@@ -317,8 +325,6 @@ session_values(const struct session *s, const struct session_ctx *c,
 	if (key == K_IP_SRC || key == K_IP_DST || key == K_IPV6_SRC ||
 	    key == K_IPV6_DST || (key >= K_TCP_SRCPORT && key <= K_UDP_DSTPORT))
 		return (session_endpoint(s, key, out, max));
-	if (key >= K_NCORE)
-		return (session_meta_get(s, key, out, max));
 	return (session_derived(s, key, out, max));
 }
 

@@ -766,6 +766,13 @@ static const struct {
 	{ "alias.host length 0", "" },
 	{ "alias.host begins 'www.','evil'", "3,5" },
 	{ "alias.host regex '^evil\\.'", "5" },
+	{ "alias.host regex 'zzz', '^evil\\.'", "5" },
+	{ "alias.host contains 'zzz', 'EXAMPLE'", "3,4,6,8,9" },
+	{ "!(alias.host contains 'example')", "1,2,5,7,10" },
+	{ "alias.host contains '.COM'", "3,4,5,6,8" },
+	{ "alias.host contains 'L.c'", "5" },
+	{ "alias.host contains 'R.DE'", "10" },
+	{ "alias.host contains '@', 'b.example.comx'", "" },
 	{ "alias.host regex '(?-i)^evil'", "" },
 	{ "alias.host regex '(?-i)^Evil'", "5" },
 	{ "alias.host regex 'h99\\.'", "9" },
@@ -782,6 +789,9 @@ static const struct {
 	{ "alias.host ucount 0", "1,2,7" },
 	{ "tcpflags ucount 3", "5" },
 	{ "alias.host = 'h99.example'", "9" },
+	{ "alias.host = 'H0.EXAMPLE'", "9" },
+	{ "alias.host = 'h0.exampla'", "" },
+	{ "alias.host = ''", "" },
 	{ "alias.host = 'H0.EXAMPLE', 'example.com'", "4,9" },
 	{ "alias.host = 'a','b','c','d','e','f','g','h','EVIL.com',"
 	  "'example.com'", "4,5" },
@@ -1025,6 +1035,26 @@ test_cached(void **state)
 	query_cache_forget(&qc, K_IP_PROTO);
 	assert_true(query_match_cached(one, &qc));
 	assert_int_equal(reads, 3);
+	query_free(one);
+
+	/* A key said to have no value is not read until forgotten. */
+	one = compile("alias.host exists", 0);
+	reads = 0;
+	query_cache_init(&qc, &counting, 3);
+	query_cache_none(&qc, meta_find("alias.host", 10));
+	assert_false(query_match_cached(one, &qc));
+	assert_int_equal(reads, 0);
+	query_cache_forget(&qc, meta_find("alias.host", 10));
+	assert_true(query_match_cached(one, &qc));
+	assert_int_equal(reads, 1);
+	query_free(one);
+
+	/* The empty query matches without a read. */
+	one = compile("", QUERY_EMPTY_OK);
+	assert_true(query_match_cached(one, &qc));
+	assert_int_equal(query_match_first((const struct query *const *)&one,
+	    1, &qc), 0);
+	assert_int_equal(reads, 1);
 	query_free(one);
 
 	/* More values than the cache holds: read each time, still right. */

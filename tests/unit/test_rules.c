@@ -366,6 +366,196 @@ test_apply_chunks(void **state)
 	free(text);
 }
 
+/* Add a parser's text value to a session. */
+static void
+parsed(struct session *s, const char *key, const char *text)
+{
+	struct mval	 v;
+
+	memset(&v, 0, sizeof v);
+	v.type = MT_TEXT;
+	v.text.p = text;
+	v.text.n = (uint32_t)strlen(text);
+	session_meta_add(s, meta_find(key, strlen(key)), &v, MF_PARSER);
+}
+
+/*
+ * A key's values are a set with ASCII case folded, whoever wrote them:
+ * rule names that differ in case only, a rule name a parser wrote first in
+ * other case, names that differ in one byte, and text with a capital
+ * against text without.
+ */
+static void
+test_apply_folded(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*s;
+
+	(void)state;
+	rs = load1("fold.nwr",
+	    "name=Dup rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=dup rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=DUP rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=dupe rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=dupf rule=\"ip.proto = 1\" alert=boc\n"
+	    "name=seen rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=Other rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=dup rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=count rule=\"boc = 'DUPE'\" alert=eoc\n");
+	session_reader_init(&r, &ctx);
+	s = fake(1, 100);
+	parsed(s, "ioc", "SEEN");
+	parsed(s, "ioc", "other");
+	rules_apply(rs, s, &r);
+	vals_are(s, "boc", "Dup,dupe,dupf");
+	vals_are(s, "ioc", "SEEN,other,dup");
+	vals_are(s, "eoc", "count");
+	rules_reapply(rs, s, &r);
+	vals_are(s, "boc", "Dup,dupe,dupf");
+	vals_are(s, "ioc", "SEEN,other,dup");
+	session_meta_free(s);
+	free(s);
+	rules_free(rs);
+}
+
+/*
+ * Keys of the extra meta that a session lacks are answered without a read,
+ * and one a rule writes is read again: exists, !exists, != and = on a key
+ * absent, present with another value and present with the value.
+ */
+static void
+test_apply_absent(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*none, *y, *x;
+
+	(void)state;
+	rs = load1("absent.nwr",
+	    "name=has rule=\"alias.host exists\" alert=ioc\n"
+	    "name=hasnt rule=\"alias.host !exists\" alert=ioc\n"
+	    "name=notx rule=\"alias.host != 'x.example'\" alert=ioc\n"
+	    "name=isy rule=\"alias.host = 'y.example'\" alert=ioc\n"
+	    "name=after rule=\"ioc = 'hasnt' && eoc !exists\" alert=eoc\n"
+	    "name=twice rule=\"eoc = 'after'\" alert=eoc\n");
+	session_reader_init(&r, &ctx);
+	none = fake(1, 100);
+	y = fake(1, 100);
+	x = fake(1, 100);
+	parsed(y, "alias.host", "Y.example");
+	parsed(x, "alias.host", "x.example");
+	rules_apply(rs, none, &r);
+	rules_apply(rs, y, &r);
+	rules_apply(rs, x, &r);
+	vals_are(none, "ioc", "hasnt,notx");
+	vals_are(none, "eoc", "after,twice");
+	vals_are(y, "ioc", "has,notx,isy");
+	vals_are(y, "eoc", "");
+	vals_are(x, "ioc", "has");
+	rules_reapply(rs, none, &r);
+	vals_are(none, "ioc", "hasnt,notx");
+	vals_are(none, "eoc", "after,twice");
+	session_meta_free(none);
+	session_meta_free(y);
+	session_meta_free(x);
+	free(none);
+	free(y);
+	free(x);
+	rules_free(rs);
+}
+
+/*
+ * Past the rules whose names a run tracks as bits (1024), names are found
+ * by searching the session's values: duplicates folded on both sides of
+ * that line, and a transient name that a later rule writes again.
+ */
+static void
+test_apply_many_names(void **state)
+{
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct meta_reader	 r;
+	struct ruleset		*rs;
+	struct session		*s;
+	struct buf		 b;
+	char			*text;
+	int			 i;
+
+	(void)state;
+	buf_init(&b);
+	for (i = 0; i < 1030; i++)
+		buf_printf(&b, "name=n%d rule=\"ip.proto = 1\" alert=boc\n", i);
+	buf_printf(&b, "name=N5 rule=\"ip.proto = 1\" alert=boc\n");
+	buf_printf(&b, "name=N1025 rule=\"ip.proto = 1\" alert=boc\n");
+	buf_printf(&b, "name=n1026 rule=\"ip.proto = 1\" alert=boc\n");
+	buf_printf(&b, "name=N1029 rule=\"ip.proto = 1\" alert=eoc\n");
+	buf_printf(&b, "name=t rule=\"ip.proto = 1\" alert=ioc transient\n");
+	buf_printf(&b, "name=T rule=\"ip.proto = 1\" alert=ioc\n");
+	buf_printf(&b, "name=saw rule=\"ioc = 't'\" alert=ioc\n");
+	text = buf_take(&b);
+	rs = load1("many.nwr", text);
+	assert_int_equal(rules_active(rs), 1037);
+	session_reader_init(&r, &ctx);
+	s = fake(1, 100);
+	rules_apply(rs, s, &r);
+	assert_int_equal(session_meta_get(s, meta_find("boc", 3), NULL, 0),
+	    1030);
+	vals_are(s, "eoc", "N1029");
+	vals_are(s, "ioc", "saw");
+	rules_reapply(rs, s, &r);
+	assert_int_equal(session_meta_get(s, meta_find("boc", 3), NULL, 0),
+	    1030);
+	vals_are(s, "ioc", "saw");
+	session_meta_free(s);
+	free(s);
+	rules_free(rs);
+	free(text);
+}
+
+/*
+ * The internal ranges that direction (read by rules on every session)
+ * tests, at both edges of each, and a home network.
+ */
+static void
+test_internal_ranges(void **state)
+{
+	static const struct {
+		const char	*addr;
+		bool		 internal;
+	} t[] = {
+		{ "10.0.0.0", true }, { "10.255.255.255", true },
+		{ "9.255.255.255", false }, { "11.0.0.0", false },
+		{ "172.16.0.0", true }, { "172.31.255.255", true },
+		{ "172.15.255.255", false }, { "172.32.0.0", false },
+		{ "192.168.0.1", true }, { "192.169.0.1", false },
+		{ "192.167.255.255", false },
+		{ "100.64.0.0", true }, { "100.127.255.255", true },
+		{ "100.63.255.255", false }, { "100.128.0.0", false },
+		{ "127.0.0.1", true }, { "169.254.1.1", true },
+		{ "169.253.1.1", false }, { "8.8.8.8", false },
+		{ "203.0.113.7", true }, { "203.0.114.0", false },
+		{ "fc00::1", true }, { "fdff::1", true }, { "fe00::1", false },
+		{ "fe80::1", true }, { "febf::1", true }, { "fec0::1", false },
+		{ "::1", true }, { "::2", false }, { "2001:db8::1", false },
+	};
+	struct netrange		 home, a;
+	struct session_ctx	 ctx = { NULL, &home, 1 };
+	size_t			 i;
+
+	(void)state;
+	assert_true(netrange_parse("203.0.113.0/24", 14, &home));
+	for (i = 0; i < nitems(t); i++) {
+		assert_true(netrange_parse(t[i].addr, strlen(t[i].addr), &a));
+		if (session_internal(&ctx, a.af, a.addr) != t[i].internal)
+			fail_msg("%s", t[i].addr);
+	}
+	/* Without the context, the home network is not internal. */
+	assert_true(netrange_parse("203.0.113.7", 11, &a));
+	assert_false(session_internal(NULL, a.af, a.addr));
+}
+
 static const char analyst_reversed[] =
     "name=possible_icmp_tunneling rule=\"ip.proto=1 && session.split "
     "exists && analysis.session = 'icmp large session' && analysis.session "
@@ -583,6 +773,10 @@ main(void)
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_apply_chunks),
+		cmocka_unit_test(test_apply_folded),
+		cmocka_unit_test(test_apply_absent),
+		cmocka_unit_test(test_apply_many_names),
+		cmocka_unit_test(test_internal_ranges),
 		cmocka_unit_test(test_check_reversed),
 		cmocka_unit_test(test_fix_order),
 		cmocka_unit_test(test_cycle),
