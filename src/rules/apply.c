@@ -10,8 +10,8 @@
 
 /* What one rules_apply() run knows of the session's extra meta. */
 struct apply_run {
-	uint64_t	 had[QUERY_CACHE_KEYS / 64];	/* keys with values
-							   before the run */
+	uint64_t	 had;		/* session_meta_maybe's bits before the
+					   run: keys that may have values */
 	uint64_t	 wrote[APPLY_NAMES / 64];	/* namecls written */
 };
 
@@ -51,7 +51,8 @@ apply_note_key(const struct query_cond *c, bool neg, void *arg)
 void
 apply_prepare(struct ruleset *rs)
 {
-	const struct rule	*ru, *o;
+	struct rule		*ru;
+	const struct rule	*o;
 	size_t			 k, j;
 
 	rs->runq = xreallocarray(NULL, rs->nrun + 1, sizeof *rs->runq);
@@ -59,6 +60,12 @@ apply_prepare(struct ruleset *rs)
 	for (k = 0; k < rs->nrun; k++) {
 		ru = &rs->rules[rs->run[k]];
 		rs->runq[k] = ru->q;
+		ru->pool = meta_pool_put(ru->name, (uint32_t)ru->namelen);
+		ru->lower = MF_LOWER;
+		for (j = 0; j < ru->namelen; j++) {
+			if (ru->name[j] >= 'A' && ru->name[j] <= 'Z')
+				ru->lower = 0;
+		}
 		query_walk(ru->q, apply_note_key, rs);
 		for (j = 0; j < k; j++) {
 			o = &rs->rules[rs->run[j]];
@@ -70,11 +77,18 @@ apply_prepare(struct ruleset *rs)
 	}
 }
 
+/* Whether a key may have had values when the run started. */
+static inline bool
+apply_had(const struct apply_run *ar, int key)
+{
+	return ((ar->had >> ((unsigned)key % 64)) & 1);
+}
+
 /*
- * Start a run on a session: note the keys its extra meta has, and tell
- * the cache which extra-meta keys the rules read that it does not have,
- * so that reading them costs nothing: most sessions have few of the keys
- * a pack reads.  Keys from K_NCORE on come only from the extra meta
+ * Start a run on a session: note the keys its extra meta may have, and
+ * tell the cache which extra-meta keys the rules read that it does not
+ * have, so that reading them costs nothing: most sessions have few of the
+ * keys a pack reads.  Keys from K_NCORE on come only from the extra meta
  * (session_values).
  */
 static void
@@ -83,9 +97,9 @@ apply_start(const struct ruleset *rs, const struct session *s,
 {
 	size_t	 i;
 
-	session_meta_keys(s, ar->had, nitems(ar->had));
+	ar->had = s->xkeys;
 	for (i = 0; i < rs->nxkeys; i++) {
-		if (!apply_bit(ar->had, (size_t)rs->xkeys[i]))
+		if (!apply_had(ar, rs->xkeys[i]))
 			query_cache_none(qc, rs->xkeys[i]);
 	}
 	memset(ar->wrote, 0, ((rs->nrun < APPLY_NAMES ? rs->nrun :
@@ -104,26 +118,26 @@ apply_write(const struct ruleset *rs, struct session *s, size_t k,
 {
 	const struct rule	*ru = &rs->rules[rs->run[k]];
 	size_t			 c = rs->namecls[k];
-	uint8_t			 flags = MF_STATIC | MF_RULE;
+	uint8_t			 flags = MF_RULE | ru->lower;
 
 	if (ru->flags & RULE_TRANSIENT)
 		flags |= MF_TRANSIENT;
-	if (ru->alert < 0 || ru->alert >= QUERY_CACHE_KEYS ||
-	    c >= APPLY_NAMES || apply_bit(ar->had, (size_t)ru->alert))
-		return (session_meta_add(s, ru->alert, &ru->value, flags));
+	if (ru->alert < 0 || c >= APPLY_NAMES || apply_had(ar, ru->alert))
+		return (session_meta_add_pooled(s, ru->alert, ru->pool,
+		    flags));
 	if (apply_bit(ar->wrote, c))
 		return (false);
 	ar->wrote[c / 64] |= (uint64_t)1 << (c % 64);
-	session_meta_append(s, ru->alert, &ru->value, flags);
+	session_meta_append_pooled(s, ru->alert, ru->pool, flags);
 	return (true);
 }
 
 /*
  * Evaluate the rules on a session, in order, writing as they match.  The
  * rules share one cache of the session's values, so a key read by many
- * rules is read once; a write changes only the alert key, and rule values
- * are MF_STATIC (never copied into the session's text), so the text the
- * cache holds for other keys stays put.  One query_match_first() call runs
+ * rules is read once; a write changes only the alert key, and values live
+ * in the value pool, which never moves, so the text the cache holds for
+ * other keys stays put.  One query_match_first() call runs
  * the rules up to the next that matches, so that the rules that do not
  * match cost no call each.  r must read s as session_values() does.
  */

@@ -42,6 +42,8 @@ struct rule {
 	int		 flags;		/* RULE_* */
 	struct query	*q;
 	struct mval	 value;		/* the name as a text value */
+	uint32_t	 pool;		/* its value pool id (apply_prepare) */
+	uint8_t		 lower;		/* MF_LOWER when it has no capital */
 };
 
 struct ruleset {

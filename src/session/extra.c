@@ -24,8 +24,8 @@ struct meta_pair {
 #define PAIR_POOLED	0x8
 /*
  * A text's bytes have no ASCII capital, so it folds to itself: two such
- * texts are equal folded only when their ids are.  Known for MF_STATIC text
- * (rule names, through the cache below); other text goes without it.
+ * texts are equal folded only when their ids are.  Known when the writer
+ * says so (MF_LOWER: rule names); other text goes without it.
  */
 #define PAIR_LOWER	0x8
 
@@ -64,64 +64,10 @@ pair_value(const struct meta_pair *p, struct mval *v)
 	}
 }
 
-/*
- * Pool ids of MF_STATIC text by address: rules write their names into
- * most sessions, and checking the bytes is cheaper than hashing them.  The
- * address is hashed whole: names are allocated a few words apart, and
- * their low bits alone left most entries unused.
- */
-#define STATIC_CACHE	256
-static struct {
-	const char	*p;
-	uint32_t	 n, id;
-	uint8_t		 lower;		/* PAIR_LOWER or 0 */
-} static_cache[STATIC_CACHE];
-
-/* PAIR_LOWER when text has no ASCII capital, else 0. */
-static uint8_t
-pair_lower(const char *p, uint32_t n)
-{
-	uint32_t	 i;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] >= 'A' && p[i] <= 'Z')
-			return (0);
-	}
-	return (PAIR_LOWER);
-}
-
-/*
- * The pool id of text, through the cache when the text is static; *lower
- * is PAIR_LOWER when the text is known to have no ASCII capital.
- */
-static inline uint32_t
-pair_text(const char *p, uint32_t n, uint8_t flags, uint8_t *lower)
-{
-	size_t		 h;
-	uint32_t	 tn;
-
-	*lower = 0;
-	if (!(flags & MF_STATIC))
-		return (meta_pool_put(p, n));
-	h = (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >> 56);
-	/* The bytes are compared too: a freed ruleset's address comes back. */
-	if (static_cache[h].p != p || static_cache[h].n != n ||
-	    memcmp(meta_pool_get(static_cache[h].id, &tn), p, n) != 0) {
-		static_cache[h].id = meta_pool_put(p, n);
-		static_cache[h].lower = pair_lower(p, n);
-		static_cache[h].p = p;
-		static_cache[h].n = n;
-	}
-	*lower = static_cache[h].lower;
-	return (static_cache[h].id);
-}
-
 /* Encode a value as a pair (key and flags left to the caller). */
 static inline void
-pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
+pair_make(struct meta_pair *p, const struct mval *v)
 {
-	uint8_t	 lower;
-
 	p->type = v->type & 0xf;
 	p->flags = 0;
 	p->prec = v->type == MT_TIME ? v->prec : 0;
@@ -134,8 +80,7 @@ pair_make(struct meta_pair *p, const struct mval *v, uint8_t flags)
 			p->val = (uint32_t)v->u;
 		break;
 	case MT_TEXT:
-		p->val = pair_text(v->text.p, v->text.n, flags, &lower);
-		p->flags = lower;
+		p->val = meta_pool_put(v->text.p, v->text.n);
 		break;
 	case MT_IPV4:
 		memcpy(&p->val, v->ip, 4);
@@ -201,6 +146,7 @@ pair_push(struct session *s, struct meta_pair np, uint8_t flags)
 	}
 	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
 	x->v[x->n++] = np;
+	s->xkeys |= (uint64_t)1 << (np.key % 64);
 }
 
 /*
@@ -238,22 +184,32 @@ session_meta_add(struct session *s, int key, const struct mval *v,
 {
 	struct meta_pair	 np;
 
-	pair_make(&np, v, flags);
+	pair_make(&np, v);
 	np.key = (uint16_t)key;
 	return (meta_put(s, np, v->type == MT_TEXT ? v->text.p : NULL,
 	    v->type == MT_TEXT ? v->text.n : 0, flags));
 }
 
-/* Add a value the caller knows the key does not hold, without a search. */
-void
-session_meta_append(struct session *s, int key, const struct mval *v,
-    uint8_t flags)
+/* The pair of a pooled text value. */
+static inline struct meta_pair
+pair_pooled(int key, uint32_t id, uint8_t flags)
 {
 	struct meta_pair	 np;
 
-	pair_make(&np, v, flags);
+	memset(&np, 0, sizeof np);
 	np.key = (uint16_t)key;
-	pair_push(s, np, flags);
+	np.type = MT_TEXT;
+	np.flags = (flags & MF_LOWER) ? PAIR_LOWER : 0;
+	np.val = id;
+	return (np);
+}
+
+/* Add pooled text the caller knows the key does not hold, unsearched. */
+void
+session_meta_append_pooled(struct session *s, int key, uint32_t id,
+    uint8_t flags)
+{
+	pair_push(s, pair_pooled(key, id, flags), flags);
 }
 
 /* Add a text value by its pool id unless it is there already. */
@@ -261,16 +217,11 @@ bool
 session_meta_add_pooled(struct session *s, int key, uint32_t id,
     uint8_t flags)
 {
-	struct meta_pair	 np;
 	const char		*t;
 	uint32_t		 tn;
 
-	memset(&np, 0, sizeof np);
-	np.key = (uint16_t)key;
-	np.type = MT_TEXT;
-	np.val = id;
 	t = meta_pool_get(id, &tn);
-	return (meta_put(s, np, t, tn, flags));
+	return (meta_put(s, pair_pooled(key, id, flags), t, tn, flags));
 }
 
 /*
@@ -370,21 +321,6 @@ session_meta_get(const struct session *s, int key, struct mval *out,
 	return (n);
 }
 
-/* Mark the keys below 64 * nwords that have extra values. */
-void
-session_meta_keys(const struct session *s, uint64_t *bits, size_t nwords)
-{
-	struct pair_walk	 w;
-	struct meta_pair	 p;
-
-	memset(bits, 0, nwords * sizeof *bits);
-	walk_init(&w, s);
-	while (walk_next(&w, &p)) {
-		if (p.key / 64 < nwords)
-			bits[p.key / 64] |= (uint64_t)1 << (p.key % 64);
-	}
-}
-
 /* Pool ids of a key's text values (same contract as session_meta_get). */
 size_t
 session_meta_text_ids(const struct session *s, int key, uint32_t *out,
@@ -413,11 +349,14 @@ session_meta_drop(struct session *s, uint8_t flags)
 	uint32_t		 i, j = 0;
 
 	session_meta_own(s);
+	s->xkeys = 0;
 	if ((x = s->extra) == NULL)
 		return;
 	for (i = 0; i < x->n; i++) {
-		if (!(x->v[i].flags & flags))
+		if (!(x->v[i].flags & flags)) {
 			x->v[j++] = x->v[i];
+			s->xkeys |= (uint64_t)1 << (x->v[i].key % 64);
+		}
 	}
 	x->n = j;
 }
@@ -477,6 +416,7 @@ session_meta_view(struct session *s, const uint8_t *p)
 	s->extra = NULL;
 	s->xpn = (uint32_t)walk_varint(&p);
 	s->xpacked = p;
+	s->xkeys = UINT64_MAX;	/* not known: any key may be there */
 	return (p);
 }
 
@@ -493,8 +433,11 @@ session_meta_own(struct session *s)
 	x = xmalloc(sizeof *x + (w.n > 0 ? w.n : 1) * sizeof x->v[0]);
 	x->n = 0;
 	x->cap = w.n > 0 ? w.n : 1;
-	while (walk_next(&w, &x->v[x->n]))
+	s->xkeys = 0;
+	while (walk_next(&w, &x->v[x->n])) {
+		s->xkeys |= (uint64_t)1 << (x->v[x->n].key % 64);
 		x->n++;
+	}
 	s->extra = x;
 	s->xpacked = NULL;
 	s->xpn = 0;
@@ -528,4 +471,5 @@ session_meta_free(struct session *s)
 	s->extra = NULL;
 	s->xpacked = NULL;
 	s->xpn = 0;
+	s->xkeys = 0;
 }

@@ -57,12 +57,8 @@ struct parse_state;
 #define MF_PARSER	0x1
 #define MF_RULE		0x2
 #define MF_TRANSIENT	0x4
-/*
- * The text is a long-lived string at a stable address (a rule's name):
- * its pool id is looked up by address first.  Every value is copied into
- * the value pool all the same.
- */
-#define MF_STATIC	0x8
+/* For pooled text: it has no ASCII capital (folds to itself). */
+#define MF_LOWER	0x10
 
 /*
  * One session.  Sides are canonical: side 0 has the lower (address, port).
@@ -82,6 +78,8 @@ struct session {
 	struct meta_extra *extra;
 	const uint8_t	*xpacked;	/* a view's extra meta, packed */
 	uint32_t	 xpn;		/* values in it */
+	uint64_t	 xkeys;		/* bit key % 64: the extra meta may
+					   have values of key */
 	struct u16set	 vlan;
 	struct u16set	 icmp;		/* type << 8 | code */
 	struct u16set	 inputs;	/* did: input indexes */
@@ -214,12 +212,13 @@ void		 session_reader_init(struct meta_reader *,
 bool		 session_meta_add(struct session *, int key, const struct mval *,
 		    uint8_t flags);
 /*
- * Add a value the caller knows the key does not hold (equal folded, for
- * text), without searching the session's values: rules writing to a key
- * that had no value when they started know what they wrote.
+ * Add a text value held in the value pool, by its id, that the caller
+ * knows the key does not hold (equal folded), without searching the
+ * session's values: rules writing to a key that had no value when they
+ * started know what they wrote.
  */
-void		 session_meta_append(struct session *, int key,
-		    const struct mval *, uint8_t flags);
+void		 session_meta_append_pooled(struct session *, int key,
+		    uint32_t, uint8_t flags);
 /* Add a text value held in the value pool, by its id. */
 bool		 session_meta_add_pooled(struct session *, int key, uint32_t,
 		    uint8_t flags);
@@ -229,9 +228,15 @@ size_t		 session_meta_text_ids(const struct session *, int key,
 /* Values of a key from the extra meta (same contract as session_values). */
 size_t		 session_meta_get(const struct session *, int key,
 		    struct mval *, size_t);
-/* Set the bit of each key below 64 * nwords that has extra values. */
-void		 session_meta_keys(const struct session *, uint64_t *bits,
-		    size_t nwords);
+/*
+ * Whether the extra meta may hold values of key: false means it holds
+ * none (a bit per key % 64, kept as values are added).
+ */
+static inline bool
+session_meta_maybe(const struct session *s, int key)
+{
+	return ((s->xkeys >> ((unsigned)key % 64)) & 1);
+}
 /* Remove every extra value whose flags intersect these. */
 void		 session_meta_drop(struct session *, uint8_t flags);
 void		 session_meta_free(struct session *);

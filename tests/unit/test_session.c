@@ -441,7 +441,7 @@ test_pack_roundtrip(void **state)
 	pack_add(s, kh, &v, MF_PARSER);
 	v.text.p = "b";
 	v.text.n = 1;
-	pack_add(s, kh, &v, MF_RULE | MF_STATIC);
+	pack_add(s, kh, &v, MF_RULE);
 	v.type = MT_IPV6;
 	memset(v.ip, 0xab, 16);
 	pack_add(s, ka, &v, MF_PARSER);
