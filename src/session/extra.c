@@ -251,20 +251,6 @@ walk_init(struct pair_walk *w, const struct session *s)
 		w->n = 0;
 }
 
-static inline uint64_t
-walk_varint(const uint8_t **p)
-{
-	uint64_t	 v = 0;
-	unsigned int	 shift = 0;
-	uint8_t		 c;
-
-	do {
-		c = *(*p)++;
-		v |= (uint64_t)(c & 0x7f) << shift;
-		shift += 7;
-	} while (c & 0x80);
-	return (v);
-}
 
 static inline bool
 walk_next(struct pair_walk *w, struct meta_pair *out)
@@ -278,12 +264,12 @@ walk_next(struct pair_walk *w, struct meta_pair *out)
 		return (true);
 	}
 	w->i++;
-	out->key = (uint16_t)walk_varint(&w->p);
+	out->key = (uint16_t)varint_read(&w->p);
 	b = *w->p++;
 	out->type = b & 0xf;
 	out->flags = b >> 4;
 	out->prec = out->type == MT_TIME ? *w->p++ : 0;
-	out->val = (uint32_t)walk_varint(&w->p);
+	out->val = (uint32_t)varint_read(&w->p);
 	return (true);
 }
 
@@ -369,17 +355,6 @@ session_meta_count(const struct session *s)
 	    s->extra->n);
 }
 
-/* Append a varint at p; returns its bytes. */
-static inline size_t
-pack_varint(uint8_t *p, uint64_t v)
-{
-	size_t	 n = 0;
-
-	for (; v >= 0x80; v >>= 7)
-		p[n++] = (uint8_t)(v | 0x80);
-	p[n++] = (uint8_t)v;
-	return (n);
-}
 
 /* Most bytes session_meta_pack writes. */
 size_t
@@ -398,13 +373,13 @@ session_meta_pack(const struct session *s, uint8_t *p)
 	size_t			 n;
 
 	walk_init(&w, s);
-	n = pack_varint(p, w.n);
+	n = varint_put(p, w.n);
 	while (walk_next(&w, &mp)) {
-		n += pack_varint(p + n, mp.key);
+		n += varint_put(p + n, mp.key);
 		p[n++] = (uint8_t)(mp.type | mp.flags << 4);
 		if (mp.type == MT_TIME)
 			p[n++] = mp.prec;
-		n += pack_varint(p + n, mp.val);
+		n += varint_put(p + n, mp.val);
 	}
 	return (n);
 }
@@ -414,7 +389,7 @@ const uint8_t *
 session_meta_view(struct session *s, const uint8_t *p)
 {
 	s->extra = NULL;
-	s->xpn = (uint32_t)walk_varint(&p);
+	s->xpn = (uint32_t)varint_read(&p);
 	s->xpacked = p;
 	s->xkeys = UINT64_MAX;	/* not known: any key may be there */
 	return (p);

@@ -54,9 +54,7 @@ put_bytes(struct packer *w, const void *b, size_t n)
 static inline void
 put_varint(struct packer *w, uint64_t v)
 {
-	for (; v >= 0x80; v >>= 7)
-		w->p[w->n++] = (uint8_t)(v | 0x80);
-	w->p[w->n++] = (uint8_t)v;
+	w->n += varint_put(w->p + w->n, v);
 }
 
 static void
@@ -161,16 +159,7 @@ struct unpacker {
 static inline uint64_t
 get_varint(struct unpacker *r)
 {
-	uint64_t	 v = 0;
-	unsigned int	 shift = 0;
-	uint8_t		 c;
-
-	do {
-		c = *r->p++;
-		v |= (uint64_t)(c & 0x7f) << shift;
-		shift += 7;
-	} while (c & 0x80);
-	return (v);
+	return (varint_read(&r->p));
 }
 
 static void

@@ -128,20 +128,6 @@ fold_hash(const void *v, size_t n)
 	return (XXH3_64bits_digest(&st));
 }
 
-/* Encode an unsigned LEB128 varint; returns the bytes written. */
-size_t
-varint_put(uint8_t *p, uint64_t v)
-{
-	size_t	 n = 0;
-
-	while (v >= 0x80) {
-		p[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	p[n++] = (uint8_t)v;
-	return (n);
-}
-
 /* Decode an unsigned LEB128 varint; returns bytes read or 0 at the end. */
 size_t
 varint_get(const uint8_t *p, const uint8_t *end, uint64_t *v)

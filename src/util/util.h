@@ -79,10 +79,42 @@ int	 fold_cmp(const void *, size_t, const void *, size_t);
 bool	 fold_eq(const void *, size_t, const void *, size_t);
 uint64_t fold_hash(const void *, size_t);
 
-/* Unsigned LEB128 varints: encode returns bytes written (at most 10). */
-size_t	 varint_put(uint8_t *, uint64_t);
+/*
+ * Unsigned LEB128 varints.  Encode returns the bytes written (at most 10);
+ * inline, since packing a closed session writes a dozen of them.
+ */
+static inline size_t
+varint_put(uint8_t *p, uint64_t v)
+{
+	size_t	 n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return (n);
+}
 /* Decode from [p, end); returns bytes read, 0 when the varint runs off end. */
 size_t	 varint_get(const uint8_t *, const uint8_t *, uint64_t *);
+/*
+ * Decode at *p and step past it, without a bound: only for bytes this
+ * process wrote with varint_put (a stored session's record).
+ */
+static inline uint64_t
+varint_read(const uint8_t **p)
+{
+	uint64_t	 v = 0;
+	unsigned int	 shift = 0;
+	uint8_t		 c;
+
+	do {
+		c = *(*p)++;
+		v |= (uint64_t)(c & 0x7f) << shift;
+		shift += 7;
+	} while (c & 0x80);
+	return (v);
+}
 
 /* Parse a whole decimal uint64; false on junk, overflow or empty input. */
 bool	 parse_u64(const char *, size_t, uint64_t *);
