@@ -71,19 +71,20 @@ count_cmp(const void *a, const void *b, void *arg)
 static void
 count_session(struct vtable *t, const struct store *st, uint64_t id, int key)
 {
-	const struct meta_reader *r = store_reader(st);
+	const struct session_ctx *ctx = store_ctx(st);
 	struct session		 buf;
 	const struct session	*s = store_get(st, id, &buf);
 	struct mval		 small[16], *v = small;
 	struct vcount		*c;
 	size_t			 n, i, j;
 
-	if (s == NULL)
+	/* The session is unpacked once for its values and its sizes. */
+	if (s == NULL || key < 0)
 		return;
-	n = r->values(r, id, key, v, nitems(small));
+	n = session_values(s, ctx, key, v, nitems(small));
 	if (n > nitems(small)) {
 		v = xreallocarray(NULL, n, sizeof *v);
-		n = r->values(r, id, key, v, n);
+		n = session_values(s, ctx, key, v, n);
 	}
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < i && !mval_eq(&v[j], &v[i]); j++)
