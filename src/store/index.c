@@ -123,7 +123,7 @@ index_copy(struct index *x, const char *p, size_t n)
 	return (s);
 }
 
-static void	index_catch_up(struct index *, int);
+static bool	index_advance(struct index *, const int *, size_t, size_t);
 
 /* The entry of a key, up to date, or NULL. */
 struct index_key *
@@ -136,7 +136,7 @@ index_key_get(const struct index *cx, int key)
 	index_sync(x);
 	if (key >= x->nkeys)
 		return (NULL);
-	index_catch_up(x, key);
+	(void)index_advance(x, &key, 1, SIZE_MAX);
 	return (&x->key[key]);
 }
 
@@ -362,37 +362,20 @@ index_add_session(struct index *x, int key, const struct session *s,
 		index_add_extra(x, key, s);
 }
 
-/* Index one key over the sessions added since it was last read. */
-static void
-index_catch_up(struct index *x, int key)
-{
-	struct index_key	*k = &x->key[key];
-	struct session		 s;
-	uint32_t		 id;
-
-	for (; k->done < x->nadded; k->done++) {
-		id = x->added[k->done];
-		if (store_get(x->st, id, &s) != NULL)
-			index_add_session(x, key, &s, id);
-	}
-}
-
 /*
- * Bring several keys up to date in one pass over at most limit sessions,
- * each unpacked once (rather than once a key); gather sizes at the end.
- * True when they are all up to date.
+ * Bring keys (those indexed; duplicates allowed) up to date over at most
+ * limit more sessions, in one pass, each session unpacked once rather than
+ * once a key.  True when they are all up to date.
  */
-bool
-index_warm(const struct index *cx, const int *keys, size_t nkeys,
-    size_t limit)
+static bool
+index_advance(struct index *x, const int *keys, size_t nkeys, size_t limit)
 {
-	struct index		*x = (struct index *)(uintptr_t)cx;
 	struct index_key	*k;
 	struct session		 s;
 	size_t			 i, j, from = x->nadded, to;
 	uint32_t		 id;
+	bool			 have;
 
-	index_sync(x);
 	for (j = 0; j < nkeys; j++) {
 		if (keys[j] >= 0 && keys[j] < x->nkeys &&
 		    index_indexed(keys[j]) && x->key[keys[j]].done < from)
@@ -401,8 +384,7 @@ index_warm(const struct index *cx, const int *keys, size_t nkeys,
 	to = x->nadded - from > limit ? from + limit : x->nadded;
 	for (i = from; i < to; i++) {
 		id = x->added[i];
-		if (store_get(x->st, id, &s) == NULL)
-			continue;
+		have = store_get(x->st, id, &s) != NULL;
 		for (j = 0; j < nkeys; j++) {
 			if (keys[j] < 0 || keys[j] >= x->nkeys ||
 			    !index_indexed(keys[j]))
@@ -410,11 +392,26 @@ index_warm(const struct index *cx, const int *keys, size_t nkeys,
 			k = &x->key[keys[j]];
 			if (k->done != i)
 				continue;
-			index_add_session(x, keys[j], &s, id);
+			if (have)
+				index_add_session(x, keys[j], &s, id);
 			k->done++;
 		}
 	}
-	if (to < x->nadded)
+	return (to == x->nadded);
+}
+
+/*
+ * Bring several keys up to date over at most limit more sessions; gather
+ * sizes once they are.  True then.
+ */
+bool
+index_warm(const struct index *cx, const int *keys, size_t nkeys,
+    size_t limit)
+{
+	struct index	*x = (struct index *)(uintptr_t)cx;
+
+	index_sync(x);
+	if (!index_advance(x, keys, nkeys, limit))
 		return (false);
 	(void)index_sizes(x);
 	return (true);
