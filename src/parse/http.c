@@ -202,20 +202,43 @@ http_trim(const uint8_t **p, size_t *n)
 		(*n)--;
 }
 
-/* Whether a header line has the given name; *v, *vn its value. */
-static bool
-http_header_is(const struct http_line *l, const char *name,
-    const uint8_t **v, size_t *vn)
-{
-	size_t	k = strlen(name);
+/* The headers looked at; their names' lengths differ. */
+enum http_hdr {
+	HH_NONE, HH_HOST, HH_UA, HH_REFERER, HH_SERVER, HH_CTYPE, HH_CLEN,
+	HH_TE
+};
 
-	if (l->n <= k || l->p[k] != ':' ||
-	    strncasecmp((const char *)l->p, name, k) != 0)
-		return (false);
-	*v = l->p + k + 1;
+static const struct {
+	const char	*name;
+	enum http_hdr	 h;
+} http_hdrs[18] = {
+	[4] = { "host", HH_HOST },
+	[6] = { "server", HH_SERVER },
+	[7] = { "referer", HH_REFERER },
+	[10] = { "user-agent", HH_UA },
+	[12] = { "content-type", HH_CTYPE },
+	[14] = { "content-length", HH_CLEN },
+	[17] = { "transfer-encoding", HH_TE },
+};
+
+/* Which header a line is (by its name, up to the colon); *v, *vn its
+   value. */
+static enum http_hdr
+http_header_name(const struct http_line *l, const uint8_t **v, size_t *vn)
+{
+	const uint8_t	*colon;
+	size_t		 k;
+
+	if ((colon = memchr(l->p, ':', l->n < 18 ? l->n : 18)) == NULL)
+		return (HH_NONE);
+	k = (size_t)(colon - l->p);
+	if (http_hdrs[k].name == NULL ||
+	    strncasecmp((const char *)l->p, http_hdrs[k].name, k) != 0)
+		return (HH_NONE);
+	*v = colon + 1;
 	*vn = l->n - k - 1;
 	http_trim(v, vn);
-	return (true);
+	return (http_hdrs[k].h);
 }
 
 /* Parse one header line of a request or response. */
@@ -226,29 +249,40 @@ http_header(struct session *s, struct http_req *r, const struct http_line *l)
 	size_t		 n;
 	uint64_t	 len;
 
-	if (http_header_is(l, "host", &v, &n))
+	switch (http_header_name(l, &v, &n)) {
+	case HH_HOST:
 		http_host(s, r, v, n);
-	else if (http_header_is(l, "user-agent", &v, &n)) {
+		break;
+	case HH_UA:
 		r->ua = true;
 		parse_add_text(s, hk_client, v, n);
-	} else if (http_header_is(l, "referer", &v, &n)) {
+		break;
+	case HH_REFERER:
 		r->referer = true;
 		parse_add_text(s, hk_referer, v, n);
-	} else if (http_header_is(l, "server", &v, &n))
+		break;
+	case HH_SERVER:
 		parse_add_text(s, hk_server, v, n);
-	else if (http_header_is(l, "content-type", &v, &n)) {
+		break;
+	case HH_CTYPE:
 		if ((semi = memchr(v, ';', n)) != NULL)
 			n = (size_t)(semi - v);
 		http_trim(&v, &n);
 		parse_add_text(s, hk_content, v, n);
-	} else if (http_header_is(l, "content-length", &v, &n)) {
+		break;
+	case HH_CLEN:
 		if (parse_u64((const char *)v, n, &len) && len < SIZE_MAX) {
 			r->body = (size_t)len;
 			r->length = true;
 		}
-	} else if (http_header_is(l, "transfer-encoding", &v, &n))
+		break;
+	case HH_TE:
 		r->chunked = n >= 7 && strncasecmp((const char *)v,
 		    "chunked", 7) == 0;
+		break;
+	case HH_NONE:
+		break;
+	}
 }
 
 /* Parse the messages of one buffered direction. */
