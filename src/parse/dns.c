@@ -72,6 +72,13 @@ struct dns_state {
 	uint32_t	 good, bad;	/* datagrams parsed or not as DNS */
 	uint32_t	 names;		/* distinct query names */
 	uint32_t	 hosts;		/* alias.host values added */
+	/*
+	 * The last query name written and checked: a response repeats its
+	 * query's question, and its answers name it again (by a pointer).
+	 */
+	bool		 asked;
+	uint8_t		 qn;
+	char		 q[255];
 };
 
 static int	dk_qtype, dk_rtype, dk_txt, dk_ip, dk_ip6, dk_error;
@@ -367,6 +374,14 @@ dns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
 	return (true);
 }
 
+/* Whether dn is the query name written and checked last. */
+static bool
+dns_asked(const struct dns_state *ds, const struct dns_name *dn)
+{
+	return (ds->asked && ds->qn == dn->n &&
+	    memcmp(ds->q, dn->s, dn->n) == 0);
+}
+
 /* Whether a question class is one DNS uses (IN, CH, HS, NONE, ANY; the
    top bit is mDNS's unicast-response flag). */
 static bool
@@ -399,12 +414,22 @@ dns_questions(struct session *s, struct parse_state *ps, const uint8_t *m,
 		if (s == NULL)
 			continue;
 		tn = dns_type_name(t, tmp, sizeof tmp, &ordinary);
-		parse_add_str(s, dk_qtype, tn);
+		if (tn == tmp)
+			parse_add_str(s, dk_qtype, tn);
+		else
+			parse_add_const(s, dk_qtype, tn);
 		if (!ordinary)
 			ps->svc |= 1U << PI_DNS_OBSCURE;
+		if (dns_asked(ps->dns, &dn))
+			continue;	/* written and checked already */
 		if (dns_host(s, ps->dns, &dn))
 			ps->dns->names++;
 		dns_check_name(ps, &dn);
+		if (dn.n < sizeof ps->dns->q) {
+			ps->dns->asked = true;
+			ps->dns->qn = (uint8_t)dn.n;
+			memcpy(ps->dns->q, dn.s, dn.n);
+		}
 	}
 	return (off);
 }
@@ -467,6 +492,7 @@ dns_answers(struct session *s, struct parse_state *ps, const uint8_t *m,
 {
 	struct dns_name	 dn;
 	char		 tmp[32];
+	const char	*tn;
 	uint16_t	 type, rdlen;
 	uint32_t	 ttl;
 	bool		 ordinary;
@@ -483,9 +509,13 @@ dns_answers(struct session *s, struct parse_state *ps, const uint8_t *m,
 			return (false);
 		if (type == 41)
 			continue;
-		dns_host(s, ps->dns, &dn);
-		parse_add_str(s, dk_rtype, dns_type_name(type, tmp,
-		    sizeof tmp, &ordinary));
+		if (!dns_asked(ps->dns, &dn))
+			dns_host(s, ps->dns, &dn);
+		if ((tn = dns_type_name(type, tmp, sizeof tmp,
+		    &ordinary)) == tmp)
+			parse_add_str(s, dk_rtype, tn);
+		else
+			parse_add_const(s, dk_rtype, tn);
 		if (ttl <= dns_low_ttl)
 			ps->svc |= 1U << PI_DNS_LOW_TTL;
 		dns_rdata(s, ps, m, n, off, type, rdlen);
@@ -557,7 +587,7 @@ dns_message(struct session *s, struct parse_state *ps, const uint8_t *m,
 		return (true);
 	rcode = m[3] & 15;
 	if (rcode != 0 && rcode < nitems(dns_rcodes))
-		parse_add_str(s, dk_error, dns_rcodes[rcode]);
+		parse_add_const(s, dk_error, dns_rcodes[rcode]);
 	if (n > dns_large_answer)
 		ps->svc |= 1U << PI_DNS_LARGE_ANSWER;
 	dns_answers(s, ps, m, n, off, an);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "parse/parse-int.h"
 
 /* Per-round shift amounts. */
@@ -68,43 +70,52 @@ md5_block(uint32_t h[4], const uint8_t *b)
 
 /*
  * The same few client and server hellos come back in session after
- * session, so digests are kept by their input in a small direct-mapped
- * cache: hashing the fingerprint strings was a twentieth of ingest on a
- * capture that is half TLS.  Engine thread only.
+ * session, so a fingerprint's digest is kept by the canonical bytes it is
+ * made from (the hello's numbers, GREASE left out) in a small
+ * direct-mapped cache: a hit costs one hash of those bytes, with no
+ * decimal string to write, no MD5 and no look into the value pool.
+ * Engine thread only.
  */
 struct md5_memo {
-	char		*in;		/* NULL: empty */
+	uint8_t		*key;		/* NULL: empty */
 	size_t		 n;
 	uint64_t	 hash;
-	char		 hex[33];
+	uint32_t	 id;		/* pool id of the hex digest */
 };
 #define MD5_MEMO	1024
 static struct md5_memo	md5_memo[MD5_MEMO];
 
-static void	md5_compute(const void *, size_t, char *);
-
-/* Hex digest of p, through the cache. */
-void
-md5_hex(const void *p, size_t n, char *out)
+/* The pool id of the hex MD5 of the string make writes from key. */
+uint32_t
+md5_fingerprint(const uint8_t *key, size_t n, bool memo,
+    size_t (*make)(const uint8_t *, size_t, char *, size_t))
 {
-	uint64_t	 hash = fold_hash(p, n);
-	struct md5_memo	*m = &md5_memo[hash % MD5_MEMO];
+	char		 str[4096], hex[33];
+	uint64_t	 hash = 0;
+	struct md5_memo	*m = NULL;
 
-	if (m->in == NULL || m->hash != hash || m->n != n ||
-	    memcmp(m->in, p, n) != 0) {
-		free(m->in);
-		m->in = xmalloc(n + 1);
-		memcpy(m->in, p, n);
-		m->n = n;
-		m->hash = hash;
-		md5_compute(p, n, m->hex);
+	if (memo) {
+		hash = XXH3_64bits(key, n);
+		m = &md5_memo[hash % MD5_MEMO];
+		if (m->key != NULL && m->hash == hash && m->n == n &&
+		    memcmp(m->key, key, n) == 0)
+			return (m->id);
 	}
-	memcpy(out, m->hex, 33);
+	md5_hex(str, make(key, n, str, sizeof str), hex);
+	if (m == NULL)
+		return (meta_pool_put(hex, 32));
+	free(m->key);
+	m->key = xmalloc(n > 0 ? n : 1);
+	memcpy(m->key, key, n);
+	m->n = n;
+	m->hash = hash;
+	m->id = meta_pool_put(hex, 32);
+	return (m->id);
 }
 
 /* Write the MD5 of p as 32 lower-case hex digits and a NUL into out. */
-static void
-md5_compute(const void *p, size_t n, char *out)
+void
+md5_hex(const void *p, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
 	uint32_t	 h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "parse/parse.h"
 
@@ -113,12 +114,25 @@ extern const char *const parse_indicators[PI_COUNT];
 /* Key ids every parser may use (resolved in parse.c). */
 extern int	pk_host, pk_service_ind, pk_session_ind;
 
-/* parse.c */
 /* Whether p starts with tok: PS_MORE when p is a shorter prefix of it. */
-enum parse_sniff parse_token(const uint8_t *, size_t, const char *);
+static inline enum parse_sniff
+parse_token(const uint8_t *p, size_t n, const char *tok)
+{
+	size_t	l = strlen(tok);
+
+	if (n == 0)
+		return (PS_MORE);
+	if (n >= l)
+		return (memcmp(p, tok, l) == 0 ? PS_YES : PS_NO);
+	return (memcmp(p, tok, n) == 0 ? PS_MORE : PS_NO);
+}
+
+/* parse.c */
 void	 parse_keys_resolve(const struct parse_key *);
 void	 parse_add_text(struct session *, int, const void *, size_t);
 void	 parse_add_str(struct session *, int, const char *);
+/* Add a string that lives for the whole run (its pool id is kept). */
+void	 parse_add_const(struct session *, int, const char *);
 void	 parse_add_ip(struct session *, int, const uint8_t *, int af);
 /* Add a host name (trailing dot dropped); true when it was new. */
 bool	 parse_add_host(struct session *, const void *, size_t);
@@ -133,6 +147,13 @@ void	 host_derive(struct session *);
 
 /* md5.c: hex digest (33 bytes with the NUL). */
 void	 md5_hex(const void *, size_t, char *);
+/*
+ * The pool id of the hex MD5 of the string make() writes (at most size
+ * bytes, its length returned) from key, the canonical bytes of a
+ * fingerprint; memoised by key when memo is set.
+ */
+uint32_t md5_fingerprint(const uint8_t *key, size_t n, bool memo,
+	    size_t (*make)(const uint8_t *, size_t, char *, size_t));
 
 /* dns.c */
 extern const struct parse_setting dns_settings[];

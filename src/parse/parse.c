@@ -33,16 +33,21 @@ static const struct {
 	[PP_BANNER] =	{ 0, PARSE_SNIFF_MAX },
 };
 
-/* TCP sniffers in the order they are tried. */
+/*
+ * TCP sniffers in the order they are tried, with the bytes their protocol
+ * can start with (NULL: any), so most sniffers are passed over on the
+ * first byte.
+ */
 static const struct {
 	enum parse_proto	 proto;
 	enum parse_sniff	 (*sniff)(const uint8_t *, size_t);
+	const char		*first;
 } parse_sniffers[] = {
-	{ PP_HTTP, http_sniff },
-	{ PP_TLS, tls_sniff },
-	{ PP_SSH, ssh_sniff },
-	{ PP_BANNER, banner_sniff },
-	{ PP_DNS, dns_sniff_tcp },
+	{ PP_HTTP, http_sniff, "GPHDOCT" },
+	{ PP_TLS, tls_sniff, "\x16" },
+	{ PP_SSH, ssh_sniff, "S" },
+	{ PP_BANNER, banner_sniff, "2EHU" },
+	{ PP_DNS, dns_sniff_tcp, NULL },
 };
 
 /* Indicator values, by enum parse_ind (SPEC §2 spellings). */
@@ -119,6 +124,33 @@ parse_add_str(struct session *s, int key, const char *str)
 	parse_add_text(s, key, str, strlen(str));
 }
 
+/*
+ * Pool ids of the parsers' constant strings (record types, indicators,
+ * versions, suite names) by address, so writing one costs no hashing.
+ * Engine thread only.
+ */
+#define PARSE_CONSTS	512
+static struct {
+	const char	*str;
+	uint32_t	 id;
+} parse_consts[PARSE_CONSTS];
+
+/* Add a string that lives for the whole run (a constant) as text. */
+void
+parse_add_const(struct session *s, int key, const char *str)
+{
+	uintptr_t	a = (uintptr_t)str;
+	size_t		i = (size_t)((a >> 3) ^ (a >> 12)) % PARSE_CONSTS;
+
+	if (key <= 0)
+		return;
+	if (parse_consts[i].str != str) {
+		parse_consts[i].str = str;
+		parse_consts[i].id = meta_pool_put(str, (uint32_t)strlen(str));
+	}
+	session_meta_add_pooled(s, key, parse_consts[i].id, MF_PARSER);
+}
+
 /* Add an IPv4 (af 4) or IPv6 address. */
 void
 parse_add_ip(struct session *s, int key, const uint8_t *ip, int af)
@@ -150,19 +182,6 @@ parse_add_host(struct session *s, const void *p, size_t n)
 	return (session_meta_add(s, pk_host, &v, MF_PARSER));
 }
 
-/* Whether p starts with tok: PS_MORE when p is a shorter prefix of it. */
-enum parse_sniff
-parse_token(const uint8_t *p, size_t n, const char *tok)
-{
-	size_t	l = strlen(tok);
-
-	if (n == 0)
-		return (PS_MORE);
-	if (n >= l)
-		return (memcmp(p, tok, l) == 0 ? PS_YES : PS_NO);
-	return (memcmp(p, tok, n) == 0 ? PS_MORE : PS_NO);
-}
-
 /* Whether a session uses port 53 on either side. */
 static bool
 parse_port53(const struct session *s)
@@ -178,7 +197,7 @@ parse_giveup(struct session *s)
 	parse_free(s);
 	if (parse_port53(s)) {
 		parse_keys_resolve(parse_keys);
-		parse_add_str(s, pk_service_ind,
+		parse_add_const(s, pk_service_ind,
 		    parse_indicators[PI_DNS_PORT53]);
 	}
 	s->parse = &parse_done;
@@ -207,6 +226,9 @@ parse_sniff_bytes(const uint8_t *p, size_t n, enum parse_proto *proto)
 
 	*proto = PP_NONE;
 	for (i = 0; i < nitems(parse_sniffers); i++) {
+		if (n > 0 && parse_sniffers[i].first != NULL &&
+		    strchr(parse_sniffers[i].first, p[0]) == NULL)
+			continue;	/* (a NUL p[0] just tries the sniffer) */
 		if ((r = parse_sniffers[i].sniff(p, n)) == PS_YES) {
 			*proto = parse_sniffers[i].proto;
 			if (*proto == PP_BANNER)
@@ -373,9 +395,11 @@ parse_write_indicators(struct session *s, const struct parse_state *ps)
 
 	for (i = 0; i < PI_COUNT; i++) {
 		if (ps->svc & (1U << i))
-			parse_add_str(s, pk_service_ind, parse_indicators[i]);
+			parse_add_const(s, pk_service_ind,
+			    parse_indicators[i]);
 		if (ps->ses & (1U << i))
-			parse_add_str(s, pk_session_ind, parse_indicators[i]);
+			parse_add_const(s, pk_session_ind,
+			    parse_indicators[i]);
 	}
 }
 

@@ -82,10 +82,24 @@ struct tls_rd {
 	bool		 bad;
 };
 
-/* A JA3 string being built (bounded: longer hellos are cut). */
+/* A fingerprint string being written (bounded: longer ones are cut). */
 struct tls_str {
-	char	 s[4096];
-	size_t	 len;
+	char	*s;
+	size_t	 size, len;
+};
+
+/*
+ * The canonical words of a hello's fingerprint: its version, then lists
+ * (a count and the values) of suites, extension types, groups and point
+ * formats (JA3), or of the selected suite and extension types (JA3S). A
+ * hello too long for them writes a string longer than the 4,096 bytes
+ * kept of it anyway (each value takes two bytes or more there).
+ */
+#define TLS_KEYW	4200
+struct tls_key {
+	uint16_t	 w[TLS_KEYW];
+	size_t		 n;
+	bool		 cut;
 };
 
 /* What the hellos said. */
@@ -166,18 +180,18 @@ tls_suite(struct session *s, uint32_t id)
 
 	for (i = 0; i < nitems(tls_suites); i++) {
 		if (tls_suites[i].id == id) {
-			parse_add_str(s, tk_crypto, tls_suites[i].name);
+			parse_add_const(s, tk_crypto, tls_suites[i].name);
 			return;
 		}
 	}
 }
 
-/* Append bytes to a JA3 string, as many as fit. */
+/* Append bytes to a fingerprint string, as many as fit. */
 static void
 tls_add(struct tls_str *b, const void *p, size_t n)
 {
-	if (n > sizeof b->s - b->len)
-		n = sizeof b->s - b->len;
+	if (n > b->size - b->len)
+		n = b->size - b->len;
 	memcpy(b->s + b->len, p, n);
 	b->len += n;
 }
@@ -197,22 +211,87 @@ tls_dec(struct tls_str *b, char sep, uint32_t v)
 	tls_add(b, tmp + i, sizeof tmp - i);
 }
 
-/* Append a list of u16 (or u8) values, GREASE left out, dash separated. */
+/* Add a word to a fingerprint's key. */
 static void
-tls_list(struct tls_str *b, struct tls_rd r, size_t w, struct session *s)
+tls_key_add(struct tls_key *k, uint32_t v)
 {
+	if (k->n < TLS_KEYW)
+		k->w[k->n++] = (uint16_t)v;
+	else
+		k->cut = true;
+}
+
+/* Start a list in a key: the place of its count. */
+static size_t
+tls_key_open(struct tls_key *k)
+{
+	size_t	at = k->n;
+
+	tls_key_add(k, 0);
+	return (at);
+}
+
+/* End the list started at: its count is what was added since. */
+static void
+tls_key_close(struct tls_key *k, size_t at)
+{
+	if (at < TLS_KEYW)
+		k->w[at] = (uint16_t)(k->n - at - 1);
+}
+
+/* Add a list of u16 (or u8) values, GREASE left out, as a key's list. */
+static void
+tls_key_list(struct tls_key *k, struct tls_rd r, size_t w, struct session *s)
+{
+	size_t		at = tls_key_open(k);
 	uint32_t	v;
-	bool		first = true;
 
 	while (r.off + w <= r.n) {
 		v = tls_num(&r, w);
 		if (w == 2 && tls_grease(v))
 			continue;
-		tls_dec(b, first ? 0 : '-', v);
-		first = false;
+		tls_key_add(k, v);
 		if (s != NULL)
 			tls_suite(s, v);
 	}
+	tls_key_close(k, at);
+}
+
+/*
+ * Write a fingerprint string from its key: the version, then each list
+ * after a comma, its values dash separated.
+ */
+static size_t
+tls_key_string(const uint8_t *key, size_t n, char *out, size_t size)
+{
+	struct tls_str	 b = { out, size, 0 };
+	uint16_t	 w[TLS_KEYW];
+	size_t		 nw = n / 2, i = 1, c, j;
+
+	memcpy(w, key, nw * 2);
+	if (nw == 0)
+		return (0);
+	tls_dec(&b, 0, w[0]);
+	while (i < nw) {
+		c = w[i++];
+		tls_add(&b, ",", 1);
+		for (j = 0; j < c && i < nw; j++)
+			tls_dec(&b, j > 0 ? '-' : 0, w[i++]);
+	}
+	return (b.len);
+}
+
+/* Write a fingerprint's digest to key id. */
+static void
+tls_fingerprint(struct session *s, int id, const struct tls_key *k)
+{
+	uint32_t	pool;
+
+	if (id <= 0)
+		return;
+	pool = md5_fingerprint((const uint8_t *)k->w, k->n * 2, !k->cut,
+	    tls_key_string);
+	session_meta_add_pooled(s, id, pool, MF_PARSER);
 }
 
 /* Read the server_name extension into alias.host. */
@@ -251,9 +330,9 @@ static void
 tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 {
 	struct tls_rd	 ciphers, ext, e, groups, points;
-	struct tls_str	 b, ex;
+	struct tls_key	 k;
 	uint32_t	 ver, type;
-	char		 md5[33];
+	size_t		 at;
 
 	memset(&groups, 0, sizeof groups);
 	points = groups;
@@ -265,17 +344,18 @@ tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 	ext = tls_sub(&r, tls_num(&r, 2));
 	if (ciphers.bad)
 		return;
-	b.len = ex.len = 0;
-	tls_dec(&b, 0, ver);
-	tls_add(&b, ",", 1);
-	tls_list(&b, ciphers, 2, tls_offered ? s : NULL);
+	k.n = 0;
+	k.cut = false;
+	tls_key_add(&k, ver);
+	tls_key_list(&k, ciphers, 2, tls_offered ? s : NULL);
 	if (!h->server)
 		h->version = (uint16_t)ver;
+	at = tls_key_open(&k);
 	while (!ext.bad && ext.off + 4 <= ext.n) {
 		type = tls_num(&ext, 2);
 		e = tls_sub(&ext, tls_num(&ext, 2));
 		if (!tls_grease(type))
-			tls_dec(&ex, ex.len > 0 ? '-' : 0, type);
+			tls_key_add(&k, type);
 		if (type == 0)
 			tls_sni(s, e);
 		else if (type == 10)
@@ -285,14 +365,10 @@ tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 		else if (type == 43 && !h->server)
 			h->version = tls_best_version(e, h->version);
 	}
-	tls_add(&b, ",", 1);
-	tls_add(&b, ex.s, ex.len);
-	tls_add(&b, ",", 1);
-	tls_list(&b, groups, 2, NULL);
-	tls_add(&b, ",", 1);
-	tls_list(&b, points, 1, NULL);
-	md5_hex(b.s, b.len, md5);
-	parse_add_str(s, tk_ja3, md5);
+	tls_key_close(&k, at);
+	tls_key_list(&k, groups, 2, NULL);
+	tls_key_list(&k, points, 1, NULL);
+	tls_fingerprint(s, tk_ja3, &k);
 }
 
 /* Parse a ServerHello body: selected suite, version and JA3S. */
@@ -300,10 +376,9 @@ static void
 tls_server_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 {
 	struct tls_rd	 ext, e;
-	struct tls_str	 b;
+	struct tls_key	 k;
 	uint32_t	 ver, suite, type;
-	char		 md5[33];
-	bool		 first = true;
+	size_t		 at;
 
 	ver = tls_num(&r, 2);
 	tls_sub(&r, 32);
@@ -315,21 +390,22 @@ tls_server_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 	h->server = true;
 	h->version = (uint16_t)ver;
 	tls_suite(s, suite);
-	b.len = 0;
-	tls_dec(&b, 0, ver);
-	tls_dec(&b, ',', suite);
-	tls_add(&b, ",", 1);
+	k.n = 0;
+	k.cut = false;
+	tls_key_add(&k, ver);
+	tls_key_add(&k, 1);
+	tls_key_add(&k, suite);
+	at = tls_key_open(&k);
 	ext = tls_sub(&r, tls_num(&r, 2));
 	while (!ext.bad && ext.off + 4 <= ext.n) {
 		type = tls_num(&ext, 2);
 		e = tls_sub(&ext, tls_num(&ext, 2));
-		tls_dec(&b, first ? 0 : '-', type);
-		first = false;
+		tls_key_add(&k, type);
 		if (type == 43 && e.n == 2)
 			h->version = (uint16_t)tls_num(&e, 2);
 	}
-	md5_hex(b.s, b.len, md5);
-	parse_add_str(s, tk_ja3s, md5);
+	tls_key_close(&k, at);
+	tls_fingerprint(s, tk_ja3s, &k);
 }
 
 /* Parse the first handshake message of a buffered direction. */
@@ -371,5 +447,5 @@ tls_close(struct session *s, struct parse_state *ps)
 	for (i = 0; i < 2; i++)
 		tls_side(s, &ps->st[i], &h, 1);
 	if (h.version >= 0x0300 && h.version <= 0x0304)
-		parse_add_str(s, tk_version, names[h.version - 0x0300]);
+		parse_add_const(s, tk_version, names[h.version - 0x0300]);
 }
