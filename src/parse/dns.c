@@ -81,6 +81,10 @@ struct dns_state {
 	char		 q[255];
 };
 
+static struct parse_blocks dns_states = {
+	NULL, 0, sizeof(struct dns_state)
+};
+
 static int	dk_qtype, dk_rtype, dk_txt, dk_ip, dk_ip6, dk_error;
 
 static const struct parse_key dns_keys[] = {
@@ -578,7 +582,7 @@ dns_message(struct session *s, struct parse_state *ps, const uint8_t *m,
 		return (false);
 	parse_keys_resolve(dns_keys);
 	if (ps->dns == NULL)
-		ps->dns = xcalloc(1, sizeof *ps->dns);
+		ps->dns = parse_block_get(&dns_states);
 	qd = (unsigned)m[4] << 8 | m[5];
 	an = (unsigned)m[6] << 8 | m[7];
 	if ((off = dns_questions(s, ps, m, n, qd)) == 0)
@@ -665,6 +669,6 @@ dns_close(struct session *s, struct parse_state *ps)
 void
 dns_free(struct parse_state *ps)
 {
-	free(ps->dns);
+	parse_block_put(&dns_states, ps->dns);
 	ps->dns = NULL;
 }

@@ -47,6 +47,10 @@ struct icmp_state {
 	} recent[ICMP_RECENT];
 };
 
+static struct parse_blocks icmp_states = {
+	NULL, 0, sizeof(struct icmp_state)
+};
+
 /* Protocol text that has no business inside an echo payload. */
 static const char *const icmp_texts[] = {
 	"HTTP/1.", "GET /", "POST /", "SSH-2.0-", "SSH-1.", "ESMTP",
@@ -202,7 +206,7 @@ icmp_packet(struct session *s, struct parse_state *ps,
 	if (!d->has_icmp || (!req && !rep) || d->payload == NULL)
 		return;
 	if ((is = ps->icmp) == NULL)
-		is = ps->icmp = xcalloc(1, sizeof *is);
+		is = ps->icmp = parse_block_get(&icmp_states);
 	h = d->payload - 4;	/* id and sequence: decode keeps the header */
 	idseq = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
 	    (uint32_t)h[2] << 8 | h[3];
@@ -239,4 +243,12 @@ icmp_close(struct session *s, struct parse_state *ps)
 		ps->ses |= 1U << PI_ICMP_NONSTD;
 	if (icmp_size_variants > 0 && is->nsizes >= icmp_size_variants)
 		ps->ses |= 1U << PI_ICMP_SIZES;
+}
+
+/* Free the ICMP state. */
+void
+icmp_free(struct parse_state *ps)
+{
+	parse_block_put(&icmp_states, ps->icmp);
+	ps->icmp = NULL;
 }

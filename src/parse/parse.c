@@ -92,6 +92,39 @@ static const struct parse_setting *const parse_setting_tables[] = {
 	dns_settings, icmp_settings, tls_settings
 };
 
+/* A zeroed block of the list's size, from the list when it has one. */
+void *
+parse_block_get(struct parse_blocks *l)
+{
+	void	*p = l->head;
+
+	if (p == NULL)
+		return (xcalloc(1, l->size));
+	memcpy(&l->head, p, sizeof l->head);
+	l->n--;
+	memset(p, 0, l->size);
+	return (p);
+}
+
+/* Give a block back (NULL is ignored). */
+void
+parse_block_put(struct parse_blocks *l, void *p)
+{
+	if (p == NULL)
+		return;
+	if (l->n >= PARSE_BLOCKS_KEEP) {
+		free(p);
+		return;
+	}
+	memcpy(p, &l->head, sizeof l->head);
+	l->head = p;
+	l->n++;
+}
+
+static struct parse_blocks parse_states = {
+	NULL, 0, sizeof(struct parse_state)
+};
+
 /* Resolve a parser's key names to ids (once: ids never change). */
 void
 parse_keys_resolve(const struct parse_key *k)
@@ -353,7 +386,7 @@ parse_start(struct session *s, const struct decoded *d)
 		return (NULL);
 	}
 	parse_keys_resolve(parse_keys);
-	ps = xcalloc(1, sizeof *ps);
+	ps = parse_block_get(&parse_states);
 	for (i = 0; i < 2; i++)
 		ps->st[i].max = PARSE_SNIFF_MAX;
 	s->parse = ps;
@@ -501,8 +534,8 @@ parse_free(struct session *s)
 	for (i = 0; i < 2; i++)
 		parse_stream_free(&ps->st[i]);
 	dns_free(ps);
-	free(ps->icmp);
-	free(ps);
+	icmp_free(ps);
+	parse_block_put(&parse_states, ps);
 }
 
 /* Find a parser setting by name. */
