@@ -57,6 +57,36 @@ static const char *const icmp_texts[] = {
 	"EHLO ", "HELO ", "Host: ", "User-Agent:",
 };
 
+/*
+ * Whether protocol text occurs in p: one pass over the bytes, comparing
+ * only where a text's first byte is (engine thread only).
+ */
+static bool
+icmp_text(const uint8_t *p, size_t n)
+{
+	static uint16_t	 first[256];	/* bit per text starting so */
+	static bool	 ready;
+	size_t		 i, t, len;
+	uint16_t	 m;
+
+	if (!ready) {
+		for (t = 0; t < nitems(icmp_texts); t++)
+			first[(uint8_t)icmp_texts[t][0]] |= (uint16_t)(1 << t);
+		ready = true;
+	}
+	for (i = 0; i < n; i++) {
+		if ((m = first[p[i]]) == 0)
+			continue;
+		for (t = 0; m != 0; t++, m >>= 1) {
+			len = strlen(icmp_texts[t]);
+			if ((m & 1) && n - i >= len &&
+			    memcmp(p + i, icmp_texts[t], len) == 0)
+				return (true);
+		}
+	}
+	return (false);
+}
+
 /* Whether bytes [k, n) repeat with a period of at most 16 bytes. */
 static bool
 icmp_repeats(const uint8_t *p, size_t n, size_t k)
@@ -137,7 +167,7 @@ static void
 icmp_payload(struct parse_state *ps, const struct decoded *d)
 {
 	const uint8_t	*p = d->payload;
-	size_t		 n = d->payload_caplen, scan, i;
+	size_t		 n = d->payload_caplen, scan;
 
 	if (n >= 4 && p[0] == 0xd5 && p[1] == 0x20 && p[2] == 0x08 &&
 	    p[3] == 0x80)
@@ -149,13 +179,8 @@ icmp_payload(struct parse_state *ps, const struct decoded *d)
 	if (ps->ses & (1U << PI_ICMP_TEXT))
 		return;
 	scan = n < icmp_text_scan ? n : icmp_text_scan;
-	for (i = 0; i < nitems(icmp_texts); i++) {
-		if (memmem(p, scan, icmp_texts[i], strlen(icmp_texts[i])) !=
-		    NULL) {
-			ps->ses |= 1U << PI_ICMP_TEXT;
-			break;
-		}
-	}
+	if (icmp_text(p, scan))
+		ps->ses |= 1U << PI_ICMP_TEXT;
 }
 
 /* Remember an echo payload size. */
