@@ -27,6 +27,9 @@ static const struct engine_setting engine_setting_table[] = {
 	  "extra internal networks for direction, comma-separated CIDRs" },
 	{ "parse.enabled", "0 or 1", "1",
 	  "0 skips the protocol parsers: core meta only, faster reading" },
+	{ "parse.thread", "0 or 1", "1",
+	  "1 writes the parsers' meta on a thread of its own when the machine "
+	  "has two cores or more" },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -105,6 +108,7 @@ engine_config_init(struct engine_config *cfg)
 	cfg->dec.frag_timeout_ns = 30 * 1000000000ULL;
 	cfg->dec.frag_max = 65536;
 	cfg->parsers = true;
+	cfg->parse_thread = true;
 }
 
 /* Free the settings' memory. */
@@ -140,6 +144,9 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 	} else if (strcmp(name, "parse.enabled") == 0) {
 		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
 			cfg->parsers = *v == '1';
+	} else if (strcmp(name, "parse.thread") == 0) {
+		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
+			cfg->parse_thread = *v == '1';
 	} else if (strcmp(name, "ip.frag_max") == 0) {
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0 && u <= 1 << 24))
 			cfg->dec.frag_max = (uint32_t)u;

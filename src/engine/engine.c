@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "parse/parse.h"
@@ -17,6 +18,7 @@ struct engine {
 	uint64_t		 last_expire;
 	const struct ruleset	*rules;
 	bool			 parsers;
+	struct parse_pipe	*pipe;		/* the parsers' thread, or NULL */
 	struct meta_reader	 reader;	/* over one closing session */
 };
 
@@ -25,8 +27,23 @@ static void
 engine_parse(struct session *s, const struct decoded *d, int side,
     uint64_t ts, void *arg)
 {
-	(void)arg;
-	parse_packet(s, d, side, ts);
+	struct engine	*e = arg;
+
+	if (e->pipe != NULL)
+		parse_pipe_packet(e->pipe, s, d, side);
+	else
+		parse_packet(s, d, side, ts);
+}
+
+/* Apply the rules to a session with its parser meta and store it. */
+static void
+engine_store(struct session *s, void *arg)
+{
+	struct engine	*e = arg;
+
+	if (e->rules != NULL)
+		rules_apply(e->rules, s, &e->reader);
+	store_add(e->store, s);
 }
 
 /* Finish a closed session's meta and hand it to the store. */
@@ -35,11 +52,13 @@ engine_closed(struct session *s, void *arg)
 {
 	struct engine	*e = arg;
 
+	if (e->pipe != NULL) {
+		parse_pipe_close(e->pipe, s);	/* back in engine_store() */
+		return;
+	}
 	if (e->parsers)
 		parse_close(s);
-	if (e->rules != NULL)
-		rules_apply(e->rules, s, &e->reader);
-	store_add(e->store, s);
+	engine_store(s, e);
 }
 
 /* Count a fragment that never became part of a datagram. */
@@ -60,11 +79,15 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	struct engine	*e;
 
 	e = xcalloc(1, sizeof *e);
+
 	e->dec = decoder_new(&cfg->dec);
 	e->table = session_table_new(&cfg->sess, engine_closed, e);
 	e->parsers = cfg->parsers;
 	if (e->parsers)
 		session_table_on_packet(e->table, engine_parse);
+	if (e->parsers && cfg->parse_thread &&
+	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		e->pipe = parse_pipe_new(engine_store, e);
 	e->store = st;
 	e->rules = cfg->rules;
 	session_reader_init(&e->reader, store_ctx(st));
@@ -77,6 +100,7 @@ engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
+	parse_pipe_free(e->pipe);
 	decoder_free(e->dec);
 	session_table_free(e->table);
 	free(e);
@@ -119,6 +143,10 @@ engine_packet(struct engine *e, const struct capture_packet *p)
 			e->stats.held -= d.nfrags - 1;
 		break;
 	}
+	/* Sessions the parsers' thread finished, every few packets: looking
+	   takes the cache line the parsers' thread writes. */
+	if (e->pipe != NULL && (e->stats.read & 31) == 0)
+		parse_pipe_poll(e->pipe);
 }
 
 /* End of input: report held fragments and close every session. */
@@ -127,6 +155,8 @@ engine_finish(struct engine *e)
 {
 	decoder_flush(e->dec, engine_lost_fragment, e);
 	session_table_flush(e->table);
+	if (e->pipe != NULL)
+		parse_pipe_drain(e->pipe);
 }
 
 /* The packet accounting. */

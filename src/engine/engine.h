@@ -30,6 +30,7 @@ struct engine_config {
 	size_t			 nhome;
 	const struct ruleset	*rules;		/* NULL: none; not owned */
 	bool			 parsers;	/* parse.enabled */
+	bool			 parse_thread;	/* parse.thread */
 };
 
 /* A setting's table entry (for --help, --keys and the man page). */

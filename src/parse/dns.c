@@ -67,9 +67,14 @@ const struct parse_setting dns_settings[] = {
 	{ NULL, NULL, NULL, NULL, NULL, 0 }
 };
 
-/* Per-session DNS state. */
+/*
+ * Per-session DNS state of the meta writer (the parsers' thread when there
+ * is one).
+ */
 struct dns_state {
-	uint32_t	 good, bad;	/* datagrams parsed or not as DNS */
+	uint32_t	 svc;		/* analysis.service bits (PI_*) */
+	uint32_t	 good;		/* messages that are DNS */
+	uint32_t	 bad;		/* others, after the first */
 	uint32_t	 names;		/* distinct query names */
 	uint32_t	 hosts;		/* alias.host values added */
 	/*
@@ -271,13 +276,13 @@ dns_consonant(uint8_t c)
 
 /* Check one label of a query name for encoded or random-looking text. */
 static void
-dns_check_label(struct parse_state *ps, const uint8_t *p, size_t n)
+dns_check_label(struct dns_state *ds, const uint8_t *p, size_t n)
 {
 	struct dns_class	 c;
 	size_t			 i, run = 0;
 
 	if (n > dns_long_label)
-		ps->svc |= 1U << PI_DNS_LONG_LABEL;
+		ds->svc |= 1U << PI_DNS_LONG_LABEL;
 	if (n < 4 || strncasecmp((const char *)p, "xn--", 4) != 0) {
 		for (i = 0; i < n; i++) {
 			if (dns_consonant(p[i]))
@@ -285,21 +290,21 @@ dns_check_label(struct parse_state *ps, const uint8_t *p, size_t n)
 			else
 				run = 0;
 			if (run >= dns_consonants && dns_consonants > 0)
-				ps->svc |= 1U << PI_DNS_CONSONANTS;
+				ds->svc |= 1U << PI_DNS_CONSONANTS;
 		}
 	}
 	if (n < dns_encoded_label)
 		return;
 	if (dns_entropy100(p, n) >= dns_entropy)
-		ps->svc |= 1U << PI_DNS_ENTROPY;
+		ds->svc |= 1U << PI_DNS_ENTROPY;
 	dns_classify(p, n, &c);
 	if (c.other != 0 || c.pad != 0)
 		return;
 	if (c.b64sym == 0 && (c.lower == 0 || c.upper == 0) &&
 	    c.digit >= 2 && c.lower + c.upper >= 2)
-		ps->svc |= 1U << PI_DNS_BASE32;
+		ds->svc |= 1U << PI_DNS_BASE32;
 	else if (c.upper >= 2 && c.lower >= 2 && c.digit + c.b64sym >= 1)
-		ps->svc |= 1U << PI_DNS_BASE64;
+		ds->svc |= 1U << PI_DNS_BASE64;
 }
 
 /* Whether a name's first four labels are numbers 0-255 (not .arpa). */
@@ -351,20 +356,20 @@ dns_clean_text(const char *s, size_t n)
 
 /* Check a query name for the tunnelling indicators. */
 static void
-dns_check_name(struct parse_state *ps, const struct dns_name *dn)
+dns_check_name(struct dns_state *ds, const struct dns_name *dn)
 {
 	size_t	 i;
 
 	if (dn->n > dns_long_query)
-		ps->svc |= 1U << PI_DNS_LONG_QUERY;
+		ds->svc |= 1U << PI_DNS_LONG_QUERY;
 	if (!dns_clean_text(dn->s, dn->n))
-		ps->svc |= 1U << PI_DNS_NONASCII;
+		ds->svc |= 1U << PI_DNS_NONASCII;
 	if (dn->n >= 5 && strncasecmp(dn->s + dn->n - 5, ".arpa", 5) == 0)
 		return;
 	if (dns_ipname(dn))
-		ps->svc |= 1U << PI_DNS_IPNAME;
+		ds->svc |= 1U << PI_DNS_IPNAME;
 	for (i = 0; i < dn->nl; i++)
-		dns_check_label(ps, (const uint8_t *)dn->s + dn->lo[i],
+		dns_check_label(ds, (const uint8_t *)dn->s + dn->lo[i],
 		    dn->ll[i]);
 }
 
@@ -397,7 +402,7 @@ dns_class_ok(uint16_t c)
 
 /* Parse the question section; the offset after it, or 0 when malformed. */
 static size_t
-dns_questions(struct session *s, struct parse_state *ps, const uint8_t *m,
+dns_questions(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n, unsigned qd)
 {
 	struct dns_name	 dn;
@@ -423,16 +428,16 @@ dns_questions(struct session *s, struct parse_state *ps, const uint8_t *m,
 		else
 			parse_add_const(s, dk_qtype, tn);
 		if (!ordinary)
-			ps->svc |= 1U << PI_DNS_OBSCURE;
-		if (dns_asked(ps->dns, &dn))
+			ds->svc |= 1U << PI_DNS_OBSCURE;
+		if (dns_asked(ds, &dn))
 			continue;	/* written and checked already */
-		if (dns_host(s, ps->dns, &dn))
-			ps->dns->names++;
-		dns_check_name(ps, &dn);
-		if (dn.n < sizeof ps->dns->q) {
-			ps->dns->asked = true;
-			ps->dns->qn = (uint8_t)dn.n;
-			memcpy(ps->dns->q, dn.s, dn.n);
+		if (dns_host(s, ds, &dn))
+			ds->names++;
+		dns_check_name(ds, &dn);
+		if (dn.n < sizeof ds->q) {
+			ds->asked = true;
+			ds->qn = (uint8_t)dn.n;
+			memcpy(ds->q, dn.s, dn.n);
 		}
 	}
 	return (off);
@@ -440,7 +445,7 @@ dns_questions(struct session *s, struct parse_state *ps, const uint8_t *m,
 
 /* Write the strings of a TXT record and check the record's text. */
 static void
-dns_txt_record(struct session *s, struct parse_state *ps, const uint8_t *p,
+dns_txt_record(struct session *s, struct dns_state *ds, const uint8_t *p,
     size_t n)
 {
 	uint8_t			 all[DNS_TXTMAX];
@@ -466,14 +471,14 @@ dns_txt_record(struct session *s, struct parse_state *ps, const uint8_t *p,
 		return;
 	if (c.b64sym == 0 && c.pad == 0 && (c.lower == 0 || c.upper == 0) &&
 	    c.digit > 0 && c.lower + c.upper > 0)
-		ps->svc |= 1U << PI_DNS_TXT36;
+		ds->svc |= 1U << PI_DNS_TXT36;
 	else if (c.upper > 0 && c.lower > 0 && c.digit > 0)
-		ps->svc |= 1U << PI_DNS_TXT64;
+		ds->svc |= 1U << PI_DNS_TXT64;
 }
 
 /* Write what one answer record's data says. */
 static void
-dns_rdata(struct session *s, struct parse_state *ps, const uint8_t *m,
+dns_rdata(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n, size_t off, uint16_t type, uint16_t rdlen)
 {
 	struct dns_name	 dn;
@@ -484,14 +489,14 @@ dns_rdata(struct session *s, struct parse_state *ps, const uint8_t *m,
 	else if (type == 28 && rdlen == 16)
 		parse_add_ip(s, dk_ip6, m + off, 6);
 	else if (type == 5 && dns_name(m, n, &o, &dn))
-		dns_host(s, ps->dns, &dn);
+		dns_host(s, ds, &dn);
 	else if (type == 16)
-		dns_txt_record(s, ps, m + off, rdlen);
+		dns_txt_record(s, ds, m + off, rdlen);
 }
 
 /* Parse the answer section from off; false when it is malformed. */
 static bool
-dns_answers(struct session *s, struct parse_state *ps, const uint8_t *m,
+dns_answers(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n, size_t off, unsigned an)
 {
 	struct dns_name	 dn;
@@ -513,16 +518,16 @@ dns_answers(struct session *s, struct parse_state *ps, const uint8_t *m,
 			return (false);
 		if (type == 41)
 			continue;
-		if (!dns_asked(ps->dns, &dn))
-			dns_host(s, ps->dns, &dn);
+		if (!dns_asked(ds, &dn))
+			dns_host(s, ds, &dn);
 		if ((tn = dns_type_name(type, tmp, sizeof tmp,
 		    &ordinary)) == tmp)
 			parse_add_str(s, dk_rtype, tn);
 		else
 			parse_add_const(s, dk_rtype, tn);
 		if (ttl <= dns_low_ttl)
-			ps->svc |= 1U << PI_DNS_LOW_TTL;
-		dns_rdata(s, ps, m, n, off, type, rdlen);
+			ds->svc |= 1U << PI_DNS_LOW_TTL;
+		dns_rdata(s, ds, m, n, off, type, rdlen);
 		off += rdlen;
 	}
 	return (true);
@@ -570,49 +575,58 @@ dns_check(const uint8_t *m, size_t n, bool complete)
 	return (complete ? PS_NO : PS_MORE);
 }
 
-/* Parse one DNS message; false when it is not DNS. */
-static bool
-dns_message(struct session *s, struct parse_state *ps, const uint8_t *m,
+/* Whether a message's header and questions are DNS. */
+bool
+dns_is_message(const uint8_t *m, size_t n)
+{
+	return (dns_check(m, n, true) == PS_YES);
+}
+
+
+/* Write the meta of a message dns_is_message() accepted. */
+void
+dns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n)
 {
 	unsigned	 qd, an, rcode;
 	size_t		 off;
 
-	if (dns_check(m, n, true) != PS_YES)
-		return (false);
 	parse_keys_resolve(dns_keys);
-	if (ps->dns == NULL)
-		ps->dns = parse_block_get(&dns_states);
 	qd = (unsigned)m[4] << 8 | m[5];
 	an = (unsigned)m[6] << 8 | m[7];
-	if ((off = dns_questions(s, ps, m, n, qd)) == 0)
-		return (false);
+	if ((off = dns_questions(s, ds, m, n, qd)) == 0)
+		return;
 	if ((m[2] & 0x80) == 0)
-		return (true);
+		return;
 	rcode = m[3] & 15;
 	if (rcode != 0 && rcode < nitems(dns_rcodes))
 		parse_add_const(s, dk_error, dns_rcodes[rcode]);
 	if (n > dns_large_answer)
-		ps->svc |= 1U << PI_DNS_LARGE_ANSWER;
-	dns_answers(s, ps, m, n, off, an);
-	return (true);
+		ds->svc |= 1U << PI_DNS_LARGE_ANSWER;
+	dns_answers(s, ds, m, n, off, an);
 }
 
-/* Parse one UDP datagram of a session; false when it is not DNS. */
-bool
-dns_datagram(struct session *s, struct parse_state *ps, const uint8_t *p,
-    size_t n)
+/*
+ * Count a message of a DNS session (from the first DNS one on) and write
+ * its meta when it is DNS (checked: known to be).
+ */
+void
+dns_datagram(struct session *s, struct dns_state *ds, const uint8_t *m,
+    size_t n, bool checked)
 {
-	bool	ok;
+	if (checked || dns_is_message(m, n)) {
+		ds->good++;
+		dns_parse(s, ds, m, n);
+	} else if (ds->good > 0)
+		ds->bad++;
+}
 
-	ok = dns_message(s, ps, p, n);
-	if (ps->dns != NULL) {
-		if (ok)
-			ps->dns->good++;
-		else
-			ps->dns->bad++;
-	}
-	return (ok);
+/* The DNS state of a session, made when it is first found to be DNS. */
+void
+dns_start(struct parse_state *ps)
+{
+	if (ps->dns == NULL)
+		ps->dns = parse_block_get(&dns_states);
 }
 
 /* Whether a TCP direction starts with a length-framed DNS message. */
@@ -633,7 +647,7 @@ dns_sniff_tcp(const uint8_t *p, size_t n)
 
 /* Parse every whole length-framed message of a buffered TCP direction. */
 static void
-dns_stream(struct session *s, struct parse_state *ps,
+dns_stream(struct session *s, struct dns_state *ds,
     const struct parse_stream *st)
 {
 	size_t	 off = 0, len;
@@ -642,23 +656,29 @@ dns_stream(struct session *s, struct parse_state *ps,
 		len = (size_t)st->buf[off] << 8 | st->buf[off + 1];
 		if (len > st->contig - off - 2)
 			break;
-		dns_datagram(s, ps, st->buf + off + 2, len);
+		dns_datagram(s, ds, st->buf + off + 2, len, false);
 		off += 2 + len;
 	}
 }
 
-/* Finish a DNS session: TCP messages, then the session-wide signs. */
+/*
+ * Finish a DNS session: TCP messages, then the session-wide signs.  A TCP
+ * session is parsed here only, so its state can live on the stack.
+ */
 void
 dns_close(struct session *s, struct parse_state *ps)
 {
-	struct dns_state	*ds;
+	struct dns_state	 local, *ds = ps->dns;
 
-	if (s->proto == 6) {
-		dns_stream(s, ps, &ps->st[0]);
-		dns_stream(s, ps, &ps->st[1]);
+	if (ds == NULL) {
+		memset(&local, 0, sizeof local);
+		ds = &local;
 	}
-	if ((ds = ps->dns) == NULL)
-		return;
+	if (s->proto == 6) {
+		dns_stream(s, ds, &ps->st[0]);
+		dns_stream(s, ds, &ps->st[1]);
+	}
+	ps->svc |= ds->svc;
 	if (dns_many_names > 0 && ds->names >= dns_many_names)
 		ps->svc |= 1U << PI_DNS_MANY;
 	if ((s->port[0] == 53 || s->port[1] == 53) && ds->bad > ds->good)

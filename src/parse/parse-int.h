@@ -54,7 +54,13 @@ struct parse_stream {
 struct dns_state;
 struct icmp_state;
 
-/* Per-session parser state (s->parse). */
+/*
+ * Per-session parser state (s->parse).  With a parsers' thread, the
+ * engine's thread fills it while the session is open (streams, ICMP
+ * counters) and the parsers' thread writes the meta from it
+ * afterwards; the DNS state is the parsers' thread's from the start (DNS
+ * datagrams go there one by one, parse_pipe_dns()).
+ */
 struct parse_state {
 	uint8_t			 proto;		/* enum parse_proto */
 	uint32_t		 svc;		/* analysis.service bits (PI_*) */
@@ -133,9 +139,9 @@ parse_token(const uint8_t *p, size_t n, const char *tok)
  * parsers' time.  Engine thread only; at most PARSE_BLOCKS_KEEP are kept.
  */
 struct parse_blocks {
-	void		*head;
-	uint32_t	 n;
-	uint32_t	 size;
+	void		**stack;	/* pointers: taking one reads none */
+	uint32_t	  n;
+	uint32_t	  size;
 };
 #define PARSE_BLOCKS_KEEP	16384
 
@@ -152,10 +158,28 @@ void	 parse_add_ip(struct session *, int, const uint8_t *, int af);
 /* Add a host name (trailing dot dropped); true when it was new. */
 bool	 parse_add_host(struct session *, const void *, size_t);
 
+/* What the engine's thread hands the parsers' thread (pipe.c). */
+enum parse_job_kind {
+	PJ_DNS,			/* a DNS datagram */
+	PJ_EARLY,		/* a TCP session's state, complete early */
+	PJ_CLOSE		/* a closed session */
+};
+void	 parse_pipe_ship(struct parse_pipe *, enum parse_job_kind,
+	    struct session *, struct parse_state *);
+/* Hand a DNS datagram (a copy) to the parsers' thread. */
+void	 parse_pipe_dns(struct parse_pipe *, struct session *,
+	    struct dns_state *, const uint8_t *, uint32_t, bool checked);
+/* parse.c: the meta of a state; freeing it. */
+void	 parse_meta(struct session *, struct parse_state *);
+void	 parse_release(struct parse_state *);
+
 /* stream.c */
 void	 parse_stream_add(struct parse_stream *, uint32_t seq,
 	    const uint8_t *, uint32_t);
 void	 parse_stream_free(struct parse_stream *);
+/* Byte buffers of power-of-two sizes, pooled (engine thread only). */
+uint8_t	*parse_buf_get(uint32_t);
+void	 parse_buf_put(uint8_t *, uint32_t);
 
 /* host.c: sld, tld and root.host of every alias.host value. */
 void	 host_derive(struct session *);
@@ -172,8 +196,12 @@ uint32_t md5_fingerprint(const uint8_t *key, size_t n, bool memo,
 
 /* dns.c */
 extern const struct parse_setting dns_settings[];
-bool	 dns_datagram(struct session *, struct parse_state *,
-	    const uint8_t *, size_t);
+bool	 dns_is_message(const uint8_t *, size_t);
+void	 dns_datagram(struct session *, struct dns_state *, const uint8_t *,
+	    size_t, bool checked);
+void	 dns_start(struct parse_state *);
+void	 dns_parse(struct session *, struct dns_state *, const uint8_t *,
+	    size_t);
 enum parse_sniff dns_sniff_tcp(const uint8_t *, size_t);
 void	 dns_close(struct session *, struct parse_state *);
 void	 dns_free(struct parse_state *);
@@ -187,6 +215,8 @@ extern const struct parse_setting tls_settings[];
 enum parse_sniff tls_sniff(const uint8_t *, size_t);
 /* Keep no more of a direction than its first TLS record. */
 void	 tls_limit(struct parse_stream *);
+/* The same from its first segment (p, n), before it is stored. */
+void	 tls_limit_first(struct parse_stream *, const uint8_t *, size_t);
 void	 tls_close(struct session *, struct parse_state *);
 
 /* ssh.c */

@@ -12,8 +12,19 @@
  * parse_packet().
  */
 static struct parse_state parse_done;
+/* The same, on port 53: 'anomalous or non-dns session on dns port'. */
+static struct parse_state parse_gave53;
 
-static void	parse_early(struct session *, struct parse_state *);
+static void	parse_early(struct parse_pipe *, struct session *,
+		    struct parse_state *);
+
+/* Whether a parse state is a session's own (not a mark). */
+static inline bool
+parse_own(const struct parse_state *ps)
+{
+	return (ps != NULL && ps != &parse_done && ps != &parse_gave53);
+}
+
 
 /* Bytes a TCP direction keeps while its first bytes are being sniffed. */
 #define PARSE_SNIFF_MAX	512
@@ -96,12 +107,11 @@ static const struct parse_setting *const parse_setting_tables[] = {
 void *
 parse_block_get(struct parse_blocks *l)
 {
-	void	*p = l->head;
+	void	*p;
 
-	if (p == NULL)
+	if (l->n == 0)
 		return (xcalloc(1, l->size));
-	memcpy(&l->head, p, sizeof l->head);
-	l->n--;
+	p = l->stack[--l->n];
 	memset(p, 0, l->size);
 	return (p);
 }
@@ -116,9 +126,10 @@ parse_block_put(struct parse_blocks *l, void *p)
 		free(p);
 		return;
 	}
-	memcpy(p, &l->head, sizeof l->head);
-	l->head = p;
-	l->n++;
+	if (l->stack == NULL)
+		l->stack = xreallocarray(NULL, PARSE_BLOCKS_KEEP,
+		    sizeof *l->stack);
+	l->stack[l->n++] = p;
 }
 
 static struct parse_blocks parse_states = {
@@ -223,17 +234,15 @@ parse_port53(const struct session *s)
 	    (s->port[0] == 53 || s->port[1] == 53));
 }
 
-/* Free the state and mark the session as recognised by no parser. */
+/*
+ * Free the state and mark the session as recognised by no parser (on port
+ * 53, its indicator is written when it closes).
+ */
 static void
 parse_giveup(struct session *s)
 {
 	parse_free(s);
-	if (parse_port53(s)) {
-		parse_keys_resolve(parse_keys);
-		parse_add_const(s, pk_service_ind,
-		    parse_indicators[PI_DNS_PORT53]);
-	}
-	s->parse = &parse_done;
+	s->parse = parse_port53(s) ? &parse_gave53 : &parse_done;
 }
 
 /* Let the protocol a direction revealed decide the session's protocol. */
@@ -321,7 +330,7 @@ parse_sniff_first(struct parse_state *ps, struct parse_stream *st,
 
 /* Place a TCP segment and sniff its direction while undecided. */
 static void
-parse_tcp(struct session *s, struct parse_state *ps,
+parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
 	struct parse_stream	*st = &ps->st[side];
@@ -335,12 +344,14 @@ parse_tcp(struct session *s, struct parse_state *ps,
 		st->decided = false;
 	}
 	if (parse_sniff_first(ps, st, d) != PS_NO) {
+		if (ps->proto == PP_TLS)
+			tls_limit_first(st, d->payload, d->payload_caplen);
 		parse_stream_add(st, d->tcp_seq, d->payload,
 		    d->payload_caplen);
 		if (!st->decided)
 			parse_sniff_dir(ps, side, false);
 		if (ps->proto != PP_NONE) {
-			parse_early(s, ps);
+			parse_early(pp, s, ps);
 			return;
 		}
 	}
@@ -348,24 +359,30 @@ parse_tcp(struct session *s, struct parse_state *ps,
 		parse_giveup(s);
 }
 
-/* Parse a UDP datagram: DNS is the only UDP protocol parsed. */
+/*
+ * Look at a UDP datagram: DNS is the only UDP protocol parsed.  The first
+ * one decides; the others are checked where their meta is written.
+ */
 static void
-parse_udp(struct session *s, struct parse_state *ps,
+parse_udp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
     const struct decoded *d)
 {
-	bool	 nbns;
+	bool	 first = ps->proto == PP_NONE;
 
-	nbns = s->port[0] == 137 || s->port[1] == 137;
-	if (ps->proto == PP_NONE) {
-		if (nbns || !dns_datagram(s, ps, d->payload,
-		    d->payload_caplen)) {
+	if (first) {
+		if (s->port[0] == 137 || s->port[1] == 137 ||
+		    !dns_is_message(d->payload, d->payload_caplen)) {
 			parse_giveup(s);
 			return;
 		}
 		ps->proto = PP_DNS;
-		return;
+		dns_start(ps);
 	}
-	dns_datagram(s, ps, d->payload, d->payload_caplen);
+	if (pp == NULL)
+		dns_datagram(s, ps->dns, d->payload, d->payload_caplen, first);
+	else
+		parse_pipe_dns(pp, s, ps->dns, d->payload,
+		    (uint32_t)d->payload_caplen, first);
 }
 
 /* Make the state of a session when its first interesting packet comes. */
@@ -393,31 +410,39 @@ parse_start(struct session *s, const struct decoded *d)
 	return (ps);
 }
 
-/* Look at one packet of a session. */
+/* Look at one packet of a session (pp: the parsers' thread, or NULL). */
 void
-parse_packet(struct session *s, const struct decoded *d, int side,
-    uint64_t ts)
+parse_pipe_packet(struct parse_pipe *pp, struct session *s,
+    const struct decoded *d, int side)
 {
 	struct parse_state	*ps = s->parse;
 
-	(void)ts;
-	if (ps == &parse_done)
+	if (ps == &parse_done || ps == &parse_gave53)
 		return;
 	if (ps == NULL && (ps = parse_start(s, d)) == NULL)
 		return;
 	switch (s->proto) {
 	case 6:
 		if (d->payload_caplen > 0)
-			parse_tcp(s, ps, d, side);
+			parse_tcp(pp, s, ps, d, side);
 		break;
 	case 17:
 		if (d->payload_caplen > 0)
-			parse_udp(s, ps, d);
+			parse_udp(pp, s, ps, d);
 		break;
 	default:
 		icmp_packet(s, ps, d);
 		break;
 	}
+}
+
+/* Look at one packet of a session, writing meta on this thread. */
+void
+parse_packet(struct session *s, const struct decoded *d, int side,
+    uint64_t ts)
+{
+	(void)ts;
+	parse_pipe_packet(NULL, s, d, side);
 }
 
 /* Write the indicator bits of a state as analysis values. */
@@ -464,10 +489,21 @@ parse_close_tcp(struct session *s, struct parse_state *ps)
 	}
 }
 
-/* Write a session's parser meta and free the state: parsing is over. */
-static void
-parse_finish(struct session *s, struct parse_state *ps)
+/*
+ * Write a session's parser meta from its state (which stays: the thread
+ * that made it frees it, parse_release()).
+ */
+void
+parse_meta(struct session *s, struct parse_state *ps)
 {
+	if (ps == &parse_gave53) {
+		parse_keys_resolve(parse_keys);
+		parse_add_const(s, pk_service_ind,
+		    parse_indicators[PI_DNS_PORT53]);
+		return;
+	}
+	if (!parse_own(ps))
+		return;
 	if (s->proto == 6)
 		parse_close_tcp(s, ps);
 	else if (s->proto == 17 && ps->proto == PP_DNS)
@@ -479,7 +515,21 @@ parse_finish(struct session *s, struct parse_state *ps)
 		ps->svc |= 1U << PI_DNS_PORT53;
 	parse_write_indicators(s, ps);
 	host_derive(s);
-	parse_free(s);
+}
+
+/* Free a parse state (a mark is left alone). */
+void
+parse_release(struct parse_state *ps)
+{
+	int	i;
+
+	if (!parse_own(ps))
+		return;
+	for (i = 0; i < 2; i++)
+		parse_stream_free(&ps->st[i]);
+	dns_free(ps);
+	icmp_free(ps);
+	parse_block_put(&parse_states, ps);
 }
 
 /*
@@ -488,7 +538,7 @@ parse_finish(struct session *s, struct parse_state *ps)
  * the rest of its packets cost one comparison.
  */
 static void
-parse_early(struct session *s, struct parse_state *ps)
+parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
 {
 	switch (ps->proto) {
 	case PP_SMTP:
@@ -506,19 +556,21 @@ parse_early(struct session *s, struct parse_state *ps)
 	default:
 		return;
 	}
-	parse_finish(s, ps);
 	s->parse = &parse_done;
+	if (pp != NULL)
+		parse_pipe_ship(pp, PJ_EARLY, s, ps);
+	else {
+		parse_meta(s, ps);
+		parse_release(ps);
+	}
 }
 
 /* Write the parsers' meta when a session closes. */
 void
 parse_close(struct session *s)
 {
-	struct parse_state	*ps = s->parse;
-
-	if (ps != NULL && ps != &parse_done)
-		parse_finish(s, ps);
-	s->parse = NULL;
+	parse_meta(s, s->parse);
+	parse_free(s);
 }
 
 /* Free the parsers' state of a session. */
@@ -526,16 +578,9 @@ void
 parse_free(struct session *s)
 {
 	struct parse_state	*ps = s->parse;
-	int			 i;
 
 	s->parse = NULL;
-	if (ps == NULL || ps == &parse_done)
-		return;
-	for (i = 0; i < 2; i++)
-		parse_stream_free(&ps->st[i]);
-	dns_free(ps);
-	icmp_free(ps);
-	parse_block_put(&parse_states, ps);
+	parse_release(ps);
 }
 
 /* Find a parser setting by name. */

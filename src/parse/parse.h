@@ -15,7 +15,10 @@
  *   without closing).
  * - Thresholds are settings (SPEC §9): parse_setting_set() applies one by
  *   name; parse_settings() lists them for --keys and the man page.
- * - Everything runs on the engine's thread.
+ * - Everything runs on the engine's thread, or, with a parse_pipe, what
+ *   must be done as packets arrive (sniffing, stream bytes, DNS datagrams
+ *   queued, ICMP counts) runs there and everything that writes meta runs
+ *   on the pipe's own thread (see parse_pipe_new()).
  */
 #ifndef HUNTCON_PARSE_H
 #define HUNTCON_PARSE_H
@@ -31,6 +34,30 @@ void	 parse_packet(struct session *, const struct decoded *, int side,
 	    uint64_t ts);
 void	 parse_close(struct session *);
 void	 parse_free(struct session *);
+
+/*
+ * The parsers' thread.  Sessions handed over with parse_pipe_close() get
+ * their meta written there and come back through done(s, arg), in the
+ * order they were handed over, on the caller's thread: from
+ * parse_pipe_packet(), parse_pipe_close() (when it must wait for room),
+ * parse_pipe_poll() and parse_pipe_drain().  Between them the pipe's
+ * thread writes only the meta, s->service and the state the parsers own;
+ * the caller keeps to the rest of the session.
+ */
+struct parse_pipe;
+
+struct parse_pipe *parse_pipe_new(void (*done)(struct session *, void *),
+	    void *arg);
+/* parse_packet(), with the meta written on the pipe's thread. */
+void	 parse_pipe_packet(struct parse_pipe *, struct session *,
+	    const struct decoded *, int side);
+void	 parse_pipe_close(struct parse_pipe *, struct session *);
+/* Give back the sessions the pipe's thread has finished. */
+void	 parse_pipe_poll(struct parse_pipe *);
+/* Wait for every session handed over and give them back. */
+void	 parse_pipe_drain(struct parse_pipe *);
+/* Drain, stop the thread and free the pipe. */
+void	 parse_pipe_free(struct parse_pipe *);
 
 /* Apply a parser setting: 1 applied, 0 not a parser setting, -1 bad value
    (*cause set, caller frees). */

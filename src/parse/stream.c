@@ -10,20 +10,18 @@
 
 /*
  * Buffers come in power-of-two sizes from 512 to 64 KiB and go back to a
- * free list per size when a session closes: every TCP session being
- * parsed takes one or two and grows them, and malloc, realloc and free of
- * these sizes were a twentieth of ingest.  The lists keep at most 1 MiB a
- * size.  Like the rest of the parsers, this runs on the engine's thread
- * only.
+ * stack per size when a session closes: every TCP session being parsed
+ * takes one or two and grows them, and malloc, realloc and free of these
+ * sizes were a twentieth of ingest.  The stacks hold pointers (taking a
+ * buffer touches none of its bytes) and keep at most 1 MiB a size.  Like
+ * the rest of the state the parsers keep per session, this belongs to the
+ * engine's thread.
  */
 #define STREAM_CLASSES	8		/* 512 << 0 .. 512 << 7 */
 #define STREAM_KEEP	(1u << 20)	/* bytes kept per size */
 
-struct stream_free {
-	struct stream_free	*next;
-};
-static struct stream_free	*stream_pool[STREAM_CLASSES];
-static uint32_t			 stream_pooled[STREAM_CLASSES];
+static uint8_t	**stream_pool[STREAM_CLASSES];
+static uint32_t	  stream_pooled[STREAM_CLASSES];	/* buffers */
 
 /* The size class of an allocation (n a power of two >= 512), or -1. */
 static int
@@ -37,35 +35,32 @@ stream_class(uint32_t n)
 }
 
 /* A buffer of n bytes (a power of two), from the pool when it has one. */
-static uint8_t *
-stream_get(uint32_t n)
+uint8_t *
+parse_buf_get(uint32_t n)
 {
-	int			 c = stream_class(n);
-	struct stream_free	*f;
+	int	c = stream_class(n);
 
-	if (c == -1 || (f = stream_pool[c]) == NULL)
+	if (c == -1 || stream_pooled[c] == 0)
 		return (xmalloc(n));
-	stream_pool[c] = f->next;
-	stream_pooled[c] -= n;
-	return ((uint8_t *)f);
+	return (stream_pool[c][--stream_pooled[c]]);
 }
 
 /* Give a buffer of n bytes back. */
-static void
-stream_put(uint8_t *p, uint32_t n)
+void
+parse_buf_put(uint8_t *p, uint32_t n)
 {
-	int			 c = stream_class(n);
-	struct stream_free	*f = (struct stream_free *)p;
+	int	c = stream_class(n);
 
 	if (p == NULL)
 		return;
-	if (c == -1 || stream_pooled[c] + n > STREAM_KEEP) {
+	if (c == -1 || (stream_pooled[c] + 1) * n > STREAM_KEEP) {
 		free(p);
 		return;
 	}
-	f->next = stream_pool[c];
-	stream_pool[c] = f;
-	stream_pooled[c] += n;
+	if (stream_pool[c] == NULL)
+		stream_pool[c] = xreallocarray(NULL, STREAM_KEEP / n,
+		    sizeof *stream_pool[c]);
+	stream_pool[c][stream_pooled[c]++] = p;
 }
 
 /* Whether byte i of the stream was received. */
@@ -103,10 +98,10 @@ stream_grow(struct parse_stream *st, uint32_t need)
 		n *= 4;
 	while (n / 2 >= st->max && n / 2 >= need && n > STREAM_MIN)
 		n /= 2;		/* the smallest power of two holding max */
-	buf = stream_get(n);
+	buf = parse_buf_get(n);
 	if (st->alloc > 0)
 		memcpy(buf, st->buf, st->alloc);
-	stream_put(st->buf, st->alloc);
+	parse_buf_put(st->buf, st->alloc);
 	st->buf = buf;
 	if (st->map != NULL) {
 		st->map = xrealloc(st->map, (n + 7) / 8);
@@ -216,7 +211,7 @@ parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
 void
 parse_stream_free(struct parse_stream *st)
 {
-	stream_put(st->buf, st->alloc);
+	parse_buf_put(st->buf, st->alloc);
 	free(st->map);
 	st->buf = st->map = NULL;
 	st->alloc = st->contig = 0;

@@ -172,6 +172,22 @@ tls_limit(struct parse_stream *st)
 		st->max = want > st->contig ? want : st->contig;
 }
 
+/*
+ * The same from a direction's first segment, before it is stored: a
+ * server's first segment holds its hello and much more.
+ */
+void
+tls_limit_first(struct parse_stream *st, const uint8_t *p, size_t n)
+{
+	uint32_t	want;
+
+	if (st->started || n < 5 || p[0] != 0x16)
+		return;
+	want = 5 + (uint32_t)(p[3] << 8 | p[4]);
+	if (want < st->max)
+		st->max = want;
+}
+
 /* Write a cipher suite's name to crypto when it is known. */
 static void
 tls_suite(struct session *s, uint32_t id)

@@ -128,21 +128,54 @@ pair_head(const struct meta_pair *p)
 	return (h);
 }
 
+/*
+ * An open session has room for its first values right after it (most end
+ * with 4 to 16), so writing them allocates nothing: the parsers' thread
+ * writes them and the engine's thread frees the session, and memory
+ * allocated on one thread and freed on another is slow to come by.
+ */
+#define XINLINE		16
+
+/* Bytes session_open() allocates after a session for its first values. */
+size_t
+session_meta_inline_size(void)
+{
+	return (sizeof(struct meta_extra) + XINLINE * sizeof(struct meta_pair));
+}
+
+/* The room after a session for its first values, or NULL. */
+static inline struct meta_extra *
+pair_inline(struct session *s)
+{
+	return (s->xinline ? (struct meta_extra *)(void *)(s + 1) : NULL);
+}
+
 /* Store a made pair (key set) at the end of a session's extra meta. */
 static inline void
 pair_push(struct session *s, struct meta_pair np, uint8_t flags)
 {
-	struct meta_extra	*x;
+	struct meta_extra	*x, *nx;
 
 	session_meta_own(s);
 	if ((x = s->extra) == NULL) {
-		/* Most sessions with extra meta end with 4 to 12 values. */
-		x = s->extra = xmalloc(sizeof *x + 12 * sizeof x->v[0]);
+		if ((x = pair_inline(s)) != NULL)
+			x->cap = XINLINE;
+		else {
+			x = xmalloc(sizeof *x + 12 * sizeof x->v[0]);
+			x->cap = 12;
+		}
 		x->n = 0;
-		x->cap = 12;
+		s->extra = x;
 	} else if (x->n == x->cap) {
+		if (x == pair_inline(s)) {
+			nx = xmalloc(sizeof *x + 2 * x->cap * sizeof x->v[0]);
+			memcpy(nx, x, sizeof *x + x->n * sizeof x->v[0]);
+			x = nx;
+		} else
+			x = xrealloc(x, sizeof *x + 2 * x->cap *
+			    sizeof x->v[0]);
 		x->cap *= 2;
-		x = s->extra = xrealloc(x, sizeof *x + x->cap * sizeof x->v[0]);
+		s->extra = x;
 	}
 	np.flags |= flags & (MF_PARSER | MF_RULE | MF_TRANSIENT);
 	x->v[x->n++] = np;
@@ -442,7 +475,8 @@ session_meta_equal(const struct session *a, const struct session *b)
 void
 session_meta_free(struct session *s)
 {
-	free(s->extra);
+	if (s->extra != pair_inline(s))
+		free(s->extra);
 	s->extra = NULL;
 	s->xpacked = NULL;
 	s->xpn = 0;

@@ -135,7 +135,8 @@ session_pack_into(const struct session *s, uint8_t *p)
 	}
 	if (h[0] & PK_ETH) {
 		/* Few distinct MAC pairs on a link: pooled. */
-		eth = meta_pool_put(s->eth, sizeof s->eth);
+		eth = s->eth_pool != 0 ? s->eth_pool - 1 :
+		    meta_pool_put(s->eth, sizeof s->eth);
 		put_bytes(&w, &eth, sizeof eth);
 	}
 	if (h[0] & PK_VLAN)
@@ -181,6 +182,17 @@ get_set(struct unpacker *r, struct u16set *set)
 		set->v.heap = (uint16_t *)(uintptr_t)r->p;
 	}
 	r->p += (size_t)set->n * sizeof(uint16_t);
+}
+
+/*
+ * Put in the value pool what packing s will need, so that the packing
+ * itself writes nothing there (the pool has one writer at a time).
+ */
+void
+session_pack_prepare(struct session *s)
+{
+	if (s->has_eth[0] || s->has_eth[1])
+		s->eth_pool = meta_pool_put(s->eth, sizeof s->eth) + 1;
 }
 
 /*
@@ -232,6 +244,7 @@ session_unpack(const uint8_t *b, uint64_t id, struct session *s)
 		memcpy(&eth, r.p, sizeof eth);
 		r.p += sizeof eth;
 		memcpy(s->eth, meta_pool_get(eth, &n), sizeof s->eth);
+		s->eth_pool = eth + 1;
 	}
 	if (b[0] & PK_VLAN)
 		get_set(&r, &s->vlan);

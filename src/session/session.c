@@ -278,7 +278,8 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 		session_table_grow(t);
 		h = session_bucket(t, k);
 	}
-	s = xcalloc(1, sizeof *s);
+	s = xcalloc(1, sizeof *s + session_meta_inline_size());
+	s->xinline = true;
 	s->id = ++t->ids;
 	s->af = k->af;
 	s->proto = k->proto;

@@ -98,6 +98,7 @@ struct session {
 	bool		 has_eth[2];
 	uint8_t		 addr[2][16];
 	uint8_t		 eth[2][12];	/* per side: first frame's dst, src */
+	uint32_t	 eth_pool;	/* pool id + 1 of eth; 0: not pooled */
 
 	/* Only while open. */
 	uint64_t	 deadline;		/* closes when the clock passes */
@@ -113,6 +114,7 @@ struct session {
 	uint8_t		 fin;		/* bit per side that sent FIN */
 	bool		 closing;	/* FIN both ways or RST: lingering */
 	uint8_t		 listed;	/* which deadline list it is on */
+	bool		 xinline;	/* room for extra meta follows it */
 };
 
 struct session_table;
@@ -155,6 +157,8 @@ uint64_t	 session_table_ids(const struct session_table *);
 size_t		 session_pack_bound(const struct session *);
 size_t		 session_pack_into(const struct session *, uint8_t *);
 void		 session_unpack(const uint8_t *, uint64_t id, struct session *);
+/* Pool what packing will (the MACs), on the thread that writes the pool. */
+void		 session_pack_prepare(struct session *);
 /* A bit of a record's first byte that packing leaves to its owner. */
 #define SESSION_PACK_FREE	0x80
 void		 session_free(struct session *);
@@ -247,6 +251,8 @@ uint32_t	 session_meta_count(const struct session *);
  * make s view the packed meta at p (returns the end of it).
  */
 size_t		 session_meta_pack_bound(const struct session *);
+/* Bytes allocated after an open session for its first extra values. */
+size_t		 session_meta_inline_size(void);
 size_t		 session_meta_pack(const struct session *, uint8_t *);
 const uint8_t	*session_meta_view(struct session *, const uint8_t *);
 /* Give a view its own copy of the extra meta, to change it. */

@@ -1,0 +1,296 @@
+/*
+ * pipe.c - the parsers' thread: writing meta off the engine's thread.
+ *
+ * The engine's thread reads packets, keeps sessions and collects what the
+ * parsers need as packets arrive; everything that writes meta (hellos,
+ * requests, DNS messages, indicators, host names and their suffixes) is
+ * done here, on a thread of its own, while the engine reads on.  The two
+ * share one ring of jobs: the engine fills it at `tail`, this thread runs
+ * jobs up to `done`, and the engine retires them from `head` (frees the
+ * state, applies the rules and stores a closed session), so sessions
+ * reach the store in the order they closed.  DNS datagrams are copied into
+ * a ring of bytes beside it, freed as their jobs retire.
+ */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <pthread.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/parse-int.h"
+
+#define PIPE_SLOTS	4096		/* jobs in the ring */
+#define PIPE_WAKE	256		/* jobs waiting before a wake-up */
+#define PIPE_BYTES	(4u << 20)	/* bytes of DNS datagrams waiting */
+
+struct parse_job {
+	struct session		*s;
+	struct parse_state	*ps;	/* PJ_EARLY, PJ_CLOSE */
+	struct dns_state	*ds;	/* PJ_DNS */
+	size_t			 end;	/* PJ_DNS: byte position after it */
+	uint32_t		 len;	/* PJ_DNS: datagram length */
+	uint8_t			 kind;	/* enum parse_job_kind */
+	bool			 checked; /* PJ_DNS: known to be DNS */
+};
+
+struct parse_pipe {
+	struct parse_job	 job[PIPE_SLOTS];
+	void			(*done_fn)(struct session *, void *);
+	void			*arg;
+	uint8_t			*bytes;		/* PIPE_BYTES */
+	size_t			 bhead, btail;	/* engine: bytes retired, used */
+	size_t			 head;		/* engine: next to retire */
+	alignas(64) atomic_size_t tail;		/* engine: next to fill */
+	alignas(64) atomic_size_t done;		/* parsers: jobs run */
+	alignas(64) atomic_bool	 psleep;	/* parsers' thread waits */
+	atomic_bool		 esleep;	/* engine's thread waits */
+	atomic_bool		 stop;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 pcond, econd;
+	pthread_t		 thread;
+};
+
+/* Run one job on the parsers' thread. */
+static void
+pipe_run(const uint8_t *bytes, struct parse_job *j)
+{
+	switch (j->kind) {
+	case PJ_DNS:
+		dns_datagram(j->s, j->ds, bytes + (j->end - j->len) %
+		    PIPE_BYTES, j->len, j->checked);
+		break;
+	case PJ_EARLY:
+		parse_meta(j->s, j->ps);
+		break;
+	case PJ_CLOSE:
+		parse_meta(j->s, j->ps);
+		session_pack_prepare(j->s);
+		break;
+	}
+}
+
+/* Wake a thread that waits (flag set) on cond. */
+static void
+pipe_wake(struct parse_pipe *pp, atomic_bool *flag, pthread_cond_t *cond)
+{
+	if (!atomic_load(flag))
+		return;
+	pthread_mutex_lock(&pp->lock);
+	pthread_cond_signal(cond);
+	pthread_mutex_unlock(&pp->lock);
+}
+
+/* The parsers' thread: run jobs as they come, sleep when there are none. */
+static void *
+pipe_main(void *arg)
+{
+	struct parse_pipe	*pp = arg;
+	size_t			 d = 0, t;
+
+	for (;;) {
+		t = atomic_load_explicit(&pp->tail, memory_order_acquire);
+		if (d == t) {
+			pthread_mutex_lock(&pp->lock);
+			atomic_store(&pp->psleep, true);
+			while (atomic_load(&pp->tail) == d &&
+			    !atomic_load(&pp->stop))
+				pthread_cond_wait(&pp->pcond, &pp->lock);
+			atomic_store(&pp->psleep, false);
+			pthread_mutex_unlock(&pp->lock);
+			if (atomic_load(&pp->tail) == d)
+				break;		/* stopped with nothing left */
+			continue;
+		}
+		for (; d != t; d++) {
+			pipe_run(pp->bytes, &pp->job[d % PIPE_SLOTS]);
+			atomic_store(&pp->done, d + 1);
+			pipe_wake(pp, &pp->esleep, &pp->econd);
+		}
+	}
+	return (NULL);
+}
+
+/* Start the parsers' thread. */
+struct parse_pipe *
+parse_pipe_new(void (*done_fn)(struct session *, void *), void *arg)
+{
+	struct parse_pipe	*pp = xcalloc(1, sizeof *pp);
+
+	pp->done_fn = done_fn;
+	pp->arg = arg;
+	pp->bytes = xmalloc(PIPE_BYTES);
+	atomic_init(&pp->tail, 0);
+	atomic_init(&pp->done, 0);
+	atomic_init(&pp->psleep, false);
+	atomic_init(&pp->esleep, false);
+	atomic_init(&pp->stop, false);
+	pthread_mutex_init(&pp->lock, NULL);
+	pthread_cond_init(&pp->pcond, NULL);
+	pthread_cond_init(&pp->econd, NULL);
+	if (pthread_create(&pp->thread, NULL, pipe_main, pp) != 0)
+		fatal("cannot start the parsers' thread");
+	return (pp);
+}
+
+/* Retire one finished job on the engine's thread. */
+static void
+pipe_retire(struct parse_pipe *pp, struct parse_job *j)
+{
+	switch (j->kind) {
+	case PJ_DNS:
+		pp->bhead = j->end;
+		break;
+	case PJ_EARLY:
+		parse_release(j->ps);
+		break;
+	case PJ_CLOSE:
+		parse_release(j->ps);
+		pp->done_fn(j->s, pp->arg);
+		break;
+	}
+}
+
+/* Retire every job the parsers' thread has run. */
+void
+parse_pipe_poll(struct parse_pipe *pp)
+{
+	size_t	d = atomic_load_explicit(&pp->done, memory_order_acquire);
+
+	while (pp->head != d)
+		pipe_retire(pp, &pp->job[pp->head++ % PIPE_SLOTS]);
+}
+
+/* Wait until the parsers' thread has run the job at head. */
+static void
+pipe_wait(struct parse_pipe *pp)
+{
+	size_t	t = atomic_load_explicit(&pp->tail, memory_order_relaxed);
+
+	if (atomic_load(&pp->psleep)) {
+		pthread_mutex_lock(&pp->lock);
+		pthread_cond_signal(&pp->pcond);
+		pthread_mutex_unlock(&pp->lock);
+	}
+	pthread_mutex_lock(&pp->lock);
+	atomic_store(&pp->esleep, true);
+	while (atomic_load(&pp->done) == pp->head && pp->head != t)
+		pthread_cond_wait(&pp->econd, &pp->lock);
+	atomic_store(&pp->esleep, false);
+	pthread_mutex_unlock(&pp->lock);
+	parse_pipe_poll(pp);
+}
+
+/* A free job slot, waiting for one when the ring is full. */
+static struct parse_job *
+pipe_slot(struct parse_pipe *pp)
+{
+	size_t			 t = atomic_load_explicit(&pp->tail,
+				    memory_order_relaxed);
+	struct parse_job	*j;
+
+	while (t - pp->head == PIPE_SLOTS) {
+		parse_pipe_poll(pp);
+		if (t - pp->head == PIPE_SLOTS)
+			pipe_wait(pp);
+	}
+	j = &pp->job[t % PIPE_SLOTS];
+	memset(j, 0, sizeof *j);
+	return (j);
+}
+
+/* Let the parsers' thread have the job in the slot at tail. */
+static void
+pipe_publish(struct parse_pipe *pp)
+{
+	size_t	t = atomic_load_explicit(&pp->tail, memory_order_relaxed);
+
+	atomic_store(&pp->tail, t + 1);
+	if (atomic_load(&pp->psleep) && t + 1 -
+	    atomic_load_explicit(&pp->done, memory_order_relaxed) >= PIPE_WAKE)
+		pipe_wake(pp, &pp->psleep, &pp->pcond);
+}
+
+/* Hand a session's state to the parsers' thread. */
+void
+parse_pipe_ship(struct parse_pipe *pp, enum parse_job_kind kind,
+    struct session *s, struct parse_state *ps)
+{
+	struct parse_job	*j = pipe_slot(pp);
+
+	j->kind = (uint8_t)kind;
+	j->s = s;
+	j->ps = ps;
+	pipe_publish(pp);
+}
+
+/* Hand a DNS datagram (copied) to the parsers' thread. */
+void
+parse_pipe_dns(struct parse_pipe *pp, struct session *s,
+    struct dns_state *ds, const uint8_t *p, uint32_t n, bool checked)
+{
+	struct parse_job	*j = pipe_slot(pp);
+	size_t			 at = pp->btail;
+
+	if (at % PIPE_BYTES + n > PIPE_BYTES)
+		at += PIPE_BYTES - at % PIPE_BYTES;	/* never wrap inside */
+	while (at + n - pp->bhead > PIPE_BYTES) {
+		parse_pipe_poll(pp);
+		if (pp->head == atomic_load(&pp->tail))
+			pp->bhead = pp->btail;	/* no datagram waits */
+		else if (at + n - pp->bhead > PIPE_BYTES)
+			pipe_wait(pp);
+	}
+	memcpy(pp->bytes + at % PIPE_BYTES, p, n);
+	pp->btail = at + n;
+	j->kind = PJ_DNS;
+	j->s = s;
+	j->ds = ds;
+	j->end = at + n;
+	j->len = n;
+	j->checked = checked;
+	pipe_publish(pp);
+}
+
+/* Hand over a closed session: its meta is written on the parsers' thread,
+   then it comes back through done(). */
+void
+parse_pipe_close(struct parse_pipe *pp, struct session *s)
+{
+	struct parse_state	*ps = s->parse;
+
+	s->parse = NULL;
+	parse_pipe_ship(pp, PJ_CLOSE, s, ps);
+	parse_pipe_poll(pp);
+}
+
+/* Wait for every job handed over and retire it. */
+void
+parse_pipe_drain(struct parse_pipe *pp)
+{
+	while (pp->head != atomic_load(&pp->tail)) {
+		parse_pipe_poll(pp);
+		if (pp->head != atomic_load(&pp->tail))
+			pipe_wait(pp);
+	}
+}
+
+/* Drain, stop the parsers' thread and free the pipe. */
+void
+parse_pipe_free(struct parse_pipe *pp)
+{
+	if (pp == NULL)
+		return;
+	parse_pipe_drain(pp);
+	pthread_mutex_lock(&pp->lock);
+	atomic_store(&pp->stop, true);
+	pthread_cond_signal(&pp->pcond);
+	pthread_mutex_unlock(&pp->lock);
+	pthread_join(pp->thread, NULL);
+	pthread_mutex_destroy(&pp->lock);
+	pthread_cond_destroy(&pp->pcond);
+	pthread_cond_destroy(&pp->econd);
+	free(pp->bytes);
+	free(pp);
+}
