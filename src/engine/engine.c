@@ -84,7 +84,8 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	e->table = session_table_new(&cfg->sess, engine_closed, e);
 	e->parsers = cfg->parsers;
 	if (e->parsers)
-		session_table_on_packet(e->table, engine_parse);
+		session_table_on_packet(e->table, engine_parse,
+		    parse_state_size());
 	if (e->parsers && cfg->parse_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		e->pipe = parse_pipe_new(engine_store, e);

@@ -689,6 +689,13 @@ dns_close(struct session *s, struct parse_state *ps)
 void
 dns_free(struct parse_state *ps)
 {
-	parse_block_put(&dns_states, ps->dns);
+	dns_drop(ps->dns);
 	ps->dns = NULL;
+}
+
+/* Give a DNS state back (NULL is ignored). */
+void
+dns_drop(void *ds)
+{
+	parse_block_put(&dns_states, ds);
 }

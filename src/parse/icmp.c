@@ -274,6 +274,13 @@ icmp_close(struct session *s, struct parse_state *ps)
 void
 icmp_free(struct parse_state *ps)
 {
-	parse_block_put(&icmp_states, ps->icmp);
+	icmp_drop(ps->icmp);
 	ps->icmp = NULL;
+}
+
+/* Give an ICMP state back (NULL is ignored). */
+void
+icmp_drop(void *is)
+{
+	parse_block_put(&icmp_states, is);
 }

@@ -63,6 +63,7 @@ struct icmp_state;
  */
 struct parse_state {
 	uint8_t			 proto;		/* enum parse_proto */
+	bool			 embedded;	/* in the session's room */
 	uint32_t		 svc;		/* analysis.service bits (PI_*) */
 	uint32_t		 ses;		/* analysis.session bits (PI_*) */
 	struct parse_stream	 st[2];		/* TCP, per canonical side */
@@ -169,9 +170,23 @@ void	 parse_pipe_ship(struct parse_pipe *, enum parse_job_kind,
 /* Hand a DNS datagram (a copy) to the parsers' thread. */
 void	 parse_pipe_dns(struct parse_pipe *, struct session *,
 	    struct dns_state *, const uint8_t *, uint32_t, bool checked);
+/*
+ * What a parse state holds that goes back to the pools of the engine's
+ * thread: gathered where the state was last used, given back without
+ * reading the state again.
+ */
+struct parse_garbage {
+	uint8_t		*buf[2];
+	uint32_t	 alloc[2];
+	uint8_t		*map[2];
+	void		*dns, *icmp, *ps;
+};
+
 /* parse.c: the meta of a state; freeing it. */
 void	 parse_meta(struct session *, struct parse_state *);
 void	 parse_release(struct parse_state *);
+void	 parse_collect(struct parse_state *, struct parse_garbage *);
+void	 parse_drop(const struct parse_garbage *);
 
 /* stream.c */
 void	 parse_stream_add(struct parse_stream *, uint32_t seq,
@@ -200,6 +215,7 @@ bool	 dns_is_message(const uint8_t *, size_t);
 void	 dns_datagram(struct session *, struct dns_state *, const uint8_t *,
 	    size_t, bool checked);
 void	 dns_start(struct parse_state *);
+void	 dns_drop(void *);
 void	 dns_parse(struct session *, struct dns_state *, const uint8_t *,
 	    size_t);
 enum parse_sniff dns_sniff_tcp(const uint8_t *, size_t);
@@ -234,5 +250,6 @@ void	 icmp_packet(struct session *, struct parse_state *,
 	    const struct decoded *);
 void	 icmp_close(struct session *, struct parse_state *);
 void	 icmp_free(struct parse_state *);
+void	 icmp_drop(void *);
 
 #endif

@@ -403,11 +403,21 @@ parse_start(struct session *s, const struct decoded *d)
 		return (NULL);
 	}
 	parse_keys_resolve(parse_keys);
-	ps = parse_block_get(&parse_states);
+	if ((ps = session_private(s)) != NULL)
+		ps->embedded = true;	/* zeroed, and freed with s */
+	else
+		ps = parse_block_get(&parse_states);
 	for (i = 0; i < 2; i++)
 		ps->st[i].max = PARSE_SNIFF_MAX;
 	s->parse = ps;
 	return (ps);
+}
+
+/* Bytes of a session's parse state. */
+size_t
+parse_state_size(void)
+{
+	return (sizeof(struct parse_state));
 }
 
 /* Look at one packet of a session (pp: the parsers' thread, or NULL). */
@@ -517,19 +527,48 @@ parse_meta(struct session *s, struct parse_state *ps)
 	host_derive(s);
 }
 
+/* Gather what a parse state holds (nothing for a mark). */
+void
+parse_collect(struct parse_state *ps, struct parse_garbage *g)
+{
+	int	i;
+
+	memset(g, 0, sizeof *g);
+	if (!parse_own(ps))
+		return;
+	for (i = 0; i < 2; i++) {
+		g->buf[i] = ps->st[i].buf;
+		g->alloc[i] = ps->st[i].alloc;
+		g->map[i] = ps->st[i].map;
+	}
+	g->dns = ps->dns;
+	g->icmp = ps->icmp;
+	g->ps = ps->embedded ? NULL : ps;
+}
+
+/* Give back what parse_collect() gathered. */
+void
+parse_drop(const struct parse_garbage *g)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		parse_buf_put(g->buf[i], g->alloc[i]);
+		free(g->map[i]);
+	}
+	dns_drop(g->dns);
+	icmp_drop(g->icmp);
+	parse_block_put(&parse_states, g->ps);
+}
+
 /* Free a parse state (a mark is left alone). */
 void
 parse_release(struct parse_state *ps)
 {
-	int	i;
+	struct parse_garbage	g;
 
-	if (!parse_own(ps))
-		return;
-	for (i = 0; i < 2; i++)
-		parse_stream_free(&ps->st[i]);
-	dns_free(ps);
-	icmp_free(ps);
-	parse_block_put(&parse_states, ps);
+	parse_collect(ps, &g);
+	parse_drop(&g);
 }
 
 /*

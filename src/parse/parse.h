@@ -34,6 +34,8 @@ void	 parse_packet(struct session *, const struct decoded *, int side,
 	    uint64_t ts);
 void	 parse_close(struct session *);
 void	 parse_free(struct session *);
+/* Bytes of a session's parse state, for session_table_on_packet(). */
+size_t	 parse_state_size(void);
 
 /*
  * The parsers' thread.  Sessions handed over with parse_pipe_close() get

@@ -23,7 +23,7 @@
 
 #define PIPE_SLOTS	4096		/* jobs in the ring */
 #define PIPE_WAKE	256		/* jobs waiting before a wake-up */
-#define PIPE_BYTES	(4u << 20)	/* bytes of DNS datagrams waiting */
+#define PIPE_BYTES	(2u << 20)	/* bytes of DNS datagrams waiting */
 
 struct parse_job {
 	struct session		*s;
@@ -33,6 +33,7 @@ struct parse_job {
 	uint32_t		 len;	/* PJ_DNS: datagram length */
 	uint8_t			 kind;	/* enum parse_job_kind */
 	bool			 checked; /* PJ_DNS: known to be DNS */
+	struct parse_garbage	 g;	/* PJ_EARLY, PJ_CLOSE: to free */
 };
 
 struct parse_pipe {
@@ -63,9 +64,11 @@ pipe_run(const uint8_t *bytes, struct parse_job *j)
 		break;
 	case PJ_EARLY:
 		parse_meta(j->s, j->ps);
+		parse_collect(j->ps, &j->g);
 		break;
 	case PJ_CLOSE:
 		parse_meta(j->s, j->ps);
+		parse_collect(j->ps, &j->g);
 		session_pack_prepare(j->s);
 		break;
 	}
@@ -143,10 +146,10 @@ pipe_retire(struct parse_pipe *pp, struct parse_job *j)
 		pp->bhead = j->end;
 		break;
 	case PJ_EARLY:
-		parse_release(j->ps);
+		parse_drop(&j->g);
 		break;
 	case PJ_CLOSE:
-		parse_release(j->ps);
+		parse_drop(&j->g);
 		pp->done_fn(j->s, pp->arg);
 		break;
 	}

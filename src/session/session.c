@@ -29,6 +29,7 @@ struct session_table {
 	session_close_fn	 close_fn;
 	session_packet_fn	 packet_fn;	/* shares close_arg */
 	void			*close_arg;
+	size_t			 private_size;	/* packet_fn's room a session */
 
 	struct session		**bucket;
 	uint64_t		 nbucket;	/* power of two */
@@ -68,11 +69,22 @@ session_table_new(const struct session_config *cfg, session_close_fn fn,
 	return (t);
 }
 
-/* Have fn see every packet as it joins its session. */
+/* Have fn see every packet as it joins its session, with room of its own
+   in each open session. */
 void
-session_table_on_packet(struct session_table *t, session_packet_fn fn)
+session_table_on_packet(struct session_table *t, session_packet_fn fn,
+    size_t private_size)
 {
 	t->packet_fn = fn;
+	t->private_size = (private_size + 15) & ~(size_t)15;
+}
+
+/* The room of the packet function's own in an open session, or NULL. */
+void *
+session_private(struct session *s)
+{
+	return (s->priv ? (char *)(s + 1) + session_meta_inline_size() :
+	    NULL);
 }
 
 /* Free a table and the sessions still open in it. */
@@ -278,8 +290,10 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 		session_table_grow(t);
 		h = session_bucket(t, k);
 	}
-	s = xcalloc(1, sizeof *s + session_meta_inline_size());
+	s = xcalloc(1, sizeof *s + session_meta_inline_size() +
+	    t->private_size);
 	s->xinline = true;
+	s->priv = t->private_size > 0;
 	s->id = ++t->ids;
 	s->af = k->af;
 	s->proto = k->proto;

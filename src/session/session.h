@@ -115,6 +115,7 @@ struct session {
 	bool		 closing;	/* FIN both ways or RST: lingering */
 	uint8_t		 listed;	/* which deadline list it is on */
 	bool		 xinline;	/* room for extra meta follows it */
+	bool		 priv;		/* and room for the packet function */
 };
 
 struct session_table;
@@ -128,9 +129,14 @@ typedef void (*session_packet_fn)(struct session *, const struct decoded *,
 struct session_table *session_table_new(const struct session_config *,
 		    session_close_fn, void *);
 void		 session_table_free(struct session_table *);
-/* Have fn see every packet as it joins its session (the parsers). */
+/*
+ * Have fn see every packet as it joins its session (the parsers), each
+ * open session carrying private_size zeroed bytes for it
+ * (session_private()) until it is freed.
+ */
 void		 session_table_on_packet(struct session_table *,
-		    session_packet_fn);
+		    session_packet_fn, size_t private_size);
+void		*session_private(struct session *);
 /*
  * Feed one decoded packet (or completed datagram: d->frags lists its
  * fragments, which all join the session).
