@@ -22,7 +22,7 @@
 #include "parse/parse-int.h"
 
 #define PIPE_SLOTS	4096		/* jobs in the ring */
-#define PIPE_WAKE	256		/* jobs waiting before a wake-up */
+#define PIPE_WAKE	1024		/* jobs waiting before a wake-up */
 #define PIPE_BYTES	(2u << 20)	/* bytes of DNS datagrams waiting */
 
 struct parse_job {

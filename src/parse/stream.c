@@ -7,18 +7,19 @@
 #include "parse/parse-int.h"
 
 #define STREAM_MIN	512	/* first allocation; grows 4x */
+#define STREAM_WHOLE	4096	/* a max up to this is allocated at once */
 
 /*
  * Buffers come in power-of-two sizes from 512 to 64 KiB and go back to a
  * stack per size when a session closes: every TCP session being parsed
  * takes one or two and grows them, and malloc, realloc and free of these
  * sizes were a twentieth of ingest.  The stacks hold pointers (taking a
- * buffer touches none of its bytes) and keep at most 1 MiB a size.  Like
+ * buffer touches none of its bytes) and keep at most 4 MiB a size.  Like
  * the rest of the state the parsers keep per session, this belongs to the
  * engine's thread.
  */
 #define STREAM_CLASSES	8		/* 512 << 0 .. 512 << 7 */
-#define STREAM_KEEP	(1u << 20)	/* bytes kept per size */
+#define STREAM_KEEP	(4u << 20)	/* bytes kept per size */
 
 static uint8_t	**stream_pool[STREAM_CLASSES];
 static uint32_t	  stream_pooled[STREAM_CLASSES];	/* buffers */
@@ -84,7 +85,10 @@ stream_mark(struct parse_stream *st, uint32_t a, uint32_t b)
 		st->map[a >> 3] |= 1 << (a & 7);
 }
 
-/* Make room for need bytes (need <= max). */
+/*
+ * Make room for need bytes (need <= max).  A direction that keeps at most
+ * a few KiB (a hello, HTTP headers) gets all of it at once.
+ */
 static void
 stream_grow(struct parse_stream *st, uint32_t need)
 {
@@ -94,6 +98,8 @@ stream_grow(struct parse_stream *st, uint32_t need)
 
 	if (need <= st->alloc)
 		return;
+	if (st->alloc == 0 && st->max <= STREAM_WHOLE)
+		need = st->max;
 	while (n < need)
 		n *= 4;
 	while (n / 2 >= st->max && n / 2 >= need && n > STREAM_MIN)
