@@ -78,5 +78,20 @@ if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 			sr+=("$(awk -v a="$x" -v b="$w" 'BEGIN {printf "%.1f", (b > 0 ? 100 * (a / b - 1) : 0)}')")
 		done
 		echo "  in pairs with -R none, median of $N: $(printf '%s\n' "${sx[@]}" | median) s against $(printf '%s\n' "${sw[@]}" | median) s, +$(printf '%s\n' "${sr[@]}" | median)% (bar +25%)"
+		# The parsers' cost the same way: with them (their own thread,
+		# then on the engine's thread), against the engine alone.
+		pr=() pw=() pe=() pi=() pt=()
+		for _ in $(seq "$N"); do
+			read -r w _ _ < <(one ./huntcon -r "$spcap" -R none --values ip.proto)
+			read -r i _ _ < <(one ./huntcon -r "$spcap" -R none --set parse.thread=0 --values ip.proto)
+			read -r x _ _ < <(one ./huntcon -r "$spcap" -R none --set parse.enabled=0 --values ip.proto)
+			pw+=("$w") pi+=("$i") pe+=("$x")
+			pr+=("$(awk -v a="$w" -v b="$x" 'BEGIN {printf "%.1f", (b > 0 ? 100 * (a / b - 1) : 0)}')")
+			pt+=("$(awk -v a="$i" -v b="$x" 'BEGIN {printf "%.1f", (b > 0 ? 100 * (a / b - 1) : 0)}')")
+		done
+		echo "standard capture, the parsers against the engine alone, run back to back, median of $N:"
+		echo "  parsers on their own thread $(printf '%s\n' "${pw[@]}" | median) s, +$(printf '%s\n' "${pr[@]}" | median)% (bar +25%);" \
+			"on the engine's thread (parse.thread=0) $(printf '%s\n' "${pi[@]}" | median) s, +$(printf '%s\n' "${pt[@]}" | median)%;" \
+			"engine alone $(printf '%s\n' "${pe[@]}" | median) s"
 	fi
 fi

@@ -257,10 +257,10 @@ uint32_t	 session_meta_count(const struct session *);
  * make s view the packed meta at p (returns the end of it).
  */
 size_t		 session_meta_pack_bound(const struct session *);
-/* Bytes allocated after an open session for its first extra values. */
-size_t		 session_meta_inline_size(void);
 size_t		 session_meta_pack(const struct session *, uint8_t *);
 const uint8_t	*session_meta_view(struct session *, const uint8_t *);
+/* Bytes allocated after an open session for its first extra values. */
+size_t		 session_meta_inline_size(void);
 /* Give a view its own copy of the extra meta, to change it. */
 void		 session_meta_own(struct session *);
 /* Whether two sessions hold the same extra values in the same order. */
