@@ -78,12 +78,14 @@ struct dns_state {
 	uint32_t	 names;		/* distinct query names */
 	uint32_t	 hosts;		/* alias.host values added */
 	/*
-	 * The last query name written and checked: a response repeats its
-	 * query's question, and its answers name it again (by a pointer).
+	 * The last query name written and checked, when short: a response
+	 * repeats its query's question, and its answers name it again (by a
+	 * pointer).  A name not remembered is written and checked again, to
+	 * the same effect.
 	 */
 	bool		 asked;
 	uint8_t		 qn;
-	char		 q[255];
+	char		 q[62];
 };
 
 static struct parse_blocks dns_states = {

@@ -290,10 +290,14 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 		session_table_grow(t);
 		h = session_bucket(t, k);
 	}
-	s = xcalloc(1, sizeof *s + session_meta_inline_size() +
-	    t->private_size);
-	s->xinline = true;
-	s->priv = t->private_size > 0;
+	if (t->packet_fn != NULL) {
+		/* Room for the parsers' state and first values. */
+		s = xcalloc(1, sizeof *s + session_meta_inline_size() +
+		    t->private_size);
+		s->xinline = true;
+		s->priv = t->private_size > 0;
+	} else
+		s = xcalloc(1, sizeof *s);
 	s->id = ++t->ids;
 	s->af = k->af;
 	s->proto = k->proto;
