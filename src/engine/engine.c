@@ -35,15 +35,26 @@ engine_parse(struct session *s, const struct decoded *d, int side,
 		parse_packet(s, d, side, ts);
 }
 
-/* Apply the rules to a session with its parser meta and store it. */
+/*
+ * Apply the rules to a session with its parser meta and store it (rec: its
+ * record as packed before the rules, still good when they wrote nothing).
+ */
 static void
-engine_store(struct session *s, void *arg)
+engine_store(struct session *s, const uint8_t *rec, size_t reclen, void *arg)
 {
 	struct engine	*e = arg;
+	uint32_t	 before;
 
-	if (e->rules != NULL)
+	if (e->rules != NULL) {
+		before = session_meta_count(s);
 		rules_apply(e->rules, s, &e->reader);
-	store_add(e->store, s);
+		if (session_meta_count(s) != before)
+			rec = NULL;
+	}
+	if (rec != NULL)
+		store_add_packed(e->store, s, rec, reclen);
+	else
+		store_add(e->store, s);
 }
 
 /* Finish a closed session's meta and hand it to the store. */
@@ -58,7 +69,7 @@ engine_closed(struct session *s, void *arg)
 	}
 	if (e->parsers)
 		parse_close(s);
-	engine_store(s, e);
+	engine_store(s, NULL, 0, e);
 }
 
 /* Count a fragment that never became part of a datagram. */

@@ -48,8 +48,8 @@ size_t	 parse_state_size(void);
  */
 struct parse_pipe;
 
-struct parse_pipe *parse_pipe_new(void (*done)(struct session *, void *),
-	    void *arg);
+struct parse_pipe *parse_pipe_new(void (*done)(struct session *,
+	    const uint8_t *rec, size_t reclen, void *), void *arg);
 /* parse_packet(), with the meta written on the pipe's thread. */
 void	 parse_pipe_packet(struct parse_pipe *, struct session *,
 	    const struct decoded *, int side);

@@ -24,6 +24,8 @@
 #define PIPE_SLOTS	4096		/* jobs in the ring */
 #define PIPE_WAKE	1024		/* jobs waiting before a wake-up */
 #define PIPE_BYTES	(2u << 20)	/* bytes of DNS datagrams waiting */
+#define PIPE_RECS	(4u << 20)	/* bytes of records packed here */
+#define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
 
 struct parse_job {
 	struct session		*s;
@@ -34,12 +36,19 @@ struct parse_job {
 	uint8_t			 kind;	/* enum parse_job_kind */
 	bool			 checked; /* PJ_DNS: known to be DNS */
 	struct parse_garbage	 g;	/* PJ_EARLY, PJ_CLOSE: to free */
+	const uint8_t		*rec;	/* PJ_CLOSE: its record, or NULL */
+	size_t			 rend;	/* record position after it */
+	uint32_t		 reclen;
 };
 
 struct parse_pipe {
 	struct parse_job	 job[PIPE_SLOTS];
-	void			(*done_fn)(struct session *, void *);
+	void			(*done_fn)(struct session *, const uint8_t *,
+				    size_t, void *);
 	void			*arg;
+	uint8_t			*recs;		/* PIPE_RECS */
+	size_t			 rtail;		/* parsers: records used */
+	alignas(64) atomic_size_t rhead;	/* engine: records retired */
 	uint8_t			*bytes;		/* PIPE_BYTES */
 	size_t			 bhead, btail;	/* engine: bytes retired, used */
 	size_t			 head;		/* engine: next to retire */
@@ -53,9 +62,32 @@ struct parse_pipe {
 	pthread_t		 thread;
 };
 
+/*
+ * Pack a closed session's record here, in the ring of records, when it
+ * fits: the engine's thread then only copies it into the store.
+ */
+static void
+pipe_pack(struct parse_pipe *pp, struct parse_job *j)
+{
+	size_t	bound = session_pack_bound(j->s), at = (pp->rtail + 7) & ~7;
+
+	j->rec = NULL;
+	if (bound > PIPE_REC_MAX)
+		return;
+	if (at % PIPE_RECS + bound > PIPE_RECS)
+		at += PIPE_RECS - at % PIPE_RECS;	/* never wrap inside */
+	if (at + bound - atomic_load_explicit(&pp->rhead,
+	    memory_order_acquire) > PIPE_RECS)
+		return;				/* full: packed later */
+	j->reclen = (uint32_t)session_pack_into(j->s, pp->recs +
+	    at % PIPE_RECS);
+	j->rec = pp->recs + at % PIPE_RECS;
+	pp->rtail = j->rend = at + j->reclen;
+}
+
 /* Run one job on the parsers' thread. */
 static void
-pipe_run(const uint8_t *bytes, struct parse_job *j)
+pipe_run(struct parse_pipe *pp, const uint8_t *bytes, struct parse_job *j)
 {
 	switch (j->kind) {
 	case PJ_DNS:
@@ -70,6 +102,7 @@ pipe_run(const uint8_t *bytes, struct parse_job *j)
 		parse_meta(j->s, j->ps);
 		parse_collect(j->ps, &j->g);
 		session_pack_prepare(j->s);
+		pipe_pack(pp, j);
 		break;
 	}
 }
@@ -107,7 +140,7 @@ pipe_main(void *arg)
 			continue;
 		}
 		for (; d != t; d++) {
-			pipe_run(pp->bytes, &pp->job[d % PIPE_SLOTS]);
+			pipe_run(pp, pp->bytes, &pp->job[d % PIPE_SLOTS]);
 			atomic_store(&pp->done, d + 1);
 			pipe_wake(pp, &pp->esleep, &pp->econd);
 		}
@@ -117,13 +150,16 @@ pipe_main(void *arg)
 
 /* Start the parsers' thread. */
 struct parse_pipe *
-parse_pipe_new(void (*done_fn)(struct session *, void *), void *arg)
+parse_pipe_new(void (*done_fn)(struct session *, const uint8_t *, size_t,
+    void *), void *arg)
 {
 	struct parse_pipe	*pp = xcalloc(1, sizeof *pp);
 
 	pp->done_fn = done_fn;
 	pp->arg = arg;
 	pp->bytes = xmalloc(PIPE_BYTES);
+	pp->recs = xmalloc(PIPE_RECS);
+	atomic_init(&pp->rhead, 0);
 	atomic_init(&pp->tail, 0);
 	atomic_init(&pp->done, 0);
 	atomic_init(&pp->psleep, false);
@@ -150,7 +186,10 @@ pipe_retire(struct parse_pipe *pp, struct parse_job *j)
 		break;
 	case PJ_CLOSE:
 		parse_drop(&j->g);
-		pp->done_fn(j->s, pp->arg);
+		pp->done_fn(j->s, j->rec, j->reclen, pp->arg);
+		if (j->rec != NULL)
+			atomic_store_explicit(&pp->rhead, j->rend,
+			    memory_order_release);
 		break;
 	}
 }
@@ -295,5 +334,6 @@ parse_pipe_free(struct parse_pipe *pp)
 	pthread_cond_destroy(&pp->pcond);
 	pthread_cond_destroy(&pp->econd);
 	free(pp->bytes);
+	free(pp->recs);
 	free(pp);
 }

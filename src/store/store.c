@@ -115,9 +115,33 @@ store_publish(struct store *st, uint64_t id, uint8_t *r)
 }
 
 /*
- * Pack s into a new record: in place at the end of the last block (a new
- * block when the most it can take does not fit), or on the heap when large
- * or asked.
+ * Room for a record of at most n bytes at the end of the last block (a new
+ * block when it does not fit), or NULL when it goes on the heap.
+ */
+static uint8_t *
+store_room(struct store *st, size_t n)
+{
+	if (n > STORE_BIG)
+		return (NULL);
+	if (st->nblock == 0 || STORE_BLOCK - st->used < n) {
+		st->block = xreallocarray(st->block, st->nblock + 1,
+		    sizeof *st->block);
+		st->block[st->nblock++] = xmalloc(STORE_BLOCK);
+		st->used = 0;
+	}
+	return (st->block[st->nblock - 1] + st->used);
+}
+
+/* Take n bytes of the room given last. */
+static void
+store_took(struct store *st, size_t n)
+{
+	st->used += (n + 1) & ~(size_t)1;	/* sets want 2-byte alignment */
+}
+
+/*
+ * Pack s into a new record: in place at the end of the last block, or on
+ * the heap when large or asked.
  */
 static uint8_t *
 store_pack(struct store *st, const struct session *s, bool heap)
@@ -125,28 +149,38 @@ store_pack(struct store *st, const struct session *s, bool heap)
 	size_t		 bound = session_pack_bound(s), n;
 	uint8_t		*r;
 
-	if (heap || bound > STORE_BIG) {
+	if (heap || (r = store_room(st, bound)) == NULL) {
 		r = xmalloc(bound);
 		n = session_pack_into(s, r);
 		r = xrealloc(r, n);
 		r[0] |= STORE_HEAP;
 		return (r);
 	}
-	if (st->nblock == 0 || STORE_BLOCK - st->used < bound) {
-		st->block = xreallocarray(st->block, st->nblock + 1,
-		    sizeof *st->block);
-		st->block[st->nblock++] = xmalloc(STORE_BLOCK);
-		st->used = 0;
-	}
-	r = st->block[st->nblock - 1] + st->used;
-	n = session_pack_into(s, r);
-	st->used += (n + 1) & ~(size_t)1;	/* sets want 2-byte alignment */
+	store_took(st, session_pack_into(s, r));
 	return (r);
 }
 
-/* Take a closed session: pack it, publish it, free it. */
-void
-store_add(struct store *st, struct session *s)
+/* A copy of a record packed elsewhere. */
+static uint8_t *
+store_copy(struct store *st, const uint8_t *rec, size_t n)
+{
+	uint8_t	*r;
+
+	if ((r = store_room(st, n)) == NULL) {
+		r = xmalloc(n);
+		memcpy(r, rec, n);
+		r[0] |= STORE_HEAP;
+		return (r);
+	}
+	memcpy(r, rec, n);
+	store_took(st, n);
+	return (r);
+}
+
+/* Publish a closed session's record (NULL: pack it), count it, free it. */
+static void
+store_take(struct store *st, struct session *s, const uint8_t *rec,
+    size_t n)
 {
 	uint64_t	 id = s->id, c = (id - 1) >> STORE_CHUNK_BITS;
 
@@ -155,12 +189,31 @@ store_add(struct store *st, struct session *s)
 		    (unsigned long long)STORE_NCHUNK * STORE_CHUNK);
 	if (!st->discard) {
 		index_add(st->index, id);
-		store_publish(st, id, store_pack(st, s, false));
+		store_publish(st, id, rec != NULL ? store_copy(st, rec, n) :
+		    store_pack(st, s, false));
 	}
 	atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
 	if (id + 1 > st->end)
 		atomic_store_explicit(&st->end, id + 1, memory_order_release);
 	session_free(s);
+}
+
+/* Take a closed session: pack it, publish it, free it. */
+void
+store_add(struct store *st, struct session *s)
+{
+	store_take(st, s, NULL, 0);
+}
+
+/*
+ * The same with its record already packed (session_pack_into() of s as it
+ * is now), which is copied.
+ */
+void
+store_add_packed(struct store *st, struct session *s, const uint8_t *rec,
+    size_t n)
+{
+	store_take(st, s, rec, n);
 }
 
 /* Count the sessions added from now on, but keep none of them. */

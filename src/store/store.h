@@ -38,6 +38,9 @@ struct store	*store_new(void);
 void		 store_free(struct store *);
 /* Take a closed session. */
 void		 store_add(struct store *, struct session *);
+/* The same with its record already packed from s as it is (copied). */
+void		 store_add_packed(struct store *, struct session *,
+		    const uint8_t *, size_t);
 /*
  * Count the sessions added from now on but free them at once (a run that
  * only wants --stats); store_count() goes on counting, nothing is kept.
