@@ -23,6 +23,7 @@
 
 #define PIPE_SLOTS	4096		/* jobs in the ring */
 #define PIPE_WAKE	1024		/* jobs waiting before a wake-up */
+#define PIPE_SAY	32		/* jobs run between reports */
 #define PIPE_BYTES	(2u << 20)	/* bytes of DNS datagrams waiting */
 #define PIPE_RECS	(4u << 20)	/* bytes of records packed here */
 #define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
@@ -139,10 +140,13 @@ pipe_main(void *arg)
 				break;		/* stopped with nothing left */
 			continue;
 		}
+		/* Said done every few jobs: the engine's thread reads it. */
 		for (; d != t; d++) {
 			pipe_run(pp, pp->bytes, &pp->job[d % PIPE_SLOTS]);
-			atomic_store(&pp->done, d + 1);
-			pipe_wake(pp, &pp->esleep, &pp->econd);
+			if ((d + 1) % PIPE_SAY == 0 || d + 1 == t) {
+				atomic_store(&pp->done, d + 1);
+				pipe_wake(pp, &pp->esleep, &pp->econd);
+			}
 		}
 	}
 	return (NULL);

@@ -91,9 +91,10 @@ pair_make(struct meta_pair *p, const struct mval *v)
 }
 
 /*
- * Whether a pair already holds the value np encodes (text t, tn): equal
- * ids, or text equal with ASCII case folded, which needs the bytes only
- * when either text may hold a capital.
+ * Whether a pair already holds the value np encodes (text t, tn, or NULL
+ * to read np's text from the pool): equal ids, or text equal with ASCII
+ * case folded, which needs the bytes only when either text may hold a
+ * capital.
  */
 static inline bool
 pair_same(const struct meta_pair *p, const struct meta_pair *np,
@@ -109,6 +110,8 @@ pair_same(const struct meta_pair *p, const struct meta_pair *np,
 		return (true);
 	if (p->flags & np->flags & PAIR_LOWER)
 		return (false);
+	if (t == NULL)		/* a pooled value: its bytes are in the pool */
+		t = meta_pool_get(np->val, &tn);
 	ht = meta_pool_get(p->val, &hn);
 	return (fold_eq(ht, hn, t, tn));
 }
@@ -250,11 +253,8 @@ bool
 session_meta_add_pooled(struct session *s, int key, uint32_t id,
     uint8_t flags)
 {
-	const char		*t;
-	uint32_t		 tn;
-
-	t = meta_pool_get(id, &tn);
-	return (meta_put(s, pair_pooled(key, id, flags), t, tn, flags));
+	/* The value's bytes are read only when a pair of the key differs. */
+	return (meta_put(s, pair_pooled(key, id, flags), NULL, 0, flags));
 }
 
 /*
