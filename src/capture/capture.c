@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -299,6 +300,8 @@ capture_open(struct capture *c, struct capture_input *in, char *errbuf)
 		return (NULL);
 	}
 	setvbuf(f, c->iobuf, _IOFBF, CAPTURE_BUFSIZE);
+	/* Only this thread reads it: stdio need not lock it per record. */
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	p = pcap_fopen_offline_with_tstamp_precision(f,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL)
