@@ -38,7 +38,8 @@ host_skip(const char *low, size_t n)
  * suffix is a public suffix.  A capture of 200,000 sessions holds some
  * 16,000 host names but few suffixes, and libpsl lookups were a tenth of
  * ingest without the cache.  (Each distinct name is worked out once, see
- * host_derived below.)  Engine thread only.
+ * host_derived below.)  Used by the thread that writes the parsers' meta
+ * only (the parsers' thread when there is one, pipe.c).
  */
 struct host_psl {
 	char		*low;		/* NULL: empty */
@@ -105,7 +106,7 @@ host_lookup(const psl_ctx_t *psl, const char *low, int *suf, int *regp)
 /*
  * The derived values of a host name, by the name's pool id: pool id + 1 of
  * its tld, root.host and sld (0: none).  Equal names share one pool id, so
- * a name seen before costs one look here.  Engine thread only.
+ * a name seen before costs one look here.  Same thread as above.
  */
 struct host_derived {
 	uint32_t	 name;		/* pool id + 1; 0: empty */

@@ -74,7 +74,7 @@ md5_block(uint32_t h[4], const uint8_t *b)
  * made from (the hello's numbers, GREASE left out) in a small
  * direct-mapped cache: a hit costs one hash of those bytes, with no
  * decimal string to write, no MD5 and no look into the value pool.
- * Engine thread only.
+ * Used by the thread that writes the parsers' meta only.
  */
 struct md5_memo {
 	uint8_t		*key;		/* NULL: empty */

@@ -171,7 +171,7 @@ parse_add_str(struct session *s, int key, const char *str)
 /*
  * Pool ids of the parsers' constant strings (record types, indicators,
  * versions, suite names) by address, so writing one costs no hashing.
- * Engine thread only.
+ * Used by the thread that writes the parsers' meta only.
  */
 #define PARSE_CONSTS	512
 static struct {
