@@ -687,14 +687,6 @@ dns_close(struct session *s, struct parse_state *ps)
 		ps->svc |= 1U << PI_DNS_PORT53;
 }
 
-/* Free the DNS state. */
-void
-dns_free(struct parse_state *ps)
-{
-	dns_drop(ps->dns);
-	ps->dns = NULL;
-}
-
 /* Give a DNS state back (NULL is ignored). */
 void
 dns_drop(void *ds)

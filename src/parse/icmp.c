@@ -270,14 +270,6 @@ icmp_close(struct session *s, struct parse_state *ps)
 		ps->ses |= 1U << PI_ICMP_SIZES;
 }
 
-/* Free the ICMP state. */
-void
-icmp_free(struct parse_state *ps)
-{
-	icmp_drop(ps->icmp);
-	ps->icmp = NULL;
-}
-
 /* Give an ICMP state back (NULL is ignored). */
 void
 icmp_drop(void *is)

@@ -220,7 +220,6 @@ void	 dns_parse(struct session *, struct dns_state *, const uint8_t *,
 	    size_t);
 enum parse_sniff dns_sniff_tcp(const uint8_t *, size_t);
 void	 dns_close(struct session *, struct parse_state *);
-void	 dns_free(struct parse_state *);
 
 /* http.c */
 enum parse_sniff http_sniff(const uint8_t *, size_t);
@@ -249,7 +248,6 @@ extern const struct parse_setting icmp_settings[];
 void	 icmp_packet(struct session *, struct parse_state *,
 	    const struct decoded *);
 void	 icmp_close(struct session *, struct parse_state *);
-void	 icmp_free(struct parse_state *);
 void	 icmp_drop(void *);
 
 #endif

@@ -88,11 +88,11 @@ pipe_pack(struct parse_pipe *pp, struct parse_job *j)
 
 /* Run one job on the parsers' thread. */
 static void
-pipe_run(struct parse_pipe *pp, const uint8_t *bytes, struct parse_job *j)
+pipe_run(struct parse_pipe *pp, struct parse_job *j)
 {
 	switch (j->kind) {
 	case PJ_DNS:
-		dns_datagram(j->s, j->ds, bytes + (j->end - j->len) %
+		dns_datagram(j->s, j->ds, pp->bytes + (j->end - j->len) %
 		    PIPE_BYTES, j->len, j->checked);
 		break;
 	case PJ_EARLY:
@@ -142,7 +142,7 @@ pipe_main(void *arg)
 		}
 		/* Said done every few jobs: the engine's thread reads it. */
 		for (; d != t; d++) {
-			pipe_run(pp, pp->bytes, &pp->job[d % PIPE_SLOTS]);
+			pipe_run(pp, &pp->job[d % PIPE_SLOTS]);
 			if ((d + 1) % PIPE_SAY == 0 || d + 1 == t) {
 				atomic_store(&pp->done, d + 1);
 				pipe_wake(pp, &pp->esleep, &pp->econd);
@@ -214,11 +214,7 @@ pipe_wait(struct parse_pipe *pp)
 {
 	size_t	t = atomic_load_explicit(&pp->tail, memory_order_relaxed);
 
-	if (atomic_load(&pp->psleep)) {
-		pthread_mutex_lock(&pp->lock);
-		pthread_cond_signal(&pp->pcond);
-		pthread_mutex_unlock(&pp->lock);
-	}
+	pipe_wake(pp, &pp->psleep, &pp->pcond);
 	pthread_mutex_lock(&pp->lock);
 	atomic_store(&pp->esleep, true);
 	while (atomic_load(&pp->done) == pp->head && pp->head != t)

@@ -177,9 +177,19 @@ store_copy(struct store *st, const uint8_t *rec, size_t n)
 	return (r);
 }
 
-/* Publish a closed session's record (NULL: pack it), count it, free it. */
-static void
-store_take(struct store *st, struct session *s, const uint8_t *rec,
+/* Take a closed session: pack it, publish it, free it. */
+void
+store_add(struct store *st, struct session *s)
+{
+	store_add_packed(st, s, NULL, 0);
+}
+
+/*
+ * The same with its record already packed (session_pack_into() of s as it
+ * is now), which is copied; NULL packs it here.
+ */
+void
+store_add_packed(struct store *st, struct session *s, const uint8_t *rec,
     size_t n)
 {
 	uint64_t	 id = s->id, c = (id - 1) >> STORE_CHUNK_BITS;
@@ -196,24 +206,6 @@ store_take(struct store *st, struct session *s, const uint8_t *rec,
 	if (id + 1 > st->end)
 		atomic_store_explicit(&st->end, id + 1, memory_order_release);
 	session_free(s);
-}
-
-/* Take a closed session: pack it, publish it, free it. */
-void
-store_add(struct store *st, struct session *s)
-{
-	store_take(st, s, NULL, 0);
-}
-
-/*
- * The same with its record already packed (session_pack_into() of s as it
- * is now), which is copied.
- */
-void
-store_add_packed(struct store *st, struct session *s, const uint8_t *rec,
-    size_t n)
-{
-	store_take(st, s, rec, n);
 }
 
 /* Count the sessions added from now on, but keep none of them. */

@@ -38,7 +38,8 @@ struct store	*store_new(void);
 void		 store_free(struct store *);
 /* Take a closed session. */
 void		 store_add(struct store *, struct session *);
-/* The same with its record already packed from s as it is (copied). */
+/* The same with its record already packed from s as it is (copied), or
+   NULL to pack it. */
 void		 store_add_packed(struct store *, struct session *,
 		    const uint8_t *, size_t);
 /*
