@@ -189,7 +189,8 @@ pair_push(struct session *s, struct meta_pair np, uint8_t flags)
  * Add the pair np (key set) unless the key has it (text: t, tn).  The
  * search compares the key and type of each pair as one masked word: rules
  * add several values to sessions that hold a dozen, and this loop was most
- * of it.
+ * of it.  There is no search when xkeys says the key has no value yet, as
+ * for most values a parser writes.
  */
 static bool
 meta_put(struct session *s, struct meta_pair np, const char *t, uint32_t tn,
@@ -200,7 +201,8 @@ meta_put(struct session *s, struct meta_pair np, const char *t, uint32_t tn,
 	uint32_t		 want, mask;
 
 	session_meta_own(s);
-	if ((x = s->extra) != NULL) {
+	if ((x = s->extra) != NULL &&
+	    (s->xkeys & (uint64_t)1 << (np.key % 64)) != 0) {
 		mask = pair_head(&pair_keytype);
 		want = pair_head(&np) & mask;
 		for (p = x->v, end = p + x->n; p < end; p++) {
