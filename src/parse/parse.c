@@ -243,6 +243,7 @@ parse_giveup(struct session *s)
 {
 	parse_free(s);
 	s->parse = parse_port53(s) ? &parse_gave53 : &parse_done;
+	s->unwatched = true;
 }
 
 /* Let the protocol a direction revealed decide the session's protocol. */
@@ -400,6 +401,7 @@ parse_start(struct session *s, const struct decoded *d)
 			return (NULL);
 	} else {
 		s->parse = &parse_done;
+		s->unwatched = true;
 		return (NULL);
 	}
 	parse_keys_resolve(parse_keys);
@@ -428,7 +430,7 @@ parse_pipe_packet(struct parse_pipe *pp, struct session *s,
 	struct parse_state	*ps = s->parse;
 
 	if (ps == &parse_done || ps == &parse_gave53)
-		return;
+		return;		/* not reached: these are unwatched */
 	if (ps == NULL && (ps = parse_start(s, d)) == NULL)
 		return;
 	switch (s->proto) {
@@ -596,6 +598,7 @@ parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
 		return;
 	}
 	s->parse = &parse_done;
+	s->unwatched = true;
 	if (pp != NULL)
 		parse_pipe_ship(pp, PJ_EARLY, s, ps);
 	else {

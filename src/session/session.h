@@ -116,6 +116,8 @@ struct session {
 	uint8_t		 listed;	/* which deadline list it is on */
 	bool		 xinline;	/* room for extra meta follows it */
 	bool		 priv;		/* and room for the packet function */
+	bool		 unwatched;	/* the packet function wants no more of
+					   its packets */
 };
 
 struct session_table;
@@ -132,7 +134,8 @@ void		 session_table_free(struct session_table *);
 /*
  * Have fn see every packet as it joins its session (the parsers), each
  * open session carrying private_size zeroed bytes for it
- * (session_private()) until it is freed.
+ * (session_private()) until it is freed.  fn sets s->unwatched to see no
+ * more of a session's packets.
  */
 void		 session_table_on_packet(struct session_table *,
 		    session_packet_fn, size_t private_size);
