@@ -405,9 +405,10 @@ parse_start(struct session *s, const struct decoded *d)
 		return (NULL);
 	}
 	parse_keys_resolve(parse_keys);
-	if ((ps = session_private(s)) != NULL)
-		ps->embedded = true;	/* zeroed, and freed with s */
-	else
+	if ((ps = session_private(s)) != NULL) {
+		memset(ps, 0, sizeof *ps);
+		ps->embedded = true;	/* freed with s */
+	} else
 		ps = parse_block_get(&parse_states);
 	for (i = 0; i < 2; i++)
 		ps->st[i].max = PARSE_SNIFF_MAX;

@@ -291,9 +291,15 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 		h = session_bucket(t, k);
 	}
 	if (t->packet_fn != NULL) {
-		/* Room for the parsers' state and first values. */
-		s = xcalloc(1, sizeof *s + session_meta_inline_size() +
+		/*
+		 * Room for the parsers' state and first values, not zeroed:
+		 * each part is set up when first used.  Zeroing it for every
+		 * session wrote four cold cache lines a session and cost the
+		 * engine's thread 7% of a capture's ingest.
+		 */
+		s = xmalloc(sizeof *s + session_meta_inline_size() +
 		    t->private_size);
+		memset(s, 0, sizeof *s);
 		s->xinline = true;
 		s->priv = t->private_size > 0;
 	} else

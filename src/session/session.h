@@ -133,8 +133,8 @@ struct session_table *session_table_new(const struct session_config *,
 void		 session_table_free(struct session_table *);
 /*
  * Have fn see every packet as it joins its session (the parsers), each
- * open session carrying private_size zeroed bytes for it
- * (session_private()) until it is freed.  fn sets s->unwatched to see no
+ * open session carrying private_size bytes for it (session_private(), not
+ * zeroed) until it is freed.  fn sets s->unwatched to see no
  * more of a session's packets.
  */
 void		 session_table_on_packet(struct session_table *,
