@@ -28,6 +28,12 @@
 #define PIPE_RECS	(4u << 20)	/* bytes of records packed here */
 #define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
 
+/*
+ * A job is two cache lines: what the engine's thread asks, with what the
+ * parsers' thread answers about a record, then what it leaves to free.
+ * Each field is set by the thread that fills it, for the kinds that use
+ * it; a slot is not cleared (nor its lines written) in between.
+ */
 struct parse_job {
 	struct session		*s;
 	struct parse_state	*ps;	/* PJ_EARLY, PJ_CLOSE */
@@ -36,14 +42,14 @@ struct parse_job {
 	uint32_t		 len;	/* PJ_DNS: datagram length */
 	uint8_t			 kind;	/* enum parse_job_kind */
 	bool			 checked; /* PJ_DNS: known to be DNS */
-	struct parse_garbage	 g;	/* PJ_EARLY, PJ_CLOSE: to free */
-	const uint8_t		*rec;	/* PJ_CLOSE: its record, or NULL */
+	uint32_t		 reclen;	/* PJ_CLOSE: */
+	const uint8_t		*rec;	/* its record, or NULL */
 	size_t			 rend;	/* record position after it */
-	uint32_t		 reclen;
+	alignas(64) struct parse_garbage g; /* PJ_EARLY, PJ_CLOSE: to free */
 };
 
 struct parse_pipe {
-	struct parse_job	 job[PIPE_SLOTS];
+	alignas(64) struct parse_job job[PIPE_SLOTS];
 	void			(*done_fn)(struct session *, const uint8_t *,
 				    size_t, void *);
 	void			*arg;
@@ -157,7 +163,11 @@ struct parse_pipe *
 parse_pipe_new(void (*done_fn)(struct session *, const uint8_t *, size_t,
     void *), void *arg)
 {
-	struct parse_pipe	*pp = xcalloc(1, sizeof *pp);
+	struct parse_pipe	*pp;
+
+	if ((pp = aligned_alloc(64, sizeof *pp)) == NULL)
+		fatal("out of memory");
+	memset(pp, 0, sizeof *pp);
 
 	pp->done_fn = done_fn;
 	pp->arg = arg;
@@ -238,7 +248,6 @@ pipe_slot(struct parse_pipe *pp)
 			pipe_wait(pp);
 	}
 	j = &pp->job[t % PIPE_SLOTS];
-	memset(j, 0, sizeof *j);
 	return (j);
 }
 
@@ -248,8 +257,13 @@ pipe_publish(struct parse_pipe *pp)
 {
 	size_t	t = atomic_load_explicit(&pp->tail, memory_order_relaxed);
 
-	atomic_store(&pp->tail, t + 1);
-	if (atomic_load(&pp->psleep) && t + 1 -
+	/*
+	 * Release, not a full barrier: a parsers' thread going to sleep as
+	 * this is stored may miss it and be woken by a later job (it is
+	 * woken only when PIPE_WAKE wait) or by pipe_wait(), under the lock.
+	 */
+	atomic_store_explicit(&pp->tail, t + 1, memory_order_release);
+	if (atomic_load_explicit(&pp->psleep, memory_order_relaxed) && t + 1 -
 	    atomic_load_explicit(&pp->done, memory_order_relaxed) >= PIPE_WAKE)
 		pipe_wake(pp, &pp->psleep, &pp->pcond);
 }
