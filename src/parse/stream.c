@@ -14,12 +14,14 @@
  * stack per size when a session closes: every TCP session being parsed
  * takes one or two and grows them, and malloc, realloc and free of these
  * sizes were a twentieth of ingest.  The stacks hold pointers (taking a
- * buffer touches none of its bytes) and keep at most 1 MiB a size.  Like
+ * buffer touches none of its bytes) and keep at most 8 MiB a size: at 1
+ * MiB, the 4 KiB buffers of a capture's busiest seconds went back to
+ * malloc and were taken from it again.  Like
  * the rest of the state the parsers keep per session, this belongs to the
  * engine's thread.
  */
 #define STREAM_CLASSES	8		/* 512 << 0 .. 512 << 7 */
-#define STREAM_KEEP	(1u << 20)	/* bytes kept per size */
+#define STREAM_KEEP	(8u << 20)	/* bytes kept per size */
 
 static uint8_t	**stream_pool[STREAM_CLASSES];
 static uint32_t	  stream_pooled[STREAM_CLASSES];	/* buffers */
