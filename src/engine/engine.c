@@ -45,7 +45,9 @@ engine_store(struct session *s, const uint8_t *rec, size_t reclen, void *arg)
 	struct engine	*e = arg;
 	uint32_t	 before;
 
-	if (e->rules != NULL) {
+	/* With no rule to run, the meta (the parsers' thread wrote it last)
+	   is not read here at all. */
+	if (e->rules != NULL && rules_active(e->rules) > 0) {
 		before = session_meta_count(s);
 		rules_apply(e->rules, s, &e->reader);
 		if (session_meta_count(s) != before)

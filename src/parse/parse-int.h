@@ -49,6 +49,7 @@ struct parse_stream {
 	bool		 started;
 	uint8_t		 sniff;		/* enum parse_proto found, or PP_NONE */
 	bool		 decided;	/* sniffing of this direction is over */
+	bool		 limited;	/* max is its protocol's: tls_limit() */
 };
 
 struct dns_state;

@@ -159,13 +159,19 @@ tls_sniff(const uint8_t *p, size_t n)
 	return (n >= 6 ? PS_YES : PS_MORE);
 }
 
-/* Keep no more of a direction than its first record (the hello). */
+/*
+ * Keep no more of a direction than its first record (the hello); once
+ * known, the limit is not worked out again for every later segment.
+ */
 void
 tls_limit(struct parse_stream *st)
 {
 	uint32_t	want;
 
-	if (st->contig < 5 || st->buf[0] != 0x16)
+	if (st->limited || st->contig < 5)
+		return;
+	st->limited = true;
+	if (st->buf[0] != 0x16)
 		return;
 	want = 5 + (uint32_t)(st->buf[3] << 8 | st->buf[4]);
 	if (want < st->max)
