@@ -7,7 +7,13 @@
 #include "parse/parse-int.h"
 
 #define STREAM_MIN	512	/* first allocation; grows 4x */
-#define STREAM_WHOLE	4096	/* a max up to this is allocated at once */
+/*
+ * A max up to this is allocated at once (a hello cut to its record, an
+ * SSH banner); a longer one grows from the first segment.  At 4096 every
+ * HTTP direction took 4 KiB for headers of a few hundred bytes: a tenth
+ * of the peak memory, written cold.
+ */
+#define STREAM_WHOLE	1024
 
 /*
  * Buffers come in power-of-two sizes from 512 to 64 KiB and go back to a
@@ -89,7 +95,7 @@ stream_mark(struct parse_stream *st, uint32_t a, uint32_t b)
 
 /*
  * Make room for need bytes (need <= max).  A direction that keeps at most
- * a few KiB (a hello, HTTP headers) gets all of it at once.
+ * STREAM_WHOLE bytes gets all of it at once.
  */
 static void
 stream_grow(struct parse_stream *st, uint32_t need)
