@@ -450,6 +450,8 @@ ring_reader(void *arg)
 	size_t		 i;
 	uint64_t	 base = 0;
 
+	cpu_helper_start();
+
 	for (i = 0; i < c->nin; i++) {
 		if (!capture_read(c, i, NULL, NULL, ring_put, r, true))
 			break;

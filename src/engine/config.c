@@ -30,6 +30,9 @@ static const struct engine_setting engine_setting_table[] = {
 	{ "parse.thread", "0 or 1", "1",
 	  "1 writes the parsers' meta on a thread of its own when the machine "
 	  "has two cores or more" },
+	{ "cpu.pair", "0 or 1", "1",
+	  "1 keeps the reading thread and the parsers' thread on one CPU when "
+	  "huntcon may use exactly two, leaving the other to the engine" },
 	{ NULL, NULL, NULL, NULL }
 };
 
@@ -109,6 +112,7 @@ engine_config_init(struct engine_config *cfg)
 	cfg->dec.frag_max = 65536;
 	cfg->parsers = true;
 	cfg->parse_thread = true;
+	cfg->cpu_pair = true;
 }
 
 /* Free the settings' memory. */
@@ -147,6 +151,9 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 	} else if (strcmp(name, "parse.thread") == 0) {
 		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
 			cfg->parse_thread = *v == '1';
+	} else if (strcmp(name, "cpu.pair") == 0) {
+		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
+			cfg->cpu_pair = *v == '1';
 	} else if (strcmp(name, "ip.frag_max") == 0) {
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0 && u <= 1 << 24))
 			cfg->dec.frag_max = (uint32_t)u;

@@ -31,6 +31,7 @@ struct engine_config {
 	const struct ruleset	*rules;		/* NULL: none; not owned */
 	bool			 parsers;	/* parse.enabled */
 	bool			 parse_thread;	/* parse.thread */
+	bool			 cpu_pair;	/* cpu.pair */
 };
 
 /* A setting's table entry (for --help, --keys and the man page). */

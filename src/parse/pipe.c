@@ -132,6 +132,8 @@ pipe_main(void *arg)
 	struct parse_pipe	*pp = arg;
 	size_t			 d = 0, t;
 
+	cpu_helper_start();
+
 	for (;;) {
 		t = atomic_load_explicit(&pp->tail, memory_order_acquire);
 		if (d == t) {

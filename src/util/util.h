@@ -119,4 +119,8 @@ varint_read(const uint8_t **p)
 /* Parse a whole decimal uint64; false on junk, overflow or empty input. */
 bool	 parse_u64(const char *, size_t, uint64_t *);
 
+/* cpu.c: helper threads (reader, parsers) on one CPU of two (cpu.pair). */
+void	 cpu_share_helpers(bool);
+void	 cpu_helper_start(void);
+
 #endif
