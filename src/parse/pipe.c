@@ -27,6 +27,7 @@
 #define PIPE_BYTES	(2u << 20)	/* bytes of DNS datagrams waiting */
 #define PIPE_RECS	(4u << 20)	/* bytes of records packed here */
 #define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
+#define PIPE_AHEAD	2		/* jobs ahead whose memory is asked for */
 
 /*
  * A job is two cache lines: what the engine's thread asks, with what the
@@ -214,10 +215,26 @@ pipe_retire(struct parse_pipe *pp, struct parse_job *j)
 void
 parse_pipe_poll(struct parse_pipe *pp)
 {
-	size_t	d = atomic_load_explicit(&pp->done, memory_order_acquire);
+	size_t			 d = atomic_load_explicit(&pp->done,
+				    memory_order_acquire), i;
+	const struct parse_job	*a;
 
-	while (pp->head != d)
+	while (pp->head != d) {
+		/*
+		 * The parsers' thread wrote the sessions and records last:
+		 * ask for those of a job ahead while this one is retired.
+		 */
+		if (d - pp->head > PIPE_AHEAD) {
+			a = &pp->job[(pp->head + PIPE_AHEAD) % PIPE_SLOTS];
+			for (i = 0; i < sizeof *a->s + 64; i += 64)
+				__builtin_prefetch((const char *)a->s + i);
+			if (a->kind == PJ_CLOSE && a->rec != NULL) {
+				for (i = 0; i < a->reclen; i += 64)
+					__builtin_prefetch(a->rec + i);
+			}
+		}
 		pipe_retire(pp, &pp->job[pp->head++ % PIPE_SLOTS]);
+	}
 }
 
 /* Wait until the parsers' thread has run the job at head. */
