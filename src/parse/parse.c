@@ -423,9 +423,9 @@ parse_state_size(void)
 	return (sizeof(struct parse_state));
 }
 
-/* Look at one packet of a session (pp: the parsers' thread, or NULL). */
-void
-parse_pipe_packet(struct parse_pipe *pp, struct session *s,
+/* The work of parse_pipe_packet(), kept out of line. */
+static void __attribute__((noinline))
+parse_pipe_work(struct parse_pipe *pp, struct session *s,
     const struct decoded *d, int side)
 {
 	struct parse_state	*ps = s->parse;
@@ -447,6 +447,20 @@ parse_pipe_packet(struct parse_pipe *pp, struct session *s,
 		icmp_packet(s, ps, d);
 		break;
 	}
+}
+
+/*
+ * Look at one packet of a session (pp: the parsers' thread, or NULL).  A
+ * TCP or UDP packet without payload (handshakes, ACKs: half the packets
+ * of a capture) has nothing for them and returns at once.
+ */
+void
+parse_pipe_packet(struct parse_pipe *pp, struct session *s,
+    const struct decoded *d, int side)
+{
+	if (d->payload_caplen == 0 && (s->proto == 6 || s->proto == 17))
+		return;
+	parse_pipe_work(pp, s, d, side);
 }
 
 /* Look at one packet of a session, writing meta on this thread. */

@@ -58,10 +58,11 @@ parse_buf_get(uint32_t n)
 void
 parse_buf_put(uint8_t *p, uint32_t n)
 {
-	int	c = stream_class(n);
+	int	c;
 
 	if (p == NULL)
 		return;
+	c = stream_class(n);
 	if (c == -1 || (stream_pooled[c] + 1) * n > STREAM_KEEP) {
 		free(p);
 		return;
