@@ -35,6 +35,7 @@ const struct parse_setting icmp_settings[] = {
 
 /* Per-session ICMP state: counters and the recent requests. */
 struct icmp_state {
+	uint32_t	 ses;		/* analysis.session bits (PI_*) */
 	uint32_t	 requests, replies, unmatched, differs, nonstd;
 	uint32_t	 sizes[ICMP_SIZES];
 	uint8_t		 nsizes;
@@ -164,23 +165,22 @@ icmp_inner_ip(const uint8_t *p, size_t n, uint32_t len)
 
 /* Look at an echo payload for magic, protocol text and an odd fill. */
 static void
-icmp_payload(struct parse_state *ps, const struct decoded *d)
+icmp_payload(struct icmp_state *is, const uint8_t *p, size_t n, uint32_t len)
 {
-	const uint8_t	*p = d->payload;
-	size_t		 n = d->payload_caplen, scan;
+	size_t	scan;
 
 	if (n >= 4 && p[0] == 0xd5 && p[1] == 0x20 && p[2] == 0x08 &&
 	    p[3] == 0x80)
-		ps->ses |= 1U << PI_ICMP_MAGIC;
-	else if (icmp_inner_ip(p, n, d->payload_len))
-		ps->ses |= 1U << PI_ICMP_MAGIC;
+		is->ses |= 1U << PI_ICMP_MAGIC;
+	else if (icmp_inner_ip(p, n, len))
+		is->ses |= 1U << PI_ICMP_MAGIC;
 	if (!icmp_standard(p, n))
-		ps->icmp->nonstd++;
-	if (ps->ses & (1U << PI_ICMP_TEXT))
+		is->nonstd++;
+	if (is->ses & (1U << PI_ICMP_TEXT))
 		return;
 	scan = n < icmp_text_scan ? n : icmp_text_scan;
 	if (icmp_text(p, scan))
-		ps->ses |= 1U << PI_ICMP_TEXT;
+		is->ses |= 1U << PI_ICMP_TEXT;
 }
 
 /* Remember an echo payload size. */
@@ -215,40 +215,61 @@ icmp_match(struct icmp_state *is, uint32_t idseq, uint32_t len,
 	is->unmatched++;
 }
 
-/* Look at one ICMP packet of a session (echo requests and replies). */
+/*
+ * Look at an echo request or reply: h is its identifier and sequence
+ * number followed by n bytes of payload (len on the wire).  On the
+ * parsers' thread when there is one (the engine's thread copies these
+ * bytes there, parse_pipe_bytes()).
+ */
 void
-icmp_packet(struct session *s, struct parse_state *ps,
-    const struct decoded *d)
+icmp_echo(struct icmp_state *is, const uint8_t *h, size_t n, uint32_t len,
+    bool reply)
 {
-	struct icmp_state	*is;
-	const uint8_t		*h;
-	uint32_t		 idseq;
-	uint64_t		 hash;
-	bool			 req, rep;
+	const uint8_t	*p = h + 4;
+	uint32_t	 idseq;
+	uint64_t	 hash;
 
-	req = d->icmp_type == (s->proto == 1 ? 8 : 128);
-	rep = d->icmp_type == (s->proto == 1 ? 0 : 129);
-	if (!d->has_icmp || (!req && !rep) || d->payload == NULL)
-		return;
-	if ((is = ps->icmp) == NULL)
-		is = ps->icmp = parse_block_get(&icmp_states);
-	h = d->payload - 4;	/* id and sequence: decode keeps the header */
 	idseq = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
 	    (uint32_t)h[2] << 8 | h[3];
-	hash = XXH3_64bits(d->payload, d->payload_caplen);
-	icmp_size(is, d->payload_len);
-	icmp_payload(ps, d);
-	if (rep) {
+	hash = XXH3_64bits(p, n);
+	icmp_size(is, len);
+	icmp_payload(is, p, n, len);
+	if (reply) {
 		is->replies++;
-		icmp_match(is, idseq, d->payload_len, hash);
+		icmp_match(is, idseq, len, hash);
 		return;
 	}
 	is->requests++;
 	is->recent[is->next].used = true;
 	is->recent[is->next].idseq = idseq;
-	is->recent[is->next].len = d->payload_len;
+	is->recent[is->next].len = len;
 	is->recent[is->next].hash = hash;
 	is->next = (is->next + 1) % ICMP_RECENT;
+}
+
+/*
+ * Look at one ICMP packet of a session: an echo request or reply is looked
+ * at on the parsers' thread (pp) or here.
+ */
+void
+icmp_packet(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+    const struct decoded *d)
+{
+	bool	req, rep;
+
+	req = d->icmp_type == (s->proto == 1 ? 8 : 128);
+	rep = d->icmp_type == (s->proto == 1 ? 0 : 129);
+	if (!d->has_icmp || (!req && !rep) || d->payload == NULL)
+		return;
+	if (ps->icmp == NULL)
+		ps->icmp = parse_block_get(&icmp_states);
+	/* The identifier and sequence: decode keeps the header. */
+	if (pp != NULL)
+		parse_pipe_bytes(pp, PJ_ICMP, s, ps->icmp, d->payload - 4,
+		    d->payload_caplen + 4, d->payload_len, rep);
+	else
+		icmp_echo(ps->icmp, d->payload - 4, d->payload_caplen,
+		    d->payload_len, rep);
 }
 
 /* Turn the counters into indicators when the session closes. */
@@ -258,6 +279,7 @@ icmp_close(struct session *s, struct parse_state *ps)
 	struct icmp_state	*is = ps->icmp;
 
 	(void)s;
+	ps->ses |= is->ses;
 	if (is->unmatched > 0 &&
 	    (uint64_t)is->unmatched * 100 >= (uint64_t)is->replies *
 	    icmp_unmatched)

@@ -57,10 +57,10 @@ struct icmp_state;
 
 /*
  * Per-session parser state (s->parse).  With a parsers' thread, the
- * engine's thread fills it while the session is open (streams, ICMP
- * counters) and the parsers' thread writes the meta from it
- * afterwards; the DNS state is the parsers' thread's from the start (DNS
- * datagrams go there one by one, parse_pipe_dns()).
+ * engine's thread fills it while the session is open (streams) and the
+ * parsers' thread writes the meta from it afterwards; the DNS and ICMP
+ * states are the parsers' thread's from the start (datagrams and echo
+ * payloads go there one by one, parse_pipe_bytes()).
  */
 struct parse_state {
 	uint8_t			 proto;		/* enum parse_proto */
@@ -166,14 +166,21 @@ bool	 parse_add_host(struct session *, const void *, size_t);
 /* What the engine's thread hands the parsers' thread (pipe.c). */
 enum parse_job_kind {
 	PJ_DNS,			/* a DNS datagram */
+	PJ_ICMP,		/* an ICMP echo request or reply */
 	PJ_EARLY,		/* a TCP session's state, complete early */
 	PJ_CLOSE		/* a closed session */
 };
 void	 parse_pipe_ship(struct parse_pipe *, enum parse_job_kind,
 	    struct session *, struct parse_state *);
-/* Hand a DNS datagram (a copy) to the parsers' thread. */
-void	 parse_pipe_dns(struct parse_pipe *, struct session *,
-	    struct dns_state *, const uint8_t *, uint32_t, bool checked);
+/*
+ * Hand bytes (a copy) to the parsers' thread: a DNS datagram for its
+ * dns_state (flag: known to be DNS), or an ICMP echo's identifier,
+ * sequence and payload for its icmp_state (wirelen: the payload's length
+ * on the wire; flag: a reply).
+ */
+void	 parse_pipe_bytes(struct parse_pipe *, enum parse_job_kind,
+	    struct session *, void *state, const uint8_t *, uint32_t,
+	    uint32_t wirelen, bool flag);
 /*
  * What a parse state holds that goes back to the pools of the engine's
  * thread: gathered where the state was last used, given back without
@@ -249,8 +256,10 @@ enum parse_proto banner_kind(const uint8_t *, size_t);
 
 /* icmp.c */
 extern const struct parse_setting icmp_settings[];
-void	 icmp_packet(struct session *, struct parse_state *,
-	    const struct decoded *);
+void	 icmp_packet(struct parse_pipe *, struct session *,
+	    struct parse_state *, const struct decoded *);
+void	 icmp_echo(struct icmp_state *, const uint8_t *, size_t, uint32_t,
+	    bool reply);
 void	 icmp_close(struct session *, struct parse_state *);
 void	 icmp_drop(void *);
 

@@ -382,8 +382,8 @@ parse_udp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 	if (pp == NULL)
 		dns_datagram(s, ps->dns, d->payload, d->payload_caplen, first);
 	else
-		parse_pipe_dns(pp, s, ps->dns, d->payload,
-		    (uint32_t)d->payload_caplen, first);
+		parse_pipe_bytes(pp, PJ_DNS, s, ps->dns, d->payload,
+		    (uint32_t)d->payload_caplen, 0, first);
 }
 
 /* Make the state of a session when its first interesting packet comes. */
@@ -444,7 +444,7 @@ parse_pipe_work(struct parse_pipe *pp, struct session *s,
 			parse_udp(pp, s, ps, d);
 		break;
 	default:
-		icmp_packet(s, ps, d);
+		icmp_packet(pp, s, ps, d);
 		break;
 	}
 }

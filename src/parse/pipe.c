@@ -8,8 +8,9 @@
  * share one ring of jobs: the engine fills it at `tail`, this thread runs
  * jobs up to `done`, and the engine retires them from `head` (frees the
  * state, applies the rules and stores a closed session), so sessions
- * reach the store in the order they closed.  DNS datagrams are copied into
- * a ring of bytes beside it, freed as their jobs retire.
+ * reach the store in the order they closed.  DNS datagrams and ICMP echo
+ * payloads are copied into a ring of bytes beside it, freed as their jobs
+ * retire.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -24,7 +25,7 @@
 #define PIPE_SLOTS	4096		/* jobs in the ring */
 #define PIPE_WAKE	1024		/* jobs waiting before a wake-up */
 #define PIPE_SAY	32		/* jobs run between reports */
-#define PIPE_BYTES	(2u << 20)	/* bytes of DNS datagrams waiting */
+#define PIPE_BYTES	(2u << 20)	/* bytes of datagrams waiting */
 #define PIPE_RECS	(4u << 20)	/* bytes of records packed here */
 #define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
 #define PIPE_AHEAD	2		/* jobs ahead whose memory is asked for */
@@ -38,11 +39,13 @@
 struct parse_job {
 	struct session		*s;
 	struct parse_state	*ps;	/* PJ_EARLY, PJ_CLOSE */
-	struct dns_state	*ds;	/* PJ_DNS */
-	size_t			 end;	/* PJ_DNS: byte position after it */
-	uint32_t		 len;	/* PJ_DNS: datagram length */
+	void			*st;	/* PJ_DNS, PJ_ICMP: the protocol's state */
+	size_t			 end;	/* PJ_DNS, PJ_ICMP: byte position after */
+	uint32_t		 len;	/* their bytes */
+	uint32_t		 wirelen; /* PJ_ICMP: payload length on the wire */
 	uint8_t			 kind;	/* enum parse_job_kind */
-	bool			 checked; /* PJ_DNS: known to be DNS */
+	bool			 flag;	/* PJ_DNS: known to be DNS; PJ_ICMP: a
+					   reply */
 	uint32_t		 reclen;	/* PJ_CLOSE: */
 	const uint8_t		*rec;	/* its record, or NULL */
 	size_t			 rend;	/* record position after it */
@@ -99,8 +102,12 @@ pipe_run(struct parse_pipe *pp, struct parse_job *j)
 {
 	switch (j->kind) {
 	case PJ_DNS:
-		dns_datagram(j->s, j->ds, pp->bytes + (j->end - j->len) %
-		    PIPE_BYTES, j->len, j->checked);
+		dns_datagram(j->s, j->st, pp->bytes + (j->end - j->len) %
+		    PIPE_BYTES, j->len, j->flag);
+		break;
+	case PJ_ICMP:
+		icmp_echo(j->st, pp->bytes + (j->end - j->len) % PIPE_BYTES,
+		    j->len - 4, j->wirelen, j->flag);
 		break;
 	case PJ_EARLY:
 		parse_meta(j->s, j->ps);
@@ -196,6 +203,7 @@ pipe_retire(struct parse_pipe *pp, struct parse_job *j)
 {
 	switch (j->kind) {
 	case PJ_DNS:
+	case PJ_ICMP:
 		pp->bhead = j->end;
 		break;
 	case PJ_EARLY:
@@ -300,10 +308,11 @@ parse_pipe_ship(struct parse_pipe *pp, enum parse_job_kind kind,
 	pipe_publish(pp);
 }
 
-/* Hand a DNS datagram (copied) to the parsers' thread. */
+/* Hand a DNS datagram or an ICMP echo (copied) to the parsers' thread. */
 void
-parse_pipe_dns(struct parse_pipe *pp, struct session *s,
-    struct dns_state *ds, const uint8_t *p, uint32_t n, bool checked)
+parse_pipe_bytes(struct parse_pipe *pp, enum parse_job_kind kind,
+    struct session *s, void *state, const uint8_t *p, uint32_t n,
+    uint32_t wirelen, bool flag)
 {
 	struct parse_job	*j = pipe_slot(pp);
 	size_t			 at = pp->btail;
@@ -319,12 +328,13 @@ parse_pipe_dns(struct parse_pipe *pp, struct session *s,
 	}
 	memcpy(pp->bytes + at % PIPE_BYTES, p, n);
 	pp->btail = at + n;
-	j->kind = PJ_DNS;
+	j->kind = (uint8_t)kind;
 	j->s = s;
-	j->ds = ds;
+	j->st = state;
 	j->end = at + n;
 	j->len = n;
-	j->checked = checked;
+	j->wirelen = wirelen;
+	j->flag = flag;
 	pipe_publish(pp);
 }
 
