@@ -96,6 +96,26 @@ pipe_pack(struct parse_pipe *pp, struct parse_job *j)
 	pp->rtail = j->rend = at + j->reclen;
 }
 
+/*
+ * Ask for a job's session, its room and its state ahead of running it: the
+ * engine's thread wrote them last, and on a machine whose two CPUs are far
+ * apart each of those cache lines takes a third of a microsecond to come
+ * over.
+ */
+static void
+pipe_prefetch(const struct parse_job *a)
+{
+	size_t	i, n = sizeof *a->s + session_meta_inline_size();
+
+	for (i = 0; i < n; i += 64)
+		__builtin_prefetch((const char *)a->s + i);
+	if (a->kind == PJ_EARLY || a->kind == PJ_CLOSE) {
+		__builtin_prefetch(a->ps);
+		__builtin_prefetch((const char *)a->ps + 64);
+	} else
+		__builtin_prefetch(a->st);
+}
+
 /* Run one job on the parsers' thread. */
 static void
 pipe_run(struct parse_pipe *pp, struct parse_job *j)
@@ -158,6 +178,9 @@ pipe_main(void *arg)
 		}
 		/* Said done every few jobs: the engine's thread reads it. */
 		for (; d != t; d++) {
+			if (t - d > PIPE_AHEAD)
+				pipe_prefetch(&pp->job[(d + PIPE_AHEAD) %
+				    PIPE_SLOTS]);
 			pipe_run(pp, &pp->job[d % PIPE_SLOTS]);
 			if ((d + 1) % PIPE_SAY == 0 || d + 1 == t) {
 				atomic_store(&pp->done, d + 1);
