@@ -64,60 +64,69 @@ struct parse_state;
  * One session.  Sides are canonical: side 0 has the lower (address, port).
  * The initiator is a side; src/dst meta are read through it.
  *
- * The fields up to `deadline` are what a closed session keeps (the store
- * packs them, pack.c); the rest is only used while it is open.
+ * The fields come in three groups, so that the engine's thread and the
+ * parsers' thread do not write into one cache line while the session is
+ * open: what every packet writes; what is written once and then only read
+ * (more than a cache line of it, between the other two); what the parsers
+ * write, next to the room for values that follows the session while they
+ * run.  Fields marked "open" are used only while the session is open; the
+ * store packs the others (pack.c).
  */
 struct session {
-	uint64_t	 id;		/* sessionid */
-	uint64_t	 first_id;	/* session.first; 0 when never split */
-	uint64_t	 t_first, t_last;	/* capture time, ns */
+	/* Written as packets arrive. */
+	uint64_t	 t_last;	/* capture time, ns */
 	uint64_t	 size;
 	uint64_t	 payload[2];		/* per side */
 	uint64_t	 packets;
 	struct pktidx	 pkts;
-	struct meta_extra *extra;
-	const uint8_t	*xpacked;	/* a view's extra meta, packed */
-	uint32_t	 xpn;		/* values in it */
-	uint64_t	 xkeys;		/* bit key % 64: the extra meta may
-					   have values of key */
+	uint8_t		 seen;		/* bit per side that sent packets */
+	uint8_t		 tcp_flags;
 	struct u16set	 vlan;
 	struct u16set	 icmp;		/* type << 8 | code */
 	struct u16set	 inputs;	/* did: input indexes */
+	uint64_t	 deadline;	/* open: closes when the clock passes */
+	uint64_t	 clock_seen;	/* open: the clock at its last packet */
+	uint64_t	 pkt_last;	/* open: last ordinal in pkts */
+	struct parse_state *parse;	/* open */
+	struct session	*hnext;		/* open: table chain */
+	struct session	*tprev, *tnext;	/* open: deadline list */
+	int8_t		 syn_side;	/* open: sender of first SYN without ACK */
+	int8_t		 synack_side;	/* open: receiver of first SYN-ACK */
+	int8_t		 echo_side;	/* open: sender of first echo request */
+	int8_t		 first_side;	/* open: sender of the first packet */
+	uint8_t		 fin;		/* open: bit per side that sent FIN */
+	bool		 closing;	/* open: FIN both ways or RST: lingering */
+	uint8_t		 listed;	/* open: which deadline list it is on */
+	bool		 unwatched;	/* open: the packet function wants no
+					   more of its packets */
 
+	/* Written once. */
+	uint64_t	 id;		/* sessionid */
+	uint64_t	 first_id;	/* session.first; 0 when never split */
+	uint64_t	 t_first;
 	uint32_t	 split;		/* session.split when first_id != 0 */
 	uint16_t	 port[2];
-	uint16_t	 service;	/* set by the parsers; 0 unknown */
 	uint16_t	 eth_type;
 	uint8_t		 af;		/* 4 or 6 */
 	uint8_t		 proto;
 	uint8_t		 prec;		/* 6 or 9: time precision */
 	uint8_t		 medium;
-	uint8_t		 seen;		/* bit per side that sent packets */
-	uint8_t		 tcp_flags;
 	int8_t		 initiator;	/* side; -1 until decided */
 	bool		 has_eth[2];
+	bool		 xinline;	/* open: room for extra meta follows */
+	bool		 priv;		/* open: and room for the packet
+					   function */
 	uint8_t		 addr[2][16];
 	uint8_t		 eth[2][12];	/* per side: first frame's dst, src */
-	uint32_t	 eth_pool;	/* pool id + 1 of eth; 0: not pooled */
 
-	/* Only while open. */
-	uint64_t	 deadline;		/* closes when the clock passes */
-	uint64_t	 clock_seen;		/* the clock at its last packet */
-	uint64_t	 pkt_last;		/* last ordinal in pkts */
-	struct parse_state *parse;
-	struct session	*hnext;		/* table chain */
-	struct session	*tprev, *tnext;	/* deadline list */
-	int8_t		 syn_side;	/* sender of first SYN without ACK */
-	int8_t		 synack_side;	/* receiver of first SYN-ACK */
-	int8_t		 echo_side;	/* sender of first echo request */
-	int8_t		 first_side;	/* sender of the first packet */
-	uint8_t		 fin;		/* bit per side that sent FIN */
-	bool		 closing;	/* FIN both ways or RST: lingering */
-	uint8_t		 listed;	/* which deadline list it is on */
-	bool		 xinline;	/* room for extra meta follows it */
-	bool		 priv;		/* and room for the packet function */
-	bool		 unwatched;	/* the packet function wants no more of
-					   its packets */
+	/* Written by the parsers (and rules). */
+	uint16_t	 service;	/* 0 unknown */
+	uint32_t	 eth_pool;	/* pool id + 1 of eth; 0: not pooled */
+	struct meta_extra *extra;
+	const uint8_t	*xpacked;	/* a view's extra meta, packed */
+	uint32_t	 xpn;		/* values in it */
+	uint64_t	 xkeys;		/* bit key % 64: the extra meta may
+					   have values of key */
 };
 
 struct session_table;
