@@ -372,10 +372,14 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
  * records into a small ring of blocks; the caller's thread takes the
  * blocks and calls the packet function.  File reading (a third of the
  * time of a bare libpcap loop is the kernel copying pages) then overlaps
- * with decoding and sessions.  Records keep their order.
+ * with decoding and sessions.  Records keep their order.  The blocks are
+ * small enough that a record is decoded while the cache still holds it:
+ * with 4 MiB blocks instead of 1 MiB, the standard capture took 0.53 s
+ * instead of 0.48 s with the engine alone, 0.67 s instead of 0.63 s with
+ * the parsers.
  */
 #define RING_BLOCKS	4
-#define RING_BLOCK	(4u << 20)	/* bytes; a record is at most 256 KiB */
+#define RING_BLOCK	(1u << 20)	/* bytes; a record is at most 256 KiB */
 
 /* One record in a block: the packet's facts, then its bytes. */
 struct ring_rec {
