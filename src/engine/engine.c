@@ -92,7 +92,6 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	struct engine	*e;
 
 	e = xcalloc(1, sizeof *e);
-
 	e->dec = decoder_new(&cfg->dec);
 	cpu_share_helpers(cfg->cpu_pair);
 	e->table = session_table_new(&cfg->sess, engine_closed, e);

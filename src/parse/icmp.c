@@ -60,7 +60,8 @@ static const char *const icmp_texts[] = {
 
 /*
  * Whether protocol text occurs in p: one pass over the bytes, comparing
- * only where a text's first byte is (engine thread only).
+ * only where a text's first byte is (on the thread that writes the
+ * parsers' meta only).
  */
 static bool
 icmp_text(const uint8_t *p, size_t n)

@@ -202,7 +202,6 @@ void	 parse_drop(const struct parse_garbage *);
 /* stream.c */
 void	 parse_stream_add(struct parse_stream *, uint32_t seq,
 	    const uint8_t *, uint32_t);
-void	 parse_stream_free(struct parse_stream *);
 /* Byte buffers of power-of-two sizes, pooled (engine thread only). */
 uint8_t	*parse_buf_get(uint32_t);
 void	 parse_buf_put(uint8_t *, uint32_t);

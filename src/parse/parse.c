@@ -25,7 +25,6 @@ parse_own(const struct parse_state *ps)
 	return (ps != NULL && ps != &parse_done && ps != &parse_gave53);
 }
 
-
 /* Bytes a TCP direction keeps while its first bytes are being sniffed. */
 #define PARSE_SNIFF_MAX	512
 

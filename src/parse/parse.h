@@ -17,8 +17,8 @@
  *   name; parse_settings() lists them for --keys and the man page.
  * - Everything runs on the engine's thread, or, with a parse_pipe, what
  *   must be done as packets arrive (sniffing, stream bytes, DNS datagrams
- *   queued, ICMP counts) runs there and everything that writes meta runs
- *   on the pipe's own thread (see parse_pipe_new()).
+ *   and ICMP echoes queued) runs there and everything that writes meta
+ *   runs on the pipe's own thread (see parse_pipe_new()).
  */
 #ifndef HUNTCON_PARSE_H
 #define HUNTCON_PARSE_H

@@ -97,23 +97,28 @@ pipe_pack(struct parse_pipe *pp, struct parse_job *j)
 }
 
 /*
- * Ask for a job's session, its room and its state ahead of running it: the
- * engine's thread wrote them last, and on a machine whose two CPUs are far
- * apart each of those cache lines takes a third of a microsecond to come
- * over.
+ * Ask for the cache lines of n bytes at p.  Each thread asks for what the
+ * other wrote last, a few jobs ahead: on a machine whose two CPUs are far
+ * apart each of those lines takes a third of a microsecond to come over.
  */
 static void
-pipe_prefetch(const struct parse_job *a)
+pipe_prefetch(const void *p, size_t n)
 {
-	size_t	i, n = sizeof *a->s + session_meta_inline_size();
+	size_t	i;
 
 	for (i = 0; i < n; i += 64)
-		__builtin_prefetch((const char *)a->s + i);
-	if (a->kind == PJ_EARLY || a->kind == PJ_CLOSE) {
-		__builtin_prefetch(a->ps);
-		__builtin_prefetch((const char *)a->ps + 64);
-	} else
-		__builtin_prefetch(a->st);
+		__builtin_prefetch((const char *)p + i);
+}
+
+/* Ask for a job's session, its room and its state ahead of running it. */
+static void
+pipe_prefetch_run(const struct parse_job *a)
+{
+	pipe_prefetch(a->s, sizeof *a->s + session_meta_inline_size());
+	if (a->kind == PJ_EARLY || a->kind == PJ_CLOSE)
+		pipe_prefetch(a->ps, 128);
+	else
+		pipe_prefetch(a->st, 64);
 }
 
 /* Run one job on the parsers' thread. */
@@ -179,7 +184,7 @@ pipe_main(void *arg)
 		/* Said done every few jobs: the engine's thread reads it. */
 		for (; d != t; d++) {
 			if (t - d > PIPE_AHEAD)
-				pipe_prefetch(&pp->job[(d + PIPE_AHEAD) %
+				pipe_prefetch_run(&pp->job[(d + PIPE_AHEAD) %
 				    PIPE_SLOTS]);
 			pipe_run(pp, &pp->job[d % PIPE_SLOTS]);
 			if ((d + 1) % PIPE_SAY == 0 || d + 1 == t) {
@@ -201,7 +206,6 @@ parse_pipe_new(void (*done_fn)(struct session *, const uint8_t *, size_t,
 	if ((pp = aligned_alloc(64, sizeof *pp)) == NULL)
 		fatal("out of memory");
 	memset(pp, 0, sizeof *pp);
-
 	pp->done_fn = done_fn;
 	pp->arg = arg;
 	pp->bytes = xmalloc(PIPE_BYTES);
@@ -247,22 +251,17 @@ void
 parse_pipe_poll(struct parse_pipe *pp)
 {
 	size_t			 d = atomic_load_explicit(&pp->done,
-				    memory_order_acquire), i;
+				    memory_order_acquire);
 	const struct parse_job	*a;
 
 	while (pp->head != d) {
-		/*
-		 * The parsers' thread wrote the sessions and records last:
-		 * ask for those of a job ahead while this one is retired.
-		 */
+		/* The session and record of a job ahead, while this one is
+		   retired. */
 		if (d - pp->head > PIPE_AHEAD) {
 			a = &pp->job[(pp->head + PIPE_AHEAD) % PIPE_SLOTS];
-			for (i = 0; i < sizeof *a->s + 64; i += 64)
-				__builtin_prefetch((const char *)a->s + i);
-			if (a->kind == PJ_CLOSE && a->rec != NULL) {
-				for (i = 0; i < a->reclen; i += 64)
-					__builtin_prefetch(a->rec + i);
-			}
+			pipe_prefetch(a->s, sizeof *a->s + 64);
+			if (a->kind == PJ_CLOSE && a->rec != NULL)
+				pipe_prefetch(a->rec, a->reclen);
 		}
 		pipe_retire(pp, &pp->job[pp->head++ % PIPE_SLOTS]);
 	}
@@ -288,17 +287,14 @@ pipe_wait(struct parse_pipe *pp)
 static struct parse_job *
 pipe_slot(struct parse_pipe *pp)
 {
-	size_t			 t = atomic_load_explicit(&pp->tail,
-				    memory_order_relaxed);
-	struct parse_job	*j;
+	size_t	t = atomic_load_explicit(&pp->tail, memory_order_relaxed);
 
 	while (t - pp->head == PIPE_SLOTS) {
 		parse_pipe_poll(pp);
 		if (t - pp->head == PIPE_SLOTS)
 			pipe_wait(pp);
 	}
-	j = &pp->job[t % PIPE_SLOTS];
-	return (j);
+	return (&pp->job[t % PIPE_SLOTS]);
 }
 
 /* Let the parsers' thread have the job in the slot at tail. */

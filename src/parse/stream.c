@@ -22,9 +22,8 @@
  * sizes were a twentieth of ingest.  The stacks hold pointers (taking a
  * buffer touches none of its bytes) and keep at most 8 MiB a size: at 1
  * MiB, the 4 KiB buffers of a capture's busiest seconds went back to
- * malloc and were taken from it again.  Like
- * the rest of the state the parsers keep per session, this belongs to the
- * engine's thread.
+ * malloc and were taken from it again.  Like the rest of the state the
+ * parsers keep per session, this belongs to the engine's thread.
  */
 #define STREAM_CLASSES	8		/* 512 << 0 .. 512 << 7 */
 #define STREAM_KEEP	(8u << 20)	/* bytes kept per size */
@@ -220,14 +219,4 @@ parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
 		st->contig = o + n;
 	while (st->contig < st->alloc && stream_has(st, st->contig))
 		st->contig++;
-}
-
-/* Free a stream's buffers. */
-void
-parse_stream_free(struct parse_stream *st)
-{
-	parse_buf_put(st->buf, st->alloc);
-	free(st->map);
-	st->buf = st->map = NULL;
-	st->alloc = st->contig = 0;
 }
