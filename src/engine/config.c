@@ -43,6 +43,16 @@ engine_settings(void)
 	return (engine_setting_table);
 }
 
+/* Parse a 0 or 1 setting. */
+static bool
+config_flag(const char *v, bool *on)
+{
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+		return (false);
+	*on = *v == '1';
+	return (true);
+}
+
 /* Parse seconds with an optional fraction ("2", "0.5") into ns. */
 static bool
 config_seconds(const char *s, uint64_t *ns)
@@ -145,16 +155,13 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 	else if (strcmp(name, "session.split_bytes") == 0) {
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0))
 			cfg->sess.split_bytes = u;
-	} else if (strcmp(name, "parse.enabled") == 0) {
-		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
-			cfg->parsers = *v == '1';
-	} else if (strcmp(name, "parse.thread") == 0) {
-		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
-			cfg->parse_thread = *v == '1';
-	} else if (strcmp(name, "cpu.pair") == 0) {
-		if ((ok = strcmp(v, "0") == 0 || strcmp(v, "1") == 0))
-			cfg->cpu_pair = *v == '1';
-	} else if (strcmp(name, "ip.frag_max") == 0) {
+	} else if (strcmp(name, "parse.enabled") == 0)
+		ok = config_flag(v, &cfg->parsers);
+	else if (strcmp(name, "parse.thread") == 0)
+		ok = config_flag(v, &cfg->parse_thread);
+	else if (strcmp(name, "cpu.pair") == 0)
+		ok = config_flag(v, &cfg->cpu_pair);
+	else if (strcmp(name, "ip.frag_max") == 0) {
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0 && u <= 1 << 24))
 			cfg->dec.frag_max = (uint32_t)u;
 	} else {
