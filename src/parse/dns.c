@@ -193,24 +193,28 @@ dns_name(const uint8_t *m, size_t n, size_t *off, struct dns_name *dn)
 	return (true);
 }
 
-/* The NetWitness name of a record type, or "type N record". */
-static const char *
-dns_type_name(uint16_t t, char *tmp, size_t len, bool *ordinary)
+/*
+ * Write a record type to key by its NetWitness name (a constant, whose pool
+ * id is kept), or as "type N record"; whether the type is an ordinary one.
+ */
+static bool
+dns_add_type(struct session *s, int key, uint16_t t)
 {
+	char	tmp[32];
 	size_t	i;
 
 	for (i = 0; i < nitems(dns_types); i++) {
 		if (dns_types[i].type != t)
 			continue;
-		*ordinary = dns_types[i].ordinary;
-		if (dns_types[i].name != NULL)
-			return (dns_types[i].name);
+		if (dns_types[i].name != NULL) {
+			parse_add_const(s, key, dns_types[i].name);
+			return (dns_types[i].ordinary);
+		}
 		break;
 	}
-	if (i == nitems(dns_types))
-		*ordinary = false;
-	snprintf(tmp, len, "type %u record", t);
-	return (tmp);
+	snprintf(tmp, sizeof tmp, "type %u record", t);
+	parse_add_str(s, key, tmp);
+	return (i < nitems(dns_types) && dns_types[i].ordinary);
 }
 
 /* Shannon entropy of bytes, in bits per byte times 100. */
@@ -408,11 +412,8 @@ dns_questions(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n, unsigned qd)
 {
 	struct dns_name	 dn;
-	char		 tmp[32];
-	const char	*tn;
 	size_t		 off = 12;
 	uint16_t	 t;
-	bool		 ordinary;
 
 	for (; qd > 0; qd--) {
 		if (!dns_name(m, n, &off, &dn) || off + 4 > n)
@@ -424,12 +425,7 @@ dns_questions(struct session *s, struct dns_state *ds, const uint8_t *m,
 		off += 4;
 		if (s == NULL)
 			continue;
-		tn = dns_type_name(t, tmp, sizeof tmp, &ordinary);
-		if (tn == tmp)
-			parse_add_str(s, dk_qtype, tn);
-		else
-			parse_add_const(s, dk_qtype, tn);
-		if (!ordinary)
+		if (!dns_add_type(s, dk_qtype, t))
 			ds->svc |= 1U << PI_DNS_OBSCURE;
 		if (dns_asked(ds, &dn))
 			continue;	/* written and checked already */
@@ -502,11 +498,8 @@ dns_answers(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n, size_t off, unsigned an)
 {
 	struct dns_name	 dn;
-	char		 tmp[32];
-	const char	*tn;
 	uint16_t	 type, rdlen;
 	uint32_t	 ttl;
-	bool		 ordinary;
 
 	for (; an > 0; an--) {
 		if (!dns_name(m, n, &off, &dn) || off + 10 > n)
@@ -522,11 +515,7 @@ dns_answers(struct session *s, struct dns_state *ds, const uint8_t *m,
 			continue;
 		if (!dns_asked(ds, &dn))
 			dns_host(s, ds, &dn);
-		if ((tn = dns_type_name(type, tmp, sizeof tmp,
-		    &ordinary)) == tmp)
-			parse_add_str(s, dk_rtype, tn);
-		else
-			parse_add_const(s, dk_rtype, tn);
+		(void)dns_add_type(s, dk_rtype, type);
 		if (ttl <= dns_low_ttl)
 			ds->svc |= 1U << PI_DNS_LOW_TTL;
 		dns_rdata(s, ds, m, n, off, type, rdlen);
@@ -583,7 +572,6 @@ dns_is_message(const uint8_t *m, size_t n)
 {
 	return (dns_check(m, n, true) == PS_YES);
 }
-
 
 /* Write the meta of a message dns_is_message() accepted. */
 void
