@@ -49,7 +49,8 @@ struct parse_stream {
 	bool		 started;
 	uint8_t		 sniff;		/* enum parse_proto found, or PP_NONE */
 	bool		 decided;	/* sniffing of this direction is over */
-	bool		 limited;	/* max is its protocol's: tls_limit() */
+	bool		 limited;	/* max is final: tls_limit(), http_limit() */
+	uint32_t	 hnext;		/* HTTP: where the next message starts */
 };
 
 struct dns_state;
@@ -233,6 +234,8 @@ void	 dns_close(struct session *, struct parse_state *);
 
 /* http.c */
 enum parse_sniff http_sniff(const uint8_t *, size_t);
+/* Keep no more of a direction than its parsed messages can use. */
+void	 http_limit(struct parse_stream *);
 void	 http_close(struct session *, struct parse_state *);
 
 /* tls.c */
@@ -245,6 +248,7 @@ void	 tls_limit_first(struct parse_stream *, const uint8_t *, size_t);
 void	 tls_close(struct session *, struct parse_state *);
 
 /* ssh.c */
+#define SSH_BANNER_MAX	255	/* RFC 4253: the line is at most 255 bytes */
 enum parse_sniff ssh_sniff(const uint8_t *, size_t);
 void	 ssh_close(struct session *, struct parse_state *);
 

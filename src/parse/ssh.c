@@ -5,8 +5,6 @@
 
 #include "parse/parse-int.h"
 
-#define SSH_BANNER_MAX	255	/* RFC 4253: the line is at most 255 bytes */
-
 static int	sk_client, sk_server, sk_version;
 
 static const struct parse_key ssh_keys[] = {
