@@ -242,7 +242,7 @@ parse_giveup(struct session *s)
 {
 	parse_free(s);
 	s->parse = parse_port53(s) ? &parse_gave53 : &parse_done;
-	s->unwatched = true;
+	s->unwatched = SESSION_UNWATCHED;
 }
 
 /* Let the protocol a direction revealed decide the session's protocol. */
@@ -335,8 +335,17 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 {
 	struct parse_stream	*st = &ps->st[side];
 
-	if (st->decided && st->contig >= st->max)
-		return;		/* this direction told all it will */
+	if (st->decided && st->contig >= st->max) {
+		/*
+		 * This direction told all it will.  Once its protocol is
+		 * known for good (not none, nor a banner yet to say which),
+		 * its max never grows again: the session table need not call
+		 * for its packets at all (an HTTP response's body).
+		 */
+		if (ps->proto != PP_NONE && ps->proto != PP_BANNER)
+			s->unwatched |= (uint8_t)(1 << side);
+		return;
+	}
 	if (st->decided && ps->proto == PP_NONE) {
 		/* Only a segment before the first one seen may change that. */
 		if ((int32_t)(d->tcp_seq - st->base) >= 0)
@@ -400,7 +409,7 @@ parse_start(struct session *s, const struct decoded *d)
 			return (NULL);
 	} else {
 		s->parse = &parse_done;
-		s->unwatched = true;
+		s->unwatched = SESSION_UNWATCHED;
 		return (NULL);
 	}
 	parse_keys_resolve(parse_keys);
@@ -617,7 +626,7 @@ parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
 		return;
 	}
 	s->parse = &parse_done;
-	s->unwatched = true;
+	s->unwatched = SESSION_UNWATCHED;
 	if (pp != NULL)
 		parse_pipe_ship(pp, PJ_EARLY, s, ps);
 	else {

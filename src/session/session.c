@@ -396,7 +396,7 @@ session_account(struct session_table *t, struct session *s,
 	s->seen |= 1 << side;
 	if (!first)
 		return;
-	if (t->packet_fn != NULL && !s->unwatched)
+	if (t->packet_fn != NULL && !(s->unwatched >> side & 1))
 		t->packet_fn(s, d, side, r->ts, t->close_arg);
 	s->payload[side] += d->payload_len;
 	if (d->proto == 6)

@@ -97,8 +97,8 @@ struct session {
 	uint8_t		 fin;		/* open: bit per side that sent FIN */
 	bool		 closing;	/* open: FIN both ways or RST: lingering */
 	uint8_t		 listed;	/* open: which deadline list it is on */
-	bool		 unwatched;	/* open: the packet function wants no
-					   more of its packets */
+	uint8_t		 unwatched;	/* open: bit per side whose packets
+					   the packet function wants no more */
 
 	/* Written once. */
 	uint64_t	 id;		/* sessionid */
@@ -143,9 +143,10 @@ void		 session_table_free(struct session_table *);
 /*
  * Have fn see every packet as it joins its session (the parsers), each
  * open session carrying private_size bytes for it (session_private(), not
- * zeroed) until it is freed.  fn sets s->unwatched to see no
- * more of a session's packets.
+ * zeroed) until it is freed.  fn sets bit side of s->unwatched to see no
+ * more of a session's packets from that side (SESSION_UNWATCHED: none).
  */
+#define SESSION_UNWATCHED	3
 void		 session_table_on_packet(struct session_table *,
 		    session_packet_fn, size_t private_size);
 void		*session_private(struct session *);
