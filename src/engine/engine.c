@@ -98,7 +98,7 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	e->parsers = cfg->parsers;
 	if (e->parsers)
 		session_table_on_packet(e->table, engine_parse,
-		    parse_state_size());
+		    parse_state_size(true), parse_state_size(false));
 	if (e->parsers && cfg->parse_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		e->pipe = parse_pipe_new(engine_store, e);

@@ -66,11 +66,14 @@ struct icmp_state;
 struct parse_state {
 	uint8_t			 proto;		/* enum parse_proto */
 	bool			 embedded;	/* in the session's room */
+	bool			 streams;	/* a TCP session's: st follows */
 	uint32_t		 svc;		/* analysis.service bits (PI_*) */
 	uint32_t		 ses;		/* analysis.session bits (PI_*) */
-	struct parse_stream	 st[2];		/* TCP, per canonical side */
 	struct dns_state	*dns;
 	struct icmp_state	*icmp;
+	/* TCP only, per canonical side: the room of another session ends
+	   before it (parse_state_size()). */
+	struct parse_stream	 st[2];
 };
 
 /* A setting of a parser: value kept as an integer (scale: fixed point). */

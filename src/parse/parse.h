@@ -34,8 +34,9 @@ void	 parse_packet(struct session *, const struct decoded *, int side,
 	    uint64_t ts);
 void	 parse_close(struct session *);
 void	 parse_free(struct session *);
-/* Bytes of a session's parse state, for session_table_on_packet(). */
-size_t	 parse_state_size(void);
+/* Bytes of a session's parse state, for session_table_on_packet(): a TCP
+   session's, or another's (no streams). */
+size_t	 parse_state_size(bool tcp);
 
 /*
  * The parsers' thread.  Sessions handed over with parse_pipe_close() get

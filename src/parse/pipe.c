@@ -25,8 +25,8 @@
 #define PIPE_SLOTS	4096		/* jobs in the ring */
 #define PIPE_WAKE	1024		/* jobs waiting before a wake-up */
 #define PIPE_SAY	32		/* jobs run between reports */
-#define PIPE_BYTES	(2u << 20)	/* bytes of datagrams waiting */
-#define PIPE_RECS	(4u << 20)	/* bytes of records packed here */
+#define PIPE_BYTES	(1u << 20)	/* bytes of datagrams waiting */
+#define PIPE_RECS	(512u << 10)	/* bytes of records packed here */
 #define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
 #define PIPE_AHEAD	2		/* jobs ahead whose memory is asked for */
 
@@ -114,7 +114,8 @@ pipe_prefetch(const void *p, size_t n)
 static void
 pipe_prefetch_run(const struct parse_job *a)
 {
-	pipe_prefetch(a->s, sizeof *a->s + session_meta_inline_size());
+	pipe_prefetch(a->s, sizeof *a->s +
+	    session_meta_inline_size(session_meta_inline(6)));
 	if (a->kind == PJ_EARLY || a->kind == PJ_CLOSE)
 		pipe_prefetch(a->ps, 128);
 	else

@@ -137,20 +137,29 @@ pair_head(const struct meta_pair *p)
  * writes them and the engine's thread frees the session, and memory
  * allocated on one thread and freed on another is slow to come by.
  */
-#define XINLINE		16
+#define XINLINE_TCP	16
+/* A DNS session ends with 5 to 9, an ICMP one with 1 or 2. */
+#define XINLINE_OTHER	10
 
-/* Bytes session_open() allocates after a session for its first values. */
-size_t
-session_meta_inline_size(void)
+/* The values session_open() makes room for after a session. */
+uint8_t
+session_meta_inline(uint8_t proto)
 {
-	return (sizeof(struct meta_extra) + XINLINE * sizeof(struct meta_pair));
+	return (proto == 6 ? XINLINE_TCP : XINLINE_OTHER);
+}
+
+/* Bytes of room after a session for n values. */
+size_t
+session_meta_inline_size(uint8_t n)
+{
+	return (sizeof(struct meta_extra) + n * sizeof(struct meta_pair));
 }
 
 /* The room after a session for its first values, or NULL. */
 static inline struct meta_extra *
 pair_inline(struct session *s)
 {
-	return (s->xinline ? (struct meta_extra *)(void *)(s + 1) : NULL);
+	return (s->xinline > 0 ? (struct meta_extra *)(void *)(s + 1) : NULL);
 }
 
 /* Store a made pair (key set) at the end of a session's extra meta. */
@@ -162,7 +171,7 @@ pair_push(struct session *s, struct meta_pair np, uint8_t flags)
 	session_meta_own(s);
 	if ((x = s->extra) == NULL) {
 		if ((x = pair_inline(s)) != NULL)
-			x->cap = XINLINE;
+			x->cap = s->xinline;
 		else {
 			x = xmalloc(sizeof *x + 12 * sizeof x->v[0]);
 			x->cap = 12;

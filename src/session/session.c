@@ -29,7 +29,8 @@ struct session_table {
 	session_close_fn	 close_fn;
 	session_packet_fn	 packet_fn;	/* shares close_arg */
 	void			*close_arg;
-	size_t			 private_size;	/* packet_fn's room a session */
+	size_t			 private_size[2]; /* packet_fn's room in a TCP
+						    session, in another */
 
 	struct session		**bucket;
 	uint64_t		 nbucket;	/* power of two */
@@ -73,18 +74,19 @@ session_table_new(const struct session_config *cfg, session_close_fn fn,
    in each open session. */
 void
 session_table_on_packet(struct session_table *t, session_packet_fn fn,
-    size_t private_size)
+    size_t private_tcp, size_t private_other)
 {
 	t->packet_fn = fn;
-	t->private_size = (private_size + 15) & ~(size_t)15;
+	t->private_size[0] = (private_tcp + 15) & ~(size_t)15;
+	t->private_size[1] = (private_other + 15) & ~(size_t)15;
 }
 
 /* The room of the packet function's own in an open session, or NULL. */
 void *
 session_private(struct session *s)
 {
-	return (s->priv ? (char *)(s + 1) + session_meta_inline_size() :
-	    NULL);
+	return (s->priv ? (char *)(s + 1) +
+	    session_meta_inline_size(s->xinline) : NULL);
 }
 
 /* Free a table and the sessions still open in it. */
@@ -285,6 +287,8 @@ static struct session *
 session_open(struct session_table *t, const struct skey *k, uint64_t h)
 {
 	struct session	*s;
+	size_t		 priv;
+	uint8_t		 n;
 
 	if (t->nopen >= t->nbucket) {
 		session_table_grow(t);
@@ -297,11 +301,12 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 		 * session wrote four cold cache lines a session and cost the
 		 * engine's thread 7% of a capture's ingest.
 		 */
-		s = xmalloc(sizeof *s + session_meta_inline_size() +
-		    t->private_size);
+		n = session_meta_inline(k->proto);
+		priv = t->private_size[k->proto != 6];
+		s = xmalloc(sizeof *s + session_meta_inline_size(n) + priv);
 		memset(s, 0, sizeof *s);
-		s->xinline = true;
-		s->priv = t->private_size > 0;
+		s->xinline = n;
+		s->priv = priv > 0;
 	} else
 		s = xcalloc(1, sizeof *s);
 	s->id = ++t->ids;

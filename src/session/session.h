@@ -113,7 +113,8 @@ struct session {
 	uint8_t		 medium;
 	int8_t		 initiator;	/* side; -1 until decided */
 	bool		 has_eth[2];
-	bool		 xinline;	/* open: room for extra meta follows */
+	uint8_t		 xinline;	/* open: room for this many values of
+					   extra meta follows */
 	bool		 priv;		/* open: and room for the packet
 					   function */
 	uint8_t		 addr[2][16];
@@ -142,13 +143,13 @@ struct session_table *session_table_new(const struct session_config *,
 void		 session_table_free(struct session_table *);
 /*
  * Have fn see every packet as it joins its session (the parsers), each
- * open session carrying private_size bytes for it (session_private(), not
+ * open session carrying bytes for it (session_private(), not
  * zeroed) until it is freed.  fn sets bit side of s->unwatched to see no
  * more of a session's packets from that side (SESSION_UNWATCHED: none).
  */
 #define SESSION_UNWATCHED	3
 void		 session_table_on_packet(struct session_table *,
-		    session_packet_fn, size_t private_size);
+		    session_packet_fn, size_t private_tcp, size_t private_other);
 void		*session_private(struct session *);
 /*
  * Feed one decoded packet (or completed datagram: d->frags lists its
@@ -272,8 +273,10 @@ uint32_t	 session_meta_count(const struct session *);
 size_t		 session_meta_pack_bound(const struct session *);
 size_t		 session_meta_pack(const struct session *, uint8_t *);
 const uint8_t	*session_meta_view(struct session *, const uint8_t *);
-/* Bytes allocated after an open session for its first extra values. */
-size_t		 session_meta_inline_size(void);
+/* Extra values an open session of an IP protocol has room for after it,
+   and the bytes of room for n values. */
+uint8_t		 session_meta_inline(uint8_t proto);
+size_t		 session_meta_inline_size(uint8_t n);
 /* Give a view its own copy of the extra meta, to change it. */
 void		 session_meta_own(struct session *);
 /* Whether two sessions hold the same extra values in the same order. */
