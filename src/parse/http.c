@@ -152,28 +152,19 @@ http_uri(struct session *s, struct http_req *r, const uint8_t *p, size_t n)
 		parse_add_text(s, hk_ext, dot + 1, n - (size_t)(dot - p) - 1);
 }
 
-/* Whether a line starts with a method; its index, or -1. */
-static int
-http_method(const struct http_line *l)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(http_methods); i++) {
-		if (parse_token(l->p, l->n, http_methods[i]) == PS_YES)
-			return ((int)i);
-	}
-	return (-1);
-}
-
 /* Parse a request line; false when it is not one. */
 static bool
 http_request_line(struct session *s, struct http_req *r,
     const struct http_line *l)
 {
 	const uint8_t	*sp, *sp2;
-	int		 i;
+	size_t		 i;
 
-	if ((i = http_method(l)) == -1)
+	for (i = 0; i < nitems(http_methods); i++) {
+		if (parse_token(l->p, l->n, http_methods[i]) == PS_YES)
+			break;
+	}
+	if (i == nitems(http_methods))
 		return (false);
 	sp = memchr(l->p, ' ', l->n);
 	parse_add_text(s, hk_action, l->p, (size_t)(sp - l->p));
@@ -250,30 +241,15 @@ http_header_name(const struct http_line *l, const uint8_t **v, size_t *vn)
 	return (http_hdrs[k].h);
 }
 
-/* What a Content-Length or Transfer-Encoding header says of the body. */
-static void
-http_length(struct http_req *r, enum http_hdr h, const uint8_t *v, size_t n)
-{
-	uint64_t	 len;
-
-	if (h == HH_TE)
-		r->chunked = n >= 7 && strncasecmp((const char *)v,
-		    "chunked", 7) == 0;
-	else if (parse_u64((const char *)v, n, &len) && len < SIZE_MAX) {
-		r->body = (size_t)len;
-		r->length = true;
-	}
-}
-
 /* Parse one header line of a request or response. */
 static void
 http_header(struct session *s, struct http_req *r, const struct http_line *l)
 {
 	const uint8_t	*v, *semi;
 	size_t		 n;
-	enum http_hdr	 h;
+	uint64_t	 len;
 
-	switch ((h = http_header_name(l, &v, &n))) {
+	switch (http_header_name(l, &v, &n)) {
 	case HH_HOST:
 		http_host(s, r, v, n);
 		break;
@@ -295,8 +271,14 @@ http_header(struct session *s, struct http_req *r, const struct http_line *l)
 		parse_add_text(s, hk_content, v, n);
 		break;
 	case HH_CLEN:
+		if (parse_u64((const char *)v, n, &len) && len < SIZE_MAX) {
+			r->body = (size_t)len;
+			r->length = true;
+		}
+		break;
 	case HH_TE:
-		http_length(r, h, v, n);
+		r->chunked = n >= 7 && strncasecmp((const char *)v,
+		    "chunked", 7) == 0;
 		break;
 	case HH_NONE:
 		break;
@@ -332,59 +314,6 @@ http_side(struct session *s, struct parse_state *ps, const uint8_t *b,
 			return;
 		off += r.body;
 	}
-}
-
-/*
- * Work out, as a direction's messages come in, where http_side() will stop
- * reading them, and keep no byte after it: a response's body runs past
- * the bytes kept, or has no length, so the bytes after its headers are
- * never parsed and need not be copied.  The same rules as http_side(),
- * from the first message not yet looked at (st->hnext); a message whose
- * headers are not all in is looked at again when more comes.
- */
-void
-http_limit(struct parse_stream *st)
-{
-	struct http_line	 l;
-	struct http_req		 r;
-	const uint8_t		*v;
-	size_t			 off, n = st->contig, vn;
-	bool			 req;
-	enum http_hdr		 h;
-
-	if (st->limited)
-		return;
-	for (off = st->hnext; off < n; st->hnext = (uint32_t)off) {
-		/* The first line that is not empty, whole. */
-		do {
-			if (memchr(st->buf + off, '\n', n - off) == NULL)
-				return;
-			http_next_line(st->buf, n, &off, &l);
-		} while (l.n == 0 && off < n);
-		if (l.n == 0)
-			return;
-		memset(&r, 0, sizeof r);
-		req = http_method(&l) != -1;
-		if (!req && parse_token(l.p, l.n, "HTTP/1.") != PS_YES)
-			goto last;	/* http_side() stops at this line */
-		/* Its headers, up to the empty line. */
-		do {
-			if (off >= n || memchr(st->buf + off, '\n',
-			    n - off) == NULL)
-				return;
-			http_next_line(st->buf, n, &off, &l);
-			h = http_header_name(&l, &v, &vn);
-			if (h == HH_CLEN || h == HH_TE)
-				http_length(&r, h, v, vn);
-		} while (l.n > 0);
-		if (r.chunked || (!req && !r.length) || r.body >= st->max - off)
-			goto last;	/* nothing after these headers is read */
-		off += r.body;
-	}
-	return;			/* the next message is still to come */
-last:
-	st->limited = true;
-	st->max = st->contig;
 }
 
 /* Write the HTTP meta of a closing session. */

@@ -49,8 +49,7 @@ struct parse_stream {
 	bool		 started;
 	uint8_t		 sniff;		/* enum parse_proto found, or PP_NONE */
 	bool		 decided;	/* sniffing of this direction is over */
-	bool		 limited;	/* max is final: tls_limit(), http_limit() */
-	uint32_t	 hnext;		/* HTTP: where the next message starts */
+	bool		 limited;	/* max is its protocol's: tls_limit() */
 };
 
 struct dns_state;
@@ -237,8 +236,6 @@ void	 dns_close(struct session *, struct parse_state *);
 
 /* http.c */
 enum parse_sniff http_sniff(const uint8_t *, size_t);
-/* Keep no more of a direction than its parsed messages can use. */
-void	 http_limit(struct parse_stream *);
 void	 http_close(struct session *, struct parse_state *);
 
 /* tls.c */

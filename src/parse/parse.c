@@ -612,20 +612,15 @@ parse_release(struct parse_state *ps)
 static void
 parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
 {
-	int	i;
-
 	switch (ps->proto) {
 	case PP_SMTP:
 	case PP_FTP:
 		break;
 	case PP_TLS:
+		tls_limit(&ps->st[0]);
+		tls_limit(&ps->st[1]);
+		/* FALLTHROUGH */
 	case PP_HTTP:
-		for (i = 0; i < 2; i++) {
-			if (ps->proto == PP_TLS)
-				tls_limit(&ps->st[i]);
-			else
-				http_limit(&ps->st[i]);
-		}
 		if (ps->st[0].contig < ps->st[0].max ||
 		    ps->st[1].contig < ps->st[1].max)
 			return;

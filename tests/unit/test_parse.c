@@ -912,63 +912,6 @@ test_http_long_first(void **state)
 	session_free(s);
 }
 
-/*
- * A response whose body runs past the bytes kept: they stop after its
- * headers, and the meta is what the whole direction would have given.
- * A message that can still follow in them keeps the direction open.
- */
-static void
-test_http_limit(void **state)
-{
-	static const char	 rq[] = "GET /a HTTP/1.1\r\nHost: x.example\r\n"
-	    "User-Agent: u\r\n\r\n";
-	static const char	 rs[] = "HTTP/1.1 200 OK\r\nContent-Type: "
-	    "text/html\r\nContent-Length: 10000\r\n\r\n";
-	static const char	 r0[] = "HTTP/1.1 204 No Content\r\n"
-	    "Content-Length: 0\r\n\r\n";
-	char			 body[1000];
-	struct parse_stream	*st;
-	struct session		*s = mk(6, 40000, 80);
-	uint32_t		 n = sizeof rs - 1, contig;
-
-	(void)state;
-	memset(body, 'b', sizeof body);
-	feed(s, 0, rq, sizeof rq - 1, 1);
-	feed(s, 1, rs, 20, 1);			/* headers not all in */
-	st = &s->parse->st[1];
-	assert_false(st->limited);
-	feed(s, 1, rs + 20, n - 20, 21);
-	assert_true(st->limited);
-	assert_int_equal(st->contig, n);
-	assert_int_equal(st->max, n);
-	feed(s, 1, body, sizeof body, 1 + n);	/* not copied */
-	assert_int_equal(st->contig, n);
-	/* The request direction may get another request: still open. */
-	assert_false(s->parse->st[0].limited);
-	assert_true(s->parse->st[0].max > s->parse->st[0].contig);
-	finish(s);
-	assert_true(has(s, "result.code", "200"));
-	assert_true(has(s, "content", "text/html"));
-	assert_true(has(s, "alias.host", "x.example"));
-	session_free(s);
-
-	/* An empty body: the next response may come, in the same bytes. */
-	s = mk(6, 40000, 80);
-	feed(s, 0, rq, sizeof rq - 1, 1);
-	feed(s, 1, r0, sizeof r0 - 1, 1);
-	st = &s->parse->st[1];
-	assert_false(st->limited);
-	contig = st->contig;
-	feed(s, 1, rs, n, 1 + contig);
-	assert_true(st->limited);
-	feed(s, 1, body, sizeof body, 1 + contig + n);
-	assert_int_equal(st->contig, contig + n);
-	finish(s);
-	assert_true(has(s, "result.code", "204"));
-	assert_true(has(s, "result.code", "200"));
-	session_free(s);
-}
-
 int
 main(void)
 {
@@ -981,7 +924,6 @@ main(void)
 		cmocka_unit_test(test_dns_tcp),
 		cmocka_unit_test(test_dns_port53),
 		cmocka_unit_test(test_http_split),
-		cmocka_unit_test(test_http_limit),
 		cmocka_unit_test(test_http_gap),
 		cmocka_unit_test(test_http_odd),
 		cmocka_unit_test(test_tls_client_hello),
