@@ -40,7 +40,7 @@ engine_parse(struct session *s, const struct decoded *d, int side,
  * record as packed before the rules, still good when they wrote nothing).
  */
 static void
-engine_store(struct session *s, const uint8_t *rec, size_t reclen, void *arg)
+engine_store(struct session *s, const uint8_t *rec, void *arg)
 {
 	struct engine	*e = arg;
 	uint32_t	 before;
@@ -54,9 +54,18 @@ engine_store(struct session *s, const uint8_t *rec, size_t reclen, void *arg)
 			rec = NULL;
 	}
 	if (rec != NULL)
-		store_add_packed(e->store, s, rec, reclen);
+		store_add_packed(e->store, s, rec);
 	else
 		store_add(e->store, s);
+}
+
+/* A block of records the parsers' thread packed: the store keeps it. */
+static void
+engine_block(uint8_t *b, void *arg)
+{
+	struct engine	*e = arg;
+
+	store_adopt(e->store, b);
 }
 
 /* Finish a closed session's meta and hand it to the store. */
@@ -71,7 +80,7 @@ engine_closed(struct session *s, void *arg)
 	}
 	if (e->parsers)
 		parse_close(s);
-	engine_store(s, NULL, 0, e);
+	engine_store(s, NULL, e);
 }
 
 /* Count a fragment that never became part of a datagram. */
@@ -101,7 +110,9 @@ engine_new(const struct engine_config *cfg, struct store *st)
 		    parse_state_size(true), parse_state_size(false));
 	if (e->parsers && cfg->parse_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		e->pipe = parse_pipe_new(engine_store, e);
+		e->pipe = parse_pipe_new(store_keeps(st) && (cfg->rules ==
+		    NULL || rules_active(cfg->rules) == 0), engine_store,
+		    engine_block, e);
 	e->store = st;
 	e->rules = cfg->rules;
 	session_reader_init(&e->reader, store_ctx(st));

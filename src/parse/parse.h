@@ -49,8 +49,17 @@ size_t	 parse_state_size(bool tcp);
  */
 struct parse_pipe;
 
-struct parse_pipe *parse_pipe_new(void (*done)(struct session *,
-	    const uint8_t *rec, size_t reclen, void *), void *arg);
+/*
+ * With pack, the pipe's thread also packs each session's record (as
+ * session_pack_into() would) into blocks of PARSE_PIPE_BLOCK bytes it
+ * allocates: block(b, arg) hands each new block over, before the first
+ * done() whose record is in it, and the receiver frees it; done() gets
+ * the record, or NULL when it was too large.
+ */
+#define PARSE_PIPE_BLOCK	((size_t)1 << 20)
+struct parse_pipe *parse_pipe_new(bool pack, void (*done)(struct session *,
+	    const uint8_t *rec, void *),
+	    void (*block)(uint8_t *, void *), void *arg);
 /* parse_packet(), with the meta written on the pipe's thread. */
 void	 parse_pipe_packet(struct parse_pipe *, struct session *,
 	    const struct decoded *, int side);

@@ -26,7 +26,6 @@
 #define PIPE_WAKE	1024		/* jobs waiting before a wake-up */
 #define PIPE_SAY	32		/* jobs run between reports */
 #define PIPE_BYTES	(1u << 20)	/* bytes of datagrams waiting */
-#define PIPE_RECS	(512u << 10)	/* bytes of records packed here */
 #define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
 #define PIPE_AHEAD	2		/* jobs ahead whose memory is asked for */
 
@@ -46,20 +45,20 @@ struct parse_job {
 	uint8_t			 kind;	/* enum parse_job_kind */
 	bool			 flag;	/* PJ_DNS: known to be DNS; PJ_ICMP: a
 					   reply */
-	uint32_t		 reclen;	/* PJ_CLOSE: */
-	const uint8_t		*rec;	/* its record, or NULL */
-	size_t			 rend;	/* record position after it */
+	const uint8_t		*rec;	/* PJ_CLOSE: its record, or NULL */
+	uint8_t			*blk;	/* a new block to hand over, or NULL */
 	alignas(64) struct parse_garbage g; /* PJ_EARLY, PJ_CLOSE: to free */
 };
 
 struct parse_pipe {
 	alignas(64) struct parse_job job[PIPE_SLOTS];
 	void			(*done_fn)(struct session *, const uint8_t *,
-				    size_t, void *);
+				    void *);
+	void			(*block_fn)(uint8_t *, void *);
 	void			*arg;
-	uint8_t			*recs;		/* PIPE_RECS */
-	size_t			 rtail;		/* parsers: records used */
-	alignas(64) atomic_size_t rhead;	/* engine: records retired */
+	bool			 pack;
+	uint8_t			*blk;		/* parsers: packing here */
+	size_t			 bused;		/* its bytes used */
 	uint8_t			*bytes;		/* PIPE_BYTES */
 	size_t			 bhead, btail;	/* engine: bytes retired, used */
 	size_t			 head;		/* engine: next to retire */
@@ -74,26 +73,27 @@ struct parse_pipe {
 };
 
 /*
- * Pack a closed session's record here, in the ring of records, when it
- * fits: the engine's thread then only copies it into the store.
+ * Pack a closed session's record here, at the end of this thread's block:
+ * the block goes to the store, which keeps the record where it is.  The
+ * engine's thread copied each record into the store (a tenth of its work
+ * beyond the engine's own) and took the faults of the store's new pages.
  */
 static void
 pipe_pack(struct parse_pipe *pp, struct parse_job *j)
 {
-	size_t	bound = session_pack_bound(j->s), at = (pp->rtail + 7) & ~7;
+	size_t	bound = session_pack_bound(j->s), n;
 
 	j->rec = NULL;
-	if (bound > PIPE_REC_MAX)
+	j->blk = NULL;
+	if (!pp->pack || bound > PIPE_REC_MAX)
 		return;
-	if (at % PIPE_RECS + bound > PIPE_RECS)
-		at += PIPE_RECS - at % PIPE_RECS;	/* never wrap inside */
-	if (at + bound - atomic_load_explicit(&pp->rhead,
-	    memory_order_acquire) > PIPE_RECS)
-		return;				/* full: packed later */
-	j->reclen = (uint32_t)session_pack_into(j->s, pp->recs +
-	    at % PIPE_RECS);
-	j->rec = pp->recs + at % PIPE_RECS;
-	pp->rtail = j->rend = at + j->reclen;
+	if (pp->blk == NULL || PARSE_PIPE_BLOCK - pp->bused < bound) {
+		pp->blk = j->blk = xmalloc(PARSE_PIPE_BLOCK);
+		pp->bused = 0;
+	}
+	j->rec = pp->blk + pp->bused;
+	n = session_pack_into(j->s, pp->blk + pp->bused);
+	pp->bused += (n + 7) & ~(size_t)7;
 }
 
 /*
@@ -199,8 +199,8 @@ pipe_main(void *arg)
 
 /* Start the parsers' thread. */
 struct parse_pipe *
-parse_pipe_new(void (*done_fn)(struct session *, const uint8_t *, size_t,
-    void *), void *arg)
+parse_pipe_new(bool pack, void (*done_fn)(struct session *, const uint8_t *,
+    void *), void (*block_fn)(uint8_t *, void *), void *arg)
 {
 	struct parse_pipe	*pp;
 
@@ -208,10 +208,10 @@ parse_pipe_new(void (*done_fn)(struct session *, const uint8_t *, size_t,
 		fatal("out of memory");
 	memset(pp, 0, sizeof *pp);
 	pp->done_fn = done_fn;
+	pp->block_fn = block_fn;
 	pp->arg = arg;
+	pp->pack = pack;
 	pp->bytes = xmalloc(PIPE_BYTES);
-	pp->recs = xmalloc(PIPE_RECS);
-	atomic_init(&pp->rhead, 0);
 	atomic_init(&pp->tail, 0);
 	atomic_init(&pp->done, 0);
 	atomic_init(&pp->psleep, false);
@@ -239,10 +239,9 @@ pipe_retire(struct parse_pipe *pp, struct parse_job *j)
 		break;
 	case PJ_CLOSE:
 		parse_drop(&j->g);
-		pp->done_fn(j->s, j->rec, j->reclen, pp->arg);
-		if (j->rec != NULL)
-			atomic_store_explicit(&pp->rhead, j->rend,
-			    memory_order_release);
+		if (j->blk != NULL)
+			pp->block_fn(j->blk, pp->arg);
+		pp->done_fn(j->s, j->rec, pp->arg);
 		break;
 	}
 }
@@ -256,13 +255,10 @@ parse_pipe_poll(struct parse_pipe *pp)
 	const struct parse_job	*a;
 
 	while (pp->head != d) {
-		/* The session and record of a job ahead, while this one is
-		   retired. */
+		/* The session of a job ahead, while this one is retired. */
 		if (d - pp->head > PIPE_AHEAD) {
 			a = &pp->job[(pp->head + PIPE_AHEAD) % PIPE_SLOTS];
 			pipe_prefetch(a->s, sizeof *a->s + 64);
-			if (a->kind == PJ_CLOSE && a->rec != NULL)
-				pipe_prefetch(a->rec, a->reclen);
 		}
 		pipe_retire(pp, &pp->job[pp->head++ % PIPE_SLOTS]);
 	}
@@ -397,6 +393,5 @@ parse_pipe_free(struct parse_pipe *pp)
 	pthread_cond_destroy(&pp->pcond);
 	pthread_cond_destroy(&pp->econd);
 	free(pp->bytes);
-	free(pp->recs);
 	free(pp);
 }

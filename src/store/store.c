@@ -33,6 +33,8 @@ struct store {
 	uint8_t				**block;
 	size_t				 nblock;
 	size_t				 used;	/* in the last block */
+	uint8_t				**adopted;	/* store_adopt() */
+	size_t				 nadopted;
 };
 
 /* Generations of every store: a value seen once is never seen again. */
@@ -97,6 +99,9 @@ store_free(struct store *st)
 	for (i = 0; i < st->nblock; i++)
 		free(st->block[i]);
 	free(st->block);
+	for (i = 0; i < st->nadopted; i++)
+		free(st->adopted[i]);
+	free(st->adopted);
 	index_free(st->index);
 	store_changed(st);
 	free(st);
@@ -160,37 +165,20 @@ store_pack(struct store *st, const struct session *s, bool heap)
 	return (r);
 }
 
-/* A copy of a record packed elsewhere. */
-static uint8_t *
-store_copy(struct store *st, const uint8_t *rec, size_t n)
-{
-	uint8_t	*r;
-
-	if ((r = store_room(st, n)) == NULL) {
-		r = xmalloc(n);
-		memcpy(r, rec, n);
-		r[0] |= STORE_HEAP;
-		return (r);
-	}
-	memcpy(r, rec, n);
-	store_took(st, n);
-	return (r);
-}
-
 /* Take a closed session: pack it, publish it, free it. */
 void
 store_add(struct store *st, struct session *s)
 {
-	store_add_packed(st, s, NULL, 0);
+	store_add_packed(st, s, NULL);
 }
 
 /*
  * The same with its record already packed (session_pack_into() of s as it
- * is now), which is copied; NULL packs it here.
+ * is now) in a block the store adopted, kept where it is; NULL packs it
+ * here.
  */
 void
-store_add_packed(struct store *st, struct session *s, const uint8_t *rec,
-    size_t n)
+store_add_packed(struct store *st, struct session *s, const uint8_t *rec)
 {
 	uint64_t	 id = s->id, c = (id - 1) >> STORE_CHUNK_BITS;
 
@@ -199,13 +187,29 @@ store_add_packed(struct store *st, struct session *s, const uint8_t *rec,
 		    (unsigned long long)STORE_NCHUNK * STORE_CHUNK);
 	if (!st->discard) {
 		index_add(st->index, id);
-		store_publish(st, id, rec != NULL ? store_copy(st, rec, n) :
+		store_publish(st, id, rec != NULL ? (uint8_t *)(uintptr_t)rec :
 		    store_pack(st, s, false));
 	}
 	atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
 	if (id + 1 > st->end)
 		atomic_store_explicit(&st->end, id + 1, memory_order_release);
 	session_free(s);
+}
+
+/* Take a block of records packed elsewhere; freed with the store. */
+void
+store_adopt(struct store *st, uint8_t *b)
+{
+	st->adopted = xreallocarray(st->adopted, st->nadopted + 1,
+	    sizeof *st->adopted);
+	st->adopted[st->nadopted++] = b;
+}
+
+/* Whether sessions added are kept. */
+bool
+store_keeps(const struct store *st)
+{
+	return (!st->discard);
 }
 
 /* Count the sessions added from now on, but keep none of them. */

@@ -38,10 +38,15 @@ struct store	*store_new(void);
 void		 store_free(struct store *);
 /* Take a closed session. */
 void		 store_add(struct store *, struct session *);
-/* The same with its record already packed from s as it is (copied), or
-   NULL to pack it. */
+/* The same with its record already packed from s as it is, in a block
+   given to store_adopt() (kept where it is), or NULL to pack it. */
 void		 store_add_packed(struct store *, struct session *,
-		    const uint8_t *, size_t);
+		    const uint8_t *);
+/* Take a block (malloc) of records packed elsewhere, to free with the
+   store. */
+void		 store_adopt(struct store *, uint8_t *);
+/* Whether sessions added are kept (not after store_discard()). */
+bool		 store_keeps(const struct store *);
 /*
  * Count the sessions added from now on but free them at once (a run that
  * only wants --stats); store_count() goes on counting, nothing is kept.
