@@ -587,7 +587,8 @@ parse_drop(const struct parse_garbage *g)
 
 	for (i = 0; i < 2; i++) {
 		parse_buf_put(g->buf[i], g->alloc[i]);
-		free(g->map[i]);
+		if (g->map[i] != NULL)	/* a call saved for most sessions */
+			free(g->map[i]);
 	}
 	dns_drop(g->dns);
 	icmp_drop(g->icmp);

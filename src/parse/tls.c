@@ -180,14 +180,19 @@ tls_limit(struct parse_stream *st)
 
 /*
  * The same from a direction's first segment, before it is stored: a
- * server's first segment holds its hello and much more.
+ * server's first segment holds its hello and much more.  Read from the
+ * packet, whose bytes are in the cache: tls_limit() reading the copy took
+ * a cache miss a direction.
  */
 void
 tls_limit_first(struct parse_stream *st, const uint8_t *p, size_t n)
 {
 	uint32_t	want;
 
-	if (st->started || n < 5 || p[0] != 0x16)
+	if (st->started || n < 5)
+		return;
+	st->limited = true;
+	if (p[0] != 0x16)
 		return;
 	want = 5 + (uint32_t)(p[3] << 8 | p[4]);
 	if (want < st->max)

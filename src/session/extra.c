@@ -482,12 +482,19 @@ session_meta_equal(const struct session *a, const struct session *b)
 	return (true);
 }
 
+/* Free what the extra meta holds on the heap. */
+void
+session_meta_release(struct session *s)
+{
+	if (s->extra != pair_inline(s))
+		free(s->extra);
+}
+
 /* Free the extra meta (a view's packed meta is not its own). */
 void
 session_meta_free(struct session *s)
 {
-	if (s->extra != pair_inline(s))
-		free(s->extra);
+	session_meta_release(s);
 	s->extra = NULL;
 	s->xpacked = NULL;
 	s->xpn = 0;

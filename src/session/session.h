@@ -264,6 +264,8 @@ session_meta_maybe(const struct session *s, int key)
 /* Remove every extra value whose flags intersect these. */
 void		 session_meta_drop(struct session *, uint8_t flags);
 void		 session_meta_free(struct session *);
+/* The same for a session about to be freed: its fields are left as are. */
+void		 session_meta_release(struct session *);
 /* Extra values held. */
 uint32_t	 session_meta_count(const struct session *);
 /*
