@@ -10,7 +10,8 @@
  * state, applies the rules and stores a closed session), so sessions
  * reach the store in the order they closed.  DNS datagrams and ICMP echo
  * payloads are copied into a ring of bytes beside it, freed as their jobs
- * retire.
+ * retire.  Closed sessions are packed here into blocks the store takes
+ * over (pipe_pack()).
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -46,7 +47,8 @@ struct parse_job {
 	bool			 flag;	/* PJ_DNS: known to be DNS; PJ_ICMP: a
 					   reply */
 	const uint8_t		*rec;	/* PJ_CLOSE: its record, or NULL */
-	uint8_t			*blk;	/* a new block to hand over, or NULL */
+	uint8_t			*blk;	/* PJ_CLOSE: a new block of records to
+					   hand over first, or NULL */
 	alignas(64) struct parse_garbage g; /* PJ_EARLY, PJ_CLOSE: to free */
 };
 
