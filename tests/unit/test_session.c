@@ -581,6 +581,66 @@ test_value_pool(void **state)
 	session_free(s);
 }
 
+/* What the packet function of test_unwatched saw. */
+struct watch {
+	unsigned	 calls[2];	/* per side */
+	size_t		 room[2];	/* bytes of room: TCP, other */
+};
+
+/* Count a side's packets; after two, want no more from that side.  Fill
+   the whole room, so a sanitizer sees a room too small. */
+static void
+watch_packet(struct session *s, const struct decoded *d, int side,
+    uint64_t ts, void *arg)
+{
+	struct watch	*w = arg;
+
+	(void)d;
+	(void)ts;
+	assert_non_null(session_private(s));
+	memset(session_private(s), 0xa5, w->room[s->proto != 6]);
+	assert_int_equal(s->xinline, session_meta_inline(s->proto));
+	if (++w->calls[side] == 2)
+		s->unwatched |= (uint8_t)(1 << side);
+}
+
+/* The close callback of test_unwatched (whose argument is the packet
+   function's). */
+static void
+watch_closed(struct session *s, void *arg)
+{
+	(void)arg;
+	session_free(s);
+}
+
+/* A side the packet function is done with no longer reaches it; the
+   other side still does, and each protocol gets its own room. */
+static void
+test_unwatched(void **state)
+{
+	struct watch		 w = { { 0, 0 }, { 200, 40 } };
+	struct session_table	*t = session_table_new(&cfg, watch_closed, &w);
+	int			 i;
+
+	(void)state;
+	session_table_on_packet(t, watch_packet, w.room[0], w.room[1]);
+	for (i = 0; i < 5; i++) {
+		feed(t, 1, 2, 6, 40000, 80, 0x18, SEC + (uint64_t)i, 100, 50);
+		feed(t, 2, 1, 6, 80, 40000, 0x18, SEC + (uint64_t)i, 100, 50);
+	}
+	assert_int_equal(w.calls[0], 2);
+	assert_int_equal(w.calls[1], 2);
+	w.calls[0] = w.calls[1] = 0;
+	feed(t, 1, 2, 17, 5353, 53, 0, 2 * SEC, 80, 40);
+	feed(t, 1, 2, 17, 5353, 53, 0, 2 * SEC, 80, 40);
+	feed(t, 1, 2, 17, 5353, 53, 0, 2 * SEC, 80, 40);
+	feed(t, 2, 1, 17, 53, 5353, 0, 2 * SEC, 80, 40);
+	assert_int_equal(w.calls[0] + w.calls[1], 3);
+	session_table_free(t);
+	assert_int_equal(session_meta_inline(6), 16);
+	assert_true(session_meta_inline(17) < session_meta_inline(6));
+}
+
 int
 main(void)
 {
@@ -598,6 +658,7 @@ main(void)
 		cmocka_unit_test(test_pktidx),
 		cmocka_unit_test(test_pack_roundtrip),
 		cmocka_unit_test(test_value_pool),
+		cmocka_unit_test(test_unwatched),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
