@@ -51,12 +51,11 @@ struct parse_pipe;
 
 /*
  * With pack, the pipe's thread also packs each session's record (as
- * session_pack_into() would) into blocks of PARSE_PIPE_BLOCK bytes it
- * allocates: block(b, arg) hands each new block over, before the first
- * done() whose record is in it, and the receiver frees it; done() gets
- * the record, or NULL when it was too large.
+ * session_pack_into() would) into blocks it allocates: block(b, arg)
+ * hands each new block over, before the first done() whose record is in
+ * it, and the receiver frees it; done() gets the record, or NULL when it
+ * was too large or pack is off.
  */
-#define PARSE_PIPE_BLOCK	((size_t)1 << 20)
 struct parse_pipe *parse_pipe_new(bool pack, void (*done)(struct session *,
 	    const uint8_t *rec, void *),
 	    void (*block)(uint8_t *, void *), void *arg);

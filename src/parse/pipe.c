@@ -27,6 +27,7 @@
 #define PIPE_WAKE	1024		/* jobs waiting before a wake-up */
 #define PIPE_SAY	32		/* jobs run between reports */
 #define PIPE_BYTES	(1u << 20)	/* bytes of datagrams waiting */
+#define PIPE_BLOCK	((size_t)1 << 20) /* bytes of a block of records */
 #define PIPE_REC_MAX	(64u << 10)	/* a larger record is packed later */
 #define PIPE_AHEAD	2		/* jobs ahead whose memory is asked for */
 
@@ -89,8 +90,8 @@ pipe_pack(struct parse_pipe *pp, struct parse_job *j)
 	j->blk = NULL;
 	if (!pp->pack || bound > PIPE_REC_MAX)
 		return;
-	if (pp->blk == NULL || PARSE_PIPE_BLOCK - pp->bused < bound) {
-		pp->blk = j->blk = xmalloc(PARSE_PIPE_BLOCK);
+	if (pp->blk == NULL || PIPE_BLOCK - pp->bused < bound) {
+		pp->blk = j->blk = xmalloc(PIPE_BLOCK);
 		pp->bused = 0;
 	}
 	j->rec = pp->blk + pp->bused;
