@@ -12,6 +12,7 @@ N=${BENCH_RUNS:-5}
 SESSIONS=${BENCH_SESSIONS:-200000}
 mkdir -p "$OUT"
 cc -O2 -o "$OUT/pcapfloor" tests/gen/pcapfloor.c -lpcap
+cc -O2 -D_GNU_SOURCE -pthread -o "$OUT/xcpu" tests/bench/xcpu.c
 pcap=$OUT/bench-$SESSIONS.pcap
 [ -f "$pcap" ] || build/capgen -n "$SESSIONS" bench "$pcap"
 cat "$pcap" >/dev/null
@@ -80,8 +81,11 @@ if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 		echo "  in pairs with -R none, median of $N: $(printf '%s\n' "${sx[@]}" | median) s against $(printf '%s\n' "${sw[@]}" | median) s, +$(printf '%s\n' "${sr[@]}" | median)% (bar +25%)"
 		# The parsers' cost the same way: with them (their own thread,
 		# then on the engine's thread), against the engine alone.
-		pr=() pw=() pe=() pi=() pt=()
+		# With how long a cache line takes to cross the CPUs and back
+		# before each pair: the parsers' figure follows it (xcpu.c).
+		pr=() pw=() pe=() pi=() pt=() px=()
 		for _ in $(seq "$N"); do
+			px+=("$("$OUT/xcpu")")
 			read -r w _ _ < <(one ./huntcon -r "$spcap" -R none --values ip.proto)
 			read -r i _ _ < <(one ./huntcon -r "$spcap" -R none --set parse.thread=0 --values ip.proto)
 			read -r x _ _ < <(one ./huntcon -r "$spcap" -R none --set parse.enabled=0 --values ip.proto)
@@ -93,5 +97,6 @@ if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 		echo "  parsers on their own thread $(printf '%s\n' "${pw[@]}" | median) s, +$(printf '%s\n' "${pr[@]}" | median)% (bar +25%);" \
 			"on the engine's thread (parse.thread=0) $(printf '%s\n' "${pi[@]}" | median) s, +$(printf '%s\n' "${pt[@]}" | median)%;" \
 			"engine alone $(printf '%s\n' "${pe[@]}" | median) s"
+		echo "  cross-CPU round trip before each pair (tests/bench/xcpu.c): ${px[*]} ns"
 	fi
 fi
