@@ -160,22 +160,30 @@ tls_sniff(const uint8_t *p, size_t n)
 }
 
 /*
- * Keep no more of a direction than its first record (the hello); once
- * known, the limit is not worked out again for every later segment.
+ * Keep no more of a direction than its first record (the hello), read from
+ * the direction's first n bytes at p; once known, the limit is not worked
+ * out again for every later segment.
  */
-void
-tls_limit(struct parse_stream *st)
+static void
+tls_limit_from(struct parse_stream *st, const uint8_t *p, size_t n)
 {
 	uint32_t	want;
 
-	if (st->limited || st->contig < 5)
+	if (st->limited || n < 5)
 		return;
 	st->limited = true;
-	if (st->buf[0] != 0x16)
+	if (p[0] != 0x16)
 		return;
-	want = 5 + (uint32_t)(st->buf[3] << 8 | st->buf[4]);
+	want = 5 + (uint32_t)(p[3] << 8 | p[4]);
 	if (want < st->max)
 		st->max = want > st->contig ? want : st->contig;
+}
+
+/* The same from the bytes the direction holds. */
+void
+tls_limit(struct parse_stream *st)
+{
+	tls_limit_from(st, st->buf, st->contig);
 }
 
 /*
@@ -187,16 +195,8 @@ tls_limit(struct parse_stream *st)
 void
 tls_limit_first(struct parse_stream *st, const uint8_t *p, size_t n)
 {
-	uint32_t	want;
-
-	if (st->started || n < 5)
-		return;
-	st->limited = true;
-	if (p[0] != 0x16)
-		return;
-	want = 5 + (uint32_t)(p[3] << 8 | p[4]);
-	if (want < st->max)
-		st->max = want;
+	if (!st->started)
+		tls_limit_from(st, p, n);
 }
 
 /* Write a cipher suite's name to crypto when it is known. */
