@@ -35,6 +35,13 @@ engine_parse(struct session *s, const struct decoded *d, int side,
 		parse_packet(s, d, side, ts);
 }
 
+/* Whether a ruleset has rules to run. */
+static bool
+engine_rules_run(const struct ruleset *rs)
+{
+	return (rs != NULL && rules_active(rs) > 0);
+}
+
 /*
  * Apply the rules to a session with its parser meta and store it (rec: its
  * record as packed before the rules, still good when they wrote nothing).
@@ -47,7 +54,7 @@ engine_store(struct session *s, const uint8_t *rec, void *arg)
 
 	/* With no rule to run, the meta (the parsers' thread wrote it last)
 	   is not read here at all. */
-	if (e->rules != NULL && rules_active(e->rules) > 0) {
+	if (engine_rules_run(e->rules)) {
 		before = session_meta_count(s);
 		rules_apply(e->rules, s, &e->reader);
 		if (session_meta_count(s) != before)
@@ -110,9 +117,9 @@ engine_new(const struct engine_config *cfg, struct store *st)
 		    parse_state_size(true), parse_state_size(false));
 	if (e->parsers && cfg->parse_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		e->pipe = parse_pipe_new(store_keeps(st) && (cfg->rules ==
-		    NULL || rules_active(cfg->rules) == 0), engine_store,
-		    engine_block, e);
+		e->pipe = parse_pipe_new(store_keeps(st) &&
+		    !engine_rules_run(cfg->rules), engine_store, engine_block,
+		    e);
 	e->store = st;
 	e->rules = cfg->rules;
 	session_reader_init(&e->reader, store_ctx(st));
