@@ -113,7 +113,10 @@ pipe_prefetch(const void *p, size_t n)
 		__builtin_prefetch((const char *)p + i);
 }
 
-/* Ask for a job's session, its room and its state ahead of running it. */
+/*
+ * Ask for a job's session, its room (as large as a TCP session's, the
+ * largest) and its state ahead of running it.
+ */
 static void
 pipe_prefetch_run(const struct parse_job *a)
 {

@@ -65,11 +65,12 @@ struct parse_state;
  * The initiator is a side; src/dst meta are read through it.
  *
  * The fields come in three groups, so that the engine's thread and the
- * parsers' thread do not write into one cache line while the session is
+ * parsers' thread write into few common cache lines while the session is
  * open: what every packet writes; what is written once and then only read
  * (more than a cache line of it, between the other two); what the parsers
  * write, next to the room for values that follows the session while they
- * run.  Fields marked "open" are used only while the session is open; the
+ * run.  A session is malloc'd (16-byte aligned), so a line may still
+ * straddle two groups where they meet.  Fields marked "open" are used only while the session is open; the
  * store packs the others (pack.c).
  */
 struct session {
