@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -396,10 +397,15 @@ struct ring {
 	unsigned char	*block[RING_BLOCKS];
 	size_t		 len[RING_BLOCKS];
 	unsigned int	 head, tail;	/* blocks filled, blocks taken */
-	size_t		 fill;		/* bytes in the block being filled */
 	bool		 done, stop;
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
+	/*
+	 * Written by the reader with every record, so on a line of its own:
+	 * beside the consumer's data (the ring was on its stack) each write
+	 * took that line away from the engine's CPU.
+	 */
+	alignas(64) size_t fill;	/* bytes in the block being filled */
 };
 
 /* Hand the block being filled to the consumer; wait for a free one. */
@@ -534,29 +540,32 @@ ring_release(struct ring *r, bool stop)
 void
 capture_run(struct capture *c, capture_packet_fn fn, void *arg)
 {
-	struct ring	 r;
+	struct ring	*r;
 	pthread_t	 t;
 	unsigned int	 i, idx;
 	bool		 go = true;
 
-	memset(&r, 0, sizeof r);
-	r.c = c;
+	if ((r = aligned_alloc(64, sizeof *r)) == NULL)
+		fatal("out of memory");
+	memset(r, 0, sizeof *r);
+	r->c = c;
 	for (i = 0; i < RING_BLOCKS; i++)
-		r.block[i] = xmalloc(RING_BLOCK);
-	pthread_mutex_init(&r.lock, NULL);
-	pthread_cond_init(&r.cond, NULL);
-	if (pthread_create(&t, NULL, ring_reader, &r) != 0)
+		r->block[i] = xmalloc(RING_BLOCK);
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	if (pthread_create(&t, NULL, ring_reader, r) != 0)
 		fatal("cannot start the reading thread");
-	while (ring_take(&r, &idx)) {
+	while (ring_take(r, &idx)) {
 		if (go)
-			go = ring_drain(r.block[idx], r.len[idx], fn, arg);
-		ring_release(&r, !go);
+			go = ring_drain(r->block[idx], r->len[idx], fn, arg);
+		ring_release(r, !go);
 	}
 	pthread_join(t, NULL);
-	pthread_cond_destroy(&r.cond);
-	pthread_mutex_destroy(&r.lock);
+	pthread_cond_destroy(&r->cond);
+	pthread_mutex_destroy(&r->lock);
 	for (i = 0; i < RING_BLOCKS; i++)
-		free(r.block[i]);
+		free(r->block[i]);
+	free(r);
 }
 
 /* Read the selected records again, in capture order. */
