@@ -107,6 +107,29 @@ session_table_free(struct session_table *t)
 	free(t);
 }
 
+/*
+ * memcmp() of two addresses of n bytes (4 or 16), in line: called into
+ * libc for every packet it cost the engine's thread as much as 7% of its
+ * time once the parsers ran beside it (their code pushes it out of the
+ * instruction caches).
+ */
+static inline int
+session_addr_cmp(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	uint32_t	 x, y;
+	size_t		 i;
+
+	for (i = 0; i < n; i += 4) {
+		x = (uint32_t)a[i] << 24 | (uint32_t)a[i + 1] << 16 |
+		    (uint32_t)a[i + 2] << 8 | a[i + 3];
+		y = (uint32_t)b[i] << 24 | (uint32_t)b[i + 1] << 16 |
+		    (uint32_t)b[i + 2] << 8 | b[i + 3];
+		if (x != y)
+			return (x < y ? -1 : 1);
+	}
+	return (0);
+}
+
 /* Fill the canonical key of a decoded packet; returns the sender's side. */
 static int
 session_key(const struct decoded *d, struct skey *k)
@@ -117,7 +140,7 @@ session_key(const struct decoded *d, struct skey *k)
 	memset(k, 0, sizeof *k);
 	k->af = d->af;
 	k->proto = d->proto;
-	c = memcmp(d->src, d->dst, alen);
+	c = session_addr_cmp(d->src, d->dst, alen);
 	if (c == 0)
 		c = d->sport < d->dport ? -1 : d->sport > d->dport;
 	side = c > 0;
