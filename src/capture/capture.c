@@ -402,8 +402,9 @@ struct ring {
 	pthread_cond_t	 cond;
 	/*
 	 * Written by the reader with every record, so on a line of its own:
-	 * beside the consumer's data (the ring was on its stack) each write
-	 * took that line away from the engine's CPU.
+	 * beside what the engine's thread reads (the ring once lived on its
+	 * stack, next to the record being decoded) each write takes that
+	 * line away from the engine's CPU.
 	 */
 	alignas(64) size_t fill;	/* bytes in the block being filled */
 };

@@ -94,6 +94,80 @@ ini(const struct session *s)
 	return (v.ip[3]);
 }
 
+/* Feed a UDP packet between two addresses of family af (4 or 16 bytes). */
+static void
+feed_addr(struct session_table *t, uint8_t af, const uint8_t *src,
+    const uint8_t *dst, uint16_t sp, uint16_t dp, uint64_t ts)
+{
+	struct decoded	d;
+	struct pkt_ref	r;
+
+	memset(&d, 0, sizeof d);
+	d.af = af;
+	d.proto = 17;
+	memcpy(d.src, src, af == 4 ? 4 : 16);
+	memcpy(d.dst, dst, af == 4 ? 4 : 16);
+	d.sport = sp;
+	d.dport = dp;
+	d.medium = 1;
+	r.ordinal = ordinal++;
+	r.ts = ts;
+	r.wirelen = 80;
+	r.input = 0;
+	session_table_clock(t, ts);
+	session_table_packet(t, &d, &r, 6);
+}
+
+/*
+ * Side 0 is the lower address in network byte order, whichever byte tells
+ * them apart, and both directions meet in one session.
+ */
+static void
+test_canonical_sides(void **state)
+{
+	static const uint8_t	 v4[][4] = {
+		{ 10, 0, 0, 200 }, { 10, 1, 0, 1 },	/* second byte */
+		{ 10, 0, 1, 9 }, { 10, 0, 2, 1 },	/* third byte */
+	};
+	uint8_t			 v6[4][16];
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t = session_table_new(&cfg, collect, &c);
+	size_t			 i;
+
+	(void)state;
+	memset(v6, 0, sizeof v6);
+	v6[0][0] = v6[1][0] = v6[2][0] = v6[3][0] = 0x20;
+	v6[0][5] = 0x01; v6[0][15] = 0xff;	/* sixth byte */
+	v6[1][5] = 0x02; v6[1][15] = 0x01;
+	v6[2][14] = 0x01; v6[2][15] = 0x02;	/* the last two */
+	v6[3][14] = 0x02; v6[3][15] = 0x01;
+	for (i = 0; i < 2; i++) {
+		/* The higher address sends first, then the lower answers. */
+		feed_addr(t, 4, v4[2 * i + 1], v4[2 * i], 5000, 53,
+		    (1 + i) * SEC);
+		feed_addr(t, 4, v4[2 * i], v4[2 * i + 1], 53, 5000,
+		    (1 + i) * SEC);
+		feed_addr(t, 6, v6[2 * i + 1], v6[2 * i], 5000, 53,
+		    (1 + i) * SEC);
+		feed_addr(t, 6, v6[2 * i], v6[2 * i + 1], 53, 5000,
+		    (1 + i) * SEC);
+	}
+	session_table_flush(t);
+	assert_int_equal(c.n, 4);
+	for (i = 0; i < c.n; i++) {
+		const struct session	*s = c.s[i];
+
+		/* memcmp() orders bytes as network order does. */
+		assert_int_equal(s->packets, 2);
+		assert_true(memcmp(s->addr[0], s->addr[1],
+		    s->af == 4 ? 4 : 16) < 0);
+		assert_int_equal(s->port[0], 53);
+		assert_int_equal(s->port[1], 5000);
+	}
+	closed_free(&c);
+	session_table_free(t);
+}
+
 static void
 test_initiator_syn(void **state)
 {
@@ -645,6 +719,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_canonical_sides),
 		cmocka_unit_test(test_initiator_syn),
 		cmocka_unit_test(test_initiator_synack),
 		cmocka_unit_test(test_initiator_port),
