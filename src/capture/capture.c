@@ -546,9 +546,7 @@ capture_run(struct capture *c, capture_packet_fn fn, void *arg)
 	unsigned int	 i, idx;
 	bool		 go = true;
 
-	if ((r = aligned_alloc(64, sizeof *r)) == NULL)
-		fatal("out of memory");
-	memset(r, 0, sizeof *r);
+	r = xcalloc_lines(sizeof *r);
 	r->c = c;
 	for (i = 0; i < RING_BLOCKS; i++)
 		r->block[i] = xmalloc(RING_BLOCK);

@@ -210,9 +210,7 @@ parse_pipe_new(bool pack, void (*done_fn)(struct session *, const uint8_t *,
 {
 	struct parse_pipe	*pp;
 
-	if ((pp = aligned_alloc(64, sizeof *pp)) == NULL)
-		fatal("out of memory");
-	memset(pp, 0, sizeof *pp);
+	pp = xcalloc_lines(sizeof *pp);
 	pp->done_fn = done_fn;
 	pp->block_fn = block_fn;
 	pp->arg = arg;

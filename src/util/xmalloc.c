@@ -63,6 +63,24 @@ xcalloc(size_t n, size_t size)
 	return (p);
 }
 
+/*
+ * Allocate zeroed memory starting on a cache line, for an object shared
+ * between threads whose fields are laid out by line, or die.
+ */
+void *
+xcalloc_lines(size_t size)
+{
+	void	*p;
+
+	size = (size + 63) & ~(size_t)63;
+	if (size == 0)
+		size = 64;
+	if ((p = aligned_alloc(64, size)) == NULL)
+		fatal("out of memory allocating %zu bytes", size);
+	memset(p, 0, size);
+	return (p);
+}
+
 /* Resize an allocation or die. */
 void *
 xrealloc(void *p, size_t size)
