@@ -43,6 +43,21 @@ static struct session_config cfg = {
 
 static uint64_t ordinal;
 
+/* Feed a decoded packet of len bytes at ts. */
+static void
+feed_decoded(struct session_table *t, const struct decoded *d, uint64_t ts,
+    uint32_t len)
+{
+	struct pkt_ref	r;
+
+	r.ordinal = ordinal++;
+	r.ts = ts;
+	r.wirelen = len;
+	r.input = 0;
+	session_table_clock(t, ts);
+	session_table_packet(t, d, &r, 6);
+}
+
 /* Feed a packet from a to b with the given proto, ports, flags. */
 static void
 feed(struct session_table *t, uint8_t a, uint8_t b, uint8_t proto,
@@ -50,7 +65,6 @@ feed(struct session_table *t, uint8_t a, uint8_t b, uint8_t proto,
     uint32_t payload)
 {
 	struct decoded	d;
-	struct pkt_ref	r;
 
 	memset(&d, 0, sizeof d);
 	d.af = 4;
@@ -66,12 +80,7 @@ feed(struct session_table *t, uint8_t a, uint8_t b, uint8_t proto,
 		d.has_icmp = true;
 		d.icmp_type = flags;
 	}
-	r.ordinal = ordinal++;
-	r.ts = ts;
-	r.wirelen = len;
-	r.input = 0;
-	session_table_clock(t, ts);
-	session_table_packet(t, &d, &r, 6);
+	feed_decoded(t, &d, ts, len);
 }
 
 /* The uint value of a core key. */
@@ -100,7 +109,6 @@ feed_addr(struct session_table *t, uint8_t af, const uint8_t *src,
     const uint8_t *dst, uint16_t sp, uint16_t dp, uint64_t ts)
 {
 	struct decoded	d;
-	struct pkt_ref	r;
 
 	memset(&d, 0, sizeof d);
 	d.af = af;
@@ -110,12 +118,7 @@ feed_addr(struct session_table *t, uint8_t af, const uint8_t *src,
 	d.sport = sp;
 	d.dport = dp;
 	d.medium = 1;
-	r.ordinal = ordinal++;
-	r.ts = ts;
-	r.wirelen = 80;
-	r.input = 0;
-	session_table_clock(t, ts);
-	session_table_packet(t, &d, &r, 6);
+	feed_decoded(t, &d, ts, 80);
 }
 
 /*
