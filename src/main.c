@@ -1,6 +1,7 @@
 /* main.c - huntcon's command line: batch modes and the console. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,21 +244,63 @@ main_rules(struct args *a, struct ruleset **rsp)
 	return (errors > 0 ? (unsigned int)errors : 0);
 }
 
-/* --check-rules [--fix]: the check (or the fixed list) on stdout. */
+/* Why a write to standard output failed (an errno), 0 while none has. */
+static int	 main_out_err;
+
+/* Note how a batch writer did on f: errno says why when !ok. */
+static void
+main_out(FILE *f, bool ok)
+{
+	if (!ok && f == stdout && main_out_err == 0)
+		main_out_err = errno != 0 ? errno : EIO;
+}
+
+/*
+ * Finish standard output at the end of a batch mode: a write that failed
+ * (a full disk, an I/O error) is an error naming it, and the exit status
+ * becomes 1.
+ */
+static int
+main_finish_stdout(int rc)
+{
+	char	*cause = NULL;
+
+	if (!file_finish(stdout, "standard output", 0, main_out_err, &cause)) {
+		fprintf(stderr, "huntcon: %s\n", cause);
+		free(cause);
+		return (1);
+	}
+	return (rc);
+}
+
+/*
+ * --check-rules [--fix]: the check (or the fixed list) on stdout, made in
+ * memory first so that one checked write puts it out.
+ */
 static int
 main_check_rules(struct args *a)
 {
 	struct ruleset	*rs;
 	int		 errors;
+	char		*text = NULL;
+	size_t		 len = 0;
+	FILE		*m;
 
+	if ((m = open_memstream(&text, &len)) == NULL)
+		fatal("open_memstream: %s", strerror(errno));
 	rs = rules_load((const char *const *)a->rules, a->nrules);
 	if (a->fix) {
 		errors = rules_check(rs, stderr);
-		errors += rules_fix(rs, stdout);
+		errors += rules_fix(rs, m);
 	} else
-		errors = rules_check(rs, stdout);
+		errors = rules_check(rs, m);
 	rules_free(rs);
-	return (errors > 0 ? 1 : 0);
+	if (fclose(m) != 0)
+		fatal("open_memstream: %s", strerror(errno));
+	errno = 0;
+	main_out(stdout, fwrite(text, 1, len, stdout) == len);
+	free(text);
+	return (main_finish_stdout(errors > 0 ? 1 : 0));
 }
 
 /* Feed a captured packet to the engine. */
@@ -395,9 +438,10 @@ main_batch(struct args *a)
 	errors = main_read(a, c, st, &e, &names);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
-		batch_values(stdout, st, key, a->sort, q);
+		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
 	else if (a->sessions)
-		batch_sessions(stdout, st, &f, a->format, a->header, q);
+		main_out(stdout, batch_sessions(stdout, st, &f, a->format,
+		    a->header, q));
 	else if (a->write != NULL) {
 		struct batch_sel	 sel;
 
@@ -407,9 +451,11 @@ main_batch(struct args *a)
 			rc = 1;
 		batch_sel_free(&sel);
 	}
-	if (a->stats)
-		batch_stats(a->values != NULL || a->sessions ? stderr : stdout,
-		    engine_stats(e), st);
+	if (a->stats) {
+		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
+
+		main_out(sf, batch_stats(sf, engine_stats(e), st));
+	}
 	batch_fields_free(&f);
 	query_free(q);
 	engine_free(e);
@@ -420,7 +466,7 @@ main_batch(struct args *a)
 		main_store_left = st;	/* its values point into rs */
 	capture_free(c);
 	free(names);
-	return (rc);
+	return (main_finish_stdout(rc));
 }
 
 /* Check the mode options against each other. */
@@ -445,8 +491,8 @@ main(int argc, char **argv)
 
 	main_args(&a, argc, argv);
 	if (a.keys) {
-		batch_keys(stdout);
-		return (0);
+		main_out(stdout, batch_keys(stdout));
+		return (main_finish_stdout(0));
 	}
 	if (a.check_rules) {
 		rc = main_check_rules(&a);

@@ -1,6 +1,7 @@
 /* batch.c - --values, --sessions, --stats and --keys output. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,30 +83,49 @@ batch_fields_free(struct batch_fields *f)
 	memset(f, 0, sizeof *f);
 }
 
-/* Print counts as lines "COUNT<TAB>VALUE" and free them. */
+/* Write a buffer's bytes; the first failure's errno is kept in *err. */
 static void
+batch_put(FILE *out, const struct buf *b, int *err)
+{
+	errno = 0;
+	if (*err == 0 && b->len > 0 && fwrite(b->s, 1, b->len, out) != b->len)
+		*err = errno != 0 ? errno : EIO;
+}
+
+/* End a writer: errno is the reason when a write failed. */
+static bool
+batch_done(int err)
+{
+	errno = err;
+	return (err == 0);
+}
+
+/* Print counts as lines "COUNT<TAB>VALUE" and free them. */
+static bool
 batch_print_counts(FILE *out, struct vcount *v, size_t n, enum vsort sort)
 {
 	struct buf	 b;
 	size_t		 i;
 	uint64_t	 c;
+	int		 err = 0;
 
 	buf_init(&b);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && err == 0; i++) {
 		c = sort == VSORT_SIZE ? v[i].size : sort == VSORT_PACKETS ?
 		    v[i].packets : v[i].sessions;
 		buf_reset(&b);
 		buf_printf(&b, "%llu\t", (unsigned long long)c);
 		mval_format(&b, &v[i].v);
 		buf_addc(&b, '\n');
-		fwrite(b.s, 1, b.len, out);
+		batch_put(out, &b, &err);
 	}
 	free(v);
 	buf_free(&b);
+	return (batch_done(err));
 }
 
 /* Lines "COUNT<TAB>VALUE" for the values of a key among a query's sessions. */
-void
+bool
 batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
     const struct query *q)
 {
@@ -115,13 +135,12 @@ batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
 
 	if (q == NULL) {
 		n = store_count_ids(st, key, NULL, 0, sort, &v);
-		batch_print_counts(out, v, n, sort);
-		return;
+		return (batch_print_counts(out, v, n, sort));
 	}
 	n = store_select(st, q, &ids);
 	n = store_count_ids(st, key, ids, n, sort, &v);
 	free(ids);
-	batch_print_counts(out, v, n, sort);
+	return (batch_print_counts(out, v, n, sort));
 }
 
 /* Values of one key for one session, fetched into *v (grown as needed). */
@@ -206,7 +225,7 @@ batch_json_line(struct buf *b, struct buf *tmp, const struct meta_reader *r,
 }
 
 /* The chosen sessions (ascending ids) as TSV or JSON lines. */
-void
+bool
 batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
     enum batch_format fmt, bool header, const uint32_t *ids, size_t n)
 {
@@ -215,40 +234,45 @@ batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
 	struct mval	*v;
 	size_t		 cap = 16, i, k;
 	uint64_t	 id;
+	int		 err = 0;
 
 	buf_init(&b);
 	buf_init(&tmp);
 	v = xreallocarray(NULL, cap, sizeof *v);
 	if (header && fmt == BATCH_TSV) {
 		for (i = 0; i < f->n; i++)
-			fprintf(out, "%s%s", i > 0 ? "\t" : "", f->name[i]);
-		fputc('\n', out);
+			buf_printf(&b, "%s%s", i > 0 ? "\t" : "", f->name[i]);
+		buf_addc(&b, '\n');
+		batch_put(out, &b, &err);
 	}
-	for (k = 0; k < n; k++) {
+	for (k = 0; k < n && err == 0; k++) {
 		id = ids[k];
 		buf_reset(&b);
 		if (fmt == BATCH_TSV)
 			batch_tsv_line(&b, r, id, f, &v, &cap);
 		else
 			batch_json_line(&b, &tmp, r, id, f, &v, &cap);
-		fwrite(b.s, 1, b.len, out);
+		batch_put(out, &b, &err);
 	}
 	free(v);
 	buf_free(&b);
 	buf_free(&tmp);
+	return (batch_done(err));
 }
 
 /* The sessions a query selects, in ascending sessionid. */
-void
+bool
 batch_sessions(FILE *out, const struct store *st,
     const struct batch_fields *f, enum batch_format fmt, bool header,
     const struct query *q)
 {
 	struct batch_sel	 sel;
+	bool			 ok;
 
 	batch_sel_init(&sel, st, q);
-	batch_lines(out, st, f, fmt, header, sel.ids, sel.n);
+	ok = batch_lines(out, st, f, fmt, header, sel.ids, sel.n);
 	batch_sel_free(&sel);
+	return (ok);
 }
 
 /* Select the sessions of a query through the store's index. */
@@ -286,39 +310,49 @@ batch_sel_free(struct batch_sel *sel)
 }
 
 /* Packet accounting: read = assigned + the sum of the reasons. */
-void
+bool
 batch_stats(FILE *out, const struct engine_stats *s, const struct store *st)
 {
-	int	 i;
+	struct buf	 b;
+	int		 i, err = 0;
 
-	fprintf(out, "read\t%llu\n", (unsigned long long)s->read);
-	fprintf(out, "assigned\t%llu\n", (unsigned long long)s->assigned);
+	buf_init(&b);
+	buf_printf(&b, "read\t%llu\n", (unsigned long long)s->read);
+	buf_printf(&b, "assigned\t%llu\n", (unsigned long long)s->assigned);
 	for (i = 1; i < DR_COUNT; i++)
-		fprintf(out, "%s\t%llu\n", decode_reason_names[i],
+		buf_printf(&b, "%s\t%llu\n", decode_reason_names[i],
 		    (unsigned long long)s->reason[i]);
-	fprintf(out, "sessions\t%llu\n", (unsigned long long)store_count(st));
+	buf_printf(&b, "sessions\t%llu\n", (unsigned long long)store_count(st));
+	batch_put(out, &b, &err);
+	buf_free(&b);
+	return (batch_done(err));
 }
 
 /* The key registry: "KEY<TAB>TYPE<TAB>single|multi<TAB>DESCRIPTION". */
-void
+bool
 batch_keys(FILE *out)
 {
 	const struct meta_key		*k;
 	const struct engine_setting	*s;
-	int				 i;
+	struct buf			 b;
+	int				 i, err = 0;
 	size_t				 j;
 
+	buf_init(&b);
 	for (i = 0; (k = meta_key(i)) != NULL; i++) {
-		fprintf(out, "%s\t%s\t%s\t%s\n", k->name,
+		buf_printf(&b, "%s\t%s\t%s\t%s\n", k->name,
 		    meta_type_name(k->type),
 		    (k->flags & MK_MULTI) ? "multi" : "single", k->desc);
 		for (j = 0; k->values != NULL && k->values[j] != NULL; j++)
-			fprintf(out, "\tvalue\t'%s'\n", k->values[j]);
+			buf_printf(&b, "\tvalue\t'%s'\n", k->values[j]);
 	}
 	for (s = engine_settings(); s->name != NULL; s++)
-		fprintf(out, "setting\t%s\t%s\t%s (%s)\n", s->name,
+		buf_printf(&b, "setting\t%s\t%s\t%s (%s)\n", s->name,
 		    *s->def != '\0' ? s->def : "-", s->desc, s->unit);
 	for (s = parse_settings(); s->name != NULL; s++)
-		fprintf(out, "setting\t%s\t%s\t%s (%s)\n", s->name,
+		buf_printf(&b, "setting\t%s\t%s\t%s (%s)\n", s->name,
 		    *s->def != '\0' ? s->def : "-", s->desc, s->unit);
+	batch_put(out, &b, &err);
+	buf_free(&b);
+	return (batch_done(err));
 }

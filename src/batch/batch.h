@@ -4,6 +4,8 @@
  *
  * Sessions are chosen by a compiled query answered through the store's
  * index (NULL keeps every session).  Text is escaped as SPEC §6 says.
+ * Each writer stops at the first write that fails and returns false with
+ * errno set to the reason (for file_finish()).
  */
 #ifndef HUNTCON_BATCH_H
 #define HUNTCON_BATCH_H
@@ -33,14 +35,14 @@ void	 batch_fields_default(struct batch_fields *);
 void	 batch_fields_free(struct batch_fields *);
 
 /* --values and --sessions over the sessions a query selects (NULL: all). */
-void	 batch_values(FILE *, const struct store *, int key, enum vsort,
+bool	 batch_values(FILE *, const struct store *, int key, enum vsort,
 	    const struct query *);
-void	 batch_sessions(FILE *, const struct store *,
+bool	 batch_sessions(FILE *, const struct store *,
 	    const struct batch_fields *, enum batch_format, bool header,
 	    const struct query *);
 
 /* --sessions over chosen sessions (ascending ids). */
-void	 batch_lines(FILE *, const struct store *, const struct batch_fields *,
+bool	 batch_lines(FILE *, const struct store *, const struct batch_fields *,
 	    enum batch_format, bool header, const uint32_t *ids, size_t n);
 
 /* The sessions a query selects, for export's keep function. */
@@ -55,7 +57,7 @@ void	 batch_sel_init(struct batch_sel *, const struct store *,
 bool	 batch_sel_keep(uint64_t, void *);
 void	 batch_sel_free(struct batch_sel *);
 
-void	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
-void	 batch_keys(FILE *);
+bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
+bool	 batch_keys(FILE *);
 
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,11 +24,13 @@ struct export_out {
 	pcap_t		*dead;
 	pcap_dumper_t	*dump;
 	uint64_t	 packets;
+	bool		 regular;	/* a file of ours to remove on failure */
 };
 
 struct export_state {
 	uint64_t		*want;		/* bitmap of ordinals */
 	uint64_t		 nbits;
+	uint64_t		 wanted;	/* ordinals marked */
 	struct export_out	*out;
 	size_t			 nout;
 	const char		*path;
@@ -45,24 +48,30 @@ export_select(uint64_t o, void *arg)
 	return (o < x->nbits && (x->want[o / 64] >> (o % 64) & 1));
 }
 
-/* The file name for a link type: path, or path.NAME.pcap after the first. */
+/*
+ * The file name for a link type: path for the first; for each later one
+ * path with ".NAME" put before its extension (out.pcap: out.NAME.pcap,
+ * out.cap: out.NAME.cap), or ".NAME.pcap" added when the file name has
+ * none (a dot that starts the file name is no extension).
+ */
 static char *
 export_name(const struct export_state *x, int dlt)
 {
-	const char	*name = pcap_datalink_val_to_name(dlt), *dot;
+	const char	*name = pcap_datalink_val_to_name(dlt), *dot, *base;
 	char		*lower, *p, *s;
 
 	if (x->nout == 0)
 		return (xstrdup(x->path));
-	xasprintf(&lower, "%s", name != NULL ? name : "dlt");
-	if (name == NULL) {
-		free(lower);
+	if (name != NULL)
+		lower = xstrdup(name);
+	else
 		xasprintf(&lower, "dlt%d", dlt);
-	}
 	for (p = lower; *p != '\0'; p++)
 		*p = (char)tolower((unsigned char)*p);
-	dot = strrchr(x->path, '.');
-	if (dot != NULL && strchr(dot, '/') == NULL)
+	base = strrchr(x->path, '/');
+	base = base != NULL ? base + 1 : x->path;
+	dot = strrchr(base, '.');
+	if (dot != NULL && dot != base)
 		xasprintf(&s, "%.*s.%s%s", (int)(dot - x->path), x->path, lower,
 		    dot);
 	else
@@ -76,6 +85,7 @@ static struct export_out *
 export_open(struct export_state *x, int dlt)
 {
 	struct export_out	*o;
+	struct stat		 sb;
 	FILE			*f;
 	int			 fd, flags = O_WRONLY | O_CREAT | O_TRUNC;
 	char			*path = export_name(x, dlt);
@@ -96,6 +106,7 @@ export_open(struct export_state *x, int dlt)
 	o->dlt = dlt;
 	o->path = path;
 	o->packets = 0;
+	o->regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	o->dead = pcap_open_dead_with_tstamp_precision(dlt, EXPORT_SNAPLEN,
 	    x->ns ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	if ((o->dump = pcap_dump_fopen(o->dead, f)) == NULL) {
@@ -138,6 +149,11 @@ export_packet(const struct capture_packet *p, void *arg)
 	h.caplen = p->caplen;
 	h.len = p->wirelen;
 	pcap_dump((u_char *)o->dump, &h, p->data);
+	if (ferror(pcap_dump_file(o->dump))) {
+		xasprintf(&x->cause, "%s: %s", o->path, strerror(errno));
+		x->failed = true;
+		return (false);
+	}
 	o->packets++;
 	if (x->prog != NULL) {
 		atomic_fetch_add_explicit(&x->prog->done, 1,
@@ -152,14 +168,14 @@ export_packet(const struct capture_packet *p, void *arg)
 	return (true);
 }
 
-/* Mark the ordinals of the chosen sessions. */
+/* Mark the ordinals of the chosen sessions; returns how many sessions. */
 static uint64_t
 export_mark(struct export_state *x, const struct store *st,
     bool (*keep)(uint64_t, void *), void *arg)
 {
 	struct session		 buf;
 	const struct session	*s;
-	uint64_t		 id, end = store_end(st), ord = 0, n = 0, np = 0;
+	uint64_t		 id, end = store_end(st), ord = 0, n = 0, i;
 	uint32_t		 pos;
 
 	for (id = 1; id < end; id++) {
@@ -170,44 +186,75 @@ export_mark(struct export_state *x, const struct store *st,
 		for (pos = 0; pktidx_next(&s->pkts, &pos, &ord);) {
 			if (ord < x->nbits)
 				x->want[ord / 64] |= 1ULL << (ord % 64);
-			np++;
 		}
 	}
+	for (i = 0; i < x->nbits / 64 + 1; i++)
+		x->wanted += (uint64_t)__builtin_popcountll(x->want[i]);
 	if (x->prog != NULL)
-		atomic_store(&x->prog->total, np);
+		atomic_store(&x->prog->total, x->wanted);
 	return (n);
 }
 
-/* Close the outputs, reporting each file written. */
+/* Whether every marked packet was read again; else say how many were. */
+static bool
+export_all_read(struct export_state *x)
+{
+	uint64_t	 got = 0;
+	size_t		 i;
+
+	for (i = 0; i < x->nout; i++)
+		got += x->out[i].packets;
+	if (got == x->wanted)
+		return (true);
+	xasprintf(&x->cause, "%s: only %llu of %llu packets could be read "
+	    "again from the inputs", x->path, (unsigned long long)got,
+	    (unsigned long long)x->wanted);
+	return (false);
+}
+
+/*
+ * Close the outputs.  When every write reached the disk, report each file
+ * and its packets; else (or after an earlier failure) remove every file of
+ * the export: a part of a pcap is no evidence.
+ */
 static bool
 export_close(struct export_state *x, void (*say)(const char *, void *),
     void *sarg, struct export_result *res)
 {
-	char	*msg;
-	size_t	 i;
-	bool	 ok = true;
+	struct export_out	*o;
+	char			*msg, *cause;
+	size_t			 i;
 
 	for (i = 0; i < x->nout; i++) {
-		if (x->out[i].dump != NULL) {
-			if (pcap_dump_flush(x->out[i].dump) != 0 && x->cause == NULL) {
-				xasprintf(&x->cause, "%s: write failed",
-				    x->out[i].path);
-				ok = false;
-			}
-			pcap_dump_close(x->out[i].dump);
-			xasprintf(&msg, "%s: %llu packets", x->out[i].path,
-			    (unsigned long long)x->out[i].packets);
+		o = &x->out[i];
+		if (o->dump == NULL)
+			continue;
+		cause = NULL;
+		if (!file_finish(pcap_dump_file(o->dump), o->path, FILE_SYNC,
+		    0, &cause) && x->cause == NULL)
+			x->cause = cause;
+		else
+			free(cause);
+		pcap_dump_close(o->dump);
+	}
+	for (i = 0; i < x->nout; i++) {
+		o = &x->out[i];
+		if (x->cause != NULL && o->regular)
+			unlink(o->path);
+		else if (x->cause == NULL) {
+			xasprintf(&msg, "%s: %llu packets", o->path,
+			    (unsigned long long)o->packets);
 			if (say != NULL)
 				say(msg, sarg);
 			free(msg);
 			res->files++;
-			res->packets += x->out[i].packets;
+			res->packets += o->packets;
 		}
-		pcap_close(x->out[i].dead);
-		free(x->out[i].path);
+		pcap_close(o->dead);
+		free(o->path);
 	}
 	free(x->out);
-	return (ok);
+	return (x->cause == NULL);
 }
 
 /* Export the chosen sessions' packets. */
@@ -234,6 +281,8 @@ export_pcap(struct capture *c, const struct store *st, const char *path,
 	capture_reread(c, export_select, export_packet, &x);
 	if (x.nout == 0 && !x.failed && n > 0)
 		export_open(&x, capture_input(c, 0)->dlt);
+	if (x.cause == NULL)
+		export_all_read(&x);
 	if (!export_close(&x, say, sarg, res) || x.cause != NULL) {
 		*cause = x.cause != NULL ? x.cause : xstrdup("export failed");
 		free(x.want);

@@ -4,8 +4,11 @@
  * type.
  *
  * Contract: the inputs are read again through capture_reread(), so they
- * must still be there.  An existing output is refused unless force is set.
- * Each file written is reported through the message function.
+ * must still be there (a marked packet not found again is an error).  An
+ * existing output is refused unless force is set.  Every write is checked
+ * and each file synced: only when all of them reached the disk is each
+ * file reported through the message function; on any failure every file
+ * of the export is removed.
  */
 #ifndef HUNTCON_EXPORT_H
 #define HUNTCON_EXPORT_H
@@ -26,7 +29,7 @@ struct export_result {
 /*
  * How far an export is, for a client on another thread: packets written
  * of the packets wanted (total is set before the first is written).
- * Setting cancel stops it; the files written so far are closed and kept.
+ * Setting cancel stops it; the files written so far are removed.
  */
 struct export_progress {
 	atomic_uint_least64_t	 done, total;
@@ -35,8 +38,8 @@ struct export_progress {
 
 /*
  * Export the sessions for which keep(id) is true (all when NULL) to path.
- * Returns false with *cause (caller frees) when a file cannot be written
- * or when cancelled.  prog may be NULL.
+ * Returns false with *cause (caller frees) naming the file and the reason
+ * when a file cannot be written or when cancelled.  prog may be NULL.
  */
 bool	export_pcap(struct capture *, const struct store *, const char *path,
 	    bool force, bool (*keep)(uint64_t, void *), void *,

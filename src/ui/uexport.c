@@ -127,6 +127,47 @@ uexport_fragments(struct ui *u, bool add)
 	return (n);
 }
 
+/*
+ * Write the meta of the chosen sessions to a new file (or over one when
+ * forced), every write checked and the file synced; on failure the file
+ * is removed and x->cause names it.
+ */
+static bool
+uexport_meta(struct ui *u)
+{
+	struct uexport		*x = &u->ex;
+	struct batch_fields	 f;
+	struct stat		 sb;
+	FILE			*fp;
+	int			 fd;
+	int			 err = 0;
+	bool			 regular;
+
+	fd = open(x->path, O_WRONLY | O_CREAT | O_TRUNC |
+	    (x->force ? 0 : O_EXCL), 0644);
+	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		xasprintf(&x->cause, "%s: %s", x->path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return (false);
+	}
+	regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+	batch_fields_default(&f);
+	atomic_store(&x->prog->total, x->nids);
+	if (!batch_lines(fp, u->st, &f, (enum batch_format)(x->format - 1),
+	    x->format == BATCH_TSV + 1, x->ids, x->nids))
+		err = errno;
+	atomic_store(&x->prog->done, x->nids);
+	batch_fields_free(&f);
+	if (!file_finish(fp, x->path, FILE_SYNC | FILE_CLOSE, err,
+	    &x->cause)) {
+		if (regular)
+			unlink(x->path);	/* a part of it is no evidence */
+		return (false);
+	}
+	return (true);
+}
+
 /* The writing thread. */
 static void *
 uexport_thread(void *arg)
@@ -134,10 +175,7 @@ uexport_thread(void *arg)
 	struct ui		*u = arg;
 	struct uexport		*x = &u->ex;
 	struct batch_sel	 sel = { x->ids, x->nids };
-	struct batch_fields	 f;
 	struct export_result	 res;
-	FILE			*fp;
-	int			 fd;
 
 	if (x->format == 0) {
 		x->ok = export_pcap(u->cap, u->st, x->path, x->force,
@@ -150,33 +188,9 @@ uexport_thread(void *arg)
 			    (unsigned long long)res.packets, x->path,
 			    res.files > 1 ? " (and one file per other link "
 			    "type beside it)" : "");
-	} else {
-		fd = open(x->path, O_WRONLY | O_CREAT | O_TRUNC |
-		    (x->force ? 0 : O_EXCL), 0644);
-		if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
-			xasprintf(&x->cause, "%s: %s", x->path,
-			    strerror(errno));
-			if (fd != -1)
-				close(fd);
-		} else {
-			batch_fields_default(&f);
-			atomic_store(&x->prog->total, x->nids);
-			batch_lines(fp, u->st, &f, (enum batch_format)
-			    (x->format - 1), x->format == BATCH_TSV + 1,
-			    x->ids, x->nids);
-			atomic_store(&x->prog->done, x->nids);
-			batch_fields_free(&f);
-			x->ok = fflush(fp) == 0 && !ferror(fp);
-			x->ok = fclose(fp) == 0 && x->ok;
-			if (!x->ok)
-				xasprintf(&x->cause, "%s: %s", x->path,
-				    strerror(errno));
-			else
-				xasprintf(&x->result, "exported the meta of "
-				    "%zu session%s to %s", x->nids,
-				    x->nids == 1 ? "" : "s", x->path);
-		}
-	}
+	} else if ((x->ok = uexport_meta(u)))
+		xasprintf(&x->result, "exported the meta of %zu session%s to "
+		    "%s", x->nids, x->nids == 1 ? "" : "s", x->path);
 	atomic_store(&x->done, true);
 	return (NULL);
 }
@@ -325,8 +339,6 @@ uexport_poll(struct ui *u)
 		return (true);
 	pthread_join(x->thread, NULL);
 	x->running = false;
-	if (!x->ok && atomic_load(&x->prog->cancel))
-		unlink(x->path);	/* a part of a pcap is no evidence */
 	if (x->ok)
 		ui_message(u, ROLE_NORMAL, "%s", x->result);
 	else

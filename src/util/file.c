@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "util/util.h"
 
@@ -21,4 +22,26 @@ make_parents(const char *path, unsigned int mode)
 		*s = '/';
 	}
 	free(p);
+}
+
+/* Finish writing a stream; see util.h. */
+bool
+file_finish(FILE *f, const char *name, int flags, int err, char **cause)
+{
+	struct stat	 sb;
+
+	errno = 0;
+	if (fflush(f) != 0 && err == 0)
+		err = errno != 0 ? errno : EIO;
+	if (err == 0 && ferror(f))
+		err = EIO;	/* an earlier write failed; its reason is gone */
+	if (err == 0 && (flags & FILE_SYNC) && fstat(fileno(f), &sb) == 0 &&
+	    S_ISREG(sb.st_mode) && fsync(fileno(f)) != 0)
+		err = errno;
+	if ((flags & FILE_CLOSE) && fclose(f) != 0 && err == 0)
+		err = errno;
+	if (err == 0)
+		return (true);
+	xasprintf(cause, "%s: %s", name, strerror(err));
+	return (false);
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -36,6 +37,16 @@ void	 fatal_set_hook(void (*)(void));
 /* Make the directories above a file (mode for the new ones); errors are
  * left to whoever opens the file. */
 void	 make_parents(const char *, unsigned int);
+/*
+ * Finish writing a stream: flush it, then with FILE_SYNC sync it to the
+ * disk when it is a regular file, with FILE_CLOSE close it.  err is the
+ * errno of a write that failed before (0 if none).  False with *cause
+ * (caller frees) as "NAME: REASON" when any write failed, now or earlier.
+ */
+#define FILE_SYNC	0x1
+#define FILE_CLOSE	0x2
+bool	 file_finish(FILE *, const char *name, int flags, int err,
+	    char **cause);
 
 /*
  * A growable byte buffer.  The contents are always NUL-terminated (the NUL is
