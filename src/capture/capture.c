@@ -29,7 +29,6 @@ struct capture {
 	uint64_t		 ordinals;
 	uint64_t		 total;
 	_Atomic uint64_t	 done;
-	char			*iobuf;
 };
 
 /* What the first bytes of a file say it is. */
@@ -44,7 +43,6 @@ capture_new(capture_msg_fn fn, void *arg)
 	c = xcalloc(1, sizeof *c);
 	c->msg = fn;
 	c->msg_arg = arg;
-	c->iobuf = xmalloc(CAPTURE_BUFSIZE);
 	return (c);
 }
 
@@ -61,7 +59,6 @@ capture_free(struct capture *c)
 		free(c->in[i].arg);
 	}
 	free(c->in);
-	free(c->iobuf);
 	free(c);
 }
 
@@ -289,24 +286,34 @@ capture_read_error(struct capture *c, struct capture_input *in,
 	capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s", in->path, err);
 }
 
-/* Open an input with libpcap, nanosecond timestamps, a big stdio buffer. */
+/*
+ * Open an input with libpcap, nanosecond timestamps, a big stdio buffer of
+ * its own (*iobuf, freed by the caller after pcap_close): readers on other
+ * threads (an export, the Session pane) open the same input at once, and
+ * a buffer shared between two streams mixes their bytes.
+ */
 static pcap_t *
-capture_open(struct capture *c, struct capture_input *in, char *errbuf)
+capture_open(struct capture_input *in, char **iobuf, char *errbuf)
 {
 	FILE	*f;
 	pcap_t	*p;
 
+	*iobuf = NULL;
 	if ((f = fopen(in->path, "rb")) == NULL) {
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 		return (NULL);
 	}
-	setvbuf(f, c->iobuf, _IOFBF, CAPTURE_BUFSIZE);
+	*iobuf = xmalloc(CAPTURE_BUFSIZE);
+	setvbuf(f, *iobuf, _IOFBF, CAPTURE_BUFSIZE);
 	/* Only this thread reads it: stdio need not lock it per record. */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
 	p = pcap_fopen_offline_with_tstamp_precision(f,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
-	if (p == NULL)
+	if (p == NULL) {
 		fclose(f);
+		free(*iobuf);
+		*iobuf = NULL;
+	}
 	return (p);
 }
 
@@ -319,26 +326,26 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 	struct capture_packet	 cp;
 	struct pcap_pkthdr	*h;
 	const u_char		*data;
-	char			 errbuf[PCAP_ERRBUF_SIZE];
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
 	pcap_t			*p;
-	uint64_t		 off = 24, ord = c->ordinals;
+	uint64_t		 off = 24, ord;
 	int			 rc;
 	bool			 go = true;
 
-	if ((p = capture_open(c, in, errbuf)) == NULL) {
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL) {
 		if (first_pass)
 			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
 			    in->path, errbuf);
 		return (true);
 	}
-	in->dlt = pcap_datalink(p);
+	if (first_pass)
+		in->dlt = pcap_datalink(p);
 	cp.input = (uint16_t)idx;
-	cp.dlt = in->dlt;
+	cp.dlt = pcap_datalink(p);
 	cp.prec = in->prec;
 	if (first_pass)
 		in->first = c->ordinals;
-	else
-		ord = in->first;
+	ord = in->first;
 	while (go && (rc = pcap_next_ex(p, &h, &data)) == 1) {
 		off += 16 + h->caplen;
 		if (sel != NULL && !sel(ord, sarg)) {
@@ -365,6 +372,7 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 			capture_say(c, CAPTURE_ERROR, "%s: no packets", in->path);
 	}
 	pcap_close(p);
+	free(iobuf);
 	return (go);
 }
 

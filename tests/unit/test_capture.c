@@ -1,0 +1,295 @@
+/*
+ * test_capture.c - readers of the inputs own their state: an export that
+ * runs while other threads re-read the same input (as the Session pane
+ * does when a session is opened) writes the same bytes as an export run
+ * alone (what batch -w writes), and every concurrent re-read sees every
+ * record intact.
+ */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "capture/capture.h"
+#include "engine/engine.h"
+#include "export/export.h"
+#include "store/store.h"
+#include "util/util.h"
+
+#define NPKT		6000	/* about 3.5 MB: several stdio buffers */
+#define NFLOWS		300
+#define NREADERS	2
+#define ROUNDS		4
+
+static char	 dir[] = "/tmp/huntcon-capture-XXXXXX";
+
+/* Put a 32-bit value in the host's order (the pcap header's). */
+static void
+put32(FILE *fp, uint32_t v)
+{
+	assert_int_equal(fwrite(&v, 4, 1, fp), 1);
+}
+
+/* Write record i: Ethernet, IPv4, UDP on flow i % NFLOWS, its payload
+ * bytes all (i & 0xff) so that a record from elsewhere shows. */
+static void
+put_record(FILE *fp, unsigned i)
+{
+	unsigned char	 f[1514];
+	size_t		 len = 14 + 20 + 8 + 40 + (i * 7919u) % 1400;
+	unsigned	 port = 10000 + i % NFLOWS;
+
+	if (len > sizeof f)
+		len = sizeof f;
+	memset(f, 0, sizeof f);
+	memcpy(f, "\x00\x11\x22\x33\x44\x55\x00\x66\x77\x88\x99\xaa\x08\x00",
+	    14);
+	f[14] = 0x45;
+	f[16] = (unsigned char)((len - 14) >> 8);
+	f[17] = (unsigned char)(len - 14);
+	f[22] = 64;
+	f[23] = 17;
+	memcpy(f + 26, "\x0a\x00\x00\x01\xc0\x00\x02\x01", 8);
+	f[34] = (unsigned char)(port >> 8);
+	f[35] = (unsigned char)port;
+	f[36] = 0x13;
+	f[37] = 0x88;
+	f[38] = (unsigned char)((len - 34) >> 8);
+	f[39] = (unsigned char)(len - 34);
+	memset(f + 42, (int)(i & 0xff), len - 42);
+	put32(fp, 1700000000 + i / 1000);
+	put32(fp, (i % 1000) * 1000);
+	put32(fp, (uint32_t)len);
+	put32(fp, (uint32_t)len);
+	assert_int_equal(fwrite(f, 1, len, fp), len);
+}
+
+/* Write the test capture. */
+static void
+write_capture(const char *path)
+{
+	FILE		*fp = fopen(path, "wb");
+	unsigned	 i;
+
+	assert_non_null(fp);
+	put32(fp, 0xa1b2c3d4);
+	put32(fp, 0x00040002);
+	put32(fp, 0);
+	put32(fp, 0);
+	put32(fp, 65535);
+	put32(fp, 1);
+	for (i = 0; i < NPKT; i++)
+		put_record(fp, i);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Read a whole file; *n its length. */
+static char *
+slurp(const char *path, size_t *n)
+{
+	FILE	*fp = fopen(path, "rb");
+	char	*s;
+	long	 len;
+
+	assert_non_null(fp);
+	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+	len = ftell(fp);
+	assert_true(len > 0);
+	rewind(fp);
+	s = xmalloc((size_t)len);
+	assert_int_equal(fread(s, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	*n = (size_t)len;
+	return (s);
+}
+
+/* A concurrent reader: re-reads every record until told to stop. */
+struct reader {
+	struct capture	*c;
+	atomic_bool	*stop;
+	atomic_uint	*started;
+	unsigned	 rounds;	/* re-reads done */
+	unsigned	 bad;		/* re-reads that saw a wrong record */
+	unsigned	 n;		/* records seen in this re-read */
+	bool		 ok;
+};
+
+/* Every record. */
+static bool
+all(uint64_t o, void *arg)
+{
+	(void)o;
+	(void)arg;
+	return (true);
+}
+
+/* Check one re-read record: its ordinal, length and payload bytes. */
+static bool
+reader_packet(const struct capture_packet *p, void *arg)
+{
+	struct reader	*r = arg;
+	size_t		 len = 14 + 20 + 8 + 40 + (p->ordinal * 7919u) % 1400;
+	size_t		 i;
+
+	if (p->ordinal != r->n++ || p->caplen != len)
+		r->ok = false;
+	for (i = 42; r->ok && i < p->caplen; i++) {
+		if (p->data[i] != (p->ordinal & 0xff))
+			r->ok = false;
+	}
+	return (true);
+}
+
+/* The reader thread. */
+static void *
+reader_run(void *arg)
+{
+	struct reader	*r = arg;
+
+	while (!atomic_load(r->stop)) {
+		r->n = 0;
+		r->ok = true;
+		capture_reread(r->c, all, reader_packet, r);
+		if (!r->ok || r->n != NPKT)
+			r->bad++;
+		r->rounds++;
+		atomic_fetch_add(r->started, 1);
+	}
+	return (NULL);
+}
+
+/* Feed a packet to the engine. */
+static bool
+feed(const struct capture_packet *p, void *arg)
+{
+	engine_packet(arg, p);
+	return (true);
+}
+
+/* Keep the odd sessions: an export of part of the capture. */
+static bool
+odd(uint64_t id, void *arg)
+{
+	(void)arg;
+	return ((id & 1) != 0);
+}
+
+/* Export the odd sessions to path; asserts that it worked. */
+static void
+export_to(struct capture *c, const struct store *st, const char *path)
+{
+	struct export_result	 res;
+	char			*cause = NULL;
+
+	if (!export_pcap(c, st, path, false, odd, NULL, NULL, NULL, &res,
+	    NULL, &cause))
+		fail_msg("export: %s", cause);
+	assert_int_equal(res.sessions, NFLOWS / 2);
+	assert_int_equal(res.files, 1);
+}
+
+/* Wait (at most 10 s) until every reader has finished one re-read. */
+static void
+wait_started(atomic_uint *started)
+{
+	struct timespec	 ts = { 0, 1000000 };
+	int		 i;
+
+	for (i = 0; i < 10000 && atomic_load(started) < NREADERS; i++)
+		nanosleep(&ts, NULL);
+	assert_true(atomic_load(started) >= NREADERS);
+}
+
+/* An export while other threads re-read: the same bytes as alone. */
+static void
+test_export_while_rereading(void **state)
+{
+	const char		*names[2];
+	char			 in[300], ref[300], out[300];
+	struct capture		*c = capture_new(NULL, NULL);
+	struct store		*st = store_new();
+	struct engine_config	 cfg;
+	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct engine		*e;
+	struct reader		 r[NREADERS];
+	pthread_t		 t[NREADERS];
+	atomic_bool		 stop;
+	atomic_uint		 started;
+	char			*a, *b;
+	size_t			 na, nb;
+	int			 round, i;
+
+	(void)state;
+	snprintf(in, sizeof in, "%s/in.pcap", dir);
+	snprintf(ref, sizeof ref, "%s/alone.pcap", dir);
+	write_capture(in);
+	capture_add(c, in);
+	names[0] = capture_input(c, 0)->path;
+	names[1] = NULL;
+	ctx.inputs = names;
+	store_set_ctx(st, &ctx);
+	engine_config_init(&cfg);
+	e = engine_new(&cfg, st);
+	capture_run(c, feed, e);
+	engine_finish(e);
+	assert_int_equal(store_count(st), NFLOWS);
+	export_to(c, st, ref);
+	a = slurp(ref, &na);
+	for (round = 0; round < ROUNDS; round++) {
+		atomic_init(&stop, false);
+		atomic_init(&started, 0);
+		for (i = 0; i < NREADERS; i++) {
+			memset(&r[i], 0, sizeof r[i]);
+			r[i].c = c;
+			r[i].stop = &stop;
+			r[i].started = &started;
+			assert_int_equal(pthread_create(&t[i], NULL, reader_run,
+			    &r[i]), 0);
+		}
+		wait_started(&started);
+		snprintf(out, sizeof out, "%s/while%d.pcap", dir, round);
+		export_to(c, st, out);
+		atomic_store(&stop, true);
+		for (i = 0; i < NREADERS; i++)
+			pthread_join(t[i], NULL);
+		b = slurp(out, &nb);
+		assert_int_equal(nb, na);
+		assert_memory_equal(a, b, na);
+		free(b);
+		for (i = 0; i < NREADERS; i++)
+			assert_int_equal(r[i].bad, 0);
+	}
+	free(a);
+	engine_free(e);
+	engine_config_free(&cfg);
+	store_free(st);
+	capture_free(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_export_while_rereading),
+	};
+	char	 cmd[300];
+	int	 rc;
+
+	if (mkdtemp(dir) == NULL)
+		return (1);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		rc = 1;
+	return (rc);
+}
