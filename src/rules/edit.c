@@ -11,6 +11,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -407,55 +408,178 @@ rules_edit_append(struct rules_edit *e, const char *path, const char *text,
 	return ((size_t)fi);
 }
 
-/* Write one file through a temporary beside it, then rename. */
-static bool
-edit_write_file(struct edit_file *f, char **cause)
-{
-	FILE	*fp;
-	char	*tmp;
-	size_t	 i;
-	bool	 ok;
+/*
+ * One file being written: the file its text replaces (a symlink's target)
+ * and the temporary beside it that takes its place.
+ */
+struct edit_tmp {
+	struct edit_file	*f;
+	char			*target;
+	char			*tmp;		/* NULL until created */
+};
 
-	make_parents(f->path, 0755);
-	xasprintf(&tmp, "%s.tmp%ld", f->path, (long)getpid());
-	if ((fp = fopen(tmp, "wb")) == NULL) {
-		xasprintf(cause, "%s: %s", f->path, strerror(errno));
-		free(tmp);
+/*
+ * Where a file's text goes: the file, or the file a symlink names (the
+ * link stays a link); a file not there yet is created as named.
+ */
+static char *
+edit_target(const char *path)
+{
+	struct stat	 sb;
+	char		*real, link[4096], *dir, *slash;
+	ssize_t		 n;
+
+	if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode))
+		return (xstrdup(path));
+	if ((real = realpath(path, NULL)) != NULL)
+		return (real);
+	/* A link to a file not there yet: the name it holds. */
+	if ((n = readlink(path, link, sizeof link - 1)) <= 0)
+		return (xstrdup(path));
+	link[n] = '\0';
+	if (link[0] == '/' || (slash = strrchr(path, '/')) == NULL)
+		return (xstrdup(link));
+	xasprintf(&dir, "%.*s/%s", (int)(slash - path), path, link);
+	return (dir);
+}
+
+/* Give a new temporary the mode and owner of the file it replaces (a new
+ * file: 0666 less the umask). */
+static bool
+edit_tmp_mode(int fd, const char *target)
+{
+	struct stat	 sb;
+	mode_t		 mask;
+
+	if (stat(target, &sb) != 0) {
+		mask = umask(022);
+		umask(mask);
+		return (fchmod(fd, 0666 & ~mask) == 0);
+	}
+	if ((sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
+	    fchown(fd, sb.st_uid, sb.st_gid) != 0)
+		return (false);
+	return (fchmod(fd, sb.st_mode & 07777) == 0);
+}
+
+/*
+ * Write a file's lines to a new temporary in its target's directory,
+ * created with O_EXCL under a name no one can guess (mkstemp), with the
+ * target's mode and owner, and synced.  False with *cause naming the file.
+ */
+static bool
+edit_tmp_write(struct edit_tmp *t, char **cause)
+{
+	const char	*slash = strrchr(t->target, '/');
+	FILE		*fp;
+	size_t		 i;
+	int		 fd, err = 0;
+
+	make_parents(t->target, 0755);
+	if (slash != NULL)
+		xasprintf(&t->tmp, "%.*s/.%s.XXXXXX", (int)(slash - t->target),
+		    t->target, slash + 1);
+	else
+		xasprintf(&t->tmp, ".%s.XXXXXX", t->target);
+	if ((fd = mkstemp(t->tmp)) == -1) {
+		xasprintf(cause, "%s: %s", t->f->path, strerror(errno));
+		free(t->tmp);
+		t->tmp = NULL;
 		return (false);
 	}
-	for (i = 0; i < f->n; i++)
-		fputs(f->line[i], fp);
-	ok = fflush(fp) == 0 && !ferror(fp);
-	ok = fclose(fp) == 0 && ok;
-	if (!ok || rename(tmp, f->path) != 0) {
-		xasprintf(cause, "%s: %s", f->path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
+	if (!edit_tmp_mode(fd, t->target) || (fp = fdopen(fd, "wb")) == NULL) {
+		xasprintf(cause, "%s: %s", t->f->path, strerror(errno));
+		close(fd);
 		return (false);
 	}
-	free(tmp);
-	f->modified = false;
+	for (i = 0; i < t->f->n && err == 0; i++) {
+		errno = 0;
+		if (fputs(t->f->line[i], fp) == EOF)
+			err = errno != 0 ? errno : EIO;
+	}
+	return (file_finish(fp, t->f->path, FILE_SYNC | FILE_CLOSE, err,
+	    cause));
+}
+
+/* Sync the directory a renamed file is in, so the rename lasts. */
+static void
+edit_sync_dir(const char *target)
+{
+	const char	*slash = strrchr(target, '/');
+	char		*dir;
+	int		 fd;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else if (slash == target)
+		dir = xstrdup("/");
+	else
+		dir = xstrndup(target, (size_t)(slash - target));
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/*
+ * Rename every temporary over its file (the last step: every temporary is
+ * written and synced by then).  False with *cause when a rename fails; the
+ * files renamed before it are written.
+ */
+static bool
+edit_rename_all(struct edit_tmp *t, size_t n, char **cause)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (rename(t[i].tmp, t[i].target) != 0) {
+			xasprintf(cause, "%s: %s", t[i].f->path,
+			    strerror(errno));
+			return (false);
+		}
+		free(t[i].tmp);
+		t[i].tmp = NULL;
+		t[i].f->modified = false;
+		edit_sync_dir(t[i].target);
+	}
 	return (true);
 }
 
 /*
- * Write every changed file (only path's when path is not NULL).  False
- * with *cause (caller frees) at the first that fails.
+ * Write every changed file (only path's when path is not NULL), all or
+ * none: every temporary is written first, then all are renamed; when one
+ * cannot be written, every temporary is removed and every file is left as
+ * it was.  False with *cause (caller frees) naming the file.
  */
 bool
 rules_edit_write(struct rules_edit *e, const char *path, char **cause)
 {
-	size_t	 i;
+	struct edit_tmp	*t;
+	size_t		 i, n = 0;
+	bool		 ok = true;
 
+	t = xcalloc(e->nfiles + 1, sizeof *t);
 	for (i = 0; i < e->nfiles; i++) {
 		if (!e->files[i].modified || e->files[i].readonly)
 			continue;
 		if (path != NULL && strcmp(path, e->files[i].path) != 0)
 			continue;
-		if (!edit_write_file(&e->files[i], cause))
-			return (false);
+		t[n].f = &e->files[i];
+		t[n].target = edit_target(e->files[i].path);
+		if (!(ok = edit_tmp_write(&t[n++], cause)))
+			break;
 	}
-	return (true);
+	if (ok)
+		ok = edit_rename_all(t, n, cause);
+	for (i = 0; i < n; i++) {
+		if (t[i].tmp != NULL)
+			unlink(t[i].tmp);
+		free(t[i].tmp);
+		free(t[i].target);
+	}
+	free(t);
+	return (ok);
 }
 
 /* Files in the copy, and whether each has changes not written. */

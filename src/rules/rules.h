@@ -185,8 +185,10 @@ void		 rules_edit_renumber(struct rules_edit *,
  * *line its 1-based line number. */
 size_t		 rules_edit_append(struct rules_edit *, const char *path,
 		    const char *text, unsigned *line);
-/* Write the changed files (only path's when not NULL), each through a
- * temporary and a rename; false with *cause (caller frees). */
+/* Write the changed files (only path's when not NULL), all or none: each
+ * to a temporary beside it (a symlink's target) with its mode and owner,
+ * then all renamed; false with *cause (caller frees) naming the file, every
+ * file as it was. */
 bool		 rules_edit_write(struct rules_edit *, const char *path,
 		    char **cause);
 

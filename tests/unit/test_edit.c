@@ -3,7 +3,12 @@
  * no change or after changes keeps every other byte (quoted names,
  * escapes, flags, comments, CRLF, BOM, no final newline); condition,
  * enable, order, delete and append edit one line each; --fix order and
- * renumbering give a set the order check finds clean.
+ * renumbering give a set the order check finds clean.  Writing several
+ * files lands all or none: when the second's directory is a full tmpfs or
+ * a read-only bind mount, both files stay byte for byte and no temporary
+ * is left; a file keeps its mode and owner, a symlinked file stays a link
+ * and its target is written, and a link planted at the old predictable
+ * temporary name is not followed.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -13,6 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <dirent.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -255,6 +264,259 @@ test_files(void **state)
 	rules_free(rs);
 }
 
+
+/* Mount points a test made, undone by its teardown even when it fails. */
+static char	 mnt[2][300];
+
+/* Undo the mounts of a test. */
+static int
+unmount_all(void **state)
+{
+	int	 i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		if (mnt[i][0] != '\0')
+			umount2(mnt[i], MNT_DETACH);
+		mnt[i][0] = '\0';
+	}
+	return (0);
+}
+
+/* The names in a directory, sorted, joined by spaces. */
+static char *
+names_in(const char *d)
+{
+	struct dirent	**list;
+	struct buf	 b;
+	int		 n, i;
+
+	n = scandir(d, &list, NULL, alphasort);
+	assert_true(n >= 0);
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i]->d_name, ".") != 0 &&
+		    strcmp(list[i]->d_name, "..") != 0)
+			buf_printf(&b, "%s%s", b.len > 0 ? " " : "",
+			    list[i]->d_name);
+		free(list[i]);
+	}
+	free(list);
+	return (buf_take(&b));
+}
+
+static const char ONE[] = "name=one rule=\"ip.proto = 6\" alert=ioc\n";
+
+/* Load two files and add a rule to each. */
+static struct rules_edit *
+edit_two(const char *pa, const char *pb, struct ruleset **rsp)
+{
+	const char		*src[] = { pa, pb };
+	struct rules_edit	*e;
+	unsigned		 line;
+
+	*rsp = rules_load(src, 2);
+	e = rules_edit_new(*rsp);
+	assert_int_equal(rules_edit_append(e, pa, "name=two rule=\"ip.proto"
+	    " = 17\" alert=ioc", &line), 0);
+	assert_int_equal(rules_edit_append(e, pb, "name=three rule=\""
+	    "ip.proto = 1\" alert=ioc", &line), 1);
+	return (e);
+}
+
+/* Check a write of a and b that failed on b: the message names b and
+ * says why, both files are as they were, no temporary is left. */
+static void
+check_none(struct rules_edit *e, const char *pa, const char *pb,
+    const char *db, const char *db_names, const char *why)
+{
+	char	*cause = NULL, *back, *names, da[300];
+	size_t	 n;
+
+	assert_false(rules_edit_write(e, NULL, &cause));
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, pb));
+	assert_non_null(strstr(cause, why));
+	free(cause);
+	assert_true(rules_edit_dirty(e));
+	back = slurp(pa, &n);
+	assert_string_equal(back, ONE);
+	free(back);
+	back = slurp(pb, &n);
+	assert_string_equal(back, ONE);
+	free(back);
+	names = names_in(db);
+	assert_string_equal(names, db_names);
+	free(names);
+	snprintf(da, sizeof da, "%.*s", (int)(strrchr(pa, '/') - pa), pa);
+	names = names_in(da);
+	assert_string_equal(names, "a.nwr");
+	free(names);
+}
+
+/* Whether mounts can be made here; says why not. */
+static bool
+can_mount(void)
+{
+	if (geteuid() != 0) {
+		print_message("# skip: not root, cannot mount a tmpfs or a "
+		    "read-only bind mount\n");
+		return (false);
+	}
+	return (true);
+}
+
+/* Make directory d (under dir) and file d/name holding ONE. */
+static void
+make_file(char *d, size_t dn, char *p, size_t pn, const char *sub,
+    const char *name)
+{
+	snprintf(d, dn, "%s/%s", dir, sub);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(p, pn, "%s/%s", d, name);
+	put(p, ONE, strlen(ONE));
+}
+
+/* The second file's directory is a full tmpfs: neither file changes. */
+static void
+test_write_full(void **state)
+{
+	struct ruleset		*rs;
+	struct rules_edit	*e;
+	char			 da[200], db[200], pa[300], pb[300], fill[310];
+	char			 block[4096];
+	size_t			 n;
+	FILE			*fp;
+
+	(void)state;
+	if (!can_mount())
+		skip();
+	make_file(da, sizeof da, pa, sizeof pa, "full-a", "a.nwr");
+	snprintf(db, sizeof db, "%s/full-b", dir);
+	assert_int_equal(mkdir(db, 0755), 0);
+	assert_int_equal(mount("tmpfs", db, "tmpfs", 0, "size=64k"), 0);
+	snprintf(mnt[0], sizeof mnt[0], "%s", db);
+	snprintf(pb, sizeof pb, "%s/b.nwr", db);
+	put(pb, ONE, strlen(ONE));
+	e = edit_two(pa, pb, &rs);
+	snprintf(fill, sizeof fill, "%s/fill", db);
+	assert_non_null(fp = fopen(fill, "wb"));
+	memset(block, 'x', sizeof block);
+	setvbuf(fp, NULL, _IONBF, 0);
+	for (n = 0; n < 64 && fwrite(block, 1, sizeof block, fp) ==
+	    sizeof block; n++)
+		;
+	fclose(fp);
+	check_none(e, pa, pb, db, "b.nwr fill", "No space left on device");
+	rules_edit_free(e);
+	rules_free(rs);
+}
+
+/* The second file's directory is a read-only bind mount: neither file
+ * changes. */
+static void
+test_write_readonly(void **state)
+{
+	struct ruleset		*rs;
+	struct rules_edit	*e;
+	char			 da[200], db[200], pa[300], pb[300];
+
+	(void)state;
+	if (!can_mount())
+		skip();
+	make_file(da, sizeof da, pa, sizeof pa, "ro-a", "a.nwr");
+	make_file(db, sizeof db, pb, sizeof pb, "ro-b", "b.nwr");
+	assert_int_equal(mount(db, db, NULL, MS_BIND, NULL), 0);
+	snprintf(mnt[0], sizeof mnt[0], "%s", db);
+	assert_int_equal(mount(NULL, db, NULL, MS_REMOUNT | MS_BIND |
+	    MS_RDONLY, NULL), 0);
+	e = edit_two(pa, pb, &rs);
+	check_none(e, pa, pb, db, "b.nwr", "Read-only file system");
+	rules_edit_free(e);
+	rules_free(rs);
+}
+
+/* A written file keeps its mode and owner; a symlinked file stays a link
+ * and its target gets the text. */
+static void
+test_write_keeps(void **state)
+{
+	struct ruleset		*rs;
+	struct rules_edit	*e;
+	struct stat		 sb;
+	char			 d[200], pa[300], pb[300], target[300];
+	char			*cause = NULL, *back;
+	size_t			 n;
+
+	(void)state;
+	snprintf(d, sizeof d, "%s/keep", dir);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(pa, sizeof pa, "%s/a.nwr", d);
+	put(pa, ONE, strlen(ONE));
+	assert_int_equal(chmod(pa, 0600), 0);
+	if (geteuid() == 0)
+		assert_int_equal(chown(pa, 1234, 5678), 0);
+	snprintf(target, sizeof target, "%s/real/target.nwr", d);
+	snprintf(pb, sizeof pb, "%s/user.nwr", d);
+	make_parents(target, 0755);
+	put(target, ONE, strlen(ONE));
+	assert_int_equal(symlink("real/target.nwr", pb), 0);
+	e = edit_two(pa, pb, &rs);
+	assert_true(rules_edit_write(e, NULL, &cause));
+	assert_int_equal(lstat(pa, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	if (geteuid() == 0) {
+		assert_int_equal(sb.st_uid, 1234);
+		assert_int_equal(sb.st_gid, 5678);
+	}
+	assert_int_equal(lstat(pb, &sb), 0);
+	assert_true(S_ISLNK(sb.st_mode));
+	back = slurp(target, &n);
+	assert_string_equal(back, "name=one rule=\"ip.proto = 6\" alert=ioc\n"
+	    "name=three rule=\"ip.proto = 1\" alert=ioc\n");
+	free(back);
+	back = names_in(d);
+	assert_string_equal(back, "a.nwr real user.nwr");
+	free(back);
+	*strrchr(target, '/') = '\0';
+	back = names_in(target);
+	assert_string_equal(back, "target.nwr");
+	free(back);
+	rules_edit_free(e);
+	rules_free(rs);
+}
+
+/* A link planted at the old predictable temporary name (path.tmpPID) is
+ * not followed: the file it names is not made, the rule file stays a
+ * file. */
+static void
+test_write_no_trap(void **state)
+{
+	struct ruleset		*rs;
+	struct rules_edit	*e;
+	struct stat		 sb;
+	char			 d[200], pa[300], pb[300], trap[330];
+	char			 victim[300], *cause = NULL;
+
+	(void)state;
+	snprintf(d, sizeof d, "%s/trap", dir);
+	assert_int_equal(mkdir(d, 0755), 0);
+	snprintf(pa, sizeof pa, "%s/a.nwr", d);
+	snprintf(pb, sizeof pb, "%s/b.nwr", d);
+	put(pa, ONE, strlen(ONE));
+	put(pb, ONE, strlen(ONE));
+	snprintf(victim, sizeof victim, "%s/victim", d);
+	snprintf(trap, sizeof trap, "%s.tmp%ld", pa, (long)getpid());
+	assert_int_equal(symlink(victim, trap), 0);
+	e = edit_two(pa, pb, &rs);
+	assert_true(rules_edit_write(e, NULL, &cause));
+	assert_int_equal(access(victim, F_OK), -1);
+	assert_int_equal(lstat(pa, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	rules_edit_free(e);
+	rules_free(rs);
+}
+
 int
 main(void)
 {
@@ -263,6 +525,10 @@ main(void)
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_fix_and_renumber),
 		cmocka_unit_test(test_files),
+		cmocka_unit_test_teardown(test_write_full, unmount_all),
+		cmocka_unit_test_teardown(test_write_readonly, unmount_all),
+		cmocka_unit_test(test_write_keeps),
+		cmocka_unit_test(test_write_no_trap),
 	};
 	char	 cmd[300];
 	int	 rc;
