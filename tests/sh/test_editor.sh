@@ -157,6 +157,25 @@ expect_screen "path's meta to JSON" "exported the meta of 1 session to .*meta\.j
 cmp -s "$T/meta.json" "$T/batch.json" && ok "JSON lines as --sessions --format json" ||
 	notok "JSON lines as --sessions --format json" "$(diff "$T/meta.json" "$T/batch.json")"
 
+# --- An export to a full disk says why and leaves no file (root: tmpfs).
+if [ "$(id -u)" != 0 ]; then
+	echo "ok - export to a full disk # skip: needs root to mount a tmpfs"
+elif mkdir -p "$T/full" && mount -t tmpfs -o size=64k tmpfs "$T/full"; then
+	trap '$TM kill-server 2>/dev/null; umount "$T/full" 2>/dev/null; rm -rf "$T"' EXIT
+	dd if=/dev/zero of="$T/full/fill" bs=4k count=32 2>/dev/null
+	$TM send-keys x "$T/full/meta.tsv" Enter n
+	expect_screen "meta export to a full disk: the file and why" \
+	    'full/meta\.tsv: No space left on device'
+	check "meta export to a full disk: no file left" "fill" "$(ls -A "$T/full")"
+	$TM send-keys x "$T/full/path.pcap" Enter n
+	expect_screen "pcap export to a full disk: the file and why" \
+	    'full/path\.pcap: No space left on device'
+	check "pcap export to a full disk: no file left" "fill" "$(ls -A "$T/full")"
+	umount "$T/full"
+else
+	notok "mount a tmpfs for the console export" "mount -t tmpfs failed"
+fi
+
 # --- Quit asks about the rule not written; w writes it and quits.
 $TM send-keys q
 expect_screen "quit asks about unwritten rules" '^rule changes are not written: w write'
