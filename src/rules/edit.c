@@ -444,7 +444,8 @@ edit_target(const char *path)
 }
 
 /* Give a new temporary the mode and owner of the file it replaces (a new
- * file: 0666 less the umask). */
+ * file: 0666 less the umask).  An owner this user may not give (EPERM:
+ * not root, another owner) is left to the user. */
 static bool
 edit_tmp_mode(int fd, const char *target)
 {
@@ -457,7 +458,7 @@ edit_tmp_mode(int fd, const char *target)
 		return (fchmod(fd, 0666 & ~mask) == 0);
 	}
 	if ((sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
-	    fchown(fd, sb.st_uid, sb.st_gid) != 0)
+	    fchown(fd, sb.st_uid, sb.st_gid) != 0 && errno != EPERM)
 		return (false);
 	return (fchmod(fd, sb.st_mode & 07777) == 0);
 }
