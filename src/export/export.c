@@ -1,11 +1,12 @@
 /* export.c - writing chosen sessions' packets to pcap files. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
