@@ -357,7 +357,6 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 {
 	struct parse_stream	*st = &ps->st[side];
 	uint32_t		 seq = d->tcp_seq;
-	int32_t			 off;
 
 	if (d->tcp_flags & PARSE_TH_SYN) {
 		parse_stream_anchor(st, seq);
@@ -380,12 +379,12 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 		/*
 		 * Opaque from its first byte, it stays so.  Without the
 		 * handshake, only a segment before the first one seen may
-		 * change that: the bytes after it are kept meanwhile.
+		 * change that: the bytes after it are kept meanwhile (as
+		 * far as max, PARSE_HOLD_MAX).
 		 */
-		off = (int32_t)(seq - st->base);
-		if (st->anchored || off >= PARSE_SNIFF_MAX)
+		if (st->anchored)
 			return;
-		if (off < 0)
+		if ((int32_t)(seq - st->base) < 0)
 			st->decided = false;
 	}
 	if (parse_sniff_first(ps, st, d, seq) != PS_NO) {
