@@ -35,9 +35,11 @@ enum parse_proto {
 
 /*
  * The first bytes of one TCP direction, placed by sequence number relative
- * to the first segment seen, so segments split anywhere, retransmitted,
- * reordered or missing are handled.  At most max bytes are kept; contig is
- * the length received without a gap from offset 0.
+ * to the handshake (the SYN's sequence number + 1) or, when it was not
+ * seen, to the lowest sequence number seen so far, so segments split
+ * anywhere, retransmitted, overlapping, reordered or missing are handled
+ * (the first copy of a byte wins).  At most max bytes are kept; contig is
+ * the length received without a gap from offset 0, all a parser reads.
  */
 struct parse_stream {
 	uint8_t		*buf;
@@ -46,7 +48,8 @@ struct parse_stream {
 	uint32_t	 max;		/* bytes to keep at most */
 	uint32_t	 contig;
 	uint32_t	 base;		/* sequence number of offset 0 */
-	bool		 started;
+	bool		 started;	/* bytes were placed */
+	bool		 anchored;	/* base is from the SYN: it stays */
 	uint8_t		 sniff;		/* enum parse_proto found, or PP_NONE */
 	bool		 decided;	/* sniffing of this direction is over */
 	bool		 limited;	/* max is its protocol's: tls_limit() */
@@ -203,6 +206,7 @@ void	 parse_collect(struct parse_state *, struct parse_garbage *);
 void	 parse_drop(const struct parse_garbage *);
 
 /* stream.c */
+void	 parse_stream_anchor(struct parse_stream *, uint32_t isn);
 void	 parse_stream_add(struct parse_stream *, uint32_t seq,
 	    const uint8_t *, uint32_t);
 /* Byte buffers of power-of-two sizes, pooled (engine thread only). */

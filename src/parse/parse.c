@@ -26,15 +26,28 @@ parse_own(const struct parse_state *ps)
 	return (ps != NULL && ps != &parse_done && ps != &parse_gave53);
 }
 
-/* Bytes a TCP direction keeps while its first bytes are being sniffed. */
+/* Bytes of a TCP direction its first bytes are sniffed from. */
 #define PARSE_SNIFF_MAX	512
+/*
+ * Bytes a TCP direction keeps while its protocol is unknown: segments past
+ * a hole at its start, which arrived first, are kept as far as the largest
+ * max of a protocol it may turn out to be (DNS's aside).
+ */
+#define PARSE_HOLD_MAX	8192
+#define PARSE_TH_SYN	0x02
+/*
+ * A direction's first data more than this past its SYN's (or before it)
+ * is not of that handshake (a stray SYN-ACK, a port reused): its bytes are
+ * placed from the lowest sequence number seen instead.
+ */
+#define PARSE_ANCHOR_REACH	(1U << 20)
 
 /* What each protocol found by content is. */
 static const struct {
 	uint16_t	 service;	/* well-known port */
 	uint32_t	 max;		/* bytes buffered per TCP direction */
 } parse_protos[PP_COUNT] = {
-	[PP_NONE] =	{ 0, PARSE_SNIFF_MAX },
+	[PP_NONE] =	{ 0, PARSE_HOLD_MAX },
 	[PP_DNS] =	{ 53, 65536 },
 	[PP_HTTP] =	{ 80, 4096 },
 	[PP_TLS] =	{ 443, 8192 },
@@ -303,24 +316,32 @@ parse_sniff_dir(struct parse_state *ps, int side, bool final)
 }
 
 /*
- * Decide a direction from its first segment in place: opaque sessions never
- * get a buffer, and a recognised one gets its protocol's buffer size before
- * the segment is stored.
+ * Decide a direction from its first segment in place (at seq): opaque
+ * sessions never get a buffer, and a recognised one gets its protocol's
+ * buffer size before the segment is stored.  Only a segment known to start
+ * the direction (at the handshake's ISN + 1) is opaque for good; without
+ * the handshake, an earlier segment may still come, so it is kept.
  */
 static enum parse_sniff
 parse_sniff_first(struct parse_state *ps, struct parse_stream *st,
-    const struct decoded *d)
+    const struct decoded *d, uint32_t seq)
 {
 	enum parse_sniff	r;
 	enum parse_proto	p;
 
 	if (st->started || st->decided)
 		return (PS_MORE);
+	if (st->anchored && seq - st->base >= PARSE_ANCHOR_REACH)
+		st->anchored = false;
+	if (st->anchored && seq != st->base)
+		return (PS_MORE);
 	r = parse_sniff_bytes(d->payload, d->payload_caplen, &p);
 	if (r == PS_NO) {
-		st->started = st->decided = true;
-		st->base = d->tcp_seq;
+		st->decided = true;
 		st->sniff = PP_NONE;
+		if (!st->anchored)
+			return (PS_MORE);
+		st->started = true;
 	} else if (r == PS_YES) {
 		st->decided = true;
 		st->sniff = p;
@@ -335,7 +356,14 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
 	struct parse_stream	*st = &ps->st[side];
+	uint32_t		 seq = d->tcp_seq;
 
+	if (d->tcp_flags & PARSE_TH_SYN) {
+		parse_stream_anchor(st, seq);
+		seq++;		/* a SYN's data (Fast Open) follows it */
+		if (d->payload_caplen == 0)
+			return;
+	}
 	if (st->decided && st->contig >= st->max) {
 		/*
 		 * This direction told all it will.  Once its protocol is
@@ -348,16 +376,21 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 		return;
 	}
 	if (st->decided && ps->proto == PP_NONE) {
-		/* Only a segment before the first one seen may change that. */
-		if ((int32_t)(d->tcp_seq - st->base) >= 0)
+		/*
+		 * Opaque from its first byte, it stays so.  Without the
+		 * handshake, only a segment before the first one seen may
+		 * change that: the bytes after it are kept meanwhile (as
+		 * far as max, PARSE_HOLD_MAX).
+		 */
+		if (st->anchored)
 			return;
-		st->decided = false;
+		if ((int32_t)(seq - st->base) < 0)
+			st->decided = false;
 	}
-	if (parse_sniff_first(ps, st, d) != PS_NO) {
-		if (ps->proto == PP_TLS)
+	if (parse_sniff_first(ps, st, d, seq) != PS_NO) {
+		if (ps->proto == PP_TLS && (!st->anchored || seq == st->base))
 			tls_limit_first(st, d->payload, d->payload_caplen);
-		parse_stream_add(st, d->tcp_seq, d->payload,
-		    d->payload_caplen);
+		parse_stream_add(st, seq, d->payload, d->payload_caplen);
 		if (!st->decided)
 			parse_sniff_dir(ps, side, false);
 		if (ps->proto != PP_NONE) {
@@ -406,7 +439,7 @@ parse_start(struct session *s, const struct decoded *d)
 		if (!d->has_icmp)
 			return (NULL);
 	} else if (s->proto == 6 || s->proto == 17) {
-		if (d->payload_caplen == 0)
+		if (d->payload_caplen == 0 && !(d->tcp_flags & PARSE_TH_SYN))
 			return (NULL);
 	} else {
 		s->parse = &parse_done;
@@ -421,7 +454,7 @@ parse_start(struct session *s, const struct decoded *d)
 		ps = parse_block_get(&parse_states);
 	ps->streams = s->proto == 6;
 	for (i = 0; ps->streams && i < 2; i++)
-		ps->st[i].max = PARSE_SNIFF_MAX;
+		ps->st[i].max = parse_protos[PP_NONE].max;
 	s->parse = ps;
 	return (ps);
 }
@@ -452,8 +485,7 @@ parse_pipe_work(struct parse_pipe *pp, struct session *s,
 		return;
 	switch (s->proto) {
 	case 6:
-		if (d->payload_caplen > 0)
-			parse_tcp(pp, s, ps, d, side);
+		parse_tcp(pp, s, ps, d, side);
 		break;
 	case 17:
 		if (d->payload_caplen > 0)
@@ -467,14 +499,16 @@ parse_pipe_work(struct parse_pipe *pp, struct session *s,
 
 /*
  * Look at one packet of a session (pp: the parsers' thread, or NULL).  A
- * TCP or UDP packet without payload (handshakes, ACKs: half the packets
- * of a capture) has nothing for them and returns at once.
+ * TCP or UDP packet without payload (ACKs: half the packets of a capture)
+ * has nothing for them and returns at once, but for a SYN, whose sequence
+ * number places its direction's bytes (a UDP packet's flags are 0).
  */
 void
 parse_pipe_packet(struct parse_pipe *pp, struct session *s,
     const struct decoded *d, int side)
 {
-	if (d->payload_caplen == 0 && (s->proto == 6 || s->proto == 17))
+	if (d->payload_caplen == 0 && (s->proto == 6 || s->proto == 17) &&
+	    !(d->tcp_flags & PARSE_TH_SYN))
 		return;
 	parse_pipe_work(pp, s, d, side);
 }
@@ -547,6 +581,8 @@ parse_meta(struct session *s, struct parse_state *ps)
 	}
 	if (!parse_own(ps))
 		return;
+	if (s->proto == 6 && !ps->st[0].started && !ps->st[1].started)
+		return;		/* a handshake alone: as if never seen */
 	if (s->proto == 6)
 		parse_close_tcp(s, ps);
 	else if (s->proto == 17 && ps->proto == PP_DNS)

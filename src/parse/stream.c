@@ -147,13 +147,21 @@ stream_end(const struct parse_stream *st)
 	return (st->contig);
 }
 
-/* Move everything received by shift bytes so an earlier segment fits. */
+/*
+ * Move everything received up by shift bytes: the base moves down to an
+ * earlier segment.  What no longer fits below max is dropped.
+ */
 static void
-stream_shift(struct parse_stream *st, uint32_t shift, uint32_t end)
+stream_shift(struct parse_stream *st, uint32_t shift)
 {
 	uint8_t		*old;
-	uint32_t	 i, n;
+	uint32_t	 i, n, end = stream_end(st);
 
+	st->base -= shift;
+	if (st->alloc == 0)
+		return;
+	if (end > st->max - shift)
+		end = st->max - shift;
 	if (st->map == NULL)
 		stream_map(st);
 	n = (st->alloc + 7) / 8;
@@ -167,35 +175,80 @@ stream_shift(struct parse_stream *st, uint32_t shift, uint32_t end)
 			stream_mark(st, i + shift, i + shift + 1);
 	}
 	free(old);
-	st->base -= shift;
 	st->contig = 0;
 }
 
-/* Place a segment's bytes at seq (relative to the first segment seen). */
+/*
+ * Store the bytes of [o, o + n) not received yet (the first copy of a
+ * byte wins) and extend the contiguous prefix.
+ */
+static void
+stream_place(struct parse_stream *st, uint32_t o, const uint8_t *p,
+    uint32_t n)
+{
+	uint32_t	i, j, lim;
+
+	stream_grow(st, o + n);
+	if (st->map == NULL)
+		stream_map(st);
+	for (i = o; i < o + n; i = j) {
+		for (j = i; j < o + n && stream_has(st, j); j++)
+			;
+		for (i = j; j < o + n && !stream_has(st, j); j++)
+			;
+		if (j > i) {
+			memcpy(st->buf + i, p + (i - o), j - i);
+			stream_mark(st, i, j);
+		}
+	}
+	lim = st->alloc < st->max ? st->alloc : st->max;
+	while (st->contig < lim && stream_has(st, st->contig))
+		st->contig++;
+}
+
+/*
+ * Fix offset 0 of a direction at the sequence number after its first
+ * SYN's, unless bytes were placed already (then the lowest one seen stays).
+ */
+void
+parse_stream_anchor(struct parse_stream *st, uint32_t isn)
+{
+	if (st->started || st->anchored)
+		return;
+	st->base = isn + 1;
+	st->anchored = true;
+}
+
+/*
+ * Place a segment's bytes at seq, relative to the base: the handshake's
+ * ISN + 1, or else the lowest sequence number seen so far (moved down
+ * when a segment before it comes, as far as max allows).  Offsets are
+ * serial numbers (RFC 1982), so sequence numbers may wrap.
+ */
 void
 parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
     uint32_t n)
 {
 	int32_t		 off;
-	uint32_t	 o, end, shift;
+	uint32_t	 o, skip;
 
 	if (n == 0)
 		return;
 	if (!st->started) {
 		st->started = true;
-		st->base = seq;
+		if (!st->anchored)
+			st->base = seq;
 	}
 	off = (int32_t)(seq - st->base);
 	if (off < 0) {
-		shift = (uint32_t)-(int64_t)off;
-		end = stream_end(st);
-		if (shift < st->max && end <= st->max - shift)
-			stream_shift(st, shift, end);
-		else if (n <= shift)
+		skip = (uint32_t)-(int64_t)off;
+		if (!st->anchored && skip < st->max)
+			stream_shift(st, skip);
+		else if (n <= skip)
 			return;
 		else {
-			p += shift;
-			n -= shift;
+			p += skip;
+			n -= skip;
 		}
 		off = 0;
 	}
@@ -204,19 +257,14 @@ parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
 		return;
 	if (n > st->max - o)
 		n = st->max - o;
-	stream_grow(st, o + n);
-	memcpy(st->buf + o, p, n);
-	if (st->map == NULL) {
-		if (o <= st->contig) {	/* in order: the usual case */
-			if (o + n > st->contig)
-				st->contig = o + n;
-			return;
-		}
-		stream_map(st);
-	}
-	stream_mark(st, o, o + n);
-	if (o <= st->contig && o + n > st->contig)
+	if (st->map == NULL && o <= st->contig) {	/* in order: usual */
+		if (o + n <= st->contig)
+			return;		/* a retransmission */
+		stream_grow(st, o + n);
+		memcpy(st->buf + st->contig, p + (st->contig - o),
+		    o + n - st->contig);
 		st->contig = o + n;
-	while (st->contig < st->alloc && stream_has(st, st->contig))
-		st->contig++;
+		return;
+	}
+	stream_place(st, o, p, n);
 }

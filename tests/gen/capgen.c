@@ -2739,6 +2739,125 @@ sc_bench(struct cap *c)
 		bench_one(c, i);
 }
 
+/* tcp_shuffle: send bytes [a, b) of data from the client at their own
+ * sequence number (base + a), leaving its next sequence number alone. */
+static void
+shuf_piece(struct cap *c, struct flow *f, uint32_t base, const uint8_t *data,
+    size_t a, size_t b)
+{
+	uint32_t	next = f->seq[0];
+
+	f->seq[0] = base + a;
+	adv(c, 40 * US);
+	tcp_seg(c, f, 0, TH_ACK | TH_PSH, data + a, b - a);
+	f->seq[0] = next;
+}
+
+/* tcp_shuffle: the request in 8 to 40-byte pieces, in order or shuffled
+ * (never the first piece first), a quarter of them stretched 12 bytes over
+ * the next, a fifth sent again; the server acknowledges the whole. */
+static void
+shuf_send(struct cap *c, struct flow *f, const struct bytes *req,
+    int shuffle)
+{
+	size_t		cut[256], order[256], k = 0, i, j, t, end;
+	uint32_t	base = f->seq[0];
+
+	for (i = 0; i < req->len && k < nitems(cut) - 1;
+	    i += rng_range(c, 8, 40))
+		cut[k++] = i;
+	cut[k] = req->len;
+	for (i = 0; i < k; i++)
+		order[i] = i;
+	for (i = k - 1; shuffle && i > 0; i--) {
+		j = rng_next(c) % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	if (shuffle && order[0] == 0) {
+		order[0] = order[k - 1];
+		order[k - 1] = 0;
+	}
+	for (i = 0; i < k; i++) {
+		j = order[i];
+		end = cut[j + 1];
+		if (shuffle && j + 2 <= k && rng_next(c) % 4 == 0)
+			end = cut[j + 2] < end + 12 ? cut[j + 2] : end + 12;
+		shuf_piece(c, f, base, req->p, cut[j], end);
+		if (shuffle && rng_next(c) % 5 == 0)
+			shuf_piece(c, f, base, req->p, cut[j], cut[j + 1]);
+	}
+	f->seq[0] = base + req->len;
+	adv(c, f->rtt / 2);
+	tcp_seg(c, f, 1, TH_ACK, NULL, 0);
+}
+
+/* tcp_shuffle: the four requests (a 500-byte cookie before Host). */
+static const struct {
+	const char	*method, *host, *path, *ua;
+} shuf_reqs[] = {
+	{ "GET", "shop.example.com", "/shop/cart/view.php?item=42",
+	    ua_firefox },
+	{ "POST", "api.example.org", "/v2/items/", ua_curl },
+	{ "GET", "cdn.example.net", "/static/js/app.js", "Wget/1.21.3" },
+	{ "GET", "mail.example.com", "/owa/auth/logon.aspx?replace=1",
+	    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+	    "(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36" }
+};
+
+/* tcp_shuffle: one request i from 10.0.0.7 port 41000 + 10 i + v to
+ * 198.51.100.80:80; v bit 0: shuffled, bit 1: no handshake (mid-stream).
+ * Request 1's client sequence numbers wrap inside its headers. */
+static void
+shuf_session(struct cap *c, int i, int v)
+{
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+	char		cookie[501];
+
+	flow_new(c, &f, 6, "10.0.0.7", 41000 + 10 * i + v, "198.51.100.80",
+	    80);
+	if (i == 1)
+		f.seq[0] = 0xfffffe80;
+	at(c, (uint64_t)(4 * i + v) * SEC);
+	rng_text(c, cookie, sizeof cookie - 1,
+	    "abcdefghijklmnopqrstuvwxyz0123456789");
+	bytes_str(&req, shuf_reqs[i].method);
+	bytes_str(&req, " ");
+	bytes_str(&req, shuf_reqs[i].path);
+	bytes_str(&req, " HTTP/1.1\r\nAccept: */*\r\nCookie: sid=");
+	bytes_str(&req, cookie);
+	bytes_str(&req, "\r\nHost: ");
+	bytes_str(&req, shuf_reqs[i].host);
+	bytes_str(&req, "\r\nUser-Agent: ");
+	bytes_str(&req, shuf_reqs[i].ua);
+	bytes_str(&req, "\r\nContent-Length: 0\r\n\r\n");
+	http_resp(&resp, "200 OK", "nginx", "text/html", 300);
+	if (!(v & 2))
+		tcp_open(c, &f);
+	shuf_send(c, &f, &req, v & 1);
+	adv(c, 2 * MS);
+	tcp_send(c, &f, 1, resp.p, resp.len);
+	tcp_close(c, &f, 0);
+	free(req.p);
+	free(resp.p);
+}
+
+/* tcp_shuffle: every request in order and shuffled, with and without the
+ * handshake: 16 sessions, one a second. */
+static void
+sc_tcp_shuffle(struct cap *c)
+{
+	size_t	i;
+	int	v;
+
+	for (i = 0; i < nitems(shuf_reqs); i++) {
+		for (v = 0; v < 4; v++)
+			shuf_session(c, (int)i, v);
+	}
+}
+
 static const struct scenario scenarios[] = {
 	{ "bench", "-n N (default 200000) web fetches with DNS and pings, "
 	    "for make bench", sc_bench, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
@@ -2813,7 +2932,10 @@ static const struct scenario scenarios[] = {
 	    "HTTP, SNI, TCP", sc_escapes, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
 	    0 },
 	{ "demo", "5 minutes of mixed traffic with the ICMP and DNS tunnels",
-	    sc_demo, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
+	    sc_demo, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "tcp_shuffle", "HTTP requests in small TCP segments: in order, "
+	    "shuffled with repeats and overlaps, with and without the SYN",
+	    sc_tcp_shuffle, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
 /* Set up an empty capture for scenario s. */

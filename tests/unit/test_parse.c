@@ -912,6 +912,196 @@ test_http_long_first(void **state)
 	session_free(s);
 }
 
+/* Feed a TCP SYN (a SYN-ACK from side 1) with initial sequence isn. */
+static void
+syn(struct session *s, int side, uint32_t isn)
+{
+	struct decoded	d;
+
+	memset(&d, 0, sizeof d);
+	d.af = 4;
+	d.proto = 6;
+	d.sport = s->port[side];
+	d.dport = s->port[!side];
+	d.tcp_seq = isn;
+	d.tcp_flags = side == 0 ? 0x02 : 0x12;
+	parse_packet(s, &d, side, 0);
+}
+
+/* Segments of the stream test: offset and length in stream_text. */
+static const char	stream_text[] =
+    "The quick brown fox jumps over the lazy dog, then naps in the sun!!";
+static const struct {
+	uint32_t	 off, n;
+} stream_segs[] = {
+	{ 0, 10 }, { 8, 22 }, { 30, 15 }, { 40, 27 }, { 8, 22 }
+};
+#define STREAM_NSEG	5
+#define STREAM_MAX	64
+
+/* Place the segments in the order perm (from isn + 1), check the bytes. */
+static void
+stream_check(const int *perm, uint32_t isn, bool anchor)
+{
+	struct parse_stream	st;
+	int			i, k;
+
+	memset(&st, 0, sizeof st);
+	st.max = STREAM_MAX;
+	if (anchor)
+		parse_stream_anchor(&st, isn);
+	for (i = 0; i < STREAM_NSEG; i++) {
+		k = perm[i];
+		parse_stream_add(&st, isn + 1 + stream_segs[k].off,
+		    (const uint8_t *)stream_text + stream_segs[k].off,
+		    stream_segs[k].n);
+	}
+	assert_int_equal(st.base, isn + 1);
+	assert_int_equal(st.contig, STREAM_MAX);
+	assert_memory_equal(st.buf, stream_text, STREAM_MAX);
+	parse_buf_put(st.buf, st.alloc);
+	free(st.map);
+}
+
+/*
+ * Segments that overlap, repeat and run past the bound, in every order,
+ * from the handshake or not, with and without the sequence numbers
+ * wrapping, give the same first bytes.
+ */
+static void
+test_stream_orders(void **state)
+{
+	static const uint32_t	isns[] = { 1000, 0xffffffe0 };
+	int			perm[STREAM_NSEG], c[STREAM_NSEG] = { 0 };
+	int			i, t, runs = 0;
+	size_t			j, a;
+
+	(void)state;
+	for (i = 0; i < STREAM_NSEG; i++)
+		perm[i] = i;
+	for (i = 0;;) {		/* Heap's algorithm: every permutation */
+		for (j = 0; j < nitems(isns); j++) {
+			for (a = 0; a < 2; a++)
+				stream_check(perm, isns[j], a == 1);
+		}
+		runs++;
+		while (i < STREAM_NSEG && c[i] >= i) {
+			c[i] = 0;
+			i++;
+		}
+		if (i == STREAM_NSEG)
+			break;
+		t = perm[i % 2 == 0 ? 0 : c[i]];
+		perm[i % 2 == 0 ? 0 : c[i]] = perm[i];
+		perm[i] = t;
+		c[i]++;
+		i = 0;
+	}
+	assert_int_equal(runs, 120);
+}
+
+/*
+ * A segment below the base: without the handshake the base moves down to
+ * it; with it, the bytes before the SYN's sequence number + 1 are not the
+ * stream's.  Where copies overlap, the first one wins.
+ */
+static void
+test_stream_below(void **state)
+{
+	struct parse_stream	st;
+
+	(void)state;
+	memset(&st, 0, sizeof st);
+	st.max = 64;
+	parse_stream_add(&st, 1010, (const uint8_t *)"world", 5);
+	assert_int_equal(st.contig, 5);
+	parse_stream_add(&st, 1000, (const uint8_t *)"hello ", 6);
+	assert_int_equal(st.base, 1000);
+	assert_int_equal(st.contig, 6);
+	parse_stream_add(&st, 1004, (const uint8_t *)"XXXXXXXX", 8);
+	assert_int_equal(st.contig, 15);
+	assert_memory_equal(st.buf, "hello XXXXworld", 15);
+	parse_buf_put(st.buf, st.alloc);
+	free(st.map);
+
+	memset(&st, 0, sizeof st);
+	st.max = 64;
+	parse_stream_anchor(&st, 999);
+	parse_stream_add(&st, 996, (const uint8_t *)"....GET /", 9);
+	parse_stream_add(&st, 1000, (const uint8_t *)"Gxx /x", 6);
+	assert_int_equal(st.base, 1000);
+	assert_int_equal(st.contig, 6);
+	assert_memory_equal(st.buf, "GET /x", 6);
+	parse_buf_put(st.buf, st.alloc);
+	free(st.map);
+}
+
+/*
+ * Send a request of n bytes in 8 to 40-byte pieces in a shuffled order,
+ * then again in the reverse of that order.
+ */
+static void
+http_shuffled(struct session *s, const char *req, uint32_t n, uint32_t isn,
+    uint32_t seed)
+{
+	uint32_t	cut[160], order[160], k = 0, i, j, t;
+
+	for (i = 0; i < n; i += 8 + seed % 33, k++) {
+		cut[k] = i;
+		seed = seed * 1103515245 + 12345;
+	}
+	cut[k] = n;
+	for (i = 0; i < k; i++)
+		order[i] = i;
+	for (i = k - 1; i > 0; i--) {
+		seed = seed * 1103515245 + 12345;
+		j = (seed >> 16) % (i + 1);
+		t = order[i];
+		order[i] = order[j];
+		order[j] = t;
+	}
+	for (t = 0; t < 2; t++) {
+		for (i = 0; i < k; i++) {
+			j = order[t == 0 ? i : k - 1 - i];
+			feed(s, 0, req + cut[j], cut[j + 1] - cut[j],
+			    isn + 1 + cut[j]);
+		}
+	}
+}
+
+/*
+ * HTTP headers of 800 bytes in small segments in shuffled orders,
+ * retransmitted, from the handshake on or picked up without it, give the
+ * meta of in order.
+ */
+static void
+test_http_shuffled(void **state)
+{
+	char		 req[1024];
+	struct session	*s;
+	uint32_t	 seed, n;
+	int		 withsyn;
+
+	(void)state;
+	n = (uint32_t)snprintf(req, sizeof req, "GET /a/b/file.php?x=1 "
+	    "HTTP/1.1\r\nAccept: */*\r\nCookie: %0600d\r\nHost: "
+	    "www.example.co.uk:8080\r\nUser-Agent: test/1.0\r\n\r\n", 7);
+	for (seed = 1; seed <= 40; seed++) {
+		for (withsyn = 0; withsyn < 2; withsyn++) {
+			s = mk(6, 40000, 80);
+			if (withsyn) {
+				syn(s, 0, 0xfffffffa);
+				syn(s, 1, 7000);
+			}
+			http_shuffled(s, req, n, 0xfffffffa, seed);
+			feed(s, 1, http_resp, sizeof http_resp - 1, 7001);
+			finish(s);
+			http_check(s);
+			session_free(s);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -937,6 +1127,9 @@ main(void)
 		cmocka_unit_test(test_dns_nonascii),
 		cmocka_unit_test(test_registry_values),
 		cmocka_unit_test(test_http_long_first),
+		cmocka_unit_test(test_stream_orders),
+		cmocka_unit_test(test_stream_below),
+		cmocka_unit_test(test_http_shuffled),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
