@@ -24,8 +24,8 @@ draw_init(bool ascii)
 
 /*
  * Decode the next printable character of s: returns its byte length and
- * sets *wc (a replacement '?' for anything a terminal could interpret) and
- * *cw (its width).
+ * sets *wc (a replacement '?' for anything a terminal could interpret or
+ * that SPEC §6 hides) and *cw (its width).
  */
 static size_t
 draw_next(const char *s, size_t n, wchar_t *wc, int *cw)
@@ -47,7 +47,8 @@ draw_next(const char *s, size_t n, wchar_t *wc, int *cw)
 		return (1);
 	}
 	*cw = wcwidth(*wc);
-	if (*cw < 0 || iswcntrl((wint_t)*wc)) {
+	if (*cw < 0 || iswcntrl((wint_t)*wc) ||
+	    utf8_hidden((const unsigned char *)s, len)) {
 		*wc = L'?';
 		*cw = 1;
 	}

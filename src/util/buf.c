@@ -32,7 +32,7 @@ buf_reset(struct buf *b)
 		b->s[0] = '\0';
 }
 
-/* Make room for n more bytes and the terminating NUL. */
+/* Make room for n more bytes and the terminating NUL (kept in place). */
 void
 buf_reserve(struct buf *b, size_t n)
 {
@@ -45,6 +45,7 @@ buf_reserve(struct buf *b, size_t n)
 	while (b->cap < need)
 		b->cap *= 2;
 	b->s = xrealloc(b->s, b->cap);
+	b->s[b->len] = '\0';
 }
 
 /* Append n bytes. */

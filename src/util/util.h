@@ -61,12 +61,27 @@ char	*buf_take(struct buf *);
 
 /*
  * Append bytes escaped as SPEC §6 says: '\' -> "\\", TAB -> "\t", LF -> "\n",
- * CR -> "\r", any other control byte, 0x7f or byte that is not part of valid
- * UTF-8 -> "\xNN" (lower-case hex).  Valid multi-byte UTF-8 passes through.
+ * CR -> "\r"; any other control byte, 0x7f, byte that is not part of valid
+ * UTF-8, and each byte of a C1 control, bidi control or invisible format
+ * character (utf8_hidden) -> "\xNN" (lower-case hex).  Other valid
+ * multi-byte UTF-8 passes through.
  */
 void	 esc_text(struct buf *, const void *, size_t);
+/*
+ * Messages: esc_msg escapes a piece of input as esc_text does and cuts it
+ * after ESC_MSG_MAX bytes of escaped text, marked "..."; esc_dup does the
+ * same into a new string.  A finished message is printed through esc_guard,
+ * which escapes as esc_text but leaves '\' alone, so that text already
+ * escaped passes unchanged and nothing raw reaches a terminal.
+ */
+#define ESC_MSG_MAX	200
+void	 esc_msg(struct buf *, const void *, size_t);
+char	*esc_dup(const char *);
+void	 esc_guard(struct buf *, const void *, size_t);
 /* Length of a valid multi-byte UTF-8 sequence at p (n bytes there), or 0. */
 size_t	 utf8_len(const unsigned char *, size_t);
+/* Whether the valid UTF-8 character at p (length from utf8_len) is hidden. */
+bool	 utf8_hidden(const unsigned char *, size_t);
 /* Append a JSON string literal (quotes included) of already-escaped text. */
 void	 esc_json(struct buf *, const char *, size_t);
 
