@@ -84,7 +84,7 @@ export_open(struct export_state *x, int dlt)
 		flags |= O_EXCL;
 	if ((fd = open(path, flags, 0644)) == -1 ||
 	    (f = fdopen(fd, "wb")) == NULL) {
-		xasprintf(&x->cause, "%s: %s%s", path, strerror(errno),
+		xasprintf(&x->cause, "%s: %s%s", esc_str(path), strerror(errno),
 		    errno == EEXIST ? " (use --force to overwrite)" : "");
 		if (fd != -1)
 			close(fd);
@@ -99,7 +99,8 @@ export_open(struct export_state *x, int dlt)
 	o->dead = pcap_open_dead_with_tstamp_precision(dlt, EXPORT_SNAPLEN,
 	    x->ns ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	if ((o->dump = pcap_dump_fopen(o->dead, f)) == NULL) {
-		xasprintf(&x->cause, "%s: %s", path, pcap_geterr(o->dead));
+		xasprintf(&x->cause, "%s: %s", esc_str(path),
+		    pcap_geterr(o->dead));
 		fclose(f);
 		return (NULL);
 	}
@@ -191,11 +192,12 @@ export_close(struct export_state *x, void (*say)(const char *, void *),
 		if (x->out[i].dump != NULL) {
 			if (pcap_dump_flush(x->out[i].dump) != 0 && x->cause == NULL) {
 				xasprintf(&x->cause, "%s: write failed",
-				    x->out[i].path);
+				    esc_str(x->out[i].path));
 				ok = false;
 			}
 			pcap_dump_close(x->out[i].dump);
-			xasprintf(&msg, "%s: %llu packets", x->out[i].path,
+			xasprintf(&msg, "%s: %llu packets",
+			    esc_str(x->out[i].path),
 			    (unsigned long long)x->out[i].packets);
 			if (say != NULL)
 				say(msg, sarg);

@@ -141,15 +141,28 @@ esc_msg(struct buf *b, const void *v, size_t n)
 	}
 }
 
-/* A C string escaped for a message (esc_msg), in a new string. */
-char *
-esc_dup(const char *s)
+/*
+ * Bytes escaped for a message (esc_msg), in the oldest of ESC_SLOTS buffers
+ * of the calling thread: valid until ESC_SLOTS more calls, enough for the
+ * pieces of one message.
+ */
+const char *
+esc_strn(const void *v, size_t n)
 {
-	struct buf	 b;
+	static _Thread_local struct buf	 slot[ESC_SLOTS];
+	static _Thread_local unsigned	 next;
+	struct buf			*b = &slot[next++ % ESC_SLOTS];
 
-	buf_init(&b);
-	esc_msg(&b, s, strlen(s));
-	return (buf_take(&b));
+	buf_reset(b);
+	esc_msg(b, v, n);
+	return (b->s != NULL ? b->s : "");
+}
+
+/* A C string escaped for a message, as esc_strn. */
+const char *
+esc_str(const char *s)
+{
+	return (esc_strn(s, strlen(s)));
 }
 
 /* Append a JSON string literal of text that esc_text already made safe. */

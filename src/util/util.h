@@ -68,15 +68,19 @@ char	*buf_take(struct buf *);
  */
 void	 esc_text(struct buf *, const void *, size_t);
 /*
- * Messages: esc_msg escapes a piece of input as esc_text does and cuts it
- * after ESC_MSG_MAX bytes of escaped text, marked "..."; esc_dup does the
- * same into a new string.  A finished message is printed through esc_guard,
- * which escapes as esc_text but leaves '\' alone, so that text already
- * escaped passes unchanged and nothing raw reaches a terminal.
+ * Messages: a piece of input is put in escaped and cut, never escaped again.
+ * esc_msg escapes as esc_text does and cuts after ESC_MSG_MAX bytes of
+ * escaped text, marked "..."; esc_str and esc_strn return the same in one of
+ * ESC_SLOTS buffers of the thread (valid until ESC_SLOTS more calls), for
+ * the arguments of a format.  A finished message is printed through
+ * esc_guard, which escapes as esc_text but leaves '\' alone, so text
+ * already escaped passes unchanged and nothing raw reaches a terminal.
  */
 #define ESC_MSG_MAX	200
+#define ESC_SLOTS	8
 void	 esc_msg(struct buf *, const void *, size_t);
-char	*esc_dup(const char *);
+const char *esc_str(const char *);
+const char *esc_strn(const void *, size_t);
 void	 esc_guard(struct buf *, const void *, size_t);
 /* Length of a valid multi-byte UTF-8 sequence at p (n bytes there), or 0. */
 size_t	 utf8_len(const unsigned char *, size_t);

@@ -117,40 +117,41 @@ test_esc_guard(void **state)
 static void
 test_esc_msg(void **state)
 {
-	char	 in[400], want[400];
-	char	*s;
-	size_t	 i;
+	char		 in[400], want[400];
+	const char	*s;
+	size_t		 i;
 
 	(void)state;
 	memset(in, 'a', ESC_MSG_MAX);
 	in[ESC_MSG_MAX] = '\0';
-	s = esc_dup(in);
+	s = esc_str(in);
 	assert_string_equal(s, in);
-	free(s);
 	/* 199 plain bytes, then RLO: its first escape would pass 200. */
 	in[ESC_MSG_MAX - 1] = '\0';
 	strcat(in, "\xe2\x80\xae" "tail");
 	memset(want, 'a', ESC_MSG_MAX - 1);
 	strcpy(want + ESC_MSG_MAX - 1, "...");
-	s = esc_dup(in);
+	s = esc_str(in);
 	assert_string_equal(s, want);
-	free(s);
 	/* 198 plain bytes and é (2 bytes) fit; the next byte does not. */
 	in[ESC_MSG_MAX - 2] = '\0';
 	strcat(in, "\xc3\xa9" "b");
 	memcpy(want, in, ESC_MSG_MAX);
 	strcpy(want + ESC_MSG_MAX, "...");
-	s = esc_dup(in);
+	s = esc_str(in);
 	assert_string_equal(s, want);
-	free(s);
 	/* Escapes count as what they print: 50 ESC are 200 bytes. */
 	for (i = 0; i < 51; i++)
 		in[i] = '\x1b';
 	in[51] = '\0';
-	s = esc_dup(in);
+	s = esc_str(in);
 	assert_int_equal(strlen(s), 200 + 3);
 	assert_memory_equal(s + 196, "\\x1b...", 8);
-	free(s);
+	/* ESC_SLOTS pieces of one message stay apart. */
+	s = esc_str("one\r");
+	for (i = 1; i < ESC_SLOTS; i++)
+		assert_string_equal(esc_str("\xc2\x85"), "\\xc2\\x85");
+	assert_string_equal(s, "one\\r");
 }
 
 int
