@@ -179,11 +179,14 @@ draw_title(struct ui *u)
 	draw_text(0, COLS - 17, 17, ROLE_TITLE, "?:keys  q:quit ");
 }
 
-/* The breadcrumb: the whole path and the matching session count. */
+/*
+ * The breadcrumb: the whole path (query text as typed, so through
+ * esc_guard) and the matching session count.
+ */
 static void
 draw_breadcrumb(struct ui *u)
 {
-	char	*path = ui_path_text(&u->path), *s;
+	char	*path = ui_guard(ui_path_text(&u->path)), *s;
 	int	 w;
 
 	xasprintf(&s, " %llu sessions", (unsigned long long)u->view.nmatch);

@@ -168,8 +168,10 @@ if command -v tmux >/dev/null 2>&1; then
 	mkdir "$T/sdir"
 	cp "$hid" "$T/sdir/hidden.pcap"
 	printf 'notes' >"$T/sdir/note${RLO}txt.exe"
-	start 100 40 -r "$T/sdir" -q "'tcp.dstport = 80'"
+	start 100 40 -r "$T/sdir" -q "\"alias.host = 'www${RLO}fdp.hid.example'\""
 	loaded || notok "screen: hidden loads" "$(cat "$T/screen")"
+	expect_screen "screen: RLO in the path escaped" \
+	    "^path: alias\.host = 'www\\\\xe2\\\\x80\\\\xaefdp\.hid\.example' +1 sessions"
 	expect_screen "screen: RLO in a host name escaped" \
 	    '^ +1  www\\xe2\\x80\\xaefdp\.hid\.example *$'
 	expect_screen "screen: C1 and isolates in User-Agent escaped" \
