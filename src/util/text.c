@@ -90,22 +90,44 @@ esc_one(struct buf *b, const unsigned char *p, size_t n, bool keep)
 	return (u != 0 ? u : 1);
 }
 
-/* Append bytes escaped as SPEC §6 says; runs of plain ASCII are copied. */
+/* Bytes that stand for themselves: printable ASCII but '\\'. */
+#define ESC_P(c)	((c) >= 0x20 && (c) < 0x7f && (c) != '\\')
+#define ESC_P4(c)	ESC_P(c), ESC_P((c) + 1), ESC_P((c) + 2), ESC_P((c) + 3)
+#define ESC_P16(c)	ESC_P4(c), ESC_P4((c) + 4), ESC_P4((c) + 8), \
+			ESC_P4((c) + 12)
+#define ESC_P64(c)	ESC_P16(c), ESC_P16((c) + 16), ESC_P16((c) + 32), \
+			ESC_P16((c) + 48)
+static const bool esc_plain[256] = {
+	ESC_P64(0), ESC_P64(64), ESC_P64(128), ESC_P64(192)
+};
+
+/*
+ * Append bytes escaped as SPEC §6 says.  Runs of what stays as it is
+ * (printable ASCII but '\\', and UTF-8 characters that are not hidden) are
+ * copied whole: a plain value is one scan and one copy.
+ */
 void
 esc_text(struct buf *b, const void *v, size_t n)
 {
 	const unsigned char *p = v;
-	size_t		 i, run;
+	size_t		 i = 0, run, u;
 
 	buf_reserve(b, n);
-	for (i = 0; i < n; ) {
-		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x7f &&
-		    p[run] != '\\'; run++)
-			;
+	while (i < n) {
+		for (run = i;;) {
+			while (run < n && esc_plain[p[run]])
+				run++;
+			if (run == n || p[run] < 0x80 ||
+			    (u = utf8_len(p + run, n - run)) == 0 ||
+			    utf8_hidden(p + run, u))
+				break;
+			run += u;
+		}
 		if (run != i) {
 			buf_add(b, p + i, run - i);
 			i = run;
-		} else
+		}
+		if (i < n)
 			i += esc_one(b, p + i, n - i, false);
 	}
 }
