@@ -164,20 +164,24 @@ esc_msg(struct buf *b, const void *v, size_t n)
 }
 
 /*
- * Bytes escaped for a message (esc_msg), in the oldest of ESC_SLOTS buffers
- * of the calling thread: valid until ESC_SLOTS more calls, enough for the
- * pieces of one message.
+ * Bytes escaped for a message (esc_msg), in the oldest of ESC_SLOTS
+ * buffers of the calling thread: valid until ESC_SLOTS more calls, enough
+ * for the pieces of one message.  The buffers are arrays, not heap, so a
+ * thread that ends leaves nothing behind.
  */
 const char *
 esc_strn(const void *v, size_t n)
 {
-	static _Thread_local struct buf	 slot[ESC_SLOTS];
+	static _Thread_local char	 slot[ESC_SLOTS][ESC_MSG_MAX + 4];
 	static _Thread_local unsigned	 next;
-	struct buf			*b = &slot[next++ % ESC_SLOTS];
+	char				*s = slot[next++ % ESC_SLOTS];
+	struct buf			 b;
 
-	buf_reset(b);
-	esc_msg(b, v, n);
-	return (b->s != NULL ? b->s : "");
+	buf_init(&b);
+	esc_msg(&b, v, n);
+	memcpy(s, b.s != NULL ? b.s : "", b.len + 1);
+	buf_free(&b);
+	return (s);
 }
 
 /* A C string escaped for a message, as esc_strn. */
