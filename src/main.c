@@ -88,26 +88,46 @@ usage(FILE *f)
 "  -h, --help       this text;  --version  the version\n", f);
 }
 
+/*
+ * Print "huntcon: PREFIXMESSAGESUFFIX" on stderr.  The message's pieces of
+ * input were escaped where they were put in; esc_guard keeps anything
+ * missed from reaching the terminal raw.
+ */
+static void
+main_msg(const char *prefix, const char *msg, const char *suffix)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_adds(&b, "huntcon: ");
+	buf_adds(&b, prefix);
+	esc_guard(&b, msg, strlen(msg));
+	buf_adds(&b, suffix);
+	buf_addc(&b, '\n');
+	fputs(b.s, stderr);
+	buf_free(&b);
+}
+
 /* Print a capture problem on stderr. */
 static void
 main_capture_msg(enum capture_level lvl, const char *msg, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "huntcon: %s%s\n", lvl == CAPTURE_WARNING ?
-	    "warning: " : "", msg);
+	main_msg(lvl == CAPTURE_WARNING ? "warning: " : "", msg, "");
 }
 
-/* Exit with a usage error. */
+/* Exit with a usage error; input in the arguments is escaped (esc_str). */
 static void __attribute__((noreturn, format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
 {
 	va_list	 ap;
+	char	*s;
 
 	va_start(ap, fmt);
-	fputs("huntcon: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs(" (huntcon --help)\n", stderr);
+	xvasprintf(&s, fmt, ap);
 	va_end(ap);
+	main_msg("", s, " (huntcon --help)");
+	free(s);
 	exit(2);
 }
 
@@ -135,7 +155,7 @@ main_config_file(struct engine_config *cfg)
 	else
 		return;
 	if (!engine_config_load(cfg, path, &cause)) {
-		fprintf(stderr, "huntcon: %s\n", cause);
+		main_msg("", cause, "");
 		exit(1);
 	}
 	free(path);
@@ -153,7 +173,8 @@ main_sort(const char *s)
 		return (VSORT_SIZE);
 	if (strcmp(s, "packets") == 0)
 		return (VSORT_PACKETS);
-	usage_error("--sort takes count, value, size or packets, not '%s'", s);
+	usage_error("--sort takes count, value, size or packets, not '%s'",
+	    esc_str(s));
 }
 
 /* Add a string to a growing list. */
@@ -182,7 +203,8 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 		else if (strcmp(optarg, "json") == 0)
 			a->format = BATCH_JSON;
 		else
-			usage_error("--format takes tsv or json, not '%s'", optarg);
+			usage_error("--format takes tsv or json, not '%s'",
+			    esc_str(optarg));
 		break;
 	case OPT_HEADER: a->header = true; break;
 	case OPT_SORT: a->sort = main_sort(optarg); break;
@@ -217,7 +239,8 @@ main_args(struct args *a, int argc, char **argv)
 		main_option(a, ch, sets, &nsets);
 	for (; optind < argc; optind++) {
 		if (!a->check_rules)
-			usage_error("unexpected argument '%s'", argv[optind]);
+			usage_error("unexpected argument '%s'",
+			    esc_str(argv[optind]));
 		main_push(&a->rules, &a->nrules, argv[optind]);
 	}
 	engine_config_init(&a->cfg);
@@ -344,14 +367,19 @@ main_query(const char *text)
 	struct query_error	 err;
 	struct query		*q;
 	size_t			 i;
+	char			 pre[64];
 
 	q = query_compile(text, strlen(text), 0, &err);
-	for (i = 0; i < err.nwarnings; i++)
-		fprintf(stderr, "huntcon: query: column %zu: warning: %s\n",
-		    (size_t)err.warnings[i].col, err.warnings[i].msg);
-	if (q == NULL)
-		fprintf(stderr, "huntcon: query: column %zu: %s\n",
-		    (size_t)err.col, err.msg);
+	for (i = 0; i < err.nwarnings; i++) {
+		snprintf(pre, sizeof pre, "query: column %zu: warning: ",
+		    (size_t)err.warnings[i].col);
+		main_msg(pre, err.warnings[i].msg, "");
+	}
+	if (q == NULL) {
+		snprintf(pre, sizeof pre, "query: column %zu: ",
+		    (size_t)err.col);
+		main_msg(pre, err.msg, "");
+	}
 	query_error_clear(&err);
 	return (q);
 }
@@ -361,7 +389,7 @@ static void
 main_say(const char *msg, void *arg)
 {
 	(void)arg;
-	fprintf(stderr, "huntcon: %s\n", msg);
+	main_msg("", msg, "");
 }
 
 /* Write the chosen sessions' packets; returns false on failure. */
@@ -374,7 +402,7 @@ main_export(struct args *a, struct capture *c, struct store *st,
 
 	if (!export_pcap(c, st, a->write, a->force, keep, arg, main_say, NULL,
 	    &res, NULL, &cause)) {
-		fprintf(stderr, "huntcon: %s\n", cause);
+		main_msg("", cause, "");
 		free(cause);
 		return (false);
 	}
@@ -419,14 +447,14 @@ main_batch(struct args *a)
 	if (a->values != NULL && (key = meta_find(a->values,
 	    strlen(a->values))) == -1)
 		usage_error("--values: unknown meta key '%s' (huntcon --keys "
-		    "lists them)", a->values);
+		    "lists them)", esc_str(a->values));
 	if (a->fields != NULL && !batch_fields_parse(&f, a->fields, &cause))
 		usage_error("%s", cause);
 	else if (a->fields == NULL)
 		batch_fields_default(&f);
 	if (a->write != NULL && !a->force && access(a->write, F_OK) == 0) {
 		fprintf(stderr, "huntcon: %s: file exists (use --force to "
-		    "overwrite)\n", a->write);
+		    "overwrite)\n", esc_str(a->write));
 		exit(1);
 	}
 	if (a->query != NULL) {

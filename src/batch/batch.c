@@ -58,8 +58,8 @@ batch_fields_parse(struct batch_fields *f, const char *s, char **cause)
 		comma = strchr(p, ',');
 		n = comma != NULL ? (size_t)(comma - p) : strlen(p);
 		if ((key = meta_find(p, n)) == -1) {
-			xasprintf(cause, "--fields: unknown meta key '%.*s' "
-			    "(huntcon --keys lists them)", (int)n, p);
+			xasprintf(cause, "--fields: unknown meta key '%s' "
+			    "(huntcon --keys lists them)", esc_strn(p, n));
 			batch_fields_free(f);
 			return (false);
 		}

@@ -186,14 +186,15 @@ capture_add_dir(struct capture *c, const char *dir)
 
 	if ((names = capture_list_dir(dir, &n, &why)) == NULL && n == 0 &&
 	    why != NULL) {
-		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s", dir, why);
+		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
+		    esc_str(dir), why);
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		kind = capture_magic(names[i], &why, &magic);
 		if (kind == KIND_NONE)
 			capture_say(c, CAPTURE_WARNING, "%s: skipped: %s",
-			    names[i], why);
+			    esc_str(names[i]), why);
 		else if (stat(names[i], &st) == 0) {
 			capture_push(c, names[i], dir, kind, (uint64_t)st.st_size);
 			added++;
@@ -203,7 +204,7 @@ capture_add_dir(struct capture *c, const char *dir)
 	free(names);
 	if (added == 0)
 		capture_say(c, CAPTURE_ERROR, "%s: no capture files in directory",
-		    dir);
+		    esc_str(dir));
 }
 
 /* Add a -r argument: a capture file or a directory of them. */
@@ -216,8 +217,8 @@ capture_add(struct capture *c, const char *arg)
 	uint32_t	 magic;
 
 	if (stat(arg, &st) != 0) {
-		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s", arg,
-		    strerror(errno));
+		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
+		    esc_str(arg), strerror(errno));
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -226,10 +227,10 @@ capture_add(struct capture *c, const char *arg)
 	}
 	kind = capture_magic(arg, &why, &magic);
 	if (kind == KIND_NONE && magic != 0)
-		capture_say(c, CAPTURE_ERROR, "%s: %s (magic 0x%08x)", arg, why,
-		    magic);
+		capture_say(c, CAPTURE_ERROR, "%s: %s (magic 0x%08x)",
+		    esc_str(arg), why, magic);
 	else if (kind == KIND_NONE)
-		capture_say(c, CAPTURE_ERROR, "%s: %s", arg, why);
+		capture_say(c, CAPTURE_ERROR, "%s: %s", esc_str(arg), why);
 	else
 		capture_push(c, arg, arg, kind, (uint64_t)st.st_size);
 }
@@ -279,11 +280,12 @@ capture_read_error(struct capture *c, struct capture_input *in,
 			off = capture_pcapng_end(in->path);
 		capture_say(c, in->packets == 0 ? CAPTURE_ERROR :
 		    CAPTURE_WARNING, "%s: truncated after %llu packets at byte %llu",
-		    in->path, (unsigned long long)in->packets,
+		    esc_str(in->path), (unsigned long long)in->packets,
 		    (unsigned long long)off);
 		return;
 	}
-	capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s", in->path, err);
+	capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+	    esc_str(in->path), err);
 }
 
 /*
@@ -335,7 +337,7 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL) {
 		if (first_pass)
 			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
-			    in->path, errbuf);
+			    esc_str(in->path), errbuf);
 		return (true);
 	}
 	if (first_pass)
@@ -369,7 +371,8 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 		if (go && rc == PCAP_ERROR)
 			capture_read_error(c, in, pcap_geterr(p), off);
 		else if (go && in->packets == 0)
-			capture_say(c, CAPTURE_ERROR, "%s: no packets", in->path);
+			capture_say(c, CAPTURE_ERROR, "%s: no packets",
+			    esc_str(in->path));
 	}
 	pcap_close(p);
 	free(iobuf);

@@ -97,8 +97,8 @@ config_nets(struct engine_config *cfg, const char *s, char **cause)
 		while (n > 0 && p[n - 1] == ' ')
 			n--;
 		if (!netrange_parse(p, n, &r)) {
-			xasprintf(cause, "'%.*s' is not a network (use CIDR "
-			    "like 10.0.0.0/8)", (int)n, p);
+			xasprintf(cause, "'%s' is not a network (use CIDR "
+			    "like 10.0.0.0/8)", esc_strn(p, n));
 			return (false);
 		}
 		cfg->home = xreallocarray(cfg->home, cfg->nhome + 1,
@@ -171,11 +171,13 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 		case -1:
 			return (false);
 		}
-		xasprintf(cause, "unknown setting '%s' (see huntcon(1))", name);
+		xasprintf(cause, "unknown setting '%s' (see huntcon(1))",
+		    esc_str(name));
 		return (false);
 	}
 	if (!ok)
-		xasprintf(cause, "'%s' is not a valid value for %s", v, name);
+		xasprintf(cause, "'%s' is not a valid value for %s",
+		    esc_str(v), esc_str(name));
 	return (ok);
 }
 
@@ -203,7 +205,7 @@ engine_config_set(struct engine_config *cfg, const char *arg, char **cause)
 	bool		 ok;
 
 	if (eq == NULL || eq == arg) {
-		xasprintf(cause, "'%s' is not NAME=VALUE", arg);
+		xasprintf(cause, "'%s' is not NAME=VALUE", esc_str(arg));
 		return (false);
 	}
 	name = xstrndup(arg, (size_t)(eq - arg));
@@ -226,7 +228,7 @@ engine_config_load(struct engine_config *cfg, const char *path, char **cause)
 	if ((f = fopen(path, "r")) == NULL) {
 		if (errno == ENOENT)
 			return (true);
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
 		return (false);
 	}
 	while (ok && getline(&line, &cap, f) != -1) {
@@ -235,7 +237,8 @@ engine_config_load(struct engine_config *cfg, const char *path, char **cause)
 		if (*s == '\0' || *s == '#')
 			continue;
 		if (!engine_config_set(cfg, s, &why)) {
-			xasprintf(cause, "%s:%zu: %s", path, lineno, why);
+			xasprintf(cause, "%s:%zu: %s", esc_str(path), lineno,
+			    why);
 			free(why);
 			ok = false;
 		}

@@ -95,7 +95,7 @@ export_open(struct export_state *x, int dlt)
 		flags |= O_EXCL;
 	if ((fd = open(path, flags, 0644)) == -1 ||
 	    (f = fdopen(fd, "wb")) == NULL) {
-		xasprintf(&x->cause, "%s: %s%s", path, strerror(errno),
+		xasprintf(&x->cause, "%s: %s%s", esc_str(path), strerror(errno),
 		    errno == EEXIST ? " (use --force to overwrite)" : "");
 		if (fd != -1)
 			close(fd);
@@ -111,7 +111,8 @@ export_open(struct export_state *x, int dlt)
 	o->dead = pcap_open_dead_with_tstamp_precision(dlt, EXPORT_SNAPLEN,
 	    x->ns ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	if ((o->dump = pcap_dump_fopen(o->dead, f)) == NULL) {
-		xasprintf(&x->cause, "%s: %s", path, pcap_geterr(o->dead));
+		xasprintf(&x->cause, "%s: %s", esc_str(path),
+		    pcap_geterr(o->dead));
 		fclose(f);
 		return (NULL);
 	}
@@ -151,7 +152,7 @@ export_packet(const struct capture_packet *p, void *arg)
 	h.len = p->wirelen;
 	pcap_dump((u_char *)o->dump, &h, p->data);
 	if (ferror(pcap_dump_file(o->dump))) {
-		xasprintf(&x->cause, "%s: %s", o->path, strerror(errno));
+		xasprintf(&x->cause, "%s: %s", esc_str(o->path), strerror(errno));
 		x->failed = true;
 		return (false);
 	}
@@ -243,7 +244,7 @@ export_close(struct export_state *x, void (*say)(const char *, void *),
 		if (x->cause != NULL && o->regular)
 			unlink(o->path);
 		else if (x->cause == NULL) {
-			xasprintf(&msg, "%s: %llu packets", o->path,
+			xasprintf(&msg, "%s: %llu packets", esc_str(o->path),
 			    (unsigned long long)o->packets);
 			if (say != NULL)
 				say(msg, sarg);

@@ -743,8 +743,8 @@ parse_setting_set(const char *name, const char *value, char **cause)
 	if ((ps = parse_setting_find(name)) == NULL)
 		return (0);
 	if (!parse_fixed(value, ps->scale, &u)) {
-		xasprintf(cause, "'%s' is not a valid value for %s", value,
-		    name);
+		xasprintf(cause, "'%s' is not a valid value for %s",
+		    esc_str(value), esc_str(name));
 		return (-1);
 	}
 	*ps->var = u;

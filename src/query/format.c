@@ -26,8 +26,9 @@ query_op_name(enum query_op op)
 }
 
 /*
- * Append the byte at p: printable ASCII and valid UTF-8 as they are,
- * anything else as \xNN; returns the bytes used.
+ * Append the byte at p: printable ASCII and valid UTF-8 but the hidden
+ * characters (SPEC §6) as they are, anything else as \xNN; returns the
+ * bytes used.
  */
 static size_t
 format_byte(struct buf *b, const unsigned char *p, size_t n)
@@ -38,7 +39,7 @@ format_byte(struct buf *b, const unsigned char *p, size_t n)
 		buf_addc(b, (char)p[0]);
 		return (1);
 	}
-	if ((u = utf8_len(p, n)) != 0) {
+	if ((u = utf8_len(p, n)) != 0 && !utf8_hidden(p, u)) {
 		buf_add(b, p, u);
 		return (u);
 	}

@@ -6,9 +6,6 @@
 
 #include "query/query-int.h"
 
-/* Longest literal quoted in a message before it is cut with "...". */
-#define PARSE_QUOTE_MAX	60
-
 /* Operators written as words. */
 static const struct {
 	const char	*name;
@@ -81,16 +78,11 @@ parse_warn(struct parse *p, size_t off, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Append text escaped for a message, cut when long. */
+/* Append text escaped for a message, cut when long (esc_msg). */
 static void
 parse_escape(struct buf *b, const char *s, size_t n)
 {
-	if (n <= PARSE_QUOTE_MAX) {
-		esc_text(b, s, n);
-		return;
-	}
-	esc_text(b, s, PARSE_QUOTE_MAX);
-	buf_adds(b, "...");
+	esc_msg(b, s, n);
 }
 
 /* Append text in single quotes, escaped, for a message. */

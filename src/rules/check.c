@@ -74,8 +74,9 @@ check_edge(struct check *ck, size_t wi, size_t ri)
 		return;
 	rules_diag_add(rs, r->file, r->line, 0, false, (long)ri,
 	    "rule '%s' reads %s = '%s', which rule '%s' (%s:%u) writes later; "
-	    "move it above line %u", r->name, meta_key(w->alert)->name,
-	    w->name, w->name, rs->files[w->file].path, w->line, r->line);
+	    "move it above line %u", esc_str(r->name),
+	    meta_key(w->alert)->name, esc_str(w->name), esc_str(w->name),
+	    esc_str(rs->files[w->file].path), w->line, r->line);
 }
 
 /* Whether a parser writes a hunting value (the registry's list). */
@@ -120,9 +121,9 @@ check_nobody(struct check *ck, size_t ri, const struct query_cond *c)
 			continue;
 		rules_diag_add(rs, r->file, r->line,
 		    rules_cond_col(r, c->elems[e].col), false, (long)ri,
-		    "rule '%s' reads %s = '%.*s', which no rule and no parser "
-		    "writes", r->name, meta_key(c->key)->name, (int)v->text.n,
-		    v->text.p);
+		    "rule '%s' reads %s = '%s', which no rule and no parser "
+		    "writes", esc_str(r->name), meta_key(c->key)->name,
+		    esc_strn(v->text.p, v->text.n));
 	}
 }
 
@@ -150,8 +151,8 @@ check_cond(struct check *ck, size_t ri, const struct query_cond *c,
 			*self = true;
 			rules_diag_add(rs, r->file, r->line, 0, false,
 			    (long)ri, "rule '%s' reads its own output (%s = "
-			    "'%s'); not a dependency", r->name,
-			    meta_key(r->alert)->name, r->name);
+			    "'%s'); not a dependency", esc_str(r->name),
+			    meta_key(r->alert)->name, esc_str(r->name));
 		}
 	}
 }
@@ -169,8 +170,9 @@ check_duplicate(struct ruleset *rs, size_t ri)
 		    r->namelen))
 			continue;
 		rules_diag_add(rs, r->file, r->line, 0, false, (long)ri,
-		    "duplicate rule name '%s' (first at %s:%u)", r->name,
-		    rs->files[o->file].path, o->line);
+		    "duplicate rule name '%s' (first at %s:%u)",
+		    esc_str(r->name), esc_str(rs->files[o->file].path),
+		    o->line);
 		return;
 	}
 }
@@ -207,9 +209,10 @@ check_stop(struct check *ck, size_t ri)
 			continue;
 		rules_diag_add(rs, r->file, r->line, 0, false, (long)ri,
 		    "rule '%s' %s %s, but stop rule '%s' (%s:%u) runs first "
-		    "and ends evaluation when it matches", r->name,
-		    rd ? "reads" : "writes", meta_key(s->alert)->name, s->name,
-		    rs->files[s->file].path, s->line);
+		    "and ends evaluation when it matches", esc_str(r->name),
+		    rd ? "reads" : "writes", meta_key(s->alert)->name,
+		    esc_str(s->name), esc_str(rs->files[s->file].path),
+		    s->line);
 		return;
 	}
 }
@@ -246,8 +249,9 @@ check_cycle_report(struct check_scc *t)
 	buf_init(&b);
 	for (i = 0; i < t->ncomp; i++) {
 		r = &rs->rules[t->comp[i]];
-		buf_printf(&b, "%s'%s' (%s:%u)", i == 0 ? "" : ", ", r->name,
-		    rs->files[r->file].path, r->line);
+		buf_printf(&b, "%s'%s' (%s:%u)", i == 0 ? "" : ", ",
+		    esc_str(r->name), esc_str(rs->files[r->file].path),
+		    r->line);
 	}
 	r = &rs->rules[t->comp[0]];
 	rules_diag_add(rs, r->file, r->line, 0, true, (long)t->comp[0],
@@ -384,21 +388,27 @@ int
 rules_check(const struct ruleset *rs, FILE *out)
 {
 	const struct rules_diag	*d;
+	struct buf		 b;
 	size_t			 i;
 	int			 errors = 0;
 
+	buf_init(&b);
 	for (i = 0; i < rs->ndiags; i++) {
 		d = &rs->diags[i];
-		fputs(d->file, out);
+		buf_reset(&b);
+		buf_adds(&b, esc_str(d->file));
 		if (d->line != 0)
-			fprintf(out, ":%u", d->line);
+			buf_printf(&b, ":%u", d->line);
 		if (d->col != 0)
-			fprintf(out, ":%u", d->col);
-		fprintf(out, ": %s: %s\n", d->error ? "error" : "warning",
-		    d->msg);
+			buf_printf(&b, ":%u", d->col);
+		buf_printf(&b, ": %s: ", d->error ? "error" : "warning");
+		esc_guard(&b, d->msg, strlen(d->msg));
+		buf_addc(&b, '\n');
+		fputs(b.s, out);
 		if (d->error)
 			errors++;
 	}
+	buf_free(&b);
 	return (errors);
 }
 

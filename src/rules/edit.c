@@ -483,13 +483,13 @@ edit_tmp_write(struct edit_tmp *t, char **cause)
 	else
 		xasprintf(&t->tmp, ".%s.XXXXXX", t->target);
 	if ((fd = mkstemp(t->tmp)) == -1) {
-		xasprintf(cause, "%s: %s", t->f->path, strerror(errno));
+		xasprintf(cause, "%s: %s", esc_str(t->f->path), strerror(errno));
 		free(t->tmp);
 		t->tmp = NULL;
 		return (false);
 	}
 	if (!edit_tmp_mode(fd, t->target) || (fp = fdopen(fd, "wb")) == NULL) {
-		xasprintf(cause, "%s: %s", t->f->path, strerror(errno));
+		xasprintf(cause, "%s: %s", esc_str(t->f->path), strerror(errno));
 		close(fd);
 		return (false);
 	}
@@ -535,7 +535,7 @@ edit_rename_all(struct edit_tmp *t, size_t n, char **cause)
 
 	for (i = 0; i < n; i++) {
 		if (rename(t[i].tmp, t[i].target) != 0) {
-			xasprintf(cause, "%s: %s", t[i].f->path,
+			xasprintf(cause, "%s: %s", esc_str(t[i].f->path),
 			    strerror(errno));
 			return (false);
 		}

@@ -134,7 +134,7 @@ load_set(struct ruleset *rs, struct rule *r, long idx, const char *w,
 		slot = &r->alertname;
 	if (*slot != NULL) {
 		rules_diag_add(rs, r->file, r->line, (unsigned)woff + 1, true,
-		    idx, "%.*s= given twice", (int)wn, w);
+		    idx, "%s= given twice", esc_strn(w, wn));
 		free(v->s);
 		return (false);
 	}
@@ -162,7 +162,8 @@ load_keyval(struct ruleset *rs, struct rule *r, long idx, const char *w,
 	if (load_is(w, wn, "order")) {
 		if (!parse_u64(v->s, v->n, &r->order)) {
 			rules_diag_add(rs, r->file, r->line, (unsigned)v->off + 1,
-			    true, idx, "order= wants a number, not '%s'", v->s);
+			    true, idx, "order= wants a number, not '%s'",
+			    esc_str(v->s));
 			free(v->s);
 			return (false);
 		}
@@ -172,15 +173,15 @@ load_keyval(struct ruleset *rs, struct rule *r, long idx, const char *w,
 		if (!load_is(v->s, v->n, "application"))
 			rules_diag_add(rs, r->file, r->line, col, false, idx,
 			    "type=%s is not supported; treated as application",
-			    v->s);
+			    esc_str(v->s));
 	} else if (load_is(w, wn, "truncate")) {
 		r->flags |= RULE_TRUNCATE;
 		rules_diag_add(rs, r->file, r->line, col, false, idx,
 		    "truncate= does not apply to huntcon (kept, ignored)");
 	} else
 		rules_diag_add(rs, r->file, r->line, col, false, idx,
-		    "unknown word '%.*s' (kept, ignored)", (int)(end - woff),
-		    r->raw + woff);
+		    "unknown word '%s' (kept, ignored)",
+		    esc_strn(r->raw + woff, end - woff));
 	free(v->s);
 	return (true);
 }
@@ -198,7 +199,7 @@ load_flag(struct ruleset *rs, struct rule *r, long idx, const char *w,
 		r->flags |= RULE_DISABLE;
 	else
 		rules_diag_add(rs, r->file, r->line, (unsigned)woff + 1, false,
-		    idx, "unknown word '%.*s' (kept, ignored)", (int)wn, w);
+		    idx, "unknown word '%s' (kept, ignored)", esc_strn(w, wn));
 }
 
 /* Cut the tokens of a rule line from offset i; false on an error. */
@@ -229,7 +230,7 @@ load_tokens(struct ruleset *rs, struct rule *r, long idx, size_t i)
 			if (!load_quoted(p, n, &i, &v)) {
 				rules_diag_add(rs, r->file, r->line,
 				    (unsigned)i, true, idx,
-				    "unterminated quote in %.*s=", (int)wn, w);
+				    "unterminated quote in %s=", esc_strn(w, wn));
 				return (false);
 			}
 		} else
@@ -501,7 +502,7 @@ load_alert(struct ruleset *rs, struct rule *r, long idx)
 	if (!rules_keyname_ok(r->alertname)) {
 		rules_diag_add(rs, r->file, r->line, (unsigned)r->alertoff + 1,
 		    true, idx, "alert= wants a key name, not '%s'",
-		    r->alertname);
+		    esc_str(r->alertname));
 		r->flags |= RULE_ERROR;
 		return;
 	}
@@ -510,7 +511,8 @@ load_alert(struct ruleset *rs, struct rule *r, long idx)
 	if (k != NULL && k->type == MT_TEXT)
 		return;
 	rules_diag_add(rs, r->file, r->line, (unsigned)r->alertoff + 1, true,
-	    idx, "alert=%s is a %s key; rules write text", r->alertname,
+	    idx, "alert=%s is a %s key; rules write text",
+	    esc_str(r->alertname),
 	    k != NULL ? meta_type_name(k->type) : "?");
 	r->flags |= RULE_ERROR;
 }

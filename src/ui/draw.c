@@ -24,8 +24,8 @@ draw_init(bool ascii)
 
 /*
  * Decode the next printable character of s: returns its byte length and
- * sets *wc (a replacement '?' for anything a terminal could interpret) and
- * *cw (its width).
+ * sets *wc (a replacement '?' for anything a terminal could interpret or
+ * that SPEC §6 hides) and *cw (its width).
  */
 static size_t
 draw_next(const char *s, size_t n, wchar_t *wc, int *cw)
@@ -47,7 +47,8 @@ draw_next(const char *s, size_t n, wchar_t *wc, int *cw)
 		return (1);
 	}
 	*cw = wcwidth(*wc);
-	if (*cw < 0 || iswcntrl((wint_t)*wc)) {
+	if (*cw < 0 || iswcntrl((wint_t)*wc) ||
+	    utf8_hidden((const unsigned char *)s, len)) {
 		*wc = L'?';
 		*cw = 1;
 	}
@@ -178,11 +179,14 @@ draw_title(struct ui *u)
 	draw_text(0, COLS - 17, 17, ROLE_TITLE, "?:keys  q:quit ");
 }
 
-/* The breadcrumb: the whole path and the matching session count. */
+/*
+ * The breadcrumb: the whole path (query text as typed, so through
+ * esc_guard) and the matching session count.
+ */
 static void
 draw_breadcrumb(struct ui *u)
 {
-	char	*path = ui_path_text(&u->path), *s;
+	char	*path = ui_guard(ui_path_text(&u->path)), *s;
 	int	 w;
 
 	xasprintf(&s, " %llu sessions", (unsigned long long)u->view.nmatch);

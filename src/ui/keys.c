@@ -53,16 +53,22 @@ static void k_pgdn(struct ui *u) { keys_move(u, keys_page()); }
 static void k_home(struct ui *u) { keys_move(u, -1000000000); }
 static void k_end(struct ui *u) { keys_move(u, 1000000000); }
 
-/* Ask a question on the message line; one of keys (or Esc) answers. */
+/*
+ * Ask a question on the message line; one of keys (or Esc) answers.  Input
+ * in the arguments is escaped (esc_str), the question kept as ui_message.
+ */
 void
 ui_ask(struct ui *u, const char *keys, ask_fn fn, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	char	*s;
+
 	free(u->ask);
 	va_start(ap, fmt);
-	xvasprintf(&u->ask, fmt, ap);
+	xvasprintf(&s, fmt, ap);
 	va_end(ap);
+	u->ask = ui_guard(s);
 	u->askkeys = keys;
 	u->askfn = fn;
 	u->dirty |= DIRTY_SCREEN;

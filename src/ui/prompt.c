@@ -90,17 +90,23 @@ prompt_close(struct ui *u)
 	u->dirty |= DIRTY_SCREEN;
 }
 
-/* Show an error under the line, its caret at col (1-based; 0: none). */
+/*
+ * Show an error under the line, its caret at col (1-based; 0: none); kept
+ * as ui_message keeps a message.
+ */
 void
 prompt_error(struct ui *u, size_t col, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	char	*s;
+
 	(void)u;
 	free(prompt_err);
 	va_start(ap, fmt);
-	xvasprintf(&prompt_err, fmt, ap);
+	xvasprintf(&s, fmt, ap);
 	va_end(ap);
+	prompt_err = ui_guard(s);
 	prompt_errcol = col;
 }
 
@@ -450,9 +456,7 @@ prompt_draw(struct ui *u)
 		/* Not about one column: no caret. */
 		move(y + 1, 0);
 		clrtoeol();
-		buf_reset(&b);
-		esc_text(&b, prompt_err, strlen(prompt_err));
-		draw_text(y + 1, 2, COLS - 2, ROLE_ERROR, b.s);
+		draw_text(y + 1, 2, COLS - 2, ROLE_ERROR, prompt_err);
 	} else if (prompt_err != NULL) {
 		buf_reset(&b);
 		esc_text(&b, rl_line_buffer, prompt_errcol > 0 ?

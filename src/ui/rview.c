@@ -178,7 +178,7 @@ rview_diag_text(struct buf *b, const struct rules_diag *d)
 	if (d->col != 0)
 		buf_printf(b, ":%u", d->col);
 	buf_printf(b, ": %s: ", d->error ? "error" : "warning");
-	esc_text(b, d->msg, strlen(d->msg));
+	esc_guard(b, d->msg, strlen(d->msg));
 }
 
 /*
@@ -469,7 +469,7 @@ rview_toggle(struct ui *u)
 	if (!rules_edit_enable(rview_ed(u), u->rv.rs, (size_t)ri,
 	    !rules_enabled(u->rv.rs, (size_t)ri))) {
 		ui_message(u, ROLE_ERROR, "%s cannot be changed",
-		    rules_file(u->rv.rs, (size_t)ri));
+		    esc_str(rules_file(u->rv.rs, (size_t)ri)));
 		return;
 	}
 	rview_reload_at(u, (size_t)ri);
@@ -485,7 +485,7 @@ rview_delete_answer(struct ui *u, int key)
 		return;
 	if (!rules_edit_delete(rview_ed(u), u->rv.rs, (size_t)ri)) {
 		ui_message(u, ROLE_ERROR, "%s cannot be changed",
-		    rules_file(u->rv.rs, (size_t)ri));
+		    esc_str(rules_file(u->rv.rs, (size_t)ri)));
 		return;
 	}
 	rview_reload(u, -1, 0);
@@ -544,7 +544,7 @@ rview_edit_line(struct ui *u, const char *line, void *arg)
 		return (ri < 0);
 	if (!rules_edit_set_cond(rview_ed(u), u->rv.rs, (size_t)ri, line)) {
 		ui_message(u, ROLE_ERROR, "%s cannot be changed",
-		    rules_file(u->rv.rs, (size_t)ri));
+		    esc_str(rules_file(u->rv.rs, (size_t)ri)));
 		return (true);
 	}
 	rview_reload_at(u, (size_t)ri);
@@ -615,12 +615,13 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 	} else if (write) {
 		free(rv->note);
 		xasprintf(&rv->note, "saved as %s:%u (order=%llu)",
-		    rview_base(user), lineno, (unsigned long long)order);
+		    esc_str(rview_base(user)), lineno,
+		    (unsigned long long)order);
 		ui_message(u, ROLE_NORMAL, "%s", rv->note);
 		rview_apply(u);
 	} else
 		ui_message(u, ROLE_NORMAL, "rule added as %s:%u (w writes the "
-		    "files)", user, lineno);
+		    "files)", esc_str(user), lineno);
 	free(user);
 }
 
@@ -702,7 +703,8 @@ rview_name_line(struct ui *u, const char *line, void *arg)
 	}
 	if ((ri = rules_find(rs, name)) >= 0) {
 		prompt_error(u, 0, "rule '%s' exists (%s:%u); choose another "
-		    "name", name, rview_base(rules_file(rs, (size_t)ri)),
+		    "name", esc_str(name),
+		    esc_str(rview_base(rules_file(rs, (size_t)ri))),
 		    rules_line(rs, (size_t)ri));
 		free(name);
 		return (false);

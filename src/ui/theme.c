@@ -103,16 +103,17 @@ theme_line(char *line, bool colour, char **cause)
 		;
 	if (r == ROLE_MAX || n < 3) {
 		xasprintf(cause, r == ROLE_MAX ? "unknown role '%s'" :
-		    "'%s' wants a foreground and a background", w[0]);
+		    "'%s' wants a foreground and a background", esc_str(w[0]));
 		return (false);
 	}
 	if (!theme_colour(w[1], &fg) || !theme_colour(w[2], &bg)) {
-		xasprintf(cause, "%s: bad colour", w[0]);
+		xasprintf(cause, "%s: bad colour", esc_str(w[0]));
 		return (false);
 	}
 	for (i = 3; i < n; i++) {
 		if (!theme_attrname(w[i], &a)) {
-			xasprintf(cause, "unknown attribute '%s'", w[i]);
+			xasprintf(cause, "unknown attribute '%s'",
+			    esc_str(w[i]));
 			return (false);
 		}
 	}
@@ -139,7 +140,8 @@ theme_load(const char *name, bool colour, char **cause)
 
 	memcpy(theme_attrs, theme_mono, sizeof theme_attrs);
 	if (strchr(name, '/') != NULL) {
-		xasprintf(cause, "--theme %s: not a theme name", name);
+		xasprintf(cause, "--theme %s: not a theme name",
+		    esc_str(name));
 		return (false);
 	}
 	if (!colour && strcmp(name, "mono") != 0)
@@ -150,13 +152,14 @@ theme_load(const char *name, bool colour, char **cause)
 		free(path);
 		if (strcmp(name, "dark") == 0 || strcmp(name, "mono") == 0)
 			return (true);
-		xasprintf(cause, "--theme %s: no such theme", name);
+		xasprintf(cause, "--theme %s: no such theme",
+		    esc_str(name));
 		return (false);
 	}
 	while (fgets(line, sizeof line, f) != NULL) {
 		ln++;
 		if (!theme_line(line, colour, &err)) {
-			xasprintf(cause, "%s:%u: %s", path, ln, err);
+			xasprintf(cause, "%s:%u: %s", esc_str(path), ln, err);
 			free(err);
 			fclose(f);
 			free(path);

@@ -146,7 +146,7 @@ uexport_meta(struct ui *u)
 	fd = open(x->path, O_WRONLY | O_CREAT | O_TRUNC |
 	    (x->force ? 0 : O_EXCL), 0644);
 	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		xasprintf(&x->cause, "%s: %s", x->path, strerror(errno));
+		xasprintf(&x->cause, "%s: %s", esc_str(x->path), strerror(errno));
 		if (fd != -1)
 			close(fd);
 		return (false);
@@ -185,12 +185,12 @@ uexport_thread(void *arg)
 			xasprintf(&x->result, "exported %llu session%s, %llu "
 			    "packets to %s%s", (unsigned long long)res.sessions,
 			    res.sessions == 1 ? "" : "s",
-			    (unsigned long long)res.packets, x->path,
+			    (unsigned long long)res.packets, esc_str(x->path),
 			    res.files > 1 ? " (and one file per other link "
 			    "type beside it)" : "");
 	} else if ((x->ok = uexport_meta(u)))
 		xasprintf(&x->result, "exported the meta of %zu session%s to "
-		    "%s", x->nids, x->nids == 1 ? "" : "s", x->path);
+		    "%s", x->nids, x->nids == 1 ? "" : "s", esc_str(x->path));
 	atomic_store(&x->done, true);
 	return (NULL);
 }
@@ -275,7 +275,7 @@ uexport_line(struct ui *u, const char *line, void *arg)
 		return (false);
 	}
 	if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-		prompt_error(u, 0, "%s is a directory", p);
+		prompt_error(u, 0, "%s is a directory", esc_str(p));
 		free(p);
 		return (false);
 	}

@@ -232,6 +232,8 @@ struct ui {
 /* ui.c */
 uint64_t ui_ms(void);
 void	 ui_timing(struct ui *, const char *, uint64_t);
+/* A message passed through esc_guard, in a new string; frees s. */
+char	*ui_guard(char *);
 void	 ui_message(struct ui *, enum ui_role, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 ui_path_set(struct ui *, const char *);

@@ -37,18 +37,35 @@ ui_timing(struct ui *u, const char *what, uint64_t ms)
 	fflush(u->timing);
 }
 
-/* Set the message line. */
+/* A message passed through esc_guard, in a new string; frees s. */
+char *
+ui_guard(char *s)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	esc_guard(&b, s, strlen(s));
+	free(s);
+	return (buf_take(&b));
+}
+
+/*
+ * Set the message line.  Input in the arguments is escaped (esc_str); the
+ * message is kept through esc_guard, so nothing raw reaches the screen.
+ */
 void
 ui_message(struct ui *u, enum ui_role role, const char *fmt, ...)
 {
 	va_list	 ap;
+	char	*s;
 
 	free(u->msg);
 	u->msg = NULL;
 	if (fmt != NULL) {
 		va_start(ap, fmt);
-		xvasprintf(&u->msg, fmt, ap);
+		xvasprintf(&s, fmt, ap);
 		va_end(ap);
+		u->msg = ui_guard(s);
 	}
 	u->msgrole = role;
 	u->dirty |= DIRTY_SCREEN;
@@ -64,6 +81,16 @@ ui_restore(void)
 	}
 }
 
+/* Print "huntcon: PREFIXMESSAGE" on stderr, the message through esc_guard. */
+static void
+ui_stderr(const char *prefix, const char *msg)
+{
+	char	*s = ui_guard(xstrdup(msg));
+
+	fprintf(stderr, "huntcon: %s%s\n", prefix, s);
+	free(s);
+}
+
 /* Report a capture problem on stderr before the screen is taken; later
  * ones are counted by capture_errors() only. */
 static void
@@ -72,8 +99,7 @@ ui_capture_msg(enum capture_level lvl, const char *msg, void *arg)
 	struct ui	*u = arg;
 
 	if (!atomic_load(&ui_curses_on))
-		fprintf(stderr, "huntcon: %s%s\n", lvl == CAPTURE_WARNING ?
-		    "warning: " : "", msg);
+		ui_stderr(lvl == CAPTURE_WARNING ? "warning: " : "", msg);
 	if (u == NULL)
 		return;
 	pthread_mutex_lock(&u->inlock);
@@ -94,6 +120,7 @@ ui_fit_input(struct ui *u, char *msg, int extra)
 {
 	const struct capture_input	*in;
 	struct buf			 b;
+	const char			*e;
 	size_t				 i, n;
 	int				 w;
 
@@ -101,8 +128,9 @@ ui_fit_input(struct ui *u, char *msg, int extra)
 		return (msg);
 	for (i = 0; i < capture_ninputs(u->cap); i++) {
 		in = capture_input(u->cap, i);
-		n = strlen(in->path);
-		if (strncmp(msg, in->path, n) != 0 || msg[n] != ':')
+		e = esc_str(in->path);
+		n = strlen(e);
+		if (strncmp(msg, e, n) != 0 || msg[n] != ':')
 			continue;
 		w = COLS - extra - draw_width(msg + n, strlen(msg + n));
 		buf_init(&b);
@@ -542,7 +570,7 @@ ui_run(const struct ui_options *o)
 		return (1);
 	}
 	if (!ui_curses(&u, &cause)) {
-		fprintf(stderr, "huntcon: %s\n", cause);
+		ui_stderr("", cause);
 		free(cause);
 		atomic_store(&u.stop, true);
 		pthread_join(u.worker, NULL);

@@ -32,19 +32,29 @@ buf_reset(struct buf *b)
 		b->s[0] = '\0';
 }
 
+/*
+ * Grow to hold need bytes, the terminating NUL kept in place; apart, so
+ * that buf_reserve stays small enough to be inlined in the appenders.
+ */
+static void __attribute__((noinline))
+buf_grow(struct buf *b, size_t need)
+{
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->s = xrealloc(b->s, b->cap);
+	b->s[b->len] = '\0';
+}
+
 /* Make room for n more bytes and the terminating NUL. */
 void
 buf_reserve(struct buf *b, size_t n)
 {
 	size_t	 need = b->len + n + 1;
 
-	if (need <= b->cap)
-		return;
-	if (b->cap == 0)
-		b->cap = 64;
-	while (b->cap < need)
-		b->cap *= 2;
-	b->s = xrealloc(b->s, b->cap);
+	if (need > b->cap)
+		buf_grow(b, need);
 }
 
 /* Append n bytes. */

@@ -42,6 +42,6 @@ file_finish(FILE *f, const char *name, int flags, int err, char **cause)
 		err = errno;
 	if (err == 0)
 		return (true);
-	xasprintf(cause, "%s: %s", name, strerror(err));
+	xasprintf(cause, "%s: %s", esc_str(name), strerror(err));
 	return (false);
 }

@@ -72,12 +72,31 @@ char	*buf_take(struct buf *);
 
 /*
  * Append bytes escaped as SPEC §6 says: '\' -> "\\", TAB -> "\t", LF -> "\n",
- * CR -> "\r", any other control byte, 0x7f or byte that is not part of valid
- * UTF-8 -> "\xNN" (lower-case hex).  Valid multi-byte UTF-8 passes through.
+ * CR -> "\r"; any other control byte, 0x7f, byte that is not part of valid
+ * UTF-8, and each byte of a C1 control, bidi control or invisible format
+ * character (utf8_hidden) -> "\xNN" (lower-case hex).  Other valid
+ * multi-byte UTF-8 passes through.
  */
 void	 esc_text(struct buf *, const void *, size_t);
+/*
+ * Messages: a piece of input is put in escaped and cut, never escaped again.
+ * esc_msg escapes as esc_text does and cuts after ESC_MSG_MAX bytes of
+ * escaped text, marked "..."; esc_str and esc_strn return the same in one of
+ * ESC_SLOTS buffers of the thread (valid until ESC_SLOTS more calls), for
+ * the arguments of a format.  A finished message is printed through
+ * esc_guard, which escapes as esc_text but leaves '\' alone, so text
+ * already escaped passes unchanged and nothing raw reaches a terminal.
+ */
+#define ESC_MSG_MAX	200
+#define ESC_SLOTS	8
+void	 esc_msg(struct buf *, const void *, size_t);
+const char *esc_str(const char *);
+const char *esc_strn(const void *, size_t);
+void	 esc_guard(struct buf *, const void *, size_t);
 /* Length of a valid multi-byte UTF-8 sequence at p (n bytes there), or 0. */
 size_t	 utf8_len(const unsigned char *, size_t);
+/* Whether the valid UTF-8 character at p (length from utf8_len) is hidden. */
+bool	 utf8_hidden(const unsigned char *, size_t);
 /* Append a JSON string literal (quotes included) of already-escaped text. */
 void	 esc_json(struct buf *, const char *, size_t);
 

@@ -2543,6 +2543,43 @@ sc_escapes(struct cap *c)
 	esc_tcp(c, 2 * SEC);
 }
 
+/* hidden: names that pose as others, each SPEC §6 hidden code point in
+ * DNS (10.2.1.5:53301 -> 10.2.1.53:53) and in an HTTP Host and User-Agent
+ * (10.2.1.5:50310 -> 203.0.113.20:80), with raw ESC, CR and bad UTF-8. */
+static void
+sc_hidden(struct cap *c)
+{
+	static const char	*names[] = {
+		"inv\xe2\x80\xaegpj.exe.hid.example",	/* RLO */
+		"c1\xc2\x85nel\xc2\x9b.hid.example",	/* NEL, CSI */
+		"iso\xe2\x81\xa6late\xe2\x81\xa9.hid.example", /* LRI, PDI */
+		"zw\xe2\x80\x8bsp\xe2\x80\x8f.hid.example",	/* ZWSP, RLM */
+		"bom\xef\xbb\xbf.hid.example",		/* BOM */
+		"lre\xe2\x80\xaa.wj\xe2\x81\xa0.hid.example", /* LRE, WJ */
+		"esc\x1b[0m.cr\r.bad\xff.hid.example",
+		"caf\xc3\xa9\xc2\xa0ok.hid.example"	/* stays as it is */
+	};
+	struct flow		 f;
+	struct bytes		 req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+	size_t			 i;
+
+	flow_new(c, &f, 17, "10.2.1.5", 53301, "10.2.1.53", 53);
+	f.rtt = MS;
+	at(c, 0);
+	for (i = 0; i < nitems(names); i++) {
+		dns_lookup(c, &f, names[i], "192.0.2.67", 300);
+		adv(c, 50 * MS);
+	}
+	flow_new(c, &f, 6, "10.2.1.5", 50310, "203.0.113.20", 80);
+	at(c, SEC);
+	http_req(&req, "GET", "www\xe2\x80\xae" "fdp.hid.example", "/",
+	    "Mozilla/5.0 \xc2\x9b" "31m \xe2\x81\xa6x\xe2\x81\xa9");
+	http_resp(&resp, "200 OK", "srv\xe2\x80\x8b/1.0", "text/plain", 100);
+	tcp_exchange(c, &f, &req, &resp);
+	free(req.p);
+	free(resp.p);
+}
+
 /* demo: fetch from host over an open flow: TLS with SNI on port 443,
  * else an HTTP GET of a random path. */
 static void
@@ -2935,7 +2972,10 @@ static const struct scenario scenarios[] = {
 	    sc_demo, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "tcp_shuffle", "HTTP requests in small TCP segments: in order, "
 	    "shuffled with repeats and overlaps, with and without the SYN",
-	    sc_tcp_shuffle, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
+	    sc_tcp_shuffle, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "hidden", "C1, bidi and invisible format characters, ESC, CR and "
+	    "bad UTF-8 in DNS names and HTTP headers", sc_hidden, FMT_US,
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
 /* Set up an empty capture for scenario s. */
