@@ -297,6 +297,8 @@ batch_stats(FILE *out, const struct engine_stats *s, const struct store *st)
 		fprintf(out, "%s\t%llu\n", decode_reason_names[i],
 		    (unsigned long long)s->reason[i]);
 	fprintf(out, "sessions\t%llu\n", (unsigned long long)store_count(st));
+	fprintf(out, "closed at max_open\t%llu\n",
+	    (unsigned long long)s->max_open);
 }
 
 /* The key registry: "KEY<TAB>TYPE<TAB>single|multi<TAB>DESCRIPTION". */

@@ -81,6 +81,8 @@ engine_closed(struct session *s, void *arg)
 {
 	struct engine	*e = arg;
 
+	if (s->closed_by == SCR_MAX_OPEN)
+		e->stats.max_open++;
 	if (e->pipe != NULL) {
 		parse_pipe_close(e->pipe, s);	/* back in engine_store() */
 		return;

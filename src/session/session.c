@@ -35,6 +35,7 @@ struct session_table {
 	struct session		**bucket;
 	uint64_t		 nbucket;	/* power of two */
 	uint64_t		 nopen;
+	uint64_t		 capped;	/* closed at cfg.max_open */
 	uint64_t		 ids;
 	uint64_t		 clock;
 
@@ -225,16 +226,14 @@ session_unlist(struct session_table *t, struct session *s)
 	s->tprev = s->tnext = NULL;
 }
 
-/* Put a session on the deadline list in order (usually at the tail). */
+/* Put a session on its deadline list after another (NULL: at the head). */
 static void
-session_list(struct session_table *t, struct session *s)
+session_insert(struct session_table *t, struct session *s,
+    struct session *after)
 {
-	int		 l = s->closing;
-	struct session	*after = t->tail[l];
+	int	 l = s->closing;
 
 	s->listed = (uint8_t)l;
-	while (after != NULL && after->deadline > s->deadline)
-		after = after->tprev;
 	s->tprev = after;
 	s->tnext = after != NULL ? after->tnext : t->head[l];
 	if (s->tnext != NULL)
@@ -245,6 +244,17 @@ session_list(struct session_table *t, struct session *s)
 		after->tnext = s;
 	else
 		t->head[l] = s;
+}
+
+/* Put a session on the deadline list in order (usually at the tail). */
+static void
+session_list(struct session_table *t, struct session *s)
+{
+	struct session	*after = t->tail[s->closing];
+
+	while (after != NULL && after->deadline > s->deadline)
+		after = after->tprev;
+	session_insert(t, s, after);
 }
 
 /* The open session with the earliest deadline, or NULL. */
@@ -293,16 +303,77 @@ session_initiator(const struct session *s)
 	return (s->first_side);
 }
 
-/* Close a session and hand it on. */
+/* Close a session for a reason and hand it on. */
 static void
-session_close(struct session_table *t, struct session *s)
+session_close(struct session_table *t, struct session *s,
+    enum session_close_reason why)
 {
+	s->closed_by = (uint8_t)why;
 	session_unhash(t, s);
 	session_unlist(t, s);
 	t->nopen--;
 	if (s->initiator < 0)
 		s->initiator = (int8_t)session_initiator(s);
 	t->close_fn(s, t->close_arg);
+}
+
+static void	session_refile(struct session_table *, struct session *);
+
+/*
+ * File the idle list's head again at its true deadline for the cap: it saw
+ * packets since it was filed.  Its place is looked for from the head (a
+ * short flow's last packet came soon after its first), a few places;
+ * past that session_refile() looks from the tail, where an active
+ * session's place is, and files it at the tail past a few there too.
+ */
+static void
+session_refile_head(struct session_table *t, struct session *s)
+{
+	struct session	*n;
+	int		 i;
+
+	session_unlist(t, s);
+	s->deadline = s->t_last + t->cfg.idle_ns;
+	n = t->head[0];
+	for (i = 0; i < 16 && n != NULL && n->deadline <= s->deadline; i++)
+		n = n->tnext;
+	if (n != NULL && n->deadline <= s->deadline)
+		session_refile(t, s);
+	else
+		session_insert(t, s, n != NULL ? n->tprev : t->tail[0]);
+}
+
+/*
+ * The open session idle longest: the head of the idle list once the heads
+ * that saw packets since they were filed are filed again at their true
+ * deadline (t_last + idle), or the head of the linger list when its last
+ * packet is older.  A session filed at the tail after a long walk (see
+ * session_refile) stands there with a later deadline than its own.
+ */
+static struct session *
+session_idlest(struct session_table *t)
+{
+	struct session	*a, *b = t->head[1];
+
+	while ((a = t->head[0]) != NULL &&
+	    a->t_last + t->cfg.idle_ns > a->deadline)
+		session_refile_head(t, a);
+	if (a == NULL || (b != NULL && b->t_last < a->t_last))
+		return (b);
+	return (a);
+}
+
+/* Close the sessions idle longest until one more fits under the cap. */
+static void
+session_cap(struct session_table *t)
+{
+	struct session	*s;
+
+	while (t->nopen >= t->cfg.max_open &&
+	    (s = session_idlest(t)) != NULL) {
+		t->capped++;
+		session_close(t, s, SCR_MAX_OPEN);
+	}
 }
 
 /* Open a new session for a key. */
@@ -313,6 +384,8 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 	size_t		 priv;
 	uint8_t		 n;
 
+	if (t->cfg.max_open != 0 && t->nopen >= t->cfg.max_open)
+		session_cap(t);
 	if (t->nopen >= t->nbucket) {
 		session_table_grow(t);
 		h = session_bucket(t, k);
@@ -369,7 +442,7 @@ session_split(struct session_table *t, struct session *s,
 		s->initiator = (int8_t)session_initiator(s);
 	ini = s->initiator;
 	s->first_id = first;
-	session_close(t, s);	/* s belongs to the close callback now */
+	session_close(t, s, SCR_SPLIT);	/* the close callback's now */
 	n = session_open(t, k, session_bucket(t, k));
 	n->first_id = first;
 	n->split = idx + 1;
@@ -450,7 +523,7 @@ session_one(struct session_table *t, const struct decoded *d,
 	    (d->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) ||
 	    (!s->closing && s->t_last + t->cfg.idle_ns < t->clock &&
 	    t->clock > s->clock_seen))) {
-		session_close(t, s);
+		session_close(t, s, s->closing ? SCR_LINGER : SCR_IDLE);
 		s = NULL;
 	}
 	if (s != NULL && session_must_split(t, s, r->ts, r->wirelen))
@@ -525,7 +598,8 @@ session_table_clock(struct session_table *t, uint64_t ts)
 		if (!s->closing && s->t_last + t->cfg.idle_ns >= t->clock)
 			session_refile(t, s);
 		else
-			session_close(t, s);
+			session_close(t, s, s->closing ? SCR_LINGER :
+			    SCR_IDLE);
 	}
 }
 
@@ -536,7 +610,7 @@ session_table_flush(struct session_table *t)
 	struct session	*s;
 
 	while ((s = session_earliest(t)) != NULL)
-		session_close(t, s);
+		session_close(t, s, SCR_END);
 }
 
 /* The capture clock. */
@@ -551,6 +625,13 @@ uint64_t
 session_table_open(const struct session_table *t)
 {
 	return (t->nopen);
+}
+
+/* How many sessions closed early at the cap. */
+uint64_t
+session_table_capped(const struct session_table *t)
+{
+	return (t->capped);
 }
 
 /* How many session ids were given. */

@@ -8,7 +8,7 @@
  *   keeps the capture clock (largest timestamp seen) and closes sessions on
  *   linger, idle timeout, split and end of input.
  * - Every closed session is handed to the close callback exactly once, in
- *   closing order, with its initiator decided.  From then on the table no
+ *   closing order, with its initiator and s->closed_by decided.  From then on the table no
  *   longer touches it: the callback's receiver (the store) owns it and frees
  *   it with session_free().
  * - Session ids are given when a session opens, in order of first packet.
@@ -29,6 +29,17 @@ struct session_config {
 	uint64_t	 linger_ns;	/* session.tcp_linger, 2 s */
 	uint64_t	 split_bytes;	/* session.split_bytes, 32 MiB */
 	uint64_t	 split_ns;	/* session.split_time, 60 s */
+	uint64_t	 max_open;	/* session.max_open; 0: no cap */
+};
+
+/* Why a session closed (s->closed_by). */
+enum session_close_reason {
+	SCR_OPEN = 0,		/* not closed (or not known: a view) */
+	SCR_IDLE,		/* idle timeout */
+	SCR_LINGER,		/* after FIN both ways or RST, or a new SYN */
+	SCR_SPLIT,		/* split before the next fragment */
+	SCR_END,		/* end of input */
+	SCR_MAX_OPEN		/* early, to keep under session.max_open */
 };
 
 /* A small set of 16-bit values kept in first-seen order. */
@@ -118,6 +129,8 @@ struct session {
 					   extra meta follows */
 	bool		 priv;		/* open: and room for the packet
 					   function */
+	uint8_t		 closed_by;	/* enum session_close_reason; a view
+					   knows only SCR_MAX_OPEN */
 	uint8_t		 addr[2][16];
 	uint8_t		 eth[2][12];	/* per side: first frame's dst, src */
 
@@ -167,6 +180,8 @@ uint64_t	 session_table_now(const struct session_table *);
 /* Sessions open now, and ids given so far. */
 uint64_t	 session_table_open(const struct session_table *);
 uint64_t	 session_table_ids(const struct session_table *);
+/* Sessions closed early to keep under cfg.max_open (SCR_MAX_OPEN). */
+uint64_t	 session_table_capped(const struct session_table *);
 
 /*
  * A closed session as a compact record (pack.c), the store's form of it.
