@@ -149,7 +149,7 @@ session_pack_into(const struct session *s, uint8_t *p)
 	if (h[0] & PK_INPUTS)
 		put_set(&w, &s->inputs);
 	put_varint(&w, s->pkts.len);
-	put_bytes(&w, s->pkts.buf, s->pkts.len);
+	put_bytes(&w, pktidx_bytes(&s->pkts), s->pkts.len);
 	if (h[0] & PK_EXTRA)
 		w.n += session_meta_pack(s, p + w.n);
 	return (w.n);

@@ -650,7 +650,7 @@ session_free(struct session *s)
 	u16set_free(&s->vlan);
 	u16set_free(&s->icmp);
 	u16set_free(&s->inputs);
-	free(s->pkts.buf);
+	pktidx_free(&s->pkts);
 	/*
 	 * Only what the meta holds on the heap: the parsers' thread wrote its
 	 * fields last, and clearing them took that cache line back from the

@@ -52,12 +52,26 @@ struct u16set {
 	} v;
 };
 
-/* Where a session's packets are: ordinals of the input stream. */
+/*
+ * Where a session's packets are: ordinals of the input stream, as varint
+ * deltas.  The first PKTIDX_INLINE bytes of an open session's are kept in
+ * place of the pointer (cap 0): most sessions have a packet or three.
+ */
+#define PKTIDX_INLINE	8
 struct pktidx {
-	uint8_t		*buf;		/* varint deltas of ordinals */
+	union {
+		uint8_t	*buf;		/* cap != 0: on the heap, or a view's */
+		uint8_t	 in[PKTIDX_INLINE];	/* cap == 0 */
+	};
 	uint32_t	 len;
 	uint32_t	 cap;
 };
+/* The bytes of a packet index. */
+static inline const uint8_t *
+pktidx_bytes(const struct pktidx *x)
+{
+	return (x->cap == 0 ? x->in : x->buf);
+}
 
 /* Rule- and parser-written meta: (key, value) pairs in first-seen order. */
 struct meta_extra;
@@ -93,6 +107,12 @@ struct session {
 	struct pktidx	 pkts;
 	uint8_t		 seen;		/* bit per side that sent packets */
 	uint8_t		 tcp_flags;
+	int8_t		 syn_side;	/* open: sender of first SYN without ACK */
+	int8_t		 synack_side;	/* open: receiver of first SYN-ACK */
+	int8_t		 echo_side;	/* open: sender of first echo request */
+	int8_t		 first_side;	/* open: sender of the first packet */
+	uint8_t		 fin;		/* open: bit per side that sent FIN */
+	bool		 closing;	/* open: FIN both ways or RST: lingering */
 	struct u16set	 vlan;
 	struct u16set	 icmp;		/* type << 8 | code */
 	struct u16set	 inputs;	/* did: input indexes */
@@ -102,23 +122,18 @@ struct session {
 	struct parse_state *parse;	/* open */
 	struct session	*hnext;		/* open: table chain */
 	struct session	*tprev, *tnext;	/* open: deadline list */
-	int8_t		 syn_side;	/* open: sender of first SYN without ACK */
-	int8_t		 synack_side;	/* open: receiver of first SYN-ACK */
-	int8_t		 echo_side;	/* open: sender of first echo request */
-	int8_t		 first_side;	/* open: sender of the first packet */
-	uint8_t		 fin;		/* open: bit per side that sent FIN */
-	bool		 closing;	/* open: FIN both ways or RST: lingering */
 	uint8_t		 listed;	/* open: which deadline list it is on */
 	uint8_t		 unwatched;	/* open: bit per side whose packets
 					   the packet function wants no more */
 
-	/* Written once. */
+	/* Written once (the narrow fields first: no padding between the
+	   groups). */
+	uint16_t	 port[2];
+	uint16_t	 eth_type;
 	uint64_t	 id;		/* sessionid */
 	uint64_t	 first_id;	/* session.first; 0 when never split */
 	uint64_t	 t_first;
 	uint32_t	 split;		/* session.split when first_id != 0 */
-	uint16_t	 port[2];
-	uint16_t	 eth_type;
 	uint8_t		 af;		/* 4 or 6 */
 	uint8_t		 proto;
 	uint8_t		 prec;		/* 6 or 9: time precision */
@@ -137,9 +152,9 @@ struct session {
 	/* Written by the parsers (and rules). */
 	uint16_t	 service;	/* 0 unknown */
 	uint32_t	 eth_pool;	/* pool id + 1 of eth; 0: not pooled */
+	uint32_t	 xpn;		/* values in xpacked */
 	struct meta_extra *extra;
 	const uint8_t	*xpacked;	/* a view's extra meta, packed */
-	uint32_t	 xpn;		/* values in it */
 	uint64_t	 xkeys;		/* bit key % 64: the extra meta may
 					   have values of key */
 };
@@ -207,6 +222,7 @@ void		 u16set_free(struct u16set *);
 /* Packet index. */
 /* Add an ordinal; *last is the last one added (0 before the first). */
 void		 pktidx_add(struct pktidx *, uint64_t *last, uint64_t ordinal);
+void		 pktidx_free(struct pktidx *);
 /* Iterate: *pos starts at 0; returns false at the end. */
 bool		 pktidx_next(const struct pktidx *, uint32_t *pos,
 		    uint64_t *ordinal);
