@@ -317,47 +317,54 @@ session_close(struct session_table *t, struct session *s,
 	t->close_fn(s, t->close_arg);
 }
 
-static void	session_refile(struct session_table *, struct session *);
+/* Sessions of the idle list the cap compares by their last packet. */
+#define SESSION_CAP_WINDOW	8
 
 /*
- * File the idle list's head again at its true deadline for the cap: it saw
- * packets since it was filed.  Its place is looked for from the head (a
- * short flow's last packet came soon after its first), a few places;
- * past that session_refile() looks from the tail, where an active
- * session's place is, and files it at the tail past a few there too.
+ * File the idle list's head again at its true deadline (t_last + idle) if
+ * that place is among the last few on the list: it saw packets lately.
+ * Returns false, leaving it at the head, otherwise.
  */
-static void
-session_refile_head(struct session_table *t, struct session *s)
+static bool
+session_refile_recent(struct session_table *t, struct session *s)
 {
-	struct session	*n;
+	uint64_t	 d = s->t_last + t->cfg.idle_ns;
+	struct session	*after = t->tail[0];
 	int		 i;
 
+	for (i = 0; i < 16 && after != NULL && after != s &&
+	    after->deadline > d; i++)
+		after = after->tprev;
+	if (after == NULL || after == s || after->deadline > d)
+		return (false);
 	session_unlist(t, s);
-	s->deadline = s->t_last + t->cfg.idle_ns;
-	n = t->head[0];
-	for (i = 0; i < 16 && n != NULL && n->deadline <= s->deadline; i++)
-		n = n->tnext;
-	if (n != NULL && n->deadline <= s->deadline)
-		session_refile(t, s);
-	else
-		session_insert(t, s, n != NULL ? n->tprev : t->tail[0]);
+	s->deadline = d;
+	session_insert(t, s, after);
+	return (true);
 }
 
 /*
- * The open session idle longest: the head of the idle list once the heads
- * that saw packets since they were filed are filed again at their true
- * deadline (t_last + idle), or the head of the linger list when its last
- * packet is older.  A session filed at the tail after a long walk (see
- * session_refile) stands there with a later deadline than its own.
+ * The open session to close at the cap, the one idle longest or close to
+ * it: heads of the idle list that saw packets lately are filed again at
+ * their true deadline first; then of the head and the sessions after it,
+ * SESSION_CAP_WINDOW in all, the one with the oldest last packet, or the
+ * linger list's head when its last packet is older still.
  */
 static struct session *
 session_idlest(struct session_table *t)
 {
-	struct session	*a, *b = t->head[1];
+	struct session	*a, *n, *b = t->head[1];
+	int		 i;
 
 	while ((a = t->head[0]) != NULL &&
-	    a->t_last + t->cfg.idle_ns > a->deadline)
-		session_refile_head(t, a);
+	    a->t_last + t->cfg.idle_ns > a->deadline &&
+	    session_refile_recent(t, a))
+		;
+	for (n = a, i = 0; n != NULL && i < SESSION_CAP_WINDOW;
+	    n = n->tnext, i++) {
+		if (n->t_last < a->t_last)
+			a = n;
+	}
 	if (a == NULL || (b != NULL && b->t_last < a->t_last))
 		return (b);
 	return (a);
