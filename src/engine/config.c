@@ -19,7 +19,7 @@ static const struct engine_setting engine_setting_table[] = {
 	  "start a new fragment before a session passes this size" },
 	{ "session.split_time", "seconds", "60",
 	  "start a new fragment when a packet comes this long after the start" },
-	{ "session.max_open", "sessions, 0 for no cap", "400000",
+	{ "session.max_open", "sessions, 0 for no cap", "500000",
 	  "at most this many sessions open at once: at the cap the one idle "
 	  "longest closes early (session.close 'max_open')" },
 	{ "ip.frag_timeout", "seconds", "30",

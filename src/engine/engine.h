@@ -43,7 +43,7 @@ struct engine_setting {
 };
 
 /* session.max_open's default (the settings table says it too). */
-#define ENGINE_MAX_OPEN	400000
+#define ENGINE_MAX_OPEN	500000
 
 /*
  * Packet accounting for --stats: read = assigned + sum of reasons; and

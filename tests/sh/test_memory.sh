@@ -56,11 +56,11 @@ for c in basic demo bench; do
 	run_hc "$T/out" "$T/err" -r "$(cap "$c")" --stats
 	check "$c: none closed at the default cap" 0 "$(stat "closed at max_open" "$T/out")"
 done
-# ...and holds on a million concurrent UDP flows: the 400,001st closes
+# ...and holds on a million concurrent UDP flows: the 500,001st closes
 # the first, and so on.
 run_hc "$T/out" "$T/err" -r "$(cap flows-udp)" -R none --stats
 check "a million flows: exit 0" 0 "$rc"
-check "a million flows: 600,000 closed at the default cap" 600000 \
+check "a million flows: 500,000 closed at the default cap" 500000 \
 	"$(stat "closed at max_open" "$T/out")"
 check "a million flows: a million sessions" 1000000 "$(stat sessions "$T/out")"
 finish
