@@ -6,7 +6,9 @@
  * - One session table belongs to one thread, the engine's (single writer).
  *   Packets are fed in capture order with session_table_packet(); the table
  *   keeps the capture clock (largest timestamp seen) and closes sessions on
- *   linger, idle timeout, split and end of input.
+ *   linger, idle timeout, split and end of input, and, to open one more
+ *   at cfg.max_open, the one idle longest (session_table_capped() counts
+ *   those).
  * - Every closed session is handed to the close callback exactly once, in
  *   closing order, with its initiator and s->closed_by decided.  From then on the table no
  *   longer touches it: the callback's receiver (the store) owns it and frees
