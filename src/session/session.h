@@ -10,9 +10,9 @@
  *   at cfg.max_open, the one idle longest (session_table_capped() counts
  *   those).
  * - Every closed session is handed to the close callback exactly once, in
- *   closing order, with its initiator and s->closed_by decided.  From then on the table no
- *   longer touches it: the callback's receiver (the store) owns it and frees
- *   it with session_free().
+ *   closing order, with its initiator and s->closed_by decided.  From then
+ *   on the table no longer touches it: the callback's receiver (the store)
+ *   owns it and frees it with session_free().
  * - Session ids are given when a session opens, in order of first packet.
  */
 #ifndef HUNTCON_SESSION_H
