@@ -52,6 +52,21 @@ echo "  wall $(printf '%s\n' "${rwalls[@]}" | median) s, +$(printf '%s\n' "${rra
 echo "drill and search on a 1,000,000-session store (make bench-drill):"
 make -s build/bench-drill >/dev/null && build/bench-drill | sed 's/^/  /'
 
+# Open sessions: peak memory of --stats (no closed session kept) on a
+# million concurrent UDP flows and 500,000 concurrent HTTP fetches, at the
+# default session.max_open and without a cap.  The captures are made once.
+for f in flows-udp:1000000 flows-http:500000; do
+	mode=${f%%:*} n=${f##*:}
+	fpcap=$OUT/$mode-$n.pcap
+	[ -f "$fpcap" ] || build/capgen -n "$n" "$mode" "$fpcap"
+	read -r _ m c < <(one ./huntcon -r "$fpcap" -R none --stats)
+	read -r _ m0 c0 < <(one ./huntcon -r "$fpcap" -R none --stats --set session.max_open=0)
+	capped=$(./huntcon -r "$fpcap" -R none --stats | awk -F'\t' '$1 == "closed at max_open" {print $2}')
+	echo "open sessions, $n concurrent ${mode#flows-} flows (--stats):"
+	echo "  peak RSS $((m / 1024)) MiB at the default session.max_open ($capped closed at it, cpu $c s)," \
+		"$((m0 / 1024)) MiB without a cap (cpu $c0 s)"
+done
+
 if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 	echo "standard capture (../shared/bench/ratio.sh):"
 	std=$(bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --values ip.proto)

@@ -323,6 +323,8 @@ batch_stats(FILE *out, const struct engine_stats *s, const struct store *st)
 		buf_printf(&b, "%s\t%llu\n", decode_reason_names[i],
 		    (unsigned long long)s->reason[i]);
 	buf_printf(&b, "sessions\t%llu\n", (unsigned long long)store_count(st));
+	buf_printf(&b, "closed at max_open\t%llu\n",
+	    (unsigned long long)s->max_open);
 	batch_put(out, &b, &err);
 	buf_free(&b);
 	return (batch_done(err));

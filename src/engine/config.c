@@ -19,6 +19,9 @@ static const struct engine_setting engine_setting_table[] = {
 	  "start a new fragment before a session passes this size" },
 	{ "session.split_time", "seconds", "60",
 	  "start a new fragment when a packet comes this long after the start" },
+	{ "session.max_open", "sessions, 0 for no cap", "500000",
+	  "at most this many sessions open at once: at the cap the one idle "
+	  "longest closes early (session.close 'max_open')" },
 	{ "ip.frag_timeout", "seconds", "30",
 	  "give up on an IP datagram whose fragments take longer than this" },
 	{ "ip.frag_max", "bytes", "65536",
@@ -118,6 +121,7 @@ engine_config_init(struct engine_config *cfg)
 	cfg->sess.linger_ns = 2 * 1000000000ULL;
 	cfg->sess.split_bytes = 32 * 1024 * 1024;
 	cfg->sess.split_ns = 60 * 1000000000ULL;
+	cfg->sess.max_open = ENGINE_MAX_OPEN;
 	cfg->dec.frag_timeout_ns = 30 * 1000000000ULL;
 	cfg->dec.frag_max = 65536;
 	cfg->parsers = true;
@@ -155,6 +159,9 @@ config_apply(struct engine_config *cfg, const char *name, const char *v,
 	else if (strcmp(name, "session.split_bytes") == 0) {
 		if ((ok = parse_u64(v, strlen(v), &u) && u > 0))
 			cfg->sess.split_bytes = u;
+	} else if (strcmp(name, "session.max_open") == 0) {
+		if ((ok = parse_u64(v, strlen(v), &u) && u <= 1000000000))
+			cfg->sess.max_open = u;
 	} else if (strcmp(name, "parse.enabled") == 0)
 		ok = config_flag(v, &cfg->parsers);
 	else if (strcmp(name, "parse.thread") == 0)

@@ -81,6 +81,8 @@ engine_closed(struct session *s, void *arg)
 {
 	struct engine	*e = arg;
 
+	if (s->closed_by == SCR_MAX_OPEN)
+		e->stats.max_open++;
 	if (e->pipe != NULL) {
 		parse_pipe_close(e->pipe, s);	/* back in engine_store() */
 		return;
@@ -118,8 +120,8 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	if (e->parsers && cfg->parse_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		e->pipe = parse_pipe_new(store_keeps(st) &&
-		    !engine_rules_run(cfg->rules), engine_store, engine_block,
-		    e);
+		    !engine_rules_run(cfg->rules), store_keeps(st), engine_store,
+		    engine_block, e);
 	e->store = st;
 	e->rules = cfg->rules;
 	session_reader_init(&e->reader, store_ctx(st));

@@ -42,12 +42,19 @@ struct engine_setting {
 	const char	*desc;
 };
 
-/* Packet accounting for --stats: read = assigned + sum of reasons. */
+/* session.max_open's default (the settings table says it too). */
+#define ENGINE_MAX_OPEN	500000
+
+/*
+ * Packet accounting for --stats: read = assigned + sum of reasons; and
+ * the sessions closed early at session.max_open.
+ */
 struct engine_stats {
 	uint64_t	 read;
 	uint64_t	 assigned;
 	uint64_t	 reason[DR_COUNT];
 	uint64_t	 held;		/* fragments held right now */
+	uint64_t	 max_open;	/* sessions closed at the cap */
 };
 
 void		 engine_config_init(struct engine_config *);

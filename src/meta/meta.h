@@ -94,6 +94,7 @@ enum meta_core {
 	K_DIRECTION,
 	K_SESSION_SPLIT,
 	K_SESSION_FIRST,
+	K_SESSION_CLOSE,
 	K_DID,
 	K_NCORE			/* first id after the session-record keys */
 };

@@ -59,6 +59,7 @@ static const struct meta_key meta_table[] = {
 	{ "direction", MT_TEXT, 0, "outbound, inbound or lateral, by the home networks", NULL },
 	{ "session.split", MT_UINT, 0, "0-based index of a fragment of a split conversation", NULL },
 	{ "session.first", MT_UINT, 0, "sessionid of fragment 0 of a split conversation", NULL },
+	{ "session.close", MT_TEXT, 0, "why a session closed early: 'max_open' at the open-session cap", NULL },
 	{ "did", MT_TEXT, M, "capture files or interface the packets came from", NULL },
 	/* Protocol keys (written by the parsers). */
 	{ "alias.host", MT_TEXT, M, "host names: DNS names, HTTP Host, TLS SNI", NULL },

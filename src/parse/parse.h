@@ -54,9 +54,11 @@ struct parse_pipe;
  * session_pack_into() would) into blocks it allocates: block(b, arg)
  * hands each new block over, before the first done() whose record is in
  * it, and the receiver frees it; done() gets the record, or NULL when it
- * was too large or pack is off.
+ * was too large or pack is off.  Without keep (the receiver keeps no
+ * session), the pipe's thread does not pool their MACs for packing either.
  */
-struct parse_pipe *parse_pipe_new(bool pack, void (*done)(struct session *,
+struct parse_pipe *parse_pipe_new(bool pack, bool keep,
+	    void (*done)(struct session *,
 	    const uint8_t *rec, void *),
 	    void (*block)(uint8_t *, void *), void *arg);
 /* parse_packet(), with the meta written on the pipe's thread. */

@@ -6,7 +6,8 @@
  * small sets, 64-bit counters).  The store keeps each closed session as a
  * record of bytes instead (110 on average on the standard capture):
  *
- *   flags proto prec medium seen tcp_flags initiator eth_bits   8 bytes
+ *   flags proto prec medium seen tcp_flags initiator bits       8 bytes
+ *     (bits: has_eth per side, 0x4 closed at session.max_open)
  *   t_first                                                      8 bytes
  *   varints: t_last - t_first, size, payload[0], payload[1], packets,
  *            port[0], port[1], service, eth_type
@@ -36,6 +37,7 @@
 #define PK_INPUTS	0x20	/* inputs other than exactly {0} */
 #define PK_EXTRA	0x40
 /* 0x80 is SESSION_PACK_FREE, the owner's. */
+#define PK_MAX_OPEN	0x04	/* in the bits byte (h[7]) */
 
 /* A writer into room the caller sized with session_pack_bound(). */
 struct packer {
@@ -111,7 +113,8 @@ session_pack_into(const struct session *s, uint8_t *p)
 	h[4] = s->seen;
 	h[5] = s->tcp_flags;
 	h[6] = (uint8_t)s->initiator;
-	h[7] = (uint8_t)(s->has_eth[0] | s->has_eth[1] << 1);
+	h[7] = (uint8_t)(s->has_eth[0] | s->has_eth[1] << 1 |
+	    (s->closed_by == SCR_MAX_OPEN ? PK_MAX_OPEN : 0));
 	put_bytes(&w, h, sizeof h);
 	put_bytes(&w, &s->t_first, sizeof s->t_first);
 	put_varint(&w, s->t_last - s->t_first);
@@ -146,7 +149,7 @@ session_pack_into(const struct session *s, uint8_t *p)
 	if (h[0] & PK_INPUTS)
 		put_set(&w, &s->inputs);
 	put_varint(&w, s->pkts.len);
-	put_bytes(&w, s->pkts.buf, s->pkts.len);
+	put_bytes(&w, pktidx_bytes(&s->pkts), s->pkts.len);
 	if (h[0] & PK_EXTRA)
 		w.n += session_meta_pack(s, p + w.n);
 	return (w.n);
@@ -217,6 +220,7 @@ session_unpack(const uint8_t *b, uint64_t id, struct session *s)
 	s->initiator = (int8_t)b[6];
 	s->has_eth[0] = b[7] & 1;
 	s->has_eth[1] = (b[7] >> 1) & 1;
+	s->closed_by = b[7] & PK_MAX_OPEN ? SCR_MAX_OPEN : SCR_OPEN;
 	memcpy(&s->t_first, r.p, sizeof s->t_first);
 	r.p += sizeof s->t_first;
 	s->t_last = s->t_first + get_varint(&r);

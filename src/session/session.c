@@ -35,6 +35,7 @@ struct session_table {
 	struct session		**bucket;
 	uint64_t		 nbucket;	/* power of two */
 	uint64_t		 nopen;
+	uint64_t		 capped;	/* closed at cfg.max_open */
 	uint64_t		 ids;
 	uint64_t		 clock;
 
@@ -225,16 +226,14 @@ session_unlist(struct session_table *t, struct session *s)
 	s->tprev = s->tnext = NULL;
 }
 
-/* Put a session on the deadline list in order (usually at the tail). */
+/* Put a session on its deadline list after another (NULL: at the head). */
 static void
-session_list(struct session_table *t, struct session *s)
+session_insert(struct session_table *t, struct session *s,
+    struct session *after)
 {
-	int		 l = s->closing;
-	struct session	*after = t->tail[l];
+	int	 l = s->closing;
 
 	s->listed = (uint8_t)l;
-	while (after != NULL && after->deadline > s->deadline)
-		after = after->tprev;
 	s->tprev = after;
 	s->tnext = after != NULL ? after->tnext : t->head[l];
 	if (s->tnext != NULL)
@@ -245,6 +244,17 @@ session_list(struct session_table *t, struct session *s)
 		after->tnext = s;
 	else
 		t->head[l] = s;
+}
+
+/* Put a session on the deadline list in order (usually at the tail). */
+static void
+session_list(struct session_table *t, struct session *s)
+{
+	struct session	*after = t->tail[s->closing];
+
+	while (after != NULL && after->deadline > s->deadline)
+		after = after->tprev;
+	session_insert(t, s, after);
 }
 
 /* The open session with the earliest deadline, or NULL. */
@@ -293,16 +303,84 @@ session_initiator(const struct session *s)
 	return (s->first_side);
 }
 
-/* Close a session and hand it on. */
+/* Close a session for a reason and hand it on. */
 static void
-session_close(struct session_table *t, struct session *s)
+session_close(struct session_table *t, struct session *s,
+    enum session_close_reason why)
 {
+	s->closed_by = (uint8_t)why;
 	session_unhash(t, s);
 	session_unlist(t, s);
 	t->nopen--;
 	if (s->initiator < 0)
 		s->initiator = (int8_t)session_initiator(s);
 	t->close_fn(s, t->close_arg);
+}
+
+/* Sessions of the idle list the cap compares by their last packet. */
+#define SESSION_CAP_WINDOW	8
+
+/*
+ * File the idle list's head again at its true deadline (t_last + idle) if
+ * that place is among the last few on the list: it saw packets lately.
+ * Returns false, leaving it at the head, otherwise.
+ */
+static bool
+session_refile_recent(struct session_table *t, struct session *s)
+{
+	uint64_t	 d = s->t_last + t->cfg.idle_ns;
+	struct session	*after = t->tail[0];
+	int		 i;
+
+	for (i = 0; i < 16 && after != NULL && after != s &&
+	    after->deadline > d; i++)
+		after = after->tprev;
+	if (after == NULL || after == s || after->deadline > d)
+		return (false);
+	session_unlist(t, s);
+	s->deadline = d;
+	session_insert(t, s, after);
+	return (true);
+}
+
+/*
+ * The open session to close at the cap, the one idle longest or close to
+ * it: heads of the idle list that saw packets lately are filed again at
+ * their true deadline first; then of the head and the sessions after it,
+ * SESSION_CAP_WINDOW in all, the one with the oldest last packet, or the
+ * linger list's head when its last packet is older still.
+ */
+static struct session *
+session_idlest(struct session_table *t)
+{
+	struct session	*a, *n, *b = t->head[1];
+	int		 i;
+
+	while ((a = t->head[0]) != NULL &&
+	    a->t_last + t->cfg.idle_ns > a->deadline &&
+	    session_refile_recent(t, a))
+		;
+	for (n = a, i = 0; n != NULL && i < SESSION_CAP_WINDOW;
+	    n = n->tnext, i++) {
+		if (n->t_last < a->t_last)
+			a = n;
+	}
+	if (a == NULL || (b != NULL && b->t_last < a->t_last))
+		return (b);
+	return (a);
+}
+
+/* Close the sessions idle longest until one more fits under the cap. */
+static void
+session_cap(struct session_table *t)
+{
+	struct session	*s;
+
+	while (t->nopen >= t->cfg.max_open &&
+	    (s = session_idlest(t)) != NULL) {
+		t->capped++;
+		session_close(t, s, SCR_MAX_OPEN);
+	}
 }
 
 /* Open a new session for a key. */
@@ -313,6 +391,8 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 	size_t		 priv;
 	uint8_t		 n;
 
+	if (t->cfg.max_open != 0 && t->nopen >= t->cfg.max_open)
+		session_cap(t);
 	if (t->nopen >= t->nbucket) {
 		session_table_grow(t);
 		h = session_bucket(t, k);
@@ -369,7 +449,7 @@ session_split(struct session_table *t, struct session *s,
 		s->initiator = (int8_t)session_initiator(s);
 	ini = s->initiator;
 	s->first_id = first;
-	session_close(t, s);	/* s belongs to the close callback now */
+	session_close(t, s, SCR_SPLIT);	/* the close callback's now */
 	n = session_open(t, k, session_bucket(t, k));
 	n->first_id = first;
 	n->split = idx + 1;
@@ -450,7 +530,7 @@ session_one(struct session_table *t, const struct decoded *d,
 	    (d->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) ||
 	    (!s->closing && s->t_last + t->cfg.idle_ns < t->clock &&
 	    t->clock > s->clock_seen))) {
-		session_close(t, s);
+		session_close(t, s, s->closing ? SCR_LINGER : SCR_IDLE);
 		s = NULL;
 	}
 	if (s != NULL && session_must_split(t, s, r->ts, r->wirelen))
@@ -525,7 +605,8 @@ session_table_clock(struct session_table *t, uint64_t ts)
 		if (!s->closing && s->t_last + t->cfg.idle_ns >= t->clock)
 			session_refile(t, s);
 		else
-			session_close(t, s);
+			session_close(t, s, s->closing ? SCR_LINGER :
+			    SCR_IDLE);
 	}
 }
 
@@ -536,7 +617,7 @@ session_table_flush(struct session_table *t)
 	struct session	*s;
 
 	while ((s = session_earliest(t)) != NULL)
-		session_close(t, s);
+		session_close(t, s, SCR_END);
 }
 
 /* The capture clock. */
@@ -551,6 +632,13 @@ uint64_t
 session_table_open(const struct session_table *t)
 {
 	return (t->nopen);
+}
+
+/* How many sessions closed early at the cap. */
+uint64_t
+session_table_capped(const struct session_table *t)
+{
+	return (t->capped);
 }
 
 /* How many session ids were given. */
@@ -569,7 +657,7 @@ session_free(struct session *s)
 	u16set_free(&s->vlan);
 	u16set_free(&s->icmp);
 	u16set_free(&s->inputs);
-	free(s->pkts.buf);
+	pktidx_free(&s->pkts);
 	/*
 	 * Only what the meta holds on the heap: the parsers' thread wrote its
 	 * fields last, and clearing them took that cache line back from the

@@ -6,11 +6,13 @@
  * - One session table belongs to one thread, the engine's (single writer).
  *   Packets are fed in capture order with session_table_packet(); the table
  *   keeps the capture clock (largest timestamp seen) and closes sessions on
- *   linger, idle timeout, split and end of input.
+ *   linger, idle timeout, split and end of input, and, to open one more
+ *   at cfg.max_open, the one idle longest (session_table_capped() counts
+ *   those).
  * - Every closed session is handed to the close callback exactly once, in
- *   closing order, with its initiator decided.  From then on the table no
- *   longer touches it: the callback's receiver (the store) owns it and frees
- *   it with session_free().
+ *   closing order, with its initiator and s->closed_by decided.  From then
+ *   on the table no longer touches it: the callback's receiver (the store)
+ *   owns it and frees it with session_free().
  * - Session ids are given when a session opens, in order of first packet.
  */
 #ifndef HUNTCON_SESSION_H
@@ -29,6 +31,17 @@ struct session_config {
 	uint64_t	 linger_ns;	/* session.tcp_linger, 2 s */
 	uint64_t	 split_bytes;	/* session.split_bytes, 32 MiB */
 	uint64_t	 split_ns;	/* session.split_time, 60 s */
+	uint64_t	 max_open;	/* session.max_open; 0: no cap */
+};
+
+/* Why a session closed (s->closed_by). */
+enum session_close_reason {
+	SCR_OPEN = 0,		/* not closed (or not known: a view) */
+	SCR_IDLE,		/* idle timeout */
+	SCR_LINGER,		/* after FIN both ways or RST, or a new SYN */
+	SCR_SPLIT,		/* split before the next fragment */
+	SCR_END,		/* end of input */
+	SCR_MAX_OPEN		/* early, to keep under session.max_open */
 };
 
 /* A small set of 16-bit values kept in first-seen order. */
@@ -41,12 +54,26 @@ struct u16set {
 	} v;
 };
 
-/* Where a session's packets are: ordinals of the input stream. */
+/*
+ * Where a session's packets are: ordinals of the input stream, as varint
+ * deltas.  The first PKTIDX_INLINE bytes of an open session's are kept in
+ * place of the pointer (cap 0): most sessions have a packet or three.
+ */
+#define PKTIDX_INLINE	8
 struct pktidx {
-	uint8_t		*buf;		/* varint deltas of ordinals */
+	union {
+		uint8_t	*buf;		/* cap != 0: on the heap, or a view's */
+		uint8_t	 in[PKTIDX_INLINE];	/* cap == 0 */
+	};
 	uint32_t	 len;
 	uint32_t	 cap;
 };
+/* The bytes of a packet index. */
+static inline const uint8_t *
+pktidx_bytes(const struct pktidx *x)
+{
+	return (x->cap == 0 ? x->in : x->buf);
+}
 
 /* Rule- and parser-written meta: (key, value) pairs in first-seen order. */
 struct meta_extra;
@@ -82,6 +109,12 @@ struct session {
 	struct pktidx	 pkts;
 	uint8_t		 seen;		/* bit per side that sent packets */
 	uint8_t		 tcp_flags;
+	int8_t		 syn_side;	/* open: sender of first SYN without ACK */
+	int8_t		 synack_side;	/* open: receiver of first SYN-ACK */
+	int8_t		 echo_side;	/* open: sender of first echo request */
+	int8_t		 first_side;	/* open: sender of the first packet */
+	uint8_t		 fin;		/* open: bit per side that sent FIN */
+	bool		 closing;	/* open: FIN both ways or RST: lingering */
 	struct u16set	 vlan;
 	struct u16set	 icmp;		/* type << 8 | code */
 	struct u16set	 inputs;	/* did: input indexes */
@@ -91,23 +124,18 @@ struct session {
 	struct parse_state *parse;	/* open */
 	struct session	*hnext;		/* open: table chain */
 	struct session	*tprev, *tnext;	/* open: deadline list */
-	int8_t		 syn_side;	/* open: sender of first SYN without ACK */
-	int8_t		 synack_side;	/* open: receiver of first SYN-ACK */
-	int8_t		 echo_side;	/* open: sender of first echo request */
-	int8_t		 first_side;	/* open: sender of the first packet */
-	uint8_t		 fin;		/* open: bit per side that sent FIN */
-	bool		 closing;	/* open: FIN both ways or RST: lingering */
 	uint8_t		 listed;	/* open: which deadline list it is on */
 	uint8_t		 unwatched;	/* open: bit per side whose packets
 					   the packet function wants no more */
 
-	/* Written once. */
+	/* Written once (the narrow fields first: no padding between the
+	   groups). */
+	uint16_t	 port[2];
+	uint16_t	 eth_type;
 	uint64_t	 id;		/* sessionid */
 	uint64_t	 first_id;	/* session.first; 0 when never split */
 	uint64_t	 t_first;
 	uint32_t	 split;		/* session.split when first_id != 0 */
-	uint16_t	 port[2];
-	uint16_t	 eth_type;
 	uint8_t		 af;		/* 4 or 6 */
 	uint8_t		 proto;
 	uint8_t		 prec;		/* 6 or 9: time precision */
@@ -118,15 +146,17 @@ struct session {
 					   extra meta follows */
 	bool		 priv;		/* open: and room for the packet
 					   function */
+	uint8_t		 closed_by;	/* enum session_close_reason; a view
+					   knows only SCR_MAX_OPEN */
 	uint8_t		 addr[2][16];
 	uint8_t		 eth[2][12];	/* per side: first frame's dst, src */
 
 	/* Written by the parsers (and rules). */
 	uint16_t	 service;	/* 0 unknown */
 	uint32_t	 eth_pool;	/* pool id + 1 of eth; 0: not pooled */
+	uint32_t	 xpn;		/* values in xpacked */
 	struct meta_extra *extra;
 	const uint8_t	*xpacked;	/* a view's extra meta, packed */
-	uint32_t	 xpn;		/* values in it */
 	uint64_t	 xkeys;		/* bit key % 64: the extra meta may
 					   have values of key */
 };
@@ -167,6 +197,8 @@ uint64_t	 session_table_now(const struct session_table *);
 /* Sessions open now, and ids given so far. */
 uint64_t	 session_table_open(const struct session_table *);
 uint64_t	 session_table_ids(const struct session_table *);
+/* Sessions closed early to keep under cfg.max_open (SCR_MAX_OPEN). */
+uint64_t	 session_table_capped(const struct session_table *);
 
 /*
  * A closed session as a compact record (pack.c), the store's form of it.
@@ -192,6 +224,7 @@ void		 u16set_free(struct u16set *);
 /* Packet index. */
 /* Add an ordinal; *last is the last one added (0 before the first). */
 void		 pktidx_add(struct pktidx *, uint64_t *last, uint64_t ordinal);
+void		 pktidx_free(struct pktidx *);
 /* Iterate: *pos starts at 0; returns false at the end. */
 bool		 pktidx_next(const struct pktidx *, uint32_t *pos,
 		    uint64_t *ordinal);

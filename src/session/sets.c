@@ -58,13 +58,35 @@ pktidx_add(struct pktidx *x, uint64_t *last, uint64_t ord)
 {
 	int64_t		 delta = (int64_t)(ord - *last);
 	uint64_t	 zz = ((uint64_t)delta << 1) ^ (uint64_t)(delta >> 63);
+	uint8_t		 v[10], *heap;
+	size_t		 n = varint_put(v, zz);
 
-	if (x->cap - x->len < 10) {
-		x->cap = x->cap == 0 ? 32 : x->cap * 2;
+	*last = ord;
+	if (x->cap == 0 && x->len + n <= PKTIDX_INLINE) {
+		memcpy(x->in + x->len, v, n);
+		x->len += (uint32_t)n;
+		return;
+	}
+	if (x->cap == 0) {
+		heap = xmalloc(32);
+		memcpy(heap, x->in, x->len);
+		x->buf = heap;
+		x->cap = 32;
+	} else if (x->cap - x->len < n) {
+		x->cap *= 2;
 		x->buf = xrealloc(x->buf, x->cap);
 	}
-	x->len += (uint32_t)varint_put(x->buf + x->len, zz);
-	*last = ord;
+	memcpy(x->buf + x->len, v, n);
+	x->len += (uint32_t)n;
+}
+
+/* Free an open session's packet index. */
+void
+pktidx_free(struct pktidx *x)
+{
+	if (x->cap != 0)
+		free(x->buf);
+	memset(x, 0, sizeof *x);
 }
 
 /* Step through the ordinals: *pos starts at 0; false at the end. */
@@ -75,10 +97,12 @@ pktidx_next(const struct pktidx *x, uint32_t *pos, uint64_t *ord)
 	uint64_t		 zz, prev;
 	size_t			 n;
 
+	const uint8_t		*b = pktidx_bytes(x);
+
 	if (*pos >= x->len)
 		return (false);
 	prev = *pos == 0 ? none : *ord;
-	n = varint_get(x->buf + *pos, x->buf + x->len, &zz);
+	n = varint_get(b + *pos, b + x->len, &zz);
 	if (n == 0)
 		return (false);
 	*pos += (uint32_t)n;

@@ -320,6 +320,9 @@ session_values(const struct session *s, const struct session_ctx *c,
 		return (s->first_id != 0 ? put_u(out, max, s->split) : 0);
 	case K_SESSION_FIRST:
 		return (s->first_id != 0 ? put_u(out, max, s->first_id) : 0);
+	case K_SESSION_CLOSE:
+		return (s->closed_by == SCR_MAX_OPEN ?
+		    put_text(out, max, "max_open") : 0);
 	case K_DID:		return (session_did(s, c, out, max));
 	}
 	if (key == K_IP_SRC || key == K_IP_DST || key == K_IPV6_SRC ||

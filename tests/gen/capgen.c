@@ -2893,6 +2893,87 @@ sc_tcp_shuffle(struct cap *c)
 		for (v = 0; v < 4; v++)
 			shuf_session(c, (int)i, v);
 	}
+/* Flows of the flows-* scenarios (-n; 0: each scenario's default). */
+static unsigned long	flows_n;
+
+/* flows: the client of flow i, one address each (10.0.0.1 on). */
+static void
+flows_client(char *b, size_t n, unsigned long i)
+{
+	i++;
+	snprintf(b, n, "10.%lu.%lu.%lu", (i >> 16) & 255, (i >> 8) & 255,
+	    i & 255);
+}
+
+/* flows-udp: -n N (default 1,000,000) UDP flows of one or two small
+ * datagrams, N per 50 s, so all are open at once (idle timeout 60 s). */
+static void
+sc_flows_udp(struct cap *c)
+{
+	static const uint8_t	 data[4] = { 0x00, 0x01, 0x02, 0x03 };
+	unsigned long		 i, n = flows_n != 0 ? flows_n : 1000000;
+	struct flow		 f;
+	char			 cli[32];
+
+	c->jitter = 0;
+	for (i = 0; i < n; i++) {
+		flows_client(cli, sizeof cli, i);
+		at(c, (uint64_t)i * 50 * SEC / n);
+		flow_new(c, &f, 17, cli, 40000, "198.51.100.7", 7001);
+		udp_send(c, &f, 0, data, sizeof data);
+		if (i % 2 == 0) {
+			adv(c, MS);
+			udp_send(c, &f, 1, data, sizeof data);
+		}
+	}
+}
+
+/* flows-tcp and flows-http: -n N TCP flows, N per 50 s, none closed
+ * before the end: the handshake, and with http a request (Host and
+ * User-Agent) and the headers of a response whose body never comes. */
+static void
+flows_tcp(struct cap *c, unsigned long n, int http)
+{
+	static const char *const hosts[] = { "www.example.com",
+	    "news.example.org", "cdn.example.net", "api.example.com" };
+	static const char	 resp[] = "HTTP/1.1 200 OK\r\nServer: nginx\r\n"
+				    "Content-Type: text/html\r\n"
+				    "Content-Length: 4096\r\n\r\n";
+	struct bytes		 req = { NULL, 0, 0 };
+	unsigned long		 i;
+	struct flow		 f;
+	char			 cli[32];
+
+	c->jitter = 0;
+	for (i = 0; i < n; i++) {
+		flows_client(cli, sizeof cli, i);
+		at(c, (uint64_t)i * 50 * SEC / n);
+		flow_new(c, &f, 6, cli, 40000, "203.0.113.80", 80);
+		tcp_open(c, &f);
+		if (!http)
+			continue;
+		http_req(&req, "GET", hosts[i % nitems(hosts)], "/index.html",
+		    "bench/1.0");
+		adv(c, 200 * US);
+		tcp_seg(c, &f, 0, TH_ACK | TH_PSH, req.p, req.len);
+		adv(c, f.rtt);
+		tcp_seg(c, &f, 1, TH_ACK | TH_PSH, resp, sizeof resp - 1);
+	}
+	free(req.p);
+}
+
+/* flows-tcp: -n N (default 1,000,000) open TCP handshakes. */
+static void
+sc_flows_tcp(struct cap *c)
+{
+	flows_tcp(c, flows_n != 0 ? flows_n : 1000000, 0);
+}
+
+/* flows-http: -n N (default 500,000) open HTTP fetches. */
+static void
+sc_flows_http(struct cap *c)
+{
+	flows_tcp(c, flows_n != 0 ? flows_n : 500000, 1);
 }
 
 static const struct scenario scenarios[] = {
@@ -2975,6 +3056,14 @@ static const struct scenario scenarios[] = {
 	    sc_tcp_shuffle, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "hidden", "C1, bidi and invisible format characters, ESC, CR and "
 	    "bad UTF-8 in DNS names and HTTP headers", sc_hidden, FMT_US,
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "flows-udp", "-n N (default 1000000) UDP flows of 1-2 datagrams, "
+	    "all open at once", sc_flows_udp, FMT_US, LT_EN10MB, 0, ENC_NONE,
+	    0, 0 },
+	{ "flows-tcp", "-n N (default 1000000) TCP handshakes, all open at "
+	    "once", sc_flows_tcp, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "flows-http", "-n N (default 500000) HTTP fetches cut after the "
+	    "response headers, all open at once", sc_flows_http, FMT_US,
 	    LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
@@ -3019,7 +3108,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 5 && strcmp(argv[1], "-n") == 0) {
-		bench_sessions = strtoul(argv[2], NULL, 10);
+		bench_sessions = flows_n = strtoul(argv[2], NULL, 10);
 		argv += 2;
 		argc -= 2;
 	}

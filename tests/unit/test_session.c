@@ -38,7 +38,7 @@ closed_free(struct closed *c)
 }
 
 static struct session_config cfg = {
-	60 * SEC, 2 * SEC, 32 * 1024 * 1024, 60 * SEC
+	60 * SEC, 2 * SEC, 32 * 1024 * 1024, 60 * SEC, 0
 };
 
 static uint64_t ordinal;
@@ -300,6 +300,71 @@ test_idle(void **state)
 	session_table_free(t);
 }
 
+/* Whether a closed session carries session.close 'max_open'. */
+static bool
+capped(const struct session *s)
+{
+	struct mval	v;
+
+	if (session_values(s, NULL, K_SESSION_CLOSE, &v, 1) != 1)
+		return (false);
+	return (v.type == MT_TEXT && v.text.n == 8 &&
+	    memcmp(v.text.p, "max_open", 8) == 0);
+}
+
+/*
+ * At session.max_open the session idle longest closes before another
+ * opens: by its last packet, not by when it was filed on the idle list
+ * (A was filed first but saw a packet since), and a lingering session
+ * counts by its last packet too.
+ */
+static void
+test_max_open(void **state)
+{
+	struct session_config	 capcfg = cfg;
+	struct closed		 c = { .n = 0 };
+	struct session_table	*t;
+
+	(void)state;
+	capcfg.max_open = 3;
+	t = session_table_new(&capcfg, collect, &c);
+	feed(t, 1, 2, 17, 1000, 2000, 0, 100 * SEC, 60, 0);	/* A, 1 */
+	feed(t, 3, 4, 17, 1000, 2000, 0, 101 * SEC, 60, 0);	/* B, 2 */
+	feed(t, 5, 6, 17, 1000, 2000, 0, 102 * SEC, 60, 0);	/* C, 3 */
+	feed(t, 2, 1, 17, 2000, 1000, 0, 103 * SEC, 60, 0);	/* A again */
+	assert_int_equal(c.n, 0);
+	feed(t, 7, 8, 17, 1000, 2000, 0, 104 * SEC, 60, 0);	/* D, 4 */
+	assert_int_equal(c.n, 1);
+	assert_int_equal(val(c.s[0], K_SESSIONID), 2);
+	assert_int_equal(c.s[0]->closed_by, SCR_MAX_OPEN);
+	assert_true(capped(c.s[0]));
+	assert_int_equal(session_table_open(t), 3);
+	/* A TCP session that lingers (FIN both ways) with the oldest last
+	   packet goes before C. */
+	feed(t, 5, 6, 17, 1000, 2000, 0, 105 * SEC, 60, 0);	/* C again */
+	feed(t, 2, 1, 17, 2000, 1000, 0, 106 * SEC, 60, 0);	/* A again */
+	feed(t, 7, 8, 17, 1000, 2000, 0, 107 * SEC, 60, 0);	/* D again */
+	feed(t, 9, 10, 6, 1000, 80, 0x11, 108 * SEC, 60, 0);	/* E, 5 */
+	assert_int_equal(c.n, 2);
+	assert_int_equal(val(c.s[1], K_SESSIONID), 3);	/* C: 105 s */
+	feed(t, 10, 9, 6, 80, 1000, 0x11, 108 * SEC + 1, 60, 0);
+	feed(t, 2, 1, 17, 2000, 1000, 0, 109 * SEC, 60, 0);	/* A again */
+	feed(t, 7, 8, 17, 1000, 2000, 0, 109 * SEC + 1, 60, 0);
+	feed(t, 11, 12, 17, 1000, 2000, 0, 109 * SEC + 2, 60, 0); /* F, 6 */
+	assert_int_equal(c.n, 3);
+	assert_int_equal(val(c.s[2], K_SESSIONID), 5);	/* E lingered */
+	assert_true(capped(c.s[2]));
+	assert_int_equal(session_table_capped(t), 3);
+	session_table_flush(t);
+	assert_int_equal(c.n, 6);
+	for (size_t i = 3; i < 6; i++) {
+		assert_int_equal(c.s[i]->closed_by, SCR_END);
+		assert_false(capped(c.s[i]));
+	}
+	closed_free(&c);
+	session_table_free(t);
+}
+
 /*
  * A session is filed at its deadline once and filed again when the clock
  * reaches that, never before its true deadline.  When more sessions were
@@ -454,7 +519,18 @@ test_pktidx(void **state)
 	for (i = 0; pktidx_next(&x, &pos, &o); i++)
 		assert_int_equal(o, ords[i]);
 	assert_int_equal(i, nitems(ords));
-	free(x.buf);
+	assert_int_not_equal(x.cap, 0);		/* past the inline bytes */
+	pktidx_free(&x);
+	/* Three close ordinals stay in place of the pointer. */
+	last = 0;
+	for (i = 0; i < 3; i++)
+		pktidx_add(&x, &last, 70000 + 3 * i);
+	assert_int_equal(x.cap, 0);
+	assert_int_equal(x.len, 5);
+	for (pos = 0, i = 0; pktidx_next(&x, &pos, &o); i++)
+		assert_int_equal(o, 70000 + 3 * i);
+	assert_int_equal(i, 3);
+	pktidx_free(&x);
 }
 
 /* Add one extra value. */
@@ -737,6 +813,7 @@ main(void)
 		cmocka_unit_test(test_pack_roundtrip),
 		cmocka_unit_test(test_value_pool),
 		cmocka_unit_test(test_unwatched),
+		cmocka_unit_test(test_max_open),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
