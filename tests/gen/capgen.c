@@ -2893,6 +2893,8 @@ sc_tcp_shuffle(struct cap *c)
 		for (v = 0; v < 4; v++)
 			shuf_session(c, (int)i, v);
 	}
+}
+
 /* Flows of the flows-* scenarios (-n; 0: each scenario's default). */
 static unsigned long	flows_n;
 
