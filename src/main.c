@@ -384,6 +384,23 @@ main_query(const char *text)
 	return (q);
 }
 
+/* Say which patterns of -q gave up on values at the match limit. */
+static void
+main_query_gaveup(const struct query *q)
+{
+	char	**msgs;
+	size_t	  i, n;
+
+	if (q == NULL || query_gaveup(q) == 0)
+		return;
+	n = query_gaveup_messages(q, &msgs);
+	for (i = 0; i < n; i++) {
+		fprintf(stderr, "huntcon: query: warning: %s\n", msgs[i]);
+		free(msgs[i]);
+	}
+	free(msgs);
+}
+
 /* Print an export message on stderr. */
 static void
 main_say(const char *msg, void *arg)
@@ -479,6 +496,7 @@ main_batch(struct args *a)
 			rc = 1;
 		batch_sel_free(&sel);
 	}
+	main_query_gaveup(q);
 	if (a->stats) {
 		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
 

@@ -110,6 +110,36 @@ eval_contains(const char *h, size_t hn, const char *nd, size_t nn)
 	return (false);
 }
 
+/*
+ * Whether a pattern matches len bytes at p, within the match limit of a
+ * value that long.  Giving up at a limit is no match, counted in the
+ * pattern so that the query can say so.
+ */
+static bool
+eval_match(struct query_regex *rx, const char *p, size_t len,
+    const struct eval_re *re)
+{
+	uint64_t	 limit;
+	int		 rc;
+
+	limit = REGEX_MATCH_BASE + (uint64_t)REGEX_MATCH_PER_BYTE * len;
+	pcre2_set_match_limit(re->mctx, (uint32_t)(limit < REGEX_MATCH_MAX ?
+	    limit : REGEX_MATCH_MAX));
+	rc = pcre2_match(rx->code, (PCRE2_SPTR)(len ? p : ""), len, 0, 0,
+	    re->md, re->mctx);
+	if (rc >= 0)
+		return (true);
+	switch (rc) {
+	case PCRE2_ERROR_MATCHLIMIT:
+	case PCRE2_ERROR_DEPTHLIMIT:
+	case PCRE2_ERROR_HEAPLIMIT:
+	case PCRE2_ERROR_JIT_STACKLIMIT:
+		rx->gaveup++;
+		break;
+	}
+	return (false);
+}
+
 /* Whether a text value satisfies a text operator against one element. */
 static bool
 eval_text(enum query_op op, const struct query_elem *e, const struct mval *v,
@@ -126,8 +156,7 @@ eval_text(enum query_op op, const struct query_elem *e, const struct mval *v,
 	case QOP_CONTAINS:
 		return (eval_contains(p, n, s, sn));
 	case QOP_REGEX:
-		return (pcre2_match(e->re->code, (PCRE2_SPTR)(n ? p : ""), n,
-		    0, 0, re->md, re->mctx) >= 0);
+		return (eval_match(e->re, p, n, re));
 	case QOP_LENGTH:
 		return (n >= e->lo.u && n <= e->hi.u);
 	default:
@@ -417,14 +446,13 @@ eval_regex(const struct query *q, const struct query_cond *c,
 {
 	const struct query_elem	*e, *end = c->elems + c->nelems;
 	const struct mval	*w, *vend = v + n;
+	struct eval_re		 re = { q->md, q->mctx };
 
 	for (w = v; w < vend; w++) {
 		if (w->type != MT_TEXT)
 			continue;
 		for (e = c->elems; e < end; e++) {
-			if (pcre2_match(e->re->code,
-			    (PCRE2_SPTR)(w->text.n ? w->text.p : ""), w->text.n,
-			    0, 0, q->md, q->mctx) >= 0)
+			if (eval_match(e->re, w->text.p, w->text.n, &re))
 				return (true);
 		}
 	}
@@ -836,9 +864,25 @@ query_cond_test(const struct query_cond *c, const struct mval *v)
 
 	if (c->op != QOP_REGEX)
 		return (eval_one(c, v, &re));
-	if ((re.md = pcre2_match_data_create(1, NULL)) == NULL)
+	re.md = pcre2_match_data_create(1, NULL);
+	re.mctx = pcre2_match_context_create(NULL);
+	if (re.md == NULL || re.mctx == NULL)
 		fatal("out of memory creating PCRE2 match data");
+	literal_limits(re.mctx);
 	ok = eval_one(c, v, &re);
 	pcre2_match_data_free(re.md);
+	pcre2_match_context_free(re.mctx);
 	return (ok);
+}
+
+/* Whether one value satisfies a condition of q, with q's limits. */
+bool
+query_value_test(const struct query *q, const struct query_cond *c,
+    const struct mval *v)
+{
+	struct eval_re	 re = { q->md, q->mctx };
+
+	if (c->op == QOP_REGEX && q->md == NULL)
+		return (query_cond_test(c, v));
+	return (eval_one(c, v, &re));
 }

@@ -281,3 +281,80 @@ query_walk(const struct query *q,
 	if (q->root != NULL)
 		format_walk(q->root, false, fn, arg);
 }
+
+/* What a walk over the patterns' give-ups does. */
+enum format_gaveup_do { GAVEUP_RESET, GAVEUP_SUM, GAVEUP_DESCRIBE };
+
+struct format_gaveup {
+	enum format_gaveup_do	 what;
+	uint64_t		 total;
+	char			**msgs;
+	size_t			 n;
+};
+
+/* Append the warning for a pattern that gave up on values. */
+static char *
+format_gaveup_msg(const struct query_elem *e)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_adds(&b, "regex ");
+	parse_quote(&b, e->lo.text.p, e->lo.text.n);
+	buf_printf(&b, " gave up on %llu value%s at the match limit (counted "
+	    "as no match)", (unsigned long long)e->re->gaveup,
+	    e->re->gaveup == 1 ? "" : "s");
+	return (buf_take(&b));
+}
+
+/* Reset, add up or describe the give-ups of one condition's patterns. */
+static void
+format_gaveup_cond(const struct query_cond *c, bool neg, void *arg)
+{
+	struct format_gaveup	*g = arg;
+	struct query_regex	*re;
+	size_t			 i;
+
+	(void)neg;
+	for (i = 0; i < c->nelems; i++) {
+		if ((re = c->elems[i].re) == NULL)
+			continue;
+		if (g->what == GAVEUP_RESET)
+			re->gaveup = 0;
+		g->total += re->gaveup;
+		if (g->what != GAVEUP_DESCRIBE || re->gaveup == 0)
+			continue;
+		g->msgs = xreallocarray(g->msgs, g->n + 1, sizeof *g->msgs);
+		g->msgs[g->n++] = format_gaveup_msg(&c->elems[i]);
+	}
+}
+
+/* Values the query's patterns gave up on since the last reset. */
+uint64_t
+query_gaveup(const struct query *q)
+{
+	struct format_gaveup	 g = { GAVEUP_SUM, 0, NULL, 0 };
+
+	query_walk(q, format_gaveup_cond, &g);
+	return (g.total);
+}
+
+/* Start counting the give-ups of a run of the query from zero. */
+void
+query_gaveup_reset(const struct query *q)
+{
+	struct format_gaveup	 g = { GAVEUP_RESET, 0, NULL, 0 };
+
+	query_walk(q, format_gaveup_cond, &g);
+}
+
+/* One warning per pattern that gave up on values; returns how many. */
+size_t
+query_gaveup_messages(const struct query *q, char ***msgs)
+{
+	struct format_gaveup	 g = { GAVEUP_DESCRIBE, 0, NULL, 0 };
+
+	query_walk(q, format_gaveup_cond, &g);
+	*msgs = g.msgs;
+	return (g.n);
+}

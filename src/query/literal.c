@@ -11,11 +11,6 @@
 #define NSEC		1000000000ULL
 #define MAX_SECS	(UINT64_MAX / NSEC)
 
-/* PCRE2 limits per value matched: backtracking steps, depth, heap (KiB). */
-#define REGEX_MATCH_LIMIT	200000
-#define REGEX_DEPTH_LIMIT	2000
-#define REGEX_HEAP_LIMIT	4096
-
 static const char *const literal_months[] = {
 	"january", "february", "march", "april", "may", "june", "july",
 	"august", "september", "october", "november", "december"
@@ -85,9 +80,15 @@ literal_match_setup(struct query *q)
 	q->mctx = pcre2_match_context_create(NULL);
 	if (q->md == NULL || q->mctx == NULL)
 		fatal("out of memory creating PCRE2 match data");
-	pcre2_set_match_limit(q->mctx, REGEX_MATCH_LIMIT);
-	pcre2_set_depth_limit(q->mctx, REGEX_DEPTH_LIMIT);
-	pcre2_set_heap_limit(q->mctx, REGEX_HEAP_LIMIT);
+	literal_limits(q->mctx);
+}
+
+/* Set the depth and heap limits (the match limit is set per value). */
+void
+literal_limits(pcre2_match_context *mctx)
+{
+	pcre2_set_depth_limit(mctx, REGEX_DEPTH_LIMIT);
+	pcre2_set_heap_limit(mctx, REGEX_HEAP_LIMIT);
 }
 
 /* Compile the pattern in e (caseless; (?-i) turns that off), on bytes. */
@@ -111,7 +112,7 @@ literal_regex(struct parse *p, const struct lex_token *tok,
 		return (false);
 	}
 	pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-	e->re = xmalloc(sizeof *e->re);
+	e->re = xcalloc(1, sizeof *e->re);
 	e->re->code = code;
 	literal_match_setup(p->q);
 	return (true);

@@ -53,9 +53,25 @@ void	 lex_next(struct lex *, struct lex_token *);
 bool	 lex_is(const struct lex *, const struct lex_token *, const char *);
 size_t	 lex_unquote(const char *, size_t, bool, char *);
 
-/* A compiled pattern. */
+/*
+ * PCRE2 limits per value matched: backtracking steps (a base and a share
+ * per byte of the value, up to a cap), depth, heap (KiB).  A pattern that
+ * backtracks catastrophically then costs about as much per value as a
+ * linear one needs for a long value, not seconds.
+ */
+#define REGEX_MATCH_BASE	5000
+#define REGEX_MATCH_PER_BYTE	20
+#define REGEX_MATCH_MAX		10000000
+#define REGEX_DEPTH_LIMIT	2000
+#define REGEX_HEAP_LIMIT	4096
+
+/*
+ * A compiled pattern, and how many values it gave up on at a limit since
+ * the query's give-ups were last reset (counted as no match).
+ */
 struct query_regex {
 	pcre2_code	*code;
+	uint64_t	 gaveup;
 };
 
 /* Step numbers that end a run: the query is false, or true. */
@@ -134,6 +150,7 @@ bool	 literal_type_of(struct parse *, const struct lex_token *,
 bool	 literal_value(struct parse *, const struct query_cond *,
 	    const struct lex_token *, struct query_elem *);
 void	 literal_free(struct query_elem *, uint8_t);
+void	 literal_limits(pcre2_match_context *);
 void	 literal_time_format(struct buf *, uint64_t);
 
 void	 eval_prepare(struct query_cond *);

@@ -220,6 +220,29 @@ void		 query_walk(const struct query *,
  */
 bool		 query_cond_test(const struct query_cond *,
 		    const struct mval *);
+/*
+ * The same for a condition of the query q, with q's match data and limits,
+ * counting give-ups as query_match does: for the store's index, which
+ * tests each distinct value once.  One thread at a time, as query_match.
+ */
+bool		 query_value_test(const struct query *,
+		    const struct query_cond *, const struct mval *);
+
+/*
+ * A regex that reaches a PCRE2 limit on a value (match steps, depth, heap,
+ * JIT stack) gives up: that value does not match.  The query counts such
+ * values per pattern, from query_match, query_match_cached,
+ * query_match_first and query_value_test alike, until
+ * query_gaveup_reset().  The count is of tests: a value tested in several
+ * sessions counts once per session.  query_gaveup_messages() gives one
+ * warning per pattern that gave up ("regex 'P' gave up on N values at the
+ * match limit (counted as no match)", the pattern escaped and cut as
+ * query errors quote literals); the caller frees each and the array.
+ */
+uint64_t	 query_gaveup(const struct query *);
+void		 query_gaveup_reset(const struct query *);
+size_t		 query_gaveup_messages(const struct query *, char ***);
+
 /* Name of an operator as printed ("=", "contains", "!exists" ...). */
 const char	*query_op_name(enum query_op);
 

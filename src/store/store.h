@@ -96,6 +96,26 @@ struct query;
 size_t		 store_select(const struct store *, const struct query *,
 		    uint32_t **ids);
 
+/*
+ * How far a long store_select_progress is, and a way to stop it.  done
+ * counts the values tested one by one and the sessions verified with the
+ * query; total is what is known to come (it is set at the start and set
+ * again once the sessions to verify are known).  poll, when not NULL, is
+ * called on the selecting thread after every few tests (a regex test is
+ * bounded by its match limit); setting cancel there stops the selection,
+ * which then returns no ids.  poll must not call index readers.
+ */
+struct store_progress {
+	uint64_t	 done, total;
+	bool		 cancel;
+	void		(*poll)(struct store_progress *, void *);
+	void		*arg;
+};
+/* store_select, watched through prog (may be NULL). */
+size_t		 store_select_progress(const struct store *,
+		    const struct query *, uint32_t **ids,
+		    struct store_progress *);
+
 /* The values of one key among a set of sessions. */
 struct vcount {
 	struct mval	 v;

@@ -2978,6 +2978,33 @@ sc_flows_http(struct cap *c)
 	flows_tcp(c, flows_n != 0 ? flows_n : 500000, 1);
 }
 
+/*
+ * regex_names: 100,000 DNS queries, one session each, for names that
+ * begin with 24 'a' and differ after them
+ * (aaaaaaaaaaaaaaaaaaaaaaaab000000.example ...): each makes
+ * '^(a|a?)+$' backtrack until a match limit stops it.
+ */
+static void
+sc_regex_names(struct cap *c)
+{
+	struct dns	 q;
+	struct flow	 f;
+	char		 name[64], cli[32];
+	unsigned long	 i;
+
+	for (i = 0; i < 100000; i++) {
+		snprintf(cli, sizeof cli, "10.%lu.%lu.%lu", (i >> 14) & 255,
+		    (i >> 6) & 255, (i & 63) + 1);
+		snprintf(name, sizeof name, "%.24sb%06lu.example",
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", i);
+		at(c, (uint64_t)i * MS);
+		flow_new(c, &f, 17, cli, 1024 + (int)(i % 50000), "10.255.0.53",
+		    53);
+		dns_query(&q, (uint16_t)i, name, 1);
+		udp_send(c, &f, 0, q.b, q.len);
+	}
+}
+
 static const struct scenario scenarios[] = {
 	{ "bench", "-n N (default 200000) web fetches with DNS and pings, "
 	    "for make bench", sc_bench, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
@@ -3066,6 +3093,9 @@ static const struct scenario scenarios[] = {
 	    "once", sc_flows_tcp, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "flows-http", "-n N (default 500000) HTTP fetches cut after the "
 	    "response headers, all open at once", sc_flows_http, FMT_US,
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "regex_names", "100,000 DNS queries for names on which "
+	    "'^(a|a?)+$' backtracks catastrophically", sc_regex_names, FMT_US,
 	    LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
