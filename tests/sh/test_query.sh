@@ -78,4 +78,50 @@ done
 check "values under -q sum to the sessions it selects" "$(n 'ip.proto = 6,17')" \
 	"$("$HUNTCON" -r "$basic" --values ip.proto -q 'ip.proto = 6,17' |
 	awk '{s += $1} END {print s}')"
+
+# A regex that backtracks catastrophically (capgen regex_names: 100,000
+# distinct names of 24 'a' and more) gives up at the match limit on every
+# name: no match, one warning with the exact count, exit 0.  The runs are
+# bounded by timeout and a CPU limit; what is asserted is that the limit
+# was hit and the query ended, not a time.
+names=$(cap regex_names)
+gaveup() {
+	echo "huntcon: query: warning: regex '$1' gave up on $2 values at the match limit (counted as no match)"
+}
+# slow OUT ERR ARGS...: huntcon on the names, bounded; status in $rc.
+slow() {
+	local out=$1 err=$2
+	shift 2
+	rc=0
+	(ulimit -t 100; exec timeout 120 "$HUNTCON" -r "$names" -R none "$@") \
+		>"$out" 2>"$err" || rc=$?
+}
+slow "$T/out" "$T/err" --values alias.host -q "alias.host regex '^(a|a?)+\$'"
+check "catastrophic regex, --values: exit 0" 0 "$rc"
+check "catastrophic regex, --values: no value matches" 0 "$(wc -l <"$T/out")"
+check_file "catastrophic regex, --values: warning with the count" \
+	"$(gaveup '^(a|a?)+$' 100000)" "$T/err"
+slow "$T/out" "$T/err" --sessions --fields sessionid -q \
+	"alias.host regex '^(a|a?)+\$' || alias.host = 'aaaaaaaaaaaaaaaaaaaaaaaab000007.example'"
+check "catastrophic regex, --sessions: exit 0" 0 "$rc"
+check_file "catastrophic regex, --sessions: the other term still matches" 8 "$T/out"
+check_file "catastrophic regex, --sessions: warning with the count" \
+	"$(gaveup '^(a|a?)+$' 100000)" "$T/err"
+# (?-i) keeps the index from answering: every session is tested with the
+# query, as the console does while reading and rules do (one value each).
+slow "$T/out" "$T/err" --sessions -q "alias.host regex '(?-i)^(a|a?)+\$'"
+check "catastrophic regex, per session: exit 0" 0 "$rc"
+check "catastrophic regex, per session: no session" 0 "$(wc -l <"$T/out")"
+check_file "catastrophic regex, per session: warning with the count" \
+	"$(gaveup '(?-i)^(a|a?)+$' 100000)" "$T/err"
+# Two patterns: one warning each, with its own count (the second is not
+# tested on the 5 names the first matches); the pattern is
+# escaped as query errors quote literals (a control byte as \x01).
+slow "$T/out" "$T/err" --values ip.proto -q "alias.host regex \
+'^(a|a?)+b00000[0-4]\\.', '^(a|a?)+[$(printf '\001')c]' || alias.host regex 'example\$'"
+check "two patterns: exit 0" 0 "$rc"
+check_file "two patterns: every session matches the last term" \
+	"$(printf '100000\t17')" "$T/out"
+check_file "two patterns: a warning per pattern, escaped" \
+	"$(gaveup '^(a|a?)+b00000[0-4]\\.' 99995; gaveup '^(a|a?)+[\x01c]' 99995)" "$T/err"
 finish
