@@ -237,6 +237,11 @@ draw_message(struct ui *u, int y)
 		draw_text(y, 0, COLS, ROLE_PROMPT, u->ask);
 		return;
 	}
+	if (u->busy.shown) {
+		draw_bar(y, "querying (Esc cancels)", u->busy.total == 0 ? 0 :
+		    (int)(u->busy.done * 100 / u->busy.total));
+		return;
+	}
 	if (rview_progress(u) >= 0) {
 		draw_bar(y, "applying rules", rview_progress(u));
 		return;
@@ -254,6 +259,16 @@ draw_message(struct ui *u, int y)
 	if (done > total)
 		done = total;
 	draw_bar(y, "reading", (int)(done * 100 / total));
+}
+
+/* Draw only the message line: a query is running, the panes wait. */
+void
+draw_busy(struct ui *u)
+{
+	if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS)
+		return;
+	draw_message(u, LINES - 2);
+	refresh();
 }
 
 /* The status line: source, sessions, packets. */

@@ -183,6 +183,17 @@ k_clear(struct ui *u)
 	ui_path_set(u, NULL);
 }
 
+/*
+ * Stop long work: an export here; a running query reads this binding
+ * itself (keys_cancels), since it runs before keys are dispatched again.
+ */
+static void
+k_cancel(struct ui *u)
+{
+	if (u->ex.running)
+		uexport_cancel(u);
+}
+
 static void k_prompt(struct ui *u) { prompt_open(u); }
 static void k_drill(struct ui *u) { nav_enter(u, false); }
 static void k_negate(struct ui *u) { nav_enter(u, true); }
@@ -218,6 +229,9 @@ static const struct keys_binding keys_table[] = {
 	{ 0x7f, NULL, CTX_ANY, k_back, NULL },
 	{ CTRL('h'), NULL, CTX_ANY, k_back, NULL },
 	{ 'c', "c", CTX_ANY, k_clear, "clear the path" },
+	{ 0x1b, "Esc C-c", CTX_ANY, k_cancel, "stop a query that runs long "
+	    "(the path stays as it was) or an export" },
+	{ CTRL('c'), NULL, CTX_ANY, k_cancel, NULL },
 	{ CTRL('l'), "C-l", CTX_ANY, k_redraw, "redraw the screen" },
 	{ KEY_UP, "Up k", CTX_ANY, k_up, "move up" },
 	{ 'k', NULL, CTX_ANY, k_up, NULL },
@@ -310,12 +324,26 @@ keys_dispatch(struct ui *u, int ch)
 	}
 	for (i = 0; i < nitems(keys_table); i++) {
 		if (keys_table[i].key == ch && keys_table[i].ctx == CTX_ANY) {
-			if (u->msg != NULL && keys_table[i].fn != k_back)
+			if (u->msg != NULL && keys_table[i].fn != k_back &&
+			    keys_table[i].fn != k_cancel)
 				ui_message(u, ROLE_NORMAL, NULL);
 			keys_table[i].fn(u);
 			return;
 		}
 	}
+}
+
+/* Whether a key is bound to stopping long work. */
+bool
+keys_cancels(int ch)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(keys_table); i++) {
+		if (keys_table[i].key == ch && keys_table[i].fn == k_cancel)
+			return (true);
+	}
+	return (false);
 }
 
 /* Lines of the help screen. */

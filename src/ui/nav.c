@@ -314,9 +314,9 @@ nav_enter(struct ui *u, bool negate)
 	buf_init(&b);
 	buf_printf(&b, "%s %s ", meta_key(k->key)->name, negate ? "!=" : "=");
 	nav_quote_value(&b, &k->v[r->v].v, k->key);
-	ui_path_push(u, b.s);
+	if (ui_path_push(u, b.s))
+		n->cur = n->top = 0;
 	buf_free(&b);
-	n->cur = n->top = 0;
 }
 
 /* Open or close the key under the cursor, or show all of its values. */

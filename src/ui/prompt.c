@@ -155,7 +155,10 @@ prompt_path(struct ui *u, const char *line, void *arg)
 	}
 	query_free(q);
 	prompt_close(u);
-	ui_path_set(u, line);
+	if (!ui_path_set(u, line)) {
+		query_error_clear(&err);
+		return (true);
+	}
 	u->nav.cur = u->nav.top = 0;
 	if (err.nwarnings > 0)
 		ui_message(u, ROLE_WARNING, "column %zu: warning: %s",

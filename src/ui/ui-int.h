@@ -95,6 +95,23 @@ struct ui_view {
 	bool		 indexed;
 	uint32_t	*ids;
 	size_t		 nids;
+	uint64_t	 warned;	/* regex give-ups last said */
+};
+
+/*
+ * A query running on the main thread (a path change, the match set's
+ * update): it polls now and then, reading the keys (a cancel key stops it
+ * when cancellable, the others wait in keys for the next loop turn) and,
+ * once it has run UI_BUSY_MS, drawing its progress on the message line.
+ */
+#define UI_BUSY_MS	200
+struct ui_busy {
+	bool		 on, cancellable, cancel;
+	bool		 shown;		/* progress drawn */
+	uint64_t	 t0, polled;	/* started, last polled (ms) */
+	uint64_t	 done, total;
+	int		 keys[64];
+	size_t		 nkeys;
 };
 
 /* One key of the Navigate pane and its cached counts. */
@@ -221,6 +238,7 @@ struct ui {
 	struct sview		 sv;
 	struct rview		 rv;
 	struct uexport		 ex;
+	struct ui_busy		 busy;
 	bool			 prompting;
 	/* A question on the message line, answered by one key. */
 	char			*ask;
@@ -236,9 +254,9 @@ void	 ui_timing(struct ui *, const char *, uint64_t);
 char	*ui_guard(char *);
 void	 ui_message(struct ui *, enum ui_role, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-void	 ui_path_set(struct ui *, const char *);
-void	 ui_path_push(struct ui *, const char *);
-void	 ui_path_pop(struct ui *);
+bool	 ui_path_set(struct ui *, const char *);
+bool	 ui_path_push(struct ui *, const char *);
+bool	 ui_path_pop(struct ui *);
 void	 ui_view_refresh(struct ui *);
 char	*ui_path_text(const struct ui_path *);
 bool	 ui_view_has(const struct ui_view *, uint64_t);
@@ -256,6 +274,7 @@ int	 draw_width(const char *, size_t);
 void	 draw_init(bool ascii);
 void	 ui_draw(struct ui *);
 void	 draw_hline(int y, int x, int w);
+void	 draw_busy(struct ui *);
 
 /* rview.c */
 void	 rview_init(struct ui *);
@@ -288,6 +307,7 @@ void	 uexport_free(struct ui *);
 void	 ui_ask(struct ui *, const char *keys, ask_fn, const char *, ...)
 	    __attribute__((format(printf, 4, 5)));
 void	 keys_dispatch(struct ui *, int);
+bool	 keys_cancels(int);
 void	 keys_help_draw(struct ui *, int top, int h);
 size_t	 keys_help_lines(void);
 

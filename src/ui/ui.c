@@ -235,44 +235,315 @@ ui_path_text(const struct ui_path *p)
 	return (buf_take(&b));
 }
 
-static bool	ui_view_update(struct ui *);
+/* Sessions checked between two polls of a running query. */
+#define UI_POLL_EVERY	32
+/* Keys are read and progress drawn at most this often (ms). */
+#define UI_POLL_MS	50
 
-/* Throw away the match set and compile the path again. */
+/* Begin running a query on this thread. */
 static void
+ui_busy_start(struct ui *u, bool cancellable)
+{
+	struct ui_busy	*b = &u->busy;
+
+	b->on = true;
+	b->cancellable = cancellable;
+	b->cancel = b->shown = false;
+	b->t0 = b->polled = ui_ms();
+	b->done = b->total = 0;
+}
+
+/* The query is over: draw the whole screen again if progress was shown. */
+static void
+ui_busy_end(struct ui *u)
+{
+	if (u->busy.shown)
+		u->dirty |= DIRTY_SCREEN;
+	u->busy.on = u->busy.shown = false;
+}
+
+/*
+ * While a query runs: now and then read the keys (a cancel key stops it,
+ * the others wait for the loop) and, once it has run UI_BUSY_MS, draw its
+ * progress.  True when cancelled.
+ */
+static bool
+ui_busy_poll(struct ui *u, uint64_t done, uint64_t total)
+{
+	struct ui_busy	*b = &u->busy;
+	uint64_t	 now = ui_ms();
+	bool		 nd = is_nodelay(stdscr);
+	int		 ch;
+
+	b->done = done;
+	b->total = total;
+	if (now - b->polled < UI_POLL_MS)
+		return (b->cancel);
+	b->polled = now;
+	nodelay(stdscr, TRUE);
+	while ((ch = getch()) != ERR) {
+		if (b->cancellable && keys_cancels(ch))
+			b->cancel = true;
+		else if (b->nkeys < nitems(b->keys))
+			b->keys[b->nkeys++] = ch;
+	}
+	nodelay(stdscr, nd);
+	if (now - b->t0 >= UI_BUSY_MS) {
+		b->shown = true;
+		draw_busy(u);
+	}
+	return (b->cancel);
+}
+
+/* The store's progress of a selection, polled the same way. */
+static void
+ui_select_poll(struct store_progress *p, void *arg)
+{
+	if (ui_busy_poll(arg, p->done, p->total))
+		p->cancel = true;
+}
+
+/* Free what a view holds and empty it. */
+static void
+ui_view_free(struct ui_view *v)
+{
+	query_free(v->q);
+	free(v->seen);
+	free(v->match);
+	free(v->ids);
+	memset(v, 0, sizeof *v);
+}
+
+/* Grow a view's bitmaps to cover every session published. */
+static void
+ui_view_grow(struct ui *u, struct ui_view *v)
+{
+	uint64_t	 end = store_end(u->st), ncap;
+
+	if (end <= v->cap)
+		return;
+	ncap = (end + 65536) & ~(uint64_t)63;
+	v->seen = xrealloc(v->seen, ncap / 8);
+	v->match = xrealloc(v->match, ncap / 8);
+	memset((char *)v->seen + v->cap / 8, 0, (ncap - v->cap) / 8);
+	memset((char *)v->match + v->cap / 8, 0, (ncap - v->cap) / 8);
+	v->cap = ncap;
+}
+
+/* Check the sessions published since the view's last look; false when
+ * cancelled (what was checked stays checked). */
+static bool
+ui_view_scan(struct ui *u, struct ui_view *v, bool *changed)
+{
+	const struct meta_reader *r = store_reader(u->st);
+	uint64_t		 id, end, w, n = 0;
+
+	ui_view_grow(u, v);
+	end = store_end(u->st);
+	for (id = 1; id < end; id++) {
+		w = v->seen[id / 64];
+		if (w == UINT64_MAX) {
+			id |= 63;
+			continue;
+		}
+		if ((w >> (id % 64) & 1) || !store_has(u->st, id))
+			continue;
+		if (++n % UI_POLL_EVERY == 0 && ui_busy_poll(u, id, end))
+			return (false);
+		v->seen[id / 64] |= (uint64_t)1 << (id % 64);
+		*changed = true;
+		if (query_match(v->q, r, id)) {
+			v->match[id / 64] |= (uint64_t)1 << (id % 64);
+			v->nmatch++;
+		}
+	}
+	return (true);
+}
+
+/* Once every session is checked: the match set as ascending ids, so that
+ * counts come from the index. */
+static void
+ui_view_ids(struct ui_view *v)
+{
+	uint64_t	 i, w;
+
+	free(v->ids);
+	v->ids = xreallocarray(NULL, v->nmatch + 1, sizeof *v->ids);
+	v->nids = 0;
+	for (i = 0; i < v->cap / 64; i++) {
+		for (w = v->match[i]; w != 0 && v->nids < v->nmatch;
+		    w &= w - 1)
+			v->ids[v->nids++] = (uint32_t)(i * 64 +
+			    (uint64_t)__builtin_ctzll(w));
+	}
+	v->indexed = true;
+}
+
+/*
+ * Once loaded: take the match set from the store's index in one go (the
+ * engine has finished, so this thread may read the index); false when
+ * cancelled.
+ */
+static bool
+ui_view_select(struct ui *u, struct ui_view *v)
+{
+	struct store_progress	 prog = { 0, 0, false, ui_select_poll, u };
+	uint64_t		 id;
+	size_t			 i;
+
+	ui_view_grow(u, v);
+	v->nids = store_select_progress(u->st, v->q, &v->ids, &prog);
+	if (prog.cancel) {
+		free(v->ids);
+		v->ids = NULL;
+		v->nids = 0;
+		return (false);
+	}
+	for (id = 0; id + 64 <= v->cap; id += 64)
+		v->seen[id / 64] = UINT64_MAX;
+	memset(v->match, 0, v->cap / 8);
+	for (i = 0; i < v->nids; i++)
+		v->match[v->ids[i] / 64] |= (uint64_t)1 << (v->ids[i] % 64);
+	v->nmatch = v->nids;
+	v->indexed = true;
+	return (true);
+}
+
+/*
+ * Bring a view up to date: a new one from the index once loaded, else by
+ * checking the sessions not seen yet (and once loaded, the last of them,
+ * then the ids).  *changed when its set changed; false when cancelled.
+ */
+static bool
+ui_view_fill(struct ui *u, struct ui_view *v, bool fresh, bool *changed)
+{
+	bool	 loaded = atomic_load(&u->loaded);
+
+	if (v->indexed)
+		return (true);
+	if (loaded && fresh) {
+		*changed = true;
+		return (ui_view_select(u, v));
+	}
+	if (!ui_view_scan(u, v, changed))
+		return (false);
+	if (loaded) {
+		ui_view_ids(v);
+		*changed = true;
+	}
+	return (true);
+}
+
+/* Say on the message line when the path's patterns gave up on values. */
+static void
+ui_view_warn(struct ui *u)
+{
+	struct ui_view	*v = &u->view;
+	uint64_t	 g = query_gaveup(v->q);
+	char		**msgs;
+	size_t		 i, n;
+
+	if (g == 0 || g == v->warned)
+		return;
+	v->warned = g;
+	n = query_gaveup_messages(v->q, &msgs);
+	if (n > 0)
+		ui_message(u, ROLE_WARNING, "warning: %s%s", msgs[0],
+		    n > 1 ? " (and other patterns)" : "");
+	for (i = 0; i < n; i++)
+		free(msgs[i]);
+	free(msgs);
+}
+
+/*
+ * Compile the path and match it into a new view, which replaces the old
+ * one; false (the old view kept) when cancelled.
+ */
+static bool
 ui_view_reset(struct ui *u)
 {
-	struct ui_view		*v = &u->view;
+	struct ui_view		 nv;
 	struct query_error	 err;
 	char			*text = ui_path_text(&u->path);
+	bool			 changed = false, ok;
 
-	query_free(v->q);
-	v->q = query_compile(text, strlen(text), QUERY_EMPTY_OK, &err);
-	if (v->q == NULL) {
+	memset(&nv, 0, sizeof nv);
+	nv.q = query_compile(text, strlen(text), QUERY_EMPTY_OK, &err);
+	if (nv.q == NULL) {
 		ui_message(u, ROLE_ERROR, "path: column %zu: %s", err.col,
 		    err.msg);
-		v->q = query_compile("", 0, QUERY_EMPTY_OK, NULL);
+		nv.q = query_compile("", 0, QUERY_EMPTY_OK, NULL);
 	}
 	query_error_clear(&err);
 	free(text);
-	if (v->cap > 0) {
-		memset(v->seen, 0, v->cap / 8);
-		memset(v->match, 0, v->cap / 8);
+	ui_busy_start(u, true);
+	ok = ui_view_fill(u, &nv, true, &changed);
+	ui_busy_end(u);
+	if (!ok) {
+		ui_view_free(&nv);
+		ui_message(u, ROLE_WARNING, "query cancelled");
+		return (false);
 	}
-	free(v->ids);
-	v->ids = NULL;
-	v->nids = 0;
-	v->indexed = false;
-	v->nmatch = 0;
-	v->gen++;
+	nv.gen = u->view.gen + 1;
+	ui_view_free(&u->view);
+	u->view = nv;
 	u->dirty |= DIRTY_MATCH | DIRTY_COUNTS | DIRTY_SCREEN;
-	ui_view_update(u);
+	ui_view_warn(u);
+	return (true);
+}
+
+/* Put a path in place and match it; when cancelled the old path stays.
+ * Takes np's terms either way. */
+static bool
+ui_path_apply(struct ui *u, struct ui_path *np)
+{
+	struct ui_path	 old = u->path;
+	bool		 ok;
+	size_t		 i;
+
+	u->path = *np;
+	if (!(ok = ui_view_reset(u))) {
+		*np = u->path;
+		u->path = old;
+	} else
+		*np = old;
+	for (i = 0; i < np->n; i++)
+		free(np->term[i]);
+	free(np->term);
+	return (ok);
+}
+
+/* A copy of the first n terms of the path, with room for one more. */
+static struct ui_path
+ui_path_copy(const struct ui_path *p, size_t n)
+{
+	struct ui_path	 c;
+	size_t		 i;
+
+	c.term = xreallocarray(NULL, n + 1, sizeof *c.term);
+	for (i = 0; i < n; i++)
+		c.term[i] = xstrdup(p->term[i]);
+	c.n = n;
+	return (c);
+}
+
+/* The path emptied after a cancel that left no view to go back to. */
+static void
+ui_path_drop(struct ui *u, const char *why)
+{
+	struct ui_path	 np = { NULL, 0 };
+
+	(void)ui_path_apply(u, &np);
+	ui_message(u, ROLE_WARNING, "query cancelled: path cleared (%s)",
+	    why);
 }
 
 /* Match the path again (after the sessions' meta changed). */
 void
 ui_view_refresh(struct ui *u)
 {
-	ui_view_reset(u);
+	if (!ui_view_reset(u))
+		ui_path_drop(u, "the rules changed the meta");
 }
 
 /* Whether a sessionid is in the match set. */
@@ -282,104 +553,61 @@ ui_view_has(const struct ui_view *v, uint64_t id)
 	return (id < v->cap && (v->match[id / 64] >> (id % 64) & 1));
 }
 
-/*
- * Once loaded: take the match set from the store's index in one go (the
- * engine has finished, so this thread may read the index).
- */
-static bool
-ui_view_select(struct ui *u)
-{
-	struct ui_view	*v = &u->view;
-	uint64_t	 end = store_end(u->st), id;
-	size_t		 i;
-
-	v->nids = store_select(u->st, v->q, &v->ids);
-	for (id = 0; id + 64 <= v->cap; id += 64)
-		v->seen[id / 64] = UINT64_MAX;
-	memset(v->match, 0, v->cap / 8);
-	for (i = 0; i < v->nids; i++)
-		v->match[v->ids[i] / 64] |= (uint64_t)1 << (v->ids[i] % 64);
-	v->nmatch = v->nids;
-	v->indexed = true;
-	v->gen++;
-	(void)end;
-	return (true);
-}
-
 /* Check the sessions published since the last look; true if any. */
 static bool
 ui_view_update(struct ui *u)
 {
-	struct ui_view		*v = &u->view;
-	const struct meta_reader *r = store_reader(u->st);
-	uint64_t		 id, end = store_end(u->st), ncap, w;
-	bool			 changed = false;
+	struct ui_view	*v = &u->view;
+	bool		 changed = false, ok;
 
 	if (v->indexed)
 		return (false);
-	if (end > v->cap) {
-		ncap = (end + 65536) & ~(uint64_t)63;
-		v->seen = xrealloc(v->seen, ncap / 8);
-		v->match = xrealloc(v->match, ncap / 8);
-		memset((char *)v->seen + v->cap / 8, 0, (ncap - v->cap) / 8);
-		memset((char *)v->match + v->cap / 8, 0, (ncap - v->cap) / 8);
-		v->cap = ncap;
-	}
-	if (atomic_load(&u->loaded))
-		return (ui_view_select(u));
-	for (id = 1; id < end; id++) {
-		w = v->seen[id / 64];
-		if (w == UINT64_MAX) {
-			id |= 63;
-			continue;
-		}
-		if ((w >> (id % 64) & 1) || !store_has(u->st, id))
-			continue;
-		v->seen[id / 64] |= (uint64_t)1 << (id % 64);
-		changed = true;
-		if (query_match(v->q, r, id)) {
-			v->match[id / 64] |= (uint64_t)1 << (id % 64);
-			v->nmatch++;
-		}
+	ui_busy_start(u, true);
+	ok = ui_view_fill(u, v, false, &changed);
+	ui_busy_end(u);
+	if (!ok) {
+		ui_path_drop(u, "still reading");
+		return (true);
 	}
 	if (changed)
 		v->gen++;
+	ui_view_warn(u);
 	return (changed);
 }
 
 /* Replace the path with one query (empty text: no path). */
-void
+bool
 ui_path_set(struct ui *u, const char *text)
 {
-	size_t	 i;
+	struct ui_path	 np = ui_path_copy(&u->path, 0);
 
-	for (i = 0; i < u->path.n; i++)
-		free(u->path.term[i]);
-	u->path.n = 0;
-	if (text != NULL && text[strspn(text, " \t")] != '\0')
-		ui_path_push(u, text);
-	else
-		ui_view_reset(u);
+	if (text != NULL && text[strspn(text, " \t")] != '\0') {
+		np.term[0] = xstrdup(text);
+		np.n = 1;
+	}
+	return (ui_path_apply(u, &np));
 }
 
 /* Add a term to the path. */
-void
+bool
 ui_path_push(struct ui *u, const char *term)
 {
-	u->path.term = xreallocarray(u->path.term, u->path.n + 1,
-	    sizeof *u->path.term);
-	u->path.term[u->path.n++] = xstrdup(term);
-	ui_view_reset(u);
+	struct ui_path	 np = ui_path_copy(&u->path, u->path.n);
+
+	np.term[np.n++] = xstrdup(term);
+	return (ui_path_apply(u, &np));
 }
 
 /* Step back one term. */
-void
+bool
 ui_path_pop(struct ui *u)
 {
+	struct ui_path	 np;
+
 	if (u->path.n == 0)
-		return;
-	free(u->path.term[--u->path.n]);
-	ui_view_reset(u);
+		return (true);
+	np = ui_path_copy(&u->path, u->path.n - 1);
+	return (ui_path_apply(u, &np));
 }
 
 /* Find the --theme argument on the command line. */
@@ -463,24 +691,46 @@ ui_refresh(struct ui *u, bool force)
 	}
 }
 
+/* Handle one key: the prompt's when it is open. */
+static void
+ui_key(struct ui *u, int ch)
+{
+	if (u->prompting)
+		prompt_key(u, ch);
+	else
+		keys_dispatch(u, ch);
+}
+
+/* Handle the keys typed while a query ran, in order. */
+static bool
+ui_input_held(struct ui *u)
+{
+	int	 keys[nitems(u->busy.keys)];
+	size_t	 i, n = u->busy.nkeys;
+
+	memcpy(keys, u->busy.keys, n * sizeof *keys);
+	u->busy.nkeys = 0;
+	for (i = 0; i < n && !u->quit; i++)
+		ui_key(u, keys[i]);
+	return (n > 0);
+}
+
 /* Wait for a key (at most ms), then handle every key waiting. */
 static bool
 ui_input(struct ui *u, int ms)
 {
 	struct pollfd	 pfd = { STDIN_FILENO, POLLIN, 0 };
 	int		 ch;
-	bool		 any = false;
+	bool		 any;
 
+	if ((any = ui_input_held(u)))
+		ms = 0;
 	(void)poll(&pfd, 1, ms);	/* SIGWINCH interrupts it */
 	nodelay(stdscr, TRUE);
-	while ((ch = getch()) != ERR) {
+	while (!u->quit && (ch = getch()) != ERR) {
 		any = true;
-		if (u->prompting)
-			prompt_key(u, ch);
-		else
-			keys_dispatch(u, ch);
-		if (u->quit)
-			break;
+		ui_key(u, ch);
+		ui_input_held(u);
 	}
 	nodelay(stdscr, FALSE);
 	return (any);
