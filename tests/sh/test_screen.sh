@@ -203,4 +203,36 @@ expect_screen "truncated: long source name shortened, counts kept" \
 	'^ source: …/(.*/)?truncated\.pcap  sessions: [0-9]+  packets: [0-9]+'
 quit_rc "truncated: q exits 0"
 
+# --- A query that runs long (a catastrophic regex over 100,000 names, each
+# stopped at the match limit): its progress shows, Esc and C-c stop it and
+# leave the path as it was; run to the end, it says what it gave up on.
+cap=$(cap regex_names)
+slowq="alias.host regex '^(a|a?)+\$'"
+start 80 24 -r "$cap"
+loaded || notok "regex_names loads" "$(cat "$T/screen")"
+$TM send-keys / C-u "udp.dstport = 53" Enter
+expect_screen "slow query: a path to keep" '^path: udp\.dstport = 53 +100000 sessions$'
+$TM send-keys / C-u "$slowq" Enter
+expect_screen "slow query: progress on the message line" \
+	'^querying \(Esc cancels\) +[0-9]+% '
+$TM send-keys Escape
+expect_screen "slow query: Esc stops it" '^query cancelled$'
+expect_screen "slow query: the path is as it was" \
+	'^path: udp\.dstport = 53 +100000 sessions$'
+$TM send-keys / C-u "$slowq" Enter
+expect_screen "slow query: progress again" '^querying \(Esc cancels\) +[0-9]+% '
+$TM send-keys C-c
+expect_screen "slow query: C-c stops it" '^query cancelled$'
+expect_screen "slow query: the path is still as it was" \
+	'^path: udp\.dstport = 53 +100000 sessions$'
+$TM send-keys '?'
+expect_screen "slow query: the key map lists the cancel key" \
+	'^ Esc C-c +everywhere +stop a query that runs long'
+$TM send-keys '?' / C-u "$slowq" Enter
+expect_screen "slow query: run to the end, no session" \
+	"^path: alias\.host regex '\^\(a\|a\?\)\+\\$' +0 sessions$" 120
+expect_screen "slow query: the give-ups on the message line" \
+	"^warning: regex '\^\(a\|a\?\)\+\\$' gave up on 100000 values at the match"
+quit_rc "slow query: q exits 0"
+
 finish
