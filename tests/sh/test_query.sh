@@ -124,4 +124,11 @@ check_file "two patterns: every session matches the last term" \
 	"$(printf '100000\t17')" "$T/out"
 check_file "two patterns: a warning per pattern, escaped" \
 	"$(gaveup '^(a|a?)+b00000[0-4]\\.' 99995; gaveup '^(a|a?)+[\x01c]' 99995)" "$T/err"
+# A long pattern is cut in the warning, with an ellipsis.
+long="^(a|a?)+$(printf '(x|y)?%.0s' $(seq 1 45))\$"
+slow "$T/out" "$T/err" --values ip.proto -q "alias.host regex '$long'"
+check "long pattern: exit 0" 0 "$rc"
+check_grep "long pattern: cut with an ellipsis in the warning" \
+	"^huntcon: query: warning: regex '\^\(a\|a\?\)\+(\(x\|y\)\?){8}[^ ]*\.\.\.' gave up on 100000 values at the match limit \(counted as no match\)\$" "$T/err"
+check "long pattern: not echoed whole" "" "$(grep -F -- "${long:0:250}" "$T/err")"
 finish
