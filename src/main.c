@@ -395,7 +395,7 @@ main_query_gaveup(const struct query *q)
 		return;
 	n = query_gaveup_messages(q, &msgs);
 	for (i = 0; i < n; i++) {
-		fprintf(stderr, "huntcon: query: warning: %s\n", msgs[i]);
+		main_msg("query: warning: ", msgs[i], "");
 		free(msgs[i]);
 	}
 	free(msgs);
