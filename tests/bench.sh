@@ -52,6 +52,21 @@ echo "  wall $(printf '%s\n' "${rwalls[@]}" | median) s, +$(printf '%s\n' "${rra
 echo "drill and search on a 1,000,000-session store (make bench-drill):"
 make -s build/bench-drill >/dev/null && build/bench-drill | sed 's/^/  /'
 
+# Loading and checking a large rule pack (tests/gen/rules.awk): = lists
+# on the names of other rules, some exists, begins, ends and regex.
+rules20k=$OUT/rules-20000.nwr
+awk -v n=20000 -f tests/gen/rules.awk >"$rules20k"
+lc=() lw=() fc=() fw=()
+for _ in $(seq "$N"); do
+	read -r w _ c < <(one ./huntcon --check-rules "$rules20k")
+	lw+=("$w") lc+=("$c")
+	read -r w _ c < <(one ./huntcon --check-rules --fix "$rules20k")
+	fw+=("$w") fc+=("$c")
+done
+echo "rule loading (huntcon --check-rules, 20,000 generated rules), median of $N:"
+echo "  check: CPU $(printf '%s\n' "${lc[@]}" | median) s, wall $(printf '%s\n' "${lw[@]}" | median) s;" \
+	"--fix: CPU $(printf '%s\n' "${fc[@]}" | median) s, wall $(printf '%s\n' "${fw[@]}" | median) s"
+
 if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 	echo "standard capture (../shared/bench/ratio.sh):"
 	std=$(bash ../shared/bench/ratio.sh -n "$N" -- ./huntcon -r PCAP -R none --values ip.proto)

@@ -535,6 +535,82 @@ load_compile(struct ruleset *rs, struct rule *r, long idx)
 	query_error_clear(&err);
 }
 
+/* Hash of a name, folded, with the key when the index groups by key. */
+static uint64_t
+load_index_hash(const struct rules_index *ix, int key, const char *p,
+    size_t n)
+{
+	uint64_t	 h = fold_hash(p, n);
+
+	if (ix->bykey)
+		h ^= ((uint64_t)(unsigned)key + 1) * 0x9e3779b97f4a7c15ULL;
+	return (h);
+}
+
+/* The slot of a key and name: its group's, or the empty one to take. */
+static size_t
+load_index_slot(const struct rules_index *ix, const struct ruleset *rs,
+    int key, const char *p, size_t n)
+{
+	const struct rule	*h;
+	size_t			 i = load_index_hash(ix, key, p, n) & ix->mask;
+
+	for (; ix->slot[i] != 0; i = (i + 1) & ix->mask) {
+		h = &rs->rules[ix->slot[i] - 1];
+		if ((!ix->bykey || h->alert == key) &&
+		    fold_eq(h->name, h->namelen, p, n))
+			break;
+	}
+	return (i);
+}
+
+/* Group n rules, taken in the order given. */
+void
+rules_index_build(struct rules_index *ix, const struct ruleset *rs,
+    const size_t *order, size_t n, bool bykey)
+{
+	const struct rule	*r;
+	size_t			*tail, size = 16, i, j, ri;
+
+	while (size < 2 * n)
+		size *= 2;
+	ix->slot = xcalloc(size, sizeof *ix->slot);
+	ix->mask = size - 1;
+	ix->next = xreallocarray(NULL, rs->nrules + 1, sizeof *ix->next);
+	ix->bykey = bykey;
+	tail = xreallocarray(NULL, rs->nrules + 1, sizeof *tail);
+	for (i = 0; i < n; i++) {
+		ri = order[i];
+		r = &rs->rules[ri];
+		ix->next[ri] = SIZE_MAX;
+		j = load_index_slot(ix, rs, r->alert, r->name, r->namelen);
+		if (ix->slot[j] == 0)
+			ix->slot[j] = ri + 1;
+		else
+			ix->next[tail[ix->slot[j] - 1]] = ri;
+		tail[ix->slot[j] - 1] = ri;
+	}
+	free(tail);
+}
+
+/* The first rule of the group of a key and name, or -1. */
+long
+rules_index_find(const struct rules_index *ix, const struct ruleset *rs,
+    int key, const char *p, size_t n)
+{
+	size_t	 j = load_index_slot(ix, rs, key, p, n);
+
+	return ((long)ix->slot[j] - 1);
+}
+
+/* Free an index's tables. */
+void
+rules_index_free(struct rules_index *ix)
+{
+	free(ix->slot);
+	free(ix->next);
+}
+
 /* The ruleset being sorted, for load_ordercmp. */
 static const struct ruleset *load_sorting;
 
