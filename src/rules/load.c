@@ -269,6 +269,7 @@ load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
 	struct rule	*r;
 	long		 idx = (long)rs->nrules;
 	size_t		 n = l->len;
+	const char	*nul;
 
 	while (n > 0 && (l->raw[n - 1] == '\n' || l->raw[n - 1] == '\r'))
 		n--;
@@ -281,7 +282,12 @@ load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
 	r->rawlen = n;
 	r->alert = -1;
 	l->rule = idx;
-	if (!load_tokens(rs, r, idx, start) || !load_required(rs, r, idx))
+	if ((nul = memchr(r->raw, '\0', n)) != NULL) {
+		rules_diag_add(rs, file, line, (unsigned)(nul - r->raw) + 1,
+		    true, idx, "NUL byte");
+		r->flags |= RULE_ERROR;
+	} else if (!load_tokens(rs, r, idx, start) ||
+	    !load_required(rs, r, idx))
 		r->flags |= RULE_ERROR;
 	if (r->name == NULL)
 		r->name = xstrdup("");
@@ -290,11 +296,12 @@ load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
 	r->value.text.n = (uint32_t)r->namelen;
 }
 
-/* Classify one line: blank, comment, or a rule. */
+/* Classify one line: blank, comment, or a rule (a NUL byte: an error). */
 static void
 load_line(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l)
 {
-	size_t	 i = 0;
+	const char	*nul;
+	size_t		 i = 0;
 
 	if (line == 1 && l->len >= 3 && memcmp(l->raw, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
@@ -304,6 +311,9 @@ load_line(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l)
 		return;
 	if (l->raw[i] == '#') {
 		l->comment = true;
+		if ((nul = memchr(l->raw, '\0', l->len)) != NULL)
+			rules_diag_add(rs, file, line, (unsigned)(nul - l->raw) +
+			    1, true, -1, "NUL byte");
 		return;
 	}
 	load_rule(rs, file, line, l, i);

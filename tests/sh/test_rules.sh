@@ -123,4 +123,16 @@ rc=0
 check "100,000 rules: --fix within the CPU limit" "0 100000" "$rc $(wc -l <"$T/fix")"
 check "100,000 rules: --fix puts r5 before r1" "name=r5 name=r1" \
 	"$(grep -m2 -o '^name=r[15] ' "$T/fix" | tr -d ' ' | paste -sd' ')"
+# A NUL byte in a rule line (or a comment) is an error at its line and
+# column; the other rules still load.
+printf 'name=a rule="ip.proto = 1" alert=ioc\nname=b\0x rule="ip.proto = 1" alert=ioc\n# c\0\nname=d rule="alias.host = '"'x\0y'"'" alert=eoc\n' >"$R/nul.nwr"
+rc=0
+"$HUNTCON" --check-rules "$R/nul.nwr" >"$T/out" 2>&1 || rc=$?
+check "NUL byte: --check-rules exits 1" 1 "$rc"
+check "NUL byte: FILE:LINE:COL: error: NUL byte, each line" \
+	"$R/nul.nwr:2:7: error: NUL byte
+$R/nul.nwr:3:4: error: NUL byte
+$R/nul.nwr:4:29: error: NUL byte" "$(cat "$T/out")"
+check "NUL byte: the rule without one runs" "4	a" \
+	"$("$HUNTCON" -r "$tunnel" -R "$R/nul.nwr" --values ioc 2>/dev/null)"
 finish
