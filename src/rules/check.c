@@ -23,6 +23,9 @@ struct check {
 	int			 nkeys;
 	size_t			*wfirst;	/* per key + 1: into writers */
 	size_t			*writers;	/* live rules by key, in order */
+	size_t			*heads;		/* the same by name, folded */
+	size_t			*tails;		/* the same by name read
+						   backwards, folded */
 	size_t			*stop;		/* per key: run place of the
 						   first stop rule writing it */
 	size_t			*mark;		/* per rule: reader + 1 of its
@@ -141,10 +144,82 @@ check_cand_add(struct check *ck, size_t wi)
 	ck->cand[ck->ncand++] = wi;
 }
 
+/* The ruleset whose names check_headcmp and check_tailcmp compare. */
+static const struct ruleset *check_sorting;
+
+/* Compare two rules' names, folded, for qsort. */
+static int
+check_headcmp(const void *a, const void *b)
+{
+	const struct rule	*x = &check_sorting->rules[*(const size_t *)a];
+	const struct rule	*y = &check_sorting->rules[*(const size_t *)b];
+
+	return (fold_cmp(x->name, x->namelen, y->name, y->namelen));
+}
+
+/* Compare two names folded and read backwards from their last byte. */
+static int
+check_tailcmp_text(const char *p, size_t pn, const char *q, size_t qn)
+{
+	size_t	 i, n = pn < qn ? pn : qn;
+	int	 x, y;
+
+	for (i = 1; i <= n; i++) {
+		x = fold((unsigned char)p[pn - i]);
+		y = fold((unsigned char)q[qn - i]);
+		if (x != y)
+			return (x < y ? -1 : 1);
+	}
+	return (pn < qn ? -1 : pn > qn);
+}
+
+/* Compare two rules' names read backwards, folded, for qsort. */
+static int
+check_tailcmp(const void *a, const void *b)
+{
+	const struct rule	*x = &check_sorting->rules[*(const size_t *)a];
+	const struct rule	*y = &check_sorting->rules[*(const size_t *)b];
+
+	return (check_tailcmp_text(x->name, x->namelen, y->name, y->namelen));
+}
+
+/*
+ * Add the writers of a key whose name begins (or ends, when tail) with
+ * text t: one run of the key's names sorted that way, found by bisection.
+ */
+static void
+check_affix(struct check *ck, int key, const struct mval *t, bool tail)
+{
+	const size_t		*v = tail ? ck->tails : ck->heads;
+	const struct rule	*w;
+	size_t			 lo = ck->wfirst[key], hi = ck->wfirst[key + 1];
+	size_t			 mid, n = t->text.n;
+	int			 c;
+
+	while (lo < hi) {	/* the first name not below t */
+		mid = lo + (hi - lo) / 2;
+		w = &ck->rs->rules[v[mid]];
+		c = tail ? check_tailcmp_text(w->name, w->namelen, t->text.p,
+		    n) : fold_cmp(w->name, w->namelen, t->text.p, n);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ck->wfirst[key + 1]; lo++) {
+		w = &ck->rs->rules[v[lo]];
+		if (w->namelen < n || !fold_eq(tail ? w->name + w->namelen -
+		    n : w->name, n, t->text.p, n))
+			break;
+		check_cand_add(ck, v[lo]);
+	}
+}
+
 /*
  * Gather the writers a condition may read, in rule order: for = and != on
- * text, the rules writing its key one of its names (a lookup each); for any
- * other operator, every live rule writing its key.
+ * text, the rules writing its key one of its names (a lookup each); for
+ * begins and ends, those whose names have the affix (a bisection each);
+ * for any other operator, every live rule writing its key.
  */
 static void
 check_candidates(struct check *ck, const struct query_cond *c)
@@ -154,7 +229,8 @@ check_candidates(struct check *ck, const struct query_cond *c)
 	long			 wi;
 
 	ck->ncand = 0;
-	if ((c->op != QOP_EQ && c->op != QOP_NE) || c->type != MT_TEXT) {
+	if ((c->op != QOP_EQ && c->op != QOP_NE && c->op != QOP_BEGINS &&
+	    c->op != QOP_ENDS) || c->type != MT_TEXT) {
 		for (i = ck->wfirst[c->key]; i < ck->wfirst[c->key + 1]; i++)
 			check_cand_add(ck, ck->writers[i]);
 		return;
@@ -163,6 +239,10 @@ check_candidates(struct check *ck, const struct query_cond *c)
 		v = &c->elems[e].lo;
 		if (v->type != MT_TEXT)
 			continue;
+		if (c->op == QOP_BEGINS || c->op == QOP_ENDS) {
+			check_affix(ck, c->key, v, c->op == QOP_ENDS);
+			continue;
+		}
 		wi = rules_index_find(&ck->values, ck->rs, c->key, v->text.p,
 		    v->text.n);
 		for (; wi >= 0; wi = ck->values.next[wi] == SIZE_MAX ? -1 :
@@ -461,6 +541,30 @@ check_sort(struct ruleset *rs)
 	free(v);
 }
 
+/* Sort each key's writers by name, and by name read backwards. */
+static void
+check_prepare_affixes(struct check *ck)
+{
+	size_t	 n = ck->wfirst[ck->nkeys], lo, len;
+	int	 key;
+
+	ck->heads = xreallocarray(NULL, n + 1, sizeof *ck->heads);
+	ck->tails = xreallocarray(NULL, n + 1, sizeof *ck->tails);
+	if (n != 0) {
+		memcpy(ck->heads, ck->writers, n * sizeof *ck->heads);
+		memcpy(ck->tails, ck->writers, n * sizeof *ck->tails);
+	}
+	check_sorting = ck->rs;
+	for (key = 0; key < ck->nkeys; key++) {
+		lo = ck->wfirst[key];
+		if ((len = ck->wfirst[key + 1] - lo) < 2)
+			continue;
+		qsort(ck->heads + lo, len, sizeof *ck->heads, check_headcmp);
+		qsort(ck->tails + lo, len, sizeof *ck->tails, check_tailcmp);
+	}
+	check_sorting = NULL;
+}
+
 /*
  * Index what the check looks up: live rules by name and by key and name,
  * the live writers of each key, the first stop rule writing each key.
@@ -491,6 +595,7 @@ check_prepare(struct check *ck)
 	}
 	for (i = 0; i < n; i++)
 		ck->writers[fill[rs->rules[live[i]].alert]++] = live[i];
+	check_prepare_affixes(ck);
 	ck->stop = xreallocarray(NULL, (size_t)ck->nkeys + 1, sizeof *ck->stop);
 	for (key = 0; key < ck->nkeys; key++)
 		ck->stop[key] = SIZE_MAX;
@@ -517,6 +622,8 @@ check_done(struct check *ck)
 	free(ck->cand);
 	free(ck->wfirst);
 	free(ck->writers);
+	free(ck->heads);
+	free(ck->tails);
 	free(ck->stop);
 	rules_index_free(&ck->names);
 	rules_index_free(&ck->values);
