@@ -3,9 +3,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rules/rules-int.h"
 
@@ -352,18 +354,42 @@ load_data(struct ruleset *rs, const char *path, const char *data, size_t len)
 		load_line(rs, fi, (unsigned)i + 1, &rs->files[fi].lines[i]);
 }
 
-/* Read a whole file into memory; NULL with errno set on failure. */
+/* What keeps a rule source from being read as a file, or NULL. */
+static const char *
+load_unfit(const struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode))
+		return ("is a FIFO");
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		return ("is a device");
+	if (S_ISSOCK(st->st_mode))
+		return ("is a socket");
+	return (NULL);
+}
+
+/*
+ * Read a whole file into memory (opened without blocking, so a FIFO or a
+ * device is refused rather than waited on); NULL with *why on failure.
+ */
 static char *
-load_read(const char *path, size_t *len)
+load_read(const char *path, size_t *len, const char **why)
 {
 	FILE	*fp;
 	struct buf b;
+	struct stat st;
 	char	 tmp[8192];
 	size_t	 n;
-	int	 e;
+	int	 fd, e;
 
-	if ((fp = fopen(path, "rb")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) != 0 || (*why = load_unfit(&st)) != NULL ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		if (*why == NULL)
+			*why = strerror(errno);
 		return (NULL);
+	}
 	buf_init(&b);
 	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
 		buf_add(&b, tmp, n);
@@ -371,7 +397,7 @@ load_read(const char *path, size_t *len)
 	fclose(fp);
 	if (e != 0) {
 		buf_free(&b);
-		errno = e;
+		*why = strerror(e);
 		return (NULL);
 	}
 	*len = b.len;
@@ -396,11 +422,12 @@ load_fail(struct ruleset *rs, const char *path, const char *why)
 static void
 load_file(struct ruleset *rs, const char *path)
 {
-	char	*data;
-	size_t	 len;
+	const char	*why = NULL;
+	char		*data;
+	size_t		 len;
 
-	if ((data = load_read(path, &len)) == NULL) {
-		load_fail(rs, path, strerror(errno));
+	if ((data = load_read(path, &len, &why)) == NULL) {
+		load_fail(rs, path, why);
 		return;
 	}
 	load_data(rs, path, data, len);

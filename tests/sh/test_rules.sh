@@ -135,4 +135,16 @@ $R/nul.nwr:3:4: error: NUL byte
 $R/nul.nwr:4:29: error: NUL byte" "$(cat "$T/out")"
 check "NUL byte: the rule without one runs" "4	a" \
 	"$("$HUNTCON" -r "$tunnel" -R "$R/nul.nwr" --values ioc 2>/dev/null)"
+# A rule source that is a FIFO or a device is refused, not waited on.
+mkfifo "$R/fifo.nwr"
+rc=0
+timeout 10 "$HUNTCON" --check-rules "$R/fifo.nwr" >"$T/out" 2>&1 || rc=$?
+check "FIFO rules: exit 1, no hang" 1 "$rc"
+check "FIFO rules: message" "$R/fifo.nwr: error: cannot read: is a FIFO" "$(cat "$T/out")"
+mkdir -p "$T/xdg/huntcon/rules"
+ln -s /dev/zero "$T/xdg/huntcon/rules/user.nwr"
+rc=0
+XDG_CONFIG_HOME=$T/xdg timeout 10 "$HUNTCON" --check-rules >"$T/out" 2>&1 || rc=$?
+check "user.nwr on /dev/zero: refused, no hang" \
+	"1 $T/xdg/huntcon/rules/user.nwr: error: cannot read: is a device" "$rc $(cat "$T/out")"
 finish
