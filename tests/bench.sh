@@ -66,6 +66,20 @@ for f in flows-udp:1000000 flows-http:500000; do
 	echo "  peak RSS $((m / 1024)) MiB at the default session.max_open ($capped closed at it, cpu $c s)," \
 		"$((m0 / 1024)) MiB without a cap (cpu $c0 s)"
 done
+# Loading and checking a large rule pack (tests/gen/rules.awk): = lists
+# on the names of other rules, some exists, begins, ends and regex.
+rules20k=$OUT/rules-20000.nwr
+awk -v n=20000 -f tests/gen/rules.awk >"$rules20k"
+lc=() lw=() fc=() fw=()
+for _ in $(seq "$N"); do
+	read -r w _ c < <(one ./huntcon --check-rules "$rules20k")
+	lw+=("$w") lc+=("$c")
+	read -r w _ c < <(one ./huntcon --check-rules --fix "$rules20k")
+	fw+=("$w") fc+=("$c")
+done
+echo "rule loading (huntcon --check-rules, 20,000 generated rules), median of $N:"
+echo "  check: CPU $(printf '%s\n' "${lc[@]}" | median) s, wall $(printf '%s\n' "${lw[@]}" | median) s;" \
+	"--fix: CPU $(printf '%s\n' "${fc[@]}" | median) s, wall $(printf '%s\n' "${fw[@]}" | median) s"
 
 if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 	echo "standard capture (../shared/bench/ratio.sh):"

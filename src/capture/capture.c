@@ -207,6 +207,19 @@ capture_add_dir(struct capture *c, const char *dir)
 		    esc_str(dir));
 }
 
+/* What makes a -r argument a stream rather than a file, or NULL. */
+static const char *
+capture_stream(const struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode))
+		return ("is a FIFO");
+	if (S_ISSOCK(st->st_mode))
+		return ("is a socket");
+	if (S_ISCHR(st->st_mode))
+		return ("is a character device");
+	return (NULL);
+}
+
 /* Add a -r argument: a capture file or a directory of them. */
 void
 capture_add(struct capture *c, const char *arg)
@@ -216,9 +229,18 @@ capture_add(struct capture *c, const char *arg)
 	enum capture_kind kind;
 	uint32_t	 magic;
 
-	if (stat(arg, &st) != 0) {
+	if (stat(arg, &st) == 0)
+		why = capture_stream(&st);
+	else if (strcmp(arg, "-") == 0)
+		why = "is standard input";
+	else {
 		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
 		    esc_str(arg), strerror(errno));
+		return;
+	}
+	if (why != NULL) {	/* reading would block, or never end */
+		capture_say(c, CAPTURE_ERROR, "%s: %s; reading capture streams "
+		    "is not supported yet (use a file)", esc_str(arg), why);
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -319,6 +341,20 @@ capture_open(struct capture_input *in, char **iobuf, char *errbuf)
 	return (p);
 }
 
+/*
+ * A record's time in ns.  pcap stores unsigned 32-bit seconds (to 2106)
+ * that libpcap hands over sign-extended from 2038 on: take them back.
+ */
+static uint64_t
+capture_ts(const struct pcap_pkthdr *h)
+{
+	uint64_t	 sec = (uint64_t)h->ts.tv_sec;
+
+	if (h->ts.tv_sec < 0)
+		sec &= 0xffffffffULL;
+	return (sec * 1000000000ULL + (uint64_t)h->ts.tv_usec);
+}
+
 /* Read one input, calling fn for each record it selects. */
 static bool
 capture_read(struct capture *c, size_t idx, capture_select_fn sel,
@@ -355,8 +391,7 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 			continue;
 		}
 		cp.ordinal = ord++;
-		cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
-		    (uint64_t)h->ts.tv_usec;
+		cp.ts = capture_ts(h);
 		cp.caplen = h->caplen;
 		cp.wirelen = h->len;
 		cp.data = data;

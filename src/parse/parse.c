@@ -727,7 +727,7 @@ parse_fixed(const char *v, uint32_t scale, uint32_t *out)
 		if (nf == 1)
 			frac *= 10;
 	}
-	if (whole > UINT32_MAX / scale - 1)
+	if (whole > (UINT32_MAX - frac) / scale)
 		return (false);
 	*out = (uint32_t)(whole * scale + frac);
 	return (true);

@@ -1,6 +1,7 @@
 /* apply.c - evaluate the rules on one session, and the editor's accessors. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules/rules-int.h"
@@ -46,19 +47,22 @@ apply_note_key(const struct query_cond *c, bool neg, void *arg)
  * queries, so that one query_match_first() call runs them all; the keys
  * past the core ones (read from the session's extra meta) that they read;
  * and for each, the first rule writing the same key a name equal to its
- * own, folded (the same value).
+ * own, folded (the same value), found in a hash of the names.
  */
 void
 apply_prepare(struct ruleset *rs)
 {
 	struct rule		*ru;
-	const struct rule	*o;
-	size_t			 k, j;
+	struct rules_index	 ix;
+	size_t			*rpos, k, j;
 
 	rs->runq = xreallocarray(NULL, rs->nrun + 1, sizeof *rs->runq);
 	rs->namecls = xreallocarray(NULL, rs->nrun + 1, sizeof *rs->namecls);
+	rpos = xreallocarray(NULL, rs->nrules + 1, sizeof *rpos);
+	rules_index_build(&ix, rs, rs->run, rs->nrun, true);
 	for (k = 0; k < rs->nrun; k++) {
 		ru = &rs->rules[rs->run[k]];
+		rpos[rs->run[k]] = k;
 		rs->runq[k] = ru->q;
 		ru->pool = meta_pool_put(ru->name, (uint32_t)ru->namelen);
 		ru->lower = MF_LOWER;
@@ -67,14 +71,11 @@ apply_prepare(struct ruleset *rs)
 				ru->lower = 0;
 		}
 		query_walk(ru->q, apply_note_key, rs);
-		for (j = 0; j < k; j++) {
-			o = &rs->rules[rs->run[j]];
-			if (o->alert == ru->alert && fold_eq(o->name,
-			    o->namelen, ru->name, ru->namelen))
-				break;
-		}
-		rs->namecls[k] = j;
+		rs->namecls[k] = rpos[rules_index_find(&ix, rs, ru->alert,
+		    ru->name, ru->namelen)];
 	}
+	rules_index_free(&ix);
+	free(rpos);
 }
 
 /* Whether a key may have had values when the run started. */

@@ -3,9 +3,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "rules/rules-int.h"
 
@@ -270,6 +272,7 @@ load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
 	struct rule	*r;
 	long		 idx = (long)rs->nrules;
 	size_t		 n = l->len;
+	const char	*nul;
 
 	while (n > 0 && (l->raw[n - 1] == '\n' || l->raw[n - 1] == '\r'))
 		n--;
@@ -282,7 +285,12 @@ load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
 	r->rawlen = n;
 	r->alert = -1;
 	l->rule = idx;
-	if (!load_tokens(rs, r, idx, start) || !load_required(rs, r, idx))
+	if ((nul = memchr(r->raw, '\0', n)) != NULL) {
+		rules_diag_add(rs, file, line, (unsigned)(nul - r->raw) + 1,
+		    true, idx, "NUL byte");
+		r->flags |= RULE_ERROR;
+	} else if (!load_tokens(rs, r, idx, start) ||
+	    !load_required(rs, r, idx))
 		r->flags |= RULE_ERROR;
 	if (r->name == NULL)
 		r->name = xstrdup("");
@@ -291,11 +299,12 @@ load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
 	r->value.text.n = (uint32_t)r->namelen;
 }
 
-/* Classify one line: blank, comment, or a rule. */
+/* Classify one line: blank, comment, or a rule (a NUL byte: an error). */
 static void
 load_line(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l)
 {
-	size_t	 i = 0;
+	const char	*nul;
+	size_t		 i = 0;
 
 	if (line == 1 && l->len >= 3 && memcmp(l->raw, "\xef\xbb\xbf", 3) == 0)
 		i = 3;
@@ -305,6 +314,9 @@ load_line(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l)
 		return;
 	if (l->raw[i] == '#') {
 		l->comment = true;
+		if ((nul = memchr(l->raw, '\0', l->len)) != NULL)
+			rules_diag_add(rs, file, line, (unsigned)(nul - l->raw) +
+			    1, true, -1, "NUL byte");
 		return;
 	}
 	load_rule(rs, file, line, l, i);
@@ -343,18 +355,42 @@ load_data(struct ruleset *rs, const char *path, const char *data, size_t len)
 		load_line(rs, fi, (unsigned)i + 1, &rs->files[fi].lines[i]);
 }
 
-/* Read a whole file into memory; NULL with errno set on failure. */
+/* What keeps a rule source from being read as a file, or NULL. */
+static const char *
+load_unfit(const struct stat *st)
+{
+	if (S_ISFIFO(st->st_mode))
+		return ("is a FIFO");
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		return ("is a device");
+	if (S_ISSOCK(st->st_mode))
+		return ("is a socket");
+	return (NULL);
+}
+
+/*
+ * Read a whole file into memory (opened without blocking, so a FIFO or a
+ * device is refused rather than waited on); NULL with *why on failure.
+ */
 static char *
-load_read(const char *path, size_t *len)
+load_read(const char *path, size_t *len, const char **why)
 {
 	FILE	*fp;
 	struct buf b;
+	struct stat st;
 	char	 tmp[8192];
 	size_t	 n;
-	int	 e;
+	int	 fd, e;
 
-	if ((fp = fopen(path, "rb")) == NULL)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1 ||
+	    fstat(fd, &st) != 0 || (*why = load_unfit(&st)) != NULL ||
+	    (fp = fdopen(fd, "rb")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		if (*why == NULL)
+			*why = strerror(errno);
 		return (NULL);
+	}
 	buf_init(&b);
 	while ((n = fread(tmp, 1, sizeof tmp, fp)) > 0)
 		buf_add(&b, tmp, n);
@@ -362,7 +398,7 @@ load_read(const char *path, size_t *len)
 	fclose(fp);
 	if (e != 0) {
 		buf_free(&b);
-		errno = e;
+		*why = strerror(e);
 		return (NULL);
 	}
 	*len = b.len;
@@ -387,11 +423,12 @@ load_fail(struct ruleset *rs, const char *path, const char *why)
 static void
 load_file(struct ruleset *rs, const char *path)
 {
-	char	*data;
-	size_t	 len;
+	const char	*why = NULL;
+	char		*data;
+	size_t		 len;
 
-	if ((data = load_read(path, &len)) == NULL) {
-		load_fail(rs, path, strerror(errno));
+	if ((data = load_read(path, &len, &why)) == NULL) {
+		load_fail(rs, path, why);
 		return;
 	}
 	load_data(rs, path, data, len);
@@ -535,6 +572,82 @@ load_compile(struct ruleset *rs, struct rule *r, long idx)
 		r->flags |= RULE_ERROR;
 	}
 	query_error_clear(&err);
+}
+
+/* Hash of a name, folded, with the key when the index groups by key. */
+static uint64_t
+load_index_hash(const struct rules_index *ix, int key, const char *p,
+    size_t n)
+{
+	uint64_t	 h = fold_hash(p, n);
+
+	if (ix->bykey)
+		h ^= ((uint64_t)(unsigned)key + 1) * 0x9e3779b97f4a7c15ULL;
+	return (h);
+}
+
+/* The slot of a key and name: its group's, or the empty one to take. */
+static size_t
+load_index_slot(const struct rules_index *ix, const struct ruleset *rs,
+    int key, const char *p, size_t n)
+{
+	const struct rule	*h;
+	size_t			 i = load_index_hash(ix, key, p, n) & ix->mask;
+
+	for (; ix->slot[i] != 0; i = (i + 1) & ix->mask) {
+		h = &rs->rules[ix->slot[i] - 1];
+		if ((!ix->bykey || h->alert == key) &&
+		    fold_eq(h->name, h->namelen, p, n))
+			break;
+	}
+	return (i);
+}
+
+/* Group n rules, taken in the order given. */
+void
+rules_index_build(struct rules_index *ix, const struct ruleset *rs,
+    const size_t *order, size_t n, bool bykey)
+{
+	const struct rule	*r;
+	size_t			*tail, size = 16, i, j, ri;
+
+	while (size < 2 * n)
+		size *= 2;
+	ix->slot = xcalloc(size, sizeof *ix->slot);
+	ix->mask = size - 1;
+	ix->next = xreallocarray(NULL, rs->nrules + 1, sizeof *ix->next);
+	ix->bykey = bykey;
+	tail = xreallocarray(NULL, rs->nrules + 1, sizeof *tail);
+	for (i = 0; i < n; i++) {
+		ri = order[i];
+		r = &rs->rules[ri];
+		ix->next[ri] = SIZE_MAX;
+		j = load_index_slot(ix, rs, r->alert, r->name, r->namelen);
+		if (ix->slot[j] == 0)
+			ix->slot[j] = ri + 1;
+		else
+			ix->next[tail[ix->slot[j] - 1]] = ri;
+		tail[ix->slot[j] - 1] = ri;
+	}
+	free(tail);
+}
+
+/* The first rule of the group of a key and name, or -1. */
+long
+rules_index_find(const struct rules_index *ix, const struct ruleset *rs,
+    int key, const char *p, size_t n)
+{
+	size_t	 j = load_index_slot(ix, rs, key, p, n);
+
+	return ((long)ix->slot[j] - 1);
+}
+
+/* Free an index's tables. */
+void
+rules_index_free(struct rules_index *ix)
+{
+	free(ix->slot);
+	free(ix->next);
 }
 
 /* The ruleset being sorted, for load_ordercmp. */

@@ -68,6 +68,27 @@ struct ruleset {
 	int		 ncycles;
 };
 
+/*
+ * Rules grouped by name, ASCII case folded, and by alert key too when
+ * bykey: a hash table of each group's first rule, chained to the next in
+ * the order the rules were added.
+ */
+struct rules_index {
+	size_t		*slot;		/* head rule + 1 per slot, 0 empty */
+	size_t		 mask;
+	size_t		*next;		/* per rule: next in its group, or
+					   SIZE_MAX */
+	bool		 bykey;
+};
+
+/* Group n rules, taken in the order given. */
+void	 rules_index_build(struct rules_index *, const struct ruleset *,
+	    const size_t *, size_t, bool);
+/* The first rule of the group of a key and name, or -1. */
+long	 rules_index_find(const struct rules_index *, const struct ruleset *,
+	    int, const char *, size_t);
+void	 rules_index_free(struct rules_index *);
+
 /* Record a diagnostic. */
 void	 rules_diag_add(struct ruleset *, size_t, unsigned, unsigned, bool,
 	    long, const char *, ...) __attribute__((format(printf, 7, 8)));

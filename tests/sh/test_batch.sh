@@ -87,4 +87,74 @@ done
 missing=$(awk -F'\t' '$1 == "setting" {print $2; next} $1 != "" {print $1}' "$T/keys" |
 	while read -r k; do grep -qF -- "$k" "$TOP/man/huntcon.1" || echo "$k"; done)
 check "man page names every key and setting" "" "$missing"
+# Every numeric setting has one range, judged alike by --set and the config
+# file: min and max accepted, min-1 and max+1 out of range, a word and an
+# empty value not valid.  NAME MIN-1 MIN MAX MAX+1:
+small=$(cap basic)
+mkdir -p "$T/rcfg/huntcon"
+while read -r name below min max above; do
+	for v in "$below" "$min" "$max" "$above" x ''; do
+		case $v in
+		"$min"|"$max") want="0 " ;;
+		x|'') want="2 huntcon: --set: '$v' is not a valid value for $name (huntcon --help)" ;;
+		*) want="2 huntcon: --set: '$v' is out of range for $name ($min-$max) (huntcon --help)" ;;
+		esac
+		rc=0
+		XDG_CONFIG_HOME=$T/none "$HUNTCON" -r "$small" -R none --stats --set "$name=$v" \
+		    >/dev/null 2>"$T/err" || rc=$?
+		check "--set $name=$v" "$want" "$rc $(cat "$T/err")"
+		printf '# range\n%s=%s\n' "$name" "$v" >"$T/rcfg/huntcon/huntcon.conf"
+		want=${want% (huntcon --help)}
+		want=${want/#2 huntcon: --set: /1 huntcon: $T/rcfg/huntcon/huntcon.conf:2: }
+		rc=0
+		XDG_CONFIG_HOME=$T/rcfg "$HUNTCON" -r "$small" -R none --stats \
+		    >/dev/null 2>"$T/err" || rc=$?
+		check "config file $name=$v" "$want" "$rc $(cat "$T/err")"
+	done
+done <<'TABLE'
+session.idle_timeout -1 0 1000000000 1000000001
+session.tcp_linger -1 0 1000000000 1000000000.5
+session.split_bytes 0 1 18446744073709551615 18446744073709551616
+session.split_time -1 0 1000000000 1000000001
+ip.frag_timeout -1 0 1000000000 1000000001
+ip.frag_max 0 1 16777216 16777217
+parse.enabled -1 0 1 2
+parse.thread -1 0 1 2
+cpu.pair -1 0 1 2
+dns.long_query -1 0 4294967295 4294967296
+dns.long_label -1 0 4294967295 4294967296
+dns.large_answer -1 0 4294967295 4294967296
+dns.encoded_label -1 0 4294967295 4294967296
+dns.entropy -1 0 8 8.01
+dns.txt_encoded -1 0 4294967295 4294967296
+dns.low_ttl -1 0 4294967295 4294967296
+dns.consonants -1 0 4294967295 4294967296
+dns.many_names -1 0 4294967295 4294967296
+icmp.size_variants -1 0 4294967295 4294967296
+icmp.unmatched_replies -1 0 100 101
+icmp.text_scan -1 0 4294967295 4294967296
+tls.offered_ciphers -1 0 1 2
+TABLE
+check "every numeric setting is in the range table" \
+	"$(awk -F'\t' '$1 == "setting" && $2 != "net.home" {print $2}' "$T/keys" | sort)" \
+	"$(grep -o "{ \"[a-z_.]*\", [0-9]" "$TOP/src/engine/config.c" | cut -d'"' -f2 | sort)"
+
+# A config file that is a FIFO, a device or huge is refused, not read; a
+# NUL byte in one is an error at its line and column.
+conf=$T/rcfg/huntcon/huntcon.conf
+conf_run() {
+	rc=0
+	XDG_CONFIG_HOME=$T/rcfg timeout 10 "$HUNTCON" -r "$small" -R none --stats \
+	    >/dev/null 2>"$T/err" || rc=$?
+}
+rm -f "$conf"; mkfifo "$conf"; conf_run
+check "config FIFO: refused, no hang" "1 huntcon: $conf: is a FIFO; not read as a config file" "$rc $(cat "$T/err")"
+rm -f "$conf"; ln -s /dev/zero "$conf"; conf_run
+check "config /dev/zero: refused, no hang" "1 huntcon: $conf: is a device; not read as a config file" "$rc $(cat "$T/err")"
+rm -f "$conf"; head -c 1048577 /dev/zero | tr '\0' '#' >"$conf"; conf_run
+check "config over 1 MiB: refused" "1 huntcon: $conf: is larger than 1 MiB; not read as a config file" "$rc $(cat "$T/err")"
+rm -f "$conf"; head -c 1048576 /dev/zero | tr '\0' '#' >"$conf"; conf_run
+check "config of 1 MiB: read" "0 " "$rc $(cat "$T/err")"
+printf '# settings\ndns.low_ttl=4\nicmp.unmatched\0_replies=10\n' >"$conf"; conf_run
+check "config NUL byte: FILE:LINE:COL" "1 huntcon: $conf:3:15: NUL byte" "$rc $(cat "$T/err")"
 finish

@@ -45,10 +45,12 @@ run_hc "$T/out" "$T/err" -r "$h20k" --set session.max_open=1000 --values packets
 check "http at cap 1000: no fetch cut in two" "20000	5" "$(cat "$T/out")"
 
 # Out of range values are refused.
-for v in -1 1000000001 many; do
-	run_hc "$T/out" "$T/err" -r "$u5k" --stats --set "session.max_open=$v"
-	check "max_open=$v: exit 2" 2 "$rc"
-	check_grep "max_open=$v: named" "not a valid value for session.max_open" "$T/err"
+for v in -1:"'-1' is out of range for session.max_open \\(0-1000000000\\)" \
+    1000000001:"'1000000001' is out of range for session.max_open" \
+    many:"'many' is not a valid value for session.max_open"; do
+	run_hc "$T/out" "$T/err" -r "$u5k" --stats --set "session.max_open=${v%%:*}"
+	check "max_open=${v%%:*}: exit 2" 2 "$rc"
+	check_grep "max_open=${v%%:*}: named" "${v#*:}" "$T/err"
 done
 
 # The default does not touch ordinary captures...

@@ -79,4 +79,72 @@ check "demo: ordinary Linux and Windows pings clean" "" \
 	    -q "ip.proto = 1 && ip.dst != 203.0.113.7 && ioc exists")"
 check "demo: the DNS tunnel is found" "1" \
 	"$("$HUNTCON" -r "$demo" --values ioc -q "alias.host ends 'example-tunnel.com'" | grep -c possible_dns_tunneling)"
+# 100,000 rules load and check without quadratic work: under a CPU-time
+# limit far above what they need (about a second), exact warning counts.
+# Rule i writes r<i> to one of four keys; every tenth reads two earlier
+# names (no warning), every tenth and one a later one (10,000 warnings);
+# 100 read a name nobody writes, 100 match earlier names with a regex and
+# 10 repeat an earlier name with other case.
+awk -v n=100000 'BEGIN {
+	k[0] = "ioc"; k[1] = "eoc"; k[2] = "boc"; k[3] = "analysis.session"
+	for (i = 1; i <= n; i++) {
+		nm = "r" i
+		if (i % 10 == 0)
+			c = k[(i - 4) % 4] " = '\''r" (i - 4) "'\'','\''r" (i - 8) "'\''"
+		else if (i % 10 == 1)
+			c = k[(i + 4) % 4] " = '\''r" (i + 4) "'\'' && ip.proto = 6"
+		else if (i % 1000 == 2)
+			c = "ioc = '\''nobody" i "'\''"
+		else if (i % 1000 == 3 && i > 4)
+			c = k[(i - 4) % 4] " regex '\''^r" (i - 4) "$'\''"
+		else {
+			c = "ip.proto = 6 && tcp.dstport = " (i % 60000 + 1)
+			if (i % 10000 == 7)
+				nm = "R" (i - 6)
+		}
+		printf "name=%s rule=\"%s\" alert=%s\n", nm, c, k[i % 4]
+	}
+}' >"$R/big.nwr"
+rc=0
+(ulimit -t 60; exec "$HUNTCON" --check-rules "$R/big.nwr") >"$T/out" 2>&1 || rc=$?
+check "100,000 rules: checked within the CPU limit, exit 0" 0 "$rc"
+check "100,000 rules: 10,110 warnings" 10110 "$(grep -c ': warning: ' "$T/out")"
+check "100,000 rules: 10,000 read later writers" 10000 \
+	"$(grep -c "which rule 'r[0-9]*' .* writes later; move it above line" "$T/out")"
+check "100,000 rules: 100 read what nobody writes" 100 \
+	"$(grep -c "reads ioc = 'nobody[0-9]*', which no rule and no parser writes" "$T/out")"
+check "100,000 rules: 10 duplicate names" 10 \
+	"$(grep -c "duplicate rule name 'R[0-9]*' (first at " "$T/out")"
+check "100,000 rules: the first warning" \
+	"$R/big.nwr:1: warning: rule 'r1' reads eoc = 'r5', which rule 'r5' ($R/big.nwr:5) writes later; move it above line 1" \
+	"$(head -1 "$T/out")"
+rc=0
+(ulimit -t 60; exec "$HUNTCON" --check-rules --fix "$R/big.nwr") >"$T/fix" 2>/dev/null || rc=$?
+check "100,000 rules: --fix within the CPU limit" "0 100000" "$rc $(wc -l <"$T/fix")"
+check "100,000 rules: --fix puts r5 before r1" "name=r5 name=r1" \
+	"$(grep -m2 -o '^name=r[15] ' "$T/fix" | tr -d ' ' | paste -sd' ')"
+# A NUL byte in a rule line (or a comment) is an error at its line and
+# column; the other rules still load.
+printf 'name=a rule="ip.proto = 1" alert=ioc\nname=b\0x rule="ip.proto = 1" alert=ioc\n# c\0\nname=d rule="alias.host = '"'x\0y'"'" alert=eoc\n' >"$R/nul.nwr"
+rc=0
+"$HUNTCON" --check-rules "$R/nul.nwr" >"$T/out" 2>&1 || rc=$?
+check "NUL byte: --check-rules exits 1" 1 "$rc"
+check "NUL byte: FILE:LINE:COL: error: NUL byte, each line" \
+	"$R/nul.nwr:2:7: error: NUL byte
+$R/nul.nwr:3:4: error: NUL byte
+$R/nul.nwr:4:29: error: NUL byte" "$(cat "$T/out")"
+check "NUL byte: the rule without one runs" "4	a" \
+	"$("$HUNTCON" -r "$tunnel" -R "$R/nul.nwr" --values ioc 2>/dev/null)"
+# A rule source that is a FIFO or a device is refused, not waited on.
+mkfifo "$R/fifo.nwr"
+rc=0
+timeout 10 "$HUNTCON" --check-rules "$R/fifo.nwr" >"$T/out" 2>&1 || rc=$?
+check "FIFO rules: exit 1, no hang" 1 "$rc"
+check "FIFO rules: message" "$R/fifo.nwr: error: cannot read: is a FIFO" "$(cat "$T/out")"
+mkdir -p "$T/xdg/huntcon/rules"
+ln -s /dev/zero "$T/xdg/huntcon/rules/user.nwr"
+rc=0
+XDG_CONFIG_HOME=$T/xdg timeout 10 "$HUNTCON" --check-rules >"$T/out" 2>&1 || rc=$?
+check "user.nwr on /dev/zero: refused, no hang" \
+	"1 $T/xdg/huntcon/rules/user.nwr: error: cannot read: is a device" "$rc $(cat "$T/out")"
 finish
