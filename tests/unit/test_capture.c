@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "unit/tmpdir.h"
+
 #include "capture/capture.h"
 #include "engine/engine.h"
 #include "export/export.h"
@@ -282,14 +284,6 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_while_rereading),
 	};
-	char	 cmd[300];
-	int	 rc;
 
-	if (mkdtemp(dir) == NULL)
-		return (1);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = 1;
-	return (rc);
+	return (run_in_tmpdir(dir, tests));
 }

@@ -26,6 +26,8 @@
 
 #include <cmocka.h>
 
+#include "unit/tmpdir.h"
+
 #include "rules/rules.h"
 #include "util/util.h"
 
@@ -530,14 +532,6 @@ main(void)
 		cmocka_unit_test(test_write_keeps),
 		cmocka_unit_test(test_write_no_trap),
 	};
-	char	 cmd[300];
-	int	 rc;
 
-	if (mkdtemp(dir) == NULL)
-		return (1);
-	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		rc = 1;
-	return (rc);
+	return (run_in_tmpdir(dir, tests));
 }
