@@ -3,6 +3,9 @@
 #   make          build ./huntcon (installs missing Debian packages as root)
 #   make run      build, generate the demo capture and open it
 #   make check    every test: unit, batch, oracle, screen, sanitizer, fuzz smoke
+#   make check-quick  the inner loop: unit tests and the fast shell tests
+#   make install  the binary, man pages, rules and themes under PREFIX
+#                 (default /usr/local; DESTDIR stages them); make uninstall
 #   make bench    ingest against the libpcap floor, memory, query latency
 #   make fuzz     build the libFuzzer targets (clang)
 
@@ -23,7 +26,7 @@ B	:= build
 # Debian packages the build and the tests need.
 DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
 	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev \
-	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time
+	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
 UI_SRC	:= $(sort $(wildcard src/ui/*.c))
@@ -141,17 +144,55 @@ $(DEMO): $(B)/capgen
 run: huntcon $(DEMO)
 	./huntcon -r $(DEMO)
 
-check: huntcon $(ASAN)/huntcon $(UNIT_BIN) $(ASAN_UNIT_BIN) $(B)/capgen \
-	    $(B)/pcaprec $(FUZZ_BIN)
+check: huntcon $(ASAN)/huntcon $(ASAN_UNIT_BIN) $(B)/capgen $(B)/pcaprec \
+	    $(FUZZ_BIN)
 	@tests/run.sh
+
+# The inner loop: unit tests linked with the ordinary engine, fast shell tests.
+check-quick: huntcon $(UNIT_BIN) $(B)/capgen $(B)/pcaprec
+	@tests/run.sh --quick
 
 bench: huntcon $(B)/capgen
 	@tests/bench.sh
 
+# Install as a Debian tool would: the installed binary finds its rules and
+# themes in ../share/huntcon beside its bin directory (src/util/datadir.c),
+# so the binary built for the source tree is installed as it is.
+PREFIX	?= /usr/local
+BINDIR	:= $(PREFIX)/bin
+MANDIR	:= $(PREFIX)/share/man
+DATADIR	:= $(PREFIX)/share/huntcon
+INSTALL	?= install
+DATA	= $(sort $(shell find rules themes -type f ! -name '.*'))
+DATADIRS = $(shell find rules themes -depth -type d)
+MAN1	:= man/huntcon.1
+MAN5	:= man/huntcon-rules.5
+
+install: huntcon
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 \
+	    $(addprefix $(DESTDIR)$(DATADIR)/,$(DATADIRS))
+	$(INSTALL) -m 0755 huntcon $(DESTDIR)$(BINDIR)/huntcon
+	$(INSTALL) -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(INSTALL) -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	@for f in $(DATA); do \
+	    echo "$(INSTALL) -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f"; \
+	    $(INSTALL) -m 0644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+
+# Remove what install put there, and huntcon's own directories once empty.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/huntcon \
+	    $(DESTDIR)$(MANDIR)/man1/$(notdir $(MAN1)) \
+	    $(DESTDIR)$(MANDIR)/man5/$(notdir $(MAN5)) \
+	    $(addprefix $(DESTDIR)$(DATADIR)/,$(DATA))
+	-rmdir $(addprefix $(DESTDIR)$(DATADIR)/,$(DATADIRS)) \
+	    $(DESTDIR)$(DATADIR) 2>/dev/null || true
+
 clean:
 	rm -rf $(B) huntcon
 
-.PHONY: all run check bench bench-drill fuzz clean
+.PHONY: all run check check-quick bench bench-drill fuzz install uninstall \
+	clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

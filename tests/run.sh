@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # run.sh - every test of huntcon: unit tests (sanitized), shell tests (batch
-# output, tshark oracle, bad input, screen), fuzz smoke.  Ends with the line
-# "N passed, N failed".
+# output, tshark oracle, bad input, screen), fuzz smoke.  Each line gives a
+# script's counts and its time; the last line is "N passed, N failed".
+#
+# run.sh --quick: the inner loop (`make check-quick`): the unit tests linked
+# with the ordinary build, and the shell tests but those listed in SLOW; no
+# sanitizer build, no fuzzing.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,34 +13,49 @@ cd "$TOP" || exit 1
 export TOP CAPS="$TOP/build/caps" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	LSAN_OPTIONS=suppressions=$TOP/tests/lsan.supp
-pass=0 fail=0 log=$TOP/build/test.log
+pass=0 fail=0 log=$TOP/build/test.log start=$SECONDS
 : >"$log"
+quick=false
+[ "${1:-}" = --quick ] && quick=true
+# Shell tests left out of --quick: the tshark oracle (minutes with the
+# corpus), the open-session cap (captures of a million flows) and the
+# sanitized corpus run.
+SLOW="test_corpus_asan test_memory test_oracle"
+units=build/asan/tests
+$quick && { units=build/tests; export ASANHC=; }
 
 # count PASSED FAILED: add to the totals.
 count() { pass=$((pass + $1)); fail=$((fail + $2)); }
 
-# Unit tests, built with ASan and UBSan: cmocka reports its own counts.
-for t in build/asan/tests/test_*; do
+# took SINCE: the seconds since SINCE, as "(N s)".
+took() { echo "($((SECONDS - $1)) s)"; }
+
+# Unit tests, built with ASan and UBSan (--quick: without): cmocka reports
+# its own counts.
+for t in "$units"/test_*; do
 	[ -x "$t" ] || continue
+	t0=$SECONDS
 	out=$("$t" 2>&1); rc=$?
 	echo "$out" >>"$log"
 	p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | tail -1)
 	p=${p:-0} f=${f:-0}
 	[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1
-	echo "unit $(basename "$t"): $p passed, $f failed"
+	echo "unit $(basename "$t"): $p passed, $f failed $(took $t0)"
 	[ "$f" != 0 ] && echo "$out" | grep -E 'FAIL|ERROR|error|Sanitizer' | head -20
 	count "$p" "$f"
 done
 
 # Shell tests: each prints "ok - NAME" / "not ok - NAME" lines.
 for t in tests/sh/test_*.sh; do
+	$quick && case " $SLOW " in *" $(basename "$t" .sh) "*) continue ;; esac
+	t0=$SECONDS
 	out=$(bash "$t" 2>&1); rc=$?
 	echo "$out" >>"$log"
 	p=$(echo "$out" | grep -c '^ok - ')
 	f=$(echo "$out" | grep -c '^not ok - ')
 	[ "$rc" != 0 ] && [ "$f" = 0 ] && { f=1; echo "$out" | tail -5; }
-	echo "$(basename "$t" .sh): $p passed, $f failed"
+	echo "$(basename "$t" .sh): $p passed, $f failed $(took $t0)"
 	[ "$f" != 0 ] && echo "$out" | grep -A12 '^not ok - '
 	count "$p" "$f"
 done
@@ -44,6 +63,7 @@ done
 # Fuzz smoke: a short run of every libFuzzer target.
 secs=${FUZZ_SECONDS:-20}
 for t in build/fuzz/fuzz_*; do
+	$quick && break
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	corpus=build/fuzz-corpus/$name
@@ -61,5 +81,6 @@ for t in build/fuzz/fuzz_*; do
 	fi
 done
 
+echo "total: $((SECONDS - start)) s"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

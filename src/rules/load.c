@@ -479,24 +479,24 @@ static void
 load_source(struct ruleset *rs, const char *src)
 {
 	struct stat	 st;
+	char		*bundled = NULL;
 
 	if (strcmp(src, "none") == 0)
 		return;
 	if (strcmp(src, "bundled") == 0)
-		src = rules_bundled_dir();
+		src = bundled = rules_bundled_dir();
 	if (stat(src, &st) == 0 && S_ISDIR(st.st_mode))
 		load_dir(rs, src);
 	else
 		load_file(rs, src);
+	free(bundled);
 }
 
-/* $HUNTCON_RULES, else HUNTCON_RULES_DIR. */
-const char *
+/* $HUNTCON_RULES, else the installed rules, else HUNTCON_RULES_DIR. */
+char *
 rules_bundled_dir(void)
 {
-	const char	*s = getenv("HUNTCON_RULES");
-
-	return (s != NULL && *s != '\0' ? s : HUNTCON_RULES_DIR);
+	return (datadir_path("HUNTCON_RULES", "rules", HUNTCON_RULES_DIR));
 }
 
 /* The user's rule file path. */

@@ -38,7 +38,8 @@
 struct session;
 struct ruleset;
 
-/* Where the bundled rules live when $HUNTCON_RULES is not set. */
+/* The source tree's rules, when neither $HUNTCON_RULES nor an installed
+ * set is found. */
 #ifndef HUNTCON_RULES_DIR
 #define HUNTCON_RULES_DIR	"rules"
 #endif
@@ -75,8 +76,9 @@ struct ruleset	*rules_load(const char *const *, size_t);
 struct ruleset	*rules_load_buffer(const char *, const char *, size_t);
 void		 rules_free(struct ruleset *);
 
-/* $HUNTCON_RULES, else HUNTCON_RULES_DIR. */
-const char	*rules_bundled_dir(void);
+/* $HUNTCON_RULES, else the installed rules, else HUNTCON_RULES_DIR
+ * (allocated). */
+char		*rules_bundled_dir(void);
 /* The user's rule file path (allocated; it need not exist). */
 char		*rules_user_file(void);
 

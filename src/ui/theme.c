@@ -126,15 +126,15 @@ theme_line(char *line, bool colour, char **cause)
 }
 
 /*
- * Load a theme: $HUNTCON_THEMES/NAME.theme, else HUNTCON_THEMES_DIR.
+ * Load a theme: NAME.theme in $HUNTCON_THEMES, else in the installed
+ * themes, else in HUNTCON_THEMES_DIR.
  * Without colours, or when the default theme is not installed, the
  * built-in attributes (mono) are used.
  */
 bool
 theme_load(const char *name, bool colour, char **cause)
 {
-	const char	*dir = getenv("HUNTCON_THEMES");
-	char		*path, *err = NULL, line[512];
+	char		*dir, *path, *err = NULL, line[512];
 	FILE		*f;
 	unsigned	 ln = 0;
 
@@ -146,8 +146,9 @@ theme_load(const char *name, bool colour, char **cause)
 	}
 	if (!colour && strcmp(name, "mono") != 0)
 		name = "mono";
-	xasprintf(&path, "%s/%s.theme", dir != NULL && *dir != '\0' ? dir :
-	    HUNTCON_THEMES_DIR, name);
+	dir = datadir_path("HUNTCON_THEMES", "themes", HUNTCON_THEMES_DIR);
+	xasprintf(&path, "%s/%s.theme", dir, name);
+	free(dir);
 	if ((f = fopen(path, "r")) == NULL) {
 		free(path);
 		if (strcmp(name, "dark") == 0 || strcmp(name, "mono") == 0)

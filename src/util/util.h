@@ -49,6 +49,15 @@ bool	 file_finish(FILE *, const char *name, int flags, int err,
 	    char **cause);
 
 /*
+ * The directory of bundled data SUB ("rules", "themes"), which the caller
+ * frees: $ENV when set and not empty; else PREFIX/share/huntcon/SUB when
+ * the running binary is PREFIX/bin/huntcon and that directory exists (an
+ * installed or staged tree, wherever it was moved); else FALLBACK, the
+ * source tree's directory the build put in.
+ */
+char	*datadir_path(const char *env, const char *sub, const char *fallback);
+
+/*
  * A growable byte buffer.  The contents are always NUL-terminated (the NUL is
  * not counted in len), so b.s can be used as a C string when no NUL was added.
  */

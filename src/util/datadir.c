@@ -1,0 +1,52 @@
+/* datadir.c - where the bundled rules and themes are: installed beside the
+ * binary, or in the source tree it was built in. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/util.h"
+
+/* The prefix the running binary was installed under (PREFIX for
+ * PREFIX/bin/huntcon) into buf, or false when it is not in a bin
+ * directory. */
+static bool
+datadir_prefix(char *buf, size_t size)
+{
+	ssize_t	 n;
+	char	*s;
+
+	n = readlink("/proc/self/exe", buf, size - 1);
+	if (n <= 0 || (size_t)n >= size - 1)
+		return (false);
+	buf[n] = '\0';
+	if ((s = strrchr(buf, '/')) == NULL)
+		return (false);
+	*s = '\0';
+	if ((s = strrchr(buf, '/')) == NULL || strcmp(s + 1, "bin") != 0)
+		return (false);
+	*s = '\0';
+	return (true);
+}
+
+/* The directory of bundled data sub; see util.h. */
+char *
+datadir_path(const char *env, const char *sub, const char *fallback)
+{
+	const char	*e = env != NULL ? getenv(env) : NULL;
+	char		 prefix[PATH_MAX], *path;
+	struct stat	 st;
+
+	if (e != NULL && *e != '\0')
+		return (xstrdup(e));
+	if (datadir_prefix(prefix, sizeof prefix)) {
+		xasprintf(&path, "%s/share/huntcon/%s", prefix, sub);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			return (path);
+		free(path);
+	}
+	return (xstrdup(fallback));
+}
