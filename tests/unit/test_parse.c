@@ -487,7 +487,8 @@ test_http_odd(void **state)
 	feed(s, 0, big + 1400, n - 1400, 1407);
 	finish(s);
 	assert_true(has(s, "action", "POST"));
-	assert_true(has(s, "alias.host", "10.1.2.3"));
+	assert_false(has(s, "alias.host", "10.1.2.3"));	/* an address */
+	assert_int_equal(count(s, "alias.ip"), 1);
 	assert_true(has(s, "analysis.service", "direct to ip http request"));
 	assert_false(has(s, "client", "late"));
 	assert_int_equal(count(s, "sld"), 0);
