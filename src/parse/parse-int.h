@@ -30,6 +30,9 @@ enum parse_proto {
 	PP_SMTP,
 	PP_FTP,
 	PP_BANNER,		/* '220' banner: SMTP or FTP, not known yet */
+	PP_MDNS,		/* DNS format on UDP 5353 */
+	PP_LLMNR,		/* DNS format on UDP 5355 */
+	PP_NBNS,		/* NetBIOS name service, UDP 137 */
 	PP_COUNT
 };
 
@@ -229,9 +232,10 @@ uint32_t md5_fingerprint(const uint8_t *key, size_t n, bool memo,
 /* dns.c */
 extern const struct parse_setting dns_settings[];
 bool	 dns_is_message(const uint8_t *, size_t);
+bool	 nbns_is_message(const uint8_t *, size_t);
 void	 dns_datagram(struct session *, struct dns_state *, const uint8_t *,
 	    size_t, bool checked);
-void	 dns_start(struct parse_state *);
+void	 dns_start(struct parse_state *, enum parse_proto);
 void	 dns_drop(void *);
 void	 dns_parse(struct session *, struct dns_state *, const uint8_t *,
 	    size_t);

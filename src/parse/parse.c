@@ -55,6 +55,9 @@ static const struct {
 	[PP_SMTP] =	{ 25, PARSE_SNIFF_MAX },
 	[PP_FTP] =	{ 21, PARSE_SNIFF_MAX },
 	[PP_BANNER] =	{ 0, PARSE_SNIFF_MAX },
+	[PP_MDNS] =	{ 5353, 0 },
+	[PP_LLMNR] =	{ 5355, 0 },
+	[PP_NBNS] =	{ 137, 0 },
 };
 
 /*
@@ -402,9 +405,39 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 		parse_giveup(s);
 }
 
+/* Whether a UDP session uses port on either side. */
+static inline bool
+parse_udp_port(const struct session *s, uint16_t port)
+{
+	return (s->port[0] == port || s->port[1] == port);
+}
+
 /*
- * Look at a UDP datagram: DNS is the only UDP protocol parsed.  The first
- * one decides; the others are checked where their meta is written.
+ * Which of the DNS-format protocols a session's first datagram is, by its
+ * content and port (NBNS on 137, DNS on 53, mDNS on 5353, LLMNR on 5355,
+ * DNS on any other), or PP_NONE.
+ */
+static enum parse_proto
+parse_udp_kind(const struct session *s, const struct decoded *d)
+{
+	if (parse_udp_port(s, 137))
+		return (nbns_is_message(d->payload, d->payload_caplen) ?
+		    PP_NBNS : PP_NONE);
+	if (!dns_is_message(d->payload, d->payload_caplen))
+		return (PP_NONE);
+	if (parse_udp_port(s, 53))
+		return (PP_DNS);
+	if (parse_udp_port(s, 5353))
+		return (PP_MDNS);
+	if (parse_udp_port(s, 5355))
+		return (PP_LLMNR);
+	return (PP_DNS);
+}
+
+/*
+ * Look at a UDP datagram: DNS and the name services in its format are the
+ * UDP protocols parsed.  The first one decides; the others are checked
+ * where their meta is written.
  */
 static void
 parse_udp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
@@ -413,13 +446,11 @@ parse_udp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 	bool	 first = ps->proto == PP_NONE;
 
 	if (first) {
-		if (s->port[0] == 137 || s->port[1] == 137 ||
-		    !dns_is_message(d->payload, d->payload_caplen)) {
+		if ((ps->proto = parse_udp_kind(s, d)) == PP_NONE) {
 			parse_giveup(s);
 			return;
 		}
-		ps->proto = PP_DNS;
-		dns_start(ps);
+		dns_start(ps, ps->proto);
 	}
 	if (pp == NULL)
 		dns_datagram(s, ps->dns, d->payload, d->payload_caplen, first);
@@ -585,7 +616,7 @@ parse_meta(struct session *s, struct parse_state *ps)
 		return;		/* a handshake alone: as if never seen */
 	if (s->proto == 6)
 		parse_close_tcp(s, ps);
-	else if (s->proto == 17 && ps->proto == PP_DNS)
+	else if (s->proto == 17 && ps->dns != NULL)
 		dns_close(s, ps);
 	else if (ps->icmp != NULL)
 		icmp_close(s, ps);
