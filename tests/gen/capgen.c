@@ -3005,6 +3005,268 @@ sc_regex_names(struct cap *c)
 	}
 }
 
+/* dns_snap: DNS responses cut by the snap length or malformed after the
+ * question (10.3.0.5 -> 10.3.0.53): UDP 40001 "snap.example.com" A with
+ * three answers, captured to the middle of the second; UDP 40002 the
+ * response alone, two questions cut inside the second; UDP 40003
+ * "bad.example.com" whose second answer has a bad label; TCP 40004
+ * "tcp.example.com" TXT whose response is captured to 120 bytes. */
+static void
+sc_dns_snap(struct cap *c)
+{
+	struct flow	f;
+	struct dns	q, r;
+	uint8_t		rd[1024];
+	size_t		n;
+
+	flow_new(c, &f, 17, "10.3.0.5", 40001, "10.3.0.53", 53);
+	dns_query(&q, 0x5101, "snap.example.com", 1);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x01", 4);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x02", 4);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x03", 4);
+	udp_send(c, &f, 0, q.b, q.len);
+	adv(c, f.rtt);
+	c->snap = 14 + 20 + 8 + q.len + 16 + 8;
+	udp_send(c, &f, 1, r.b, r.len);
+	c->snap = 0;
+
+	at(c, 1 * SEC);
+	flow_new(c, &f, 17, "10.3.0.5", 40002, "10.3.0.53", 53);
+	dns_query(&q, 0x5102, "one.example.com", 1);
+	n = dns_labels(q.b + q.len, "two.example.com");
+	put16(q.b + q.len + n, 1);
+	put16(q.b + q.len + n + 2, 1);
+	put16(q.b + 4, 2);
+	q.len += n + 4;
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x04", 4);
+	c->snap = 14 + 20 + 8 + 12 + 17 + 4 + 6;
+	udp_send(c, &f, 1, r.b, r.len);
+	c->snap = 0;
+
+	at(c, 2 * SEC);
+	flow_new(c, &f, 17, "10.3.0.5", 40003, "10.3.0.53", 53);
+	dns_query(&q, 0x5103, "bad.example.com", 1);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x05", 4);
+	n = r.len;
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x06", 4);
+	r.b[n] = 0x80;		/* a label type that does not exist */
+	dns_exchange(c, &f, &q, &r);
+
+	at(c, 3 * SEC);
+	flow_new(c, &f, 6, "10.3.0.5", 40004, "10.3.0.53", 53);
+	dns_query(&q, 0x5104, "tcp.example.com", 16);
+	dns_reply(&r, &q, 0);
+	memset(rd, 'x', 600);
+	dns_rr(&r, 12, 16, 300, rd, dns_txt(rd, (const char *)rd, 600));
+	tcp_open(c, &f);
+	memmove(q.b + 2, q.b, q.len);
+	put16(q.b, q.len);
+	tcp_send(c, &f, 0, q.b, q.len + 2);
+	memmove(r.b + 2, r.b, r.len);
+	put16(r.b, r.len);
+	c->snap = 120;
+	tcp_send(c, &f, 1, r.b, r.len + 2);
+	c->snap = 0;
+	tcp_close(c, &f, 0);
+}
+
+/* Send a PTR query for name and its answer target over f. */
+static void
+dns_ptr(struct cap *c, struct flow *f, const char *name, const char *target)
+{
+	struct dns	q, r;
+	uint8_t		rd[256];
+
+	dns_query(&q, rng_next(c), name, 12);
+	dns_reply(&r, &q, target == NULL ? 3 : 0);
+	if (target != NULL)
+		dns_rr(&r, 12, 12, 3600, rd, dns_labels(rd, target));
+	dns_exchange(c, f, &q, &r);
+}
+
+/* dns_reverse: PTR lookups from 10.3.1.5 to 10.3.1.53 (one session per
+ * port): 40101 34.216.184.93.in-addr.arpa, 40102 the ip6.arpa name of
+ * 2001:db8::1, 40103 216.184.93.in-addr.arpa (a zone, no address), 40104
+ * 999.1.168.192.in-addr.arpa (not an address, NXDOMAIN). */
+static void
+sc_dns_reverse(struct cap *c)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 17, "10.3.1.5", 40101, "10.3.1.53", 53);
+	dns_ptr(c, &f, "34.216.184.93.in-addr.arpa", "www.example.com");
+	at(c, 1 * SEC);
+	flow_new(c, &f, 17, "10.3.1.5", 40102, "10.3.1.53", 53);
+	dns_ptr(c, &f, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d."
+	    "0.1.0.0.2.ip6.arpa", "host6.example.com");
+	at(c, 2 * SEC);
+	flow_new(c, &f, 17, "10.3.1.5", 40103, "10.3.1.53", 53);
+	dns_ptr(c, &f, "216.184.93.in-addr.arpa", NULL);
+	at(c, 3 * SEC);
+	flow_new(c, &f, 17, "10.3.1.5", 40104, "10.3.1.53", 53);
+	dns_ptr(c, &f, "999.1.168.192.in-addr.arpa", NULL);
+}
+
+/* http_iphost: HTTP requests whose Host is an address literal: 10.3.2.5
+ * -> 10.1.2.3:80 "10.1.2.3", -> 10.1.2.3:8080 "10.1.2.3:8080",
+ * 2001:db8::5 -> 2001:db8::1:80 "[2001:db8::1]:80", and one to
+ * www.example.com (10.3.2.5 -> 93.184.216.34:80). */
+static void
+sc_http_iphost(struct cap *c)
+{
+	static const struct {
+		const char	*cli, *srv, *host;
+		int		 port;
+	} reqs[] = {
+		{ "10.3.2.5", "10.1.2.3", "10.1.2.3", 80 },
+		{ "10.3.2.5", "10.1.2.3", "10.1.2.3:8080", 8080 },
+		{ "2001:db8::5", "2001:db8::1", "[2001:db8::1]:80", 80 },
+		{ "10.3.2.5", "93.184.216.34", "www.example.com", 80 },
+	};
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+	size_t		i;
+
+	http_resp(&resp, "200 OK", "nginx", "text/html", 100);
+	for (i = 0; i < nitems(reqs); i++) {
+		at(c, i * SEC);
+		flow_new(c, &f, 6, reqs[i].cli, 50300 + i, reqs[i].srv,
+		    reqs[i].port);
+		http_req(&req, "GET", reqs[i].host, "/", ua_curl);
+		tcp_exchange(c, &f, &req, &resp);
+	}
+	free(req.p);
+	free(resp.p);
+}
+
+/* An NBNS name (first-level encoding of name padded to 15 with spaces,
+ * then the suffix byte) as a 34-byte label sequence; its length. */
+static size_t
+nbns_name(uint8_t *out, const char *name, uint8_t suffix)
+{
+	char	raw[16];
+	size_t	i;
+
+	memset(raw, ' ', 15);
+	memcpy(raw, name, strlen(name));
+	raw[15] = (char)suffix;
+	out[0] = 32;
+	for (i = 0; i < 16; i++) {
+		out[1 + 2 * i] = 'A' + ((uint8_t)raw[i] >> 4);
+		out[2 + 2 * i] = 'A' + ((uint8_t)raw[i] & 15);
+	}
+	out[33] = 0;
+	return 34;
+}
+
+/* An NBNS name query (NB) for name<suffix> with flags. */
+static void
+nbns_query(struct dns *d, uint16_t id, uint16_t flags, const char *name,
+    uint8_t suffix)
+{
+	memset(d->b, 0, 12);
+	put16(d->b, id);
+	put16(d->b + 2, flags);
+	put16(d->b + 4, 1);
+	d->len = 12 + nbns_name(d->b + 12, name, suffix);
+	put16(d->b + d->len, 0x20);
+	put16(d->b + d->len + 2, 1);
+	d->len += 4;
+}
+
+/* local_names: link-local name services from 10.4.0.7.  mDNS (5353 ->
+ * 224.0.0.251:5353): a PTR query for _googlecast._tcp.local and, from
+ * 10.4.0.9, an announcement of a long instance name, its TTL 0 goodbye
+ * and an A record for speaker-livingroom.local.  LLMNR: a query for
+ * fileserver (52000 -> 224.0.0.252:5355) and its answer from 10.4.0.20.
+ * NBNS (137): a broadcast query for WORKGROUP<1d> (-> 10.4.0.255) and a
+ * query for FILESERVER<20> answered by 10.4.0.20. */
+static void
+sc_local_names(struct cap *c)
+{
+	static const char	inst[] = "Living Room Speaker with a rather long "
+				    "instance name 0123._googlecast._tcp.local";
+	struct flow		f;
+	struct dns		q, r;
+	uint8_t			rd[256];
+
+	flow_new(c, &f, 17, "10.4.0.7", 5353, "224.0.0.251", 5353);
+	dns_query(&q, 0, "_googlecast._tcp.local", 12);
+	put16(q.b + 2, 0);
+	put16(q.b + q.len - 2, 0x8001);		/* QU bit */
+	q.len += dns_labels(q.b + q.len, inst);
+	put16(q.b + q.len, 33);
+	put16(q.b + q.len + 2, 1);
+	q.len += 4;
+	put16(q.b + 4, 2);
+	udp_send(c, &f, 0, q.b, q.len);
+
+	at(c, 1 * SEC);
+	flow_new(c, &f, 17, "10.4.0.9", 5353, "224.0.0.251", 5353);
+	r.len = 12;
+	memset(r.b, 0, 12);
+	put16(r.b + 2, 0x8400);
+	r.len += dns_labels(r.b + r.len, "_googlecast._tcp.local");
+	put16(r.b + r.len, 12);
+	put16(r.b + r.len + 2, 1);
+	put32(r.b + r.len + 4, 120);
+	put16(r.b + r.len + 8, dns_labels(rd, inst));
+	memcpy(r.b + r.len + 10, rd, dns_labels(rd, inst));
+	r.len += 10 + dns_labels(rd, inst);
+	put16(r.b + 6, 1);
+	udp_send(c, &f, 0, r.b, r.len);
+	adv(c, 100 * MS);
+	put32(r.b + r.len - dns_labels(rd, inst) - 6, 0);	/* goodbye */
+	udp_send(c, &f, 0, r.b, r.len);
+	adv(c, 100 * MS);
+	r.len = 12;
+	put16(r.b + 6, 1);
+	r.len += dns_labels(r.b + r.len, "speaker-livingroom.local");
+	put16(r.b + r.len, 1);
+	put16(r.b + r.len + 2, 0x8001);		/* cache flush */
+	put32(r.b + r.len + 4, 120);
+	put16(r.b + r.len + 8, 4);
+	memcpy(r.b + r.len + 10, "\x0a\x04\x00\x09", 4);
+	r.len += 14;
+	udp_send(c, &f, 0, r.b, r.len);
+
+	at(c, 2 * SEC);
+	flow_new(c, &f, 17, "10.4.0.7", 52000, "224.0.0.252", 5355);
+	dns_query(&q, 0x7a01, "fileserver", 1);
+	put16(q.b + 2, 0);
+	udp_send(c, &f, 0, q.b, q.len);
+	flow_new(c, &f, 17, "10.4.0.7", 52000, "10.4.0.20", 5355);
+	dns_reply(&r, &q, 0);
+	put16(r.b + 2, 0x8000);
+	dns_rr(&r, 12, 1, 30, "\x0a\x04\x00\x14", 4);
+	adv(c, 2 * MS);
+	udp_send(c, &f, 1, r.b, r.len);
+
+	at(c, 3 * SEC);
+	flow_new(c, &f, 17, "10.4.0.7", 137, "10.4.0.255", 137);
+	nbns_query(&q, 0x8101, 0x0110, "WORKGROUP", 0x1d);
+	udp_send(c, &f, 0, q.b, q.len);
+	at(c, 4 * SEC);
+	flow_new(c, &f, 17, "10.4.0.7", 137, "10.4.0.20", 137);
+	nbns_query(&q, 0x8102, 0x0100, "FILESERVER", 0x20);
+	udp_send(c, &f, 0, q.b, q.len);
+	memcpy(r.b, q.b, q.len);
+	put16(r.b + 2, 0x8500);
+	put16(r.b + 4, 0);
+	put16(r.b + 6, 1);
+	r.len = q.len;
+	put32(r.b + r.len - 4 + 0, 0x00200001);
+	put32(r.b + r.len, 300000);
+	put16(r.b + r.len + 4, 6);
+	memcpy(r.b + r.len + 6, "\x00\x00\x0a\x04\x00\x14", 6);
+	r.len += 12;
+	adv(c, 2 * MS);
+	udp_send(c, &f, 1, r.b, r.len);
+}
+
 static const struct scenario scenarios[] = {
 	{ "bench", "-n N (default 200000) web fetches with DNS and pings, "
 	    "for make bench", sc_bench, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
@@ -3096,7 +3358,18 @@ static const struct scenario scenarios[] = {
 	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "regex_names", "100,000 DNS queries for names on which "
 	    "'^(a|a?)+$' backtracks catastrophically", sc_regex_names, FMT_US,
-	    LT_EN10MB, 0, ENC_NONE, 0, 0 }
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "dns_snap", "DNS responses cut by the snap length (UDP, TCP) or "
+	    "malformed after the question", sc_dns_snap, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 },
+	{ "dns_reverse", "PTR lookups: in-addr.arpa, ip6.arpa, a zone, a "
+	    "non-address", sc_dns_reverse, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
+	    0 },
+	{ "http_iphost", "HTTP requests with Host 10.1.2.3, 10.1.2.3:8080, "
+	    "[2001:db8::1]:80, www.example.com", sc_http_iphost, FMT_US,
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "local_names", "mDNS, LLMNR and NetBIOS name service queries and "
+	    "answers", sc_local_names, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
 /* Set up an empty capture for scenario s. */
