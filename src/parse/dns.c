@@ -826,7 +826,10 @@ dns_sniff_tcp(const uint8_t *p, size_t n)
 	return (dns_check(p + 2, n - 2, false));
 }
 
-/* Parse every whole length-framed message of a buffered TCP direction. */
+/*
+ * Parse every length-framed message of a buffered TCP direction; the last
+ * one may be cut (by the snap length, a gap or the buffer's end).
+ */
 static void
 dns_stream(struct session *s, struct dns_state *ds,
     const struct parse_stream *st)
@@ -836,8 +839,9 @@ dns_stream(struct session *s, struct dns_state *ds,
 	while (st->contig >= 2 && off <= st->contig - 2) {
 		len = (size_t)st->buf[off] << 8 | st->buf[off + 1];
 		if (len > st->contig - off - 2)
-			break;
-		dns_datagram(s, ds, st->buf + off + 2, len, false);
+			len = st->contig - off - 2;
+		if (len >= 12)
+			dns_datagram(s, ds, st->buf + off + 2, len, false);
 		off += 2 + len;
 	}
 }

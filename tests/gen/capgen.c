@@ -3010,7 +3010,8 @@ sc_regex_names(struct cap *c)
  * three answers, captured to the middle of the second; UDP 40002 the
  * response alone, two questions cut inside the second; UDP 40003
  * "bad.example.com" whose second answer has a bad label; TCP 40004
- * "tcp.example.com" TXT whose response is captured to 120 bytes. */
+ * "tcp.example.com" TXT whose response is captured to 120 bytes; TCP 40005
+ * the same for "tcp2.example.com" without the query (not captured). */
 static void
 sc_dns_snap(struct cap *c)
 {
@@ -3065,6 +3066,19 @@ sc_dns_snap(struct cap *c)
 	memmove(q.b + 2, q.b, q.len);
 	put16(q.b, q.len);
 	tcp_send(c, &f, 0, q.b, q.len + 2);
+	memmove(r.b + 2, r.b, r.len);
+	put16(r.b, r.len);
+	c->snap = 120;
+	tcp_send(c, &f, 1, r.b, r.len + 2);
+	c->snap = 0;
+	tcp_close(c, &f, 0);
+
+	at(c, 4 * SEC);
+	flow_new(c, &f, 6, "10.3.0.5", 40005, "10.3.0.53", 53);
+	dns_query(&q, 0x5105, "tcp2.example.com", 16);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 16, 300, rd, dns_txt(rd, (const char *)rd, 600));
+	tcp_open(c, &f);
 	memmove(r.b + 2, r.b, r.len);
 	put16(r.b, r.len);
 	c->snap = 120;

@@ -47,12 +47,13 @@ tab=$(printf '\t')
 # answers before the cut; one cut inside its second question keeps the
 # first (it was dropped as not DNS); one whose second answer is malformed
 # keeps the first; a TCP response cut by the snap length keeps its
-# question.
+# question (also without its query).
 pcap=$(cap dns_snap)
 sessions "snapped DNS" "$pcap" "40001${tab}${tab}53${tab}snap.example.com${tab}192.0.2.1${tab}${tab}
 40002${tab}${tab}53${tab}one.example.com${tab}${tab}${tab}
 40003${tab}${tab}53${tab}bad.example.com${tab}192.0.2.5${tab}${tab}
-${tab}40004${tab}53${tab}tcp.example.com${tab}${tab}${tab}"
+${tab}40004${tab}53${tab}tcp.example.com${tab}${tab}${tab}
+${tab}40005${tab}53${tab}tcp2.example.com${tab}${tab}${tab}"
 compare "snapped DNS" "$pcap"
 
 # Reverse lookups: the name as asked, and the address it asks about when
