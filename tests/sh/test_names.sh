@@ -23,10 +23,12 @@ sessions() {
 
 # tshark_names CAPTURE: the host names tshark shows (DNS question and
 # answer owner names, HTTP Hosts that are not addresses, without the port,
-# NetBIOS names without their <suffix>), lower case, one each.
+# NetBIOS names without their <suffix>, TLS and QUIC SNI), lower case, one
+# each.
 tshark_names() {
 	tshark -r "$1" -T fields -E aggregator='|' -e dns.qry.name \
-	    -e dns.resp.name -e http.host -e nbns.name 2>/dev/null |
+	    -e dns.resp.name -e http.host -e nbns.name \
+	    -e tls.handshake.extensions_server_name 2>/dev/null |
 	    tr '\t|' '\n\n' | sed -e 's/<[0-9a-f][0-9a-f]>.*$//' \
 	    -e 's/:[0-9]*$//' | grep -v -E '^$|^[0-9.]+$|^\[' |
 	    tr 'A-Z' 'a-z' | sort -u
@@ -90,5 +92,17 @@ sessions "link-local names" "$pcap" "5353${tab}${tab}5353${tab}_googlecast._tcp.
 137${tab}${tab}137${tab}WORKGROUP${tab}${tab}${tab}
 137${tab}${tab}137${tab}FILESERVER${tab}${tab}${tab}"
 compare "link-local names" "$pcap"
+
+# QUIC: RFC 9001's client Initial, decrypted: SNI, version and ALPN, and
+# service 443 by content; an Initial cut by the snap length is still QUIC.
+pcap=$(cap quic_initial)
+fields=udp.srcport,service,alias.host,version,alpn
+sessions "QUIC Initial" "$pcap" "51001${tab}443${tab}${tab}quic v1${tab}
+51000${tab}443${tab}example.com${tab}quic v1${tab}alpn"
+compare "QUIC Initial" "$pcap"
+check "QUIC: ALPN as tshark shows it" \
+	"$(tshark -r "$pcap" -T fields -e tls.handshake.extensions_alpn_str \
+	    2>/dev/null | grep -v '^$')" \
+	"$("$HUNTCON" -r "$pcap" -R none --values alpn | cut -f2)"
 
 finish
