@@ -14,10 +14,18 @@
  * post-quantum key share is about 1,800 bytes, over two Initials.
  */
 #define QUIC_CRYPTO_MAX	4096
-/* Datagrams of the client looked at before giving up on the hello. */
-#define QUIC_DATAGRAMS	4
+/*
+ * Long-header datagrams of the client looked at before giving up on the
+ * hello (a short header ends the handshake at once).
+ */
+#define QUIC_DATAGRAMS	8
 /* Bytes of an Initial packet's header decrypted with (token included). */
 #define QUIC_HEADER_MAX	1024
+
+/* The keys of the client's Initials. */
+struct quic_keys {
+	uint8_t		 key[16], iv[12], hp[16];
+};
 
 /*
  * Per-session state (engine thread: the Initials are decrypted as they
@@ -28,34 +36,79 @@ struct quic_state {
 	uint8_t		 side;		/* the client's side */
 	uint8_t		 datagrams;	/* client datagrams looked at */
 	bool		 done;		/* the hello is whole, or given up */
+	/*
+	 * Keys from the first Initial's destination connection ID: they
+	 * stay when the server gives the client another (RFC 9001 §5.2).
+	 */
+	bool		 keyed;
+	struct quic_keys keys;
 	uint32_t	 contig;	/* stream bytes from 0 without a gap */
 	uint8_t		 buf[QUIC_CRYPTO_MAX];
 	uint8_t		 map[QUIC_CRYPTO_MAX / 8];
 };
 
-/* The versions whose Initials are read (RFC 9001, RFC 9369, draft 29). */
+/* Initial salts: RFC 9001, RFC 9369, drafts 22, 23 and 29, Google's T050
+   and T051 (as Wireshark has them). */
+static const uint8_t quic_salt_v1[20] = {
+	0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
+	0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a
+};
+static const uint8_t quic_salt_v2[20] = {
+	0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
+	0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9
+};
+static const uint8_t quic_salt_d22[20] = {
+	0x7f, 0xbc, 0xdb, 0x0e, 0x7c, 0x66, 0xbb, 0xe9, 0x19, 0x3a,
+	0x96, 0xcd, 0x21, 0x51, 0x9e, 0xbd, 0x7a, 0x02, 0x64, 0x4a
+};
+static const uint8_t quic_salt_d23[20] = {
+	0xc3, 0xee, 0xf7, 0x12, 0xc7, 0x2e, 0xbb, 0x5a, 0x11, 0xa7,
+	0xd2, 0x43, 0x2b, 0xb4, 0x63, 0x65, 0xbe, 0xf9, 0xf5, 0x02
+};
+static const uint8_t quic_salt_d29[20] = {
+	0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97,
+	0x86, 0xf1, 0x9c, 0x61, 0x11, 0xe0, 0x43, 0x90, 0xa8, 0x99
+};
+static const uint8_t quic_salt_t50[20] = {
+	0x7f, 0xf5, 0x79, 0xe5, 0xac, 0xd0, 0x72, 0x91, 0x55, 0x80,
+	0x30, 0x4c, 0x43, 0xa2, 0x36, 0x7c, 0x60, 0x48, 0x83, 0x10
+};
+static const uint8_t quic_salt_t51[20] = {
+	0x7a, 0x4e, 0xde, 0xf4, 0xe7, 0xcc, 0xee, 0x5f, 0xa4, 0x50,
+	0x6c, 0x19, 0x12, 0x4f, 0xc8, 0xcc, 0xda, 0x6e, 0x03, 0x3d
+};
+
+/* The versions whose Initials are read, with the TLS handshake. */
 static const struct quic_version {
 	uint32_t	 number;
 	uint8_t		 type;		/* long-header type of an Initial */
+	uint8_t		 crypto;	/* frame type of CRYPTO */
 	const char	*label;		/* prefix of the key labels */
 	const char	*name;		/* the value of version */
-	uint8_t		 salt[20];
+	const uint8_t	*salt;
 } quic_versions[] = {
-	{ 0x00000001, 0, "quic ", "quic v1",
-	  { 0x38, 0x76, 0x2c, 0xf7, 0xf5, 0x59, 0x34, 0xb3, 0x4d, 0x17,
-	    0x9a, 0xe6, 0xa4, 0xc8, 0x0c, 0xad, 0xcc, 0xbb, 0x7f, 0x0a } },
-	{ 0x6b3343cf, 1, "quicv2 ", "quic v2",
-	  { 0x0d, 0xed, 0xe3, 0xde, 0xf7, 0x00, 0xa6, 0xdb, 0x81, 0x93,
-	    0x81, 0xbe, 0x6e, 0x26, 0x9d, 0xcb, 0xf9, 0xbd, 0x2e, 0xd9 } },
-	{ 0xff00001d, 0, "quic ", "quic draft-29",
-	  { 0xaf, 0xbf, 0xec, 0x28, 0x99, 0x93, 0xd2, 0x4c, 0x9e, 0x97,
-	    0x86, 0xf1, 0x9c, 0x61, 0x11, 0xe0, 0x43, 0x90, 0xa8, 0x99 } },
+	{ 0x00000001, 0, 6, "quic ", "quic v1", quic_salt_v1 },
+	{ 0x6b3343cf, 1, 6, "quicv2 ", "quic v2", quic_salt_v2 },
+	{ 0xff000022, 0, 6, "quic ", "quic draft-34", quic_salt_v1 },
+	{ 0xff000021, 0, 6, "quic ", "quic draft-33", quic_salt_v1 },
+	{ 0xff000020, 0, 6, "quic ", "quic draft-32", quic_salt_d29 },
+	{ 0xff00001f, 0, 6, "quic ", "quic draft-31", quic_salt_d29 },
+	{ 0xff00001e, 0, 6, "quic ", "quic draft-30", quic_salt_d29 },
+	{ 0xff00001d, 0, 6, "quic ", "quic draft-29", quic_salt_d29 },
+	{ 0xff00001c, 0, 6, "quic ", "quic draft-28", quic_salt_d23 },
+	{ 0xff00001b, 0, 6, "quic ", "quic draft-27", quic_salt_d23 },
+	{ 0xff00001a, 0, 6, "quic ", "quic draft-26", quic_salt_d23 },
+	{ 0xff000019, 0, 6, "quic ", "quic draft-25", quic_salt_d23 },
+	{ 0xff000018, 0, 6, "quic ", "quic draft-24", quic_salt_d23 },
+	{ 0xff000017, 0, 6, "quic ", "quic draft-23", quic_salt_d23 },
+	{ 0xff000016, 0, 6, "quic ", "quic draft-22", quic_salt_d22 },
+	{ 0xfaceb001, 0, 6, "quic ", "quic mvfst draft-22", quic_salt_d22 },
+	{ 0xfaceb002, 0, 6, "quic ", "quic mvfst draft-27", quic_salt_d23 },
+	{ 0xfaceb00e, 0, 6, "quic ", "quic mvfst exp", quic_salt_d23 },
+	{ 0x54303530, 0, 8, "quic ", "quic t050", quic_salt_t50 },
+	{ 0x54303531, 0, 8, "quic ", "quic t051", quic_salt_t51 },
 };
 
-/* The keys of the client's Initials. */
-struct quic_keys {
-	uint8_t		 key[16], iv[12], hp[16];
-};
 
 /* A bounded reader over a packet or a frame list. */
 struct quic_rd {
@@ -116,16 +169,21 @@ quic_version_of(const uint8_t *p, size_t n)
 }
 
 /*
- * Whether a datagram starts with a client Initial: a long header of a
- * version read here, the Initial type and a destination connection ID of
- * 8 to 20 bytes (RFC 9000 §7.2).
+ * Whether a datagram starts with a client's first packets: a long header
+ * of a version read here, the Initial type (or 0-RTT, the type after it,
+ * which may arrive first) and a destination connection ID of 8 to 20
+ * bytes (RFC 9000 §7.2).
  */
 bool
 quic_is_initial(const uint8_t *p, size_t n)
 {
 	const struct quic_version	*v = quic_version_of(p, n);
+	unsigned			 t;
 
-	return (v != NULL && ((p[0] >> 4) & 3) == v->type && p[5] >= 8 &&
+	if (v == NULL)
+		return (false);
+	t = (p[0] >> 4) & 3;
+	return ((t == v->type || t == v->type + 1U) && p[5] >= 8 &&
 	    p[5] <= 20 && n > 6 + (size_t)p[5]);
 }
 
@@ -161,7 +219,7 @@ quic_derive(const struct quic_version *v, const uint8_t *dcid, size_t n,
 	uint8_t		initial[EVP_MAX_MD_SIZE], client[32];
 	unsigned int	len;
 
-	if (HMAC(EVP_sha256(), v->salt, sizeof v->salt, dcid, n, initial,
+	if (HMAC(EVP_sha256(), v->salt, 20, dcid, n, initial,
 	    &len) == NULL)
 		return (false);
 	return (quic_expand(initial, "", "client in", client, 32) &&
@@ -271,7 +329,7 @@ quic_frames(struct quic_state *q, const uint8_t *p, size_t n)
 			quic_ack(&r, type);
 			continue;
 		}
-		if (type != 6)
+		if (type != quic_versions[q->version].crypto)
 			return;
 		off = quic_varint(&r);
 		len = quic_varint(&r);
@@ -326,7 +384,6 @@ quic_packet(struct quic_state *q, const uint8_t *p, size_t n)
 {
 	const struct quic_version	*v = &quic_versions[q->version];
 	struct quic_rd			 r = { p, n, 5, false };
-	struct quic_keys		 k;
 	uint8_t				 h[QUIC_HEADER_MAX], *plain = NULL;
 	size_t				 dcid, pn, len;
 	uint64_t			 length;
@@ -342,10 +399,12 @@ quic_packet(struct quic_state *q, const uint8_t *p, size_t n)
 	if (r.bad || dcid > 20 || length > n - r.off)
 		return (0);
 	pn = r.off;
-	if (((p[0] >> 4) & 3) == v->type && pn + 4 <= sizeof h &&
-	    quic_derive(v, p + 6, dcid, &k) &&
-	    (len = quic_unprotect(&k, p, pn, pn + (size_t)length, h,
-	    &plain)) > 0)
+	if (((p[0] >> 4) & 3) != v->type || pn + 4 > sizeof h)
+		return (pn + (size_t)length);
+	if (!q->keyed)
+		q->keyed = quic_derive(v, p + 6, dcid, &q->keys);
+	if (q->keyed && (len = quic_unprotect(&q->keys, p, pn,
+	    pn + (size_t)length, h, &plain)) > 0)
 		quic_frames(q, plain, len);
 	free(plain);
 	return (pn + (size_t)length);
@@ -376,6 +435,10 @@ quic_datagram(struct quic_state *q, const uint8_t *p, size_t n, int side)
 
 	if (q->done || side != q->side)
 		return (q->done);
+	if (n > 0 && (p[0] & 0x80) == 0) {
+		q->done = true;
+		return (true);
+	}
 	while (n > 0 && (len = quic_packet(q, p, n)) > 0) {
 		p += len;
 		n -= len;
