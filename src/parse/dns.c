@@ -719,7 +719,8 @@ nbns_is_message(const uint8_t *m, size_t n)
 /*
  * Write an encoded NetBIOS name (first label: 32 characters, two per
  * byte) as its 15-character name without the trailing blanks and the
- * suffix byte (tshark's "WORKGROUP<1d>" is "WORKGROUP"), then any scope
+ * suffix byte (tshark's "WORKGROUP<1d>" is "WORKGROUP"), control bytes
+ * as tshark shows them ("<01><02>__MSBROWSE__<02>"), then any scope
  * labels after a dot.
  */
 static void
@@ -728,6 +729,7 @@ nbns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
 	struct dns_name	 out;
 	const uint8_t	*e = (const uint8_t *)dn->s;
 	int		 i;
+	uint8_t		 c;
 
 	if (dn->nl == 0 || dn->ll[0] != 32)
 		return;
@@ -735,10 +737,15 @@ nbns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
 		if (e[i] < 'A' || e[i] > 'P')
 			return;
 	}
-	for (i = 0; i < 15; i++)
-		out.s[i] = (char)((e[2 * i] - 'A') << 4 | (e[2 * i + 1] - 'A'));
-	for (out.n = 15; out.n > 0 && out.s[out.n - 1] == ' '; out.n--)
-		;
+	for (i = 0, out.n = 0; i < 15; i++) {
+		c = (uint8_t)((e[2 * i] - 'A') << 4 | (e[2 * i + 1] - 'A'));
+		if (c >= 0x20 && c < 0x7f)
+			out.s[out.n++] = (char)c;
+		else
+			out.n += (uint16_t)snprintf(out.s + out.n, 5, "<%02x>", c);
+	}
+	while (out.n > 0 && out.s[out.n - 1] == ' ')
+		out.n--;
 	if (dn->n > 32 && out.n > 0) {
 		memcpy(out.s + out.n, dn->s + 32, dn->n - 32);
 		out.n = (uint16_t)(out.n + dn->n - 32);

@@ -3196,8 +3196,9 @@ nbns_query(struct dns *d, uint16_t id, uint16_t flags, const char *name,
  * 10.4.0.9, an announcement of a long instance name, its TTL 0 goodbye
  * and an A record for speaker-livingroom.local.  LLMNR: a query for
  * fileserver (52000 -> 224.0.0.252:5355) and its answer from 10.4.0.20.
- * NBNS (137): a broadcast query for WORKGROUP<1d> (-> 10.4.0.255) and a
- * query for FILESERVER<20> answered by 10.4.0.20. */
+ * NBNS (137): broadcast queries for WORKGROUP<1d> and
+ * <01><02>__MSBROWSE__<02><01> (-> 10.4.0.255) and a query for
+ * FILESERVER<20> answered by 10.4.0.20. */
 static void
 sc_local_names(struct cap *c)
 {
@@ -3262,6 +3263,9 @@ sc_local_names(struct cap *c)
 	at(c, 3 * SEC);
 	flow_new(c, &f, 17, "10.4.0.7", 137, "10.4.0.255", 137);
 	nbns_query(&q, 0x8101, 0x0110, "WORKGROUP", 0x1d);
+	udp_send(c, &f, 0, q.b, q.len);
+	adv(c, 100 * MS);
+	nbns_query(&q, 0x8103, 0x0110, "\x01\x02__MSBROWSE__\x02", 0x01);
 	udp_send(c, &f, 0, q.b, q.len);
 	at(c, 4 * SEC);
 	flow_new(c, &f, 17, "10.4.0.7", 137, "10.4.0.20", 137);

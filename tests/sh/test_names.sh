@@ -29,7 +29,7 @@ tshark_names() {
 	tshark -r "$1" -T fields -E aggregator='|' -e dns.qry.name \
 	    -e dns.resp.name -e http.host -e nbns.name \
 	    -e tls.handshake.extensions_server_name 2>/dev/null |
-	    tr '\t|' '\n\n' | sed -e 's/<[0-9a-f][0-9a-f]>.*$//' \
+	    tr '\t|' '\n\n' | sed -e 's/<[0-9a-f][0-9a-f]>\( (.*)\)\{0,1\}$//' \
 	    -e 's/:[0-9]*$//' | grep -v -E '^$|^[0-9.]+$|^\[' |
 	    tr 'A-Z' 'a-z' | sort -u
 }
@@ -89,7 +89,7 @@ sessions "link-local names" "$pcap" "5353${tab}${tab}5353${tab}_googlecast._tcp.
 5353${tab}${tab}5353${tab}_googlecast._tcp.local,speaker-livingroom.local${tab}10.4.0.9${tab}${tab}
 52000${tab}${tab}5355${tab}fileserver${tab}${tab}${tab}
 5355${tab}${tab}5355${tab}fileserver${tab}10.4.0.20${tab}${tab}
-137${tab}${tab}137${tab}WORKGROUP${tab}${tab}${tab}
+137${tab}${tab}137${tab}WORKGROUP,<01><02>__MSBROWSE__<02>${tab}${tab}${tab}
 137${tab}${tab}137${tab}FILESERVER${tab}${tab}${tab}"
 compare "link-local names" "$pcap"
 
