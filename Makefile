@@ -10,7 +10,7 @@
 #   make fuzz     build the libFuzzer targets (clang)
 
 CC	?= cc
-PKGS	:= libpcap ncursesw readline libpcre2-8 libxxhash libpsl
+PKGS	:= libpcap ncursesw readline libpcre2-8 libxxhash libpsl libcrypto
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wno-format-nonliteral
@@ -25,7 +25,7 @@ B	:= build
 
 # Debian packages the build and the tests need.
 DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
-	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev \
+	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev libssl-dev \
 	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))

@@ -77,6 +77,7 @@ struct dns_state {
 	uint32_t	 bad;		/* others, after the first */
 	uint32_t	 names;		/* distinct query names */
 	uint32_t	 hosts;		/* alias.host values added */
+	uint8_t		 kind;		/* enum parse_proto: DNS, mDNS, LLMNR, NBNS */
 	/*
 	 * The last query name written and checked, when short: a response
 	 * repeats its query's question, and its answers name it again (by a
@@ -191,6 +192,24 @@ dns_name(const uint8_t *m, size_t n, size_t *off, struct dns_name *dn)
 	}
 	*off = end != 0 ? end : o + 1;
 	return (true);
+}
+
+/*
+ * Whether the name at off of message m (n bytes) runs off the end of the
+ * bytes without a malformed label first: the message was cut there.
+ */
+static bool
+dns_name_cut(const uint8_t *m, size_t n, size_t off)
+{
+	for (;;) {
+		if (off >= n)
+			return (true);
+		if ((m[off] & 0xc0) == 0xc0)
+			return (off + 1 >= n);
+		if ((m[off] & 0xc0) != 0 || m[off] == 0)
+			return (false);
+		off += 1 + (size_t)m[off];
+	}
 }
 
 /*
@@ -366,12 +385,13 @@ dns_check_name(struct dns_state *ds, const struct dns_name *dn)
 {
 	size_t	 i;
 
-	if (dn->n > dns_long_query)
-		ds->svc |= 1U << PI_DNS_LONG_QUERY;
 	if (!dns_clean_text(dn->s, dn->n))
 		ds->svc |= 1U << PI_DNS_NONASCII;
+	/* Reverse names are long (ip6.arpa: 72 characters) by design. */
 	if (dn->n >= 5 && strncasecmp(dn->s + dn->n - 5, ".arpa", 5) == 0)
 		return;
+	if (dn->n > dns_long_query)
+		ds->svc |= 1U << PI_DNS_LONG_QUERY;
 	if (dns_ipname(dn))
 		ds->svc |= 1U << PI_DNS_IPNAME;
 	for (i = 0; i < dn->nl; i++)
@@ -379,13 +399,80 @@ dns_check_name(struct dns_state *ds, const struct dns_name *dn)
 		    dn->ll[i]);
 }
 
-/* Add a name to alias.host, up to DNS_MAXNAMES per session. */
+/* The value of a decimal label 0-255 without leading zeros, or -1. */
+static int
+dns_octet(const char *p, size_t n)
+{
+	int	v = 0;
+	size_t	i;
+
+	if (n == 0 || n > 3 || (n > 1 && p[0] == '0'))
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return (-1);
+		v = v * 10 + p[i] - '0';
+	}
+	return (v <= 255 ? v : -1);
+}
+
+/* The value of a one-digit hexadecimal label, or -1. */
+static int
+dns_nibble(const struct dns_name *dn, int i)
+{
+	char	c = dn->s[dn->lo[i]];
+
+	if (dn->ll[i] != 1)
+		return (-1);
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = (char)(c | 0x20);
+	return (c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1);
+}
+
+/*
+ * Write the address a reverse name asks about (d.c.b.a.in-addr.arpa, or
+ * the 32 nibbles of an ip6.arpa name) to alias.ip or alias.ipv6; names of
+ * zones (fewer labels) have none.
+ */
+static void
+dns_reverse(struct session *s, const struct dns_name *dn)
+{
+	uint8_t	 a[16];
+	int	 i, v, w;
+
+	if (dn->nl == 6 && dn->n > 13 && strncasecmp(dn->s + dn->n - 13,
+	    ".in-addr.arpa", 13) == 0) {
+		for (i = 0; i < 4; i++) {
+			if ((v = dns_octet(dn->s + dn->lo[i], dn->ll[i])) < 0)
+				return;
+			a[3 - i] = (uint8_t)v;
+		}
+		parse_add_ip(s, dk_ip, a, 4);
+	} else if (dn->nl == 34 && dn->n > 9 && strncasecmp(dn->s + dn->n - 9,
+	    ".ip6.arpa", 9) == 0) {
+		for (i = 0; i < 32; i += 2) {
+			if ((v = dns_nibble(dn, i)) < 0 ||
+			    (w = dns_nibble(dn, i + 1)) < 0)
+				return;
+			a[15 - i / 2] = (uint8_t)(w << 4 | v);
+		}
+		parse_add_ip(s, dk_ip6, a, 6);
+	}
+}
+
+/*
+ * Add a name to alias.host, up to DNS_MAXNAMES per session, and the
+ * address of a reverse name the first time.
+ */
 static bool
 dns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
 {
 	if (ds->hosts >= DNS_MAXNAMES || !parse_add_host(s, dn->s, dn->n))
 		return (false);
 	ds->hosts++;
+	if (dn->n > 5 && (dn->s[dn->n - 1] | 0x20) == 'a')
+		dns_reverse(s, dn);
 	return (true);
 }
 
@@ -406,18 +493,26 @@ dns_class_ok(uint16_t c)
 	return (c == 1 || c == 3 || c == 4 || c == 254 || c == 255);
 }
 
-/* Parse the question section; the offset after it, or 0 when malformed. */
+/*
+ * Parse the question section; the offset after it, or 0 when malformed.
+ * A message cut by the snap length inside it (a name or type running off
+ * the end) gives n when at least one question came whole before the cut.
+ */
 static size_t
 dns_questions(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n, unsigned qd)
 {
 	struct dns_name	 dn;
-	size_t		 off = 12;
+	size_t		 off = 12, start;
 	uint16_t	 t;
+	bool		 whole = false;
 
-	for (; qd > 0; qd--) {
-		if (!dns_name(m, n, &off, &dn) || off + 4 > n)
-			return (0);
+	for (; qd > 0; qd--, whole = true) {
+		start = off;
+		if (!dns_name(m, n, &off, &dn))
+			return (whole && dns_name_cut(m, n, start) ? n : 0);
+		if (off + 4 > n)
+			return (whole ? n : 0);
 		t = (uint16_t)(m[off] << 8 | m[off + 1]);
 		if (t == 0 || !dns_class_ok((uint16_t)(m[off + 2] << 8 |
 		    m[off + 3])))
@@ -597,13 +692,111 @@ dns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
 }
 
 /*
+ * Whether a message is NetBIOS name service (RFC 1002): a DNS-like header
+ * with an NBNS opcode and a first name of 32 characters A-P (the encoded
+ * 16-byte name).
+ */
+bool
+nbns_is_message(const uint8_t *m, size_t n)
+{
+	unsigned	 opcode, qd, an, i;
+
+	if (n < 12 + 34)
+		return (false);
+	opcode = (m[2] >> 3) & 15;
+	qd = (unsigned)m[4] << 8 | m[5];
+	an = (unsigned)m[6] << 8 | m[7];
+	if ((opcode != 0 && (opcode < 5 || opcode > 8)) || qd + an == 0 ||
+	    qd > 1 || an > 1 || m[12] != 32)
+		return (false);
+	for (i = 13; i < 45; i++) {
+		if (m[i] < 'A' || m[i] > 'P')
+			return (false);
+	}
+	return (true);
+}
+
+/*
+ * Write an encoded NetBIOS name (first label: 32 characters, two per
+ * byte) as its 15-character name without the trailing blanks and the
+ * suffix byte (tshark's "WORKGROUP<1d>" is "WORKGROUP"), control bytes
+ * as tshark shows them ("<01><02>__MSBROWSE__<02>"), then any scope
+ * labels after a dot.
+ */
+static void
+nbns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
+{
+	struct dns_name	 out;
+	const uint8_t	*e = (const uint8_t *)dn->s;
+	int		 i;
+	uint8_t		 c;
+
+	if (dn->nl == 0 || dn->ll[0] != 32)
+		return;
+	for (i = 0; i < 32; i++) {
+		if (e[i] < 'A' || e[i] > 'P')
+			return;
+	}
+	for (i = 0, out.n = 0; i < 15; i++) {
+		c = (uint8_t)((e[2 * i] - 'A') << 4 | (e[2 * i + 1] - 'A'));
+		if (c >= 0x20 && c < 0x7f)
+			out.s[out.n++] = (char)c;
+		else
+			out.n += (uint16_t)snprintf(out.s + out.n, 5, "<%02x>", c);
+	}
+	while (out.n > 0 && out.s[out.n - 1] == ' ')
+		out.n--;
+	if (dn->n > 32 && out.n > 0) {
+		memcpy(out.s + out.n, dn->s + 32, dn->n - 32);
+		out.n = (uint16_t)(out.n + dn->n - 32);
+	}
+	out.nl = 0;
+	if (out.n > 0)
+		dns_host(s, ds, &out);
+}
+
+/*
+ * Write the names of an NBNS message: its questions, then the owner names
+ * of its records (answers, and the additional record of a registration).
+ */
+static void
+nbns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
+    size_t n)
+{
+	struct dns_name	 dn;
+	size_t		 off = 12;
+	unsigned	 qd, rr, i;
+
+	qd = (unsigned)m[4] << 8 | m[5];
+	rr = ((unsigned)m[6] << 8 | m[7]) + ((unsigned)m[10] << 8 | m[11]);
+	for (i = 0; i < qd + rr && i < 4; i++) {
+		if (!dns_name(m, n, &off, &dn) || off + 4 > n)
+			return;
+		nbns_host(s, ds, &dn);
+		off += 4;
+		if (i < qd)
+			continue;
+		if (off + 6 > n || (size_t)(m[off + 4] << 8 | m[off + 5]) >
+		    n - off - 6)
+			return;
+		off += 6 + (size_t)(m[off + 4] << 8 | m[off + 5]);
+	}
+}
+
+/*
  * Count a message of a DNS session (from the first DNS one on) and write
- * its meta when it is DNS (checked: known to be).
+ * its meta when it is DNS (checked: known to be).  NBNS messages go to
+ * their own parser.
  */
 void
 dns_datagram(struct session *s, struct dns_state *ds, const uint8_t *m,
     size_t n, bool checked)
 {
+	if (ds->kind == PP_NBNS) {
+		if (checked || nbns_is_message(m, n))
+			nbns_parse(s, ds, m, n);
+		return;
+	}
 	if (checked || dns_is_message(m, n)) {
 		ds->good++;
 		dns_parse(s, ds, m, n);
@@ -611,12 +804,17 @@ dns_datagram(struct session *s, struct dns_state *ds, const uint8_t *m,
 		ds->bad++;
 }
 
-/* The DNS state of a session, made when it is first found to be DNS. */
+/*
+ * The DNS state of a session, made when it is first found to be DNS or
+ * one of the link-local name services that share its format (kind).
+ */
 void
-dns_start(struct parse_state *ps)
+dns_start(struct parse_state *ps, enum parse_proto kind)
 {
-	if (ps->dns == NULL)
+	if (ps->dns == NULL) {
 		ps->dns = parse_block_get(&dns_states);
+		ps->dns->kind = (uint8_t)kind;
+	}
 }
 
 /* Whether a TCP direction starts with a length-framed DNS message. */
@@ -635,7 +833,10 @@ dns_sniff_tcp(const uint8_t *p, size_t n)
 	return (dns_check(p + 2, n - 2, false));
 }
 
-/* Parse every whole length-framed message of a buffered TCP direction. */
+/*
+ * Parse every length-framed message of a buffered TCP direction; the last
+ * one may be cut (by the snap length, a gap or the buffer's end).
+ */
 static void
 dns_stream(struct session *s, struct dns_state *ds,
     const struct parse_stream *st)
@@ -645,8 +846,9 @@ dns_stream(struct session *s, struct dns_state *ds,
 	while (st->contig >= 2 && off <= st->contig - 2) {
 		len = (size_t)st->buf[off] << 8 | st->buf[off + 1];
 		if (len > st->contig - off - 2)
-			break;
-		dns_datagram(s, ds, st->buf + off + 2, len, false);
+			len = st->contig - off - 2;
+		if (len >= 12)
+			dns_datagram(s, ds, st->buf + off + 2, len, false);
 		off += 2 + len;
 	}
 }
@@ -668,6 +870,12 @@ dns_close(struct session *s, struct parse_state *ps)
 		dns_stream(s, ds, &ps->st[0]);
 		dns_stream(s, ds, &ps->st[1]);
 	}
+	/*
+	 * mDNS, LLMNR and NBNS names are not judged as unicast DNS: service
+	 * instance names are long, spaced labels, and goodbyes have TTL 0.
+	 */
+	if (ps->proto != PP_DNS)
+		return;
 	ps->svc |= ds->svc;
 	if (dns_many_names > 0 && ds->names >= dns_many_names)
 		ps->svc |= 1U << PI_DNS_MANY;

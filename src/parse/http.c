@@ -1,13 +1,14 @@
 /* http.c - HTTP/1.x requests and responses in the first buffered bytes. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <arpa/inet.h>
 #include <string.h>
 #include <strings.h>
 
 #include "parse/parse-int.h"
 
 static int	hk_action, hk_dir, hk_file, hk_ext, hk_query, hk_client;
-static int	hk_server, hk_code, hk_content, hk_referer;
+static int	hk_server, hk_code, hk_content, hk_referer, hk_ip, hk_ip6;
 
 static const struct parse_key http_keys[] = {
 	{ "action", &hk_action },
@@ -20,6 +21,8 @@ static const struct parse_key http_keys[] = {
 	{ "result.code", &hk_code },
 	{ "content", &hk_content },
 	{ "referer", &hk_referer },
+	{ "alias.ip", &hk_ip },
+	{ "alias.ipv6", &hk_ip6 },
 	{ NULL, NULL }
 };
 
@@ -95,7 +98,33 @@ http_is_ip(const uint8_t *p, size_t n)
 	return (dots == 3);
 }
 
-/* Write a Host value without port (or brackets) to alias.host. */
+/*
+ * Write an address literal to alias.ip or alias.ipv6; false when the text
+ * is not one.
+ */
+static bool
+http_host_ip(struct session *s, const uint8_t *p, size_t n)
+{
+	char	 text[INET6_ADDRSTRLEN];
+	uint8_t	 a[16];
+
+	if (n >= sizeof text)
+		return (false);
+	memcpy(text, p, n);
+	text[n] = '\0';
+	if (inet_pton(AF_INET, text, a) == 1)
+		parse_add_ip(s, hk_ip, a, 4);
+	else if (inet_pton(AF_INET6, text, a) == 1)
+		parse_add_ip(s, hk_ip6, a, 6);
+	else
+		return (false);
+	return (true);
+}
+
+/*
+ * Write a Host value without port (or brackets) to alias.host, or to
+ * alias.ip or alias.ipv6 when it is an address.
+ */
 static void
 http_host(struct session *s, struct http_req *r, const uint8_t *p, size_t n)
 {
@@ -112,7 +141,11 @@ http_host(struct session *s, struct http_req *r, const uint8_t *p, size_t n)
 	if (n == 0)
 		return;
 	r->host = true;
-	r->ip |= http_is_ip(p, n);
+	if (http_is_ip(p, n)) {
+		r->ip = true;
+		if (http_host_ip(s, p, n))
+			return;
+	}
 	parse_add_host(s, p, n);
 }
 

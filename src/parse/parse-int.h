@@ -30,6 +30,10 @@ enum parse_proto {
 	PP_SMTP,
 	PP_FTP,
 	PP_BANNER,		/* '220' banner: SMTP or FTP, not known yet */
+	PP_MDNS,		/* DNS format on UDP 5353 */
+	PP_LLMNR,		/* DNS format on UDP 5355 */
+	PP_NBNS,		/* NetBIOS name service, UDP 137 */
+	PP_QUIC,		/* a client Initial on UDP */
 	PP_COUNT
 };
 
@@ -57,6 +61,7 @@ struct parse_stream {
 
 struct dns_state;
 struct icmp_state;
+struct quic_state;
 
 /*
  * Per-session parser state (s->parse).  With a parsers' thread, the
@@ -72,7 +77,10 @@ struct parse_state {
 	uint32_t		 svc;		/* analysis.service bits (PI_*) */
 	uint32_t		 ses;		/* analysis.session bits (PI_*) */
 	struct dns_state	*dns;
-	struct icmp_state	*icmp;
+	union {
+		struct icmp_state *icmp;	/* ICMP, ICMPv6 */
+		struct quic_state *quic;	/* UDP, proto PP_QUIC */
+	};
 	/* TCP only, per canonical side: the room of another session ends
 	   before it (parse_state_size()). */
 	struct parse_stream	 st[2];
@@ -196,7 +204,7 @@ struct parse_garbage {
 	uint8_t		*buf[2];
 	uint32_t	 alloc[2];
 	uint8_t		*map[2];
-	void		*dns, *icmp, *ps;
+	void		*dns, *icmp, *quic, *ps;
 };
 
 /* parse.c: the meta of a state; freeing it. */
@@ -229,9 +237,10 @@ uint32_t md5_fingerprint(const uint8_t *key, size_t n, bool memo,
 /* dns.c */
 extern const struct parse_setting dns_settings[];
 bool	 dns_is_message(const uint8_t *, size_t);
+bool	 nbns_is_message(const uint8_t *, size_t);
 void	 dns_datagram(struct session *, struct dns_state *, const uint8_t *,
 	    size_t, bool checked);
-void	 dns_start(struct parse_state *);
+void	 dns_start(struct parse_state *, enum parse_proto);
 void	 dns_drop(void *);
 void	 dns_parse(struct session *, struct dns_state *, const uint8_t *,
 	    size_t);
@@ -250,6 +259,20 @@ void	 tls_limit(struct parse_stream *);
 /* The same from its first segment (p, n), before it is stored. */
 void	 tls_limit_first(struct parse_stream *, const uint8_t *, size_t);
 void	 tls_close(struct session *, struct parse_state *);
+/* Write a QUIC session's version name and its ClientHello's meta. */
+void	 tls_quic_hello(struct session *, const char *, const uint8_t *,
+	    size_t);
+
+/* quic.c */
+bool	 quic_is_initial(const uint8_t *, size_t);
+struct quic_state *quic_start(const uint8_t *, size_t, int side);
+/* Read a datagram; true once the session told all it will. */
+bool	 quic_datagram(struct quic_state *, const uint8_t *, size_t,
+	    int side);
+/* Read the frames of a decrypted Initial payload. */
+void	 quic_frames(struct quic_state *, const uint8_t *, size_t);
+void	 quic_close(struct session *, struct parse_state *);
+void	 quic_drop(void *);
 
 /* ssh.c */
 #define SSH_BANNER_MAX	255	/* RFC 4253: the line is at most 255 bytes */

@@ -18,6 +18,8 @@ static struct parse_state parse_gave53;
 
 static void	parse_early(struct parse_pipe *, struct session *,
 		    struct parse_state *);
+static void	parse_ship(struct parse_pipe *, struct session *,
+		    struct parse_state *);
 
 /* Whether a parse state is a session's own (not a mark). */
 static inline bool
@@ -55,6 +57,10 @@ static const struct {
 	[PP_SMTP] =	{ 25, PARSE_SNIFF_MAX },
 	[PP_FTP] =	{ 21, PARSE_SNIFF_MAX },
 	[PP_BANNER] =	{ 0, PARSE_SNIFF_MAX },
+	[PP_MDNS] =	{ 5353, 0 },
+	[PP_LLMNR] =	{ 5355, 0 },
+	[PP_NBNS] =	{ 137, 0 },
+	[PP_QUIC] =	{ 443, 0 },
 };
 
 /*
@@ -402,24 +408,74 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 		parse_giveup(s);
 }
 
+/* Whether a UDP session uses port on either side. */
+static inline bool
+parse_udp_port(const struct session *s, uint16_t port)
+{
+	return (s->port[0] == port || s->port[1] == port);
+}
+
 /*
- * Look at a UDP datagram: DNS is the only UDP protocol parsed.  The first
- * one decides; the others are checked where their meta is written.
+ * Which protocol a session's first datagram is, by its content and port: a
+ * QUIC client Initial, or one of the DNS-format protocols (NBNS on 137,
+ * DNS on 53, mDNS on 5353, LLMNR on 5355, DNS on any other); or PP_NONE.
+ */
+static enum parse_proto
+parse_udp_kind(const struct session *s, const struct decoded *d)
+{
+	if (parse_udp_port(s, 137))
+		return (nbns_is_message(d->payload, d->payload_caplen) ?
+		    PP_NBNS : PP_NONE);
+	if (quic_is_initial(d->payload, d->payload_caplen))
+		return (PP_QUIC);
+	if (!dns_is_message(d->payload, d->payload_caplen))
+		return (PP_NONE);
+	if (parse_udp_port(s, 53))
+		return (PP_DNS);
+	if (parse_udp_port(s, 5353))
+		return (PP_MDNS);
+	if (parse_udp_port(s, 5355))
+		return (PP_LLMNR);
+	return (PP_DNS);
+}
+
+/*
+ * Look at a datagram of a QUIC session: the client's Initials are read on
+ * this thread (their CRYPTO frames are kept), and the session finishes as
+ * soon as its ClientHello is whole.
+ */
+static void
+parse_quic(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+    const struct decoded *d, int side)
+{
+	if (ps->quic == NULL)
+		ps->quic = quic_start(d->payload, d->payload_caplen, side);
+	if (quic_datagram(ps->quic, d->payload, d->payload_caplen, side))
+		parse_ship(pp, s, ps);
+}
+
+/*
+ * Look at a UDP datagram: QUIC Initials, DNS and the name services in its
+ * format are the UDP protocols parsed.  The first one decides; the others
+ * are checked where their meta is written.
  */
 static void
 parse_udp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
-    const struct decoded *d)
+    const struct decoded *d, int side)
 {
 	bool	 first = ps->proto == PP_NONE;
 
 	if (first) {
-		if (s->port[0] == 137 || s->port[1] == 137 ||
-		    !dns_is_message(d->payload, d->payload_caplen)) {
+		if ((ps->proto = parse_udp_kind(s, d)) == PP_NONE) {
 			parse_giveup(s);
 			return;
 		}
-		ps->proto = PP_DNS;
-		dns_start(ps);
+		if (ps->proto != PP_QUIC)
+			dns_start(ps, ps->proto);
+	}
+	if (ps->proto == PP_QUIC) {
+		parse_quic(pp, s, ps, d, side);
+		return;
 	}
 	if (pp == NULL)
 		dns_datagram(s, ps->dns, d->payload, d->payload_caplen, first);
@@ -489,7 +545,7 @@ parse_pipe_work(struct parse_pipe *pp, struct session *s,
 		break;
 	case 17:
 		if (d->payload_caplen > 0)
-			parse_udp(pp, s, ps, d);
+			parse_udp(pp, s, ps, d, side);
 		break;
 	default:
 		icmp_packet(pp, s, ps, d);
@@ -585,7 +641,9 @@ parse_meta(struct session *s, struct parse_state *ps)
 		return;		/* a handshake alone: as if never seen */
 	if (s->proto == 6)
 		parse_close_tcp(s, ps);
-	else if (s->proto == 17 && ps->proto == PP_DNS)
+	else if (s->proto == 17 && ps->proto == PP_QUIC)
+		quic_close(s, ps);
+	else if (s->proto == 17 && ps->dns != NULL)
 		dns_close(s, ps);
 	else if (ps->icmp != NULL)
 		icmp_close(s, ps);
@@ -611,7 +669,10 @@ parse_collect(struct parse_state *ps, struct parse_garbage *g)
 		g->map[i] = ps->st[i].map;
 	}
 	g->dns = ps->dns;
-	g->icmp = ps->icmp;
+	if (ps->proto == PP_QUIC)
+		g->quic = ps->quic;
+	else
+		g->icmp = ps->icmp;
 	g->ps = ps->embedded ? NULL : ps;
 }
 
@@ -628,6 +689,7 @@ parse_drop(const struct parse_garbage *g)
 	}
 	dns_drop(g->dns);
 	icmp_drop(g->icmp);
+	quic_drop(g->quic);
 	parse_block_put(&parse_states, g->ps);
 }
 
@@ -665,6 +727,17 @@ parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
 	default:
 		return;
 	}
+	parse_ship(pp, s, ps);
+}
+
+/*
+ * Finish a session whose protocol told all it will: its meta is written
+ * now (or on the parsers' thread), and the rest of its packets cost one
+ * comparison.
+ */
+static void
+parse_ship(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
+{
 	s->parse = &parse_done;
 	s->unwatched = SESSION_UNWATCHED;
 	if (pp != NULL)

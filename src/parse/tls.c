@@ -6,13 +6,14 @@
 
 #include "parse/parse-int.h"
 
-static int	tk_version, tk_crypto, tk_ja3, tk_ja3s;
+static int	tk_version, tk_crypto, tk_ja3, tk_ja3s, tk_alpn;
 
 static const struct parse_key tls_keys[] = {
 	{ "version", &tk_version },
 	{ "crypto", &tk_crypto },
 	{ "ja3", &tk_ja3 },
 	{ "ja3s", &tk_ja3s },
+	{ "alpn", &tk_alpn },
 	{ NULL, NULL }
 };
 
@@ -106,6 +107,7 @@ struct tls_key {
 struct tls_hello {
 	uint16_t	 version;	/* selected, or best offered */
 	bool		 server;	/* a ServerHello was seen */
+	bool		 alpn;		/* write the ALPN protocols offered */
 };
 
 /* Read n bytes as a big-endian number (0 and bad when short). */
@@ -337,6 +339,20 @@ tls_sni(struct session *s, struct tls_rd r)
 	}
 }
 
+/* Write the protocols of an ALPN extension to alpn. */
+static void
+tls_alpn(struct session *s, struct tls_rd r)
+{
+	struct tls_rd	list, name;
+
+	list = tls_sub(&r, tls_num(&r, 2));
+	while (!list.bad && list.off < list.n) {
+		name = tls_sub(&list, tls_num(&list, 1));
+		if (!name.bad && name.n > 0)
+			parse_add_text(s, tk_alpn, name.p, name.n);
+	}
+}
+
 /* The best version in a supported_versions list. */
 static uint16_t
 tls_best_version(struct tls_rd r, uint16_t v)
@@ -391,6 +407,8 @@ tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 			points = tls_sub(&e, tls_num(&e, 1));
 		else if (type == 43 && !h->server)
 			h->version = tls_best_version(e, h->version);
+		else if (type == 16 && h->alpn)
+			tls_alpn(s, e);
 	}
 	tls_key_close(&k, at);
 	tls_key_list(&k, groups, 2, NULL);
@@ -465,7 +483,7 @@ tls_close(struct session *s, struct parse_state *ps)
 	static const char *const names[] = {
 		"ssl 3.0", "tls 1.0", "tls 1.1", "tls 1.2", "tls 1.3"
 	};
-	struct tls_hello	 h = { 0, false };
+	struct tls_hello	 h = { 0, false, false };
 	int			 i;
 
 	parse_keys_resolve(tls_keys);
@@ -475,4 +493,25 @@ tls_close(struct session *s, struct parse_state *ps)
 		tls_side(s, &ps->st[i], &h, 1);
 	if (h.version >= 0x0300 && h.version <= 0x0304)
 		parse_add_const(s, tk_version, names[h.version - 0x0300]);
+}
+
+/*
+ * Write the meta of a QUIC session: its version's name, and what the
+ * ClientHello its Initials carried says (p: the first n bytes of the
+ * client's CRYPTO stream): SNI, ALPN and JA3.
+ */
+void
+tls_quic_hello(struct session *s, const char *version, const uint8_t *p,
+    size_t n)
+{
+	struct tls_rd		 r = { p, n, 0, false }, msg;
+	struct tls_hello	 h = { 0, false, true };
+
+	parse_keys_resolve(tls_keys);
+	parse_add_const(s, tk_version, version);
+	if (tls_num(&r, 1) != 1)
+		return;
+	msg = tls_sub(&r, tls_num(&r, 3));
+	msg.bad = false;
+	tls_client_hello(s, msg, &h);
 }

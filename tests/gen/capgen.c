@@ -3005,6 +3005,407 @@ sc_regex_names(struct cap *c)
 	}
 }
 
+/* dns_snap: DNS responses cut by the snap length or malformed after the
+ * question (10.3.0.5 -> 10.3.0.53): UDP 40001 "snap.example.com" A with
+ * three answers, captured to the middle of the second; UDP 40002 the
+ * response alone, two questions cut inside the second; UDP 40003
+ * "bad.example.com" whose second answer has a bad label; TCP 40004
+ * "tcp.example.com" TXT whose response is captured to 120 bytes; TCP 40005
+ * the same for "tcp2.example.com" without the query (not captured). */
+static void
+sc_dns_snap(struct cap *c)
+{
+	struct flow	f;
+	struct dns	q, r;
+	uint8_t		rd[1024];
+	size_t		n;
+
+	flow_new(c, &f, 17, "10.3.0.5", 40001, "10.3.0.53", 53);
+	dns_query(&q, 0x5101, "snap.example.com", 1);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x01", 4);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x02", 4);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x03", 4);
+	udp_send(c, &f, 0, q.b, q.len);
+	adv(c, f.rtt);
+	c->snap = 14 + 20 + 8 + q.len + 16 + 8;
+	udp_send(c, &f, 1, r.b, r.len);
+	c->snap = 0;
+
+	at(c, 1 * SEC);
+	flow_new(c, &f, 17, "10.3.0.5", 40002, "10.3.0.53", 53);
+	dns_query(&q, 0x5102, "one.example.com", 1);
+	n = dns_labels(q.b + q.len, "two.example.com");
+	put16(q.b + q.len + n, 1);
+	put16(q.b + q.len + n + 2, 1);
+	put16(q.b + 4, 2);
+	q.len += n + 4;
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x04", 4);
+	c->snap = 14 + 20 + 8 + 12 + 17 + 4 + 6;
+	udp_send(c, &f, 1, r.b, r.len);
+	c->snap = 0;
+
+	at(c, 2 * SEC);
+	flow_new(c, &f, 17, "10.3.0.5", 40003, "10.3.0.53", 53);
+	dns_query(&q, 0x5103, "bad.example.com", 1);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x05", 4);
+	n = r.len;
+	dns_rr(&r, 12, 1, 300, "\xc0\x00\x02\x06", 4);
+	r.b[n] = 0x80;		/* a label type that does not exist */
+	dns_exchange(c, &f, &q, &r);
+
+	at(c, 3 * SEC);
+	flow_new(c, &f, 6, "10.3.0.5", 40004, "10.3.0.53", 53);
+	dns_query(&q, 0x5104, "tcp.example.com", 16);
+	dns_reply(&r, &q, 0);
+	memset(rd, 'x', 600);
+	dns_rr(&r, 12, 16, 300, rd, dns_txt(rd, (const char *)rd, 600));
+	tcp_open(c, &f);
+	memmove(q.b + 2, q.b, q.len);
+	put16(q.b, q.len);
+	tcp_send(c, &f, 0, q.b, q.len + 2);
+	memmove(r.b + 2, r.b, r.len);
+	put16(r.b, r.len);
+	c->snap = 120;
+	tcp_send(c, &f, 1, r.b, r.len + 2);
+	c->snap = 0;
+	tcp_close(c, &f, 0);
+
+	at(c, 4 * SEC);
+	flow_new(c, &f, 6, "10.3.0.5", 40005, "10.3.0.53", 53);
+	dns_query(&q, 0x5105, "tcp2.example.com", 16);
+	dns_reply(&r, &q, 0);
+	dns_rr(&r, 12, 16, 300, rd, dns_txt(rd, (const char *)rd, 600));
+	tcp_open(c, &f);
+	memmove(r.b + 2, r.b, r.len);
+	put16(r.b, r.len);
+	c->snap = 120;
+	tcp_send(c, &f, 1, r.b, r.len + 2);
+	c->snap = 0;
+	tcp_close(c, &f, 0);
+}
+
+/* Send a PTR query for name and its answer target over f. */
+static void
+dns_ptr(struct cap *c, struct flow *f, const char *name, const char *target)
+{
+	struct dns	q, r;
+	uint8_t		rd[256];
+
+	dns_query(&q, rng_next(c), name, 12);
+	dns_reply(&r, &q, target == NULL ? 3 : 0);
+	if (target != NULL)
+		dns_rr(&r, 12, 12, 3600, rd, dns_labels(rd, target));
+	dns_exchange(c, f, &q, &r);
+}
+
+/* dns_reverse: PTR lookups from 10.3.1.5 to 10.3.1.53 (one session per
+ * port): 40101 34.216.184.93.in-addr.arpa, 40102 the ip6.arpa name of
+ * 2001:db8::1, 40103 216.184.93.in-addr.arpa (a zone, no address), 40104
+ * 999.1.168.192.in-addr.arpa (not an address, NXDOMAIN). */
+static void
+sc_dns_reverse(struct cap *c)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 17, "10.3.1.5", 40101, "10.3.1.53", 53);
+	dns_ptr(c, &f, "34.216.184.93.in-addr.arpa", "www.example.com");
+	at(c, 1 * SEC);
+	flow_new(c, &f, 17, "10.3.1.5", 40102, "10.3.1.53", 53);
+	dns_ptr(c, &f, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d."
+	    "0.1.0.0.2.ip6.arpa", "host6.example.com");
+	at(c, 2 * SEC);
+	flow_new(c, &f, 17, "10.3.1.5", 40103, "10.3.1.53", 53);
+	dns_ptr(c, &f, "216.184.93.in-addr.arpa", NULL);
+	at(c, 3 * SEC);
+	flow_new(c, &f, 17, "10.3.1.5", 40104, "10.3.1.53", 53);
+	dns_ptr(c, &f, "999.1.168.192.in-addr.arpa", NULL);
+}
+
+/* http_iphost: HTTP requests whose Host is an address literal: 10.3.2.5
+ * -> 10.1.2.3:80 "10.1.2.3", -> 10.1.2.3:8080 "10.1.2.3:8080",
+ * 2001:db8::5 -> 2001:db8::1:80 "[2001:db8::1]:80", and one to
+ * www.example.com (10.3.2.5 -> 93.184.216.34:80). */
+static void
+sc_http_iphost(struct cap *c)
+{
+	static const struct {
+		const char	*cli, *srv, *host;
+		int		 port;
+	} reqs[] = {
+		{ "10.3.2.5", "10.1.2.3", "10.1.2.3", 80 },
+		{ "10.3.2.5", "10.1.2.3", "10.1.2.3:8080", 8080 },
+		{ "2001:db8::5", "2001:db8::1", "[2001:db8::1]:80", 80 },
+		{ "10.3.2.5", "93.184.216.34", "www.example.com", 80 },
+	};
+	struct flow	f;
+	struct bytes	req = { NULL, 0, 0 }, resp = { NULL, 0, 0 };
+	size_t		i;
+
+	http_resp(&resp, "200 OK", "nginx", "text/html", 100);
+	for (i = 0; i < nitems(reqs); i++) {
+		at(c, i * SEC);
+		flow_new(c, &f, 6, reqs[i].cli, 50300 + i, reqs[i].srv,
+		    reqs[i].port);
+		http_req(&req, "GET", reqs[i].host, "/", ua_curl);
+		tcp_exchange(c, &f, &req, &resp);
+	}
+	free(req.p);
+	free(resp.p);
+}
+
+/* An NBNS name (first-level encoding of name padded to 15 with spaces,
+ * then the suffix byte) as a 34-byte label sequence; its length. */
+static size_t
+nbns_name(uint8_t *out, const char *name, uint8_t suffix)
+{
+	char	raw[16];
+	size_t	i;
+
+	memset(raw, ' ', 15);
+	memcpy(raw, name, strlen(name));
+	raw[15] = (char)suffix;
+	out[0] = 32;
+	for (i = 0; i < 16; i++) {
+		out[1 + 2 * i] = 'A' + ((uint8_t)raw[i] >> 4);
+		out[2 + 2 * i] = 'A' + ((uint8_t)raw[i] & 15);
+	}
+	out[33] = 0;
+	return 34;
+}
+
+/* An NBNS name query (NB) for name<suffix> with flags. */
+static void
+nbns_query(struct dns *d, uint16_t id, uint16_t flags, const char *name,
+    uint8_t suffix)
+{
+	memset(d->b, 0, 12);
+	put16(d->b, id);
+	put16(d->b + 2, flags);
+	put16(d->b + 4, 1);
+	d->len = 12 + nbns_name(d->b + 12, name, suffix);
+	put16(d->b + d->len, 0x20);
+	put16(d->b + d->len + 2, 1);
+	d->len += 4;
+}
+
+/* local_names: link-local name services from 10.4.0.7.  mDNS (5353 ->
+ * 224.0.0.251:5353): a PTR query for _googlecast._tcp.local and, from
+ * 10.4.0.9, an announcement of a long instance name, its TTL 0 goodbye
+ * and an A record for speaker-livingroom.local.  LLMNR: a query for
+ * fileserver (52000 -> 224.0.0.252:5355) and its answer from 10.4.0.20.
+ * NBNS (137): broadcast queries for WORKGROUP<1d> and
+ * <01><02>__MSBROWSE__<02><01> (-> 10.4.0.255) and a query for
+ * FILESERVER<20> answered by 10.4.0.20. */
+static void
+sc_local_names(struct cap *c)
+{
+	static const char	inst[] = "Living Room Speaker with a rather long "
+				    "instance name 0123._googlecast._tcp.local";
+	struct flow		f;
+	struct dns		q, r;
+	uint8_t			rd[256];
+
+	flow_new(c, &f, 17, "10.4.0.7", 5353, "224.0.0.251", 5353);
+	dns_query(&q, 0, "_googlecast._tcp.local", 12);
+	put16(q.b + 2, 0);
+	put16(q.b + q.len - 2, 0x8001);		/* QU bit */
+	q.len += dns_labels(q.b + q.len, inst);
+	put16(q.b + q.len, 33);
+	put16(q.b + q.len + 2, 1);
+	q.len += 4;
+	put16(q.b + 4, 2);
+	udp_send(c, &f, 0, q.b, q.len);
+
+	at(c, 1 * SEC);
+	flow_new(c, &f, 17, "10.4.0.9", 5353, "224.0.0.251", 5353);
+	r.len = 12;
+	memset(r.b, 0, 12);
+	put16(r.b + 2, 0x8400);
+	r.len += dns_labels(r.b + r.len, "_googlecast._tcp.local");
+	put16(r.b + r.len, 12);
+	put16(r.b + r.len + 2, 1);
+	put32(r.b + r.len + 4, 120);
+	put16(r.b + r.len + 8, dns_labels(rd, inst));
+	memcpy(r.b + r.len + 10, rd, dns_labels(rd, inst));
+	r.len += 10 + dns_labels(rd, inst);
+	put16(r.b + 6, 1);
+	udp_send(c, &f, 0, r.b, r.len);
+	adv(c, 100 * MS);
+	put32(r.b + r.len - dns_labels(rd, inst) - 6, 0);	/* goodbye */
+	udp_send(c, &f, 0, r.b, r.len);
+	adv(c, 100 * MS);
+	r.len = 12;
+	put16(r.b + 6, 1);
+	r.len += dns_labels(r.b + r.len, "speaker-livingroom.local");
+	put16(r.b + r.len, 1);
+	put16(r.b + r.len + 2, 0x8001);		/* cache flush */
+	put32(r.b + r.len + 4, 120);
+	put16(r.b + r.len + 8, 4);
+	memcpy(r.b + r.len + 10, "\x0a\x04\x00\x09", 4);
+	r.len += 14;
+	udp_send(c, &f, 0, r.b, r.len);
+
+	at(c, 2 * SEC);
+	flow_new(c, &f, 17, "10.4.0.7", 52000, "224.0.0.252", 5355);
+	dns_query(&q, 0x7a01, "fileserver", 1);
+	put16(q.b + 2, 0);
+	udp_send(c, &f, 0, q.b, q.len);
+	flow_new(c, &f, 17, "10.4.0.7", 52000, "10.4.0.20", 5355);
+	dns_reply(&r, &q, 0);
+	put16(r.b + 2, 0x8000);
+	dns_rr(&r, 12, 1, 30, "\x0a\x04\x00\x14", 4);
+	adv(c, 2 * MS);
+	udp_send(c, &f, 1, r.b, r.len);
+
+	at(c, 3 * SEC);
+	flow_new(c, &f, 17, "10.4.0.7", 137, "10.4.0.255", 137);
+	nbns_query(&q, 0x8101, 0x0110, "WORKGROUP", 0x1d);
+	udp_send(c, &f, 0, q.b, q.len);
+	adv(c, 100 * MS);
+	nbns_query(&q, 0x8103, 0x0110, "\x01\x02__MSBROWSE__\x02", 0x01);
+	udp_send(c, &f, 0, q.b, q.len);
+	at(c, 4 * SEC);
+	flow_new(c, &f, 17, "10.4.0.7", 137, "10.4.0.20", 137);
+	nbns_query(&q, 0x8102, 0x0100, "FILESERVER", 0x20);
+	udp_send(c, &f, 0, q.b, q.len);
+	memcpy(r.b, q.b, q.len);
+	put16(r.b + 2, 0x8500);
+	put16(r.b + 4, 0);
+	put16(r.b + 6, 1);
+	r.len = q.len;
+	put32(r.b + r.len - 4 + 0, 0x00200001);
+	put32(r.b + r.len, 300000);
+	put16(r.b + r.len + 4, 6);
+	memcpy(r.b + r.len + 6, "\x00\x00\x0a\x04\x00\x14", 6);
+	r.len += 12;
+	adv(c, 2 * MS);
+	udp_send(c, &f, 1, r.b, r.len);
+}
+
+/* Decode n bytes of hexadecimal text into out. */
+static void
+hex_bytes(const char *hex, uint8_t *out, size_t n)
+{
+	size_t		i;
+	unsigned	b;
+
+	for (i = 0; i < n; i++) {
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1)
+			die("bad hex in a QUIC test vector");
+		out[i] = (uint8_t)b;
+	}
+}
+
+/* quic_initial: the client Initials of RFC 9001 Appendix A.2 (QUIC v1)
+ * and RFC 9369 Appendix A.2 (QUIC v2), SNI example.com, 1,200 bytes, to
+ * 93.184.216.34:443: v1 from 10.5.0.7:51000 with a short-header datagram
+ * back, v2 from port 51002; before them, the v1 one from port 51001
+ * captured to 200 bytes of UDP payload. */
+static void
+sc_quic_initial(struct cap *c)
+{
+	static const char	v1[] =
+	    "c000000001088394c8f03e5157080000449e7b9aec34d1b1c98dd7689fb8ec11"
+	    "d242b123dc9bd8bab936b47d92ec356c0bab7df5976d27cd449f63300099f399"
+	    "1c260ec4c60d17b31f8429157bb35a1282a643a8d2262cad67500cadb8e7378c"
+	    "8eb7539ec4d4905fed1bee1fc8aafba17c750e2c7ace01e6005f80fcb7df6212"
+	    "30c83711b39343fa028cea7f7fb5ff89eac2308249a02252155e2347b63d58c5"
+	    "457afd84d05dfffdb20392844ae812154682e9cf012f9021a6f0be17ddd0c208"
+	    "4dce25ff9b06cde535d0f920a2db1bf362c23e596d11a4f5a6cf3948838a3aec"
+	    "4e15daf8500a6ef69ec4e3feb6b1d98e610ac8b7ec3faf6ad760b7bad1db4ba3"
+	    "485e8a94dc250ae3fdb41ed15fb6a8e5eba0fc3dd60bc8e30c5c4287e53805db"
+	    "059ae0648db2f64264ed5e39be2e20d82df566da8dd5998ccabdae053060ae6c"
+	    "7b4378e846d29f37ed7b4ea9ec5d82e7961b7f25a9323851f681d582363aa5f8"
+	    "9937f5a67258bf63ad6f1a0b1d96dbd4faddfcefc5266ba6611722395c906556"
+	    "be52afe3f565636ad1b17d508b73d8743eeb524be22b3dcbc2c7468d54119c74"
+	    "68449a13d8e3b95811a198f3491de3e7fe942b330407abf82a4ed7c1b311663a"
+	    "c69890f4157015853d91e923037c227a33cdd5ec281ca3f79c44546b9d90ca00"
+	    "f064c99e3dd97911d39fe9c5d0b23a229a234cb36186c4819e8b9c5927726632"
+	    "291d6a418211cc2962e20fe47feb3edf330f2c603a9d48c0fcb5699dbfe58964"
+	    "25c5bac4aee82e57a85aaf4e2513e4f05796b07ba2ee47d80506f8d2c25e50fd"
+	    "14de71e6c418559302f939b0e1abd576f279c4b2e0feb85c1f28ff18f58891ff"
+	    "ef132eef2fa09346aee33c28eb130ff28f5b766953334113211996d20011a198"
+	    "e3fc433f9f2541010ae17c1bf202580f6047472fb36857fe843b19f5984009dd"
+	    "c324044e847a4f4a0ab34f719595de37252d6235365e9b84392b061085349d73"
+	    "203a4a13e96f5432ec0fd4a1ee65accdd5e3904df54c1da510b0ff20dcc0c77f"
+	    "cb2c0e0eb605cb0504db87632cf3d8b4dae6e705769d1de354270123cb11450e"
+	    "fc60ac47683d7b8d0f811365565fd98c4c8eb936bcab8d069fc33bd801b03ade"
+	    "a2e1fbc5aa463d08ca19896d2bf59a071b851e6c239052172f296bfb5e724047"
+	    "90a2181014f3b94a4e97d117b438130368cc39dbb2d198065ae3986547926cd2"
+	    "162f40a29f0c3c8745c0f50fba3852e566d44575c29d39a03f0cda721984b6f4"
+	    "40591f355e12d439ff150aab7613499dbd49adabc8676eef023b15b65bfc5ca0"
+	    "6948109f23f350db82123535eb8a7433bdabcb909271a6ecbcb58b936a88cd4e"
+	    "8f2e6ff5800175f113253d8fa9ca8885c2f552e657dc603f252e1a8e308f76f0"
+	    "be79e2fb8f5d5fbbe2e30ecadd220723c8c0aea8078cdfcb3868263ff8f09400"
+	    "54da48781893a7e49ad5aff4af300cd804a6b6279ab3ff3afb64491c85194aab"
+	    "760d58a606654f9f4400e8b38591356fbf6425aca26dc85244259ff2b19c41b9"
+	    "f96f3ca9ec1dde434da7d2d392b905ddf3d1f9af93d1af5950bd493f5aa731b4"
+	    "056df31bd267b6b90a079831aaf579be0a39013137aac6d404f518cfd4684064"
+	    "7e78bfe706ca4cf5e9c5453e9f7cfd2b8b4c8d169a44e55c88d4a9a7f9474241"
+	    "e221af44860018ab0856972e194cd934";
+	static const char	v2[] =
+	    "d76b3343cf088394c8f03e5157080000449ea0c95e82ffe67b6abcdb4298b485"
+	    "dd04de806071bf03dceebfa162e75d6c96058bdbfb127cdfcbf903388e99ad04"
+	    "9f9a3dd4425ae4d0992cfff18ecf0fdb5a842d09747052f17ac2053d21f57c5d"
+	    "250f2c4f0e0202b70785b7946e992e58a59ac52dea6774d4f03b55545243cf1a"
+	    "12834e3f249a78d395e0d18f4d766004f1a2674802a747eaa901c3f10cda5500"
+	    "cb9122faa9f1df66c392079a1b40f0de1c6054196a11cbea40afb6ef5253cd68"
+	    "18f6625efce3b6def6ba7e4b37a40f7732e093daa7d52190935b8da58976ff33"
+	    "12ae50b187c1433c0f028edcc4c2838b6a9bfc226ca4b4530e7a4ccee1bfa2a3"
+	    "d396ae5a3fb512384b2fdd851f784a65e03f2c4fbe11a53c7777c023462239dd"
+	    "6f7521a3f6c7d5dd3ec9b3f233773d4b46d23cc375eb198c63301c21801f6520"
+	    "bcfb7966fc49b393f0061d974a2706df8c4a9449f11d7f3d2dcbb90c6b877045"
+	    "636e7c0c0fe4eb0f697545460c806910d2c355f1d253bc9d2452aaa549e27a1f"
+	    "ac7cf4ed77f322e8fa894b6a83810a34b361901751a6f5eb65a0326e07de7c12"
+	    "16ccce2d0193f958bb3850a833f7ae432b65bc5a53975c155aa4bcb4f7b2c4e5"
+	    "4df16efaf6ddea94e2c50b4cd1dfe06017e0e9d02900cffe1935e0491d77ffb4"
+	    "fdf85290fdd893d577b1131a610ef6a5c32b2ee0293617a37cbb08b847741c3b"
+	    "8017c25ca9052ca1079d8b78aebd47876d330a30f6a8c6d61dd1ab5589329de7"
+	    "14d19d61370f8149748c72f132f0fc99f34d766c6938597040d8f9e2bb522ff9"
+	    "9c63a344d6a2ae8aa8e51b7b90a4a806105fcbca31506c446151adfeceb51b91"
+	    "abfe43960977c87471cf9ad4074d30e10d6a7f03c63bd5d4317f68ff325ba3bd"
+	    "80bf4dc8b52a0ba031758022eb025cdd770b44d6d6cf0670f4e990b22347a7db"
+	    "848265e3e5eb72dfe8299ad7481a408322cac55786e52f633b2fb6b614eaed18"
+	    "d703dd84045a274ae8bfa73379661388d6991fe39b0d93debb41700b41f90a15"
+	    "c4d526250235ddcd6776fc77bc97e7a417ebcb31600d01e57f32162a8560cacc"
+	    "7e27a096d37a1a86952ec71bd89a3e9a30a2a26162984d7740f81193e8238e61"
+	    "f6b5b984d4d3dfa033c1bb7e4f0037febf406d91c0dccf32acf423cfa1e70710"
+	    "10d3f270121b493ce85054ef58bada42310138fe081adb04e2bd901f2f13458b"
+	    "3d6758158197107c14ebb193230cd1157380aa79cae1374a7c1e5bbcb80ee23e"
+	    "06ebfde206bfb0fcbc0edc4ebec309661bdd908d532eb0c6adc38b7ca7331dce"
+	    "8dfce39ab71e7c32d318d136b6100671a1ae6a6600e3899f31f0eed19e3417d1"
+	    "34b90c9058f8632c798d4490da4987307cba922d61c39805d072b589bd52fdf1"
+	    "e86215c2d54e6670e07383a27bbffb5addf47d66aa85a0c6f9f32e59d85a44dd"
+	    "5d3b22dc2be80919b490437ae4f36a0ae55edf1d0b5cb4e9a3ecabee93dfc6e3"
+	    "8d209d0fa6536d27a5d6fbb17641cde27525d61093f1b28072d111b2b4ae5f89"
+	    "d5974ee12e5cf7d5da4d6a31123041f33e61407e76cffcdcfd7e19ba58cf4b53"
+	    "6f4c4938ae79324dc402894b44faf8afbab35282ab659d13c93f70412e85cb19"
+	    "9a37ddec600545473cfb5a05e08d0b209973b2172b4d21fb69745a262ccde96b"
+	    "a18b2faa745b6fe189cf772a9f84cbfc";
+	static uint8_t		pkt[sizeof v1 / 2];
+	struct flow		f;
+
+	hex_bytes(v1, pkt, sizeof pkt);
+	flow_new(c, &f, 17, "10.5.0.7", 51001, "93.184.216.34", 443);
+	c->snap = 14 + 20 + 8 + 200;
+	udp_send(c, &f, 0, pkt, sizeof pkt);
+	c->snap = 0;
+	adv(c, 10 * MS);
+	flow_new(c, &f, 17, "10.5.0.7", 51000, "93.184.216.34", 443);
+	udp_send(c, &f, 0, pkt, sizeof pkt);
+	adv(c, f.rtt);
+	memset(pkt, 0x5a, 60);
+	pkt[0] = 0x41;
+	udp_send(c, &f, 1, pkt, 60);
+	adv(c, 10 * MS);
+	hex_bytes(v2, pkt, sizeof pkt);
+	flow_new(c, &f, 17, "10.5.0.7", 51002, "93.184.216.34", 443);
+	udp_send(c, &f, 0, pkt, sizeof pkt);
+}
+
 static const struct scenario scenarios[] = {
 	{ "bench", "-n N (default 200000) web fetches with DNS and pings, "
 	    "for make bench", sc_bench, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
@@ -3096,7 +3497,21 @@ static const struct scenario scenarios[] = {
 	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "regex_names", "100,000 DNS queries for names on which "
 	    "'^(a|a?)+$' backtracks catastrophically", sc_regex_names, FMT_US,
-	    LT_EN10MB, 0, ENC_NONE, 0, 0 }
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "dns_snap", "DNS responses cut by the snap length (UDP, TCP) or "
+	    "malformed after the question", sc_dns_snap, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 },
+	{ "dns_reverse", "PTR lookups: in-addr.arpa, ip6.arpa, a zone, a "
+	    "non-address", sc_dns_reverse, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
+	    0 },
+	{ "http_iphost", "HTTP requests with Host 10.1.2.3, 10.1.2.3:8080, "
+	    "[2001:db8::1]:80, www.example.com", sc_http_iphost, FMT_US,
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "local_names", "mDNS, LLMNR and NetBIOS name service queries and "
+	    "answers", sc_local_names, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "quic_initial", "the QUIC v1 and v2 client Initials of RFC 9001 and "
+	    "9369 A.2 (SNI example.com) to UDP 443", sc_quic_initial, FMT_US, LT_EN10MB, 0,
+	    ENC_NONE, 0, 0 }
 };
 
 /* Set up an empty capture for scenario s. */
