@@ -4,7 +4,8 @@
 # jittered beacon, none of which one session shows, and leave their benign
 # twins (a busy CDN domain, SPF/DKIM lookups, monitoring pings, irregular
 # HTTPS, periodic NTP) alone; windows tumble; the cap on open groups is
-# reported; parse errors carry FILE:LINE:COL; the order check covers them.
+# reported; parse errors carry FILE:LINE:COL; the order check covers them;
+# the console shows their values too.
 . "$(dirname "$0")/../lib.sh"
 
 dns=$(cap corr_dns)
@@ -125,4 +126,22 @@ check "order: only the application reader is left to repair by hand" \
 	"0 1 reader" "$rc $(wc -l <"$T/out") $(grep -o "rule '[a-z0-9]*'" "$T/out" | head -1 | tr -d "'" | cut -d' ' -f2)"
 check "bundled: the check is clean" "0 " \
 	"$("$HUNTCON" --check-rules bundled >"$T/out" 2>&1; echo "$? $(cat "$T/out")")"
+# The console runs them once the capture is read, and again when the rule
+# editor re-applies the rules: a drill lists the sessions each time.
+if command -v tmux >/dev/null 2>&1; then
+	. "$(dirname "$0")/../tmux.sh"
+	path="ioc = 'possible_dns_tunneling'"
+	start 100 30 -r "$dns"
+	loaded || notok "console: corr_dns loads" "$(cat "$T/screen")"
+	$TM send-keys / C-u "$path" Enter
+	expect_screen "console: the drill lists the 120 tunnel sessions" \
+	    "^path: ioc = 'possible_dns_tunneling' +120 sessions\$"
+	$TM send-keys 4 r
+	expect_screen "console: the rules re-applied" \
+	    "rules applied to 432 sessions"
+	$TM send-keys 1 / C-u "$path" Enter
+	expect_screen "console: still 120 after re-applying" \
+	    "^path: ioc = 'possible_dns_tunneling' +120 sessions\$"
+	quit_rc "console: quits with 0"
+fi
 finish
