@@ -127,6 +127,8 @@ corr_agg(struct corr_parse *p, struct corr_term *ct)
 		ct->agg = CA_RATE;
 	else if (corr_word(p, "cv"))
 		ct->agg = CA_CV;
+	else if (corr_word(p, "interval"))
+		ct->agg = CA_INTERVAL;
 	else if (corr_word(p, "sum(size)"))
 		ct->agg = CA_SUMSIZE;
 	else if (corr_word(p, "sum(payload)"))
@@ -137,7 +139,7 @@ corr_agg(struct corr_parse *p, struct corr_term *ct)
 	} else
 		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, at,
 		    "threshold: expected sessions, distinct(KEY), sum(size), "
-		    "sum(payload), rate or cv"));
+		    "sum(payload), rate, cv or interval"));
 	return (true);
 }
 
@@ -427,6 +429,11 @@ corr_term_holds(const struct corr_run *cr, const struct corr_group *g,
 	case CA_SUMSIZE:	x = (double)g->size; break;
 	case CA_SUMPAYLOAD:	x = (double)g->payload; break;
 	case CA_RATE:		x = (double)g->n * 60.0 / w; break;
+	case CA_INTERVAL:	/* needs one interval */
+		if (g->nint < 1)
+			return (false);
+		x = g->mean;
+		break;
 	default:		/* cv: needs two intervals and some time */
 		if (g->nint < 2 || g->mean <= 0)
 			return (false);

@@ -53,7 +53,8 @@ struct rule {
 
 /* A correlation aggregate. */
 enum corr_agg {
-	CA_SESSIONS, CA_DISTINCT, CA_SUMSIZE, CA_SUMPAYLOAD, CA_RATE, CA_CV
+	CA_SESSIONS, CA_DISTINCT, CA_SUMSIZE, CA_SUMPAYLOAD, CA_RATE, CA_CV,
+	CA_INTERVAL
 };
 
 /* A comparison in a threshold. */

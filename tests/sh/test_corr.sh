@@ -91,7 +91,7 @@ rc=0
 check "errors: --check-rules exits 1" 1 "$rc"
 check_file "errors: each at FILE:LINE:COL" "$R/e.nwr:1:59: error: group= wants meta keys, not 'nosuch.key'
 $R/e.nwr:2:66: error: window= wants seconds from 1 to 86400, not '0'
-$R/e.nwr:3:97: error: threshold: expected sessions, distinct(KEY), sum(size), sum(payload), rate or cv
+$R/e.nwr:3:97: error: threshold: expected sessions, distinct(KEY), sum(size), sum(payload), rate, cv or interval
 $R/e.nwr:4:86: error: threshold: expected a number
 $R/e.nwr:5:90: error: threshold: expected && or the end
 $R/e.nwr:6: error: correlation rule has no group=

@@ -691,7 +691,8 @@ test_corr_parse(void **state)
 	rs = load1("c.nwr",
 	    "name=g group=ip.src,ip.dst window=300 alert=ioc TYPE=Correlation "
 	    "threshold=\"sessions>=5&&distinct(alias.host) > 4 && sum(size) "
-	    "< 9 && sum(payload) <= 1 && rate = 2.5 && cv != 0.25\" "
+	    "< 9 && sum(payload) <= 1 && rate = 2.5 && cv != 0.25 && "
+	    "interval>=10\" "
 	    "rule=\"ip.proto = 1\"\n"
 	    "name=a rule=\"ip.proto = 1\" alert=ioc\n"
 	    "name=x1 type=correlation rule=\"ip.proto = 1\" group=ip.src "
@@ -713,7 +714,8 @@ test_corr_parse(void **state)
 	check_is(rs,
 	    "rules/c.nwr:3:91: error: threshold: expected a number\n"
 	    "rules/c.nwr:4:80: error: threshold: expected sessions, "
-	    "distinct(KEY), sum(size), sum(payload), rate or cv\n"
+	    "distinct(KEY), sum(size), sum(payload), rate, cv or "
+	    "interval\n"
 	    "rules/c.nwr:5:89: error: threshold: expected '(' after distinct\n"
 	    "rules/c.nwr:6:74: error: group= takes at most 4 keys\n"
 	    "rules/c.nwr:7:66: error: window= wants seconds from 1 to 86400, "
