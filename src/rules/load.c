@@ -296,6 +296,11 @@ load_required_corr(struct ruleset *rs, struct rule *r, long idx)
 		extra = "window", off = r->cwindowoff;
 	else if (r->cthresh != NULL)
 		extra = "threshold", off = r->cthreshoff;
+	if ((r->flags & RULE_CORR) && (r->flags & (RULE_STOP |
+	    RULE_TRANSIENT)))
+		rules_diag_add(rs, r->file, r->line, 0, false, idx,
+		    "%s does not apply to correlation rules (kept, ignored)",
+		    r->flags & RULE_STOP ? "stop" : "transient");
 	if (miss != NULL)
 		rules_diag_add(rs, r->file, r->line, 0, true, idx,
 		    "correlation rule has no %s=", miss);

@@ -710,7 +710,9 @@ test_corr_parse(void **state)
 	    "group=ip.dst window=60 threshold=\"cv < 1\" alert=ioc\n"
 	    "name=x7 type=correlation rule=\"ip.proto = 1\" group=ip.src; "
 	    "window=60 threshold=\"cv < 1\" alert=ioc\n"
-	    "name=x8 threshold=\"cv < 1\" rule=\"ip.proto = 1\" alert=ioc\n");
+	    "name=x8 threshold=\"cv < 1\" rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=s type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=60 threshold=\"cv < 1\" alert=eoc stop\n");
 	check_is(rs,
 	    "rules/c.nwr:3:91: error: threshold: expected a number\n"
 	    "rules/c.nwr:4:80: error: threshold: expected sessions, "
@@ -722,12 +724,13 @@ test_corr_parse(void **state)
 	    "not '1m'\n"
 	    "rules/c.nwr:8:59: error: group= given twice\n"
 	    "rules/c.nwr:9:58: error: group= expected ',' between keys\n"
-	    "rules/c.nwr:10:9: error: threshold= goes with type=correlation\n",
-	    8);
+	    "rules/c.nwr:10:9: error: threshold= goes with type=correlation\n"
+	    "rules/c.nwr:11: warning: stop does not apply to correlation "
+	    "rules (kept, ignored)\n", 8);
 	assert_true(rules_flags(rs, find(rs, "g")) & RULE_CORR);
 	assert_false(rules_flags(rs, find(rs, "a")) & RULE_CORR);
 	assert_int_equal(rules_active(rs), 1);
-	assert_int_equal(rules_ncorr(rs), 1);
+	assert_int_equal(rules_ncorr(rs), 2);
 	session_reader_init(&r, &ctx);
 	s = fake(1, 100);
 	rules_apply(rs, s, &r);
