@@ -121,23 +121,25 @@ load_is(const char *p, size_t n, const char *w)
 	return (fold_eq(p, n, w, strlen(w)));
 }
 
-/* Store a name=, rule= or alert= value; false when given twice. */
+/* Store a name=, rule=, alert=, group=, window= or threshold= value;
+ * false when given twice. */
 static bool
 load_set(struct ruleset *rs, struct rule *r, long idx, const char *w,
     size_t wn, size_t woff, struct load_val *v)
 {
 	char	**slot;
+	size_t	*off = NULL;
 
 	if (load_is(w, wn, "name"))
 		slot = &r->name;
 	else if (load_is(w, wn, "rule"))
 		slot = &r->cond;
 	else if (load_is(w, wn, "group"))
-		slot = &r->cgroup, r->cgroupoff = v->off;
+		slot = &r->cgroup, off = &r->cgroupoff;
 	else if (load_is(w, wn, "window"))
-		slot = &r->cwindow, r->cwindowoff = v->off;
+		slot = &r->cwindow, off = &r->cwindowoff;
 	else if (load_is(w, wn, "threshold"))
-		slot = &r->cthresh, r->cthreshoff = v->off;
+		slot = &r->cthresh, off = &r->cthreshoff;
 	else
 		slot = &r->alertname;
 	if (*slot != NULL) {
@@ -147,7 +149,9 @@ load_set(struct ruleset *rs, struct rule *r, long idx, const char *w,
 		return (false);
 	}
 	*slot = v->s;
-	if (slot == &r->name)
+	if (off != NULL)
+		*off = v->off;
+	else if (slot == &r->name)
 		r->namelen = v->n;
 	else if (slot == &r->cond) {
 		r->condlen = v->n;
