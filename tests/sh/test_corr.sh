@@ -51,6 +51,29 @@ check "beacon: irregular HTTPS and periodic NTP clean" "" \
 check "-R none: no correlation either" "" \
 	"$("$HUNTCON" -r "$beacon" -R none --values ioc)"
 
+# cv and interval as computed here from the printed start times: mean gap
+# 60.4566 s, cv 0.0605 (population standard deviation over the mean).
+read -r mean cv < <("$HUNTCON" -r "$beacon" --sessions --fields time -q "ip.src = 10.5.0.40" |
+	awk '{ split($1, a, "T"); split(a[2], b, ":"); sub("Z", "", b[3])
+	    t = b[1] * 3600 + b[2] * 60 + b[3]
+	    if (NR > 1) { d = t - p; n++; s += d; ss += d * d }; p = t }
+	    END { m = s / n; printf "%.4f %.4f\n", m, sqrt(ss / n - m * m) / m }')
+check "beacon: the gaps as awk sees them" "60.4566 0.0605" "$mean $cv"
+for th in "cv <= 0.0606" "cv <= 0.0604" "interval >= 60.456" "interval >= 60.457"; do
+	printf 'name=b type=correlation rule="ip.src = 10.5.0.40" group=ip.src,ip.dst window=3600 threshold="%s" alert=ioc\n' "$th" >"$R/cv.nwr"
+	printf '%s=%s ' "$th" "$("$HUNTCON" -r "$beacon" -R "$R/cv.nwr" --values ioc | cut -f1)"
+done >"$T/out"
+check "beacon: cv and interval at their boundaries" \
+	"cv <= 0.0606=20 cv <= 0.0604= interval >= 60.456=20 interval >= 60.457= " \
+	"$(cat "$T/out")"
+# A client fetching once a second is regular, but no beacon: interval.
+shuffle=$(cap tcp_shuffle)
+printf '%s\n' 'name=b type=correlation rule="ip.src = 10.0.0.7" group=ip.src,ip.dst window=3600 threshold="sessions >= 8 && cv <= 0.15" alert=ioc' >"$R/noint.nwr"
+check "once a second: regular enough without interval" "$(printf '16\tb')" \
+	"$("$HUNTCON" -r "$shuffle" -R "$R/noint.nwr" --values ioc)"
+check "once a second: not a beacon for the bundled rule" "" \
+	"$("$HUNTCON" -r "$shuffle" --values ioc)"
+
 # Windows tumble from a group's first session: 2 s apart, 100 s windows
 # hold 50, 50 and the last 20, which stay below the threshold.
 cat >"$R/w.nwr" <<'NWR'
