@@ -763,6 +763,22 @@ corr_cap(void)
 	return (CORR_GROUPS);
 }
 
+/* Say what the caps cut from one rule's run. */
+static void
+corr_warn(const struct corr_run *cr, FILE *warn)
+{
+	if (warn != NULL && cr->evicted > 0)
+		fprintf(warn, "huntcon: correlation rule '%s': %llu groups "
+		    "judged early and evicted (at most %zu open)\n",
+		    esc_str(cr->r->name), (unsigned long long)cr->evicted,
+		    cr->cap);
+	if (warn != NULL && cr->dropped > 0)
+		fprintf(warn, "huntcon: correlation rule '%s': %llu sessions "
+		    "counted but not marked (at most %d per window)\n",
+		    esc_str(cr->r->name), (unsigned long long)cr->dropped,
+		    CORR_MEMBERS);
+}
+
 /* Run one correlation rule over the stored sessions. */
 static uint64_t
 corr_rule(const struct rule *r, struct store *st, FILE *warn)
@@ -790,15 +806,7 @@ corr_rule(const struct rule *r, struct store *st, FILE *warn)
 	while (cr.count > 0)
 		corr_close(&cr);
 	gained = corr_mark(st, r, cr.mark, cr.nmark);
-	if (warn != NULL && cr.evicted > 0)
-		fprintf(warn, "huntcon: correlation rule '%s': %llu groups "
-		    "judged early and evicted (at most %zu open)\n",
-		    esc_str(r->name), (unsigned long long)cr.evicted, cr.cap);
-	if (warn != NULL && cr.dropped > 0)
-		fprintf(warn, "huntcon: correlation rule '%s': %llu sessions "
-		    "counted but not marked (at most %d per window)\n",
-		    esc_str(r->name), (unsigned long long)cr.dropped,
-		    CORR_MEMBERS);
+	corr_warn(&cr, warn);
 	for (i = 0; i < CORR_DTERMS; i++)
 		free(cr.dh[i]);
 	free(cr.vals);
