@@ -481,6 +481,7 @@ main_batch(struct args *a)
 	if (a->values == NULL && !a->sessions && a->write == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
+	rules_correlate(rs, st, stderr);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));

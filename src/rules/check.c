@@ -64,6 +64,17 @@ check_edge(struct check *ck, size_t wi, size_t ri)
 	if (ck->mark[wi] == ri + 1)	/* edges of ri are found together */
 		return;
 	ck->mark[wi] = ri + 1;
+	if ((w->flags & RULE_CORR) && !(r->flags & RULE_CORR)) {
+		rules_diag_add(rs, r->file, r->line, 0, false, (long)ri,
+		    "rule '%s' reads %s = '%s', which correlation rule '%s' "
+		    "(%s:%u) writes once every application rule has run; make "
+		    "'%s' a correlation rule (type=correlation) or have it "
+		    "read what '%s' reads", esc_str(r->name),
+		    meta_key(w->alert)->name, esc_str(w->name),
+		    esc_str(w->name), esc_str(rs->files[w->file].path),
+		    w->line, esc_str(r->name), esc_str(w->name));
+		return;
+	}
 	if (rs->ndeps == ck->depsmax) {
 		ck->depsmax = ck->depsmax == 0 ? 64 : 2 * ck->depsmax;
 		rs->deps = xreallocarray(rs->deps, 2 * ck->depsmax,
@@ -767,6 +778,28 @@ check_heap_pop(struct check_heap *h)
 }
 
 /*
+ * Move the correlation rules after the application rules, each part in
+ * the order it had: they run after every application rule whatever their
+ * order=, and no application rule depends on one.
+ */
+static void
+check_corr_last(const struct ruleset *rs, size_t *seq)
+{
+	size_t	*tmp = xreallocarray(NULL, rs->nrules + 1, sizeof *tmp);
+	size_t	 k, n = 0;
+	int	 pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < rs->nrules; k++) {
+			if (!(rs->rules[seq[k]].flags & RULE_CORR) == !pass)
+				tmp[n++] = seq[k];
+		}
+	}
+	memcpy(seq, tmp, rs->nrules * sizeof *seq);
+	free(tmp);
+}
+
+/*
  * Every rule in an order that satisfies its dependencies (Kahn's
  * algorithm, taking the ready rule that comes first now; members of a
  * cycle last, in their order).  seq holds rules_count() indices.
@@ -803,6 +836,7 @@ rules_fix_order(const struct ruleset *rs, size_t *seq)
 		if (!done[rs->sorted[k]])
 			seq[n++] = rs->sorted[k];
 	}
+	check_corr_last(rs, seq);
 	free(done);
 	free(wait);
 	free(pos);

@@ -121,17 +121,25 @@ load_is(const char *p, size_t n, const char *w)
 	return (fold_eq(p, n, w, strlen(w)));
 }
 
-/* Store a name=, rule= or alert= value; false when given twice. */
+/* Store a name=, rule=, alert=, group=, window= or threshold= value;
+ * false when given twice. */
 static bool
 load_set(struct ruleset *rs, struct rule *r, long idx, const char *w,
     size_t wn, size_t woff, struct load_val *v)
 {
 	char	**slot;
+	size_t	*off = NULL;
 
 	if (load_is(w, wn, "name"))
 		slot = &r->name;
 	else if (load_is(w, wn, "rule"))
 		slot = &r->cond;
+	else if (load_is(w, wn, "group"))
+		slot = &r->cgroup, off = &r->cgroupoff;
+	else if (load_is(w, wn, "window"))
+		slot = &r->cwindow, off = &r->cwindowoff;
+	else if (load_is(w, wn, "threshold"))
+		slot = &r->cthresh, off = &r->cthreshoff;
 	else
 		slot = &r->alertname;
 	if (*slot != NULL) {
@@ -141,7 +149,9 @@ load_set(struct ruleset *rs, struct rule *r, long idx, const char *w,
 		return (false);
 	}
 	*slot = v->s;
-	if (slot == &r->name)
+	if (off != NULL)
+		*off = v->off;
+	else if (slot == &r->name)
 		r->namelen = v->n;
 	else if (slot == &r->cond) {
 		r->condlen = v->n;
@@ -159,7 +169,8 @@ load_keyval(struct ruleset *rs, struct rule *r, long idx, const char *w,
 	unsigned	 col = (unsigned)woff + 1;
 
 	if (load_is(w, wn, "name") || load_is(w, wn, "rule") ||
-	    load_is(w, wn, "alert"))
+	    load_is(w, wn, "alert") || load_is(w, wn, "group") ||
+	    load_is(w, wn, "window") || load_is(w, wn, "threshold"))
 		return (load_set(rs, r, idx, w, wn, woff, v));
 	if (load_is(w, wn, "order")) {
 		if (!parse_u64(v->s, v->n, &r->order)) {
@@ -172,7 +183,9 @@ load_keyval(struct ruleset *rs, struct rule *r, long idx, const char *w,
 		r->orderoff = woff;
 		r->orderlen = end - woff;
 	} else if (load_is(w, wn, "type")) {
-		if (!load_is(v->s, v->n, "application"))
+		if (load_is(v->s, v->n, "correlation"))
+			r->flags |= RULE_CORR;
+		else if (!load_is(v->s, v->n, "application"))
 			rules_diag_add(rs, r->file, r->line, col, false, idx,
 			    "type=%s is not supported; treated as application",
 			    esc_str(v->s));
@@ -264,6 +277,47 @@ load_required(struct ruleset *rs, struct rule *r, long idx)
 	return (false);
 }
 
+/*
+ * Check that a correlation rule has group=, window= and threshold=, and
+ * that an application rule has none of them.
+ */
+static bool
+load_required_corr(struct ruleset *rs, struct rule *r, long idx)
+{
+	const char	*miss = NULL, *extra = NULL;
+	size_t		 off = 0;
+
+	if (r->flags & RULE_CORR) {
+		if (r->cgroup == NULL)
+			miss = "group";
+		else if (r->cwindow == NULL)
+			miss = "window";
+		else if (r->cthresh == NULL)
+			miss = "threshold";
+	} else if (r->cgroup != NULL)
+		extra = "group", off = r->cgroupoff;
+	else if (r->cwindow != NULL)
+		extra = "window", off = r->cwindowoff;
+	else if (r->cthresh != NULL)
+		extra = "threshold", off = r->cthreshoff;
+	if ((r->flags & RULE_CORR) && (r->flags & (RULE_STOP |
+	    RULE_TRANSIENT)))
+		rules_diag_add(rs, r->file, r->line, 0, false, idx,
+		    "%s does not apply to correlation rules (kept, ignored)",
+		    r->flags & RULE_STOP ? "stop" : "transient");
+	if (miss != NULL)
+		rules_diag_add(rs, r->file, r->line, 0, true, idx,
+		    "correlation rule has no %s=", miss);
+	else if (extra != NULL) {
+		while (off > 0 && r->raw[off - 1] != '=')
+			off--;
+		rules_diag_add(rs, r->file, r->line, (unsigned)(off -
+		    strlen(extra)), true, idx, "%s= goes with "
+		    "type=correlation", extra);
+	}
+	return (miss == NULL && extra == NULL);
+}
+
 /* Parse one rule line starting at offset start. */
 static void
 load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
@@ -290,7 +344,7 @@ load_rule(struct ruleset *rs, size_t file, unsigned line, struct rules_line *l,
 		    true, idx, "NUL byte");
 		r->flags |= RULE_ERROR;
 	} else if (!load_tokens(rs, r, idx, start) ||
-	    !load_required(rs, r, idx))
+	    !load_required(rs, r, idx) || !load_required_corr(rs, r, idx))
 		r->flags |= RULE_ERROR;
 	if (r->name == NULL)
 		r->name = xstrdup("");
@@ -660,6 +714,8 @@ load_ordercmp(const void *a, const void *b)
 	const struct rule	*x = &load_sorting->rules[*(const size_t *)a];
 	const struct rule	*y = &load_sorting->rules[*(const size_t *)b];
 
+	if ((x->flags & RULE_CORR) != (y->flags & RULE_CORR))
+		return (x->flags & RULE_CORR ? 1 : -1);
 	if (x->order != y->order)
 		return (x->order < y->order ? -1 : 1);
 	if (x->file != y->file)
@@ -687,9 +743,13 @@ load_finish(struct ruleset *rs)
 	for (i = 0; i < rs->nrules; i++) {
 		if (!(rs->rules[i].flags & RULE_ERROR))
 			load_compile(rs, &rs->rules[i], (long)i);
+		if ((rs->rules[i].flags & (RULE_ERROR | RULE_CORR)) ==
+		    RULE_CORR && !corr_compile(rs, &rs->rules[i], (long)i))
+			rs->rules[i].flags |= RULE_ERROR;
 	}
 	rs->sorted = xreallocarray(NULL, rs->nrules + 1, sizeof *rs->sorted);
 	rs->run = xreallocarray(NULL, rs->nrules + 1, sizeof *rs->run);
+	rs->corr = xreallocarray(NULL, rs->nrules + 1, sizeof *rs->corr);
 	for (i = 0; i < rs->nrules; i++)
 		rs->sorted[i] = i;
 	load_sorting = rs;
@@ -698,6 +758,10 @@ load_finish(struct ruleset *rs)
 	for (i = 0; i < rs->nrules; i++) {
 		if (!rules_live(&rs->rules[rs->sorted[i]]))
 			continue;
+		if (rs->rules[rs->sorted[i]].flags & RULE_CORR) {
+			rs->corr[rs->ncorr++] = rs->sorted[i];
+			continue;
+		}
 		rs->run[rs->nrun++] = rs->sorted[i];
 		if (rs->rules[rs->sorted[i]].flags & RULE_TRANSIENT)
 			rs->transient = true;
@@ -751,6 +815,10 @@ rules_free(struct ruleset *rs)
 		free(rs->rules[i].name);
 		free(rs->rules[i].cond);
 		free(rs->rules[i].alertname);
+		free(rs->rules[i].cgroup);
+		free(rs->rules[i].cwindow);
+		free(rs->rules[i].cthresh);
+		corr_spec_free(rs->rules[i].corr);
 		query_free(rs->rules[i].q);
 	}
 	for (i = 0; i < rs->nfiles; i++) {
@@ -766,6 +834,7 @@ rules_free(struct ruleset *rs)
 	free(rs->files);
 	free(rs->sorted);
 	free(rs->run);
+	free(rs->corr);
 	free(rs->runq);
 	free(rs->namecls);
 	free(rs->xkeys);

@@ -44,6 +44,39 @@ struct rule {
 	struct mval	 value;		/* the name as a text value */
 	uint32_t	 pool;		/* its value pool id (apply_prepare) */
 	uint8_t		 lower;		/* MF_LOWER when it has no capital */
+	/* type=correlation: the raw group=, window= and threshold= values,
+	   their raw offsets, and what corr_compile() made of them. */
+	char		*cgroup, *cwindow, *cthresh;
+	size_t		 cgroupoff, cwindowoff, cthreshoff;
+	struct corr_spec *corr;
+};
+
+/* A correlation aggregate. */
+enum corr_agg {
+	CA_SESSIONS, CA_DISTINCT, CA_SUMSIZE, CA_SUMPAYLOAD, CA_RATE, CA_CV,
+	CA_INTERVAL
+};
+
+/* A comparison in a threshold. */
+enum corr_op { CO_GE, CO_LE, CO_GT, CO_LT, CO_EQ, CO_NE };
+
+/* One term of a threshold: AGG OP NUMBER. */
+struct corr_term {
+	enum corr_agg	 agg;
+	int		 key;		/* CA_DISTINCT: the key */
+	size_t		 dslot;		/* CA_DISTINCT: its set in a group */
+	enum corr_op	 op;
+	double		 num;
+};
+
+/* A compiled correlation rule. */
+struct corr_spec {
+	int		*keys;		/* group keys */
+	size_t		 nkeys;
+	uint64_t	 window;	/* nanoseconds */
+	struct corr_term *terms;	/* all must hold */
+	size_t		 nterms;
+	size_t		 ndistinct;	/* distinct sets per group */
 };
 
 struct ruleset {
@@ -54,6 +87,8 @@ struct ruleset {
 	size_t		*sorted;	/* every rule in evaluation order */
 	size_t		*run;		/* rules evaluated, in order */
 	size_t		 nrun;
+	size_t		*corr;		/* correlation rules, in order */
+	size_t		 ncorr;
 	const struct query **runq;	/* their queries (apply_prepare) */
 	size_t		*namecls;	/* per run position: the first one
 					   writing its key an equal name */
@@ -98,6 +133,10 @@ unsigned rules_cond_col(const struct rule *, size_t);
 void	 check_analyse(struct ruleset *);
 /* Whether a rule takes part in evaluation and the check. */
 bool	 rules_live(const struct rule *);
+/* Compile a correlation rule's group=, window= and threshold=; false
+ * after recording an error. */
+bool	 corr_compile(struct ruleset *, struct rule *, long);
+void	 corr_spec_free(struct corr_spec *);
 /* Gather what rules_apply needs once rs->run is known. */
 void	 apply_prepare(struct ruleset *);
 /* Build a ruleset from in-memory files (edit.c): add each, then finish. */

@@ -50,6 +50,7 @@ struct ruleset;
 #define RULE_DISABLE	0x4	/* not evaluated, not checked */
 #define RULE_TRUNCATE	0x8	/* truncate=... given: kept, not applicable */
 #define RULE_ERROR	0x10	/* did not load: skipped */
+#define RULE_CORR	0x20	/* type=correlation: judged over groups */
 
 /*
  * One finding.  line is 0 for a whole source (cannot open), col 0 when the
@@ -102,6 +103,20 @@ void		 rules_apply(const struct ruleset *, struct session *,
 /* Drop every rule-written value of a session, then apply again. */
 void		 rules_reapply(const struct ruleset *, struct session *,
 		    const struct meta_reader *);
+
+struct store;
+/*
+ * Run the correlation rules (corr.c) over every stored session once the
+ * application rules have run on all of them, on the packet clock: each
+ * rule's groups in tumbling windows; a group that passes its threshold
+ * gives every session of its window the rule's name.  Warnings (groups
+ * evicted, members not kept) go to warn when not NULL.  Returns the number
+ * of sessions that gained a value.  Not while another thread reads st.
+ */
+uint64_t	 rules_correlate(const struct ruleset *, struct store *,
+		    FILE *);
+/* Number of correlation rules that will be evaluated. */
+size_t		 rules_ncorr(const struct ruleset *);
 
 /* Accessors for the rule editor. */
 size_t		 rules_count(const struct ruleset *);

@@ -826,6 +826,7 @@ rview_step(struct ui *u)
 	}
 	if (rv->next >= end) {
 		rv->applying = false;
+		rules_correlate(rv->rs, u->st, NULL);
 		store_reindex(u->st);
 		nav_warm(u);
 		ui_view_refresh(u);

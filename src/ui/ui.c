@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "rules/rules.h"
 #include "ui/ui-int.h"
 
 static atomic_bool	ui_curses_on;
@@ -756,6 +757,8 @@ ui_loop(struct ui *u)
 			was_loading = false;
 			u->tload = now;
 			ui_timing(u, "loaded", now - u->t0);
+			if (rules_correlate(u->rv.rs, u->st, NULL) > 0)
+				ui_view_refresh(u);
 			nav_warm(u);
 			u->dirty |= DIRTY_SCREEN;
 		}

@@ -2455,6 +2455,149 @@ gen_dns_tunnel(struct cap *c, uint64_t t)
 	dns_port_text(c, t + 45 * SEC);
 }
 
+/* corr_dns: a DNS tunnel through the resolver 10.3.0.53, one query per
+ * session as a resolver makes it: 10.3.0.20 asks A for 30 random hex
+ * characters under t.exfil-example.org, 120 queries 2 s apart, each from
+ * a new source port (a weak sign each: a base32-looking label only).
+ * Beside it, the benign twin: 10.3.0.21-24 look up 300 ordinary names
+ * under cdn-example.net (img<N>.static., 0.8 s apart) and 10 hashed ones
+ * (32 hex characters), and the SPF and a DKIM TXT of example.com, each
+ * from a new port. */
+static void
+sc_corr_dns(struct cap *c)
+{
+	static const char	hex[] = "0123456789abcdef";
+	static const char	dkim[] = "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0B"
+				    "AQEFAAOCAQ8AMIIBCgKCAQEAx2b9Kq7Zr1YwT0uVf3nH8sLm"
+				    "QpXc4eRjD6aGtUoBiN5yWkE2hS+vFzC1lMdPqA7nIDAQAB";
+	char			name[128], label[40];
+	struct flow		f;
+	int			i, port = 20000;
+
+	for (i = 0; i < 120; i++) {
+		flow_new(c, &f, 17, "10.3.0.20", port++, "10.3.0.53", 53);
+		at(c, (uint64_t)i * 2 * SEC);
+		rng_text(c, label, 30, hex);
+		snprintf(name, sizeof name, "%s.t.exfil-example.org", label);
+		dns_lookup(c, &f, name, "192.0.2.1", 0);
+	}
+	for (i = 0; i < 310; i++) {
+		snprintf(name, sizeof name, "10.3.0.%d", 21 + i % 4);
+		flow_new(c, &f, 17, name, port++, "10.3.0.53", 53);
+		at(c, (uint64_t)i * 800 * MS + 100 * MS);
+		if (i % 31 == 30) {
+			rng_text(c, label, 32, hex);
+			snprintf(name, sizeof name, "%s.cdn-example.net", label);
+		} else
+			snprintf(name, sizeof name, "img%d.static.cdn-example.net",
+			    i);
+		dns_lookup(c, &f, name, "198.51.100.80", 300);
+	}
+	flow_new(c, &f, 17, "10.3.0.21", port++, "10.3.0.53", 53);
+	at(c, 30 * SEC);
+	dns_lookup_txt(c, &f, "example.com", "v=spf1 ip4:192.0.2.0/24 ~all",
+	    28);
+	flow_new(c, &f, 17, "10.3.0.22", port++, "10.3.0.53", 53);
+	at(c, 31 * SEC);
+	dns_lookup_txt(c, &f, "selector1._domainkey.example.com", dkim,
+	    sizeof dkim - 1);
+}
+
+/* One echo pair of its own (a new ping, so a new ident) from f's client,
+ * with payload p of n bytes echoed back. */
+static void
+corr_ping1(struct cap *c, struct flow *f, const uint8_t *p, size_t n)
+{
+	f->icmpid = rng_range(c, 1000, 60000);
+	f->icmpseq = 1;
+	icmp_send(c, f, 0, 0, p, n);
+	adv(c, f->rtt);
+	icmp_send(c, f, 1, 1, p, n);
+}
+
+/* corr_icmp: exfiltration spread over ICMP, 10.4.0.30 sends one echo
+ * request each (answered) to 198.51.100.1-40, 3 s apart: 40 one-packet
+ * sessions whose 56-byte payload is a timeval then 40 bytes of data that
+ * change every packet.  Its benign twins: monitoring, 10.4.0.5 pings
+ * 10.4.1.1-20 once each every 30 s for 5 min (Linux ping payload), and
+ * 10.4.0.31 sends three such data pings to one host, 198.51.100.99. */
+static void
+sc_corr_icmp(struct cap *c)
+{
+	uint8_t		pl[56];
+	char		dst[32];
+	struct flow	f;
+	int		i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(dst, sizeof dst, "198.51.100.%d", 1 + i);
+		flow_new(c, &f, 1, "10.4.0.30", 0, dst, 0);
+		at(c, (uint64_t)i * 3 * SEC);
+		ping_payload(c, pl);
+		rng_fill(c, pl + 16, 40);
+		corr_ping1(c, &f, pl, sizeof pl);
+	}
+	flow_new(c, &f, 1, "10.4.0.31", 0, "198.51.100.99", 0);
+	for (i = 0; i < 3; i++) {
+		at(c, (uint64_t)i * 5 * SEC);
+		ping_payload(c, pl);
+		rng_fill(c, pl + 16, 40);
+		corr_ping1(c, &f, pl, sizeof pl);
+	}
+	for (i = 0; i < 200; i++) {
+		snprintf(dst, sizeof dst, "10.4.1.%d", 1 + i % 20);
+		flow_new(c, &f, 1, "10.4.0.5", 0, dst, 0);
+		at(c, (uint64_t)(i / 20) * 30 * SEC + (uint64_t)(i % 20) * 50 *
+		    MS);
+		ping_payload(c, pl);
+		corr_ping1(c, &f, pl, sizeof pl);
+	}
+}
+
+/* One short HTTPS-like exchange from client a to b:443 at t. */
+static void
+corr_connect(struct cap *c, const char *a, int port, const char *b,
+    uint64_t t)
+{
+	struct bytes	req = { 0 }, resp = { 0 };
+	struct flow	f;
+	uint8_t		d[300];
+
+	flow_new(c, &f, 6, a, port, b, 443);
+	at(c, t);
+	rng_fill(c, d, sizeof d);
+	bytes_add(&req, d, 180);
+	bytes_add(&resp, d, 300);
+	tcp_exchange(c, &f, &req, &resp);
+	free(req.p);
+	free(resp.p);
+}
+
+/* corr_beacon: a beacon, 10.5.0.40 -> 203.0.113.80:443, a short TCP
+ * exchange every 60 s +- 6 s, 20 times (a new source port each); its
+ * benign twins: 10.5.0.42 -> 203.0.113.81:443 20 times at irregular gaps
+ * (5 to 300 s), and NTP 10.5.0.41:123 -> 192.0.2.123:123 every 64 s, 20
+ * times (a session each: the gap passes the idle timeout). */
+static void
+sc_corr_beacon(struct cap *c)
+{
+	struct flow	f;
+	uint64_t	t = 0, u = 0;
+	int		i;
+
+	for (i = 0; i < 20; i++) {
+		corr_connect(c, "10.5.0.40", 40000 + i, "203.0.113.80", t);
+		t += 54 * SEC + rng_range(c, 0, 12000) * MS;
+		corr_connect(c, "10.5.0.42", 41000 + i, "203.0.113.81", u);
+		u += rng_range(c, 5, 300) * SEC;
+	}
+	flow_new(c, &f, 17, "10.5.0.41", 123, "192.0.2.123", 123);
+	for (i = 0; i < 20; i++) {
+		at(c, (uint64_t)i * 64 * SEC);
+		ntp_exchange(c, &f);
+	}
+}
+
 /* icmp_tunnel: gen_icmp_tunnel from 0 s. */
 static void
 sc_icmp_tunnel(struct cap *c)
@@ -3511,7 +3654,16 @@ static const struct scenario scenarios[] = {
 	    "answers", sc_local_names, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "quic_initial", "the QUIC v1 and v2 client Initials of RFC 9001 and "
 	    "9369 A.2 (SNI example.com) to UDP 443", sc_quic_initial, FMT_US, LT_EN10MB, 0,
-	    ENC_NONE, 0, 0 }
+	    ENC_NONE, 0, 0 },
+	{ "corr_dns", "DNS tunnel through a resolver, one query per session, "
+	    "beside a busy CDN domain and SPF/DKIM lookups", sc_corr_dns,
+	    FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "corr_icmp", "data pings to 40 hosts, one packet per session, "
+	    "beside monitoring pings", sc_corr_icmp, FMT_US, LT_EN10MB, 0, ENC_NONE,
+	    0, 0 },
+	{ "corr_beacon", "a jittered beacon beside irregular HTTPS and "
+	    "periodic NTP", sc_corr_beacon, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
+	    0 }
 };
 
 /* Set up an empty capture for scenario s. */

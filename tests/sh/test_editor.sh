@@ -81,13 +81,13 @@ sed 's/^ *//' "$T/screen" | tr '\n' ' ' | grep -q "writes later; move it above l
 	notok "the warning says what to move" "$(cat "$T/screen")"
 expect_screen "changes not written are shown" '^ huntcon .*4:Rules\*'
 $TM send-keys f
-expect_screen "fix order" 'order fixed: 30 rules renumbered 10 to 300'
+expect_screen "fix order" 'order fixed: 34 rules renumbered 10 to 340'
 wait_gone 'warning' && ok "fix order: the warning is gone" ||
 	notok "fix order: the warning is gone" "$(cat "$T/screen")"
 expect_screen "fix order puts the rule after its dependency" \
     '^> +24 \[x\] my icmp hunt +ioc +user\.nwr:1 o240$'
 $TM send-keys w
-expect_screen "write the files" 'wrote 4 rule files; 30 rules applied'
+expect_screen "write the files" 'wrote 5 rule files; 30 rules applied'
 wait_gone '4:Rules\*' && ok "written: nothing left unsaved" ||
 	notok "written: nothing left unsaved" "$(cat "$T/screen")"
 "$HUNTCON" --check-rules "$T/rules" "$user" >"$T/check" 2>&1
@@ -98,7 +98,7 @@ for f in "$T"/rules.orig/*.nwr; do
 	sed 's/ order=[0-9]*//' "$T/rules/$(basename "$f")" | cmp -s - "$f" || same=1
 done
 check "bundled files: only order= tokens were added" 0 "$same"
-check "bundled files: every rule numbered" 29 \
+check "bundled files: every rule numbered" 33 \
     "$(cat "$T"/rules/*.nwr | grep -c ' order=[0-9]*0 type\| order=[0-9]*0$')"
 
 # --- Edit a condition: errors show with a caret; Esc keeps the rule.

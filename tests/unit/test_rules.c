@@ -677,6 +677,95 @@ test_check_warnings(void **state)
 	rules_free(rs);
 }
 
+/* Correlation rules load (tokens in any order), run only as correlation
+ * rules, and their errors carry columns. */
+static void
+test_corr_parse(void **state)
+{
+	struct ruleset	*rs;
+	struct session	*s;
+	struct session_ctx ctx = { NULL, NULL, 0 };
+	struct meta_reader r;
+
+	(void)state;
+	rs = load1("c.nwr",
+	    "name=g group=ip.src,ip.dst window=300 alert=ioc TYPE=Correlation "
+	    "threshold=\"sessions>=5&&distinct(alias.host) > 4 && sum(size) "
+	    "< 9 && sum(payload) <= 1 && rate = 2.5 && cv != 0.25 && "
+	    "interval>=10\" "
+	    "rule=\"ip.proto = 1\"\n"
+	    "name=a rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=x1 type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=60 threshold=\"sessions >=\" alert=ioc\n"
+	    "name=x2 type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=60 threshold=\"sum(bytes) > 1\" alert=ioc\n"
+	    "name=x3 type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=60 threshold=\"distinct ip.dst > 1\" alert=ioc\n"
+	    "name=x4 type=correlation rule=\"ip.proto = 1\" "
+	    "group=ip.src,ip.dst,sld,tld,service window=60 "
+	    "threshold=\"cv < 1\" alert=ioc\n"
+	    "name=x5 type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=1m threshold=\"cv < 1\" alert=ioc\n"
+	    "name=x6 type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "group=ip.dst window=60 threshold=\"cv < 1\" alert=ioc\n"
+	    "name=x7 type=correlation rule=\"ip.proto = 1\" group=ip.src; "
+	    "window=60 threshold=\"cv < 1\" alert=ioc\n"
+	    "name=x8 threshold=\"cv < 1\" rule=\"ip.proto = 1\" alert=ioc\n"
+	    "name=s type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=60 threshold=\"cv < 1\" alert=eoc stop\n");
+	check_is(rs,
+	    "rules/c.nwr:3:91: error: threshold: expected a number\n"
+	    "rules/c.nwr:4:80: error: threshold: expected sessions, "
+	    "distinct(KEY), sum(size), sum(payload), rate, cv or "
+	    "interval\n"
+	    "rules/c.nwr:5:89: error: threshold: expected '(' after distinct\n"
+	    "rules/c.nwr:6:74: error: group= takes at most 4 keys\n"
+	    "rules/c.nwr:7:66: error: window= wants seconds from 1 to 86400, "
+	    "not '1m'\n"
+	    "rules/c.nwr:8:59: error: group= given twice\n"
+	    "rules/c.nwr:9:58: error: group= expected ',' between keys\n"
+	    "rules/c.nwr:10:9: error: threshold= goes with type=correlation\n"
+	    "rules/c.nwr:11: warning: stop does not apply to correlation "
+	    "rules (kept, ignored)\n", 8);
+	assert_true(rules_flags(rs, find(rs, "g")) & RULE_CORR);
+	assert_false(rules_flags(rs, find(rs, "a")) & RULE_CORR);
+	assert_int_equal(rules_active(rs), 1);
+	assert_int_equal(rules_ncorr(rs), 2);
+	session_reader_init(&r, &ctx);
+	s = fake(1, 100);
+	rules_apply(rs, s, &r);
+	vals_are(s, "ioc", "a");
+	session_meta_free(s);
+	free(s);
+	rules_free(rs);
+}
+
+/* --fix keeps correlation rules after every application rule, even when
+ * a cycle leaves application rules for the end. */
+static void
+test_corr_fix(void **state)
+{
+	struct ruleset	*rs;
+	char		*s;
+	int		 n;
+
+	(void)state;
+	rs = load1("cf.nwr",
+	    "name=c type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=60 threshold=\"sessions >= 1\" alert=eoc order=1\n"
+	    "name=x rule=\"ioc = 'y'\" alert=ioc order=2\n"
+	    "name=y rule=\"ioc = 'x'\" alert=ioc order=3\n");
+	s = output(rs, rules_fix, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(s,
+	    "name=x rule=\"ioc = 'y'\" alert=ioc order=10\n"
+	    "name=y rule=\"ioc = 'x'\" alert=ioc order=20\n"
+	    "name=c type=correlation rule=\"ip.proto = 1\" group=ip.src "
+	    "window=60 threshold=\"sessions >= 1\" alert=eoc order=30\n");
+	free(s);
+	rules_free(rs);
+}
+
 /* The bundled set checks clean and finds the ICMP tunnel. */
 static void
 test_bundled(void **state)
@@ -781,6 +870,8 @@ main(void)
 		cmocka_unit_test(test_fix_order),
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_check_warnings),
+		cmocka_unit_test(test_corr_parse),
+		cmocka_unit_test(test_corr_fix),
 		cmocka_unit_test(test_bundled),
 		cmocka_unit_test(test_public_pack),
 	};

@@ -1,0 +1,834 @@
+/* corr.c - correlation rules (SPEC §10): compile and judge groups. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules-int.h"
+#include "store/store.h"
+
+/* Group keys a rule may name. */
+#define CORR_KEYS	4
+/* Values of one group key read per session; more are left out. */
+#define CORR_VALUES	16
+/* Groups a session may join (every combination of its key values). */
+#define CORR_COMBOS	64
+/* Bytes of one group key value kept (longer text is cut). */
+#define CORR_VBYTES	400
+/* distinct() terms a threshold may hold. */
+#define CORR_DTERMS	8
+/* Longest window, in seconds. */
+#define CORR_WINDOW_MAX	86400
+/* Open groups per rule; the oldest is judged early and evicted. */
+#define CORR_GROUPS	65536
+/* Sessions one group's window keeps to mark; more still count. */
+#define CORR_MEMBERS	65536
+/* Distinct values one group's window keeps per distinct(); more are not
+   told apart. */
+#define CORR_DISTINCT	65536
+
+/* A threshold being cut into terms. */
+struct corr_parse {
+	struct ruleset	*rs;
+	struct rule	*r;
+	long		 idx;
+	const char	*t;
+	size_t		 n, i;
+};
+
+/* Record an error at byte i of a value that starts at raw offset off. */
+static bool __attribute__((format(printf, 6, 7)))
+corr_error(struct ruleset *rs, struct rule *r, long idx, size_t off,
+    size_t i, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		msg = NULL;
+	va_end(ap);
+	rules_diag_add(rs, r->file, r->line, (unsigned)(off + i + 1), true,
+	    idx, "%s", msg != NULL ? msg : fmt);
+	free(msg);
+	return (false);
+}
+
+/* Skip blanks in a threshold. */
+static void
+corr_blank(struct corr_parse *p)
+{
+	while (p->i < p->n && (p->t[p->i] == ' ' || p->t[p->i] == '\t'))
+		p->i++;
+}
+
+/* Whether the threshold goes on with word w (then skipped). */
+static bool
+corr_word(struct corr_parse *p, const char *w)
+{
+	size_t	 n = strlen(w);
+
+	if (p->n - p->i < n || strncmp(p->t + p->i, w, n) != 0)
+		return (false);
+	p->i += n;
+	return (true);
+}
+
+/* Cut a key name (as group= and distinct() take it) at p->i. */
+static size_t
+corr_keylen(const char *t, size_t n, size_t i)
+{
+	size_t	 j = i;
+
+	while (j < n && (t[j] == '.' || t[j] == '_' || t[j] == '-' ||
+	    (t[j] >= 'a' && t[j] <= 'z') || (t[j] >= 'A' && t[j] <= 'Z') ||
+	    (t[j] >= '0' && t[j] <= '9')))
+		j++;
+	return (j - i);
+}
+
+/* Parse "(KEY)" of distinct() into a term. */
+static bool
+corr_distinct(struct corr_parse *p, struct corr_term *ct)
+{
+	size_t	 kn;
+
+	corr_blank(p);
+	if (!corr_word(p, "("))
+		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
+		    "threshold: expected '(' after distinct"));
+	corr_blank(p);
+	kn = corr_keylen(p->t, p->n, p->i);
+	ct->key = kn == 0 ? -1 : meta_find(p->t + p->i, kn);
+	if (ct->key < 0)
+		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
+		    "threshold: distinct() wants a meta key, not '%s'",
+		    esc_strn(p->t + p->i, kn)));
+	p->i += kn;
+	corr_blank(p);
+	if (!corr_word(p, ")"))
+		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
+		    "threshold: expected ')'"));
+	return (true);
+}
+
+/* Parse an aggregate into a term. */
+static bool
+corr_agg(struct corr_parse *p, struct corr_term *ct)
+{
+	size_t	 at = p->i;
+
+	if (corr_word(p, "sessions"))
+		ct->agg = CA_SESSIONS;
+	else if (corr_word(p, "rate"))
+		ct->agg = CA_RATE;
+	else if (corr_word(p, "cv"))
+		ct->agg = CA_CV;
+	else if (corr_word(p, "interval"))
+		ct->agg = CA_INTERVAL;
+	else if (corr_word(p, "sum(size)"))
+		ct->agg = CA_SUMSIZE;
+	else if (corr_word(p, "sum(payload)"))
+		ct->agg = CA_SUMPAYLOAD;
+	else if (corr_word(p, "distinct")) {
+		ct->agg = CA_DISTINCT;
+		return (corr_distinct(p, ct));
+	} else
+		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, at,
+		    "threshold: expected sessions, distinct(KEY), sum(size), "
+		    "sum(payload), rate, cv or interval"));
+	return (true);
+}
+
+/* Parse a comparison and a number into a term. */
+static bool
+corr_cmp(struct corr_parse *p, struct corr_term *ct)
+{
+	char	*end, num[32];
+	size_t	 j;
+
+	corr_blank(p);
+	if (corr_word(p, ">="))
+		ct->op = CO_GE;
+	else if (corr_word(p, "<="))
+		ct->op = CO_LE;
+	else if (corr_word(p, "!="))
+		ct->op = CO_NE;
+	else if (corr_word(p, ">"))
+		ct->op = CO_GT;
+	else if (corr_word(p, "<"))
+		ct->op = CO_LT;
+	else if (corr_word(p, "="))
+		ct->op = CO_EQ;
+	else
+		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
+		    "threshold: expected >=, <=, >, <, = or !="));
+	corr_blank(p);
+	for (j = p->i; j < p->n && j - p->i < sizeof num - 1 &&
+	    ((p->t[j] >= '0' && p->t[j] <= '9') || p->t[j] == '.'); j++)
+		num[j - p->i] = p->t[j];
+	num[j - p->i] = '\0';
+	ct->num = strtod(num, &end);
+	if (j == p->i || *end != '\0')
+		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
+		    "threshold: expected a number"));
+	p->i = j;
+	return (true);
+}
+
+/* Parse a threshold: terms joined by &&. */
+static bool
+corr_threshold(struct ruleset *rs, struct rule *r, long idx,
+    struct corr_spec *cs)
+{
+	struct corr_parse	 p = { rs, r, idx, r->cthresh, strlen(r->cthresh),
+				    0 };
+	struct corr_term	*ct;
+
+	for (;;) {
+		cs->terms = xreallocarray(cs->terms, cs->nterms + 1,
+		    sizeof *cs->terms);
+		ct = &cs->terms[cs->nterms++];
+		memset(ct, 0, sizeof *ct);
+		corr_blank(&p);
+		if (!corr_agg(&p, ct) || !corr_cmp(&p, ct))
+			return (false);
+		if (ct->agg == CA_DISTINCT && cs->ndistinct == CORR_DTERMS)
+			return (corr_error(rs, r, idx, r->cthreshoff, p.i,
+			    "threshold: at most %d distinct() terms",
+			    CORR_DTERMS));
+		if (ct->agg == CA_DISTINCT)
+			ct->dslot = cs->ndistinct++;
+		corr_blank(&p);
+		if (p.i == p.n)
+			return (true);
+		if (!corr_word(&p, "&&"))
+			return (corr_error(rs, r, idx, r->cthreshoff, p.i,
+			    "threshold: expected && or the end"));
+	}
+}
+
+/* Parse group=KEY[,KEY...]. */
+static bool
+corr_group(struct ruleset *rs, struct rule *r, long idx,
+    struct corr_spec *cs)
+{
+	const char	*g = r->cgroup;
+	size_t		 i = 0, kn, n = strlen(g);
+	int		 key;
+
+	for (;;) {
+		kn = corr_keylen(g, n, i);
+		key = kn == 0 ? -1 : meta_find(g + i, kn);
+		if (key < 0)
+			return (corr_error(rs, r, idx, r->cgroupoff, i,
+			    "group= wants meta keys, not '%s'",
+			    esc_strn(g + i, kn)));
+		if (cs->nkeys == CORR_KEYS)
+			return (corr_error(rs, r, idx, r->cgroupoff, i,
+			    "group= takes at most %d keys", CORR_KEYS));
+		cs->keys = xreallocarray(cs->keys, cs->nkeys + 1,
+		    sizeof *cs->keys);
+		cs->keys[cs->nkeys++] = key;
+		i += kn;
+		if (i == n)
+			return (true);
+		if (g[i] != ',')
+			return (corr_error(rs, r, idx, r->cgroupoff, i,
+			    "group= expected ',' between keys"));
+		i++;
+	}
+}
+
+/* Compile a correlation rule's group=, window= and threshold=. */
+bool
+corr_compile(struct ruleset *rs, struct rule *r, long idx)
+{
+	struct corr_spec	*cs = xcalloc(1, sizeof *cs);
+	uint64_t		 w;
+
+	r->corr = cs;
+	if (!corr_group(rs, r, idx, cs))
+		return (false);
+	if (!parse_u64(r->cwindow, strlen(r->cwindow), &w) || w == 0 ||
+	    w > CORR_WINDOW_MAX)
+		return (corr_error(rs, r, idx, r->cwindowoff, 0, "window= "
+		    "wants seconds from 1 to %d, not '%s'", CORR_WINDOW_MAX,
+		    esc_str(r->cwindow)));
+	cs->window = w * 1000000000ULL;
+	return (corr_threshold(rs, r, idx, cs));
+}
+
+/* Free a compiled correlation rule. */
+void
+corr_spec_free(struct corr_spec *cs)
+{
+	if (cs == NULL)
+		return;
+	free(cs->keys);
+	free(cs->terms);
+	free(cs);
+}
+
+/* Number of correlation rules that will be evaluated. */
+size_t
+rules_ncorr(const struct ruleset *rs)
+{
+	return (rs->ncorr);
+}
+
+/* One selected session. */
+struct corr_sess {
+	uint64_t	 id;
+	uint64_t	 t;		/* start, nanoseconds */
+	uint64_t	 size, payload;
+};
+
+/* A set of value hashes (open addressing; 0 is never stored). */
+struct corr_set {
+	uint64_t	*v;
+	size_t		 n, max;	/* max: slots, a power of two or 0 */
+};
+
+/* One group's open window. */
+struct corr_group {
+	uint8_t		*key;
+	size_t		 keylen;
+	uint64_t	 hash;
+	size_t		 chain;		/* next in its bucket, or SIZE_MAX */
+	uint64_t	 start, last;	/* first and last session start */
+	uint64_t	 n, size, payload;
+	uint64_t	 nint;		/* intervals between starts */
+	double		 mean, m2;	/* of the intervals (Welford) */
+	uint64_t	*ids;		/* members to mark */
+	size_t		 nids, idmax;
+	struct corr_set	*sets;		/* per distinct() term */
+};
+
+/* One rule's pass over the sessions. */
+struct corr_run {
+	const struct rule	*r;
+	const struct corr_spec	*cs;
+	const struct meta_reader *mr;
+	struct corr_group	*g;	/* slots */
+	size_t			 ng, cap;
+	size_t			*freel;	/* free slots */
+	size_t			 nfree;
+	size_t			*ring;	/* open slots in the order opened */
+	size_t			 head, count;
+	size_t			*bucket;
+	size_t			 mask;
+	uint64_t		*mark;	/* sessions whose group passed */
+	size_t			 nmark, markmax;
+	uint64_t		 evicted, dropped;
+	uint64_t		*dh[CORR_DTERMS];	/* this session's
+							   distinct hashes */
+	size_t			 ndh[CORR_DTERMS], dhmax[CORR_DTERMS];
+	struct mval		*vals;			/* read buffer */
+	size_t			 nvals;
+};
+
+/* FNV-1a over bytes, never 0. */
+static uint64_t
+corr_hash(const uint8_t *p, size_t n)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return (h == 0 ? 1 : h);
+}
+
+/* A value as bytes (text folded) into out (CORR_VBYTES); the length. */
+static size_t
+corr_bytes(const struct mval *v, uint8_t *out)
+{
+	size_t	 i, n;
+
+	out[0] = v->type;
+	switch (v->type) {
+	case MT_TEXT:
+		n = v->text.n < CORR_VBYTES - 1 ? v->text.n : CORR_VBYTES - 1;
+		for (i = 0; i < n; i++)
+			out[1 + i] = (uint8_t)fold((unsigned char)v->text.p[i]);
+		return (1 + n);
+	case MT_IPV4:
+		memcpy(out + 1, v->ip, 4);
+		return (5);
+	case MT_IPV6:
+		memcpy(out + 1, v->ip, 16);
+		return (17);
+	case MT_MAC:
+		memcpy(out + 1, v->mac, 6);
+		return (7);
+	default:
+		memcpy(out + 1, &v->u, 8);
+		return (9);
+	}
+}
+
+/* Add a hash to a set; false when it was there. */
+static bool
+corr_set_add(struct corr_set *s, uint64_t h)
+{
+	size_t		 i, j;
+	uint64_t	*old;
+
+	if (s->n >= CORR_DISTINCT)
+		return (false);
+	if (2 * (s->n + 1) > s->max) {
+		old = s->v;
+		j = s->max;
+		s->max = s->max == 0 ? 16 : 2 * s->max;
+		s->v = xcalloc(s->max, sizeof *s->v);
+		s->n = 0;
+		for (i = 0; i < j; i++) {
+			if (old[i] != 0)
+				corr_set_add(s, old[i]);
+		}
+		free(old);
+	}
+	for (i = h & (s->max - 1); s->v[i] != 0; i = (i + 1) & (s->max - 1)) {
+		if (s->v[i] == h)
+			return (false);
+	}
+	s->v[i] = h;
+	s->n++;
+	return (true);
+}
+
+/* The open group of a key, or SIZE_MAX. */
+static size_t
+corr_find(const struct corr_run *cr, const uint8_t *key, size_t n,
+    uint64_t h)
+{
+	size_t	 i;
+
+	for (i = cr->bucket[h & cr->mask]; i != SIZE_MAX; i = cr->g[i].chain) {
+		if (cr->g[i].hash == h && cr->g[i].keylen == n &&
+		    memcmp(cr->g[i].key, key, n) == 0)
+			return (i);
+	}
+	return (SIZE_MAX);
+}
+
+/* Whether one term holds for a group. */
+static bool
+corr_term_holds(const struct corr_run *cr, const struct corr_group *g,
+    const struct corr_term *ct)
+{
+	double	 x, w = (double)cr->cs->window / 1e9;
+
+	switch (ct->agg) {
+	case CA_SESSIONS:	x = (double)g->n; break;
+	case CA_DISTINCT:	x = (double)g->sets[ct->dslot].n; break;
+	case CA_SUMSIZE:	x = (double)g->size; break;
+	case CA_SUMPAYLOAD:	x = (double)g->payload; break;
+	case CA_RATE:		x = (double)g->n * 60.0 / w; break;
+	case CA_INTERVAL:	/* needs one interval */
+		if (g->nint < 1)
+			return (false);
+		x = g->mean;
+		break;
+	default:		/* cv: needs two intervals and some time */
+		if (g->nint < 2 || g->mean <= 0)
+			return (false);
+		x = sqrt(g->m2 / (double)g->nint) / g->mean;
+		break;
+	}
+	switch (ct->op) {
+	case CO_GE:	return (x >= ct->num);
+	case CO_LE:	return (x <= ct->num);
+	case CO_GT:	return (x > ct->num);
+	case CO_LT:	return (x < ct->num);
+	case CO_EQ:	return (x == ct->num);
+	default:	return (x != ct->num);
+	}
+}
+
+/* Judge and close the oldest open group: its members are marked when
+ * every term holds. */
+static void
+corr_close(struct corr_run *cr)
+{
+	size_t			 gi = cr->ring[cr->head], *pp, k;
+	struct corr_group	*g = &cr->g[gi];
+	bool			 pass = true;
+
+	for (k = 0; k < cr->cs->nterms && pass; k++)
+		pass = corr_term_holds(cr, g, &cr->cs->terms[k]);
+	if (pass && g->nids > 0) {
+		if (cr->nmark + g->nids > cr->markmax) {
+			cr->markmax = 2 * (cr->nmark + g->nids);
+			cr->mark = xreallocarray(cr->mark, cr->markmax,
+			    sizeof *cr->mark);
+		}
+		memcpy(cr->mark + cr->nmark, g->ids, g->nids * sizeof *g->ids);
+		cr->nmark += g->nids;
+	}
+	for (pp = &cr->bucket[g->hash & cr->mask]; *pp != gi;
+	    pp = &cr->g[*pp].chain)
+		;
+	*pp = g->chain;
+	for (k = 0; k < cr->cs->ndistinct; k++)
+		free(g->sets[k].v);
+	free(g->sets);
+	free(g->ids);
+	free(g->key);
+	cr->freel[cr->nfree++] = gi;
+	cr->head = (cr->head + 1) % cr->cap;
+	cr->count--;
+}
+
+/* Open a group for a key, evicting the oldest when at the cap. */
+static size_t
+corr_open(struct corr_run *cr, const uint8_t *key, size_t n, uint64_t h,
+    uint64_t t)
+{
+	struct corr_group	*g;
+	size_t			 gi;
+
+	if (cr->count == cr->cap) {
+		corr_close(cr);
+		cr->evicted++;
+	}
+	if (cr->nfree > 0)
+		gi = cr->freel[--cr->nfree];
+	else {
+		cr->g = xreallocarray(cr->g, cr->ng + 1, sizeof *cr->g);
+		gi = cr->ng++;
+	}
+	g = &cr->g[gi];
+	memset(g, 0, sizeof *g);
+	g->key = xmalloc(n);
+	memcpy(g->key, key, n);
+	g->keylen = n;
+	g->hash = h;
+	g->start = g->last = t;
+	g->sets = xcalloc(cr->cs->ndistinct + 1, sizeof *g->sets);
+	g->chain = cr->bucket[h & cr->mask];
+	cr->bucket[h & cr->mask] = gi;
+	cr->ring[(cr->head + cr->count++) % cr->cap] = gi;
+	return (gi);
+}
+
+/* Add a session to a group's window. */
+static void
+corr_join(struct corr_run *cr, struct corr_group *g,
+    const struct corr_sess *s)
+{
+	double	 d, delta;
+	size_t	 k, j;
+
+	if (g->n > 0) {
+		d = (double)(s->t - g->last) / 1e9;
+		g->nint++;
+		delta = d - g->mean;
+		g->mean += delta / (double)g->nint;
+		g->m2 += delta * (d - g->mean);
+	}
+	g->last = s->t;
+	g->n++;
+	g->size += s->size;
+	g->payload += s->payload;
+	if (g->nids == CORR_MEMBERS)
+		cr->dropped++;
+	else {
+		if (g->nids == g->idmax) {
+			g->idmax = g->idmax == 0 ? 8 : 2 * g->idmax;
+			g->ids = xreallocarray(g->ids, g->idmax,
+			    sizeof *g->ids);
+		}
+		g->ids[g->nids++] = s->id;
+	}
+	for (k = 0; k < cr->cs->ndistinct; k++) {
+		for (j = 0; j < cr->ndh[k]; j++)
+			corr_set_add(&g->sets[k], cr->dh[k][j]);
+	}
+}
+
+/* The values of one group key of a session, as bytes; how many (an
+ * absent key counts as one empty value). */
+static size_t
+corr_key_values(const struct corr_run *cr, uint64_t id, int key,
+    uint8_t (*out)[CORR_VBYTES], size_t *len)
+{
+	struct mval	 v[CORR_VALUES];
+	size_t		 n, i;
+
+	n = cr->mr->values(cr->mr, id, key, v, CORR_VALUES);
+	if (n > CORR_VALUES)
+		n = CORR_VALUES;
+	for (i = 0; i < n; i++)
+		len[i] = corr_bytes(&v[i], out[i]);
+	if (n == 0)
+		len[n++] = 0;
+	return (n);
+}
+
+/* Read every value of a key of a session (up to CORR_DISTINCT) into the
+ * run's buffer; how many. */
+static size_t
+corr_read_all(struct corr_run *cr, uint64_t id, int key)
+{
+	size_t	 n;
+
+	n = cr->mr->values(cr->mr, id, key, cr->vals, cr->nvals);
+	if (n > cr->nvals) {
+		cr->nvals = n < CORR_DISTINCT ? n : CORR_DISTINCT;
+		cr->vals = xreallocarray(cr->vals, cr->nvals,
+		    sizeof *cr->vals);
+		n = cr->mr->values(cr->mr, id, key, cr->vals, cr->nvals);
+	}
+	return (n < cr->nvals ? n : cr->nvals);
+}
+
+/* Read the values of a session that its distinct() terms count. */
+static void
+corr_distinct_values(struct corr_run *cr, uint64_t id)
+{
+	const struct corr_term	*ct;
+	size_t			 n, i, k, d;
+	uint64_t		 h;
+
+	for (k = 0; k < cr->cs->nterms; k++) {
+		ct = &cr->cs->terms[k];
+		if (ct->agg != CA_DISTINCT)
+			continue;
+		d = ct->dslot;
+		n = corr_read_all(cr, id, ct->key);
+		if (n > cr->dhmax[d]) {
+			cr->dhmax[d] = n;
+			cr->dh[d] = xreallocarray(cr->dh[d], n,
+			    sizeof *cr->dh[d]);
+		}
+		for (i = 0; i < n; i++) {
+			h = mval_hash(&cr->vals[i]);
+			cr->dh[d][i] = h == 0 ? 1 : h;
+		}
+		cr->ndh[d] = n;
+	}
+}
+
+/* Add a session to the group of one combination of its key values. */
+static void
+corr_add_combo(struct corr_run *cr, const struct corr_sess *s,
+    const uint8_t *key, size_t n)
+{
+	uint64_t	 h = corr_hash(key, n);
+	size_t		 gi = corr_find(cr, key, n, h);
+
+	if (gi == SIZE_MAX)
+		gi = corr_open(cr, key, n, h, s->t);
+	corr_join(cr, &cr->g[gi], s);
+}
+
+/* Add a session to each group it belongs to: one per combination of
+ * its values of the group keys, closing the windows that have ended. */
+static void
+corr_session(struct corr_run *cr, const struct corr_sess *s)
+{
+	static uint8_t	 vb[CORR_KEYS][CORR_VALUES][CORR_VBYTES];
+	uint8_t		 key[CORR_KEYS * (CORR_VBYTES + 2)];
+	size_t		 vl[CORR_KEYS][CORR_VALUES], nv[CORR_KEYS];
+	size_t		 at[CORR_KEYS], k, n, combos;
+
+	while (cr->count > 0 &&
+	    cr->g[cr->ring[cr->head]].start + cr->cs->window <= s->t)
+		corr_close(cr);
+	for (k = 0; k < cr->cs->nkeys; k++) {
+		nv[k] = corr_key_values(cr, s->id, cr->cs->keys[k], vb[k],
+		    vl[k]);
+		at[k] = 0;
+	}
+	corr_distinct_values(cr, s->id);
+	for (combos = 0; combos < CORR_COMBOS; combos++) {
+		for (n = 0, k = 0; k < cr->cs->nkeys; k++) {
+			key[n++] = (uint8_t)(vl[k][at[k]] >> 8);
+			key[n++] = (uint8_t)vl[k][at[k]];
+			memcpy(key + n, vb[k][at[k]], vl[k][at[k]]);
+			n += vl[k][at[k]];
+		}
+		corr_add_combo(cr, s, key, n);
+		for (k = 0; k < cr->cs->nkeys && ++at[k] == nv[k]; k++)
+			at[k] = 0;
+		if (k == cr->cs->nkeys)
+			break;
+	}
+}
+
+/* Compare selected sessions by start, then sessionid. */
+static int
+corr_sesscmp(const void *a, const void *b)
+{
+	const struct corr_sess	*x = a, *y = b;
+
+	if (x->t != y->t)
+		return (x->t < y->t ? -1 : 1);
+	return (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/* One core value of a session as a number (a time: nanoseconds). */
+static uint64_t
+corr_num(const struct meta_reader *mr, uint64_t id, int key)
+{
+	struct mval	 v;
+
+	if (mr->values(mr, id, key, &v, 1) == 0)
+		return (0);
+	return (v.u);
+}
+
+/* The stored sessions a rule's condition selects, in time order. */
+static size_t
+corr_select(const struct store *st, const struct rule *r,
+    const struct meta_reader *mr, struct corr_sess **out)
+{
+	struct corr_sess	*v = NULL;
+	size_t			 n = 0, max = 0;
+	uint64_t		 id, end = store_end(st);
+
+	for (id = 1; id < end; id++) {
+		if (!store_has(st, id) || !query_match(r->q, mr, id))
+			continue;
+		if (n == max) {
+			max = max == 0 ? 256 : 2 * max;
+			v = xreallocarray(v, max, sizeof *v);
+		}
+		v[n].id = id;
+		v[n].t = corr_num(mr, id, K_TIME);
+		v[n].size = corr_num(mr, id, K_SIZE);
+		v[n].payload = corr_num(mr, id, K_PAYLOAD);
+		n++;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof *v, corr_sesscmp);
+	*out = v;
+	return (n);
+}
+
+/* Compare sessionids for qsort. */
+static int
+corr_idcmp(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Give each marked session the rule's name, as rule re-apply writes;
+ * returns how many gained it. */
+static uint64_t
+corr_mark(struct store *st, const struct rule *r, uint64_t *ids, size_t n)
+{
+	struct session	 s;
+	uint64_t	 gained = 0;
+	uint8_t		 lower = MF_LOWER;
+	size_t		 i;
+
+	for (i = 0; i < r->namelen; i++) {
+		if (r->name[i] >= 'A' && r->name[i] <= 'Z')
+			lower = 0;
+	}
+	if (n > 1)
+		qsort(ids, n, sizeof *ids, corr_idcmp);
+	for (i = 0; i < n; i++) {
+		if ((i > 0 && ids[i] == ids[i - 1]) ||
+		    store_get(st, ids[i], &s) == NULL)
+			continue;
+		session_meta_own(&s);
+		if (session_meta_add(&s, r->alert, &r->value, MF_RULE | lower))
+			gained++;
+		store_update(st, ids[i], &s);
+		session_meta_free(&s);
+	}
+	return (gained);
+}
+
+/* The cap on open groups: $HUNTCON_CORR_GROUPS (for tests) or the
+ * default. */
+static size_t
+corr_cap(void)
+{
+	const char	*e = getenv("HUNTCON_CORR_GROUPS");
+	uint64_t	 v;
+
+	if (e != NULL && parse_u64(e, strlen(e), &v) && v > 0 &&
+	    v <= CORR_GROUPS)
+		return ((size_t)v);
+	return (CORR_GROUPS);
+}
+
+/* Say what the caps cut from one rule's run. */
+static void
+corr_warn(const struct corr_run *cr, FILE *warn)
+{
+	if (warn != NULL && cr->evicted > 0)
+		fprintf(warn, "huntcon: correlation rule '%s': %llu groups "
+		    "judged early and evicted (at most %zu open)\n",
+		    esc_str(cr->r->name), (unsigned long long)cr->evicted,
+		    cr->cap);
+	if (warn != NULL && cr->dropped > 0)
+		fprintf(warn, "huntcon: correlation rule '%s': %llu sessions "
+		    "counted but not marked (at most %d per window)\n",
+		    esc_str(cr->r->name), (unsigned long long)cr->dropped,
+		    CORR_MEMBERS);
+}
+
+/* Run one correlation rule over the stored sessions. */
+static uint64_t
+corr_rule(const struct rule *r, struct store *st, FILE *warn)
+{
+	struct corr_run		 cr;
+	struct corr_sess	*ss;
+	size_t			 n, i, nb;
+	uint64_t		 gained;
+
+	memset(&cr, 0, sizeof cr);
+	cr.r = r;
+	cr.cs = r->corr;
+	cr.mr = store_reader(st);
+	cr.cap = corr_cap();
+	for (nb = 16; nb < 2 * cr.cap; nb *= 2)
+		;
+	cr.mask = nb - 1;
+	cr.bucket = xreallocarray(NULL, nb, sizeof *cr.bucket);
+	memset(cr.bucket, 0xff, nb * sizeof *cr.bucket);
+	cr.ring = xreallocarray(NULL, cr.cap, sizeof *cr.ring);
+	cr.freel = xreallocarray(NULL, cr.cap + 1, sizeof *cr.freel);
+	n = corr_select(st, r, cr.mr, &ss);
+	for (i = 0; i < n; i++)
+		corr_session(&cr, &ss[i]);
+	while (cr.count > 0)
+		corr_close(&cr);
+	gained = corr_mark(st, r, cr.mark, cr.nmark);
+	corr_warn(&cr, warn);
+	for (i = 0; i < CORR_DTERMS; i++)
+		free(cr.dh[i]);
+	free(cr.vals);
+	free(ss);
+	free(cr.g);
+	free(cr.freel);
+	free(cr.ring);
+	free(cr.bucket);
+	free(cr.mark);
+	return (gained);
+}
+
+/* Run the correlation rules, in order, over every stored session. */
+uint64_t
+rules_correlate(const struct ruleset *rs, struct store *st, FILE *warn)
+{
+	uint64_t	 gained = 0;
+	size_t		 k;
+
+	for (k = 0; k < rs->ncorr; k++)
+		gained += corr_rule(&rs->rules[rs->corr[k]], st, warn);
+	if (gained > 0)
+		store_reindex(st);
+	return (gained);
+}
