@@ -78,7 +78,7 @@ usage(FILE *f)
 "       huntcon --keys\n"
 "options:\n"
 "  -r FILE|DIR      read a capture (repeatable; a directory: its files)\n"
-"  -R FILE|DIR|bundled|none   application rules (repeatable)\n"
+"  -R FILE|DIR|bundled|none   application and correlation rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
 "  --theme NAME     console colours: dark, light or mono\n"
