@@ -3,7 +3,7 @@
 # warning level or above: no unknown macro, no line read as a request), and
 # huntcon(1)'s SETTINGS section has an entry for every setting --keys
 # prints, with the same default; huntcon-rules(5) has every message the
-# rule loader and the order check give.
+# rule loader, the order check and a correlation run give.
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "$(dirname "$0")/../lib.sh"
 
@@ -42,7 +42,7 @@ name=after rule="boc exists" alert=eoc order=60
 name=stopw rule="ip.proto = 17" alert=boc order=61
 name=a1 rule="eoc = 'b1'" alert=eoc order=70
 name=b1 rule="eoc = 'a1'" alert=eoc order=70
-name=t rule="ip.proto=1" alert=ioc type=correlation truncate=10 frobnicate
+name=t rule="ip.proto=1" alert=ioc type=frob truncate=10 frobnicate
 name=o rule="ip.proto=1" alert=ioc order=ten
 name=q rule="ip.proto=1
 rule="ip.proto=1" alert=ioc
@@ -71,14 +71,44 @@ name=e16 rule="ip.proto = 1 & size > 1" alert=ioc
 name=e17 rule="alias.host = 'unterminated" alert=ioc
 name=e18 rule="ip.proto" alert=ioc
 name=e19 rule="ip.proto =" alert=ioc
+name=c1 type=correlation rule="ip.proto=1" window=60 threshold="sessions >= 2" alert=ioc
+name=c2 type=correlation rule="ip.proto=1" group=ip.src threshold="sessions >= 2" alert=ioc
+name=c3 type=correlation rule="ip.proto=1" group=ip.src window=60 alert=ioc
+name=c4 rule="ip.proto=1" group=ip.src alert=ioc
+name=c5 rule="ip.proto=1" window=60 alert=ioc
+name=c6 rule="ip.proto=1" threshold="sessions >= 2" alert=ioc
+name=c7 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="sessions >= 2" alert=ioc stop
+name=c8 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="sessions >= 2" alert=ioc transient
+name=c9 type=correlation rule="ip.proto=1" group=ip.src,nosuch.key window=60 threshold="sessions >= 2" alert=ioc
+name=c10 type=correlation rule="ip.proto=1" group=ip.src,ip.dst,sld,service,tcp.dstport window=60 threshold="sessions >= 2" alert=ioc
+name=c11 type=correlation rule="ip.proto=1" group=ip.src;ip.dst window=60 threshold="sessions >= 2" alert=ioc
+name=c12 type=correlation rule="ip.proto=1" group=ip.src window=0 threshold="sessions >= 2" alert=ioc
+name=c13 type=correlation rule="ip.proto=1" group=ip.src window=60 window=30 threshold="sessions >= 2" alert=ioc
+name=c14 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="sessions >= 2 alert=ioc
+name=c15 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="count > 3" alert=ioc
+name=c16 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="distinct ip.dst > 3" alert=ioc
+name=c17 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="distinct(nokey) >= 2" alert=ioc
+name=c18 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="distinct(ip.dst >= 2" alert=ioc
+name=c19 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="sessions ~ 2" alert=ioc
+name=c20 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="cv <= low" alert=ioc
+name=c21 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="rate >= 2 sessions >= 3" alert=ioc
+name=c22 type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="distinct(ip.dst) > 1 && distinct(ip.src) > 1 && distinct(sld) > 1 && distinct(service) > 1 && distinct(alias.host) > 1 && distinct(tcp.dstport) > 1 && distinct(udp.dstport) > 1 && distinct(eth.src) > 1 && distinct(eth.dst) > 1" alert=ioc
+name=reader rule="ioc = 'cw'" alert=eoc
+name=cw type=correlation rule="ip.proto=1" group=ip.src window=60 threshold="sessions >= 2" alert=ioc
 EOF
 printf 'name=z rule="ip.proto=1" alert=ioc\0\n' >"$T/nul.nwr"
 mkfifo "$T/fifo.nwr"
 "$HUNTCON" --check-rules "$T/all.nwr" "$T/nul.nwr" "$T/fifo.nwr" \
     "$T/missing.nwr" >"$T/diags" 2>&1
+# A correlation rule's cap on open groups, met on a capture, adds the
+# message of a run.
+HUNTCON_CORR_GROUPS=1 "$HUNTCON" -r "$(cap corr_dns)" --values ioc \
+    2>>"$T/diags" >/dev/null
 sed 's/^.*\(: error: \|: warning: \)//' "$T/diags" | sort -u >"$T/msgs"
-check "the rule file draws 40 different messages or more" yes \
-    "$([ "$(wc -l <"$T/msgs")" -ge 40 ] && echo yes)"
+check "the rule file and the capped run draw 69 different messages or more" \
+    yes "$([ "$(wc -l <"$T/msgs")" -ge 69 ] && echo yes)"
+check "the capped run draws the eviction message" 1 \
+    "$(grep -c '^huntcon: correlation rule .* groups judged early and evicted' "$T/msgs")"
 # The page's quoted messages (.I "..."), each made a pattern (in perl:
 # grep -E reads some escaped characters as anchors), and the messages no
 # pattern matches.
@@ -91,7 +121,7 @@ undocumented=$(perl -e '
 		$p =~ s/FILE:LINE/\x01/g;
 		$p =~ s/\x27[A-Z][A-Z\/]*\x27/\x02/g;
 		$p =~ s/\.\.\./\x03/g;
-		$p =~ s/\b(?:KEY|TYPE|REASON|MESSAGE)\b|\bB\/N\b/\x04/g;
+		$p =~ s/\b(?:KEY|TYPE|REASON|MESSAGE|WORD)\b|\bB\/N\b/\x04/g;
 		$p =~ s/=X\b/=\x04/g;
 		$p =~ s/\bN\b/\x05/g;
 		my $r = quotemeta($p);
