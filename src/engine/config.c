@@ -30,7 +30,8 @@
 static const struct setting engine_setting_table[] = {
 	{ "session.idle_timeout", SETTING_SECONDS, 0, SECONDS_MAX, "60",
 	  "seconds",
-	  "close a session when the capture clock passes its last packet by this",
+	  "close a session when the capture clock passes its last packet "
+	  "by this",
 	  ENGINE_AT(sess.idle_ns) },
 	{ "session.tcp_linger", SETTING_SECONDS, 0, SECONDS_MAX, "2",
 	  "seconds",
@@ -216,7 +217,7 @@ config_seconds(const char *s, uint64_t *ns)
 	return (true);
 }
 
-/* Parse a number with at most two decimals into hundredths ("4", "3.75"). */
+/* Parse a number with at most two decimals as hundredths ("3.75"). */
 static bool
 config_hundredths(const char *v, uint64_t *out)
 {

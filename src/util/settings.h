@@ -39,30 +39,30 @@ enum setting_scope {
 struct setting {
 	const char		*name;
 	enum setting_type	 type;
-	uint64_t		 min, max;	/* in the unit, inclusive */
+	uint64_t		 min, max;	/* in its unit */
 	const char		*def;		/* as written; "" for none */
 	const char		*unit;
 	const char		*help;
 	enum setting_scope	 scope;
-	size_t			 offset;	/* of the value in its struct */
-	size_t			 size;		/* of the value */
+	size_t			 offset;	/* in its struct */
+	size_t			 size;
 };
 
 /* The parsers' thresholds (dns.*, icmp.*, tls.*). */
 struct parse_settings {
-	uint32_t	 dns_long_query;	/* name longer than this */
-	uint32_t	 dns_long_label;	/* label longer than this */
-	uint32_t	 dns_large_answer;	/* response bytes, more than */
-	uint32_t	 dns_encoded_label;	/* labels this long are tested */
-	uint32_t	 dns_entropy;		/* bits per char x 100, at least */
-	uint32_t	 dns_txt_encoded;	/* TXT this long is tested */
-	uint32_t	 dns_low_ttl;		/* answer TTL at most this */
-	uint32_t	 dns_consonants;	/* consonant run, at least */
-	uint32_t	 dns_many_names;	/* distinct names, at least */
-	uint32_t	 icmp_size_variants;	/* distinct echo sizes, at least */
-	uint32_t	 icmp_unmatched;	/* percent of replies unmatched */
-	uint32_t	 icmp_text_scan;	/* payload bytes searched for text */
-	uint32_t	 tls_offered;		/* write offered cipher suites */
+	uint32_t	 dns_long_query;	/* name longer */
+	uint32_t	 dns_long_label;	/* label longer */
+	uint32_t	 dns_large_answer;	/* response larger */
+	uint32_t	 dns_encoded_label;	/* labels tested */
+	uint32_t	 dns_entropy;		/* x 100, at least */
+	uint32_t	 dns_txt_encoded;	/* TXT tested */
+	uint32_t	 dns_low_ttl;		/* TTL at most */
+	uint32_t	 dns_consonants;	/* run, at least */
+	uint32_t	 dns_many_names;	/* names, at least */
+	uint32_t	 icmp_size_variants;	/* sizes, at least */
+	uint32_t	 icmp_unmatched;	/* percent unmatched */
+	uint32_t	 icmp_text_scan;	/* bytes searched */
+	uint32_t	 tls_offered;		/* offered suites */
 };
 
 #endif
