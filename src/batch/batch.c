@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "batch/batch.h"
-#include "parse/parse.h"
 
 static const char *const batch_default_fields[] = {
 	"sessionid", "time", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
@@ -335,7 +334,7 @@ bool
 batch_keys(FILE *out)
 {
 	const struct meta_key		*k;
-	const struct engine_setting	*s;
+	const struct setting		*s;
 	struct buf			 b;
 	int				 i, err = 0;
 	size_t				 j;
@@ -350,10 +349,7 @@ batch_keys(FILE *out)
 	}
 	for (s = engine_settings(); s->name != NULL; s++)
 		buf_printf(&b, "setting\t%s\t%s\t%s (%s)\n", s->name,
-		    *s->def != '\0' ? s->def : "-", s->desc, s->unit);
-	for (s = parse_settings(); s->name != NULL; s++)
-		buf_printf(&b, "setting\t%s\t%s\t%s (%s)\n", s->name,
-		    *s->def != '\0' ? s->def : "-", s->desc, s->unit);
+		    *s->def != '\0' ? s->def : "-", s->help, s->unit);
 	batch_put(out, &b, &err);
 	buf_free(&b);
 	return (batch_done(err));

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,40 +12,129 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
-#include "parse/parse.h"
 
-/* The settings, in the order the man page lists them. */
-static const struct engine_setting engine_setting_table[] = {
-	{ "session.idle_timeout", "seconds", "60",
-	  "close a session when the capture clock passes its last packet by this" },
-	{ "session.tcp_linger", "seconds", "2",
-	  "keep a TCP session open this long after FIN both ways or RST" },
-	{ "session.split_bytes", "bytes", "33554432",
-	  "start a new fragment before a session passes this size" },
-	{ "session.split_time", "seconds", "60",
-	  "start a new fragment when a packet comes this long after the start" },
-	{ "session.max_open", "sessions, 0 for no cap", "500000",
+/* Where a setting lives: its struct, offset and size. */
+#define ENGINE_AT(m)	SETTING_ENGINE, offsetof(struct engine_config, m), \
+			sizeof ((struct engine_config *)0)->m
+#define PARSE_AT(m)	SETTING_PARSE, offsetof(struct parse_settings, m), \
+			sizeof ((struct parse_settings *)0)->m
+
+/* The longest a seconds setting can be. */
+#define SECONDS_MAX	1000000000
+
+/*
+ * The settings, in the order --keys and the man page list them: the
+ * engine's, then the parsers' (dns, icmp, tls).  A threshold's range is
+ * that of its 32-bit counter unless it says less.
+ */
+static const struct setting engine_setting_table[] = {
+	{ "session.idle_timeout", SETTING_SECONDS, 0, SECONDS_MAX, "60",
+	  "seconds",
+	  "close a session when the capture clock passes its last packet "
+	  "by this",
+	  ENGINE_AT(sess.idle_ns) },
+	{ "session.tcp_linger", SETTING_SECONDS, 0, SECONDS_MAX, "2",
+	  "seconds",
+	  "keep a TCP session open this long after FIN both ways or RST",
+	  ENGINE_AT(sess.linger_ns) },
+	{ "session.split_bytes", SETTING_BYTES, 1, UINT64_MAX, "33554432",
+	  "bytes",
+	  "start a new fragment before a session passes this size",
+	  ENGINE_AT(sess.split_bytes) },
+	{ "session.split_time", SETTING_SECONDS, 0, SECONDS_MAX, "60",
+	  "seconds",
+	  "start a new fragment when a packet comes this long after the start",
+	  ENGINE_AT(sess.split_ns) },
+	{ "session.max_open", SETTING_COUNT, 0, 1000000000, "500000",
+	  "sessions, 0 for no cap",
 	  "at most this many sessions open at once: at the cap the one idle "
-	  "longest closes early (session.close 'max_open')" },
-	{ "ip.frag_timeout", "seconds", "30",
-	  "give up on an IP datagram whose fragments take longer than this" },
-	{ "ip.frag_max", "bytes", "65536",
-	  "give up on a fragmented IP datagram larger than this" },
-	{ "net.home", "networks", "",
-	  "extra internal networks for direction, comma-separated CIDRs" },
-	{ "parse.enabled", "0 or 1", "1",
-	  "0 skips the protocol parsers: core meta only, faster reading" },
-	{ "parse.thread", "0 or 1", "1",
+	  "longest closes early (session.close 'max_open')",
+	  ENGINE_AT(sess.max_open) },
+	{ "ip.frag_timeout", SETTING_SECONDS, 0, SECONDS_MAX, "30",
+	  "seconds",
+	  "give up on an IP datagram whose fragments take longer than this",
+	  ENGINE_AT(dec.frag_timeout_ns) },
+	{ "ip.frag_max", SETTING_BYTES, 1, 1 << 24, "65536",
+	  "bytes",
+	  "give up on a fragmented IP datagram larger than this",
+	  ENGINE_AT(dec.frag_max) },
+	{ "net.home", SETTING_NETWORKS, 0, 0, "",
+	  "networks",
+	  "extra internal networks for direction, comma-separated CIDRs",
+	  ENGINE_AT(home) },
+	{ "parse.enabled", SETTING_FLAG, 0, 1, "1",
+	  "0 or 1",
+	  "0 skips the protocol parsers: core meta only, faster reading",
+	  ENGINE_AT(parsers) },
+	{ "parse.thread", SETTING_FLAG, 0, 1, "1",
+	  "0 or 1",
 	  "1 writes the parsers' meta on a thread of its own when the machine "
-	  "has two cores or more" },
-	{ "cpu.pair", "0 or 1", "1",
+	  "has two cores or more",
+	  ENGINE_AT(parse_thread) },
+	{ "cpu.pair", SETTING_FLAG, 0, 1, "1",
+	  "0 or 1",
 	  "1 keeps the reading thread and the parsers' thread on one CPU when "
-	  "huntcon may use exactly two, leaving the other to the engine" },
-	{ NULL, NULL, NULL, NULL }
+	  "huntcon may use exactly two, leaving the other to the engine",
+	  ENGINE_AT(cpu_pair) },
+	{ "dns.long_query", SETTING_COUNT, 0, UINT32_MAX, "64",
+	  "characters",
+	  "'dns long query': a query name longer than this",
+	  PARSE_AT(dns_long_query) },
+	{ "dns.long_label", SETTING_COUNT, 0, UINT32_MAX, "40",
+	  "characters",
+	  "'dns long label': a label longer than this",
+	  PARSE_AT(dns_long_label) },
+	{ "dns.large_answer", SETTING_BYTES, 0, UINT32_MAX, "1024",
+	  "bytes",
+	  "'dns large answer': a response message larger than this",
+	  PARSE_AT(dns_large_answer) },
+	{ "dns.encoded_label", SETTING_COUNT, 0, UINT32_MAX, "24",
+	  "characters",
+	  "labels at least this long are tested for base32, base64, entropy",
+	  PARSE_AT(dns_encoded_label) },
+	{ "dns.entropy", SETTING_HUNDREDTHS, 0, 8, "4.00",
+	  "bits/char",
+	  "'dns high entropy label': Shannon entropy at least this",
+	  PARSE_AT(dns_entropy) },
+	{ "dns.txt_encoded", SETTING_COUNT, 0, UINT32_MAX, "64",
+	  "characters",
+	  "TXT records at least this long are tested for base36, base64",
+	  PARSE_AT(dns_txt_encoded) },
+	{ "dns.low_ttl", SETTING_COUNT, 0, UINT32_MAX, "0",
+	  "seconds",
+	  "'dns low ttl': an answer TTL at most this",
+	  PARSE_AT(dns_low_ttl) },
+	{ "dns.consonants", SETTING_COUNT, 0, UINT32_MAX, "8",
+	  "characters",
+	  "'hostname consecutive consonants': a run at least this long",
+	  PARSE_AT(dns_consonants) },
+	{ "dns.many_names", SETTING_COUNT, 0, UINT32_MAX, "50",
+	  "names",
+	  "'dns many distinct names': distinct query names, at least",
+	  PARSE_AT(dns_many_names) },
+	{ "icmp.size_variants", SETTING_COUNT, 0, UINT32_MAX, "3",
+	  "sizes",
+	  "'icmp payload size varies': distinct echo payload sizes, at least",
+	  PARSE_AT(icmp_size_variants) },
+	{ "icmp.unmatched_replies", SETTING_COUNT, 0, 100, "10",
+	  "percent",
+	  "'icmp reply without request': share of replies with no request",
+	  PARSE_AT(icmp_unmatched) },
+	{ "icmp.text_scan", SETTING_BYTES, 0, UINT32_MAX, "2048",
+	  "bytes",
+	  "'icmp carries protocol text': payload bytes searched",
+	  PARSE_AT(icmp_text_scan) },
+	/* A count, not a flag: it has always taken "01" as 1. */
+	{ "tls.offered_ciphers", SETTING_COUNT, 0, 1, "0",
+	  "0 or 1",
+	  "also write the cipher suites a client offers to crypto, not only "
+	  "the selected one (costs memory: about a dozen values a session)",
+	  PARSE_AT(tls_offered) },
+	{ NULL, 0, 0, 0, NULL, NULL, NULL, 0, 0, 0 }
 };
 
 /* The settings table. */
-const struct engine_setting *
+const struct setting *
 engine_settings(void)
 {
 	return (engine_setting_table);
@@ -53,49 +143,28 @@ engine_settings(void)
 /* A config file larger than this is refused (a mistake, not settings). */
 #define CONFIG_MAX_BYTES	(1024 * 1024)
 
-/*
- * The range of every numeric setting, in its unit, and the decimals it
- * takes: one check for --set and the config file alike.  Settings not
- * listed (net.home) have no range.
- */
-static const struct config_range {
-	const char	*name;
-	uint64_t	 min, max;
-	unsigned	 decimals;
-} config_ranges[] = {
-	{ "session.idle_timeout", 0, 1000000000, 9 },
-	{ "session.tcp_linger", 0, 1000000000, 9 },
-	{ "session.split_bytes", 1, UINT64_MAX, 0 },
-	{ "session.split_time", 0, 1000000000, 9 },
-	{ "session.max_open", 0, 1000000000, 0 },
-	{ "ip.frag_timeout", 0, 1000000000, 9 },
-	{ "ip.frag_max", 1, 1 << 24, 0 },
-	{ "parse.enabled", 0, 1, 0 },
-	{ "parse.thread", 0, 1, 0 },
-	{ "cpu.pair", 0, 1, 0 },
-	{ "dns.long_query", 0, UINT32_MAX, 0 },
-	{ "dns.long_label", 0, UINT32_MAX, 0 },
-	{ "dns.large_answer", 0, UINT32_MAX, 0 },
-	{ "dns.encoded_label", 0, UINT32_MAX, 0 },
-	{ "dns.entropy", 0, 8, 2 },
-	{ "dns.txt_encoded", 0, UINT32_MAX, 0 },
-	{ "dns.low_ttl", 0, UINT32_MAX, 0 },
-	{ "dns.consonants", 0, UINT32_MAX, 0 },
-	{ "dns.many_names", 0, UINT32_MAX, 0 },
-	{ "icmp.size_variants", 0, UINT32_MAX, 0 },
-	{ "icmp.unmatched_replies", 0, 100, 0 },
-	{ "icmp.text_scan", 0, UINT32_MAX, 0 },
-	{ "tls.offered_ciphers", 0, 1, 0 },
-};
+/* The decimals a setting's type takes. */
+static unsigned
+config_decimals(const struct setting *se)
+{
+	switch (se->type) {
+	case SETTING_SECONDS:
+		return (9);
+	case SETTING_HUNDREDTHS:
+		return (2);
+	default:
+		return (0);
+	}
+}
 
 /*
  * Whether a value is a number outside its setting's range: digits with
  * at most the decimals the setting takes, a minus sign allowed so that
  * -1 reads as below the range.  Anything else is left to the setting's
- * own parser (which calls it not a valid value).
+ * type (which calls it not a valid value).
  */
 static bool
-config_out_of_range(const struct config_range *cr, const char *v)
+config_out_of_range(const struct setting *se, const char *v)
 {
 	bool		 neg = *v == '-', big = false, frac = false;
 	uint64_t	 whole = 0;
@@ -112,44 +181,15 @@ config_out_of_range(const struct config_range *cr, const char *v)
 	if (v[i] == '.' && nd > 0) {
 		for (i++; v[i] >= '0' && v[i] <= '9'; i++, nf++)
 			frac |= v[i] != '0';
-		if (nf == 0 || nf > cr->decimals)
+		if (nf == 0 || nf > config_decimals(se))
 			return (false);
 	}
 	if (nd == 0 || v[i] != '\0')
 		return (false);
 	if (neg)
 		return (whole != 0 || frac);
-	return (big || whole < cr->min || whole > cr->max ||
-	    (whole == cr->max && frac));
-}
-
-/* Check a value against its setting's range, if it has one. */
-static bool
-config_range_check(const char *name, const char *v, char **cause)
-{
-	const struct config_range	*cr;
-	size_t				 i;
-
-	for (i = 0; i < sizeof config_ranges / sizeof config_ranges[0]; i++) {
-		cr = &config_ranges[i];
-		if (strcmp(cr->name, name) != 0 || !config_out_of_range(cr, v))
-			continue;
-		xasprintf(cause, "'%s' is out of range for %s (%llu-%llu)",
-		    esc_str(v), esc_str(name), (unsigned long long)cr->min,
-		    (unsigned long long)cr->max);
-		return (false);
-	}
-	return (true);
-}
-
-/* Parse a 0 or 1 setting. */
-static bool
-config_flag(const char *v, bool *on)
-{
-	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
-		return (false);
-	*on = *v == '1';
-	return (true);
+	return (big || whole < se->min || whole > se->max ||
+	    (whole == se->max && frac));
 }
 
 /* Parse seconds with an optional fraction ("2", "0.5") into ns. */
@@ -174,6 +214,29 @@ config_seconds(const char *s, uint64_t *ns)
 		}
 	}
 	*ns = whole * 1000000000ULL + frac;
+	return (true);
+}
+
+/* Parse a number with at most two decimals as hundredths ("3.75"). */
+static bool
+config_hundredths(const char *v, uint64_t *out)
+{
+	const char	*dot = strchr(v, '.');
+	uint64_t	 whole, frac = 0;
+	size_t		 nf;
+
+	if (!parse_u64(v, dot != NULL ? (size_t)(dot - v) : strlen(v), &whole))
+		return (false);
+	if (dot != NULL) {
+		nf = strlen(dot + 1);
+		if (nf == 0 || nf > 2 || !parse_u64(dot + 1, nf, &frac))
+			return (false);
+		if (nf == 1)
+			frac *= 10;
+	}
+	if (whole > (UINT32_MAX - frac) / 100)
+		return (false);
+	*out = whole * 100 + frac;
 	return (true);
 }
 
@@ -208,21 +271,82 @@ config_nets(struct engine_config *cfg, const char *s, char **cause)
 	return (true);
 }
 
-/* Fill the defaults. */
+/* Read a value the way its setting's type writes it, into u. */
+static bool
+config_value(const struct setting *se, const char *v, uint64_t *u)
+{
+	switch (se->type) {
+	case SETTING_SECONDS:
+		return (config_seconds(v, u));
+	case SETTING_FLAG:
+		if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+			return (false);
+		*u = *v == '1';
+		return (true);
+	case SETTING_HUNDREDTHS:
+		return (config_hundredths(v, u));
+	default:
+		return (parse_u64(v, strlen(v), u) && *u >= se->min &&
+		    *u <= se->max);
+	}
+}
+
+/* Store u in a setting's place, as wide as it is. */
+static void
+config_store(void *p, size_t size, uint64_t u)
+{
+	uint32_t	 u32 = (uint32_t)u;
+	bool		 on = u != 0;
+
+	if (size == sizeof u)
+		memcpy(p, &u, sizeof u);
+	else if (size == sizeof u32)
+		memcpy(p, &u32, sizeof u32);
+	else
+		memcpy(p, &on, sizeof on);
+}
+
+/* Apply one value to a setting: its range, then its type. */
+static bool
+config_apply(struct engine_config *cfg, const struct setting *se,
+    const char *v, char **cause)
+{
+	uint8_t		*base;
+	uint64_t	 u;
+
+	if (se->type == SETTING_NETWORKS)
+		return (config_nets(cfg, v, cause));
+	if (config_out_of_range(se, v)) {
+		xasprintf(cause, "'%s' is out of range for %s (%llu-%llu)",
+		    esc_str(v), esc_str(se->name), (unsigned long long)se->min,
+		    (unsigned long long)se->max);
+		return (false);
+	}
+	if (!config_value(se, v, &u)) {
+		xasprintf(cause, "'%s' is not a valid value for %s",
+		    esc_str(v), esc_str(se->name));
+		return (false);
+	}
+	if (se->scope == SETTING_PARSE)
+		base = (uint8_t *)&cfg->parse;
+	else
+		base = (uint8_t *)cfg;
+	config_store(base + se->offset, se->size, u);
+	return (true);
+}
+
+/* Fill every setting with its default from the table. */
 void
 engine_config_init(struct engine_config *cfg)
 {
+	const struct setting	*se;
+	char			*cause;
+
 	memset(cfg, 0, sizeof *cfg);
-	cfg->sess.idle_ns = 60 * 1000000000ULL;
-	cfg->sess.linger_ns = 2 * 1000000000ULL;
-	cfg->sess.split_bytes = 32 * 1024 * 1024;
-	cfg->sess.split_ns = 60 * 1000000000ULL;
-	cfg->sess.max_open = ENGINE_MAX_OPEN;
-	cfg->dec.frag_timeout_ns = 30 * 1000000000ULL;
-	cfg->dec.frag_max = 65536;
-	cfg->parsers = true;
-	cfg->parse_thread = true;
-	cfg->cpu_pair = true;
+	for (se = engine_setting_table; se->name != NULL; se++) {
+		if (!config_apply(cfg, se, se->def, &cause))
+			fatal("default of %s: %s", se->name, cause);
+	}
 }
 
 /* Free the settings' memory. */
@@ -234,56 +358,17 @@ engine_config_free(struct engine_config *cfg)
 	cfg->nhome = 0;
 }
 
-/* Apply one value to a setting by name. */
-static bool
-config_apply(struct engine_config *cfg, const char *name, const char *v,
-    char **cause)
+/* Find a setting by name. */
+static const struct setting *
+config_find(const char *name)
 {
-	uint64_t	 u;
-	bool		 ok = false;
+	const struct setting	*se;
 
-	if (strcmp(name, "net.home") == 0)
-		return (config_nets(cfg, v, cause));
-	if (!config_range_check(name, v, cause))
-		return (false);
-	if (strcmp(name, "session.idle_timeout") == 0)
-		ok = config_seconds(v, &cfg->sess.idle_ns);
-	else if (strcmp(name, "session.tcp_linger") == 0)
-		ok = config_seconds(v, &cfg->sess.linger_ns);
-	else if (strcmp(name, "session.split_time") == 0)
-		ok = config_seconds(v, &cfg->sess.split_ns);
-	else if (strcmp(name, "ip.frag_timeout") == 0)
-		ok = config_seconds(v, &cfg->dec.frag_timeout_ns);
-	else if (strcmp(name, "session.split_bytes") == 0) {
-		if ((ok = parse_u64(v, strlen(v), &u) && u > 0))
-			cfg->sess.split_bytes = u;
-	} else if (strcmp(name, "session.max_open") == 0) {
-		if ((ok = parse_u64(v, strlen(v), &u)))
-			cfg->sess.max_open = u;
-	} else if (strcmp(name, "parse.enabled") == 0)
-		ok = config_flag(v, &cfg->parsers);
-	else if (strcmp(name, "parse.thread") == 0)
-		ok = config_flag(v, &cfg->parse_thread);
-	else if (strcmp(name, "cpu.pair") == 0)
-		ok = config_flag(v, &cfg->cpu_pair);
-	else if (strcmp(name, "ip.frag_max") == 0) {
-		if ((ok = parse_u64(v, strlen(v), &u) && u > 0 && u <= 1 << 24))
-			cfg->dec.frag_max = (uint32_t)u;
-	} else {
-		switch (parse_setting_set(name, v, cause)) {
-		case 1:
-			return (true);
-		case -1:
-			return (false);
-		}
-		xasprintf(cause, "unknown setting '%s' (see huntcon(1))",
-		    esc_str(name));
-		return (false);
+	for (se = engine_setting_table; se->name != NULL; se++) {
+		if (strcmp(se->name, name) == 0)
+			return (se);
 	}
-	if (!ok)
-		xasprintf(cause, "'%s' is not a valid value for %s",
-		    esc_str(v), esc_str(name));
-	return (ok);
+	return (NULL);
 }
 
 /* Strip blanks and a trailing CR from both ends of a line in place. */
@@ -305,9 +390,10 @@ config_trim(char *s)
 bool
 engine_config_set(struct engine_config *cfg, const char *arg, char **cause)
 {
-	const char	*eq = strchr(arg, '=');
-	char		*name, *value;
-	bool		 ok;
+	const char		*eq = strchr(arg, '=');
+	const struct setting	*se;
+	char			*name, *value, *n;
+	bool			 ok;
 
 	if (eq == NULL || eq == arg) {
 		xasprintf(cause, "'%s' is not NAME=VALUE", esc_str(arg));
@@ -315,7 +401,13 @@ engine_config_set(struct engine_config *cfg, const char *arg, char **cause)
 	}
 	name = xstrndup(arg, (size_t)(eq - arg));
 	value = xstrdup(eq + 1);
-	ok = config_apply(cfg, config_trim(name), config_trim(value), cause);
+	n = config_trim(name);
+	if ((se = config_find(n)) == NULL) {
+		xasprintf(cause, "unknown setting '%s' (see huntcon(1))",
+		    esc_str(n));
+		ok = false;
+	} else
+		ok = config_apply(cfg, se, config_trim(value), cause);
 	free(value);
 	free(name);
 	return (ok);

@@ -114,6 +114,7 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	cpu_share_helpers(cfg->cpu_pair);
 	e->table = session_table_new(&cfg->sess, engine_closed, e);
 	e->parsers = cfg->parsers;
+	parse_configure(&cfg->parse);
 	if (e->parsers)
 		session_table_on_packet(e->table, engine_parse,
 		    parse_state_size(true), parse_state_size(false));

@@ -19,6 +19,7 @@
 #include "decode/decode.h"
 #include "session/session.h"
 #include "store/store.h"
+#include "util/settings.h"
 
 struct ruleset;
 
@@ -26,6 +27,7 @@ struct ruleset;
 struct engine_config {
 	struct session_config	 sess;
 	struct decode_config	 dec;
+	struct parse_settings	 parse;		/* dns.*, icmp.*, tls.* */
 	struct netrange		*home;		/* net.home */
 	size_t			 nhome;
 	const struct ruleset	*rules;		/* NULL: none; not owned */
@@ -33,17 +35,6 @@ struct engine_config {
 	bool			 parse_thread;	/* parse.thread */
 	bool			 cpu_pair;	/* cpu.pair */
 };
-
-/* A setting's table entry (for --help, --keys and the man page). */
-struct engine_setting {
-	const char	*name;
-	const char	*unit;
-	const char	*def;
-	const char	*desc;
-};
-
-/* session.max_open's default (the settings table says it too). */
-#define ENGINE_MAX_OPEN	500000
 
 /*
  * Packet accounting for --stats: read = assigned + sum of reasons; and
@@ -57,6 +48,7 @@ struct engine_stats {
 	uint64_t	 max_open;	/* sessions closed at the cap */
 };
 
+/* Fill every setting with its default from the settings table. */
 void		 engine_config_init(struct engine_config *);
 void		 engine_config_free(struct engine_config *);
 /* Apply NAME=VALUE; false with *cause set (caller frees) when it is bad. */
@@ -68,8 +60,11 @@ bool		 engine_config_set(struct engine_config *, const char *,
  */
 bool		 engine_config_load(struct engine_config *, const char *,
 		    char **cause);
-/* The settings table, NULL-terminated by name. */
-const struct engine_setting *engine_settings(void);
+/*
+ * The settings table, NULL-terminated by name, in the order --keys and
+ * the man page list it.
+ */
+const struct setting *engine_settings(void);
 
 struct engine;
 

@@ -26,46 +26,9 @@
  * encoded bytes with TTL 0.  Resolver caches count TTLs down, so 1-2 s
  * answers are common in benign traffic (10% of the corpus sessions): only
  * 0 is low by default.  Consonant runs: "espncdn" has six, "msftncsi"
- * seven.
+ * seven.  The thresholds are in parse_conf, their defaults in the settings
+ * table (src/engine/config.c).
  */
-static uint32_t dns_long_query = 64;	/* name longer than this */
-static uint32_t dns_long_label = 40;	/* a label longer than this */
-static uint32_t dns_large_answer = 1024;/* response message larger */
-static uint32_t dns_encoded_label = 24;	/* labels this long are checked */
-static uint32_t dns_entropy = 400;	/* bits per char x 100, at least */
-static uint32_t dns_txt_encoded = 64;	/* TXT records this long checked */
-static uint32_t dns_low_ttl = 0;	/* an answer TTL at most this */
-static uint32_t dns_consonants = 8;	/* consecutive consonants */
-static uint32_t dns_many_names = 50;	/* distinct query names, at least */
-
-const struct parse_setting dns_settings[] = {
-	{ "dns.long_query", "characters", "64",
-	  "'dns long query': a query name longer than this",
-	  &dns_long_query, 1 },
-	{ "dns.long_label", "characters", "40",
-	  "'dns long label': a label longer than this", &dns_long_label, 1 },
-	{ "dns.large_answer", "bytes", "1024",
-	  "'dns large answer': a response message larger than this",
-	  &dns_large_answer, 1 },
-	{ "dns.encoded_label", "characters", "24",
-	  "labels at least this long are tested for base32, base64, entropy",
-	  &dns_encoded_label, 1 },
-	{ "dns.entropy", "bits/char", "4.00",
-	  "'dns high entropy label': Shannon entropy at least this",
-	  &dns_entropy, 100 },
-	{ "dns.txt_encoded", "characters", "64",
-	  "TXT records at least this long are tested for base36, base64",
-	  &dns_txt_encoded, 1 },
-	{ "dns.low_ttl", "seconds", "0",
-	  "'dns low ttl': an answer TTL at most this", &dns_low_ttl, 1 },
-	{ "dns.consonants", "characters", "8",
-	  "'hostname consecutive consonants': a run at least this long",
-	  &dns_consonants, 1 },
-	{ "dns.many_names", "names", "50",
-	  "'dns many distinct names': distinct query names, at least",
-	  &dns_many_names, 1 },
-	{ NULL, NULL, NULL, NULL, NULL, 0 }
-};
 
 /*
  * Per-session DNS state of the meta writer (the parsers' thread when there
@@ -306,7 +269,7 @@ dns_check_label(struct dns_state *ds, const uint8_t *p, size_t n)
 	struct dns_class	 c;
 	size_t			 i, run = 0;
 
-	if (n > dns_long_label)
+	if (n > parse_conf.dns_long_label)
 		ds->svc |= 1U << PI_DNS_LONG_LABEL;
 	if (n < 4 || strncasecmp((const char *)p, "xn--", 4) != 0) {
 		for (i = 0; i < n; i++) {
@@ -314,13 +277,14 @@ dns_check_label(struct dns_state *ds, const uint8_t *p, size_t n)
 				run++;
 			else
 				run = 0;
-			if (run >= dns_consonants && dns_consonants > 0)
+			if (run >= parse_conf.dns_consonants &&
+			    parse_conf.dns_consonants > 0)
 				ds->svc |= 1U << PI_DNS_CONSONANTS;
 		}
 	}
-	if (n < dns_encoded_label)
+	if (n < parse_conf.dns_encoded_label)
 		return;
-	if (dns_entropy100(p, n) >= dns_entropy)
+	if (dns_entropy100(p, n) >= parse_conf.dns_entropy)
 		ds->svc |= 1U << PI_DNS_ENTROPY;
 	dns_classify(p, n, &c);
 	if (c.other != 0 || c.pad != 0)
@@ -390,7 +354,7 @@ dns_check_name(struct dns_state *ds, const struct dns_name *dn)
 	/* Reverse names are long (ip6.arpa: 72 characters) by design. */
 	if (dn->n >= 5 && strncasecmp(dn->s + dn->n - 5, ".arpa", 5) == 0)
 		return;
-	if (dn->n > dns_long_query)
+	if (dn->n > parse_conf.dns_long_query)
 		ds->svc |= 1U << PI_DNS_LONG_QUERY;
 	if (dns_ipname(dn))
 		ds->svc |= 1U << PI_DNS_IPNAME;
@@ -557,7 +521,7 @@ dns_txt_record(struct session *s, struct dns_state *ds, const uint8_t *p,
 		}
 		i += l;
 	}
-	if (len < dns_txt_encoded)
+	if (len < parse_conf.dns_txt_encoded)
 		return;
 	dns_classify(all, len, &c);
 	if (c.other != 0 || c.padmid || c.pad > 2)
@@ -611,7 +575,7 @@ dns_answers(struct session *s, struct dns_state *ds, const uint8_t *m,
 		if (!dns_asked(ds, &dn))
 			dns_host(s, ds, &dn);
 		(void)dns_add_type(s, dk_rtype, type);
-		if (ttl <= dns_low_ttl)
+		if (ttl <= parse_conf.dns_low_ttl)
 			ds->svc |= 1U << PI_DNS_LOW_TTL;
 		dns_rdata(s, ds, m, n, off, type, rdlen);
 		off += rdlen;
@@ -686,7 +650,7 @@ dns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
 	rcode = m[3] & 15;
 	if (rcode != 0 && rcode < nitems(dns_rcodes))
 		parse_add_const(s, dk_error, dns_rcodes[rcode]);
-	if (n > dns_large_answer)
+	if (n > parse_conf.dns_large_answer)
 		ds->svc |= 1U << PI_DNS_LARGE_ANSWER;
 	dns_answers(s, ds, m, n, off, an);
 }
@@ -877,7 +841,8 @@ dns_close(struct session *s, struct parse_state *ps)
 	if (ps->proto != PP_DNS)
 		return;
 	ps->svc |= ds->svc;
-	if (dns_many_names > 0 && ds->names >= dns_many_names)
+	if (parse_conf.dns_many_names > 0 &&
+	    ds->names >= parse_conf.dns_many_names)
 		ps->svc |= 1U << PI_DNS_MANY;
 	if ((s->port[0] == 53 || s->port[1] == 53) && ds->bad > ds->good)
 		ps->svc |= 1U << PI_DNS_PORT53;

@@ -15,23 +15,9 @@
  * two sizes are allowed (two ping runs with different -s in one session);
  * a capture that starts between a request and its reply loses one request,
  * hence the share of unmatched replies.
+ * (The thresholds are in parse_conf: icmp.size_variants,
+ * icmp.unmatched_replies, icmp.text_scan.)
  */
-static uint32_t icmp_size_variants = 3;	/* distinct echo sizes, at least */
-static uint32_t icmp_unmatched = 10;	/* percent of replies unmatched */
-static uint32_t icmp_text_scan = 2048;	/* payload bytes searched for text */
-
-const struct parse_setting icmp_settings[] = {
-	{ "icmp.size_variants", "sizes", "3",
-	  "'icmp payload size varies': distinct echo payload sizes, at least",
-	  &icmp_size_variants, 1 },
-	{ "icmp.unmatched_replies", "percent", "10",
-	  "'icmp reply without request': share of replies with no request",
-	  &icmp_unmatched, 1 },
-	{ "icmp.text_scan", "bytes", "2048",
-	  "'icmp carries protocol text': payload bytes searched",
-	  &icmp_text_scan, 1 },
-	{ NULL, NULL, NULL, NULL, NULL, 0 }
-};
 
 /* Per-session ICMP state: counters and the recent requests. */
 struct icmp_state {
@@ -179,7 +165,8 @@ icmp_payload(struct icmp_state *is, const uint8_t *p, size_t n, uint32_t len)
 		is->nonstd++;
 	if (is->ses & (1U << PI_ICMP_TEXT))
 		return;
-	scan = n < icmp_text_scan ? n : icmp_text_scan;
+	scan = n < parse_conf.icmp_text_scan ? n :
+	    parse_conf.icmp_text_scan;
 	if (icmp_text(p, scan))
 		is->ses |= 1U << PI_ICMP_TEXT;
 }
@@ -283,13 +270,14 @@ icmp_close(struct session *s, struct parse_state *ps)
 	ps->ses |= is->ses;
 	if (is->unmatched > 0 &&
 	    (uint64_t)is->unmatched * 100 >= (uint64_t)is->replies *
-	    icmp_unmatched)
+	    parse_conf.icmp_unmatched)
 		ps->ses |= 1U << PI_ICMP_NO_REQUEST;
 	if (is->differs > 0)
 		ps->ses |= 1U << PI_ICMP_DIFFERS;
 	if (is->nonstd > 0)
 		ps->ses |= 1U << PI_ICMP_NONSTD;
-	if (icmp_size_variants > 0 && is->nsizes >= icmp_size_variants)
+	if (parse_conf.icmp_size_variants > 0 &&
+	    is->nsizes >= parse_conf.icmp_size_variants)
 		ps->ses |= 1U << PI_ICMP_SIZES;
 }
 

@@ -86,15 +86,8 @@ struct parse_state {
 	struct parse_stream	 st[2];
 };
 
-/* A setting of a parser: value kept as an integer (scale: fixed point). */
-struct parse_setting {
-	const char	*name;
-	const char	*unit;
-	const char	*def;
-	const char	*desc;
-	uint32_t	*var;
-	uint32_t	 scale;		/* 1, or 100 for two decimals */
-};
+/* The thresholds the parsers read (parse_configure() sets them). */
+extern struct parse_settings parse_conf;
 
 /* A key a parser writes, resolved once by name. */
 struct parse_key {
@@ -235,7 +228,6 @@ uint32_t md5_fingerprint(const uint8_t *key, size_t n, bool memo,
 	    size_t (*make)(const uint8_t *, size_t, char *, size_t));
 
 /* dns.c */
-extern const struct parse_setting dns_settings[];
 bool	 dns_is_message(const uint8_t *, size_t);
 bool	 nbns_is_message(const uint8_t *, size_t);
 void	 dns_datagram(struct session *, struct dns_state *, const uint8_t *,
@@ -252,7 +244,6 @@ enum parse_sniff http_sniff(const uint8_t *, size_t);
 void	 http_close(struct session *, struct parse_state *);
 
 /* tls.c */
-extern const struct parse_setting tls_settings[];
 enum parse_sniff tls_sniff(const uint8_t *, size_t);
 /* Keep no more of a direction than its first TLS record. */
 void	 tls_limit(struct parse_stream *);
@@ -285,7 +276,6 @@ enum parse_sniff banner_sniff(const uint8_t *, size_t);
 enum parse_proto banner_kind(const uint8_t *, size_t);
 
 /* icmp.c */
-extern const struct parse_setting icmp_settings[];
 void	 icmp_packet(struct parse_pipe *, struct session *,
 	    struct parse_state *, const struct decoded *);
 void	 icmp_echo(struct icmp_state *, const uint8_t *, size_t, uint32_t,

@@ -117,10 +117,7 @@ static const struct parse_key parse_keys[] = {
 	{ NULL, NULL }
 };
 
-/* Setting tables of the parsers, merged for parse_settings(). */
-static const struct parse_setting *const parse_setting_tables[] = {
-	dns_settings, icmp_settings, tls_settings
-};
+struct parse_settings parse_conf;
 
 /* A zeroed block of the list's size, from the list when it has one. */
 void *
@@ -766,84 +763,9 @@ parse_free(struct session *s)
 	parse_release(ps);
 }
 
-/* Find a parser setting by name. */
-static const struct parse_setting *
-parse_setting_find(const char *name)
+/* Set the thresholds the parsers read from now on. */
+void
+parse_configure(const struct parse_settings *ps)
 {
-	const struct parse_setting	*ps;
-	size_t				 i;
-
-	for (i = 0; i < nitems(parse_setting_tables); i++) {
-		for (ps = parse_setting_tables[i]; ps->name != NULL; ps++) {
-			if (strcmp(ps->name, name) == 0)
-				return (ps);
-		}
-	}
-	return (NULL);
-}
-
-/* Parse a number with at most two decimals as a value times scale. */
-static bool
-parse_fixed(const char *v, uint32_t scale, uint32_t *out)
-{
-	const char	*dot = strchr(v, '.');
-	uint64_t	 whole, frac = 0;
-	size_t		 nf;
-
-	if (!parse_u64(v, dot != NULL ? (size_t)(dot - v) : strlen(v), &whole))
-		return (false);
-	if (dot != NULL) {
-		nf = strlen(dot + 1);
-		if (scale != 100 || nf == 0 || nf > 2 ||
-		    !parse_u64(dot + 1, nf, &frac))
-			return (false);
-		if (nf == 1)
-			frac *= 10;
-	}
-	if (whole > (UINT32_MAX - frac) / scale)
-		return (false);
-	*out = (uint32_t)(whole * scale + frac);
-	return (true);
-}
-
-/* Apply a parser setting by name. */
-int
-parse_setting_set(const char *name, const char *value, char **cause)
-{
-	const struct parse_setting	*ps;
-	uint32_t			 u;
-
-	if ((ps = parse_setting_find(name)) == NULL)
-		return (0);
-	if (!parse_fixed(value, ps->scale, &u)) {
-		xasprintf(cause, "'%s' is not a valid value for %s",
-		    esc_str(value), esc_str(name));
-		return (-1);
-	}
-	*ps->var = u;
-	return (1);
-}
-
-/* The parser settings, merged from the parsers' tables once. */
-const struct engine_setting *
-parse_settings(void)
-{
-	static struct engine_setting	 table[64];
-	static bool			 done;
-	const struct parse_setting	*ps;
-	size_t				 i, n = 0;
-
-	if (done)
-		return (table);
-	for (i = 0; i < nitems(parse_setting_tables); i++) {
-		for (ps = parse_setting_tables[i]; ps->name != NULL &&
-		    n < nitems(table) - 1; ps++) {
-			table[n].name = ps->name;
-			table[n].unit = ps->unit;
-			table[n].def = ps->def;
-			table[n++].desc = ps->desc;
-		}
-	}
-	done = true;
-	return (table);
+	parse_conf = *ps;
 }

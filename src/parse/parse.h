@@ -13,8 +13,9 @@
  *   session_meta_add(s, key, v, MF_PARSER) and set s->service, then free
  *   their state.  parse_free() frees what is left (a session dropped
  *   without closing).
- * - Thresholds are settings (SPEC §9): parse_setting_set() applies one by
- *   name; parse_settings() lists them for --keys and the man page.
+ * - Thresholds are settings (SPEC §9), rows of the engine's settings table
+ *   kept in a struct parse_settings; parse_configure() sets the ones the
+ *   parsers read.
  * - Everything runs on the engine's thread, or, with a parse_pipe, what
  *   must be done as packets arrive (sniffing, stream bytes, DNS datagrams
  *   and ICMP echoes queued) runs there and everything that writes meta
@@ -27,8 +28,8 @@
 #include <stdint.h>
 
 #include "decode/decode.h"
-#include "engine/engine.h"
 #include "session/session.h"
+#include "util/settings.h"
 
 void	 parse_packet(struct session *, const struct decoded *, int side,
 	    uint64_t ts);
@@ -72,10 +73,7 @@ void	 parse_pipe_drain(struct parse_pipe *);
 /* Drain, stop the thread and free the pipe. */
 void	 parse_pipe_free(struct parse_pipe *);
 
-/* Apply a parser setting: 1 applied, 0 not a parser setting, -1 bad value
-   (*cause set, caller frees). */
-int	 parse_setting_set(const char *name, const char *value, char **cause);
-/* Parser settings, terminated by a NULL name. */
-const struct engine_setting *parse_settings(void);
+/* Set the thresholds the parsers read (before any packet is parsed). */
+void	 parse_configure(const struct parse_settings *);
 
 #endif

@@ -17,20 +17,6 @@ static const struct parse_key tls_keys[] = {
 	{ NULL, NULL }
 };
 
-/*
- * Whether the suites a client offers go to crypto beside the selected one
- * (about 12 values per session: the largest share of TLS meta).
- */
-static uint32_t tls_offered = 0;
-
-const struct parse_setting tls_settings[] = {
-	{ "tls.offered_ciphers", "0 or 1", "0",
-	  "also write the cipher suites a client offers to crypto, not only "
-	  "the selected one (costs memory: about a dozen values a session)",
-	  &tls_offered, 1 },
-	{ NULL, NULL, NULL, NULL, NULL, 0 }
-};
-
 /* IANA names of the common cipher suites. */
 static const struct {
 	uint16_t	 id;
@@ -390,7 +376,7 @@ tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 	k.n = 0;
 	k.cut = false;
 	tls_key_add(&k, ver);
-	tls_key_list(&k, ciphers, 2, tls_offered ? s : NULL);
+	tls_key_list(&k, ciphers, 2, parse_conf.tls_offered ? s : NULL);
 	if (!h->server)
 		h->version = (uint16_t)ver;
 	at = tls_key_open(&k);

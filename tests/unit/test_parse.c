@@ -11,9 +11,43 @@
 #include <cmocka.h>
 #include <libpsl.h>
 
+#include "engine/engine.h"
 #include "parse/parse-int.h"
 
 /* A new open session between 10.0.0.1 (side 0) and 10.0.0.2 (side 1). */
+/* The settings the parsers read: the defaults, and what configure() sets. */
+static struct engine_config cfg;
+
+/* Apply NAME=VALUE to the settings and hand them to the parsers. */
+static void
+configure(const char *arg)
+{
+	char	*cause = NULL;
+
+	if (!engine_config_set(&cfg, arg, &cause))
+		fail_msg("%s", cause);
+	parse_configure(&cfg.parse);
+}
+
+/* Start every test group from the settings' defaults. */
+static int
+setup(void **state)
+{
+	(void)state;
+	engine_config_init(&cfg);
+	parse_configure(&cfg.parse);
+	return (0);
+}
+
+/* Free the settings. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	engine_config_free(&cfg);
+	return (0);
+}
+
 static struct session *
 mk(uint8_t proto, uint16_t p0, uint16_t p1)
 {
@@ -562,12 +596,12 @@ test_tls_client_hello(void **state)
 	finish(s);
 	assert_false(has(s, "crypto", "TLS_AES_128_GCM_SHA256"));
 	session_free(s);
-	assert_int_equal(parse_setting_set("tls.offered_ciphers", "1", NULL), 1);
+	configure("tls.offered_ciphers=1");
 	s = mk(6, 40000, 443);
 	feed(s, 0, b, k, 1);
 	feed(s, 0, b + k, n - k, 1 + (uint32_t)k);
 	finish(s);
-	assert_int_equal(parse_setting_set("tls.offered_ciphers", "0", NULL), 1);
+	configure("tls.offered_ciphers=0");
 	assert_int_equal(s->service, 443);
 	assert_true(has(s, "alias.host", "secure.example.org"));
 	assert_true(has(s, "version", "tls 1.3"));
@@ -733,9 +767,9 @@ test_icmp_inner_ip(void **state)
 static void
 test_md5_settings(void **state)
 {
-	char	 h[33], *cause = NULL;
-	const struct engine_setting *t;
-	bool	 found = false;
+	char			 h[33], *cause = NULL;
+	const struct setting	*t;
+	bool			 found = false;
 
 	(void)state;
 	md5_hex("", 0, h);
@@ -745,12 +779,13 @@ test_md5_settings(void **state)
 	md5_hex("12345678901234567890123456789012345678901234567890123456789012"
 	    "345678901234567890", 80, h);
 	assert_string_equal(h, "57edf4a22be3c955ac49da2e2107b67a");
-	assert_int_equal(parse_setting_set("dns.entropy", "3.75", &cause), 1);
-	assert_int_equal(parse_setting_set("dns.entropy", "4.00", &cause), 1);
-	assert_int_equal(parse_setting_set("dns.long_query", "x", &cause), -1);
+	configure("dns.entropy=3.75");
+	assert_int_equal(parse_conf.dns_entropy, 375);
+	configure("dns.entropy=4.00");
+	assert_int_equal(parse_conf.dns_entropy, 400);
+	assert_false(engine_config_set(&cfg, "dns.long_query=x", &cause));
 	free(cause);
-	assert_int_equal(parse_setting_set("no.such", "1", &cause), 0);
-	for (t = parse_settings(); t->name != NULL; t++)
+	for (t = engine_settings(); t->name != NULL; t++)
 		found |= strcmp(t->name, "icmp.size_variants") == 0;
 	assert_true(found);
 }
@@ -1133,5 +1168,5 @@ main(void)
 		cmocka_unit_test(test_http_shuffled),
 	};
 
-	return (cmocka_run_group_tests(tests, NULL, NULL));
+	return (cmocka_run_group_tests(tests, setup, teardown));
 }
