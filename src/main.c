@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch/batch.h"
@@ -50,6 +52,11 @@ static const struct option long_options[] = {
 struct args {
 	char		**inputs;
 	size_t		  ninputs;
+	char		**ifaces;	/* -i */
+	size_t		  nifaces;
+	struct capture_live_options live;
+	uint64_t	  duration;	/* seconds; 0: until a signal */
+	bool		  live_opts;	/* -f, -s, -p, -B or --duration */
 	char		**rules;
 	size_t		  nrules;
 	const char	 *query;
@@ -74,10 +81,18 @@ usage(FILE *f)
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --stats\n"
+"       huntcon -i IFACE... [-f BPF] [--duration SECONDS]\n"
+"                 (--sessions | --values KEY | --stats) [-q QUERY]\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
 "  -r FILE|DIR      read a capture (repeatable; a directory: its files)\n"
+"  -i IFACE         capture live on an interface (repeatable; any: all)\n"
+"  -f BPF           live: keep only the packets a libpcap filter names\n"
+"  -s SNAPLEN       live: bytes kept of each packet (default 262144)\n"
+"  -p               live: do not put the interface in promiscuous mode\n"
+"  -B KIB           live: the kernel's capture buffer, in KiB\n"
+"  --duration SECS  live: stop after SECS seconds (or at SIGINT/SIGTERM)\n"
 "  -R FILE|DIR|bundled|none   application rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
@@ -164,6 +179,40 @@ main_push(char ***list, size_t *n, char *s)
 	(*list)[(*n)++] = s;
 }
 
+/* Parse a number option of live capture: 1 to max. */
+static uint64_t
+main_number(const char *opt, const char *s, uint64_t max)
+{
+	uint64_t	 v;
+
+	if (!parse_u64(s, strlen(s), &v) || v == 0 || v > max)
+		usage_error("%s takes a number from 1 to %llu, not '%s'", opt,
+		    (unsigned long long)max, s);
+	return (v);
+}
+
+/* Parse one live capture option: -f, -s, -p, -B, --duration. */
+static void
+main_live_option(struct args *a, int ch)
+{
+	a->live_opts = true;
+	switch (ch) {
+	case 'f': a->live.filter = optarg; break;
+	case 's':
+		a->live.snaplen = strcmp(optarg, "0") == 0 ? 0 :
+		    (int)main_number("-s", optarg, 262144);
+		break;
+	case 'p': a->live.no_promisc = true; break;
+	case 'B':
+		a->live.buffer_kib = (unsigned int)main_number("-B", optarg,
+		    1048576);
+		break;
+	case OPT_DURATION:
+		a->duration = main_number("--duration", optarg, 31536000);
+		break;
+	}
+}
+
 /* Parse one option. */
 static void
 main_option(struct args *a, int ch, char **sets, size_t *nsets)
@@ -194,9 +243,13 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_SET: sets[(*nsets)++] = optarg; break;
 	case OPT_THEME:		/* the console reads it from argv */
 		break;
-	case OPT_DURATION: case 'i': case 'f': case 'Z':
-		usage_error("live capture (-i, -f, -Z, --duration) is not "
-		    "available yet; read a capture file with -r");
+	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
+	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
+		main_live_option(a, ch);
+		break;
+	case 'Z':
+		usage_error("-Z is not available yet; run as root or give "
+		    "huntcon the capabilities with setcap");
 	case 'h': usage(stdout); exit(0);
 	case OPT_VERSION: printf("huntcon %s\n", HUNTCON_VERSION); exit(0);
 	default: usage(stderr); exit(2);
@@ -212,7 +265,7 @@ main_args(struct args *a, int argc, char **argv)
 	int	  ch;
 
 	memset(a, 0, sizeof *a);
-	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:Z:h", long_options,
+	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h", long_options,
 	    NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
 	for (; optind < argc; optind++) {
@@ -311,6 +364,69 @@ main_packet(const struct capture_packet *p, void *arg)
 	return (true);
 }
 
+/* The signal that ends a live capture, 0 while none came. */
+static volatile sig_atomic_t	 main_signal;
+
+/* SIGINT, SIGTERM: end the live capture (a second one ends the program). */
+static void
+main_on_signal(int sig)
+{
+	main_signal = sig;
+}
+
+/* The monotonic time in ns. */
+static uint64_t
+main_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+/* A batch live capture: its engine and when it ends. */
+struct main_live {
+	struct engine	*e;
+	uint64_t	 end;		/* monotonic ns; 0: at a signal only */
+};
+
+/* The live tick: the engine's clock moves; false at the end. */
+static bool
+main_tick(uint64_t now, void *arg)
+{
+	struct main_live	*l = arg;
+
+	engine_tick(l->e, now);
+	if (main_signal != 0)
+		return (false);
+	return (l->end == 0 || main_mono() < l->end);
+}
+
+/*
+ * Open the interfaces of -i (exit 1 when one cannot be captured, its
+ * message said) and end the capture at --duration, SIGINT or SIGTERM.
+ */
+static void
+main_open_live(struct args *a, struct capture *c, struct main_live *l)
+{
+	struct sigaction	 sa;
+	size_t			 i;
+
+	for (i = 0; i < a->nifaces; i++)
+		capture_add_live(c, a->ifaces[i], &a->live);
+	if (capture_errors(c) > 0)
+		exit(1);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	l->end = a->duration > 0 ? main_mono() + a->duration *
+	    1000000000ULL : 0;
+	capture_set_tick(c, main_tick, l);
+}
+
 /* Read the inputs into the store; returns the number of input errors. */
 static unsigned int
 main_read(struct args *a, struct capture *c, struct store *st,
@@ -319,9 +435,12 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	struct session_ctx	 ctx;
 	size_t			 i, n;
 	struct engine		*e;
+	struct main_live	 l;
 
 	for (i = 0; i < a->ninputs; i++)
 		capture_add(c, a->inputs[i]);
+	if (a->nifaces > 0)
+		main_open_live(a, c, &l);
 	n = capture_ninputs(c);
 	*names = xcalloc(n + 1, sizeof **names);
 	for (i = 0; i < n; i++)
@@ -331,6 +450,7 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	ctx.nhome = a->cfg.nhome;
 	store_set_ctx(st, &ctx);
 	e = engine_new(&a->cfg, st);
+	l.e = e;
 	capture_run(c, main_packet, e);
 	engine_finish(e);
 	*ep = e;
@@ -400,6 +520,28 @@ main_export(struct args *a, struct capture *c, struct store *st,
 #endif
 static struct store	*main_store_left;
 
+/*
+ * Live capture's --stats lines, after the others: what each interface's
+ * kernel buffer and driver dropped.
+ */
+static bool
+main_live_stats(FILE *f, struct capture *c)
+{
+	struct capture_stats	 cs;
+	uint64_t		 dropped = 0, ifdropped = 0;
+	size_t			 i;
+
+	for (i = 0; i < capture_ninputs(c); i++) {
+		if (capture_stats(c, i, &cs)) {
+			dropped += cs.dropped;
+			ifdropped += cs.ifdropped;
+		}
+	}
+	errno = 0;
+	return (fprintf(f, "dropped\t%llu\nifdropped\t%llu\n",
+	    (unsigned long long)dropped, (unsigned long long)ifdropped) > 0);
+}
+
 /* Run a batch mode over the inputs; returns the exit status. */
 static int
 main_batch(struct args *a)
@@ -455,6 +597,8 @@ main_batch(struct args *a)
 		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
+		if (capture_live(c))
+			main_out(sf, main_live_stats(sf, c));
 	}
 	batch_fields_free(&f);
 	query_free(q);
@@ -479,8 +623,19 @@ main_check_modes(const struct args *a)
 		usage_error("--values, --sessions and -w go one at a time");
 	if (a->fix && !a->check_rules)
 		usage_error("--fix goes with --check-rules");
-	if (!a->keys && a->ninputs == 0)
-		usage_error("no input: name a capture with -r FILE");
+	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
+		usage_error("no input: name a capture with -r FILE or an "
+		    "interface with -i IFACE");
+	if (a->ninputs > 0 && a->nifaces > 0)
+		usage_error("-r and -i go one at a time");
+	if (a->live_opts && a->nifaces == 0)
+		usage_error("-f, -s, -p, -B and --duration go with -i");
+	if (a->nifaces > 0 && a->write != NULL)
+		usage_error("-w after a live capture is not available yet; "
+		    "capture with tcpdump -w and read that with -r");
+	if (a->nifaces > 0 && outputs == 0 && !a->stats)
+		usage_error("the console does not follow a live capture yet; "
+		    "use --sessions, --values or --stats with -i");
 }
 
 int
@@ -516,6 +671,7 @@ main(int argc, char **argv)
 		rc = main_batch(&a);
 	engine_config_free(&a.cfg);
 	free(a.inputs);
+	free(a.ifaces);
 	free(a.rules);
 	return (rc);
 }

@@ -1,0 +1,68 @@
+/*
+ * capture-int.h - packet sources, inside capture/ only.
+ *
+ * Contract:
+ * - A source is one ops table and its data.  It is opened when it is added
+ *   (ops->open: problems reported through capture_report()), read on the
+ *   reader thread with ops->next() until it says CAPTURE_END, read again
+ *   with ops->reread() (export, the Session pane) and closed by
+ *   capture_free().  ops->fd, when not NULL, gives a descriptor to poll
+ *   while the source is idle.
+ * - next() passes records to the packet function; a record's ordinal comes
+ *   from capture_ordinal(), its input from capture_input_add().  When the
+ *   packet function returns false the source stops as soon as it can and
+ *   returns.
+ */
+#ifndef HUNTCON_CAPTURE_INT_H
+#define HUNTCON_CAPTURE_INT_H
+
+#include "capture/capture.h"
+
+/* What a source's next() found. */
+enum capture_next {
+	CAPTURE_MORE,		/* read some; there may be more now */
+	CAPTURE_IDLE,		/* nothing now: poll its fd */
+	CAPTURE_END		/* nothing ever again */
+};
+
+struct capture_source;
+
+struct capture_source_ops {
+	const char	*name;
+	bool		 (*open)(struct capture_source *);
+	enum capture_next (*next)(struct capture_source *, capture_packet_fn,
+			     void *);
+	int		 (*fd)(struct capture_source *);
+	bool		 (*stats)(struct capture_source *,
+			     struct capture_stats *);
+	void		 (*reread)(struct capture_source *, capture_select_fn,
+			     void *, capture_packet_fn, void *);
+	void		 (*close)(struct capture_source *);
+};
+
+struct capture_source {
+	const struct capture_source_ops	*ops;
+	struct capture			*c;
+	void				*data;	/* the source's own */
+	size_t				 input;	/* its first input */
+	bool				 ended;
+};
+
+/* The live-interface source (live.c). */
+extern const struct capture_source_ops capture_live_ops;
+
+/* Add a source: open it; false (and freed) when it cannot be opened. */
+bool		 capture_source_add(struct capture *,
+		    const struct capture_source_ops *, void *);
+/* Append an input named name; returns its index. */
+size_t		 capture_input_add(struct capture *, const char *, int,
+		    uint8_t, bool);
+/* An input, to count its packets. */
+struct capture_input *capture_input_get(struct capture *, size_t);
+/* The next global ordinal. */
+uint64_t	 capture_ordinal(struct capture *);
+/* Report a problem (msg already escaped). */
+void		 capture_report(struct capture *, enum capture_level,
+		    const char *);
+
+#endif
