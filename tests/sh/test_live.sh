@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# test_live.sh - live capture (SPEC §7) in batch mode on a veth pair between
+# two network namespaces made for the test: known pings, a UDP exchange and
+# a TCP transfer counted exactly; a BPF filter; two interfaces; --duration
+# and SIGINT; the messages for a bad interface, a bad filter, an interface
+# that is down and no permission.  The addresses (10.231.X.1 and .2) exist
+# only inside the namespaces, which are deleted at exit.  Needs root.
+# SPDX-License-Identifier: GPL-3.0-or-later
+. "$(dirname "$0")/../lib.sh"
+
+# skip WHY: the whole file is skipped, saying why.
+skip() { ok "live tests skipped: $1"; finish; }
+
+[ "$(id -u)" = 0 ] || skip "not root (they make network namespaces)"
+for tool in ip ping python3 setpriv; do
+	command -v "$tool" >/dev/null || skip "no $tool (make deps installs it)"
+done
+
+A=hcA$$ B=hcB$$ VA=hcva$$ VB=hcvb$$
+NET=10.231.$((RANDOM % 200))
+MA=02:00:00:00:00:0a MB=02:00:00:00:00:0b
+hc_pid=
+cleanup() {
+	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+ip netns add "$A" && ip netns add "$B" || skip "cannot make network namespaces"
+
+# Quiet namespaces: no IPv6 (no router or neighbour solicitations), fixed
+# neighbours (no ARP), so that every packet on the veth is one we send.
+for n in "$A" "$B"; do
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	    net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$n" link set lo up
+done
+ip link add "$VA" netns "$A" address $MA type veth peer name "$VB" \
+    netns "$B" address $MB
+ip -n "$A" addr add "$NET.1/24" dev "$VA"
+ip -n "$B" addr add "$NET.2/24" dev "$VB"
+
+# Down first: the message says how to bring it up.
+ip netns exec "$A" "$HUNTCON" -i "$VA" --stats >"$T/o" 2>"$T/e"
+check "interface down: exit 1" 1 "$?"
+check "interface down: message" "huntcon: $VA: interface is down: bring it up with \`ip link set $VA up\`" "$(cat "$T/e")"
+
+ip -n "$A" link set "$VA" up
+ip -n "$B" link set "$VB" up
+ip -n "$A" neigh replace "$NET.2" lladdr $MB dev "$VA" nud permanent
+ip -n "$B" neigh replace "$NET.1" lladdr $MA dev "$VB" nud permanent
+
+cat >"$T/peer.py" <<'EOF'
+# peer.py MODE PORT COUNT SIZE [HOST]: a UDP echo server or client, a TCP
+# sink that answers "ok", or a TCP client sending COUNT bytes.  A server
+# writes "ready" on stdout once it listens.
+import socket, sys
+mode, port, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+if mode == "udpserver":
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(20)
+    s.bind(("0.0.0.0", port))
+    print("ready", flush=True)
+    for _ in range(count):
+        d, a = s.recvfrom(65535)
+        s.sendto(d, a)
+elif mode == "udpclient":
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(5)
+    s.bind(("0.0.0.0", 40000))
+    for i in range(count):
+        s.sendto(bytes([65 + i]) * size, (sys.argv[5], port))
+        s.recvfrom(65535)
+elif mode == "tcpserver":
+    l = socket.socket()
+    l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    l.settimeout(20)
+    l.bind(("0.0.0.0", port))
+    l.listen(1)
+    print("ready", flush=True)
+    c, _ = l.accept()
+    c.settimeout(10)
+    n = 0
+    while True:
+        d = c.recv(65536)
+        if not d:
+            break
+        n += len(d)
+    c.sendall(b"ok")
+    c.close()
+    print(n, flush=True)
+elif mode == "tcpclient":
+    s = socket.create_connection((sys.argv[5], port), timeout=10)
+    s.sendall(b"x" * count)
+    s.shutdown(socket.SHUT_WR)
+    while s.recv(65536):
+        pass
+    s.close()
+EOF
+
+# wait_for WHAT CMD...: poll CMD (at most 200 times, 50 ms apart).
+wait_for() {
+	local what=$1 i
+	shift
+	for i in $(seq 200); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	notok "waited too long for $what"
+	return 1
+}
+
+# threads PID: more than one thread runs (huntcon starts them only once
+# the interfaces are open and filtered).
+threads() { [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ]; }
+is_ready() { grep -q ready "$1"; }
+
+# start_hc NAME ARGS...: huntcon in namespace A, in the background, once
+# it captures.
+start_hc() {
+	local name=$1
+	shift
+	ip netns exec "$A" "$HUNTCON" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	hc_pid=$!
+	wait_for "huntcon to capture" threads "$hc_pid"
+}
+
+# stop_hc [SIGNAL]: send it SIGNAL (none: --duration ends it), wait at
+# most 30 s; status in $rc.
+stop_hc() {
+	local i
+	[ -n "${1:-}" ] && kill -"$1" "$hc_pid"
+	for i in $(seq 300); do
+		kill -0 "$hc_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$hc_pid" 2>/dev/null
+	rc=0
+	wait "$hc_pid" || rc=$?
+	hc_pid=
+}
+
+# pings COUNT SIZE: from B to A.
+pings() { ip netns exec "$B" ping -q -c "$1" -s "$2" -i 0.2 -W 2 "$NET.1" >/dev/null; }
+
+# udp_exchange COUNT SIZE: COUNT datagrams of SIZE bytes from B, echoed.
+udp_exchange() {
+	ip netns exec "$A" python3 "$T/peer.py" udpserver 5000 "$1" "$2" \
+	    >"$T/udp.srv" &
+	local srv=$!
+	wait_for "the UDP server" is_ready "$T/udp.srv"
+	ip netns exec "$B" python3 "$T/peer.py" udpclient 5000 "$1" "$2" "$NET.1"
+	wait "$srv"
+}
+
+# tcp_transfer BYTES: BYTES from B to A, "ok" back.
+tcp_transfer() {
+	ip netns exec "$A" python3 "$T/peer.py" tcpserver 6000 0 0 >"$T/tcp.srv" &
+	local srv=$!
+	wait_for "the TCP server" is_ready "$T/tcp.srv"
+	ip netns exec "$B" python3 "$T/peer.py" tcpclient 6000 "$1" 0 "$NET.1"
+	wait "$srv"
+}
+
+FIELDS=ip.proto,ip.src,ip.dst,packets,size,payload,requestpayload,responsepayload,did
+
+# 1. Everything, ended by SIGINT: 4 pings of 100 bytes (8 frames of
+# 14 + 20 + 8 + 100), 3 UDP datagrams of 200 bytes each way (6 frames of
+# 14 + 20 + 8 + 200), 10,000 bytes over TCP and "ok" back.
+start_hc all -i "$VA" --duration 60 --sessions --fields $FIELDS --stats
+pings 4 100
+udp_exchange 3 200
+tcp_transfer 10000
+stop_hc INT
+check "sigint: exit 0" 0 "$rc"
+check "sigint: tcp server got every byte" "10000" "$(tail -1 "$T/tcp.srv")"
+check "ping session" "1	$NET.2	$NET.1	8	1136	800	400	400	$VA" \
+    "$(awk -F'\t' '$1 == 1' "$T/all.out")"
+check "udp session" "17	$NET.2	$NET.1	6	1452	1200	600	600	$VA" \
+    "$(awk -F'\t' '$1 == 17' "$T/all.out")"
+check "tcp session: payload each way" "6	$NET.2	$NET.1	10002	10000	2	$VA" \
+    "$(awk -F'\t' -v OFS='\t' '$1 == 6 {print $1, $2, $3, $6, $7, $8, $9}' "$T/all.out")"
+check "three sessions, nothing else" 3 "$(wc -l <"$T/all.out")"
+tcp_packets=$(awk -F'\t' '$1 == 6 {print $4}' "$T/all.out")
+check "stats: read = every packet sent" "$((8 + 6 + tcp_packets))" \
+    "$(awk -F'\t' '$1 == "read" {print $2}' "$T/all.err")"
+check "stats: none dropped" "0" "$(awk -F'\t' '$1 == "dropped" {print $2}' "$T/all.err")"
+
+# 2. A filter keeps what it names only.
+start_hc bpf -i "$VA" -f icmp --duration 60 --sessions --fields $FIELDS --stats
+pings 2 50
+udp_exchange 2 100
+stop_hc TERM
+check "bpf: exit 0" 0 "$rc"
+check "bpf: the pings only" "1	$NET.2	$NET.1	4	368	200	100	100	$VA" "$(cat "$T/bpf.out")"
+check "bpf: read" "4" "$(awk -F'\t' '$1 == "read" {print $2}' "$T/bpf.err")"
+
+# 3. Two interfaces (the veth and any): a packet counts once per
+# interface, and did names both.
+start_hc two -i "$VA" -i any --duration 60 --sessions --fields packets,did
+pings 3 64
+stop_hc INT
+check "two interfaces: exit 0" 0 "$rc"
+check "two interfaces: each packet twice, both named" "12	$VA,any" "$(cat "$T/two.out")"
+
+# 3b. An interface that goes away ends with a warning; the others go on.
+ip -n "$A" link add hcx$$ type veth peer name hcy$$
+ip -n "$A" link set hcx$$ up
+ip -n "$A" link set hcy$$ up
+start_hc gone -i hcx$$ -i "$VA" --duration 60 --sessions --fields packets,did
+ip -n "$A" link del hcx$$
+pings 2 64
+stop_hc INT
+check "interface gone: exit 0" 0 "$rc"
+check "interface gone: warning" "huntcon: warning: hcx$$: capture ended: The interface disappeared" "$(cat "$T/gone.err")"
+check "interface gone: the other goes on" "4	$VA" "$(cat "$T/gone.out")"
+
+# 4. --duration ends the capture; a UDP exchange closed by the idle timeout
+# while the wire is quiet is reported.
+start_hc idle -i "$VA" --duration 4 --set session.idle_timeout=2 \
+    --sessions --fields ip.proto,packets,size
+udp_exchange 1 100
+stop_hc
+check "duration: exit 0" 0 "$rc"
+check "idle: the exchange" "17	2	284" "$(cat "$T/idle.out")"
+
+# 5. Messages, exit 1.
+run_hc "$T/o" "$T/e" -i nosuch0 --stats
+check "no such device: exit 1" 1 "$rc"
+check_grep "no such device: lists the devices" '^huntcon: nosuch0: no such device; devices: .*\blo\b' "$T/e"
+ip netns exec "$A" "$HUNTCON" -i "$VA" -f 'tcp port' --stats >"$T/o" 2>"$T/e"
+check "bad filter: exit 1" 1 "$?"
+check "bad filter: libpcap's message" "huntcon: $VA: bad filter 'tcp port': can't parse filter expression: syntax error" "$(cat "$T/e")"
+setpriv --reuid=nobody --regid=nogroup --clear-groups --inh-caps=-all \
+    --bounding-set=-all env HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent \
+    "$HUNTCON" -i lo --stats --duration 1 >"$T/o" 2>"$T/e"
+check "no permission: exit 1" 1 "$?"
+check "no permission: the fix" "huntcon: lo: no permission to capture: run as root, or give the program the capabilities with \`setcap cap_net_raw,cap_net_admin+eip huntcon\`" "$(cat "$T/e")"
+run_hc "$T/o" "$T/e" -i lo
+check "live console: usage error" 2 "$rc"
+run_hc "$T/o" "$T/e" -r /dev/null -f icmp --stats
+check "-f without -i: usage error" 2 "$rc"
+finish
