@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,6 +65,7 @@ struct args {
 	const char	 *values;
 	const char	 *fields;
 	const char	 *write;
+	const char	 *user;		/* -Z */
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
@@ -81,7 +84,7 @@ usage(FILE *f)
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --stats\n"
-"       huntcon -i IFACE... [-f BPF] [--duration SECONDS]\n"
+"       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
 "                 (--sessions | --values KEY | --stats) [-q QUERY]\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
@@ -93,6 +96,7 @@ usage(FILE *f)
 "  -p               live: do not put the interface in promiscuous mode\n"
 "  -B KIB           live: the kernel's capture buffer, in KiB\n"
 "  --duration SECS  live: stop after SECS seconds (or at SIGINT/SIGTERM)\n"
+"  -Z USER          live: run as USER once the interfaces are open\n"
 "  -R FILE|DIR|bundled|none   application rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
@@ -247,9 +251,7 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
 		main_live_option(a, ch);
 		break;
-	case 'Z':
-		usage_error("-Z is not available yet; run as root or give "
-		    "huntcon the capabilities with setcap");
+	case 'Z': a->user = optarg; a->live_opts = true; break;
 	case 'h': usage(stdout); exit(0);
 	case OPT_VERSION: printf("huntcon %s\n", HUNTCON_VERSION); exit(0);
 	default: usage(stderr); exit(2);
@@ -402,9 +404,49 @@ main_tick(uint64_t now, void *arg)
 	return (l->end == 0 || main_mono() < l->end);
 }
 
+/* Print a -Z problem, the user's name escaped, and exit 1. */
+static void __attribute__((noreturn))
+main_drop_error(const char *user, const char *why)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	esc_text(&b, user, strlen(user));
+	fprintf(stderr, "huntcon: -Z %s: %s\n", b.s, why);
+	buf_free(&b);
+	exit(1);
+}
+
+/*
+ * -Z: become USER once the interfaces are open, as tcpdump does: its
+ * groups, then its group, then its user, checked afterwards (root must not
+ * come back); HOME becomes USER's, for paths written later.
+ */
+static void
+main_drop(const char *user)
+{
+	struct passwd	*pw;
+
+	errno = 0;
+	if ((pw = getpwnam(user)) == NULL)
+		main_drop_error(user, errno != 0 ? strerror(errno) :
+		    "no such user");
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		main_drop_error(user, strerror(errno));
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
+	    (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)))
+		main_drop_error(user, "privileges still held after dropping "
+		    "them; not going on");
+	if (setenv("HOME", pw->pw_dir, 1) != 0)
+		main_drop_error(user, strerror(errno));
+}
+
 /*
  * Open the interfaces of -i (exit 1 when one cannot be captured, its
- * message said) and end the capture at --duration, SIGINT or SIGTERM.
+ * message said), drop root with -Z, and end the capture at --duration,
+ * SIGINT or SIGTERM.
  */
 static void
 main_open_live(struct args *a, struct capture *c, struct main_live *l)
@@ -412,10 +454,14 @@ main_open_live(struct args *a, struct capture *c, struct main_live *l)
 	struct sigaction	 sa;
 	size_t			 i;
 
+	if (a->user != NULL && getpwnam(a->user) == NULL)
+		main_drop_error(a->user, "no such user");
 	for (i = 0; i < a->nifaces; i++)
 		capture_add_live(c, a->ifaces[i], &a->live);
 	if (capture_errors(c) > 0)
 		exit(1);
+	if (a->user != NULL)
+		main_drop(a->user);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = main_on_signal;
 	sa.sa_flags = SA_RESETHAND;
@@ -629,7 +675,7 @@ main_check_modes(const struct args *a)
 	if (a->ninputs > 0 && a->nifaces > 0)
 		usage_error("-r and -i go one at a time");
 	if (a->live_opts && a->nifaces == 0)
-		usage_error("-f, -s, -p, -B and --duration go with -i");
+		usage_error("-f, -s, -p, -B, -Z and --duration go with -i");
 	if (a->nifaces > 0 && a->write != NULL)
 		usage_error("-w after a live capture is not available yet; "
 		    "capture with tcpdump -w and read that with -r");

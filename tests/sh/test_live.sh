@@ -2,7 +2,7 @@
 # test_live.sh - live capture (SPEC §7) in batch mode on a veth pair between
 # two network namespaces made for the test: known pings, a UDP exchange and
 # a TCP transfer counted exactly; a BPF filter; two interfaces; --duration
-# and SIGINT; the messages for a bad interface, a bad filter, an interface
+# and SIGINT; -Z; the messages for a bad interface, a bad filter, an interface
 # that is down and no permission.  The addresses (10.231.X.1 and .2) exist
 # only inside the namespaces, which are deleted at exit.  Needs root.
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -224,6 +224,22 @@ udp_exchange 1 100
 stop_hc
 check "duration: exit 0" 0 "$rc"
 check "idle: the exchange" "17	2	284" "$(cat "$T/idle.out")"
+
+# 4b. -Z nobody: once the interface is open huntcon runs as nobody, with
+# no capability left, and still captures.
+start_hc z -i "$VA" -Z nobody --duration 60 --sessions --fields packets,did
+nobody="$(id -u nobody) $(id -u nobody) $(id -u nobody) $(id -u nobody)"
+nogroup="$(id -g nobody) $(id -g nobody) $(id -g nobody) $(id -g nobody)"
+check "-Z: uid" "$nobody" "$(awk '$1 == "Uid:" {print $2, $3, $4, $5}' /proc/$hc_pid/status)"
+check "-Z: gid" "$nogroup" "$(awk '$1 == "Gid:" {print $2, $3, $4, $5}' /proc/$hc_pid/status)"
+check "-Z: no capability" "0000000000000000" "$(awk '$1 == "CapEff:" {print $2}' /proc/$hc_pid/status)"
+pings 2 64
+stop_hc INT
+check "-Z: exit 0" 0 "$rc"
+check "-Z: still captures" "4	$VA" "$(cat "$T/z.out")"
+run_hc "$T/o" "$T/e" -i lo -Z nosuchuser$$ --stats
+check "-Z unknown user: exit 1" 1 "$rc"
+check "-Z unknown user: message" "huntcon: -Z nosuchuser$$: no such user" "$(cat "$T/e")"
 
 # 5. Messages, exit 1.
 run_hc "$T/o" "$T/e" -i nosuch0 --stats
