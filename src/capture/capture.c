@@ -679,16 +679,49 @@ capture_tick(struct capture *c, struct ring *r, struct timespec *until,
 	until->tv_nsec = (long)(*next % 1000000000ULL);
 }
 
+/* The consumer's loop over files: every block as it comes. */
+static void
+ring_consume(struct ring *r, capture_packet_fn fn, void *arg)
+{
+	unsigned int	 idx;
+	bool		 go = true, idle;
+
+	while (ring_take(r, &idx, NULL, &idle)) {
+		if (go)
+			go = ring_drain(r->block[idx], r->len[idx], fn, arg);
+		ring_release(r, !go);
+	}
+}
+
+/* The consumer's loop in live capture: blocks, and a tick between them. */
+static void
+ring_consume_live(struct ring *r, capture_packet_fn fn, void *arg)
+{
+	struct timespec	 until;
+	uint64_t	 next = 0;
+	unsigned int	 idx;
+	bool		 go = true, idle;
+
+	capture_tick(r->c, r, &until, &next);
+	while (ring_take(r, &idx, &until, &idle)) {
+		if (!idle) {
+			if (go)
+				go = ring_drain(r->block[idx], r->len[idx], fn,
+				    arg);
+			ring_release(r, !go);
+		}
+		if (go)
+			capture_tick(r->c, r, &until, &next);
+	}
+}
+
 /* Read every source, the reading on a thread of its own. */
 void
 capture_run(struct capture *c, capture_packet_fn fn, void *arg)
 {
 	struct ring	*r;
 	pthread_t	 t;
-	unsigned int	 i, idx;
-	bool		 go = true, idle;
-	struct timespec	 until;
-	uint64_t	 next = 0;
+	unsigned int	 i;
 
 	r = xcalloc_lines(sizeof *r);
 	r->c = c;
@@ -697,20 +730,12 @@ capture_run(struct capture *c, capture_packet_fn fn, void *arg)
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
 	atomic_init(&r->end, false);
-	if (c->live)
-		capture_tick(c, r, &until, &next);
 	if (pthread_create(&t, NULL, ring_reader, r) != 0)
 		fatal("cannot start the reading thread");
-	while (ring_take(r, &idx, c->live ? &until : NULL, &idle)) {
-		if (!idle) {
-			if (go)
-				go = ring_drain(r->block[idx], r->len[idx], fn,
-				    arg);
-			ring_release(r, !go);
-		}
-		if (c->live && go)
-			capture_tick(c, r, &until, &next);
-	}
+	if (c->live)
+		ring_consume_live(r, fn, arg);
+	else
+		ring_consume(r, fn, arg);
 	pthread_join(t, NULL);
 	pthread_cond_destroy(&r->cond);
 	pthread_mutex_destroy(&r->lock);
