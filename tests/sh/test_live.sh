@@ -167,20 +167,23 @@ FIELDS=ip.proto,ip.src,ip.dst,packets,size,payload,requestpayload,responsepayloa
 
 # 1. Everything, ended by SIGINT: 4 pings of 100 bytes (8 frames of
 # 14 + 20 + 8 + 100), 3 UDP datagrams of 200 bytes each way (6 frames of
-# 14 + 20 + 8 + 200), 10,000 bytes over TCP and "ok" back.
-start_hc all -i "$VA" --duration 60 --sessions --fields $FIELDS --stats
+# 14 + 20 + 8 + 200), 10,000 bytes over TCP and "ok" back.  Rules apply.
+printf '%s\n' 'name=eight_pings rule="ip.proto = 1 && packets = 8" alert=ioc' \
+    'name=udp_echo rule="ip.proto = 17 && streams = 2" alert=ioc' >"$T/live.nwr"
+start_hc all -i "$VA" --duration 60 -R "$T/live.nwr" --sessions \
+    --fields $FIELDS,ioc --stats
 pings 4 100
 udp_exchange 3 200
 tcp_transfer 10000
 stop_hc INT
 check "sigint: exit 0" 0 "$rc"
 check "sigint: tcp server got every byte" "10000" "$(tail -1 "$T/tcp.srv")"
-check "ping session" "1	$NET.2	$NET.1	8	1136	800	400	400	$VA" \
+check "ping session, its rule" "1	$NET.2	$NET.1	8	1136	800	400	400	$VA	eight_pings" \
     "$(awk -F'\t' '$1 == 1' "$T/all.out")"
-check "udp session" "17	$NET.2	$NET.1	6	1452	1200	600	600	$VA" \
+check "udp session, its rule" "17	$NET.2	$NET.1	6	1452	1200	600	600	$VA	udp_echo" \
     "$(awk -F'\t' '$1 == 17' "$T/all.out")"
-check "tcp session: payload each way" "6	$NET.2	$NET.1	10002	10000	2	$VA" \
-    "$(awk -F'\t' -v OFS='\t' '$1 == 6 {print $1, $2, $3, $6, $7, $8, $9}' "$T/all.out")"
+check "tcp session: payload each way, no rule" "6	$NET.2	$NET.1	10002	10000	2	$VA	no rule" \
+    "$(awk -F'\t' -v OFS='\t' '$1 == 6 {print $1, $2, $3, $6, $7, $8, $9, $10 == "" ? "no rule" : $10}' "$T/all.out")"
 check "three sessions, nothing else" 3 "$(wc -l <"$T/all.out")"
 tcp_packets=$(awk -F'\t' '$1 == 6 {print $4}' "$T/all.out")
 check "stats: read = every packet sent" "$((8 + 6 + tcp_packets))" \
