@@ -58,7 +58,7 @@ struct args {
 	size_t		  nifaces;
 	struct capture_live_options live;
 	uint64_t	  duration;	/* seconds; 0: until a signal */
-	bool		  live_opts;	/* -f, -s, -p, -B or --duration */
+	bool		  live_opts;	/* -f, -s, -p, -B or -Z */
 	char		**rules;
 	size_t		  nrules;
 	const char	 *query;
@@ -89,13 +89,14 @@ usage(FILE *f)
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
-"  -r FILE|DIR      read a capture (repeatable; a directory: its files)\n"
+"  -r FILE|DIR|-    read a capture (repeatable; a directory: its files;\n"
+"                   -: a stream on standard input, as tcpdump -U -w - sends)\n"
 "  -i IFACE         capture live on an interface (repeatable; any: all)\n"
 "  -f BPF           live: keep only the packets a libpcap filter names\n"
 "  -s SNAPLEN       live: bytes kept of each packet (default 262144)\n"
 "  -p               live: do not put the interface in promiscuous mode\n"
 "  -B KIB           live: the kernel's capture buffer, in KiB\n"
-"  --duration SECS  live: stop after SECS seconds (or at SIGINT/SIGTERM)\n"
+"  --duration SECS  live, -r -: stop after SECS seconds (or SIGINT/SIGTERM)\n"
 "  -Z USER          live: run as USER once the interfaces are open\n"
 "  -R FILE|DIR|bundled|none   application rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
@@ -199,7 +200,7 @@ main_number(const char *opt, const char *s, uint64_t max)
 static void
 main_live_option(struct args *a, int ch)
 {
-	a->live_opts = true;
+	a->live_opts = a->live_opts || ch != OPT_DURATION;
 	switch (ch) {
 	case 'f': a->live.filter = optarg; break;
 	case 's':
@@ -390,15 +391,20 @@ main_mono(void)
 struct main_live {
 	struct engine	*e;
 	uint64_t	 end;		/* monotonic ns; 0: at a signal only */
+	bool		 wall;		/* the packets have wall time */
 };
 
-/* The live tick: the engine's clock moves; false at the end. */
+/*
+ * The live tick: the engine's clock moves (not for a stream, whose packets
+ * have the sender's time); false at the end.
+ */
 static bool
 main_tick(uint64_t now, void *arg)
 {
 	struct main_live	*l = arg;
 
-	engine_tick(l->e, now);
+	if (l->wall)
+		engine_tick(l->e, now);
 	if (main_signal != 0)
 		return (false);
 	return (l->end == 0 || main_mono() < l->end);
@@ -445,14 +451,12 @@ main_drop(const char *user)
 
 /*
  * Open the interfaces of -i (exit 1 when one cannot be captured, its
- * message said), drop root with -Z, and end the capture at --duration,
- * SIGINT or SIGTERM.
+ * message said) and drop root with -Z.
  */
 static void
-main_open_live(struct args *a, struct capture *c, struct main_live *l)
+main_open_live(struct args *a, struct capture *c)
 {
-	struct sigaction	 sa;
-	size_t			 i;
+	size_t	 i;
 
 	if (a->user != NULL && getpwnam(a->user) == NULL)
 		main_drop_error(a->user, "no such user");
@@ -462,6 +466,14 @@ main_open_live(struct args *a, struct capture *c, struct main_live *l)
 		exit(1);
 	if (a->user != NULL)
 		main_drop(a->user);
+}
+
+/* Live capture and streams end at --duration, SIGINT or SIGTERM. */
+static void
+main_live_end(struct args *a, struct capture *c, struct main_live *l)
+{
+	struct sigaction	 sa;
+
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = main_on_signal;
 	sa.sa_flags = SA_RESETHAND;
@@ -470,6 +482,7 @@ main_open_live(struct args *a, struct capture *c, struct main_live *l)
 	sigaction(SIGTERM, &sa, NULL);
 	l->end = a->duration > 0 ? main_mono() + a->duration *
 	    1000000000ULL : 0;
+	l->wall = capture_wall_clock(c);
 	capture_set_tick(c, main_tick, l);
 }
 
@@ -483,10 +496,16 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	struct engine		*e;
 	struct main_live	 l;
 
-	for (i = 0; i < a->ninputs; i++)
-		capture_add(c, a->inputs[i]);
+	for (i = 0; i < a->ninputs; i++) {
+		if (strcmp(a->inputs[i], "-") == 0)
+			capture_add_stream(c);
+		else
+			capture_add(c, a->inputs[i]);
+	}
 	if (a->nifaces > 0)
-		main_open_live(a, c, &l);
+		main_open_live(a, c);
+	if (capture_live(c))
+		main_live_end(a, c, &l);
 	n = capture_ninputs(c);
 	*names = xcalloc(n + 1, sizeof **names);
 	for (i = 0; i < n; i++)
@@ -643,7 +662,7 @@ main_batch(struct args *a)
 		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
-		if (capture_live(c))
+		if (capture_wall_clock(c))
 			main_out(sf, main_live_stats(sf, c));
 	}
 	batch_fields_free(&f);
@@ -659,6 +678,43 @@ main_batch(struct args *a)
 	return (main_finish_stdout(rc));
 }
 
+/* How many times -r - (standard input) was given. */
+static size_t
+main_streams(const struct args *a)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < a->ninputs; i++)
+		n += strcmp(a->inputs[i], "-") == 0;
+	return (n);
+}
+
+/* Check the live capture and stream options against the rest. */
+static void
+main_check_live(const struct args *a, int outputs)
+{
+	size_t	 streams = main_streams(a);
+
+	if (streams > 1)
+		usage_error("-r - (standard input) goes once");
+	if (a->ninputs > 0 && a->nifaces > 0)
+		usage_error("-r and -i go one at a time");
+	if (a->live_opts && a->nifaces == 0)
+		usage_error("-f, -s, -p, -B and -Z go with -i");
+	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
+		usage_error("--duration goes with -i or -r -");
+	if ((a->nifaces > 0 || streams > 0) && a->write != NULL)
+		usage_error("-w after a live capture or a stream is not "
+		    "available yet; capture with tcpdump -w and read that "
+		    "with -r");
+	if (a->nifaces > 0 && outputs == 0 && !a->stats)
+		usage_error("the console does not follow a live capture yet; "
+		    "use --sessions, --values or --stats with -i");
+	if (streams > 0 && outputs == 0 && !a->stats)
+		usage_error("the console does not read a stream yet; use "
+		    "--sessions, --values or --stats with -r -");
+}
+
 /* Check the mode options against each other. */
 static void
 main_check_modes(const struct args *a)
@@ -672,16 +728,7 @@ main_check_modes(const struct args *a)
 	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
 		usage_error("no input: name a capture with -r FILE or an "
 		    "interface with -i IFACE");
-	if (a->ninputs > 0 && a->nifaces > 0)
-		usage_error("-r and -i go one at a time");
-	if (a->live_opts && a->nifaces == 0)
-		usage_error("-f, -s, -p, -B, -Z and --duration go with -i");
-	if (a->nifaces > 0 && a->write != NULL)
-		usage_error("-w after a live capture is not available yet; "
-		    "capture with tcpdump -w and read that with -r");
-	if (a->nifaces > 0 && outputs == 0 && !a->stats)
-		usage_error("the console does not follow a live capture yet; "
-		    "use --sessions, --values or --stats with -i");
+	main_check_live(a, outputs);
 }
 
 int

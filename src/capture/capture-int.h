@@ -29,6 +29,7 @@ struct capture_source;
 
 struct capture_source_ops {
 	const char	*name;
+	bool		 wall;		/* its packets' time is the wall clock */
 	bool		 (*open)(struct capture_source *);
 	enum capture_next (*next)(struct capture_source *, capture_packet_fn,
 			     void *);
@@ -48,8 +49,6 @@ struct capture_source {
 	bool				 ended;
 };
 
-/* The live-interface source (live.c). */
-extern const struct capture_source_ops capture_live_ops;
 
 /* Add a source: open it; false (and freed) when it cannot be opened. */
 bool		 capture_source_add(struct capture *,

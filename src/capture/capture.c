@@ -35,6 +35,7 @@ struct capture {
 	struct capture_source	**src;		/* the file list first */
 	size_t			 nsrc;
 	bool			 live;
+	bool			 wall;
 	capture_tick_fn		 tick;
 	void			*tick_arg;
 };
@@ -829,6 +830,7 @@ capture_source_add(struct capture *c, const struct capture_source_ops *ops,
 	c->src = xreallocarray(c->src, c->nsrc + 1, sizeof *c->src);
 	c->src[c->nsrc++] = s;
 	c->live = c->live || ops->fd != NULL;
+	c->wall = c->wall || ops->wall;
 	return (true);
 }
 
@@ -877,6 +879,13 @@ bool
 capture_live(const struct capture *c)
 {
 	return (c->live);
+}
+
+/* Whether any source's packets have the wall clock's time. */
+bool
+capture_wall_clock(const struct capture *c)
+{
+	return (c->wall);
 }
 
 /* Set the tick function of live capture. */

@@ -13,8 +13,9 @@
  *   a directory).  capture_errors() counts the errors.
  * - Packet data passed to the function is valid only during the call.
  * - Packets come from sources (capture-int.h): the list of -r files, read
- *   once to the end, and live interfaces (capture_add_live()), read until
- *   capture_run()'s tick function says stop or every interface has ended.
+ *   once to the end, live interfaces (capture_add_live()) and standard
+ *   input (capture_add_stream()), read until capture_run()'s tick function
+ *   says stop or every one has ended.
  *   Whoever calls capture_run() does not know which it reads; with a live
  *   source the tick function is called on the caller's thread at least
  *   every CAPTURE_TICK_NS, with the wall time, also when no packet comes.
@@ -36,7 +37,7 @@ struct capture_input {
 	uint64_t	 first;		/* ordinal of its first packet */
 	uint64_t	 packets;	/* records read */
 	uint64_t	 bytes;		/* file size */
-	bool		 live;		/* an interface, not a file */
+	bool		 live;		/* an interface or a stream, not a file */
 };
 
 /* One record. */
@@ -89,8 +90,12 @@ void		 capture_add(struct capture *, const char *);
  */
 bool		 capture_add_live(struct capture *, const char *,
 		    const struct capture_live_options *);
-/* Whether any source is live. */
+/* Add standard input (-r -) as a capture stream, its header read now. */
+bool		 capture_add_stream(struct capture *);
+/* Whether any source is live (an interface or a stream). */
 bool		 capture_live(const struct capture *);
+/* Whether any source is an interface, whose packets have wall time. */
+bool		 capture_wall_clock(const struct capture *);
 /* The tick function of live capture (see the contract). */
 void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
 /* Read every input in order. */

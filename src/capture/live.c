@@ -270,8 +270,9 @@ live_close(struct capture_source *s)
 	free(l);
 }
 
-const struct capture_source_ops capture_live_ops = {
+static const struct capture_source_ops capture_live_ops = {
 	.name = "live",
+	.wall = true,
 	.open = live_open,
 	.next = live_next,
 	.fd = live_fd,
