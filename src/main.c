@@ -268,8 +268,8 @@ main_args(struct args *a, int argc, char **argv)
 	int	  ch;
 
 	memset(a, 0, sizeof *a);
-	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h", long_options,
-	    NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h",
+	    long_options, NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
 	for (; optind < argc; optind++) {
 		if (!a->check_rules)
