@@ -12,6 +12,7 @@
 #include "util/util.h"
 
 #define PIPEIN_BATCH	512	/* records a turn */
+#define PIPEIN_BUFSIZE	(256 * 1024)
 
 /* The stream. */
 struct pipein {
@@ -19,6 +20,7 @@ struct pipein {
 	size_t		 input;
 	int		 fd;
 	uint64_t	 off;		/* bytes read: a truncated tail's place */
+	char		*iobuf;
 };
 
 /* Report a problem with the stream (libpcap's words escaped). */
@@ -37,10 +39,20 @@ pipein_say(struct capture_source *s, enum capture_level lvl, const char *what,
 }
 
 /*
+ * Bytes standard input's stdio buffer holds: when there are none, poll()
+ * on the descriptor tells whether a record waits.  (glibc's FILE fields;
+ * capture.c already relies on <stdio_ext.h>.)
+ */
+static size_t
+pipein_buffered(void)
+{
+	return ((size_t)(stdin->_IO_read_end - stdin->_IO_read_ptr));
+}
+
+/*
  * Open standard input as a capture: pcap or pcapng, the header read now.
- * Unbuffered, so that a record libpcap has read is a record taken from the
- * pipe and poll() tells whether another one waits; a sender such as
- * `tcpdump -U -w -` writes whole records.
+ * A sender such as `tcpdump -U -w -` writes whole records, so a record
+ * begun in the buffer is finished without waiting long.
  */
 static bool
 pipein_open(struct capture_source *s)
@@ -48,11 +60,13 @@ pipein_open(struct capture_source *s)
 	struct pipein	*pi = s->data;
 	char		 errbuf[PCAP_ERRBUF_SIZE];
 
-	setvbuf(stdin, NULL, _IONBF, 0);
+	pi->iobuf = xmalloc(PIPEIN_BUFSIZE);
+	setvbuf(stdin, pi->iobuf, _IOFBF, PIPEIN_BUFSIZE);
 	pi->p = pcap_fopen_offline_with_tstamp_precision(stdin,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (pi->p == NULL) {
 		pipein_say(s, CAPTURE_ERROR, "cannot read: ", errbuf);
+		pi->iobuf = NULL;	/* still standard input's buffer */
 		return (false);
 	}
 	pi->fd = fileno(stdin);
@@ -98,7 +112,7 @@ pipein_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 	int			 n, rc;
 
 	for (n = 0; n < PIPEIN_BATCH; n++) {
-		if (poll(&pfd, 1, 0) <= 0)
+		if (pipein_buffered() == 0 && poll(&pfd, 1, 0) <= 0)
 			return (n > 0 ? CAPTURE_MORE : CAPTURE_IDLE);
 		if ((rc = pcap_next_ex(pi->p, &h, &data)) != 1)
 			return (pipein_end(s, rc));
@@ -135,7 +149,8 @@ pipein_close(struct capture_source *s)
 	struct pipein	*pi = s->data;
 
 	if (pi->p != NULL)
-		pcap_close(pi->p);
+		pcap_close(pi->p);	/* and standard input */
+	free(pi->iobuf);
 	free(pi);
 }
 
