@@ -85,7 +85,8 @@ usage(FILE *f)
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --stats\n"
 "       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
-"                 (--sessions | --values KEY | --stats) [-q QUERY]\n"
+"                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
+"                 [-q QUERY]\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
@@ -468,6 +469,21 @@ main_open_live(struct args *a, struct capture *c)
 		main_drop(a->user);
 }
 
+/*
+ * -w after a live capture: its packets go to a temporary spool (made after
+ * -Z, so the user's) that export reads again.
+ */
+static void
+main_spool(struct capture *c)
+{
+	char	*cause = NULL;
+
+	if (!capture_spool_temp(c, &cause)) {
+		fprintf(stderr, "huntcon: %s\n", cause);
+		exit(1);
+	}
+}
+
 /* Live capture and streams end at --duration, SIGINT or SIGTERM. */
 static void
 main_live_end(struct args *a, struct capture *c, struct main_live *l)
@@ -504,6 +520,8 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	}
 	if (a->nifaces > 0)
 		main_open_live(a, c);
+	if (a->nifaces > 0 && a->write != NULL)
+		main_spool(c);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
 	n = capture_ninputs(c);
@@ -703,10 +721,10 @@ main_check_live(const struct args *a, int outputs)
 		usage_error("-f, -s, -p, -B and -Z go with -i");
 	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
 		usage_error("--duration goes with -i or -r -");
-	if ((a->nifaces > 0 || streams > 0) && a->write != NULL)
-		usage_error("-w after a live capture or a stream is not "
-		    "available yet; capture with tcpdump -w and read that "
-		    "with -r");
+	if ((a->nifaces > 1 || streams > 0) && a->write != NULL)
+		usage_error("-w after a capture on several interfaces or a "
+		    "stream is not available yet; capture with tcpdump -w and "
+		    "read that with -r");
 	if (a->nifaces > 0 && outputs == 0 && !a->stats)
 		usage_error("the console does not follow a live capture yet; "
 		    "use --sessions, --values or --stats with -i");

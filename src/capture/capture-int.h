@@ -60,6 +60,8 @@ size_t		 capture_input_add(struct capture *, const char *, int,
 struct capture_input *capture_input_get(struct capture *, size_t);
 /* The next global ordinal. */
 uint64_t	 capture_ordinal(struct capture *);
+/* The spool directory, or NULL when packets are not spooled. */
+const char	*capture_spool_dir(const struct capture *);
 /* Report a problem (msg already escaped). */
 void		 capture_report(struct capture *, enum capture_level,
 		    const char *);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -36,6 +37,7 @@ struct capture {
 	size_t			 nsrc;
 	bool			 live;
 	bool			 wall;
+	char			*spool;		/* the spool directory */
 	capture_tick_fn		 tick;
 	void			*tick_arg;
 };
@@ -72,6 +74,9 @@ capture_free(struct capture *c)
 		free(c->src[i]);
 	}
 	free(c->src);
+	if (c->spool != NULL)
+		rmdir(c->spool);	/* the sources removed their files */
+	free(c->spool);
 	for (i = 0; i < c->nin; i++) {
 		free(c->in[i].path);
 		free(c->in[i].arg);
@@ -879,6 +884,39 @@ bool
 capture_live(const struct capture *c)
 {
 	return (c->live);
+}
+
+/* Make a temporary spool directory. */
+bool
+capture_spool_temp(struct capture *c, char **cause)
+{
+	const char	*tmp = getenv("TMPDIR");
+	char		*dir;
+
+	xasprintf(&dir, "%s/huntcon-spool.XXXXXX", tmp != NULL &&
+	    *tmp != '\0' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		xasprintf(cause, "cannot make a spool directory %s: %s", dir,
+		    strerror(errno));
+		free(dir);
+		return (false);
+	}
+	c->spool = dir;
+	return (true);
+}
+
+/* The spool directory. */
+const char *
+capture_spool_dir(const struct capture *c)
+{
+	return (c->spool);
+}
+
+/* Ordinals given so far. */
+uint64_t
+capture_ordinals(const struct capture *c)
+{
+	return (c->ordinals);
 }
 
 /* Whether any source's packets have the wall clock's time. */

@@ -96,6 +96,14 @@ bool		 capture_add_stream(struct capture *);
 bool		 capture_live(const struct capture *);
 /* Whether any source is an interface, whose packets have wall time. */
 bool		 capture_wall_clock(const struct capture *);
+/*
+ * Keep the packets of live interfaces in a temporary spool (a directory
+ * under $TMPDIR, removed by capture_free()) so that they can be read
+ * again; false with *cause (caller frees) when it cannot be made.
+ */
+bool		 capture_spool_temp(struct capture *, char **);
+/* Ordinals given so far: one past the highest. */
+uint64_t	 capture_ordinals(const struct capture *);
 /* The tick function of live capture (see the contract). */
 void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
 /* Read every input in order. */

@@ -1,10 +1,12 @@
 /* live.c - the live-interface packet source (-i), through libpcap. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
@@ -22,6 +24,12 @@ struct live {
 	size_t				 input;
 	bool				 nano;	/* timestamps in ns */
 	struct capture_stats		 st;
+	/* The spool: every record as captured, and its ordinal. */
+	char				*spool;
+	pcap_dumper_t			*dump;
+	bool				 spool_done;	/* opened or failed */
+	uint64_t			*ords;
+	size_t				 nords, cap;
 	/* During next(): where records go. */
 	capture_packet_fn		 fn;
 	void				*arg;
@@ -176,6 +184,48 @@ live_open(struct capture_source *s)
 	return (true);
 }
 
+/*
+ * Open the interface's spool file, on the reader's thread at its first
+ * turn (after -Z: the spool is the user's).  A failure stops spooling,
+ * not capture: export then reports the packets it cannot read again.
+ */
+static void
+live_spool_open(struct capture_source *s)
+{
+	struct live	*l = s->data;
+	const char	*dir = capture_spool_dir(s->c);
+
+	l->spool_done = true;
+	if (dir == NULL)
+		return;
+	xasprintf(&l->spool, "%s/%zu.pcap", dir, l->input);
+	if ((l->dump = pcap_dump_open(l->p, l->spool)) == NULL)
+		live_say(s, CAPTURE_WARNING, "not spooled: %s",
+		    pcap_geterr(l->p));
+}
+
+/* Write a record to the spool; on a failed write, stop spooling. */
+static void
+live_spool(struct capture_source *s, const struct pcap_pkthdr *h,
+    const u_char *data, uint64_t ordinal)
+{
+	struct live	*l = s->data;
+
+	pcap_dump((u_char *)l->dump, h, data);
+	if (ferror(pcap_dump_file(l->dump))) {
+		live_say(s, CAPTURE_WARNING, "spooling stopped: %s",
+		    strerror(errno));
+		pcap_dump_close(l->dump);
+		l->dump = NULL;
+		return;
+	}
+	if (l->nords == l->cap) {
+		l->cap = l->cap == 0 ? 4096 : l->cap * 2;
+		l->ords = xreallocarray(l->ords, l->cap, sizeof *l->ords);
+	}
+	l->ords[l->nords++] = ordinal;
+}
+
 /* libpcap's callback: one record to the packet function. */
 static void
 live_record(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
@@ -189,6 +239,8 @@ live_record(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 	in = capture_input_get(l->src->c, l->input);
 	in->packets++;
 	cp.ordinal = capture_ordinal(l->src->c);
+	if (l->dump != NULL)
+		live_spool(l->src, h, data, cp.ordinal);
 	cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
 	    (uint64_t)h->ts.tv_usec * (l->nano ? 1 : 1000);
 	cp.caplen = h->caplen;
@@ -226,6 +278,8 @@ live_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 	l->fn = fn;
 	l->arg = arg;
 	l->src = s;
+	if (!l->spool_done)
+		live_spool_open(s);
 	n = pcap_dispatch(l->p, LIVE_BATCH, live_record, (u_char *)l);
 	if (n == PCAP_ERROR) {
 		live_update_stats(l);
@@ -258,12 +312,55 @@ live_stats(struct capture_source *s, struct capture_stats *st)
 	return (true);
 }
 
-/* Close the interface. */
+/* Read the selected records again from the spool, in capture order. */
+static void
+live_reread(struct capture_source *s, capture_select_fn sel, void *sarg,
+    capture_packet_fn fn, void *arg)
+{
+	struct live		*l = s->data;
+	struct capture_packet	 cp;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t			*p;
+	size_t			 k;
+
+	if (l->spool == NULL || (l->dump != NULL &&
+	    pcap_dump_flush(l->dump) != 0) || (p =
+	    pcap_open_offline_with_tstamp_precision(l->spool,
+	    PCAP_TSTAMP_PRECISION_NANO, errbuf)) == NULL)
+		return;
+	memset(&cp, 0, sizeof cp);
+	cp.input = (uint16_t)l->input;
+	cp.dlt = capture_input_get(s->c, l->input)->dlt;
+	cp.prec = 6;
+	for (k = 0; k < l->nords && pcap_next_ex(p, &h, &data) == 1; k++) {
+		if (!sel(l->ords[k], sarg))
+			continue;
+		cp.ordinal = l->ords[k];
+		cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
+		    (uint64_t)h->ts.tv_usec;
+		cp.caplen = h->caplen;
+		cp.wirelen = h->len;
+		cp.data = data;
+		if (!fn(&cp, arg))
+			break;
+	}
+	pcap_close(p);
+}
+
+/* Close the interface and remove its spool file. */
 static void
 live_close(struct capture_source *s)
 {
 	struct live	*l = s->data;
 
+	if (l->dump != NULL)
+		pcap_dump_close(l->dump);
+	if (l->spool != NULL)
+		unlink(l->spool);
+	free(l->spool);
+	free(l->ords);
 	if (l->p != NULL)
 		pcap_close(l->p);
 	free(l->name);
@@ -277,6 +374,7 @@ static const struct capture_source_ops capture_live_ops = {
 	.next = live_next,
 	.fd = live_fd,
 	.stats = live_stats,
+	.reread = live_reread,
 	.close = live_close,
 };
 

@@ -20,8 +20,10 @@ A=hcA$$ B=hcB$$ VA=hcva$$ VB=hcvb$$
 NET=10.231.$((RANDOM % 200))
 MA=02:00:00:00:00:0a MB=02:00:00:00:00:0b
 hc_pid=
+ZT=
 cleanup() {
 	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
+	[ -n "$ZT" ] && rm -rf "$ZT"
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
 	rm -rf "$T"
@@ -251,6 +253,36 @@ check "-Z: still captures" "4	$VA" "$(cat "$T/z.out")"
 run_hc "$T/o" "$T/e" -i lo -Z nosuchuser$$ --stats
 check "-Z unknown user: exit 1" 1 "$rc"
 check "-Z unknown user: message" "huntcon: -Z nosuchuser$$: no such user" "$(cat "$T/e")"
+
+# 4c. -w after a live capture: the chosen sessions' packets, read again
+# from a temporary spool that is gone at exit; with -Z the spool and the
+# export are the user's.
+mkdir "$T/tmp"
+export TMPDIR=$T/tmp
+start_hc w -i "$VA" --duration 60 -q 'ip.proto = 1' -w "$T/w.pcap"
+pings 3 80
+udp_exchange 1 50
+stop_hc INT
+unset TMPDIR
+check "-w: exit 0" 0 "$rc"
+check "-w: says what it wrote" "huntcon: $T/w.pcap: 6 packets" "$(cat "$T/w.err")"
+check "-w: exactly the pings" "1	6	732" \
+    "$("$HUNTCON" -r "$T/w.pcap" --sessions --fields ip.proto,packets,size)"
+check "-w: the spool is gone" "" "$(ls -A "$T/tmp")"
+ZT=$(mktemp -d /tmp/huntcon-z.XXXXXX)
+chmod 1777 "$ZT"
+export TMPDIR=$ZT
+start_hc wz -i "$VA" -Z nobody --duration 60 -w "$ZT/z.pcap"
+pings 2 80
+stop_hc INT
+unset TMPDIR
+check "-w -Z nobody: exit 0" 0 "$rc"
+check "-w -Z nobody: the pings" "1	4	488" \
+    "$("$HUNTCON" -r "$ZT/z.pcap" --sessions --fields ip.proto,packets,size)"
+check "-w -Z nobody: the file is nobody's" "$(id -u nobody)" "$(stat -c %u "$ZT/z.pcap")"
+check "-w -Z nobody: the spool is gone" "z.pcap" "$(ls -A "$ZT")"
+run_hc "$T/o" "$T/e" -i "$VA" -i lo -w "$T/x.pcap"
+check "-w after two interfaces: usage error" 2 "$rc"
 
 # 5. Messages, exit 1.
 run_hc "$T/o" "$T/e" -i nosuch0 --stats
