@@ -27,7 +27,8 @@
 enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
-	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION
+	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
+	OPT_SPOOL_SIZE
 };
 
 static const struct option long_options[] = {
@@ -44,6 +45,8 @@ static const struct option long_options[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "spool", required_argument, NULL, OPT_SPOOL },
+	{ "spool-size", required_argument, NULL, OPT_SPOOL_SIZE },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -66,6 +69,8 @@ struct args {
 	const char	 *fields;
 	const char	 *write;
 	const char	 *user;		/* -Z */
+	const char	 *spool;	/* --spool DIR or none */
+	uint64_t	  spool_size;	/* --spool-size; 0: the default */
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
@@ -99,6 +104,8 @@ usage(FILE *f)
 "  -B KIB           live: the kernel's capture buffer, in KiB\n"
 "  --duration SECS  live, -r -: stop after SECS seconds (or SIGINT/SIGTERM)\n"
 "  -Z USER          live: run as USER once the interfaces are open\n"
+"  --spool DIR|none live: keep the packets in DIR (default with -w: a\n"
+"                   temporary spool); --spool-size SIZE caps it (K, M, G)\n"
 "  -R FILE|DIR|bundled|none   application rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
@@ -197,7 +204,27 @@ main_number(const char *opt, const char *s, uint64_t max)
 	return (v);
 }
 
-/* Parse one live capture option: -f, -s, -p, -B, --duration. */
+/* Parse --spool-size: bytes, or with K, M, G (KiB, MiB, GiB). */
+static uint64_t
+main_size(const char *s)
+{
+	size_t		 n = strlen(s);
+	uint64_t	 v, mult = 1;
+
+	if (n > 0 && strchr("kKmMgG", s[n - 1]) != NULL) {
+		mult = strchr("kK", s[n - 1]) != NULL ? 1024 :
+		    strchr("mM", s[n - 1]) != NULL ? 1024 * 1024 :
+		    1024 * 1024 * 1024;
+		n--;
+	}
+	if (!parse_u64(s, n, &v) || v == 0 || v > UINT64_MAX / mult ||
+	    v * mult < 65536)
+		usage_error("--spool-size takes a size of 64K or more (bytes, "
+		    "or with K, M or G), not '%s'", s);
+	return (v * mult);
+}
+
+/* Parse one live capture option: -f, -s, -p, -B, --duration, --spool. */
 static void
 main_live_option(struct args *a, int ch)
 {
@@ -216,6 +243,8 @@ main_live_option(struct args *a, int ch)
 	case OPT_DURATION:
 		a->duration = main_number("--duration", optarg, 31536000);
 		break;
+	case OPT_SPOOL: a->spool = optarg; break;
+	case OPT_SPOOL_SIZE: a->spool_size = main_size(optarg); break;
 	}
 }
 
@@ -251,6 +280,7 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 		break;
 	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
+	case OPT_SPOOL: case OPT_SPOOL_SIZE:
 		main_live_option(a, ch);
 		break;
 	case 'Z': a->user = optarg; a->live_opts = true; break;
@@ -451,6 +481,28 @@ main_drop(const char *user)
 }
 
 /*
+ * The spool of a live capture: --spool DIR (kept), or a temporary one for
+ * -w, none with --spool none or when nothing reads it.  Made before -Z
+ * and given to the user.
+ */
+static void
+main_spool(struct args *a, struct capture *c)
+{
+	char		*cause = NULL;
+	struct passwd	*pw;
+	bool		 none = a->spool != NULL && strcmp(a->spool, "none") == 0;
+
+	if (none || (a->spool == NULL && a->write == NULL))
+		return;
+	if (!capture_spool(c, a->spool, a->spool_size, &cause) ||
+	    (a->user != NULL && (pw = getpwnam(a->user)) != NULL &&
+	    !capture_spool_chown(c, pw->pw_uid, pw->pw_gid, &cause))) {
+		fprintf(stderr, "huntcon: %s\n", cause);
+		exit(1);
+	}
+}
+
+/*
  * Open the interfaces of -i (exit 1 when one cannot be captured, its
  * message said) and drop root with -Z.
  */
@@ -465,23 +517,9 @@ main_open_live(struct args *a, struct capture *c)
 		capture_add_live(c, a->ifaces[i], &a->live);
 	if (capture_errors(c) > 0)
 		exit(1);
+	main_spool(a, c);
 	if (a->user != NULL)
 		main_drop(a->user);
-}
-
-/*
- * -w after a live capture: its packets go to a temporary spool (made after
- * -Z, so the user's) that export reads again.
- */
-static void
-main_spool(struct capture *c)
-{
-	char	*cause = NULL;
-
-	if (!capture_spool_temp(c, &cause)) {
-		fprintf(stderr, "huntcon: %s\n", cause);
-		exit(1);
-	}
 }
 
 /* Live capture and streams end at --duration, SIGINT or SIGTERM. */
@@ -520,8 +558,6 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	}
 	if (a->nifaces > 0)
 		main_open_live(a, c);
-	if (a->nifaces > 0 && a->write != NULL)
-		main_spool(c);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
 	n = capture_ninputs(c);
@@ -718,7 +754,12 @@ main_check_live(const struct args *a, int outputs)
 	if (a->ninputs > 0 && a->nifaces > 0)
 		usage_error("-r and -i go one at a time");
 	if (a->live_opts && a->nifaces == 0)
-		usage_error("-f, -s, -p, -B and -Z go with -i");
+		usage_error("-f, -s, -p, -B, -Z, --spool and --spool-size go "
+		    "with -i");
+	if (a->spool != NULL && strcmp(a->spool, "none") == 0 &&
+	    a->write != NULL)
+		usage_error("--spool none keeps no packet: -w cannot write "
+		    "them");
 	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
 		usage_error("--duration goes with -i or -r -");
 	if ((a->nifaces > 1 || streams > 0) && a->write != NULL)

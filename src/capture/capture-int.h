@@ -16,6 +16,8 @@
 #ifndef HUNTCON_CAPTURE_INT_H
 #define HUNTCON_CAPTURE_INT_H
 
+#include <sys/types.h>
+
 #include "capture/capture.h"
 
 /* What a source's next() found. */
@@ -60,8 +62,19 @@ size_t		 capture_input_add(struct capture *, const char *, int,
 struct capture_input *capture_input_get(struct capture *, size_t);
 /* The next global ordinal. */
 uint64_t	 capture_ordinal(struct capture *);
-/* The spool directory, or NULL when packets are not spooled. */
-const char	*capture_spool_dir(const struct capture *);
+/* The spool (spool.c), or NULL when packets are not spooled. */
+struct spool;
+struct spool	*capture_spool_get(const struct capture *);
+struct spool	*spool_new(const char *, uint64_t, char **);
+void		 spool_free(struct spool *);
+bool		 spool_chown(struct spool *, uid_t, gid_t, char **);
+size_t		 spool_file_new(struct spool *, size_t, unsigned int);
+const char	*spool_path(const struct spool *, size_t);
+void		 spool_file_done(struct spool *, size_t);
+void		 spool_grow(struct spool *, size_t, uint64_t);
+bool		 spool_gone(const struct spool *, size_t);
+uint64_t	 spool_rotate(const struct spool *);
+const char	*spool_dir(const struct spool *);
 /* Report a problem (msg already escaped). */
 void		 capture_report(struct capture *, enum capture_level,
 		    const char *);

@@ -37,7 +37,7 @@ struct capture {
 	size_t			 nsrc;
 	bool			 live;
 	bool			 wall;
-	char			*spool;		/* the spool directory */
+	struct spool		*spool;		/* NULL: none */
 	capture_tick_fn		 tick;
 	void			*tick_arg;
 };
@@ -74,9 +74,7 @@ capture_free(struct capture *c)
 		free(c->src[i]);
 	}
 	free(c->src);
-	if (c->spool != NULL)
-		rmdir(c->spool);	/* the sources removed their files */
-	free(c->spool);
+	spool_free(c->spool);	/* after the sources closed their files */
 	for (i = 0; i < c->nin; i++) {
 		free(c->in[i].path);
 		free(c->in[i].arg);
@@ -886,28 +884,26 @@ capture_live(const struct capture *c)
 	return (c->live);
 }
 
-/* Make a temporary spool directory. */
+/* Make the spool. */
 bool
-capture_spool_temp(struct capture *c, char **cause)
+capture_spool(struct capture *c, const char *dir, uint64_t cap,
+    char **cause)
 {
-	const char	*tmp = getenv("TMPDIR");
-	char		*dir;
-
-	xasprintf(&dir, "%s/huntcon-spool.XXXXXX", tmp != NULL &&
-	    *tmp != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		xasprintf(cause, "cannot make a spool directory %s: %s", dir,
-		    strerror(errno));
-		free(dir);
-		return (false);
-	}
-	c->spool = dir;
-	return (true);
+	return ((c->spool = spool_new(dir, cap, cause)) != NULL);
 }
 
-/* The spool directory. */
-const char *
-capture_spool_dir(const struct capture *c)
+/* Give the spool directory to a user. */
+bool
+capture_spool_chown(struct capture *c, unsigned int uid, unsigned int gid,
+    char **cause)
+{
+	return (c->spool == NULL || spool_chown(c->spool, (uid_t)uid,
+	    (gid_t)gid, cause));
+}
+
+/* The spool. */
+struct spool *
+capture_spool_get(const struct capture *c)
 {
 	return (c->spool);
 }

@@ -97,11 +97,17 @@ bool		 capture_live(const struct capture *);
 /* Whether any source is an interface, whose packets have wall time. */
 bool		 capture_wall_clock(const struct capture *);
 /*
- * Keep the packets of live interfaces in a temporary spool (a directory
- * under $TMPDIR, removed by capture_free()) so that they can be read
- * again; false with *cause (caller frees) when it cannot be made.
+ * Keep the packets of live interfaces in a spool so that they can be read
+ * again: in dir (made when missing, locked for this run, kept at exit) or,
+ * with NULL, a temporary directory under $TMPDIR removed by
+ * capture_free(); cap bytes at most (0: 1 GiB or half the free space),
+ * the oldest files deleted first.  False with *cause (caller frees).
  */
-bool		 capture_spool_temp(struct capture *, char **);
+bool		 capture_spool(struct capture *, const char *, uint64_t,
+		    char **);
+/* Give the spool directory to a user before dropping root (-Z). */
+bool		 capture_spool_chown(struct capture *, unsigned int,
+		    unsigned int, char **);
 /* Ordinals given so far: one past the highest. */
 uint64_t	 capture_ordinals(const struct capture *);
 /* The tick function of live capture (see the contract). */

@@ -20,9 +20,10 @@ A=hcA$$ B=hcB$$ VA=hcva$$ VB=hcvb$$
 NET=10.231.$((RANDOM % 200))
 MA=02:00:00:00:00:0a MB=02:00:00:00:00:0b
 hc_pid=
-ZT=
+ZT= RO=
 cleanup() {
 	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
+	[ -n "$RO" ] && umount "$RO"
 	[ -n "$ZT" ] && rm -rf "$ZT"
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
@@ -143,8 +144,11 @@ stop_hc() {
 	hc_pid=
 }
 
-# pings COUNT SIZE: from B to A.
-pings() { ip netns exec "$B" ping -q -c "$1" -s "$2" -i 0.2 -W 2 "$NET.1" >/dev/null; }
+# pings COUNT SIZE [INTERVAL]: from B to A.
+pings() { ip netns exec "$B" ping -q -c "$1" -s "$2" -i "${3:-0.2}" -W 2 "$NET.1" >/dev/null; }
+
+# spool_bytes DIR: the bytes of its pcap files.
+spool_bytes() { cat "$1"/*.pcap | wc -c; }
 
 # udp_exchange COUNT SIZE: COUNT datagrams of SIZE bytes from B, echoed.
 udp_exchange() {
@@ -283,6 +287,47 @@ check "-w -Z nobody: the file is nobody's" "$(id -u nobody)" "$(stat -c %u "$ZT/
 check "-w -Z nobody: the spool is gone" "z.pcap" "$(ls -A "$ZT")"
 run_hc "$T/o" "$T/e" -i "$VA" -i lo -w "$T/x.pcap"
 check "-w after two interfaces: usage error" 2 "$rc"
+
+# 4d. A kept spool: rotated, capped (the oldest files deleted first, the
+# disk use under the cap), kept at exit; export of sessions whose packets
+# left it says how many it could read; two runs never share one.  100
+# pings of 1000 bytes: 200 records of 16 + 1042 bytes, three times 64 KiB.
+start_hc sp -i "$VA" --duration 60 --spool "$T/sp" --spool-size 64K -w "$T/sp.pcap"
+ip netns exec "$A" "$HUNTCON" -i "$VA" --spool "$T/sp" --duration 1 --stats >"$T/o" 2>"$T/e"
+check "spool in use: exit 1" 1 "$?"
+check "spool in use: message" "huntcon: spool $T/sp: in use by another run" "$(cat "$T/e")"
+pings 100 1000 0.005
+stop_hc INT
+check "spool: export of lost packets fails" 1 "$rc"
+check_grep "spool: export says what it could read" "^huntcon: $T/sp.pcap: only [0-9]+ of 200 packets could be read again" "$T/sp.err"
+check "spool: the oldest file is gone" "no" "$([ -e "$T/sp/0-000001.pcap" ] && echo yes || echo no)"
+check "spool: several files kept" "yes" "$([ "$(ls "$T/sp" | wc -l)" -ge 3 ] && echo yes || echo no)"
+check "spool: under the cap" "yes" "$([ "$(spool_bytes "$T/sp")" -le 65536 ] && echo yes || echo "no: $(spool_bytes "$T/sp")")"
+"$HUNTCON" -r "$T/sp" --stats >"$T/o" 2>"$T/e"
+check "spool: what it keeps can be read" "0 " "$? $(cat "$T/e")"
+
+# -Z nobody still rotates its spool, which is given to it.
+start_hc spz -i "$VA" -Z nobody --duration 60 --spool "$ZT/spz" --spool-size 64K --stats
+pings 100 1000 0.005
+stop_hc INT
+check "spool -Z nobody: exit 0" 0 "$rc"
+check "spool -Z nobody: rotated, oldest gone" "no" "$([ -e "$ZT/spz/0-000001.pcap" ] && echo yes || echo no)"
+check "spool -Z nobody: the files are nobody's" "$(id -u nobody)" "$(stat -c %u "$ZT/spz"/*.pcap | sort -u)"
+check "spool -Z nobody: under the cap" "yes" "$([ "$(spool_bytes "$ZT/spz")" -le 65536 ] && echo yes || echo no)"
+
+# An unwritable spool (a read-only bind mount) and --spool none with -w.
+mkdir -p "$T/ro/sp"
+if mount --bind "$T/ro" "$T/ro" && mount -o remount,bind,ro "$T/ro"; then
+	RO=$T/ro
+	run_hc "$T/o" "$T/e" -i lo --spool "$T/ro/sp" --duration 1 --stats
+	check "spool not writable: exit 1" 1 "$rc"
+	check "spool not writable: message" "huntcon: spool $T/ro/sp: not writable: Read-only file system" "$(cat "$T/e")"
+	umount "$RO" && RO=
+else
+	ok "spool not writable: skipped: cannot make a read-only bind mount"
+fi
+run_hc "$T/o" "$T/e" -i lo --spool none -w "$T/x.pcap"
+check "--spool none with -w: usage error" 2 "$rc"
 
 # 5. Messages, exit 1.
 run_hc "$T/o" "$T/e" -i nosuch0 --stats
