@@ -228,7 +228,8 @@ main_size(const char *s)
 static void
 main_live_option(struct args *a, int ch)
 {
-	a->live_opts = a->live_opts || ch != OPT_DURATION;
+	a->live_opts = a->live_opts || (ch != OPT_DURATION &&
+	    ch != OPT_SPOOL && ch != OPT_SPOOL_SIZE);
 	switch (ch) {
 	case 'f': a->live.filter = optarg; break;
 	case 's':
@@ -480,10 +481,21 @@ main_drop(const char *user)
 		main_drop_error(user, strerror(errno));
 }
 
+/* How many times -r - (standard input) was given. */
+static size_t
+main_streams(const struct args *a)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < a->ninputs; i++)
+		n += strcmp(a->inputs[i], "-") == 0;
+	return (n);
+}
+
 /*
- * The spool of a live capture: --spool DIR (kept), or a temporary one for
- * -w, none with --spool none or when nothing reads it.  Made before -Z
- * and given to the user.
+ * The spool of a live capture or a stream: --spool DIR (kept), or a
+ * temporary one for -w, none with --spool none or when nothing reads it.
+ * Made before -Z and given to the user.
  */
 static void
 main_spool(struct args *a, struct capture *c)
@@ -558,6 +570,8 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	}
 	if (a->nifaces > 0)
 		main_open_live(a, c);
+	else if (main_streams(a) > 0)
+		main_spool(a, c);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
 	n = capture_ninputs(c);
@@ -732,17 +746,6 @@ main_batch(struct args *a)
 	return (main_finish_stdout(rc));
 }
 
-/* How many times -r - (standard input) was given. */
-static size_t
-main_streams(const struct args *a)
-{
-	size_t	 i, n = 0;
-
-	for (i = 0; i < a->ninputs; i++)
-		n += strcmp(a->inputs[i], "-") == 0;
-	return (n);
-}
-
 /* Check the live capture and stream options against the rest. */
 static void
 main_check_live(const struct args *a, int outputs)
@@ -754,18 +757,21 @@ main_check_live(const struct args *a, int outputs)
 	if (a->ninputs > 0 && a->nifaces > 0)
 		usage_error("-r and -i go one at a time");
 	if (a->live_opts && a->nifaces == 0)
-		usage_error("-f, -s, -p, -B, -Z, --spool and --spool-size go "
-		    "with -i");
+		usage_error("-f, -s, -p, -B and -Z go with -i");
 	if (a->spool != NULL && strcmp(a->spool, "none") == 0 &&
 	    a->write != NULL)
 		usage_error("--spool none keeps no packet: -w cannot write "
 		    "them");
 	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
 		usage_error("--duration goes with -i or -r -");
-	if ((a->nifaces > 1 || streams > 0) && a->write != NULL)
-		usage_error("-w after a capture on several interfaces or a "
-		    "stream is not available yet; capture with tcpdump -w and "
-		    "read that with -r");
+	if ((a->nifaces > 1 || (streams > 0 && a->ninputs > 1)) &&
+	    a->write != NULL)
+		usage_error("-w after a capture on several interfaces, or a "
+		    "stream with other inputs, is not available yet; capture "
+		    "with tcpdump -w and read that with -r");
+	if ((a->spool != NULL || a->spool_size != 0) && a->nifaces == 0 &&
+	    streams == 0)
+		usage_error("--spool and --spool-size go with -i or -r -");
 	if (a->nifaces > 0 && outputs == 0 && !a->stats)
 		usage_error("the console does not follow a live capture yet; "
 		    "use --sessions, --values or --stats with -i");

@@ -75,6 +75,18 @@ void		 spool_grow(struct spool *, size_t, uint64_t);
 bool		 spool_gone(const struct spool *, size_t);
 uint64_t	 spool_rotate(const struct spool *);
 const char	*spool_dir(const struct spool *);
+
+/* A source's series of files in the spool (series.c). */
+struct series;
+struct pcap;
+struct pcap_pkthdr;
+struct series	*series_new(struct capture *, struct spool *, struct pcap *,
+		    size_t, const char *);
+void		 series_put(struct series *, const struct pcap_pkthdr *,
+		    const unsigned char *, uint64_t);
+void		 series_reread(struct series *, capture_select_fn, void *,
+		    capture_packet_fn, void *);
+void		 series_free(struct series *);
 /* Report a problem (msg already escaped). */
 void		 capture_report(struct capture *, enum capture_level,
 		    const char *);

@@ -16,12 +16,6 @@
 #define LIVE_SNAPLEN	262144
 #define LIVE_BATCH	512	/* records a turn, so other sources go on */
 
-/* One file of an interface's series in the spool. */
-struct live_file {
-	size_t		 id;		/* the spool's */
-	size_t		 first;		/* its first record's index in ords */
-};
-
 /* One interface. */
 struct live {
 	char				*name;
@@ -30,15 +24,8 @@ struct live {
 	size_t				 input;
 	bool				 nano;	/* timestamps in ns */
 	struct capture_stats		 st;
-	/* The spool: every record as captured, and its ordinal. */
-	struct spool			*spool;
-	pcap_dumper_t			*dump;
-	bool				 spool_done;	/* opened or failed */
-	uint64_t			*ords;
-	size_t				 nords, cap;
-	struct live_file		*files;	/* its series, in order */
-	size_t				 nfiles;
-	uint64_t			 fbytes; /* in the file being written */
+	struct series			*spool;	/* NULL: not spooled */
+	bool				 spool_done;	/* started or not */
 	/* During next(): where records go. */
 	capture_packet_fn		 fn;
 	void				*arg;
@@ -193,78 +180,19 @@ live_open(struct capture_source *s)
 	return (true);
 }
 
-/* Start the next file of the interface's series; false when it fails. */
-static bool
-live_spool_next(struct capture_source *s)
-{
-	struct live		*l = s->data;
-	struct live_file	*f;
-
-	if (l->dump != NULL) {
-		pcap_dump_close(l->dump);
-		spool_file_done(l->spool, l->files[l->nfiles - 1].id);
-	}
-	l->files = xreallocarray(l->files, l->nfiles + 1, sizeof *l->files);
-	f = &l->files[l->nfiles++];
-	f->id = spool_file_new(l->spool, l->input, (unsigned int)l->nfiles);
-	f->first = l->nords;
-	l->fbytes = 24;
-	if ((l->dump = pcap_dump_open(l->p, spool_path(l->spool,
-	    f->id))) == NULL) {
-		live_say(s, CAPTURE_WARNING, "spooling stopped: %s",
-		    pcap_geterr(l->p));
-		spool_file_done(l->spool, f->id);
-		return (false);
-	}
-	spool_grow(l->spool, f->id, 24);
-	return (true);
-}
-
 /*
- * Open the interface's spool series, on the reader's thread at its first
- * turn (after -Z: the files are the user's).  A failure stops spooling,
- * not capture: export then reports the packets it cannot read again.
+ * Start the interface's series in the spool, if there is one: on the
+ * reader's thread at its first turn (after -Z: the files are the user's).
  */
 static void
 live_spool_open(struct capture_source *s)
 {
 	struct live	*l = s->data;
+	struct spool	*sp = capture_spool_get(s->c);
 
 	l->spool_done = true;
-	if ((l->spool = capture_spool_get(s->c)) != NULL)
-		live_spool_next(s);
-}
-
-/*
- * Write a record to the spool, starting the next file when this one is
- * full; on a failed write, stop spooling.
- */
-static void
-live_spool(struct capture_source *s, const struct pcap_pkthdr *h,
-    const u_char *data, uint64_t ordinal)
-{
-	struct live	*l = s->data;
-	uint64_t	 n = 16 + h->caplen;
-
-	if (l->fbytes + n > spool_rotate(l->spool) && l->fbytes > 24 &&
-	    !live_spool_next(s))
-		return;
-	pcap_dump((u_char *)l->dump, h, data);
-	if (ferror(pcap_dump_file(l->dump))) {
-		live_say(s, CAPTURE_WARNING, "spooling stopped: %s",
-		    strerror(errno));
-		pcap_dump_close(l->dump);
-		spool_file_done(l->spool, l->files[l->nfiles - 1].id);
-		l->dump = NULL;
-		return;
-	}
-	l->fbytes += n;
-	spool_grow(l->spool, l->files[l->nfiles - 1].id, n);
-	if (l->nords == l->cap) {
-		l->cap = l->cap == 0 ? 4096 : l->cap * 2;
-		l->ords = xreallocarray(l->ords, l->cap, sizeof *l->ords);
-	}
-	l->ords[l->nords++] = ordinal;
+	if (sp != NULL)
+		l->spool = series_new(s->c, sp, l->p, l->input, l->name);
 }
 
 /* libpcap's callback: one record to the packet function. */
@@ -280,8 +208,8 @@ live_record(u_char *arg, const struct pcap_pkthdr *h, const u_char *data)
 	in = capture_input_get(l->src->c, l->input);
 	in->packets++;
 	cp.ordinal = capture_ordinal(l->src->c);
-	if (l->dump != NULL)
-		live_spool(l->src, h, data, cp.ordinal);
+	if (l->spool != NULL)
+		series_put(l->spool, h, data, cp.ordinal);
 	cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
 	    (uint64_t)h->ts.tv_usec * (l->nano ? 1 : 1000);
 	cp.caplen = h->caplen;
@@ -353,59 +281,15 @@ live_stats(struct capture_source *s, struct capture_stats *st)
 	return (true);
 }
 
-/* Read the selected records of one spool file again. */
-static bool
-live_reread_file(struct capture_source *s, size_t i, capture_select_fn sel,
-    void *sarg, capture_packet_fn fn, void *arg)
-{
-	struct live		*l = s->data;
-	struct capture_packet	 cp;
-	struct pcap_pkthdr	*h;
-	const u_char		*data;
-	char			 errbuf[PCAP_ERRBUF_SIZE];
-	pcap_t			*p;
-	size_t			 k, end;
-	bool			 go = true;
-
-	end = i + 1 < l->nfiles ? l->files[i + 1].first : l->nords;
-	if (spool_gone(l->spool, l->files[i].id) || (p =
-	    pcap_open_offline_with_tstamp_precision(spool_path(l->spool,
-	    l->files[i].id), PCAP_TSTAMP_PRECISION_NANO, errbuf)) == NULL)
-		return (true);		/* its packets are missing */
-	memset(&cp, 0, sizeof cp);
-	cp.input = (uint16_t)l->input;
-	cp.dlt = capture_input_get(s->c, l->input)->dlt;
-	cp.prec = 6;
-	for (k = l->files[i].first; go && k < end &&
-	    pcap_next_ex(p, &h, &data) == 1; k++) {
-		if (!sel(l->ords[k], sarg))
-			continue;
-		cp.ordinal = l->ords[k];
-		cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
-		    (uint64_t)h->ts.tv_usec;
-		cp.caplen = h->caplen;
-		cp.wirelen = h->len;
-		cp.data = data;
-		go = fn(&cp, arg);
-	}
-	pcap_close(p);
-	return (go);
-}
-
 /* Read the selected records again from the spool, in capture order. */
 static void
 live_reread(struct capture_source *s, capture_select_fn sel, void *sarg,
     capture_packet_fn fn, void *arg)
 {
 	struct live	*l = s->data;
-	size_t		 i;
 
-	if (l->dump != NULL && pcap_dump_flush(l->dump) != 0)
-		return;
-	for (i = 0; i < l->nfiles; i++) {
-		if (!live_reread_file(s, i, sel, sarg, fn, arg))
-			break;
-	}
+	if (l->spool != NULL)
+		series_reread(l->spool, sel, sarg, fn, arg);
 }
 
 /* Close the interface and its spool file (the spool removes it). */
@@ -414,10 +298,7 @@ live_close(struct capture_source *s)
 {
 	struct live	*l = s->data;
 
-	if (l->dump != NULL)
-		pcap_dump_close(l->dump);
-	free(l->files);
-	free(l->ords);
+	series_free(l->spool);
 	if (l->p != NULL)
 		pcap_close(l->p);
 	free(l->name);

@@ -21,6 +21,8 @@ struct pipein {
 	int		 fd;
 	uint64_t	 off;		/* bytes read: a truncated tail's place */
 	char		*iobuf;
+	struct series	*spool;		/* NULL: not spooled */
+	bool		 spool_done;	/* started or not */
 };
 
 /* Report a problem with the stream (libpcap's words escaped). */
@@ -111,6 +113,10 @@ pipein_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 	const u_char		*data;
 	int			 n, rc;
 
+	if (!pi->spool_done && capture_spool_get(s->c) != NULL)
+		pi->spool = series_new(s->c, capture_spool_get(s->c), pi->p,
+		    pi->input, "-");
+	pi->spool_done = true;
 	for (n = 0; n < PIPEIN_BATCH; n++) {
 		if (pipein_buffered() == 0 && poll(&pfd, 1, 0) <= 0)
 			return (n > 0 ? CAPTURE_MORE : CAPTURE_IDLE);
@@ -119,6 +125,8 @@ pipein_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 		pi->off += 16 + h->caplen;
 		in->packets++;
 		cp.ordinal = capture_ordinal(s->c);
+		if (pi->spool != NULL)
+			series_put(pi->spool, h, data, cp.ordinal);
 		cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
 		    (uint64_t)h->ts.tv_usec;
 		cp.caplen = h->caplen;
@@ -142,12 +150,24 @@ pipein_fd(struct capture_source *s)
 	return (pi->fd);
 }
 
+/* Read the selected records again from the spool, in capture order. */
+static void
+pipein_reread(struct capture_source *s, capture_select_fn sel, void *sarg,
+    capture_packet_fn fn, void *arg)
+{
+	struct pipein	*pi = s->data;
+
+	if (pi->spool != NULL)
+		series_reread(pi->spool, sel, sarg, fn, arg);
+}
+
 /* Close the stream. */
 static void
 pipein_close(struct capture_source *s)
 {
 	struct pipein	*pi = s->data;
 
+	series_free(pi->spool);
 	if (pi->p != NULL)
 		pcap_close(pi->p);	/* and standard input */
 	free(pi->iobuf);
@@ -160,6 +180,7 @@ static const struct capture_source_ops pipein_ops = {
 	.open = pipein_open,
 	.next = pipein_next,
 	.fd = pipein_fd,
+	.reread = pipein_reread,
 	.close = pipein_close,
 };
 
