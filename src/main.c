@@ -732,6 +732,9 @@ main_batch(struct args *a)
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
 		if (capture_wall_clock(c))
 			main_out(sf, main_live_stats(sf, c));
+		if (capture_spooling(c))
+			main_out(sf, fprintf(sf, "unspooled\t%llu\n",
+			    (unsigned long long)capture_unspooled(c)) > 0);
 	}
 	batch_fields_free(&f);
 	query_free(q);

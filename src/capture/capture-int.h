@@ -74,6 +74,8 @@ void		 spool_file_done(struct spool *, size_t);
 void		 spool_grow(struct spool *, size_t, uint64_t);
 bool		 spool_gone(const struct spool *, size_t);
 uint64_t	 spool_rotate(const struct spool *);
+void		 spool_lost(struct spool *);
+uint64_t	 spool_lost_count(const struct spool *);
 const char	*spool_dir(const struct spool *);
 
 /* A source's series of files in the spool (series.c). */

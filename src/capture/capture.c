@@ -892,6 +892,20 @@ capture_spool(struct capture *c, const char *dir, uint64_t cap,
 	return ((c->spool = spool_new(dir, cap, cause)) != NULL);
 }
 
+/* Whether there is a spool. */
+bool
+capture_spooling(const struct capture *c)
+{
+	return (c->spool != NULL);
+}
+
+/* Records the spool could not keep (a failed write stopped spooling). */
+uint64_t
+capture_unspooled(const struct capture *c)
+{
+	return (c->spool != NULL ? spool_lost_count(c->spool) : 0);
+}
+
 /* Give the spool directory to a user. */
 bool
 capture_spool_chown(struct capture *c, unsigned int uid, unsigned int gid,

@@ -105,6 +105,9 @@ bool		 capture_wall_clock(const struct capture *);
  */
 bool		 capture_spool(struct capture *, const char *, uint64_t,
 		    char **);
+/* Whether there is a spool, and the records it could not keep. */
+bool		 capture_spooling(const struct capture *);
+uint64_t	 capture_unspooled(const struct capture *);
 /* Give the spool directory to a user before dropping root (-Z). */
 bool		 capture_spool_chown(struct capture *, unsigned int,
 		    unsigned int, char **);

@@ -105,14 +105,17 @@ series_put(struct series *se, const struct pcap_pkthdr *h,
 	uint64_t	 n = 16 + h->caplen;
 
 	if (se->dump == NULL || (se->fbytes + n > spool_rotate(se->spool) &&
-	    se->fbytes > 24 && !series_next(se)))
+	    se->fbytes > 24 && !series_next(se))) {
+		spool_lost(se->spool);
 		return;
+	}
 	pcap_dump((u_char *)se->dump, h, data);
 	if (ferror(pcap_dump_file(se->dump))) {
 		series_stopped(se, strerror(errno));
 		pcap_dump_close(se->dump);
 		spool_file_done(se->spool, se->files[se->nfiles - 1].id);
 		se->dump = NULL;
+		spool_lost(se->spool);
 		return;
 	}
 	se->fbytes += n;

@@ -32,6 +32,7 @@ struct spool {
 	bool			 keep;		/* --spool DIR: kept at exit */
 	int			 lock;		/* the lock file's descriptor */
 	uint64_t		 cap, used;
+	uint64_t		 lost;		/* records not spooled */
 	struct spool_file	*f;
 	size_t			 nf, oldest;	/* the oldest not gone */
 };
@@ -215,6 +216,20 @@ spool_rotate(const struct spool *sp)
 	uint64_t	 r = sp->cap / SPOOL_FILES;
 
 	return (r < SPOOL_MIN_FILE ? SPOOL_MIN_FILE : r);
+}
+
+/* Count a record that could not be spooled (a failed write). */
+void
+spool_lost(struct spool *sp)
+{
+	sp->lost++;
+}
+
+/* Records not spooled. */
+uint64_t
+spool_lost_count(const struct spool *sp)
+{
+	return (sp->lost);
 }
 
 /* The spool's directory. */

@@ -20,10 +20,11 @@ A=hcA$$ B=hcB$$ VA=hcva$$ VB=hcvb$$
 NET=10.231.$((RANDOM % 200))
 MA=02:00:00:00:00:0a MB=02:00:00:00:00:0b
 hc_pid=
-ZT= RO=
+ZT= RO= FULL=
 cleanup() {
 	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
 	[ -n "$RO" ] && umount "$RO"
+	[ -n "$FULL" ] && umount "$FULL"
 	[ -n "$ZT" ] && rm -rf "$ZT"
 	ip netns del "$A" 2>/dev/null
 	ip netns del "$B" 2>/dev/null
@@ -117,7 +118,7 @@ wait_for() {
 # threads PID: more than one thread runs (huntcon starts them only once
 # the interfaces are open and filtered).
 threads() { [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ]; }
-is_ready() { grep -q ready "$1"; }
+is_ready() { grep -qs ready "$1"; }
 
 # start_hc NAME ARGS...: huntcon in namespace A, in the background, once
 # it captures.
@@ -152,6 +153,7 @@ spool_bytes() { cat "$1"/*.pcap | wc -c; }
 
 # udp_exchange COUNT SIZE: COUNT datagrams of SIZE bytes from B, echoed.
 udp_exchange() {
+	rm -f "$T/udp.srv"	# not the last server's "ready"
 	ip netns exec "$A" python3 "$T/peer.py" udpserver 5000 "$1" "$2" \
 	    >"$T/udp.srv" &
 	local srv=$!
@@ -162,6 +164,7 @@ udp_exchange() {
 
 # tcp_transfer BYTES: BYTES from B to A, "ok" back.
 tcp_transfer() {
+	rm -f "$T/tcp.srv"
 	ip netns exec "$A" python3 "$T/peer.py" tcpserver 6000 0 0 >"$T/tcp.srv" &
 	local srv=$!
 	wait_for "the TCP server" is_ready "$T/tcp.srv"
@@ -325,6 +328,24 @@ if mount --bind "$T/ro" "$T/ro" && mount -o remount,bind,ro "$T/ro"; then
 	umount "$RO" && RO=
 else
 	ok "spool not writable: skipped: cannot make a read-only bind mount"
+fi
+# A full disk (a 64 KiB tmpfs under a 1 MiB cap) stops spooling, counted,
+# not capture: 50 pings of 1000 bytes are 100 records of 1058 bytes.
+mkdir "$T/full"
+if mount -t tmpfs -o size=64k tmpfs "$T/full"; then
+	FULL=$T/full
+	start_hc full -i "$VA" --duration 60 --spool "$T/full/sp" \
+	    --spool-size 1M --stats
+	pings 50 1000 0.005
+	stop_hc INT
+	check "full disk: exit 0" 0 "$rc"
+	check "full disk: every packet captured" 100 "$(awk -F'\t' '$1 == "read" {print $2}' "$T/full.out")"
+	check_grep "full disk: says spooling stopped" "^huntcon: warning: $VA: spooling stopped: No space left on device$" "$T/full.err"
+	check "full disk: unspooled counted" yes \
+	    "$(awk -F'\t' '$1 == "unspooled" {print ($2 > 0 ? "yes" : "no: " $2)}' "$T/full.out")"
+	umount "$FULL" && FULL=
+else
+	ok "full disk: skipped: cannot mount a tmpfs"
 fi
 run_hc "$T/o" "$T/e" -i lo --spool none -w "$T/x.pcap"
 check "--spool none with -w: usage error" 2 "$rc"
