@@ -767,11 +767,9 @@ main_check_live(const struct args *a, int outputs)
 		    "them");
 	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
 		usage_error("--duration goes with -i or -r -");
-	if ((a->nifaces > 1 || (streams > 0 && a->ninputs > 1)) &&
-	    a->write != NULL)
-		usage_error("-w after a capture on several interfaces, or a "
-		    "stream with other inputs, is not available yet; capture "
-		    "with tcpdump -w and read that with -r");
+	if (streams > 0 && a->ninputs > 1 && a->write != NULL)
+		usage_error("-w after a stream read with other inputs is not "
+		    "available yet");
 	if ((a->spool != NULL || a->spool_size != 0) && a->nifaces == 0 &&
 	    streams == 0)
 		usage_error("--spool and --spool-size go with -i or -r -");

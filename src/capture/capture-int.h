@@ -5,8 +5,9 @@
  * - A source is one ops table and its data.  It is opened when it is added
  *   (ops->open: problems reported through capture_report()), read on the
  *   reader thread with ops->next() until it says CAPTURE_END, read again
- *   with ops->reread() (export, the Session pane) and closed by
- *   capture_free().  ops->fd, when not NULL, gives a descriptor to poll
+ *   with ops->reread() (export, the Session pane) or, for a spooled
+ *   source, through ops->series() (all series merged in capture order),
+ *   and closed by capture_free().  ops->fd, when not NULL, gives a descriptor to poll
  *   while the source is idle.
  * - next() passes records to the packet function; a record's ordinal comes
  *   from capture_ordinal(), its input from capture_input_add().  When the
@@ -41,6 +42,8 @@ struct capture_source_ops {
 	void		 (*reread)(struct capture_source *, capture_select_fn,
 			     void *, capture_packet_fn, void *);
 	void		 (*close)(struct capture_source *);
+	/* Its records in the spool, read back merged with the others'. */
+	struct series	*(*series)(struct capture_source *);
 };
 
 struct capture_source {
@@ -86,8 +89,8 @@ struct series	*series_new(struct capture *, struct spool *, struct pcap *,
 		    size_t, const char *);
 void		 series_put(struct series *, const struct pcap_pkthdr *,
 		    const unsigned char *, uint64_t);
-void		 series_reread(struct series *, capture_select_fn, void *,
-		    capture_packet_fn, void *);
+void		 series_reread(struct series **, size_t, capture_select_fn,
+		    void *, capture_packet_fn, void *);
 void		 series_free(struct series *);
 /* Report a problem (msg already escaped). */
 void		 capture_report(struct capture *, enum capture_level,

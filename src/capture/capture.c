@@ -753,12 +753,23 @@ void
 capture_reread(struct capture *c, capture_select_fn sel,
     capture_packet_fn fn, void *arg)
 {
-	size_t	 i;
+	struct capture_source	*s;
+	struct series		**se = NULL, *one;
+	size_t			 i, n = 0;
 
 	for (i = 0; i < c->nsrc; i++) {
-		if (c->src[i]->ops->reread != NULL)
-			c->src[i]->ops->reread(c->src[i], sel, arg, fn, arg);
+		s = c->src[i];
+		if (s->ops->reread != NULL)
+			s->ops->reread(s, sel, arg, fn, arg);
+		else if (s->ops->series != NULL &&
+		    (one = s->ops->series(s)) != NULL) {
+			se = xreallocarray(se, n + 1, sizeof *se);
+			se[n++] = one;
+		}
 	}
+	if (n > 0)
+		series_reread(se, n, sel, arg, fn, arg);
+	free(se);
 }
 
 /* The file list: read every file input in order, in one batch. */

@@ -281,15 +281,13 @@ live_stats(struct capture_source *s, struct capture_stats *st)
 	return (true);
 }
 
-/* Read the selected records again from the spool, in capture order. */
-static void
-live_reread(struct capture_source *s, capture_select_fn sel, void *sarg,
-    capture_packet_fn fn, void *arg)
+/* Its records in the spool, or NULL. */
+static struct series *
+live_series(struct capture_source *s)
 {
 	struct live	*l = s->data;
 
-	if (l->spool != NULL)
-		series_reread(l->spool, sel, sarg, fn, arg);
+	return (l->spool);
 }
 
 /* Close the interface and its spool file (the spool removes it). */
@@ -312,7 +310,7 @@ static const struct capture_source_ops capture_live_ops = {
 	.next = live_next,
 	.fd = live_fd,
 	.stats = live_stats,
-	.reread = live_reread,
+	.series = live_series,
 	.close = live_close,
 };
 

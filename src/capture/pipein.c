@@ -150,15 +150,13 @@ pipein_fd(struct capture_source *s)
 	return (pi->fd);
 }
 
-/* Read the selected records again from the spool, in capture order. */
-static void
-pipein_reread(struct capture_source *s, capture_select_fn sel, void *sarg,
-    capture_packet_fn fn, void *arg)
+/* Its records in the spool, or NULL. */
+static struct series *
+pipein_series(struct capture_source *s)
 {
 	struct pipein	*pi = s->data;
 
-	if (pi->spool != NULL)
-		series_reread(pi->spool, sel, sarg, fn, arg);
+	return (pi->spool);
 }
 
 /* Close the stream. */
@@ -180,7 +178,7 @@ static const struct capture_source_ops pipein_ops = {
 	.open = pipein_open,
 	.next = pipein_next,
 	.fd = pipein_fd,
-	.reread = pipein_reread,
+	.series = pipein_series,
 	.close = pipein_close,
 };
 

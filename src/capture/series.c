@@ -127,57 +127,106 @@ series_put(struct series *se, const struct pcap_pkthdr *h,
 	se->ords[se->nords++] = ordinal;
 }
 
-/* Read the selected records of one file again; false to stop. */
-static bool
-series_reread_file(struct series *se, size_t i, capture_select_fn sel,
-    void *sarg, capture_packet_fn fn, void *arg)
-{
-	struct capture_packet	 cp;
-	struct pcap_pkthdr	*h;
-	const u_char		*data;
-	char			 errbuf[PCAP_ERRBUF_SIZE];
+/* Where a reading of a series is: its file, its record, the record. */
+struct series_cursor {
+	struct series		*se;
+	size_t			 file;		/* the file open, or to open */
+	size_t			 k;		/* the next record's index */
 	pcap_t			*p;
-	size_t			 k, end;
-	bool			 go = true;
+	struct capture_packet	 cp;		/* the record, when ready */
+	bool			 ready;
+};
 
-	end = i + 1 < se->nfiles ? se->files[i + 1].first : se->nords;
-	if (spool_gone(se->spool, se->files[i].id) || (p =
-	    pcap_open_offline_with_tstamp_precision(spool_path(se->spool,
-	    se->files[i].id), PCAP_TSTAMP_PRECISION_NANO, errbuf)) == NULL)
-		return (true);		/* its packets are missing */
-	memset(&cp, 0, sizeof cp);
-	cp.input = (uint16_t)se->input;
-	cp.dlt = capture_input_get(se->c, se->input)->dlt;
-	cp.prec = capture_input_get(se->c, se->input)->prec;
-	for (k = se->files[i].first; go && k < end &&
-	    pcap_next_ex(p, &h, &data) == 1; k++) {
-		if (!sel(se->ords[k], sarg))
-			continue;
-		cp.ordinal = se->ords[k];
-		cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
-		    (uint64_t)h->ts.tv_usec;
-		cp.caplen = h->caplen;
-		cp.wirelen = h->len;
-		cp.data = data;
-		go = fn(&cp, arg);
+/* Open the cursor's file, skipping files that left the spool. */
+static bool
+series_cursor_open(struct series_cursor *cu)
+{
+	struct series	*se = cu->se;
+	char		 errbuf[PCAP_ERRBUF_SIZE];
+
+	while (cu->file < se->nfiles) {
+		cu->k = se->files[cu->file].first;
+		if (!spool_gone(se->spool, se->files[cu->file].id) && (cu->p =
+		    pcap_open_offline_with_tstamp_precision(spool_path(
+		    se->spool, se->files[cu->file].id),
+		    PCAP_TSTAMP_PRECISION_NANO, errbuf)) != NULL)
+			return (true);
+		cu->file++;		/* its packets are missing */
 	}
-	pcap_close(p);
-	return (go);
+	return (false);
 }
 
-/* Read the selected records again, in capture order. */
-void
-series_reread(struct series *se, capture_select_fn sel, void *sarg,
-    capture_packet_fn fn, void *arg)
+/* Move the cursor to the next selected record; false at the end. */
+static bool
+series_cursor_next(struct series_cursor *cu, capture_select_fn sel,
+    void *sarg)
 {
-	size_t	 i;
+	struct series		*se = cu->se;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	size_t			 end;
 
-	if (se->dump != NULL && pcap_dump_flush(se->dump) != 0)
-		return;
-	for (i = 0; i < se->nfiles; i++) {
-		if (!series_reread_file(se, i, sel, sarg, fn, arg))
-			break;
+	for (cu->ready = false; !cu->ready;) {
+		if (cu->p == NULL && !series_cursor_open(cu))
+			return (false);
+		end = cu->file + 1 < se->nfiles ? se->files[cu->file + 1].first :
+		    se->nords;
+		if (cu->k >= end || pcap_next_ex(cu->p, &h, &data) != 1) {
+			pcap_close(cu->p);
+			cu->p = NULL;
+			cu->file++;
+			continue;
+		}
+		if (!sel(se->ords[cu->k++], sarg))
+			continue;
+		cu->cp.ordinal = se->ords[cu->k - 1];
+		cu->cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
+		    (uint64_t)h->ts.tv_usec;
+		cu->cp.caplen = h->caplen;
+		cu->cp.wirelen = h->len;
+		cu->cp.data = data;
+		cu->ready = true;
 	}
+	return (true);
+}
+
+/*
+ * Read the selected records of several series again, in capture order:
+ * the interfaces' records interleave, so each step takes the cursor whose
+ * record has the lowest ordinal.
+ */
+void
+series_reread(struct series **se, size_t n, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct series_cursor	*cu = xcalloc(n, sizeof *cu);
+	size_t			 i, best;
+	bool			 go = true;
+
+	for (i = 0; i < n; i++) {
+		cu[i].se = se[i];
+		cu[i].cp.input = (uint16_t)se[i]->input;
+		cu[i].cp.dlt = capture_input_get(se[i]->c, se[i]->input)->dlt;
+		cu[i].cp.prec = capture_input_get(se[i]->c, se[i]->input)->prec;
+		if (se[i]->dump == NULL || pcap_dump_flush(se[i]->dump) == 0)
+			series_cursor_next(&cu[i], sel, sarg);
+	}
+	while (go) {
+		for (best = n, i = 0; i < n; i++) {
+			if (cu[i].ready && (best == n ||
+			    cu[i].cp.ordinal < cu[best].cp.ordinal))
+				best = i;
+		}
+		if (best == n)
+			break;
+		go = fn(&cu[best].cp, arg);
+		series_cursor_next(&cu[best], sel, sarg);
+	}
+	for (i = 0; i < n; i++) {
+		if (cu[i].p != NULL)
+			pcap_close(cu[i].p);
+	}
+	free(cu);
 }
 
 /* Close the file being written (the spool removes its files). */

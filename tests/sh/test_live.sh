@@ -288,8 +288,22 @@ check "-w -Z nobody: the pings" "1	4	488" \
     "$("$HUNTCON" -r "$ZT/z.pcap" --sessions --fields ip.proto,packets,size)"
 check "-w -Z nobody: the file is nobody's" "$(id -u nobody)" "$(stat -c %u "$ZT/z.pcap")"
 check "-w -Z nobody: the spool is gone" "z.pcap" "$(ls -A "$ZT")"
-run_hc "$T/o" "$T/e" -i "$VA" -i lo -w "$T/x.pcap"
-check "-w after two interfaces: usage error" 2 "$rc"
+# -w after two interfaces of one link type (the veth and A's lo): one file,
+# the packets in capture order, the interfaces' records interleaved.
+start_hc w2 -i "$VA" -i lo --duration 60 -w "$T/w2.pcap"
+pings 2 80
+ip netns exec "$A" ping -q -c 2 -i 0.2 127.0.0.1 >/dev/null
+pings 2 80
+stop_hc INT
+check "-w two interfaces: exit 0" 0 "$rc"
+check "-w two interfaces: one file, every packet" "huntcon: $T/w2.pcap: 12 packets" "$(cat "$T/w2.err")"
+if command -v tshark >/dev/null; then
+	check "-w two interfaces: in capture order" "veth lo veth" \
+	    "$(tshark -r "$T/w2.pcap" -T fields -e ip.dst 2>/dev/null |
+	    sed 's/^127\..*/lo/; s/^10\..*/veth/' | uniq | paste -sd' ')"
+else
+	ok "-w two interfaces: order not checked: no tshark"
+fi
 
 # 4d. A kept spool: rotated, capped (the oldest files deleted first, the
 # disk use under the cap), kept at exit; export of sessions whose packets
