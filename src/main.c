@@ -3,9 +3,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch/batch.h"
@@ -23,7 +27,8 @@
 enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
-	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION
+	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
+	OPT_SPOOL_SIZE
 };
 
 static const struct option long_options[] = {
@@ -40,6 +45,8 @@ static const struct option long_options[] = {
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "duration", required_argument, NULL, OPT_DURATION },
+	{ "spool", required_argument, NULL, OPT_SPOOL },
+	{ "spool-size", required_argument, NULL, OPT_SPOOL_SIZE },
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
@@ -50,12 +57,20 @@ static const struct option long_options[] = {
 struct args {
 	char		**inputs;
 	size_t		  ninputs;
+	char		**ifaces;	/* -i */
+	size_t		  nifaces;
+	struct capture_live_options live;
+	uint64_t	  duration;	/* seconds; 0: until a signal */
+	bool		  live_opts;	/* -f, -s, -p, -B or -Z */
 	char		**rules;
 	size_t		  nrules;
 	const char	 *query;
 	const char	 *values;
 	const char	 *fields;
 	const char	 *write;
+	const char	 *user;		/* -Z */
+	const char	 *spool;	/* --spool DIR or none */
+	uint64_t	  spool_size;	/* --spool-size; 0: the default */
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
@@ -74,10 +89,23 @@ usage(FILE *f)
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --stats\n"
+"       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
+"                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
+"                 [-q QUERY]\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
-"  -r FILE|DIR      read a capture (repeatable; a directory: its files)\n"
+"  -r FILE|DIR|-    read a capture (repeatable; a directory: its files;\n"
+"                   -: a stream on standard input, as tcpdump -U -w - sends)\n"
+"  -i IFACE         capture live on an interface (repeatable; any: all)\n"
+"  -f BPF           live: keep only the packets a libpcap filter names\n"
+"  -s SNAPLEN       live: bytes kept of each packet (default 262144)\n"
+"  -p               live: do not put the interface in promiscuous mode\n"
+"  -B KIB           live: the kernel's capture buffer, in KiB\n"
+"  --duration SECS  live, -r -: stop after SECS seconds (or SIGINT/SIGTERM)\n"
+"  -Z USER          live: run as USER once the interfaces are open\n"
+"  --spool DIR|none live: keep the packets in DIR (default with -w: a\n"
+"                   temporary spool); --spool-size SIZE caps it (K, M, G)\n"
 "  -R FILE|DIR|bundled|none   application and correlation rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
@@ -185,6 +213,63 @@ main_push(char ***list, size_t *n, char *s)
 	(*list)[(*n)++] = s;
 }
 
+/* Parse a number option of live capture: 1 to max. */
+static uint64_t
+main_number(const char *opt, const char *s, uint64_t max)
+{
+	uint64_t	 v;
+
+	if (!parse_u64(s, strlen(s), &v) || v == 0 || v > max)
+		usage_error("%s takes a number from 1 to %llu, not '%s'", opt,
+		    (unsigned long long)max, s);
+	return (v);
+}
+
+/* Parse --spool-size: bytes, or with K, M, G (KiB, MiB, GiB). */
+static uint64_t
+main_size(const char *s)
+{
+	size_t		 n = strlen(s);
+	uint64_t	 v, mult = 1;
+
+	if (n > 0 && strchr("kKmMgG", s[n - 1]) != NULL) {
+		mult = strchr("kK", s[n - 1]) != NULL ? 1024 :
+		    strchr("mM", s[n - 1]) != NULL ? 1024 * 1024 :
+		    1024 * 1024 * 1024;
+		n--;
+	}
+	if (!parse_u64(s, n, &v) || v == 0 || v > UINT64_MAX / mult ||
+	    v * mult < 65536)
+		usage_error("--spool-size takes a size of 64K or more (bytes, "
+		    "or with K, M or G), not '%s'", s);
+	return (v * mult);
+}
+
+/* Parse one live capture option: -f, -s, -p, -B, --duration, --spool. */
+static void
+main_live_option(struct args *a, int ch)
+{
+	a->live_opts = a->live_opts || (ch != OPT_DURATION &&
+	    ch != OPT_SPOOL && ch != OPT_SPOOL_SIZE);
+	switch (ch) {
+	case 'f': a->live.filter = optarg; break;
+	case 's':
+		a->live.snaplen = strcmp(optarg, "0") == 0 ? 0 :
+		    (int)main_number("-s", optarg, 262144);
+		break;
+	case 'p': a->live.no_promisc = true; break;
+	case 'B':
+		a->live.buffer_kib = (unsigned int)main_number("-B", optarg,
+		    1048576);
+		break;
+	case OPT_DURATION:
+		a->duration = main_number("--duration", optarg, 31536000);
+		break;
+	case OPT_SPOOL: a->spool = optarg; break;
+	case OPT_SPOOL_SIZE: a->spool_size = main_size(optarg); break;
+	}
+}
+
 /* Parse one option. */
 static void
 main_option(struct args *a, int ch, char **sets, size_t *nsets)
@@ -216,9 +301,12 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_SET: sets[(*nsets)++] = optarg; break;
 	case OPT_THEME:		/* the console reads it from argv */
 		break;
-	case OPT_DURATION: case 'i': case 'f': case 'Z':
-		usage_error("live capture (-i, -f, -Z, --duration) is not "
-		    "available yet; read a capture file with -r");
+	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
+	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
+	case OPT_SPOOL: case OPT_SPOOL_SIZE:
+		main_live_option(a, ch);
+		break;
+	case 'Z': a->user = optarg; a->live_opts = true; break;
 	case 'h': usage(stdout); exit(0);
 	case OPT_VERSION: printf("huntcon %s\n", HUNTCON_VERSION); exit(0);
 	default: usage(stderr); exit(2);
@@ -234,8 +322,8 @@ main_args(struct args *a, int argc, char **argv)
 	int	  ch;
 
 	memset(a, 0, sizeof *a);
-	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:Z:h", long_options,
-	    NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h",
+	    long_options, NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
 	for (; optind < argc; optind++) {
 		if (!a->check_rules)
@@ -334,6 +422,159 @@ main_packet(const struct capture_packet *p, void *arg)
 	return (true);
 }
 
+/* The signal that ends a live capture, 0 while none came. */
+static volatile sig_atomic_t	 main_signal;
+
+/* SIGINT, SIGTERM: end the live capture (a second one ends the program). */
+static void
+main_on_signal(int sig)
+{
+	main_signal = sig;
+}
+
+/* The monotonic time in ns. */
+static uint64_t
+main_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+/* A batch live capture: its engine and when it ends. */
+struct main_live {
+	struct engine	*e;
+	uint64_t	 end;		/* monotonic ns; 0: at a signal only */
+	bool		 wall;		/* the packets have wall time */
+};
+
+/*
+ * The live tick: the engine's clock moves (not for a stream, whose packets
+ * have the sender's time); false at the end.
+ */
+static bool
+main_tick(uint64_t now, void *arg)
+{
+	struct main_live	*l = arg;
+
+	if (l->wall)
+		engine_tick(l->e, now);
+	if (main_signal != 0)
+		return (false);
+	return (l->end == 0 || main_mono() < l->end);
+}
+
+/* Print a -Z problem, the user's name escaped, and exit 1. */
+static void __attribute__((noreturn))
+main_drop_error(const char *user, const char *why)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	esc_text(&b, user, strlen(user));
+	fprintf(stderr, "huntcon: -Z %s: %s\n", b.s, why);
+	buf_free(&b);
+	exit(1);
+}
+
+/*
+ * -Z: become USER once the interfaces are open, as tcpdump does: its
+ * groups, then its group, then its user, checked afterwards (root must not
+ * come back); HOME becomes USER's, for paths written later.
+ */
+static void
+main_drop(const char *user)
+{
+	struct passwd	*pw;
+
+	errno = 0;
+	if ((pw = getpwnam(user)) == NULL)
+		main_drop_error(user, errno != 0 ? strerror(errno) :
+		    "no such user");
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0)
+		main_drop_error(user, strerror(errno));
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
+	    (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)))
+		main_drop_error(user, "privileges still held after dropping "
+		    "them; not going on");
+	if (setenv("HOME", pw->pw_dir, 1) != 0)
+		main_drop_error(user, strerror(errno));
+}
+
+/* How many times -r - (standard input) was given. */
+static size_t
+main_streams(const struct args *a)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < a->ninputs; i++)
+		n += strcmp(a->inputs[i], "-") == 0;
+	return (n);
+}
+
+/*
+ * The spool of a live capture or a stream: --spool DIR (kept), or a
+ * temporary one for -w, none with --spool none or when nothing reads it.
+ * Made before -Z and given to the user.
+ */
+static void
+main_spool(struct args *a, struct capture *c)
+{
+	char		*cause = NULL;
+	struct passwd	*pw;
+	bool		 none = a->spool != NULL && strcmp(a->spool, "none") == 0;
+
+	if (none || (a->spool == NULL && a->write == NULL))
+		return;
+	if (!capture_spool(c, a->spool, a->spool_size, &cause) ||
+	    (a->user != NULL && (pw = getpwnam(a->user)) != NULL &&
+	    !capture_spool_chown(c, pw->pw_uid, pw->pw_gid, &cause))) {
+		fprintf(stderr, "huntcon: %s\n", cause);
+		exit(1);
+	}
+}
+
+/*
+ * Open the interfaces of -i (exit 1 when one cannot be captured, its
+ * message said) and drop root with -Z.
+ */
+static void
+main_open_live(struct args *a, struct capture *c)
+{
+	size_t	 i;
+
+	if (a->user != NULL && getpwnam(a->user) == NULL)
+		main_drop_error(a->user, "no such user");
+	for (i = 0; i < a->nifaces; i++)
+		capture_add_live(c, a->ifaces[i], &a->live);
+	if (capture_errors(c) > 0)
+		exit(1);
+	main_spool(a, c);
+	if (a->user != NULL)
+		main_drop(a->user);
+}
+
+/* Live capture and streams end at --duration, SIGINT or SIGTERM. */
+static void
+main_live_end(struct args *a, struct capture *c, struct main_live *l)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	l->end = a->duration > 0 ? main_mono() + a->duration *
+	    1000000000ULL : 0;
+	l->wall = capture_wall_clock(c);
+	capture_set_tick(c, main_tick, l);
+}
+
 /* Read the inputs into the store; returns the number of input errors. */
 static unsigned int
 main_read(struct args *a, struct capture *c, struct store *st,
@@ -342,9 +583,20 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	struct session_ctx	 ctx;
 	size_t			 i, n;
 	struct engine		*e;
+	struct main_live	 l;
 
-	for (i = 0; i < a->ninputs; i++)
-		capture_add(c, a->inputs[i]);
+	for (i = 0; i < a->ninputs; i++) {
+		if (strcmp(a->inputs[i], "-") == 0)
+			capture_add_stream(c);
+		else
+			capture_add(c, a->inputs[i]);
+	}
+	if (a->nifaces > 0)
+		main_open_live(a, c);
+	else if (main_streams(a) > 0)
+		main_spool(a, c);
+	if (capture_live(c))
+		main_live_end(a, c, &l);
 	n = capture_ninputs(c);
 	*names = xcalloc(n + 1, sizeof **names);
 	for (i = 0; i < n; i++)
@@ -354,6 +606,7 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	ctx.nhome = a->cfg.nhome;
 	store_set_ctx(st, &ctx);
 	e = engine_new(&a->cfg, st);
+	l.e = e;
 	capture_run(c, main_packet, e);
 	engine_finish(e);
 	*ep = e;
@@ -445,6 +698,28 @@ main_export(struct args *a, struct capture *c, struct store *st,
 #endif
 static struct store	*main_store_left;
 
+/*
+ * Live capture's --stats lines, after the others: what each interface's
+ * kernel buffer and driver dropped.
+ */
+static bool
+main_live_stats(FILE *f, struct capture *c)
+{
+	struct capture_stats	 cs;
+	uint64_t		 dropped = 0, ifdropped = 0;
+	size_t			 i;
+
+	for (i = 0; i < capture_ninputs(c); i++) {
+		if (capture_stats(c, i, &cs)) {
+			dropped += cs.dropped;
+			ifdropped += cs.ifdropped;
+		}
+	}
+	errno = 0;
+	return (fprintf(f, "dropped\t%llu\nifdropped\t%llu\n",
+	    (unsigned long long)dropped, (unsigned long long)ifdropped) > 0);
+}
+
 /* Run a batch mode over the inputs; returns the exit status. */
 static int
 main_batch(struct args *a)
@@ -502,6 +777,11 @@ main_batch(struct args *a)
 		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
+		if (capture_wall_clock(c))
+			main_out(sf, main_live_stats(sf, c));
+		if (capture_spooling(c))
+			main_out(sf, fprintf(sf, "unspooled\t%llu\n",
+			    (unsigned long long)capture_unspooled(c)) > 0);
 	}
 	batch_fields_free(&f);
 	query_free(q);
@@ -516,6 +796,38 @@ main_batch(struct args *a)
 	return (main_finish_stdout(rc));
 }
 
+/* Check the live capture and stream options against the rest. */
+static void
+main_check_live(const struct args *a, int outputs)
+{
+	size_t	 streams = main_streams(a);
+
+	if (streams > 1)
+		usage_error("-r - (standard input) goes once");
+	if (a->ninputs > 0 && a->nifaces > 0)
+		usage_error("-r and -i go one at a time");
+	if (a->live_opts && a->nifaces == 0)
+		usage_error("-f, -s, -p, -B and -Z go with -i");
+	if (a->spool != NULL && strcmp(a->spool, "none") == 0 &&
+	    a->write != NULL)
+		usage_error("--spool none keeps no packet: -w cannot write "
+		    "them");
+	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
+		usage_error("--duration goes with -i or -r -");
+	if (streams > 0 && a->ninputs > 1 && a->write != NULL)
+		usage_error("-w after a stream read with other inputs is not "
+		    "available yet");
+	if ((a->spool != NULL || a->spool_size != 0) && a->nifaces == 0 &&
+	    streams == 0)
+		usage_error("--spool and --spool-size go with -i or -r -");
+	if (a->nifaces > 0 && outputs == 0 && !a->stats)
+		usage_error("the console does not follow a live capture yet; "
+		    "use --sessions, --values or --stats with -i");
+	if (streams > 0 && outputs == 0 && !a->stats)
+		usage_error("the console does not read a stream yet; use "
+		    "--sessions, --values or --stats with -r -");
+}
+
 /* Check the mode options against each other. */
 static void
 main_check_modes(const struct args *a)
@@ -526,8 +838,10 @@ main_check_modes(const struct args *a)
 		usage_error("--values, --sessions and -w go one at a time");
 	if (a->fix && !a->check_rules)
 		usage_error("--fix goes with --check-rules");
-	if (!a->keys && a->ninputs == 0)
-		usage_error("no input: name a capture with -r FILE");
+	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
+		usage_error("no input: name a capture with -r FILE or an "
+		    "interface with -i IFACE");
+	main_check_live(a, outputs);
 }
 
 int
@@ -563,6 +877,7 @@ main(int argc, char **argv)
 		rc = main_batch(&a);
 	engine_config_free(&a.cfg);
 	free(a.inputs);
+	free(a.ifaces);
 	free(a.rules);
 	return (rc);
 }

@@ -1,10 +1,11 @@
-/* capture.c - reading the -r inputs through libpcap as one stream. */
+/* capture.c - the packet sources read as one stream; the -r file list. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
@@ -12,13 +13,16 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <pcap/pcap.h>
 
-#include "capture/capture.h"
+#include "capture/capture-int.h"
 #include "util/util.h"
 
 #define CAPTURE_BUFSIZE	(1024 * 1024)
+#define CAPTURE_POLL_MS	100	/* a live reader's longest wait */
 
 struct capture {
 	struct capture_input	*in;
@@ -29,7 +33,16 @@ struct capture {
 	uint64_t		 ordinals;
 	uint64_t		 total;
 	_Atomic uint64_t	 done;
+	struct capture_source	**src;		/* the file list first */
+	size_t			 nsrc;
+	bool			 live;
+	bool			 wall;
+	struct spool		*spool;		/* NULL: none */
+	capture_tick_fn		 tick;
+	void			*tick_arg;
 };
+
+static const struct capture_source_ops capture_files_ops;
 
 /* What the first bytes of a file say it is. */
 enum capture_kind { KIND_NONE, KIND_PCAP_US, KIND_PCAP_NS, KIND_PCAPNG };
@@ -43,6 +56,7 @@ capture_new(capture_msg_fn fn, void *arg)
 	c = xcalloc(1, sizeof *c);
 	c->msg = fn;
 	c->msg_arg = arg;
+	capture_source_add(c, &capture_files_ops, NULL);
 	return (c);
 }
 
@@ -54,6 +68,13 @@ capture_free(struct capture *c)
 
 	if (c == NULL)
 		return;
+	for (i = 0; i < c->nsrc; i++) {
+		if (c->src[i]->ops->close != NULL)
+			c->src[i]->ops->close(c->src[i]);
+		free(c->src[i]);
+	}
+	free(c->src);
+	spool_free(c->spool);	/* after the sources closed their files */
 	for (i = 0; i < c->nin; i++) {
 		free(c->in[i].path);
 		free(c->in[i].arg);
@@ -207,16 +228,18 @@ capture_add_dir(struct capture *c, const char *dir)
 		    esc_str(dir));
 }
 
-/* What makes a -r argument a stream rather than a file, or NULL. */
+/* Why a -r argument cannot be read as a capture file, or NULL. */
 static const char *
 capture_stream(const struct stat *st)
 {
 	if (S_ISFIFO(st->st_mode))
-		return ("is a FIFO");
+		return ("is a FIFO; read a capture stream as -r - on standard "
+		    "input");
 	if (S_ISSOCK(st->st_mode))
-		return ("is a socket");
+		return ("is a socket; read a capture stream as -r - on "
+		    "standard input");
 	if (S_ISCHR(st->st_mode))
-		return ("is a character device");
+		return ("is a character device, not a capture file");
 	return (NULL);
 }
 
@@ -229,18 +252,13 @@ capture_add(struct capture *c, const char *arg)
 	enum capture_kind kind;
 	uint32_t	 magic;
 
-	if (stat(arg, &st) == 0)
-		why = capture_stream(&st);
-	else if (strcmp(arg, "-") == 0)
-		why = "is standard input";
-	else {
+	if (stat(arg, &st) != 0) {
 		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
 		    esc_str(arg), strerror(errno));
 		return;
 	}
-	if (why != NULL) {	/* reading would block, or never end */
-		capture_say(c, CAPTURE_ERROR, "%s: %s; reading capture streams "
-		    "is not supported yet (use a file)", esc_str(arg), why);
+	if ((why = capture_stream(&st)) != NULL) {	/* it would block */
+		capture_say(c, CAPTURE_ERROR, "%s: %s", esc_str(arg), why);
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
@@ -427,6 +445,7 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
  */
 #define RING_BLOCKS	4
 #define RING_BLOCK	(1u << 20)	/* bytes; a record is at most 256 KiB */
+#define RING_LAST_TURNS	16
 
 /* One record in a block: the packet's facts, then its bytes. */
 struct ring_rec {
@@ -444,6 +463,7 @@ struct ring {
 	size_t		 len[RING_BLOCKS];
 	unsigned int	 head, tail;	/* blocks filled, blocks taken */
 	bool		 done, stop;
+	atomic_bool	 end;		/* the tick said stop: read no more */
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 cond;
 	/*
@@ -453,6 +473,7 @@ struct ring {
 	 * line away from the engine's CPU.
 	 */
 	alignas(64) size_t fill;	/* bytes in the block being filled */
+	unsigned int	 last_turns;	/* turns taken after the tick's stop */
 };
 
 /* Hand the block being filled to the consumer; wait for a free one. */
@@ -498,23 +519,97 @@ ring_put(const struct capture_packet *p, void *arg)
 	return (true);
 }
 
-/* The reader thread: every input in order, then the last block. */
+/* Whether the reader should stop reading its sources. */
+static bool
+ring_stopped(struct ring *r)
+{
+	bool	 stop;
+
+	if (atomic_load_explicit(&r->end, memory_order_relaxed))
+		return (true);
+	pthread_mutex_lock(&r->lock);
+	stop = r->stop;
+	pthread_mutex_unlock(&r->lock);
+	return (stop);
+}
+
+/* Wait (a bounded time) until a live source that is idle has packets. */
+static void
+ring_poll(struct capture *c)
+{
+	struct pollfd	*fds;
+	size_t		 i, n = 0;
+	int		 fd;
+
+	fds = xcalloc(c->nsrc, sizeof *fds);
+	for (i = 0; i < c->nsrc; i++) {
+		if (c->src[i]->ended || c->src[i]->ops->fd == NULL ||
+		    (fd = c->src[i]->ops->fd(c->src[i])) == -1)
+			continue;
+		fds[n].fd = fd;
+		fds[n++].events = POLLIN;
+	}
+	if (n > 0)
+		poll(fds, n, CAPTURE_POLL_MS);
+	free(fds);
+}
+
+/*
+ * One turn over the sources that have not ended; false when none is left
+ * or reading stops.  When every live source is idle, the records taken so
+ * far go to the consumer before the wait, so that packets do not wait for
+ * a block to fill.  When the tick said stop, the turn takes what the
+ * sources hold already and is the last.
+ */
+static bool
+ring_turn(struct ring *r)
+{
+	struct capture		*c = r->c;
+	struct capture_source	*s;
+	size_t			 i, active = 0;
+	bool			 more = false, last;
+
+	last = atomic_load(&r->end);
+	for (i = 0; i < c->nsrc; i++) {
+		s = c->src[i];
+		if (s->ended)
+			continue;
+		switch (s->ops->next(s, ring_put, r)) {
+		case CAPTURE_END:
+			s->ended = true;
+			continue;
+		case CAPTURE_MORE:
+			more = true;
+			break;
+		case CAPTURE_IDLE:
+			break;
+		}
+		active++;
+		if (ring_stopped(r) && !last)
+			return (false);
+	}
+	if (last)	/* bounded: a busy interface always has more */
+		return (more && ++r->last_turns < RING_LAST_TURNS);
+	if (active == 0 || ring_stopped(r))
+		return (false);
+	if (!more) {
+		if (r->fill > 0 && !ring_publish(r))
+			return (false);
+		ring_poll(c);
+	}
+	return (true);
+}
+
+/* The reader thread: every source until all end, then the last block. */
 static void *
 ring_reader(void *arg)
 {
 	struct ring	*r = arg;
-	struct capture	*c = r->c;
-	size_t		 i;
-	uint64_t	 base = 0;
 
 	cpu_helper_start();
 
-	for (i = 0; i < c->nin; i++) {
-		if (!capture_read(c, i, NULL, NULL, ring_put, r, true))
-			break;
-		base += c->in[i].bytes;
-		atomic_store(&c->done, base);
-	}
+	while (ring_turn(r))
+		;
 	ring_publish(r);
 	pthread_mutex_lock(&r->lock);
 	r->done = true;
@@ -557,19 +652,30 @@ ring_drain(const unsigned char *b, size_t len, capture_packet_fn fn,
 	return (true);
 }
 
-/* Take the next filled block; false at the end. */
+/*
+ * Take the next filled block; false at the end.  With until (live
+ * capture), *idle says the time came first and no block was taken.
+ */
 static bool
-ring_take(struct ring *r, unsigned int *idx)
+ring_take(struct ring *r, unsigned int *idx, const struct timespec *until,
+    bool *idle)
 {
 	bool	 got;
 
+	*idle = false;
 	pthread_mutex_lock(&r->lock);
-	while (r->tail == r->head && !r->done)
-		pthread_cond_wait(&r->cond, &r->lock);
+	while (r->tail == r->head && !r->done && !*idle) {
+		if (until == NULL)
+			pthread_cond_wait(&r->cond, &r->lock);
+		else if (pthread_cond_timedwait(&r->cond, &r->lock,
+		    until) == ETIMEDOUT)
+			*idle = true;
+	}
 	got = r->tail != r->head;
+	*idle = *idle && !got;
 	*idx = r->tail % RING_BLOCKS;
 	pthread_mutex_unlock(&r->lock);
-	return (got);
+	return (got || *idle);
 }
 
 /* Give a block back to the reader (or tell it to stop). */
@@ -583,14 +689,78 @@ ring_release(struct ring *r, bool stop)
 	pthread_mutex_unlock(&r->lock);
 }
 
-/* Read every input in order, the reading on a thread of its own. */
+/* The wall time in ns since the epoch, and as a timespec. */
+static uint64_t
+capture_now(struct timespec *ts)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	return ((uint64_t)ts->tv_sec * 1000000000ULL + (uint64_t)ts->tv_nsec);
+}
+
+/*
+ * Live capture: call the tick function when its time has come and set
+ * *until to the next one; when it says stop, the reader stops reading and
+ * what it has read is still passed on.
+ */
+static void
+capture_tick(struct capture *c, struct ring *r, struct timespec *until,
+    uint64_t *next)
+{
+	uint64_t	 now = capture_now(until);
+
+	if (now >= *next) {
+		*next = now + CAPTURE_TICK_NS;
+		if (c->tick != NULL && !atomic_load(&r->end) &&
+		    !c->tick(now, c->tick_arg))
+			atomic_store(&r->end, true);
+	}
+	until->tv_sec = (time_t)(*next / 1000000000ULL);
+	until->tv_nsec = (long)(*next % 1000000000ULL);
+}
+
+/* The consumer's loop over files: every block as it comes. */
+static void
+ring_consume(struct ring *r, capture_packet_fn fn, void *arg)
+{
+	unsigned int	 idx;
+	bool		 go = true, idle;
+
+	while (ring_take(r, &idx, NULL, &idle)) {
+		if (go)
+			go = ring_drain(r->block[idx], r->len[idx], fn, arg);
+		ring_release(r, !go);
+	}
+}
+
+/* The consumer's loop in live capture: blocks, and a tick between them. */
+static void
+ring_consume_live(struct ring *r, capture_packet_fn fn, void *arg)
+{
+	struct timespec	 until;
+	uint64_t	 next = 0;
+	unsigned int	 idx;
+	bool		 go = true, idle;
+
+	capture_tick(r->c, r, &until, &next);
+	while (ring_take(r, &idx, &until, &idle)) {
+		if (!idle) {
+			if (go)
+				go = ring_drain(r->block[idx], r->len[idx], fn,
+				    arg);
+			ring_release(r, !go);
+		}
+		if (go)
+			capture_tick(r->c, r, &until, &next);
+	}
+}
+
+/* Read every source, the reading on a thread of its own. */
 void
 capture_run(struct capture *c, capture_packet_fn fn, void *arg)
 {
 	struct ring	*r;
 	pthread_t	 t;
-	unsigned int	 i, idx;
-	bool		 go = true;
+	unsigned int	 i;
 
 	r = xcalloc_lines(sizeof *r);
 	r->c = c;
@@ -598,13 +768,13 @@ capture_run(struct capture *c, capture_packet_fn fn, void *arg)
 		r->block[i] = xmalloc(RING_BLOCK);
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->cond, NULL);
+	atomic_init(&r->end, false);
 	if (pthread_create(&t, NULL, ring_reader, r) != 0)
 		fatal("cannot start the reading thread");
-	while (ring_take(r, &idx)) {
-		if (go)
-			go = ring_drain(r->block[idx], r->len[idx], fn, arg);
-		ring_release(r, !go);
-	}
+	if (c->live)
+		ring_consume_live(r, fn, arg);
+	else
+		ring_consume(r, fn, arg);
 	pthread_join(t, NULL);
 	pthread_cond_destroy(&r->cond);
 	pthread_mutex_destroy(&r->lock);
@@ -618,14 +788,220 @@ void
 capture_reread(struct capture *c, capture_select_fn sel,
     capture_packet_fn fn, void *arg)
 {
-	size_t	 i;
+	struct capture_source	*s;
+	struct series		**se = NULL, *one;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < c->nsrc; i++) {
+		s = c->src[i];
+		if (s->ops->reread != NULL)
+			s->ops->reread(s, sel, arg, fn, arg);
+		else if (s->ops->series != NULL &&
+		    (one = s->ops->series(s)) != NULL) {
+			se = xreallocarray(se, n + 1, sizeof *se);
+			se[n++] = one;
+		}
+	}
+	if (n > 0)
+		series_reread(se, n, sel, arg, fn, arg);
+	free(se);
+}
+
+/* The file list: read every file input in order, in one batch. */
+static enum capture_next
+capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)
+{
+	struct capture	*c = s->c;
+	size_t		 i;
+	uint64_t	 base = 0;
 
 	for (i = 0; i < c->nin; i++) {
-		if (c->in[i].packets == 0)
+		if (c->in[i].live)
 			continue;
-		if (!capture_read(c, i, sel, arg, fn, arg, false))
+		if (!capture_read(c, i, NULL, NULL, fn, arg, true))
+			break;
+		base += c->in[i].bytes;
+		atomic_store(&c->done, base);
+	}
+	return (CAPTURE_END);
+}
+
+/* The file list: read the selected records of its files again. */
+static void
+capture_files_reread(struct capture_source *s, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct capture	*c = s->c;
+	size_t		 i;
+
+	for (i = 0; i < c->nin; i++) {
+		if (c->in[i].live || c->in[i].packets == 0)
+			continue;
+		if (!capture_read(c, i, sel, sarg, fn, arg, false))
 			break;
 	}
+}
+
+/* The file list has nothing to open: each file is opened as it is read. */
+static bool
+capture_files_open(struct capture_source *s)
+{
+	(void)s;
+	return (true);
+}
+
+/* The source of the -r files (capture_add). */
+static const struct capture_source_ops capture_files_ops = {
+	.name = "files",
+	.open = capture_files_open,
+	.next = capture_files_next,
+	.reread = capture_files_reread,
+};
+
+/* Add a source and open it. */
+bool
+capture_source_add(struct capture *c, const struct capture_source_ops *ops,
+    void *data)
+{
+	struct capture_source	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->ops = ops;
+	s->c = c;
+	s->data = data;
+	s->input = c->nin;
+	if (!ops->open(s)) {
+		if (ops->close != NULL)
+			ops->close(s);
+		free(s);
+		return (false);
+	}
+	c->src = xreallocarray(c->src, c->nsrc + 1, sizeof *c->src);
+	c->src[c->nsrc++] = s;
+	c->live = c->live || ops->fd != NULL;
+	c->wall = c->wall || ops->wall;
+	return (true);
+}
+
+/* Append an input. */
+size_t
+capture_input_add(struct capture *c, const char *name, int dlt,
+    uint8_t prec, bool live)
+{
+	struct capture_input	*in;
+
+	c->in = xreallocarray(c->in, c->nin + 1, sizeof *c->in);
+	in = &c->in[c->nin];
+	memset(in, 0, sizeof *in);
+	in->path = xstrdup(name);
+	in->arg = xstrdup(name);
+	in->dlt = dlt;
+	in->prec = prec;
+	in->live = live;
+	in->first = c->ordinals;
+	return (c->nin++);
+}
+
+/* An input, writable. */
+struct capture_input *
+capture_input_get(struct capture *c, size_t i)
+{
+	return (&c->in[i]);
+}
+
+/* The next ordinal (live sources: one record at a time). */
+uint64_t
+capture_ordinal(struct capture *c)
+{
+	return (c->ordinals++);
+}
+
+/* Report a problem a source found. */
+void
+capture_report(struct capture *c, enum capture_level lvl, const char *msg)
+{
+	capture_say(c, lvl, "%s", msg);
+}
+
+/* Whether any source is live. */
+bool
+capture_live(const struct capture *c)
+{
+	return (c->live);
+}
+
+/* Make the spool. */
+bool
+capture_spool(struct capture *c, const char *dir, uint64_t cap,
+    char **cause)
+{
+	return ((c->spool = spool_new(dir, cap, cause)) != NULL);
+}
+
+/* Whether there is a spool. */
+bool
+capture_spooling(const struct capture *c)
+{
+	return (c->spool != NULL);
+}
+
+/* Records the spool could not keep (a failed write stopped spooling). */
+uint64_t
+capture_unspooled(const struct capture *c)
+{
+	return (c->spool != NULL ? spool_lost_count(c->spool) : 0);
+}
+
+/* Give the spool directory to a user. */
+bool
+capture_spool_chown(struct capture *c, unsigned int uid, unsigned int gid,
+    char **cause)
+{
+	return (c->spool == NULL || spool_chown(c->spool, (uid_t)uid,
+	    (gid_t)gid, cause));
+}
+
+/* The spool. */
+struct spool *
+capture_spool_get(const struct capture *c)
+{
+	return (c->spool);
+}
+
+/* Ordinals given so far. */
+uint64_t
+capture_ordinals(const struct capture *c)
+{
+	return (c->ordinals);
+}
+
+/* Whether any source's packets have the wall clock's time. */
+bool
+capture_wall_clock(const struct capture *c)
+{
+	return (c->wall);
+}
+
+/* Set the tick function of live capture. */
+void
+capture_set_tick(struct capture *c, capture_tick_fn fn, void *arg)
+{
+	c->tick = fn;
+	c->tick_arg = arg;
+}
+
+/* A live input's counters. */
+bool
+capture_stats(struct capture *c, size_t input, struct capture_stats *st)
+{
+	size_t	 i;
+
+	memset(st, 0, sizeof *st);
+	for (i = 0; i < c->nsrc; i++) {
+		if (c->src[i]->input == input && c->src[i]->ops->stats != NULL)
+			return (c->src[i]->ops->stats(c->src[i], st));
+	}
+	return (false);
 }
 
 /* How many inputs there are. */

@@ -1,5 +1,6 @@
 /*
- * capture.h - the inputs named with -r, read through libpcap as one stream.
+ * capture.h - the inputs named with -r and -i, read through libpcap as one
+ * stream.
  *
  * Contract:
  * - capture_add() expands an argument (a file, or a directory's regular
@@ -11,6 +12,13 @@
  *   libpcap rejected it) and warnings (a truncated tail, a skipped file in
  *   a directory).  capture_errors() counts the errors.
  * - Packet data passed to the function is valid only during the call.
+ * - Packets come from sources (capture-int.h): the list of -r files, read
+ *   once to the end, live interfaces (capture_add_live()) and standard
+ *   input (capture_add_stream()), read until capture_run()'s tick function
+ *   says stop or every one has ended.
+ *   Whoever calls capture_run() does not know which it reads; with a live
+ *   source the tick function is called on the caller's thread at least
+ *   every CAPTURE_TICK_NS, with the wall time, also when no packet comes.
  * - Only this module and export include <pcap.h>.
  */
 #ifndef HUNTCON_CAPTURE_H
@@ -29,6 +37,7 @@ struct capture_input {
 	uint64_t	 first;		/* ordinal of its first packet */
 	uint64_t	 packets;	/* records read */
 	uint64_t	 bytes;		/* file size */
+	bool		 live;		/* an interface or a stream, not a file */
 };
 
 /* One record. */
@@ -49,14 +58,68 @@ typedef void (*capture_msg_fn)(enum capture_level, const char *, void *);
 /* Returns false to stop reading. */
 typedef bool (*capture_packet_fn)(const struct capture_packet *, void *);
 
+/* What live capture is asked for: -s, -p, -B and -f. */
+struct capture_live_options {
+	int		 snaplen;	/* 0: 262144 bytes */
+	bool		 no_promisc;
+	unsigned int	 buffer_kib;	/* 0: libpcap's default */
+	const char	*filter;	/* NULL: every packet */
+};
+
+/* A live source's counters, from pcap_stats(). */
+struct capture_stats {
+	uint64_t	 received;
+	uint64_t	 dropped;	/* by the kernel: no room in the buffer */
+	uint64_t	 ifdropped;	/* by the interface or its driver */
+};
+
+#define CAPTURE_TICK_NS	250000000ULL
+
+/* Called with the wall time (ns since the epoch); returns false to stop. */
+typedef bool (*capture_tick_fn)(uint64_t, void *);
+
 struct capture;
 
 struct capture	*capture_new(capture_msg_fn, void *);
 void		 capture_free(struct capture *);
 /* Add a -r argument; problems found now are reported at once. */
 void		 capture_add(struct capture *, const char *);
+/*
+ * Open an interface for live capture now (its problems, with their fix,
+ * are reported at once as errors); false when it cannot be captured.
+ */
+bool		 capture_add_live(struct capture *, const char *,
+		    const struct capture_live_options *);
+/* Add standard input (-r -) as a capture stream, its header read now. */
+bool		 capture_add_stream(struct capture *);
+/* Whether any source is live (an interface or a stream). */
+bool		 capture_live(const struct capture *);
+/* Whether any source is an interface, whose packets have wall time. */
+bool		 capture_wall_clock(const struct capture *);
+/*
+ * Keep the packets of live interfaces in a spool so that they can be read
+ * again: in dir (made when missing, locked for this run, kept at exit) or,
+ * with NULL, a temporary directory under $TMPDIR removed by
+ * capture_free(); cap bytes at most (0: 1 GiB or half the free space),
+ * the oldest files deleted first.  False with *cause (caller frees).
+ */
+bool		 capture_spool(struct capture *, const char *, uint64_t,
+		    char **);
+/* Whether there is a spool, and the records it could not keep. */
+bool		 capture_spooling(const struct capture *);
+uint64_t	 capture_unspooled(const struct capture *);
+/* Give the spool directory to a user before dropping root (-Z). */
+bool		 capture_spool_chown(struct capture *, unsigned int,
+		    unsigned int, char **);
+/* Ordinals given so far: one past the highest. */
+uint64_t	 capture_ordinals(const struct capture *);
+/* The tick function of live capture (see the contract). */
+void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
 /* Read every input in order. */
 void		 capture_run(struct capture *, capture_packet_fn, void *);
+/* A live input's counters so far; false for a file. */
+bool		 capture_stats(struct capture *, size_t,
+		    struct capture_stats *);
 /* The inputs, in reading order. */
 size_t		 capture_ninputs(const struct capture *);
 const struct capture_input *capture_input(const struct capture *, size_t);

@@ -184,6 +184,24 @@ engine_packet(struct engine *e, const struct capture_packet *p)
 		parse_pipe_poll(e->pipe);
 }
 
+/*
+ * Live capture, while the wire is quiet: move the clock to the wall time
+ * (idle and linger timeouts close sessions without further packets) and
+ * wake the parsers' thread, so that a closed session reaches the store
+ * within a tick or two.
+ */
+void
+engine_tick(struct engine *e, uint64_t now)
+{
+	session_table_clock(e->table, now);
+	if (session_table_now(e->table) >= e->last_expire + ENGINE_EXPIRE_NS) {
+		e->last_expire = session_table_now(e->table);
+		decoder_expire(e->dec, e->last_expire, engine_lost_fragment, e);
+	}
+	if (e->pipe != NULL)
+		parse_pipe_flush(e->pipe);
+}
+
 /* End of input: report held fragments and close every session. */
 void
 engine_finish(struct engine *e)

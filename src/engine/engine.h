@@ -5,8 +5,9 @@
  * Contract:
  * - One engine runs on one thread, the only writer of its store.  Packets
  *   come in with engine_packet() in capture order (from capture_run() for
- *   files, or from the live capture thread's queue); engine_finish() closes
- *   what is still open.  Readers watch the store.
+ *   files and interfaces alike), engine_tick() with the wall time at least
+ *   every CAPTURE_TICK_NS in live capture; engine_finish() closes what is
+ *   still open.  Readers watch the store.
  * - The engine does not own the store or the settings.
  */
 #ifndef HUNTCON_ENGINE_H
@@ -71,6 +72,8 @@ struct engine;
 struct engine	*engine_new(const struct engine_config *, struct store *);
 void		 engine_free(struct engine *);
 void		 engine_packet(struct engine *, const struct capture_packet *);
+/* Live capture: the wall time (ns) when no packet comes (see engine.c). */
+void		 engine_tick(struct engine *, uint64_t);
 void		 engine_finish(struct engine *);
 const struct engine_stats *engine_stats(const struct engine *);
 

@@ -267,13 +267,11 @@ export_pcap(struct capture *c, const struct store *st, const char *path,
     struct export_result *res, struct export_progress *prog, char **cause)
 {
 	struct export_state	 x;
-	const struct capture_input *last;
 	size_t			 n = capture_ninputs(c);
 
 	memset(&x, 0, sizeof x);
 	memset(res, 0, sizeof *res);
-	last = n > 0 ? capture_input(c, n - 1) : NULL;
-	x.nbits = last != NULL ? last->first + last->packets : 0;
+	x.nbits = capture_ordinals(c);	/* live inputs' ordinals interleave */
 	x.want = xcalloc(x.nbits / 64 + 1, sizeof *x.want);
 	x.path = path;
 	x.force = force;

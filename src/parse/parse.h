@@ -68,6 +68,8 @@ void	 parse_pipe_packet(struct parse_pipe *, struct session *,
 void	 parse_pipe_close(struct parse_pipe *, struct session *);
 /* Give back the sessions the pipe's thread has finished. */
 void	 parse_pipe_poll(struct parse_pipe *);
+/* Wake the pipe's thread for what waits, then poll (a timer's call). */
+void	 parse_pipe_flush(struct parse_pipe *);
 /* Wait for every session handed over and give them back. */
 void	 parse_pipe_drain(struct parse_pipe *);
 /* Drain, stop the thread and free the pipe. */

@@ -375,6 +375,18 @@ parse_pipe_close(struct parse_pipe *pp, struct session *s)
 	parse_pipe_poll(pp);
 }
 
+/*
+ * A timer's call (live capture): wake the parsers' thread for the jobs that
+ * wait, fewer than would wake it, and retire what it has run.
+ */
+void
+parse_pipe_flush(struct parse_pipe *pp)
+{
+	if (atomic_load(&pp->tail) != atomic_load(&pp->done))
+		pipe_wake(pp, &pp->psleep, &pp->pcond);
+	parse_pipe_poll(pp);
+}
+
 /* Wait for every job handed over and retire it. */
 void
 parse_pipe_drain(struct parse_pipe *pp)

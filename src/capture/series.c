@@ -1,0 +1,244 @@
+/* series.c - a source's series of files in the spool, and reading it back. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "capture/capture-int.h"
+#include "util/util.h"
+
+/* One file of the series. */
+struct series_file {
+	size_t		 id;		/* the spool's */
+	size_t		 first;		/* its first record's index in ords */
+};
+
+/*
+ * The records of one input as captured, in files of the spool, and each
+ * record's ordinal (8 bytes a packet), so that they can be found again.
+ */
+struct series {
+	struct capture		*c;
+	struct spool		*spool;
+	pcap_t			*p;		/* link type, snaplen, precision */
+	char			*name;		/* for messages, escaped */
+	size_t			 input;
+	pcap_dumper_t		*dump;		/* NULL: spooling stopped */
+	uint64_t		*ords;
+	size_t			 nords, cap;
+	struct series_file	*files;
+	size_t			 nfiles;
+	uint64_t		 fbytes;	/* in the file being written */
+};
+
+/* Say that spooling stopped, and why. */
+static void
+series_stopped(struct series *se, const char *why)
+{
+	char	*m;
+
+	xasprintf(&m, "%s: spooling stopped: %s", se->name, why);
+	capture_report(se->c, CAPTURE_WARNING, m);
+	free(m);
+}
+
+/* Start the next file of the series; false when it cannot be. */
+static bool
+series_next(struct series *se)
+{
+	struct series_file	*f;
+
+	if (se->dump != NULL) {
+		pcap_dump_close(se->dump);
+		spool_file_done(se->spool, se->files[se->nfiles - 1].id);
+	}
+	se->files = xreallocarray(se->files, se->nfiles + 1,
+	    sizeof *se->files);
+	f = &se->files[se->nfiles++];
+	f->id = spool_file_new(se->spool, se->input, (unsigned int)se->nfiles);
+	f->first = se->nords;
+	se->fbytes = 24;
+	if ((se->dump = pcap_dump_open(se->p, spool_path(se->spool,
+	    f->id))) == NULL) {
+		series_stopped(se, pcap_geterr(se->p));
+		spool_file_done(se->spool, f->id);
+		return (false);
+	}
+	spool_grow(se->spool, f->id, 24);
+	return (true);
+}
+
+/*
+ * Start an input's series (on the reader's thread at its first turn: after
+ * -Z, so the files are the user's).  p gives the link type.
+ */
+struct series *
+series_new(struct capture *c, struct spool *sp, pcap_t *p, size_t input,
+    const char *name)
+{
+	struct series	*se = xcalloc(1, sizeof *se);
+	struct buf	 b;
+
+	buf_init(&b);
+	esc_text(&b, name, strlen(name));
+	se->name = buf_take(&b);
+	se->c = c;
+	se->spool = sp;
+	se->p = p;
+	se->input = input;
+	series_next(se);
+	return (se);
+}
+
+/*
+ * Write a record, starting the next file when this one is full; a failed
+ * write stops spooling, not capture.
+ */
+void
+series_put(struct series *se, const struct pcap_pkthdr *h,
+    const u_char *data, uint64_t ordinal)
+{
+	uint64_t	 n = 16 + h->caplen;
+
+	if (se->dump == NULL || (se->fbytes + n > spool_rotate(se->spool) &&
+	    se->fbytes > 24 && !series_next(se))) {
+		spool_lost(se->spool);
+		return;
+	}
+	pcap_dump((u_char *)se->dump, h, data);
+	if (ferror(pcap_dump_file(se->dump))) {
+		series_stopped(se, strerror(errno));
+		pcap_dump_close(se->dump);
+		spool_file_done(se->spool, se->files[se->nfiles - 1].id);
+		se->dump = NULL;
+		spool_lost(se->spool);
+		return;
+	}
+	se->fbytes += n;
+	spool_grow(se->spool, se->files[se->nfiles - 1].id, n);
+	if (se->nords == se->cap) {
+		se->cap = se->cap == 0 ? 4096 : se->cap * 2;
+		se->ords = xreallocarray(se->ords, se->cap, sizeof *se->ords);
+	}
+	se->ords[se->nords++] = ordinal;
+}
+
+/* Where a reading of a series is: its file, its record, the record. */
+struct series_cursor {
+	struct series		*se;
+	size_t			 file;		/* the file open, or to open */
+	size_t			 k;		/* the next record's index */
+	pcap_t			*p;
+	struct capture_packet	 cp;		/* the record, when ready */
+	bool			 ready;
+};
+
+/* Open the cursor's file, skipping files that left the spool. */
+static bool
+series_cursor_open(struct series_cursor *cu)
+{
+	struct series	*se = cu->se;
+	char		 errbuf[PCAP_ERRBUF_SIZE];
+
+	while (cu->file < se->nfiles) {
+		cu->k = se->files[cu->file].first;
+		if (!spool_gone(se->spool, se->files[cu->file].id) && (cu->p =
+		    pcap_open_offline_with_tstamp_precision(spool_path(
+		    se->spool, se->files[cu->file].id),
+		    PCAP_TSTAMP_PRECISION_NANO, errbuf)) != NULL)
+			return (true);
+		cu->file++;		/* its packets are missing */
+	}
+	return (false);
+}
+
+/* Move the cursor to the next selected record; false at the end. */
+static bool
+series_cursor_next(struct series_cursor *cu, capture_select_fn sel,
+    void *sarg)
+{
+	struct series		*se = cu->se;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	size_t			 end;
+
+	for (cu->ready = false; !cu->ready;) {
+		if (cu->p == NULL && !series_cursor_open(cu))
+			return (false);
+		end = cu->file + 1 < se->nfiles ? se->files[cu->file + 1].first :
+		    se->nords;
+		if (cu->k >= end || pcap_next_ex(cu->p, &h, &data) != 1) {
+			pcap_close(cu->p);
+			cu->p = NULL;
+			cu->file++;
+			continue;
+		}
+		if (!sel(se->ords[cu->k++], sarg))
+			continue;
+		cu->cp.ordinal = se->ords[cu->k - 1];
+		cu->cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
+		    (uint64_t)h->ts.tv_usec;
+		cu->cp.caplen = h->caplen;
+		cu->cp.wirelen = h->len;
+		cu->cp.data = data;
+		cu->ready = true;
+	}
+	return (true);
+}
+
+/*
+ * Read the selected records of several series again, in capture order:
+ * the interfaces' records interleave, so each step takes the cursor whose
+ * record has the lowest ordinal.
+ */
+void
+series_reread(struct series **se, size_t n, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct series_cursor	*cu = xcalloc(n, sizeof *cu);
+	size_t			 i, best;
+	bool			 go = true;
+
+	for (i = 0; i < n; i++) {
+		cu[i].se = se[i];
+		cu[i].cp.input = (uint16_t)se[i]->input;
+		cu[i].cp.dlt = capture_input_get(se[i]->c, se[i]->input)->dlt;
+		cu[i].cp.prec = capture_input_get(se[i]->c, se[i]->input)->prec;
+		if (se[i]->dump == NULL || pcap_dump_flush(se[i]->dump) == 0)
+			series_cursor_next(&cu[i], sel, sarg);
+	}
+	while (go) {
+		for (best = n, i = 0; i < n; i++) {
+			if (cu[i].ready && (best == n ||
+			    cu[i].cp.ordinal < cu[best].cp.ordinal))
+				best = i;
+		}
+		if (best == n)
+			break;
+		go = fn(&cu[best].cp, arg);
+		series_cursor_next(&cu[best], sel, sarg);
+	}
+	for (i = 0; i < n; i++) {
+		if (cu[i].p != NULL)
+			pcap_close(cu[i].p);
+	}
+	free(cu);
+}
+
+/* Close the file being written (the spool removes its files). */
+void
+series_free(struct series *se)
+{
+	if (se == NULL)
+		return;
+	if (se->dump != NULL)
+		pcap_dump_close(se->dump);
+	free(se->files);
+	free(se->ords);
+	free(se->name);
+	free(se);
+}
