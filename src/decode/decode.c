@@ -14,6 +14,7 @@
 
 #include "decode/decode.h"
 #include "decode/defrag.h"
+#include "decode/dstate.h"
 #include "util/util.h"
 
 #define DECODE_MAXTUNNEL	8	/* deeper tunnels stay opaque */
@@ -29,6 +30,10 @@
 #define ETH_PPPOE	0x8864
 #define ETH_TEB		0x6558
 #define ETH_PPP		0x880b
+#define ETH_VNTAG	0x8926
+#define ETH_ETAG	0x893f
+#define ETH_ERSPAN2	0x88be
+#define ETH_ERSPAN3	0x22eb
 
 #define PPP_IPV4	0x0021
 #define PPP_IPV6	0x0057
@@ -45,6 +50,7 @@ const char *const decode_reason_names[DR_COUNT] = {
 	[DR_IP_BAD] = "bad ip header",
 	[DR_L4_TRUNC] = "truncated transport header",
 	[DR_FRAG_INCOMPLETE] = "incomplete ip fragment",
+	[DR_ENCRYPTED] = "encrypted frame",
 };
 
 struct decoder {
@@ -52,48 +58,8 @@ struct decoder {
 	struct defrag	*df;		/* NULL until the first fragment */
 };
 
-/* The state of one decode_packet() call. */
-struct dstate {
-	struct decoder	*dec;
-	const struct pkt_ref *ref;
-	struct decoded	*d;
-	enum decode_reason reason;
-	bool		 in_dgram;	/* decoding a reassembled datagram */
-};
-
-static enum decode_result decode_ethertype(struct dstate *, uint16_t,
-		    const uint8_t *, uint32_t, bool);
-static enum decode_result decode_ether(struct dstate *, const uint8_t *,
-		    uint32_t, bool);
-static enum decode_result decode_ipv4(struct dstate *, const uint8_t *,
-		    uint32_t);
-static enum decode_result decode_ipv6(struct dstate *, const uint8_t *,
-		    uint32_t);
 static enum decode_result decode_ip6_chain(struct dstate *, uint8_t,
 		    const uint8_t *, uint32_t, uint32_t);
-
-/* Read a big-endian 16-bit value. */
-static inline uint16_t
-decode_rd16(const uint8_t *p)
-{
-	return ((uint16_t)(p[0] << 8 | p[1]));
-}
-
-/* Read a big-endian 32-bit value. */
-static inline uint32_t
-decode_rd32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
-}
-
-/* Give up on a packet with a reason. */
-static inline enum decode_result
-decode_fail(struct dstate *s, enum decode_reason why)
-{
-	s->reason = why;
-	return (DECODE_UNASSIGNED);
-}
 
 /* Create a decoder; zero config fields take their defaults. */
 struct decoder *
@@ -128,8 +94,10 @@ bool
 decode_dlt_supported(int dlt)
 {
 	switch (dlt) {
-	case 0: case 1: case 12: case 14: case 101: case 108:
-	case 113: case 228: case 229: case 276:
+	case 0: case 1: case 7: case 9: case 12: case 14: case 50:
+	case 101: case 104: case 105: case 107: case 108: case 113:
+	case 127: case 129: case 192: case 228: case 229: case 239:
+	case 276:
 		return (true);
 	}
 	return (false);
@@ -346,7 +314,35 @@ decode_gre_ppp(struct dstate *s, const uint8_t *p, uint32_t cap,
 	return (true);
 }
 
-/* GRE versions 0 and 1: follow IP, MPLS, Ethernet and PPP payloads. */
+/*
+ * ERSPAN in GRE: type I (0x88be without a sequence number) has no header,
+ * type II (0x88be, version 1) 8 bytes, type III (0x22eb, version 2) 12
+ * bytes and 8 more when the O bit says a platform subheader follows; the
+ * mirrored Ethernet frame comes next (type III frame type 0 only).
+ */
+static bool
+decode_erspan(struct dstate *s, uint16_t proto, bool seq, const uint8_t *p,
+    uint32_t cap, enum decode_result *r)
+{
+	uint32_t	 hl = 0;
+
+	if (proto == ETH_ERSPAN2 && seq) {
+		if (cap < 8 || (p[0] >> 4) != 1)
+			return (false);
+		hl = 8;
+	} else if (proto == ETH_ERSPAN3) {
+		if (cap < 12 || (p[0] >> 4) != 2 || ((p[10] >> 2) & 0x1f) != 0)
+			return (false);
+		hl = (p[11] & 1) ? 20 : 12;
+		if (cap < hl)
+			return (false);
+	}
+	decode_tunnel(s->d);
+	*r = decode_ether(s, p + hl, cap - hl, false);
+	return (true);
+}
+
+/* GRE versions 0 and 1: follow IP, MPLS, Ethernet, PPP and ERSPAN. */
 static bool
 decode_gre(struct dstate *s, const uint8_t *p, uint32_t cap,
     enum decode_result *r)
@@ -379,6 +375,9 @@ decode_gre(struct dstate *s, const uint8_t *p, uint32_t cap,
 		return (true);
 	case ETH_PPP:
 		return (decode_gre_ppp(s, p, cap, r));
+	case ETH_ERSPAN2: case ETH_ERSPAN3:
+		return (decode_erspan(s, proto, (flags & 0x1000) != 0, p, cap,
+		    r));
 	}
 	return (false);
 }
@@ -443,7 +442,7 @@ decode_defrag(struct dstate *s, const struct defrag_key *k,
 }
 
 /* IPv4 (RFC 791): check the header, then fragments or the upper protocol. */
-static enum decode_result
+enum decode_result
 decode_ipv4(struct dstate *s, const uint8_t *p, uint32_t cap)
 {
 	struct decoded	*d = s->d;
@@ -545,7 +544,7 @@ decode_ip6_chain(struct dstate *s, uint8_t nh, const uint8_t *p,
 }
 
 /* IPv6 (RFC 8200): fixed header, then the extension header chain. */
-static enum decode_result
+enum decode_result
 decode_ipv6(struct dstate *s, const uint8_t *p, uint32_t cap)
 {
 	struct decoded	*d = s->d;
@@ -619,12 +618,14 @@ decode_pppoe(struct dstate *s, const uint8_t *p, uint32_t cap)
 }
 
 /* What an ethertype carries, after any VLAN tags (kept for the outer). */
-static enum decode_result
+enum decode_result
 decode_ethertype(struct dstate *s, uint16_t type, const uint8_t *p,
     uint32_t cap, bool outer)
 {
 	struct decoded	*d = s->d;
+	uint32_t	 hl;
 
+again:
 	while (type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD) {
 		if (cap < 4)
 			return (decode_fail(s, DR_LINK_TRUNC));
@@ -643,12 +644,21 @@ decode_ethertype(struct dstate *s, uint16_t type, const uint8_t *p,
 		return (decode_mpls(s, p, cap));
 	case ETH_PPPOE:
 		return (decode_pppoe(s, p, cap));
+	case ETH_VNTAG: case ETH_ETAG:
+		/* VN-Tag: 4 bytes then the type; 802.1BR E-Tag: 6 then it. */
+		hl = type == ETH_VNTAG ? 6 : 8;
+		if (cap < hl)
+			return (decode_fail(s, DR_LINK_TRUNC));
+		type = decode_rd16(p + hl - 2);
+		p += hl;
+		cap -= hl;
+		goto again;
 	}
 	return (decode_fail(s, DR_NOT_IP));
 }
 
 /* Ethernet II; the outer frame's addresses and type go in the result. */
-static enum decode_result
+enum decode_result
 decode_ether(struct dstate *s, const uint8_t *p, uint32_t cap, bool outer)
 {
 	struct decoded	*d = s->d;
@@ -713,6 +723,34 @@ decode_raw(struct dstate *s, const uint8_t *p, uint32_t cap, int version)
 	return (decode_ipv4(s, p, cap));
 }
 
+/* The link types with a header of their own (not Ethernet, cooked, raw). */
+static enum decode_result
+decode_link_other(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
+{
+	switch (dlt) {
+	case 239:
+		return (decode_nflog(s, p, cap));
+	case 105:
+		s->d->medium = 1;
+		return (decode_wlan(s, p, cap));
+	case 127:
+		s->d->medium = 1;
+		return (decode_radiotap(s, p, cap));
+	case 192:
+		s->d->medium = 1;
+		return (decode_ppi(s, p, cap));
+	case 7: case 129:
+		return (decode_arcnet(s, p, cap, dlt == 129));
+	case 9: case 50:
+		return (decode_ppp(s, p, cap));
+	case 104:
+		return (decode_chdlc(s, p, cap));
+	case 107:
+		return (decode_frelay(s, p, cap));
+	}
+	return (decode_fail(s, DR_LINKTYPE));
+}
+
 /* Dispatch on the link type. */
 static enum decode_result
 decode_link(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
@@ -739,8 +777,10 @@ decode_link(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
 		return (decode_raw(s, p, cap, 4));
 	case 229:
 		return (decode_raw(s, p, cap, 6));
+	case 12: case 14: case 101:
+		return (decode_raw(s, p, cap, 0));
 	}
-	return (decode_raw(s, p, cap, 0));
+	return (decode_link_other(s, dlt, p, cap));
 }
 
 /* Decode one frame; see decode.h for the contract. */
