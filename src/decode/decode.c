@@ -32,6 +32,7 @@
 #define ETH_PPP		0x880b
 #define ETH_VNTAG	0x8926
 #define ETH_ETAG	0x893f
+#define ETH_PBB		0x88e7
 #define ETH_ERSPAN2	0x88be
 #define ETH_ERSPAN3	0x22eb
 
@@ -653,6 +654,11 @@ again:
 		p += hl;
 		cap -= hl;
 		goto again;
+	case ETH_PBB:
+		/* 802.1ah: a 4-byte I-TAG, then the customer's frame. */
+		if (cap < 4)
+			return (decode_fail(s, DR_LINK_TRUNC));
+		return (decode_ether(s, p + 4, cap - 4, false));
 	}
 	return (decode_fail(s, DR_NOT_IP));
 }

@@ -610,6 +610,9 @@ static const struct dcase cases[] = {
 	{ "vlan vn-tag vlan", 1, "eth:8100 vlan:10:8926 x:00000000 x:8100 "
 	  "vlan:20:86dd " U6, 0, ETH(0x8100), .nvlan = 2, .vlan = { 10, 20 },
 	  UDP6(0, 0) },
+	{ "802.1ah", 1, "eth:8100 vlan:3:88e7 x:00000100 eth:8100 "
+	  "vlan:9:0800 " U4 "pay:3", 0, ETH(0x8100), .nvlan = 1,
+	  .vlan = { 3 }, UDP4(3, 3) },
 	{ "e-tag", 1, "eth:893f x:000000000000 x:0800 " U4 "pay:2", 0,
 	  ETH(0x893f), UDP4(2, 2) },
 
