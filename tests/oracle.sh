@@ -122,9 +122,13 @@ tshark_table() {
 			}
 			if (!fam) {
 				# A link layer huntcon does not read: no session.
-				# PPP only inside PPPoE, not as the link type.
+				# Some only as the link type (PPP also in PPPoE),
+				# LLC only in 802.11.
 				if (!(tok in linkok) ||
-				    (tok == "ppp" && t[i - 1] != "pppoes"))
+				    ((tok in firstonly) && i != 1 &&
+				    !(tok == "ppp" && t[i - 1] == "pppoes") &&
+				    !(tok == "chdlc" && t[i - 1] == "ppp")) ||
+				    (tok == "llc" && t[i - 1] != "wlan"))
 					return
 				continue
 			}
@@ -169,10 +173,15 @@ tshark_table() {
 	}
 	BEGIN {
 		split(tunnels, tl, " ")
-		split("eth ethertype vlan ieee8021ad mpls pppoes ppp sll null loop raw", ll, " ")
+		split("eth ethertype vlan ieee8021ad mpls pppoes ppp sll null loop raw" \
+		    " vntag etag ieee8021ah nflog radiotap ppi pcap_pktdata wlan_radio" \
+		    " wlan llc arcnet chdlc fr", ll, " ")
 		for (i in ll)
 			linkok[ll[i]] = 1
-		split("eth ethertype vlan mpls ppp", il, " ")
+		split("ppp chdlc fr arcnet nflog radiotap ppi", fl, " ")
+		for (i in fl)
+			firstonly[fl[i]] = 1
+		split("eth ethertype vlan mpls ppp erspan vntag etag", il, " ")
 		for (i in il)
 			innerlink[il[i]] = 1
 		for (i in tl)
