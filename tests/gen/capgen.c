@@ -98,12 +98,14 @@ enum fmt { FMT_US, FMT_NS, FMT_PCAPNG };
 enum lt {
 	LT_NULL = 0, LT_EN10MB = 1, LT_RAW12 = 12, LT_RAW14 = 14,
 	LT_RAW = 101, LT_LOOP = 108, LT_SLL = 113, LT_IPV4 = 228,
-	LT_IPV6 = 229, LT_SLL2 = 276
+	LT_IPV6 = 229, LT_SLL2 = 276, LT_WLAN = 105, LT_FRELAY = 107,
+	LT_RADIOTAP = 127, LT_NFLOG = 239
 };
 
 enum enc {
 	ENC_NONE, ENC_VLAN, ENC_QINQ, ENC_MPLS, ENC_PPPOE, ENC_GRE,
-	ENC_GRE_ETH, ENC_IPIP, ENC_6IN4, ENC_VXLAN, ENC_GTPU
+	ENC_GRE_ETH, ENC_IPIP, ENC_6IN4, ENC_VXLAN, ENC_GTPU, ENC_VNTAG,
+	ENC_ERSPAN2, ENC_ERSPAN3
 };
 
 #define FAM_V4		1
@@ -901,6 +903,143 @@ gtpu_push(struct pkt *p, uint32_t teid)
 	put32(h + 4, teid);
 }
 
+/* Prepend a VN-Tag (ethertype 0x8926 follows it): 4 bytes, then type. */
+static void
+vntag_push(struct pkt *p, uint16_t type)
+{
+	uint8_t	*h = pkt_push(p, 6);
+
+	put32(h, 0x80010002);
+	put16(h + 4, type);
+}
+
+/* Prepend a GRE header with a sequence number. */
+static void
+gre_seq_push(struct pkt *p, uint16_t type, uint32_t seq)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	put16(h, 0x1000);
+	put16(h + 2, type);
+	put32(h + 4, seq);
+}
+
+/* Prepend an ERSPAN type II header (session 100, index 5). */
+static void
+erspan2_push(struct pkt *p)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	put32(h, 0x10000000 | 100);
+	put32(h + 4, 5);
+}
+
+/* Prepend an ERSPAN type III header (session 100, frame type 0), with the
+ * 8-byte platform subheader (O bit) when sub. */
+static void
+erspan3_push(struct pkt *p, int sub, uint32_t ts)
+{
+	uint8_t	*h;
+
+	if (sub)
+		put32(pkt_push(p, 8) + 4, 0x12345678);
+	h = pkt_push(p, 12);
+	put32(h, 0x20000000 | 100);
+	put32(h + 4, ts);
+	put32(h + 8, sub ? 1 : 0);
+}
+
+/* Prepend an NFLOG header and TLVs (packet header, input interface 3,
+ * payload) around the IP packet in p; TLV fields in host order. */
+static void
+nflog_push(struct pkt *p, int v6)
+{
+	uint16_t	 tlv[2];
+	uint8_t		*h;
+
+	tlv[0] = (uint16_t)(p->len + 4);	/* the last TLV: no padding */
+	tlv[1] = 9;
+	memcpy(pkt_push(p, 4), tlv, 4);
+	h = pkt_push(p, 8);
+	tlv[0] = 8;
+	tlv[1] = 4;				/* NFULA_IFINDEX_INDEV */
+	memcpy(h, tlv, 4);
+	put32(h + 4, 3);
+	h = pkt_push(p, 8);
+	tlv[1] = 1;				/* NFULA_PACKET_HDR */
+	memcpy(h, tlv, 4);
+	put16(h + 4, v6 ? ET_IP6 : ET_IP4);
+	h[6] = 1;
+	h[7] = 0;
+	h = pkt_push(p, 4);
+	h[0] = v6 ? 10 : 2;
+	h[1] = 0;
+	put16(h + 2, 0);
+}
+
+/* Prepend an 802.11 data header with LLC/SNAP: the client (dir 0) sends
+ * to the AP (ToDS), the AP to the client (FromDS); QoS data with qos,
+ * and an HT control field (order bit) with htc. */
+static void
+wlan_push(struct pkt *p, const struct flow *f, int dir, int qos, int htc,
+    uint16_t type)
+{
+	static const uint8_t bssid[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	uint8_t	*h;
+	size_t	 hl = 24 + (qos ? 2 : 0) + (qos && htc ? 4 : 0);
+
+	h = pkt_push(p, 8);
+	memcpy(h, "\xaa\xaa\x03\0\0\0", 6);
+	put16(h + 6, type);
+	h = pkt_push(p, hl);
+	memset(h, 0, hl);
+	h[0] = qos ? 0x88 : 0x08;
+	h[1] = (dir ? 0x02 : 0x01) | (qos && htc ? 0x80 : 0);
+	put16(h + 2, 44);
+	memcpy(h + 4, dir ? f->mac[0] : bssid, 6);
+	memcpy(h + 10, dir ? bssid : f->mac[0], 6);
+	memcpy(h + 16, f->mac[1], 6);
+	put16(h + 22, 0x0100);
+	if (qos)
+		h[24] = 0x05;			/* TID 5 */
+	if (qos && htc)
+		put32(h + 26, 0x0300a0c0);
+}
+
+/* Prepend a radiotap header (flags and rate, 10 bytes). */
+static void
+radiotap_push(struct pkt *p)
+{
+	uint8_t	*h = pkt_push(p, 10);
+
+	h[0] = 0;
+	h[1] = 0;
+	h[2] = 10;				/* length, little-endian */
+	h[3] = 0;
+	put32le(h + 4, 0x00000006);		/* flags, rate */
+	h[8] = 0;
+	h[9] = 0x6c;				/* 54 Mb/s */
+}
+
+/* Prepend a Frame Relay header: IPv4 by RFC 2427 (NLPID 0xcc), IPv6 in
+ * Cisco's encapsulation (ethertype). */
+static void
+frelay_push(struct pkt *p, int v6)
+{
+	uint8_t	*h;
+
+	if (v6)
+		put16(pkt_push(p, 2), ET_IP6);
+	else {
+		h = pkt_push(p, 2);
+		h[0] = 0x03;
+		h[1] = 0xcc;
+	}
+	h = pkt_push(p, 2);
+	h[0] = 0x48;
+	h[1] = 0xe1;
+}
+
 /* Set up a flow from client a:pa to server b:pb. */
 static void
 flow_new(struct cap *c, struct flow *f, int proto, const char *a, int pa,
@@ -960,6 +1099,18 @@ tun_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
 		udp_push(p, s, d, 2152, 2152, 0);
 		proto = 17;
 		break;
+	case ENC_ERSPAN2:
+		eth_push(p, f->mac[!dir], f->mac[dir], type);
+		erspan2_push(p);
+		gre_seq_push(p, 0x88be, c->ipid);
+		proto = 47;
+		break;
+	case ENC_ERSPAN3:
+		eth_push(p, f->mac[!dir], f->mac[dir], type);
+		erspan3_push(p, dir, (uint32_t)(c->now / US));
+		gre_seq_push(p, 0x22eb, c->ipid);
+		proto = 47;
+		break;
 	default:
 		return type;
 	}
@@ -991,6 +1142,10 @@ eth_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
 		pppoe_push(p, 0x1234, type == ET_IP6 ? 0x0057 : 0x0021);
 		type = ET_PPPOE;
 		break;
+	case ENC_VNTAG:
+		vntag_push(p, type);
+		type = 0x8926;
+		break;
 	}
 	eth_push(p, f->mac[!dir], f->mac[dir], type);
 }
@@ -1017,6 +1172,19 @@ link_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
 		break;
 	case LT_LOOP:
 		af_push(p, v6 ? 24 : 2, 1);
+		break;
+	case LT_NFLOG:
+		nflog_push(p, v6);
+		break;
+	case LT_WLAN:
+		wlan_push(p, f, dir, 0, 0, type);
+		break;
+	case LT_RADIOTAP:
+		wlan_push(p, f, dir, 1, dir, type);
+		radiotap_push(p);
+		break;
+	case LT_FRELAY:
+		frelay_push(p, v6);
 		break;
 	}
 }
@@ -2018,6 +2186,77 @@ sc_gre(struct cap *c)
 	std_v4(c);
 	c->enc = ENC_GRE_ETH;
 	std_v6(c);
+}
+
+/* An OSPFv3 hello (RFC 5340 A.3.2) from router id rid, with its
+ * checksum over the IPv6 pseudo-header from s to d. */
+static void
+ospf6_hello(struct pkt *p, uint32_t rid, const struct addr *s,
+    const struct addr *d)
+{
+	uint8_t	*h;
+
+	pkt_init(p, NULL, 36);
+	h = pkt_data(p);
+	h[0] = 3;
+	h[1] = 1;
+	put16(h + 2, 36);
+	put32(h + 4, rid);
+	put32(h + 16, 5);			/* interface id */
+	h[20] = 1;				/* priority */
+	put32(h + 20, 0x01000013);		/* priority 1, options */
+	put16(h + 24, 10);
+	put16(h + 26, 40);
+	put16(h + 12, ck_fold(ck_add(ck_pseudo(s, d, 89, 36), h, 36)));
+}
+
+/* lt_frelay: the standard set over Frame Relay (IPv4 by RFC 2427, IPv6
+ * in Cisco's encapsulation) and OSPFv3 hellos from fe80::1 and fe80::2
+ * to ff02::5 (IP protocol 89, hop limit 1), 3 each, 10 s apart. */
+static void
+sc_ospf6(struct cap *c)
+{
+	struct flow	f[2];
+	int		i, r;
+
+	std_v4(c);
+	std_v6(c);
+	flow_new(c, &f[0], 89, "fe80::1", 0, "ff02::5", 0);
+	flow_new(c, &f[1], 89, "fe80::2", 0, "ff02::5", 0);
+	for (i = 0; i < 3; i++) {
+		for (r = 0; r < 2; r++) {
+			f[r].ttl = 1;
+			at(c, 6 * SEC + (uint64_t)i * 10 * SEC +
+			    (uint64_t)r * 100 * MS);
+			ospf6_hello(&pk, 0x0a000001 + (uint32_t)r, &f[r].ip[0],
+			    &f[r].ip[1]);
+			flow_ip(c, &f[r], 0, &pk);
+		}
+	}
+}
+
+/* lt_wlan: the standard set, then two protected (CCMP) data frames from
+ * a station to the AP, which cannot be read. */
+static void
+sc_wlan(struct cap *c)
+{
+	uint8_t	fr[24 + 8 + 48];
+	int	i;
+
+	sc_std(c);
+	for (i = 0; i < 2; i++) {
+		memset(fr, 0, sizeof fr);
+		fr[0] = 0x08;
+		fr[1] = 0x41;			/* ToDS, protected */
+		memcpy(fr + 4, "\x02\x11\x22\x33\x44\x55", 6);
+		memcpy(fr + 10, "\x02\x00\x00\x00\x0e\x01", 6);
+		memcpy(fr + 16, mac_router, 6);
+		fr[24] = (uint8_t)(i + 1);	/* packet number, key id 0 */
+		fr[27] = 0x20;			/* extended IV */
+		rng_fill(c, fr + 32, sizeof fr - 32);
+		at(c, 8 * SEC + (uint64_t)i * SEC);
+		cap_frame(c, fr, sizeof fr);
+	}
 }
 
 /* pcapng_mixed: the IPv4 set on interface 0 (Ethernet), the IPv6 set on
@@ -3096,7 +3335,28 @@ static const struct scenario scenarios[] = {
 	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "regex_names", "100,000 DNS queries for names on which "
 	    "'^(a|a?)+$' backtracks catastrophically", sc_regex_names, FMT_US,
-	    LT_EN10MB, 0, ENC_NONE, 0, 0 }
+	    LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "lt_nflog", "standard set, Linux NFLOG (239), family 2/10, "
+	    "payload TLV", sc_std, FMT_US, LT_NFLOG, 0, ENC_NONE,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "lt_wlan", "standard set, IEEE 802.11 (105) data frames with "
+	    "LLC/SNAP, ToDS/FromDS, 2 protected", sc_wlan, FMT_US, LT_WLAN, 0,
+	    ENC_NONE,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "lt_radiotap", "standard set, radiotap (127) 802.11 QoS data, "
+	    "+HTC from the AP", sc_std, FMT_US, LT_RADIOTAP, 0, ENC_NONE,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "lt_frelay", "standard set over Frame Relay (107) and OSPFv3 "
+	    "hellos to ff02::5", sc_ospf6, FMT_US, LT_FRELAY, 0, ENC_NONE, 0,
+	    0 },
+	{ "enc_vntag", "standard set behind a VN-Tag (0x8926)", sc_std,
+	    FMT_US, LT_EN10MB, 0, ENC_VNTAG, FAM_V4 | FAM_V6, 0 },
+	{ "enc_erspan2", "standard set mirrored in ERSPAN type II (GRE "
+	    "0x88be)", sc_std, FMT_US, LT_EN10MB, 0, ENC_ERSPAN2,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "enc_erspan3", "standard set mirrored in ERSPAN type III (GRE "
+	    "0x22eb), subheader from the server", sc_std, FMT_US, LT_EN10MB,
+	    0, ENC_ERSPAN3, FAM_V4 | FAM_V6, 0 }
 };
 
 /* Set up an empty capture for scenario s. */
