@@ -319,7 +319,8 @@ decode_gre_ppp(struct dstate *s, const uint8_t *p, uint32_t cap,
  * ERSPAN in GRE: type I (0x88be without a sequence number) has no header,
  * type II (0x88be, version 1) 8 bytes, type III (0x22eb, version 2) 12
  * bytes and 8 more when the O bit says a platform subheader follows; the
- * mirrored Ethernet frame comes next (type III frame type 0 only).
+ * mirrored Ethernet frame comes next (type III: other frame types, which
+ * tshark leaves as data, are not IP).
  */
 static bool
 decode_erspan(struct dstate *s, uint16_t proto, bool seq, const uint8_t *p,
@@ -332,11 +333,16 @@ decode_erspan(struct dstate *s, uint16_t proto, bool seq, const uint8_t *p,
 			return (false);
 		hl = 8;
 	} else if (proto == ETH_ERSPAN3) {
-		if (cap < 12 || (p[0] >> 4) != 2 || ((p[10] >> 2) & 0x1f) != 0)
+		if (cap < 12 || (p[0] >> 4) != 2)
 			return (false);
 		hl = (p[11] & 1) ? 20 : 12;
 		if (cap < hl)
 			return (false);
+		if (((p[10] >> 2) & 0x1f) != 0) {	/* not Ethernet */
+			decode_tunnel(s->d);
+			*r = decode_fail(s, DR_NOT_IP);
+			return (true);
+		}
 	}
 	decode_tunnel(s->d);
 	*r = decode_ether(s, p + hl, cap - hl, false);

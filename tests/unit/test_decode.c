@@ -647,9 +647,7 @@ static const struct dcase cases[] = {
 	{ "gre erspan iii subheader", 1, OUT4(47) "x:000022eb "
 	  "x:20640001 x:12345678 x:00000001 x:0123456789abcdef eth:0800 "
 	  U4 "pay:1", 0, ETH4, .tunnels = 1, UDP4(1, 1) },
-	{ "gre erspan iii ip frame", 1, OUT4(47) "x:000022eb x:20640001 "
-	  "x:12345678 x:00000800 " T4, 0, ETH4, VOUT, .proto = 47,
-	  .plen = 56, .pcap = 56, .opaque = true },
+
 	{ "gre erspan iii cut", 1, OUT4(47) "x:000022eb x:20640001 "
 	  "x:12345678 x:00000001 x:01234567", 0, ETH4, VOUT, .proto = 47,
 	  .plen = 20, .pcap = 20, .opaque = true },
@@ -746,6 +744,9 @@ static const struct dcase cases[] = {
 	  BAD(DR_NOT_IP) },
 	{ "ppp lcp", 9, "x:ff03c021 z:8", 0, BAD(DR_NOT_IP) },
 	{ "cisco slarp", 104, "x:8f008035 z:20", 0, BAD(DR_NOT_IP) },
+
+	{ "gre erspan iii frame type 7", 1, OUT4(47) "x:000022eb x:20640001 "
+	  "x:12345678 x:00001c00 " T4, 0, BAD(DR_NOT_IP) },
 
 	/* Malformed. */
 	{ "zero length", 1, "", 0, BAD(DR_LINK_TRUNC) },
