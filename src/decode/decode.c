@@ -95,10 +95,10 @@ bool
 decode_dlt_supported(int dlt)
 {
 	switch (dlt) {
-	case 0: case 1: case 7: case 9: case 12: case 14: case 50:
-	case 101: case 104: case 105: case 107: case 108: case 113:
-	case 127: case 129: case 192: case 228: case 229: case 239:
-	case 276:
+	case 0: case 1: case 7: case 9: case 10: case 12: case 14:
+	case 50: case 101: case 104: case 105: case 107: case 108:
+	case 113: case 127: case 129: case 192: case 226: case 228:
+	case 229: case 239: case 242: case 258: case 276:
 		return (true);
 	}
 	return (false);
@@ -759,6 +759,14 @@ decode_link_other(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
 		return (decode_chdlc(s, p, cap));
 	case 107:
 		return (decode_frelay(s, p, cap));
+	case 10:
+		return (decode_fddi(s, p, cap));
+	case 242:
+		return (decode_ipoib(s, p, cap));
+	case 226:
+		return (decode_ipnet(s, p, cap));
+	case 258:
+		return (decode_pktap(s, p, cap));
 	}
 	return (decode_fail(s, DR_LINKTYPE));
 }

@@ -62,5 +62,9 @@ enum decode_result decode_arcnet(struct dstate *, const uint8_t *, uint32_t,
 enum decode_result decode_ppp(struct dstate *, const uint8_t *, uint32_t);
 enum decode_result decode_chdlc(struct dstate *, const uint8_t *, uint32_t);
 enum decode_result decode_frelay(struct dstate *, const uint8_t *, uint32_t);
+enum decode_result decode_fddi(struct dstate *, const uint8_t *, uint32_t);
+enum decode_result decode_ipoib(struct dstate *, const uint8_t *, uint32_t);
+enum decode_result decode_ipnet(struct dstate *, const uint8_t *, uint32_t);
+enum decode_result decode_pktap(struct dstate *, const uint8_t *, uint32_t);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * link.c - the link types beyond Ethernet, Linux cooked, raw IP and
  * loopback: Linux NFLOG, IEEE 802.11 (plain, radiotap, PPI), ARCNET, PPP,
- * Cisco HDLC and Frame Relay.  Each finds the IP packet (or the ethertype)
+ * Cisco HDLC, Frame Relay, FDDI, IP over InfiniBand, Solaris ipnet and
+ * Apple PKTAP.  Each finds the IP packet (or the ethertype)
  * its frame carries and hands it to decode.c; the dispatch on the link
  * type runs only for the link type the input declares.
  */
@@ -77,6 +78,23 @@ decode_nflog(struct dstate *s, const uint8_t *p, uint32_t cap)
 	return (decode_fail(s, DR_NOT_IP));
 }
 
+/*
+ * LLC/SNAP with an ethertype (OUI 0, or 0000f8 for bridge tunnels), as
+ * 802.11 and FDDI carry IP; the ethertype is the frame's eth.type.
+ */
+static enum decode_result
+link_snap(struct dstate *s, const uint8_t *p, uint32_t cap)
+{
+	if (cap < 8)
+		return (decode_fail(s, cap >= 3 && p[0] == 0xaa ?
+		    DR_LINK_TRUNC : DR_NOT_IP));
+	if (p[0] != 0xaa || p[1] != 0xaa || p[2] != 0x03 || p[3] != 0 ||
+	    p[4] != 0 || (p[5] != 0 && p[5] != 0xf8))
+		return (decode_fail(s, DR_NOT_IP));
+	s->d->eth_type = decode_rd16(p + 6);
+	return (decode_ethertype(s, s->d->eth_type, p + 8, cap - 8, true));
+}
+
 /* Length of an 802.11 data frame's MAC header, or 0 when it carries none. */
 static uint32_t
 link_wlan_hlen(const uint8_t *p, uint32_t cap)
@@ -133,16 +151,7 @@ decode_wlan(struct dstate *s, const uint8_t *p, uint32_t cap)
 	link_wlan_addrs(d, p);
 	if (p[1] & WLAN_PROTECTED)
 		return (decode_fail(s, DR_ENCRYPTED));
-	p += hl;
-	cap -= hl;
-	if (cap < 8)
-		return (decode_fail(s, cap >= 3 && p[0] == 0xaa ?
-		    DR_LINK_TRUNC : DR_NOT_IP));
-	if (p[0] != 0xaa || p[1] != 0xaa || p[2] != 0x03 || p[3] != 0 ||
-	    p[4] != 0 || (p[5] != 0 && p[5] != 0xf8))
-		return (decode_fail(s, DR_NOT_IP));
-	d->eth_type = decode_rd16(p + 6);
-	return (decode_ethertype(s, d->eth_type, p + 8, cap - 8, true));
+	return (link_snap(s, p + hl, cap - hl));
 }
 
 /* Radiotap (DLT 127): skip the header by its little-endian length. */
@@ -294,4 +303,59 @@ decode_frelay(struct dstate *s, const uint8_t *p, uint32_t cap)
 			    p + hl + 6, cap - hl - 6, false));
 	}
 	return (decode_fail(s, DR_NOT_IP));
+}
+
+/* FDDI (DLT 10): frame control and two addresses, then LLC/SNAP. */
+enum decode_result
+decode_fddi(struct dstate *s, const uint8_t *p, uint32_t cap)
+{
+	if (cap < 13)
+		return (decode_fail(s, DR_LINK_TRUNC));
+	return (link_snap(s, p + 13, cap - 13));
+}
+
+/* IP over InfiniBand (DLT 242): 20-byte addresses twice, the ethertype. */
+enum decode_result
+decode_ipoib(struct dstate *s, const uint8_t *p, uint32_t cap)
+{
+	if (cap < 44)
+		return (decode_fail(s, DR_LINK_TRUNC));
+	s->d->eth_type = decode_rd16(p + 40);
+	return (decode_ethertype(s, s->d->eth_type, p + 44, cap - 44, true));
+}
+
+/* Solaris ipnet (DLT 226): a 24-byte header; family 2 IPv4, 26 IPv6. */
+enum decode_result
+decode_ipnet(struct dstate *s, const uint8_t *p, uint32_t cap)
+{
+	if (cap < 24)
+		return (decode_fail(s, DR_LINK_TRUNC));
+	if (p[1] == 2)
+		return (decode_ipv4(s, p + 24, cap - 24));
+	if (p[1] == 26)
+		return (decode_ipv6(s, p + 24, cap - 24));
+	return (decode_fail(s, DR_NOT_IP));
+}
+
+/*
+ * Apple PKTAP (DLT 258): a little-endian header length, then the link type
+ * of the frame after the header; Ethernet is the one seen in practice.
+ */
+enum decode_result
+decode_pktap(struct dstate *s, const uint8_t *p, uint32_t cap)
+{
+	uint32_t	 hl, dlt;
+
+	if (cap < 8)
+		return (decode_fail(s, DR_LINK_TRUNC));
+	hl = (uint32_t)link_rd16le(p) | (uint32_t)link_rd16le(p + 2) << 16;
+	dlt = (uint32_t)link_rd16le(p + 4) | (uint32_t)link_rd16le(p + 6) << 16;
+	if (hl < 8)
+		return (decode_fail(s, DR_NOT_IP));
+	if (cap < hl)
+		return (decode_fail(s, DR_LINK_TRUNC));
+	if (dlt != 1)
+		return (decode_fail(s, DR_NOT_IP));
+	s->d->medium = 1;
+	return (decode_ether(s, p + hl, cap - hl, true));
 }

@@ -605,6 +605,16 @@ static const struct dcase cases[] = {
 	  .medium = 13, TCP4(3, 3) },
 	{ "frame relay pad snap", 107, "x:48510300800000000800 " U4, 0,
 	  .medium = 13, UDP4(0, 0) },
+	{ "fddi snap", 10, "x:50 x:0200000000010200000000ff snap:0800 " U4
+	  "pay:2", 0, .medium = 13, .eth_type = 0x0800, UDP4(2, 2) },
+	{ "ip over infiniband", 242, "z:40 x:86dd0000 " T6 "pay:1", 0,
+	  .medium = 13, .eth_type = 0x86dd, TCP6(1, 1) },
+	{ "solaris ipnet ipv4", 226, "x:0102 z:22 " U4 "pay:1", 0,
+	  .medium = 13, UDP4(1, 1) },
+	{ "solaris ipnet ipv6", 226, "x:011a z:22 " U6, 0, .medium = 13,
+	  UDP6(0, 0) },
+	{ "pktap ethernet", 258, "x:0c000000 x:01000000 z:4 eth:0800 " T4
+	  "pay:4", 0, ETH4, TCP4(4, 4) },
 	{ "vn-tag", 1, "eth:8926 x:80010002 x:0800 " T4 "pay:1", 0,
 	  ETH(0x8926), TCP4(1, 1) },
 	{ "vlan vn-tag vlan", 1, "eth:8100 vlan:10:8926 x:00000000 x:8100 "
@@ -744,6 +754,9 @@ static const struct dcase cases[] = {
 	  BAD(DR_NOT_IP) },
 	{ "ppp lcp", 9, "x:ff03c021 z:8", 0, BAD(DR_NOT_IP) },
 	{ "cisco slarp", 104, "x:8f008035 z:20", 0, BAD(DR_NOT_IP) },
+	{ "pktap raw inside", 258, "x:08000000 x:0c000000 " T4, 0,
+	  BAD(DR_NOT_IP) },
+	{ "fddi llc", 10, "x:50 z:12 x:424203 z:20", 0, BAD(DR_NOT_IP) },
 
 	{ "gre erspan iii frame type 7", 1, OUT4(47) "x:000022eb x:20640001 "
 	  "x:12345678 x:00001c00 " T4, 0, BAD(DR_NOT_IP) },
@@ -752,7 +765,7 @@ static const struct dcase cases[] = {
 	{ "zero length", 1, "", 0, BAD(DR_LINK_TRUNC) },
 	{ "zero length raw", 101, "", 0, BAD(DR_LINK_TRUNC) },
 	{ "unsupported dlt 147", 147, "eth:0800 " T4, 0, BAD(DR_LINKTYPE) },
-	{ "unsupported dlt 10", 10, "eth:0800 " T4, 0, BAD(DR_LINKTYPE) },
+	{ "unsupported dlt 6", 6, "eth:0800 " T4, 0, BAD(DR_LINKTYPE) },
 	{ "nflog tlv length 0", 239, "nflog:2 " T4 "@4=00 @5=00", 0,
 	  BAD(DR_LINK_TRUNC) },
 	{ "wlan cut", 105, "wlan:08:01 trim:20", 0, BAD(DR_LINK_TRUNC) },
@@ -926,9 +939,10 @@ test_reason_names(void **state)
 static void
 test_dlt_supported(void **state)
 {
-	static const int yes[] = { 0, 1, 7, 9, 12, 14, 50, 101, 104, 105,
-	    107, 108, 113, 127, 129, 192, 228, 229, 239, 276 };
-	static const int no[] = { -1, 2, 10, 147, 195, 220, 230, 283, 1000 };
+	static const int yes[] = { 0, 1, 7, 9, 10, 12, 14, 50, 101, 104,
+	    105, 107, 108, 113, 127, 129, 192, 226, 228, 229, 239, 242, 258,
+	    276 };
+	static const int no[] = { -1, 2, 6, 147, 195, 220, 230, 283, 1000 };
 	size_t	 i;
 
 	(void)state;
