@@ -123,12 +123,13 @@ tshark_table() {
 			if (!fam) {
 				# A link layer huntcon does not read: no session.
 				# Some only as the link type (PPP also in PPPoE),
-				# LLC only in 802.11.
+				# LLC only in 802.11 and FDDI.
 				if (!(tok in linkok) ||
 				    ((tok in firstonly) && i != 1 &&
 				    !(tok == "ppp" && t[i - 1] == "pppoes") &&
 				    !(tok == "chdlc" && t[i - 1] == "ppp")) ||
-				    (tok == "llc" && t[i - 1] != "wlan"))
+				    (tok == "llc" && t[i - 1] != "wlan" &&
+				    t[i - 1] != "fddi"))
 					return
 				continue
 			}
@@ -175,10 +176,11 @@ tshark_table() {
 		split(tunnels, tl, " ")
 		split("eth ethertype vlan ieee8021ad mpls pppoes ppp sll null loop raw" \
 		    " vntag etag ieee8021ah nflog radiotap ppi pcap_pktdata wlan_radio" \
-		    " wlan llc arcnet chdlc fr", ll, " ")
+		    " wlan llc arcnet chdlc fr fddi ipoib ipnet pktap", ll, " ")
 		for (i in ll)
 			linkok[ll[i]] = 1
-		split("ppp chdlc fr arcnet nflog radiotap ppi", fl, " ")
+		split("ppp chdlc fr arcnet nflog radiotap ppi fddi ipoib ipnet" \
+		    " pktap", fl, " ")
 		for (i in fl)
 			firstonly[fl[i]] = 1
 		split("eth ethertype vlan mpls ppp erspan vntag etag", il, " ")
