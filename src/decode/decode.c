@@ -18,6 +18,8 @@
 #include "util/util.h"
 
 #define DECODE_MAXTUNNEL	8	/* deeper tunnels stay opaque */
+#define DECODE_MAXNEST		64	/* deeper 802.1ah frames too (tshark
+					   reads 50 in a known capture) */
 #define DECODE_FRAG_MAXCFG	(1u << 20)	/* no datagram is larger */
 
 #define ETH_IPV4	0x0800
@@ -662,8 +664,11 @@ again:
 		goto again;
 	case ETH_PBB:
 		/* 802.1ah: a 4-byte I-TAG, then the customer's frame. */
+		if (s->nested >= DECODE_MAXNEST)
+			break;		/* deeper frames stay opaque */
 		if (cap < 4)
 			return (decode_fail(s, DR_LINK_TRUNC));
+		s->nested++;
 		return (decode_ether(s, p + 4, cap - 4, false));
 	}
 	return (decode_fail(s, DR_NOT_IP));
@@ -820,6 +825,7 @@ decode_packet(struct decoder *dec, int dlt, const uint8_t *data,
 	s.d = d;
 	s.reason = DR_NONE;
 	s.in_dgram = false;
+	s.nested = 0;
 	r = decode_link(&s, dlt, data, caplen);
 	*reason = r == DECODE_UNASSIGNED ? s.reason : DR_NONE;
 	return (r);

@@ -18,6 +18,7 @@ struct dstate {
 	struct decoded	*d;
 	enum decode_reason reason;
 	bool		 in_dgram;	/* decoding a reassembled datagram */
+	uint8_t		 nested;	/* 802.1ah frames inside frames */
 };
 
 /* Read a big-endian 16-bit value. */

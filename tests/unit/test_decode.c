@@ -421,7 +421,7 @@ fb_token(struct fb *f, const char *t)
 static void
 fb_spec(struct fb *f, const char *spec)
 {
-	char	 buf[1024], *t, *last;
+	char	 buf[4096], *t, *last;
 
 	assert_true(strlen(spec) < sizeof buf);
 	strcpy(buf, spec);
@@ -467,6 +467,10 @@ struct dcase {
 #define OUT4(p)	"eth:0800 ip4:192.0.2.1>192.0.2.2/" #p " "
 #define PPPOE	"x:110000010000 "	/* version, code, session, length */
 #define VXLAN	"udp:51000>4789 x:0800000000123400 "
+#define PBB	"eth:88e7 x:00000100 "
+#define PBB4	PBB PBB PBB PBB
+#define PBB64	PBB4 PBB4 PBB4 PBB4 PBB4 PBB4 PBB4 PBB4 \
+		PBB4 PBB4 PBB4 PBB4 PBB4 PBB4 PBB4 PBB4
 
 /* Expected values. */
 #define V4	.af = 4, .src = "10.0.0.1", .dst = "10.0.0.2"
@@ -620,6 +624,8 @@ static const struct dcase cases[] = {
 	{ "vlan vn-tag vlan", 1, "eth:8100 vlan:10:8926 x:00000000 x:8100 "
 	  "vlan:20:86dd " U6, 0, ETH(0x8100), .nvlan = 2, .vlan = { 10, 20 },
 	  UDP6(0, 0) },
+	{ "802.1ah 64 deep", 1, PBB64 "eth:0800 " U4 "pay:1", 0,
+	  ETH(0x88e7), UDP4(1, 1) },
 	{ "802.1ah", 1, "eth:8100 vlan:3:88e7 x:00000100 eth:8100 "
 	  "vlan:9:0800 " U4 "pay:3", 0, ETH(0x8100), .nvlan = 1,
 	  .vlan = { 3 }, UDP4(3, 3) },
@@ -755,6 +761,8 @@ static const struct dcase cases[] = {
 	{ "ppp lcp", 9, "x:ff03c021 z:8", 0, BAD(DR_NOT_IP) },
 	{ "cisco slarp", 104, "x:8f008035 z:20", 0, BAD(DR_NOT_IP) },
 	{ "pktap raw inside", 258, "x:08000000 x:0c000000 " T4, 0,
+	  BAD(DR_NOT_IP) },
+	{ "802.1ah 65 deep", 1, PBB64 "eth:88e7 x:00000100 eth:0800 " U4, 0,
 	  BAD(DR_NOT_IP) },
 	{ "fddi llc", 10, "x:50 z:12 x:424203 z:20", 0, BAD(DR_NOT_IP) },
 
