@@ -7,6 +7,7 @@
  * type runs only for the link type the input declares.
  */
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "decode/decode.h"
@@ -129,14 +130,14 @@ link_wlan_addrs(struct decoded *d, const uint8_t *p)
 }
 
 /*
- * IEEE 802.11 (DLT 105): data frames (plain and QoS, +HTC) whose body is
- * LLC/SNAP with an ethertype.  Protected frames cannot be read; management,
- * control, null and A-MSDU frames carry no single IP packet.
+ * An 802.11 frame: data frames (plain and QoS, +HTC) whose body is LLC/SNAP
+ * with an ethertype, after padding to 4 bytes when radiotap says so.
+ * Protected frames cannot be read; management, control, null and A-MSDU
+ * frames carry no single IP packet.
  */
-enum decode_result
-decode_wlan(struct dstate *s, const uint8_t *p, uint32_t cap)
+static enum decode_result
+link_wlan(struct dstate *s, const uint8_t *p, uint32_t cap, bool pad)
 {
-	struct decoded	*d = s->d;
 	uint32_t	 hl;
 
 	if (cap < 24)
@@ -146,12 +147,42 @@ decode_wlan(struct dstate *s, const uint8_t *p, uint32_t cap)
 		return (decode_fail(s, DR_NOT_IP));
 	if ((hl = link_wlan_hlen(p, cap)) == 0)
 		return (decode_fail(s, DR_NOT_IP));
+	if (pad)
+		hl = (hl + 3) & ~3u;
 	if (cap < hl)
 		return (decode_fail(s, DR_LINK_TRUNC));
-	link_wlan_addrs(d, p);
+	link_wlan_addrs(s->d, p);
 	if (p[1] & WLAN_PROTECTED)
 		return (decode_fail(s, DR_ENCRYPTED));
 	return (link_snap(s, p + hl, cap - hl));
+}
+
+/* IEEE 802.11 (DLT 105). */
+enum decode_result
+decode_wlan(struct dstate *s, const uint8_t *p, uint32_t cap)
+{
+	return (link_wlan(s, p, cap, false));
+}
+
+/*
+ * Whether a radiotap header of length hl says the 802.11 header is padded
+ * (the Flags field, bit 1 of the first present word, has 0x20); it comes
+ * after the present words and TSFT (8 bytes, aligned to 8) when present.
+ */
+static bool
+link_radiotap_pad(const uint8_t *p, uint32_t hl)
+{
+	uint32_t	 off = 4, present;
+
+	present = (uint32_t)link_rd16le(p + 4) | (uint32_t)link_rd16le(p + 6) << 16;
+	while (off + 4 <= hl && (p[off + 3] & 0x80))	/* extended bitmap */
+		off += 4;
+	off += 4;
+	if ((present & 0x02) == 0)
+		return (false);
+	if (present & 0x01)
+		off = ((off + 7) & ~7u) + 8;
+	return (off < hl && (p[off] & 0x20));
 }
 
 /* Radiotap (DLT 127): skip the header by its little-endian length. */
@@ -167,7 +198,7 @@ decode_radiotap(struct dstate *s, const uint8_t *p, uint32_t cap)
 		return (decode_fail(s, DR_NOT_IP));
 	if (cap < hl)
 		return (decode_fail(s, DR_LINK_TRUNC));
-	return (decode_wlan(s, p + hl, cap - hl));
+	return (link_wlan(s, p + hl, cap - hl, link_radiotap_pad(p, hl)));
 }
 
 /* PPI (DLT 192): skip the header; 802.11 or Ethernet follows. */

@@ -581,6 +581,15 @@ static const struct dcase cases[] = {
 	{ "radiotap qos htc", 127, "x:0000 x:0c00 x:00000000 x:00000000 "
 	  "wlan:88:82 x:0000 x:00000000 snap:0800 " T4 "pay:9", 0, ETH4,
 	  TCP4(9, 9) },
+	{ "radiotap data pad", 127, "x:0000 x:0900 x:02000000 x:20 "
+	  "wlan:88:01 x:0000 x:0000 snap:0800 " U4 "pay:2", 0, ETH4,
+	  UDP4(2, 2) },
+	{ "radiotap tsft data pad", 127, "x:0000 x:1a00 x:03000080 "
+	  "x:00000000 z:4 z:8 x:2000 wlan:88:02 x:0000 x:0000 snap:0800 " U4,
+	  0, ETH4, UDP4(0, 0) },
+	{ "radiotap no data pad", 127, "x:0000 x:1a00 x:03000080 "
+	  "x:00000000 z:4 z:8 x:1000 wlan:88:02 x:0000 snap:0800 " U4, 0,
+	  ETH4, UDP4(0, 0) },
 	{ "ppi wlan", 192, "x:00000800 x:69000000 wlan:08:02 snap:0800 " U4
 	  "pay:2", 0, ETH4, UDP4(2, 2) },
 	{ "ppi ethernet", 192, "x:00000800 x:01000000 eth:0800 " U4 "pay:2",
