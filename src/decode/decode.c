@@ -59,6 +59,7 @@ const char *const decode_reason_names[DR_COUNT] = {
 struct decoder {
 	struct decode_config cfg;
 	struct defrag	*df;		/* NULL until the first fragment */
+	uint8_t		 lowpan[DECODE_LOWPAN_MAX];	/* rebuilt IPv6 */
 };
 
 static enum decode_result decode_ip6_chain(struct dstate *, uint8_t,
@@ -99,8 +100,9 @@ decode_dlt_supported(int dlt)
 	switch (dlt) {
 	case 0: case 1: case 7: case 9: case 10: case 12: case 14:
 	case 50: case 101: case 104: case 105: case 107: case 108:
-	case 113: case 127: case 129: case 192: case 226: case 228:
-	case 229: case 239: case 242: case 258: case 276:
+	case 113: case 127: case 129: case 192: case 195: case 215:
+	case 226: case 228: case 229: case 230: case 239: case 242:
+	case 258: case 276:
 		return (true);
 	}
 	return (false);
@@ -772,6 +774,8 @@ decode_link_other(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
 		return (decode_ipnet(s, p, cap));
 	case 258:
 		return (decode_pktap(s, p, cap));
+	case 195: case 215: case 230:
+		return (decode_wpan(s, p, cap, dlt));
 	}
 	return (decode_fail(s, DR_LINKTYPE));
 }
@@ -826,6 +830,7 @@ decode_packet(struct decoder *dec, int dlt, const uint8_t *data,
 	s.reason = DR_NONE;
 	s.in_dgram = false;
 	s.nested = 0;
+	s.lowpan = dec->lowpan;
 	r = decode_link(&s, dlt, data, caplen);
 	*reason = r == DECODE_UNASSIGNED ? s.reason : DR_NONE;
 	return (r);

@@ -19,7 +19,11 @@ struct dstate {
 	enum decode_reason reason;
 	bool		 in_dgram;	/* decoding a reassembled datagram */
 	uint8_t		 nested;	/* 802.1ah frames inside frames */
+	uint8_t		*lowpan;	/* DECODE_LOWPAN_MAX bytes, the decoder's */
 };
+
+/* An IPv6 packet rebuilt from 6LoWPAN: its header, UDP's, the frame. */
+#define DECODE_LOWPAN_MAX	(40 + 8 + 2048)
 
 /* Read a big-endian 16-bit value. */
 static inline uint16_t
@@ -67,5 +71,7 @@ enum decode_result decode_fddi(struct dstate *, const uint8_t *, uint32_t);
 enum decode_result decode_ipoib(struct dstate *, const uint8_t *, uint32_t);
 enum decode_result decode_ipnet(struct dstate *, const uint8_t *, uint32_t);
 enum decode_result decode_pktap(struct dstate *, const uint8_t *, uint32_t);
+enum decode_result decode_wpan(struct dstate *, const uint8_t *, uint32_t,
+		    int);
 
 #endif
