@@ -176,11 +176,12 @@ tshark_table() {
 		split(tunnels, tl, " ")
 		split("eth ethertype vlan ieee8021ad mpls pppoes ppp sll null loop raw" \
 		    " vntag etag ieee8021ah nflog radiotap ppi pcap_pktdata wlan_radio" \
-		    " wlan llc arcnet chdlc fr fddi ipoib ipnet pktap", ll, " ")
+		    " wlan llc arcnet chdlc fr fddi ipoib ipnet pktap wpan 6lowpan", \
+		    ll, " ")
 		for (i in ll)
 			linkok[ll[i]] = 1
 		split("ppp chdlc fr arcnet nflog radiotap ppi fddi ipoib ipnet" \
-		    " pktap", fl, " ")
+		    " pktap wpan", fl, " ")
 		for (i in fl)
 			firstonly[fl[i]] = 1
 		split("eth ethertype vlan mpls ppp erspan vntag etag", il, " ")
