@@ -99,7 +99,7 @@ enum lt {
 	LT_NULL = 0, LT_EN10MB = 1, LT_RAW12 = 12, LT_RAW14 = 14,
 	LT_RAW = 101, LT_LOOP = 108, LT_SLL = 113, LT_IPV4 = 228,
 	LT_IPV6 = 229, LT_SLL2 = 276, LT_WLAN = 105, LT_FRELAY = 107,
-	LT_RADIOTAP = 127, LT_NFLOG = 239
+	LT_RADIOTAP = 127, LT_NFLOG = 239, LT_WPAN = 230
 };
 
 enum enc {
@@ -1040,6 +1040,105 @@ frelay_push(struct pkt *p, int v6)
 	h[1] = 0xe1;
 }
 
+/* The 802.15.4 extended address (EUI-64) of a 6-byte MAC, as an IID
+ * would hold it (big-endian, before the U/L flip). */
+static void
+wpan_eui64(const uint8_t *mac, uint8_t *eui)
+{
+	memcpy(eui, mac, 3);
+	eui[3] = 0xff;
+	eui[4] = 0xfe;
+	memcpy(eui + 5, mac + 3, 3);
+}
+
+/* The IPHC source/destination mode of an IPv6 unicast address: 3 when
+ * it is fe80:: with the MAC's interface id, 1 for another fe80::/64 one,
+ * 0 (inline) otherwise. */
+static int
+lowpan_mode(const uint8_t *a, const uint8_t *mac)
+{
+	static const uint8_t ll[8] = { 0xfe, 0x80 };
+	uint8_t	eui[8];
+
+	if (memcmp(a, ll, 8) != 0)
+		return 0;
+	wpan_eui64(mac, eui);
+	eui[0] ^= 0x02;
+	return memcmp(a + 8, eui, 8) == 0 ? 3 : 1;
+}
+
+/* Compress the IPv6 packet in p with IPHC (RFC 6282: traffic class and
+ * flow label elided, UDP by NHC with the checksum inline, ff02::XX as
+ * one byte) and prepend an 802.15.4 data frame header (PAN 0xabcd, the
+ * sender's EUI-64 as source, the receiver's or 0xffff as destination). */
+static void
+lowpan_push(struct pkt *p, const struct flow *f, int dir)
+{
+	uint8_t	ip[48], iphc[64], *h, eui[8];
+	size_t	n = 2, hl = 40;
+	int	sam, dam, mc, udp, i;
+
+	memcpy(ip, pkt_data(p), 48);
+	mc = ip[24] == 0xff && ip[25] == 0x02 && memcmp(ip + 26,
+	    "\0\0\0\0\0\0\0\0\0\0\0\0\0", 13) == 0;
+	udp = ip[6] == 17;
+	sam = lowpan_mode(ip + 8, f->mac[dir]);
+	dam = mc ? 3 : lowpan_mode(ip + 24, f->mac[!dir]);
+	iphc[0] = 0x60 | 0x18 | (udp ? 0x04 : 0) |
+	    (ip[7] == 64 ? 2 : ip[7] == 255 ? 3 : ip[7] == 1 ? 1 : 0);
+	iphc[1] = (uint8_t)(sam << 4 | (mc ? 0x08 : 0) | dam);
+	if (!udp)
+		iphc[n++] = ip[6];
+	if ((iphc[0] & 3) == 0)
+		iphc[n++] = ip[7];
+	memcpy(iphc + n, ip + 8 + (sam == 1 ? 8 : 0), sam == 0 ? 16 :
+	    sam == 1 ? 8 : 0);
+	n += sam == 0 ? 16 : sam == 1 ? 8 : 0;
+	if (mc)
+		iphc[n++] = ip[39];
+	else {
+		memcpy(iphc + n, ip + 24 + (dam == 1 ? 8 : 0), dam == 0 ? 16 :
+		    dam == 1 ? 8 : 0);
+		n += dam == 0 ? 16 : dam == 1 ? 8 : 0;
+	}
+	if (udp) {
+		hl = 48;
+		if ((ip[40] << 8 | ip[41]) >> 4 == 0xf0b &&
+		    (ip[42] << 8 | ip[43]) >> 4 == 0xf0b) {
+			iphc[n++] = 0xf3;
+			iphc[n++] = (uint8_t)((ip[41] & 0x0f) << 4 |
+			    (ip[43] & 0x0f));
+		} else {
+			iphc[n++] = 0xf0;
+			memcpy(iphc + n, ip + 40, 4);
+			n += 4;
+		}
+		memcpy(iphc + n, ip + 46, 2);	/* checksum */
+		n += 2;
+	}
+	p->off += hl;
+	p->len -= hl;
+	memcpy(pkt_push(p, n), iphc, n);
+	h = pkt_push(p, mc ? 7 + 8 : 13 + 8);
+	h[0] = 0x41;				/* data, PAN id compression */
+	h[1] = (uint8_t)(0xc0 | (mc ? 0x08 : 0x0c));
+	h[2] = (uint8_t)(f->icmpseq + dir);
+	h[3] = 0xcd;
+	h[4] = 0xab;
+	if (mc) {
+		h[5] = h[6] = 0xff;
+		h += 7;
+	} else {
+		wpan_eui64(f->mac[!dir], eui);
+		for (i = 0; i < 8; i++)
+			h[5 + i] = eui[7 - i];
+		h += 13;
+	}
+	wpan_eui64(f->mac[dir], eui);
+	for (i = 0; i < 8; i++)
+		h[i] = eui[7 - i];
+}
+
 /* Set up a flow from client a:pa to server b:pb. */
 static void
 flow_new(struct cap *c, struct flow *f, int proto, const char *a, int pa,
@@ -1185,6 +1284,9 @@ link_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
 		break;
 	case LT_FRELAY:
 		frelay_push(p, v6);
+		break;
+	case LT_WPAN:
+		lowpan_push(p, f, dir);
 		break;
 	}
 }
@@ -2256,6 +2358,59 @@ sc_wlan(struct cap *c)
 		rng_fill(c, fr + 32, sizeof fr - 32);
 		at(c, 8 * SEC + (uint64_t)i * SEC);
 		cap_frame(c, fr, sizeof fr);
+	}
+}
+
+/* Give both sides of f the link-local address of their MAC's EUI-64. */
+static void
+lowpan_ll(struct flow *f)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		memset(f->ip[i].b, 0, 16);
+		f->ip[i].b[0] = 0xfe;
+		f->ip[i].b[1] = 0x80;
+		wpan_eui64(f->mac[i], f->ip[i].b + 8);
+		f->ip[i].b[8] ^= 0x02;
+	}
+}
+
+/* lt_lowpan: 6LoWPAN IPHC on 802.15.4 (230): UDP between MAC-derived
+ * link-local addresses with ports 0xf0b1/0xf0b2 (all compressed), UDP
+ * 5683 between inline global addresses, ICMPv6 echo between fe80::1 and
+ * fe80::2 (64-bit ids inline), UDP 5683 to ff02::1 (one byte). */
+static void
+sc_lowpan(struct cap *c)
+{
+	struct flow	f;
+	char		msg[40];
+	int		i;
+
+	flow_new(c, &f, 17, "fd00::10", 0xf0b1, "fd00::20", 0xf0b2);
+	lowpan_ll(&f);
+	for (i = 0; i < 3; i++) {
+		at(c, (uint64_t)i * SEC);
+		snprintf(msg, sizeof msg, "GET /sensor/%d", i);
+		udp_send(c, &f, 0, msg, strlen(msg));
+		adv(c, 20 * MS);
+		udp_send(c, &f, 1, "21.5 C", 6);
+	}
+	flow_new(c, &f, 17, "2001:db8::1", 5683, "2001:db8::2", 5683);
+	at(c, 4 * SEC);
+	udp_send(c, &f, 0, "coap request", 12);
+	adv(c, 30 * MS);
+	udp_send(c, &f, 1, "coap response!", 14);
+	flow_new(c, &f, 58, "fe80::1", 0, "fe80::2", 0);
+	at(c, 5 * SEC);
+	ping(c, &f, 2, SEC);
+	flow_new(c, &f, 17, "fd00::10", 5683, "ff02::1", 5683);
+	lowpan_ll(&f);
+	memcpy(f.ip[1].b, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	f.ttl = 255;
+	for (i = 0; i < 2; i++) {
+		at(c, 8 * SEC + (uint64_t)i * SEC);
+		udp_send(c, &f, 0, "announce", 8);
 	}
 }
 
@@ -3348,6 +3503,9 @@ static const struct scenario scenarios[] = {
 	    FAM_V4 | FAM_V6, 0 },
 	{ "lt_frelay", "standard set over Frame Relay (107) and OSPFv3 "
 	    "hellos to ff02::5", sc_ospf6, FMT_US, LT_FRELAY, 0, ENC_NONE, 0,
+	    0 },
+	{ "lt_lowpan", "6LoWPAN IPHC on IEEE 802.15.4 (230): UDP with NHC, "
+	    "ICMPv6, ff02::1", sc_lowpan, FMT_US, LT_WPAN, 0, ENC_NONE, 0,
 	    0 },
 	{ "enc_vntag", "standard set behind a VN-Tag (0x8926)", sc_std,
 	    FMT_US, LT_EN10MB, 0, ENC_VNTAG, FAM_V4 | FAM_V6, 0 },

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_links.sh - link types and encapsulations beyond Ethernet: NFLOG,
 # 802.11 (plain, and radiotap with QoS and HT control), Frame Relay with
-# OSPFv3 to ff02::5, VN-Tag, ERSPAN II and III.  Each generated capture
+# OSPFv3 to ff02::5, VN-Tag, ERSPAN II and III, 6LoWPAN on 802.15.4.  Each generated capture
 # holds the standard set; its sessions, packets and bytes are checked
 # exactly and against tshark (tests/oracle.sh).
 . "$(dirname "$0")/../lib.sh"
@@ -38,6 +38,7 @@ lt_frelay 8 54 10452
 enc_vntag 6 48 10740
 enc_erspan2 6 48 12852
 enc_erspan3 6 48 13228
+lt_lowpan 4 14 853
 EOF
 
 # NFLOG has no link addresses: medium 13, no eth.src.
@@ -68,6 +69,15 @@ for name in enc_erspan2 enc_erspan3; do
 	check "$name: no gre session" "" "$("$HUNTCON" -r "$(cap "$name")" \
 	    --sessions --fields ip.src -q 'ip.proto = 47')"
 done
+
+# 6LoWPAN: addresses from the MAC (fe80::ff:fe00:10), ff02::1 from one
+# byte, ports 0xf0b1/0xf0b2 from one nibble each, payload from the frame.
+check "6lowpan: iphc sessions" "fe80::ff:fe00:10	fe80::ff:fe00:20	17	61617	61618	6	219	57
+2001:db8::1	2001:db8::2	17	5683	5683	2	152	26
+fe80::1	fe80::2	58			4	416	224
+fe80::ff:fe00:10	ff02::1	17	5683	5683	2	66	16" \
+    "$("$HUNTCON" -r "$(cap lt_lowpan)" --sessions \
+    --fields ipv6.src,ipv6.dst,ip.proto,udp.srcport,udp.dstport,packets,size,payload)"
 
 # VN-Tag: eth.type stays the outer type (0x8926).
 check "vn-tag: eth.type" "35110" "$("$HUNTCON" -r "$(cap enc_vntag)" \
