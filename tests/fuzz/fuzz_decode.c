@@ -26,7 +26,8 @@ static const int fuzz_dlts[] = {
 
 /* Control values 14 and 15: the packet's first byte picks one of these. */
 static const int fuzz_more[] = {
-	239, 105, 127, 192, 7, 129, 9, 50, 104, 107, 10, 226, 242, 258
+	239, 105, 127, 192, 7, 129, 9, 50, 104, 107, 10, 226, 242, 258,
+	195, 215, 230
 };
 
 /* Count a fragment reported by expire or flush. */
