@@ -628,23 +628,41 @@ decode_pppoe(struct dstate *s, const uint8_t *p, uint32_t cap)
 	return (decode_fail(s, DR_NOT_IP));
 }
 
-/* What an ethertype carries, after any VLAN tags (kept for the outer). */
+/*
+ * Length of a tag whose type field says it comes next, up to and including
+ * the following type field: 802.1Q/QinQ 4, VN-Tag 6, 802.1BR E-Tag 8; 0
+ * for anything else.
+ */
+static inline uint32_t
+decode_tag_len(uint16_t type)
+{
+	switch (type) {
+	case ETH_VLAN: case ETH_QINQ: case ETH_QINQ_OLD:
+		return (4);
+	case ETH_VNTAG:
+		return (6);
+	case ETH_ETAG:
+		return (8);
+	}
+	return (0);
+}
+
+/* What an ethertype carries, after any tags (VLAN ids kept for the outer). */
 enum decode_result
 decode_ethertype(struct dstate *s, uint16_t type, const uint8_t *p,
     uint32_t cap, bool outer)
 {
 	struct decoded	*d = s->d;
-	uint32_t	 hl;
+	uint32_t	 tl;
 
-again:
-	while (type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD) {
-		if (cap < 4)
+	while ((tl = decode_tag_len(type)) != 0) {
+		if (cap < tl)
 			return (decode_fail(s, DR_LINK_TRUNC));
-		if (outer && d->nvlan < DECODE_MAXVLAN)
+		if (tl == 4 && outer && d->nvlan < DECODE_MAXVLAN)
 			d->vlan[d->nvlan++] = decode_rd16(p) & 0x0fff;
-		type = decode_rd16(p + 2);
-		p += 4;
-		cap -= 4;
+		type = decode_rd16(p + tl - 2);
+		p += tl;
+		cap -= tl;
 	}
 	switch (type) {
 	case ETH_IPV4:
@@ -655,15 +673,6 @@ again:
 		return (decode_mpls(s, p, cap));
 	case ETH_PPPOE:
 		return (decode_pppoe(s, p, cap));
-	case ETH_VNTAG: case ETH_ETAG:
-		/* VN-Tag: 4 bytes then the type; 802.1BR E-Tag: 6 then it. */
-		hl = type == ETH_VNTAG ? 6 : 8;
-		if (cap < hl)
-			return (decode_fail(s, DR_LINK_TRUNC));
-		type = decode_rd16(p + hl - 2);
-		p += hl;
-		cap -= hl;
-		goto again;
 	case ETH_PBB:
 		/* 802.1ah: a 4-byte I-TAG, then the customer's frame. */
 		if (s->nested >= DECODE_MAXNEST)

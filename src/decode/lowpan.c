@@ -156,54 +156,53 @@ lowpan_mcast(uint8_t *a, int mode, const uint8_t *p, uint32_t cap)
 }
 
 /*
- * UDP next-header compression (RFC 6282 4.3.3): rebuild the 8-byte header
- * at u (length filled later); returns the bytes used, or -1.
+ * The ports of UDP next-header compression (RFC 6282 4.3.3) by its P bits:
+ * inline, or 0xf0XX, or 0xf0bX; into u, returns the bytes used or -1.
  */
+static int
+lowpan_udp_ports(uint8_t *u, const uint8_t *p, uint32_t cap)
+{
+	static const uint8_t len[4] = { 4, 3, 3, 1 };
+	uint8_t		 mode = p[0] & 3;
+
+	if (cap < 1u + len[mode])
+		return (-1);
+	p++;
+	if (mode == 0)
+		memcpy(u, p, 4);
+	else if (mode == 1) {
+		memcpy(u, p, 2);
+		u[2] = 0xf0;
+		u[3] = p[2];
+	} else if (mode == 2) {
+		u[0] = 0xf0;
+		u[1] = p[0];
+		memcpy(u + 2, p + 1, 2);
+	} else {
+		u[0] = u[2] = 0xf0;
+		u[1] = 0xb0 | p[0] >> 4;
+		u[3] = 0xb0 | (p[0] & 0x0f);
+	}
+	return (1 + len[mode]);
+}
+
+/* A compressed UDP header rebuilt at u (length filled later); the bytes
+ * used, or -1. */
 static int
 lowpan_udp(uint8_t *u, const uint8_t *p, uint32_t cap)
 {
-	uint32_t	 n = 1;
+	int	 n;
 
 	memset(u, 0, 8);
-	switch (p[0] & 3) {
-	case 0:
-		if (cap < n + 4)
-			return (-1);
-		memcpy(u, p + n, 4);
-		n += 4;
-		break;
-	case 1:
-		if (cap < n + 3)
-			return (-1);
-		memcpy(u, p + n, 2);
-		u[2] = 0xf0;
-		u[3] = p[n + 2];
-		n += 3;
-		break;
-	case 2:
-		if (cap < n + 3)
-			return (-1);
-		u[0] = 0xf0;
-		u[1] = p[n];
-		memcpy(u + 2, p + n + 1, 2);
-		n += 3;
-		break;
-	default:
-		if (cap < n + 1)
-			return (-1);
-		u[0] = u[2] = 0xf0;
-		u[1] = 0xb0 | p[n] >> 4;
-		u[3] = 0xb0 | (p[n] & 0x0f);
-		n += 1;
-		break;
-	}
+	if ((n = lowpan_udp_ports(u, p, cap)) < 0)
+		return (-1);
 	if ((p[0] & 0x04) == 0) {		/* checksum inline */
-		if (cap < n + 2)
+		if (cap < (uint32_t)n + 2)
 			return (-1);
 		memcpy(u + 6, p + n, 2);
 		n += 2;
 	}
-	return ((int)n);
+	return (n);
 }
 
 /* Bytes of traffic class and flow label by IPHC's TF field. */
@@ -213,37 +212,32 @@ static const uint8_t lowpan_tf[4] = { 4, 3, 1, 0 };
 static const uint8_t lowpan_hlim[4] = { 0, 1, 64, 255 };
 
 /*
- * IPHC (RFC 6282 3.1): rebuild the IPv6 header (and a compressed UDP
- * header) in the decoder's buffer, append the rest of the frame and
- * decode it as IPv6.
+ * IPHC's base (RFC 6282 3.1): the IPv6 header at h without its payload
+ * length, and with the inline next header (0 when compressed); returns the
+ * bytes used, or -1 when the frame is cut.
  */
-static enum decode_result
-lowpan_iphc(struct dstate *s, const struct lowpan_frame *f)
+static int
+lowpan_iphc_base(uint8_t *h, const struct lowpan_frame *f)
 {
 	const uint8_t	*p = f->p;
-	uint8_t		*h = s->lowpan, nh = 0;
-	uint32_t	 cap = f->cap, n = 2, hl = 40;
+	uint32_t	 cap = f->cap, n = 2;
 	int		 used;
 
-	if (cap < 3)
-		return (decode_fail(s, DR_LINK_TRUNC));
 	n += (p[1] & 0x80) ? 1 : 0;			/* context ids */
 	n += lowpan_tf[(p[0] >> 3) & 3];
-	if (!(p[0] & 0x04))
-		n++;					/* next header inline */
-	if ((p[0] & 3) == 0)
-		n++;					/* hop limit inline */
+	n += (p[0] & 0x04) ? 0 : 1;			/* next header */
+	n += (p[0] & 3) ? 0 : 1;			/* hop limit */
 	if (cap < n)
-		return (decode_fail(s, DR_LINK_TRUNC));
+		return (-1);
 	memset(h, 0, 40);
 	h[0] = 0x60;
 	h[7] = (p[0] & 3) ? lowpan_hlim[p[0] & 3] : p[n - 1];
 	if (!(p[0] & 0x04))
-		nh = p[n - ((p[0] & 3) == 0 ? 2 : 1)];
+		h[6] = p[n - ((p[0] & 3) == 0 ? 2 : 1)];
 	used = lowpan_addr(h + 8, p[1] & 0x40, (p[1] >> 4) & 3, p + n,
 	    cap - n, &f->src);
 	if (used < 0)
-		return (decode_fail(s, DR_LINK_TRUNC));
+		return (-1);
 	n += (uint32_t)used;
 	if (p[1] & 0x08)
 		used = (p[1] & 0x04) ? -1 : lowpan_mcast(h + 24, p[1] & 3,
@@ -251,27 +245,42 @@ lowpan_iphc(struct dstate *s, const struct lowpan_frame *f)
 	else
 		used = lowpan_addr(h + 24, p[1] & 0x04, p[1] & 3, p + n,
 		    cap - n, &f->dst);
-	if (used < 0)
+	return (used < 0 ? -1 : (int)n + used);
+}
+
+/*
+ * IPHC: rebuild the IPv6 header (and a compressed UDP header) in the
+ * decoder's buffer, append the rest of the frame and decode it as IPv6.
+ */
+static enum decode_result
+lowpan_iphc(struct dstate *s, const struct lowpan_frame *f)
+{
+	const uint8_t	*p = f->p;
+	uint8_t		*h = s->lowpan;
+	uint32_t	 cap = f->cap, n, hl = 40, plen;
+	int		 used;
+
+	if (cap < 3 || (used = lowpan_iphc_base(h, f)) < 0)
 		return (decode_fail(s, DR_LINK_TRUNC));
-	n += (uint32_t)used;
+	n = (uint32_t)used;
 	if (p[0] & 0x04) {				/* compressed next header */
 		if (cap <= n || (p[n] & 0xf8) != 0xf0)
 			return (decode_fail(s, DR_NOT_IP));
 		if ((used = lowpan_udp(h + 40, p + n, cap - n)) < 0)
 			return (decode_fail(s, DR_LINK_TRUNC));
 		n += (uint32_t)used;
-		nh = 17;
+		h[6] = 17;
 		hl = 48;
 	}
-	h[6] = nh;
 	if (cap - n > DECODE_LOWPAN_MAX - hl)
 		return (decode_fail(s, DR_LINK_TRUNC));
 	memcpy(h + hl, p + n, cap - n);
-	h[4] = (uint8_t)((hl - 40 + cap - n) >> 8);
-	h[5] = (uint8_t)(hl - 40 + cap - n);
+	plen = hl - 40 + cap - n;
+	h[4] = (uint8_t)(plen >> 8);
+	h[5] = (uint8_t)plen;
 	if (hl == 48) {
-		h[44] = (uint8_t)((8 + cap - n) >> 8);
-		h[45] = (uint8_t)(8 + cap - n);
+		h[44] = (uint8_t)(plen >> 8);
+		h[45] = (uint8_t)plen;
 	}
 	return (decode_ipv6(s, h, hl + cap - n));
 }
