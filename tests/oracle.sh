@@ -27,7 +27,9 @@
 # (a second, two-pass run with reassembly on says which) counts as in no
 # session, as huntcon counts it under "incomplete ip fragment".  Frames without both addresses of the
 # innermost IP header, or TCP/UDP frames without both ports, are in no
-# session.
+# session; so are frames whose link layer (before the first IP header, or
+# between a followed tunnel and its IP: ERSPAN, VN-Tag, Ethernet...) is not
+# one of those huntcon reads (the lists in tshark_table).
 #
 # huntcon side: HUNTCON -r PCAP HUNTCON-ARGS... --sessions --fields
 # ip.src,...,packets,size (TSV, no header); the sessions of a split
