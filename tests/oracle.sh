@@ -27,7 +27,9 @@
 # (a second, two-pass run with reassembly on says which) counts as in no
 # session, as huntcon counts it under "incomplete ip fragment".  Frames without both addresses of the
 # innermost IP header, or TCP/UDP frames without both ports, are in no
-# session.
+# session; so are frames whose link layer (before the first IP header, or
+# between a followed tunnel and its IP: ERSPAN, VN-Tag, Ethernet...) is not
+# one of those huntcon reads (the lists in tshark_table).
 #
 # huntcon side: HUNTCON -r PCAP HUNTCON-ARGS... --sessions --fields
 # ip.src,...,packets,size (TSV, no header); the sessions of a split
@@ -122,9 +124,14 @@ tshark_table() {
 			}
 			if (!fam) {
 				# A link layer huntcon does not read: no session.
-				# PPP only inside PPPoE, not as the link type.
+				# Some only as the link type (PPP also in PPPoE),
+				# LLC only in 802.11 and FDDI.
 				if (!(tok in linkok) ||
-				    (tok == "ppp" && t[i - 1] != "pppoes"))
+				    ((tok in firstonly) && i != 1 &&
+				    !(tok == "ppp" && t[i - 1] == "pppoes") &&
+				    !(tok == "chdlc" && t[i - 1] == "ppp")) ||
+				    (tok == "llc" && t[i - 1] != "wlan" &&
+				    t[i - 1] != "fddi"))
 					return
 				continue
 			}
@@ -169,10 +176,17 @@ tshark_table() {
 	}
 	BEGIN {
 		split(tunnels, tl, " ")
-		split("eth ethertype vlan ieee8021ad mpls pppoes ppp sll null loop raw", ll, " ")
+		split("eth ethertype vlan ieee8021ad mpls pppoes ppp sll null loop raw" \
+		    " vntag etag ieee8021ah nflog radiotap ppi pcap_pktdata wlan_radio" \
+		    " wlan llc arcnet chdlc fr fddi ipoib ipnet pktap wpan 6lowpan", \
+		    ll, " ")
 		for (i in ll)
 			linkok[ll[i]] = 1
-		split("eth ethertype vlan mpls ppp", il, " ")
+		split("ppp chdlc fr arcnet nflog radiotap ppi fddi ipoib ipnet" \
+		    " pktap wpan", fl, " ")
+		for (i in fl)
+			firstonly[fl[i]] = 1
+		split("eth ethertype vlan mpls ppp erspan vntag etag", il, " ")
 		for (i in il)
 			innerlink[il[i]] = 1
 		for (i in tl)

@@ -14,9 +14,12 @@
 
 #include "decode/decode.h"
 #include "decode/defrag.h"
+#include "decode/dstate.h"
 #include "util/util.h"
 
 #define DECODE_MAXTUNNEL	8	/* deeper tunnels stay opaque */
+#define DECODE_MAXNEST		64	/* deeper 802.1ah frames too (tshark
+					   reads 50 in a known capture) */
 #define DECODE_FRAG_MAXCFG	(1u << 20)	/* no datagram is larger */
 
 #define ETH_IPV4	0x0800
@@ -29,6 +32,11 @@
 #define ETH_PPPOE	0x8864
 #define ETH_TEB		0x6558
 #define ETH_PPP		0x880b
+#define ETH_VNTAG	0x8926
+#define ETH_ETAG	0x893f
+#define ETH_PBB		0x88e7
+#define ETH_ERSPAN2	0x88be
+#define ETH_ERSPAN3	0x22eb
 
 #define PPP_IPV4	0x0021
 #define PPP_IPV6	0x0057
@@ -45,55 +53,17 @@ const char *const decode_reason_names[DR_COUNT] = {
 	[DR_IP_BAD] = "bad ip header",
 	[DR_L4_TRUNC] = "truncated transport header",
 	[DR_FRAG_INCOMPLETE] = "incomplete ip fragment",
+	[DR_ENCRYPTED] = "encrypted frame",
 };
 
 struct decoder {
 	struct decode_config cfg;
 	struct defrag	*df;		/* NULL until the first fragment */
+	uint8_t		 lowpan[DECODE_LOWPAN_MAX];	/* rebuilt IPv6 */
 };
 
-/* The state of one decode_packet() call. */
-struct dstate {
-	struct decoder	*dec;
-	const struct pkt_ref *ref;
-	struct decoded	*d;
-	enum decode_reason reason;
-	bool		 in_dgram;	/* decoding a reassembled datagram */
-};
-
-static enum decode_result decode_ethertype(struct dstate *, uint16_t,
-		    const uint8_t *, uint32_t, bool);
-static enum decode_result decode_ether(struct dstate *, const uint8_t *,
-		    uint32_t, bool);
-static enum decode_result decode_ipv4(struct dstate *, const uint8_t *,
-		    uint32_t);
-static enum decode_result decode_ipv6(struct dstate *, const uint8_t *,
-		    uint32_t);
 static enum decode_result decode_ip6_chain(struct dstate *, uint8_t,
 		    const uint8_t *, uint32_t, uint32_t);
-
-/* Read a big-endian 16-bit value. */
-static inline uint16_t
-decode_rd16(const uint8_t *p)
-{
-	return ((uint16_t)(p[0] << 8 | p[1]));
-}
-
-/* Read a big-endian 32-bit value. */
-static inline uint32_t
-decode_rd32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3]);
-}
-
-/* Give up on a packet with a reason. */
-static inline enum decode_result
-decode_fail(struct dstate *s, enum decode_reason why)
-{
-	s->reason = why;
-	return (DECODE_UNASSIGNED);
-}
 
 /* Create a decoder; zero config fields take their defaults. */
 struct decoder *
@@ -128,8 +98,11 @@ bool
 decode_dlt_supported(int dlt)
 {
 	switch (dlt) {
-	case 0: case 1: case 12: case 14: case 101: case 108:
-	case 113: case 228: case 229: case 276:
+	case 0: case 1: case 7: case 9: case 10: case 12: case 14:
+	case 50: case 101: case 104: case 105: case 107: case 108:
+	case 113: case 127: case 129: case 192: case 195: case 215:
+	case 226: case 228: case 229: case 230: case 239: case 242:
+	case 258: case 276:
 		return (true);
 	}
 	return (false);
@@ -346,7 +319,41 @@ decode_gre_ppp(struct dstate *s, const uint8_t *p, uint32_t cap,
 	return (true);
 }
 
-/* GRE versions 0 and 1: follow IP, MPLS, Ethernet and PPP payloads. */
+/*
+ * ERSPAN in GRE: type I (0x88be without a sequence number) has no header,
+ * type II (0x88be, version 1) 8 bytes, type III (0x22eb, version 2) 12
+ * bytes and 8 more when the O bit says a platform subheader follows; the
+ * mirrored Ethernet frame comes next (type III: other frame types, which
+ * tshark leaves as data, are not IP).
+ */
+static bool
+decode_erspan(struct dstate *s, uint16_t proto, bool seq, const uint8_t *p,
+    uint32_t cap, enum decode_result *r)
+{
+	uint32_t	 hl = 0;
+
+	if (proto == ETH_ERSPAN2 && seq) {
+		if (cap < 8 || (p[0] >> 4) != 1)
+			return (false);
+		hl = 8;
+	} else if (proto == ETH_ERSPAN3) {
+		if (cap < 12 || (p[0] >> 4) != 2)
+			return (false);
+		hl = (p[11] & 1) ? 20 : 12;
+		if (cap < hl)
+			return (false);
+		if (((p[10] >> 2) & 0x1f) != 0) {	/* not Ethernet */
+			decode_tunnel(s->d);
+			*r = decode_fail(s, DR_NOT_IP);
+			return (true);
+		}
+	}
+	decode_tunnel(s->d);
+	*r = decode_ether(s, p + hl, cap - hl, false);
+	return (true);
+}
+
+/* GRE versions 0 and 1: follow IP, MPLS, Ethernet, PPP and ERSPAN. */
 static bool
 decode_gre(struct dstate *s, const uint8_t *p, uint32_t cap,
     enum decode_result *r)
@@ -379,6 +386,9 @@ decode_gre(struct dstate *s, const uint8_t *p, uint32_t cap,
 		return (true);
 	case ETH_PPP:
 		return (decode_gre_ppp(s, p, cap, r));
+	case ETH_ERSPAN2: case ETH_ERSPAN3:
+		return (decode_erspan(s, proto, (flags & 0x1000) != 0, p, cap,
+		    r));
 	}
 	return (false);
 }
@@ -443,7 +453,7 @@ decode_defrag(struct dstate *s, const struct defrag_key *k,
 }
 
 /* IPv4 (RFC 791): check the header, then fragments or the upper protocol. */
-static enum decode_result
+enum decode_result
 decode_ipv4(struct dstate *s, const uint8_t *p, uint32_t cap)
 {
 	struct decoded	*d = s->d;
@@ -545,7 +555,7 @@ decode_ip6_chain(struct dstate *s, uint8_t nh, const uint8_t *p,
 }
 
 /* IPv6 (RFC 8200): fixed header, then the extension header chain. */
-static enum decode_result
+enum decode_result
 decode_ipv6(struct dstate *s, const uint8_t *p, uint32_t cap)
 {
 	struct decoded	*d = s->d;
@@ -618,21 +628,41 @@ decode_pppoe(struct dstate *s, const uint8_t *p, uint32_t cap)
 	return (decode_fail(s, DR_NOT_IP));
 }
 
-/* What an ethertype carries, after any VLAN tags (kept for the outer). */
-static enum decode_result
+/*
+ * Length of a tag whose type field says it comes next, up to and including
+ * the following type field: 802.1Q/QinQ 4, VN-Tag 6, 802.1BR E-Tag 8; 0
+ * for anything else.
+ */
+static inline uint32_t
+decode_tag_len(uint16_t type)
+{
+	switch (type) {
+	case ETH_VLAN: case ETH_QINQ: case ETH_QINQ_OLD:
+		return (4);
+	case ETH_VNTAG:
+		return (6);
+	case ETH_ETAG:
+		return (8);
+	}
+	return (0);
+}
+
+/* What an ethertype carries, after any tags (VLAN ids kept for the outer). */
+enum decode_result
 decode_ethertype(struct dstate *s, uint16_t type, const uint8_t *p,
     uint32_t cap, bool outer)
 {
 	struct decoded	*d = s->d;
+	uint32_t	 tl;
 
-	while (type == ETH_VLAN || type == ETH_QINQ || type == ETH_QINQ_OLD) {
-		if (cap < 4)
+	while ((tl = decode_tag_len(type)) != 0) {
+		if (cap < tl)
 			return (decode_fail(s, DR_LINK_TRUNC));
-		if (outer && d->nvlan < DECODE_MAXVLAN)
+		if (tl == 4 && outer && d->nvlan < DECODE_MAXVLAN)
 			d->vlan[d->nvlan++] = decode_rd16(p) & 0x0fff;
-		type = decode_rd16(p + 2);
-		p += 4;
-		cap -= 4;
+		type = decode_rd16(p + tl - 2);
+		p += tl;
+		cap -= tl;
 	}
 	switch (type) {
 	case ETH_IPV4:
@@ -643,12 +673,20 @@ decode_ethertype(struct dstate *s, uint16_t type, const uint8_t *p,
 		return (decode_mpls(s, p, cap));
 	case ETH_PPPOE:
 		return (decode_pppoe(s, p, cap));
+	case ETH_PBB:
+		/* 802.1ah: a 4-byte I-TAG, then the customer's frame. */
+		if (s->nested >= DECODE_MAXNEST)
+			break;		/* deeper frames stay opaque */
+		if (cap < 4)
+			return (decode_fail(s, DR_LINK_TRUNC));
+		s->nested++;
+		return (decode_ether(s, p + 4, cap - 4, false));
 	}
 	return (decode_fail(s, DR_NOT_IP));
 }
 
 /* Ethernet II; the outer frame's addresses and type go in the result. */
-static enum decode_result
+enum decode_result
 decode_ether(struct dstate *s, const uint8_t *p, uint32_t cap, bool outer)
 {
 	struct decoded	*d = s->d;
@@ -713,6 +751,44 @@ decode_raw(struct dstate *s, const uint8_t *p, uint32_t cap, int version)
 	return (decode_ipv4(s, p, cap));
 }
 
+/* The link types with a header of their own (not Ethernet, cooked, raw). */
+static enum decode_result
+decode_link_other(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
+{
+	switch (dlt) {
+	case 239:
+		return (decode_nflog(s, p, cap));
+	case 105:
+		s->d->medium = 1;
+		return (decode_wlan(s, p, cap));
+	case 127:
+		s->d->medium = 1;
+		return (decode_radiotap(s, p, cap));
+	case 192:
+		s->d->medium = 1;
+		return (decode_ppi(s, p, cap));
+	case 7: case 129:
+		return (decode_arcnet(s, p, cap, dlt == 129));
+	case 9: case 50:
+		return (decode_ppp(s, p, cap));
+	case 104:
+		return (decode_chdlc(s, p, cap));
+	case 107:
+		return (decode_frelay(s, p, cap));
+	case 10:
+		return (decode_fddi(s, p, cap));
+	case 242:
+		return (decode_ipoib(s, p, cap));
+	case 226:
+		return (decode_ipnet(s, p, cap));
+	case 258:
+		return (decode_pktap(s, p, cap));
+	case 195: case 215: case 230:
+		return (decode_wpan(s, p, cap, dlt));
+	}
+	return (decode_fail(s, DR_LINKTYPE));
+}
+
 /* Dispatch on the link type. */
 static enum decode_result
 decode_link(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
@@ -739,8 +815,10 @@ decode_link(struct dstate *s, int dlt, const uint8_t *p, uint32_t cap)
 		return (decode_raw(s, p, cap, 4));
 	case 229:
 		return (decode_raw(s, p, cap, 6));
+	case 12: case 14: case 101:
+		return (decode_raw(s, p, cap, 0));
 	}
-	return (decode_raw(s, p, cap, 0));
+	return (decode_link_other(s, dlt, p, cap));
 }
 
 /* Decode one frame; see decode.h for the contract. */
@@ -760,6 +838,8 @@ decode_packet(struct decoder *dec, int dlt, const uint8_t *data,
 	s.d = d;
 	s.reason = DR_NONE;
 	s.in_dgram = false;
+	s.nested = 0;
+	s.lowpan = dec->lowpan;
 	r = decode_link(&s, dlt, data, caplen);
 	*reason = r == DECODE_UNASSIGNED ? s.reason : DR_NONE;
 	return (r);

@@ -38,6 +38,7 @@ enum decode_reason {
 	DR_IP_BAD,		/* bad version, IHL or total length */
 	DR_L4_TRUNC,		/* TCP/UDP header cut short: ports do not decode */
 	DR_FRAG_INCOMPLETE,	/* fragment whose datagram never completed */
+	DR_ENCRYPTED,		/* encrypted link frame (protected 802.11) */
 	DR_COUNT
 };
 
@@ -57,7 +58,7 @@ struct pkt_ref {
 /* What one frame (or completed datagram) says. */
 struct decoded {
 	/* Link layer (of the frame; for a datagram, of its first fragment). */
-	uint8_t		 medium;	/* 1 Ethernet/cooked, 13 raw/loopback */
+	uint8_t		 medium;	/* 1 Ethernet/cooked/802.11, 13 other */
 	bool		 has_eth;	/* eth_src and eth_dst are valid */
 	uint8_t		 eth_src[6], eth_dst[6];
 	/* The outer frame's type field: 0x8100 for a tagged frame, the

@@ -3,7 +3,8 @@
  *
  * An input is a sequence of packets, each a control byte, a 16-bit length
  * and that many bytes (cut short at the end of the input).  The control
- * byte picks the link type (sometimes an unsupported one), advances the
+ * byte picks the link type (sometimes an unsupported one; values 14 and 15
+ * let the packet's first byte pick among the rarer ones), advances the
  * capture clock and sometimes runs decoder_expire.  One decoder serves the
  * whole input and is flushed and freed at the end, so several fragments of
  * one datagram can meet.  Beyond memory errors the target checks the
@@ -21,6 +22,12 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const int fuzz_dlts[] = {
 	1, 1, 1, 1, 113, 276, 12, 14, 101, 228, 229, 0, 108, 147
+};
+
+/* Control values 14 and 15: the packet's first byte picks one of these. */
+static const int fuzz_more[] = {
+	239, 105, 127, 192, 7, 129, 9, 50, 104, 107, 10, 226, 242, 258,
+	195, 215, 230
 };
 
 /* Count a fragment reported by expire or flush. */
@@ -89,8 +96,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(pkt, data, len);
 		ref.wirelen = (uint32_t)len + (ctl & 0x40 ? 100 : 0) + 1;
 		ref.ts += (uint64_t)(ctl >> 4 & 3) * 1000000000ULL;
-		r = decode_packet(dec, fuzz_dlts[(ctl & 0x0f) % 14], pkt,
-		    (uint32_t)len, &ref, &d, &why);
+		if ((ctl & 0x0f) >= 14 && len > 0)
+			r = decode_packet(dec, fuzz_more[pkt[0] %
+			    (sizeof fuzz_more / sizeof fuzz_more[0])], pkt + 1,
+			    (uint32_t)len - 1, &ref, &d, &why);
+		else
+			r = decode_packet(dec, fuzz_dlts[(ctl & 0x0f) % 14],
+			    pkt, (uint32_t)len, &ref, &d, &why);
 		done += fuzz_check(r, why, &d);
 		free(pkt);
 		if (ctl & 0x80)

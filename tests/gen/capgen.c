@@ -98,12 +98,14 @@ enum fmt { FMT_US, FMT_NS, FMT_PCAPNG };
 enum lt {
 	LT_NULL = 0, LT_EN10MB = 1, LT_RAW12 = 12, LT_RAW14 = 14,
 	LT_RAW = 101, LT_LOOP = 108, LT_SLL = 113, LT_IPV4 = 228,
-	LT_IPV6 = 229, LT_SLL2 = 276
+	LT_IPV6 = 229, LT_SLL2 = 276, LT_WLAN = 105, LT_FRELAY = 107,
+	LT_RADIOTAP = 127, LT_NFLOG = 239, LT_WPAN = 230
 };
 
 enum enc {
 	ENC_NONE, ENC_VLAN, ENC_QINQ, ENC_MPLS, ENC_PPPOE, ENC_GRE,
-	ENC_GRE_ETH, ENC_IPIP, ENC_6IN4, ENC_VXLAN, ENC_GTPU
+	ENC_GRE_ETH, ENC_IPIP, ENC_6IN4, ENC_VXLAN, ENC_GTPU, ENC_VNTAG,
+	ENC_ERSPAN2, ENC_ERSPAN3
 };
 
 #define FAM_V4		1
@@ -901,6 +903,242 @@ gtpu_push(struct pkt *p, uint32_t teid)
 	put32(h + 4, teid);
 }
 
+/* Prepend a VN-Tag (ethertype 0x8926 follows it): 4 bytes, then type. */
+static void
+vntag_push(struct pkt *p, uint16_t type)
+{
+	uint8_t	*h = pkt_push(p, 6);
+
+	put32(h, 0x80010002);
+	put16(h + 4, type);
+}
+
+/* Prepend a GRE header with a sequence number. */
+static void
+gre_seq_push(struct pkt *p, uint16_t type, uint32_t seq)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	put16(h, 0x1000);
+	put16(h + 2, type);
+	put32(h + 4, seq);
+}
+
+/* Prepend an ERSPAN type II header (session 100, index 5). */
+static void
+erspan2_push(struct pkt *p)
+{
+	uint8_t	*h = pkt_push(p, 8);
+
+	put32(h, 0x10000000 | 100);
+	put32(h + 4, 5);
+}
+
+/* Prepend an ERSPAN type III header (session 100, frame type 0), with the
+ * 8-byte platform subheader (O bit) when sub. */
+static void
+erspan3_push(struct pkt *p, int sub, uint32_t ts)
+{
+	uint8_t	*h;
+
+	if (sub)
+		put32(pkt_push(p, 8) + 4, 0x12345678);
+	h = pkt_push(p, 12);
+	put32(h, 0x20000000 | 100);
+	put32(h + 4, ts);
+	put32(h + 8, sub ? 1 : 0);
+}
+
+/* Prepend an NFLOG header and TLVs (packet header, input interface 3,
+ * payload) around the IP packet in p; TLV fields in host order. */
+static void
+nflog_push(struct pkt *p, int v6)
+{
+	uint16_t	 tlv[2];
+	uint8_t		*h;
+
+	tlv[0] = (uint16_t)(p->len + 4);	/* the last TLV: no padding */
+	tlv[1] = 9;
+	memcpy(pkt_push(p, 4), tlv, 4);
+	h = pkt_push(p, 8);
+	tlv[0] = 8;
+	tlv[1] = 4;				/* NFULA_IFINDEX_INDEV */
+	memcpy(h, tlv, 4);
+	put32(h + 4, 3);
+	h = pkt_push(p, 8);
+	tlv[1] = 1;				/* NFULA_PACKET_HDR */
+	memcpy(h, tlv, 4);
+	put16(h + 4, v6 ? ET_IP6 : ET_IP4);
+	h[6] = 1;
+	h[7] = 0;
+	h = pkt_push(p, 4);
+	h[0] = v6 ? 10 : 2;
+	h[1] = 0;
+	put16(h + 2, 0);
+}
+
+/* Prepend an 802.11 data header with LLC/SNAP: the client (dir 0) sends
+ * to the AP (ToDS), the AP to the client (FromDS); QoS data with qos,
+ * and an HT control field (order bit) with htc. */
+static void
+wlan_push(struct pkt *p, const struct flow *f, int dir, int qos, int htc,
+    uint16_t type)
+{
+	static const uint8_t bssid[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	uint8_t	*h;
+	size_t	 hl = 24 + (qos ? 2 : 0) + (qos && htc ? 4 : 0);
+
+	h = pkt_push(p, 8);
+	memcpy(h, "\xaa\xaa\x03\0\0\0", 6);
+	put16(h + 6, type);
+	h = pkt_push(p, hl);
+	memset(h, 0, hl);
+	h[0] = qos ? 0x88 : 0x08;
+	h[1] = (dir ? 0x02 : 0x01) | (qos && htc ? 0x80 : 0);
+	put16(h + 2, 44);
+	memcpy(h + 4, dir ? f->mac[0] : bssid, 6);
+	memcpy(h + 10, dir ? bssid : f->mac[0], 6);
+	memcpy(h + 16, f->mac[1], 6);
+	put16(h + 22, 0x0100);
+	if (qos)
+		h[24] = 0x05;			/* TID 5 */
+	if (qos && htc)
+		put32(h + 26, 0x0300a0c0);
+}
+
+/* Prepend a radiotap header (flags and rate, 10 bytes). */
+static void
+radiotap_push(struct pkt *p)
+{
+	uint8_t	*h = pkt_push(p, 10);
+
+	h[0] = 0;
+	h[1] = 0;
+	h[2] = 10;				/* length, little-endian */
+	h[3] = 0;
+	put32le(h + 4, 0x00000006);		/* flags, rate */
+	h[8] = 0;
+	h[9] = 0x6c;				/* 54 Mb/s */
+}
+
+/* Prepend a Frame Relay header: IPv4 by RFC 2427 (NLPID 0xcc), IPv6 in
+ * Cisco's encapsulation (ethertype). */
+static void
+frelay_push(struct pkt *p, int v6)
+{
+	uint8_t	*h;
+
+	if (v6)
+		put16(pkt_push(p, 2), ET_IP6);
+	else {
+		h = pkt_push(p, 2);
+		h[0] = 0x03;
+		h[1] = 0xcc;
+	}
+	h = pkt_push(p, 2);
+	h[0] = 0x48;
+	h[1] = 0xe1;
+}
+
+/* The 802.15.4 extended address (EUI-64) of a 6-byte MAC, as an IID
+ * would hold it (big-endian, before the U/L flip). */
+static void
+wpan_eui64(const uint8_t *mac, uint8_t *eui)
+{
+	memcpy(eui, mac, 3);
+	eui[3] = 0xff;
+	eui[4] = 0xfe;
+	memcpy(eui + 5, mac + 3, 3);
+}
+
+/* The IPHC source/destination mode of an IPv6 unicast address: 3 when
+ * it is fe80:: with the MAC's interface id, 1 for another fe80::/64 one,
+ * 0 (inline) otherwise. */
+static int
+lowpan_mode(const uint8_t *a, const uint8_t *mac)
+{
+	static const uint8_t ll[8] = { 0xfe, 0x80 };
+	uint8_t	eui[8];
+
+	if (memcmp(a, ll, 8) != 0)
+		return 0;
+	wpan_eui64(mac, eui);
+	eui[0] ^= 0x02;
+	return memcmp(a + 8, eui, 8) == 0 ? 3 : 1;
+}
+
+/* Compress the IPv6 packet in p with IPHC (RFC 6282: traffic class and
+ * flow label elided, UDP by NHC with the checksum inline, ff02::XX as
+ * one byte) and prepend an 802.15.4 data frame header (PAN 0xabcd, the
+ * sender's EUI-64 as source, the receiver's or 0xffff as destination). */
+static void
+lowpan_push(struct pkt *p, const struct flow *f, int dir)
+{
+	uint8_t	ip[48], iphc[64], *h, eui[8];
+	size_t	n = 2, hl = 40;
+	int	sam, dam, mc, udp, i;
+
+	memcpy(ip, pkt_data(p), 48);
+	mc = ip[24] == 0xff && ip[25] == 0x02 && memcmp(ip + 26,
+	    "\0\0\0\0\0\0\0\0\0\0\0\0\0", 13) == 0;
+	udp = ip[6] == 17;
+	sam = lowpan_mode(ip + 8, f->mac[dir]);
+	dam = mc ? 3 : lowpan_mode(ip + 24, f->mac[!dir]);
+	iphc[0] = 0x60 | 0x18 | (udp ? 0x04 : 0) |
+	    (ip[7] == 64 ? 2 : ip[7] == 255 ? 3 : ip[7] == 1 ? 1 : 0);
+	iphc[1] = (uint8_t)(sam << 4 | (mc ? 0x08 : 0) | dam);
+	if (!udp)
+		iphc[n++] = ip[6];
+	if ((iphc[0] & 3) == 0)
+		iphc[n++] = ip[7];
+	memcpy(iphc + n, ip + 8 + (sam == 1 ? 8 : 0), sam == 0 ? 16 :
+	    sam == 1 ? 8 : 0);
+	n += sam == 0 ? 16 : sam == 1 ? 8 : 0;
+	if (mc)
+		iphc[n++] = ip[39];
+	else {
+		memcpy(iphc + n, ip + 24 + (dam == 1 ? 8 : 0), dam == 0 ? 16 :
+		    dam == 1 ? 8 : 0);
+		n += dam == 0 ? 16 : dam == 1 ? 8 : 0;
+	}
+	if (udp) {
+		hl = 48;
+		if ((ip[40] << 8 | ip[41]) >> 4 == 0xf0b &&
+		    (ip[42] << 8 | ip[43]) >> 4 == 0xf0b) {
+			iphc[n++] = 0xf3;
+			iphc[n++] = (uint8_t)((ip[41] & 0x0f) << 4 |
+			    (ip[43] & 0x0f));
+		} else {
+			iphc[n++] = 0xf0;
+			memcpy(iphc + n, ip + 40, 4);
+			n += 4;
+		}
+		memcpy(iphc + n, ip + 46, 2);	/* checksum */
+		n += 2;
+	}
+	p->off += hl;
+	p->len -= hl;
+	memcpy(pkt_push(p, n), iphc, n);
+	h = pkt_push(p, mc ? 7 + 8 : 13 + 8);
+	h[0] = 0x41;				/* data, PAN id compression */
+	h[1] = (uint8_t)(0xc0 | (mc ? 0x08 : 0x0c));
+	h[2] = (uint8_t)(f->icmpseq + dir);
+	h[3] = 0xcd;
+	h[4] = 0xab;
+	if (mc) {
+		h[5] = h[6] = 0xff;
+		h += 7;
+	} else {
+		wpan_eui64(f->mac[!dir], eui);
+		for (i = 0; i < 8; i++)
+			h[5 + i] = eui[7 - i];
+		h += 13;
+	}
+	wpan_eui64(f->mac[dir], eui);
+	for (i = 0; i < 8; i++)
+		h[i] = eui[7 - i];
+}
+
 /* Set up a flow from client a:pa to server b:pb. */
 static void
 flow_new(struct cap *c, struct flow *f, int proto, const char *a, int pa,
@@ -960,6 +1198,18 @@ tun_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
 		udp_push(p, s, d, 2152, 2152, 0);
 		proto = 17;
 		break;
+	case ENC_ERSPAN2:
+		eth_push(p, f->mac[!dir], f->mac[dir], type);
+		erspan2_push(p);
+		gre_seq_push(p, 0x88be, c->ipid);
+		proto = 47;
+		break;
+	case ENC_ERSPAN3:
+		eth_push(p, f->mac[!dir], f->mac[dir], type);
+		erspan3_push(p, dir, (uint32_t)(c->now / US));
+		gre_seq_push(p, 0x22eb, c->ipid);
+		proto = 47;
+		break;
 	default:
 		return type;
 	}
@@ -991,6 +1241,10 @@ eth_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
 		pppoe_push(p, 0x1234, type == ET_IP6 ? 0x0057 : 0x0021);
 		type = ET_PPPOE;
 		break;
+	case ENC_VNTAG:
+		vntag_push(p, type);
+		type = 0x8926;
+		break;
 	}
 	eth_push(p, f->mac[!dir], f->mac[dir], type);
 }
@@ -1017,6 +1271,22 @@ link_wrap(struct cap *c, const struct flow *f, int dir, struct pkt *p,
 		break;
 	case LT_LOOP:
 		af_push(p, v6 ? 24 : 2, 1);
+		break;
+	case LT_NFLOG:
+		nflog_push(p, v6);
+		break;
+	case LT_WLAN:
+		wlan_push(p, f, dir, 0, 0, type);
+		break;
+	case LT_RADIOTAP:
+		wlan_push(p, f, dir, 1, dir, type);
+		radiotap_push(p);
+		break;
+	case LT_FRELAY:
+		frelay_push(p, v6);
+		break;
+	case LT_WPAN:
+		lowpan_push(p, f, dir);
 		break;
 	}
 }
@@ -2018,6 +2288,130 @@ sc_gre(struct cap *c)
 	std_v4(c);
 	c->enc = ENC_GRE_ETH;
 	std_v6(c);
+}
+
+/* An OSPFv3 hello (RFC 5340 A.3.2) from router id rid, with its
+ * checksum over the IPv6 pseudo-header from s to d. */
+static void
+ospf6_hello(struct pkt *p, uint32_t rid, const struct addr *s,
+    const struct addr *d)
+{
+	uint8_t	*h;
+
+	pkt_init(p, NULL, 36);
+	h = pkt_data(p);
+	h[0] = 3;
+	h[1] = 1;
+	put16(h + 2, 36);
+	put32(h + 4, rid);
+	put32(h + 16, 5);			/* interface id */
+	h[20] = 1;				/* priority */
+	put32(h + 20, 0x01000013);		/* priority 1, options */
+	put16(h + 24, 10);
+	put16(h + 26, 40);
+	put16(h + 12, ck_fold(ck_add(ck_pseudo(s, d, 89, 36), h, 36)));
+}
+
+/* lt_frelay: the standard set over Frame Relay (IPv4 by RFC 2427, IPv6
+ * in Cisco's encapsulation) and OSPFv3 hellos from fe80::1 and fe80::2
+ * to ff02::5 (IP protocol 89, hop limit 1), 3 each, 10 s apart. */
+static void
+sc_ospf6(struct cap *c)
+{
+	struct flow	f[2];
+	int		i, r;
+
+	std_v4(c);
+	std_v6(c);
+	flow_new(c, &f[0], 89, "fe80::1", 0, "ff02::5", 0);
+	flow_new(c, &f[1], 89, "fe80::2", 0, "ff02::5", 0);
+	for (i = 0; i < 3; i++) {
+		for (r = 0; r < 2; r++) {
+			f[r].ttl = 1;
+			at(c, 6 * SEC + (uint64_t)i * 10 * SEC +
+			    (uint64_t)r * 100 * MS);
+			ospf6_hello(&pk, 0x0a000001 + (uint32_t)r, &f[r].ip[0],
+			    &f[r].ip[1]);
+			flow_ip(c, &f[r], 0, &pk);
+		}
+	}
+}
+
+/* lt_wlan: the standard set, then two protected (CCMP) data frames from
+ * a station to the AP, which cannot be read. */
+static void
+sc_wlan(struct cap *c)
+{
+	uint8_t	fr[24 + 8 + 48];
+	int	i;
+
+	sc_std(c);
+	for (i = 0; i < 2; i++) {
+		memset(fr, 0, sizeof fr);
+		fr[0] = 0x08;
+		fr[1] = 0x41;			/* ToDS, protected */
+		memcpy(fr + 4, "\x02\x11\x22\x33\x44\x55", 6);
+		memcpy(fr + 10, "\x02\x00\x00\x00\x0e\x01", 6);
+		memcpy(fr + 16, mac_router, 6);
+		fr[24] = (uint8_t)(i + 1);	/* packet number, key id 0 */
+		fr[27] = 0x20;			/* extended IV */
+		rng_fill(c, fr + 32, sizeof fr - 32);
+		at(c, 8 * SEC + (uint64_t)i * SEC);
+		cap_frame(c, fr, sizeof fr);
+	}
+}
+
+/* Give both sides of f the link-local address of their MAC's EUI-64. */
+static void
+lowpan_ll(struct flow *f)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		memset(f->ip[i].b, 0, 16);
+		f->ip[i].b[0] = 0xfe;
+		f->ip[i].b[1] = 0x80;
+		wpan_eui64(f->mac[i], f->ip[i].b + 8);
+		f->ip[i].b[8] ^= 0x02;
+	}
+}
+
+/* lt_lowpan: 6LoWPAN IPHC on 802.15.4 (230): UDP between MAC-derived
+ * link-local addresses with ports 0xf0b1/0xf0b2 (all compressed), UDP
+ * 5683 between inline global addresses, ICMPv6 echo between fe80::1 and
+ * fe80::2 (64-bit ids inline), UDP 5683 to ff02::1 (one byte). */
+static void
+sc_lowpan(struct cap *c)
+{
+	struct flow	f;
+	char		msg[40];
+	int		i;
+
+	flow_new(c, &f, 17, "fd00::10", 0xf0b1, "fd00::20", 0xf0b2);
+	lowpan_ll(&f);
+	for (i = 0; i < 3; i++) {
+		at(c, (uint64_t)i * SEC);
+		snprintf(msg, sizeof msg, "GET /sensor/%d", i);
+		udp_send(c, &f, 0, msg, strlen(msg));
+		adv(c, 20 * MS);
+		udp_send(c, &f, 1, "21.5 C", 6);
+	}
+	flow_new(c, &f, 17, "2001:db8::1", 5683, "2001:db8::2", 5683);
+	at(c, 4 * SEC);
+	udp_send(c, &f, 0, "coap request", 12);
+	adv(c, 30 * MS);
+	udp_send(c, &f, 1, "coap response!", 14);
+	flow_new(c, &f, 58, "fe80::1", 0, "fe80::2", 0);
+	at(c, 5 * SEC);
+	ping(c, &f, 2, SEC);
+	flow_new(c, &f, 17, "fd00::10", 5683, "ff02::1", 5683);
+	lowpan_ll(&f);
+	memcpy(f.ip[1].b, "\xff\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	f.ttl = 255;
+	for (i = 0; i < 2; i++) {
+		at(c, 8 * SEC + (uint64_t)i * SEC);
+		udp_send(c, &f, 0, "announce", 8);
+	}
 }
 
 /* pcapng_mixed: the IPv4 set on interface 0 (Ethernet), the IPv6 set on
@@ -3663,7 +4057,31 @@ static const struct scenario scenarios[] = {
 	    0, 0 },
 	{ "corr_beacon", "a jittered beacon beside irregular HTTPS and "
 	    "periodic NTP", sc_corr_beacon, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
-	    0 }
+	    0 },
+	{ "lt_nflog", "standard set, Linux NFLOG (239), family 2/10, "
+	    "payload TLV", sc_std, FMT_US, LT_NFLOG, 0, ENC_NONE,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "lt_wlan", "standard set, IEEE 802.11 (105) data frames with "
+	    "LLC/SNAP, ToDS/FromDS, 2 protected", sc_wlan, FMT_US, LT_WLAN, 0,
+	    ENC_NONE,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "lt_radiotap", "standard set, radiotap (127) 802.11 QoS data, "
+	    "+HTC from the AP", sc_std, FMT_US, LT_RADIOTAP, 0, ENC_NONE,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "lt_frelay", "standard set over Frame Relay (107) and OSPFv3 "
+	    "hellos to ff02::5", sc_ospf6, FMT_US, LT_FRELAY, 0, ENC_NONE, 0,
+	    0 },
+	{ "lt_lowpan", "6LoWPAN IPHC on IEEE 802.15.4 (230): UDP with NHC, "
+	    "ICMPv6, ff02::1", sc_lowpan, FMT_US, LT_WPAN, 0, ENC_NONE, 0,
+	    0 },
+	{ "enc_vntag", "standard set behind a VN-Tag (0x8926)", sc_std,
+	    FMT_US, LT_EN10MB, 0, ENC_VNTAG, FAM_V4 | FAM_V6, 0 },
+	{ "enc_erspan2", "standard set mirrored in ERSPAN type II (GRE "
+	    "0x88be)", sc_std, FMT_US, LT_EN10MB, 0, ENC_ERSPAN2,
+	    FAM_V4 | FAM_V6, 0 },
+	{ "enc_erspan3", "standard set mirrored in ERSPAN type III (GRE "
+	    "0x22eb), subheader from the server", sc_std, FMT_US, LT_EN10MB,
+	    0, ENC_ERSPAN3, FAM_V4 | FAM_V6, 0 }
 };
 
 /* Set up an empty capture for scenario s. */

@@ -27,7 +27,8 @@ for s in basic split_time split_size lt_en10mb lt_sll lt_sll2 lt_raw \
     lt_raw12 lt_raw14 lt_ipv4 lt_ipv6 lt_null lt_loop enc_vlan enc_qinq \
     enc_mpls enc_pppoe enc_gre enc_ipip enc_6in4 enc_vxlan enc_gtpu frags \
     malformed pcapng_basic ns_basic icmp_tunnel dns_tunnel escapes demo \
-    tcp_shuffle; do
+    tcp_shuffle lt_nflog lt_wlan lt_radiotap lt_frelay enc_vntag \
+    enc_erspan2 enc_erspan3 lt_lowpan; do
 	printf 'gen\t%s\t%s\n' "$s" "$(cap "$s")"
 done >"$list"
 # Corpus files up to 4 MB of the tunnel, link-type and Arkime folders.
