@@ -567,6 +567,32 @@ rview_edit(struct ui *u)
 	    (size_t)ri), rview_edit_line, NULL);
 }
 
+/* Whether a rule line loads on its own; false with the first error. */
+static bool
+rview_line_loads(struct ui *u, const char *line)
+{
+	struct ruleset			*rs;
+	const struct rules_diag		*d;
+	size_t				 i;
+	bool				 ok;
+
+	rs = rules_load_buffer("user.nwr", line, strlen(line));
+	ok = rules_count(rs) == 1 && (rules_flags(rs, 0) & RULE_ERROR) == 0;
+	for (i = 0; i < rules_ndiags(rs); i++) {
+		d = rules_diag(rs, i);
+		if (!d->error)
+			continue;
+		ui_message(u, ROLE_ERROR, "not saved: the rule would not load "
+		    "(column %u: %s)", d->col, d->msg);
+		ok = false;
+		break;
+	}
+	if (!ok && i == rules_ndiags(rs))
+		ui_message(u, ROLE_ERROR, "not saved: the rule would not load");
+	rules_free(rs);
+	return (ok);
+}
+
 /*
  * Add the rule being made (rv->name, rv->cond) to the user's rule file,
  * with order= one above the highest of the rules it reads from; the check
@@ -584,6 +610,11 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 	long		 found = -1;
 
 	line = rules_format_line(rv->name, rv->cond, alert, 0);
+	if (!rview_line_loads(u, line)) {
+		free(line);
+		free(user);
+		return;
+	}
 	fi = rules_edit_append(rview_ed(u), user, line, &lineno);
 	free(line);
 	rview_reload(u, (long)fi, lineno);
