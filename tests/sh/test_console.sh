@@ -15,6 +15,36 @@ fi
 
 . "$(dirname "$0")/../tmux.sh"
 
+# selected_in KEY VALUE: the selected Navigate row is VALUE under KEY.
+selected_in() {
+	awk -v key="$1" -v val="$2" '
+		/^>?(▾|▸|-|\+) / { k = $0; sub(/^>?(▾|▸|-|\+) /, "", k);
+			sub(/ .*/, "", k); next }
+		/^> / { n = split($0, f, "  *"); v = $0;
+			sub(/^> +[0-9]+  /, "", v);
+			if (k == key && v == val) found = 1; exit }
+		END { exit !found }' "$T/screen"
+}
+
+# select KEY VALUE: move the Navigate cursor down onto that row.
+select_row() {
+	local i
+	for i in $(seq 1 80); do
+		screen >/dev/null
+		selected_in "$1" "$2" && return 0
+		local before
+		before=$(grep -n '^>' "$T/screen")
+		$TM send-keys Down
+		local end=$((SECONDS + 5))
+		while [ $SECONDS -le $end ]; do
+			screen >/dev/null
+			[ "$(grep -n '^>' "$T/screen")" != "$before" ] && break
+			sleep 0.02
+		done
+	done
+	return 1
+}
+
 cap=$(cap icmp_tunnel)
 mkdir -p "$T/rules" "$T/config"
 cp "$TOP"/rules/*.nwr "$T/rules/"
@@ -51,5 +81,28 @@ expect_screen "S refuses a rule that would not load" \
 quit_rc "S refused: quits with 0"
 check "S refused: no rule file written" "no" \
     "$([ -e "$user" ] && echo yes || echo no)"
+
+# --- Backspace lands on the value that was drilled.
+bcap=$(cap basic)
+ball=$("$HUNTCON" -r "$bcap" -R "$T/rules" --sessions --fields sessionid | wc -l)
+start 80 24 -r "$bcap" -R "$T/rules"
+loaded || notok "basic loads for the drill" "$(cat "$T/screen")"
+select_row ip.proto 17 && ok "cursor on ip.proto 17" ||
+    notok "cursor on ip.proto 17" "$(cat "$T/screen")"
+$TM send-keys Enter
+expect_screen "drilled into ip.proto 17" '^path: ip\.proto = 17 +[0-9]+ sessions?$'
+$TM send-keys BSpace
+expect_screen "Backspace steps back" "^path: \(all sessions\) +$ball sessions?\$"
+wait_for '^> ' 5
+selected_in ip.proto 17 && ok "Backspace lands on ip.proto 17" ||
+    notok "Backspace lands on ip.proto 17" "$(cat "$T/screen")"
+select_row ip.proto 1 && $TM send-keys '!'
+expect_screen "drilled into ip.proto != 1" '^path: ip\.proto != 1 +[0-9]+ sessions?$'
+$TM send-keys BSpace
+expect_screen "Backspace steps back again" "^path: \(all sessions\) +$ball sessions?\$"
+wait_for '^> ' 5
+selected_in ip.proto 1 && ok "Backspace lands on the negated ip.proto 1" ||
+    notok "Backspace lands on the negated ip.proto 1" "$(cat "$T/screen")"
+quit_rc "drill: quits with 0"
 
 finish
