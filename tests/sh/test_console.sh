@@ -105,4 +105,24 @@ selected_in ip.proto 1 && ok "Backspace lands on the negated ip.proto 1" ||
     notok "Backspace lands on the negated ip.proto 1" "$(cat "$T/screen")"
 quit_rc "drill: quits with 0"
 
+# --- Rule-load errors on the message line at start and in the Rules pane.
+mkdir -p "$T/bad"
+cp "$TOP"/rules/*.nwr "$T/bad/"
+printf '%s\n' "name=broken rule=\"ip.proto = = 1\" alert=ioc" \
+    'this is junk' >"$T/bad/50-bad.nwr"
+start 80 24 -r "$bcap" -R "$T/bad"
+loaded || notok "basic loads with bad rules" "$(cat "$T/screen")"
+expect_screen "rule errors: counted on the message line, first shown" \
+    "^rules: 2 errors \(4:Rules lists them\): 50-bad\.nwr:1:30: error: expected"
+$TM send-keys 4
+expect_screen "rule errors: the Rules pane counts them" \
+    '^ +# +on +rule \([0-9]+, [0-9]+ active, 2 with errors;'
+$TM send-keys End
+expect_screen "rule errors: the Rules pane lists the error" \
+    "^ +50-bad\.nwr:1:30: error: expected a value after '=', found '='"
+quit_rc "rule errors: quits with 0"
+grep -q "^$T/bad/50-bad\.nwr:2: error: rule has no name=" "$T/stderr" &&
+    ok "rule errors: still on stderr" ||
+    notok "rule errors: still on stderr" "$(cat "$T/stderr")"
+
 finish
