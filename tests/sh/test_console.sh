@@ -125,4 +125,23 @@ grep -q "^$T/bad/50-bad\.nwr:2: error: rule has no name=" "$T/stderr" &&
     ok "rule errors: still on stderr" ||
     notok "rule errors: still on stderr" "$(cat "$T/stderr")"
 
+# --- Tab inside a quoted value completes the key's values, blanks and all.
+start 100 24 -r "$cap" -R "$T/rules"
+loaded || notok "icmp_tunnel loads for completion" "$(cat "$T/screen")"
+$TM send-keys / C-u "analysis.session = 'icmp l" Tab
+expect_screen "Tab completes a quoted value with blanks" \
+    "^/ analysis\.session = 'icmp large session' *\$"
+$TM send-keys C-u "analysis.session = 'session size 1" Tab Tab
+expect_screen "Tab lists the quoted values that match, whole" \
+    "^'session size 1-10m' 'session size 10-50k' *\$"
+$TM send-keys C-u "analysis.session = 'session split','icmp t" Tab
+expect_screen "Tab completes the next value of a list" \
+    "^/ analysis\.session = 'session split','icmp tunnel magic' *\$"
+n=$("$HUNTCON" -r "$cap" -R "$T/rules" --sessions --fields sessionid \
+    -q "analysis.session = 'session split','icmp tunnel magic'" | wc -l)
+$TM send-keys Enter
+expect_screen "the completed list applies" \
+    "^path: analysis\.session = 'session split','icmp tunnel magic' +$n sessions?\$"
+quit_rc "completion: quits with 0"
+
 finish
