@@ -14,6 +14,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 . "$(dirname "$0")/../tmux.sh"
+# The sanitizer build when there is one (ASANHC= keeps the ordinary one).
+ASANHC=${ASANHC-$TOP/build/asan/huntcon}
+[ -n "$ASANHC" ] && [ -x "$ASANHC" ] && HUNTCON=$ASANHC
 
 # selected_in KEY VALUE: the selected Navigate row is VALUE under KEY.
 selected_in() {

@@ -15,6 +15,9 @@ if ! command -v tmux >/dev/null 2>&1 || ! command -v setpriv >/dev/null ||
 fi
 
 . "$(dirname "$0")/../tmux.sh"
+# The sanitizer build when there is one (ASANHC= keeps the ordinary one).
+ASANHC=${ASANHC-$TOP/build/asan/huntcon}
+[ -n "$ASANHC" ] && [ -x "$ASANHC" ] && HUNTCON=$ASANHC
 trap 'umount "$T/bundled" 2>/dev/null; $TM kill-server 2>/dev/null; rm -rf "$T"' EXIT
 
 cap=$(cap icmp_tunnel)
@@ -74,6 +77,28 @@ expect_screen "the fix puts the rule after its dependency" \
     '^> +24 \[x\] my icmp hunt +ioc +user\.nwr:1 o240$'
 $TM send-keys w
 expect_screen "the fix is written" '^wrote [0-9]+ rule files?; '
+
+# --- Disable a bundled rule and enable it again: the order file only.
+$TM send-keys Home
+expect_screen "on the first bundled rule" \
+    '^> +1 \[x\] icmp large session +analysis\.session +10-session-analysis\.nwr:7'
+$TM send-keys Space
+expect_screen "the bundled rule is disabled" \
+    '^> +1 \[ \] icmp large session '
+$TM send-keys w
+expect_screen "the disable is written" '^wrote 1 rule file; '
+check_grep "the order file disables it" \
+    '^disable name="icmp large session"$' "$order"
+$asnobody "$HC" -r "$cap" --values analysis.session >"$T/values"
+check "batch runs without the disabled rule" 0 \
+    "$(grep -c 'icmp large session' "$T/values")"
+$TM send-keys Space
+expect_screen "the bundled rule is enabled again" \
+    '^> +1 \[x\] icmp large session '
+$TM send-keys w
+expect_screen "the enable is written" '^wrote 1 rule file; '
+check "the disable line is gone" 0 \
+    "$(grep -c '^disable ' "$order")"
 quit_rc "quits with 0 as nobody"
 check "bundled rules unchanged after the fix" "$sum_before" \
     "$(cd "$T/bundled" && sha256sum -- *.nwr)"
@@ -84,5 +109,17 @@ check "--check-rules with the fixed order: no finding" "" "$(cat "$T/check")"
     -q "ioc = 'my icmp hunt'" >"$T/hunt"
 check "the saved rule runs after its dependency in batch" 1 \
     "$(wc -l <"$T/hunt")"
+
+# --- A name several rules have, or none: warnings.
+printf '%s\n' 'name="tcp xmas flags" rule="ip.proto = 99" alert=ioc' >>"$user"
+printf '%s\n' 'order=7 name="tcp xmas flags"' 'order=8 name="no such rule"' \
+    >>"$order"
+$asnobody "$HC" --check-rules >"$T/check" 2>&1
+check "--check-rules: order file warnings only, exit 0" 0 $?
+check_grep "a name several rules have is a warning" \
+    "^$order:[0-9]+: warning: the name 'tcp xmas flags' matches 2 rules; all are changed\$" \
+    "$T/check"
+check_grep "a name no rule has is a warning" \
+    "^$order:[0-9]+: warning: no rule is named 'no such rule'\$" "$T/check"
 
 finish
