@@ -79,16 +79,46 @@ order_add(struct ruleset *rs, size_t fi, unsigned line, char *name,
 	o->disable = disable;
 }
 
+/* What one line of the order file says. */
+struct order_words {
+	char		*name;
+	bool		 has_order;
+	uint64_t	 order;
+	bool		 disable;
+};
+
+/* Read the word at p[i..w) of an order line; returns where it ends. */
+static size_t
+order_word(struct ruleset *rs, size_t fi, unsigned line, const char *p,
+    size_t n, size_t i, size_t w, struct order_words *ow)
+{
+	char	*end;
+
+	if (w - i == 7 && strncmp(p + i, "disable", 7) == 0)
+		ow->disable = true;
+	else if (w - i > 6 && strncmp(p + i, "order=", 6) == 0) {
+		errno = 0;
+		ow->order = strtoull(p + i + 6, &end, 10);
+		ow->has_order = errno == 0 && end == p + w;
+		if (!ow->has_order)
+			rules_diag_add(rs, fi, line, (unsigned)i + 1, true, -1,
+			    "order= wants a number");
+	} else if (w - i >= 5 && strncmp(p + i, "name=", 5) == 0)
+		w = order_name(p, n, i + 5, &ow->name);
+	else
+		rules_diag_add(rs, fi, line, (unsigned)i + 1, false, -1,
+		    "unknown word '%s' (kept, ignored)", esc_strn(p + i, w - i));
+	return (w);
+}
+
 /* Read one line of the order file. */
 void
 rules_order_line(struct ruleset *rs, size_t fi, unsigned line,
     struct rules_line *l)
 {
-	const char	*p = l->raw;
-	size_t		 n = l->len, i = 0, w;
-	char		*name = NULL, *end;
-	bool		 has_order = false, disable = false;
-	uint64_t	 order = 0;
+	const char		*p = l->raw;
+	size_t			 n = l->len, i = 0, w;
+	struct order_words	 ow = { NULL, false, 0, false };
 
 	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\r'))
 		n--;
@@ -101,31 +131,17 @@ rules_order_line(struct ruleset *rs, size_t fi, unsigned line,
 	while (i < n) {
 		for (w = i; w < n && p[w] != ' ' && p[w] != '\t'; w++)
 			;
-		if (w - i == 7 && strncmp(p + i, "disable", 7) == 0)
-			disable = true;
-		else if (w - i > 6 && strncmp(p + i, "order=", 6) == 0) {
-			errno = 0;
-			order = strtoull(p + i + 6, &end, 10);
-			has_order = errno == 0 && end == p + w;
-			if (!has_order)
-				rules_diag_add(rs, fi, line, (unsigned)i + 1,
-				    true, -1, "order= wants a number");
-		} else if (w - i >= 5 && strncmp(p + i, "name=", 5) == 0)
-			w = order_name(p, n, i + 5, &name);
-		else
-			rules_diag_add(rs, fi, line, (unsigned)i + 1, false, -1,
-			    "unknown word '%s' (kept, ignored)",
-			    esc_strn(p + i, w - i));
+		w = order_word(rs, fi, line, p, n, i, w, &ow);
 		for (i = w; i < n && (p[i] == ' ' || p[i] == '\t'); i++)
 			;
 	}
-	if (name == NULL || (!has_order && !disable)) {
+	if (ow.name == NULL || (!ow.has_order && !ow.disable)) {
 		rules_diag_add(rs, fi, line, 0, true, -1, "an order line is "
 		    "order=N name=NAME or disable name=NAME");
-		free(name);
+		free(ow.name);
 		return;
 	}
-	order_add(rs, fi, line, name, has_order, order, disable);
+	order_add(rs, fi, line, ow.name, ow.has_order, ow.order, ow.disable);
 }
 
 /* Apply the overrides to the rules they name (before sorting). */
