@@ -26,6 +26,9 @@ struct edit_file {
 	size_t		 n;
 	bool		 modified;
 	bool		 readonly;	/* could not be read: never written */
+	bool		 fixed;		/* the bundled set, or a file the user
+					   cannot write: never written; its
+					   rules move in the order file */
 };
 
 struct rules_edit {
@@ -53,6 +56,36 @@ edit_file_add(struct rules_edit *e, const char *path)
 	return (f);
 }
 
+/* Whether path is in dir (both resolved). */
+static bool
+edit_under(const char *path, const char *dir)
+{
+	char	*rp = realpath(path, NULL), *rd = realpath(dir, NULL);
+	size_t	 n = rd != NULL ? strlen(rd) : 0;
+	bool	 in;
+
+	in = rp != NULL && rd != NULL && (strcmp(rp, rd) == 0 ||
+	    (strncmp(rp, rd, n) == 0 && rp[n] == '/'));
+	free(rp);
+	free(rd);
+	return (in);
+}
+
+/* Whether a file is never written: one of the bundled rules, or a file
+ * the user cannot write (the user's own files excepted). */
+static bool
+edit_fixed(const char *path)
+{
+	char	*user = rules_user_file(), *bundled = rules_bundled_dir();
+	bool	 fixed = false;
+
+	if (strcmp(path, user) != 0 && !rules_is_order_file(path))
+		fixed = edit_under(path, bundled) || access(path, W_OK) != 0;
+	free(user);
+	free(bundled);
+	return (fixed);
+}
+
 /* Copy a ruleset's files, line by line. */
 struct rules_edit *
 rules_edit_new(const struct ruleset *rs)
@@ -69,6 +102,7 @@ rules_edit_new(const struct ruleset *rs)
 		for (j = 0; j < rf->nlines; j++)
 			f->line[j] = xstrdup(rf->lines[j].raw);
 		f->n = rf->nlines;
+		f->fixed = edit_fixed(rf->path);
 		for (j = 0; j < rs->ndiags; j++) {
 			if (rs->diags[j].fileidx == i && rs->diags[j].line == 0)
 				f->readonly = true;
@@ -282,6 +316,89 @@ edit_quote(const char *s)
 	return (buf_take(&b));
 }
 
+/* Whether an order file line is a kind line ("order=" or "disable") for
+ * the rule named name (name= quoted or bare). */
+static bool
+edit_override_is(const char *line, const char *kind, const char *name)
+{
+	char		*q = edit_quote(name);
+	const char	*p;
+	size_t		 n;
+	bool		 is = false;
+
+	if (strncmp(line, kind, strlen(kind)) == 0 &&
+	    (p = strpbrk(line, " \t")) != NULL) {
+		p += strspn(p, " \t");
+		n = edit_body(p);
+		while (n > 0 && edit_space(p[n - 1]))
+			n--;
+		is = n > 5 && strncmp(p, "name=", 5) == 0 &&
+		    ((n - 5 == strlen(q) && memcmp(p + 5, q, n - 5) == 0) ||
+		    (n - 5 == strlen(name) && memcmp(p + 5, name, n - 5) == 0));
+	}
+	free(q);
+	return (is);
+}
+
+/* Set a rule's line in the user's order file: "order=N name=NAME" (num
+ * given) or "disable name=NAME"; the file is added when not there. */
+static void
+edit_override(struct rules_edit *e, const char *name, const char *kind,
+    const char *num)
+{
+	char		*path = rules_order_file(), *q = edit_quote(name), *text;
+	long		 fi = edit_find(e, path);
+	struct edit_file *f;
+	size_t		 i;
+	unsigned	 lineno;
+
+	xasprintf(&text, "%s%s name=%s", kind, num != NULL ? num : "", q);
+	free(q);
+	for (i = fi != -1 ? e->files[fi].n : 0; i > 0; i--) {
+		f = &e->files[fi];
+		if (!edit_override_is(f->line[i - 1], kind, name))
+			continue;
+		if (strncmp(f->line[i - 1], text, strlen(text)) != 0 ||
+		    edit_body(f->line[i - 1]) != strlen(text)) {
+			free(f->line[i - 1]);
+			xasprintf(&f->line[i - 1], "%s\n", text);
+			f->modified = true;
+		}
+		break;
+	}
+	if (i == 0)
+		rules_edit_append(e, path, text, &lineno);
+	free(text);
+	free(path);
+}
+
+/* Drop the order file's kind lines for a rule; false when there was
+ * none. */
+static bool
+edit_override_drop(struct rules_edit *e, const char *name, const char *kind)
+{
+	char		*path = rules_order_file();
+	long		 fi = edit_find(e, path);
+	struct edit_file *f;
+	size_t		 i;
+	bool		 found = false;
+
+	free(path);
+	if (fi == -1)
+		return (false);
+	f = &e->files[fi];
+	for (i = f->n; i > 0; i--) {
+		if (!edit_override_is(f->line[i - 1], kind, name))
+			continue;
+		free(f->line[i - 1]);
+		memmove(&f->line[i - 1], &f->line[i], (f->n - i) *
+		    sizeof *f->line);
+		f->n--;
+		f->modified = found = true;
+	}
+	return (found);
+}
+
 /* Give a rule a new condition. */
 bool
 rules_edit_set_cond(struct rules_edit *e, const struct ruleset *rs,
@@ -290,7 +407,8 @@ rules_edit_set_cond(struct rules_edit *e, const struct ruleset *rs,
 	struct edit_file	*f;
 	char			**line, *q;
 
-	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
+	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly ||
+	    f->fixed)
 		return (false);
 	q = edit_quote(cond);
 	edit_set(f, line, "rule", q);
@@ -310,6 +428,11 @@ rules_edit_set_order(struct rules_edit *e, const struct ruleset *rs,
 	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
 		return (false);
 	snprintf(num, sizeof num, "%llu", (unsigned long long)order);
+	if (f->fixed) {
+		if (rs->rules[ri].order != order)
+			edit_override(e, rs->rules[ri].name, "order=", num);
+		return (true);
+	}
 	if (edit_token(*line, edit_body(*line), "order", true, &start, &end) &&
 	    end - start == 6 + strlen(num) &&
 	    memcmp(*line + start + 6, num, strlen(num)) == 0)
@@ -330,6 +453,13 @@ rules_edit_enable(struct rules_edit *e, const struct ruleset *rs, size_t ri,
 
 	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
 		return (false);
+	if (f->fixed && !on) {
+		if (!(rs->rules[ri].flags & RULE_DISABLE))
+			edit_override(e, rs->rules[ri].name, "disable", NULL);
+		return (true);
+	}
+	if (f->fixed)
+		return (edit_override_drop(e, rs->rules[ri].name, "disable"));
 	if (!on) {
 		if (!(rs->rules[ri].flags & RULE_DISABLE))
 			edit_set(f, line, "disable", NULL);
@@ -358,7 +488,8 @@ rules_edit_delete(struct rules_edit *e, const struct ruleset *rs, size_t ri)
 	char			**line;
 	size_t			 i;
 
-	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
+	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly ||
+	    f->fixed)
 		return (false);
 	i = (size_t)(line - f->line);
 	free(*line);
@@ -404,6 +535,7 @@ rules_edit_append(struct rules_edit *e, const char *path, const char *text,
 	xasprintf(&f->line[f->n++], "%s%s", text, eol);
 	f->modified = true;
 	f->readonly = false;
+	f->fixed = false;	/* asked for: written, or the write fails */
 	*lineno = (unsigned)f->n;
 	return ((size_t)fi);
 }
@@ -562,7 +694,8 @@ rules_edit_write(struct rules_edit *e, const char *path, char **cause)
 
 	t = xcalloc(e->nfiles + 1, sizeof *t);
 	for (i = 0; i < e->nfiles; i++) {
-		if (!e->files[i].modified || e->files[i].readonly)
+		if (!e->files[i].modified || e->files[i].readonly ||
+		    e->files[i].fixed)
 			continue;
 		if (path != NULL && strcmp(path, e->files[i].path) != 0)
 			continue;

@@ -389,6 +389,7 @@ load_data(struct ruleset *rs, const char *path, const char *data, size_t len)
 	f->path = xstrdup(path);
 	f->lines = NULL;
 	f->nlines = 0;
+	f->order = rules_is_order_file(path);
 	while (i < len) {
 		for (j = i; j < len && data[j] != '\n'; j++)
 			;
@@ -405,8 +406,14 @@ load_data(struct ruleset *rs, const char *path, const char *data, size_t len)
 		l->comment = false;
 		i = j;
 	}
-	for (i = 0; i < rs->files[fi].nlines; i++)
-		load_line(rs, fi, (unsigned)i + 1, &rs->files[fi].lines[i]);
+	for (i = 0; i < rs->files[fi].nlines; i++) {
+		if (rs->files[fi].order)
+			rules_order_line(rs, fi, (unsigned)i + 1,
+			    &rs->files[fi].lines[i]);
+		else
+			load_line(rs, fi, (unsigned)i + 1,
+			    &rs->files[fi].lines[i]);
+	}
 }
 
 /* What keeps a rule source from being read as a file, or NULL. */
@@ -736,6 +743,7 @@ load_finish(struct ruleset *rs)
 {
 	size_t	 i;
 
+	rules_order_apply(rs);
 	for (i = 0; i < rs->nrules; i++) {
 		if (!(rs->rules[i].flags & RULE_ERROR))
 			load_alert(rs, &rs->rules[i], (long)i);
@@ -785,6 +793,10 @@ rules_load(const char *const *sources, size_t n)
 		if (stat(user, &st) == 0)
 			load_file(rs, user);
 		free(user);
+		user = rules_order_file();
+		if (stat(user, &st) == 0)
+			load_file(rs, user);
+		free(user);
 	}
 	for (i = 0; i < n; i++)
 		load_source(rs, sources[i]);
@@ -830,6 +842,9 @@ rules_free(struct ruleset *rs)
 	for (i = 0; i < rs->ndiags; i++)
 		free(rs->diags[i].msg);
 	free(rs->diags);
+	for (i = 0; i < rs->novr; i++)
+		free(rs->ovr[i].name);
+	free(rs->ovr);
 	free(rs->rules);
 	free(rs->files);
 	free(rs->sorted);

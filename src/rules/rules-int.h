@@ -20,6 +20,17 @@ struct rules_file {
 	char		*path;
 	struct rules_line *lines;
 	size_t		 nlines;
+	bool		 order;		/* the user's order file */
+};
+
+/* A line of the order file: a rule's order= or disable, by name. */
+struct rules_ovr {
+	char		*name;
+	size_t		 file;
+	unsigned	 line;
+	bool		 has_order;
+	uint64_t	 order;
+	bool		 disable;
 };
 
 /* One rule line. */
@@ -98,6 +109,8 @@ struct ruleset {
 	bool		 transient;	/* some runnable rule is transient */
 	struct rules_diag *diags;
 	size_t		 ndiags;
+	struct rules_ovr *ovr;		/* order file lines, in order */
+	size_t		 novr;
 	size_t		*deps;		/* edges writer -> reader, pairs */
 	size_t		 ndeps;
 	int		 ncycles;
@@ -141,6 +154,9 @@ void	 corr_spec_free(struct corr_spec *);
 void	 apply_prepare(struct ruleset *);
 /* Build a ruleset from in-memory files (edit.c): add each, then finish. */
 void	 rules_load_data(struct ruleset *, const char *, const char *, size_t);
+void	 rules_order_line(struct ruleset *, size_t, unsigned,
+	    struct rules_line *);
+void	 rules_order_apply(struct ruleset *);
 void	 rules_load_finish(struct ruleset *);
 
 #endif

@@ -82,6 +82,10 @@ void		 rules_free(struct ruleset *);
 char		*rules_bundled_dir(void);
 /* The user's rule file path (allocated; it need not exist). */
 char		*rules_user_file(void);
+/* The user's order file (order= and disable by rule name), and whether a
+ * path is it. */
+char		*rules_order_file(void);
+bool		 rules_is_order_file(const char *);
 
 /* Print every diagnostic, one line each; returns the number of errors. */
 int		 rules_check(const struct ruleset *, FILE *);

@@ -165,14 +165,20 @@ k_session(struct ui *u)
 static void
 k_back(struct ui *u)
 {
+	char	*term;
+
 	if (u->pane == PANE_SESSION)
 		u->pane = PANE_EVENTS;
 	else if (u->pane == PANE_RULES)
 		u->pane = PANE_NAV;
 	else if (u->pane == PANE_HELP)
 		u->pane = u->back;
-	else
-		ui_path_pop(u);
+	else if (u->path.n > 0) {
+		term = xstrdup(u->path.term[u->path.n - 1]);
+		if (ui_path_pop(u))
+			nav_land(u, term);
+		free(term);
+	}
 	ui_message(u, ROLE_NORMAL, NULL);
 }
 

@@ -319,6 +319,69 @@ nav_enter(struct ui *u, bool negate)
 	buf_free(&b);
 }
 
+/* The value index of key k a path term drilled (key = or != value), or
+ * -1. */
+static ssize_t
+nav_term_value(struct ui *u, struct nav_key *k, const char *term)
+{
+	const char	*name = meta_key(k->key)->name, *rest;
+	size_t		 len = strlen(name), j, lim;
+	ssize_t		 found = -1;
+	struct buf	 b;
+
+	if (strncmp(term, name, len) != 0)
+		return (-1);
+	rest = term + len;
+	if (strncmp(rest, " = ", 3) == 0)
+		rest += 3;
+	else if (strncmp(rest, " != ", 4) == 0)
+		rest += 4;
+	else
+		return (-1);
+	nav_count(u, k);
+	lim = k->all || k->n < NAV_TOP ? k->n : NAV_TOP;
+	buf_init(&b);
+	for (j = 0; j < lim && found < 0; j++) {
+		buf_reset(&b);
+		nav_quote_value(&b, &k->v[j].v, k->key);
+		if (strcmp(b.s, rest) == 0)
+			found = (ssize_t)j;
+	}
+	buf_free(&b);
+	return (found);
+}
+
+/* After a step back: put the cursor on the row of the value the dropped
+ * term drilled, when that value is listed. */
+void
+nav_land(struct ui *u, const char *term)
+{
+	struct nav	*n = &u->nav;
+	size_t		 i, r, need;
+	ssize_t		 v = -1;
+
+	nav_invalidate(n);
+	for (i = 0; i < n->nkeys && v < 0; i++) {
+		if (n->keys[i].open)
+			v = nav_term_value(u, &n->keys[i], term);
+	}
+	if (v < 0)
+		return;
+	i--;
+	for (need = 64;; need *= 2) {
+		nav_rows(u, need);
+		for (r = 0; r < n->nrows; r++) {
+			if (n->rows[r].k == i && n->rows[r].v == v) {
+				n->cur = r;
+				u->dirty |= DIRTY_SCREEN;
+				return;
+			}
+		}
+		if (n->nrows < need)
+			return;
+	}
+}
+
 /* Open or close the key under the cursor, or show all of its values. */
 void
 nav_toggle(struct ui *u, bool all)

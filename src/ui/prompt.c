@@ -36,6 +36,7 @@ static char		*prompt_histfile;
 static FILE		*prompt_null;
 static char		**prompt_cands;		/* completion candidates */
 static size_t		 prompt_ncands;
+static char		*prompt_qpre;		/* quoted text before the word */
 
 static const char *const prompt_ops[] = { "=", "!=", "<", "<=", ">", ">=",
     "begins", "ends", "contains", "regex", "length", "exists", "!exists",
@@ -216,23 +217,107 @@ prompt_prev(const char *s, size_t end, size_t *len)
 	return (b);
 }
 
-/* Candidates: the values of key (over the current path), quoted. */
+/*
+ * Candidates: the values of key (over the current path), quoted; with pre
+ * (the quoted text typed before the word completed) only the values that
+ * begin with it, less pre.
+ */
 static void
-prompt_values(struct ui *u, int key)
+prompt_values(struct ui *u, int key, const char *pre)
 {
 	struct vcount	*v;
 	struct buf	 b;
-	size_t		 n, i;
+	size_t		 n, i, np = pre != NULL ? strlen(pre) : 0;
 
 	n = store_count_values(u->st, key, NULL, NULL, VSORT_COUNT, &v);
 	buf_init(&b);
-	for (i = 0; i < n && i < 500; i++) {
+	for (i = 0; i < n && prompt_ncands < 500; i++) {
 		buf_reset(&b);
 		nav_quote_value(&b, &v[i].v, key);
-		prompt_cand(b.s);
+		if (strncmp(b.s, pre != NULL ? pre : "", np) == 0)
+			prompt_cand(b.s + np);
 	}
 	buf_free(&b);
 	free(v);
+}
+
+/* Where the quote still open at end begins, or -1 when none is. */
+static ssize_t
+prompt_open_quote(const char *s, size_t end)
+{
+	ssize_t	 q = -1;
+	size_t	 i;
+
+	for (i = 0; i < end; i++) {
+		if (q >= 0 && s[i] == '\\' && i + 1 < end)
+			i++;
+		else if (q < 0 && (s[i] == '\'' || s[i] == '"'))
+			q = (ssize_t)i;
+		else if (q >= 0 && s[i] == s[q])
+			q = -1;
+	}
+	return (q);
+}
+
+/* Step back from p over the values before it in a list (VALUE, VALUE,
+ * here): where the first of them begins. */
+static size_t
+prompt_list_start(const char *s, size_t p)
+{
+	char	 c;
+
+	for (;;) {
+		while (p > 0 && s[p - 1] == ' ')
+			p--;
+		if (p == 0 || s[p - 1] != ',')
+			return (p);
+		p--;
+		while (p > 0 && s[p - 1] == ' ')
+			p--;
+		if (p > 0 && (s[p - 1] == '\'' || s[p - 1] == '"')) {
+			c = s[--p];
+			while (p > 0 && (s[p - 1] != c ||
+			    (p > 1 && s[p - 2] == '\\')))
+				p--;
+			if (p > 0)
+				p--;
+		} else {
+			while (p > 0 && s[p - 1] != ' ' && s[p - 1] != ',')
+				p--;
+		}
+	}
+}
+
+/* The key of a value beginning at p (KEY OP [VALUE, ...] here), or -1. */
+static int
+prompt_value_key(const char *s, size_t p)
+{
+	size_t	 plen, klen, kp, i;
+
+	p = prompt_prev(s, prompt_list_start(s, p), &plen);
+	for (i = 0; prompt_ops[i] != NULL; i++) {
+		if (plen == strlen(prompt_ops[i]) &&
+		    strncmp(s + p, prompt_ops[i], plen) == 0)
+			break;
+	}
+	if (plen == 0 || prompt_ops[i] == NULL)
+		return (-1);
+	kp = prompt_prev(s, p, &klen);
+	return (meta_find(s + kp, klen));
+}
+
+/* Complete inside a quoted value that holds a blank before the word:
+ * the key's values that begin with the quoted text. */
+static char **
+prompt_complete_quoted(const char *text, size_t q, size_t start)
+{
+	int	 k = prompt_value_key(rl_line_buffer, q);
+
+	if (k == -1)
+		return (NULL);
+	prompt_qpre = xstrndup(rl_line_buffer + q, start - q);
+	prompt_values(prompt_ui, k, prompt_qpre);
+	return (rl_completion_matches(text, prompt_gen));
 }
 
 /* Complete keys, operators after a key, or values after an operator;
@@ -242,11 +327,14 @@ prompt_complete(const char *text, int start, int end)
 {
 	size_t	 plen, p = prompt_prev(rl_line_buffer, (size_t)start, &plen);
 	size_t	 klen, kp, i;
+	ssize_t	 q;
 	int	 k;
 
 	(void)end;
 	rl_attempted_completion_over = 1;
 	prompt_cands_free();
+	free(prompt_qpre);
+	prompt_qpre = NULL;
 	if (prompt_kind == PROMPT_TEXT)
 		return (NULL);
 	if (prompt_kind == PROMPT_FILE) {
@@ -254,6 +342,9 @@ prompt_complete(const char *text, int start, int end)
 		return (rl_completion_matches(text,
 		    rl_filename_completion_function));
 	}
+	q = prompt_open_quote(rl_line_buffer, (size_t)start);
+	if (q >= 0)
+		return (prompt_complete_quoted(text, (size_t)q, (size_t)start));
 	for (i = 0; prompt_ops[i] != NULL; i++) {
 		if (plen == strlen(prompt_ops[i]) && strncmp(rl_line_buffer +
 		    p, prompt_ops[i], plen) == 0)
@@ -262,7 +353,7 @@ prompt_complete(const char *text, int start, int end)
 	if (plen > 0 && prompt_ops[i] != NULL) {
 		kp = prompt_prev(rl_line_buffer, p, &klen);
 		if ((k = meta_find(rl_line_buffer + kp, klen)) != -1)
-			prompt_values(prompt_ui, k);
+			prompt_values(prompt_ui, k, NULL);
 	} else if (plen > 0 && meta_find(rl_line_buffer + p, plen) != -1) {
 		for (i = 0; prompt_ops[i] != NULL; i++)
 			prompt_cand(prompt_ops[i]);
@@ -285,6 +376,8 @@ prompt_matches(char **m, int n, int max)
 	(void)max;
 	buf_init(&b);
 	for (i = 1; i <= n; i++) {
+		if (prompt_qpre != NULL)
+			esc_text(&b, prompt_qpre, strlen(prompt_qpre));
 		esc_text(&b, m[i], strlen(m[i]));
 		buf_addc(&b, ' ');
 	}
@@ -336,6 +429,8 @@ prompt_done(void)
 	clear_history();
 	free(prompt_histfile);
 	prompt_cands_free();
+	free(prompt_qpre);
+	prompt_qpre = NULL;
 	free(prompt_err);
 	free(prompt_label);
 	if (prompt_null != NULL)

@@ -23,6 +23,9 @@
 /* The reader rules see sessions through (one per console). */
 static struct meta_reader	rview_reader;
 
+static void	rview_diag_text(struct buf *, const struct rules_diag *);
+static void	rview_load_errors(struct ui *);
+
 /* Start with the rules main loaded (an empty set when none). */
 void
 rview_init(struct ui *u)
@@ -37,6 +40,30 @@ rview_init(struct ui *u)
 		rv->rs = rv->own[0];
 	}
 	session_reader_init(&rview_reader, store_ctx(u->st));
+	rview_load_errors(u);
+}
+
+/* Say on the message line that rules did not load, with the first error. */
+static void
+rview_load_errors(struct ui *u)
+{
+	const struct ruleset	*rs = u->rv.rs;
+	const struct rules_diag	*d, *first = NULL;
+	size_t			 i, n = 0;
+	struct buf		 b;
+
+	for (i = 0; i < rules_ndiags(rs); i++) {
+		d = rules_diag(rs, i);
+		if (d->error && n++ == 0)
+			first = d;
+	}
+	if (n == 0)
+		return;
+	buf_init(&b);
+	rview_diag_text(&b, first);
+	ui_message(u, ROLE_ERROR, "rules: %zu error%s (4:Rules lists them): %s",
+	    n, n == 1 ? "" : "s", b.s);
+	buf_free(&b);
 }
 
 /* Free what the editor made. */
@@ -143,6 +170,17 @@ rview_findings(const struct ruleset *rs, size_t ri, size_t *errors)
 		n++;
 		*errors += d->error;
 	}
+	return (n);
+}
+
+/* Count the rules that did not load. */
+static size_t
+rview_nerrors(const struct ruleset *rs)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < rules_count(rs); i++)
+		n += (rules_flags(rs, i) & RULE_ERROR) != 0;
 	return (n);
 }
 
@@ -340,8 +378,11 @@ rview_draw(struct ui *u, int top, int h)
 	int			 y = top + 1, body = h - 1;
 
 	buf_init(&b);
-	buf_printf(&b, "    #  on  rule (%zu, %zu active; Enter edit, a add,"
-	    " K/J move, f fix, w write)", rules_count(rs), rules_active(rs));
+	buf_printf(&b, "    #  on  rule (%zu, %zu active", rules_count(rs),
+	    rules_active(rs));
+	if ((ri = rview_nerrors(rs)) > 0)
+		buf_printf(&b, ", %zu with errors", ri);
+	buf_printf(&b, "; Enter edit, a add, K/J move, f fix, w write)");
 	draw_text(top, 0, COLS, ROLE_HEADER, b.s);
 	/* Keep the selected rule in view with its condition and findings. */
 	for (i = 0; i < n; i++) {
@@ -567,6 +608,32 @@ rview_edit(struct ui *u)
 	    (size_t)ri), rview_edit_line, NULL);
 }
 
+/* Whether a rule line loads on its own; false with the first error. */
+static bool
+rview_line_loads(struct ui *u, const char *line)
+{
+	struct ruleset			*rs;
+	const struct rules_diag		*d;
+	size_t				 i;
+	bool				 ok;
+
+	rs = rules_load_buffer("user.nwr", line, strlen(line));
+	ok = rules_count(rs) == 1 && (rules_flags(rs, 0) & RULE_ERROR) == 0;
+	for (i = 0; i < rules_ndiags(rs); i++) {
+		d = rules_diag(rs, i);
+		if (!d->error)
+			continue;
+		ui_message(u, ROLE_ERROR, "not saved: the rule would not load "
+		    "(column %u: %s)", d->col, d->msg);
+		ok = false;
+		break;
+	}
+	if (!ok && i == rules_ndiags(rs))
+		ui_message(u, ROLE_ERROR, "not saved: the rule would not load");
+	rules_free(rs);
+	return (ok);
+}
+
 /*
  * Add the rule being made (rv->name, rv->cond) to the user's rule file,
  * with order= one above the highest of the rules it reads from; the check
@@ -584,6 +651,11 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 	long		 found = -1;
 
 	line = rules_format_line(rv->name, rv->cond, alert, 0);
+	if (!rview_line_loads(u, line)) {
+		free(line);
+		free(user);
+		return;
+	}
 	fi = rules_edit_append(rview_ed(u), user, line, &lineno);
 	free(line);
 	rview_reload(u, (long)fi, lineno);

@@ -333,6 +333,7 @@ void	 nav_enter(struct ui *, bool negate);
 void	 nav_toggle(struct ui *, bool all);
 void	 nav_sort(struct ui *);
 void	 nav_invalidate(struct nav *);
+void	 nav_land(struct ui *, const char *);
 void	 nav_format_value(struct buf *, const struct mval *);
 void	 nav_quote_value(struct buf *, const struct mval *, int key);
 

@@ -799,6 +799,32 @@ ui_free(struct ui *u)
 		fclose(u->timing);
 }
 
+/* Start on the -q path, refused as the prompt refuses a bad query. */
+static void
+ui_path_start(struct ui *u, const char *text)
+{
+	struct query_error	 err;
+	struct query		*q;
+
+	if (text == NULL) {
+		ui_path_set(u, NULL);
+		return;
+	}
+	q = query_compile(text, strlen(text), QUERY_EMPTY_OK, &err);
+	if (q == NULL) {
+		ui_path_set(u, NULL);
+		ui_message(u, ROLE_ERROR, "-q: column %zu: %s", err.col,
+		    err.msg);
+		query_error_clear(&err);
+		return;
+	}
+	query_free(q);
+	if (ui_path_set(u, text) && err.nwarnings > 0)
+		ui_message(u, ROLE_WARNING, "-q: column %zu: warning: %s",
+		    err.warnings[0].col, err.warnings[0].msg);
+	query_error_clear(&err);
+}
+
 /* Run the console. */
 int
 ui_run(const struct ui_options *o)
@@ -833,7 +859,7 @@ ui_run(const struct ui_options *o)
 	nav_init(&u.nav);
 	rview_init(&u);
 	prompt_init();
-	ui_path_set(&u, o->query);
+	ui_path_start(&u, o->query);
 	u.dirty |= DIRTY_SCREEN;
 	ui_loop(&u);
 	prompt_done();

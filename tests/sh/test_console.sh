@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# test_console.sh - the console's walkthrough as a new analyst meets it
+# (issue 19): a bad -q at start is refused with its column and no path; S
+# never saves a rule that does not load; Backspace lands on the value that
+# was drilled; rule-load errors show on the message line and in the Rules
+# pane; Tab inside a quoted value completes the key's values; the order
+# warning names the rule it conflicts with.  Driven in tmux, waiting on
+# screen content.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "# skip: tmux is not installed"
+	finish
+fi
+
+. "$(dirname "$0")/../tmux.sh"
+# The sanitizer build when there is one (ASANHC= keeps the ordinary one).
+ASANHC=${ASANHC-$TOP/build/asan/huntcon}
+[ -n "$ASANHC" ] && [ -x "$ASANHC" ] && HUNTCON=$ASANHC
+
+# selected_in KEY VALUE: the selected Navigate row is VALUE under KEY.
+selected_in() {
+	awk -v key="$1" -v val="$2" '
+		/^>?(▾|▸|-|\+) / { k = $0; sub(/^>?(▾|▸|-|\+) /, "", k);
+			sub(/ .*/, "", k); next }
+		/^> / { n = split($0, f, "  *"); v = $0;
+			sub(/^> +[0-9]+  /, "", v);
+			if (k == key && v == val) found = 1; exit }
+		END { exit !found }' "$T/screen"
+}
+
+# select KEY VALUE: move the Navigate cursor down onto that row.
+select_row() {
+	local i
+	for i in $(seq 1 80); do
+		screen >/dev/null
+		selected_in "$1" "$2" && return 0
+		local before
+		before=$(grep -n '^>' "$T/screen")
+		$TM send-keys Down
+		local end=$((SECONDS + 5))
+		while [ $SECONDS -le $end ]; do
+			screen >/dev/null
+			[ "$(grep -n '^>' "$T/screen")" != "$before" ] && break
+			sleep 0.02
+		done
+	done
+	return 1
+}
+
+cap=$(cap icmp_tunnel)
+mkdir -p "$T/rules" "$T/config"
+cp "$TOP"/rules/*.nwr "$T/rules/"
+export XDG_CONFIG_HOME=$T/config
+user=$T/config/huntcon/rules/user.nwr
+all=$("$HUNTCON" -r "$cap" -R "$T/rules" --sessions --fields sessionid | wc -l)
+
+# --- A bad -q at start: the error with its column, no path, nothing saved.
+start 80 24 -r "$cap" -R "$T/rules" -q "'ip.proto = = 1'"
+loaded || notok "icmp_tunnel loads" "$(cat "$T/screen")"
+expect_screen "bad -q: the error and its column on the message line" \
+    '^-q: column 12: '
+expect_screen "bad -q: the path is left empty" \
+    "^path: \(all sessions\) +$all sessions?\$"
+$TM send-keys S
+expect_screen "bad -q: S has no path to save" '^drill first'
+quit_rc "bad -q: quits with 0"
+check "bad -q: no rule file written" "no" \
+    "$([ -e "$user" ] && echo yes || echo no)"
+
+# --- S refuses a path that does not load as a rule (a regex rules reject).
+start 80 24 -r "$cap" -R "$T/rules"
+loaded || notok "icmp_tunnel loads again" "$(cat "$T/screen")"
+bad="alias.host = 'a\\\"'"
+$TM send-keys / C-u "$bad" Enter
+expect_screen "a path rules cannot quote" "^path: alias\.host = 'a\\\\\"' +0 sessions?\$"
+$TM send-keys S
+expect_screen "S asks for a name" '^save path as rule named:'
+$TM send-keys "quoted hunt" Enter
+expect_screen "S asks for the alert key" '^alert key: ioc$'
+$TM send-keys Enter
+expect_screen "S refuses a rule that would not load" \
+    '^not saved: the rule would not load \(column [0-9]+: unterminated quote\)'
+quit_rc "S refused: quits with 0"
+check "S refused: no rule file written" "no" \
+    "$([ -e "$user" ] && echo yes || echo no)"
+
+# --- Backspace lands on the value that was drilled.
+bcap=$(cap basic)
+ball=$("$HUNTCON" -r "$bcap" -R "$T/rules" --sessions --fields sessionid | wc -l)
+start 80 24 -r "$bcap" -R "$T/rules"
+loaded || notok "basic loads for the drill" "$(cat "$T/screen")"
+select_row ip.proto 17 && ok "cursor on ip.proto 17" ||
+    notok "cursor on ip.proto 17" "$(cat "$T/screen")"
+$TM send-keys Enter
+expect_screen "drilled into ip.proto 17" '^path: ip\.proto = 17 +[0-9]+ sessions?$'
+$TM send-keys BSpace
+expect_screen "Backspace steps back" "^path: \(all sessions\) +$ball sessions?\$"
+wait_for '^> ' 5
+selected_in ip.proto 17 && ok "Backspace lands on ip.proto 17" ||
+    notok "Backspace lands on ip.proto 17" "$(cat "$T/screen")"
+select_row ip.proto 1 && $TM send-keys '!'
+expect_screen "drilled into ip.proto != 1" '^path: ip\.proto != 1 +[0-9]+ sessions?$'
+$TM send-keys BSpace
+expect_screen "Backspace steps back again" "^path: \(all sessions\) +$ball sessions?\$"
+wait_for '^> ' 5
+selected_in ip.proto 1 && ok "Backspace lands on the negated ip.proto 1" ||
+    notok "Backspace lands on the negated ip.proto 1" "$(cat "$T/screen")"
+quit_rc "drill: quits with 0"
+
+# --- Rule-load errors on the message line at start and in the Rules pane.
+mkdir -p "$T/bad"
+cp "$TOP"/rules/*.nwr "$T/bad/"
+printf '%s\n' "name=broken rule=\"ip.proto = = 1\" alert=ioc" \
+    'this is junk' >"$T/bad/50-bad.nwr"
+start 80 24 -r "$bcap" -R "$T/bad"
+loaded || notok "basic loads with bad rules" "$(cat "$T/screen")"
+expect_screen "rule errors: counted on the message line, first shown" \
+    "^rules: 2 errors \(4:Rules lists them\): 50-bad\.nwr:1:30: error: expected"
+$TM send-keys 4
+expect_screen "rule errors: the Rules pane counts them" \
+    '^ +# +on +rule \([0-9]+, [0-9]+ active, 2 with errors;'
+$TM send-keys End
+expect_screen "rule errors: the Rules pane lists the error" \
+    "^ +50-bad\.nwr:1:30: error: expected a value after '=', found '='"
+quit_rc "rule errors: quits with 0"
+grep -q "^$T/bad/50-bad\.nwr:2: error: rule has no name=" "$T/stderr" &&
+    ok "rule errors: still on stderr" ||
+    notok "rule errors: still on stderr" "$(cat "$T/stderr")"
+
+# --- Tab inside a quoted value completes the key's values, blanks and all.
+start 100 24 -r "$cap" -R "$T/rules"
+loaded || notok "icmp_tunnel loads for completion" "$(cat "$T/screen")"
+$TM send-keys / C-u "analysis.session = 'icmp l" Tab
+expect_screen "Tab completes a quoted value with blanks" \
+    "^/ analysis\.session = 'icmp large session' *\$"
+$TM send-keys C-u "analysis.session = 'session size 1" Tab Tab
+expect_screen "Tab lists the quoted values that match, whole" \
+    "^'session size 1-10m' 'session size 10-50k' *\$"
+$TM send-keys C-u "analysis.session = 'session split','icmp t" Tab
+expect_screen "Tab completes the next value of a list" \
+    "^/ analysis\.session = 'session split','icmp tunnel magic' *\$"
+n=$("$HUNTCON" -r "$cap" -R "$T/rules" --sessions --fields sessionid \
+    -q "analysis.session = 'session split','icmp tunnel magic'" | wc -l)
+$TM send-keys Enter
+expect_screen "the completed list applies" \
+    "^path: analysis\.session = 'session split','icmp tunnel magic' +$n sessions?\$"
+quit_rc "completion: quits with 0"
+
+finish
