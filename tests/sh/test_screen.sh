@@ -13,36 +13,6 @@ fi
 
 . "$(dirname "$0")/../tmux.sh"
 
-# selected_in KEY VALUE: the selected Navigate row is VALUE under KEY.
-selected_in() {
-	awk -v key="$1" -v val="$2" '
-		/^>?(▾|▸|-|\+) / { k = $0; sub(/^>?(▾|▸|-|\+) /, "", k);
-			sub(/ .*/, "", k); next }
-		/^> / { n = split($0, f, "  *"); v = $0;
-			sub(/^> +[0-9]+  /, "", v);
-			if (k == key && v == val) found = 1; exit }
-		END { exit !found }' "$T/screen"
-}
-
-# select KEY VALUE: move the Navigate cursor down onto that row.
-select_row() {
-	local i
-	for i in $(seq 1 80); do
-		screen >/dev/null
-		selected_in "$1" "$2" && return 0
-		local before
-		before=$(grep -n '^>' "$T/screen")
-		$TM send-keys Down
-		local end=$((SECONDS + 5))
-		while [ $SECONDS -le $end ]; do
-			screen >/dev/null
-			[ "$(grep -n '^>' "$T/screen")" != "$before" ] && break
-			sleep 0.02
-		done
-	done
-	return 1
-}
-
 # batch_n QUERY: sessions batch mode selects.
 batch_n() {
 	if [ -n "$1" ]; then
