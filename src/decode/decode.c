@@ -295,19 +295,7 @@ decode_gre_ppp(struct dstate *s, const uint8_t *p, uint32_t cap,
 {
 	uint16_t	 proto;
 
-	if (cap >= 2 && p[0] == 0xff && p[1] == 0x03) {
-		p += 2;
-		cap -= 2;
-	}
-	if (cap >= 1 && (p[0] & 1)) {		/* compressed protocol field */
-		proto = p[0];
-		p++;
-		cap--;
-	} else if (cap >= 2) {
-		proto = decode_rd16(p);
-		p += 2;
-		cap -= 2;
-	} else
+	if (!decode_ppp_header(&p, &cap, &proto))
 		return (false);
 	if (proto != PPP_IPV4 && proto != PPP_IPV6)
 		return (false);

@@ -32,6 +32,35 @@ decode_rd16(const uint8_t *p)
 	return ((uint16_t)(p[0] << 8 | p[1]));
 }
 
+/*
+ * Step over a PPP header: the optional address and control bytes (ff 03)
+ * and the protocol field, one byte when compressed; false when cut.
+ */
+static inline bool
+decode_ppp_header(const uint8_t **p, uint32_t *cap, uint16_t *proto)
+{
+	const uint8_t	*q = *p;
+	uint32_t	 n = *cap;
+
+	if (n >= 2 && q[0] == 0xff && q[1] == 0x03) {
+		q += 2;
+		n -= 2;
+	}
+	if (n >= 1 && (q[0] & 1)) {		/* compressed protocol field */
+		*proto = q[0];
+		q++;
+		n--;
+	} else if (n >= 2) {
+		*proto = decode_rd16(q);
+		q += 2;
+		n -= 2;
+	} else
+		return (false);
+	*p = q;
+	*cap = n;
+	return (true);
+}
+
 /* Read a big-endian 32-bit value. */
 static inline uint32_t
 decode_rd32(const uint8_t *p)

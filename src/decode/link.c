@@ -264,19 +264,7 @@ decode_ppp(struct dstate *s, const uint8_t *p, uint32_t cap)
 
 	if (cap >= 1 && (p[0] == 0x0f || p[0] == 0x8f))	/* Cisco HDLC */
 		return (decode_chdlc(s, p, cap));
-	if (cap >= 2 && p[0] == 0xff && p[1] == 0x03) {
-		p += 2;
-		cap -= 2;
-	}
-	if (cap >= 1 && (p[0] & 1)) {		/* compressed protocol field */
-		proto = p[0];
-		p++;
-		cap--;
-	} else if (cap >= 2) {
-		proto = decode_rd16(p);
-		p += 2;
-		cap -= 2;
-	} else
+	if (!decode_ppp_header(&p, &cap, &proto))
 		return (decode_fail(s, DR_LINK_TRUNC));
 	switch (proto) {
 	case 0x0021:
