@@ -173,15 +173,8 @@ main_set(struct engine_config *cfg, const char *arg)
 static void
 main_config_file(struct engine_config *cfg)
 {
-	const char	*xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char		*path, *cause = NULL;
+	char	*path = datadir_config("huntcon.conf"), *cause = NULL;
 
-	if (xdg != NULL && *xdg != '\0')
-		xasprintf(&path, "%s/huntcon/huntcon.conf", xdg);
-	else if (home != NULL)
-		xasprintf(&path, "%s/.config/huntcon/huntcon.conf", home);
-	else
-		return;
 	if (!engine_config_load(cfg, path, &cause)) {
 		main_msg("", cause, "");
 		exit(1);

@@ -564,15 +564,7 @@ rules_bundled_dir(void)
 char *
 rules_user_file(void)
 {
-	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
-	char		*path;
-
-	if (x != NULL && *x != '\0')
-		xasprintf(&path, "%s/huntcon/rules/user.nwr", x);
-	else
-		xasprintf(&path, "%s/.config/huntcon/rules/user.nwr",
-		    h != NULL ? h : "");
-	return (path);
+	return (datadir_config("rules/user.nwr"));
 }
 
 /* Whether a name can be a meta key (alert=): letters, digits, ".", "_",

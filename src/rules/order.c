@@ -15,15 +15,7 @@
 char *
 rules_order_file(void)
 {
-	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
-	char		*path;
-
-	if (x != NULL && *x != '\0')
-		xasprintf(&path, "%s/huntcon/rules/order", x);
-	else
-		xasprintf(&path, "%s/.config/huntcon/rules/order",
-		    h != NULL ? h : "");
-	return (path);
+	return (datadir_config("rules/order"));
 }
 
 /* Whether path is the user's order file. */

@@ -50,3 +50,18 @@ datadir_path(const char *env, const char *sub, const char *fallback)
 	}
 	return (xstrdup(fallback));
 }
+
+/* The user's configuration file name; see util.h. */
+char *
+datadir_config(const char *name)
+{
+	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
+	char		*path;
+
+	if (x != NULL && *x != '\0')
+		xasprintf(&path, "%s/huntcon/%s", x, name);
+	else
+		xasprintf(&path, "%s/.config/huntcon/%s", h != NULL ? h : "",
+		    name);
+	return (path);
+}

@@ -56,6 +56,11 @@ bool	 file_finish(FILE *, const char *name, int flags, int err,
  * source tree's directory the build put in.
  */
 char	*datadir_path(const char *env, const char *sub, const char *fallback);
+/*
+ * The user's file NAME ("huntcon.conf", "rules/user.nwr"), which the
+ * caller frees: $XDG_CONFIG_HOME/huntcon/NAME, or ~/.config/huntcon/NAME.
+ */
+char	*datadir_config(const char *name);
 
 /*
  * A growable byte buffer.  The contents are always NUL-terminated (the NUL is
