@@ -16,8 +16,8 @@
 
 #include "engine/engine.h"
 #include "parse/parse.h"
+#include "defaults.h"
 
-int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const uint16_t fuzz_ports[] = {
@@ -55,20 +55,6 @@ fuzz_packet(struct session *s, uint8_t ctl, uint32_t *seq,
 	d.tcp_seq = seq[side];
 	parse_packet(s, &d, side, 0);
 	seq[side] += (uint32_t)n;
-}
-
-/* Give the parsers the settings' defaults, once before any input. */
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	struct engine_config	 cfg;
-
-	(void)argc;
-	(void)argv;
-	engine_config_init(&cfg);
-	parse_configure(&cfg.parse);
-	engine_config_free(&cfg);
-	return (0);
 }
 
 int

@@ -16,8 +16,8 @@
 
 #include "engine/engine.h"
 #include "parse/parse-int.h"
+#include "defaults.h"
 
-int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* A QUIC v1 client Initial's first bytes, for the frames mode's state. */
@@ -64,20 +64,6 @@ fuzz_frames(struct session *s, const uint8_t *data, size_t size)
 	quic_close(s, &ps);
 	quic_drop(ps.quic);
 	parse_free(s);
-}
-
-/* Give the parsers the settings' defaults, once before any input. */
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	struct engine_config	 cfg;
-
-	(void)argc;
-	(void)argv;
-	engine_config_init(&cfg);
-	parse_configure(&cfg.parse);
-	engine_config_free(&cfg);
-	return (0);
 }
 
 int
