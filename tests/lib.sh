@@ -58,4 +58,13 @@ run_hc() {
 	"$HUNTCON" "$@" >"$out" 2>"$err" || rc=$?
 }
 
+# use_asan: run the sanitizer build of huntcon when there is one.  ASANHC=
+# (empty, as run.sh sets it for check-quick) keeps the ordinary build, which
+# a stale sanitizer build must not stand in for.
+use_asan() {
+	ASANHC=${ASANHC-$TOP/build/asan/huntcon}
+	[ -n "$ASANHC" ] && [ -x "$ASANHC" ] && HUNTCON=$ASANHC
+	return 0
+}
+
 finish() { exit $_failed; }

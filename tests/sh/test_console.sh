@@ -14,9 +14,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 . "$(dirname "$0")/../tmux.sh"
-# The sanitizer build when there is one (ASANHC= keeps the ordinary one).
-ASANHC=${ASANHC-$TOP/build/asan/huntcon}
-[ -n "$ASANHC" ] && [ -x "$ASANHC" ] && HUNTCON=$ASANHC
+# The sanitizer build when there is one: the console must not leak or
+# misbehave either.
+use_asan
 
 cap=$(cap icmp_tunnel)
 mkdir -p "$T/rules" "$T/config"

@@ -16,11 +16,8 @@ fi
 
 . "$(dirname "$0")/../tmux.sh"
 # The sanitizer build when there is one: the console must not leak or
-# misbehave through an editing session either.  ASANHC= (empty, as
-# run.sh --quick sets it) keeps the ordinary build, which a stale sanitizer
-# build must not stand in for.
-ASANHC=${ASANHC-$TOP/build/asan/huntcon}
-[ -n "$ASANHC" ] && [ -x "$ASANHC" ] && HUNTCON=$ASANHC
+# misbehave either.
+use_asan
 
 cap=$(cap icmp_tunnel)
 mkdir -p "$T/rules" "$T/config"

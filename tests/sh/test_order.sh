@@ -15,9 +15,9 @@ if ! command -v tmux >/dev/null 2>&1 || ! command -v setpriv >/dev/null ||
 fi
 
 . "$(dirname "$0")/../tmux.sh"
-# The sanitizer build when there is one (ASANHC= keeps the ordinary one).
-ASANHC=${ASANHC-$TOP/build/asan/huntcon}
-[ -n "$ASANHC" ] && [ -x "$ASANHC" ] && HUNTCON=$ASANHC
+# The sanitizer build when there is one: the console must not leak or
+# misbehave either.
+use_asan
 trap 'umount "$T/bundled" 2>/dev/null; $TM kill-server 2>/dev/null; rm -rf "$T"' EXIT
 
 cap=$(cap icmp_tunnel)
