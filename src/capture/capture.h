@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct posidx;
+
 /* One capture file. */
 struct capture_input {
 	char		*path;		/* as given, or directory/name */
@@ -38,6 +40,7 @@ struct capture_input {
 	uint64_t	 packets;	/* records read */
 	uint64_t	 bytes;		/* file size */
 	bool		 live;		/* an interface or a stream, not a file */
+	struct posidx	*pos;		/* where each record starts */
 };
 
 /* One record. */
@@ -132,10 +135,13 @@ uint64_t	 capture_done_bytes(const struct capture *);
 bool		 capture_any_ns(const struct capture *);
 
 /*
- * Read the records with the given ordinals again, in capture order: sel(o)
- * says whether ordinal o is wanted.  Used by export.
+ * Read the records with the given ordinals again, in capture order:
+ * sel(from) gives the first wanted ordinal at or after from (UINT64_MAX:
+ * none).  Each record is found by where it starts in its file or spool
+ * file, so only the records asked for are read.  Used by export and the
+ * Session pane.
  */
-typedef bool (*capture_select_fn)(uint64_t, void *);
+typedef uint64_t (*capture_select_fn)(uint64_t, void *);
 void		 capture_reread(struct capture *, capture_select_fn,
 		    capture_packet_fn, void *);
 

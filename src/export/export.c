@@ -40,13 +40,25 @@ struct export_state {
 	struct export_progress	*prog;
 };
 
-/* Whether ordinal o is wanted. */
-static bool
+/* The first wanted ordinal at or after o (the next bit set). */
+static uint64_t
 export_select(uint64_t o, void *arg)
 {
 	struct export_state	*x = arg;
+	uint64_t		 w;
+	size_t			 i;
 
-	return (o < x->nbits && (x->want[o / 64] >> (o % 64) & 1));
+	if (o >= x->nbits)
+		return (UINT64_MAX);
+	i = (size_t)(o / 64);
+	w = x->want[i] & (~0ULL << (o % 64));
+	while (w == 0) {
+		if (++i > x->nbits / 64)
+			return (UINT64_MAX);
+		w = x->want[i];
+	}
+	o = (uint64_t)i * 64 + (uint64_t)__builtin_ctzll(w);
+	return (o < x->nbits ? o : UINT64_MAX);
 }
 
 /*
