@@ -101,6 +101,8 @@ void		 series_put(struct series *, const struct pcap_pkthdr *,
 		    const unsigned char *, uint64_t);
 void		 series_reread(struct series **, size_t, capture_select_fn,
 		    void *, capture_packet_fn, void *);
+bool		 series_locate(const struct series *, uint64_t,
+		    struct capture_ref *);
 void		 series_free(struct series *);
 /* Report a problem (msg already escaped). */
 void		 capture_report(struct capture *, enum capture_level,

@@ -884,6 +884,83 @@ capture_reread(struct capture *c, capture_select_fn sel,
 	free(se);
 }
 
+/*
+ * Where record k of an input starts when its chunk is inexact: read on
+ * from the chunk's start, asking stdio where each record starts.
+ */
+static bool
+capture_walk(struct capture_input *in, uint64_t *off, unsigned int skip)
+{
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	pcap_t			*p;
+	bool			 ok;
+
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
+		return (false);
+	ok = fseeko(pcap_file(p), (off_t)*off, SEEK_SET) == 0;
+	while (ok && skip-- > 0)
+		ok = pcap_next_ex(p, &h, &data) == 1;
+	if (ok)
+		*off = (uint64_t)ftello(pcap_file(p));
+	pcap_close(p);
+	free(iobuf);
+	return (ok);
+}
+
+/* The file input that holds ordinal o, or NULL. */
+static struct capture_input *
+capture_file_of(const struct capture *c, uint64_t o)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nin; i++) {
+		if (!c->in[i].live && o >= c->in[i].first &&
+		    o - c->in[i].first < c->in[i].packets)
+			return (&c->in[i]);
+	}
+	return (NULL);
+}
+
+/* Where a record is kept. */
+bool
+capture_locate(const struct capture *c, uint64_t o, struct capture_ref *ref)
+{
+	struct capture_input	*in;
+	struct capture_source	*s;
+	struct series		*se;
+	unsigned int		 skip;
+	size_t			 i;
+
+	if ((in = capture_file_of(c, o)) != NULL) {
+		memset(ref, 0, sizeof *ref);
+		ref->path = in->path;
+		ref->input = (size_t)(in - c->in);
+		ref->frame = o - in->first + 1;
+		return (posidx_get(in->pos, o - in->first, &ref->offset,
+		    &skip) && (skip == 0 || capture_walk(in, &ref->offset,
+		    skip)));
+	}
+	for (i = 0; i < c->nsrc; i++) {
+		s = c->src[i];
+		if (s->ops->series != NULL && (se = s->ops->series(s)) != NULL &&
+		    series_locate(se, o, ref))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether a record can still be read again (files are always there). */
+bool
+capture_kept(const struct capture *c, uint64_t o)
+{
+	struct capture_ref	 ref;
+
+	return (capture_file_of(c, o) != NULL ||
+	    (capture_locate(c, o, &ref) && !ref.gone));
+}
+
 /* The file list: read every file input in order, in one batch. */
 static enum capture_next
 capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)

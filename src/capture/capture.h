@@ -135,6 +135,27 @@ uint64_t	 capture_done_bytes(const struct capture *);
 bool		 capture_any_ns(const struct capture *);
 
 /*
+ * Where a record is kept: the file (an input, or a file of the spool), where
+ * the record starts in it, and its frame number there (1-based, as
+ * Wireshark numbers the file's packets).  gone: the spool deleted that file.
+ */
+struct capture_ref {
+	const char	*path;
+	uint64_t	 offset;
+	uint64_t	 frame;
+	size_t		 input;
+	bool		 gone;
+};
+/*
+ * Find ordinal o's record; false when it was never kept (a live packet
+ * without a spool, or one the spool could not write).
+ */
+bool		 capture_locate(const struct capture *, uint64_t,
+		    struct capture_ref *);
+/* Whether ordinal o can still be read again. */
+bool		 capture_kept(const struct capture *, uint64_t);
+
+/*
  * Read the records with the given ordinals again, in capture order:
  * sel(from) gives the first wanted ordinal at or after from (UINT64_MAX:
  * none).  Each record is found by where it starts in its file or spool

@@ -283,6 +283,28 @@ series_reread(struct series **se, size_t n, capture_select_fn sel,
 	free(cu);
 }
 
+/*
+ * Where ordinal o is in the series: its spool file, where it starts there
+ * and its frame number in that file.  False when the series does not
+ * have it (another input's, or not spooled).
+ */
+bool
+series_locate(const struct series *se, uint64_t o, struct capture_ref *ref)
+{
+	size_t		 k = series_find(se, 0, o), f;
+	unsigned int	 skip;
+
+	if (k >= se->nords || se->ords[k] != o)
+		return (false);
+	f = series_file_of(se, k);
+	memset(ref, 0, sizeof *ref);
+	ref->input = se->input;
+	ref->path = spool_path(se->spool, se->files[f].id);
+	ref->frame = k - se->files[f].first + 1;
+	ref->gone = spool_gone(se->spool, se->files[f].id);
+	return (posidx_get(se->pos, k, &ref->offset, &skip));
+}
+
 /* Close the file being written (the spool removes its files). */
 void
 series_free(struct series *se)

@@ -228,7 +228,7 @@ test_export_while_rereading(void **state)
 	struct capture		*c = capture_new(NULL, NULL);
 	struct store		*st = store_new();
 	struct engine_config	 cfg;
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct engine		*e;
 	struct reader		 r[NREADERS];
 	pthread_t		 t[NREADERS];
@@ -292,6 +292,32 @@ record_size(unsigned i)
 	size_t	 len = 14 + 20 + 8 + 40 + (i * 7919u) % 1400;
 
 	return (16 + (len > 1514 ? 1514 : len));
+}
+
+/* Where record i starts in the test capture. */
+static uint64_t
+record_offset(unsigned i)
+{
+	uint64_t	 off = 24;
+	unsigned	 j;
+
+	for (j = 0; j < i; j++)
+		off += record_size(j);
+	return (off);
+}
+
+/* capture_locate() names the file, the offset and the frame number. */
+static void
+assert_located(struct capture *c, const char *path, unsigned i)
+{
+	struct capture_ref	 ref;
+
+	assert_true(capture_locate(c, i, &ref));
+	assert_string_equal(ref.path, path);
+	assert_int_equal(ref.offset, record_offset(i));
+	assert_int_equal(ref.frame, i + 1);
+	assert_false(ref.gone);
+	assert_true(capture_kept(c, i));
 }
 
 /* The ordinals a re-read asks for, in order, and what it saw. */
@@ -379,6 +405,10 @@ test_reread_seeks(void **state)
 	capture_reread(c, wanted_next, wanted_packet, &w);
 	assert_int_equal(w.got, w.n);
 	assert_int_equal(w.bad, 0);
+	assert_located(c, in, 3064);
+	assert_located(c, in, 5999);
+	assert_false(capture_locate(c, NPKT, &(struct capture_ref){ 0 }));
+	assert_false(capture_kept(c, NPKT));
 	capture_free(c);
 }
 
@@ -407,6 +437,8 @@ test_reread_cut_records(void **state)
 	capture_reread(c, wanted_next, wanted_packet, &w);
 	assert_int_equal(w.got, w.n);
 	assert_int_equal(w.bad, 0);
+	assert_located(c, in, 5);
+	assert_located(c, in, 4000);
 	capture_free(c);
 }
 
