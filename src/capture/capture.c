@@ -40,6 +40,11 @@ struct capture {
 	struct spool		*spool;		/* NULL: none */
 	capture_tick_fn		 tick;
 	void			*tick_arg;
+	struct {
+		enum capture_level	 lvl;
+		char			*msg;
+	}			*held;		/* no message function yet */
+	size_t			 nheld;
 };
 
 static const struct capture_source_ops capture_files_ops;
@@ -81,6 +86,9 @@ capture_free(struct capture *c)
 		posidx_free(c->in[i].pos);
 	}
 	free(c->in);
+	for (i = 0; i < c->nheld; i++)
+		free(c->held[i].msg);
+	free(c->held);
 	free(c);
 }
 
@@ -99,9 +107,14 @@ capture_say(struct capture *c, enum capture_level lvl, const char *fmt, ...)
 	va_end(ap);
 	if (lvl == CAPTURE_ERROR)
 		c->errors++;
-	if (c->msg != NULL)
+	if (c->msg != NULL) {
 		c->msg(lvl, s, c->msg_arg);
-	free(s);
+		free(s);
+		return;
+	}
+	c->held = xreallocarray(c->held, c->nheld + 1, sizeof *c->held);
+	c->held[c->nheld].lvl = lvl;
+	c->held[c->nheld++].msg = s;
 }
 
 /* Classify a file by its magic number; *why says what was wrong. */
@@ -1099,6 +1112,13 @@ capture_spooling(const struct capture *c)
 	return (c->spool != NULL);
 }
 
+/* The spool's directory when it is kept at exit, else NULL. */
+const char *
+capture_spool_kept(const struct capture *c)
+{
+	return (c->spool != NULL ? spool_kept_dir(c->spool) : NULL);
+}
+
 /* Records the spool could not keep (a failed write stopped spooling). */
 uint64_t
 capture_unspooled(const struct capture *c)
@@ -1134,6 +1154,27 @@ bool
 capture_wall_clock(const struct capture *c)
 {
 	return (c->wall);
+}
+
+/*
+ * Send problems to another message function, first those held back while
+ * there was none.
+ */
+void
+capture_set_msg(struct capture *c, capture_msg_fn fn, void *arg)
+{
+	size_t	 i;
+
+	c->msg = fn;
+	c->msg_arg = arg;
+	for (i = 0; i < c->nheld; i++) {
+		if (fn != NULL)
+			fn(c->held[i].lvl, c->held[i].msg, arg);
+		free(c->held[i].msg);
+	}
+	free(c->held);
+	c->held = NULL;
+	c->nheld = 0;
 }
 
 /* Set the tick function of live capture. */

@@ -93,8 +93,11 @@ void		 capture_add(struct capture *, const char *);
  */
 bool		 capture_add_live(struct capture *, const char *,
 		    const struct capture_live_options *);
-/* Add standard input (-r -) as a capture stream, its header read now. */
-bool		 capture_add_stream(struct capture *);
+/*
+ * Add a capture stream, its header read now: standard input ("-") or a
+ * FIFO, named so in did and messages.
+ */
+bool		 capture_add_stream(struct capture *, const char *);
 /* Whether any source is live (an interface or a stream). */
 bool		 capture_live(const struct capture *);
 /* Whether any source is an interface, whose packets have wall time. */
@@ -108,6 +111,8 @@ bool		 capture_wall_clock(const struct capture *);
  */
 bool		 capture_spool(struct capture *, const char *, uint64_t,
 		    char **);
+/* The spool's directory when it is kept at exit (--spool DIR), else NULL. */
+const char	*capture_spool_kept(const struct capture *);
 /* Whether there is a spool, and the records it could not keep. */
 bool		 capture_spooling(const struct capture *);
 uint64_t	 capture_unspooled(const struct capture *);
@@ -116,6 +121,11 @@ bool		 capture_spool_chown(struct capture *, unsigned int,
 		    unsigned int, char **);
 /* Ordinals given so far: one past the highest. */
 uint64_t	 capture_ordinals(const struct capture *);
+/*
+ * Send problems to another message function; a capture made without one
+ * holds them back until it is given one.
+ */
+void		 capture_set_msg(struct capture *, capture_msg_fn, void *);
 /* The tick function of live capture (see the contract). */
 void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
 /* Read every input in order. */
