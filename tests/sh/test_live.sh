@@ -371,6 +371,48 @@ fi
 run_hc "$T/o" "$T/e" -i lo --spool none -w "$T/x.pcap"
 check "--spool none with -w: usage error" 2 "$rc"
 
+# 4e. The stream source reads what tcpdump sends on the wire (-U -w -, as
+# over ssh): an export from the stream is the export from the file tcpdump
+# wrote, byte for byte, and the sessions are the pings sent.
+if command -v tcpdump >/dev/null; then
+	ip netns exec "$A" tcpdump -U -c 8 -w - -i "$VA" icmp 2>"$T/td.err" |
+	    tee "$T/td.pcap" | "$HUNTCON" -r - -w "$T/td-out.pcap" 2>"$T/td-hc.err" &
+	td_pid=$!
+	wait_for "tcpdump to listen" grep -qs "listening on" "$T/td.err"
+	pings 4 100
+	for i in $(seq 300); do kill -0 "$td_pid" 2>/dev/null || break; sleep 0.1; done
+	kill "$td_pid" 2>/dev/null
+	wait "$td_pid"
+	check "tcpdump stream: exit 0" 0 "$?"
+	"$HUNTCON" -r "$T/td.pcap" -w "$T/td-ref.pcap" 2>/dev/null
+	check "tcpdump stream: the export is the file's" same \
+	    "$(cmp -s "$T/td-ref.pcap" "$T/td-out.pcap" && echo same || echo differ)"
+	check "tcpdump stream: the pings sent" "1	8	1136" \
+	    "$("$HUNTCON" -r "$T/td-out.pcap" --sessions --fields ip.proto,packets,size)"
+else
+	ok "tcpdump stream: skipped: no tcpdump (make deps installs it)"
+fi
+
+# 4f. Without root: the capabilities on the binary are enough.
+cp "$HUNTCON" "$ZT/hc-cap"
+chmod 755 "$ZT/hc-cap"
+if setcap cap_net_raw,cap_net_admin+eip "$ZT/hc-cap" 2>/dev/null; then
+	ip netns exec "$A" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    env HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent "$ZT/hc-cap" \
+	    -i "$VA" --duration 60 --sessions --fields packets,did \
+	    >"$T/cap.out" 2>"$T/cap.err" &
+	hc_pid=$!
+	wait_for "huntcon to capture" threads "$hc_pid"
+	check "capabilities: runs as nobody" "$(id -u nobody)" \
+	    "$(awk '$1 == "Uid:" {print $3}' /proc/$hc_pid/status)"
+	pings 2 64
+	stop_hc INT
+	check "capabilities: exit 0" 0 "$rc"
+	check "capabilities: captures" "4	$VA" "$(cat "$T/cap.out")"
+else
+	ok "capabilities: skipped: setcap failed on $ZT"
+fi
+
 # 5. Messages, exit 1.
 run_hc "$T/o" "$T/e" -i nosuch0 --stats
 check "no such device: exit 1" 1 "$rc"
