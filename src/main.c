@@ -588,7 +588,7 @@ main_spool(struct args *a, struct capture *c, bool console)
  * message said) and drop root with -Z.
  */
 static void
-main_open_live(struct args *a, struct capture *c)
+main_open_live(struct args *a, struct capture *c, bool console)
 {
 	size_t	 i;
 
@@ -596,9 +596,11 @@ main_open_live(struct args *a, struct capture *c)
 		main_drop_error(a->user, "no such user");
 	for (i = 0; i < a->nifaces; i++)
 		capture_add_live(c, a->ifaces[i], &a->live);
-	if (capture_errors(c) > 0)
+	if (capture_errors(c) > 0) {
+		capture_set_msg(c, main_capture_msg, NULL);	/* held */
 		exit(1);
-	main_spool(a, c, false);
+	}
+	main_spool(a, c, console);
 	if (a->user != NULL)
 		main_drop(a->user);
 }
@@ -637,7 +639,7 @@ main_open(struct args *a, struct capture *c, bool console)
 			capture_add(c, a->inputs[i]);
 	}
 	if (a->nifaces > 0)
-		main_open_live(a, c);
+		main_open_live(a, c, console);
 	else if (main_streams(a) > 0)
 		main_spool(a, c, console);
 }
@@ -858,7 +860,7 @@ main_batch(struct args *a)
 
 /* Check the live capture and stream options against the rest. */
 static void
-main_check_live(const struct args *a, int outputs)
+main_check_live(const struct args *a)
 {
 	size_t	 streams = main_streams(a);
 
@@ -877,9 +879,6 @@ main_check_live(const struct args *a, int outputs)
 	if ((a->spool != NULL || a->spool_size != 0) && a->nifaces == 0 &&
 	    streams == 0)
 		usage_error("--spool and --spool-size go with -i or -r -");
-	if (a->nifaces > 0 && outputs == 0 && !a->stats)
-		usage_error("the console does not follow a live capture yet; "
-		    "use --sessions, --values or --stats with -i");
 }
 
 /* Check the mode options against each other. */
@@ -895,7 +894,7 @@ main_check_modes(const struct args *a)
 	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
 		usage_error("no input: name a capture with -r FILE or an "
 		    "interface with -i IFACE");
-	main_check_live(a, outputs);
+	main_check_live(a);
 }
 
 int

@@ -200,8 +200,9 @@ k_cancel(struct ui *u)
 		uexport_cancel(u);
 	else if (capture_live(u->cap) && !atomic_load(&u->loaded) &&
 	    !atomic_exchange(&u->end_stream, true))
-		ui_message(u, ROLE_NORMAL, "ending the stream: hunting in what "
-		    "it sent");
+		ui_message(u, ROLE_NORMAL, capture_wall_clock(u->cap) ?
+		    "stopping the capture: hunting in what it saw" :
+		    "ending the stream: hunting in what it sent");
 }
 
 static void k_prompt(struct ui *u) { prompt_open(u); }

@@ -192,13 +192,18 @@ ui_worker(void *arg)
 	return (NULL);
 }
 
-/* The tick of a stream: false once the user has ended it (C-c). */
+/*
+ * The tick of a live capture or a stream (worker thread): an interface's
+ * clock follows the wall clock while the wire is quiet; false once the
+ * user has ended it (C-c) or quits.
+ */
 static bool
 ui_tick(uint64_t now, void *arg)
 {
 	struct ui	*u = arg;
 
-	(void)now;
+	if (capture_wall_clock(u->cap))
+		engine_tick(u->eng, now);
 	return (!atomic_load(&u->end_stream) && !atomic_load(&u->stop));
 }
 
