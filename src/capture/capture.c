@@ -19,6 +19,8 @@
 #include <pcap/pcap.h>
 
 #include "capture/capture-int.h"
+#include "capture/pcapng.h"
+#include "capture/unzip.h"
 #include "util/util.h"
 
 #define CAPTURE_BUFSIZE	(1024 * 1024)
@@ -78,6 +80,9 @@ capture_free(struct capture *c)
 	for (i = 0; i < c->nin; i++) {
 		free(c->in[i].path);
 		free(c->in[i].arg);
+		pcapng_table_free(c->in[i].ng);
+		if (c->in[i].cached)
+			close(c->in[i].cache);
 	}
 	free(c->in);
 	free(c);
@@ -103,15 +108,20 @@ capture_say(struct capture *c, enum capture_level lvl, const char *fmt, ...)
 	free(s);
 }
 
-/* Classify a file by its magic number; *why says what was wrong. */
+/*
+ * Classify a file by its magic number, that of its decompressed bytes when
+ * it is compressed (*zip); *why says what was wrong.
+ */
 static enum capture_kind
-capture_magic(const char *path, const char **why, uint32_t *magic)
+capture_magic(const char *path, const char **why, uint32_t *magic,
+    uint8_t *zip)
 {
 	unsigned char	 b[4];
 	FILE		*f;
 	size_t		 n;
 
 	*magic = 0;
+	*zip = UNZIP_NONE;
 	if ((f = fopen(path, "rb")) == NULL) {
 		*why = strerror(errno);
 		return (KIND_NONE);
@@ -123,6 +133,10 @@ capture_magic(const char *path, const char **why, uint32_t *magic)
 		return (KIND_NONE);
 	}
 	*why = "not a capture file";
+	if ((*zip = (uint8_t)unzip_kind(b, n)) != UNZIP_NONE) {
+		*why = "compressed, not a capture file";
+		n = unzip_peek(path, *zip, b, sizeof b);
+	}
 	if (n < sizeof b)
 		return (KIND_NONE);
 	*magic = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
@@ -141,7 +155,7 @@ capture_magic(const char *path, const char **why, uint32_t *magic)
 /* Append one input file. */
 static void
 capture_push(struct capture *c, const char *path, const char *arg,
-    enum capture_kind kind, uint64_t bytes)
+    enum capture_kind kind, uint8_t zip, uint64_t bytes)
 {
 	struct capture_input	*in;
 
@@ -152,6 +166,7 @@ capture_push(struct capture *c, const char *path, const char *arg,
 	in->arg = xstrdup(arg);
 	in->prec = kind == KIND_PCAP_NS ? 9 : 6;
 	in->pcapng = kind == KIND_PCAPNG;
+	in->zip = zip;
 	in->bytes = bytes;
 	c->total += bytes;
 }
@@ -203,6 +218,7 @@ capture_add_dir(struct capture *c, const char *dir)
 	size_t		  n, i, added = 0;
 	enum capture_kind kind;
 	uint32_t	  magic;
+	uint8_t		  zip;
 	struct stat	  st;
 
 	if ((names = capture_list_dir(dir, &n, &why)) == NULL && n == 0 &&
@@ -212,12 +228,13 @@ capture_add_dir(struct capture *c, const char *dir)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		kind = capture_magic(names[i], &why, &magic);
+		kind = capture_magic(names[i], &why, &magic, &zip);
 		if (kind == KIND_NONE)
 			capture_say(c, CAPTURE_WARNING, "%s: skipped: %s",
 			    esc_str(names[i]), why);
 		else if (stat(names[i], &st) == 0) {
-			capture_push(c, names[i], dir, kind, (uint64_t)st.st_size);
+			capture_push(c, names[i], dir, kind, zip,
+			    (uint64_t)st.st_size);
 			added++;
 		}
 		free(names[i]);
@@ -251,6 +268,7 @@ capture_add(struct capture *c, const char *arg)
 	const char	*why;
 	enum capture_kind kind;
 	uint32_t	 magic;
+	uint8_t		 zip;
 
 	if (stat(arg, &st) != 0) {
 		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
@@ -265,49 +283,14 @@ capture_add(struct capture *c, const char *arg)
 		capture_add_dir(c, arg);
 		return;
 	}
-	kind = capture_magic(arg, &why, &magic);
+	kind = capture_magic(arg, &why, &magic, &zip);
 	if (kind == KIND_NONE && magic != 0)
 		capture_say(c, CAPTURE_ERROR, "%s: %s (magic 0x%08x)",
 		    esc_str(arg), why, magic);
 	else if (kind == KIND_NONE)
 		capture_say(c, CAPTURE_ERROR, "%s: %s", esc_str(arg), why);
 	else
-		capture_push(c, arg, arg, kind, (uint64_t)st.st_size);
-}
-
-/*
- * The offset where a pcapng file stops holding whole blocks: walk the block
- * headers from the start.  Used only to report a truncated tail.
- */
-static uint64_t
-capture_pcapng_end(const char *path)
-{
-	unsigned char	 h[12];
-	uint64_t	 off = 0, size;
-	uint32_t	 len;
-	bool		 swap = false;
-	FILE		*f;
-	struct stat	 st;
-
-	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) != 0) {
-		if (f != NULL)
-			fclose(f);
-		return (0);
-	}
-	size = (uint64_t)st.st_size;
-	while (off + 12 <= size && fseeko(f, (off_t)off, SEEK_SET) == 0 &&
-	    fread(h, 1, sizeof h, f) == sizeof h) {
-		if (memcmp(h, "\x0a\x0d\x0d\x0a", 4) == 0)
-			swap = memcmp(h + 8, "\x1a\x2b\x3c\x4d", 4) == 0;
-		len = swap ? (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-		    (uint32_t)h[6] << 8 | h[7] : (uint32_t)h[7] << 24 |
-		    (uint32_t)h[6] << 16 | (uint32_t)h[5] << 8 | h[4];
-		if (len < 12 || off + len > size)
-			break;
-		off += len;
-	}
-	fclose(f);
-	return (off);
+		capture_push(c, arg, arg, kind, zip, (uint64_t)st.st_size);
 }
 
 /* Say why an input stopped early, as a truncated tail or a read error. */
@@ -316,8 +299,6 @@ capture_read_error(struct capture *c, struct capture_input *in,
     const char *err, uint64_t off)
 {
 	if (strstr(err, "truncated") != NULL) {
-		if (in->pcapng)
-			off = capture_pcapng_end(in->path);
 		capture_say(c, in->packets == 0 ? CAPTURE_ERROR :
 		    CAPTURE_WARNING, "%s: truncated after %llu packets at byte %llu",
 		    esc_str(in->path), (unsigned long long)in->packets,
@@ -329,19 +310,52 @@ capture_read_error(struct capture *c, struct capture_input *in,
 }
 
 /*
- * Open an input with libpcap, nanosecond timestamps, a big stdio buffer of
- * its own (*iobuf, freed by the caller after pcap_close): readers on other
- * threads (an export, the Session pane) open the same input at once, and
- * a buffer shared between two streams mixes their bytes.
+ * Decompress a compressed input into its cache on the first read; false
+ * (said, naming the input) when it cannot be.
  */
-static pcap_t *
-capture_open(struct capture_input *in, char **iobuf, char *errbuf)
+static bool
+capture_unzip(struct capture *c, struct capture_input *in)
+{
+	struct unzip_end	 end;
+	char			*cause;
+	int			 fd;
+
+	if (in->zip == UNZIP_NONE || in->cached)
+		return (true);
+	fd = unzip_cache(in->path, in->zip, &end, &c->done,
+	    atomic_load(&c->done), &cause);
+	if (fd == -1) {
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), cause);
+		free(cause);
+		return (false);
+	}
+	in->cache = fd;
+	in->cached = true;
+	in->zip_cut = end.cut;
+	in->zip_corrupt = end.corrupt;
+	return (true);
+}
+
+/*
+ * Open an input's stream (its decompressed copy when it is compressed)
+ * with a big stdio buffer of its own (*iobuf, freed by the caller after
+ * closing it): readers on other threads (an export, the Session pane) open
+ * the same input at once, and a buffer shared between two streams mixes
+ * their bytes.
+ */
+static FILE *
+capture_fopen(struct capture_input *in, char **iobuf, char *errbuf)
 {
 	FILE	*f;
-	pcap_t	*p;
 
 	*iobuf = NULL;
-	if ((f = fopen(in->path, "rb")) == NULL) {
+	if (in->zip != UNZIP_NONE && !in->cached) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "not decompressed");
+		return (NULL);
+	}
+	f = in->cached ? unzip_fopen(in->cache) : fopen(in->path, "rb");
+	if (f == NULL) {
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 		return (NULL);
 	}
@@ -349,6 +363,18 @@ capture_open(struct capture_input *in, char **iobuf, char *errbuf)
 	setvbuf(f, *iobuf, _IOFBF, CAPTURE_BUFSIZE);
 	/* Only this thread reads it: stdio need not lock it per record. */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
+	return (f);
+}
+
+/* Open an input with libpcap, nanosecond timestamps (see capture_fopen). */
+static pcap_t *
+capture_open(struct capture_input *in, char **iobuf, char *errbuf)
+{
+	FILE	*f;
+	pcap_t	*p;
+
+	if ((f = capture_fopen(in, iobuf, errbuf)) == NULL)
+		return (NULL);
 	p = pcap_fopen_offline_with_tstamp_precision(f,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL) {
@@ -373,6 +399,101 @@ capture_ts(const struct pcap_pkthdr *h)
 	return (sec * 1000000000ULL + (uint64_t)h->ts.tv_usec);
 }
 
+/*
+ * Say that a compressed input's data stopped early, where in the file it
+ * did (an error when no packet came before); false when it did not.
+ */
+static bool
+capture_zip_end(struct capture *c, struct capture_input *in)
+{
+	if (in->zip_cut == 0)
+		return (false);
+	capture_say(c, in->packets == 0 ? CAPTURE_ERROR : CAPTURE_WARNING,
+	    "%s: truncated after %llu packets at byte %llu (%s data %s)",
+	    esc_str(in->path), (unsigned long long)in->packets,
+	    (unsigned long long)in->zip_cut, unzip_name(in->zip),
+	    in->zip_corrupt ? "corrupt" : "cut short");
+	return (true);
+}
+
+/* After the first read of a pcapng input: say how it ended. */
+static void
+capture_ng_end(struct capture *c, struct capture_input *in,
+    struct pcapng *r, enum pcapng_result rc)
+{
+	if (capture_zip_end(c, in))
+		return;
+	if (rc == PCAPNG_TRUNC)
+		capture_read_error(c, in, "truncated", pcapng_good(r));
+	else if (rc == PCAPNG_BAD)
+		capture_read_error(c, in, pcapng_error(r), 0);
+	else if (in->packets == 0)
+		capture_say(c, CAPTURE_ERROR, "%s: no packets",
+		    esc_str(in->path));
+}
+
+/*
+ * Read a pcapng input with our own reader (pcapng.c): each record has its
+ * interface's link type.  The first read keeps the interfaces for later.
+ */
+static bool
+capture_read_ng(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg, bool first_pass)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcapng_rec	 rec;
+	struct pcapng		*r;
+	enum pcapng_result	 rc;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	FILE			*f;
+	uint64_t		 ord;
+	bool			 go = true;
+
+	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL) {
+		if (first_pass)
+			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+			    esc_str(in->path), errbuf);
+		return (true);
+	}
+	r = pcapng_open(f, first_pass ? NULL : in->ng);
+	cp.input = (uint16_t)idx;
+	cp.prec = in->prec;
+	if (first_pass)
+		in->first = c->ordinals;
+	ord = in->first;
+	while (go && (rc = pcapng_next(r, &rec)) == PCAPNG_REC) {
+		if (sel != NULL && !sel(ord, sarg)) {
+			ord++;
+			continue;
+		}
+		cp.ordinal = ord++;
+		cp.ts = rec.ts;
+		cp.caplen = rec.caplen;
+		cp.wirelen = rec.wirelen;
+		cp.dlt = rec.dlt;
+		cp.data = rec.data;
+		if (first_pass) {
+			in->packets++;
+			if (in->zip == UNZIP_NONE)
+				atomic_store_explicit(&c->done, rec.off,
+				    memory_order_relaxed);
+		}
+		go = fn(&cp, arg);
+	}
+	if (first_pass) {
+		c->ordinals = ord;
+		in->dlt = pcapng_first_dlt(r) >= 0 ? pcapng_first_dlt(r) : 1;
+		if (go)
+			capture_ng_end(c, in, r, rc);
+		in->ng = pcapng_table_take(r);
+	}
+	pcapng_close(r);
+	fclose(f);
+	free(iobuf);
+	return (go);
+}
+
 /* Read one input, calling fn for each record it selects. */
 static bool
 capture_read(struct capture *c, size_t idx, capture_select_fn sel,
@@ -388,6 +509,11 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 	int			 rc;
 	bool			 go = true;
 
+	if (first_pass && !capture_unzip(c, in))
+		return (true);
+	if (in->pcapng)
+		return (capture_read_ng(c, idx, sel, sarg, fn, arg,
+		    first_pass));
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL) {
 		if (first_pass)
 			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
@@ -415,13 +541,17 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 		cp.data = data;
 		if (first_pass) {
 			in->packets++;
-			atomic_store_explicit(&c->done, off, memory_order_relaxed);
+			if (in->zip == UNZIP_NONE)
+				atomic_store_explicit(&c->done, off,
+				    memory_order_relaxed);
 		}
 		go = fn(&cp, arg);
 	}
 	if (first_pass) {
 		c->ordinals = ord;
-		if (go && rc == PCAP_ERROR)
+		if (go && capture_zip_end(c, in))
+			;
+		else if (go && rc == PCAP_ERROR)
 			capture_read_error(c, in, pcap_geterr(p), off);
 		else if (go && in->packets == 0)
 			capture_say(c, CAPTURE_ERROR, "%s: no packets",

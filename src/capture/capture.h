@@ -38,6 +38,13 @@ struct capture_input {
 	uint64_t	 packets;	/* records read */
 	uint64_t	 bytes;		/* file size */
 	bool		 live;		/* an interface or a stream, not a file */
+	/* capture/ only: how a file is read. */
+	uint8_t		 zip;		/* compressed (unzip.h), 0: not */
+	bool		 cached;	/* decompressed into cache, an fd */
+	int		 cache;
+	uint64_t	 zip_cut;	/* compressed byte it stopped at, 0 */
+	bool		 zip_corrupt;
+	struct pcapng_table *ng;	/* pcapng interfaces, after a read */
 };
 
 /* One record. */
