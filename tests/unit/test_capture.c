@@ -3,7 +3,8 @@
  * runs while other threads re-read the same input (as the Session pane
  * does when a session is opened) writes the same bytes as an export run
  * alone (what batch -w writes), and every concurrent re-read sees every
- * record intact.
+ * record intact; the same for the capture gzip-compressed, whose readers
+ * share one decompressed copy.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "unit/tmpdir.h"
 
@@ -93,6 +95,24 @@ write_capture(const char *path)
 	for (i = 0; i < NPKT; i++)
 		put_record(fp, i);
 	assert_int_equal(fclose(fp), 0);
+}
+
+static char	*slurp(const char *, size_t *);
+
+/* Compress a file with gzip into path.gz. */
+static void
+gzip_file(const char *path, char *out, size_t len)
+{
+	size_t	 n;
+	char	*s = NULL;
+	gzFile	 z;
+
+	snprintf(out, len, "%s.gz", path);
+	assert_non_null(z = gzopen(out, "wb"));
+	s = slurp(path, &n);
+	assert_int_equal(gzwrite(z, s, (unsigned)n), (int)n);
+	assert_int_equal(gzclose(z), Z_OK);
+	free(s);
 }
 
 /* Read a whole file; *n its length. */
@@ -212,12 +232,12 @@ wait_started(atomic_uint *started)
 	assert_true(atomic_load(started) >= NREADERS);
 }
 
-/* An export while other threads re-read: the same bytes as alone. */
+/* An export of in while other threads re-read it: the same as alone. */
 static void
-test_export_while_rereading(void **state)
+export_while_rereading(const char *in, const char *tag)
 {
 	const char		*names[2];
-	char			 in[300], ref[300], out[300];
+	char			 ref[300], out[300];
 	struct capture		*c = capture_new(NULL, NULL);
 	struct store		*st = store_new();
 	struct engine_config	 cfg;
@@ -231,10 +251,7 @@ test_export_while_rereading(void **state)
 	size_t			 na, nb;
 	int			 round, i;
 
-	(void)state;
-	snprintf(in, sizeof in, "%s/in.pcap", dir);
-	snprintf(ref, sizeof ref, "%s/alone.pcap", dir);
-	write_capture(in);
+	snprintf(ref, sizeof ref, "%s/alone-%s.pcap", dir, tag);
 	capture_add(c, in);
 	names[0] = capture_input(c, 0)->path;
 	names[1] = NULL;
@@ -259,7 +276,8 @@ test_export_while_rereading(void **state)
 			    &r[i]), 0);
 		}
 		wait_started(&started);
-		snprintf(out, sizeof out, "%s/while%d.pcap", dir, round);
+		snprintf(out, sizeof out, "%s/while-%s%d.pcap", dir, tag,
+		    round);
 		export_to(c, st, out);
 		atomic_store(&stop, true);
 		for (i = 0; i < NREADERS; i++)
@@ -278,11 +296,47 @@ test_export_while_rereading(void **state)
 	capture_free(c);
 }
 
+/* The plain capture. */
+static void
+test_export_while_rereading(void **state)
+{
+	char	 in[300];
+
+	(void)state;
+	snprintf(in, sizeof in, "%s/in.pcap", dir);
+	write_capture(in);
+	export_while_rereading(in, "plain");
+}
+
+/* The capture gzip-compressed: the export is the plain one's. */
+static void
+test_export_while_rereading_gzip(void **state)
+{
+	char	 in[300], gz[310], ref[300], *a, *b;
+	size_t	 na, nb;
+
+	(void)state;
+	snprintf(in, sizeof in, "%s/in.pcap", dir);
+	write_capture(in);
+	export_while_rereading(in, "ref");
+	gzip_file(in, gz, sizeof gz);
+	export_while_rereading(gz, "gzip");
+	snprintf(ref, sizeof ref, "%s/alone-ref.pcap", dir);
+	a = slurp(ref, &na);
+	snprintf(ref, sizeof ref, "%s/alone-gzip.pcap", dir);
+	b = slurp(ref, &nb);
+	assert_int_equal(nb, na);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_while_rereading),
+		cmocka_unit_test(test_export_while_rereading_gzip),
 	};
 
 	return (run_in_tmpdir(dir, tests));
