@@ -342,6 +342,8 @@ void	 events_free(struct events *);
 void	 events_draw(struct ui *, int top, int h);
 void	 events_move(struct ui *, int);
 void	 events_mark(struct ui *);
+void	 events_unmark_all(struct ui *);
+uint64_t events_marks_hidden(const struct ui *);
 void	 events_sort(struct ui *);
 void	 events_open(struct ui *);
 bool	 events_marked(const struct events *, uint64_t);

@@ -117,4 +117,59 @@ expect_screen "the completed list applies" \
     "^path: analysis\.session = 'session split','icmp tunnel magic' +$n sessions?\$"
 quit_rc "completion: quits with 0"
 
+# --- Export acts on what is shown: x in the Session view exports the open
+# session; marks a path change hides are counted; u unmarks them all; the
+# prompt says what it will write before writing.
+start 100 24 -r "$cap" -R "$T/rules"
+loaded || notok "icmp_tunnel loads for export" "$(cat "$T/screen")"
+$TM send-keys 2
+expect_screen "Events lists the sessions" '^> +1 10:00:00 '
+$TM send-keys Enter
+expect_screen "Session view of session 1" '^session 1$'
+$TM send-keys x
+expect_screen "x in the Session view: the open session" '^export session 1 to:'
+$TM send-keys "$T/one.pcap" Enter
+expect_screen "its other fragments are offered" \
+    '^take the other 2 fragments of split conversations too\? \(y/n\)$'
+$TM send-keys n
+p1=$("$HUNTCON" -r "$cap" -R "$T/rules" -q "sessionid = 1" --sessions \
+    --fields packets)
+expect_screen "the prompt says what it will write" \
+    "^write 1 session, $p1 packets to .*/one\.pcap \(pcap\)\? \(y/n\)\$"
+check "nothing is written before the answer" no \
+    "$([ -e "$T/one.pcap" ] && echo yes || echo no)"
+$TM send-keys y
+expect_screen "the open session is exported" \
+    "^exported 1 session, $p1 packets to .*/one\.pcap"
+"$HUNTCON" -r "$cap" -R "$T/rules" -q "sessionid = 1" -w "$T/one-batch.pcap" \
+    2>/dev/null
+cmp -s "$T/one.pcap" "$T/one-batch.pcap" &&
+    ok "the open session's packets, as batch writes them" ||
+    notok "the open session's packets, as batch writes them"
+$TM send-keys 2 Home Space Space
+expect_screen "two sessions marked" ' marked: 2$'
+$TM send-keys / C-u "sessionid = 1" Enter
+expect_screen "a path change hides a mark: shown" \
+    ' marked: 2 \(1 outside the path\)$'
+$TM send-keys x
+expect_screen "the export prompt counts the hidden mark" \
+    '^export 2 marked sessions \(1 outside the path\) to:'
+$TM send-keys "$T/marks.tsv" Enter
+expect_screen "the marked session's fragments are offered" \
+    '^take the other 2 fragments of split conversations too\? \(y/n\)$'
+$TM send-keys n
+expect_screen "meta: the prompt says what it will write" \
+    "^write the meta of 2 sessions to .*/marks\.tsv \(TSV\)\? \(y/n\)\$"
+$TM send-keys n
+expect_screen "answer no: nothing written" '^not exported$'
+check "answer no: no file" no "$([ -e "$T/marks.tsv" ] && echo yes || echo no)"
+$TM send-keys u
+expect_screen "u unmarks every session" '^unmarked 2 sessions$'
+wait_gone 'marked: ' && ok "no marks left on the status line" ||
+    notok "no marks left on the status line" "$(cat "$T/screen")"
+$TM send-keys x
+expect_screen "no marks: the path's sessions" "^export the path's 1 session to:"
+$TM send-keys Escape
+quit_rc "export: quits with 0"
+
 finish
