@@ -172,4 +172,70 @@ expect_screen "no marks: the path's sessions" "^export the path's 1 session to:"
 $TM send-keys Escape
 quit_rc "export: quits with 0"
 
+# --- The same in batch: console export with the split fragments equals
+# -w --with-fragments; --packets lists the packets the Session view shows,
+# numbered as Wireshark numbers them.
+start 100 24 -r "$cap" -R "$T/rules"
+loaded || notok "icmp_tunnel loads for fragments" "$(cat "$T/screen")"
+$TM send-keys 2
+expect_screen "Events again" '^> +1 10:00:00 '
+$TM send-keys Enter
+expect_screen "Session view of session 1 again" '^session 1$'
+$TM send-keys x "$T/frags.pcap" Enter
+expect_screen "fragments offered again" '^take the other 2 fragments'
+$TM send-keys y
+pf=$("$HUNTCON" -r "$cap" -R "$T/rules" -q "session.first = 1" --sessions \
+    --fields packets | awk '{ n += $1 } END { print n }')
+expect_screen "with fragments: what it will write" \
+    "^write 3 sessions, $pf packets to .*/frags\.pcap \(pcap\)\? \(y/n\)\$"
+$TM send-keys y
+expect_screen "with fragments: exported" "^exported 3 sessions, $pf packets"
+quit_rc "fragments: quits with 0"
+"$HUNTCON" -r "$cap" -R "$T/rules" -q "sessionid = 1" --with-fragments \
+    -w "$T/frags-batch.pcap" 2>/dev/null
+check "batch -w --with-fragments: exit 0" 0 $?
+cmp -s "$T/frags.pcap" "$T/frags-batch.pcap" &&
+    ok "console export with fragments = batch -w --with-fragments" ||
+    notok "console export with fragments = batch -w --with-fragments"
+run_hc "$T/fs" "$T/err" -r "$cap" -R "$T/rules" -q "sessionid = 1" \
+    --with-fragments --sessions --fields sessionid
+check "--sessions --with-fragments: the conversation" "1 3 4" \
+    "$(tr '\n' ' ' <"$T/fs" | sed 's/ $//')"
+run_hc "$T/pk" "$T/err" -r "$cap" -R "$T/rules" -q "sessionid = 2" \
+    --packets --header
+check "--packets: exit 0" 0 "$rc"
+check "--packets: the header" \
+    "$(printf 'sessionid\tframe\ttime\toffset\tdirection\tlength')" \
+    "$(head -1 "$T/pk")"
+check "--packets: a line per packet" \
+    "$("$HUNTCON" -r "$cap" -q "sessionid = 2" --sessions --fields packets)" \
+    "$(($(wc -l <"$T/pk") - 1))"
+check "--packets: the first packet" \
+    "$(printf '2\t733\t2024-01-15T10:00:30.000000Z\t+0.000000\trequest\t98')" \
+    "$(sed -n 2p "$T/pk")"
+check "--packets: the second, a response 24 ms later" \
+    "$(printf '2\t735\t2024-01-15T10:00:30.024001Z\t+0.024001\tresponse\t98')" \
+    "$(sed -n 3p "$T/pk")"
+if command -v tshark >/dev/null 2>&1; then
+	check "--packets: Wireshark's frame numbers" \
+	    "$(tshark -r "$cap" -Y 'ip.addr == 8.8.4.4' -T fields \
+	    -e frame.number 2>/dev/null | tr '\n' ' ')" \
+	    "$(sed 1d "$T/pk" | cut -f2 | tr '\n' ' ')"
+	check "--packets --hex: the frame's bytes" \
+	    "$(tshark -r "$cap" -Y 'frame.number == 735' -x 2>/dev/null |
+	    sed -n 's/^[0-9a-f]\{4\}  //p' | cut -c1-48 | tr -d ' \n')" \
+	    "$("$HUNTCON" -r "$cap" -q "sessionid = 2" --packets --hex |
+	    sed -n 2p | cut -f7)"
+fi
+run_hc "$T/pk2" "$T/err" -r "$cap" -r "$cap" -q "sessionid = 2" --packets \
+    --text
+check "--packets with two inputs: FILE:FRAME" "icmp_tunnel.pcap:733" \
+    "$(head -1 "$T/pk2" | cut -f2)"
+check "--packets --text: the payload, escaped" \
+    '>\x02\xa5e\x00\x00\x00\x00' "$(head -1 "$T/pk2" | cut -f7 | cut -c1-26)"
+run_hc "$T/out" "$T/err" -r "$cap" --hex
+check "--hex without --packets: usage error" 2 "$rc"
+run_hc "$T/out" "$T/err" -r "$cap" --with-fragments --values ip.proto
+check "--with-fragments with --values: usage error" 2 "$rc"
+
 finish
