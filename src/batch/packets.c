@@ -41,19 +41,21 @@ batch_pkt_frame(struct buf *b, const struct capture *c, uint64_t ordinal,
     uint16_t input)
 {
 	const struct capture_input	*in = capture_input(c, input);
+	struct capture_ref		 ref;
 	const char			*name, *slash;
 
-	if (in == NULL) {
-		buf_printf(b, "%llu", (unsigned long long)ordinal + 1);
+	if (!capture_locate(c, ordinal, &ref)) {
+		buf_printf(b, "%llu", (unsigned long long)(in != NULL ?
+		    ordinal - in->first + 1 : ordinal + 1));
 		return;
 	}
-	if (capture_ninputs(c) > 1) {
-		slash = strrchr(in->path, '/');
-		name = slash != NULL ? slash + 1 : in->path;
+	if (capture_ninputs(c) > 1 || capture_spooling(c)) {
+		slash = strrchr(ref.path, '/');
+		name = slash != NULL ? slash + 1 : ref.path;
 		esc_text(b, name, strlen(name));
 		buf_addc(b, ':');
 	}
-	buf_printf(b, "%llu", (unsigned long long)(ordinal - in->first + 1));
+	buf_printf(b, "%llu", (unsigned long long)ref.frame);
 }
 
 /* Append a packet's time (UTC, the input's digits) and its offset from
@@ -128,15 +130,15 @@ pkts_collect(struct pkts_read *r, const uint32_t *ids, size_t n)
 		qsort(r->w, r->n, sizeof *r->w, pkts_cmp);
 }
 
-/* Whether an ordinal is wanted (asked in increasing order). */
-static bool
+/* The first wanted ordinal at or after o (asked in increasing order). */
+static uint64_t
 pkts_select(uint64_t o, void *arg)
 {
 	struct pkts_read	*r = arg;
 
 	while (r->at < r->n && r->w[r->at].ord < o)
 		r->at++;
-	return (r->at < r->n && r->w[r->at].ord == o);
+	return (r->at < r->n ? r->w[r->at].ord : UINT64_MAX);
 }
 
 /* The --hex and --text columns of a packet. */
@@ -172,7 +174,7 @@ pkts_packet(const struct capture_packet *p, void *arg)
 	bool			 decoded;
 	int			 side = -1;
 
-	if (!pkts_select(p->ordinal, r) ||
+	if (pkts_select(p->ordinal, r) != p->ordinal ||
 	    (s = store_get(r->st, r->w[r->at].id, &buf)) == NULL)
 		return (true);
 	decoded = decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
