@@ -270,6 +270,8 @@ static const struct keys_binding keys_table[] = {
 	{ '\r', "Enter", CTX_EVENTS, k_open, "open the session" },
 	{ '\n', NULL, CTX_EVENTS, k_open, NULL },
 	{ KEY_ENTER, NULL, CTX_EVENTS, k_open, NULL },
+	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
+	    "or their payload as text" },
 	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
 	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
 	    "rule file" },
