@@ -57,6 +57,14 @@ void	 batch_sel_init(struct batch_sel *, const struct store *,
 bool	 batch_sel_keep(uint64_t, void *);
 void	 batch_sel_free(struct batch_sel *);
 
+/*
+ * --histogram: lines "COUNT<TAB>START" for every bucket of bucket ns from
+ * the earliest start among a query's sessions to the latest, START in ISO
+ * 8601 as the meta prints times.  False with *cause when there would be
+ * too many buckets (else with errno, a write failed).
+ */
+bool	 batch_histogram(FILE *, const struct store *, uint64_t bucket,
+	    const struct query *, char **cause);
 bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
 bool	 batch_keys(FILE *);
 
