@@ -256,7 +256,7 @@ static const struct keys_binding keys_table[] = {
 	{ KEY_END, "End G", CTX_ANY, k_end, "last line" },
 	{ 'G', NULL, CTX_ANY, k_end, NULL },
 	{ '\r', "Enter", CTX_NAV, k_drill, "drill: key = value (on a key: "
-	    "open or close it)" },
+	    "open or close it; on a key's more line: list more values)" },
 	{ '\n', NULL, CTX_NAV, k_drill, NULL },
 	{ KEY_ENTER, NULL, CTX_NAV, k_drill, NULL },
 	{ '!', "!", CTX_NAV, k_negate, "drill the negation: key != value" },
@@ -264,6 +264,12 @@ static const struct keys_binding keys_table[] = {
 	{ 'a', "a", CTX_NAV, k_all, "show all values of the key (toggle)" },
 	{ 's', "s", CTX_NAV, k_nsort, "sort values: count, value, size, "
 	    "packets" },
+	{ ':', ":", CTX_NAV, nav_jump, "jump to a key by name (Tab "
+	    "completes; a key not listed is added)" },
+	{ 'h', "h", CTX_NAV, nav_hist, "the sessions-over-time histogram: "
+	    "open it and move to it" },
+	{ ' ', "Space", CTX_NAV, nav_mark, "histogram: mark a bucket as one "
+	    "end of the time range Enter drills" },
 	{ 's', "s", CTX_EVENTS, k_esort, "sort sessions: time, size, "
 	    "packets, service, proto" },
 	{ ' ', "Space", CTX_EVENTS, k_mark, "mark or unmark the session" },
