@@ -28,12 +28,13 @@ enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
-	OPT_SPOOL_SIZE
+	OPT_SPOOL_SIZE, OPT_GROUPS
 };
 
 static const struct option long_options[] = {
 	{ "values", required_argument, NULL, OPT_VALUES },
 	{ "sessions", no_argument, NULL, OPT_SESSIONS },
+	{ "groups", no_argument, NULL, OPT_GROUPS },
 	{ "fields", required_argument, NULL, OPT_FIELDS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "header", no_argument, NULL, OPT_HEADER },
@@ -74,6 +75,7 @@ struct args {
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
+	bool		  groups;	/* --groups */
 	struct engine_config cfg;
 };
 
@@ -87,6 +89,8 @@ usage(FILE *f)
 "                 [--sort count|value|size|packets]\n"
 "       huntcon -r FILE... [-R RULES]... --sessions [-q QUERY]\n"
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
+"       huntcon -r FILE... [-R RULES]... --groups [-q QUERY]\n"
+"                 [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --stats\n"
 "       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
@@ -274,6 +278,7 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case 'w': a->write = optarg; break;
 	case OPT_VALUES: a->values = optarg; break;
 	case OPT_SESSIONS: a->sessions = true; break;
+	case OPT_GROUPS: a->groups = true; break;
 	case OPT_FIELDS: a->fields = optarg; break;
 	case OPT_FORMAT:
 		if (strcmp(optarg, "tsv") == 0)
@@ -725,6 +730,7 @@ main_batch(struct args *a)
 	const char		**names = NULL;
 	char			*cause = NULL;
 	struct ruleset		*rs = NULL;
+	struct corr_report	*rep = NULL;
 	unsigned int		 errors, rule_errors;
 	int			 key = -1, rc;
 
@@ -746,15 +752,19 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (a->values == NULL && !a->sessions && a->write == NULL)
+	if (a->values == NULL && !a->sessions && !a->groups &&
+	    a->write == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
-	rules_correlate(rs, st, stderr);
+	rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
 	else if (a->sessions)
 		main_out(stdout, batch_sessions(stdout, st, &f, a->format,
+		    a->header, q));
+	else if (a->groups)
+		main_out(stdout, batch_groups(stdout, st, rs, rep, a->format,
 		    a->header, q));
 	else if (a->write != NULL) {
 		struct batch_sel	 sel;
@@ -767,7 +777,8 @@ main_batch(struct args *a)
 	}
 	main_query_gaveup(q);
 	if (a->stats) {
-		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
+		FILE	*sf = a->values != NULL || a->sessions || a->groups ?
+			    stderr : stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
 		if (capture_wall_clock(c))
@@ -777,6 +788,7 @@ main_batch(struct args *a)
 			    (unsigned long long)capture_unspooled(c)) > 0);
 	}
 	batch_fields_free(&f);
+	rules_report_free(rep);
 	query_free(q);
 	engine_free(e);
 	if (MAIN_FREE_STORE || getenv("HUNTCON_FREE_ALL") != NULL) {
@@ -825,10 +837,12 @@ main_check_live(const struct args *a, int outputs)
 static void
 main_check_modes(const struct args *a)
 {
-	int	 outputs = (a->values != NULL) + a->sessions + (a->write != NULL);
+	int	 outputs = (a->values != NULL) + a->sessions + a->groups +
+		    (a->write != NULL);
 
 	if (outputs > 1)
-		usage_error("--values, --sessions and -w go one at a time");
+		usage_error("--values, --sessions, --groups and -w go one at "
+		    "a time");
 	if (a->fix && !a->check_rules)
 		usage_error("--fix goes with --check-rules");
 	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
@@ -856,7 +870,8 @@ main(int argc, char **argv)
 		return (rc);
 	}
 	main_check_modes(&a);
-	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats) {
+	if (a.values == NULL && !a.sessions && !a.groups && a.write == NULL &&
+	    !a.stats) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");

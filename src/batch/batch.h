@@ -15,6 +15,7 @@
 
 #include "engine/engine.h"
 #include "query/query.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 enum batch_format { BATCH_TSV, BATCH_JSON };
@@ -56,6 +57,13 @@ void	 batch_sel_init(struct batch_sel *, const struct store *,
 /* A batch_keep_fn over a struct batch_sel (the arg). */
 bool	 batch_sel_keep(uint64_t, void *);
 void	 batch_sel_free(struct batch_sel *);
+
+/* --groups: each chosen session a correlation rule flagged, once per
+ * group that flagged it (the report of rules_correlate_report()), with
+ * the group's figures, as TSV or JSON lines. */
+bool	 batch_groups(FILE *, const struct store *, const struct ruleset *,
+	    const struct corr_report *, enum batch_format, bool header,
+	    const struct query *);
 
 bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
 bool	 batch_keys(FILE *);

@@ -329,6 +329,8 @@ struct corr_run {
 	size_t			 ndh[CORR_DTERMS], dhmax[CORR_DTERMS];
 	struct mval		*vals;			/* read buffer */
 	size_t			 nvals;
+	struct corr_report	*rep;	/* passed groups kept, or NULL */
+	size_t			 ruleidx;
 };
 
 /* FNV-1a over bytes, never 0. */
@@ -416,30 +418,38 @@ corr_find(const struct corr_run *cr, const uint8_t *key, size_t n,
 	return (SIZE_MAX);
 }
 
+/* A group's value of an aggregate; NAN when it has none (interval needs
+ * one interval, cv two and some time). */
+static double
+corr_agg_value(const struct corr_run *cr, const struct corr_group *g,
+    enum corr_agg agg, size_t dslot)
+{
+	double	 w = (double)cr->cs->window / 1e9;
+
+	switch (agg) {
+	case CA_SESSIONS:	return ((double)g->n);
+	case CA_DISTINCT:	return ((double)g->sets[dslot].n);
+	case CA_SUMSIZE:	return ((double)g->size);
+	case CA_SUMPAYLOAD:	return ((double)g->payload);
+	case CA_RATE:		return ((double)g->n * 60.0 / w);
+	case CA_INTERVAL:
+		return (g->nint < 1 ? NAN : g->mean);
+	default:
+		if (g->nint < 2 || g->mean <= 0)
+			return (NAN);
+		return (sqrt(g->m2 / (double)g->nint) / g->mean);
+	}
+}
+
 /* Whether one term holds for a group. */
 static bool
 corr_term_holds(const struct corr_run *cr, const struct corr_group *g,
     const struct corr_term *ct)
 {
-	double	 x, w = (double)cr->cs->window / 1e9;
+	double	 x = corr_agg_value(cr, g, ct->agg, ct->dslot);
 
-	switch (ct->agg) {
-	case CA_SESSIONS:	x = (double)g->n; break;
-	case CA_DISTINCT:	x = (double)g->sets[ct->dslot].n; break;
-	case CA_SUMSIZE:	x = (double)g->size; break;
-	case CA_SUMPAYLOAD:	x = (double)g->payload; break;
-	case CA_RATE:		x = (double)g->n * 60.0 / w; break;
-	case CA_INTERVAL:	/* needs one interval */
-		if (g->nint < 1)
-			return (false);
-		x = g->mean;
-		break;
-	default:		/* cv: needs two intervals and some time */
-		if (g->nint < 2 || g->mean <= 0)
-			return (false);
-		x = sqrt(g->m2 / (double)g->nint) / g->mean;
-		break;
-	}
+	if (isnan(x))
+		return (false);
 	switch (ct->op) {
 	case CO_GE:	return (x >= ct->num);
 	case CO_LE:	return (x <= ct->num);
@@ -448,6 +458,37 @@ corr_term_holds(const struct corr_run *cr, const struct corr_group *g,
 	case CO_EQ:	return (x == ct->num);
 	default:	return (x != ct->num);
 	}
+}
+
+/* Keep a passed group's figures and members in the run's report. */
+static void
+corr_report(struct corr_run *cr, const struct corr_group *g)
+{
+	struct corr_figures	 f;
+	const struct corr_term	*ct;
+	struct buf		 b;
+	size_t			 k;
+
+	memset(&f, 0, sizeof f);
+	f.rule = cr->ruleidx;
+	f.group = report_group_text(cr->cs, g->key, g->keylen);
+	buf_init(&b);
+	for (k = 0; k < cr->cs->nterms; k++) {
+		ct = &cr->cs->terms[k];
+		if (ct->agg == CA_DISTINCT)
+			buf_printf(&b, "%s%s=%zu", b.len > 0 ? "," : "",
+			    meta_key(ct->key)->name, g->sets[ct->dslot].n);
+	}
+	f.distinct = buf_take(&b);
+	f.first = g->start;
+	f.last = g->last;
+	f.sessions = g->n;
+	f.size = g->size;
+	f.payload = g->payload;
+	f.rate = corr_agg_value(cr, g, CA_RATE, 0);
+	f.interval = corr_agg_value(cr, g, CA_INTERVAL, 0);
+	f.cv = corr_agg_value(cr, g, CA_CV, 0);
+	report_add(cr->rep, &f, g->ids, g->nids);
 }
 
 /* Judge and close the oldest open group: its members are marked when
@@ -469,6 +510,8 @@ corr_close(struct corr_run *cr)
 		}
 		memcpy(cr->mark + cr->nmark, g->ids, g->nids * sizeof *g->ids);
 		cr->nmark += g->nids;
+		if (cr->rep != NULL)
+			corr_report(cr, g);
 	}
 	for (pp = &cr->bucket[g->hash & cr->mask]; *pp != gi;
 	    pp = &cr->g[*pp].chain)
@@ -781,14 +824,18 @@ corr_warn(const struct corr_run *cr, FILE *warn)
 
 /* Run one correlation rule over the stored sessions. */
 static uint64_t
-corr_rule(const struct rule *r, struct store *st, FILE *warn)
+corr_rule(const struct ruleset *rs, size_t ri, struct store *st, FILE *warn,
+    struct corr_report *rep)
 {
+	const struct rule	*r = &rs->rules[ri];
 	struct corr_run		 cr;
 	struct corr_sess	*ss;
 	size_t			 n, i, nb;
 	uint64_t		 gained;
 
 	memset(&cr, 0, sizeof cr);
+	cr.rep = rep;
+	cr.ruleidx = ri;
 	cr.r = r;
 	cr.cs = r->corr;
 	cr.mr = store_reader(st);
@@ -819,16 +866,30 @@ corr_rule(const struct rule *r, struct store *st, FILE *warn)
 	return (gained);
 }
 
+/* Run the correlation rules, in order, over every stored session, and
+ * keep the groups that passed in *rep when rep is not NULL. */
+uint64_t
+rules_correlate_report(const struct ruleset *rs, struct store *st,
+    FILE *warn, struct corr_report **rep)
+{
+	struct corr_report	*r = rep != NULL ? report_new() : NULL;
+	uint64_t		 gained = 0;
+	size_t			 k;
+
+	for (k = 0; k < rs->ncorr; k++)
+		gained += corr_rule(rs, rs->corr[k], st, warn, r);
+	if (gained > 0)
+		store_reindex(st);
+	if (rep != NULL) {
+		report_finish(r);
+		*rep = r;
+	}
+	return (gained);
+}
+
 /* Run the correlation rules, in order, over every stored session. */
 uint64_t
 rules_correlate(const struct ruleset *rs, struct store *st, FILE *warn)
 {
-	uint64_t	 gained = 0;
-	size_t		 k;
-
-	for (k = 0; k < rs->ncorr; k++)
-		gained += corr_rule(&rs->rules[rs->corr[k]], st, warn);
-	if (gained > 0)
-		store_reindex(st);
-	return (gained);
+	return (rules_correlate_report(rs, st, warn, NULL));
 }

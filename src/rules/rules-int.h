@@ -150,6 +150,14 @@ bool	 rules_live(const struct rule *);
  * after recording an error. */
 bool	 corr_compile(struct ruleset *, struct rule *, long);
 void	 corr_spec_free(struct corr_spec *);
+/* report.c: a group's key bytes (corr.c's layout) as a where-clause. */
+char	*report_group_text(const struct corr_spec *, const uint8_t *, size_t);
+/* Keep a passed group's figures (strings taken) and its sessions. */
+void	 report_add(struct corr_report *, const struct corr_figures *,
+	    const uint64_t *, size_t);
+/* Sort what was kept for rules_report_groups(). */
+void	 report_finish(struct corr_report *);
+struct corr_report *report_new(void);
 /* Gather what rules_apply needs once rs->run is known. */
 void	 apply_prepare(struct ruleset *);
 /* Build a ruleset from in-memory files (edit.c): add each, then finish. */

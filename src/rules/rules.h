@@ -119,6 +119,43 @@ struct store;
  */
 uint64_t	 rules_correlate(const struct ruleset *, struct store *,
 		    FILE *);
+
+/*
+ * A group a correlation rule passed and the figures it was judged on: its
+ * key values, its window's first and last session start, the sessions in
+ * it, the count of each distinct() term, the sums of size and payload,
+ * the rate (sessions a minute over the window) and the mean and
+ * coefficient of variation of the intervals between session starts (NAN
+ * with too few intervals, as cv and interval then never hold).
+ */
+struct corr_figures {
+	size_t		 rule;		/* index for rules_name() and others */
+	char		*group;		/* the key values as a where-clause
+					   (KEY = VALUE && ...), escaped;
+					   absent keys left out */
+	char		*distinct;	/* "KEY=N" per distinct() term, comma
+					   separated, or "" */
+	uint64_t	 first, last;	/* nanoseconds */
+	uint64_t	 sessions, size, payload;
+	double		 rate, interval, cv;
+};
+struct corr_report;
+/*
+ * rules_correlate(), keeping in *rep (when not NULL; the caller frees it
+ * with rules_report_free()) every group that passed and its sessions.
+ */
+uint64_t	 rules_correlate_report(const struct ruleset *, struct store *,
+		    FILE *, struct corr_report **);
+/*
+ * The groups that gave session id a correlation rule's value, in the
+ * rules' order: up to max in out (valid as long as the report); returns
+ * how many there are.
+ */
+size_t		 rules_report_groups(const struct corr_report *, uint64_t,
+		    const struct corr_figures **, size_t);
+/* Number of groups that passed. */
+size_t		 rules_report_count(const struct corr_report *);
+void		 rules_report_free(struct corr_report *);
 /* Number of correlation rules that will be evaluated. */
 size_t		 rules_ncorr(const struct ruleset *);
 
