@@ -440,6 +440,16 @@ main_mono(void)
 	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 }
 
+/* The wall time in ns. */
+static uint64_t
+main_wall(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
 /* A batch live capture: its engine and when it ends. */
 struct main_live {
 	struct engine	*e;
@@ -603,6 +613,10 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	ctx.home = a->cfg.home;
 	ctx.nhome = a->cfg.nhome;
 	store_set_ctx(st, &ctx);
+	/* On the wall clock, correlation rules judge sliding windows as
+	   sessions are stored. */
+	if (capture_wall_clock(c))
+		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
 	e = engine_new(&a->cfg, st);
 	l.e = e;
 	capture_run(c, main_packet, e);
@@ -756,7 +770,13 @@ main_batch(struct args *a)
 	    a->write == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
-	rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
+	if (a->cfg.corr_live != NULL) {
+		rules_live_finish(a->cfg.corr_live, main_wall(), stderr,
+		    a->groups ? &rep : NULL);
+		rules_live_free(a->cfg.corr_live);
+		a->cfg.corr_live = NULL;
+	} else
+		rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));

@@ -331,6 +331,9 @@ struct corr_run {
 	size_t			 nvals;
 	struct corr_report	*rep;	/* passed groups kept, or NULL */
 	size_t			 ruleidx;
+	bool			 reverse;	/* newest first: each group's
+						   window ends at its newest
+						   session (live) */
 };
 
 /* FNV-1a over bytes, never 0. */
@@ -480,8 +483,8 @@ corr_report(struct corr_run *cr, const struct corr_group *g)
 			    meta_key(ct->key)->name, g->sets[ct->dslot].n);
 	}
 	f.distinct = buf_take(&b);
-	f.first = g->start;
-	f.last = g->last;
+	f.first = cr->reverse ? g->last : g->start;
+	f.last = cr->reverse ? g->start : g->last;
 	f.sessions = g->n;
 	f.size = g->size;
 	f.payload = g->payload;
@@ -568,7 +571,8 @@ corr_join(struct corr_run *cr, struct corr_group *g,
 	size_t	 k, j;
 
 	if (g->n > 0) {
-		d = (double)(s->t - g->last) / 1e9;
+		d = (double)(cr->reverse ? g->last - s->t : s->t - g->last) /
+		    1e9;
 		g->nint++;
 		delta = d - g->mean;
 		g->mean += delta / (double)g->nint;
@@ -670,6 +674,17 @@ corr_add_combo(struct corr_run *cr, const struct corr_sess *s,
 	corr_join(cr, &cr->g[gi], s);
 }
 
+/* Whether a group's window ended before a session (sessions come in time
+ * order, or newest first when reverse). */
+static bool
+corr_ended(const struct corr_run *cr, const struct corr_group *g,
+    const struct corr_sess *s)
+{
+	if (cr->reverse)
+		return (s->t + cr->cs->window <= g->start);
+	return (g->start + cr->cs->window <= s->t);
+}
+
 /* Add a session to each group it belongs to: one per combination of
  * its values of the group keys, closing the windows that have ended. */
 static void
@@ -680,8 +695,7 @@ corr_session(struct corr_run *cr, const struct corr_sess *s)
 	size_t		 vl[CORR_KEYS][CORR_VALUES], nv[CORR_KEYS];
 	size_t		 at[CORR_KEYS], k, n, combos;
 
-	while (cr->count > 0 &&
-	    cr->g[cr->ring[cr->head]].start + cr->cs->window <= s->t)
+	while (cr->count > 0 && corr_ended(cr, &cr->g[cr->ring[cr->head]], s))
 		corr_close(cr);
 	for (k = 0; k < cr->cs->nkeys; k++) {
 		nv[k] = corr_key_values(cr, s->id, cr->cs->keys[k], vb[k],
@@ -715,6 +729,13 @@ corr_sesscmp(const void *a, const void *b)
 	return (x->id < y->id ? -1 : x->id > y->id);
 }
 
+/* Compare selected sessions newest first. */
+static int
+corr_sesscmp_rev(const void *a, const void *b)
+{
+	return (corr_sesscmp(b, a));
+}
+
 /* One core value of a session as a number (a time: nanoseconds). */
 static uint64_t
 corr_num(const struct meta_reader *mr, uint64_t id, int key)
@@ -726,17 +747,21 @@ corr_num(const struct meta_reader *mr, uint64_t id, int key)
 	return (v.u);
 }
 
-/* The stored sessions a rule's condition selects, in time order. */
+/* The stored sessions a rule's condition selects, in time order: every
+ * one, or of the candidates those that started at since or later. */
 static size_t
 corr_select(const struct store *st, const struct rule *r,
-    const struct meta_reader *mr, struct corr_sess **out)
+    const struct meta_reader *mr, const struct corr_cand *cand,
+    size_t ncand, uint64_t since, struct corr_sess **out)
 {
 	struct corr_sess	*v = NULL;
-	size_t			 n = 0, max = 0;
-	uint64_t		 id, end = store_end(st);
+	size_t			 n = 0, max = 0, k;
+	uint64_t		 id, end = cand != NULL ? ncand : store_end(st);
 
-	for (id = 1; id < end; id++) {
-		if (!store_has(st, id) || !query_match(r->q, mr, id))
+	for (k = cand != NULL ? 0 : 1; k < end; k++) {
+		id = cand != NULL ? cand[k].id : k;
+		if ((cand != NULL && cand[k].t < since) || !store_has(st, id) ||
+		    !query_match(r->q, mr, id))
 			continue;
 		if (n == max) {
 			max = max == 0 ? 256 : 2 * max;
@@ -749,7 +774,8 @@ corr_select(const struct store *st, const struct rule *r,
 		n++;
 	}
 	if (n > 1)
-		qsort(v, n, sizeof *v, corr_sesscmp);
+		qsort(v, n, sizeof *v, cand != NULL ? corr_sesscmp_rev :
+		    corr_sesscmp);
 	*out = v;
 	return (n);
 }
@@ -784,9 +810,10 @@ corr_mark(struct store *st, const struct rule *r, uint64_t *ids, size_t n)
 		    store_get(st, ids[i], &s) == NULL)
 			continue;
 		session_meta_own(&s);
-		if (session_meta_add(&s, r->alert, &r->value, MF_RULE | lower))
+		if (session_meta_add(&s, r->alert, &r->value, MF_RULE | lower)) {
 			gained++;
-		store_update(st, ids[i], &s);
+			store_update(st, ids[i], &s);
+		}
 		session_meta_free(&s);
 	}
 	return (gained);
@@ -822,9 +849,11 @@ corr_warn(const struct corr_run *cr, FILE *warn)
 		    CORR_MEMBERS);
 }
 
-/* Run one correlation rule over the stored sessions. */
-static uint64_t
-corr_rule(const struct ruleset *rs, size_t ri, struct store *st, FILE *warn,
+/* Run one correlation rule over the stored sessions (or the candidates
+ * that started at since or later, when cand is not NULL). */
+uint64_t
+corr_judge(const struct ruleset *rs, size_t ri, struct store *st,
+    const struct corr_cand *cand, size_t ncand, uint64_t since, FILE *warn,
     struct corr_report *rep)
 {
 	const struct rule	*r = &rs->rules[ri];
@@ -836,6 +865,7 @@ corr_rule(const struct ruleset *rs, size_t ri, struct store *st, FILE *warn,
 	memset(&cr, 0, sizeof cr);
 	cr.rep = rep;
 	cr.ruleidx = ri;
+	cr.reverse = cand != NULL;
 	cr.r = r;
 	cr.cs = r->corr;
 	cr.mr = store_reader(st);
@@ -847,7 +877,7 @@ corr_rule(const struct ruleset *rs, size_t ri, struct store *st, FILE *warn,
 	memset(cr.bucket, 0xff, nb * sizeof *cr.bucket);
 	cr.ring = xreallocarray(NULL, cr.cap, sizeof *cr.ring);
 	cr.freel = xreallocarray(NULL, cr.cap + 1, sizeof *cr.freel);
-	n = corr_select(st, r, cr.mr, &ss);
+	n = corr_select(st, r, cr.mr, cand, ncand, since, &ss);
 	for (i = 0; i < n; i++)
 		corr_session(&cr, &ss[i]);
 	while (cr.count > 0)
@@ -877,7 +907,7 @@ rules_correlate_report(const struct ruleset *rs, struct store *st,
 	size_t			 k;
 
 	for (k = 0; k < rs->ncorr; k++)
-		gained += corr_rule(rs, rs->corr[k], st, warn, r);
+		gained += corr_judge(rs, rs->corr[k], st, NULL, 0, 0, warn, r);
 	if (gained > 0)
 		store_reindex(st);
 	if (rep != NULL) {

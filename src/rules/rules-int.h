@@ -150,6 +150,16 @@ bool	 rules_live(const struct rule *);
  * after recording an error. */
 bool	 corr_compile(struct ruleset *, struct rule *, long);
 void	 corr_spec_free(struct corr_spec *);
+/* A stored session live correlation may judge: its id and start (ns). */
+struct corr_cand {
+	uint64_t	 id, t;
+};
+/* Run one correlation rule (index ri) over the stored sessions, or over
+ * the candidates that started at since or later; how many sessions
+ * gained its value (the index is not rebuilt). */
+uint64_t corr_judge(const struct ruleset *, size_t, struct store *,
+	    const struct corr_cand *, size_t, uint64_t, FILE *,
+	    struct corr_report *);
 /* report.c: a group's key bytes (corr.c's layout) as a where-clause. */
 char	*report_group_text(const struct corr_spec *, const uint8_t *, size_t);
 /* Keep a passed group's figures (strings taken) and its sessions. */

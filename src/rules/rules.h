@@ -153,6 +153,28 @@ uint64_t	 rules_correlate_report(const struct ruleset *, struct store *,
  */
 size_t		 rules_report_groups(const struct corr_report *, uint64_t,
 		    const struct corr_figures **, size_t);
+/*
+ * Correlation rules on a live capture (live.c): every stored session joins
+ * the windows (rules_live_add from the engine's thread, as it stores it),
+ * the wall clock slides them (rules_live_tick), and at most once a second
+ * each rule judges the sessions that started within its window before
+ * now; a group that passes gives its sessions the rule's value then.  At
+ * most keep sessions (0: 1,000,000) are kept, the oldest leaving first,
+ * counted; the open groups of a judgement are capped as in
+ * rules_correlate().  rules_live_new() returns NULL when the ruleset has
+ * no correlation rule; the functions take NULL.
+ */
+struct corr_live;
+struct corr_live *rules_live_new(const struct ruleset *, struct store *,
+		    size_t keep);
+void		 rules_live_add(struct corr_live *, uint64_t id, uint64_t t);
+void		 rules_live_tick(struct corr_live *, uint64_t now);
+/* The end at wall time now: a last judgement (warnings to the stream,
+ * its groups to *rep when not NULL), the index rebuilt; sessions that
+ * gained a value in all. */
+uint64_t	 rules_live_finish(struct corr_live *, uint64_t now, FILE *,
+		    struct corr_report **);
+void		 rules_live_free(struct corr_live *);
 /* Number of groups that passed. */
 size_t		 rules_report_count(const struct corr_report *);
 void		 rules_report_free(struct corr_report *);
