@@ -747,31 +747,48 @@ corr_num(const struct meta_reader *mr, uint64_t id, int key)
 	return (v.u);
 }
 
-/* The stored sessions a rule's condition selects, in time order: every
- * one, or of the candidates those that started at since or later. */
+/* Add a selected session to a list. */
+static void
+corr_keep(const struct meta_reader *mr, uint64_t id, struct corr_sess **v,
+    size_t *n, size_t *max)
+{
+	if (*n == *max) {
+		*max = *max == 0 ? 256 : 2 * *max;
+		*v = xreallocarray(*v, *max, sizeof **v);
+	}
+	(*v)[*n].id = id;
+	(*v)[*n].t = corr_num(mr, id, K_TIME);
+	(*v)[*n].size = corr_num(mr, id, K_SIZE);
+	(*v)[*n].payload = corr_num(mr, id, K_PAYLOAD);
+	(*n)++;
+}
+
+/*
+ * The stored sessions a rule's condition selects, in time order: every
+ * one (through the index, as a query on the store would), or of the
+ * candidates those that started at since or later (matched one by one:
+ * on a live capture the index is not read), newest first.
+ */
 static size_t
 corr_select(const struct store *st, const struct rule *r,
     const struct meta_reader *mr, const struct corr_cand *cand,
     size_t ncand, uint64_t since, struct corr_sess **out)
 {
 	struct corr_sess	*v = NULL;
-	size_t			 n = 0, max = 0, k;
-	uint64_t		 id, end = cand != NULL ? ncand : store_end(st);
+	uint32_t		*ids;
+	size_t			 n = 0, max = 0, k, m;
 
-	for (k = cand != NULL ? 0 : 1; k < end; k++) {
-		id = cand != NULL ? cand[k].id : k;
-		if ((cand != NULL && cand[k].t < since) || !store_has(st, id) ||
-		    !query_match(r->q, mr, id))
-			continue;
-		if (n == max) {
-			max = max == 0 ? 256 : 2 * max;
-			v = xreallocarray(v, max, sizeof *v);
+	if (cand == NULL) {
+		m = store_select(st, r->q, &ids);
+		for (k = 0; k < m; k++)
+			corr_keep(mr, ids[k], &v, &n, &max);
+		free(ids);
+	} else {
+		for (k = 0; k < ncand; k++) {
+			if (cand[k].t >= since && store_has(st, cand[k].id) &&
+			    query_match(r->q, mr, cand[k].id))
+				corr_keep(mr, cand[k].id, &v, &n, &max);
 		}
-		v[n].id = id;
-		v[n].t = corr_num(mr, id, K_TIME);
-		v[n].size = corr_num(mr, id, K_SIZE);
-		v[n].payload = corr_num(mr, id, K_PAYLOAD);
-		n++;
 	}
 	if (n > 1)
 		qsort(v, n, sizeof *v, cand != NULL ? corr_sesscmp_rev :
@@ -903,13 +920,17 @@ rules_correlate_report(const struct ruleset *rs, struct store *st,
     FILE *warn, struct corr_report **rep)
 {
 	struct corr_report	*r = rep != NULL ? report_new() : NULL;
-	uint64_t		 gained = 0;
+	uint64_t		 gained = 0, g;
 	size_t			 k;
 
-	for (k = 0; k < rs->ncorr; k++)
-		gained += corr_judge(rs, rs->corr[k], st, NULL, 0, 0, warn, r);
-	if (gained > 0)
-		store_reindex(st);
+	/* The next rule selects through the index: rebuilt after a rule
+	   that wrote. */
+	for (k = 0; k < rs->ncorr; k++) {
+		g = corr_judge(rs, rs->corr[k], st, NULL, 0, 0, warn, r);
+		if (g > 0)
+			store_reindex(st);
+		gained += g;
+	}
 	if (rep != NULL) {
 		report_finish(r);
 		*rep = r;
