@@ -3,14 +3,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "rules/rules-int.h"
 #include "store/store.h"
 
 /* Sessions kept for the windows at most; the oldest leave first. */
 #define LIVE_KEEP	1000000
-/* Wall time between two judgements, nanoseconds. */
+/* Wall time between two judgements at least, nanoseconds; and at least
+ * this many times what the last one took, so that judging takes a tenth
+ * of the engine's thread at most. */
 #define LIVE_EVERY	1000000000ULL
+#define LIVE_SHARE	10
 /* How long after its start a session may still come to be stored (split
  * time and idle timeout by default: two minutes), nanoseconds. */
 #define LIVE_LATE	300000000000ULL
@@ -33,6 +37,7 @@ struct corr_live {
 	uint64_t		 window;	/* longest, nanoseconds */
 	uint64_t		 now;		/* wall time of the last tick */
 	uint64_t		 judged;	/* wall time of the last judgement */
+	uint64_t		 pause;		/* before the next one */
 	bool			 fresh;		/* sessions since it */
 	uint64_t		 dropped;	/* left the ring at its cap */
 	uint64_t		 gained;
@@ -53,6 +58,7 @@ rules_live_new(const struct ruleset *rs, struct store *st, size_t keep)
 	l->rs = rs;
 	l->st = st;
 	l->cap = keep > 0 ? keep : LIVE_KEEP;
+	l->pause = LIVE_EVERY;
 	l->ring = xreallocarray(NULL, l->cap, sizeof *l->ring);
 	for (k = 0; k < rs->ncorr; k++) {
 		w = rs->rules[rs->corr[k]].corr->window;
@@ -95,6 +101,16 @@ live_expire(struct corr_live *l)
 	}
 }
 
+/* The monotonic time in ns. */
+static uint64_t
+live_mono(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
 /* Judge every correlation rule over its window before now. */
 static void
 live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
@@ -102,7 +118,7 @@ live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
 	const struct corr_cand	*c;
 	struct corr_cand	*flat;
 	size_t			 k, i;
-	uint64_t		 w;
+	uint64_t		 w, t0 = live_mono(), took;
 
 	flat = xreallocarray(NULL, l->n + 1, sizeof *flat);
 	for (i = 0; i < l->n; i++)
@@ -114,6 +130,9 @@ live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
 		    l->now > w ? l->now - w : 0, warn, rep);
 	}
 	free(flat);
+	took = live_mono() - t0;
+	l->pause = took * LIVE_SHARE > LIVE_EVERY ? took * LIVE_SHARE :
+	    LIVE_EVERY;
 	l->judged = l->now;
 	l->fresh = false;
 }
@@ -127,7 +146,7 @@ rules_live_tick(struct corr_live *l, uint64_t now)
 		return;
 	l->now = now;
 	live_expire(l);
-	if (l->fresh && now >= l->judged + LIVE_EVERY)
+	if (l->fresh && now >= l->judged + l->pause)
 		live_judge(l, NULL, NULL);
 }
 

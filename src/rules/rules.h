@@ -157,7 +157,7 @@ size_t		 rules_report_groups(const struct corr_report *, uint64_t,
  * Correlation rules on a live capture (live.c): every stored session joins
  * the windows (rules_live_add from the engine's thread, as it stores it),
  * the wall clock slides them (rules_live_tick), and at most once a second
- * each rule judges the sessions that started within its window before
+ * (no sooner than ten times what the last judgement took) each rule judges the sessions that started within its window before
  * now; a group that passes gives its sessions the rule's value then.  At
  * most keep sessions (0: 1,000,000) are kept, the oldest leaving first,
  * counted; the open groups of a judgement are capped as in
