@@ -1,8 +1,7 @@
-/* corr.c - correlation rules (SPEC §10): compile and judge groups. */
+/* corr.c - correlation rules (SPEC §10): judge groups of sessions. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,268 +9,20 @@
 #include "rules/rules-int.h"
 #include "store/store.h"
 
-/* Group keys a rule may name. */
-#define CORR_KEYS	4
 /* Values of one group key read per session; more are left out. */
 #define CORR_VALUES	16
 /* Groups a session may join (every combination of its key values). */
 #define CORR_COMBOS	64
 /* Bytes of one group key value kept (longer text is cut). */
 #define CORR_VBYTES	400
-/* distinct() terms a threshold may hold. */
-#define CORR_DTERMS	8
-/* Longest window, in seconds. */
-#define CORR_WINDOW_MAX	86400
-/* Open groups per rule; the oldest is judged early and evicted. */
+/* Open groups of a live judgement; the oldest is judged early and
+   evicted. */
 #define CORR_GROUPS	65536
 /* Sessions one group's window keeps to mark; more still count. */
 #define CORR_MEMBERS	65536
 /* Distinct values one group's window keeps per distinct(); more are not
    told apart. */
 #define CORR_DISTINCT	65536
-
-/* A threshold being cut into terms. */
-struct corr_parse {
-	struct ruleset	*rs;
-	struct rule	*r;
-	long		 idx;
-	const char	*t;
-	size_t		 n, i;
-};
-
-/* Record an error at byte i of a value that starts at raw offset off. */
-static bool __attribute__((format(printf, 6, 7)))
-corr_error(struct ruleset *rs, struct rule *r, long idx, size_t off,
-    size_t i, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		msg = NULL;
-	va_end(ap);
-	rules_diag_add(rs, r->file, r->line, (unsigned)(off + i + 1), true,
-	    idx, "%s", msg != NULL ? msg : fmt);
-	free(msg);
-	return (false);
-}
-
-/* Skip blanks in a threshold. */
-static void
-corr_blank(struct corr_parse *p)
-{
-	while (p->i < p->n && (p->t[p->i] == ' ' || p->t[p->i] == '\t'))
-		p->i++;
-}
-
-/* Whether the threshold goes on with word w (then skipped). */
-static bool
-corr_word(struct corr_parse *p, const char *w)
-{
-	size_t	 n = strlen(w);
-
-	if (p->n - p->i < n || strncmp(p->t + p->i, w, n) != 0)
-		return (false);
-	p->i += n;
-	return (true);
-}
-
-/* Cut a key name (as group= and distinct() take it) at p->i. */
-static size_t
-corr_keylen(const char *t, size_t n, size_t i)
-{
-	size_t	 j = i;
-
-	while (j < n && (t[j] == '.' || t[j] == '_' || t[j] == '-' ||
-	    (t[j] >= 'a' && t[j] <= 'z') || (t[j] >= 'A' && t[j] <= 'Z') ||
-	    (t[j] >= '0' && t[j] <= '9')))
-		j++;
-	return (j - i);
-}
-
-/* Parse "(KEY)" of distinct() into a term. */
-static bool
-corr_distinct(struct corr_parse *p, struct corr_term *ct)
-{
-	size_t	 kn;
-
-	corr_blank(p);
-	if (!corr_word(p, "("))
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected '(' after distinct"));
-	corr_blank(p);
-	kn = corr_keylen(p->t, p->n, p->i);
-	ct->key = kn == 0 ? -1 : meta_find(p->t + p->i, kn);
-	if (ct->key < 0)
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: distinct() wants a meta key, not '%s'",
-		    esc_strn(p->t + p->i, kn)));
-	p->i += kn;
-	corr_blank(p);
-	if (!corr_word(p, ")"))
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected ')'"));
-	return (true);
-}
-
-/* Parse an aggregate into a term. */
-static bool
-corr_agg(struct corr_parse *p, struct corr_term *ct)
-{
-	size_t	 at = p->i;
-
-	if (corr_word(p, "sessions"))
-		ct->agg = CA_SESSIONS;
-	else if (corr_word(p, "rate"))
-		ct->agg = CA_RATE;
-	else if (corr_word(p, "cv"))
-		ct->agg = CA_CV;
-	else if (corr_word(p, "interval"))
-		ct->agg = CA_INTERVAL;
-	else if (corr_word(p, "sum(size)"))
-		ct->agg = CA_SUMSIZE;
-	else if (corr_word(p, "sum(payload)"))
-		ct->agg = CA_SUMPAYLOAD;
-	else if (corr_word(p, "distinct")) {
-		ct->agg = CA_DISTINCT;
-		return (corr_distinct(p, ct));
-	} else
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, at,
-		    "threshold: expected sessions, distinct(KEY), sum(size), "
-		    "sum(payload), rate, cv or interval"));
-	return (true);
-}
-
-/* Parse a comparison and a number into a term. */
-static bool
-corr_cmp(struct corr_parse *p, struct corr_term *ct)
-{
-	char	*end, num[32];
-	size_t	 j;
-
-	corr_blank(p);
-	if (corr_word(p, ">="))
-		ct->op = CO_GE;
-	else if (corr_word(p, "<="))
-		ct->op = CO_LE;
-	else if (corr_word(p, "!="))
-		ct->op = CO_NE;
-	else if (corr_word(p, ">"))
-		ct->op = CO_GT;
-	else if (corr_word(p, "<"))
-		ct->op = CO_LT;
-	else if (corr_word(p, "="))
-		ct->op = CO_EQ;
-	else
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected >=, <=, >, <, = or !="));
-	corr_blank(p);
-	for (j = p->i; j < p->n && j - p->i < sizeof num - 1 &&
-	    ((p->t[j] >= '0' && p->t[j] <= '9') || p->t[j] == '.'); j++)
-		num[j - p->i] = p->t[j];
-	num[j - p->i] = '\0';
-	ct->num = strtod(num, &end);
-	if (j == p->i || *end != '\0')
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected a number"));
-	p->i = j;
-	return (true);
-}
-
-/* Parse a threshold: terms joined by &&. */
-static bool
-corr_threshold(struct ruleset *rs, struct rule *r, long idx,
-    struct corr_spec *cs)
-{
-	struct corr_parse	 p = { rs, r, idx, r->cthresh, strlen(r->cthresh),
-				    0 };
-	struct corr_term	*ct;
-
-	for (;;) {
-		cs->terms = xreallocarray(cs->terms, cs->nterms + 1,
-		    sizeof *cs->terms);
-		ct = &cs->terms[cs->nterms++];
-		memset(ct, 0, sizeof *ct);
-		corr_blank(&p);
-		if (!corr_agg(&p, ct) || !corr_cmp(&p, ct))
-			return (false);
-		if (ct->agg == CA_DISTINCT && cs->ndistinct == CORR_DTERMS)
-			return (corr_error(rs, r, idx, r->cthreshoff, p.i,
-			    "threshold: at most %d distinct() terms",
-			    CORR_DTERMS));
-		if (ct->agg == CA_DISTINCT)
-			ct->dslot = cs->ndistinct++;
-		corr_blank(&p);
-		if (p.i == p.n)
-			return (true);
-		if (!corr_word(&p, "&&"))
-			return (corr_error(rs, r, idx, r->cthreshoff, p.i,
-			    "threshold: expected && or the end"));
-	}
-}
-
-/* Parse group=KEY[,KEY...]. */
-static bool
-corr_group(struct ruleset *rs, struct rule *r, long idx,
-    struct corr_spec *cs)
-{
-	const char	*g = r->cgroup;
-	size_t		 i = 0, kn, n = strlen(g);
-	int		 key;
-
-	for (;;) {
-		kn = corr_keylen(g, n, i);
-		key = kn == 0 ? -1 : meta_find(g + i, kn);
-		if (key < 0)
-			return (corr_error(rs, r, idx, r->cgroupoff, i,
-			    "group= wants meta keys, not '%s'",
-			    esc_strn(g + i, kn)));
-		if (cs->nkeys == CORR_KEYS)
-			return (corr_error(rs, r, idx, r->cgroupoff, i,
-			    "group= takes at most %d keys", CORR_KEYS));
-		cs->keys = xreallocarray(cs->keys, cs->nkeys + 1,
-		    sizeof *cs->keys);
-		cs->keys[cs->nkeys++] = key;
-		i += kn;
-		if (i == n)
-			return (true);
-		if (g[i] != ',')
-			return (corr_error(rs, r, idx, r->cgroupoff, i,
-			    "group= expected ',' between keys"));
-		i++;
-	}
-}
-
-/* Compile a correlation rule's group=, window= and threshold=. */
-bool
-corr_compile(struct ruleset *rs, struct rule *r, long idx)
-{
-	struct corr_spec	*cs = xcalloc(1, sizeof *cs);
-	uint64_t		 w;
-
-	r->corr = cs;
-	if (!corr_group(rs, r, idx, cs))
-		return (false);
-	if (!parse_u64(r->cwindow, strlen(r->cwindow), &w) || w == 0 ||
-	    w > CORR_WINDOW_MAX)
-		return (corr_error(rs, r, idx, r->cwindowoff, 0, "window= "
-		    "wants seconds from 1 to %d, not '%s'", CORR_WINDOW_MAX,
-		    esc_str(r->cwindow)));
-	cs->window = w * 1000000000ULL;
-	return (corr_threshold(rs, r, idx, cs));
-}
-
-/* Free a compiled correlation rule. */
-void
-corr_spec_free(struct corr_spec *cs)
-{
-	if (cs == NULL)
-		return;
-	free(cs->keys);
-	free(cs->terms);
-	free(cs);
-}
 
 /* Number of correlation rules that will be evaluated. */
 size_t
@@ -308,6 +59,14 @@ struct corr_group {
 	struct corr_set	*sets;		/* per distinct() term */
 };
 
+/* A session and one of its group keys (bytes in the run's arena). */
+struct corr_pair {
+	uint64_t		 hash;
+	size_t			 key;
+	uint32_t		 keylen;
+	const struct corr_sess	*sess;
+};
+
 /* One rule's pass over the sessions. */
 struct corr_run {
 	const struct rule	*r;
@@ -329,6 +88,9 @@ struct corr_run {
 	size_t			 ndh[CORR_DTERMS], dhmax[CORR_DTERMS];
 	struct mval		*vals;			/* read buffer */
 	size_t			 nvals;
+	struct corr_pair	*pairs;	/* a file run's (session, group) */
+	size_t			 npairs, pairmax;
+	struct buf		 arena;	/* their group keys */
 	struct corr_report	*rep;	/* passed groups kept, or NULL */
 	size_t			 ruleidx;
 	bool			 reverse;	/* newest first: each group's
@@ -494,28 +256,60 @@ corr_report(struct corr_run *cr, const struct corr_group *g)
 	report_add(cr->rep, &f, g->ids, g->nids);
 }
 
-/* Judge and close the oldest open group: its members are marked when
- * every term holds. */
+/* Judge a group's window: its members are marked when every term
+ * holds. */
+static void
+corr_judge_group(struct corr_run *cr, const struct corr_group *g)
+{
+	bool	 pass = true;
+	size_t	 k;
+
+	for (k = 0; k < cr->cs->nterms && pass; k++)
+		pass = corr_term_holds(cr, g, &cr->cs->terms[k]);
+	if (!pass || g->nids == 0)
+		return;
+	if (cr->nmark + g->nids > cr->markmax) {
+		cr->markmax = 2 * (cr->nmark + g->nids);
+		cr->mark = xreallocarray(cr->mark, cr->markmax,
+		    sizeof *cr->mark);
+	}
+	memcpy(cr->mark + cr->nmark, g->ids, g->nids * sizeof *g->ids);
+	cr->nmark += g->nids;
+	if (cr->rep != NULL)
+		corr_report(cr, g);
+}
+
+/* Empty a group for its next window, from t (its sets and members keep
+ * their room unless it grew large). */
+static void
+corr_restart(struct corr_run *cr, struct corr_group *g, uint64_t t)
+{
+	size_t	 k;
+
+	for (k = 0; k < cr->cs->ndistinct; k++) {
+		if (g->sets[k].max > 1024) {
+			free(g->sets[k].v);
+			g->sets[k].v = NULL;
+			g->sets[k].max = 0;
+		} else if (g->sets[k].v != NULL)
+			memset(g->sets[k].v, 0, g->sets[k].max *
+			    sizeof *g->sets[k].v);
+		g->sets[k].n = 0;
+	}
+	g->nids = 0;
+	g->n = g->size = g->payload = g->nint = 0;
+	g->mean = g->m2 = 0;
+	g->start = g->last = t;
+}
+
+/* Judge and close the oldest open group (the ring's head). */
 static void
 corr_close(struct corr_run *cr)
 {
 	size_t			 gi = cr->ring[cr->head], *pp, k;
 	struct corr_group	*g = &cr->g[gi];
-	bool			 pass = true;
 
-	for (k = 0; k < cr->cs->nterms && pass; k++)
-		pass = corr_term_holds(cr, g, &cr->cs->terms[k]);
-	if (pass && g->nids > 0) {
-		if (cr->nmark + g->nids > cr->markmax) {
-			cr->markmax = 2 * (cr->nmark + g->nids);
-			cr->mark = xreallocarray(cr->mark, cr->markmax,
-			    sizeof *cr->mark);
-		}
-		memcpy(cr->mark + cr->nmark, g->ids, g->nids * sizeof *g->ids);
-		cr->nmark += g->nids;
-		if (cr->rep != NULL)
-			corr_report(cr, g);
-	}
+	corr_judge_group(cr, g);
 	for (pp = &cr->bucket[g->hash & cr->mask]; *pp != gi;
 	    pp = &cr->g[*pp].chain)
 		;
@@ -685,24 +479,25 @@ corr_ended(const struct corr_run *cr, const struct corr_group *g,
 	return (g->start + cr->cs->window <= s->t);
 }
 
-/* Add a session to each group it belongs to: one per combination of
- * its values of the group keys, closing the windows that have ended. */
+/* What to do with each group key a session has. */
+typedef void (*corr_combo_fn)(struct corr_run *, const struct corr_sess *,
+    const uint8_t *, size_t);
+
+/* Call fn with each group key of a session: one per combination of its
+ * values of the group keys. */
 static void
-corr_session(struct corr_run *cr, const struct corr_sess *s)
+corr_combos(struct corr_run *cr, const struct corr_sess *s, corr_combo_fn fn)
 {
 	static uint8_t	 vb[CORR_KEYS][CORR_VALUES][CORR_VBYTES];
 	uint8_t		 key[CORR_KEYS * (CORR_VBYTES + 2)];
 	size_t		 vl[CORR_KEYS][CORR_VALUES], nv[CORR_KEYS];
 	size_t		 at[CORR_KEYS], k, n, combos;
 
-	while (cr->count > 0 && corr_ended(cr, &cr->g[cr->ring[cr->head]], s))
-		corr_close(cr);
 	for (k = 0; k < cr->cs->nkeys; k++) {
 		nv[k] = corr_key_values(cr, s->id, cr->cs->keys[k], vb[k],
 		    vl[k]);
 		at[k] = 0;
 	}
-	corr_distinct_values(cr, s->id);
 	for (combos = 0; combos < CORR_COMBOS; combos++) {
 		for (n = 0, k = 0; k < cr->cs->nkeys; k++) {
 			key[n++] = (uint8_t)(vl[k][at[k]] >> 8);
@@ -710,12 +505,111 @@ corr_session(struct corr_run *cr, const struct corr_sess *s)
 			memcpy(key + n, vb[k][at[k]], vl[k][at[k]]);
 			n += vl[k][at[k]];
 		}
-		corr_add_combo(cr, s, key, n);
+		fn(cr, s, key, n);
 		for (k = 0; k < cr->cs->nkeys && ++at[k] == nv[k]; k++)
 			at[k] = 0;
 		if (k == cr->cs->nkeys)
 			break;
 	}
+}
+
+/* Add a session to each group it belongs to, closing the windows that
+ * have ended (a live judgement: groups open side by side). */
+static void
+corr_session(struct corr_run *cr, const struct corr_sess *s)
+{
+	while (cr->count > 0 && corr_ended(cr, &cr->g[cr->ring[cr->head]], s))
+		corr_close(cr);
+	corr_distinct_values(cr, s->id);
+	corr_combos(cr, s, corr_add_combo);
+}
+
+/* Keep a (session, group key) pair of a file run. */
+static void
+corr_pair_add(struct corr_run *cr, const struct corr_sess *s,
+    const uint8_t *key, size_t n)
+{
+	struct corr_pair	*p;
+
+	if (cr->npairs == cr->pairmax) {
+		cr->pairmax = cr->pairmax == 0 ? 256 : 2 * cr->pairmax;
+		cr->pairs = xreallocarray(cr->pairs, cr->pairmax,
+		    sizeof *cr->pairs);
+	}
+	p = &cr->pairs[cr->npairs++];
+	p->hash = corr_hash(key, n);
+	p->key = cr->arena.len;
+	p->keylen = (uint32_t)n;
+	p->sess = s;
+	buf_add(&cr->arena, key, n);
+}
+
+/* Compare pairs by group key (its hash first), then by start. */
+static int
+corr_paircmp(const void *a, const void *b, void *arg)
+{
+	const struct corr_pair	*x = a, *y = b;
+	const struct buf	*arena = arg;
+	int			 c;
+
+	if (x->hash != y->hash)
+		return (x->hash < y->hash ? -1 : 1);
+	if (x->keylen != y->keylen)
+		return (x->keylen < y->keylen ? -1 : 1);
+	if ((c = memcmp(arena->s + x->key, arena->s + y->key,
+	    x->keylen)) != 0)
+		return (c);
+	return (x->sess < y->sess ? -1 : x->sess > y->sess);
+}
+
+/* Whether two pairs are of one group. */
+static bool
+corr_pair_same(const struct corr_run *cr, const struct corr_pair *x,
+    const struct corr_pair *y)
+{
+	return (x->hash == y->hash && x->keylen == y->keylen &&
+	    memcmp(cr->arena.s + x->key, cr->arena.s + y->key,
+	    x->keylen) == 0);
+}
+
+/*
+ * A file run: the sessions (in time order) as (session, group key) pairs
+ * sorted by group, then walked one group at a time through its tumbling
+ * windows, so groups never need to be open side by side (no cap).
+ */
+static void
+corr_walk(struct corr_run *cr, const struct corr_sess *ss, size_t n)
+{
+	struct corr_group	 g;
+	const struct corr_pair	*p;
+	size_t			 i, k;
+
+	for (i = 0; i < n; i++)
+		corr_combos(cr, &ss[i], corr_pair_add);
+	if (cr->npairs > 1)
+		qsort_r(cr->pairs, cr->npairs, sizeof *cr->pairs, corr_paircmp,
+		    &cr->arena);
+	memset(&g, 0, sizeof g);
+	g.sets = xcalloc(cr->cs->ndistinct + 1, sizeof *g.sets);
+	for (i = 0; i < cr->npairs; i++) {
+		p = &cr->pairs[i];
+		if (i == 0 || !corr_pair_same(cr, p, p - 1) ||
+		    corr_ended(cr, &g, p->sess)) {
+			if (i > 0)
+				corr_judge_group(cr, &g);
+			g.key = (uint8_t *)cr->arena.s + p->key;
+			g.keylen = p->keylen;
+			corr_restart(cr, &g, p->sess->t);
+		}
+		corr_distinct_values(cr, p->sess->id);
+		corr_join(cr, &g, p->sess);
+	}
+	if (cr->npairs > 0)
+		corr_judge_group(cr, &g);
+	for (k = 0; k < cr->cs->ndistinct; k++)
+		free(g.sets[k].v);
+	free(g.sets);
+	free(g.ids);
 }
 
 /* Compare selected sessions by start, then sessionid. */
@@ -894,9 +788,14 @@ corr_judge(const struct ruleset *rs, size_t ri, struct store *st,
 	memset(cr.bucket, 0xff, nb * sizeof *cr.bucket);
 	cr.ring = xreallocarray(NULL, cr.cap, sizeof *cr.ring);
 	cr.freel = xreallocarray(NULL, cr.cap + 1, sizeof *cr.freel);
+	buf_init(&cr.arena);
 	n = corr_select(st, r, cr.mr, cand, ncand, since, &ss);
-	for (i = 0; i < n; i++)
-		corr_session(&cr, &ss[i]);
+	if (cand == NULL)
+		corr_walk(&cr, ss, n);
+	else {
+		for (i = 0; i < n; i++)
+			corr_session(&cr, &ss[i]);
+	}
 	while (cr.count > 0)
 		corr_close(&cr);
 	gained = corr_mark(st, r, cr.mark, cr.nmark);
@@ -904,6 +803,8 @@ corr_judge(const struct ruleset *rs, size_t ri, struct store *st,
 	for (i = 0; i < CORR_DTERMS; i++)
 		free(cr.dh[i]);
 	free(cr.vals);
+	free(cr.pairs);
+	buf_free(&cr.arena);
 	free(ss);
 	free(cr.g);
 	free(cr.freel);

@@ -62,6 +62,11 @@ struct rule {
 	struct corr_spec *corr;
 };
 
+/* Group keys a correlation rule may name. */
+#define CORR_KEYS	4
+/* distinct() terms a threshold may hold. */
+#define CORR_DTERMS	8
+
 /* A correlation aggregate. */
 enum corr_agg {
 	CA_SESSIONS, CA_DISTINCT, CA_SUMSIZE, CA_SUMPAYLOAD, CA_RATE, CA_CV,

@@ -114,13 +114,18 @@ printf '%s\n' 'name=m type=correlation rule="sld = '"'exfil-example'"'" group=sl
 check "aggregates: each at its boundary" "$(printf '120\tm')" \
 	"$("$HUNTCON" -r "$dns" -R "$R/agg.nwr" --values ioc)"
 
-# One open group at most: the oldest is judged early and counted.
-rc=0
-HUNTCON_CORR_GROUPS=1 "$HUNTCON" -r "$dns" --values ioc >"$T/out" 2>"$T/err" || rc=$?
-check "group cap: exit 0, the tunnel's windows cut short" "0 " "$rc $(cat "$T/out")"
-check "group cap: evictions counted" \
-	"huntcon: correlation rule 'dns encoded names under one domain': 19 groups judged early and evicted (at most 1 open)" \
-	"$(cat "$T/err")"
+# A file's groups are walked one at a time: the cap on open groups (one
+# here) cuts no window short.
+run_hc "$T/out" "$T/err" -r "$dns" --values ioc
+HUNTCON_CORR_GROUPS=1 "$HUNTCON" -r "$dns" --values ioc >"$T/out1" 2>"$T/err1"
+check "group cap: a file's windows whole, nothing evicted" \
+	"$(printf '0 120\tpossible_dns_tunneling\n')" \
+	"$? $(cat "$T/out1" "$T/err1")"
+check "group cap: the same as without it" "$(cat "$T/out")" "$(cat "$T/out1")"
+printf '%s\n' 'name=h type=correlation rule="service = 53" group=alias.host window=300 threshold="sessions >= 1" alert=eoc' >"$R/h.nwr"
+HUNTCON_CORR_GROUPS=1 "$HUNTCON" -r "$dns" -R "$R/h.nwr" --values eoc >"$T/out1" 2>"$T/err1"
+check "group cap: 432 one-name groups, none evicted" "$(printf '432\th')" \
+	"$(cat "$T/out1" "$T/err1")"
 
 # Parse errors: FILE:LINE:COL, the rule skipped, --check-rules exit 1.
 cat >"$R/e.nwr" <<'NWR'
