@@ -814,24 +814,61 @@ corr_judge(const struct ruleset *rs, size_t ri, struct store *st,
 	return (gained);
 }
 
-/* Run the correlation rules, in order, over every stored session, and
- * keep the groups that passed in *rep when rep is not NULL. */
+/* Keys written since the index was built, as a query_walk argument. */
+struct corr_stale {
+	const int	*keys;
+	size_t		 n;
+	bool		 hit;		/* a condition reads one */
+};
+
+/* query_walk callback: whether a condition reads a stale key. */
+static void
+corr_stale_read(const struct query_cond *c, bool neg, void *arg)
+{
+	struct corr_stale	*cs = arg;
+	size_t			 i;
+
+	(void)neg;
+	for (i = 0; i < cs->n; i++) {
+		if (c->key == cs->keys[i])
+			cs->hit = true;
+	}
+}
+
+/*
+ * Run the correlation rules, in order, over every stored session, and
+ * keep the groups that passed in *rep when rep is not NULL.  A rule
+ * selects through the index, rebuilt first when it reads a key an
+ * earlier rule wrote (keys nobody wrote index the same), and at the end
+ * when any was written.
+ */
 uint64_t
 rules_correlate_report(const struct ruleset *rs, struct store *st,
     FILE *warn, struct corr_report **rep)
 {
 	struct corr_report	*r = rep != NULL ? report_new() : NULL;
+	struct corr_stale	 sk;
+	int			*keys = xcalloc(rs->ncorr + 1, sizeof *keys);
 	uint64_t		 gained = 0, g;
 	size_t			 k;
 
-	/* The next rule selects through the index: rebuilt after a rule
-	   that wrote. */
+	memset(&sk, 0, sizeof sk);
+	sk.keys = keys;
 	for (k = 0; k < rs->ncorr; k++) {
+		sk.hit = false;
+		query_walk(rs->rules[rs->corr[k]].q, corr_stale_read, &sk);
+		if (sk.hit) {
+			store_reindex(st);
+			sk.n = 0;
+		}
 		g = corr_judge(rs, rs->corr[k], st, NULL, 0, 0, warn, r);
 		if (g > 0)
-			store_reindex(st);
+			keys[sk.n++] = rs->rules[rs->corr[k]].alert;
 		gained += g;
 	}
+	if (sk.n > 0)
+		store_reindex(st);
+	free(keys);
 	if (rep != NULL) {
 		report_finish(r);
 		*rep = r;
