@@ -113,9 +113,10 @@ struct store;
  * Run the correlation rules (corr.c) over every stored session once the
  * application rules have run on all of them, on the packet clock: each
  * rule's groups in tumbling windows; a group that passes its threshold
- * gives every session of its window the rule's name.  Warnings (groups
- * evicted, members not kept) go to warn when not NULL.  Returns the number
- * of sessions that gained a value.  Not while another thread reads st.
+ * gives every session of its window the rule's name.  Groups are judged
+ * one at a time (no cap on them).  Warnings (members not kept) go to warn
+ * when not NULL.  Returns the number of sessions that gained a value.
+ * Not while another thread reads st (the index is read and rebuilt).
  */
 uint64_t	 rules_correlate(const struct ruleset *, struct store *,
 		    FILE *);
@@ -157,12 +158,14 @@ size_t		 rules_report_groups(const struct corr_report *, uint64_t,
  * Correlation rules on a live capture (live.c): every stored session joins
  * the windows (rules_live_add from the engine's thread, as it stores it),
  * the wall clock slides them (rules_live_tick), and at most once a second
- * (no sooner than ten times what the last judgement took) each rule judges the sessions that started within its window before
- * now; a group that passes gives its sessions the rule's value then.  At
- * most keep sessions (0: 1,000,000) are kept, the oldest leaving first,
- * counted; the open groups of a judgement are capped as in
- * rules_correlate().  rules_live_new() returns NULL when the ruleset has
- * no correlation rule; the functions take NULL.
+ * (no sooner than ten times what the last judgement took) each rule
+ * judges again the sessions that started within its window and five
+ * minutes before now, newest first, so that a group's window ends at its
+ * newest session; a group that passes gives its sessions the rule's value
+ * then.  At most keep sessions (0: 1,000,000) are kept, the oldest leaving
+ * first, counted; a judgement keeps at most 65,536 groups open at once,
+ * the oldest judged early and evicted.  rules_live_new() returns NULL
+ * when the ruleset has no correlation rule; the functions take NULL.
  */
 struct corr_live;
 struct corr_live *rules_live_new(const struct ruleset *, struct store *,
