@@ -85,4 +85,40 @@ check "file: the four sessions spooled" "$(printf '4\t7000')" \
 check "file: tumbling windows flag none of them" "" \
 	"$("$HUNTCON" -r "$T/spool" --set session.idle_timeout=1 \
 	    -R "$T/slide.nwr" --values ioc)"
+
+# The cap on a judgement's open groups: with one, a second host's
+# datagrams (from 10.232.X.3, between the first host's) evict the first
+# host's group, judged early, and the end says so.
+ip -n "$B" addr add "$NET.3/24" dev "$VB"
+ip -n "$A" neigh replace "$NET.3" lladdr $MB dev "$VA" nud permanent
+HUNTCON_CORR_GROUPS=1 ip netns exec "$A" "$HUNTCON" -i "$VA" --duration 8 \
+    -R "$T/slide.nwr" --set session.idle_timeout=1 --values ioc \
+    >"$T/cap.out" 2>"$T/cap.err" &
+hc_pid=$!
+for _ in $(seq 200); do
+	[ "$(ls "/proc/$hc_pid/task" 2>/dev/null | wc -l)" -ge 2 ] && break
+	sleep 0.05
+done
+ip netns exec "$B" python3 -c '
+import socket, sys, time
+t0 = time.monotonic()
+for at, src in ((0, 2), (0.5, 3), (1, 2), (1.5, 3), (2, 2)):
+    time.sleep(max(0, t0 + at - time.monotonic()))
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((sys.argv[1] + "." + str(src), 0))
+    s.sendto(b"x" * 32, (sys.argv[1] + ".1", 7000))
+    s.close()
+' "$NET"
+rc=0
+for _ in $(seq 300); do
+	kill -0 "$hc_pid" 2>/dev/null || break
+	sleep 0.1
+done
+wait "$hc_pid" || rc=$?
+hc_pid=
+check "live cap: exit 0, the groups cut short flag nothing" "0 " \
+	"$rc $(cat "$T/cap.out")"
+check_grep "live cap: evictions counted at the end" \
+	"^huntcon: correlation rule 'slide': [0-9][0-9]* groups judged early and evicted \(at most 1 open\)$" \
+	"$T/cap.err"
 finish
