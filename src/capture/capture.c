@@ -19,6 +19,8 @@
 #include <pcap/pcap.h>
 
 #include "capture/capture-int.h"
+#include "capture/pcapng.h"
+#include "capture/unzip.h"
 #include "util/util.h"
 
 #define CAPTURE_BUFSIZE	(1024 * 1024)
@@ -40,6 +42,11 @@ struct capture {
 	struct spool		*spool;		/* NULL: none */
 	capture_tick_fn		 tick;
 	void			*tick_arg;
+	struct {
+		enum capture_level	 lvl;
+		char			*msg;
+	}			*held;		/* no message function yet */
+	size_t			 nheld;
 };
 
 static const struct capture_source_ops capture_files_ops;
@@ -78,8 +85,15 @@ capture_free(struct capture *c)
 	for (i = 0; i < c->nin; i++) {
 		free(c->in[i].path);
 		free(c->in[i].arg);
+		posidx_free(c->in[i].pos);
+		pcapng_table_free(c->in[i].ng);
+		if (c->in[i].cached)
+			close(c->in[i].cache);
 	}
 	free(c->in);
+	for (i = 0; i < c->nheld; i++)
+		free(c->held[i].msg);
+	free(c->held);
 	free(c);
 }
 
@@ -98,20 +112,30 @@ capture_say(struct capture *c, enum capture_level lvl, const char *fmt, ...)
 	va_end(ap);
 	if (lvl == CAPTURE_ERROR)
 		c->errors++;
-	if (c->msg != NULL)
+	if (c->msg != NULL) {
 		c->msg(lvl, s, c->msg_arg);
-	free(s);
+		free(s);
+		return;
+	}
+	c->held = xreallocarray(c->held, c->nheld + 1, sizeof *c->held);
+	c->held[c->nheld].lvl = lvl;
+	c->held[c->nheld++].msg = s;
 }
 
-/* Classify a file by its magic number; *why says what was wrong. */
+/*
+ * Classify a file by its magic number, that of its decompressed bytes when
+ * it is compressed (*zip); *why says what was wrong.
+ */
 static enum capture_kind
-capture_magic(const char *path, const char **why, uint32_t *magic)
+capture_magic(const char *path, const char **why, uint32_t *magic,
+    uint8_t *zip)
 {
 	unsigned char	 b[4];
 	FILE		*f;
 	size_t		 n;
 
 	*magic = 0;
+	*zip = UNZIP_NONE;
 	if ((f = fopen(path, "rb")) == NULL) {
 		*why = strerror(errno);
 		return (KIND_NONE);
@@ -123,6 +147,10 @@ capture_magic(const char *path, const char **why, uint32_t *magic)
 		return (KIND_NONE);
 	}
 	*why = "not a capture file";
+	if ((*zip = (uint8_t)unzip_kind(b, n)) != UNZIP_NONE) {
+		*why = "compressed, not a capture file";
+		n = unzip_peek(path, *zip, b, sizeof b);
+	}
 	if (n < sizeof b)
 		return (KIND_NONE);
 	*magic = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
@@ -141,7 +169,7 @@ capture_magic(const char *path, const char **why, uint32_t *magic)
 /* Append one input file. */
 static void
 capture_push(struct capture *c, const char *path, const char *arg,
-    enum capture_kind kind, uint64_t bytes)
+    enum capture_kind kind, uint8_t zip, uint64_t bytes)
 {
 	struct capture_input	*in;
 
@@ -152,6 +180,7 @@ capture_push(struct capture *c, const char *path, const char *arg,
 	in->arg = xstrdup(arg);
 	in->prec = kind == KIND_PCAP_NS ? 9 : 6;
 	in->pcapng = kind == KIND_PCAPNG;
+	in->zip = zip;
 	in->bytes = bytes;
 	c->total += bytes;
 }
@@ -203,6 +232,7 @@ capture_add_dir(struct capture *c, const char *dir)
 	size_t		  n, i, added = 0;
 	enum capture_kind kind;
 	uint32_t	  magic;
+	uint8_t		  zip;
 	struct stat	  st;
 
 	if ((names = capture_list_dir(dir, &n, &why)) == NULL && n == 0 &&
@@ -212,12 +242,13 @@ capture_add_dir(struct capture *c, const char *dir)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		kind = capture_magic(names[i], &why, &magic);
+		kind = capture_magic(names[i], &why, &magic, &zip);
 		if (kind == KIND_NONE)
 			capture_say(c, CAPTURE_WARNING, "%s: skipped: %s",
 			    esc_str(names[i]), why);
 		else if (stat(names[i], &st) == 0) {
-			capture_push(c, names[i], dir, kind, (uint64_t)st.st_size);
+			capture_push(c, names[i], dir, kind, zip,
+			    (uint64_t)st.st_size);
 			added++;
 		}
 		free(names[i]);
@@ -251,6 +282,7 @@ capture_add(struct capture *c, const char *arg)
 	const char	*why;
 	enum capture_kind kind;
 	uint32_t	 magic;
+	uint8_t		 zip;
 
 	if (stat(arg, &st) != 0) {
 		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
@@ -265,49 +297,14 @@ capture_add(struct capture *c, const char *arg)
 		capture_add_dir(c, arg);
 		return;
 	}
-	kind = capture_magic(arg, &why, &magic);
+	kind = capture_magic(arg, &why, &magic, &zip);
 	if (kind == KIND_NONE && magic != 0)
 		capture_say(c, CAPTURE_ERROR, "%s: %s (magic 0x%08x)",
 		    esc_str(arg), why, magic);
 	else if (kind == KIND_NONE)
 		capture_say(c, CAPTURE_ERROR, "%s: %s", esc_str(arg), why);
 	else
-		capture_push(c, arg, arg, kind, (uint64_t)st.st_size);
-}
-
-/*
- * The offset where a pcapng file stops holding whole blocks: walk the block
- * headers from the start.  Used only to report a truncated tail.
- */
-static uint64_t
-capture_pcapng_end(const char *path)
-{
-	unsigned char	 h[12];
-	uint64_t	 off = 0, size;
-	uint32_t	 len;
-	bool		 swap = false;
-	FILE		*f;
-	struct stat	 st;
-
-	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) != 0) {
-		if (f != NULL)
-			fclose(f);
-		return (0);
-	}
-	size = (uint64_t)st.st_size;
-	while (off + 12 <= size && fseeko(f, (off_t)off, SEEK_SET) == 0 &&
-	    fread(h, 1, sizeof h, f) == sizeof h) {
-		if (memcmp(h, "\x0a\x0d\x0d\x0a", 4) == 0)
-			swap = memcmp(h + 8, "\x1a\x2b\x3c\x4d", 4) == 0;
-		len = swap ? (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-		    (uint32_t)h[6] << 8 | h[7] : (uint32_t)h[7] << 24 |
-		    (uint32_t)h[6] << 16 | (uint32_t)h[5] << 8 | h[4];
-		if (len < 12 || off + len > size)
-			break;
-		off += len;
-	}
-	fclose(f);
-	return (off);
+		capture_push(c, arg, arg, kind, zip, (uint64_t)st.st_size);
 }
 
 /* Say why an input stopped early, as a truncated tail or a read error. */
@@ -316,8 +313,6 @@ capture_read_error(struct capture *c, struct capture_input *in,
     const char *err, uint64_t off)
 {
 	if (strstr(err, "truncated") != NULL) {
-		if (in->pcapng)
-			off = capture_pcapng_end(in->path);
 		capture_say(c, in->packets == 0 ? CAPTURE_ERROR :
 		    CAPTURE_WARNING, "%s: truncated after %llu packets at byte %llu",
 		    esc_str(in->path), (unsigned long long)in->packets,
@@ -329,19 +324,52 @@ capture_read_error(struct capture *c, struct capture_input *in,
 }
 
 /*
- * Open an input with libpcap, nanosecond timestamps, a big stdio buffer of
- * its own (*iobuf, freed by the caller after pcap_close): readers on other
- * threads (an export, the Session pane) open the same input at once, and
- * a buffer shared between two streams mixes their bytes.
+ * Decompress a compressed input into its cache on the first read; false
+ * (said, naming the input) when it cannot be.
  */
-static pcap_t *
-capture_open(struct capture_input *in, char **iobuf, char *errbuf)
+static bool
+capture_unzip(struct capture *c, struct capture_input *in)
+{
+	struct unzip_end	 end;
+	char			*cause;
+	int			 fd;
+
+	if (in->zip == UNZIP_NONE || in->cached)
+		return (true);
+	fd = unzip_cache(in->path, in->zip, &end, &c->done,
+	    atomic_load(&c->done), &cause);
+	if (fd == -1) {
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), cause);
+		free(cause);
+		return (false);
+	}
+	in->cache = fd;
+	in->cached = true;
+	in->zip_cut = end.cut;
+	in->zip_corrupt = end.corrupt;
+	return (true);
+}
+
+/*
+ * Open an input's stream (its decompressed copy when it is compressed)
+ * with a big stdio buffer of its own (*iobuf, freed by the caller after
+ * closing it): readers on other threads (an export, the Session pane) open
+ * the same input at once, and a buffer shared between two streams mixes
+ * their bytes.
+ */
+static FILE *
+capture_fopen(struct capture_input *in, char **iobuf, char *errbuf)
 {
 	FILE	*f;
-	pcap_t	*p;
 
 	*iobuf = NULL;
-	if ((f = fopen(in->path, "rb")) == NULL) {
+	if (in->zip != UNZIP_NONE && !in->cached) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "not decompressed");
+		return (NULL);
+	}
+	f = in->cached ? unzip_fopen(in->cache) : fopen(in->path, "rb");
+	if (f == NULL) {
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 		return (NULL);
 	}
@@ -349,6 +377,18 @@ capture_open(struct capture_input *in, char **iobuf, char *errbuf)
 	setvbuf(f, *iobuf, _IOFBF, CAPTURE_BUFSIZE);
 	/* Only this thread reads it: stdio need not lock it per record. */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
+	return (f);
+}
+
+/* Open an input with libpcap, nanosecond timestamps (see capture_fopen). */
+static pcap_t *
+capture_open(struct capture_input *in, char **iobuf, char *errbuf)
+{
+	FILE	*f;
+	pcap_t	*p;
+
+	if ((f = capture_fopen(in, iobuf, errbuf)) == NULL)
+		return (NULL);
 	p = pcap_fopen_offline_with_tstamp_precision(f,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL) {
@@ -373,10 +413,185 @@ capture_ts(const struct pcap_pkthdr *h)
 	return (sec * 1000000000ULL + (uint64_t)h->ts.tv_usec);
 }
 
-/* Read one input, calling fn for each record it selects. */
+/* Fill a record from libpcap's header. */
+static void
+capture_fill(struct capture_packet *cp, const struct pcap_pkthdr *h,
+    const u_char *data, uint64_t ord)
+{
+	cp->ordinal = ord;
+	cp->ts = capture_ts(h);
+	cp->caplen = h->caplen;
+	cp->wirelen = h->len;
+	cp->data = data;
+}
+
+/*
+ * Say that a compressed input's data stopped early, where in the file it
+ * did (an error when no packet came before); false when it did not.
+ */
 static bool
-capture_read(struct capture *c, size_t idx, capture_select_fn sel,
-    void *sarg, capture_packet_fn fn, void *arg, bool first_pass)
+capture_zip_end(struct capture *c, struct capture_input *in)
+{
+	if (in->zip_cut == 0)
+		return (false);
+	capture_say(c, in->packets == 0 ? CAPTURE_ERROR : CAPTURE_WARNING,
+	    "%s: truncated after %llu packets at byte %llu (%s data %s)",
+	    esc_str(in->path), (unsigned long long)in->packets,
+	    (unsigned long long)in->zip_cut, unzip_name(in->zip),
+	    in->zip_corrupt ? "corrupt" : "cut short");
+	return (true);
+}
+
+/* After the first read of a pcapng input: say how it ended. */
+static void
+capture_ng_end(struct capture *c, struct capture_input *in,
+    struct pcapng *r, enum pcapng_result rc)
+{
+	if (capture_zip_end(c, in))
+		return;
+	if (rc == PCAPNG_TRUNC)
+		capture_read_error(c, in, "truncated", pcapng_good(r));
+	else if (rc == PCAPNG_BAD)
+		capture_read_error(c, in, pcapng_error(r), 0);
+	else if (in->packets == 0)
+		capture_say(c, CAPTURE_ERROR, "%s: no packets",
+		    esc_str(in->path));
+}
+
+/* A pcapng record as a capture record. */
+static void
+capture_fill_ng(struct capture_packet *cp, const struct pcapng_rec *rec,
+    uint64_t ord)
+{
+	cp->ordinal = ord;
+	cp->ts = rec->ts;
+	cp->caplen = rec->caplen;
+	cp->wirelen = rec->wirelen;
+	cp->dlt = rec->dlt;
+	cp->data = rec->data;
+}
+
+/*
+ * Read a pcapng input with our own reader (pcapng.c): each record has its
+ * interface's link type, and says where its block starts.  The read keeps
+ * the interfaces for reading it again.
+ */
+static bool
+capture_read_ng(struct capture *c, size_t idx, capture_packet_fn fn,
+    void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcapng_rec	 rec;
+	struct pcapng		*r;
+	enum pcapng_result	 rc;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	FILE			*f;
+	uint64_t		 ord;
+	bool			 go = true;
+
+	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL) {
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), errbuf);
+		return (true);
+	}
+	r = pcapng_open(f, NULL);
+	in->pos = posidx_new();
+	cp.input = (uint16_t)idx;
+	cp.prec = in->prec;
+	ord = in->first = c->ordinals;
+	while (go && (rc = pcapng_next(r, &rec)) == PCAPNG_REC) {
+		posidx_add(in->pos, rec.off);
+		capture_fill_ng(&cp, &rec, ord++);
+		in->packets++;
+		if (in->zip == UNZIP_NONE)
+			atomic_store_explicit(&c->done, rec.off,
+			    memory_order_relaxed);
+		go = fn(&cp, arg);
+	}
+	c->ordinals = ord;
+	in->dlt = pcapng_first_dlt(r) >= 0 ? pcapng_first_dlt(r) : 1;
+	if (go)
+		capture_ng_end(c, in, r, rc);
+	in->ng = pcapng_table_take(r);
+	pcapng_close(r);
+	fclose(f);
+	free(iobuf);
+	return (go);
+}
+
+/*
+ * Read the selected records of a pcapng input again: resume at each wanted
+ * record's block, or read on when it is the next one.
+ */
+static bool
+capture_read_ng_again(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcapng_rec	 rec;
+	struct pcapng		*r;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	FILE			*f;
+	uint64_t		 o, next, end = in->first + in->packets, off;
+	unsigned int		 skip;
+	bool			 go = true;
+
+	if ((o = sel(in->first, sarg)) >= end || in->ng == NULL)
+		return (true);
+	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL)
+		return (true);
+	r = pcapng_open(f, in->ng);
+	cp.input = (uint16_t)idx;
+	cp.prec = in->prec;
+	for (next = UINT64_MAX; go && o < end; o = sel(next, sarg)) {
+		if (o != next && (!posidx_get(in->pos, o - in->first, &off,
+		    &skip) || !pcapng_seek(r, off)))
+			break;
+		if (pcapng_next(r, &rec) != PCAPNG_REC)
+			break;
+		capture_fill_ng(&cp, &rec, o);
+		next = o + 1;
+		go = fn(&cp, arg);
+	}
+	pcapng_close(r);
+	fclose(f);
+	free(iobuf);
+	return (go);
+}
+
+/*
+ * Where the next record starts.  Asking stdio costs a system call, so in a
+ * pcap file the reader counts (a record is its 16-byte header and caplen
+ * bytes) and asks only at the start of each chunk of the index; when the
+ * count was off (libpcap cut a record longer than the snap length) the
+ * chunk before is marked inexact and the reader asks at every record from
+ * then on.
+ */
+static uint64_t
+capture_where(FILE *f, struct posidx *pos, uint64_t counted, bool *exact,
+    bool end)
+{
+	uint64_t	 real;
+
+	if (!*exact && !end && !posidx_chunk_start(pos))
+		return (counted);
+	real = (uint64_t)ftello(f);
+	if (!*exact && real != counted) {
+		posidx_inexact(pos);
+		*exact = true;
+	}
+	return (real);
+}
+
+/*
+ * Read one input to its end, calling fn for each record, and note where
+ * each record starts so that it can be found again.  pcapng goes to our
+ * own reader, pcap to libpcap.
+ */
+static bool
+capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 {
 	struct capture_input	*in = &c->in[idx];
 	struct capture_packet	 cp;
@@ -384,49 +599,96 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 	const u_char		*data;
 	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
 	pcap_t			*p;
-	uint64_t		 off = 24, ord;
+	uint64_t		 off, ord;
 	int			 rc;
-	bool			 go = true;
+	bool			 go = true, exact = false;
 
+	if (!capture_unzip(c, in))
+		return (true);
+	if (in->pcapng)
+		return (capture_read_ng(c, idx, fn, arg));
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL) {
-		if (first_pass)
-			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
-			    esc_str(in->path), errbuf);
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), errbuf);
 		return (true);
 	}
-	if (first_pass)
-		in->dlt = pcap_datalink(p);
+	in->dlt = pcap_datalink(p);
+	in->pos = posidx_new();
+	off = (uint64_t)ftello(pcap_file(p));
+	cp.input = (uint16_t)idx;
+	cp.dlt = in->dlt;
+	cp.prec = in->prec;
+	ord = in->first = c->ordinals;
+	while (go) {
+		off = capture_where(pcap_file(p), in->pos, off, &exact, false);
+		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
+			break;
+		posidx_add(in->pos, off);
+		off += 16 + h->caplen;
+		capture_fill(&cp, h, data, ord++);
+		in->packets++;
+		if (in->zip == UNZIP_NONE)
+			atomic_store_explicit(&c->done, off,
+			    memory_order_relaxed);
+		go = fn(&cp, arg);
+	}
+	if (go)			/* check the last chunk too */
+		capture_where(pcap_file(p), in->pos, off, &exact, true);
+	c->ordinals = ord;
+	if (go && capture_zip_end(c, in))
+		;
+	else if (go && rc == PCAP_ERROR)
+		capture_read_error(c, in, pcap_geterr(p), off);
+	else if (go && in->packets == 0)
+		capture_say(c, CAPTURE_ERROR, "%s: no packets",
+		    esc_str(in->path));
+	pcap_close(p);
+	free(iobuf);
+	return (go);
+}
+
+/*
+ * Read the selected records of one input again: seek to each wanted
+ * record by its offset, or read on when it is the next one, so that only
+ * the records asked for are read.
+ */
+static bool
+capture_read_again(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	pcap_t			*p;
+	uint64_t		 o, next, end = in->first + in->packets, off;
+	unsigned int		 skip = 0;
+	bool			 go = true;
+
+	if (in->pcapng)
+		return (capture_read_ng_again(c, idx, sel, sarg, fn, arg));
+	if ((o = sel(in->first, sarg)) >= end)
+		return (true);
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
+		return (true);
 	cp.input = (uint16_t)idx;
 	cp.dlt = pcap_datalink(p);
 	cp.prec = in->prec;
-	if (first_pass)
-		in->first = c->ordinals;
-	ord = in->first;
-	while (go && (rc = pcap_next_ex(p, &h, &data)) == 1) {
-		off += 16 + h->caplen;
-		if (sel != NULL && !sel(ord, sarg)) {
-			ord++;
-			continue;
-		}
-		cp.ordinal = ord++;
-		cp.ts = capture_ts(h);
-		cp.caplen = h->caplen;
-		cp.wirelen = h->len;
-		cp.data = data;
-		if (first_pass) {
-			in->packets++;
-			atomic_store_explicit(&c->done, off, memory_order_relaxed);
-		}
+	for (next = UINT64_MAX; go && o < end; o = sel(next, sarg)) {
+		if (o != next && (!posidx_get(in->pos, o - in->first, &off,
+		    &skip) || fseeko(pcap_file(p), (off_t)off, SEEK_SET) != 0))
+			break;
+		do {
+			if (pcap_next_ex(p, &h, &data) != 1)
+				goto out;
+		} while (skip-- > 0);
+		capture_fill(&cp, h, data, o);
+		next = o + 1;
+		skip = 0;
 		go = fn(&cp, arg);
 	}
-	if (first_pass) {
-		c->ordinals = ord;
-		if (go && rc == PCAP_ERROR)
-			capture_read_error(c, in, pcap_geterr(p), off);
-		else if (go && in->packets == 0)
-			capture_say(c, CAPTURE_ERROR, "%s: no packets",
-			    esc_str(in->path));
-	}
+out:
 	pcap_close(p);
 	free(iobuf);
 	return (go);
@@ -807,6 +1069,83 @@ capture_reread(struct capture *c, capture_select_fn sel,
 	free(se);
 }
 
+/*
+ * Where record k of an input starts when its chunk is inexact: read on
+ * from the chunk's start, asking stdio where each record starts.
+ */
+static bool
+capture_walk(struct capture_input *in, uint64_t *off, unsigned int skip)
+{
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	pcap_t			*p;
+	bool			 ok;
+
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
+		return (false);
+	ok = fseeko(pcap_file(p), (off_t)*off, SEEK_SET) == 0;
+	while (ok && skip-- > 0)
+		ok = pcap_next_ex(p, &h, &data) == 1;
+	if (ok)
+		*off = (uint64_t)ftello(pcap_file(p));
+	pcap_close(p);
+	free(iobuf);
+	return (ok);
+}
+
+/* The file input that holds ordinal o, or NULL. */
+static struct capture_input *
+capture_file_of(const struct capture *c, uint64_t o)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nin; i++) {
+		if (!c->in[i].live && o >= c->in[i].first &&
+		    o - c->in[i].first < c->in[i].packets)
+			return (&c->in[i]);
+	}
+	return (NULL);
+}
+
+/* Where a record is kept. */
+bool
+capture_locate(const struct capture *c, uint64_t o, struct capture_ref *ref)
+{
+	struct capture_input	*in;
+	struct capture_source	*s;
+	struct series		*se;
+	unsigned int		 skip;
+	size_t			 i;
+
+	if ((in = capture_file_of(c, o)) != NULL) {
+		memset(ref, 0, sizeof *ref);
+		ref->path = in->path;
+		ref->input = (size_t)(in - c->in);
+		ref->frame = o - in->first + 1;
+		return (posidx_get(in->pos, o - in->first, &ref->offset,
+		    &skip) && (skip == 0 || capture_walk(in, &ref->offset,
+		    skip)));
+	}
+	for (i = 0; i < c->nsrc; i++) {
+		s = c->src[i];
+		if (s->ops->series != NULL && (se = s->ops->series(s)) != NULL &&
+		    series_locate(se, o, ref))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether a record can still be read again (files are always there). */
+bool
+capture_kept(const struct capture *c, uint64_t o)
+{
+	struct capture_ref	 ref;
+
+	return (capture_file_of(c, o) != NULL ||
+	    (capture_locate(c, o, &ref) && !ref.gone));
+}
+
 /* The file list: read every file input in order, in one batch. */
 static enum capture_next
 capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)
@@ -818,7 +1157,7 @@ capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 	for (i = 0; i < c->nin; i++) {
 		if (c->in[i].live)
 			continue;
-		if (!capture_read(c, i, NULL, NULL, fn, arg, true))
+		if (!capture_read(c, i, fn, arg))
 			break;
 		base += c->in[i].bytes;
 		atomic_store(&c->done, base);
@@ -837,7 +1176,7 @@ capture_files_reread(struct capture_source *s, capture_select_fn sel,
 	for (i = 0; i < c->nin; i++) {
 		if (c->in[i].live || c->in[i].packets == 0)
 			continue;
-		if (!capture_read(c, i, sel, sarg, fn, arg, false))
+		if (!capture_read_again(c, i, sel, sarg, fn, arg))
 			break;
 	}
 }
@@ -945,6 +1284,13 @@ capture_spooling(const struct capture *c)
 	return (c->spool != NULL);
 }
 
+/* The spool's directory when it is kept at exit, else NULL. */
+const char *
+capture_spool_kept(const struct capture *c)
+{
+	return (c->spool != NULL ? spool_kept_dir(c->spool) : NULL);
+}
+
 /* Records the spool could not keep (a failed write stopped spooling). */
 uint64_t
 capture_unspooled(const struct capture *c)
@@ -980,6 +1326,27 @@ bool
 capture_wall_clock(const struct capture *c)
 {
 	return (c->wall);
+}
+
+/*
+ * Send problems to another message function, first those held back while
+ * there was none.
+ */
+void
+capture_set_msg(struct capture *c, capture_msg_fn fn, void *arg)
+{
+	size_t	 i;
+
+	c->msg = fn;
+	c->msg_arg = arg;
+	for (i = 0; i < c->nheld; i++) {
+		if (fn != NULL)
+			fn(c->held[i].lvl, c->held[i].msg, arg);
+		free(c->held[i].msg);
+	}
+	free(c->held);
+	c->held = NULL;
+	c->nheld = 0;
 }
 
 /* Set the tick function of live capture. */

@@ -730,8 +730,9 @@ corr_mark(struct store *st, const struct rule *r, uint64_t *ids, size_t n)
 	return (gained);
 }
 
-/* The cap on open groups: $HUNTCON_CORR_GROUPS (for tests) or the
- * default. */
+/* The cap on open groups: $HUNTCON_CORR_GROUPS or the default.  The
+ * variable is for tests: a file's groups are then judged side by side
+ * under it, as a live judgement judges them. */
 static size_t
 corr_cap(void)
 {
@@ -790,7 +791,7 @@ corr_judge(const struct ruleset *rs, size_t ri, struct store *st,
 	cr.freel = xreallocarray(NULL, cr.cap + 1, sizeof *cr.freel);
 	buf_init(&cr.arena);
 	n = corr_select(st, r, cr.mr, cand, ncand, since, &ss);
-	if (cand == NULL)
+	if (cand == NULL && getenv("HUNTCON_CORR_GROUPS") == NULL)
 		corr_walk(&cr, ss, n);
 	else {
 		for (i = 0; i < n; i++)
