@@ -30,7 +30,7 @@ enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
-	OPT_SPOOL_SIZE, OPT_HISTOGRAM
+	OPT_SPOOL_SIZE, OPT_HISTOGRAM, OPT_GROUPS
 };
 
 /* --packets and what goes with it. */
@@ -40,6 +40,7 @@ static const struct option long_options[] = {
 	{ "values", required_argument, NULL, OPT_VALUES },
 	{ "sessions", no_argument, NULL, OPT_SESSIONS },
 	{ "histogram", required_argument, NULL, OPT_HISTOGRAM },
+	{ "groups", no_argument, NULL, OPT_GROUPS },
 	{ "fields", required_argument, NULL, OPT_FIELDS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "header", no_argument, NULL, OPT_HEADER },
@@ -85,10 +86,19 @@ struct args {
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
+	bool		  groups;	/* --groups */
 	bool		  packets, with_fragments;
 	int		  pkt_flags;	/* --hex, --text */
 	struct engine_config cfg;
 };
+
+/* How many batch outputs the options ask for (--stats aside). */
+static int
+main_outputs(const struct args *a)
+{
+	return ((a->values != NULL) + a->sessions + a->groups +
+	    (a->write != NULL) + a->packets + (a->bucket != 0));
+}
 
 /* Print the usage summary. */
 static void
@@ -101,6 +111,8 @@ usage(FILE *f)
 "       huntcon -r FILE... [-R RULES]... --sessions [-q QUERY]\n"
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-R RULES]... --histogram BUCKET [-q QUERY]\n"
+"       huntcon -r FILE... [-R RULES]... --groups [-q QUERY]\n"
+"                 [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --packets [-q QUERY] [--hex] [--text] [--header]\n"
 "       huntcon -r FILE... --stats\n"
@@ -328,6 +340,7 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_VALUES: a->values = optarg; break;
 	case OPT_SESSIONS: a->sessions = true; break;
 	case OPT_HISTOGRAM: a->bucket = main_bucket(optarg); break;
+	case OPT_GROUPS: a->groups = true; break;
 	case OPT_FIELDS: a->fields = optarg; break;
 	case OPT_FORMAT:
 		if (strcmp(optarg, "tsv") == 0)
@@ -490,6 +503,16 @@ main_mono(void)
 	struct timespec	 ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
+/* The wall time in ns. */
+static uint64_t
+main_wall(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 }
 
@@ -721,6 +744,10 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	ctx.missing = capture_live(c) ? export_missing : NULL;
 	ctx.missing_arg = c;
 	store_set_ctx(st, &ctx);
+	/* On the wall clock, correlation rules judge sliding windows as
+	   sessions are stored. */
+	if (capture_wall_clock(c))
+		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
 	e = engine_new(&a->cfg, st);
 	l.e = e;
 	capture_run(c, main_packet, e);
@@ -894,6 +921,7 @@ main_batch(struct args *a)
 	const char		**names = NULL;
 	char			*cause = NULL;
 	struct ruleset		*rs = NULL;
+	struct corr_report	*rep = NULL;
 	unsigned int		 errors, rule_errors;
 	int			 key = -1, rc;
 
@@ -915,16 +943,24 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (a->values == NULL && !a->sessions && a->write == NULL &&
-	    !a->packets && a->bucket == 0)
+	if (main_outputs(a) == 0)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
-	rules_correlate(rs, st, stderr);
+	if (a->cfg.corr_live != NULL) {
+		rules_live_finish(a->cfg.corr_live, main_wall(), stderr,
+		    a->groups ? &rep : NULL);
+		rules_live_free(a->cfg.corr_live);
+		a->cfg.corr_live = NULL;
+	} else
+		rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
 	else if (a->sessions && !a->with_fragments)
 		main_out(stdout, batch_sessions(stdout, st, &f, a->format,
+		    a->header, q));
+	else if (a->groups)
+		main_out(stdout, batch_groups(stdout, st, rs, rep, a->format,
 		    a->header, q));
 	else if (a->bucket != 0) {
 		if (!main_histogram(st, a->bucket, q))
@@ -933,8 +969,8 @@ main_batch(struct args *a)
 		rc = main_chosen(a, c, st, &f, q) ? rc : 1;
 	main_query_gaveup(q);
 	if (a->stats) {
-		FILE	*sf = a->values != NULL || a->sessions || a->bucket ?
-			    stderr : stdout;
+		FILE	*sf = main_outputs(a) > 0 && a->write == NULL ? stderr :
+			    stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
 		if (capture_wall_clock(c))
@@ -944,6 +980,7 @@ main_batch(struct args *a)
 			    (unsigned long long)capture_unspooled(c)) > 0);
 	}
 	batch_fields_free(&f);
+	rules_report_free(rep);
 	query_free(q);
 	engine_free(e);
 	if (MAIN_FREE_STORE || getenv("HUNTCON_FREE_ALL") != NULL) {
@@ -983,12 +1020,9 @@ main_check_live(const struct args *a)
 static void
 main_check_modes(const struct args *a)
 {
-	int	 outputs = (a->values != NULL) + a->sessions + (a->write != NULL) +
-	    a->packets + (a->bucket != 0);
-
-	if (outputs > 1)
-		usage_error("--values, --sessions, --packets, --histogram and -w "
-		    "go one at a time");
+	if (main_outputs(a) > 1)
+		usage_error("--values, --sessions, --groups, --packets, "
+		    "--histogram and -w go one at a time");
 	if (a->pkt_flags != 0 && !a->packets)
 		usage_error("--hex and --text go with --packets");
 	if (a->with_fragments && !a->sessions && !a->packets && a->write == NULL)
@@ -1024,8 +1058,7 @@ main(int argc, char **argv)
 		return (rc);
 	}
 	main_check_modes(&a);
-	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats &&
-	    !a.packets && a.bucket == 0) {
+	if (main_outputs(&a) == 0 && !a.stats) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");

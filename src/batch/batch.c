@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -322,6 +323,112 @@ batch_sessions(FILE *out, const struct store *st,
 	ok = batch_lines(out, st, f, fmt, header, sel.ids, sel.n);
 	batch_sel_free(&sel);
 	return (ok);
+}
+
+/* Append a figure as TSV or JSON: NAN is "-" or null. */
+static void
+batch_figure(struct buf *b, double x, const char *fmt, bool json)
+{
+	if (isnan(x))
+		buf_adds(b, json ? "null" : "-");
+	else
+		buf_printf(b, fmt, x);
+}
+
+/* Append a time (nanoseconds), quoted for JSON. */
+static void
+batch_time(struct buf *b, uint64_t t, bool json)
+{
+	struct mval	 v;
+
+	memset(&v, 0, sizeof v);
+	v.type = MT_TIME;
+	v.u = t;
+	if (json)
+		buf_addc(b, '"');
+	mval_format(b, &v);
+	if (json)
+		buf_addc(b, '"');
+}
+
+/* One --groups line: a session and a group that flagged it. */
+static void
+batch_group_line(struct buf *b, struct buf *tmp, uint64_t id,
+    const char *rule, const struct corr_figures *g, bool json)
+{
+	buf_reset(tmp);
+	esc_text(tmp, rule, strlen(rule));
+	if (!json) {
+		buf_printf(b, "%llu\t%s\t%s\t", (unsigned long long)id, tmp->s,
+		    g->group);
+		batch_time(b, g->first, false);
+		buf_addc(b, '\t');
+		batch_time(b, g->last, false);
+		buf_printf(b, "\t%llu\t%s\t%llu\t%llu\t",
+		    (unsigned long long)g->sessions,
+		    g->distinct[0] != '\0' ? g->distinct : "-",
+		    (unsigned long long)g->size, (unsigned long long)g->payload);
+	} else {
+		buf_printf(b, "{\"sessionid\":%llu,\"rule\":",
+		    (unsigned long long)id);
+		esc_json(b, tmp->s, tmp->len);
+		buf_adds(b, ",\"group\":");
+		esc_json(b, g->group, strlen(g->group));
+		buf_adds(b, ",\"first\":");
+		batch_time(b, g->first, true);
+		buf_adds(b, ",\"last\":");
+		batch_time(b, g->last, true);
+		buf_printf(b, ",\"sessions\":%llu,\"distinct\":",
+		    (unsigned long long)g->sessions);
+		if (g->distinct[0] == '\0')
+			buf_adds(b, "null");
+		else
+			esc_json(b, g->distinct, strlen(g->distinct));
+		buf_printf(b, ",\"size\":%llu,\"payload\":%llu,\"rate\":",
+		    (unsigned long long)g->size, (unsigned long long)g->payload);
+	}
+	batch_figure(b, g->rate, "%.2f", json);
+	buf_adds(b, json ? ",\"interval\":" : "\t");
+	batch_figure(b, g->interval, "%.3f", json);
+	buf_adds(b, json ? ",\"cv\":" : "\t");
+	batch_figure(b, g->cv, "%.4f", json);
+	buf_adds(b, json ? "}\n" : "\n");
+}
+
+/* --groups: for each chosen session a correlation rule flagged, each
+ * group that flagged it, with the group's figures. */
+bool
+batch_groups(FILE *out, const struct store *st, const struct ruleset *rs,
+    const struct corr_report *rep, enum batch_format fmt, bool header,
+    const struct query *q)
+{
+	const struct corr_figures *g[64];
+	struct batch_sel	 sel;
+	struct buf		 b, tmp;
+	size_t			 i, k, n;
+	int			 err = 0;
+
+	buf_init(&b);
+	buf_init(&tmp);
+	if (header && fmt == BATCH_TSV) {
+		buf_adds(&b, "sessionid\trule\tgroup\tfirst\tlast\tsessions\t"
+		    "distinct\tsize\tpayload\trate\tinterval\tcv\n");
+		batch_put(out, &b, &err);
+	}
+	batch_sel_init(&sel, st, q);
+	for (i = 0; i < sel.n && err == 0; i++) {
+		n = rules_report_groups(rep, sel.ids[i], g, nitems(g));
+		for (k = 0; k < n && k < nitems(g) && err == 0; k++) {
+			buf_reset(&b);
+			batch_group_line(&b, &tmp, sel.ids[i],
+			    rules_name(rs, g[k]->rule), g[k], fmt == BATCH_JSON);
+			batch_put(out, &b, &err);
+		}
+	}
+	batch_sel_free(&sel);
+	buf_free(&b);
+	buf_free(&tmp);
+	return (batch_done(err));
 }
 
 /* Compare two sessionids for qsort. */

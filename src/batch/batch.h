@@ -16,6 +16,7 @@
 #include "capture/capture.h"
 #include "engine/engine.h"
 #include "query/query.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 enum batch_format { BATCH_TSV, BATCH_JSON };
@@ -86,6 +87,14 @@ int	 batch_pkt_side(const struct session *, const struct decoded *);
  */
 bool	 batch_histogram(FILE *, const struct store *, uint64_t bucket,
 	    const struct query *, char **cause);
+
+/* --groups: each chosen session a correlation rule flagged, once per
+ * group that flagged it (the report of rules_correlate_report()), with
+ * the group's figures, as TSV or JSON lines. */
+bool	 batch_groups(FILE *, const struct store *, const struct ruleset *,
+	    const struct corr_report *, enum batch_format, bool header,
+	    const struct query *);
+
 bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
 bool	 batch_keys(FILE *);
 
