@@ -16,6 +16,7 @@
 #include "capture/capture.h"
 #include "engine/engine.h"
 #include "export/export.h"
+#include "fleet/fleet.h"
 #include "meta/meta.h"
 #include "query/query.h"
 #include "rules/rules.h"
@@ -28,7 +29,8 @@ enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
-	OPT_SPOOL_SIZE
+	OPT_SPOOL_SIZE, OPT_STORE, OPT_SHIP, OPT_INIT, OPT_CLUSTER, OPT_SENSOR,
+	OPT_RUN
 };
 
 static const struct option long_options[] = {
@@ -48,6 +50,12 @@ static const struct option long_options[] = {
 	{ "spool", required_argument, NULL, OPT_SPOOL },
 	{ "spool-size", required_argument, NULL, OPT_SPOOL_SIZE },
 	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "ship", required_argument, NULL, OPT_SHIP },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "cluster", required_argument, NULL, OPT_CLUSTER },
+	{ "sensor", required_argument, NULL, OPT_SENSOR },
+	{ "run", required_argument, NULL, OPT_RUN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -75,6 +83,12 @@ struct args {
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
 	struct engine_config cfg;
+	char		 *store;	/* --store URL (password hidden in argv) */
+	char		 *ship;		/* --ship URL */
+	const char	 *cluster;	/* --init --cluster NAME */
+	const char	 *sensor;	/* --ship --sensor NAME */
+	const char	 *run;		/* --ship --run ID */
+	bool		  init;
 };
 
 /* Print the usage summary. */
@@ -92,6 +106,9 @@ usage(FILE *f)
 "       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
 "                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
 "                 [-q QUERY]\n"
+"       huntcon -r FILE... [-R RULES]... --ship URL [--sensor NAME]\n"
+"       huntcon --store URL --init [--cluster NAME]\n"
+"       huntcon --store URL (--values KEY | --sessions ...) [-q QUERY]\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
@@ -113,6 +130,11 @@ usage(FILE *f)
 "  --set NAME=VALUE change a setting (see huntcon(1) and --keys)\n"
 "  --stats          packets read, assigned to sessions, and why not\n"
 "  --keys           list the meta keys and settings\n"
+"  --store URL      the fleet's store: clickhouse[s]://[USER[:PASSWORD]@]HOST\n"
+"                   [:PORT]/DB (password also from HUNTCON_STORE_PASSWORD)\n"
+"  --ship URL       after reading, insert every session into URL's DB\n"
+"                   (--sensor NAME, default the host name; --run ID)\n"
+"  --init           create DB's tables (--cluster NAME: sessions_all too)\n"
 "  -h, --help       this text;  --version  the version\n", f);
 }
 
@@ -294,6 +316,14 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_SET: sets[(*nsets)++] = optarg; break;
 	case OPT_THEME:		/* the console reads it from argv */
 		break;
+	case OPT_STORE: case OPT_SHIP:
+		*(ch == OPT_STORE ? &a->store : &a->ship) = xstrdup(optarg);
+		fleet_url_hide(optarg);	/* ps shows no password */
+		break;
+	case OPT_INIT: a->init = true; break;
+	case OPT_CLUSTER: a->cluster = optarg; break;
+	case OPT_SENSOR: a->sensor = optarg; break;
+	case OPT_RUN: a->run = optarg; break;
 	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
 	case OPT_SPOOL: case OPT_SPOOL_SIZE:
@@ -713,6 +743,89 @@ main_live_stats(FILE *f, struct capture *c)
 	    (unsigned long long)dropped, (unsigned long long)ifdropped) > 0);
 }
 
+/* A URL of --store or --ship, or exit 1 saying what is wrong with it. */
+static void
+main_url(struct fleet_url *u, const char *s)
+{
+	char	*cause = NULL;
+
+	if (!fleet_url_parse(u, s, &cause)) {
+		main_msg("", cause, "");
+		exit(1);
+	}
+}
+
+/* Insert the store's sessions into --ship's database. */
+static bool
+main_ship(struct args *a, const struct store *st)
+{
+	struct fleet_url u;
+	char		 host[256] = "sensor", run[64], *cause = NULL;
+	uint64_t	 n;
+	bool		 ok;
+
+	main_url(&u, a->ship);
+	if (a->sensor == NULL && gethostname(host, sizeof host) == 0)
+		host[sizeof host - 1] = '\0';
+	if (a->run == NULL)
+		snprintf(run, sizeof run, "%llx-%lx",
+		    (unsigned long long)time(NULL), (long)getpid());
+	ok = fleet_ship(&u, st, a->sensor != NULL ? a->sensor : host,
+	    a->run != NULL ? a->run : run, &n, &cause);
+	if (!ok)
+		main_msg("", cause, "");
+	free(cause);
+	fleet_url_free(&u);
+	return (ok);
+}
+
+/* The batch modes over --store: --init, --values, --sessions. */
+static int
+main_store(struct args *a)
+{
+	struct fleet_url	 u;
+	struct batch_fields	 f;
+	struct query		*q = NULL;
+	char			*cause = NULL;
+	int			 key = -1;
+	bool			 ok;
+
+	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL ||
+	    a->write != NULL || a->stats)
+		usage_error("--store reads the store: -r, -i, -w, --stats and "
+		    "--ship go without it");
+	if (a->init + (a->values != NULL) + a->sessions != 1)
+		usage_error("--store goes with one of --init, --values or "
+		    "--sessions (the console over a store is not there yet)");
+	if (a->values != NULL && (key = meta_find(a->values,
+	    strlen(a->values))) == -1)
+		usage_error("--values: unknown meta key '%s' (huntcon --keys "
+		    "lists them)", esc_str(a->values));
+	if (a->fields != NULL && !batch_fields_parse(&f, a->fields, &cause))
+		usage_error("%s", cause);
+	else if (a->fields == NULL)
+		batch_fields_default(&f);
+	if (a->query != NULL && (q = main_query(a->query)) == NULL)
+		exit(1);
+	main_url(&u, a->store);
+	if (a->init)
+		ok = fleet_init(&u, a->cluster, &cause);
+	else if (a->values != NULL)
+		ok = fleet_values(stdout, &u, key, a->sort, q, &cause);
+	else
+		ok = fleet_sessions(stdout, &u, &f, a->format, a->header, q,
+		    &cause);
+	if (!ok && cause != NULL)
+		main_msg("", cause, "");
+	else
+		main_out(stdout, ok);
+	free(cause);
+	fleet_url_free(&u);
+	batch_fields_free(&f);
+	query_free(q);
+	return (main_finish_stdout(ok ? 0 : 1));
+}
+
 /* Run a batch mode over the inputs; returns the exit status. */
 static int
 main_batch(struct args *a)
@@ -746,11 +859,14 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (a->values == NULL && !a->sessions && a->write == NULL)
+	if (a->values == NULL && !a->sessions && a->write == NULL &&
+	    a->ship == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	rules_correlate(rs, st, stderr);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
+	if (a->ship != NULL && !main_ship(a, st))
+		rc = 1;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
 	else if (a->sessions)
@@ -855,8 +971,15 @@ main(int argc, char **argv)
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
+	if (a.store != NULL) {
+		rc = main_store(&a);
+		free(a.store);
+		engine_config_free(&a.cfg);
+		return (rc);
+	}
 	main_check_modes(&a);
-	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats) {
+	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats &&
+	    a.ship == NULL) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");
@@ -872,5 +995,6 @@ main(int argc, char **argv)
 	free(a.inputs);
 	free(a.ifaces);
 	free(a.rules);
+	free(a.ship);
 	return (rc);
 }

@@ -1,0 +1,429 @@
+/* read.c - --values and --sessions answered by the store. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet/fleet-int.h"
+
+/* Bytes of the arena's chunks (text of the values read). */
+#define READ_CHUNK	(1024 * 1024)
+
+/* One value read back, and the key it belongs to. */
+struct read_val {
+	int		 key;
+	struct mval	 v;
+};
+
+/* Sessions read back: values in order, each session a run of them. */
+struct read_set {
+	struct read_val	*vals;
+	size_t		 nvals, capvals;
+	size_t		*first;		/* per session: index of its first
+					   value; one more at the end */
+	size_t		 n, cap;
+	char		**chunks;	/* the arena; text never moves */
+	size_t		 nchunks, used;
+	struct meta_reader r;
+};
+
+/* Room for n bytes of text that stays where it is. */
+static char *
+read_alloc(struct read_set *rs, size_t n)
+{
+	size_t	 size = n > READ_CHUNK ? n : READ_CHUNK;
+
+	if (rs->nchunks == 0 || rs->used + n > READ_CHUNK || n > READ_CHUNK) {
+		rs->chunks = xreallocarray(rs->chunks, rs->nchunks + 1,
+		    sizeof *rs->chunks);
+		rs->chunks[rs->nchunks++] = xmalloc(size);
+		rs->used = 0;
+	}
+	rs->used += n;
+	return (rs->chunks[rs->nchunks - 1] + rs->used - n);
+}
+
+/* Decode hex (two digits a byte) of n digits into the arena. */
+static char *
+read_hex(struct read_set *rs, const char *p, size_t n, size_t *len)
+{
+	static const char	 digits[] = "0123456789ABCDEF";
+	char			*out = read_alloc(rs, n / 2 + 1);
+	size_t			 i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		out[i / 2] = (char)((strchr(digits, p[i]) - digits) << 4 |
+		    (strchr(digits, p[i + 1]) - digits));
+	}
+	out[n / 2] = '\0';
+	*len = n / 2;
+	return (out);
+}
+
+/* The reader's values(): the item is the index of a session read. */
+static size_t
+read_values(const struct meta_reader *r, uint64_t item, int key,
+    struct mval *out, size_t max)
+{
+	const struct read_set	*rs = r->ctx;
+	size_t			 i, n = 0;
+
+	if (item >= rs->n)
+		return (0);
+	for (i = rs->first[item]; i < rs->first[item + 1]; i++) {
+		if (rs->vals[i].key != key)
+			continue;
+		if (n < max)
+			out[n] = rs->vals[i].v;
+		n++;
+	}
+	return (n);
+}
+
+/* Free what was read. */
+static void
+read_free(struct read_set *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->nchunks; i++)
+		free(rs->chunks[i]);
+	free(rs->chunks);
+	free(rs->vals);
+	free(rs->first);
+	memset(rs, 0, sizeof *rs);
+}
+
+/*
+ * Build a value from its columns: t (type + 16 * precision), number,
+ * bytes (hex).
+ */
+static void
+read_mval(struct read_set *rs, struct mval *v, unsigned long t, uint64_t n,
+    const char *hex, size_t hexlen)
+{
+	size_t	 len;
+	char	*p;
+
+	memset(v, 0, sizeof *v);
+	v->type = (uint8_t)(t % 16);
+	v->prec = (uint8_t)(t / 16);
+	p = read_hex(rs, hex, hexlen, &len);
+	switch (v->type) {
+	case MT_UINT:
+	case MT_TIME:
+		v->u = n;
+		break;
+	case MT_IPV4:
+		v->ip[0] = (uint8_t)(n >> 24);
+		v->ip[1] = (uint8_t)(n >> 16);
+		v->ip[2] = (uint8_t)(n >> 8);
+		v->ip[3] = (uint8_t)n;
+		break;
+	case MT_IPV6:
+		memcpy(v->ip, p, len < 16 ? len : 16);
+		break;
+	case MT_MAC:
+		memcpy(v->mac, p, len < 6 ? len : 6);
+		break;
+	default:
+		v->text.p = p;
+		v->text.n = (uint32_t)len;
+		break;
+	}
+}
+
+/* The next element of a TSV array ("['AB','']" or "[1,2]"); false at ']'. */
+static bool
+read_elem(const char **p, const char **s, size_t *n)
+{
+	const char	*q = *p;
+
+	if (*q == '[' || *q == ',')
+		q++;
+	if (*q == ']' || *q == '\0')
+		return (false);
+	if (*q == '\'') {
+		*s = ++q;
+		while (*q != '\'' && *q != '\0')
+			q++;
+		*n = (size_t)(q - *s);
+		if (*q == '\'')
+			q++;
+	} else {
+		*s = q;
+		while (*q != ',' && *q != ']' && *q != '\0')
+			q++;
+		*n = (size_t)(q - *s);
+	}
+	*p = q;
+	return (true);
+}
+
+/* The key of a name read back (hex); a key unknown here is made. */
+static int
+read_key(struct read_set *rs, const char *hex, size_t n, uint8_t type)
+{
+	size_t	 len;
+	char	*name = read_hex(rs, hex, n, &len);
+	int	 key;
+
+	if ((key = meta_find(name, len)) == -1)
+		key = meta_intern(name, len, type);
+	return (key);
+}
+
+/* Add one value to the last session. */
+static void
+read_push(struct read_set *rs, int key, const struct mval *v)
+{
+	if (rs->nvals == rs->capvals) {
+		rs->capvals = rs->capvals ? rs->capvals * 2 : 1024;
+		rs->vals = xreallocarray(rs->vals, rs->capvals,
+		    sizeof *rs->vals);
+	}
+	rs->vals[rs->nvals].key = key;
+	rs->vals[rs->nvals++].v = *v;
+}
+
+/* One row "mk<TAB>mt<TAB>mn<TAB>ms" (arrays) as one session. */
+static void
+read_row(struct read_set *rs, char *line)
+{
+	char		*col[4];
+	const char	*pk, *pt, *pn, *ps, *sk, *st, *sn, *ss;
+	size_t		 i, nk, nt, nn, ns;
+	struct mval	 v;
+
+	for (i = 0; i < 4; i++)
+		col[i] = strsep(&line, "\t");
+	if (col[3] == NULL)
+		return;
+	if (rs->n + 1 >= rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 1024;
+		rs->first = xreallocarray(rs->first, rs->cap,
+		    sizeof *rs->first);
+	}
+	rs->first[rs->n++] = rs->nvals;
+	pk = col[0], pt = col[1], pn = col[2], ps = col[3];
+	while (read_elem(&pk, &sk, &nk) && read_elem(&pt, &st, &nt) &&
+	    read_elem(&pn, &sn, &nn) && read_elem(&ps, &ss, &ns)) {
+		read_mval(rs, &v, strtoul(st, NULL, 10),
+		    strtoull(sn, NULL, 10), ss, ns);
+		read_push(rs, read_key(rs, sk, nk, v.type), &v);
+	}
+	rs->first[rs->n] = rs->nvals;
+}
+
+/* The table to read: sessions_all when the database has it. */
+static bool
+read_table(const struct fleet_url *u, const char **table, char **cause)
+{
+	char	*sql, *out;
+
+	xasprintf(&sql, "EXISTS TABLE %s.sessions_all FORMAT TSV", u->db);
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	*table = out[0] == '1' ? "sessions_all" : "sessions";
+	free(out);
+	free(sql);
+	return (true);
+}
+
+/*
+ * The statement's WHERE (the query's SQL), or false with *cause; a
+ * throwIf answer later means a regex met a value that is not ASCII.
+ */
+static bool
+read_where(struct buf *b, const struct query *q, char **cause)
+{
+	char	*why = NULL;
+
+	if (fleet_sql_where(b, q, &why))
+		return (true);
+	xasprintf(cause, "query: %s", why);
+	free(why);
+	return (false);
+}
+
+/* Run a query; a throwIf failure becomes what it means. */
+static bool
+read_run(const struct fleet_url *u, const char *sql, char **out,
+    char **cause)
+{
+	if (fleet_http(u, sql, NULL, 0, out, cause))
+		return (true);
+	if (strstr(*cause, FLEET_THROWIF) != NULL) {
+		free(*cause);
+		xasprintf(cause, "query: a regex met a value that is not "
+		    "ASCII, which the store's RE2 reads as UTF-8: it cannot "
+		    "answer exactly (narrow the query, or read the capture)");
+	}
+	return (false);
+}
+
+/* Read the sessions a query selects, in (time, sensor, sessionid). */
+static bool
+read_sessions(struct read_set *rs, const struct fleet_url *u,
+    const struct query *q, char **cause)
+{
+	struct buf	 b;
+	const char	*table;
+	char		*out, *line, *p;
+	bool		 ok;
+
+	if (!read_table(u, &table, cause))
+		return (false);
+	buf_init(&b);
+	buf_printf(&b, "SELECT arrayMap(x -> hex(x), mk), mt, mn, "
+	    "arrayMap(x -> hex(x), ms), run FROM %s.%s FINAL WHERE ",
+	    u->db, table);
+	if (!read_where(&b, q, cause)) {
+		buf_free(&b);
+		return (false);
+	}
+	buf_adds(&b, " ORDER BY time, sensor, sessionid, run "
+	    "FORMAT TabSeparated");
+	ok = read_run(u, b.s, &out, cause);
+	buf_free(&b);
+	if (!ok)
+		return (false);
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
+		if (*line != '\0')
+			read_row(rs, line);
+	}
+	free(out);
+	return (true);
+}
+
+/* --sessions over the store. */
+bool
+fleet_sessions(FILE *f, const struct fleet_url *u,
+    const struct batch_fields *fields, enum batch_format fmt, bool header,
+    const struct query *q, char **cause)
+{
+	struct read_set	 rs;
+	bool		 ok;
+
+	memset(&rs, 0, sizeof rs);
+	*cause = NULL;
+	if (!read_sessions(&rs, u, q, cause)) {
+		read_free(&rs);
+		return (false);
+	}
+	rs.r.values = read_values;
+	rs.r.ctx = &rs;
+	ok = batch_reader_lines(f, &rs.r, fields, fmt, header, rs.n);
+	read_free(&rs);
+	return (ok);
+}
+
+/* The counting statement: per session its distinct values, then sums. */
+static bool
+read_values_sql(struct buf *b, const struct fleet_url *u, const char *name,
+    const struct query *q, char **cause)
+{
+	const char	*table;
+	struct buf	 k;
+
+	if (!read_table(u, &table, cause))
+		return (false);
+	buf_init(&k);
+	fleet_sql_string(&k, name, strlen(name), false);
+	buf_printf(b, "SELECT any(vt1), vn, hex(argMin(vs1, t0)), count(), "
+	    "sum(z0), sum(p0) FROM (SELECT sensor, run, sessionid, "
+	    "any(time) AS t0, any(size) AS z0, any(packets) AS p0, "
+	    "modulo(vt, 16) AS ty, vn, if(ty = 4, lower(vs), vs) AS vf, "
+	    "any(vt) AS vt1, any(vs) AS vs1 FROM (SELECT sensor, run, "
+	    "sessionid, time, size, packets, "
+	    "arrayFilter((x, k) -> k = %s, mt, mk) AS ft, "
+	    "arrayFilter((x, k) -> k = %s, mn, mk) AS fn, "
+	    "arrayFilter((x, k) -> k = %s, ms, mk) AS fs "
+	    "FROM %s.%s FINAL WHERE has(mk, %s) AND (", k.s, k.s, k.s, u->db,
+	    table, k.s);
+	buf_free(&k);
+	if (!read_where(b, q, cause))
+		return (false);
+	buf_adds(b, ")) ARRAY JOIN ft AS vt, fn AS vn, fs AS vs "
+	    "GROUP BY sensor, run, sessionid, ty, vn, vf) "
+	    "GROUP BY ty, vn, vf FORMAT TabSeparated");
+	return (true);
+}
+
+/* Order counts as the local store does: measure (largest first), value. */
+static int
+read_count_cmp(const void *a, const void *b, void *arg)
+{
+	const struct vcount	*x = a, *y = b;
+	enum vsort		 sort = *(enum vsort *)arg;
+	uint64_t		 p = 0, q = 0;
+
+	switch (sort) {
+	case VSORT_COUNT:	p = x->sessions; q = y->sessions; break;
+	case VSORT_SIZE:	p = x->size; q = y->size; break;
+	case VSORT_PACKETS:	p = x->packets; q = y->packets; break;
+	case VSORT_VALUE:	break;
+	}
+	if (p != q)
+		return (p > q ? -1 : 1);
+	return (mval_cmp(&x->v, &y->v));
+}
+
+/* Parse the counting answer's lines into counts. */
+static size_t
+read_counts(struct read_set *rs, char *out, struct vcount **vp)
+{
+	struct vcount	*v = NULL;
+	size_t		 n = 0, cap = 0;
+	char		*p, *line, *col[6];
+	int		 i;
+
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
+		for (i = 0; i < 6; i++)
+			col[i] = strsep(&line, "\t");
+		if (col[5] == NULL)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		read_mval(rs, &v[n].v, strtoul(col[0], NULL, 10),
+		    strtoull(col[1], NULL, 10), col[2], strlen(col[2]));
+		v[n].sessions = strtoull(col[3], NULL, 10);
+		v[n].size = strtoull(col[4], NULL, 10);
+		v[n++].packets = strtoull(col[5], NULL, 10);
+	}
+	*vp = v;
+	return (n);
+}
+
+/* --values over the store. */
+bool
+fleet_values(FILE *f, const struct fleet_url *u, int key, enum vsort sort,
+    const struct query *q, char **cause)
+{
+	struct read_set	 rs;
+	struct vcount	*v;
+	struct buf	 b;
+	char		*out;
+	size_t		 n;
+	bool		 ok;
+
+	memset(&rs, 0, sizeof rs);
+	*cause = NULL;
+	buf_init(&b);
+	ok = read_values_sql(&b, u, meta_key(key)->name, q, cause) &&
+	    read_run(u, b.s, &out, cause);
+	buf_free(&b);
+	if (!ok)
+		return (false);
+	n = read_counts(&rs, out, &v);
+	free(out);
+	qsort_r(v, n, sizeof *v, read_count_cmp, &sort);
+	ok = batch_counts(f, v, n, sort);
+	read_free(&rs);
+	return (ok);
+}

@@ -1,0 +1,148 @@
+/* row.c - a session as one JSONEachRow line of the session table. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "fleet/fleet.h"
+
+/* The parallel arrays of one session, built key by key. */
+struct row_arrays {
+	struct buf	 mk, mt, mn, ms;
+	size_t		 n;
+};
+
+/*
+ * A JSON string of raw bytes: quote and backslash escaped, control bytes
+ * as \u00NN, every other byte as it is (ClickHouse keeps bytes, UTF-8 or
+ * not, where \u escapes above 0x7f would become UTF-8).
+ */
+static void
+row_string(struct buf *b, const void *v, size_t n)
+{
+	const unsigned char	*p = v;
+	size_t			 i;
+
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (p[i] == '"' || p[i] == '\\') {
+			buf_addc(b, '\\');
+			buf_addc(b, (char)p[i]);
+		} else if (p[i] < 0x20)
+			buf_printf(b, "\\u%04x", p[i]);
+		else
+			buf_addc(b, (char)p[i]);
+	}
+	buf_addc(b, '"');
+}
+
+/* Add one value of a key to the arrays. */
+static void
+row_value(struct row_arrays *a, const char *name, const struct mval *v)
+{
+	uint64_t	 n = 0;
+
+	if (a->n++ > 0) {
+		buf_addc(&a->mk, ',');
+		buf_addc(&a->mt, ',');
+		buf_addc(&a->mn, ',');
+		buf_addc(&a->ms, ',');
+	}
+	row_string(&a->mk, name, strlen(name));
+	buf_printf(&a->mt, "%u", (unsigned int)v->type + 16u * v->prec);
+	switch (v->type) {
+	case MT_UINT:
+	case MT_TIME:
+		n = v->u;
+		row_string(&a->ms, "", 0);
+		break;
+	case MT_IPV4:
+		n = (uint64_t)v->ip[0] << 24 | (uint64_t)v->ip[1] << 16 |
+		    (uint64_t)v->ip[2] << 8 | v->ip[3];
+		row_string(&a->ms, "", 0);
+		break;
+	case MT_IPV6:
+		row_string(&a->ms, v->ip, 16);
+		break;
+	case MT_MAC:
+		row_string(&a->ms, v->mac, 6);
+		break;
+	default:
+		row_string(&a->ms, v->text.p, v->text.n);
+		break;
+	}
+	buf_printf(&a->mn, "%llu", (unsigned long long)n);
+}
+
+/* The first value of a number key, 0 when none. */
+static uint64_t
+row_number(const struct meta_reader *r, uint64_t id, int key)
+{
+	struct mval	 v;
+
+	if (r->values(r, id, key, &v, 1) == 0)
+		return (0);
+	return (v.u);
+}
+
+/* Every value of every key of a session, into the arrays. */
+static void
+row_meta(struct row_arrays *a, const struct meta_reader *r, uint64_t id)
+{
+	struct mval	 small[16], *v = small;
+	size_t		 cap = nitems(small), n, i;
+	int		 key, nkeys = meta_nkeys();
+
+	for (key = 0; key < nkeys; key++) {
+		n = r->values(r, id, key, v, cap);
+		if (n > cap) {
+			if (v != small)
+				free(v);
+			cap = n;
+			v = xreallocarray(NULL, cap, sizeof *v);
+			n = r->values(r, id, key, v, cap);
+		}
+		for (i = 0; i < n; i++)
+			row_value(a, meta_key(key)->name, &v[i]);
+	}
+	if (v != small)
+		free(v);
+}
+
+/* Append a session's row. */
+void
+fleet_row(struct buf *b, const struct meta_reader *r, uint64_t id,
+    const char *sensor, const char *run)
+{
+	struct row_arrays	 a;
+	uint64_t		 t = row_number(r, id, K_TIME);
+	time_t			 secs = (time_t)(t / 1000000000u);
+	struct tm		 tm;
+
+	memset(&a, 0, sizeof a);
+	buf_init(&a.mk);
+	buf_init(&a.mt);
+	buf_init(&a.mn);
+	buf_init(&a.ms);
+	row_meta(&a, r, id);
+	gmtime_r(&secs, &tm);
+	buf_adds(b, "{\"sensor\":");
+	row_string(b, sensor, strlen(sensor));
+	buf_adds(b, ",\"run\":");
+	row_string(b, run, strlen(run));
+	buf_printf(b, ",\"sessionid\":%llu,\"time\":%llu,\"day\":"
+	    "\"%04d-%02d-%02d\",\"size\":%llu,\"packets\":%llu",
+	    (unsigned long long)id, (unsigned long long)t, tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday,
+	    (unsigned long long)row_number(r, id, K_SIZE),
+	    (unsigned long long)row_number(r, id, K_PACKETS));
+	buf_printf(b, ",\"mk\":[%s],\"mt\":[%s],\"mn\":[%s],\"ms\":[%s],"
+	    "\"schema\":%d}\n", a.mk.s != NULL ? a.mk.s : "",
+	    a.mt.s != NULL ? a.mt.s : "", a.mn.s != NULL ? a.mn.s : "",
+	    a.ms.s != NULL ? a.ms.s : "", FLEET_SCHEMA);
+	buf_free(&a.mk);
+	buf_free(&a.mt);
+	buf_free(&a.mn);
+	buf_free(&a.ms);
+}
