@@ -9,8 +9,8 @@
 
 #include "fleet/fleet.h"
 
-/* Longest answer kept for an error message, from its end. */
-#define HTTP_TAIL	600
+/* Bytes at the end of an answer searched for an exception. */
+#define HTTP_TAIL	4096
 
 static pthread_once_t	 http_once = PTHREAD_ONCE_INIT;
 
@@ -30,30 +30,39 @@ http_write(char *p, size_t size, size_t n, void *arg)
 }
 
 /*
- * The message of a server exception at the end of an answer ("Code: N,
- * e.displayText() = DB::Exception: MSG, e.what() ..."), escaped, or NULL.
+ * The message of a server exception at the end of an answer (a line
+ * "Code: N, e.displayText() = DB::Exception: MSG, e.what() ..." in the
+ * last HTTP_TAIL bytes: its first line), escaped, or NULL.
  * 18.16 can answer 200 with the rows so far and the exception last.
  */
 static char *
 http_exception(const char *s, size_t len)
 {
 	const char	*tail = len > HTTP_TAIL ? s + len - HTTP_TAIL : s;
-	const char	*code = NULL, *p, *end;
+	const char	*code = NULL, *p, *q, *end;
 	char		*msg;
 
-	for (p = tail; (p = strstr(p, "Code: ")) != NULL; p++)
-		code = p;
-	if (code == NULL || strstr(code, "DB::Exception") == NULL)
+	for (p = tail; code == NULL && (p = strstr(p, "Code: ")) != NULL; p++) {
+		if (p == s || p[-1] == '\n')
+			code = p;
+	}
+	if (code == NULL || strstr(code, "Exception") == NULL)
 		return (NULL);
-	if ((p = strstr(code, "DB::Exception: ")) != NULL)
-		p += 15;
+	if ((p = strstr(code, "Exception: ")) != NULL)
+		p += 11;
 	else
 		p = code;
 	if ((end = strstr(p, ", e.what()")) == NULL)
 		end = s + len;
+	if ((q = memchr(p, '\n', (size_t)(end - p))) != NULL)
+		end = q;
+	if ((q = strstr(p, ". Log:")) != NULL && q < end)
+		end = q;
 	while (end > p && (end[-1] == '\n' || end[-1] == ' '))
 		end--;
-	xasprintf(&msg, "%s", esc_strn(p, (size_t)(end - p)));
+	xasprintf(&msg, "%s%s", esc_strn(p, (size_t)(end - p)),
+	    strstr(code, "NetException") != NULL ? " (a shard did not "
+	    "answer: no partial answer is given)" : "");
 	return (msg);
 }
 
@@ -112,8 +121,7 @@ http_result(CURL *c, const struct fleet_url *u, CURLcode rc,
 	ans->len--;
 	if ((msg = http_exception(ans->s, ans->len)) != NULL || status != 200) {
 		xasprintf(cause, "store %s:%u: %s", esc_str(u->host), u->port,
-		    msg != NULL ? msg : esc_strn(ans->s, ans->len < HTTP_TAIL ?
-		    ans->len : HTTP_TAIL));
+		    msg != NULL ? msg : esc_strn(ans->s, ans->len));
 		free(msg);
 		return (false);
 	}

@@ -9,7 +9,8 @@
  * The local store runs patterns with PCRE2 (caseless, bytes, no UTF);
  * ClickHouse's match() runs RE2 over UTF-8.  Only a subset means the same
  * in both: ASCII patterns of literals, classes, groups, alternation and
- * greedy or lazy repeats.  The rest is refused rather than answered
+ * greedy or lazy repeats, caseless unless "(?-i)" starts the pattern.
+ * The rest is refused rather than answered
  * differently: back-references, look-around, atomic groups and possessive
  * repeats, inline options, \Q..\E and the escapes the two read
  * differently.  \s becomes [\t\n\v\f\r ] (RE2's \s lacks \v) and a final
@@ -122,11 +123,14 @@ bool
 fleet_regex_re2(struct buf *out, const char *p, size_t n, size_t *at,
     const char **why)
 {
-	size_t	 i;
+	size_t	 i = 0;
 	bool	 ok = true;
 
-	buf_adds(out, "(?i)");
-	for (i = 0; i < n && ok; i++) {
+	if (n >= 5 && memcmp(p, "(?-i)", 5) == 0)
+		i = 5;		/* case-sensitive, as SPEC §3 allows */
+	else
+		buf_adds(out, "(?i)");
+	for (; i < n && ok; i++) {
 		*at = i;
 		if ((unsigned char)p[i] >= 0x80 || p[i] == '\0') {
 			*why = "a pattern over the store must be ASCII";
