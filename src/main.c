@@ -627,6 +627,8 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	ctx.inputs = *names;
 	ctx.home = a->cfg.home;
 	ctx.nhome = a->cfg.nhome;
+	ctx.missing = capture_live(c) ? export_missing : NULL;
+	ctx.missing_arg = c;
 	store_set_ctx(st, &ctx);
 	e = engine_new(&a->cfg, st);
 	l.e = e;

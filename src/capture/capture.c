@@ -78,6 +78,7 @@ capture_free(struct capture *c)
 	for (i = 0; i < c->nin; i++) {
 		free(c->in[i].path);
 		free(c->in[i].arg);
+		posidx_free(c->in[i].pos);
 	}
 	free(c->in);
 	free(c);
@@ -373,10 +374,48 @@ capture_ts(const struct pcap_pkthdr *h)
 	return (sec * 1000000000ULL + (uint64_t)h->ts.tv_usec);
 }
 
-/* Read one input, calling fn for each record it selects. */
+/* Fill a record from libpcap's header. */
+static void
+capture_fill(struct capture_packet *cp, const struct pcap_pkthdr *h,
+    const u_char *data, uint64_t ord)
+{
+	cp->ordinal = ord;
+	cp->ts = capture_ts(h);
+	cp->caplen = h->caplen;
+	cp->wirelen = h->len;
+	cp->data = data;
+}
+
+/*
+ * Where the next record starts.  Asking stdio costs a system call, so in a
+ * pcap file the reader counts (a record is its 16-byte header and caplen
+ * bytes) and asks only at the start of each chunk of the index; when the
+ * count was off (libpcap cut a record longer than the snap length) the
+ * chunk before is marked inexact and the reader asks at every record from
+ * then on, as it does in a pcapng file, whose blocks it cannot count.
+ */
+static uint64_t
+capture_where(FILE *f, struct posidx *pos, uint64_t counted, bool *exact,
+    bool end)
+{
+	uint64_t	 real;
+
+	if (!*exact && !end && !posidx_chunk_start(pos))
+		return (counted);
+	real = (uint64_t)ftello(f);
+	if (!*exact && real != counted) {
+		posidx_inexact(pos);
+		*exact = true;
+	}
+	return (real);
+}
+
+/*
+ * Read one input to its end, calling fn for each record, and note where
+ * each record starts so that it can be found again.
+ */
 static bool
-capture_read(struct capture *c, size_t idx, capture_select_fn sel,
-    void *sarg, capture_packet_fn fn, void *arg, bool first_pass)
+capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 {
 	struct capture_input	*in = &c->in[idx];
 	struct capture_packet	 cp;
@@ -384,49 +423,87 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 	const u_char		*data;
 	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
 	pcap_t			*p;
-	uint64_t		 off = 24, ord;
+	uint64_t		 off, ord;
 	int			 rc;
-	bool			 go = true;
+	bool			 go = true, exact;
 
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL) {
-		if (first_pass)
-			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
-			    esc_str(in->path), errbuf);
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), errbuf);
 		return (true);
 	}
-	if (first_pass)
-		in->dlt = pcap_datalink(p);
+	in->dlt = pcap_datalink(p);
+	in->pos = posidx_new();
+	exact = in->pcapng;
+	off = (uint64_t)ftello(pcap_file(p));
+	cp.input = (uint16_t)idx;
+	cp.dlt = in->dlt;
+	cp.prec = in->prec;
+	ord = in->first = c->ordinals;
+	while (go) {
+		off = capture_where(pcap_file(p), in->pos, off, &exact, false);
+		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
+			break;
+		posidx_add(in->pos, off);
+		off += 16 + h->caplen;
+		capture_fill(&cp, h, data, ord++);
+		in->packets++;
+		atomic_store_explicit(&c->done, off, memory_order_relaxed);
+		go = fn(&cp, arg);
+	}
+	if (go)			/* check the last chunk too */
+		capture_where(pcap_file(p), in->pos, off, &exact, true);
+	c->ordinals = ord;
+	if (go && rc == PCAP_ERROR)
+		capture_read_error(c, in, pcap_geterr(p), off);
+	else if (go && in->packets == 0)
+		capture_say(c, CAPTURE_ERROR, "%s: no packets",
+		    esc_str(in->path));
+	pcap_close(p);
+	free(iobuf);
+	return (go);
+}
+
+/*
+ * Read the selected records of one input again: seek to each wanted
+ * record by its offset, or read on when it is the next one, so that only
+ * the records asked for are read.
+ */
+static bool
+capture_read_again(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	pcap_t			*p;
+	uint64_t		 o, next, end = in->first + in->packets, off;
+	unsigned int		 skip = 0;
+	bool			 go = true;
+
+	if ((o = sel(in->first, sarg)) >= end)
+		return (true);
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
+		return (true);
 	cp.input = (uint16_t)idx;
 	cp.dlt = pcap_datalink(p);
 	cp.prec = in->prec;
-	if (first_pass)
-		in->first = c->ordinals;
-	ord = in->first;
-	while (go && (rc = pcap_next_ex(p, &h, &data)) == 1) {
-		off += 16 + h->caplen;
-		if (sel != NULL && !sel(ord, sarg)) {
-			ord++;
-			continue;
-		}
-		cp.ordinal = ord++;
-		cp.ts = capture_ts(h);
-		cp.caplen = h->caplen;
-		cp.wirelen = h->len;
-		cp.data = data;
-		if (first_pass) {
-			in->packets++;
-			atomic_store_explicit(&c->done, off, memory_order_relaxed);
-		}
+	for (next = UINT64_MAX; go && o < end; o = sel(next, sarg)) {
+		if (o != next && (!posidx_get(in->pos, o - in->first, &off,
+		    &skip) || fseeko(pcap_file(p), (off_t)off, SEEK_SET) != 0))
+			break;
+		do {
+			if (pcap_next_ex(p, &h, &data) != 1)
+				goto out;
+		} while (skip-- > 0);
+		capture_fill(&cp, h, data, o);
+		next = o + 1;
+		skip = 0;
 		go = fn(&cp, arg);
 	}
-	if (first_pass) {
-		c->ordinals = ord;
-		if (go && rc == PCAP_ERROR)
-			capture_read_error(c, in, pcap_geterr(p), off);
-		else if (go && in->packets == 0)
-			capture_say(c, CAPTURE_ERROR, "%s: no packets",
-			    esc_str(in->path));
-	}
+out:
 	pcap_close(p);
 	free(iobuf);
 	return (go);
@@ -807,6 +884,83 @@ capture_reread(struct capture *c, capture_select_fn sel,
 	free(se);
 }
 
+/*
+ * Where record k of an input starts when its chunk is inexact: read on
+ * from the chunk's start, asking stdio where each record starts.
+ */
+static bool
+capture_walk(struct capture_input *in, uint64_t *off, unsigned int skip)
+{
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	pcap_t			*p;
+	bool			 ok;
+
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
+		return (false);
+	ok = fseeko(pcap_file(p), (off_t)*off, SEEK_SET) == 0;
+	while (ok && skip-- > 0)
+		ok = pcap_next_ex(p, &h, &data) == 1;
+	if (ok)
+		*off = (uint64_t)ftello(pcap_file(p));
+	pcap_close(p);
+	free(iobuf);
+	return (ok);
+}
+
+/* The file input that holds ordinal o, or NULL. */
+static struct capture_input *
+capture_file_of(const struct capture *c, uint64_t o)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nin; i++) {
+		if (!c->in[i].live && o >= c->in[i].first &&
+		    o - c->in[i].first < c->in[i].packets)
+			return (&c->in[i]);
+	}
+	return (NULL);
+}
+
+/* Where a record is kept. */
+bool
+capture_locate(const struct capture *c, uint64_t o, struct capture_ref *ref)
+{
+	struct capture_input	*in;
+	struct capture_source	*s;
+	struct series		*se;
+	unsigned int		 skip;
+	size_t			 i;
+
+	if ((in = capture_file_of(c, o)) != NULL) {
+		memset(ref, 0, sizeof *ref);
+		ref->path = in->path;
+		ref->input = (size_t)(in - c->in);
+		ref->frame = o - in->first + 1;
+		return (posidx_get(in->pos, o - in->first, &ref->offset,
+		    &skip) && (skip == 0 || capture_walk(in, &ref->offset,
+		    skip)));
+	}
+	for (i = 0; i < c->nsrc; i++) {
+		s = c->src[i];
+		if (s->ops->series != NULL && (se = s->ops->series(s)) != NULL &&
+		    series_locate(se, o, ref))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether a record can still be read again (files are always there). */
+bool
+capture_kept(const struct capture *c, uint64_t o)
+{
+	struct capture_ref	 ref;
+
+	return (capture_file_of(c, o) != NULL ||
+	    (capture_locate(c, o, &ref) && !ref.gone));
+}
+
 /* The file list: read every file input in order, in one batch. */
 static enum capture_next
 capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)
@@ -818,7 +972,7 @@ capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 	for (i = 0; i < c->nin; i++) {
 		if (c->in[i].live)
 			continue;
-		if (!capture_read(c, i, NULL, NULL, fn, arg, true))
+		if (!capture_read(c, i, fn, arg))
 			break;
 		base += c->in[i].bytes;
 		atomic_store(&c->done, base);
@@ -837,7 +991,7 @@ capture_files_reread(struct capture_source *s, capture_select_fn sel,
 	for (i = 0; i < c->nin; i++) {
 		if (c->in[i].live || c->in[i].packets == 0)
 			continue;
-		if (!capture_read(c, i, sel, sarg, fn, arg, false))
+		if (!capture_read_again(c, i, sel, sarg, fn, arg))
 			break;
 	}
 }

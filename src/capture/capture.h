@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct posidx;
+
 /* One capture file. */
 struct capture_input {
 	char		*path;		/* as given, or directory/name */
@@ -38,6 +40,7 @@ struct capture_input {
 	uint64_t	 packets;	/* records read */
 	uint64_t	 bytes;		/* file size */
 	bool		 live;		/* an interface or a stream, not a file */
+	struct posidx	*pos;		/* where each record starts */
 };
 
 /* One record. */
@@ -132,10 +135,34 @@ uint64_t	 capture_done_bytes(const struct capture *);
 bool		 capture_any_ns(const struct capture *);
 
 /*
- * Read the records with the given ordinals again, in capture order: sel(o)
- * says whether ordinal o is wanted.  Used by export.
+ * Where a record is kept: the file (an input, or a file of the spool), where
+ * the record starts in it, and its frame number there (1-based, as
+ * Wireshark numbers the file's packets).  gone: the spool deleted that file.
  */
-typedef bool (*capture_select_fn)(uint64_t, void *);
+struct capture_ref {
+	const char	*path;
+	uint64_t	 offset;
+	uint64_t	 frame;
+	size_t		 input;
+	bool		 gone;
+};
+/*
+ * Find ordinal o's record; false when it was never kept (a live packet
+ * without a spool, or one the spool could not write).
+ */
+bool		 capture_locate(const struct capture *, uint64_t,
+		    struct capture_ref *);
+/* Whether ordinal o can still be read again. */
+bool		 capture_kept(const struct capture *, uint64_t);
+
+/*
+ * Read the records with the given ordinals again, in capture order:
+ * sel(from) gives the first wanted ordinal at or after from (UINT64_MAX:
+ * none).  Each record is found by where it starts in its file or spool
+ * file, so only the records asked for are read.  Used by export and the
+ * Session pane.
+ */
+typedef uint64_t (*capture_select_fn)(uint64_t, void *);
 void		 capture_reread(struct capture *, capture_select_fn,
 		    capture_packet_fn, void *);
 

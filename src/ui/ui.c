@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export/export.h"
 #include "rules/rules.h"
 #include "ui/ui-int.h"
 
@@ -209,6 +210,8 @@ ui_start(struct ui *u)
 	ctx.inputs = u->names;
 	ctx.home = o->cfg->home;
 	ctx.nhome = o->cfg->nhome;
+	ctx.missing = capture_live(u->cap) ? export_missing : NULL;
+	ctx.missing_arg = u->cap;
 	u->st = store_new();
 	store_set_ctx(u->st, &ctx);
 	u->eng = engine_new(o->cfg, u->st);

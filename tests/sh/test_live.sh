@@ -316,7 +316,9 @@ check "spool in use: message" "huntcon: spool $T/sp: in use by another run" "$(c
 pings 100 1000 0.005
 stop_hc INT
 check "spool: export of lost packets fails" 1 "$rc"
-check_grep "spool: export says what it could read" "^huntcon: $T/sp.pcap: only [0-9]+ of 200 packets could be read again" "$T/sp.err"
+check_grep "spool: export says what it could read" "^huntcon: $T/sp.pcap: only [0-9]+ of 200 packets could be read again: [0-9]+ are no longer in the spool$" "$T/sp.err"
+sp_got=$(sed -n 's/^huntcon: .*: only \([0-9]*\) of 200 .*: \([0-9]*\) are no longer.*/\1 \2/p' "$T/sp.err")
+check "spool: read again and gone add up to the session's packets" 200 "$(( ${sp_got% *} + ${sp_got#* } ))"
 check "spool: the oldest file is gone" "no" "$([ -e "$T/sp/0-000001.pcap" ] && echo yes || echo no)"
 check "spool: several files kept" "yes" "$([ "$(ls "$T/sp" | wc -l)" -ge 3 ] && echo yes || echo no)"
 check "spool: under the cap" "yes" "$([ "$(spool_bytes "$T/sp")" -le 65536 ] && echo yes || echo "no: $(spool_bytes "$T/sp")")"
@@ -324,10 +326,15 @@ check "spool: under the cap" "yes" "$([ "$(spool_bytes "$T/sp")" -le 65536 ] && 
 check "spool: what it keeps can be read" "0 " "$? $(cat "$T/e")"
 
 # -Z nobody still rotates its spool, which is given to it.
-start_hc spz -i "$VA" -Z nobody --duration 60 --spool "$ZT/spz" --spool-size 64K --stats
+# The session says how many of its packets left the spool.
+start_hc spz -i "$VA" -Z nobody --duration 60 --spool "$ZT/spz" --spool-size 64K --stats \
+    --sessions --fields ip.proto,packets,packets.missing
 pings 100 1000 0.005
 stop_hc INT
 check "spool -Z nobody: exit 0" 0 "$rc"
+spz_kept=$("$HUNTCON" -r "$ZT/spz" --stats 2>&1 | awk -F'\t' '$1 == "read" {print $2}')
+check "packets.missing: the packets the spool no longer has" \
+    "1	200	$((200 - spz_kept))" "$(awk -F'\t' '$1 == 1' "$T/spz.out")"
 check "spool -Z nobody: rotated, oldest gone" "no" "$([ -e "$ZT/spz/0-000001.pcap" ] && echo yes || echo no)"
 check "spool -Z nobody: the files are nobody's" "$(id -u nobody)" "$(stat -c %u "$ZT/spz"/*.pcap | sort -u)"
 check "spool -Z nobody: under the cap" "yes" "$([ "$(spool_bytes "$ZT/spz")" -le 65536 ] && echo yes || echo no)"
