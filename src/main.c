@@ -759,7 +759,7 @@ main_url(struct fleet_url *u, const char *s)
 
 /* Insert the store's sessions into --ship's database. */
 static bool
-main_ship(struct args *a, const struct store *st)
+main_ship(struct args *a, const struct store *st, const struct capture *c)
 {
 	struct fleet_url u;
 	char		 host[256] = "sensor", run[64], *cause = NULL;
@@ -772,7 +772,7 @@ main_ship(struct args *a, const struct store *st)
 	if (a->run == NULL)
 		snprintf(run, sizeof run, "%llx-%lx",
 		    (unsigned long long)time(NULL), (long)getpid());
-	ok = fleet_ship(&u, st, a->sensor != NULL ? a->sensor : host,
+	ok = fleet_ship(&u, st, c, a->sensor != NULL ? a->sensor : host,
 	    a->run != NULL ? a->run : run, &n, &cause);
 	if (!ok)
 		main_msg("", cause, "");
@@ -867,7 +867,7 @@ main_batch(struct args *a)
 	errors = main_read(a, c, st, &e, &names);
 	rules_correlate(rs, st, stderr);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
-	if (a->ship != NULL && !main_ship(a, st))
+	if (a->ship != NULL && !main_ship(a, st, c))
 		rc = 1;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));

@@ -17,7 +17,8 @@
  * - The session table keeps every value of every key in parallel arrays
  *   (mk key name, mt type + 16 * time precision, mn number, ms bytes), so
  *   one translation serves every key; sensor, run, sessionid, time, size
- *   and packets are columns of their own.  Schema version FLEET_SCHEMA.
+ *   and packets are columns of their own, the packet references the
+ *   arrays ppath and poff.  Schema version FLEET_SCHEMA.
  */
 #ifndef HUNTCON_FLEET_H
 #define HUNTCON_FLEET_H
@@ -66,14 +67,22 @@ bool	 fleet_http(const struct fleet_url *, const char *sql,
 bool	 fleet_init(const struct fleet_url *, const char *cluster,
 	    char **cause);
 
-/* Append a session's JSONEachRow line (sensor, run, then its meta). */
-void	 fleet_row(struct buf *, const struct meta_reader *, uint64_t id,
-	    const char *sensor, const char *run);
+struct capture;
+/*
+ * Append a session's JSONEachRow line: sensor, run, its meta, and its
+ * packet references (file and record offset of each packet still kept,
+ * through capture_locate(); none when c is NULL).
+ */
+void	 fleet_row(struct buf *, const struct store *, const struct capture *,
+	    uint64_t id, const char *sensor, const char *run);
 
-/* Ship the store's sessions to DB.sessions; counts in *shipped. */
+/*
+ * Ship the store's sessions to DB.sessions (the reader's thread waits
+ * while the queue of batches is full); how many in *shipped.
+ */
 bool	 fleet_ship(const struct fleet_url *, const struct store *,
-	    const char *sensor, const char *run, uint64_t *shipped,
-	    char **cause);
+	    const struct capture *, const char *sensor, const char *run,
+	    uint64_t *shipped, char **cause);
 
 /*
  * The SQL condition for a compiled query (NULL: every session) into b;

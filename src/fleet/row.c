@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/capture.h"
 #include "fleet/fleet.h"
 
 /* The parallel arrays of one session, built key by key. */
@@ -110,11 +111,65 @@ row_meta(struct row_arrays *a, const struct meta_reader *r, uint64_t id)
 		free(v);
 }
 
+/*
+ * A file's absolute path, so that a reference reads the same from any
+ * directory; the last one is remembered (the inputs' paths live as long
+ * as the capture, and the reader's thread is the only caller).
+ */
+static const char *
+row_path(const char *path)
+{
+	static const char	*last;
+	static char		*abs;
+
+	if (path != last) {
+		free(abs);
+		if ((abs = realpath(path, NULL)) == NULL)
+			abs = xstrdup(path);
+		last = path;
+	}
+	return (abs);
+}
+
+/*
+ * The session's packet references: for each packet still kept, the file
+ * that holds it (an input or a spool file) and where its record starts.
+ */
+static void
+row_refs(struct buf *b, const struct store *st, const struct capture *c,
+    uint64_t id)
+{
+	struct session		 buf;
+	const struct session	*s = store_get(st, id, &buf);
+	struct capture_ref	 ref;
+	struct buf		 off;
+	uint64_t		 ord;
+	uint32_t		 pos;
+	size_t			 n = 0;
+
+	buf_init(&off);
+	buf_adds(b, ",\"ppath\":[");
+	for (pos = 0; s != NULL && c != NULL &&
+	    pktidx_next(&s->pkts, &pos, &ord);) {
+		if (!capture_locate(c, ord, &ref) || ref.gone)
+			continue;
+		if (n++ > 0) {
+			buf_addc(b, ',');
+			buf_addc(&off, ',');
+		}
+		row_string(b, row_path(ref.path), strlen(row_path(ref.path)));
+		buf_printf(&off, "%llu", (unsigned long long)ref.offset);
+	}
+	buf_printf(b, "],\"poff\":[%s]", off.s != NULL ? off.s : "");
+	buf_free(&off);
+}
+
 /* Append a session's row. */
 void
-fleet_row(struct buf *b, const struct meta_reader *r, uint64_t id,
-    const char *sensor, const char *run)
+fleet_row(struct buf *b, const struct store *st, const struct capture *c,
+    uint64_t id, const char *sensor, const char *run)
 {
+	const struct meta_reader *r = store_reader(st);
 	struct row_arrays	 a;
 	uint64_t		 t = row_number(r, id, K_TIME);
 	time_t			 secs = (time_t)(t / 1000000000u);
@@ -137,10 +192,11 @@ fleet_row(struct buf *b, const struct meta_reader *r, uint64_t id,
 	    tm.tm_mon + 1, tm.tm_mday,
 	    (unsigned long long)row_number(r, id, K_SIZE),
 	    (unsigned long long)row_number(r, id, K_PACKETS));
-	buf_printf(b, ",\"mk\":[%s],\"mt\":[%s],\"mn\":[%s],\"ms\":[%s],"
-	    "\"schema\":%d}\n", a.mk.s != NULL ? a.mk.s : "",
-	    a.mt.s != NULL ? a.mt.s : "", a.mn.s != NULL ? a.mn.s : "",
-	    a.ms.s != NULL ? a.ms.s : "", FLEET_SCHEMA);
+	buf_printf(b, ",\"mk\":[%s],\"mt\":[%s],\"mn\":[%s],\"ms\":[%s]",
+	    a.mk.s != NULL ? a.mk.s : "", a.mt.s != NULL ? a.mt.s : "",
+	    a.mn.s != NULL ? a.mn.s : "", a.ms.s != NULL ? a.ms.s : "");
+	row_refs(b, st, c, id);
+	buf_printf(b, ",\"schema\":%d}\n", FLEET_SCHEMA);
 	buf_free(&a.mk);
 	buf_free(&a.mt);
 	buf_free(&a.mn);

@@ -16,7 +16,8 @@ static const char schema_table[] =
 	"sensor String, run String, sessionid UInt64, time UInt64, "
 	"day Date, size UInt64, packets UInt64, "
 	"mk Array(String), mt Array(UInt8), mn Array(UInt64), "
-	"ms Array(String), schema UInt16) "
+	"ms Array(String), ppath Array(String), poff Array(UInt64), "
+	"schema UInt16) "
 	"ENGINE = ReplacingMergeTree(schema) PARTITION BY day "
 	"ORDER BY (sensor, run, sessionid)";
 

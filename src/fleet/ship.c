@@ -101,10 +101,9 @@ ship_put(struct ship *sh, struct buf *b)
 
 /* Walk the store in sessionid order, a batch at a time. */
 static bool
-ship_walk(struct ship *sh, const struct store *st, const char *sensor,
-    const char *run, uint64_t *shipped)
+ship_walk(struct ship *sh, const struct store *st, const struct capture *c,
+    const char *sensor, const char *run, uint64_t *shipped)
 {
-	const struct meta_reader *r = store_reader(st);
 	struct buf	 b;
 	uint64_t	 id, end = store_end(st);
 	size_t		 rows = 0;
@@ -113,7 +112,7 @@ ship_walk(struct ship *sh, const struct store *st, const char *sensor,
 	for (id = 1; id < end; id++) {
 		if (!store_has(st, id))
 			continue;
-		fleet_row(&b, r, id, sensor, run);
+		fleet_row(&b, st, c, id, sensor, run);
 		(*shipped)++;
 		if (++rows == SHIP_BATCH) {
 			rows = 0;
@@ -130,7 +129,8 @@ ship_walk(struct ship *sh, const struct store *st, const char *sensor,
 /* Ship every session of the store, then wait for the last batch. */
 bool
 fleet_ship(const struct fleet_url *u, const struct store *st,
-    const char *sensor, const char *run, uint64_t *shipped, char **cause)
+    const struct capture *c, const char *sensor, const char *run,
+    uint64_t *shipped, char **cause)
 {
 	struct ship	 sh;
 	pthread_t	 t;
@@ -143,7 +143,7 @@ fleet_ship(const struct fleet_url *u, const struct store *st,
 	*shipped = 0;
 	if (pthread_create(&t, NULL, ship_main, &sh) != 0)
 		fatal("pthread_create failed");
-	ship_walk(&sh, st, sensor, run, shipped);
+	ship_walk(&sh, st, c, sensor, run, shipped);
 	pthread_mutex_lock(&sh.lock);
 	sh.done = true;
 	pthread_cond_broadcast(&sh.cond);

@@ -134,6 +134,17 @@ run_hc "$T/out" "$T/err" --store $S1 --values ip.proto
 check "--values over the cluster counts every session" 130 \
 	"$(awk '{ s += $1 } END { print s }' "$T/out")"
 
+# Packet references: every packet of a session, by file and record offset
+# (the first record of a pcap starts after its 24-byte header).
+q1() { curl -s "http://127.0.0.1:$H1/" --data-binary "$1 FORMAT TSV"; }
+check "packet references: one per packet, the first after the header" \
+	"1	24" "$(q1 "SELECT sum(length(poff)) = sum(packets), min(poff[1])
+	    FROM hc.sessions_all FINAL")"
+check "packet references: files by absolute path" \
+	"$(readlink -f "$basic" "$demo" | sort)" \
+	"$(q1 "SELECT DISTINCT arrayJoin(ppath) AS p FROM hc.sessions_all
+	    ORDER BY p")"
+
 # Every field but sessionid (a sensor numbers its own sessions).
 fields=$("$HUNTCON" --keys | awk -F'\t' '$1 != "" && $1 != "setting" &&
 	$1 != "sessionid" { print $1 }' | paste -sd, -)
