@@ -279,7 +279,7 @@ read_sessions(struct read_set *rs, const struct fleet_url *u,
 		return (false);
 	buf_init(&b);
 	buf_printf(&b, "SELECT arrayMap(x -> hex(x), mk), mt, mn, "
-	    "arrayMap(x -> hex(x), ms), run FROM %s.%s FINAL WHERE ",
+	    "arrayMap(x -> hex(x), ms), run FROM %s.%s WHERE ",
 	    u->db, table);
 	if (!read_where(&b, q, cause)) {
 		buf_free(&b);
@@ -342,7 +342,7 @@ read_values_sql(struct buf *b, const struct fleet_url *u, const char *name,
 	    "arrayFilter((x, k) -> k = %s, mt, mk) AS ft, "
 	    "arrayFilter((x, k) -> k = %s, mn, mk) AS fn, "
 	    "arrayFilter((x, k) -> k = %s, ms, mk) AS fs "
-	    "FROM %s.%s FINAL WHERE has(mk, %s) AND (", k.s, k.s, k.s, u->db,
+	    "FROM %s.%s WHERE has(mk, %s) AND (", k.s, k.s, k.s, u->db,
 	    table, k.s);
 	buf_free(&k);
 	if (!read_where(b, q, cause))

@@ -7,9 +7,11 @@
 #include "fleet/fleet.h"
 
 /*
- * The session table.  A retried batch writes rows with the same (sensor,
- * run, sessionid) again: ReplacingMergeTree keeps one of them once parts
- * merge, and readers ask with FINAL, so none counts twice before that.
+ * The session table, keyed by (sensor, run, sessionid).  The sender asks
+ * whether a batch is there before sending it (ship.c), so rows are not
+ * written twice and reads need no FINAL (which 18.16 runs on one thread);
+ * should one be written twice all the same, ReplacingMergeTree keeps one
+ * once parts merge.
  */
 static const char schema_table[] =
 	"CREATE TABLE %s.sessions ("

@@ -6,38 +6,85 @@
 #include <string.h>
 #include <time.h>
 
-#include "fleet/fleet.h"
+#include "fleet/fleet-int.h"
 
 #define SHIP_BATCH	5000	/* sessions a batch */
 #define SHIP_QUEUE	4	/* batches waiting at most */
 #define SHIP_TRIES	4	/* sends of one batch before giving up */
 
+/* A batch: its rows and the sessionids they run over. */
+struct ship_batch {
+	struct buf		 rows;
+	uint64_t		 first, last, n;
+};
+
 /* The queue between the reader of the store and the sender. */
 struct ship {
 	const struct fleet_url	*u;
 	char			*sql;	/* the INSERT statement */
+	char			*where;	/* this sensor's and run's rows */
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
-	struct buf		 q[SHIP_QUEUE];
+	struct ship_batch	 q[SHIP_QUEUE];
 	size_t			 head, count;
 	bool			 done;	/* no more batches come */
 	char			*cause;	/* the sender failed: why */
 	uint64_t		 sent;	/* batches inserted */
 };
 
-/* Send one batch, again after a pause while it fails (a retry may write
- * rows that are in already: the table keeps one, FINAL reads one). */
+/*
+ * How many of a batch's sessions the table holds already: none, or all
+ * of them (an INSERT of one block is atomic), after a send whose answer
+ * was lost.
+ */
 static bool
-ship_send(struct ship *sh, const struct buf *b, char **cause)
+ship_present(struct ship *sh, const struct ship_batch *b, uint64_t *n,
+    char **cause)
+{
+	char	*sql, *out;
+	bool	 ok;
+
+	xasprintf(&sql, "SELECT count() FROM %s.sessions WHERE %s AND "
+	    "sessionid >= %llu AND sessionid <= %llu FORMAT TSV", sh->u->db,
+	    sh->where, (unsigned long long)b->first,
+	    (unsigned long long)b->last);
+	if ((ok = fleet_http(sh->u, sql, NULL, 0, &out, cause))) {
+		*n = strtoull(out, NULL, 10);
+		free(out);
+	}
+	free(sql);
+	return (ok);
+}
+
+/*
+ * Send one batch unless the table has it (a retry, or the same run shipped
+ * again), again after a pause while it fails: so no session is written
+ * twice and readers need no FINAL.
+ */
+static bool
+ship_send(struct ship *sh, const struct ship_batch *b, char **cause)
 {
 	struct timespec	 ts = { 0, 200 * 1000 * 1000 };
+	uint64_t	 n;
 	int		 i;
 
 	for (i = 0; i < SHIP_TRIES; i++) {
 		free(*cause);
 		*cause = NULL;
-		if (fleet_http(sh->u, sh->sql, b->s, b->len, NULL, cause))
-			return (true);
+		if (ship_present(sh, b, &n, cause)) {
+			if (n == b->n)
+				return (true);
+			if (n != 0) {
+				xasprintf(cause, "store: %llu of a batch's %llu "
+				    "sessions are there already",
+				    (unsigned long long)n,
+				    (unsigned long long)b->n);
+				return (false);
+			}
+			if (fleet_http(sh->u, sh->sql, b->rows.s, b->rows.len,
+			    NULL, cause))
+				return (true);
+		}
 		nanosleep(&ts, NULL);
 		ts.tv_nsec *= 2;
 	}
@@ -48,9 +95,9 @@ ship_send(struct ship *sh, const struct buf *b, char **cause)
 static void *
 ship_main(void *arg)
 {
-	struct ship	*sh = arg;
-	struct buf	 b;
-	char		*cause = NULL;
+	struct ship		*sh = arg;
+	struct ship_batch	 b;
+	char			*cause = NULL;
 	bool		 ok;
 
 	for (;;) {
@@ -65,7 +112,7 @@ ship_main(void *arg)
 		pthread_mutex_unlock(&sh->lock);
 		ok = ship_send(sh, &b, &cause);
 		pthread_mutex_lock(&sh->lock);
-		buf_free(&sh->q[sh->head]);
+		buf_free(&sh->q[sh->head].rows);
 		sh->head = (sh->head + 1) % SHIP_QUEUE;
 		sh->count--;
 		if (ok)
@@ -81,7 +128,7 @@ ship_main(void *arg)
 
 /* Queue a batch, waiting for room; false once the sender has failed. */
 static bool
-ship_put(struct ship *sh, struct buf *b)
+ship_put(struct ship *sh, struct ship_batch *b)
 {
 	bool	 ok;
 
@@ -93,9 +140,10 @@ ship_put(struct ship *sh, struct buf *b)
 		sh->count++;
 		pthread_cond_broadcast(&sh->cond);
 	} else
-		buf_free(b);
+		buf_free(&b->rows);
 	pthread_mutex_unlock(&sh->lock);
-	buf_init(b);
+	memset(b, 0, sizeof *b);
+	buf_init(&b->rows);
 	return (ok);
 }
 
@@ -104,26 +152,40 @@ static bool
 ship_walk(struct ship *sh, const struct store *st, const struct capture *c,
     const char *sensor, const char *run, uint64_t *shipped)
 {
-	struct buf	 b;
-	uint64_t	 id, end = store_end(st);
-	size_t		 rows = 0;
+	struct ship_batch	 b;
+	uint64_t		 id, end = store_end(st);
 
-	buf_init(&b);
+	memset(&b, 0, sizeof b);
+	buf_init(&b.rows);
 	for (id = 1; id < end; id++) {
 		if (!store_has(st, id))
 			continue;
-		fleet_row(&b, st, c, id, sensor, run);
+		fleet_row(&b.rows, st, c, id, sensor, run);
 		(*shipped)++;
-		if (++rows == SHIP_BATCH) {
-			rows = 0;
-			if (!ship_put(sh, &b))
-				return (false);
-		}
+		if (b.n++ == 0)
+			b.first = id;
+		b.last = id;
+		if (b.n == SHIP_BATCH && !ship_put(sh, &b))
+			return (false);
 	}
-	if (rows > 0)
+	if (b.n > 0)
 		return (ship_put(sh, &b));
-	buf_free(&b);
+	buf_free(&b.rows);
 	return (true);
+}
+
+/* The condition naming one sensor's run. */
+static char *
+ship_where(const char *sensor, const char *run)
+{
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_adds(&b, "sensor = ");
+	fleet_sql_string(&b, sensor, strlen(sensor), false);
+	buf_adds(&b, " AND run = ");
+	fleet_sql_string(&b, run, strlen(run), false);
+	return (buf_take(&b));
 }
 
 /* Ship every session of the store, then wait for the last batch. */
@@ -138,6 +200,7 @@ fleet_ship(const struct fleet_url *u, const struct store *st,
 	memset(&sh, 0, sizeof sh);
 	sh.u = u;
 	xasprintf(&sh.sql, "INSERT INTO %s.sessions FORMAT JSONEachRow", u->db);
+	sh.where = ship_where(sensor, run);
 	pthread_mutex_init(&sh.lock, NULL);
 	pthread_cond_init(&sh.cond, NULL);
 	*shipped = 0;
@@ -150,11 +213,12 @@ fleet_ship(const struct fleet_url *u, const struct store *st,
 	pthread_mutex_unlock(&sh.lock);
 	pthread_join(t, NULL);
 	while (sh.count > 0) {
-		buf_free(&sh.q[sh.head]);
+		buf_free(&sh.q[sh.head].rows);
 		sh.head = (sh.head + 1) % SHIP_QUEUE;
 		sh.count--;
 	}
 	free(sh.sql);
+	free(sh.where);
 	pthread_mutex_destroy(&sh.lock);
 	pthread_cond_destroy(&sh.cond);
 	*cause = sh.cause;

@@ -308,6 +308,8 @@ check "ship again (a retry)" 0 "$rc"
 run_hc "$T/out" "$T/err" --store $S2 --values ip.proto
 check "a retried batch does not duplicate sessions" "0 130" \
 	"$rc $(awk '{ s += $1 } END { print s }' "$T/out")"
+check "a retried batch wrote no row twice" 112 \
+	"$(q1 "SELECT count() FROM hc.sessions")"
 
 # A stopped shard: exit 1 and a message, never half the count.
 kill "$(cat "$T/ch2/pid")"
