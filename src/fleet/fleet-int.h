@@ -14,6 +14,16 @@
 bool	 fleet_regex_re2(struct buf *, const char *, size_t, size_t *at,
 	    const char **why);
 
+/*
+ * A key's number in the table's mk arrays: the low 32 bits of XXH3 of its
+ * name (numbers compare four times faster there than names); the names
+ * are in DB.huntcon_keys.
+ */
+uint32_t fleet_key_id(const char *);
+
+/* A JSON string of n raw bytes, as ClickHouse reads them back. */
+void	 fleet_json_string(struct buf *, const void *, size_t);
+
 /* A SQL string literal of n bytes, ASCII-folded when asked. */
 void	 fleet_sql_string(struct buf *, const void *, size_t, bool);
 

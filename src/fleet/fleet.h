@@ -15,7 +15,7 @@
  * - A struct fleet_url owns its strings; fleet_url_free() wipes the
  *   password before freeing it.
  * - The session table keeps every value of every key in parallel arrays
- *   (mk key name, mt type + 16 * time precision, mn number, ms bytes), so
+ *   (mk key number, mt type + 16 * time precision, mn number, ms bytes), so
  *   one translation serves every key; sensor, run, sessionid, time, size
  *   and packets are columns of their own, the packet references the
  *   arrays ppath and poff.  Schema version FLEET_SCHEMA.

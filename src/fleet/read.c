@@ -16,6 +16,12 @@ struct read_val {
 	struct mval	 v;
 };
 
+/* A key number of the mk arrays and the key it names here. */
+struct read_key {
+	uint32_t	 id;
+	int		 key;
+};
+
 /* Sessions read back: values in order, each session a run of them. */
 struct read_set {
 	struct read_val	*vals;
@@ -25,6 +31,8 @@ struct read_set {
 	size_t		 n, cap;
 	char		**chunks;	/* the arena; text never moves */
 	size_t		 nchunks, used;
+	struct read_key	*keys;		/* key numbers, sorted */
+	size_t		 nkeys;
 	struct meta_reader r;
 };
 
@@ -92,6 +100,7 @@ read_free(struct read_set *rs)
 	free(rs->chunks);
 	free(rs->vals);
 	free(rs->first);
+	free(rs->keys);
 	memset(rs, 0, sizeof *rs);
 }
 
@@ -161,17 +170,73 @@ read_elem(const char **p, const char **s, size_t *n)
 	return (true);
 }
 
-/* The key of a name read back (hex); a key unknown here is made. */
+/* qsort and bsearch comparison of key numbers. */
 static int
-read_key(struct read_set *rs, const char *hex, size_t n, uint8_t type)
+read_key_cmp(const void *a, const void *b)
 {
-	size_t	 len;
-	char	*name = read_hex(rs, hex, n, &len);
-	int	 key;
+	const struct read_key	*x = a, *y = b;
 
-	if ((key = meta_find(name, len)) == -1)
-		key = meta_intern(name, len, type);
-	return (key);
+	return (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/* Add a key number; the map is sorted once all are in. */
+static void
+read_key_add(struct read_set *rs, uint32_t id, int key)
+{
+	rs->keys = xreallocarray(rs->keys, rs->nkeys + 1, sizeof *rs->keys);
+	rs->keys[rs->nkeys].id = id;
+	rs->keys[rs->nkeys++].key = key;
+}
+
+/* The key a number names, -1 when none. */
+static int
+read_key(const struct read_set *rs, uint32_t id)
+{
+	struct read_key	 k = { id, -1 }, *found;
+
+	found = bsearch(&k, rs->keys, rs->nkeys, sizeof *rs->keys,
+	    read_key_cmp);
+	return (found != NULL ? found->key : -1);
+}
+
+/*
+ * The key numbers: those of the registry, then the names the sensors
+ * shipped that this process does not know (a rule's alert key), made
+ * here with their type.
+ */
+static bool
+read_keys(struct read_set *rs, const struct fleet_url *u, const char *table,
+    char **cause)
+{
+	char	*sql, *out, *p, *line, *col[3];
+	size_t	 len;
+	int	 i, key;
+
+	for (i = 0; i < meta_nkeys(); i++)
+		read_key_add(rs, fleet_key_id(meta_key(i)->name), i);
+	xasprintf(&sql, "SELECT DISTINCT id, type, hex(name) FROM %s.%s "
+	    "FORMAT TabSeparated", u->db, strcmp(table, "sessions_all") == 0 ?
+	    "huntcon_keys_all" : "huntcon_keys");
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	free(sql);
+	qsort(rs->keys, rs->nkeys, sizeof *rs->keys, read_key_cmp);
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
+		for (i = 0; i < 3; i++)
+			col[i] = strsep(&line, "\t");
+		if (col[2] == NULL || read_key(rs, (uint32_t)strtoul(col[0],
+		    NULL, 10)) != -1)
+			continue;
+		line = read_hex(rs, col[2], strlen(col[2]), &len);
+		if ((key = meta_find(line, len)) == -1)
+			key = meta_intern(line, len, strtoul(col[1], NULL, 10));
+		read_key_add(rs, (uint32_t)strtoul(col[0], NULL, 10), key);
+		qsort(rs->keys, rs->nkeys, sizeof *rs->keys, read_key_cmp);
+	}
+	free(out);
+	return (true);
 }
 
 /* Add one value to the last session. */
@@ -211,7 +276,8 @@ read_row(struct read_set *rs, char *line)
 	    read_elem(&pn, &sn, &nn) && read_elem(&ps, &ss, &ns)) {
 		read_mval(rs, &v, strtoul(st, NULL, 10),
 		    strtoull(sn, NULL, 10), ss, ns);
-		read_push(rs, read_key(rs, sk, nk, v.type), &v);
+		read_push(rs, read_key(rs, (uint32_t)strtoul(sk, NULL, 10)),
+		    &v);
 	}
 	rs->first[rs->n] = rs->nvals;
 }
@@ -275,10 +341,10 @@ read_sessions(struct read_set *rs, const struct fleet_url *u,
 	char		*out, *line, *p;
 	bool		 ok;
 
-	if (!read_table(u, &table, cause))
+	if (!read_table(u, &table, cause) || !read_keys(rs, u, table, cause))
 		return (false);
 	buf_init(&b);
-	buf_printf(&b, "SELECT arrayMap(x -> hex(x), mk), mt, mn, "
+	buf_printf(&b, "SELECT mk, mt, mn, "
 	    "arrayMap(x -> hex(x), ms), run FROM %s.%s WHERE ",
 	    u->db, table);
 	if (!read_where(&b, q, cause)) {
@@ -332,7 +398,7 @@ read_values_sql(struct buf *b, const struct fleet_url *u, const char *name,
 	if (!read_table(u, &table, cause))
 		return (false);
 	buf_init(&k);
-	fleet_sql_string(&k, name, strlen(name), false);
+	buf_printf(&k, "%u", fleet_key_id(name));
 	buf_printf(b, "SELECT any(vt1), vn, hex(argMin(vs1, t0)), count(), "
 	    "sum(z0), sum(p0) FROM (SELECT sensor, run, sessionid, "
 	    "any(time) AS t0, any(size) AS z0, any(packets) AS p0, "

@@ -5,8 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <xxhash.h>
+
 #include "capture/capture.h"
-#include "fleet/fleet.h"
+#include "fleet/fleet-int.h"
 
 /* The parallel arrays of one session, built key by key. */
 struct row_arrays {
@@ -19,8 +21,8 @@ struct row_arrays {
  * as \u00NN, every other byte as it is (ClickHouse keeps bytes, UTF-8 or
  * not, where \u escapes above 0x7f would become UTF-8).
  */
-static void
-row_string(struct buf *b, const void *v, size_t n)
+void
+fleet_json_string(struct buf *b, const void *v, size_t n)
 {
 	const unsigned char	*p = v;
 	size_t			 i;
@@ -38,9 +40,16 @@ row_string(struct buf *b, const void *v, size_t n)
 	buf_addc(b, '"');
 }
 
-/* Add one value of a key to the arrays. */
+/* A key's number in mk. */
+uint32_t
+fleet_key_id(const char *name)
+{
+	return ((uint32_t)XXH3_64bits(name, strlen(name)));
+}
+
+/* Add one value of a key (its number) to the arrays. */
 static void
-row_value(struct row_arrays *a, const char *name, const struct mval *v)
+row_value(struct row_arrays *a, uint32_t key, const struct mval *v)
 {
 	uint64_t	 n = 0;
 
@@ -50,27 +59,27 @@ row_value(struct row_arrays *a, const char *name, const struct mval *v)
 		buf_addc(&a->mn, ',');
 		buf_addc(&a->ms, ',');
 	}
-	row_string(&a->mk, name, strlen(name));
+	buf_printf(&a->mk, "%u", (unsigned int)key);
 	buf_printf(&a->mt, "%u", (unsigned int)v->type + 16u * v->prec);
 	switch (v->type) {
 	case MT_UINT:
 	case MT_TIME:
 		n = v->u;
-		row_string(&a->ms, "", 0);
+		fleet_json_string(&a->ms, "", 0);
 		break;
 	case MT_IPV4:
 		n = (uint64_t)v->ip[0] << 24 | (uint64_t)v->ip[1] << 16 |
 		    (uint64_t)v->ip[2] << 8 | v->ip[3];
-		row_string(&a->ms, "", 0);
+		fleet_json_string(&a->ms, "", 0);
 		break;
 	case MT_IPV6:
-		row_string(&a->ms, v->ip, 16);
+		fleet_json_string(&a->ms, v->ip, 16);
 		break;
 	case MT_MAC:
-		row_string(&a->ms, v->mac, 6);
+		fleet_json_string(&a->ms, v->mac, 6);
 		break;
 	default:
-		row_string(&a->ms, v->text.p, v->text.n);
+		fleet_json_string(&a->ms, v->text.p, v->text.n);
 		break;
 	}
 	buf_printf(&a->mn, "%llu", (unsigned long long)n);
@@ -105,7 +114,7 @@ row_meta(struct row_arrays *a, const struct meta_reader *r, uint64_t id)
 			n = r->values(r, id, key, v, cap);
 		}
 		for (i = 0; i < n; i++)
-			row_value(a, meta_key(key)->name, &v[i]);
+			row_value(a, fleet_key_id(meta_key(key)->name), &v[i]);
 	}
 	if (v != small)
 		free(v);
@@ -157,7 +166,7 @@ row_refs(struct buf *b, const struct store *st, const struct capture *c,
 			buf_addc(b, ',');
 			buf_addc(&off, ',');
 		}
-		row_string(b, row_path(ref.path), strlen(row_path(ref.path)));
+		fleet_json_string(b, row_path(ref.path), strlen(row_path(ref.path)));
 		buf_printf(&off, "%llu", (unsigned long long)ref.offset);
 	}
 	buf_printf(b, "],\"poff\":[%s]", off.s != NULL ? off.s : "");
@@ -183,9 +192,9 @@ fleet_row(struct buf *b, const struct store *st, const struct capture *c,
 	row_meta(&a, r, id);
 	gmtime_r(&secs, &tm);
 	buf_adds(b, "{\"sensor\":");
-	row_string(b, sensor, strlen(sensor));
+	fleet_json_string(b, sensor, strlen(sensor));
 	buf_adds(b, ",\"run\":");
-	row_string(b, run, strlen(run));
+	fleet_json_string(b, run, strlen(run));
 	buf_printf(b, ",\"sessionid\":%llu,\"time\":%llu,\"day\":"
 	    "\"%04d-%02d-%02d\",\"size\":%llu,\"packets\":%llu",
 	    (unsigned long long)id, (unsigned long long)t, tm.tm_year + 1900,

@@ -17,7 +17,7 @@ static const char schema_table[] =
 	"CREATE TABLE %s.sessions ("
 	"sensor String, run String, sessionid UInt64, time UInt64, "
 	"day Date, size UInt64, packets UInt64, "
-	"mk Array(String), mt Array(UInt8), mn Array(UInt64), "
+	"mk Array(UInt32), mt Array(UInt8), mn Array(UInt64), "
 	"ms Array(String), ppath Array(String), poff Array(UInt64), "
 	"schema UInt16) "
 	"ENGINE = ReplacingMergeTree(schema) PARTITION BY day "
@@ -26,6 +26,11 @@ static const char schema_table[] =
 /* The schema version is the one row of this table. */
 static const char schema_version[] =
 	"CREATE TABLE %s.huntcon_schema (version UInt16) ENGINE = TinyLog";
+
+/* The names of the key numbers in mk, as each sensor ships them. */
+static const char schema_keys[] =
+	"CREATE TABLE %s.huntcon_keys (id UInt32, name String, type UInt8) "
+	"ENGINE = ReplacingMergeTree ORDER BY (id, name)";
 
 /* Whether the database already holds a table; false with *cause on error. */
 static bool
@@ -109,6 +114,7 @@ fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
 		if (!schema_check(u, cause))
 			return (false);
 	} else if (!schema_run(u, schema_table, NULL, cause) ||
+	    !schema_run(u, schema_keys, NULL, cause) ||
 	    !schema_run(u, schema_version, NULL, cause) ||
 	    !schema_run(u, "INSERT INTO %s.huntcon_schema VALUES ("
 	    FLEET_SCHEMA_STR ")", NULL, cause))
@@ -117,7 +123,9 @@ fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
 		return (true);
 	if (!schema_exists(u, "sessions_all", &yes, cause))
 		return (false);
-	return (yes || schema_run(u, "CREATE TABLE %s.sessions_all AS "
+	return (yes || (schema_run(u, "CREATE TABLE %s.sessions_all AS "
 	    "%s.sessions ENGINE = Distributed(%s, %s, sessions, rand())",
-	    cluster, cause));
+	    cluster, cause) && schema_run(u, "CREATE TABLE %s.huntcon_keys_all "
+	    "AS %s.huntcon_keys ENGINE = Distributed(%s, %s, huntcon_keys, "
+	    "rand())", cluster, cause)));
 }

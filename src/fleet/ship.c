@@ -188,6 +188,45 @@ ship_where(const char *sensor, const char *run)
 	return (buf_take(&b));
 }
 
+/*
+ * Insert the names of the key numbers this process ships into
+ * DB.huntcon_keys (readers look up the ones they do not know); false
+ * when two names share a number.
+ */
+static bool
+ship_keys(const struct fleet_url *u, char **cause)
+{
+	struct buf	 b;
+	char		*sql;
+	uint32_t	*ids;
+	int		 i, j, n = meta_nkeys();
+	bool		 ok;
+
+	ids = xreallocarray(NULL, (size_t)n, sizeof *ids);
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		ids[i] = fleet_key_id(meta_key(i)->name);
+		for (j = 0; j < i; j++) {
+			if (ids[j] == ids[i])
+				fatal("keys %s and %s share number %u",
+				    meta_key(j)->name, meta_key(i)->name,
+				    ids[i]);
+		}
+		buf_printf(&b, "{\"id\":%u,\"type\":%u,\"name\":",
+		    ids[i], meta_key(i)->type);
+		fleet_json_string(&b, meta_key(i)->name,
+		    strlen(meta_key(i)->name));
+		buf_adds(&b, "}\n");
+	}
+	xasprintf(&sql, "INSERT INTO %s.huntcon_keys FORMAT JSONEachRow",
+	    u->db);
+	ok = fleet_http(u, sql, b.s, b.len, NULL, cause);
+	free(sql);
+	free(ids);
+	buf_free(&b);
+	return (ok);
+}
+
 /* Ship every session of the store, then wait for the last batch. */
 bool
 fleet_ship(const struct fleet_url *u, const struct store *st,
@@ -197,6 +236,9 @@ fleet_ship(const struct fleet_url *u, const struct store *st,
 	struct ship	 sh;
 	pthread_t	 t;
 
+	*shipped = 0;
+	if (!ship_keys(u, cause))
+		return (false);
 	memset(&sh, 0, sizeof sh);
 	sh.u = u;
 	xasprintf(&sh.sql, "INSERT INTO %s.sessions FORMAT JSONEachRow", u->db);

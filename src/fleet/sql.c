@@ -171,7 +171,7 @@ sql_ucount(struct buf *b, const struct query_cond *c, const char *name)
 
 	buf_init(&e);
 	buf_adds(&e, "arrayReduce('uniqExact', arrayFilter((x, k) -> k = ");
-	fleet_sql_string(&e, name, strlen(name), false);
+	buf_printf(&e, "%u", fleet_key_id(name));
 	buf_adds(&e, ", arrayMap((t, n, s) -> concat(toString(modulo(t, 16)), "
 	    "':', toString(n), ':', " SQL_FOLDED "), mt, mn, ms), mk))");
 	buf_adds(b, "(");
@@ -197,10 +197,10 @@ sql_regex(struct buf *b, const struct query_cond *c, const char *name,
 	size_t		 i, at;
 
 	buf_adds(b, "(throwIf(" SQL_EXISTS);
-	fleet_sql_string(b, name, strlen(name), false);
+	buf_printf(b, "%u", fleet_key_id(name));
 	buf_adds(b, " AND modulo(t, 16) = 4 AND NOT match(hex(s), "
 	    "'^(?:[0-7][0-9A-F])*$')" SQL_ARRAYS ") = 0 AND " SQL_EXISTS);
-	fleet_sql_string(b, name, strlen(name), false);
+	buf_printf(b, "%u", fleet_key_id(name));
 	buf_adds(b, " AND modulo(t, 16) = 4 AND (");
 	buf_init(&re);
 	for (i = 0; i < c->nelems; i++) {
@@ -265,7 +265,7 @@ sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 	case QOP_EXISTS:
 	case QOP_NOTEXISTS:
 		buf_adds(b, c->op == QOP_EXISTS ? "has(mk, " : "NOT has(mk, ");
-		fleet_sql_string(b, name, strlen(name), false);
+		buf_printf(b, "%u", fleet_key_id(name));
 		buf_adds(b, ")");
 		return (true);
 	case QOP_UCOUNT:
@@ -277,7 +277,7 @@ sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 		break;
 	}
 	buf_adds(b, c->op == QOP_NE ? "NOT " SQL_EXISTS : SQL_EXISTS);
-	fleet_sql_string(b, name, strlen(name), false);
+	buf_printf(b, "%u", fleet_key_id(name));
 	buf_adds(b, " AND ");
 	sql_test(b, c);
 	buf_adds(b, SQL_ARRAYS);

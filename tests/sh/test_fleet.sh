@@ -243,6 +243,20 @@ a=$("$HUNTCON" --store $E1 --values alias.host -q "alias.host contains 'x'")
 b=$("$HUNTCON" -r "$escapes" --values alias.host -q "alias.host contains 'x'")
 check "escapes: values" "$b" "$a"
 
+# A key made by a sensor's own rule: the reader, without that rule, finds
+# its name in huntcon_keys and selects by it as the sensor would.
+printf '%s\n' "name=big-dns rule=\"service = 53 && size > 200\" alert=hunt.custom" \
+	>"$T/custom.nwr"
+C1=clickhouse://127.0.0.1:$H1/custom
+run_hc "$T/out" "$T/err" --store $C1 --init
+run_hc "$T/out" "$T/err" -r "$demo" -R "$T/custom.nwr" --ship $C1 --sensor c --run c1
+check "ship with a rule's own key" "0 " "$rc $(cat "$T/err")"
+a=$("$HUNTCON" --store $C1 --sessions --fields "$fields" -q "hunt.custom = 'big-dns'" 2>/dev/null | sort)
+b=$("$HUNTCON" -r "$demo" -R "$T/custom.nwr" --sessions --fields "$fields" \
+	-q "hunt.custom = 'big-dns'" | sort)
+check "a rule's own key selects the same sessions" "$b" "$a"
+check "a rule's own key selects some" yes "$([ -n "$b" ] && echo yes)"
+
 # A regex RE2 cannot run as PCRE2 does: an error with the column.
 while IFS='|' read -r col q; do
 	[ -n "$q" ] || continue
