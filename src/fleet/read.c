@@ -387,35 +387,40 @@ fleet_sessions(FILE *f, const struct fleet_url *u,
 	return (ok);
 }
 
-/* The counting statement: per session its distinct values, then sums. */
+/*
+ * The counting statement.  The key's values of each session are joined
+ * as rows, the first of each distinct value only (arrayEnumerateUniq, text
+ * folded), so a session counts once per value as count.c counts it; the
+ * GROUP BY straight over the table lets each shard count its own part.
+ */
 static bool
 read_values_sql(struct buf *b, const struct fleet_url *u, const char *name,
     const struct query *q, char **cause)
 {
 	const char	*table;
-	struct buf	 k;
+	char		*f[3];
+	uint32_t	 id = fleet_key_id(name);
+	int		 i;
 
 	if (!read_table(u, &table, cause))
 		return (false);
-	buf_init(&k);
-	buf_printf(&k, "%u", fleet_key_id(name));
-	buf_printf(b, "SELECT any(vt1), vn, hex(argMin(vs1, t0)), count(), "
-	    "sum(z0), sum(p0) FROM (SELECT sensor, run, sessionid, "
-	    "any(time) AS t0, any(size) AS z0, any(packets) AS p0, "
-	    "modulo(vt, 16) AS ty, vn, if(ty = 4, lower(vs), vs) AS vf, "
-	    "any(vt) AS vt1, any(vs) AS vs1 FROM (SELECT sensor, run, "
-	    "sessionid, time, size, packets, "
-	    "arrayFilter((x, k) -> k = %s, mt, mk) AS ft, "
-	    "arrayFilter((x, k) -> k = %s, mn, mk) AS fn, "
-	    "arrayFilter((x, k) -> k = %s, ms, mk) AS fs "
-	    "FROM %s.%s WHERE has(mk, %s) AND (", k.s, k.s, k.s, u->db,
-	    table, k.s);
-	buf_free(&k);
+	for (i = 0; i < 3; i++) {
+		xasprintf(&f[i], "arrayFilter((x, k) -> k = %u, %s, mk)", id,
+		    i == 0 ? "mt" : i == 1 ? "mn" : "ms");
+	}
+	buf_printf(b, "SELECT any(vt), vn, hex(argMin(vs, time)), count(), "
+	    "sum(size), sum(packets), modulo(vt, 16) AS ty, "
+	    "if(ty = 4, lower(vs), vs) AS vf FROM %s.%s ARRAY JOIN "
+	    "%s AS vt, %s AS vn, %s AS vs, arrayEnumerateUniq("
+	    "arrayMap(t -> modulo(t, 16), %s), %s, arrayMap((t, s) -> "
+	    "if(modulo(t, 16) = 4, lower(s), s), %s, %s)) AS vu "
+	    "WHERE has(mk, %u) AND vu = 1 AND (", u->db, table, f[0], f[1],
+	    f[2], f[0], f[1], f[0], f[2], id);
+	for (i = 0; i < 3; i++)
+		free(f[i]);
 	if (!read_where(b, q, cause))
 		return (false);
-	buf_adds(b, ")) ARRAY JOIN ft AS vt, fn AS vn, fs AS vs "
-	    "GROUP BY sensor, run, sessionid, ty, vn, vf) "
-	    "GROUP BY ty, vn, vf FORMAT TabSeparated");
+	buf_adds(b, ") GROUP BY ty, vn, vf FORMAT TabSeparated");
 	return (true);
 }
 
@@ -451,7 +456,7 @@ read_counts(struct read_set *rs, char *out, struct vcount **vp)
 		for (i = 0; i < 6; i++)
 			col[i] = strsep(&line, "\t");
 		if (col[5] == NULL)
-			continue;
+			continue;	/* ty and vf follow, unused */
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
 			v = xreallocarray(v, cap, sizeof *v);
