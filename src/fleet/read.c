@@ -493,7 +493,8 @@ fleet_values(FILE *f, const struct fleet_url *u, int key, enum vsort sort,
 		return (false);
 	n = read_counts(&rs, out, &v);
 	free(out);
-	qsort_r(v, n, sizeof *v, read_count_cmp, &sort);
+	if (n > 1)
+		qsort_r(v, n, sizeof *v, read_count_cmp, &sort);
 	ok = batch_counts(f, v, n, sort);
 	read_free(&rs);
 	return (ok);
