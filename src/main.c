@@ -30,7 +30,7 @@ enum {
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
 	OPT_SPOOL_SIZE, OPT_STORE, OPT_SHIP, OPT_INIT, OPT_CLUSTER, OPT_SENSOR,
-	OPT_RUN
+	OPT_RUN, OPT_RETAIN
 };
 
 static const struct option long_options[] = {
@@ -56,6 +56,7 @@ static const struct option long_options[] = {
 	{ "cluster", required_argument, NULL, OPT_CLUSTER },
 	{ "sensor", required_argument, NULL, OPT_SENSOR },
 	{ "run", required_argument, NULL, OPT_RUN },
+	{ "retain", required_argument, NULL, OPT_RETAIN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -89,6 +90,7 @@ struct args {
 	const char	 *sensor;	/* --ship --sensor NAME */
 	const char	 *run;		/* --ship --run ID */
 	bool		  init;
+	int64_t		  retain;	/* --store --retain DAYS; -1: none */
 };
 
 /* Print the usage summary. */
@@ -107,7 +109,7 @@ usage(FILE *f)
 "                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
 "                 [-q QUERY]\n"
 "       huntcon -r FILE... [-R RULES]... --ship URL [--sensor NAME]\n"
-"       huntcon --store URL --init [--cluster NAME]\n"
+"       huntcon --store URL --init [--cluster NAME] | --retain DAYS\n"
 "       huntcon --store URL (--values KEY | --sessions ...) [-q QUERY]\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
@@ -135,6 +137,7 @@ usage(FILE *f)
 "  --ship URL       after reading, insert every session into URL's DB\n"
 "                   (--sensor NAME, default the host name; --run ID)\n"
 "  --init           create DB's tables (--cluster NAME: sessions_all too)\n"
+"  --retain DAYS    drop the server's days of sessions before today - DAYS\n"
 "  -h, --help       this text;  --version  the version\n", f);
 }
 
@@ -324,6 +327,9 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_CLUSTER: a->cluster = optarg; break;
 	case OPT_SENSOR: a->sensor = optarg; break;
 	case OPT_RUN: a->run = optarg; break;
+	case OPT_RETAIN:
+		a->retain = (int64_t)main_number("--retain", optarg, 100000);
+		break;
 	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
 	case OPT_SPOOL: case OPT_SPOOL_SIZE:
@@ -345,6 +351,7 @@ main_args(struct args *a, int argc, char **argv)
 	int	  ch;
 
 	memset(a, 0, sizeof *a);
+	a->retain = -1;
 	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h",
 	    long_options, NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
@@ -796,9 +803,10 @@ main_store(struct args *a)
 	    a->write != NULL || a->stats)
 		usage_error("--store reads the store: -r, -i, -w, --stats and "
 		    "--ship go without it");
-	if (a->init + (a->values != NULL) + a->sessions != 1)
-		usage_error("--store goes with one of --init, --values or "
-		    "--sessions (the console over a store is not there yet)");
+	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) !=
+	    1)
+		usage_error("--store goes with one of --init, --retain, --values "
+		    "or --sessions (the console over a store is not there yet)");
 	if (a->values != NULL && (key = meta_find(a->values,
 	    strlen(a->values))) == -1)
 		usage_error("--values: unknown meta key '%s' (huntcon --keys "
@@ -812,6 +820,8 @@ main_store(struct args *a)
 	main_url(&u, a->store);
 	if (a->init)
 		ok = fleet_init(&u, a->cluster, &cause);
+	else if (a->retain >= 0)
+		ok = fleet_retain(stdout, &u, (unsigned int)a->retain, &cause);
 	else if (a->values != NULL)
 		ok = fleet_values(stdout, &u, key, a->sort, q, &cause);
 	else

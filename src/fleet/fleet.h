@@ -66,6 +66,12 @@ bool	 fleet_http(const struct fleet_url *, const char *sql,
 /* Create the database and its session table (and sessions_all). */
 bool	 fleet_init(const struct fleet_url *, const char *cluster,
 	    char **cause);
+/*
+ * Drop this server's partitions (days) of DB.sessions older than today -
+ * days, printing each day dropped on f.
+ */
+bool	 fleet_retain(FILE *, const struct fleet_url *, unsigned int days,
+	    char **cause);
 
 struct capture;
 /*

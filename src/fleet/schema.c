@@ -129,3 +129,44 @@ fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
 	    "AS %s.huntcon_keys ENGINE = Distributed(%s, %s, huntcon_keys, "
 	    "rand())", cluster, cause)));
 }
+
+/* Drop one day's partition of the session table. */
+static bool
+schema_drop(const struct fleet_url *u, const char *day, char **cause)
+{
+	char	*sql;
+	bool	 ok;
+
+	xasprintf(&sql, "ALTER TABLE %s.sessions DROP PARTITION '%s'", u->db,
+	    day);
+	ok = fleet_http(u, sql, NULL, 0, NULL, cause);
+	free(sql);
+	return (ok);
+}
+
+/* Drop the days before today - days on this server; each one on f. */
+bool
+fleet_retain(FILE *f, const struct fleet_url *u, unsigned int days,
+    char **cause)
+{
+	char	*sql, *out, *p, *line;
+	bool	 ok = true;
+
+	xasprintf(&sql, "SELECT DISTINCT partition FROM system.parts WHERE "
+	    "database = '%s' AND table = 'sessions' AND active AND "
+	    "toDate(partition) < today() - %u ORDER BY partition FORMAT TSV",
+	    u->db, days);
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	free(sql);
+	for (p = out; ok && (line = strsep(&p, "\n")) != NULL; ) {
+		if (strspn(line, "0123456789-") != 10 || line[10] != '\0')
+			continue;
+		if ((ok = schema_drop(u, line, cause)))
+			fprintf(f, "%s\n", line);
+	}
+	free(out);
+	return (ok);
+}

@@ -257,6 +257,19 @@ b=$("$HUNTCON" -r "$demo" -R "$T/custom.nwr" --sessions --fields "$fields" \
 check "a rule's own key selects the same sessions" "$b" "$a"
 check "a rule's own key selects some" yes "$([ -n "$b" ] && echo yes)"
 
+# --retain DAYS: basic moved to today stays, demo (2024-01-15) goes.
+shift=$(( $(date -u -d 'today 00:00' +%s) - $(date -u -d '2024-01-15' +%s) ))
+editcap -F pcap -t $shift "$(cap basic)" "$T/today.pcap"
+R1=clickhouse://127.0.0.1:$H1/ret
+run_hc "$T/out" "$T/err" --store $R1 --init
+run_hc "$T/out" "$T/err" -r "$demo" --ship $R1 --sensor r --run old
+run_hc "$T/out" "$T/err" -r "$T/today.pcap" --ship $R1 --sensor r --run new
+run_hc "$T/out" "$T/err" --store $R1 --retain 1
+check "--retain 1 drops the old day and says which" "0 2024-01-15 " \
+	"$rc $(cat "$T/out") $(cat "$T/err")"
+check "--retain 1 keeps today's sessions" 18 \
+	"$(q1 "SELECT count() FROM ret.sessions")"
+
 # A regex RE2 cannot run as PCRE2 does: an error with the column.
 while IFS='|' read -r col q; do
 	[ -n "$q" ] || continue
@@ -281,6 +294,8 @@ check_grep "regex over non-ASCII values: said" "not ASCII" "$T/err"
 A1=clickhouse://analyst:s3cret-pw@127.0.0.1:$H1/hc
 run_hc "$T/out" "$T/err" --store $A1 --values ip.proto
 check "analyst reads" "0 130" "$rc $(awk '{ s += $1 } END { print s }' "$T/out")"
+run_hc "$T/out" "$T/err" --store $A1 --retain 1
+check "analyst cannot drop days" "1 " "$rc $(cat "$T/out")"
 run_hc "$T/out" "$T/err" --store $A1 --init --cluster fleet
 check "analyst cannot init" 1 "$rc"
 check_grep "analyst cannot init: said" "readonly" "$T/err"
