@@ -25,19 +25,36 @@ void
 fleet_json_string(struct buf *b, const void *v, size_t n)
 {
 	const unsigned char	*p = v;
-	size_t			 i;
+	size_t			 i, from = 0;
 
 	buf_addc(b, '"');
 	for (i = 0; i < n; i++) {
+		if (p[i] != '"' && p[i] != '\\' && p[i] >= 0x20)
+			continue;
+		buf_add(b, p + from, i - from);
+		from = i + 1;
 		if (p[i] == '"' || p[i] == '\\') {
 			buf_addc(b, '\\');
 			buf_addc(b, (char)p[i]);
-		} else if (p[i] < 0x20)
+		} else
 			buf_printf(b, "\\u%04x", p[i]);
-		else
-			buf_addc(b, (char)p[i]);
 	}
+	buf_add(b, p + from, n - from);
 	buf_addc(b, '"');
+}
+
+/* Append a number in decimal (printf was half of the shipping's time). */
+static void
+row_u64(struct buf *b, uint64_t v)
+{
+	char	 tmp[20];
+	size_t	 n = sizeof tmp;
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	buf_add(b, tmp + n, sizeof tmp - n);
 }
 
 /* A key's number in mk. */
@@ -59,8 +76,8 @@ row_value(struct row_arrays *a, uint32_t key, const struct mval *v)
 		buf_addc(&a->mn, ',');
 		buf_addc(&a->ms, ',');
 	}
-	buf_printf(&a->mk, "%u", (unsigned int)key);
-	buf_printf(&a->mt, "%u", (unsigned int)v->type + 16u * v->prec);
+	row_u64(&a->mk, key);
+	row_u64(&a->mt, (uint64_t)v->type + 16u * v->prec);
 	switch (v->type) {
 	case MT_UINT:
 	case MT_TIME:
@@ -82,7 +99,7 @@ row_value(struct row_arrays *a, uint32_t key, const struct mval *v)
 		fleet_json_string(&a->ms, v->text.p, v->text.n);
 		break;
 	}
-	buf_printf(&a->mn, "%llu", (unsigned long long)n);
+	row_u64(&a->mn, n);
 }
 
 /* The first value of a number key, 0 when none. */
@@ -151,12 +168,12 @@ row_refs(struct buf *b, const struct store *st, const struct capture *c,
 	struct session		 buf;
 	const struct session	*s = store_get(st, id, &buf);
 	struct capture_ref	 ref;
-	struct buf		 off;
+	static struct buf	 off;	/* the reader's thread's, reused */
 	uint64_t		 ord;
 	uint32_t		 pos;
 	size_t			 n = 0;
 
-	buf_init(&off);
+	buf_reset(&off);
 	buf_adds(b, ",\"ppath\":[");
 	for (pos = 0; s != NULL && c != NULL &&
 	    pktidx_next(&s->pkts, &pos, &ord);) {
@@ -167,10 +184,22 @@ row_refs(struct buf *b, const struct store *st, const struct capture *c,
 			buf_addc(&off, ',');
 		}
 		fleet_json_string(b, row_path(ref.path), strlen(row_path(ref.path)));
-		buf_printf(&off, "%llu", (unsigned long long)ref.offset);
+		row_u64(&off, ref.offset);
 	}
-	buf_printf(b, "],\"poff\":[%s]", off.s != NULL ? off.s : "");
-	buf_free(&off);
+	buf_adds(b, "],\"poff\":[");
+	buf_add(b, off.s, off.len);
+	buf_addc(b, ']');
+}
+
+/* Append ,"NAME":[ITEMS] for one of the arrays. */
+static void
+row_array(struct buf *b, const char *name, const struct buf *items)
+{
+	buf_adds(b, ",\"");
+	buf_adds(b, name);
+	buf_adds(b, "\":[");
+	buf_add(b, items->s, items->len);
+	buf_addc(b, ']');
 }
 
 /* Append a session's row. */
@@ -179,16 +208,16 @@ fleet_row(struct buf *b, const struct store *st, const struct capture *c,
     uint64_t id, const char *sensor, const char *run)
 {
 	const struct meta_reader *r = store_reader(st);
-	struct row_arrays	 a;
+	static struct row_arrays a;	/* the reader's thread's, reused */
 	uint64_t		 t = row_number(r, id, K_TIME);
 	time_t			 secs = (time_t)(t / 1000000000u);
 	struct tm		 tm;
 
-	memset(&a, 0, sizeof a);
-	buf_init(&a.mk);
-	buf_init(&a.mt);
-	buf_init(&a.mn);
-	buf_init(&a.ms);
+	a.n = 0;
+	buf_reset(&a.mk);
+	buf_reset(&a.mt);
+	buf_reset(&a.mn);
+	buf_reset(&a.ms);
 	row_meta(&a, r, id);
 	gmtime_r(&secs, &tm);
 	buf_adds(b, "{\"sensor\":");
@@ -201,13 +230,10 @@ fleet_row(struct buf *b, const struct store *st, const struct capture *c,
 	    tm.tm_mon + 1, tm.tm_mday,
 	    (unsigned long long)row_number(r, id, K_SIZE),
 	    (unsigned long long)row_number(r, id, K_PACKETS));
-	buf_printf(b, ",\"mk\":[%s],\"mt\":[%s],\"mn\":[%s],\"ms\":[%s]",
-	    a.mk.s != NULL ? a.mk.s : "", a.mt.s != NULL ? a.mt.s : "",
-	    a.mn.s != NULL ? a.mn.s : "", a.ms.s != NULL ? a.ms.s : "");
+	row_array(b, "mk", &a.mk);
+	row_array(b, "mt", &a.mt);
+	row_array(b, "mn", &a.mn);
+	row_array(b, "ms", &a.ms);
 	row_refs(b, st, c, id);
 	buf_printf(b, ",\"schema\":%d}\n", FLEET_SCHEMA);
-	buf_free(&a.mk);
-	buf_free(&a.mt);
-	buf_free(&a.mn);
-	buf_free(&a.ms);
 }
