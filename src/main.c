@@ -30,7 +30,7 @@ enum {
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
 	OPT_SPOOL_SIZE, OPT_STORE, OPT_SHIP, OPT_INIT, OPT_CLUSTER, OPT_SENSOR,
-	OPT_RUN, OPT_RETAIN
+	OPT_RUN, OPT_RETAIN, OPT_REFS, OPT_FETCH
 };
 
 static const struct option long_options[] = {
@@ -57,6 +57,8 @@ static const struct option long_options[] = {
 	{ "sensor", required_argument, NULL, OPT_SENSOR },
 	{ "run", required_argument, NULL, OPT_RUN },
 	{ "retain", required_argument, NULL, OPT_RETAIN },
+	{ "refs", no_argument, NULL, OPT_REFS },
+	{ "fetch", required_argument, NULL, OPT_FETCH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -89,8 +91,10 @@ struct args {
 	const char	 *cluster;	/* --init --cluster NAME */
 	const char	 *sensor;	/* --ship --sensor NAME */
 	const char	 *run;		/* --ship --run ID */
-	bool		  init;
+	bool		  init, refs;
 	int64_t		  retain;	/* --store --retain DAYS; -1: none */
+	char		**fetch;	/* --fetch PATH@OFFSET,... */
+	size_t		  nfetch;
 };
 
 /* Print the usage summary. */
@@ -110,7 +114,9 @@ usage(FILE *f)
 "                 [-q QUERY]\n"
 "       huntcon -r FILE... [-R RULES]... --ship URL [--sensor NAME]\n"
 "       huntcon --store URL --init [--cluster NAME] | --retain DAYS\n"
-"       huntcon --store URL (--values KEY | --sessions ...) [-q QUERY]\n"
+"       huntcon --store URL (--values KEY | --sessions ... | --refs)\n"
+"                 [-q QUERY]\n"
+"       huntcon --fetch PATH@OFFSET,... ... -w OUT.pcap|-\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
@@ -138,6 +144,8 @@ usage(FILE *f)
 "                   (--sensor NAME, default the host name; --run ID)\n"
 "  --init           create DB's tables (--cluster NAME: sessions_all too)\n"
 "  --retain DAYS    drop the server's days of sessions before today - DAYS\n"
+"  --refs           the store's sessions as SENSOR<TAB>PATH@OFFSET,...\n"
+"  --fetch REF      on the sensor: write the records PATH@OFFSET,... names\n"
 "  -h, --help       this text;  --version  the version\n", f);
 }
 
@@ -327,6 +335,8 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_CLUSTER: a->cluster = optarg; break;
 	case OPT_SENSOR: a->sensor = optarg; break;
 	case OPT_RUN: a->run = optarg; break;
+	case OPT_REFS: a->refs = true; break;
+	case OPT_FETCH: main_push(&a->fetch, &a->nfetch, optarg); break;
 	case OPT_RETAIN:
 		a->retain = (int64_t)main_number("--retain", optarg, 100000);
 		break;
@@ -788,6 +798,45 @@ main_ship(struct args *a, const struct store *st, const struct capture *c)
 	return (ok);
 }
 
+/* --fetch: the records the references name, as a pcap on -w. */
+static int
+main_fetch(struct args *a)
+{
+	FILE	*f = stdout;
+	char	*cause = NULL;
+	bool	 ok;
+	int	 err;
+
+	if (a->write == NULL || a->ninputs > 0 || a->nifaces > 0 ||
+	    a->values != NULL || a->sessions || a->stats)
+		usage_error("--fetch goes with -w OUT.pcap (or -w -) alone");
+	if (strcmp(a->write, "-") != 0) {
+		if (!a->force && access(a->write, F_OK) == 0) {
+			fprintf(stderr, "huntcon: %s: file exists (use --force "
+			    "to overwrite)\n", esc_str(a->write));
+			return (1);
+		}
+		if ((f = fopen(a->write, "wb")) == NULL)
+			fatal("%s: %s", esc_str(a->write), strerror(errno));
+	}
+	ok = fleet_fetch(f, a->fetch, a->nfetch, &cause);
+	if (!ok)
+		main_msg("", cause, "");
+	free(cause);
+	if (f == stdout)
+		return (main_finish_stdout(ok ? 0 : 1));
+	err = ok ? 0 : EIO;
+	if (!file_finish(f, a->write, FILE_SYNC | FILE_CLOSE, err, &cause) &&
+	    ok) {
+		main_msg("", cause, "");
+		ok = false;
+	}
+	free(cause);
+	if (!ok)
+		unlink(a->write);
+	return (ok ? 0 : 1);
+}
+
 /* The batch modes over --store: --init, --values, --sessions. */
 static int
 main_store(struct args *a)
@@ -803,10 +852,11 @@ main_store(struct args *a)
 	    a->write != NULL || a->stats)
 		usage_error("--store reads the store: -r, -i, -w, --stats and "
 		    "--ship go without it");
-	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) !=
-	    1)
-		usage_error("--store goes with one of --init, --retain, --values "
-		    "or --sessions (the console over a store is not there yet)");
+	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) +
+	    a->refs != 1)
+		usage_error("--store goes with one of --init, --retain, --values, "
+		    "--sessions or --refs (the console over a store is not there "
+		    "yet)");
 	if (a->values != NULL && (key = meta_find(a->values,
 	    strlen(a->values))) == -1)
 		usage_error("--values: unknown meta key '%s' (huntcon --keys "
@@ -824,6 +874,8 @@ main_store(struct args *a)
 		ok = fleet_retain(stdout, &u, (unsigned int)a->retain, &cause);
 	else if (a->values != NULL)
 		ok = fleet_values(stdout, &u, key, a->sort, q, &cause);
+	else if (a->refs)
+		ok = fleet_refs(stdout, &u, q, &cause);
 	else
 		ok = fleet_sessions(stdout, &u, &f, a->format, a->header, q,
 		    &cause);
@@ -980,6 +1032,12 @@ main(int argc, char **argv)
 		rc = main_check_rules(&a);
 		free(a.inputs);
 		free(a.rules);
+		engine_config_free(&a.cfg);
+		return (rc);
+	}
+	if (a.nfetch > 0) {
+		rc = main_fetch(&a);
+		free(a.fetch);
 		engine_config_free(&a.cfg);
 		return (rc);
 	}

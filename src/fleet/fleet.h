@@ -104,4 +104,16 @@ bool	 fleet_sessions(FILE *, const struct fleet_url *,
 	    const struct batch_fields *, enum batch_format, bool header,
 	    const struct query *, char **);
 
+/*
+ * --refs over the store: per session (as --sessions orders them) a line
+ * "SENSOR<TAB>PATH@OFFSET,...[<TAB>PATH@...]", escaped.
+ */
+bool	 fleet_refs(FILE *, const struct fleet_url *, const struct query *,
+	    char **);
+/*
+ * --fetch on the sensor: the records each "PATH@OFFSET,..." names, as one
+ * pcap on out (classic pcap inputs of one format and link type).
+ */
+bool	 fleet_fetch(FILE *, char **refs, size_t, char **);
+
 #endif

@@ -499,3 +499,73 @@ fleet_values(FILE *f, const struct fleet_url *u, int key, enum vsort sort,
 	read_free(&rs);
 	return (ok);
 }
+
+/* One session's references: "SENSOR", then "<TAB>PATH@OFF,..." per run
+ * of packets in one file. */
+static void
+read_ref_line(struct buf *b, struct read_set *rs, char *line)
+{
+	const char	*pp, *po, *sp, *so;
+	char		*col[3], *path, *last = NULL;
+	size_t		 i, np, no, len, lastlen = 0;
+
+	for (i = 0; i < 3; i++)
+		col[i] = strsep(&line, "\t");
+	if (col[2] == NULL)
+		return;
+	path = read_hex(rs, col[0], strlen(col[0]), &len);
+	esc_text(b, path, len);
+	pp = col[1], po = col[2];
+	while (read_elem(&pp, &sp, &np) && read_elem(&po, &so, &no)) {
+		path = read_hex(rs, sp, np, &len);
+		if (last == NULL || len != lastlen ||
+		    memcmp(path, last, len) != 0) {
+			buf_addc(b, '\t');
+			esc_text(b, path, len);
+			buf_addc(b, '@');
+		} else
+			buf_addc(b, ',');
+		buf_add(b, so, no);
+		last = path;
+		lastlen = len;
+	}
+	buf_addc(b, '\n');
+}
+
+/* --refs over the store. */
+bool
+fleet_refs(FILE *f, const struct fleet_url *u, const struct query *q,
+    char **cause)
+{
+	struct read_set	 rs;
+	struct buf	 b;
+	const char	*table;
+	char		*out, *p, *line;
+	bool		 ok;
+
+	memset(&rs, 0, sizeof rs);
+	*cause = NULL;
+	if (!read_table(u, &table, cause))
+		return (false);
+	buf_init(&b);
+	buf_printf(&b, "SELECT hex(sensor), arrayMap(x -> hex(x), ppath), "
+	    "poff FROM %s.%s WHERE ", u->db, table);
+	ok = read_where(&b, q, cause);
+	buf_adds(&b, " ORDER BY time, sensor, sessionid, run "
+	    "FORMAT TabSeparated");
+	ok = ok && read_run(u, b.s, &out, cause);
+	buf_reset(&b);
+	for (p = ok ? out : NULL; p != NULL &&
+	    (line = strsep(&p, "\n")) != NULL; ) {
+		if (*line != '\0')
+			read_ref_line(&b, &rs, line);
+	}
+	if (ok) {
+		free(out);
+		errno = 0;
+		ok = b.len == 0 || fwrite(b.s, 1, b.len, f) == b.len;
+	}
+	buf_free(&b);
+	read_free(&rs);
+	return (ok);
+}

@@ -145,6 +145,29 @@ check "packet references: files by absolute path" \
 	"$(q1 "SELECT DISTINCT arrayJoin(ppath) AS p FROM hc.sessions_all
 	    ORDER BY p")"
 
+# Packets by reference: --refs over the store, --fetch on the sensor (here
+# both sensors' files are local), the records equal local -w's.
+fq="service = 80,443 || ip.proto = 1"
+run_hc "$T/refs" "$T/err" --store $S1 --refs -q "$fq"
+check "--refs: a line per session" "0 $("$HUNTCON" -r "$demo" -r "$basic" \
+	--sessions --fields sessionid -q "$fq" | wc -l)" "$rc $(wc -l <"$T/refs")"
+fetch=()
+while IFS=$'\t' read -r sensor ref; do fetch+=(--fetch "$ref"); done <"$T/refs"
+run_hc "$T/fetched.pcap" "$T/err" "${fetch[@]}" -w -
+check "--fetch -w -: exit 0" "0 " "$rc $(cat "$T/err")"
+"$HUNTCON" -r "$demo" -r "$basic" -q "$fq" -w "$T/local.pcap" 2>/dev/null
+check "fetched records equal local -w's" \
+	"$("$TOP/build/pcaprec" "$T/local.pcap" | sort)" \
+	"$("$TOP/build/pcaprec" "$T/fetched.pcap" | sort)"
+check "fetched some" yes "$([ "$(wc -l <"$T/refs")" -gt 20 ] && echo yes)"
+run_hc "$T/out" "$T/err" --fetch "$demo@25" -w -
+check "--fetch at no record: exit 1, no output" "1 0" "$rc $(wc -c <"$T/out")"
+check_grep "--fetch at no record: said" "no record at offset 25" "$T/err"
+editcap -F pcapng "$demo" "$T/demo.pcapng"
+run_hc "$T/out" "$T/err" --fetch "$T/demo.pcapng@24" -w -
+check "--fetch from pcapng: exit 1" 1 "$rc"
+check_grep "--fetch from pcapng: said" "pcapng is not read by reference" "$T/err"
+
 # Every field but sessionid (a sensor numbers its own sessions).
 fields=$("$HUNTCON" --keys | awk -F'\t' '$1 != "" && $1 != "setting" &&
 	$1 != "sessionid" { print $1 }' | paste -sd, -)
