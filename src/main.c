@@ -86,13 +86,13 @@ struct args {
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
 	struct engine_config cfg;
-	char		 *store;	/* --store URL (password hidden in argv) */
+	char		 *store;	/* --store URL (a copy) */
 	char		 *ship;		/* --ship URL */
 	const char	 *cluster;	/* --init --cluster NAME */
 	const char	 *sensor;	/* --ship --sensor NAME */
 	const char	 *run;		/* --ship --run ID */
 	bool		  init, refs;
-	int64_t		  retain;	/* --store --retain DAYS; -1: none */
+	int64_t		  retain;	/* --retain DAYS; -1: none */
 	char		**fetch;	/* --fetch PATH@OFFSET,... */
 	size_t		  nfetch;
 };
@@ -837,7 +837,22 @@ main_fetch(struct args *a)
 	return (ok ? 0 : 1);
 }
 
-/* The batch modes over --store: --init, --values, --sessions. */
+/* Check --store's options against each other. */
+static void
+main_store_check(const struct args *a)
+{
+	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL ||
+	    a->write != NULL || a->stats)
+		usage_error("--store reads the store: -r, -i, -w, --stats and "
+		    "--ship go without it");
+	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) +
+	    a->refs != 1)
+		usage_error("--store goes with one of --init, --retain, "
+		    "--values, --sessions or --refs (the console over a store "
+		    "is not there yet)");
+}
+
+/* The batch modes over --store: --init, --retain, --values ... */
 static int
 main_store(struct args *a)
 {
@@ -848,15 +863,7 @@ main_store(struct args *a)
 	int			 key = -1;
 	bool			 ok;
 
-	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL ||
-	    a->write != NULL || a->stats)
-		usage_error("--store reads the store: -r, -i, -w, --stats and "
-		    "--ship go without it");
-	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) +
-	    a->refs != 1)
-		usage_error("--store goes with one of --init, --retain, --values, "
-		    "--sessions or --refs (the console over a store is not there "
-		    "yet)");
+	main_store_check(a);
 	if (a->values != NULL && (key = meta_find(a->values,
 	    strlen(a->values))) == -1)
 		usage_error("--values: unknown meta key '%s' (huntcon --keys "
