@@ -394,12 +394,13 @@ fleet_sessions(FILE *f, const struct fleet_url *u,
  * GROUP BY straight over the table lets each shard count its own part.
  */
 static bool
-read_values_sql(struct buf *b, const struct fleet_url *u, const char *name,
+read_values_sql(struct buf *b, const struct fleet_url *u, int key,
     const struct query *q, char **cause)
 {
 	const char	*table;
 	char		*f[3];
-	uint32_t	 id = fleet_key_id(name);
+	uint32_t	 id = fleet_key_id(meta_key(key)->name);
+	uint8_t		 type = meta_key(key)->type;
 	int		 i;
 
 	if (!read_table(u, &table, cause))
@@ -407,6 +408,10 @@ read_values_sql(struct buf *b, const struct fleet_url *u, const char *name,
 	for (i = 0; i < 3; i++) {
 		xasprintf(&f[i], "arrayFilter((x, k) -> k = %u, %s, mk)", id,
 		    i == 0 ? "mt" : i == 1 ? "mn" : "ms");
+	}
+	if (type == MT_UINT || type == MT_TIME || type == MT_IPV4) {
+		free(f[2]);	/* no bytes: ms is not read at all */
+		xasprintf(&f[2], "arrayMap(x -> '', %s)", f[0]);
 	}
 	buf_printf(b, "SELECT any(vt), vn, hex(argMin(vs, time)), count(), "
 	    "sum(size), sum(packets), modulo(vt, 16) AS ty, "
@@ -486,7 +491,7 @@ fleet_values(FILE *f, const struct fleet_url *u, int key, enum vsort sort,
 	memset(&rs, 0, sizeof rs);
 	*cause = NULL;
 	buf_init(&b);
-	ok = read_values_sql(&b, u, meta_key(key)->name, q, cause) &&
+	ok = read_values_sql(&b, u, key, q, cause) &&
 	    read_run(u, b.s, &out, cause);
 	buf_free(&b);
 	if (!ok)

@@ -8,12 +8,16 @@
 
 /*
  * A condition on key K tests the values of K in the parallel arrays: each
- * value is (k name, t type + 16 * precision, n number, s bytes).  "= and
+ * value is (k key number, t type + 16 * precision, n number, s bytes);
+ * only the arrays a type needs are read (n for uint, time and IPv4, s for
+ * the rest: reading ms is most of a query's cost).  "= and
  * != test membership": = is arrayExists of a value in the list, != its
  * negation (true when K has no value), as eval.c answers.
  */
-#define SQL_EXISTS	"arrayExists((k, t, n, s) -> k = "
-#define SQL_ARRAYS	", mk, mt, mn, ms)"
+#define SQL_EXISTS_N	"arrayExists((k, t, n) -> k = "
+#define SQL_ARRAYS_N	", mk, mt, mn)"
+#define SQL_EXISTS_S	"arrayExists((k, t, s) -> k = "
+#define SQL_ARRAYS_S	", mk, mt, ms)"
 /* A text value folded as fold() does (ASCII only), other bytes as they are. */
 #define SQL_FOLDED	"if(modulo(t, 16) = 4, lower(s), s)"
 
@@ -196,10 +200,10 @@ sql_regex(struct buf *b, const struct query_cond *c, const char *name,
 	const char	*why;
 	size_t		 i, at;
 
-	buf_adds(b, "(throwIf(" SQL_EXISTS);
+	buf_adds(b, "(throwIf(" SQL_EXISTS_S);
 	buf_printf(b, "%u", fleet_key_id(name));
 	buf_adds(b, " AND modulo(t, 16) = 4 AND NOT match(hex(s), "
-	    "'^(?:[0-7][0-9A-F])*$')" SQL_ARRAYS ") = 0 AND " SQL_EXISTS);
+	    "'^(?:[0-7][0-9A-F])*$')" SQL_ARRAYS_S ") = 0 AND " SQL_EXISTS_S);
 	buf_printf(b, "%u", fleet_key_id(name));
 	buf_adds(b, " AND modulo(t, 16) = 4 AND (");
 	buf_init(&re);
@@ -220,7 +224,7 @@ sql_regex(struct buf *b, const struct query_cond *c, const char *name,
 		buf_adds(b, ")");
 	}
 	buf_free(&re);
-	buf_adds(b, ")" SQL_ARRAYS ")");
+	buf_adds(b, ")" SQL_ARRAYS_S ")");
 	return (true);
 }
 
@@ -258,6 +262,7 @@ static bool
 sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 {
 	const char	*name = c->name;
+	bool		 num;
 
 	if (c->key >= 0)
 		name = meta_key(c->key)->name;
@@ -276,11 +281,14 @@ sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 	default:
 		break;
 	}
-	buf_adds(b, c->op == QOP_NE ? "NOT " SQL_EXISTS : SQL_EXISTS);
+	num = c->op <= QOP_GE && sql_column(c->type)[0] == 'n';
+	if (c->op == QOP_NE)
+		buf_adds(b, "NOT ");
+	buf_adds(b, num ? SQL_EXISTS_N : SQL_EXISTS_S);
 	buf_printf(b, "%u", fleet_key_id(name));
 	buf_adds(b, " AND ");
 	sql_test(b, c);
-	buf_adds(b, SQL_ARRAYS);
+	buf_adds(b, num ? SQL_ARRAYS_N : SQL_ARRAYS_S);
 	return (true);
 }
 

@@ -151,11 +151,11 @@ test_sql(void **state)
 	q = query_compile(text, strlen(text), 0, &err);
 	assert_non_null(q);
 	assert_true(fleet_sql_where(&b, q, &cause));
-	xasprintf(&want, "(NOT arrayExists((k, t, n, s) -> k = %u AND "
-	    "modulo(t, 16) = 0 AND ((n >= 6 AND n <= 6)), mk, mt, mn, ms) "
-	    "AND arrayExists((k, t, n, s) -> k = %u AND modulo(t, 16) = 4 AND "
+	xasprintf(&want, "(NOT arrayExists((k, t, n) -> k = %u AND "
+	    "modulo(t, 16) = 0 AND ((n >= 6 AND n <= 6)), mk, mt, mn) "
+	    "AND arrayExists((k, t, s) -> k = %u AND modulo(t, 16) = 4 AND "
 	    "((length(s) >= 1 AND substring(lower(s), 1, 1) = 'w')), mk, "
-	    "mt, mn, ms))", fleet_key_id("ip.proto"),
+	    "mt, ms))", fleet_key_id("ip.proto"),
 	    fleet_key_id("alias.host"));
 	assert_string_equal(b.s, want);
 	free(want);
