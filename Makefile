@@ -28,7 +28,7 @@ B	:= build
 DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
 	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev libssl-dev \
 	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc \
-	   iputils-ping python3 libcurl4-openssl-dev clickhouse-server \
+	   iputils-ping python3 libcurl4-openssl-dev clickhouse-server curl \
 	   clickhouse-client
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
