@@ -28,8 +28,7 @@ B	:= build
 DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
 	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev libssl-dev \
 	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc \
-	   iputils-ping python3 libcurl4-openssl-dev clickhouse-server curl \
-	   clickhouse-client
+	   iputils-ping python3 libcurl4-openssl-dev clickhouse-server curl
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
 UI_SRC	:= $(sort $(wildcard src/ui/*.c))
