@@ -11,7 +11,7 @@
 
 CC	?= cc
 PKGS	:= libpcap ncursesw readline libpcre2-8 libxxhash libpsl libcrypto \
-	   zlib libzstd liblz4
+	   zlib libzstd liblz4 libcurl
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wno-format-nonliteral
@@ -29,7 +29,7 @@ DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
 	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev libssl-dev \
 	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc \
 	   iputils-ping python3 tcpdump libcap2-bin zlib1g-dev libzstd-dev \
-	   liblz4-dev
+	   liblz4-dev libcurl4-openssl-dev clickhouse-server curl
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
 UI_SRC	:= $(sort $(wildcard src/ui/*.c))
@@ -52,6 +52,16 @@ DEPS_STAMP := $(B)/.deps
 
 all: huntcon
 
+# Packages such as clickhouse-server start their own service on install:
+# a policy-rc.d refusing every start (exit 101) is in place only while
+# apt-get runs, then whatever was there before is put back.
+POLICY	:= /usr/sbin/policy-rc.d
+POLICY_ON = saved=$$(mktemp); had=0; \
+	    if [ -e $(POLICY) ]; then cp -p $(POLICY) $$saved; had=1; fi; \
+	    printf '\043!/bin/sh\nexit 101\n' >$(POLICY); chmod 0755 $(POLICY)
+POLICY_OFF = if [ $$had = 1 ]; then cp -p $$saved $(POLICY); \
+	    else rm -f $(POLICY); fi; rm -f $$saved
+
 # Check for the Debian packages; install them when root, else say how.
 $(DEPS_STAMP): Makefile
 	@missing=""; for p in $(DEBS); do \
@@ -60,8 +70,10 @@ $(DEPS_STAMP): Makefile
 	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" = 0 ]; then \
 	        echo "installing:$$missing"; \
+	        $(POLICY_ON); \
 	        apt-get update -q >/dev/null && \
-	        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || exit 1; \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; \
+	        rc=$$?; $(POLICY_OFF); [ $$rc = 0 ] || exit 1; \
 	    else \
 	        echo "huntcon needs these Debian packages. Run:"; \
 	        echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \

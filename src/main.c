@@ -18,6 +18,7 @@
 #include "capture/capture.h"
 #include "engine/engine.h"
 #include "export/export.h"
+#include "fleet/fleet.h"
 #include "meta/meta.h"
 #include "query/query.h"
 #include "rules/rules.h"
@@ -30,7 +31,8 @@ enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
-	OPT_SPOOL_SIZE, OPT_HISTOGRAM, OPT_GROUPS
+	OPT_SPOOL_SIZE, OPT_HISTOGRAM, OPT_GROUPS, OPT_STORE, OPT_SHIP, OPT_INIT,
+	OPT_CLUSTER, OPT_SENSOR, OPT_RUN, OPT_RETAIN, OPT_REFS, OPT_FETCH
 };
 
 /* --packets and what goes with it. */
@@ -59,6 +61,15 @@ static const struct option long_options[] = {
 	{ "spool", required_argument, NULL, OPT_SPOOL },
 	{ "spool-size", required_argument, NULL, OPT_SPOOL_SIZE },
 	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "ship", required_argument, NULL, OPT_SHIP },
+	{ "init", no_argument, NULL, OPT_INIT },
+	{ "cluster", required_argument, NULL, OPT_CLUSTER },
+	{ "sensor", required_argument, NULL, OPT_SENSOR },
+	{ "run", required_argument, NULL, OPT_RUN },
+	{ "retain", required_argument, NULL, OPT_RETAIN },
+	{ "refs", no_argument, NULL, OPT_REFS },
+	{ "fetch", required_argument, NULL, OPT_FETCH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 }
@@ -90,6 +101,15 @@ struct args {
 	bool		  packets, with_fragments;
 	int		  pkt_flags;	/* --hex, --text */
 	struct engine_config cfg;
+	char		 *store;	/* --store URL (a copy) */
+	char		 *ship;		/* --ship URL */
+	const char	 *cluster;	/* --init --cluster NAME */
+	const char	 *sensor;	/* --ship --sensor NAME */
+	const char	 *run;		/* --ship --run ID */
+	bool		  init, refs;
+	int64_t		  retain;	/* --retain DAYS; -1: none */
+	char		**fetch;	/* --fetch PATH@OFFSET,... */
+	size_t		  nfetch;
 };
 
 /* How many batch outputs the options ask for (--stats aside). */
@@ -119,6 +139,11 @@ usage(FILE *f)
 "       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
 "                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
 "                 [-q QUERY]\n"
+"       huntcon -r FILE... [-R RULES]... --ship URL [--sensor NAME]\n"
+"       huntcon --store URL --init [--cluster NAME] | --retain DAYS\n"
+"       huntcon --store URL (--values KEY | --sessions ... | --refs)\n"
+"                 [-q QUERY]\n"
+"       huntcon --fetch PATH@OFFSET,... ... -w OUT.pcap|-\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
 "       huntcon --keys\n"
 "options:\n"
@@ -149,6 +174,14 @@ usage(FILE *f)
 "                   10s, 1m, 1h, 1d): COUNT<TAB>START lines\n"
 "  --stats          packets read, assigned to sessions, and why not\n"
 "  --keys           list the meta keys and settings\n"
+"  --store URL      the fleet's store: clickhouse[s]://[USER[:PASSWORD]@]HOST\n"
+"                   [:PORT]/DB (password also from HUNTCON_STORE_PASSWORD)\n"
+"  --ship URL       after reading, insert every session into URL's DB\n"
+"                   (--sensor NAME, default the host name; --run ID)\n"
+"  --init           create DB's tables (--cluster NAME: sessions_all too)\n"
+"  --retain DAYS    drop the server's days of sessions before today - DAYS\n"
+"  --refs           the store's sessions as SENSOR<TAB>PATH@OFFSET,...\n"
+"  --fetch REF      on the sensor: write the records PATH@OFFSET,... names\n"
 "  -h, --help       this text;  --version  the version\n", f);
 }
 
@@ -365,6 +398,19 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_HEX: a->pkt_flags |= BATCH_PKT_HEX; break;
 	case OPT_TEXT: a->pkt_flags |= BATCH_PKT_TEXT; break;
 	case OPT_WITH_FRAGMENTS: a->with_fragments = true; break;
+	case OPT_STORE: case OPT_SHIP:
+		*(ch == OPT_STORE ? &a->store : &a->ship) = xstrdup(optarg);
+		fleet_url_hide(optarg);	/* ps shows no password */
+		break;
+	case OPT_INIT: a->init = true; break;
+	case OPT_CLUSTER: a->cluster = optarg; break;
+	case OPT_SENSOR: a->sensor = optarg; break;
+	case OPT_RUN: a->run = optarg; break;
+	case OPT_REFS: a->refs = true; break;
+	case OPT_FETCH: main_push(&a->fetch, &a->nfetch, optarg); break;
+	case OPT_RETAIN:
+		a->retain = (int64_t)main_number("--retain", optarg, 100000);
+		break;
 	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
 	case OPT_SPOOL: case OPT_SPOOL_SIZE:
@@ -386,6 +432,7 @@ main_args(struct args *a, int argc, char **argv)
 	int	  ch;
 
 	memset(a, 0, sizeof *a);
+	a->retain = -1;
 	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h",
 	    long_options, NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
@@ -909,6 +956,141 @@ main_histogram(const struct store *st, uint64_t bucket,
 	return (false);
 }
 
+/* A URL of --store or --ship, or exit 1 saying what is wrong with it. */
+static void
+main_url(struct fleet_url *u, const char *s)
+{
+	char	*cause = NULL;
+
+	if (!fleet_url_parse(u, s, &cause)) {
+		main_msg("", cause, "");
+		exit(1);
+	}
+}
+
+/* Insert the store's sessions into --ship's database. */
+static bool
+main_ship(struct args *a, const struct store *st, const struct capture *c)
+{
+	struct fleet_url u;
+	char		 host[256] = "sensor", run[64], *cause = NULL;
+	uint64_t	 n;
+	bool		 ok;
+
+	main_url(&u, a->ship);
+	if (a->sensor == NULL && gethostname(host, sizeof host) == 0)
+		host[sizeof host - 1] = '\0';
+	if (a->run == NULL)
+		snprintf(run, sizeof run, "%llx-%lx",
+		    (unsigned long long)time(NULL), (long)getpid());
+	ok = fleet_ship(&u, st, c, a->sensor != NULL ? a->sensor : host,
+	    a->run != NULL ? a->run : run, &n, &cause);
+	if (!ok)
+		main_msg("", cause, "");
+	free(cause);
+	fleet_url_free(&u);
+	return (ok);
+}
+
+/* --fetch: the records the references name, as a pcap on -w. */
+static int
+main_fetch(struct args *a)
+{
+	FILE	*f = stdout;
+	char	*cause = NULL;
+	bool	 ok;
+	int	 err;
+
+	if (a->write == NULL || a->ninputs > 0 || a->nifaces > 0 ||
+	    a->values != NULL || a->sessions || a->stats)
+		usage_error("--fetch goes with -w OUT.pcap (or -w -) alone");
+	if (strcmp(a->write, "-") != 0) {
+		if (!a->force && access(a->write, F_OK) == 0) {
+			fprintf(stderr, "huntcon: %s: file exists (use --force "
+			    "to overwrite)\n", esc_str(a->write));
+			return (1);
+		}
+		if ((f = fopen(a->write, "wb")) == NULL)
+			fatal("%s: %s", esc_str(a->write), strerror(errno));
+	}
+	ok = fleet_fetch(f, a->fetch, a->nfetch, &cause);
+	if (!ok)
+		main_msg("", cause, "");
+	free(cause);
+	if (f == stdout)
+		return (main_finish_stdout(ok ? 0 : 1));
+	err = ok ? 0 : EIO;
+	if (!file_finish(f, a->write, FILE_SYNC | FILE_CLOSE, err, &cause) &&
+	    ok) {
+		main_msg("", cause, "");
+		ok = false;
+	}
+	free(cause);
+	if (!ok)
+		unlink(a->write);
+	return (ok ? 0 : 1);
+}
+
+/* Check --store's options against each other. */
+static void
+main_store_check(const struct args *a)
+{
+	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL ||
+	    a->write != NULL || a->stats)
+		usage_error("--store reads the store: -r, -i, -w, --stats and "
+		    "--ship go without it");
+	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) +
+	    a->refs != 1)
+		usage_error("--store goes with one of --init, --retain, "
+		    "--values, --sessions or --refs (the console over a store "
+		    "is not there yet)");
+}
+
+/* The batch modes over --store: --init, --retain, --values ... */
+static int
+main_store(struct args *a)
+{
+	struct fleet_url	 u;
+	struct batch_fields	 f;
+	struct query		*q = NULL;
+	char			*cause = NULL;
+	int			 key = -1;
+	bool			 ok;
+
+	main_store_check(a);
+	if (a->values != NULL && (key = meta_find(a->values,
+	    strlen(a->values))) == -1)
+		usage_error("--values: unknown meta key '%s' (huntcon --keys "
+		    "lists them)", esc_str(a->values));
+	if (a->fields != NULL && !batch_fields_parse(&f, a->fields, &cause))
+		usage_error("%s", cause);
+	else if (a->fields == NULL)
+		batch_fields_default(&f);
+	if (a->query != NULL && (q = main_query(a->query)) == NULL)
+		exit(1);
+	main_url(&u, a->store);
+	if (a->init)
+		ok = fleet_init(&u, a->cluster, &cause);
+	else if (a->retain >= 0)
+		ok = fleet_retain(stdout, &u, (unsigned int)a->retain, &cause);
+	else if (a->values != NULL)
+		ok = fleet_values(stdout, &u, key, a->sort, q, &cause);
+	else if (a->refs)
+		ok = fleet_refs(stdout, &u, q, &cause);
+	else
+		ok = fleet_sessions(stdout, &u, &f, a->format, a->header, q,
+		    &cause);
+	if (!ok && cause != NULL)
+		main_msg("", cause, "");
+	else
+		main_out(stdout, ok);
+	free(cause);
+	fleet_url_free(&u);
+	batch_fields_free(&f);
+	query_free(q);
+	return (main_finish_stdout(ok ? 0 : 1));
+}
+
 /* Run a batch mode over the inputs; returns the exit status. */
 static int
 main_batch(struct args *a)
@@ -943,7 +1125,7 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (main_outputs(a) == 0)
+	if (main_outputs(a) == 0 && a->ship == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	if (a->cfg.corr_live != NULL) {
@@ -954,6 +1136,8 @@ main_batch(struct args *a)
 	} else
 		rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
+	if (a->ship != NULL && !main_ship(a, st, c))
+		rc = 1;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
 	else if (a->sessions && !a->with_fragments)
@@ -1057,8 +1241,20 @@ main(int argc, char **argv)
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
+	if (a.nfetch > 0) {
+		rc = main_fetch(&a);
+		free(a.fetch);
+		engine_config_free(&a.cfg);
+		return (rc);
+	}
+	if (a.store != NULL) {
+		rc = main_store(&a);
+		free(a.store);
+		engine_config_free(&a.cfg);
+		return (rc);
+	}
 	main_check_modes(&a);
-	if (main_outputs(&a) == 0 && !a.stats) {
+	if (main_outputs(&a) == 0 && !a.stats && a.ship == NULL) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");
@@ -1081,5 +1277,6 @@ main(int argc, char **argv)
 	free(a.inputs);
 	free(a.ifaces);
 	free(a.rules);
+	free(a.ship);
 	return (rc);
 }

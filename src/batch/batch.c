@@ -274,12 +274,12 @@ batch_json_line(struct buf *b, struct buf *tmp, const struct meta_reader *r,
 	buf_adds(b, "}\n");
 }
 
-/* The chosen sessions (ascending ids) as TSV or JSON lines. */
-bool
-batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
-    enum batch_format fmt, bool header, const uint32_t *ids, size_t n)
+/* Items as TSV or JSON lines: ids[0..n-1], or 0..n-1 when ids is NULL. */
+static bool
+batch_items(FILE *out, const struct meta_reader *r,
+    const struct batch_fields *f, enum batch_format fmt, bool header,
+    const uint32_t *ids, size_t n)
 {
-	const struct meta_reader *r = store_reader(st);
 	struct buf	 b, tmp;
 	struct mval	*v;
 	size_t		 cap = 16, i, k;
@@ -296,7 +296,7 @@ batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
 		batch_put(out, &b, &err);
 	}
 	for (k = 0; k < n && err == 0; k++) {
-		id = ids[k];
+		id = ids != NULL ? ids[k] : k;
 		buf_reset(&b);
 		if (fmt == BATCH_TSV)
 			batch_tsv_line(&b, r, id, f, &v, &cap);
@@ -308,6 +308,30 @@ batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
 	buf_free(&b);
 	buf_free(&tmp);
 	return (batch_done(err));
+}
+
+/* The chosen sessions (ascending ids) as TSV or JSON lines. */
+bool
+batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
+    enum batch_format fmt, bool header, const uint32_t *ids, size_t n)
+{
+	return (batch_items(out, store_reader(st), f, fmt, header, ids, n));
+}
+
+/* Items 0..n-1 of another reader (the fleet's store) as lines. */
+bool
+batch_reader_lines(FILE *out, const struct meta_reader *r,
+    const struct batch_fields *f, enum batch_format fmt, bool header,
+    size_t n)
+{
+	return (batch_items(out, r, f, fmt, header, NULL, n));
+}
+
+/* Counts made elsewhere (the fleet's store), sorted: print and free them. */
+bool
+batch_counts(FILE *out, struct vcount *v, size_t n, enum vsort sort)
+{
+	return (batch_print_counts(out, v, n, sort));
 }
 
 /* The sessions a query selects, in ascending sessionid. */

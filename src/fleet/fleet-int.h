@@ -1,0 +1,33 @@
+/*
+ * fleet-int.h - declarations shared by the files of src/fleet only.
+ */
+#ifndef HUNTCON_FLEET_INT_H
+#define HUNTCON_FLEET_INT_H
+
+#include "fleet/fleet.h"
+
+/*
+ * Rewrite a PCRE2 pattern (n bytes) as an RE2 pattern that matches the
+ * same ASCII values, "(?i)" first; false with *at (0-based byte) and *why
+ * when the store cannot run it exactly.
+ */
+bool	 fleet_regex_re2(struct buf *, const char *, size_t, size_t *at,
+	    const char **why);
+
+/*
+ * A key's number in the table's mk arrays: the low 32 bits of XXH3 of its
+ * name (numbers compare four times faster there than names); the names
+ * are in DB.huntcon_keys.
+ */
+uint32_t fleet_key_id(const char *);
+
+/* A JSON string of n raw bytes, as ClickHouse reads them back. */
+void	 fleet_json_string(struct buf *, const void *, size_t);
+
+/* A SQL string literal of n bytes, ASCII-folded when asked. */
+void	 fleet_sql_string(struct buf *, const void *, size_t, bool);
+
+/* What throwIf says when a regex meets a value that is not ASCII. */
+#define FLEET_THROWIF	"Value passed to 'throwIf' function is non zero"
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * fleet.h - the fleet: sensors ship their closed sessions to ClickHouse
+ * and the batch modes read them back over its HTTP interface (libcurl).
+ *
+ * Files, one concept each: url.c parses clickhouse://USER:PASS@HOST:PORT/DB,
+ * http.c sends one statement and checks the answer's status and tail,
+ * schema.c creates the tables, row.c writes a session as a JSONEachRow
+ * line, ship.c is the bounded queue and its sender thread, sql.c turns a
+ * compiled where-clause into SQL, read.c answers --values and --sessions.
+ *
+ * Contract:
+ * - Every function that talks to the server returns false with *cause
+ *   (caller frees) on failure: the server's exception text or the
+ *   transfer's error, escaped, never a password.
+ * - A struct fleet_url owns its strings; fleet_url_free() wipes the
+ *   password before freeing it.
+ * - The session table keeps every value of every key in parallel arrays
+ *   (mk key number, mt type + 16 * time precision, mn number, ms bytes), so
+ *   one translation serves every key; sensor, run, sessionid, time, size
+ *   and packets are columns of their own, the packet references the
+ *   arrays ppath and poff.  Schema version FLEET_SCHEMA.
+ */
+#ifndef HUNTCON_FLEET_H
+#define HUNTCON_FLEET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "batch/batch.h"
+#include "query/query.h"
+#include "store/store.h"
+
+#define FLEET_SCHEMA	1
+#define FLEET_SCHEMA_STR "1"
+
+/* Where the store is. */
+struct fleet_url {
+	char		*user;		/* NULL: the server's default user */
+	char		*password;	/* NULL: none */
+	char		*host;
+	unsigned int	 port;
+	char		*db;
+	bool		 tls;		/* clickhouses:// */
+};
+
+/*
+ * Parse clickhouse://[USER[:PASSWORD]@]HOST[:PORT]/DB (clickhouses:// for
+ * HTTPS); the password may also come from HUNTCON_STORE_PASSWORD.  False
+ * with *cause on a malformed URL (the password never quoted).
+ */
+bool	 fleet_url_parse(struct fleet_url *, const char *, char **);
+void	 fleet_url_free(struct fleet_url *);
+/* Overwrite the password of a URL in an argument in place (":****@"). */
+void	 fleet_url_hide(char *);
+
+/*
+ * Send one statement (body: data after it, or NULL); the answer's text
+ * (NUL-terminated) in *out when out is not NULL.  False with *cause when
+ * the transfer fails, the status is not 200 or the answer ends with a
+ * server exception.
+ */
+bool	 fleet_http(const struct fleet_url *, const char *sql,
+	    const char *body, size_t len, char **out, char **cause);
+
+/* Create the database and its session table (and sessions_all). */
+bool	 fleet_init(const struct fleet_url *, const char *cluster,
+	    char **cause);
+/*
+ * Drop this server's partitions (days) of DB.sessions older than today -
+ * days, printing each day dropped on f.
+ */
+bool	 fleet_retain(FILE *, const struct fleet_url *, unsigned int days,
+	    char **cause);
+
+struct capture;
+/*
+ * Append a session's JSONEachRow line: sensor, run, its meta, and its
+ * packet references (file and record offset of each packet still kept,
+ * through capture_locate(); none when c is NULL).
+ */
+void	 fleet_row(struct buf *, const struct store *, const struct capture *,
+	    uint64_t id, const char *sensor, const char *run);
+
+/*
+ * Ship the store's sessions to DB.sessions (the reader's thread waits
+ * while the queue of batches is full); how many in *shipped.
+ */
+bool	 fleet_ship(const struct fleet_url *, const struct store *,
+	    const struct capture *, const char *sensor, const char *run,
+	    uint64_t *shipped, char **cause);
+
+/*
+ * The SQL condition for a compiled query (NULL: every session) into b;
+ * false with *cause as "column N: ..." when the store cannot answer an
+ * operator exactly.
+ */
+bool	 fleet_sql_where(struct buf *, const struct query *, char **);
+
+/* --values and --sessions over the store (DB.sessions_all or sessions). */
+bool	 fleet_values(FILE *, const struct fleet_url *, int key,
+	    enum vsort, const struct query *, char **);
+bool	 fleet_sessions(FILE *, const struct fleet_url *,
+	    const struct batch_fields *, enum batch_format, bool header,
+	    const struct query *, char **);
+
+/*
+ * --refs over the store: per session (as --sessions orders them) a line
+ * "SENSOR<TAB>PATH@OFFSET,...[<TAB>PATH@...]", escaped.
+ */
+bool	 fleet_refs(FILE *, const struct fleet_url *, const struct query *,
+	    char **);
+/*
+ * --fetch on the sensor: the records each "PATH@OFFSET,..." names, as one
+ * pcap on out (classic pcap inputs of one format and link type).
+ */
+bool	 fleet_fetch(FILE *, char **refs, size_t, char **);
+
+#endif

@@ -1,0 +1,576 @@
+/* read.c - --values and --sessions answered by the store. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet/fleet-int.h"
+
+/* Bytes of the arena's chunks (text of the values read). */
+#define READ_CHUNK	(1024 * 1024)
+
+/* One value read back, and the key it belongs to. */
+struct read_val {
+	int		 key;
+	struct mval	 v;
+};
+
+/* A key number of the mk arrays and the key it names here. */
+struct read_key {
+	uint32_t	 id;
+	int		 key;
+};
+
+/* Sessions read back: values in order, each session a run of them. */
+struct read_set {
+	struct read_val	*vals;
+	size_t		 nvals, capvals;
+	size_t		*first;		/* per session: index of its first
+					   value; one more at the end */
+	size_t		 n, cap;
+	char		**chunks;	/* the arena; text never moves */
+	size_t		 nchunks, used;
+	struct read_key	*keys;		/* key numbers, sorted */
+	size_t		 nkeys;
+	struct meta_reader r;
+};
+
+/* Room for n bytes of text that stays where it is. */
+static char *
+read_alloc(struct read_set *rs, size_t n)
+{
+	size_t	 size = n > READ_CHUNK ? n : READ_CHUNK;
+
+	if (rs->nchunks == 0 || rs->used + n > READ_CHUNK || n > READ_CHUNK) {
+		rs->chunks = xreallocarray(rs->chunks, rs->nchunks + 1,
+		    sizeof *rs->chunks);
+		rs->chunks[rs->nchunks++] = xmalloc(size);
+		rs->used = 0;
+	}
+	rs->used += n;
+	return (rs->chunks[rs->nchunks - 1] + rs->used - n);
+}
+
+/* Decode hex (two digits a byte) of n digits into the arena. */
+static char *
+read_hex(struct read_set *rs, const char *p, size_t n, size_t *len)
+{
+	static const char	 digits[] = "0123456789ABCDEF";
+	char			*out = read_alloc(rs, n / 2 + 1);
+	size_t			 i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		out[i / 2] = (char)((strchr(digits, p[i]) - digits) << 4 |
+		    (strchr(digits, p[i + 1]) - digits));
+	}
+	out[n / 2] = '\0';
+	*len = n / 2;
+	return (out);
+}
+
+/* The reader's values(): the item is the index of a session read. */
+static size_t
+read_values(const struct meta_reader *r, uint64_t item, int key,
+    struct mval *out, size_t max)
+{
+	const struct read_set	*rs = r->ctx;
+	size_t			 i, n = 0;
+
+	if (item >= rs->n)
+		return (0);
+	for (i = rs->first[item]; i < rs->first[item + 1]; i++) {
+		if (rs->vals[i].key != key)
+			continue;
+		if (n < max)
+			out[n] = rs->vals[i].v;
+		n++;
+	}
+	return (n);
+}
+
+/* Free what was read. */
+static void
+read_free(struct read_set *rs)
+{
+	size_t	 i;
+
+	for (i = 0; i < rs->nchunks; i++)
+		free(rs->chunks[i]);
+	free(rs->chunks);
+	free(rs->vals);
+	free(rs->first);
+	free(rs->keys);
+	memset(rs, 0, sizeof *rs);
+}
+
+/*
+ * Build a value from its columns: t (type + 16 * precision), number,
+ * bytes (hex).
+ */
+static void
+read_mval(struct read_set *rs, struct mval *v, unsigned long t, uint64_t n,
+    const char *hex, size_t hexlen)
+{
+	size_t	 len;
+	char	*p;
+
+	memset(v, 0, sizeof *v);
+	v->type = (uint8_t)(t % 16);
+	v->prec = (uint8_t)(t / 16);
+	p = read_hex(rs, hex, hexlen, &len);
+	switch (v->type) {
+	case MT_UINT:
+	case MT_TIME:
+		v->u = n;
+		break;
+	case MT_IPV4:
+		v->ip[0] = (uint8_t)(n >> 24);
+		v->ip[1] = (uint8_t)(n >> 16);
+		v->ip[2] = (uint8_t)(n >> 8);
+		v->ip[3] = (uint8_t)n;
+		break;
+	case MT_IPV6:
+		memcpy(v->ip, p, len < 16 ? len : 16);
+		break;
+	case MT_MAC:
+		memcpy(v->mac, p, len < 6 ? len : 6);
+		break;
+	default:
+		v->text.p = p;
+		v->text.n = (uint32_t)len;
+		break;
+	}
+}
+
+/* The next element of a TSV array ("['AB','']" or "[1,2]"); false at ']'. */
+static bool
+read_elem(const char **p, const char **s, size_t *n)
+{
+	const char	*q = *p;
+
+	if (*q == '[' || *q == ',')
+		q++;
+	if (*q == ']' || *q == '\0')
+		return (false);
+	if (*q == '\'') {
+		*s = ++q;
+		while (*q != '\'' && *q != '\0')
+			q++;
+		*n = (size_t)(q - *s);
+		if (*q == '\'')
+			q++;
+	} else {
+		*s = q;
+		while (*q != ',' && *q != ']' && *q != '\0')
+			q++;
+		*n = (size_t)(q - *s);
+	}
+	*p = q;
+	return (true);
+}
+
+/* qsort and bsearch comparison of key numbers. */
+static int
+read_key_cmp(const void *a, const void *b)
+{
+	const struct read_key	*x = a, *y = b;
+
+	return (x->id < y->id ? -1 : x->id > y->id);
+}
+
+/* Add a key number; the map is sorted once all are in. */
+static void
+read_key_add(struct read_set *rs, uint32_t id, int key)
+{
+	rs->keys = xreallocarray(rs->keys, rs->nkeys + 1, sizeof *rs->keys);
+	rs->keys[rs->nkeys].id = id;
+	rs->keys[rs->nkeys++].key = key;
+}
+
+/* The key a number names, -1 when none. */
+static int
+read_key(const struct read_set *rs, uint32_t id)
+{
+	struct read_key	 k = { id, -1 }, *found;
+
+	found = bsearch(&k, rs->keys, rs->nkeys, sizeof *rs->keys,
+	    read_key_cmp);
+	return (found != NULL ? found->key : -1);
+}
+
+/*
+ * The key numbers: those of the registry, then the names the sensors
+ * shipped that this process does not know (a rule's alert key), made
+ * here with their type.
+ */
+static bool
+read_keys(struct read_set *rs, const struct fleet_url *u, const char *table,
+    char **cause)
+{
+	char	*sql, *out, *p, *line, *col[3];
+	size_t	 len;
+	int	 i, key;
+
+	for (i = 0; i < meta_nkeys(); i++)
+		read_key_add(rs, fleet_key_id(meta_key(i)->name), i);
+	xasprintf(&sql, "SELECT DISTINCT id, type, hex(name) FROM %s.%s "
+	    "FORMAT TabSeparated", u->db, strcmp(table, "sessions_all") == 0 ?
+	    "huntcon_keys_all" : "huntcon_keys");
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	free(sql);
+	qsort(rs->keys, rs->nkeys, sizeof *rs->keys, read_key_cmp);
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
+		for (i = 0; i < 3; i++)
+			col[i] = strsep(&line, "\t");
+		if (col[2] == NULL || read_key(rs, (uint32_t)strtoul(col[0],
+		    NULL, 10)) != -1)
+			continue;
+		line = read_hex(rs, col[2], strlen(col[2]), &len);
+		if ((key = meta_find(line, len)) == -1)
+			key = meta_intern(line, len, strtoul(col[1], NULL, 10));
+		read_key_add(rs, (uint32_t)strtoul(col[0], NULL, 10), key);
+		qsort(rs->keys, rs->nkeys, sizeof *rs->keys, read_key_cmp);
+	}
+	free(out);
+	return (true);
+}
+
+/* Add one value to the last session. */
+static void
+read_push(struct read_set *rs, int key, const struct mval *v)
+{
+	if (rs->nvals == rs->capvals) {
+		rs->capvals = rs->capvals ? rs->capvals * 2 : 1024;
+		rs->vals = xreallocarray(rs->vals, rs->capvals,
+		    sizeof *rs->vals);
+	}
+	rs->vals[rs->nvals].key = key;
+	rs->vals[rs->nvals++].v = *v;
+}
+
+/* One row "mk<TAB>mt<TAB>mn<TAB>ms" (arrays) as one session. */
+static void
+read_row(struct read_set *rs, char *line)
+{
+	char		*col[4];
+	const char	*pk, *pt, *pn, *ps, *sk, *st, *sn, *ss;
+	size_t		 i, nk, nt, nn, ns;
+	struct mval	 v;
+
+	for (i = 0; i < 4; i++)
+		col[i] = strsep(&line, "\t");
+	if (col[3] == NULL)
+		return;
+	if (rs->n + 1 >= rs->cap) {
+		rs->cap = rs->cap ? rs->cap * 2 : 1024;
+		rs->first = xreallocarray(rs->first, rs->cap,
+		    sizeof *rs->first);
+	}
+	rs->first[rs->n++] = rs->nvals;
+	pk = col[0], pt = col[1], pn = col[2], ps = col[3];
+	while (read_elem(&pk, &sk, &nk) && read_elem(&pt, &st, &nt) &&
+	    read_elem(&pn, &sn, &nn) && read_elem(&ps, &ss, &ns)) {
+		read_mval(rs, &v, strtoul(st, NULL, 10),
+		    strtoull(sn, NULL, 10), ss, ns);
+		read_push(rs, read_key(rs, (uint32_t)strtoul(sk, NULL, 10)),
+		    &v);
+	}
+	rs->first[rs->n] = rs->nvals;
+}
+
+/* The table to read: sessions_all when the database has it. */
+static bool
+read_table(const struct fleet_url *u, const char **table, char **cause)
+{
+	char	*sql, *out;
+
+	xasprintf(&sql, "EXISTS TABLE %s.sessions_all FORMAT TSV", u->db);
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	*table = out[0] == '1' ? "sessions_all" : "sessions";
+	free(out);
+	free(sql);
+	return (true);
+}
+
+/*
+ * The statement's WHERE (the query's SQL), or false with *cause; a
+ * throwIf answer later means a regex met a value that is not ASCII.
+ */
+static bool
+read_where(struct buf *b, const struct query *q, char **cause)
+{
+	char	*why = NULL;
+
+	if (fleet_sql_where(b, q, &why))
+		return (true);
+	xasprintf(cause, "query: %s", why);
+	free(why);
+	return (false);
+}
+
+/* Run a query; a throwIf failure becomes what it means. */
+static bool
+read_run(const struct fleet_url *u, const char *sql, char **out,
+    char **cause)
+{
+	if (fleet_http(u, sql, NULL, 0, out, cause))
+		return (true);
+	if (strstr(*cause, FLEET_THROWIF) != NULL) {
+		free(*cause);
+		xasprintf(cause, "query: a regex met a value that is not "
+		    "ASCII, which the store's RE2 reads as UTF-8: it cannot "
+		    "answer exactly (narrow the query, or read the capture)");
+	}
+	return (false);
+}
+
+/* Read the sessions a query selects, in (time, sensor, sessionid). */
+static bool
+read_sessions(struct read_set *rs, const struct fleet_url *u,
+    const struct query *q, char **cause)
+{
+	struct buf	 b;
+	const char	*table;
+	char		*out, *line, *p;
+	bool		 ok;
+
+	if (!read_table(u, &table, cause) || !read_keys(rs, u, table, cause))
+		return (false);
+	buf_init(&b);
+	buf_printf(&b, "SELECT mk, mt, mn, "
+	    "arrayMap(x -> hex(x), ms), run FROM %s.%s WHERE ",
+	    u->db, table);
+	if (!read_where(&b, q, cause)) {
+		buf_free(&b);
+		return (false);
+	}
+	buf_adds(&b, " ORDER BY time, sensor, sessionid, run "
+	    "FORMAT TabSeparated");
+	ok = read_run(u, b.s, &out, cause);
+	buf_free(&b);
+	if (!ok)
+		return (false);
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
+		if (*line != '\0')
+			read_row(rs, line);
+	}
+	free(out);
+	return (true);
+}
+
+/* --sessions over the store. */
+bool
+fleet_sessions(FILE *f, const struct fleet_url *u,
+    const struct batch_fields *fields, enum batch_format fmt, bool header,
+    const struct query *q, char **cause)
+{
+	struct read_set	 rs;
+	bool		 ok;
+
+	memset(&rs, 0, sizeof rs);
+	*cause = NULL;
+	if (!read_sessions(&rs, u, q, cause)) {
+		read_free(&rs);
+		return (false);
+	}
+	rs.r.values = read_values;
+	rs.r.ctx = &rs;
+	ok = batch_reader_lines(f, &rs.r, fields, fmt, header, rs.n);
+	read_free(&rs);
+	return (ok);
+}
+
+/*
+ * The counting statement.  The key's values of each session are joined
+ * as rows, the first of each distinct value only (arrayEnumerateUniq, text
+ * folded), so a session counts once per value as count.c counts it; the
+ * GROUP BY straight over the table lets each shard count its own part.
+ */
+static bool
+read_values_sql(struct buf *b, const struct fleet_url *u, int key,
+    const struct query *q, char **cause)
+{
+	const char	*table;
+	char		*f[3];
+	uint32_t	 id = fleet_key_id(meta_key(key)->name);
+	uint8_t		 type = meta_key(key)->type;
+	int		 i;
+
+	if (!read_table(u, &table, cause))
+		return (false);
+	for (i = 0; i < 3; i++) {
+		xasprintf(&f[i], "arrayFilter((x, k) -> k = %u, %s, mk)", id,
+		    i == 0 ? "mt" : i == 1 ? "mn" : "ms");
+	}
+	if (type == MT_UINT || type == MT_TIME || type == MT_IPV4) {
+		free(f[2]);	/* no bytes: ms is not read at all */
+		xasprintf(&f[2], "arrayMap(x -> '', %s)", f[0]);
+	}
+	buf_printf(b, "SELECT any(vt), vn, hex(argMin(vs, time)), count(), "
+	    "sum(size), sum(packets), modulo(vt, 16) AS ty, "
+	    "if(ty = 4, lower(vs), vs) AS vf FROM %s.%s ARRAY JOIN "
+	    "%s AS vt, %s AS vn, %s AS vs, arrayEnumerateUniq("
+	    "arrayMap(t -> modulo(t, 16), %s), %s, arrayMap((t, s) -> "
+	    "if(modulo(t, 16) = 4, lower(s), s), %s, %s)) AS vu "
+	    "WHERE has(mk, %u) AND vu = 1 AND (", u->db, table, f[0], f[1],
+	    f[2], f[0], f[1], f[0], f[2], id);
+	for (i = 0; i < 3; i++)
+		free(f[i]);
+	if (!read_where(b, q, cause))
+		return (false);
+	buf_adds(b, ") GROUP BY ty, vn, vf FORMAT TabSeparated");
+	return (true);
+}
+
+/* Order counts as the local store does: measure (largest first), value. */
+static int
+read_count_cmp(const void *a, const void *b, void *arg)
+{
+	const struct vcount	*x = a, *y = b;
+	enum vsort		 sort = *(enum vsort *)arg;
+	uint64_t		 p = 0, q = 0;
+
+	switch (sort) {
+	case VSORT_COUNT:	p = x->sessions; q = y->sessions; break;
+	case VSORT_SIZE:	p = x->size; q = y->size; break;
+	case VSORT_PACKETS:	p = x->packets; q = y->packets; break;
+	case VSORT_VALUE:	break;
+	}
+	if (p != q)
+		return (p > q ? -1 : 1);
+	return (mval_cmp(&x->v, &y->v));
+}
+
+/* Parse the counting answer's lines into counts. */
+static size_t
+read_counts(struct read_set *rs, char *out, struct vcount **vp)
+{
+	struct vcount	*v = NULL;
+	size_t		 n = 0, cap = 0;
+	char		*p, *line, *col[6];
+	int		 i;
+
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
+		for (i = 0; i < 6; i++)
+			col[i] = strsep(&line, "\t");
+		if (col[5] == NULL)
+			continue;	/* ty and vf follow, unused */
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xreallocarray(v, cap, sizeof *v);
+		}
+		read_mval(rs, &v[n].v, strtoul(col[0], NULL, 10),
+		    strtoull(col[1], NULL, 10), col[2], strlen(col[2]));
+		v[n].sessions = strtoull(col[3], NULL, 10);
+		v[n].size = strtoull(col[4], NULL, 10);
+		v[n++].packets = strtoull(col[5], NULL, 10);
+	}
+	*vp = v;
+	return (n);
+}
+
+/* --values over the store. */
+bool
+fleet_values(FILE *f, const struct fleet_url *u, int key, enum vsort sort,
+    const struct query *q, char **cause)
+{
+	struct read_set	 rs;
+	struct vcount	*v;
+	struct buf	 b;
+	char		*out;
+	size_t		 n;
+	bool		 ok;
+
+	memset(&rs, 0, sizeof rs);
+	*cause = NULL;
+	buf_init(&b);
+	ok = read_values_sql(&b, u, key, q, cause) &&
+	    read_run(u, b.s, &out, cause);
+	buf_free(&b);
+	if (!ok)
+		return (false);
+	n = read_counts(&rs, out, &v);
+	free(out);
+	if (n > 1)
+		qsort_r(v, n, sizeof *v, read_count_cmp, &sort);
+	ok = batch_counts(f, v, n, sort);
+	read_free(&rs);
+	return (ok);
+}
+
+/* One session's references: "SENSOR", then "<TAB>PATH@OFF,..." per run
+ * of packets in one file. */
+static void
+read_ref_line(struct buf *b, struct read_set *rs, char *line)
+{
+	const char	*pp, *po, *sp, *so;
+	char		*col[3], *path, *last = NULL;
+	size_t		 i, np, no, len, lastlen = 0;
+
+	for (i = 0; i < 3; i++)
+		col[i] = strsep(&line, "\t");
+	if (col[2] == NULL)
+		return;
+	path = read_hex(rs, col[0], strlen(col[0]), &len);
+	esc_text(b, path, len);
+	pp = col[1], po = col[2];
+	while (read_elem(&pp, &sp, &np) && read_elem(&po, &so, &no)) {
+		path = read_hex(rs, sp, np, &len);
+		if (last == NULL || len != lastlen ||
+		    memcmp(path, last, len) != 0) {
+			buf_addc(b, '\t');
+			esc_text(b, path, len);
+			buf_addc(b, '@');
+		} else
+			buf_addc(b, ',');
+		buf_add(b, so, no);
+		last = path;
+		lastlen = len;
+	}
+	buf_addc(b, '\n');
+}
+
+/* --refs over the store. */
+bool
+fleet_refs(FILE *f, const struct fleet_url *u, const struct query *q,
+    char **cause)
+{
+	struct read_set	 rs;
+	struct buf	 b;
+	const char	*table;
+	char		*out, *p, *line;
+	bool		 ok;
+
+	memset(&rs, 0, sizeof rs);
+	*cause = NULL;
+	if (!read_table(u, &table, cause))
+		return (false);
+	buf_init(&b);
+	buf_printf(&b, "SELECT hex(sensor), arrayMap(x -> hex(x), ppath), "
+	    "poff FROM %s.%s WHERE ", u->db, table);
+	ok = read_where(&b, q, cause);
+	buf_adds(&b, " ORDER BY time, sensor, sessionid, run "
+	    "FORMAT TabSeparated");
+	ok = ok && read_run(u, b.s, &out, cause);
+	buf_reset(&b);
+	for (p = ok ? out : NULL; p != NULL &&
+	    (line = strsep(&p, "\n")) != NULL; ) {
+		if (*line != '\0')
+			read_ref_line(&b, &rs, line);
+	}
+	if (ok) {
+		free(out);
+		errno = 0;
+		ok = b.len == 0 || fwrite(b.s, 1, b.len, f) == b.len;
+	}
+	buf_free(&b);
+	read_free(&rs);
+	return (ok);
+}

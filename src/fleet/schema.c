@@ -1,0 +1,172 @@
+/* schema.c - the session table on one server, and sessions_all. */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet/fleet.h"
+
+/*
+ * The session table, keyed by (sensor, run, sessionid).  The sender asks
+ * whether a batch is there before sending it (ship.c), so rows are not
+ * written twice and reads need no FINAL (which 18.16 runs on one thread);
+ * should one be written twice all the same, ReplacingMergeTree keeps one
+ * once parts merge.
+ */
+static const char schema_table[] =
+	"CREATE TABLE %s.sessions ("
+	"sensor String, run String, sessionid UInt64, time UInt64, "
+	"day Date, size UInt64, packets UInt64, "
+	"mk Array(UInt32), mt Array(UInt8), mn Array(UInt64), "
+	"ms Array(String), ppath Array(String), poff Array(UInt64), "
+	"schema UInt16) "
+	"ENGINE = ReplacingMergeTree(schema) PARTITION BY day "
+	"ORDER BY (sensor, run, sessionid)";
+
+/* The schema version is the one row of this table. */
+static const char schema_version[] =
+	"CREATE TABLE %s.huntcon_schema (version UInt16) ENGINE = TinyLog";
+
+/* The names of the key numbers in mk, as each sensor ships them. */
+static const char schema_keys[] =
+	"CREATE TABLE %s.huntcon_keys (id UInt32, name String, type UInt8) "
+	"ENGINE = ReplacingMergeTree ORDER BY (id, name)";
+
+/* Whether the database already holds a table; false with *cause on error. */
+static bool
+schema_exists(const struct fleet_url *u, const char *table, bool *yes,
+    char **cause)
+{
+	char	*sql, *out;
+
+	xasprintf(&sql, "EXISTS TABLE %s.%s FORMAT TSV", u->db, table);
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	*yes = out[0] == '1';
+	free(out);
+	free(sql);
+	return (true);
+}
+
+/* Check the version of a schema that exists; says how to upgrade. */
+static bool
+schema_check(const struct fleet_url *u, char **cause)
+{
+	char		*sql, *out;
+	unsigned long	 v;
+
+	xasprintf(&sql, "SELECT max(version) FROM %s.huntcon_schema "
+	    "FORMAT TSV", u->db);
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	free(sql);
+	v = strtoul(out, NULL, 10);
+	free(out);
+	if (v == FLEET_SCHEMA)
+		return (true);
+	if (v < FLEET_SCHEMA)
+		xasprintf(cause, "store: %s.sessions has schema %lu, this "
+		    "huntcon writes %d: ship into a new database (or drop the "
+		    "old one) and run --init again", u->db, v, FLEET_SCHEMA);
+	else
+		xasprintf(cause, "store: %s.sessions has schema %lu, newer than "
+		    "this huntcon's %d", u->db, v, FLEET_SCHEMA);
+	return (false);
+}
+
+/* Run one formatted DDL statement naming the database. */
+static bool
+schema_run(const struct fleet_url *u, const char *fmt, const char *cluster,
+    char **cause)
+{
+	char	*sql;
+	bool	 ok;
+
+	if (cluster != NULL)
+		xasprintf(&sql, fmt, u->db, u->db, cluster, u->db);
+	else
+		xasprintf(&sql, fmt, u->db);
+	ok = fleet_http(u, sql, NULL, 0, NULL, cause);
+	free(sql);
+	return (ok);
+}
+
+/* Create the database, the session table, its version, sessions_all. */
+bool
+fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
+{
+	char	*sql;
+	bool	 yes = false;
+
+	xasprintf(&sql, "CREATE DATABASE IF NOT EXISTS %s", u->db);
+	if (!fleet_http(u, sql, NULL, 0, NULL, cause)) {
+		free(sql);
+		return (false);
+	}
+	free(sql);
+	if (!schema_exists(u, "huntcon_schema", &yes, cause))
+		return (false);
+	if (yes) {
+		if (!schema_check(u, cause))
+			return (false);
+	} else if (!schema_run(u, schema_table, NULL, cause) ||
+	    !schema_run(u, schema_keys, NULL, cause) ||
+	    !schema_run(u, schema_version, NULL, cause) ||
+	    !schema_run(u, "INSERT INTO %s.huntcon_schema VALUES ("
+	    FLEET_SCHEMA_STR ")", NULL, cause))
+		return (false);
+	if (cluster == NULL)
+		return (true);
+	if (!schema_exists(u, "sessions_all", &yes, cause))
+		return (false);
+	return (yes || (schema_run(u, "CREATE TABLE %s.sessions_all AS "
+	    "%s.sessions ENGINE = Distributed(%s, %s, sessions, rand())",
+	    cluster, cause) && schema_run(u, "CREATE TABLE %s.huntcon_keys_all "
+	    "AS %s.huntcon_keys ENGINE = Distributed(%s, %s, huntcon_keys, "
+	    "rand())", cluster, cause)));
+}
+
+/* Drop one day's partition of the session table. */
+static bool
+schema_drop(const struct fleet_url *u, const char *day, char **cause)
+{
+	char	*sql;
+	bool	 ok;
+
+	xasprintf(&sql, "ALTER TABLE %s.sessions DROP PARTITION '%s'", u->db,
+	    day);
+	ok = fleet_http(u, sql, NULL, 0, NULL, cause);
+	free(sql);
+	return (ok);
+}
+
+/* Drop the days before today - days on this server; each one on f. */
+bool
+fleet_retain(FILE *f, const struct fleet_url *u, unsigned int days,
+    char **cause)
+{
+	char	*sql, *out, *p, *line;
+	bool	 ok = true;
+
+	xasprintf(&sql, "SELECT DISTINCT partition FROM system.parts WHERE "
+	    "database = '%s' AND table = 'sessions' AND active AND "
+	    "toDate(partition) < today() - %u ORDER BY partition FORMAT TSV",
+	    u->db, days);
+	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
+		free(sql);
+		return (false);
+	}
+	free(sql);
+	for (p = out; ok && (line = strsep(&p, "\n")) != NULL; ) {
+		if (strspn(line, "0123456789-") != 10 || line[10] != '\0')
+			continue;
+		if ((ok = schema_drop(u, line, cause)))
+			fprintf(f, "%s\n", line);
+	}
+	free(out);
+	return (ok);
+}

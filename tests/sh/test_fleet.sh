@@ -1,0 +1,379 @@
+#!/usr/bin/env bash
+# test_fleet.sh - the fleet on ClickHouse 18.16: two servers on 127.0.0.1
+# as a two-shard cluster (own ports, data directories and configs under
+# $T, stopped by PID), --init, --ship from two sensors, and --values and
+# --sessions over the cluster equal to reading both captures locally for
+# a table of where-clauses covering every operator (the differential
+# test); the read-only analyst, a retried batch, a stopped shard.
+. "$(dirname "$0")/../lib.sh"
+
+CH=${CLICKHOUSE_SERVER:-/usr/sbin/clickhouse-server}
+if [ ! -x "$CH" ]; then
+	ok "fleet: skipped: clickhouse-server is not installed (make, as" \
+	    "root, installs it)"
+	finish
+fi
+
+demo=$(cap demo)
+# basic a day later: a second partition, and no session of one sensor's
+# capture meets the other's when both are read in one run (the truth).
+basic=$T/basic.pcap
+editcap -F pcap -t 86400 "$(cap basic)" "$basic"
+escapes=$(cap escapes)
+pids=()
+stop_servers() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+}
+trap 'stop_servers; rm -rf "$T"' EXIT
+
+# Free ports: a base picked at random, checked by trying to connect.
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for try in 1 2 3 4 5 6 7 8 9 10; do
+	base=$((20000 + RANDOM % 30000))
+	port_free $base && port_free $((base + 1)) &&
+		port_free $((base + 2)) && port_free $((base + 3)) && break
+done
+H1=$base T1=$((base + 1)) H2=$((base + 2)) T2=$((base + 3))
+
+# The package's own server must not have been started on install.
+if port_free 8123; then ok "no packaged server on 8123"; else
+	notok "no packaged server on 8123" "something listens on 8123"; fi
+
+# config DIR HTTP TCP: one shard's config and users (an analyst read-only).
+config() {
+	mkdir -p "$1/data" "$1/tmp" "$1/log"
+	cat >"$1/config.xml" <<EOF
+<yandex>
+ <logger><level>warning</level><log>$1/log/s.log</log>
+  <errorlog>$1/log/e.log</errorlog><console>0</console></logger>
+ <http_port>$2</http_port><tcp_port>$3</tcp_port>
+ <listen_host>127.0.0.1</listen_host>
+ <path>$1/data/</path><tmp_path>$1/tmp/</tmp_path>
+ <user_files_path>$1/uf/</user_files_path>
+ <format_schema_path>$1/fs/</format_schema_path>
+ <users_config>$1/users.xml</users_config>
+ <default_profile>default</default_profile>
+ <default_database>default</default_database>
+ <mark_cache_size>5368709</mark_cache_size>
+ <max_concurrent_queries>20</max_concurrent_queries>
+ <remote_servers><fleet>
+  <shard><replica><host>127.0.0.1</host><port>$T1</port></replica></shard>
+  <shard><replica><host>127.0.0.1</host><port>$T2</port></replica></shard>
+ </fleet></remote_servers>
+</yandex>
+EOF
+	cat >"$1/users.xml" <<EOF
+<yandex>
+ <profiles>
+  <default><max_memory_usage>1000000000</max_memory_usage>
+   <receive_timeout>10</receive_timeout>
+   <connect_timeout_with_failover_ms>200</connect_timeout_with_failover_ms>
+  </default>
+  <analyst><readonly>1</readonly><max_memory_usage>1000000000</max_memory_usage>
+   <max_execution_time>60</max_execution_time><receive_timeout>10</receive_timeout>
+   <connect_timeout_with_failover_ms>200</connect_timeout_with_failover_ms>
+  </analyst>
+ </profiles>
+ <users>
+  <default><password></password><networks><ip>127.0.0.1</ip></networks>
+   <profile>default</profile><quota>default</quota></default>
+  <analyst><password>s3cret-pw</password><networks><ip>127.0.0.1</ip></networks>
+   <profile>analyst</profile><quota>default</quota></analyst>
+ </users>
+ <quotas><default><interval><duration>3600</duration><queries>0</queries>
+  <errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows>
+  <execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+EOF
+}
+
+# start DIR HTTP: start a server, its PID in pids, wait until it answers.
+start() {
+	"$CH" --config-file="$1/config.xml" >"$1/out" 2>&1 &
+	pids+=($!)
+	echo $! >"$1/pid"
+	local i=0 t0=$SECONDS
+	until [ "$(curl -s "http://127.0.0.1:$2/ping")" = "Ok." ]; do
+		i=$((i + 1))
+		if [ $i -gt 150 ] || [ $((SECONDS - t0)) -gt 30 ]; then
+			return 1
+		fi
+		sleep 0.2
+	done
+}
+
+config "$T/ch1" $H1 $T1
+config "$T/ch2" $H2 $T2
+if ! start "$T/ch1" $H1 || ! start "$T/ch2" $H2; then
+	notok "fleet: clickhouse-server started" "$(cat "$T"/ch*/out \
+	    "$T"/ch*/log/e.log 2>/dev/null | tail -20)"
+	finish
+fi
+ok "fleet: two servers answer on 127.0.0.1:$H1 and :$H2"
+
+S1=clickhouse://127.0.0.1:$H1/hc
+S2=clickhouse://127.0.0.1:$H2/hc
+
+# --init on each server, twice (the second finds schema 1 and is content).
+for s in $S1 $S2 $S1; do
+	run_hc "$T/out" "$T/err" --store $s --init --cluster fleet
+	check "init $s" "0 " "$rc $(cat "$T/err")"
+done
+
+# Two sensors ship a capture each, one to each shard.
+run_hc "$T/out" "$T/err" -r "$demo" --ship $S1 --sensor s1 --run r1
+check "ship demo as s1" "0 " "$rc $(cat "$T/err")"
+run_hc "$T/out" "$T/err" -r "$basic" --ship $S2 --sensor s2 --run r2
+check "ship basic as s2" "0 " "$rc $(cat "$T/err")"
+
+local_n=$("$HUNTCON" -r "$demo" -r "$basic" --stats | awk '$1 == "sessions" { print $2 }')
+check "both captures hold 130 sessions" 130 "$local_n"
+run_hc "$T/out" "$T/err" --store $S1 --values ip.proto
+check "--values over the cluster counts every session" 130 \
+	"$(awk '{ s += $1 } END { print s }' "$T/out")"
+
+# Packet references: every packet of a session, by file and record offset
+# (the first record of a pcap starts after its 24-byte header).
+q1() { curl -s "http://127.0.0.1:$H1/" --data-binary "$1 FORMAT TSV"; }
+check "packet references: one per packet, the first after the header" \
+	"1	24" "$(q1 "SELECT sum(length(poff)) = sum(packets), min(poff[1])
+	    FROM hc.sessions_all FINAL")"
+check "packet references: files by absolute path" \
+	"$(readlink -f "$basic" "$demo" | sort)" \
+	"$(q1 "SELECT DISTINCT arrayJoin(ppath) AS p FROM hc.sessions_all
+	    ORDER BY p")"
+
+# Packets by reference: --refs over the store, --fetch on the sensor (here
+# both sensors' files are local), the records equal local -w's.
+fq="service = 80,443 || ip.proto = 1"
+run_hc "$T/refs" "$T/err" --store $S1 --refs -q "$fq"
+check "--refs: a line per session" "0 $("$HUNTCON" -r "$demo" -r "$basic" \
+	--sessions --fields sessionid -q "$fq" | wc -l)" "$rc $(wc -l <"$T/refs")"
+fetch=()
+while IFS=$'\t' read -r sensor ref; do fetch+=(--fetch "$ref"); done <"$T/refs"
+run_hc "$T/fetched.pcap" "$T/err" "${fetch[@]}" -w -
+check "--fetch -w -: exit 0" "0 " "$rc $(cat "$T/err")"
+"$HUNTCON" -r "$demo" -r "$basic" -q "$fq" -w "$T/local.pcap" 2>/dev/null
+check "fetched records equal local -w's" \
+	"$("$TOP/build/pcaprec" "$T/local.pcap" | sort)" \
+	"$("$TOP/build/pcaprec" "$T/fetched.pcap" | sort)"
+check "fetched some" yes "$([ "$(wc -l <"$T/refs")" -gt 20 ] && echo yes)"
+run_hc "$T/out" "$T/err" --fetch "$demo@25" -w -
+check "--fetch at no record: exit 1, no output" "1 0" "$rc $(wc -c <"$T/out")"
+check_grep "--fetch at no record: said" "no record at offset 25" "$T/err"
+editcap -F pcapng "$demo" "$T/demo.pcapng"
+run_hc "$T/out" "$T/err" --fetch "$T/demo.pcapng@24" -w -
+check "--fetch from pcapng: exit 1" 1 "$rc"
+check_grep "--fetch from pcapng: said" "pcapng is not read by reference" "$T/err"
+
+# Every field but sessionid (a sensor numbers its own sessions).
+fields=$("$HUNTCON" --keys | awk -F'\t' '$1 != "" && $1 != "setting" &&
+	$1 != "sessionid" { print $1 }' | paste -sd, -)
+
+# same NAME QUERY: --sessions (all fields, sorted: the store orders by time,
+# sensor, sessionid) and --values (order and all) equal the local answers.
+nonempty=0
+same() {
+	local q=$1 a b
+	a=$("$HUNTCON" --store $S2 --sessions --fields "$fields" -q "$q" 2>&1 |
+		sort)
+	b=$("$HUNTCON" -r "$demo" -r "$basic" --sessions --fields "$fields" \
+	    -q "$q" 2>&1 | sort)
+	check "sessions: $q" "$b" "$a"
+	[ -n "$b" ] && nonempty=$((nonempty + 1))
+	for k in alias.host ip.dst; do
+		a=$("$HUNTCON" --store $S1 --values $k -q "$q" 2>&1)
+		b=$("$HUNTCON" -r "$demo" -r "$basic" --values $k -q "$q" 2>&1)
+		check "values $k: $q" "$b" "$a"
+	done
+}
+
+while IFS= read -r q; do
+	[ -n "$q" ] && same "$q"
+done <<'TABLE'
+alias.host = 'www.example.com'
+alias.host = 'WWW.Example.COM', 'static.example.org'
+alias.host != 'www.example.com'
+dns.querytype = 'aaaa record'
+dns.querytype != 'a record'
+tcp.dstport != 80,443
+tcp.dstport = 1-1024
+tcp.dstport = 1-2221, 2223-u
+size = 1000-5000
+size > 3240
+size < 200
+size >= 3240
+size <= 550
+time = '2024-jan-15 10:00:00' - '2024-jan-15 10:01:00'
+time > '2024-jan-15 10:02:00'
+time = '2024-jan-15 10:00:05'
+time = '2024-jan-16 10:00:00' - '2024-jan-16 11:00:00'
+ip.proto = 1,17,58
+ip.src = 10.0.0.0/24
+ip.dst = 224.0.0.0 - 239.255.255.255
+ip.dst < 10.0.0.53
+alias.ip = 93.184.216.34
+ipv6.src = fd00::/8
+ipv6.dst = 2001:db8::80
+ipv6.dst >= 2001:db8::80
+eth.src = 02:00:0a:00:00:05
+eth.dst > 02:00:0a:00:00:05
+alias.host exists
+ipv6.src !exists
+alias.host begins 'WWW.'
+alias.host ends '.ORG'
+alias.host contains 'Example'
+alias.host contains ''
+alias.host > 'm'
+alias.host <= 'cdn.example.net'
+direction = 'OUTBOUND'
+alias.host regex '^www\.'
+alias.host regex 'example\.(com|org)$'
+alias.host regex '(?-i)^WWW'
+alias.host regex 'e\s*x[a-m]+\d*'
+alias.host length 15
+alias.host length 1-14
+alias.host ucount 2
+icmp.type ucount 2
+analysis.session = 'session size 0-5k' && !(ip.proto = 6)
+!(ip.proto = 6) && (service = 53 || service = 0)
+not(alias.host exists) || tcp.dstport = 22
+TABLE
+check "the table selects sessions (rows with some)" yes \
+	"$([ $nonempty -ge 35 ] && echo yes || echo "no: $nonempty")"
+
+# The orders of --values.
+for s in value size packets; do
+	a=$("$HUNTCON" --store $S1 --values tcp.dstport --sort $s 2>&1)
+	b=$("$HUNTCON" -r "$demo" -r "$basic" --values tcp.dstport --sort $s)
+	check "values --sort $s" "$b" "$a"
+done
+a=$("$HUNTCON" --store $S1 --sessions --format json --fields "$fields" | sort)
+b=$("$HUNTCON" -r "$demo" -r "$basic" --sessions --format json --fields "$fields" | sort)
+check "sessions as JSON" "$b" "$a"
+
+# Text bytes (control bytes, ESC, bad UTF-8) go and come back as they were.
+E1=clickhouse://127.0.0.1:$H1/esc
+run_hc "$T/out" "$T/err" --store $E1 --init
+run_hc "$T/out" "$T/err" -r "$escapes" --ship $E1 --sensor e --run e1
+check "ship escapes" "0 " "$rc $(cat "$T/err")"
+a=$("$HUNTCON" --store $E1 --sessions --fields "$fields" | sort)
+b=$("$HUNTCON" -r "$escapes" --sessions --fields "$fields" | sort)
+check "escapes: bytes kept" "$b" "$a"
+a=$("$HUNTCON" --store $E1 --values alias.host -q "alias.host contains 'x'")
+b=$("$HUNTCON" -r "$escapes" --values alias.host -q "alias.host contains 'x'")
+check "escapes: values" "$b" "$a"
+
+# A key made by a sensor's own rule: the reader, without that rule, finds
+# its name in huntcon_keys and selects by it as the sensor would.
+printf '%s\n' "name=big-dns rule=\"service = 53 && size > 200\" alert=hunt.custom" \
+	>"$T/custom.nwr"
+C1=clickhouse://127.0.0.1:$H1/custom
+run_hc "$T/out" "$T/err" --store $C1 --init
+run_hc "$T/out" "$T/err" -r "$demo" -R "$T/custom.nwr" --ship $C1 --sensor c --run c1
+check "ship with a rule's own key" "0 " "$rc $(cat "$T/err")"
+a=$("$HUNTCON" --store $C1 --sessions --fields "$fields" -q "hunt.custom = 'big-dns'" 2>/dev/null | sort)
+b=$("$HUNTCON" -r "$demo" -R "$T/custom.nwr" --sessions --fields "$fields" \
+	-q "hunt.custom = 'big-dns'" | sort)
+check "a rule's own key selects the same sessions" "$b" "$a"
+check "a rule's own key selects some" yes "$([ -n "$b" ] && echo yes)"
+
+# --retain DAYS: basic moved to today stays, demo (2024-01-15) goes.
+shift=$(( $(date -u -d 'today 00:00' +%s) - $(date -u -d '2024-01-15' +%s) ))
+editcap -F pcap -t $shift "$(cap basic)" "$T/today.pcap"
+R1=clickhouse://127.0.0.1:$H1/ret
+run_hc "$T/out" "$T/err" --store $R1 --init
+run_hc "$T/out" "$T/err" -r "$demo" --ship $R1 --sensor r --run old
+run_hc "$T/out" "$T/err" -r "$T/today.pcap" --ship $R1 --sensor r --run new
+run_hc "$T/out" "$T/err" --store $R1 --retain 1
+check "--retain 1 drops the old day and says which" "0 2024-01-15 " \
+	"$rc $(cat "$T/out") $(cat "$T/err")"
+check "--retain 1 keeps today's sessions" 18 \
+	"$(q1 "SELECT count() FROM ret.sessions")"
+
+# A regex RE2 cannot run as PCRE2 does: an error with the column.
+while IFS='|' read -r col q; do
+	[ -n "$q" ] || continue
+	run_hc "$T/out" "$T/err" --store $S1 --sessions -q "$q"
+	check "refused: $q" "1 " "$rc $(cat "$T/out")"
+	check_grep "refused column $col: $q" \
+		"^huntcon: query: column $col: regex over the store" "$T/err"
+done <<'TABLE'
+18|alias.host regex '(a)\1'
+34|ip.proto = 6 && alias.host regex 'www(?=\.)'
+18|alias.host regex 'a++'
+18|alias.host regex '\Qa.b\E'
+18|alias.host regex 'a$b'
+TABLE
+# A regex meeting a value that is not ASCII: RE2 reads UTF-8, so no answer.
+run_hc "$T/out" "$T/err" --store $E1 --sessions -q "alias.host regex 'a'"
+check "regex over non-ASCII values: exit 1, no rows" "1 " "$rc $(cat "$T/out")"
+check_grep "regex over non-ASCII values: said" "not ASCII" "$T/err"
+
+# The analyst (readonly=1) reads, but can neither init nor insert; the
+# password is never in a message and ps does not show it.
+A1=clickhouse://analyst:s3cret-pw@127.0.0.1:$H1/hc
+run_hc "$T/out" "$T/err" --store $A1 --values ip.proto
+check "analyst reads" "0 130" "$rc $(awk '{ s += $1 } END { print s }' "$T/out")"
+run_hc "$T/out" "$T/err" --store $A1 --retain 1
+check "analyst cannot drop days" "1 " "$rc $(cat "$T/out")"
+run_hc "$T/out" "$T/err" --store $A1 --init --cluster fleet
+check "analyst cannot init" 1 "$rc"
+check_grep "analyst cannot init: said" "readonly" "$T/err"
+run_hc "$T/out" "$T/err" -r "$basic" --ship $A1 --sensor a
+check "analyst cannot insert" 1 "$rc"
+check_grep "analyst cannot insert: said" "readonly" "$T/err"
+HUNTCON_STORE_PASSWORD=wrong-pw run_hc "$T/out" "$T/err" \
+	--store clickhouse://analyst@127.0.0.1:$H1/hc --values ip.proto
+check "wrong password from the environment: exit 1" 1 "$rc"
+if grep -q -e s3cret -e wrong-pw "$T"/err; then
+	notok "no password in messages" "$(cat "$T/err")"
+else ok "no password in messages"; fi
+HUNTCON_STORE_PASSWORD=s3cret-pw run_hc "$T/out" "$T/err" \
+	--store clickhouse://analyst@127.0.0.1:$H1/hc --values ip.proto
+check "password from HUNTCON_STORE_PASSWORD" 0 "$rc"
+# A server that never answers holds huntcon while ps is read.
+python3 -c 'import socket,sys,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(4)
+print(s.getsockname()[1], flush=True); c=s.accept(); time.sleep(20)' \
+	>"$T/port" &
+stall=$!
+for i in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+"$HUNTCON" --store "clickhouse://analyst:s3cret-pw@127.0.0.1:$(cat "$T/port")/hc" \
+	--values ip.proto >/dev/null 2>&1 &
+hc=$!
+for i in $(seq 1 50); do
+	tr '\0' ' ' </proc/$hc/cmdline 2>/dev/null | grep -q 'analyst:\*' &&
+		break
+	sleep 0.1
+done
+check "ps shows no password" "analyst:*********@" \
+	"$(tr '\0' '\n' </proc/$hc/cmdline | grep -o 'analyst:[^@]*@')"
+kill $hc $stall 2>/dev/null
+wait $hc $stall 2>/dev/null
+
+# A retried batch (the same sensor, run and sessions) counts once.
+run_hc "$T/out" "$T/err" -r "$demo" --ship $S1 --sensor s1 --run r1
+check "ship again (a retry)" 0 "$rc"
+run_hc "$T/out" "$T/err" --store $S2 --values ip.proto
+check "a retried batch does not duplicate sessions" "0 130" \
+	"$rc $(awk '{ s += $1 } END { print s }' "$T/out")"
+check "a retried batch wrote no row twice" 112 \
+	"$(q1 "SELECT count() FROM hc.sessions")"
+
+# A stopped shard: exit 1 and a message, never half the count.
+kill "$(cat "$T/ch2/pid")"
+wait "$(cat "$T/ch2/pid")" 2>/dev/null
+run_hc "$T/out" "$T/err" --store $S1 --values ip.proto
+check "stopped shard: exit 1, nothing on stdout" "1 " "$rc $(cat "$T/out")"
+check_grep "stopped shard: said" \
+	"^huntcon: store 127.0.0.1:$H1: .*a shard did not answer" "$T/err"
+run_hc "$T/out" "$T/err" --store $S1 --sessions
+check "stopped shard: --sessions exit 1, no rows" "1 " "$rc $(cat "$T/out")"
+run_hc "$T/out" "$T/err" -r "$basic" --ship $S2 --sensor s2
+check "ship to a stopped server: exit 1" 1 "$rc"
+check_grep "ship to a stopped server: said" "^huntcon: store 127.0.0.1:$H2: " \
+	"$T/err"
+finish
