@@ -160,7 +160,7 @@ check_grep "6: the order file holds the bundled rule's new order" \
 $asnobody bash -c "${cmds[0]}" >"$T/check" 2>&1
 check "6: ${cmds[0]}: a warning is exit 0" 0 $?
 check_grep "6: ${cmds[0]} reads the order file: the new order" \
-    "user\\.nwr:1: warning: rule '$name' reads ioc = 'possible_icmp_tunneling', which rule 'possible_icmp_tunneling' \\(.*20-icmp-tunnel\\.nwr:3\\) writes later" \
+    "user\\.nwr:1: warning: rule '$name' reads ioc = 'possible_icmp_tunneling', which rule 'possible_icmp_tunneling' \\(.*20-icmp-tunnel\\.nwr:3\\) writes later; move it above rule '$name'\$" \
     "$T/check"
 $TM send-keys f
 expect_screen "6: f fixes the order" '^order fixed: '
