@@ -30,7 +30,7 @@ enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
-	OPT_SPOOL_SIZE
+	OPT_SPOOL_SIZE, OPT_HISTOGRAM
 };
 
 /* --packets and what goes with it. */
@@ -39,6 +39,7 @@ enum { OPT_PACKETS = 512, OPT_HEX, OPT_TEXT, OPT_WITH_FRAGMENTS };
 static const struct option long_options[] = {
 	{ "values", required_argument, NULL, OPT_VALUES },
 	{ "sessions", no_argument, NULL, OPT_SESSIONS },
+	{ "histogram", required_argument, NULL, OPT_HISTOGRAM },
 	{ "fields", required_argument, NULL, OPT_FIELDS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "header", no_argument, NULL, OPT_HEADER },
@@ -80,6 +81,7 @@ struct args {
 	const char	 *user;		/* -Z */
 	const char	 *spool;	/* --spool DIR or none */
 	uint64_t	  spool_size;	/* --spool-size; 0: the default */
+	uint64_t	  bucket;	/* --histogram, ns; 0: not asked */
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
@@ -98,6 +100,7 @@ usage(FILE *f)
 "                 [--sort count|value|size|packets]\n"
 "       huntcon -r FILE... [-R RULES]... --sessions [-q QUERY]\n"
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
+"       huntcon -r FILE... [-R RULES]... --histogram BUCKET [-q QUERY]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
 "       huntcon -r FILE... --packets [-q QUERY] [--hex] [--text] [--header]\n"
 "       huntcon -r FILE... --stats\n"
@@ -130,6 +133,8 @@ usage(FILE *f)
 "                   of the chosen sessions' split conversations\n"
 "  --theme NAME     console colours: dark, light or mono\n"
 "  --set NAME=VALUE change a setting (see huntcon(1) and --keys)\n"
+"  --histogram BUCKET  sessions starting in each bucket of time (500ms,\n"
+"                   10s, 1m, 1h, 1d): COUNT<TAB>START lines\n"
 "  --stats          packets read, assigned to sessions, and why not\n"
 "  --keys           list the meta keys and settings\n"
 "  -h, --help       this text;  --version  the version\n", f);
@@ -282,6 +287,35 @@ main_live_option(struct args *a, int ch)
 	}
 }
 
+/* Parse a --histogram bucket: a whole number and ms, s, m, h or d. */
+static uint64_t
+main_bucket(const char *s)
+{
+	static const struct {
+		const char	*unit;
+		uint64_t	 ns;
+	} units[] = {
+		{ "ms", 1000000ULL }, { "s", 1000000000ULL },
+		{ "m", 60000000000ULL }, { "h", 3600000000000ULL },
+		{ "d", 86400000000000ULL }
+	};
+	const char	*end = s;
+	uint64_t	 v = 0;
+	size_t		 i;
+
+	while (*end >= '0' && *end <= '9' && v < 1000000000)
+		v = v * 10 + (uint64_t)(*end++ - '0');
+	for (i = 0; end != s && v > 0 && v < 1000000000 &&
+	    i < nitems(units); i++) {
+		if (strcmp(end, units[i].unit) == 0 &&
+		    v <= UINT64_MAX / 2 / units[i].ns)
+			return (v * units[i].ns);
+	}
+	usage_error("--histogram takes a bucket such as 500ms, 10s, 1m, 1h "
+	    "or 1d, not '%s'", esc_str(s));
+	return (0);
+}
+
 /* Parse one option. */
 static void
 main_option(struct args *a, int ch, char **sets, size_t *nsets)
@@ -293,6 +327,7 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case 'w': a->write = optarg; break;
 	case OPT_VALUES: a->values = optarg; break;
 	case OPT_SESSIONS: a->sessions = true; break;
+	case OPT_HISTOGRAM: a->bucket = main_bucket(optarg); break;
 	case OPT_FIELDS: a->fields = optarg; break;
 	case OPT_FORMAT:
 		if (strcmp(optarg, "tsv") == 0)
@@ -607,7 +642,7 @@ main_spool(struct args *a, struct capture *c, bool console)
  * message said) and drop root with -Z.
  */
 static void
-main_open_live(struct args *a, struct capture *c)
+main_open_live(struct args *a, struct capture *c, bool console)
 {
 	size_t	 i;
 
@@ -615,9 +650,11 @@ main_open_live(struct args *a, struct capture *c)
 		main_drop_error(a->user, "no such user");
 	for (i = 0; i < a->nifaces; i++)
 		capture_add_live(c, a->ifaces[i], &a->live);
-	if (capture_errors(c) > 0)
+	if (capture_errors(c) > 0) {
+		capture_set_msg(c, main_capture_msg, NULL);	/* held */
 		exit(1);
-	main_spool(a, c, false);
+	}
+	main_spool(a, c, console);
 	if (a->user != NULL)
 		main_drop(a->user);
 }
@@ -656,7 +693,7 @@ main_open(struct args *a, struct capture *c, bool console)
 			capture_add(c, a->inputs[i]);
 	}
 	if (a->nifaces > 0)
-		main_open_live(a, c);
+		main_open_live(a, c, console);
 	else if (main_streams(a) > 0)
 		main_spool(a, c, console);
 }
@@ -827,6 +864,24 @@ main_live_stats(FILE *f, struct capture *c)
 	    (unsigned long long)dropped, (unsigned long long)ifdropped) > 0);
 }
 
+/* --histogram: the counts, or the reason there are none (false). */
+static bool
+main_histogram(const struct store *st, uint64_t bucket,
+    const struct query *q)
+{
+	char	*cause = NULL;
+
+	if (batch_histogram(stdout, st, bucket, q, &cause))
+		return (true);
+	if (cause == NULL) {
+		main_out(stdout, false);	/* a write failed */
+		return (true);
+	}
+	main_msg("--histogram: ", cause, "");
+	free(cause);
+	return (false);
+}
+
 /* Run a batch mode over the inputs; returns the exit status. */
 static int
 main_batch(struct args *a)
@@ -861,7 +916,7 @@ main_batch(struct args *a)
 			exit(1);
 	}
 	if (a->values == NULL && !a->sessions && a->write == NULL &&
-	    !a->packets)
+	    !a->packets && a->bucket == 0)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	rules_correlate(rs, st, stderr);
@@ -871,11 +926,15 @@ main_batch(struct args *a)
 	else if (a->sessions && !a->with_fragments)
 		main_out(stdout, batch_sessions(stdout, st, &f, a->format,
 		    a->header, q));
-	else if (a->sessions || a->packets || a->write != NULL)
+	else if (a->bucket != 0) {
+		if (!main_histogram(st, a->bucket, q))
+			rc = 1;
+	} else if (a->sessions || a->packets || a->write != NULL)
 		rc = main_chosen(a, c, st, &f, q) ? rc : 1;
 	main_query_gaveup(q);
 	if (a->stats) {
-		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
+		FILE	*sf = a->values != NULL || a->sessions || a->bucket ?
+			    stderr : stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
 		if (capture_wall_clock(c))
@@ -899,7 +958,7 @@ main_batch(struct args *a)
 
 /* Check the live capture and stream options against the rest. */
 static void
-main_check_live(const struct args *a, int outputs)
+main_check_live(const struct args *a)
 {
 	size_t	 streams = main_streams(a);
 
@@ -918,9 +977,6 @@ main_check_live(const struct args *a, int outputs)
 	if ((a->spool != NULL || a->spool_size != 0) && a->nifaces == 0 &&
 	    streams == 0)
 		usage_error("--spool and --spool-size go with -i or -r -");
-	if (a->nifaces > 0 && outputs == 0 && !a->stats)
-		usage_error("the console does not follow a live capture yet; "
-		    "use --sessions, --values or --stats with -i");
 }
 
 /* Check the mode options against each other. */
@@ -928,11 +984,11 @@ static void
 main_check_modes(const struct args *a)
 {
 	int	 outputs = (a->values != NULL) + a->sessions + (a->write != NULL) +
-	    a->packets;
+	    a->packets + (a->bucket != 0);
 
 	if (outputs > 1)
-		usage_error("--values, --sessions, --packets and -w go one at a "
-		    "time");
+		usage_error("--values, --sessions, --packets, --histogram and -w "
+		    "go one at a time");
 	if (a->pkt_flags != 0 && !a->packets)
 		usage_error("--hex and --text go with --packets");
 	if (a->with_fragments && !a->sessions && !a->packets && a->write == NULL)
@@ -946,7 +1002,7 @@ main_check_modes(const struct args *a)
 	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
 		usage_error("no input: name a capture with -r FILE or an "
 		    "interface with -i IFACE");
-	main_check_live(a, outputs);
+	main_check_live(a);
 }
 
 int
@@ -969,7 +1025,7 @@ main(int argc, char **argv)
 	}
 	main_check_modes(&a);
 	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats &&
-	    !a.packets) {
+	    !a.packets && a.bucket == 0) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");

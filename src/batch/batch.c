@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "batch/batch.h"
 
@@ -140,6 +141,55 @@ batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
 	n = store_count_ids(st, key, ids, n, sort, &v);
 	free(ids);
 	return (batch_print_counts(out, v, n, sort));
+}
+
+/* Append a bucket's start: ISO 8601, with milliseconds when the bucket
+ * is not whole seconds. */
+static void
+batch_bucket_start(struct buf *b, uint64_t ns, uint64_t bucket)
+{
+	time_t		 t = (time_t)(ns / 1000000000ULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (bucket % 1000000000ULL != 0)
+		buf_printf(b, ".%03llu", (unsigned long long)(ns %
+		    1000000000ULL / 1000000));
+	buf_addc(b, 'Z');
+}
+
+/* Lines "COUNT<TAB>START" for the sessions of a query over time. */
+bool
+batch_histogram(FILE *out, const struct store *st, uint64_t bucket,
+    const struct query *q, char **cause)
+{
+	struct store_hist	 h;
+	struct buf		 b;
+	uint32_t		*ids = NULL;
+	size_t			 i, n = 0;
+	int			 err = 0;
+	bool			 ok;
+
+	*cause = NULL;
+	if (q != NULL)
+		n = store_select(st, q, &ids);
+	ok = store_histogram(st, ids, n, bucket, 0, &h, cause);
+	free(ids);
+	if (!ok)
+		return (false);
+	buf_init(&b);
+	for (i = 0; i < h.n && err == 0; i++) {
+		buf_reset(&b);
+		buf_printf(&b, "%llu\t", (unsigned long long)h.count[i]);
+		batch_bucket_start(&b, h.first + i * bucket, bucket);
+		buf_addc(&b, '\n');
+		batch_put(out, &b, &err);
+	}
+	free(h.count);
+	buf_free(&b);
+	return (batch_done(err));
 }
 
 /* Values of one key for one session, fetched into *v (grown as needed). */

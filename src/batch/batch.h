@@ -78,6 +78,14 @@ void	 batch_pkt_time(struct buf *, uint64_t ts, uint64_t start,
 /* Which side sent a decoded packet: 0 initiator, 1 responder. */
 int	 batch_pkt_side(const struct session *, const struct decoded *);
 
+/*
+ * --histogram: lines "COUNT<TAB>START" for every bucket of bucket ns from
+ * the earliest start among a query's sessions to the latest, START in ISO
+ * 8601 as the meta prints times.  False with *cause when there would be
+ * too many buckets (else with errno, a write failed).
+ */
+bool	 batch_histogram(FILE *, const struct store *, uint64_t bucket,
+	    const struct query *, char **cause);
 bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
 bool	 batch_keys(FILE *);
 

@@ -41,6 +41,13 @@ struct capture_input {
 	uint64_t	 bytes;		/* file size */
 	bool		 live;		/* an interface or a stream, not a file */
 	struct posidx	*pos;		/* where each record starts */
+	/* capture/ only: how a file is read. */
+	uint8_t		 zip;		/* compressed (unzip.h), 0: not */
+	bool		 cached;	/* decompressed into cache, an fd */
+	int		 cache;
+	uint64_t	 zip_cut;	/* compressed byte it stopped at, 0 */
+	bool		 zip_corrupt;
+	struct pcapng_table *ng;	/* pcapng interfaces, after a read */
 };
 
 /* One record. */

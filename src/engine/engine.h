@@ -35,6 +35,7 @@ struct engine_config {
 	bool			 parsers;	/* parse.enabled */
 	bool			 parse_thread;	/* parse.thread */
 	bool			 cpu_pair;	/* cpu.pair */
+	uint64_t		 console_values; /* console.values */
 };
 
 /*

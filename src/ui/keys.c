@@ -200,8 +200,9 @@ k_cancel(struct ui *u)
 		uexport_cancel(u);
 	else if (capture_live(u->cap) && !atomic_load(&u->loaded) &&
 	    !atomic_exchange(&u->end_stream, true))
-		ui_message(u, ROLE_NORMAL, "ending the stream: hunting in what "
-		    "it sent");
+		ui_message(u, ROLE_NORMAL, capture_wall_clock(u->cap) ?
+		    "stopping the capture: hunting in what it saw" :
+		    "ending the stream: hunting in what it sent");
 }
 
 static void k_prompt(struct ui *u) { prompt_open(u); }
@@ -255,7 +256,7 @@ static const struct keys_binding keys_table[] = {
 	{ KEY_END, "End G", CTX_ANY, k_end, "last line" },
 	{ 'G', NULL, CTX_ANY, k_end, NULL },
 	{ '\r', "Enter", CTX_NAV, k_drill, "drill: key = value (on a key: "
-	    "open or close it)" },
+	    "open or close it; on a key's more line: list more values)" },
 	{ '\n', NULL, CTX_NAV, k_drill, NULL },
 	{ KEY_ENTER, NULL, CTX_NAV, k_drill, NULL },
 	{ '!', "!", CTX_NAV, k_negate, "drill the negation: key != value" },
@@ -263,6 +264,12 @@ static const struct keys_binding keys_table[] = {
 	{ 'a', "a", CTX_NAV, k_all, "show all values of the key (toggle)" },
 	{ 's', "s", CTX_NAV, k_nsort, "sort values: count, value, size, "
 	    "packets" },
+	{ ':', ":", CTX_NAV, nav_jump, "jump to a key by name (Tab "
+	    "completes; a key not listed is added)" },
+	{ 'h', "h", CTX_NAV, nav_hist, "the sessions-over-time histogram: "
+	    "open it and move to it" },
+	{ ' ', "Space", CTX_NAV, nav_mark, "histogram: mark a bucket as one "
+	    "end of the time range Enter drills" },
 	{ 's', "s", CTX_EVENTS, k_esort, "sort sessions: time, size, "
 	    "packets, service, proto" },
 	{ ' ', "Space", CTX_EVENTS, k_mark, "mark or unmark the session" },

@@ -40,6 +40,37 @@ ui_timing(struct ui *u, const char *what, uint64_t ms)
 	fflush(u->timing);
 }
 
+/* Microseconds of CPU time the process has used. */
+uint64_t
+ui_cpu_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
+/* Microseconds on the monotonic clock. */
+static uint64_t
+ui_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
+/* Write a timing line with the CPU time beside the wall time (us). */
+void
+ui_timing_cpu(struct ui *u, const char *what, uint64_t wall, uint64_t cpu)
+{
+	if (u->timing == NULL)
+		return;
+	fprintf(u->timing, "%s %.1f ms cpu %.1f ms\n", what, wall / 1000.0,
+	    cpu / 1000.0);
+	fflush(u->timing);
+}
+
 /* A message passed through esc_guard, in a new string; frees s. */
 char *
 ui_guard(char *s)
@@ -192,13 +223,18 @@ ui_worker(void *arg)
 	return (NULL);
 }
 
-/* The tick of a stream: false once the user has ended it (C-c). */
+/*
+ * The tick of a live capture or a stream (worker thread): an interface's
+ * clock follows the wall clock while the wire is quiet; false once the
+ * user has ended it (C-c) or quits.
+ */
 static bool
 ui_tick(uint64_t now, void *arg)
 {
 	struct ui	*u = arg;
 
-	(void)now;
+	if (capture_wall_clock(u->cap))
+		engine_tick(u->eng, now);
 	return (!atomic_load(&u->end_stream) && !atomic_load(&u->stop));
 }
 
@@ -502,6 +538,7 @@ ui_view_reset(struct ui *u)
 	nv.gen = u->view.gen + 1;
 	ui_view_free(&u->view);
 	u->view = nv;
+	u->recount = 0;
 	u->dirty |= DIRTY_MATCH | DIRTY_COUNTS | DIRTY_SCREEN;
 	ui_view_warn(u);
 	return (true);
@@ -699,13 +736,23 @@ ui_refresh(struct ui *u, bool force)
 		u->dirty &= ~DIRTY_MATCH;
 		u->dirty |= DIRTY_COUNTS | DIRTY_SCREEN;
 	}
+	/*
+	 * While loading, the counts are made by reading every session: keep
+	 * the last ones on the screen until a second has passed, and four
+	 * times as long as counting took, so the reading threads keep the
+	 * CPUs.  A new path counts at once.
+	 */
+	u->nav.hold = loading && t < u->recount;
 	if (u->dirty & DIRTY_COUNTS) {
-		nav_invalidate(&u->nav);
+		nav_stale(u);
 		u->dirty &= ~DIRTY_COUNTS;
 		u->dirty |= DIRTY_SCREEN;
 	}
 	if (u->dirty & DIRTY_SCREEN) {
 		ui_draw(u);
+		if (loading && !u->nav.hold)
+			u->recount = ui_ms() + (ui_ms() - t > 250 ?
+			    4 * (ui_ms() - t) : 1000);
 		u->dirty &= ~DIRTY_SCREEN;
 		if (!u->first_counts && store_count(u->st) > 0) {
 			u->first_counts = true;
@@ -714,12 +761,23 @@ ui_refresh(struct ui *u, bool force)
 		if (force)
 			ui_timing(u, "redraw", ui_ms() - t);
 	}
+	/* From the first key of the turn to the screen showing its result. */
+	if (u->tkey != 0 && atomic_load(&u->loaded)) {
+		ui_timing_cpu(u, "step", ui_us() - u->tkey, ui_cpu_us() -
+		    u->ckey);
+		u->tkey = 0;
+	}
 }
 
 /* Handle one key: the prompt's when it is open. */
 static void
 ui_key(struct ui *u, int ch)
 {
+	if (u->timing != NULL && u->tkey == 0 &&
+	    atomic_load(&u->loaded)) {
+		u->tkey = ui_us();
+		u->ckey = ui_cpu_us();
+	}
 	if (u->prompting)
 		prompt_key(u, ch);
 	else
@@ -882,7 +940,7 @@ ui_run(const struct ui_options *o)
 		ui_free(&u);
 		return (2);
 	}
-	nav_init(&u.nav);
+	nav_init(&u.nav, (size_t)o->cfg->console_values);
 	rview_init(&u);
 	prompt_init();
 	ui_path_start(&u, o->query);

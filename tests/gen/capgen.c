@@ -136,6 +136,7 @@ struct rec {
 struct cap {
 	int		 fmt;
 	uint32_t	 lt[2];		/* link type per interface */
+	uint32_t	 ifsnap[2];	/* pcapng snap length, 0: SNAPLEN */
 	int		 nif;
 	int		 iface;		/* interface of the next records */
 	int		 enc;		/* encapsulation of the next packets */
@@ -565,7 +566,7 @@ out_pcapng(const struct cap *c, struct bytes *o)
 		off = png_begin(o, 1);
 		bytes_le16(o, c->lt[i]);
 		bytes_le16(o, 0);
-		bytes_le32(o, SNAPLEN);
+		bytes_le32(o, c->ifsnap[i] != 0 ? c->ifsnap[i] : SNAPLEN);
 		png_opt(o, 2, i == 0 ? "eth0" : "tun0");
 		png_end(o, off);
 	}
@@ -2425,6 +2426,22 @@ sc_mixed(struct cap *c)
 	std_v6(c);
 }
 
+/* pcapng_sll: two interfaces as Wireshark writes them, different link
+ * types and snap lengths: the IPv4 set on interface 0 (Ethernet, 262144),
+ * the IPv6 set on interface 1 (Linux cooked, 113) with snap length 96 and
+ * its records cut to it (24 records each; libpcap 1.10 refuses the file). */
+static void
+sc_ng_sll(struct cap *c)
+{
+	c->ifsnap[1] = 96;
+	c->iface = 0;
+	std_v4(c);
+	c->iface = 1;
+	c->snap = 96;
+	std_v6(c);
+	c->snap = 0;
+}
+
 /* split_time: no jitter.  UDP 10.0.0.5:40600 -> 10.0.0.6:9000, one packet
  * every 10 s from t=0 to t=230 (24): with "split when ts - start > 60 s"
  * the fragments hold 7, 7, 7 and 3 packets (starts 0, 70, 140, 210).
@@ -4007,6 +4024,9 @@ static const struct scenario scenarios[] = {
 	{ "pcapng_mixed", "pcapng, IPv4 set on Ethernet IDB, IPv6 set on raw "
 	    "IDB (101)", sc_mixed, FMT_PCAPNG, LT_EN10MB, LT_RAW, ENC_NONE, 0,
 	    0 },
+	{ "pcapng_sll", "pcapng, IPv4 set on Ethernet IDB, IPv6 set on Linux "
+	    "cooked IDB (113) with snap length 96", sc_ng_sll, FMT_PCAPNG,
+	    LT_EN10MB, LT_SLL, ENC_NONE, 0, 0 },
 	{ "icmp_tunnel", "ICMP tunnel 10.1.1.10 <-> 203.0.113.7 (131 s, 1.3 "
 	    "MB) and ordinary pings", sc_icmp_tunnel, FMT_US, LT_EN10MB, 0,
 	    ENC_NONE, 0, 0 },
