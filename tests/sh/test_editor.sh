@@ -73,7 +73,7 @@ expect_screen "moved above the rule it reads" \
 expect_screen "the order warning appears" \
     "user\.nwr:1: warning: rule 'my icmp hunt' reads ioc ="
 screen >/dev/null
-sed 's/^ *//' "$T/screen" | tr '\n' ' ' | grep -q "writes later; move it above line 1" &&
+sed 's/^ *//' "$T/screen" | tr '\n' ' ' | grep -q "writes later; move it above rule 'my icmp hunt'" &&
 	ok "the warning says what to move" ||
 	notok "the warning says what to move" "$(cat "$T/screen")"
 expect_screen "changes not written are shown" '^ huntcon .*4:Rules\*'
