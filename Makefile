@@ -28,7 +28,8 @@ B	:= build
 DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
 	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev libssl-dev \
 	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc \
-	   iputils-ping python3 zlib1g-dev libzstd-dev liblz4-dev
+	   iputils-ping python3 tcpdump libcap2-bin zlib1g-dev libzstd-dev \
+	   liblz4-dev
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
 UI_SRC	:= $(sort $(wildcard src/ui/*.c))

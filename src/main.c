@@ -1,6 +1,8 @@
 /* main.c - huntcon's command line: batch modes and the console. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -96,7 +98,8 @@ usage(FILE *f)
 "       huntcon --keys\n"
 "options:\n"
 "  -r FILE|DIR|-    read a capture (repeatable; a directory: its files;\n"
-"                   -: a stream on standard input, as tcpdump -U -w - sends)\n"
+"                   -: a stream on standard input, as tcpdump -U -w - sends,\n"
+"                   or a FIFO; the console's keys then come from /dev/tty)\n"
 "  -i IFACE         capture live on an interface (repeatable; any: all)\n"
 "  -f BPF           live: keep only the packets a libpcap filter names\n"
 "  -s SNAPLEN       live: bytes kept of each packet (default 262144)\n"
@@ -105,7 +108,8 @@ usage(FILE *f)
 "  --duration SECS  live, -r -: stop after SECS seconds (or SIGINT/SIGTERM)\n"
 "  -Z USER          live: run as USER once the interfaces are open\n"
 "  --spool DIR|none live: keep the packets in DIR (default with -w: a\n"
-"                   temporary spool); --spool-size SIZE caps it (K, M, G)\n"
+"                   temporary spool; the console on a stream: one under\n"
+"                   $XDG_CACHE_HOME/huntcon/spool); --spool-size caps it\n"
 "  -R FILE|DIR|bundled|none   application and correlation rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
@@ -497,9 +501,30 @@ main_drop(const char *user)
 		main_drop_error(user, strerror(errno));
 }
 
-/* How many times -r - (standard input) was given. */
+/* Whether a -r argument is a capture stream: -, or a FIFO. */
+static bool
+main_is_stream(const char *arg)
+{
+	struct stat	 st;
+
+	return (strcmp(arg, "-") == 0 || (stat(arg, &st) == 0 &&
+	    S_ISFIFO(st.st_mode)));
+}
+
+/* How many -r arguments are streams. */
 static size_t
 main_streams(const struct args *a)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < a->ninputs; i++)
+		n += main_is_stream(a->inputs[i]);
+	return (n);
+}
+
+/* How many times -r - (standard input) was given. */
+static size_t
+main_stdin(const struct args *a)
 {
 	size_t	 i, n = 0;
 
@@ -509,25 +534,53 @@ main_streams(const struct args *a)
 }
 
 /*
- * The spool of a live capture or a stream: --spool DIR (kept), or a
- * temporary one for -w, none with --spool none or when nothing reads it.
- * Made before -Z and given to the user.
+ * The console's spool of a stream, kept at exit so that what it found can
+ * be exported later: $XDG_CACHE_HOME/huntcon/spool/DATE-PID.
+ */
+static char *
+main_spool_default(void)
+{
+	char		 name[64], *dir, *cause = NULL;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	strftime(name, sizeof name, "spool/%Y%m%dT%H%M%S", gmtime_r(&now,
+	    &tm));
+	snprintf(name + strlen(name), sizeof name - strlen(name), "-%ld",
+	    (long)getpid());
+	dir = datadir_cache(name);
+	if (!datadir_mkparents(dir, &cause)) {
+		fprintf(stderr, "huntcon: spool: %s\n", cause);
+		exit(1);
+	}
+	return (dir);
+}
+
+/*
+ * The spool of a live capture or a stream: --spool DIR (kept); else for
+ * the console one under the user's cache directory (kept), for -w a
+ * temporary one; none with --spool none or when nothing reads it.  Made
+ * before -Z and given to the user.
  */
 static void
-main_spool(struct args *a, struct capture *c)
+main_spool(struct args *a, struct capture *c, bool console)
 {
-	char		*cause = NULL;
+	char		*cause = NULL, *dflt = NULL;
 	struct passwd	*pw;
 	bool		 none = a->spool != NULL && strcmp(a->spool, "none") == 0;
 
-	if (none || (a->spool == NULL && a->write == NULL))
+	if (none || (a->spool == NULL && a->write == NULL && !console))
 		return;
-	if (!capture_spool(c, a->spool, a->spool_size, &cause) ||
-	    (a->user != NULL && (pw = getpwnam(a->user)) != NULL &&
-	    !capture_spool_chown(c, pw->pw_uid, pw->pw_gid, &cause))) {
+	if (a->spool == NULL && console)
+		dflt = main_spool_default();
+	if (!capture_spool(c, a->spool != NULL ? a->spool : dflt,
+	    a->spool_size, &cause) || (a->user != NULL && (pw =
+	    getpwnam(a->user)) != NULL && !capture_spool_chown(c, pw->pw_uid,
+	    pw->pw_gid, &cause))) {
 		fprintf(stderr, "huntcon: %s\n", cause);
 		exit(1);
 	}
+	free(dflt);
 }
 
 /*
@@ -535,7 +588,7 @@ main_spool(struct args *a, struct capture *c)
  * message said) and drop root with -Z.
  */
 static void
-main_open_live(struct args *a, struct capture *c)
+main_open_live(struct args *a, struct capture *c, bool console)
 {
 	size_t	 i;
 
@@ -543,9 +596,11 @@ main_open_live(struct args *a, struct capture *c)
 		main_drop_error(a->user, "no such user");
 	for (i = 0; i < a->nifaces; i++)
 		capture_add_live(c, a->ifaces[i], &a->live);
-	if (capture_errors(c) > 0)
+	if (capture_errors(c) > 0) {
+		capture_set_msg(c, main_capture_msg, NULL);	/* held */
 		exit(1);
-	main_spool(a, c);
+	}
+	main_spool(a, c, console);
 	if (a->user != NULL)
 		main_drop(a->user);
 }
@@ -568,6 +623,27 @@ main_live_end(struct args *a, struct capture *c, struct main_live *l)
 	capture_set_tick(c, main_tick, l);
 }
 
+/*
+ * Add the inputs: -r files and streams, -i interfaces (root dropped with
+ * -Z), and the spool of what is live.
+ */
+static void
+main_open(struct args *a, struct capture *c, bool console)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->ninputs; i++) {
+		if (main_is_stream(a->inputs[i]))
+			capture_add_stream(c, a->inputs[i]);
+		else
+			capture_add(c, a->inputs[i]);
+	}
+	if (a->nifaces > 0)
+		main_open_live(a, c, console);
+	else if (main_streams(a) > 0)
+		main_spool(a, c, console);
+}
+
 /* Read the inputs into the store; returns the number of input errors. */
 static unsigned int
 main_read(struct args *a, struct capture *c, struct store *st,
@@ -578,16 +654,7 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	struct engine		*e;
 	struct main_live	 l;
 
-	for (i = 0; i < a->ninputs; i++) {
-		if (strcmp(a->inputs[i], "-") == 0)
-			capture_add_stream(c);
-		else
-			capture_add(c, a->inputs[i]);
-	}
-	if (a->nifaces > 0)
-		main_open_live(a, c);
-	else if (main_streams(a) > 0)
-		main_spool(a, c);
+	main_open(a, c, false);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
 	n = capture_ninputs(c);
@@ -597,6 +664,8 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	ctx.inputs = *names;
 	ctx.home = a->cfg.home;
 	ctx.nhome = a->cfg.nhome;
+	ctx.missing = capture_live(c) ? export_missing : NULL;
+	ctx.missing_arg = c;
 	store_set_ctx(st, &ctx);
 	e = engine_new(&a->cfg, st);
 	l.e = e;
@@ -791,11 +860,11 @@ main_batch(struct args *a)
 
 /* Check the live capture and stream options against the rest. */
 static void
-main_check_live(const struct args *a, int outputs)
+main_check_live(const struct args *a)
 {
 	size_t	 streams = main_streams(a);
 
-	if (streams > 1)
+	if (main_stdin(a) > 1)
 		usage_error("-r - (standard input) goes once");
 	if (a->ninputs > 0 && a->nifaces > 0)
 		usage_error("-r and -i go one at a time");
@@ -807,18 +876,9 @@ main_check_live(const struct args *a, int outputs)
 		    "them");
 	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
 		usage_error("--duration goes with -i or -r -");
-	if (streams > 0 && a->ninputs > 1 && a->write != NULL)
-		usage_error("-w after a stream read with other inputs is not "
-		    "available yet");
 	if ((a->spool != NULL || a->spool_size != 0) && a->nifaces == 0 &&
 	    streams == 0)
 		usage_error("--spool and --spool-size go with -i or -r -");
-	if (a->nifaces > 0 && outputs == 0 && !a->stats)
-		usage_error("the console does not follow a live capture yet; "
-		    "use --sessions, --values or --stats with -i");
-	if (streams > 0 && outputs == 0 && !a->stats)
-		usage_error("the console does not read a stream yet; use "
-		    "--sessions, --values or --stats with -r -");
 }
 
 /* Check the mode options against each other. */
@@ -834,7 +894,7 @@ main_check_modes(const struct args *a)
 	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
 		usage_error("no input: name a capture with -r FILE or an "
 		    "interface with -i IFACE");
-	main_check_live(a, outputs);
+	main_check_live(a);
 }
 
 int
@@ -861,10 +921,17 @@ main(int argc, char **argv)
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");
 		struct ruleset	*rs = NULL;
+		struct capture	*c;
 
 		main_rules(&a, &rs);
-		rc = ui_run(&(struct ui_options){ a.inputs, a.ninputs,
-		    a.query, argc, argv, &a.cfg });
+		c = capture_new(NULL, NULL);	/* the console tells */
+		main_open(&a, c, true);
+		if (main_streams(&a) > 0 && capture_ninputs(c) == 0) {
+			capture_set_msg(c, main_capture_msg, NULL);
+			exit(1);	/* the stream could not be read */
+		}
+		rc = ui_run(&(struct ui_options){ c, a.query, argc, argv,
+		    &a.cfg });
 		rules_free(rs);
 	} else
 		rc = main_batch(&a);

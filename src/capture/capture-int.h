@@ -65,6 +65,16 @@ size_t		 capture_input_add(struct capture *, const char *, int,
 struct capture_input *capture_input_get(struct capture *, size_t);
 /* The next global ordinal. */
 uint64_t	 capture_ordinal(struct capture *);
+/* Where each record of a file starts (posidx.c). */
+struct posidx	*posidx_new(void);
+void		 posidx_free(struct posidx *);
+void		 posidx_add(struct posidx *, uint64_t);
+uint64_t	 posidx_count(const struct posidx *);
+void		 posidx_inexact(struct posidx *);
+bool		 posidx_get(const struct posidx *, uint64_t, uint64_t *,
+		    unsigned int *);
+bool		 posidx_chunk_start(const struct posidx *);
+size_t		 posidx_size(const struct posidx *);
 /* The spool (spool.c), or NULL when packets are not spooled. */
 struct spool;
 struct spool	*capture_spool_get(const struct capture *);
@@ -73,6 +83,7 @@ void		 spool_free(struct spool *);
 bool		 spool_chown(struct spool *, uid_t, gid_t, char **);
 size_t		 spool_file_new(struct spool *, size_t, unsigned int);
 const char	*spool_path(const struct spool *, size_t);
+const char	*spool_kept_dir(const struct spool *);
 void		 spool_file_done(struct spool *, size_t);
 void		 spool_grow(struct spool *, size_t, uint64_t);
 bool		 spool_gone(const struct spool *, size_t);
@@ -91,6 +102,8 @@ void		 series_put(struct series *, const struct pcap_pkthdr *,
 		    const unsigned char *, uint64_t);
 void		 series_reread(struct series **, size_t, capture_select_fn,
 		    void *, capture_packet_fn, void *);
+bool		 series_locate(const struct series *, uint64_t,
+		    struct capture_ref *);
 void		 series_free(struct series *);
 /* Report a problem (msg already escaped). */
 void		 capture_report(struct capture *, enum capture_level,

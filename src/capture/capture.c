@@ -42,6 +42,11 @@ struct capture {
 	struct spool		*spool;		/* NULL: none */
 	capture_tick_fn		 tick;
 	void			*tick_arg;
+	struct {
+		enum capture_level	 lvl;
+		char			*msg;
+	}			*held;		/* no message function yet */
+	size_t			 nheld;
 };
 
 static const struct capture_source_ops capture_files_ops;
@@ -80,11 +85,15 @@ capture_free(struct capture *c)
 	for (i = 0; i < c->nin; i++) {
 		free(c->in[i].path);
 		free(c->in[i].arg);
+		posidx_free(c->in[i].pos);
 		pcapng_table_free(c->in[i].ng);
 		if (c->in[i].cached)
 			close(c->in[i].cache);
 	}
 	free(c->in);
+	for (i = 0; i < c->nheld; i++)
+		free(c->held[i].msg);
+	free(c->held);
 	free(c);
 }
 
@@ -103,9 +112,14 @@ capture_say(struct capture *c, enum capture_level lvl, const char *fmt, ...)
 	va_end(ap);
 	if (lvl == CAPTURE_ERROR)
 		c->errors++;
-	if (c->msg != NULL)
+	if (c->msg != NULL) {
 		c->msg(lvl, s, c->msg_arg);
-	free(s);
+		free(s);
+		return;
+	}
+	c->held = xreallocarray(c->held, c->nheld + 1, sizeof *c->held);
+	c->held[c->nheld].lvl = lvl;
+	c->held[c->nheld++].msg = s;
 }
 
 /*
@@ -432,13 +446,27 @@ capture_ng_end(struct capture *c, struct capture_input *in,
 		    esc_str(in->path));
 }
 
+/* Fill a record from one the pcapng reader gave. */
+static void
+capture_fill_ng(struct capture_packet *cp, const struct pcapng_rec *rec,
+    uint64_t ord)
+{
+	cp->ordinal = ord;
+	cp->ts = rec->ts;
+	cp->caplen = rec->caplen;
+	cp->wirelen = rec->wirelen;
+	cp->dlt = rec->dlt;
+	cp->data = rec->data;
+}
+
 /*
- * Read a pcapng input with our own reader (pcapng.c): each record has its
- * interface's link type.  The first read keeps the interfaces for later.
+ * Read a pcapng input to its end with our own reader (pcapng.c): each
+ * record has its interface's link type, and its block's offset.  The
+ * interfaces are kept for reading again.
  */
 static bool
-capture_read_ng(struct capture *c, size_t idx, capture_select_fn sel,
-    void *sarg, capture_packet_fn fn, void *arg, bool first_pass)
+capture_read_ng(struct capture *c, size_t idx, capture_packet_fn fn,
+    void *arg)
 {
 	struct capture_input	*in = &c->in[idx];
 	struct capture_packet	 cp;
@@ -447,57 +475,125 @@ capture_read_ng(struct capture *c, size_t idx, capture_select_fn sel,
 	enum pcapng_result	 rc;
 	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
 	FILE			*f;
-	uint64_t		 ord;
 	bool			 go = true;
 
 	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL) {
-		if (first_pass)
-			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
-			    esc_str(in->path), errbuf);
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), errbuf);
 		return (true);
 	}
-	r = pcapng_open(f, first_pass ? NULL : in->ng);
+	r = pcapng_open(f, NULL);
+	in->pos = posidx_new();
 	cp.input = (uint16_t)idx;
 	cp.prec = in->prec;
-	if (first_pass)
-		in->first = c->ordinals;
-	ord = in->first;
+	in->first = c->ordinals;
 	while (go && (rc = pcapng_next(r, &rec)) == PCAPNG_REC) {
-		if (sel != NULL && !sel(ord, sarg)) {
-			ord++;
-			continue;
-		}
-		cp.ordinal = ord++;
-		cp.ts = rec.ts;
-		cp.caplen = rec.caplen;
-		cp.wirelen = rec.wirelen;
-		cp.dlt = rec.dlt;
-		cp.data = rec.data;
-		if (first_pass) {
-			in->packets++;
-			if (in->zip == UNZIP_NONE)
-				atomic_store_explicit(&c->done, rec.off,
-				    memory_order_relaxed);
-		}
+		posidx_add(in->pos, rec.off);
+		capture_fill_ng(&cp, &rec, c->ordinals++);
+		in->packets++;
+		if (in->zip == UNZIP_NONE)
+			atomic_store_explicit(&c->done, rec.off,
+			    memory_order_relaxed);
 		go = fn(&cp, arg);
 	}
-	if (first_pass) {
-		c->ordinals = ord;
-		in->dlt = pcapng_first_dlt(r) >= 0 ? pcapng_first_dlt(r) : 1;
-		if (go)
-			capture_ng_end(c, in, r, rc);
-		in->ng = pcapng_table_take(r);
-	}
+	in->dlt = pcapng_first_dlt(r) >= 0 ? pcapng_first_dlt(r) : 1;
+	if (go)
+		capture_ng_end(c, in, r, rc);
+	in->ng = pcapng_table_take(r);
 	pcapng_close(r);
 	fclose(f);
 	free(iobuf);
 	return (go);
 }
 
-/* Read one input, calling fn for each record it selects. */
+/*
+ * Read the selected records of a pcapng input again: resume at each
+ * wanted record's block, or read on when it is the next one.
+ */
 static bool
-capture_read(struct capture *c, size_t idx, capture_select_fn sel,
-    void *sarg, capture_packet_fn fn, void *arg, bool first_pass)
+capture_read_again_ng(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcapng_rec	 rec;
+	struct pcapng		*r;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	FILE			*f;
+	uint64_t		 o, next, end = in->first + in->packets, off;
+	unsigned int		 skip = 0;
+	bool			 go = true;
+
+	if ((o = sel(in->first, sarg)) >= end)
+		return (true);
+	if (in->ng == NULL || (f = capture_fopen(in, &iobuf, errbuf)) == NULL)
+		return (true);
+	r = pcapng_open(f, in->ng);
+	cp.input = (uint16_t)idx;
+	cp.prec = in->prec;
+	for (next = UINT64_MAX; go && o < end; o = sel(next, sarg)) {
+		if (o != next && (!posidx_get(in->pos, o - in->first, &off,
+		    &skip) || !pcapng_seek(r, off)))
+			break;
+		do {
+			if (pcapng_next(r, &rec) != PCAPNG_REC)
+				goto out;
+		} while (skip-- > 0);
+		capture_fill_ng(&cp, &rec, o);
+		next = o + 1;
+		skip = 0;
+		go = fn(&cp, arg);
+	}
+out:
+	pcapng_close(r);
+	fclose(f);
+	free(iobuf);
+	return (go);
+}
+
+/* Fill a record from libpcap's header. */
+static void
+capture_fill(struct capture_packet *cp, const struct pcap_pkthdr *h,
+    const u_char *data, uint64_t ord)
+{
+	cp->ordinal = ord;
+	cp->ts = capture_ts(h);
+	cp->caplen = h->caplen;
+	cp->wirelen = h->len;
+	cp->data = data;
+}
+
+/*
+ * Where the next record starts.  Asking stdio costs a system call, so in a
+ * pcap file the reader counts (a record is its 16-byte header and caplen
+ * bytes) and asks only at the start of each chunk of the index; when the
+ * count was off (libpcap cut a record longer than the snap length) the
+ * chunk before is marked inexact and the reader asks at every record from
+ * then on.
+ */
+static uint64_t
+capture_where(FILE *f, struct posidx *pos, uint64_t counted, bool *exact,
+    bool end)
+{
+	uint64_t	 real;
+
+	if (!*exact && !end && !posidx_chunk_start(pos))
+		return (counted);
+	real = (uint64_t)ftello(f);
+	if (!*exact && real != counted) {
+		posidx_inexact(pos);
+		*exact = true;
+	}
+	return (real);
+}
+
+/*
+ * Read one input to its end, calling fn for each record, and note where
+ * each record starts so that it can be found again.  A compressed input is
+ * decompressed first; pcapng goes to our own reader.
+ */
+static bool
+capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 {
 	struct capture_input	*in = &c->in[idx];
 	struct capture_packet	 cp;
@@ -505,58 +601,97 @@ capture_read(struct capture *c, size_t idx, capture_select_fn sel,
 	const u_char		*data;
 	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
 	pcap_t			*p;
-	uint64_t		 off = 24, ord;
+	uint64_t		 off, ord;
 	int			 rc;
-	bool			 go = true;
+	bool			 go = true, exact;
 
-	if (first_pass && !capture_unzip(c, in))
+	if (!capture_unzip(c, in))
 		return (true);
 	if (in->pcapng)
-		return (capture_read_ng(c, idx, sel, sarg, fn, arg,
-		    first_pass));
+		return (capture_read_ng(c, idx, fn, arg));
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL) {
-		if (first_pass)
-			capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
-			    esc_str(in->path), errbuf);
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), errbuf);
 		return (true);
 	}
-	if (first_pass)
-		in->dlt = pcap_datalink(p);
+	in->dlt = pcap_datalink(p);
+	in->pos = posidx_new();
+	exact = false;
+	off = (uint64_t)ftello(pcap_file(p));
+	cp.input = (uint16_t)idx;
+	cp.dlt = in->dlt;
+	cp.prec = in->prec;
+	ord = in->first = c->ordinals;
+	while (go) {
+		off = capture_where(pcap_file(p), in->pos, off, &exact, false);
+		if ((rc = pcap_next_ex(p, &h, &data)) != 1)
+			break;
+		posidx_add(in->pos, off);
+		off += 16 + h->caplen;
+		capture_fill(&cp, h, data, ord++);
+		in->packets++;
+		if (in->zip == UNZIP_NONE)
+			atomic_store_explicit(&c->done, off,
+			    memory_order_relaxed);
+		go = fn(&cp, arg);
+	}
+	if (go)			/* check the last chunk too */
+		capture_where(pcap_file(p), in->pos, off, &exact, true);
+	c->ordinals = ord;
+	if (go && capture_zip_end(c, in))
+		;
+	else if (go && rc == PCAP_ERROR)
+		capture_read_error(c, in, pcap_geterr(p), off);
+	else if (go && in->packets == 0)
+		capture_say(c, CAPTURE_ERROR, "%s: no packets",
+		    esc_str(in->path));
+	pcap_close(p);
+	free(iobuf);
+	return (go);
+}
+
+/*
+ * Read the selected records of one input again: seek to each wanted
+ * record by its offset, or read on when it is the next one, so that only
+ * the records asked for are read.
+ */
+static bool
+capture_read_again(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	pcap_t			*p;
+	uint64_t		 o, next, end = in->first + in->packets, off;
+	unsigned int		 skip = 0;
+	bool			 go = true;
+
+	if (in->pcapng)
+		return (capture_read_again_ng(c, idx, sel, sarg, fn, arg));
+	if ((o = sel(in->first, sarg)) >= end)
+		return (true);
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
+		return (true);
 	cp.input = (uint16_t)idx;
 	cp.dlt = pcap_datalink(p);
 	cp.prec = in->prec;
-	if (first_pass)
-		in->first = c->ordinals;
-	ord = in->first;
-	while (go && (rc = pcap_next_ex(p, &h, &data)) == 1) {
-		off += 16 + h->caplen;
-		if (sel != NULL && !sel(ord, sarg)) {
-			ord++;
-			continue;
-		}
-		cp.ordinal = ord++;
-		cp.ts = capture_ts(h);
-		cp.caplen = h->caplen;
-		cp.wirelen = h->len;
-		cp.data = data;
-		if (first_pass) {
-			in->packets++;
-			if (in->zip == UNZIP_NONE)
-				atomic_store_explicit(&c->done, off,
-				    memory_order_relaxed);
-		}
+	for (next = UINT64_MAX; go && o < end; o = sel(next, sarg)) {
+		if (o != next && (!posidx_get(in->pos, o - in->first, &off,
+		    &skip) || fseeko(pcap_file(p), (off_t)off, SEEK_SET) != 0))
+			break;
+		do {
+			if (pcap_next_ex(p, &h, &data) != 1)
+				goto out;
+		} while (skip-- > 0);
+		capture_fill(&cp, h, data, o);
+		next = o + 1;
+		skip = 0;
 		go = fn(&cp, arg);
 	}
-	if (first_pass) {
-		c->ordinals = ord;
-		if (go && capture_zip_end(c, in))
-			;
-		else if (go && rc == PCAP_ERROR)
-			capture_read_error(c, in, pcap_geterr(p), off);
-		else if (go && in->packets == 0)
-			capture_say(c, CAPTURE_ERROR, "%s: no packets",
-			    esc_str(in->path));
-	}
+out:
 	pcap_close(p);
 	free(iobuf);
 	return (go);
@@ -937,6 +1072,83 @@ capture_reread(struct capture *c, capture_select_fn sel,
 	free(se);
 }
 
+/*
+ * Where record k of an input starts when its chunk is inexact: read on
+ * from the chunk's start, asking stdio where each record starts.
+ */
+static bool
+capture_walk(struct capture_input *in, uint64_t *off, unsigned int skip)
+{
+	struct pcap_pkthdr	*h;
+	const u_char		*data;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	pcap_t			*p;
+	bool			 ok;
+
+	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
+		return (false);
+	ok = fseeko(pcap_file(p), (off_t)*off, SEEK_SET) == 0;
+	while (ok && skip-- > 0)
+		ok = pcap_next_ex(p, &h, &data) == 1;
+	if (ok)
+		*off = (uint64_t)ftello(pcap_file(p));
+	pcap_close(p);
+	free(iobuf);
+	return (ok);
+}
+
+/* The file input that holds ordinal o, or NULL. */
+static struct capture_input *
+capture_file_of(const struct capture *c, uint64_t o)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nin; i++) {
+		if (!c->in[i].live && o >= c->in[i].first &&
+		    o - c->in[i].first < c->in[i].packets)
+			return (&c->in[i]);
+	}
+	return (NULL);
+}
+
+/* Where a record is kept. */
+bool
+capture_locate(const struct capture *c, uint64_t o, struct capture_ref *ref)
+{
+	struct capture_input	*in;
+	struct capture_source	*s;
+	struct series		*se;
+	unsigned int		 skip;
+	size_t			 i;
+
+	if ((in = capture_file_of(c, o)) != NULL) {
+		memset(ref, 0, sizeof *ref);
+		ref->path = in->path;
+		ref->input = (size_t)(in - c->in);
+		ref->frame = o - in->first + 1;
+		return (posidx_get(in->pos, o - in->first, &ref->offset,
+		    &skip) && (skip == 0 || capture_walk(in, &ref->offset,
+		    skip)));
+	}
+	for (i = 0; i < c->nsrc; i++) {
+		s = c->src[i];
+		if (s->ops->series != NULL && (se = s->ops->series(s)) != NULL &&
+		    series_locate(se, o, ref))
+			return (true);
+	}
+	return (false);
+}
+
+/* Whether a record can still be read again (files are always there). */
+bool
+capture_kept(const struct capture *c, uint64_t o)
+{
+	struct capture_ref	 ref;
+
+	return (capture_file_of(c, o) != NULL ||
+	    (capture_locate(c, o, &ref) && !ref.gone));
+}
+
 /* The file list: read every file input in order, in one batch. */
 static enum capture_next
 capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)
@@ -948,7 +1160,7 @@ capture_files_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 	for (i = 0; i < c->nin; i++) {
 		if (c->in[i].live)
 			continue;
-		if (!capture_read(c, i, NULL, NULL, fn, arg, true))
+		if (!capture_read(c, i, fn, arg))
 			break;
 		base += c->in[i].bytes;
 		atomic_store(&c->done, base);
@@ -967,7 +1179,7 @@ capture_files_reread(struct capture_source *s, capture_select_fn sel,
 	for (i = 0; i < c->nin; i++) {
 		if (c->in[i].live || c->in[i].packets == 0)
 			continue;
-		if (!capture_read(c, i, sel, sarg, fn, arg, false))
+		if (!capture_read_again(c, i, sel, sarg, fn, arg))
 			break;
 	}
 }
@@ -1075,6 +1287,13 @@ capture_spooling(const struct capture *c)
 	return (c->spool != NULL);
 }
 
+/* The spool's directory when it is kept at exit, else NULL. */
+const char *
+capture_spool_kept(const struct capture *c)
+{
+	return (c->spool != NULL ? spool_kept_dir(c->spool) : NULL);
+}
+
 /* Records the spool could not keep (a failed write stopped spooling). */
 uint64_t
 capture_unspooled(const struct capture *c)
@@ -1110,6 +1329,27 @@ bool
 capture_wall_clock(const struct capture *c)
 {
 	return (c->wall);
+}
+
+/*
+ * Send problems to another message function, first those held back while
+ * there was none.
+ */
+void
+capture_set_msg(struct capture *c, capture_msg_fn fn, void *arg)
+{
+	size_t	 i;
+
+	c->msg = fn;
+	c->msg_arg = arg;
+	for (i = 0; i < c->nheld; i++) {
+		if (fn != NULL)
+			fn(c->held[i].lvl, c->held[i].msg, arg);
+		free(c->held[i].msg);
+	}
+	free(c->held);
+	c->held = NULL;
+	c->nheld = 0;
 }
 
 /* Set the tick function of live capture. */

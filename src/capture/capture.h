@@ -27,6 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct posidx;
+
 /* One capture file. */
 struct capture_input {
 	char		*path;		/* as given, or directory/name */
@@ -38,6 +40,7 @@ struct capture_input {
 	uint64_t	 packets;	/* records read */
 	uint64_t	 bytes;		/* file size */
 	bool		 live;		/* an interface or a stream, not a file */
+	struct posidx	*pos;		/* where each record starts */
 	/* capture/ only: how a file is read. */
 	uint8_t		 zip;		/* compressed (unzip.h), 0: not */
 	bool		 cached;	/* decompressed into cache, an fd */
@@ -97,8 +100,11 @@ void		 capture_add(struct capture *, const char *);
  */
 bool		 capture_add_live(struct capture *, const char *,
 		    const struct capture_live_options *);
-/* Add standard input (-r -) as a capture stream, its header read now. */
-bool		 capture_add_stream(struct capture *);
+/*
+ * Add a capture stream, its header read now: standard input ("-") or a
+ * FIFO, named so in did and messages.
+ */
+bool		 capture_add_stream(struct capture *, const char *);
 /* Whether any source is live (an interface or a stream). */
 bool		 capture_live(const struct capture *);
 /* Whether any source is an interface, whose packets have wall time. */
@@ -112,6 +118,8 @@ bool		 capture_wall_clock(const struct capture *);
  */
 bool		 capture_spool(struct capture *, const char *, uint64_t,
 		    char **);
+/* The spool's directory when it is kept at exit (--spool DIR), else NULL. */
+const char	*capture_spool_kept(const struct capture *);
 /* Whether there is a spool, and the records it could not keep. */
 bool		 capture_spooling(const struct capture *);
 uint64_t	 capture_unspooled(const struct capture *);
@@ -120,6 +128,11 @@ bool		 capture_spool_chown(struct capture *, unsigned int,
 		    unsigned int, char **);
 /* Ordinals given so far: one past the highest. */
 uint64_t	 capture_ordinals(const struct capture *);
+/*
+ * Send problems to another message function; a capture made without one
+ * holds them back until it is given one.
+ */
+void		 capture_set_msg(struct capture *, capture_msg_fn, void *);
 /* The tick function of live capture (see the contract). */
 void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
 /* Read every input in order. */
@@ -139,10 +152,34 @@ uint64_t	 capture_done_bytes(const struct capture *);
 bool		 capture_any_ns(const struct capture *);
 
 /*
- * Read the records with the given ordinals again, in capture order: sel(o)
- * says whether ordinal o is wanted.  Used by export.
+ * Where a record is kept: the file (an input, or a file of the spool), where
+ * the record starts in it, and its frame number there (1-based, as
+ * Wireshark numbers the file's packets).  gone: the spool deleted that file.
  */
-typedef bool (*capture_select_fn)(uint64_t, void *);
+struct capture_ref {
+	const char	*path;
+	uint64_t	 offset;
+	uint64_t	 frame;
+	size_t		 input;
+	bool		 gone;
+};
+/*
+ * Find ordinal o's record; false when it was never kept (a live packet
+ * without a spool, or one the spool could not write).
+ */
+bool		 capture_locate(const struct capture *, uint64_t,
+		    struct capture_ref *);
+/* Whether ordinal o can still be read again. */
+bool		 capture_kept(const struct capture *, uint64_t);
+
+/*
+ * Read the records with the given ordinals again, in capture order:
+ * sel(from) gives the first wanted ordinal at or after from (UINT64_MAX:
+ * none).  Each record is found by where it starts in its file or spool
+ * file, so only the records asked for are read.  Used by export and the
+ * Session pane.
+ */
+typedef uint64_t (*capture_select_fn)(uint64_t, void *);
 void		 capture_reread(struct capture *, capture_select_fn,
 		    capture_packet_fn, void *);
 

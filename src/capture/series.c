@@ -30,6 +30,7 @@ struct series {
 	pcap_dumper_t		*dump;		/* NULL: spooling stopped */
 	uint64_t		*ords;
 	size_t			 nords, cap;
+	struct posidx		*pos;		/* where each record starts */
 	struct series_file	*files;
 	size_t			 nfiles;
 	uint64_t		 fbytes;	/* in the file being written */
@@ -90,6 +91,7 @@ series_new(struct capture *c, struct spool *sp, pcap_t *p, size_t input,
 	se->spool = sp;
 	se->p = p;
 	se->input = input;
+	se->pos = posidx_new();
 	series_next(se);
 	return (se);
 }
@@ -118,6 +120,7 @@ series_put(struct series *se, const struct pcap_pkthdr *h,
 		spool_lost(se->spool);
 		return;
 	}
+	posidx_add(se->pos, se->fbytes);
 	se->fbytes += n;
 	spool_grow(se->spool, se->files[se->nfiles - 1].id, n);
 	if (se->nords == se->cap) {
@@ -130,33 +133,84 @@ series_put(struct series *se, const struct pcap_pkthdr *h,
 /* Where a reading of a series is: its file, its record, the record. */
 struct series_cursor {
 	struct series		*se;
-	size_t			 file;		/* the file open, or to open */
-	size_t			 k;		/* the next record's index */
+	size_t			 file;		/* the file open */
+	size_t			 k;		/* the record it reads next */
+	uint64_t		 from;		/* the next ordinal to ask for */
 	pcap_t			*p;
 	struct capture_packet	 cp;		/* the record, when ready */
 	bool			 ready;
 };
 
-/* Open the cursor's file, skipping files that left the spool. */
-static bool
-series_cursor_open(struct series_cursor *cu)
+/* The index of the series' first record at or after ordinal o. */
+static size_t
+series_find(const struct series *se, size_t lo, uint64_t o)
 {
-	struct series	*se = cu->se;
-	char		 errbuf[PCAP_ERRBUF_SIZE];
+	size_t	 hi = se->nords, mid;
 
-	while (cu->file < se->nfiles) {
-		cu->k = se->files[cu->file].first;
-		if (!spool_gone(se->spool, se->files[cu->file].id) && (cu->p =
-		    pcap_open_offline_with_tstamp_precision(spool_path(
-		    se->spool, se->files[cu->file].id),
-		    PCAP_TSTAMP_PRECISION_NANO, errbuf)) != NULL)
-			return (true);
-		cu->file++;		/* its packets are missing */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (se->ords[mid] < o)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return (false);
+	return (lo);
 }
 
-/* Move the cursor to the next selected record; false at the end. */
+/* The file that holds record k. */
+static size_t
+series_file_of(const struct series *se, size_t k)
+{
+	size_t	 lo = 0, hi = se->nfiles, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (se->files[mid].first <= k)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
+ * Put the cursor on record k: open its file when another is open, seek
+ * when k is not the next record.  False when its file left the spool.
+ */
+static bool
+series_cursor_seek(struct series_cursor *cu, size_t k)
+{
+	struct series	*se = cu->se;
+	size_t		 file = series_file_of(se, k);
+	char		 errbuf[PCAP_ERRBUF_SIZE];
+	uint64_t	 off;
+	unsigned int	 skip;
+
+	if (cu->p != NULL && cu->file != file) {
+		pcap_close(cu->p);
+		cu->p = NULL;
+	}
+	if (cu->p == NULL) {
+		if (spool_gone(se->spool, se->files[file].id) || (cu->p =
+		    pcap_open_offline_with_tstamp_precision(spool_path(
+		    se->spool, se->files[file].id),
+		    PCAP_TSTAMP_PRECISION_NANO, errbuf)) == NULL)
+			return (false);
+		cu->file = file;
+		cu->k = se->files[file].first;
+	}
+	if (cu->k != k && (!posidx_get(se->pos, k, &off, &skip) ||
+	    fseeko(pcap_file(cu->p), (off_t)off, SEEK_SET) != 0))
+		return (false);
+	cu->k = k;
+	return (true);
+}
+
+/*
+ * Move the cursor to the next selected record of its series; false at the
+ * end.  A record whose file left the spool is passed over (export counts
+ * what it could not read).
+ */
 static bool
 series_cursor_next(struct series_cursor *cu, capture_select_fn sel,
     void *sarg)
@@ -164,22 +218,22 @@ series_cursor_next(struct series_cursor *cu, capture_select_fn sel,
 	struct series		*se = cu->se;
 	struct pcap_pkthdr	*h;
 	const u_char		*data;
-	size_t			 end;
+	uint64_t		 o;
+	size_t			 k = 0;
 
-	for (cu->ready = false; !cu->ready;) {
-		if (cu->p == NULL && !series_cursor_open(cu))
+	for (cu->ready = false; !cu->ready; cu->from = o + 1) {
+		if ((o = sel(cu->from, sarg)) == UINT64_MAX ||
+		    (k = series_find(se, k, o)) >= se->nords)
 			return (false);
-		end = cu->file + 1 < se->nfiles ? se->files[cu->file + 1].first :
-		    se->nords;
-		if (cu->k >= end || pcap_next_ex(cu->p, &h, &data) != 1) {
-			pcap_close(cu->p);
-			cu->p = NULL;
-			cu->file++;
+		if (se->ords[k] != o) {		/* another series' record */
+			o = se->ords[k] - 1;
 			continue;
 		}
-		if (!sel(se->ords[cu->k++], sarg))
+		if (!series_cursor_seek(cu, k) ||
+		    pcap_next_ex(cu->p, &h, &data) != 1)
 			continue;
-		cu->cp.ordinal = se->ords[cu->k - 1];
+		cu->k = k + 1;
+		cu->cp.ordinal = o;
 		cu->cp.ts = (uint64_t)h->ts.tv_sec * 1000000000ULL +
 		    (uint64_t)h->ts.tv_usec;
 		cu->cp.caplen = h->caplen;
@@ -229,6 +283,28 @@ series_reread(struct series **se, size_t n, capture_select_fn sel,
 	free(cu);
 }
 
+/*
+ * Where ordinal o is in the series: its spool file, where it starts there
+ * and its frame number in that file.  False when the series does not
+ * have it (another input's, or not spooled).
+ */
+bool
+series_locate(const struct series *se, uint64_t o, struct capture_ref *ref)
+{
+	size_t		 k = series_find(se, 0, o), f;
+	unsigned int	 skip;
+
+	if (k >= se->nords || se->ords[k] != o)
+		return (false);
+	f = series_file_of(se, k);
+	memset(ref, 0, sizeof *ref);
+	ref->input = se->input;
+	ref->path = spool_path(se->spool, se->files[f].id);
+	ref->frame = k - se->files[f].first + 1;
+	ref->gone = spool_gone(se->spool, se->files[f].id);
+	return (posidx_get(se->pos, k, &ref->offset, &skip));
+}
+
 /* Close the file being written (the spool removes its files). */
 void
 series_free(struct series *se)
@@ -239,6 +315,7 @@ series_free(struct series *se)
 		pcap_dump_close(se->dump);
 	free(se->files);
 	free(se->ords);
+	posidx_free(se->pos);
 	free(se->name);
 	free(se);
 }

@@ -40,13 +40,25 @@ struct export_state {
 	struct export_progress	*prog;
 };
 
-/* Whether ordinal o is wanted. */
-static bool
+/* The first wanted ordinal at or after o (the next bit set). */
+static uint64_t
 export_select(uint64_t o, void *arg)
 {
 	struct export_state	*x = arg;
+	uint64_t		 w;
+	size_t			 i;
 
-	return (o < x->nbits && (x->want[o / 64] >> (o % 64) & 1));
+	if (o >= x->nbits)
+		return (UINT64_MAX);
+	i = (size_t)(o / 64);
+	w = x->want[i] & (~0ULL << (o % 64));
+	while (w == 0) {
+		if (++i > x->nbits / 64)
+			return (UINT64_MAX);
+		w = x->want[i];
+	}
+	o = (uint64_t)i * 64 + (uint64_t)__builtin_ctzll(w);
+	return (o < x->nbits ? o : UINT64_MAX);
 }
 
 /*
@@ -197,20 +209,48 @@ export_mark(struct export_state *x, const struct store *st,
 	return (n);
 }
 
-/* Whether every marked packet was read again; else say how many were. */
-static bool
-export_all_read(struct export_state *x)
+/* How many of a session's packets cannot be read again. */
+uint64_t
+export_missing(const struct session *s, void *capture)
 {
-	uint64_t	 got = 0;
+	uint64_t	 ord = 0, n = 0;
+	uint32_t	 pos;
+
+	for (pos = 0; pktidx_next(&s->pkts, &pos, &ord);) {
+		if (!capture_kept(capture, ord))
+			n++;
+	}
+	return (n);
+}
+
+/*
+ * Whether every marked packet was read again; else say how many were, and
+ * how many of the others the spool no longer has.
+ */
+static bool
+export_all_read(struct export_state *x, const struct capture *c)
+{
+	uint64_t	 got = 0, gone = 0, o;
 	size_t		 i;
 
 	for (i = 0; i < x->nout; i++)
 		got += x->out[i].packets;
 	if (got == x->wanted)
 		return (true);
-	xasprintf(&x->cause, "%s: only %llu of %llu packets could be read "
-	    "again from the inputs", x->path, (unsigned long long)got,
-	    (unsigned long long)x->wanted);
+	for (o = export_select(0, x); o != UINT64_MAX; o = export_select(o + 1,
+	    x)) {
+		if (!capture_kept(c, o))
+			gone++;
+	}
+	if (gone == 0)
+		xasprintf(&x->cause, "%s: only %llu of %llu packets could be "
+		    "read again from the inputs", esc_str(x->path),
+		    (unsigned long long)got, (unsigned long long)x->wanted);
+	else
+		xasprintf(&x->cause, "%s: only %llu of %llu packets could be "
+		    "read again: %llu are no longer in the spool", esc_str(x->path),
+		    (unsigned long long)got, (unsigned long long)x->wanted,
+		    (unsigned long long)gone);
 	return (false);
 }
 
@@ -282,7 +322,7 @@ export_pcap(struct capture *c, const struct store *st, const char *path,
 	if (x.nout == 0 && !x.failed && n > 0)
 		export_open(&x, capture_input(c, 0)->dlt);
 	if (x.cause == NULL)
-		export_all_read(&x);
+		export_all_read(&x, c);
 	if (!export_close(&x, say, sarg, res) || x.cause != NULL) {
 		*cause = x.cause != NULL ? x.cause : xstrdup("export failed");
 		free(x.want);

@@ -46,4 +46,10 @@ bool	export_pcap(struct capture *, const struct store *, const char *path,
 	    void (*say)(const char *, void *), void *,
 	    struct export_result *, struct export_progress *, char **cause);
 
+/*
+ * How many of a session's packets cannot be read again (capture is the
+ * struct capture): the session_ctx missing function of a live run.
+ */
+uint64_t export_missing(const struct session *, void *capture);
+
 #endif

@@ -96,6 +96,7 @@ enum meta_core {
 	K_SESSION_FIRST,
 	K_SESSION_CLOSE,
 	K_DID,
+	K_PACKETS_MISSING,
 	K_NCORE			/* first id after the session-record keys */
 };
 

@@ -61,6 +61,7 @@ static const struct meta_key meta_table[] = {
 	{ "session.first", MT_UINT, 0, "sessionid of fragment 0 of a split conversation", NULL },
 	{ "session.close", MT_TEXT, 0, "why a session closed early: 'max_open' at the open-session cap", NULL },
 	{ "did", MT_TEXT, M, "capture files or interface the packets came from", NULL },
+	{ "packets.missing", MT_UINT, 0, "packets of the session that can no longer be read: the spool deleted them to stay under its size, could not write them, or keeps none", NULL },
 	/* Protocol keys (written by the parsers). */
 	{ "alias.host", MT_TEXT, M, "host names: DNS, mDNS, LLMNR and NetBIOS names, HTTP Host, TLS SNI", NULL },
 	{ "alias.ip", MT_IPV4, M, "IPv4 addresses: DNS answers, reverse lookups, HTTP Hosts", NULL },

@@ -242,6 +242,9 @@ struct session_ctx {
 	const char *const	*inputs;	/* did by input index */
 	const struct netrange	*home;		/* extra home networks */
 	size_t			 nhome;
+	/* packets.missing: how many cannot be read again; NULL: none. */
+	uint64_t		(*missing)(const struct session *, void *);
+	void			*missing_arg;
 };
 /* Whether an address is internal (SPEC §2 ranges or a home network). */
 bool		 session_internal(const struct session_ctx *, uint8_t af,

@@ -227,6 +227,23 @@ session_did(const struct session *s, const struct session_ctx *c,
 	return (n);
 }
 
+/*
+ * packets.missing: the packets that cannot be read again, asked of the
+ * capture at each read (the spool deletes files as time passes); none
+ * when the run keeps every packet.
+ */
+static size_t
+session_missing(const struct session *s, const struct session_ctx *c,
+    struct mval *out, size_t max)
+{
+	uint64_t	 n;
+
+	if (c == NULL || c->missing == NULL ||
+	    (n = c->missing(s, c->missing_arg)) == 0)
+		return (0);
+	return (put_u(out, max, n));
+}
+
 /* Time, ratio and other derived values. */
 static size_t
 session_derived(const struct session *s, int key, struct mval *out,
@@ -324,6 +341,8 @@ session_values(const struct session *s, const struct session_ctx *c,
 		return (s->closed_by == SCR_MAX_OPEN ?
 		    put_text(out, max, "max_open") : 0);
 	case K_DID:		return (session_did(s, c, out, max));
+	case K_PACKETS_MISSING:
+		return (session_missing(s, c, out, max));
 	}
 	if (key == K_IP_SRC || key == K_IP_DST || key == K_IPV6_SRC ||
 	    key == K_IPV6_DST || (key >= K_TCP_SRCPORT && key <= K_UDP_DSTPORT))

@@ -9,10 +9,14 @@
 #define INDEX_CHUNK	65536		/* text arena chunk */
 #define INDEX_IDSTEP	65536		/* per-id arrays grow by at least */
 
-/* Per-session measures answered by scanning, never indexed. */
+/*
+ * Per-session measures answered by scanning, never indexed (and
+ * packets.missing, which grows as the spool deletes files).
+ */
 static const int index_skip[] = {
 	K_SESSIONID, K_TIME, K_LIFETIME, K_SIZE, K_PAYLOAD, K_REQPAYLOAD,
-	K_RESPAYLOAD, K_PAYLOAD_RATIO_REQ, K_PACKETS, K_SESSION_FIRST
+	K_RESPAYLOAD, K_PAYLOAD_RATIO_REQ, K_PACKETS, K_SESSION_FIRST,
+	K_PACKETS_MISSING
 };
 
 /* Whether a key is indexed. */

@@ -292,6 +292,10 @@ draw_status(struct ui *u, int y)
 	if (atomic_load(&u->loaded))
 		buf_printf(&c, "  packets: %llu", (unsigned long long)
 		    engine_stats(u->eng)->read);
+	else if (capture_wall_clock(u->cap))
+		buf_adds(&c, "  packets: ...  (capturing; C-c: stop)");
+	else if (capture_live(u->cap))
+		buf_adds(&c, "  packets: ...  (reading; C-c: end the stream)");
 	else
 		buf_adds(&c, "  packets: ...  (reading)");
 	if (u->ev.nmarks > 0)

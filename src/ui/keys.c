@@ -198,6 +198,11 @@ k_cancel(struct ui *u)
 {
 	if (u->ex.running)
 		uexport_cancel(u);
+	else if (capture_live(u->cap) && !atomic_load(&u->loaded) &&
+	    !atomic_exchange(&u->end_stream, true))
+		ui_message(u, ROLE_NORMAL, capture_wall_clock(u->cap) ?
+		    "stopping the capture: hunting in what it saw" :
+		    "ending the stream: hunting in what it sent");
 }
 
 static void k_prompt(struct ui *u) { prompt_open(u); }

@@ -110,8 +110,8 @@ sview_fragments(struct ui *u, const struct session *s)
 	buf_free(&b);
 }
 
-/* Whether an ordinal is one of the session's (sorted array). */
-static bool
+/* The session's first ordinal at or after o (sorted array). */
+static uint64_t
 sview_select(uint64_t o, void *arg)
 {
 	struct sview_read	*r = arg;
@@ -119,14 +119,12 @@ sview_select(uint64_t o, void *arg)
 
 	while (lo < hi) {
 		mid = (lo + hi) / 2;
-		if (r->ords[mid] == o)
-			return (true);
 		if (r->ords[mid] < o)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return (false);
+	return (lo < r->nords ? r->ords[lo] : UINT64_MAX);
 }
 
 /* Append a hex and ASCII dump of a frame, 16 bytes a line. */

@@ -207,6 +207,9 @@ struct ui {
 	pthread_t		 worker;
 	atomic_bool		 loaded;
 	atomic_bool		 stop;		/* quit while reading */
+	atomic_bool		 end_stream;	/* C-c: stop reading a stream */
+	FILE			*tty;		/* keys, when stdin is a stream */
+	int			 keyfd;		/* where keys come from */
 	uint64_t		 t0;		/* start, ms */
 	uint64_t		 tload;		/* loaded at, ms */
 	bool			 first_counts;

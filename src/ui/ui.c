@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export/export.h"
 #include "rules/rules.h"
 #include "ui/ui-int.h"
 
@@ -190,7 +192,22 @@ ui_worker(void *arg)
 	return (NULL);
 }
 
-/* Open the inputs, the store and the engine, and start the worker. */
+/*
+ * The tick of a live capture or a stream (worker thread): an interface's
+ * clock follows the wall clock while the wire is quiet; false once the
+ * user has ended it (C-c) or quits.
+ */
+static bool
+ui_tick(uint64_t now, void *arg)
+{
+	struct ui	*u = arg;
+
+	if (capture_wall_clock(u->cap))
+		engine_tick(u->eng, now);
+	return (!atomic_load(&u->end_stream) && !atomic_load(&u->stop));
+}
+
+/* Take the inputs, make the store and the engine, and start the worker. */
 static void
 ui_start(struct ui *u)
 {
@@ -198,10 +215,10 @@ ui_start(struct ui *u)
 	struct session_ctx	 ctx;
 	size_t			 i, n;
 
-	u->cap = capture_new(ui_capture_msg, u);
-	for (i = 0; i < o->ninputs; i++) {
-		capture_add(u->cap, o->inputs[i]);
-	}
+	u->cap = o->cap;
+	capture_set_msg(u->cap, ui_capture_msg, u);
+	if (capture_live(u->cap))
+		capture_set_tick(u->cap, ui_tick, u);
 	n = capture_ninputs(u->cap);
 	u->names = xcalloc(n + 1, sizeof *u->names);
 	for (i = 0; i < n; i++)
@@ -209,6 +226,8 @@ ui_start(struct ui *u)
 	ctx.inputs = u->names;
 	ctx.home = o->cfg->home;
 	ctx.nhome = o->cfg->nhome;
+	ctx.missing = capture_live(u->cap) ? export_missing : NULL;
+	ctx.missing_arg = u->cap;
 	u->st = store_new();
 	store_set_ctx(u->st, &ctx);
 	u->eng = engine_new(o->cfg, u->st);
@@ -638,7 +657,17 @@ ui_curses(struct ui *u, char **cause)
 	u->ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
-	if (initscr() == NULL) {
+	u->keyfd = STDIN_FILENO;
+	if (!isatty(STDIN_FILENO)) {		/* a stream: keys from the tty */
+		if ((u->tty = fopen("/dev/tty", "r+")) == NULL) {
+			xasprintf(cause, "the console needs a terminal: "
+			    "/dev/tty: %s", strerror(errno));
+			return (false);
+		}
+		u->keyfd = fileno(u->tty);
+	}
+	if ((u->tty != NULL && newterm(NULL, isatty(STDOUT_FILENO) ? stdout :
+	    u->tty, u->tty) == NULL) || (u->tty == NULL && initscr() == NULL)) {
 		*cause = xstrdup("cannot initialise the terminal");
 		return (false);
 	}
@@ -720,7 +749,7 @@ ui_input_held(struct ui *u)
 static bool
 ui_input(struct ui *u, int ms)
 {
-	struct pollfd	 pfd = { STDIN_FILENO, POLLIN, 0 };
+	struct pollfd	 pfd = { u->keyfd, POLLIN, 0 };
 	int		 ch;
 	bool		 any;
 
@@ -794,6 +823,8 @@ ui_free(struct ui *u)
 	engine_free(u->eng);
 	store_free(u->st);
 	capture_free(u->cap);
+	if (u->tty != NULL)
+		fclose(u->tty);
 	free(u->names);
 	if (u->timing != NULL)
 		fclose(u->timing);
@@ -866,6 +897,9 @@ ui_run(const struct ui_options *o)
 	ui_restore();
 	atomic_store(&u.stop, true);
 	pthread_join(u.worker, NULL);
+	if (capture_spool_kept(u.cap) != NULL)
+		fprintf(stderr, "huntcon: the packets read are kept in %s\n",
+		    esc_str(capture_spool_kept(u.cap)));
 	rc = capture_errors(u.cap) > 0 ? 1 : 0;
 	ui_free(&u);
 	return (rc);

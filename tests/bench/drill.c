@@ -298,7 +298,7 @@ drill_run_contains(const struct store *st, const int *keys)
 int
 main(int argc, char **argv)
 {
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct store		*st = store_new();
 	char			**names = drill_names();
 	int			 keys[nitems(drill_keys)], k_host, k_an;

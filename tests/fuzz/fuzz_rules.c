@@ -40,7 +40,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE		*null;
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader	 r;
 	struct session		 s;
 	struct ruleset		*rs;

@@ -58,7 +58,7 @@ run_idle(const char *thread)
 {
 	struct store		*st = store_new();
 	struct engine_config	 cfg;
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	const char		*names[] = { "veth0", NULL };
 	struct engine		*e;
 	struct timespec		 ms5 = { 0, 5000000 };

@@ -279,7 +279,7 @@ static const char eval_text[] =
 static void
 test_apply(void **state)
 {
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader	 r;
 	struct ruleset		*rs;
 	struct session		*big, *small;
@@ -324,7 +324,7 @@ test_apply(void **state)
 static void
 test_apply_chunks(void **state)
 {
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader	 r;
 	struct ruleset		*rs;
 	struct session		*s;
@@ -388,7 +388,7 @@ parsed(struct session *s, const char *key, const char *text)
 static void
 test_apply_folded(void **state)
 {
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader	 r;
 	struct ruleset		*rs;
 	struct session		*s;
@@ -428,7 +428,7 @@ test_apply_folded(void **state)
 static void
 test_apply_absent(void **state)
 {
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader	 r;
 	struct ruleset		*rs;
 	struct session		*none, *y, *x;
@@ -475,7 +475,7 @@ test_apply_absent(void **state)
 static void
 test_apply_many_names(void **state)
 {
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader	 r;
 	struct ruleset		*rs;
 	struct session		*s;
@@ -541,7 +541,7 @@ test_internal_ranges(void **state)
 		{ "::1", true }, { "::2", false }, { "2001:db8::1", false },
 	};
 	struct netrange		 home, a;
-	struct session_ctx	 ctx = { NULL, &home, 1 };
+	struct session_ctx	 ctx = { NULL, &home, 1, NULL, NULL };
 	size_t			 i;
 
 	(void)state;
@@ -684,7 +684,7 @@ test_corr_parse(void **state)
 {
 	struct ruleset	*rs;
 	struct session	*s;
-	struct session_ctx ctx = { NULL, NULL, 0 };
+	struct session_ctx ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader r;
 
 	(void)state;
@@ -770,7 +770,7 @@ test_corr_fix(void **state)
 static void
 test_bundled(void **state)
 {
-	struct session_ctx	 ctx = { NULL, NULL, 0 };
+	struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct meta_reader	 r;
 	const char		*src = "bundled";
 	struct ruleset		*rs;

@@ -152,7 +152,7 @@ make_session(uint64_t id)
 static struct store *
 make_store(void)
 {
-	static const struct session_ctx	 ctx = { NULL, NULL, 0 };
+	static const struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct store	*st = store_new();
 	uint64_t	 order[NSESS], t;
 	size_t		 i, j, n = 0;
@@ -358,7 +358,7 @@ test_warm(void **state)
 static void
 test_spelling(void **state)
 {
-	static const struct session_ctx	 ctx = { NULL, NULL, 0 };
+	static const struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
 	struct store	*st = store_new();
 	struct session	*s;
 	struct vcount	*v;
