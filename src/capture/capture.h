@@ -158,7 +158,7 @@ bool		 capture_any_ns(const struct capture *);
  */
 struct capture_ref {
 	const char	*path;
-	uint64_t	 offset;
+	uint64_t	 offset;	/* compressed input: in its data */
 	uint64_t	 frame;
 	size_t		 input;
 	bool		 gone;
