@@ -113,4 +113,25 @@ run_hc "$T/out" "$T/err" -r "$T/cut.pcapng" --stats
 check "cut pcapng: warning at the last whole block" \
 	"huntcon: warning: $T/cut.pcapng: truncated after 47 packets at byte $last" \
 	"$(cat "$T/err")"
+
+# The Session pane reads a session of the cooked interface back and decodes
+# it as Linux cooked: its payload and its records' own link header.
+if ! command -v tmux >/dev/null; then
+	ok "Session pane: skipped: tmux is not installed"
+	finish
+fi
+. "$TOP/tests/tmux.sh"
+start 120 60 -r "$two"
+loaded || notok "Session pane: loaded" "$(cat "$T/screen")"
+$TM send-keys / C-u 'ipv6.src exists && ip.proto = 6' Enter
+expect_screen "Session pane: path applied" '1 sessions$'
+$TM send-keys 2
+expect_screen "Session pane: Events lists it" '^> +[0-9]+ '
+$TM send-keys Enter
+expect_screen "Session pane: the cooked session" '^  ipv6\.src +fd00::5$'
+expect_screen "Session pane: its payload decoded from cooked frames" \
+	'^  \\x16\\x03\\x01\\x01\\x02\\x01'
+expect_screen "Session pane: a record's cooked header" \
+	'^    0000  00 04 00 01 00 06 02 00 00 00 00 05 00 00 86 dd '
+quit_rc "Session pane: exit 0"
 finish
