@@ -100,6 +100,24 @@ check_grep "no TMPDIR: says which file and why" \
 	"^huntcon: $T/two.pcapng.gz: cannot read: cannot make a file in $T/none to decompress into: No such file" \
 	"$T/err"
 
+# No room left to decompress into (a 64 KiB tmpfs, as root): the same.
+mkdir "$T/small"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/small" 2>/dev/null; then
+	trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+	gzip -c "$(cap icmp_tunnel)" >"$T/big.pcap.gz"	# 1.3 MB inside
+	rc=0
+	TMPDIR=$T/small "$HUNTCON" -r "$T/big.pcap.gz" --stats >"$T/out" \
+	    2>"$T/err" || rc=$?
+	check "full TMPDIR: exit 1" 1 "$rc"
+	check "full TMPDIR: says which file and why" \
+		"huntcon: $T/big.pcap.gz: cannot read: cannot decompress into $T/small: No space left on device" \
+		"$(cat "$T/err")"
+	check "full TMPDIR: nothing left there" "" "$(ls -A "$T/small")"
+	umount "$T/small"
+else
+	ok "full TMPDIR: skipped: needs root to mount a tmpfs"
+fi
+
 # A two-interface pcapng cut inside its last block: the offset where the
 # whole blocks end.
 size=$(stat -c %s "$two")
