@@ -33,6 +33,9 @@ enum {
 	OPT_SPOOL_SIZE
 };
 
+/* --packets and what goes with it. */
+enum { OPT_PACKETS = 512, OPT_HEX, OPT_TEXT, OPT_WITH_FRAGMENTS };
+
 static const struct option long_options[] = {
 	{ "values", required_argument, NULL, OPT_VALUES },
 	{ "sessions", no_argument, NULL, OPT_SESSIONS },
@@ -45,6 +48,10 @@ static const struct option long_options[] = {
 	{ "check-rules", no_argument, NULL, OPT_CHECK_RULES },
 	{ "fix", no_argument, NULL, OPT_FIX },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "packets", no_argument, NULL, OPT_PACKETS },
+	{ "hex", no_argument, NULL, OPT_HEX },
+	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "with-fragments", no_argument, NULL, OPT_WITH_FRAGMENTS },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "spool", required_argument, NULL, OPT_SPOOL },
@@ -76,6 +83,8 @@ struct args {
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
+	bool		  packets, with_fragments;
+	int		  pkt_flags;	/* --hex, --text */
 	struct engine_config cfg;
 };
 
@@ -90,6 +99,7 @@ usage(FILE *f)
 "       huntcon -r FILE... [-R RULES]... --sessions [-q QUERY]\n"
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
+"       huntcon -r FILE... --packets [-q QUERY] [--hex] [--text] [--header]\n"
 "       huntcon -r FILE... --stats\n"
 "       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
 "                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
@@ -113,6 +123,11 @@ usage(FILE *f)
 "  -R FILE|DIR|bundled|none   application and correlation rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
+"  --packets        one line per packet of the chosen sessions: sessionid,\n"
+"                   frame, time, offset, direction, length (--hex: and the\n"
+"                   bytes in hex; --text: and the payload as text)\n"
+"  --with-fragments with -w, --sessions, --packets: and the other fragments\n"
+"                   of the chosen sessions' split conversations\n"
 "  --theme NAME     console colours: dark, light or mono\n"
 "  --set NAME=VALUE change a setting (see huntcon(1) and --keys)\n"
 "  --stats          packets read, assigned to sessions, and why not\n"
@@ -298,6 +313,10 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_SET: sets[(*nsets)++] = optarg; break;
 	case OPT_THEME:		/* the console reads it from argv */
 		break;
+	case OPT_PACKETS: a->packets = true; break;
+	case OPT_HEX: a->pkt_flags |= BATCH_PKT_HEX; break;
+	case OPT_TEXT: a->pkt_flags |= BATCH_PKT_TEXT; break;
+	case OPT_WITH_FRAGMENTS: a->with_fragments = true; break;
 	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
 	case OPT_SPOOL: case OPT_SPOOL_SIZE:
@@ -742,6 +761,34 @@ main_export(struct args *a, struct capture *c, struct store *st,
 }
 
 /*
+ * --sessions with fragments, --packets and -w: over the sessions the query
+ * chose, and with --with-fragments the rest of their split conversations.
+ * False when an export failed.
+ */
+static bool
+main_chosen(struct args *a, struct capture *c, struct store *st,
+    const struct batch_fields *f, const struct query *q)
+{
+	struct batch_sel	 sel;
+	bool			 ok = true;
+
+	batch_sel_init(&sel, st, q);
+	if (a->with_fragments)
+		batch_sel_fragments(&sel, st);
+	if (a->sessions)
+		main_out(stdout, batch_lines(stdout, st, f, a->format,
+		    a->header, sel.ids, sel.n));
+	else if (a->packets)
+		main_out(stdout, batch_packets(stdout, c, st, sel.ids, sel.n,
+		    a->pkt_flags, a->header));
+	else
+		ok = main_export(a, c, st, q != NULL || a->with_fragments ?
+		    batch_sel_keep : NULL, &sel);
+	batch_sel_free(&sel);
+	return (ok);
+}
+
+/*
  * Freeing every session one by one at the end of a batch run takes longer
  * (a tenth of the run on a million sessions) than the exit, which returns
  * the memory at once.  The sanitizer builds free everything, so that a
@@ -815,25 +862,19 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (a->values == NULL && !a->sessions && a->write == NULL)
+	if (a->values == NULL && !a->sessions && a->write == NULL &&
+	    !a->packets)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	rules_correlate(rs, st, stderr);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
-	else if (a->sessions)
+	else if (a->sessions && !a->with_fragments)
 		main_out(stdout, batch_sessions(stdout, st, &f, a->format,
 		    a->header, q));
-	else if (a->write != NULL) {
-		struct batch_sel	 sel;
-
-		batch_sel_init(&sel, st, q);
-		if (!main_export(a, c, st, q != NULL ? batch_sel_keep : NULL,
-		    &sel))
-			rc = 1;
-		batch_sel_free(&sel);
-	}
+	else if (a->sessions || a->packets || a->write != NULL)
+		rc = main_chosen(a, c, st, &f, q) ? rc : 1;
 	main_query_gaveup(q);
 	if (a->stats) {
 		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
@@ -885,10 +926,20 @@ main_check_live(const struct args *a)
 static void
 main_check_modes(const struct args *a)
 {
-	int	 outputs = (a->values != NULL) + a->sessions + (a->write != NULL);
+	int	 outputs = (a->values != NULL) + a->sessions + (a->write != NULL) +
+	    a->packets;
 
 	if (outputs > 1)
-		usage_error("--values, --sessions and -w go one at a time");
+		usage_error("--values, --sessions, --packets and -w go one at a "
+		    "time");
+	if (a->pkt_flags != 0 && !a->packets)
+		usage_error("--hex and --text go with --packets");
+	if (a->with_fragments && !a->sessions && !a->packets && a->write == NULL)
+		usage_error("--with-fragments goes with -w, --sessions or "
+		    "--packets");
+	if (a->packets && (a->nifaces > 0 || main_streams(a) > 0))
+		usage_error("--packets reads capture files (-r FILE); write a "
+		    "live capture with -w first");
 	if (a->fix && !a->check_rules)
 		usage_error("--fix goes with --check-rules");
 	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
@@ -916,7 +967,8 @@ main(int argc, char **argv)
 		return (rc);
 	}
 	main_check_modes(&a);
-	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats) {
+	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats &&
+	    !a.packets) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "capture/capture.h"
 #include "engine/engine.h"
 #include "query/query.h"
 #include "store/store.h"
@@ -56,6 +57,26 @@ void	 batch_sel_init(struct batch_sel *, const struct store *,
 /* A batch_keep_fn over a struct batch_sel (the arg). */
 bool	 batch_sel_keep(uint64_t, void *);
 void	 batch_sel_free(struct batch_sel *);
+/* Add the other fragments of the chosen split conversations
+ * (--with-fragments; what the console's export offers). */
+void	 batch_sel_fragments(struct batch_sel *, const struct store *);
+
+/* --packets: --hex and --text add a column each. */
+#define BATCH_PKT_HEX	0x1
+#define BATCH_PKT_TEXT	0x2
+struct decoded;
+/* One line per packet of the chosen sessions (ascending ids), in capture
+ * order, the inputs read again. */
+bool	 batch_packets(FILE *, struct capture *, const struct store *,
+	    const uint32_t *ids, size_t n, int flags, bool header);
+/* A packet's frame number in its file (FILE:N with several inputs). */
+void	 batch_pkt_frame(struct buf *, const struct capture *, uint64_t,
+	    uint16_t);
+/* A packet's UTC time, sep, and its offset from start ("+S.ffffff"). */
+void	 batch_pkt_time(struct buf *, uint64_t ts, uint64_t start,
+	    uint8_t prec, const char *sep);
+/* Which side sent a decoded packet: 0 initiator, 1 responder. */
+int	 batch_pkt_side(const struct session *, const struct decoded *);
 
 bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
 bool	 batch_keys(FILE *);

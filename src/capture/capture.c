@@ -413,6 +413,18 @@ capture_ts(const struct pcap_pkthdr *h)
 	return (sec * 1000000000ULL + (uint64_t)h->ts.tv_usec);
 }
 
+/* Fill a record from libpcap's header. */
+static void
+capture_fill(struct capture_packet *cp, const struct pcap_pkthdr *h,
+    const u_char *data, uint64_t ord)
+{
+	cp->ordinal = ord;
+	cp->ts = capture_ts(h);
+	cp->caplen = h->caplen;
+	cp->wirelen = h->len;
+	cp->data = data;
+}
+
 /*
  * Say that a compressed input's data stopped early, where in the file it
  * did (an error when no packet came before); false when it did not.
@@ -446,7 +458,7 @@ capture_ng_end(struct capture *c, struct capture_input *in,
 		    esc_str(in->path));
 }
 
-/* Fill a record from one the pcapng reader gave. */
+/* A pcapng record as a capture record. */
 static void
 capture_fill_ng(struct capture_packet *cp, const struct pcapng_rec *rec,
     uint64_t ord)
@@ -460,9 +472,9 @@ capture_fill_ng(struct capture_packet *cp, const struct pcapng_rec *rec,
 }
 
 /*
- * Read a pcapng input to its end with our own reader (pcapng.c): each
- * record has its interface's link type, and its block's offset.  The
- * interfaces are kept for reading again.
+ * Read a pcapng input with our own reader (pcapng.c): each record has its
+ * interface's link type, and says where its block starts.  The read keeps
+ * the interfaces for reading it again.
  */
 static bool
 capture_read_ng(struct capture *c, size_t idx, capture_packet_fn fn,
@@ -475,6 +487,7 @@ capture_read_ng(struct capture *c, size_t idx, capture_packet_fn fn,
 	enum pcapng_result	 rc;
 	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
 	FILE			*f;
+	uint64_t		 ord;
 	bool			 go = true;
 
 	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL) {
@@ -486,16 +499,17 @@ capture_read_ng(struct capture *c, size_t idx, capture_packet_fn fn,
 	in->pos = posidx_new();
 	cp.input = (uint16_t)idx;
 	cp.prec = in->prec;
-	in->first = c->ordinals;
+	ord = in->first = c->ordinals;
 	while (go && (rc = pcapng_next(r, &rec)) == PCAPNG_REC) {
 		posidx_add(in->pos, rec.off);
-		capture_fill_ng(&cp, &rec, c->ordinals++);
+		capture_fill_ng(&cp, &rec, ord++);
 		in->packets++;
 		if (in->zip == UNZIP_NONE)
 			atomic_store_explicit(&c->done, rec.off,
 			    memory_order_relaxed);
 		go = fn(&cp, arg);
 	}
+	c->ordinals = ord;
 	in->dlt = pcapng_first_dlt(r) >= 0 ? pcapng_first_dlt(r) : 1;
 	if (go)
 		capture_ng_end(c, in, r, rc);
@@ -507,11 +521,11 @@ capture_read_ng(struct capture *c, size_t idx, capture_packet_fn fn,
 }
 
 /*
- * Read the selected records of a pcapng input again: resume at each
- * wanted record's block, or read on when it is the next one.
+ * Read the selected records of a pcapng input again: resume at each wanted
+ * record's block, or read on when it is the next one.
  */
 static bool
-capture_read_again_ng(struct capture *c, size_t idx, capture_select_fn sel,
+capture_read_ng_again(struct capture *c, size_t idx, capture_select_fn sel,
     void *sarg, capture_packet_fn fn, void *arg)
 {
 	struct capture_input	*in = &c->in[idx];
@@ -521,12 +535,12 @@ capture_read_again_ng(struct capture *c, size_t idx, capture_select_fn sel,
 	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
 	FILE			*f;
 	uint64_t		 o, next, end = in->first + in->packets, off;
-	unsigned int		 skip = 0;
+	unsigned int		 skip;
 	bool			 go = true;
 
-	if ((o = sel(in->first, sarg)) >= end)
+	if ((o = sel(in->first, sarg)) >= end || in->ng == NULL)
 		return (true);
-	if (in->ng == NULL || (f = capture_fopen(in, &iobuf, errbuf)) == NULL)
+	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL)
 		return (true);
 	r = pcapng_open(f, in->ng);
 	cp.input = (uint16_t)idx;
@@ -535,32 +549,16 @@ capture_read_again_ng(struct capture *c, size_t idx, capture_select_fn sel,
 		if (o != next && (!posidx_get(in->pos, o - in->first, &off,
 		    &skip) || !pcapng_seek(r, off)))
 			break;
-		do {
-			if (pcapng_next(r, &rec) != PCAPNG_REC)
-				goto out;
-		} while (skip-- > 0);
+		if (pcapng_next(r, &rec) != PCAPNG_REC)
+			break;
 		capture_fill_ng(&cp, &rec, o);
 		next = o + 1;
-		skip = 0;
 		go = fn(&cp, arg);
 	}
-out:
 	pcapng_close(r);
 	fclose(f);
 	free(iobuf);
 	return (go);
-}
-
-/* Fill a record from libpcap's header. */
-static void
-capture_fill(struct capture_packet *cp, const struct pcap_pkthdr *h,
-    const u_char *data, uint64_t ord)
-{
-	cp->ordinal = ord;
-	cp->ts = capture_ts(h);
-	cp->caplen = h->caplen;
-	cp->wirelen = h->len;
-	cp->data = data;
 }
 
 /*
@@ -589,8 +587,8 @@ capture_where(FILE *f, struct posidx *pos, uint64_t counted, bool *exact,
 
 /*
  * Read one input to its end, calling fn for each record, and note where
- * each record starts so that it can be found again.  A compressed input is
- * decompressed first; pcapng goes to our own reader.
+ * each record starts so that it can be found again.  pcapng goes to our
+ * own reader, pcap to libpcap.
  */
 static bool
 capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
@@ -603,7 +601,7 @@ capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 	pcap_t			*p;
 	uint64_t		 off, ord;
 	int			 rc;
-	bool			 go = true, exact;
+	bool			 go = true, exact = false;
 
 	if (!capture_unzip(c, in))
 		return (true);
@@ -616,7 +614,6 @@ capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 	}
 	in->dlt = pcap_datalink(p);
 	in->pos = posidx_new();
-	exact = false;
 	off = (uint64_t)ftello(pcap_file(p));
 	cp.input = (uint16_t)idx;
 	cp.dlt = in->dlt;
@@ -670,7 +667,7 @@ capture_read_again(struct capture *c, size_t idx, capture_select_fn sel,
 	bool			 go = true;
 
 	if (in->pcapng)
-		return (capture_read_again_ng(c, idx, sel, sarg, fn, arg));
+		return (capture_read_ng_again(c, idx, sel, sarg, fn, arg));
 	if ((o = sel(in->first, sarg)) >= end)
 		return (true);
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)

@@ -193,6 +193,8 @@ const char	*rules_edit_path(const struct rules_edit *, size_t);
 bool		 rules_edit_modified(const struct rules_edit *, size_t);
 bool		 rules_edit_set_cond(struct rules_edit *,
 		    const struct ruleset *, size_t, const char *);
+long		 rules_edit_copy_cond(struct rules_edit *,
+		    const struct ruleset *, size_t, const char *, unsigned *);
 bool		 rules_edit_set_order(struct rules_edit *,
 		    const struct ruleset *, size_t, uint64_t);
 bool		 rules_edit_enable(struct rules_edit *, const struct ruleset *,

@@ -281,6 +281,7 @@ draw_status(struct ui *u, int y)
 	struct buf	 b;
 
 	struct buf	 c;
+	uint64_t	 hidden;
 	int		 w;
 
 	/* The counts first, so that a long file name never hides them. */
@@ -301,6 +302,9 @@ draw_status(struct ui *u, int y)
 	if (u->ev.nmarks > 0)
 		buf_printf(&c, "  marked: %llu",
 		    (unsigned long long)u->ev.nmarks);
+	if (u->ev.nmarks > 0 && (hidden = events_marks_hidden(u)) > 0)
+		buf_printf(&c, " (%llu outside the path)",
+		    (unsigned long long)hidden);
 	w = COLS - 9 - draw_width(c.s, c.len);
 	buf_init(&b);
 	buf_adds(&b, " source: ");

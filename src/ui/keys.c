@@ -213,6 +213,7 @@ static void k_all(struct ui *u) { nav_toggle(u, true); }
 static void k_nsort(struct ui *u) { nav_sort(u); }
 static void k_esort(struct ui *u) { events_sort(u); }
 static void k_mark(struct ui *u) { events_mark(u); }
+static void k_unmark(struct ui *u) { events_unmark_all(u); }
 static void k_open(struct ui *u) { events_open(u); }
 static void k_save(struct ui *u) { rview_save_path(u); }
 static void k_export(struct ui *u) { uexport_start(u); }
@@ -266,14 +267,18 @@ static const struct keys_binding keys_table[] = {
 	{ 's', "s", CTX_EVENTS, k_esort, "sort sessions: time, size, "
 	    "packets, service, proto" },
 	{ ' ', "Space", CTX_EVENTS, k_mark, "mark or unmark the session" },
+	{ 'u', "u", CTX_ANY, k_unmark, "unmark every session" },
 	{ '\r', "Enter", CTX_EVENTS, k_open, "open the session" },
 	{ '\n', NULL, CTX_EVENTS, k_open, NULL },
 	{ KEY_ENTER, NULL, CTX_EVENTS, k_open, NULL },
+	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
+	    "or their payload as text" },
 	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
 	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
 	    "rule file" },
-	{ 'x', "x", CTX_ANY, k_export, "export the marked sessions (or all "
-	    "of the path) to .pcap, .tsv or .json" },
+	{ 'x', "x", CTX_ANY, k_export, "export the open session (in Session), "
+	    "else the marked ones, else all of the path, to .pcap, .tsv or "
+	    ".json" },
 	{ '\r', "Enter e", CTX_RULES, rview_edit, "edit the rule's condition" },
 	{ '\n', NULL, CTX_RULES, rview_edit, NULL },
 	{ KEY_ENTER, NULL, CTX_RULES, rview_edit, NULL },

@@ -188,13 +188,32 @@ struct uexport {
 	char		*result;
 };
 
-/* The Session pane: lines built when it opens. */
-struct sview {
-	uint64_t	 id;
+/* Lines of the Session pane: its head, or one packet's. */
+struct sview_lines {
 	char		**line;
 	uint8_t		 *role;
 	size_t		 n;
-	size_t		 top;
+};
+
+/*
+ * The Session pane: a head built when it opens (title, meta, fragments),
+ * then one block of lines per packet, formatted only for a window of
+ * packets around the ones on screen, read again from the capture by
+ * ordinal.  The top line is (blk, off): block 0 is the head, block k+1
+ * packet k.
+ */
+struct sview {
+	uint64_t	 id;
+	char		**line;		/* the head */
+	uint8_t		 *role;
+	size_t		 n;
+	uint64_t	*ords;		/* the session's packets, capture order */
+	size_t		 nords;
+	uint64_t	 t_first;
+	bool		 text;		/* payload as text instead of hex */
+	size_t		 blk, off;
+	size_t		 wlo, wn;	/* the window of formatted packets */
+	struct sview_lines *win;
 };
 
 struct ui {
@@ -345,6 +364,8 @@ void	 events_free(struct events *);
 void	 events_draw(struct ui *, int top, int h);
 void	 events_move(struct ui *, int);
 void	 events_mark(struct ui *);
+void	 events_unmark_all(struct ui *);
+uint64_t events_marks_hidden(const struct ui *);
 void	 events_sort(struct ui *);
 void	 events_open(struct ui *);
 bool	 events_marked(const struct events *, uint64_t);
@@ -354,5 +375,6 @@ void	 sview_open(struct ui *, uint64_t id);
 void	 sview_free(struct sview *);
 void	 sview_draw(struct ui *, int top, int h);
 void	 sview_move(struct ui *, int);
+void	 sview_toggle_text(struct ui *);
 
 #endif

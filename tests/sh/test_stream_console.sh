@@ -31,6 +31,10 @@ $TM send-keys Enter
 expect_screen "stdin: the Session pane opens the session" '\[Session\]'
 $TM send-keys G
 # The session's last packet read back from the spool: its hex dump.
+for _ in 1 2 3; do
+	wait_for '^    01f0  ' 1 && break
+	$TM send-keys NPage
+done
 expect_screen "stdin: the session's packets read back from the spool" \
     '^    01f0  ([0-9a-f]{2} ){16} '
 quit_rc "stdin: quits with 0"

@@ -5,8 +5,8 @@
  * alone (what batch -w writes), and every concurrent re-read sees every
  * record intact; the same for the capture gzip-compressed, whose readers
  * share one decompressed copy.  A re-read goes straight to the records it
- * wants, by where each starts in the file: records it does not want may be
- * gone.
+ * wants, by where each starts in the file: records it does not want may
+ * be gone.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -106,6 +106,24 @@ write_capture(const char *path)
 	write_capture_snap(path, 65535);
 }
 
+static char	*slurp(const char *, size_t *);
+
+/* Compress a file with gzip into path.gz. */
+static void
+gzip_file(const char *path, char *out, size_t len)
+{
+	size_t	 n;
+	char	*s = NULL;
+	gzFile	 z;
+
+	snprintf(out, len, "%s.gz", path);
+	assert_non_null(z = gzopen(out, "wb"));
+	s = slurp(path, &n);
+	assert_int_equal(gzwrite(z, s, (unsigned)n), (int)n);
+	assert_int_equal(gzclose(z), Z_OK);
+	free(s);
+}
+
 /* Read a whole file; *n its length. */
 static char *
 slurp(const char *path, size_t *n)
@@ -124,22 +142,6 @@ slurp(const char *path, size_t *n)
 	fclose(fp);
 	*n = (size_t)len;
 	return (s);
-}
-
-/* Compress a file with gzip into path.gz. */
-static void
-gzip_file(const char *path, char *out, size_t len)
-{
-	size_t	 n;
-	char	*s = NULL;
-	gzFile	 z;
-
-	snprintf(out, len, "%s.gz", path);
-	assert_non_null(z = gzopen(out, "wb"));
-	s = slurp(path, &n);
-	assert_int_equal(gzwrite(z, s, (unsigned)n), (int)n);
-	assert_int_equal(gzclose(z), Z_OK);
-	free(s);
 }
 
 /* A concurrent reader: re-reads every record until told to stop. */
@@ -302,41 +304,6 @@ export_while_rereading(const char *in, const char *tag)
 	capture_free(c);
 }
 
-/* The plain capture. */
-static void
-test_export_while_rereading(void **state)
-{
-	char	 in[300];
-
-	(void)state;
-	snprintf(in, sizeof in, "%s/in.pcap", dir);
-	write_capture(in);
-	export_while_rereading(in, "plain");
-}
-
-/* The capture gzip-compressed: the export is the plain one's. */
-static void
-test_export_while_rereading_gzip(void **state)
-{
-	char	 in[300], gz[310], ref[300], *a, *b;
-	size_t	 na, nb;
-
-	(void)state;
-	snprintf(in, sizeof in, "%s/in.pcap", dir);
-	write_capture(in);
-	export_while_rereading(in, "ref");
-	gzip_file(in, gz, sizeof gz);
-	export_while_rereading(gz, "gzip");
-	snprintf(ref, sizeof ref, "%s/alone-ref.pcap", dir);
-	a = slurp(ref, &na);
-	snprintf(ref, sizeof ref, "%s/alone-gzip.pcap", dir);
-	b = slurp(ref, &nb);
-	assert_int_equal(nb, na);
-	assert_memory_equal(a, b, na);
-	free(a);
-	free(b);
-}
-
 /* The length of record i as put_record() writes it, header included. */
 static size_t
 record_size(unsigned i)
@@ -494,14 +461,49 @@ test_reread_cut_records(void **state)
 	capture_free(c);
 }
 
+/* The plain capture. */
+static void
+test_export_while_rereading(void **state)
+{
+	char	 in[300];
+
+	(void)state;
+	snprintf(in, sizeof in, "%s/in.pcap", dir);
+	write_capture(in);
+	export_while_rereading(in, "plain");
+}
+
+/* The capture gzip-compressed: the export is the plain one's. */
+static void
+test_export_while_rereading_gzip(void **state)
+{
+	char	 in[300], gz[310], ref[300], *a, *b;
+	size_t	 na, nb;
+
+	(void)state;
+	snprintf(in, sizeof in, "%s/in.pcap", dir);
+	write_capture(in);
+	export_while_rereading(in, "ref");
+	gzip_file(in, gz, sizeof gz);
+	export_while_rereading(gz, "gzip");
+	snprintf(ref, sizeof ref, "%s/alone-ref.pcap", dir);
+	a = slurp(ref, &na);
+	snprintf(ref, sizeof ref, "%s/alone-gzip.pcap", dir);
+	b = slurp(ref, &nb);
+	assert_int_equal(nb, na);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_export_while_rereading),
-		cmocka_unit_test(test_export_while_rereading_gzip),
 		cmocka_unit_test(test_reread_seeks),
 		cmocka_unit_test(test_reread_cut_records),
+		cmocka_unit_test(test_export_while_rereading_gzip),
 	};
 
 	return (run_in_tmpdir(dir, tests));
