@@ -133,7 +133,7 @@ check "cut pcapng: warning at the last whole block" \
 	"$(cat "$T/err")"
 
 # The Session pane reads a session of the cooked interface back and decodes
-# it as Linux cooked: its payload and its records' own link header.
+# it as Linux cooked: each record's side and its own link header.
 if ! command -v tmux >/dev/null; then
 	ok "Session pane: skipped: tmux is not installed"
 	finish
@@ -147,8 +147,10 @@ $TM send-keys 2
 expect_screen "Session pane: Events lists it" '^> +[0-9]+ '
 $TM send-keys Enter
 expect_screen "Session pane: the cooked session" '^  ipv6\.src +fd00::5$'
-expect_screen "Session pane: its payload decoded from cooked frames" \
-	'^  \\x16\\x03\\x01\\x01\\x02\\x01'
+expect_screen "Session pane: its records decoded as cooked (their sides)" \
+	'^  frame [0-9]+ .* request  80 bytes$'
+expect_screen "Session pane: the responder's record too" \
+	'^  frame [0-9]+ .* response  80 bytes$'
 expect_screen "Session pane: a record's cooked header" \
 	'^    0000  00 04 00 01 00 06 02 00 00 00 00 05 00 00 86 dd '
 quit_rc "Session pane: exit 0"
