@@ -1,12 +1,14 @@
 /*
- * capture.h - the inputs named with -r and -i, read through libpcap as one
- * stream.
+ * capture.h - the inputs named with -r and -i, read as one stream (pcap and
+ * interfaces through libpcap, pcapng through pcapng.c, compressed files
+ * through unzip.c).
  *
  * Contract:
  * - capture_add() expands an argument (a file, or a directory's regular
  *   files in bytewise name order) into inputs; capture_run() reads them in
  *   that order and calls the packet function for every record, with a
- *   global 0-based ordinal that export later uses to find it again.
+ *   global 0-based ordinal that export later uses to find it again.  Each
+ *   record has its own link type (a pcapng file's interfaces differ).
  * - Problems are reported through the message function, one line each,
  *   already naming the file: errors (the input yielded no packet, or
  *   libpcap rejected it) and warnings (a truncated tail, a skipped file in
@@ -158,7 +160,7 @@ bool		 capture_any_ns(const struct capture *);
  */
 struct capture_ref {
 	const char	*path;
-	uint64_t	 offset;
+	uint64_t	 offset;	/* compressed input: in its data */
 	uint64_t	 frame;
 	size_t		 input;
 	bool		 gone;

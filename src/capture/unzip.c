@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -287,7 +288,7 @@ unzip_tmp(char **cause)
 	if (dir == NULL || *dir == '\0')
 		dir = "/tmp";
 	xasprintf(&tmpl, "%s/huntcon-unzip.XXXXXX", dir);
-	if ((fd = mkstemp(tmpl)) == -1)
+	if ((fd = mkostemp(tmpl, O_CLOEXEC)) == -1)
 		xasprintf(cause, "cannot make a file in %s to decompress "
 		    "into: %s", esc_str(dir), strerror(errno));
 	else

@@ -100,6 +100,24 @@ check_grep "no TMPDIR: says which file and why" \
 	"^huntcon: $T/two.pcapng.gz: cannot read: cannot make a file in $T/none to decompress into: No such file" \
 	"$T/err"
 
+# No room left to decompress into (a 64 KiB tmpfs, as root): the same.
+mkdir "$T/small"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/small" 2>/dev/null; then
+	trap 'umount "$T/small" 2>/dev/null; rm -rf "$T"' EXIT
+	gzip -c "$(cap icmp_tunnel)" >"$T/big.pcap.gz"	# 1.3 MB inside
+	rc=0
+	TMPDIR=$T/small "$HUNTCON" -r "$T/big.pcap.gz" --stats >"$T/out" \
+	    2>"$T/err" || rc=$?
+	check "full TMPDIR: exit 1" 1 "$rc"
+	check "full TMPDIR: says which file and why" \
+		"huntcon: $T/big.pcap.gz: cannot read: cannot decompress into $T/small: No space left on device" \
+		"$(cat "$T/err")"
+	check "full TMPDIR: nothing left there" "" "$(ls -A "$T/small")"
+	umount "$T/small"
+else
+	ok "full TMPDIR: skipped: needs root to mount a tmpfs"
+fi
+
 # A two-interface pcapng cut inside its last block: the offset where the
 # whole blocks end.
 size=$(stat -c %s "$two")
@@ -113,4 +131,27 @@ run_hc "$T/out" "$T/err" -r "$T/cut.pcapng" --stats
 check "cut pcapng: warning at the last whole block" \
 	"huntcon: warning: $T/cut.pcapng: truncated after 47 packets at byte $last" \
 	"$(cat "$T/err")"
+
+# The Session pane reads a session of the cooked interface back and decodes
+# it as Linux cooked: each record's side and its own link header.
+if ! command -v tmux >/dev/null; then
+	ok "Session pane: skipped: tmux is not installed"
+	finish
+fi
+. "$TOP/tests/tmux.sh"
+start 120 60 -r "$two"
+loaded || notok "Session pane: loaded" "$(cat "$T/screen")"
+$TM send-keys / C-u 'ipv6.src exists && ip.proto = 6' Enter
+expect_screen "Session pane: path applied" '1 sessions$'
+$TM send-keys 2
+expect_screen "Session pane: Events lists it" '^> +[0-9]+ '
+$TM send-keys Enter
+expect_screen "Session pane: the cooked session" '^  ipv6\.src +fd00::5$'
+expect_screen "Session pane: its records decoded as cooked (their sides)" \
+	'^  frame [0-9]+ .* request  80 bytes$'
+expect_screen "Session pane: the responder's record too" \
+	'^  frame [0-9]+ .* response  80 bytes$'
+expect_screen "Session pane: a record's cooked header" \
+	'^    0000  00 04 00 01 00 06 02 00 00 00 00 05 00 00 86 dd '
+quit_rc "Session pane: exit 0"
 finish
