@@ -87,7 +87,7 @@ bc=$(awk -v u="$bu" -v s="$bs" 'BEGIN {printf "%.2f", u + s}')
 sessions=$(awk -F'\t' '{n += $1} END {print n}' "$W/values")
 
 $TM new-session -d -x 200 -y 60 "LANG=C.UTF-8 HUNTCON_UI_TIMING=$W/timing \
-    $HUNTCON -r $pcap -R none 2>$W/stderr; sleep 600"
+    $HUNTCON -r $pcap -R none 2>$W/stderr; echo \$? >$W/rc; sleep 600"
 end=$((SECONDS + 600))
 until grep -q '^indexed ' "$W/timing" 2>/dev/null; do
 	[ $SECONDS -le $end ] || die "not indexed after 600 s"
@@ -118,6 +118,8 @@ done
 wait_for "^path: alias.host contains 'xyz' " 60 || die "no contains path"
 hits=$(sed -n "s/^path: alias.host contains 'xyz'  *\([0-9]*\) sessions.*/\1/p" "$W/screen")
 $TM send-keys q
+end=$((SECONDS + 60))
+while [ ! -s "$W/rc" ] && [ $SECONDS -le $end ]; do sleep 0.1; done
 
 m() { printf '%s\n' "$@" | median; }
 echo "capture: $pcap ($sessions sessions); console at 200x60, -R none; wall and CPU ms, median of $N"
