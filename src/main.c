@@ -823,8 +823,8 @@ main_batch(struct args *a)
 	}
 	main_query_gaveup(q);
 	if (a->stats) {
-		FILE	*sf = a->values != NULL || a->sessions || a->bucket ?
-			    stderr : stdout;
+		FILE	*sf = a->values != NULL || a->sessions ||
+			    a->bucket != 0 ? stderr : stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
 		if (capture_wall_clock(c))

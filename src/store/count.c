@@ -148,7 +148,7 @@ struct count_sink {
 	size_t		 n, cap;
 	size_t		 top;		/* 0: keep every count */
 	enum vsort	 order;
-	size_t		 total;		/* counts offered, kept or not */
+	size_t		 total;		/* counts offered */
 };
 
 /* Take one count into a sink. */
