@@ -368,10 +368,14 @@ nav_format_bucket(struct buf *b, uint64_t ns)
 
 /* The header of the histogram: what a bucket is and the keys to use. */
 static void
-nav_hist_header(struct buf *b, const struct nav_key *k)
+nav_hist_header(struct ui *u, struct buf *b, const struct nav_key *k)
 {
 	if (!k->open) {
 		buf_adds(b, "  sessions over time (h or o: open)");
+		return;
+	}
+	if (!u->view.indexed) {
+		buf_adds(b, "  (once the capture is read)");
 		return;
 	}
 	if (k->n == 0) {
@@ -393,7 +397,7 @@ nav_draw_key(struct ui *u, int y, const struct nav_key *k, bool sel)
 	buf_printf(&b, "%s%s %s", sel ? ">" : "", k->open ? (u->ascii ? "-" : "\xe2\x96\xbe") :
 	    (u->ascii ? "+" : "\xe2\x96\xb8"), meta_key(k->key)->name);
 	if (k->hist)
-		nav_hist_header(&b, k);
+		nav_hist_header(u, &b, k);
 	else if (k->open && k->total == 0)
 		buf_adds(&b, "  (no values)");
 	else if (k->open)

@@ -125,7 +125,8 @@ m() { printf '%s\n' "$@" | median; }
 echo "capture: $pcap ($sessions sessions); console at 200x60, -R none; wall and CPU ms, median of $N"
 echo "  load to indexed: wall $(awk -v a="$lw" 'BEGIN {printf "%.1f", a / 1000}') s, cpu $(awk -v a="$lc" 'BEGIN {printf "%.1f", a / 1000}') s;" \
 	"batch --values ip.proto: wall $bw s, cpu $bc s;" \
-	"x batch $(awk -v a="$lw" -v b="$bw" 'BEGIN {printf "%.2f", a / 1000 / b}') wall (goal 1.2)"
+	"x batch $(awk -v a="$lw" -v b="$bw" 'BEGIN {printf "%.2f", a / 1000 / b}') wall (goal 1.2)," \
+	"$(awk -v a="$lc" -v b="$bc" 'BEGIN {printf "%.2f", a / 1000 / b}') cpu"
 echo "  drill step (Enter on service = 80 under ip.proto = 6): wall $(m "${dw[@]}") ms, cpu $(m "${dc[@]}") ms (goal 20)"
 echo "  Backspace (back to ip.proto = 6): wall $(m "${bkw[@]}") ms, cpu $(m "${bkc[@]}") ms"
 echo "  alias.host contains 'xyz' ($hits sessions): wall $(m "${cw[@]}") ms, cpu $(m "${cc[@]}") ms (goal 50)"
