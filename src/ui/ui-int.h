@@ -11,6 +11,7 @@
 #define HUNTCON_UI_INT_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -262,6 +263,8 @@ struct ui {
 						   wall and CPU (us) */
 	uint64_t		 recount;	/* loading: count again then
 						   (ms) */
+	cpu_set_t		 cpus;		/* this thread's CPUs */
+	bool			 pinned;	/* while loading (cpus kept) */
 };
 
 /* ui.c */

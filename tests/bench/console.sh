@@ -94,6 +94,7 @@ until grep -q '^indexed ' "$W/timing" 2>/dev/null; do
 	sleep 0.2
 done
 read -r _ lw _ _ lc _ < <(grep '^indexed ' "$W/timing")
+loadedat=$(awk '$1 == "loaded" {print $2}' "$W/timing")
 wait_for 'packets: [0-9]+' 30 || die "not loaded"
 
 prompt 'ip.proto = 6'
@@ -126,7 +127,8 @@ echo "capture: $pcap ($sessions sessions); console at 200x60, -R none; wall and 
 echo "  load to indexed: wall $(awk -v a="$lw" 'BEGIN {printf "%.1f", a / 1000}') s, cpu $(awk -v a="$lc" 'BEGIN {printf "%.1f", a / 1000}') s;" \
 	"batch --values ip.proto: wall $bw s, cpu $bc s;" \
 	"x batch $(awk -v a="$lw" -v b="$bw" 'BEGIN {printf "%.2f", a / 1000 / b}') wall (goal 1.2)," \
-	"$(awk -v a="$lc" -v b="$bc" 'BEGIN {printf "%.2f", a / 1000 / b}') cpu"
+	"$(awk -v a="$lc" -v b="$bc" 'BEGIN {printf "%.2f", a / 1000 / b}') cpu;" \
+	"read at $(awk -v a="$loadedat" 'BEGIN {printf "%.1f", a / 1000}') s"
 echo "  drill step (Enter on service = 80 under ip.proto = 6): wall $(m "${dw[@]}") ms, cpu $(m "${dc[@]}") ms (goal 20)"
 echo "  Backspace (back to ip.proto = 6): wall $(m "${bkw[@]}") ms, cpu $(m "${bkc[@]}") ms"
 echo "  alias.host contains 'xyz' ($hits sessions): wall $(m "${cw[@]}") ms, cpu $(m "${cc[@]}") ms (goal 50)"
