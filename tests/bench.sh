@@ -49,8 +49,24 @@ echo "engine only (--set parse.enabled=0), median of $N:"
 echo "  wall $(printf '%s\n' "${ewalls[@]}" | median) s"
 echo "rules (-R tests/bench/rules50.nwr, 50 rules) over -R none, median of $N:"
 echo "  wall $(printf '%s\n' "${rwalls[@]}" | median) s, +$(printf '%s\n' "${rratios[@]}" | median)%"
-echo "drill and search on a 1,000,000-session store (make bench-drill):"
+echo "drill and search on a 1,000,000-session store (make bench-drill; store_count_top, not the console's path):"
 make -s build/bench-drill >/dev/null && build/bench-drill | sed 's/^/  /'
+# What the console itself does (tests/bench/console.sh, driven in tmux,
+# timed by the console): load to indexed beside batch, a drill step,
+# Backspace, a contains query; on the standard capture's generator with
+# 1,000,000 sessions when ../shared/bench is there, else on capgen's.
+if command -v tmux >/dev/null 2>&1; then
+	if [ -f ../shared/bench/genpcap.c ]; then
+		make -s -C ../shared/bench OUT="$OUT" >/dev/null
+		cpcap=$OUT/std-1000000.pcap
+		[ -f "$cpcap" ] || "$OUT/genpcap" -q -n 1000000 -s 1 -o "$cpcap"
+	else
+		cpcap=$OUT/bench-670000.pcap
+		[ -f "$cpcap" ] || build/capgen -n 670000 bench "$cpcap"
+	fi
+	echo "the console on 1,000,000 sessions (tests/bench/console.sh), median of $N:"
+	bash tests/bench/console.sh "$cpcap" "$N" | sed 's/^/  /'
+fi
 
 # Open sessions: peak memory of --stats (no closed session kept) on a
 # million concurrent UDP flows and 500,000 concurrent HTTP fetches, at the

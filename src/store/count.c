@@ -148,7 +148,7 @@ struct count_sink {
 	size_t		 n, cap;
 	size_t		 top;		/* 0: keep every count */
 	enum vsort	 order;
-	size_t		 total;		/* counts offered, kept or not */
+	size_t		 total;		/* counts offered */
 };
 
 /* Take one count into a sink. */
@@ -294,6 +294,67 @@ count_scan(const struct store *st, const struct index_key *k, int key,
 	free(t.v);
 }
 
+/* Per value id + 1: sessions, size and packets counted by count_column. */
+struct count_cell {
+	uint64_t	 n, size, packets;
+};
+
+/* Add one session to its value's cell. */
+static inline void
+count_cell_add(struct count_cell *c, const uint32_t *col,
+    const struct index_sp *sp, uint32_t id)
+{
+	struct count_cell	*e = &c[col[id]];
+
+	e->n++;
+	e->size += sp[id].size;
+	e->packets += sp[id].packets;
+}
+
+/*
+ * The values of a single-valued key among ids by its column: one read per
+ * session selected, or, when more than half are, per session left out
+ * (each value's totals less those).
+ */
+static void
+count_column(const struct index *x, const struct index_key *k,
+    const uint32_t *col, const uint32_t *ids, size_t n, const uint64_t *bits,
+    struct count_sink *sink)
+{
+	const struct index_sp	*sp = index_sizes(x);
+	struct count_cell	*c = xcalloc((size_t)k->nval + 1, sizeof *c);
+	const uint64_t		*b = bits;
+	uint64_t		*made = NULL, w;
+	bool			 out = n > x->nsess / 2;
+	struct vcount		 v;
+	uint32_t		 vid;
+	size_t			 i;
+
+	if (out && b == NULL)
+		b = made = count_bits(x, ids, n);
+	for (i = 0; !out && i < n; i++)
+		count_cell_add(c, col, sp, ids[i]);
+	for (i = 0; out && i < x->nwords; i++) {
+		for (w = x->present[i] & ~b[i]; w != 0; w &= w - 1)
+			count_cell_add(c, col, sp, (uint32_t)(i * 64 +
+			    (size_t)__builtin_ctzll(w)));
+	}
+	for (vid = 0; vid < k->nval; vid++) {
+		v.sessions = out ? k->iv[vid].post.n - c[vid + 1].n :
+		    c[vid + 1].n;
+		if (v.sessions == 0)
+			continue;
+		v.size = out ? k->iv[vid].size - c[vid + 1].size :
+		    c[vid + 1].size;
+		v.packets = out ? k->iv[vid].packets - c[vid + 1].packets :
+		    c[vid + 1].packets;
+		v.v = k->val[vid];
+		count_keep(sink, &v);
+	}
+	free(made);
+	free(c);
+}
+
 /*
  * The values of key among ids (NULL: all; bits, when not NULL, the same
  * set as a bitmap of at least the index's words) into a sink.  When sums
@@ -307,8 +368,9 @@ count_ids(const struct store *st, int key, const uint32_t *ids, size_t n,
     uint64_t **made)
 {
 	const struct index	*x = store_index(st);
-	const struct index_key	*k = index_key_get(x, key);
+	struct index_key	*k = index_key_get(x, key);
 	const uint64_t		*b = bits;
+	const uint32_t		*col;
 
 	*made = NULL;
 	if (index_indexed(key) && (ids == NULL || n == x->nsess)) {
@@ -317,6 +379,11 @@ count_ids(const struct store *st, int key, const uint32_t *ids, size_t n,
 	}
 	if (index_indexed(key) && k == NULL)
 		return (NULL);
+	if (k != NULL && ids != NULL &&
+	    (col = index_column(x, k, key)) != NULL) {
+		count_column(x, k, col, ids, n, bits, sink);
+		return (NULL);
+	}
 	if (k != NULL && n * 16 >= k->npost) {
 		if (b == NULL)
 			b = *made = count_bits(x, ids, n);

@@ -85,6 +85,7 @@ index_key_free(struct index_key *k)
 	free(k->val);
 	free(k->iv);
 	free(k->slot);
+	free(k->col);
 }
 
 /* Free an index. */
@@ -143,6 +144,35 @@ index_key_get(const struct index *cx, int key)
 		return (NULL);
 	(void)index_advance(x, &key, 1, SIZE_MAX);
 	return (&x->key[key]);
+}
+
+/*
+ * A single-valued key's value id + 1 by sessionid, made from its posting
+ * lists when first asked for and again when they grew: counts over a
+ * selection then cost one read per session selected instead of one per
+ * session with the key.
+ */
+const uint32_t *
+index_column(const struct index *x, struct index_key *k, int key)
+{
+	const uint32_t	*a;
+	uint32_t	 vid, i;
+
+	if (meta_key(key)->flags & MK_MULTI)
+		return (NULL);
+	if (k->col != NULL && k->colpost == k->npost &&
+	    k->coln >= x->nwords * 64)
+		return (k->col);
+	free(k->col);
+	k->coln = x->nwords * 64;
+	k->col = xcalloc(k->coln ? k->coln : 1, sizeof *k->col);
+	for (vid = 0; vid < k->nval; vid++) {
+		a = index_post_raw(&k->iv[vid].post);
+		for (i = 0; i < k->iv[vid].post.n; i++)
+			k->col[a[i]] = vid + 1;
+	}
+	k->colpost = k->npost;
+	return (k->col);
 }
 
 /* A value's id, or UINT32_MAX. */

@@ -45,6 +45,11 @@ struct index_key {
 	uint64_t		 nsess;	/* sessions with the key */
 	uint64_t		 npost;	/* posting entries in all */
 	size_t			 done;	/* sessions of x->added indexed here */
+	/* A single-valued key's value id + 1 by sessionid (0: none), made
+	   by index_column() and good while npost is colpost. */
+	uint32_t		*col;
+	size_t			 coln;
+	uint64_t		 colpost;
 };
 
 /* A session's size and packets, by id. */
@@ -70,9 +75,9 @@ struct index {
 	struct index_sp		*sp;		/* by sessionid: index_sizes() */
 	size_t			 spn;		/* its length */
 	size_t			 spdone;	/* of added, in sp */
-	uint64_t		*start;		/* by sessionid: index_starts() */
+	uint64_t		*start;		/* index_starts() */
 	size_t			 startn;	/* its length */
-	size_t			 startdone;	/* of added, in start */
+	size_t			 startdone;	/* added, in start */
 	size_t			 nwords;	/* of present */
 	uint64_t		 nsess;
 	char			**chunk;	/* text arena */
@@ -99,6 +104,10 @@ bool		 index_indexed(int);
  * for a key that is not indexed.  Reading mutates the index: see store.h.
  */
 struct index_key *index_key_get(const struct index *, int);
+/* A single-valued key's value ids by sessionid (see struct index_key),
+ * brought up to date; NULL for a key with several values a session. */
+const uint32_t	*index_column(const struct index *, struct index_key *,
+		    int);
 /* A value's id in a key's dictionary, or UINT32_MAX. */
 uint32_t	 index_lookup(const struct index_key *, const struct mval *);
 /* The ids of a posting list in whatever order they are. */

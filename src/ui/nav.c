@@ -91,7 +91,8 @@ nav_sync_alerts(struct ui *u)
 	int		 key;
 
 	for (i = 0; rs != NULL && i < rules_count(rs); i++) {
-		if ((key = rules_alert(rs, i)) < 0 || nav_find(n, key, false) >= 0)
+		key = rules_alert(rs, i);
+		if (key < 0 || nav_find(n, key, false) >= 0)
 			continue;
 		for (at = 0; at < n->nkeys && at < NAV_HUNTING &&
 		    (meta_key(n->keys[at].key)->flags & MK_HUNTING); at++)
@@ -235,7 +236,8 @@ nav_count_hist(struct ui *u, struct nav_key *k)
 static void
 nav_count(struct ui *u, struct nav_key *k)
 {
-	size_t	 lim = nav_limit(&u->nav, k), top = lim == SIZE_MAX ? 0 : lim;
+	size_t	 lim = nav_limit(&u->nav, k);
+	size_t	 top = lim == SIZE_MAX ? 0 : lim;
 
 	if (k->counted && (k->gen == u->view.gen || u->nav.hold) &&
 	    (k->asked == 0 || (top != 0 && k->asked >= top) || k->hist))
@@ -366,10 +368,14 @@ nav_format_bucket(struct buf *b, uint64_t ns)
 
 /* The header of the histogram: what a bucket is and the keys to use. */
 static void
-nav_hist_header(struct buf *b, const struct nav_key *k)
+nav_hist_header(struct ui *u, struct buf *b, const struct nav_key *k)
 {
 	if (!k->open) {
 		buf_adds(b, "  sessions over time (h or o: open)");
+		return;
+	}
+	if (!u->view.indexed) {
+		buf_adds(b, "  (once the capture is read)");
 		return;
 	}
 	if (k->n == 0) {
@@ -391,7 +397,7 @@ nav_draw_key(struct ui *u, int y, const struct nav_key *k, bool sel)
 	buf_printf(&b, "%s%s %s", sel ? ">" : "", k->open ? (u->ascii ? "-" : "\xe2\x96\xbe") :
 	    (u->ascii ? "+" : "\xe2\x96\xb8"), meta_key(k->key)->name);
 	if (k->hist)
-		nav_hist_header(&b, k);
+		nav_hist_header(u, &b, k);
 	else if (k->open && k->total == 0)
 		buf_adds(&b, "  (no values)");
 	else if (k->open)
@@ -408,8 +414,8 @@ nav_draw_key(struct ui *u, int y, const struct nav_key *k, bool sel)
 static void
 nav_draw_more(struct ui *u, int y, const struct nav_key *k, bool sel)
 {
-	size_t	 shown = nav_shown(&u->nav, k), step = nav_limit(&u->nav, k) /
-		    (k->pages + 1);
+	size_t	 shown = nav_shown(&u->nav, k);
+	size_t	 step = nav_limit(&u->nav, k) / (k->pages + 1);
 	char	 s[160];
 
 	snprintf(s, sizeof s, "%s%s %zu more  (Enter: %zu more, a: all)",

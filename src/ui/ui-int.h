@@ -11,6 +11,7 @@
 #define HUNTCON_UI_INT_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -120,16 +121,16 @@ struct nav_key {
 	bool		 open;
 	bool		 all;		/* show every value */
 	bool		 counted;
-	bool		 hist;		/* the sessions-over-time histogram */
+	bool		 hist;		/* sessions over time */
 	uint64_t	 gen;		/* view generation counted at */
-	unsigned	 pages;		/* "more" pressed: pages of values */
-	size_t		 asked;		/* values counted (0: all) */
-	struct vcount	*v;		/* the first n values (or buckets) */
+	unsigned	 pages;		/* times "more" was pressed */
+	size_t		 asked;		/* counted (0: all) */
+	struct vcount	*v;		/* first n values, or buckets */
 	size_t		 n;
-	size_t		 total;		/* distinct values in all */
+	size_t		 total;		/* distinct values */
 	uint64_t	 bucket;	/* hist: ns per bucket */
 	uint64_t	 max;		/* hist: the largest count */
-	ssize_t		 mark;		/* hist: the range's other end, or -1 */
+	ssize_t		 mark;		/* hist: marked bucket or -1 */
 };
 
 /* A row of the Navigate pane: a key header, one of its values, or the
@@ -138,7 +139,7 @@ struct nav_key {
 #define NAV_MORE	(-2)
 struct nav_row {
 	size_t		 k;		/* index into keys */
-	ssize_t		 v;		/* value index, NAV_HEADER, NAV_MORE */
+	ssize_t		 v;		/* value, NAV_HEADER, NAV_MORE */
 };
 
 struct nav {
@@ -148,9 +149,9 @@ struct nav {
 	size_t		 nrows;
 	size_t		 cur, top;
 	enum vsort	 sort;
-	size_t		 fit;		/* values a page holds under a key */
-	size_t		 deflt;		/* console.values (0: fit) */
-	bool		 hold;		/* keep counts of an older view */
+	size_t		 fit;		/* values a page holds */
+	size_t		 deflt;		/* console.values */
+	bool		 hold;		/* keep older counts */
 };
 
 /* The Events pane: matching ids in the chosen order. */
@@ -284,6 +285,8 @@ struct ui {
 						   wall and CPU (us) */
 	uint64_t		 recount;	/* loading: count again then
 						   (ms) */
+	cpu_set_t		 cpus;		/* this thread's CPUs */
+	bool			 pinned;	/* while loading (cpus kept) */
 };
 
 /* ui.c */

@@ -7,6 +7,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,6 +265,14 @@ ui_start(struct ui *u)
 	u->eng = engine_new(o->cfg, u->st);
 	if (pthread_create(&u->worker, NULL, ui_worker, u) != 0)
 		fatal("cannot start the reading thread");
+	/*
+	 * While the worker reads, this thread's redraws and counts go to the
+	 * helpers' CPU (cpu.pair), leaving the engine's thread the other;
+	 * loaded, it runs anywhere again (ui_loop).
+	 */
+	u->pinned = sched_getaffinity(0, sizeof u->cpus, &u->cpus) == 0;
+	if (u->pinned)
+		cpu_helper_start();
 }
 
 /* Join the path's terms into one query text (each term parenthesised
@@ -837,6 +846,8 @@ ui_loop(struct ui *u)
 		(void)nav_warm_step(u);
 		if (was_loading && atomic_load(&u->loaded)) {
 			was_loading = false;
+			if (u->pinned)
+				(void)sched_setaffinity(0, sizeof u->cpus, &u->cpus);
 			u->tload = now;
 			ui_timing(u, "loaded", now - u->t0);
 			if (rules_correlate(u->rv.rs, u->st, NULL) > 0)

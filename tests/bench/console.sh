@@ -87,13 +87,14 @@ bc=$(awk -v u="$bu" -v s="$bs" 'BEGIN {printf "%.2f", u + s}')
 sessions=$(awk -F'\t' '{n += $1} END {print n}' "$W/values")
 
 $TM new-session -d -x 200 -y 60 "LANG=C.UTF-8 HUNTCON_UI_TIMING=$W/timing \
-    $HUNTCON -r $pcap -R none 2>$W/stderr; sleep 600"
+    $HUNTCON -r $pcap -R none 2>$W/stderr; echo \$? >$W/rc; sleep 600"
 end=$((SECONDS + 600))
 until grep -q '^indexed ' "$W/timing" 2>/dev/null; do
 	[ $SECONDS -le $end ] || die "not indexed after 600 s"
 	sleep 0.2
 done
 read -r _ lw _ _ lc _ < <(grep '^indexed ' "$W/timing")
+loadedat=$(awk '$1 == "loaded" {print $2}' "$W/timing")
 wait_for 'packets: [0-9]+' 30 || die "not loaded"
 
 prompt 'ip.proto = 6'
@@ -118,12 +119,16 @@ done
 wait_for "^path: alias.host contains 'xyz' " 60 || die "no contains path"
 hits=$(sed -n "s/^path: alias.host contains 'xyz'  *\([0-9]*\) sessions.*/\1/p" "$W/screen")
 $TM send-keys q
+end=$((SECONDS + 60))
+while [ ! -s "$W/rc" ] && [ $SECONDS -le $end ]; do sleep 0.1; done
 
 m() { printf '%s\n' "$@" | median; }
 echo "capture: $pcap ($sessions sessions); console at 200x60, -R none; wall and CPU ms, median of $N"
 echo "  load to indexed: wall $(awk -v a="$lw" 'BEGIN {printf "%.1f", a / 1000}') s, cpu $(awk -v a="$lc" 'BEGIN {printf "%.1f", a / 1000}') s;" \
 	"batch --values ip.proto: wall $bw s, cpu $bc s;" \
-	"x batch $(awk -v a="$lw" -v b="$bw" 'BEGIN {printf "%.2f", a / 1000 / b}') wall (goal 1.2)"
+	"x batch $(awk -v a="$lw" -v b="$bw" 'BEGIN {printf "%.2f", a / 1000 / b}') wall (goal 1.2)," \
+	"$(awk -v a="$lc" -v b="$bc" 'BEGIN {printf "%.2f", a / 1000 / b}') cpu;" \
+	"read at $(awk -v a="$loadedat" 'BEGIN {printf "%.1f", a / 1000}') s"
 echo "  drill step (Enter on service = 80 under ip.proto = 6): wall $(m "${dw[@]}") ms, cpu $(m "${dc[@]}") ms (goal 20)"
 echo "  Backspace (back to ip.proto = 6): wall $(m "${bkw[@]}") ms, cpu $(m "${bkc[@]}") ms"
 echo "  alias.host contains 'xyz' ($hits sessions): wall $(m "${cw[@]}") ms, cpu $(m "${cc[@]}") ms (goal 50)"

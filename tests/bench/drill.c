@@ -192,6 +192,16 @@ drill_ms(void)
 	return (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
 }
 
+/* Milliseconds of CPU time the process has used. */
+static double
+drill_cpu_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
+}
+
 /* qsort comparison of doubles. */
 static int
 drill_dcmp(const void *a, const void *b)
@@ -260,22 +270,26 @@ drill_contains_once(const struct store *st)
 	return (n);
 }
 
-/* Median of RUNS timed runs of fn (after WARMUP). */
+/* Median of RUNS timed runs of fn (after WARMUP), wall; CPU in *cpu. */
 static double
 drill_median(size_t (*fn)(const struct store *, const int *),
-    const struct store *st, const int *keys, size_t *result)
+    const struct store *st, const int *keys, size_t *result, double *cpu)
 {
-	double	 t[RUNS], t0;
+	double	 t[RUNS], c[RUNS], t0, c0;
 	int	 i;
 
 	for (i = 0; i < WARMUP; i++)
 		*result = fn(st, keys);
 	for (i = 0; i < RUNS; i++) {
 		t0 = drill_ms();
+		c0 = drill_cpu_ms();
 		*result = fn(st, keys);
 		t[i] = drill_ms() - t0;
+		c[i] = drill_cpu_ms() - c0;
 	}
 	qsort(t, RUNS, sizeof t[0], drill_dcmp);
+	qsort(c, RUNS, sizeof c[0], drill_dcmp);
+	*cpu = (c[RUNS / 2 - 1] + c[RUNS / 2]) / 2;
 	return ((t[RUNS / 2 - 1] + t[RUNS / 2]) / 2);
 }
 
@@ -305,7 +319,7 @@ main(int argc, char **argv)
 	uint64_t		 nsess = argc > 1 ? strtoull(argv[1], NULL, 10) :
 				    1000000, id;
 	size_t			 i, n;
-	double			 t0, drill, contains;
+	double			 t0, drill, contains, dcpu, ccpu;
 	struct vcount		*v;
 
 	k_host = meta_find("alias.host", 10);
@@ -333,12 +347,12 @@ main(int argc, char **argv)
 		printf(" %s", drill_keys[i]);
 	printf("\n");
 	n = drill_once(st, keys, true);
-	drill = drill_median(drill_run, st, keys, &n);
-	printf("  %zu sessions on the path; drill median of %d: %.2f ms "
-	    "(bar 100, goal 20)\n", n, RUNS, drill);
-	contains = drill_median(drill_run_contains, st, keys, &n);
-	printf("contains: %s\n  %zu sessions; median of %d: %.2f ms (bar 200)\n",
-	    drill_contains, n, RUNS, contains);
+	drill = drill_median(drill_run, st, keys, &n, &dcpu);
+	printf("  %zu sessions on the path; drill median of %d: %.2f ms, "
+	    "cpu %.2f ms (bar 100, goal 20)\n", n, RUNS, drill, dcpu);
+	contains = drill_median(drill_run_contains, st, keys, &n, &ccpu);
+	printf("contains: %s\n  %zu sessions; median of %d: %.2f ms, cpu %.2f "
+	    "ms (bar 200)\n", drill_contains, n, RUNS, contains, ccpu);
 	store_free(st);
 	for (i = 0; i < NNAMES; i++)
 		free(names[i]);

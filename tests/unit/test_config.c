@@ -135,7 +135,7 @@ test_rows(void **state)
 		for (o = engine_settings(); o != se; o++)
 			assert_string_not_equal(o->name, se->name);
 	}
-	assert_int_equal(n, 24);
+	assert_int_equal(n, 25);
 }
 
 /* Every default is inside its range and is what init leaves. */
@@ -169,6 +169,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.parse.dns_entropy, 400);
 	assert_int_equal(cfg.parse.icmp_text_scan, 2048);
 	assert_true(cfg.parsers && cfg.parse_thread && cfg.cpu_pair);
+	assert_int_equal(cfg.console_values, 0);
 	assert_int_equal(cfg.parse.tls_offered, 0);
 	engine_config_free(&again);
 	engine_config_free(&cfg);
@@ -209,7 +210,7 @@ test_ranges(void **state)
 		free(cause);
 		n++;
 	}
-	assert_int_equal(n, 23);
+	assert_int_equal(n, 24);
 	engine_config_free(&cfg);
 }
 

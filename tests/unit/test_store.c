@@ -270,7 +270,8 @@ check_counts(const struct store *st, const struct query *q, const char *text)
 {
 	struct vcount	*a, *b, *t;
 	uint32_t	*ids, keep[NSESS + 1];
-	size_t		 n, i, na, nb, nt;
+	uint64_t	 bits[NSESS / 64 + 2];
+	size_t		 n, i, j, na, nb, nt, total;
 	int		 key;
 	char		 what[200];
 
@@ -291,6 +292,18 @@ check_counts(const struct store *st, const struct query *q, const char *text)
 		na = store_count_ids(st, key, q != NULL ? ids : NULL, n,
 		    VSORT_SIZE, &a);
 		same_counts(what, t, nt, a, na < 3 ? na : 3);
+		free(t);
+		/* Over the same set as a bitmap: the first 3, and how many. */
+		memset(bits, 0, sizeof bits);
+		for (j = 0; j < n; j++)
+			bits[ids[j] / 64] |= 1ULL << (ids[j] % 64);
+		nt = store_count_set(st, key, q != NULL ? ids : NULL, n,
+		    q != NULL ? bits : NULL, NSESS + 64, VSORT_SIZE, 3, &t,
+		    &total);
+		same_counts(what, t, nt, a, na < 3 ? na : 3);
+		if (total != na)
+			fail_msg("%s: %zu distinct values, want %zu", what,
+			    total, na);
 		free(a);
 		free(b);
 		free(t);
@@ -313,6 +326,70 @@ test_counts(void **state)
 		check_counts(st, q, queries[i]);
 		query_free(q);
 	}
+	store_free(st);
+}
+
+/* The histogram counts each session once, in the bucket of its start. */
+static void
+check_histogram(const struct store *st, const struct query *q,
+    uint64_t bucket)
+{
+	struct store_hist	 h;
+	struct session		 buf;
+	const struct session	*s;
+	uint32_t		*ids;
+	uint64_t		 want[NSESS], id, sum = 0;
+	char			*cause = NULL;
+	size_t			 n, i;
+
+	n = store_select(st, q, &ids);
+	assert_true(store_histogram(st, q != NULL ? ids : NULL, n, bucket, 10,
+	    &h, &cause));
+	assert_true(h.n > 0 && h.n <= NSESS);
+	if (bucket == 0)
+		assert_true(h.n <= 10);
+	assert_int_equal(h.first % h.bucket, 0);
+	memset(want, 0, sizeof want);
+	for (i = 0; i < n; i++) {
+		s = store_get(st, ids[i], &buf);
+		id = (s->t_first - h.first) / h.bucket;
+		assert_true(id < h.n);
+		want[id]++;
+	}
+	for (i = 0; i < h.n; i++) {
+		assert_int_equal(h.count[i], want[i]);
+		sum += h.count[i];
+	}
+	assert_int_equal(sum, n);
+	assert_true(h.count[0] > 0 && h.count[h.n - 1] > 0);
+	free(h.count);
+	free(ids);
+}
+
+/* Sessions over time: fixed and chosen buckets, all sessions and a query;
+ * too many buckets is refused. */
+static void
+test_histogram(void **state)
+{
+	struct store		*st = make_store();
+	struct query		*q = compile("ip.proto = 6");
+	struct store_hist	 h;
+	char			*cause = NULL;
+
+	(void)state;
+	check_histogram(st, NULL, 1000000000ULL);
+	check_histogram(st, NULL, 7000000000ULL);
+	check_histogram(st, q, 60000000000ULL);
+	check_histogram(st, NULL, 0);
+	check_histogram(st, q, 0);
+	assert_int_equal(store_hist_bucket(0, 59999999999ULL, 60),
+	    1000000000ULL);
+	assert_int_equal(store_hist_bucket(0, 60000000000ULL, 60),
+	    2000000000ULL);
+	assert_false(store_histogram(st, NULL, 0, 1000, 0, &h, &cause));
+	assert_string_equal(cause, "more than 1000000 buckets");
+	free(cause);
+	query_free(q);
 	store_free(st);
 }
 
@@ -460,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_select_table),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_warm),
+		cmocka_unit_test(test_histogram),
 		cmocka_unit_test(test_spelling),
 		cmocka_unit_test(test_reindex),
 		cmocka_unit_test(test_empty),
