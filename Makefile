@@ -11,7 +11,7 @@
 
 CC	?= cc
 PKGS	:= libpcap ncursesw readline libpcre2-8 libxxhash libpsl libcrypto \
-	   libcurl
+	   zlib libzstd liblz4 libcurl
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Wno-format-nonliteral
@@ -28,7 +28,8 @@ B	:= build
 DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
 	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev libssl-dev \
 	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc \
-	   iputils-ping python3 libcurl4-openssl-dev clickhouse-server curl
+	   iputils-ping python3 tcpdump libcap2-bin zlib1g-dev libzstd-dev \
+	   liblz4-dev libcurl4-openssl-dev clickhouse-server curl
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
 UI_SRC	:= $(sort $(wildcard src/ui/*.c))

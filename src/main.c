@@ -1,6 +1,8 @@
 /* main.c - huntcon's command line: batch modes and the console. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <grp.h>
@@ -29,13 +31,18 @@ enum {
 	OPT_VALUES = 256, OPT_SESSIONS, OPT_FIELDS, OPT_FORMAT, OPT_HEADER,
 	OPT_SORT, OPT_FORCE, OPT_KEYS, OPT_CHECK_RULES, OPT_FIX, OPT_STATS,
 	OPT_SET, OPT_DURATION, OPT_THEME, OPT_VERSION, OPT_SPOOL,
-	OPT_SPOOL_SIZE, OPT_STORE, OPT_SHIP, OPT_INIT, OPT_CLUSTER, OPT_SENSOR,
-	OPT_RUN, OPT_RETAIN, OPT_REFS, OPT_FETCH
+	OPT_SPOOL_SIZE, OPT_HISTOGRAM, OPT_GROUPS, OPT_STORE, OPT_SHIP, OPT_INIT,
+	OPT_CLUSTER, OPT_SENSOR, OPT_RUN, OPT_RETAIN, OPT_REFS, OPT_FETCH
 };
+
+/* --packets and what goes with it. */
+enum { OPT_PACKETS = 512, OPT_HEX, OPT_TEXT, OPT_WITH_FRAGMENTS };
 
 static const struct option long_options[] = {
 	{ "values", required_argument, NULL, OPT_VALUES },
 	{ "sessions", no_argument, NULL, OPT_SESSIONS },
+	{ "histogram", required_argument, NULL, OPT_HISTOGRAM },
+	{ "groups", no_argument, NULL, OPT_GROUPS },
 	{ "fields", required_argument, NULL, OPT_FIELDS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "header", no_argument, NULL, OPT_HEADER },
@@ -45,6 +52,10 @@ static const struct option long_options[] = {
 	{ "check-rules", no_argument, NULL, OPT_CHECK_RULES },
 	{ "fix", no_argument, NULL, OPT_FIX },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "packets", no_argument, NULL, OPT_PACKETS },
+	{ "hex", no_argument, NULL, OPT_HEX },
+	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "with-fragments", no_argument, NULL, OPT_WITH_FRAGMENTS },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "duration", required_argument, NULL, OPT_DURATION },
 	{ "spool", required_argument, NULL, OPT_SPOOL },
@@ -82,9 +93,13 @@ struct args {
 	const char	 *user;		/* -Z */
 	const char	 *spool;	/* --spool DIR or none */
 	uint64_t	  spool_size;	/* --spool-size; 0: the default */
+	uint64_t	  bucket;	/* --histogram, ns; 0: not asked */
 	enum batch_format format;
 	enum vsort	  sort;
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
+	bool		  groups;	/* --groups */
+	bool		  packets, with_fragments;
+	int		  pkt_flags;	/* --hex, --text */
 	struct engine_config cfg;
 	char		 *store;	/* --store URL (a copy) */
 	char		 *ship;		/* --ship URL */
@@ -97,6 +112,14 @@ struct args {
 	size_t		  nfetch;
 };
 
+/* How many batch outputs the options ask for (--stats aside). */
+static int
+main_outputs(const struct args *a)
+{
+	return ((a->values != NULL) + a->sessions + a->groups +
+	    (a->write != NULL) + a->packets + (a->bucket != 0));
+}
+
 /* Print the usage summary. */
 static void
 usage(FILE *f)
@@ -107,7 +130,11 @@ usage(FILE *f)
 "                 [--sort count|value|size|packets]\n"
 "       huntcon -r FILE... [-R RULES]... --sessions [-q QUERY]\n"
 "                 [--fields K,K,...|all] [--format tsv|json] [--header]\n"
+"       huntcon -r FILE... [-R RULES]... --histogram BUCKET [-q QUERY]\n"
+"       huntcon -r FILE... [-R RULES]... --groups [-q QUERY]\n"
+"                 [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
+"       huntcon -r FILE... --packets [-q QUERY] [--hex] [--text] [--header]\n"
 "       huntcon -r FILE... --stats\n"
 "       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
 "                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
@@ -121,7 +148,8 @@ usage(FILE *f)
 "       huntcon --keys\n"
 "options:\n"
 "  -r FILE|DIR|-    read a capture (repeatable; a directory: its files;\n"
-"                   -: a stream on standard input, as tcpdump -U -w - sends)\n"
+"                   -: a stream on standard input, as tcpdump -U -w - sends,\n"
+"                   or a FIFO; the console's keys then come from /dev/tty)\n"
 "  -i IFACE         capture live on an interface (repeatable; any: all)\n"
 "  -f BPF           live: keep only the packets a libpcap filter names\n"
 "  -s SNAPLEN       live: bytes kept of each packet (default 262144)\n"
@@ -130,12 +158,20 @@ usage(FILE *f)
 "  --duration SECS  live, -r -: stop after SECS seconds (or SIGINT/SIGTERM)\n"
 "  -Z USER          live: run as USER once the interfaces are open\n"
 "  --spool DIR|none live: keep the packets in DIR (default with -w: a\n"
-"                   temporary spool); --spool-size SIZE caps it (K, M, G)\n"
+"                   temporary spool; the console on a stream: one under\n"
+"                   $XDG_CACHE_HOME/huntcon/spool); --spool-size caps it\n"
 "  -R FILE|DIR|bundled|none   application and correlation rules (repeatable)\n"
 "  -q QUERY         keep the sessions that match a where-clause\n"
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
+"  --packets        one line per packet of the chosen sessions: sessionid,\n"
+"                   frame, time, offset, direction, length (--hex: and the\n"
+"                   bytes in hex; --text: and the payload as text)\n"
+"  --with-fragments with -w, --sessions, --packets: and the other fragments\n"
+"                   of the chosen sessions' split conversations\n"
 "  --theme NAME     console colours: dark, light or mono\n"
 "  --set NAME=VALUE change a setting (see huntcon(1) and --keys)\n"
+"  --histogram BUCKET  sessions starting in each bucket of time (500ms,\n"
+"                   10s, 1m, 1h, 1d): COUNT<TAB>START lines\n"
 "  --stats          packets read, assigned to sessions, and why not\n"
 "  --keys           list the meta keys and settings\n"
 "  --store URL      the fleet's store: clickhouse[s]://[USER[:PASSWORD]@]HOST\n"
@@ -296,6 +332,35 @@ main_live_option(struct args *a, int ch)
 	}
 }
 
+/* Parse a --histogram bucket: a whole number and ms, s, m, h or d. */
+static uint64_t
+main_bucket(const char *s)
+{
+	static const struct {
+		const char	*unit;
+		uint64_t	 ns;
+	} units[] = {
+		{ "ms", 1000000ULL }, { "s", 1000000000ULL },
+		{ "m", 60000000000ULL }, { "h", 3600000000000ULL },
+		{ "d", 86400000000000ULL }
+	};
+	const char	*end = s;
+	uint64_t	 v = 0;
+	size_t		 i;
+
+	while (*end >= '0' && *end <= '9' && v < 1000000000)
+		v = v * 10 + (uint64_t)(*end++ - '0');
+	for (i = 0; end != s && v > 0 && v < 1000000000 &&
+	    i < nitems(units); i++) {
+		if (strcmp(end, units[i].unit) == 0 &&
+		    v <= UINT64_MAX / 2 / units[i].ns)
+			return (v * units[i].ns);
+	}
+	usage_error("--histogram takes a bucket such as 500ms, 10s, 1m, 1h "
+	    "or 1d, not '%s'", esc_str(s));
+	return (0);
+}
+
 /* Parse one option. */
 static void
 main_option(struct args *a, int ch, char **sets, size_t *nsets)
@@ -307,6 +372,8 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case 'w': a->write = optarg; break;
 	case OPT_VALUES: a->values = optarg; break;
 	case OPT_SESSIONS: a->sessions = true; break;
+	case OPT_HISTOGRAM: a->bucket = main_bucket(optarg); break;
+	case OPT_GROUPS: a->groups = true; break;
 	case OPT_FIELDS: a->fields = optarg; break;
 	case OPT_FORMAT:
 		if (strcmp(optarg, "tsv") == 0)
@@ -327,6 +394,10 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_SET: sets[(*nsets)++] = optarg; break;
 	case OPT_THEME:		/* the console reads it from argv */
 		break;
+	case OPT_PACKETS: a->packets = true; break;
+	case OPT_HEX: a->pkt_flags |= BATCH_PKT_HEX; break;
+	case OPT_TEXT: a->pkt_flags |= BATCH_PKT_TEXT; break;
+	case OPT_WITH_FRAGMENTS: a->with_fragments = true; break;
 	case OPT_STORE: case OPT_SHIP:
 		*(ch == OPT_STORE ? &a->store : &a->ship) = xstrdup(optarg);
 		fleet_url_hide(optarg);	/* ps shows no password */
@@ -482,6 +553,16 @@ main_mono(void)
 	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
 }
 
+/* The wall time in ns. */
+static uint64_t
+main_wall(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
+}
+
 /* A batch live capture: its engine and when it ends. */
 struct main_live {
 	struct engine	*e;
@@ -544,9 +625,30 @@ main_drop(const char *user)
 		main_drop_error(user, strerror(errno));
 }
 
-/* How many times -r - (standard input) was given. */
+/* Whether a -r argument is a capture stream: -, or a FIFO. */
+static bool
+main_is_stream(const char *arg)
+{
+	struct stat	 st;
+
+	return (strcmp(arg, "-") == 0 || (stat(arg, &st) == 0 &&
+	    S_ISFIFO(st.st_mode)));
+}
+
+/* How many -r arguments are streams. */
 static size_t
 main_streams(const struct args *a)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < a->ninputs; i++)
+		n += main_is_stream(a->inputs[i]);
+	return (n);
+}
+
+/* How many times -r - (standard input) was given. */
+static size_t
+main_stdin(const struct args *a)
 {
 	size_t	 i, n = 0;
 
@@ -556,25 +658,53 @@ main_streams(const struct args *a)
 }
 
 /*
- * The spool of a live capture or a stream: --spool DIR (kept), or a
- * temporary one for -w, none with --spool none or when nothing reads it.
- * Made before -Z and given to the user.
+ * The console's spool of a stream, kept at exit so that what it found can
+ * be exported later: $XDG_CACHE_HOME/huntcon/spool/DATE-PID.
+ */
+static char *
+main_spool_default(void)
+{
+	char		 name[64], *dir, *cause = NULL;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	strftime(name, sizeof name, "spool/%Y%m%dT%H%M%S", gmtime_r(&now,
+	    &tm));
+	snprintf(name + strlen(name), sizeof name - strlen(name), "-%ld",
+	    (long)getpid());
+	dir = datadir_cache(name);
+	if (!datadir_mkparents(dir, &cause)) {
+		fprintf(stderr, "huntcon: spool: %s\n", cause);
+		exit(1);
+	}
+	return (dir);
+}
+
+/*
+ * The spool of a live capture or a stream: --spool DIR (kept); else for
+ * the console one under the user's cache directory (kept), for -w a
+ * temporary one; none with --spool none or when nothing reads it.  Made
+ * before -Z and given to the user.
  */
 static void
-main_spool(struct args *a, struct capture *c)
+main_spool(struct args *a, struct capture *c, bool console)
 {
-	char		*cause = NULL;
+	char		*cause = NULL, *dflt = NULL;
 	struct passwd	*pw;
 	bool		 none = a->spool != NULL && strcmp(a->spool, "none") == 0;
 
-	if (none || (a->spool == NULL && a->write == NULL))
+	if (none || (a->spool == NULL && a->write == NULL && !console))
 		return;
-	if (!capture_spool(c, a->spool, a->spool_size, &cause) ||
-	    (a->user != NULL && (pw = getpwnam(a->user)) != NULL &&
-	    !capture_spool_chown(c, pw->pw_uid, pw->pw_gid, &cause))) {
+	if (a->spool == NULL && console)
+		dflt = main_spool_default();
+	if (!capture_spool(c, a->spool != NULL ? a->spool : dflt,
+	    a->spool_size, &cause) || (a->user != NULL && (pw =
+	    getpwnam(a->user)) != NULL && !capture_spool_chown(c, pw->pw_uid,
+	    pw->pw_gid, &cause))) {
 		fprintf(stderr, "huntcon: %s\n", cause);
 		exit(1);
 	}
+	free(dflt);
 }
 
 /*
@@ -582,7 +712,7 @@ main_spool(struct args *a, struct capture *c)
  * message said) and drop root with -Z.
  */
 static void
-main_open_live(struct args *a, struct capture *c)
+main_open_live(struct args *a, struct capture *c, bool console)
 {
 	size_t	 i;
 
@@ -590,9 +720,11 @@ main_open_live(struct args *a, struct capture *c)
 		main_drop_error(a->user, "no such user");
 	for (i = 0; i < a->nifaces; i++)
 		capture_add_live(c, a->ifaces[i], &a->live);
-	if (capture_errors(c) > 0)
+	if (capture_errors(c) > 0) {
+		capture_set_msg(c, main_capture_msg, NULL);	/* held */
 		exit(1);
-	main_spool(a, c);
+	}
+	main_spool(a, c, console);
 	if (a->user != NULL)
 		main_drop(a->user);
 }
@@ -615,6 +747,27 @@ main_live_end(struct args *a, struct capture *c, struct main_live *l)
 	capture_set_tick(c, main_tick, l);
 }
 
+/*
+ * Add the inputs: -r files and streams, -i interfaces (root dropped with
+ * -Z), and the spool of what is live.
+ */
+static void
+main_open(struct args *a, struct capture *c, bool console)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->ninputs; i++) {
+		if (main_is_stream(a->inputs[i]))
+			capture_add_stream(c, a->inputs[i]);
+		else
+			capture_add(c, a->inputs[i]);
+	}
+	if (a->nifaces > 0)
+		main_open_live(a, c, console);
+	else if (main_streams(a) > 0)
+		main_spool(a, c, console);
+}
+
 /* Read the inputs into the store; returns the number of input errors. */
 static unsigned int
 main_read(struct args *a, struct capture *c, struct store *st,
@@ -625,16 +778,7 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	struct engine		*e;
 	struct main_live	 l;
 
-	for (i = 0; i < a->ninputs; i++) {
-		if (strcmp(a->inputs[i], "-") == 0)
-			capture_add_stream(c);
-		else
-			capture_add(c, a->inputs[i]);
-	}
-	if (a->nifaces > 0)
-		main_open_live(a, c);
-	else if (main_streams(a) > 0)
-		main_spool(a, c);
+	main_open(a, c, false);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
 	n = capture_ninputs(c);
@@ -647,6 +791,10 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	ctx.missing = capture_live(c) ? export_missing : NULL;
 	ctx.missing_arg = c;
 	store_set_ctx(st, &ctx);
+	/* On the wall clock, correlation rules judge sliding windows as
+	   sessions are stored. */
+	if (capture_wall_clock(c))
+		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
 	e = engine_new(&a->cfg, st);
 	l.e = e;
 	capture_run(c, main_packet, e);
@@ -722,6 +870,34 @@ main_export(struct args *a, struct capture *c, struct store *st,
 }
 
 /*
+ * --sessions with fragments, --packets and -w: over the sessions the query
+ * chose, and with --with-fragments the rest of their split conversations.
+ * False when an export failed.
+ */
+static bool
+main_chosen(struct args *a, struct capture *c, struct store *st,
+    const struct batch_fields *f, const struct query *q)
+{
+	struct batch_sel	 sel;
+	bool			 ok = true;
+
+	batch_sel_init(&sel, st, q);
+	if (a->with_fragments)
+		batch_sel_fragments(&sel, st);
+	if (a->sessions)
+		main_out(stdout, batch_lines(stdout, st, f, a->format,
+		    a->header, sel.ids, sel.n));
+	else if (a->packets)
+		main_out(stdout, batch_packets(stdout, c, st, sel.ids, sel.n,
+		    a->pkt_flags, a->header));
+	else
+		ok = main_export(a, c, st, q != NULL || a->with_fragments ?
+		    batch_sel_keep : NULL, &sel);
+	batch_sel_free(&sel);
+	return (ok);
+}
+
+/*
  * Freeing every session one by one at the end of a batch run takes longer
  * (a tenth of the run on a million sessions) than the exit, which returns
  * the memory at once.  The sanitizer builds free everything, so that a
@@ -760,6 +936,24 @@ main_live_stats(FILE *f, struct capture *c)
 	errno = 0;
 	return (fprintf(f, "dropped\t%llu\nifdropped\t%llu\n",
 	    (unsigned long long)dropped, (unsigned long long)ifdropped) > 0);
+}
+
+/* --histogram: the counts, or the reason there are none (false). */
+static bool
+main_histogram(const struct store *st, uint64_t bucket,
+    const struct query *q)
+{
+	char	*cause = NULL;
+
+	if (batch_histogram(stdout, st, bucket, q, &cause))
+		return (true);
+	if (cause == NULL) {
+		main_out(stdout, false);	/* a write failed */
+		return (true);
+	}
+	main_msg("--histogram: ", cause, "");
+	free(cause);
+	return (false);
 }
 
 /* A URL of --store or --ship, or exit 1 saying what is wrong with it. */
@@ -909,6 +1103,7 @@ main_batch(struct args *a)
 	const char		**names = NULL;
 	char			*cause = NULL;
 	struct ruleset		*rs = NULL;
+	struct corr_report	*rep = NULL;
 	unsigned int		 errors, rule_errors;
 	int			 key = -1, rc;
 
@@ -930,31 +1125,36 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (a->values == NULL && !a->sessions && a->write == NULL &&
-	    a->ship == NULL)
+	if (main_outputs(a) == 0 && a->ship == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
-	rules_correlate(rs, st, stderr);
+	if (a->cfg.corr_live != NULL) {
+		rules_live_finish(a->cfg.corr_live, main_wall(), stderr,
+		    a->groups ? &rep : NULL);
+		rules_live_free(a->cfg.corr_live);
+		a->cfg.corr_live = NULL;
+	} else
+		rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->ship != NULL && !main_ship(a, st, c))
 		rc = 1;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
-	else if (a->sessions)
+	else if (a->sessions && !a->with_fragments)
 		main_out(stdout, batch_sessions(stdout, st, &f, a->format,
 		    a->header, q));
-	else if (a->write != NULL) {
-		struct batch_sel	 sel;
-
-		batch_sel_init(&sel, st, q);
-		if (!main_export(a, c, st, q != NULL ? batch_sel_keep : NULL,
-		    &sel))
+	else if (a->groups)
+		main_out(stdout, batch_groups(stdout, st, rs, rep, a->format,
+		    a->header, q));
+	else if (a->bucket != 0) {
+		if (!main_histogram(st, a->bucket, q))
 			rc = 1;
-		batch_sel_free(&sel);
-	}
+	} else if (a->sessions || a->packets || a->write != NULL)
+		rc = main_chosen(a, c, st, &f, q) ? rc : 1;
 	main_query_gaveup(q);
 	if (a->stats) {
-		FILE	*sf = a->values != NULL || a->sessions ? stderr : stdout;
+		FILE	*sf = main_outputs(a) > 0 && a->write == NULL ? stderr :
+			    stdout;
 
 		main_out(sf, batch_stats(sf, engine_stats(e), st));
 		if (capture_wall_clock(c))
@@ -964,6 +1164,7 @@ main_batch(struct args *a)
 			    (unsigned long long)capture_unspooled(c)) > 0);
 	}
 	batch_fields_free(&f);
+	rules_report_free(rep);
 	query_free(q);
 	engine_free(e);
 	if (MAIN_FREE_STORE || getenv("HUNTCON_FREE_ALL") != NULL) {
@@ -978,11 +1179,11 @@ main_batch(struct args *a)
 
 /* Check the live capture and stream options against the rest. */
 static void
-main_check_live(const struct args *a, int outputs)
+main_check_live(const struct args *a)
 {
 	size_t	 streams = main_streams(a);
 
-	if (streams > 1)
+	if (main_stdin(a) > 1)
 		usage_error("-r - (standard input) goes once");
 	if (a->ninputs > 0 && a->nifaces > 0)
 		usage_error("-r and -i go one at a time");
@@ -994,34 +1195,32 @@ main_check_live(const struct args *a, int outputs)
 		    "them");
 	if (a->duration > 0 && a->nifaces == 0 && streams == 0)
 		usage_error("--duration goes with -i or -r -");
-	if (streams > 0 && a->ninputs > 1 && a->write != NULL)
-		usage_error("-w after a stream read with other inputs is not "
-		    "available yet");
 	if ((a->spool != NULL || a->spool_size != 0) && a->nifaces == 0 &&
 	    streams == 0)
 		usage_error("--spool and --spool-size go with -i or -r -");
-	if (a->nifaces > 0 && outputs == 0 && !a->stats)
-		usage_error("the console does not follow a live capture yet; "
-		    "use --sessions, --values or --stats with -i");
-	if (streams > 0 && outputs == 0 && !a->stats)
-		usage_error("the console does not read a stream yet; use "
-		    "--sessions, --values or --stats with -r -");
 }
 
 /* Check the mode options against each other. */
 static void
 main_check_modes(const struct args *a)
 {
-	int	 outputs = (a->values != NULL) + a->sessions + (a->write != NULL);
-
-	if (outputs > 1)
-		usage_error("--values, --sessions and -w go one at a time");
+	if (main_outputs(a) > 1)
+		usage_error("--values, --sessions, --groups, --packets, "
+		    "--histogram and -w go one at a time");
+	if (a->pkt_flags != 0 && !a->packets)
+		usage_error("--hex and --text go with --packets");
+	if (a->with_fragments && !a->sessions && !a->packets && a->write == NULL)
+		usage_error("--with-fragments goes with -w, --sessions or "
+		    "--packets");
+	if (a->packets && (a->nifaces > 0 || main_streams(a) > 0))
+		usage_error("--packets reads capture files (-r FILE); write a "
+		    "live capture with -w first");
 	if (a->fix && !a->check_rules)
 		usage_error("--fix goes with --check-rules");
 	if (!a->keys && a->ninputs == 0 && a->nifaces == 0)
 		usage_error("no input: name a capture with -r FILE or an "
 		    "interface with -i IFACE");
-	main_check_live(a, outputs);
+	main_check_live(a);
 }
 
 int
@@ -1055,16 +1254,22 @@ main(int argc, char **argv)
 		return (rc);
 	}
 	main_check_modes(&a);
-	if (a.values == NULL && !a.sessions && a.write == NULL && !a.stats &&
-	    a.ship == NULL) {
+	if (main_outputs(&a) == 0 && !a.stats && a.ship == NULL) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");
 		struct ruleset	*rs = NULL;
+		struct capture	*c;
 
 		main_rules(&a, &rs);
-		rc = ui_run(&(struct ui_options){ a.inputs, a.ninputs,
-		    a.query, argc, argv, &a.cfg });
+		c = capture_new(NULL, NULL);	/* the console tells */
+		main_open(&a, c, true);
+		if (main_streams(&a) > 0 && capture_ninputs(c) == 0) {
+			capture_set_msg(c, main_capture_msg, NULL);
+			exit(1);	/* the stream could not be read */
+		}
+		rc = ui_run(&(struct ui_options){ c, a.query, argc, argv,
+		    &a.cfg });
 		rules_free(rs);
 	} else
 		rc = main_batch(&a);

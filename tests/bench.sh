@@ -108,6 +108,26 @@ if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 			sr+=("$(awk -v a="$x" -v b="$w" 'BEGIN {printf "%.1f", (b > 0 ? 100 * (a / b - 1) : 0)}')")
 		done
 		echo "  in pairs with -R none, median of $N: $(printf '%s\n' "${sx[@]}" | median) s against $(printf '%s\n' "${sw[@]}" | median) s, +$(printf '%s\n' "${sr[@]}" | median)% (bar +25%)"
+		# The bundled rules' cost the same way: the application rules
+		# alone (the bundled files without their correlation rules),
+		# then all of them, against -R none; and the peak memory with
+		# correlation on.
+		grep -hv 'type=correlation' rules/*.nwr >"$OUT/bundled-app.nwr"
+		bw=() ba=() bx=() bar=() bxr=() bm=() bxm=()
+		for _ in $(seq "$N"); do
+			read -r w m _ < <(one ./huntcon -r "$spcap" -R none --values ip.proto)
+			read -r a _ _ < <(one ./huntcon -r "$spcap" -R "$OUT/bundled-app.nwr" --values ip.proto)
+			read -r x xm _ < <(one ./huntcon -r "$spcap" -R bundled --values ip.proto)
+			bw+=("$w") ba+=("$a") bx+=("$x") bm+=("$m") bxm+=("$xm")
+			bar+=("$(awk -v a="$a" -v b="$w" 'BEGIN {printf "%.1f", (b > 0 ? 100 * (a / b - 1) : 0)}')")
+			bxr+=("$(awk -v a="$x" -v b="$w" 'BEGIN {printf "%.1f", (b > 0 ? 100 * (a / b - 1) : 0)}')")
+		done
+		echo "standard capture, the bundled rules against -R none, run back to back, median of $N:"
+		echo "  application rules $(printf '%s\n' "${ba[@]}" | median) s, +$(printf '%s\n' "${bar[@]}" | median)%;" \
+			"with the correlation rules (-R bundled) $(printf '%s\n' "${bx[@]}" | median) s, +$(printf '%s\n' "${bxr[@]}" | median)%;" \
+			"-R none $(printf '%s\n' "${bw[@]}" | median) s"
+		echo "  peak RSS with correlation on $(printf '%s\n' "${bxm[@]}" | median | awk '{printf "%.0f", $1 / 1024}') MiB," \
+			"-R none $(printf '%s\n' "${bm[@]}" | median | awk '{printf "%.0f", $1 / 1024}') MiB"
 		# The parsers' cost the same way: with them (their own thread,
 		# then on the engine's thread), against the engine alone.
 		# With how long a cache line takes to cross the CPUs and back

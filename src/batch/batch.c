@@ -2,8 +2,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "batch/batch.h"
 
@@ -140,6 +142,55 @@ batch_values(FILE *out, const struct store *st, int key, enum vsort sort,
 	n = store_count_ids(st, key, ids, n, sort, &v);
 	free(ids);
 	return (batch_print_counts(out, v, n, sort));
+}
+
+/* Append a bucket's start: ISO 8601, with milliseconds when the bucket
+ * is not whole seconds. */
+static void
+batch_bucket_start(struct buf *b, uint64_t ns, uint64_t bucket)
+{
+	time_t		 t = (time_t)(ns / 1000000000ULL);
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	buf_printf(b, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (bucket % 1000000000ULL != 0)
+		buf_printf(b, ".%03llu", (unsigned long long)(ns %
+		    1000000000ULL / 1000000));
+	buf_addc(b, 'Z');
+}
+
+/* Lines "COUNT<TAB>START" for the sessions of a query over time. */
+bool
+batch_histogram(FILE *out, const struct store *st, uint64_t bucket,
+    const struct query *q, char **cause)
+{
+	struct store_hist	 h;
+	struct buf		 b;
+	uint32_t		*ids = NULL;
+	size_t			 i, n = 0;
+	int			 err = 0;
+	bool			 ok;
+
+	*cause = NULL;
+	if (q != NULL)
+		n = store_select(st, q, &ids);
+	ok = store_histogram(st, ids, n, bucket, 0, &h, cause);
+	free(ids);
+	if (!ok)
+		return (false);
+	buf_init(&b);
+	for (i = 0; i < h.n && err == 0; i++) {
+		buf_reset(&b);
+		buf_printf(&b, "%llu\t", (unsigned long long)h.count[i]);
+		batch_bucket_start(&b, h.first + i * bucket, bucket);
+		buf_addc(&b, '\n');
+		batch_put(out, &b, &err);
+	}
+	free(h.count);
+	buf_free(&b);
+	return (batch_done(err));
 }
 
 /* Values of one key for one session, fetched into *v (grown as needed). */
@@ -298,6 +349,121 @@ batch_sessions(FILE *out, const struct store *st,
 	return (ok);
 }
 
+/* Append a figure as TSV or JSON: NAN is "-" or null. */
+static void
+batch_figure(struct buf *b, double x, const char *fmt, bool json)
+{
+	if (isnan(x))
+		buf_adds(b, json ? "null" : "-");
+	else
+		buf_printf(b, fmt, x);
+}
+
+/* Append a time (nanoseconds), quoted for JSON. */
+static void
+batch_time(struct buf *b, uint64_t t, bool json)
+{
+	struct mval	 v;
+
+	memset(&v, 0, sizeof v);
+	v.type = MT_TIME;
+	v.u = t;
+	if (json)
+		buf_addc(b, '"');
+	mval_format(b, &v);
+	if (json)
+		buf_addc(b, '"');
+}
+
+/* One --groups line: a session and a group that flagged it. */
+static void
+batch_group_line(struct buf *b, struct buf *tmp, uint64_t id,
+    const char *rule, const struct corr_figures *g, bool json)
+{
+	buf_reset(tmp);
+	esc_text(tmp, rule, strlen(rule));
+	if (!json) {
+		buf_printf(b, "%llu\t%s\t%s\t", (unsigned long long)id, tmp->s,
+		    g->group);
+		batch_time(b, g->first, false);
+		buf_addc(b, '\t');
+		batch_time(b, g->last, false);
+		buf_printf(b, "\t%llu\t%s\t%llu\t%llu\t",
+		    (unsigned long long)g->sessions,
+		    g->distinct[0] != '\0' ? g->distinct : "-",
+		    (unsigned long long)g->size, (unsigned long long)g->payload);
+	} else {
+		buf_printf(b, "{\"sessionid\":%llu,\"rule\":",
+		    (unsigned long long)id);
+		esc_json(b, tmp->s, tmp->len);
+		buf_adds(b, ",\"group\":");
+		esc_json(b, g->group, strlen(g->group));
+		buf_adds(b, ",\"first\":");
+		batch_time(b, g->first, true);
+		buf_adds(b, ",\"last\":");
+		batch_time(b, g->last, true);
+		buf_printf(b, ",\"sessions\":%llu,\"distinct\":",
+		    (unsigned long long)g->sessions);
+		if (g->distinct[0] == '\0')
+			buf_adds(b, "null");
+		else
+			esc_json(b, g->distinct, strlen(g->distinct));
+		buf_printf(b, ",\"size\":%llu,\"payload\":%llu,\"rate\":",
+		    (unsigned long long)g->size, (unsigned long long)g->payload);
+	}
+	batch_figure(b, g->rate, "%.2f", json);
+	buf_adds(b, json ? ",\"interval\":" : "\t");
+	batch_figure(b, g->interval, "%.3f", json);
+	buf_adds(b, json ? ",\"cv\":" : "\t");
+	batch_figure(b, g->cv, "%.4f", json);
+	buf_adds(b, json ? "}\n" : "\n");
+}
+
+/* --groups: for each chosen session a correlation rule flagged, each
+ * group that flagged it, with the group's figures. */
+bool
+batch_groups(FILE *out, const struct store *st, const struct ruleset *rs,
+    const struct corr_report *rep, enum batch_format fmt, bool header,
+    const struct query *q)
+{
+	const struct corr_figures *g[64];
+	struct batch_sel	 sel;
+	struct buf		 b, tmp;
+	size_t			 i, k, n;
+	int			 err = 0;
+
+	buf_init(&b);
+	buf_init(&tmp);
+	if (header && fmt == BATCH_TSV) {
+		buf_adds(&b, "sessionid\trule\tgroup\tfirst\tlast\tsessions\t"
+		    "distinct\tsize\tpayload\trate\tinterval\tcv\n");
+		batch_put(out, &b, &err);
+	}
+	batch_sel_init(&sel, st, q);
+	for (i = 0; i < sel.n && err == 0; i++) {
+		n = rules_report_groups(rep, sel.ids[i], g, nitems(g));
+		for (k = 0; k < n && k < nitems(g) && err == 0; k++) {
+			buf_reset(&b);
+			batch_group_line(&b, &tmp, sel.ids[i],
+			    rules_name(rs, g[k]->rule), g[k], fmt == BATCH_JSON);
+			batch_put(out, &b, &err);
+		}
+	}
+	batch_sel_free(&sel);
+	buf_free(&b);
+	buf_free(&tmp);
+	return (batch_done(err));
+}
+
+/* Compare two sessionids for qsort. */
+static int
+batch_id_cmp(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
 /* Select the sessions of a query through the store's index. */
 void
 batch_sel_init(struct batch_sel *sel, const struct store *st,
@@ -321,6 +487,41 @@ batch_sel_keep(uint64_t id, void *arg)
 			hi = mid;
 	}
 	return (lo < sel->n && sel->ids[lo] == id);
+}
+
+/* Add the other fragments of the chosen sessions' split conversations:
+ * every session whose session.first is one of theirs. */
+void
+batch_sel_fragments(struct batch_sel *sel, const struct store *st)
+{
+	struct batch_sel	 first = { NULL, 0 }, out = { NULL, 0 };
+	struct session		 buf;
+	const struct session	*s;
+	uint64_t		 id, end = store_end(st);
+	size_t			 i;
+
+	first.ids = xreallocarray(NULL, sel->n + 1, sizeof *first.ids);
+	for (i = 0; i < sel->n; i++) {
+		s = store_get(st, sel->ids[i], &buf);
+		if (s != NULL && s->first_id != 0)
+			first.ids[first.n++] = (uint32_t)s->first_id;
+	}
+	qsort(first.ids, first.n, sizeof *first.ids, batch_id_cmp);
+	out.ids = xreallocarray(NULL, end + 1, sizeof *out.ids);
+	for (id = 1; first.n > 0 && id < end; id++) {
+		if ((s = store_get(st, id, &buf)) == NULL)
+			continue;
+		if (batch_sel_keep(id, sel) || (s->first_id != 0 &&
+		    batch_sel_keep(s->first_id, &first)))
+			out.ids[out.n++] = (uint32_t)id;
+	}
+	free(first.ids);
+	if (first.n == 0) {
+		free(out.ids);
+		return;
+	}
+	free(sel->ids);
+	*sel = out;
 }
 
 /* Free a selection. */

@@ -13,8 +13,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "capture/capture.h"
 #include "engine/engine.h"
 #include "query/query.h"
+#include "rules/rules.h"
 #include "store/store.h"
 
 enum batch_format { BATCH_TSV, BATCH_JSON };
@@ -62,6 +64,42 @@ void	 batch_sel_init(struct batch_sel *, const struct store *,
 /* A batch_keep_fn over a struct batch_sel (the arg). */
 bool	 batch_sel_keep(uint64_t, void *);
 void	 batch_sel_free(struct batch_sel *);
+/* Add the other fragments of the chosen split conversations
+ * (--with-fragments; what the console's export offers). */
+void	 batch_sel_fragments(struct batch_sel *, const struct store *);
+
+/* --packets: --hex and --text add a column each. */
+#define BATCH_PKT_HEX	0x1
+#define BATCH_PKT_TEXT	0x2
+struct decoded;
+/* One line per packet of the chosen sessions (ascending ids), in capture
+ * order, the inputs read again. */
+bool	 batch_packets(FILE *, struct capture *, const struct store *,
+	    const uint32_t *ids, size_t n, int flags, bool header);
+/* A packet's frame number in its file (FILE:N with several inputs). */
+void	 batch_pkt_frame(struct buf *, const struct capture *, uint64_t,
+	    uint16_t);
+/* A packet's UTC time, sep, and its offset from start ("+S.ffffff"). */
+void	 batch_pkt_time(struct buf *, uint64_t ts, uint64_t start,
+	    uint8_t prec, const char *sep);
+/* Which side sent a decoded packet: 0 initiator, 1 responder. */
+int	 batch_pkt_side(const struct session *, const struct decoded *);
+
+/*
+ * --histogram: lines "COUNT<TAB>START" for every bucket of bucket ns from
+ * the earliest start among a query's sessions to the latest, START in ISO
+ * 8601 as the meta prints times.  False with *cause when there would be
+ * too many buckets (else with errno, a write failed).
+ */
+bool	 batch_histogram(FILE *, const struct store *, uint64_t bucket,
+	    const struct query *, char **cause);
+
+/* --groups: each chosen session a correlation rule flagged, once per
+ * group that flagged it (the report of rules_correlate_report()), with
+ * the group's figures, as TSV or JSON lines. */
+bool	 batch_groups(FILE *, const struct store *, const struct ruleset *,
+	    const struct corr_report *, enum batch_format, bool header,
+	    const struct query *);
 
 bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
 bool	 batch_keys(FILE *);

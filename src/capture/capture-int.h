@@ -83,6 +83,7 @@ void		 spool_free(struct spool *);
 bool		 spool_chown(struct spool *, uid_t, gid_t, char **);
 size_t		 spool_file_new(struct spool *, size_t, unsigned int);
 const char	*spool_path(const struct spool *, size_t);
+const char	*spool_kept_dir(const struct spool *);
 void		 spool_file_done(struct spool *, size_t);
 void		 spool_grow(struct spool *, size_t, uint64_t);
 bool		 spool_gone(const struct spool *, size_t);

@@ -19,6 +19,8 @@
 #include <pcap/pcap.h>
 
 #include "capture/capture-int.h"
+#include "capture/pcapng.h"
+#include "capture/unzip.h"
 #include "util/util.h"
 
 #define CAPTURE_BUFSIZE	(1024 * 1024)
@@ -40,6 +42,11 @@ struct capture {
 	struct spool		*spool;		/* NULL: none */
 	capture_tick_fn		 tick;
 	void			*tick_arg;
+	struct {
+		enum capture_level	 lvl;
+		char			*msg;
+	}			*held;		/* no message function yet */
+	size_t			 nheld;
 };
 
 static const struct capture_source_ops capture_files_ops;
@@ -79,8 +86,14 @@ capture_free(struct capture *c)
 		free(c->in[i].path);
 		free(c->in[i].arg);
 		posidx_free(c->in[i].pos);
+		pcapng_table_free(c->in[i].ng);
+		if (c->in[i].cached)
+			close(c->in[i].cache);
 	}
 	free(c->in);
+	for (i = 0; i < c->nheld; i++)
+		free(c->held[i].msg);
+	free(c->held);
 	free(c);
 }
 
@@ -99,20 +112,30 @@ capture_say(struct capture *c, enum capture_level lvl, const char *fmt, ...)
 	va_end(ap);
 	if (lvl == CAPTURE_ERROR)
 		c->errors++;
-	if (c->msg != NULL)
+	if (c->msg != NULL) {
 		c->msg(lvl, s, c->msg_arg);
-	free(s);
+		free(s);
+		return;
+	}
+	c->held = xreallocarray(c->held, c->nheld + 1, sizeof *c->held);
+	c->held[c->nheld].lvl = lvl;
+	c->held[c->nheld++].msg = s;
 }
 
-/* Classify a file by its magic number; *why says what was wrong. */
+/*
+ * Classify a file by its magic number, that of its decompressed bytes when
+ * it is compressed (*zip); *why says what was wrong.
+ */
 static enum capture_kind
-capture_magic(const char *path, const char **why, uint32_t *magic)
+capture_magic(const char *path, const char **why, uint32_t *magic,
+    uint8_t *zip)
 {
 	unsigned char	 b[4];
 	FILE		*f;
 	size_t		 n;
 
 	*magic = 0;
+	*zip = UNZIP_NONE;
 	if ((f = fopen(path, "rb")) == NULL) {
 		*why = strerror(errno);
 		return (KIND_NONE);
@@ -124,6 +147,10 @@ capture_magic(const char *path, const char **why, uint32_t *magic)
 		return (KIND_NONE);
 	}
 	*why = "not a capture file";
+	if ((*zip = (uint8_t)unzip_kind(b, n)) != UNZIP_NONE) {
+		*why = "compressed, not a capture file";
+		n = unzip_peek(path, *zip, b, sizeof b);
+	}
 	if (n < sizeof b)
 		return (KIND_NONE);
 	*magic = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
@@ -142,7 +169,7 @@ capture_magic(const char *path, const char **why, uint32_t *magic)
 /* Append one input file. */
 static void
 capture_push(struct capture *c, const char *path, const char *arg,
-    enum capture_kind kind, uint64_t bytes)
+    enum capture_kind kind, uint8_t zip, uint64_t bytes)
 {
 	struct capture_input	*in;
 
@@ -153,6 +180,7 @@ capture_push(struct capture *c, const char *path, const char *arg,
 	in->arg = xstrdup(arg);
 	in->prec = kind == KIND_PCAP_NS ? 9 : 6;
 	in->pcapng = kind == KIND_PCAPNG;
+	in->zip = zip;
 	in->bytes = bytes;
 	c->total += bytes;
 }
@@ -204,6 +232,7 @@ capture_add_dir(struct capture *c, const char *dir)
 	size_t		  n, i, added = 0;
 	enum capture_kind kind;
 	uint32_t	  magic;
+	uint8_t		  zip;
 	struct stat	  st;
 
 	if ((names = capture_list_dir(dir, &n, &why)) == NULL && n == 0 &&
@@ -213,12 +242,13 @@ capture_add_dir(struct capture *c, const char *dir)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		kind = capture_magic(names[i], &why, &magic);
+		kind = capture_magic(names[i], &why, &magic, &zip);
 		if (kind == KIND_NONE)
 			capture_say(c, CAPTURE_WARNING, "%s: skipped: %s",
 			    esc_str(names[i]), why);
 		else if (stat(names[i], &st) == 0) {
-			capture_push(c, names[i], dir, kind, (uint64_t)st.st_size);
+			capture_push(c, names[i], dir, kind, zip,
+			    (uint64_t)st.st_size);
 			added++;
 		}
 		free(names[i]);
@@ -252,6 +282,7 @@ capture_add(struct capture *c, const char *arg)
 	const char	*why;
 	enum capture_kind kind;
 	uint32_t	 magic;
+	uint8_t		 zip;
 
 	if (stat(arg, &st) != 0) {
 		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
@@ -266,49 +297,14 @@ capture_add(struct capture *c, const char *arg)
 		capture_add_dir(c, arg);
 		return;
 	}
-	kind = capture_magic(arg, &why, &magic);
+	kind = capture_magic(arg, &why, &magic, &zip);
 	if (kind == KIND_NONE && magic != 0)
 		capture_say(c, CAPTURE_ERROR, "%s: %s (magic 0x%08x)",
 		    esc_str(arg), why, magic);
 	else if (kind == KIND_NONE)
 		capture_say(c, CAPTURE_ERROR, "%s: %s", esc_str(arg), why);
 	else
-		capture_push(c, arg, arg, kind, (uint64_t)st.st_size);
-}
-
-/*
- * The offset where a pcapng file stops holding whole blocks: walk the block
- * headers from the start.  Used only to report a truncated tail.
- */
-static uint64_t
-capture_pcapng_end(const char *path)
-{
-	unsigned char	 h[12];
-	uint64_t	 off = 0, size;
-	uint32_t	 len;
-	bool		 swap = false;
-	FILE		*f;
-	struct stat	 st;
-
-	if ((f = fopen(path, "rb")) == NULL || fstat(fileno(f), &st) != 0) {
-		if (f != NULL)
-			fclose(f);
-		return (0);
-	}
-	size = (uint64_t)st.st_size;
-	while (off + 12 <= size && fseeko(f, (off_t)off, SEEK_SET) == 0 &&
-	    fread(h, 1, sizeof h, f) == sizeof h) {
-		if (memcmp(h, "\x0a\x0d\x0d\x0a", 4) == 0)
-			swap = memcmp(h + 8, "\x1a\x2b\x3c\x4d", 4) == 0;
-		len = swap ? (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 |
-		    (uint32_t)h[6] << 8 | h[7] : (uint32_t)h[7] << 24 |
-		    (uint32_t)h[6] << 16 | (uint32_t)h[5] << 8 | h[4];
-		if (len < 12 || off + len > size)
-			break;
-		off += len;
-	}
-	fclose(f);
-	return (off);
+		capture_push(c, arg, arg, kind, zip, (uint64_t)st.st_size);
 }
 
 /* Say why an input stopped early, as a truncated tail or a read error. */
@@ -317,8 +313,6 @@ capture_read_error(struct capture *c, struct capture_input *in,
     const char *err, uint64_t off)
 {
 	if (strstr(err, "truncated") != NULL) {
-		if (in->pcapng)
-			off = capture_pcapng_end(in->path);
 		capture_say(c, in->packets == 0 ? CAPTURE_ERROR :
 		    CAPTURE_WARNING, "%s: truncated after %llu packets at byte %llu",
 		    esc_str(in->path), (unsigned long long)in->packets,
@@ -330,19 +324,52 @@ capture_read_error(struct capture *c, struct capture_input *in,
 }
 
 /*
- * Open an input with libpcap, nanosecond timestamps, a big stdio buffer of
- * its own (*iobuf, freed by the caller after pcap_close): readers on other
- * threads (an export, the Session pane) open the same input at once, and
- * a buffer shared between two streams mixes their bytes.
+ * Decompress a compressed input into its cache on the first read; false
+ * (said, naming the input) when it cannot be.
  */
-static pcap_t *
-capture_open(struct capture_input *in, char **iobuf, char *errbuf)
+static bool
+capture_unzip(struct capture *c, struct capture_input *in)
+{
+	struct unzip_end	 end;
+	char			*cause;
+	int			 fd;
+
+	if (in->zip == UNZIP_NONE || in->cached)
+		return (true);
+	fd = unzip_cache(in->path, in->zip, &end, &c->done,
+	    atomic_load(&c->done), &cause);
+	if (fd == -1) {
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), cause);
+		free(cause);
+		return (false);
+	}
+	in->cache = fd;
+	in->cached = true;
+	in->zip_cut = end.cut;
+	in->zip_corrupt = end.corrupt;
+	return (true);
+}
+
+/*
+ * Open an input's stream (its decompressed copy when it is compressed)
+ * with a big stdio buffer of its own (*iobuf, freed by the caller after
+ * closing it): readers on other threads (an export, the Session pane) open
+ * the same input at once, and a buffer shared between two streams mixes
+ * their bytes.
+ */
+static FILE *
+capture_fopen(struct capture_input *in, char **iobuf, char *errbuf)
 {
 	FILE	*f;
-	pcap_t	*p;
 
 	*iobuf = NULL;
-	if ((f = fopen(in->path, "rb")) == NULL) {
+	if (in->zip != UNZIP_NONE && !in->cached) {
+		snprintf(errbuf, PCAP_ERRBUF_SIZE, "not decompressed");
+		return (NULL);
+	}
+	f = in->cached ? unzip_fopen(in->cache) : fopen(in->path, "rb");
+	if (f == NULL) {
 		snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s", strerror(errno));
 		return (NULL);
 	}
@@ -350,6 +377,18 @@ capture_open(struct capture_input *in, char **iobuf, char *errbuf)
 	setvbuf(f, *iobuf, _IOFBF, CAPTURE_BUFSIZE);
 	/* Only this thread reads it: stdio need not lock it per record. */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
+	return (f);
+}
+
+/* Open an input with libpcap, nanosecond timestamps (see capture_fopen). */
+static pcap_t *
+capture_open(struct capture_input *in, char **iobuf, char *errbuf)
+{
+	FILE	*f;
+	pcap_t	*p;
+
+	if ((f = capture_fopen(in, iobuf, errbuf)) == NULL)
+		return (NULL);
 	p = pcap_fopen_offline_with_tstamp_precision(f,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (p == NULL) {
@@ -387,12 +426,148 @@ capture_fill(struct capture_packet *cp, const struct pcap_pkthdr *h,
 }
 
 /*
+ * Say that a compressed input's data stopped early, where in the file it
+ * did (an error when no packet came before); false when it did not.
+ */
+static bool
+capture_zip_end(struct capture *c, struct capture_input *in)
+{
+	if (in->zip_cut == 0)
+		return (false);
+	capture_say(c, in->packets == 0 ? CAPTURE_ERROR : CAPTURE_WARNING,
+	    "%s: truncated after %llu packets at byte %llu (%s data %s)",
+	    esc_str(in->path), (unsigned long long)in->packets,
+	    (unsigned long long)in->zip_cut, unzip_name(in->zip),
+	    in->zip_corrupt ? "corrupt" : "cut short");
+	return (true);
+}
+
+/* After the first read of a pcapng input: say how it ended. */
+static void
+capture_ng_end(struct capture *c, struct capture_input *in,
+    struct pcapng *r, enum pcapng_result rc)
+{
+	if (capture_zip_end(c, in))
+		return;
+	if (rc == PCAPNG_TRUNC)
+		capture_read_error(c, in, "truncated", pcapng_good(r));
+	else if (rc == PCAPNG_BAD)
+		capture_read_error(c, in, pcapng_error(r), 0);
+	else if (in->packets == 0)
+		capture_say(c, CAPTURE_ERROR, "%s: no packets",
+		    esc_str(in->path));
+}
+
+/* A pcapng record as a capture record. */
+static void
+capture_fill_ng(struct capture_packet *cp, const struct pcapng_rec *rec,
+    uint64_t ord)
+{
+	cp->ordinal = ord;
+	cp->ts = rec->ts;
+	cp->caplen = rec->caplen;
+	cp->wirelen = rec->wirelen;
+	cp->dlt = rec->dlt;
+	cp->data = rec->data;
+}
+
+/*
+ * Read a pcapng input with our own reader (pcapng.c): each record has its
+ * interface's link type, and says where its block starts.  The read keeps
+ * the interfaces for reading it again.
+ */
+static bool
+capture_read_ng(struct capture *c, size_t idx, capture_packet_fn fn,
+    void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcapng_rec	 rec;
+	struct pcapng		*r;
+	enum pcapng_result	 rc;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	FILE			*f;
+	uint64_t		 ord;
+	bool			 go = true;
+
+	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL) {
+		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
+		    esc_str(in->path), errbuf);
+		return (true);
+	}
+	r = pcapng_open(f, NULL);
+	in->pos = posidx_new();
+	cp.input = (uint16_t)idx;
+	cp.prec = in->prec;
+	ord = in->first = c->ordinals;
+	while (go && (rc = pcapng_next(r, &rec)) == PCAPNG_REC) {
+		posidx_add(in->pos, rec.off);
+		capture_fill_ng(&cp, &rec, ord++);
+		in->packets++;
+		if (in->zip == UNZIP_NONE)
+			atomic_store_explicit(&c->done, rec.off,
+			    memory_order_relaxed);
+		go = fn(&cp, arg);
+	}
+	c->ordinals = ord;
+	in->dlt = pcapng_first_dlt(r) >= 0 ? pcapng_first_dlt(r) : 1;
+	if (go)
+		capture_ng_end(c, in, r, rc);
+	in->ng = pcapng_table_take(r);
+	pcapng_close(r);
+	fclose(f);
+	free(iobuf);
+	return (go);
+}
+
+/*
+ * Read the selected records of a pcapng input again: resume at each wanted
+ * record's block, or read on when it is the next one.
+ */
+static bool
+capture_read_ng_again(struct capture *c, size_t idx, capture_select_fn sel,
+    void *sarg, capture_packet_fn fn, void *arg)
+{
+	struct capture_input	*in = &c->in[idx];
+	struct capture_packet	 cp;
+	struct pcapng_rec	 rec;
+	struct pcapng		*r;
+	char			 errbuf[PCAP_ERRBUF_SIZE], *iobuf;
+	FILE			*f;
+	uint64_t		 o, next, end = in->first + in->packets, off;
+	unsigned int		 skip;
+	bool			 go = true;
+
+	if ((o = sel(in->first, sarg)) >= end || in->ng == NULL)
+		return (true);
+	if ((f = capture_fopen(in, &iobuf, errbuf)) == NULL)
+		return (true);
+	r = pcapng_open(f, in->ng);
+	cp.input = (uint16_t)idx;
+	cp.prec = in->prec;
+	for (next = UINT64_MAX; go && o < end; o = sel(next, sarg)) {
+		if (o != next && (!posidx_get(in->pos, o - in->first, &off,
+		    &skip) || !pcapng_seek(r, off)))
+			break;
+		if (pcapng_next(r, &rec) != PCAPNG_REC)
+			break;
+		capture_fill_ng(&cp, &rec, o);
+		next = o + 1;
+		go = fn(&cp, arg);
+	}
+	pcapng_close(r);
+	fclose(f);
+	free(iobuf);
+	return (go);
+}
+
+/*
  * Where the next record starts.  Asking stdio costs a system call, so in a
  * pcap file the reader counts (a record is its 16-byte header and caplen
  * bytes) and asks only at the start of each chunk of the index; when the
  * count was off (libpcap cut a record longer than the snap length) the
  * chunk before is marked inexact and the reader asks at every record from
- * then on, as it does in a pcapng file, whose blocks it cannot count.
+ * then on.
  */
 static uint64_t
 capture_where(FILE *f, struct posidx *pos, uint64_t counted, bool *exact,
@@ -412,7 +587,8 @@ capture_where(FILE *f, struct posidx *pos, uint64_t counted, bool *exact,
 
 /*
  * Read one input to its end, calling fn for each record, and note where
- * each record starts so that it can be found again.
+ * each record starts so that it can be found again.  pcapng goes to our
+ * own reader, pcap to libpcap.
  */
 static bool
 capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
@@ -425,8 +601,12 @@ capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 	pcap_t			*p;
 	uint64_t		 off, ord;
 	int			 rc;
-	bool			 go = true, exact;
+	bool			 go = true, exact = false;
 
+	if (!capture_unzip(c, in))
+		return (true);
+	if (in->pcapng)
+		return (capture_read_ng(c, idx, fn, arg));
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL) {
 		capture_say(c, CAPTURE_ERROR, "%s: cannot read: %s",
 		    esc_str(in->path), errbuf);
@@ -434,7 +614,6 @@ capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 	}
 	in->dlt = pcap_datalink(p);
 	in->pos = posidx_new();
-	exact = in->pcapng;
 	off = (uint64_t)ftello(pcap_file(p));
 	cp.input = (uint16_t)idx;
 	cp.dlt = in->dlt;
@@ -448,13 +627,17 @@ capture_read(struct capture *c, size_t idx, capture_packet_fn fn, void *arg)
 		off += 16 + h->caplen;
 		capture_fill(&cp, h, data, ord++);
 		in->packets++;
-		atomic_store_explicit(&c->done, off, memory_order_relaxed);
+		if (in->zip == UNZIP_NONE)
+			atomic_store_explicit(&c->done, off,
+			    memory_order_relaxed);
 		go = fn(&cp, arg);
 	}
 	if (go)			/* check the last chunk too */
 		capture_where(pcap_file(p), in->pos, off, &exact, true);
 	c->ordinals = ord;
-	if (go && rc == PCAP_ERROR)
+	if (go && capture_zip_end(c, in))
+		;
+	else if (go && rc == PCAP_ERROR)
 		capture_read_error(c, in, pcap_geterr(p), off);
 	else if (go && in->packets == 0)
 		capture_say(c, CAPTURE_ERROR, "%s: no packets",
@@ -483,6 +666,8 @@ capture_read_again(struct capture *c, size_t idx, capture_select_fn sel,
 	unsigned int		 skip = 0;
 	bool			 go = true;
 
+	if (in->pcapng)
+		return (capture_read_ng_again(c, idx, sel, sarg, fn, arg));
 	if ((o = sel(in->first, sarg)) >= end)
 		return (true);
 	if ((p = capture_open(in, &iobuf, errbuf)) == NULL)
@@ -1099,6 +1284,13 @@ capture_spooling(const struct capture *c)
 	return (c->spool != NULL);
 }
 
+/* The spool's directory when it is kept at exit, else NULL. */
+const char *
+capture_spool_kept(const struct capture *c)
+{
+	return (c->spool != NULL ? spool_kept_dir(c->spool) : NULL);
+}
+
 /* Records the spool could not keep (a failed write stopped spooling). */
 uint64_t
 capture_unspooled(const struct capture *c)
@@ -1134,6 +1326,27 @@ bool
 capture_wall_clock(const struct capture *c)
 {
 	return (c->wall);
+}
+
+/*
+ * Send problems to another message function, first those held back while
+ * there was none.
+ */
+void
+capture_set_msg(struct capture *c, capture_msg_fn fn, void *arg)
+{
+	size_t	 i;
+
+	c->msg = fn;
+	c->msg_arg = arg;
+	for (i = 0; i < c->nheld; i++) {
+		if (fn != NULL)
+			fn(c->held[i].lvl, c->held[i].msg, arg);
+		free(c->held[i].msg);
+	}
+	free(c->held);
+	c->held = NULL;
+	c->nheld = 0;
 }
 
 /* Set the tick function of live capture. */

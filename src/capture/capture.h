@@ -1,12 +1,14 @@
 /*
- * capture.h - the inputs named with -r and -i, read through libpcap as one
- * stream.
+ * capture.h - the inputs named with -r and -i, read as one stream (pcap and
+ * interfaces through libpcap, pcapng through pcapng.c, compressed files
+ * through unzip.c).
  *
  * Contract:
  * - capture_add() expands an argument (a file, or a directory's regular
  *   files in bytewise name order) into inputs; capture_run() reads them in
  *   that order and calls the packet function for every record, with a
- *   global 0-based ordinal that export later uses to find it again.
+ *   global 0-based ordinal that export later uses to find it again.  Each
+ *   record has its own link type (a pcapng file's interfaces differ).
  * - Problems are reported through the message function, one line each,
  *   already naming the file: errors (the input yielded no packet, or
  *   libpcap rejected it) and warnings (a truncated tail, a skipped file in
@@ -41,6 +43,13 @@ struct capture_input {
 	uint64_t	 bytes;		/* file size */
 	bool		 live;		/* an interface or a stream, not a file */
 	struct posidx	*pos;		/* where each record starts */
+	/* capture/ only: how a file is read. */
+	uint8_t		 zip;		/* compressed (unzip.h), 0: not */
+	bool		 cached;	/* decompressed into cache, an fd */
+	int		 cache;
+	uint64_t	 zip_cut;	/* compressed byte it stopped at, 0 */
+	bool		 zip_corrupt;
+	struct pcapng_table *ng;	/* pcapng interfaces, after a read */
 };
 
 /* One record. */
@@ -93,8 +102,11 @@ void		 capture_add(struct capture *, const char *);
  */
 bool		 capture_add_live(struct capture *, const char *,
 		    const struct capture_live_options *);
-/* Add standard input (-r -) as a capture stream, its header read now. */
-bool		 capture_add_stream(struct capture *);
+/*
+ * Add a capture stream, its header read now: standard input ("-") or a
+ * FIFO, named so in did and messages.
+ */
+bool		 capture_add_stream(struct capture *, const char *);
 /* Whether any source is live (an interface or a stream). */
 bool		 capture_live(const struct capture *);
 /* Whether any source is an interface, whose packets have wall time. */
@@ -108,6 +120,8 @@ bool		 capture_wall_clock(const struct capture *);
  */
 bool		 capture_spool(struct capture *, const char *, uint64_t,
 		    char **);
+/* The spool's directory when it is kept at exit (--spool DIR), else NULL. */
+const char	*capture_spool_kept(const struct capture *);
 /* Whether there is a spool, and the records it could not keep. */
 bool		 capture_spooling(const struct capture *);
 uint64_t	 capture_unspooled(const struct capture *);
@@ -116,6 +130,11 @@ bool		 capture_spool_chown(struct capture *, unsigned int,
 		    unsigned int, char **);
 /* Ordinals given so far: one past the highest. */
 uint64_t	 capture_ordinals(const struct capture *);
+/*
+ * Send problems to another message function; a capture made without one
+ * holds them back until it is given one.
+ */
+void		 capture_set_msg(struct capture *, capture_msg_fn, void *);
 /* The tick function of live capture (see the contract). */
 void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
 /* Read every input in order. */
@@ -141,7 +160,7 @@ bool		 capture_any_ns(const struct capture *);
  */
 struct capture_ref {
 	const char	*path;
-	uint64_t	 offset;
+	uint64_t	 offset;	/* compressed input: in its data */
 	uint64_t	 frame;
 	size_t		 input;
 	bool		 gone;

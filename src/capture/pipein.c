@@ -1,6 +1,10 @@
-/* pipein.c - the stream source (-r -): a capture read from standard input. */
+/*
+ * pipein.c - the stream source (-r - or -r FIFO): a capture read from
+ * standard input or a named pipe as it comes.
+ */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +20,8 @@
 
 /* The stream. */
 struct pipein {
+	char		*name;		/* "-" or the FIFO's path */
+	FILE		*f;
 	pcap_t		*p;
 	size_t		 input;
 	int		 fd;
@@ -33,7 +39,8 @@ pipein_say(struct capture_source *s, enum capture_level lvl, const char *what,
 	struct buf	 b;
 
 	buf_init(&b);
-	buf_adds(&b, "-: ");
+	buf_adds(&b, esc_str(((struct pipein *)s->data)->name));
+	buf_adds(&b, ": ");
 	buf_adds(&b, what);
 	esc_text(&b, why, strlen(why));
 	capture_report(s->c, lvl, b.s);
@@ -41,20 +48,21 @@ pipein_say(struct capture_source *s, enum capture_level lvl, const char *what,
 }
 
 /*
- * Bytes standard input's stdio buffer holds: when there are none, poll()
- * on the descriptor tells whether a record waits.  (glibc's FILE fields;
+ * Bytes the stream's stdio buffer holds: when there are none, poll() on
+ * the descriptor tells whether a record waits.  (glibc's FILE fields;
  * capture.c already relies on <stdio_ext.h>.)
  */
 static size_t
-pipein_buffered(void)
+pipein_buffered(const FILE *f)
 {
-	return ((size_t)(stdin->_IO_read_end - stdin->_IO_read_ptr));
+	return ((size_t)(f->_IO_read_end - f->_IO_read_ptr));
 }
 
 /*
- * Open standard input as a capture: pcap or pcapng, the header read now.
- * A sender such as `tcpdump -U -w -` writes whole records, so a record
- * begun in the buffer is finished without waiting long.
+ * Open the stream as a capture: pcap or pcapng, the header read now (a
+ * FIFO's open waits for its writer, as tcpdump's does).  A sender such as
+ * `tcpdump -U -w -` writes whole records, so a record begun in the buffer
+ * is finished without waiting long.
  */
 static bool
 pipein_open(struct capture_source *s)
@@ -62,18 +70,27 @@ pipein_open(struct capture_source *s)
 	struct pipein	*pi = s->data;
 	char		 errbuf[PCAP_ERRBUF_SIZE];
 
+	if (strcmp(pi->name, "-") == 0)
+		pi->f = stdin;
+	else if ((pi->f = fopen(pi->name, "rb")) == NULL) {
+		pipein_say(s, CAPTURE_ERROR, "cannot open: ", strerror(errno));
+		return (false);
+	}
 	pi->iobuf = xmalloc(PIPEIN_BUFSIZE);
-	setvbuf(stdin, pi->iobuf, _IOFBF, PIPEIN_BUFSIZE);
-	pi->p = pcap_fopen_offline_with_tstamp_precision(stdin,
+	setvbuf(pi->f, pi->iobuf, _IOFBF, PIPEIN_BUFSIZE);
+	pi->p = pcap_fopen_offline_with_tstamp_precision(pi->f,
 	    PCAP_TSTAMP_PRECISION_NANO, errbuf);
 	if (pi->p == NULL) {
 		pipein_say(s, CAPTURE_ERROR, "cannot read: ", errbuf);
-		pi->iobuf = NULL;	/* still standard input's buffer */
+		if (pi->f != stdin)
+			fclose(pi->f);
+		else
+			pi->iobuf = NULL;	/* still stdin's buffer */
 		return (false);
 	}
-	pi->fd = fileno(stdin);
+	pi->fd = fileno(pi->f);
 	pi->off = 24;
-	pi->input = capture_input_add(s->c, "-", pcap_datalink(pi->p), 6,
+	pi->input = capture_input_add(s->c, pi->name, pcap_datalink(pi->p), 6,
 	    true);
 	return (true);
 }
@@ -88,8 +105,8 @@ pipein_end(struct capture_source *s, int rc)
 	char			*m;
 
 	if (rc == PCAP_ERROR && strstr(err, "truncated") != NULL) {
-		xasprintf(&m, "-: truncated after %llu packets at byte %llu",
-		    (unsigned long long)in->packets,
+		xasprintf(&m, "%s: truncated after %llu packets at byte %llu",
+		    esc_str(pi->name), (unsigned long long)in->packets,
 		    (unsigned long long)pi->off);
 		capture_report(s->c, in->packets == 0 ? CAPTURE_ERROR :
 		    CAPTURE_WARNING, m);
@@ -97,7 +114,7 @@ pipein_end(struct capture_source *s, int rc)
 	} else if (rc == PCAP_ERROR)
 		pipein_say(s, CAPTURE_ERROR, "cannot read: ", err);
 	else if (in->packets == 0)
-		capture_report(s->c, CAPTURE_ERROR, "-: no packets");
+		pipein_say(s, CAPTURE_ERROR, "no packets", "");
 	return (CAPTURE_END);
 }
 
@@ -115,10 +132,10 @@ pipein_next(struct capture_source *s, capture_packet_fn fn, void *arg)
 
 	if (!pi->spool_done && capture_spool_get(s->c) != NULL)
 		pi->spool = series_new(s->c, capture_spool_get(s->c), pi->p,
-		    pi->input, "-");
+		    pi->input, pi->name);
 	pi->spool_done = true;
 	for (n = 0; n < PIPEIN_BATCH; n++) {
-		if (pipein_buffered() == 0 && poll(&pfd, 1, 0) <= 0)
+		if (pipein_buffered(pi->f) == 0 && poll(&pfd, 1, 0) <= 0)
 			return (n > 0 ? CAPTURE_MORE : CAPTURE_IDLE);
 		if ((rc = pcap_next_ex(pi->p, &h, &data)) != 1)
 			return (pipein_end(s, rc));
@@ -167,8 +184,9 @@ pipein_close(struct capture_source *s)
 
 	series_free(pi->spool);
 	if (pi->p != NULL)
-		pcap_close(pi->p);	/* and standard input */
+		pcap_close(pi->p);	/* and its FILE */
 	free(pi->iobuf);
+	free(pi->name);
 	free(pi);
 }
 
@@ -182,10 +200,12 @@ static const struct capture_source_ops pipein_ops = {
 	.close = pipein_close,
 };
 
-/* Add standard input as a capture stream. */
+/* Add a capture stream: standard input ("-") or a FIFO. */
 bool
-capture_add_stream(struct capture *c)
+capture_add_stream(struct capture *c, const char *name)
 {
-	return (capture_source_add(c, &pipein_ops, xcalloc(1,
-	    sizeof (struct pipein))));
+	struct pipein	*pi = xcalloc(1, sizeof *pi);
+
+	pi->name = xstrdup(name);
+	return (capture_source_add(c, &pipein_ops, pi));
 }

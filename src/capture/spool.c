@@ -61,22 +61,23 @@ static bool
 spool_lock(struct spool *sp, char **cause)
 {
 	if (access(sp->dir, W_OK | X_OK) != 0) {
-		xasprintf(cause, "spool %s: not writable: %s", sp->dir,
+		xasprintf(cause, "spool %s: not writable: %s", esc_str(sp->dir),
 		    strerror(errno));
 		return (false);
 	}
 	sp->lock = open(sp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sp->lock == -1) {
-		xasprintf(cause, "spool %s: %s", sp->dir, strerror(errno));
+		xasprintf(cause, "spool %s: %s", esc_str(sp->dir),
+		    strerror(errno));
 		return (false);
 	}
 	if (flock(sp->lock, LOCK_EX | LOCK_NB) != 0) {
 		if (errno == EWOULDBLOCK)
 			xasprintf(cause, "spool %s: in use by another run",
-			    sp->dir);
+			    esc_str(sp->dir));
 		else
 			xasprintf(cause, "spool %s: cannot lock it: %s",
-			    sp->dir, strerror(errno));
+			    esc_str(sp->dir), strerror(errno));
 		return (false);
 	}
 	return (true);
@@ -94,7 +95,8 @@ spool_new(const char *dir, uint64_t cap, char **cause)
 		sp->dir = xstrdup(dir);
 		sp->keep = true;
 		if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-			xasprintf(cause, "spool %s: cannot make it: %s", dir,
+			xasprintf(cause, "spool %s: cannot make it: %s",
+			    esc_str(dir),
 			    strerror(errno));
 			spool_free(sp);
 			return (NULL);
@@ -104,7 +106,7 @@ spool_new(const char *dir, uint64_t cap, char **cause)
 		    *tmp != '\0' ? tmp : "/tmp");
 		if (mkdtemp(sp->dir) == NULL) {
 			xasprintf(cause, "cannot make a spool directory %s: %s",
-			    sp->dir, strerror(errno));
+			    esc_str(sp->dir), strerror(errno));
 			spool_free(sp);
 			return (NULL);
 		}
@@ -122,7 +124,8 @@ bool
 spool_chown(struct spool *sp, uid_t uid, gid_t gid, char **cause)
 {
 	if (chown(sp->dir, uid, gid) != 0) {
-		xasprintf(cause, "spool %s: %s", sp->dir, strerror(errno));
+		xasprintf(cause, "spool %s: %s", esc_str(sp->dir),
+		    strerror(errno));
 		return (false);
 	}
 	return (true);
@@ -162,6 +165,13 @@ spool_file_new(struct spool *sp, size_t series, unsigned int n)
 	xasprintf(&f->path, "%s/%zu-%06u.pcap", sp->dir, series, n);
 	f->open = true;
 	return (sp->nf++);
+}
+
+/* The directory of a spool kept at exit, or NULL. */
+const char *
+spool_kept_dir(const struct spool *sp)
+{
+	return (sp->keep ? sp->dir : NULL);
 }
 
 /* A file's path. */

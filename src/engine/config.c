@@ -76,6 +76,11 @@ static const struct setting engine_setting_table[] = {
 	  "1 keeps the reading thread and the parsers' thread on one CPU when "
 	  "huntcon may use exactly two, leaving the other to the engine",
 	  ENGINE_AT(cpu_pair) },
+	{ "console.values", SETTING_COUNT, 0, 1000000, "0",
+	  "values, 0 for as many as fit",
+	  "values the console's Navigate pane lists under each open key "
+	  "before its 'more' line; 0: as many as fit on the screen",
+	  ENGINE_AT(console_values) },
 	{ "dns.long_query", SETTING_COUNT, 0, UINT32_MAX, "64",
 	  "characters",
 	  "'dns long query': a query name longer than this",

@@ -17,6 +17,7 @@ struct engine {
 	struct engine_stats	 stats;
 	uint64_t		 last_expire;
 	const struct ruleset	*rules;
+	struct corr_live	*live;		/* live correlation, or NULL */
 	bool			 parsers;
 	struct parse_pipe	*pipe;		/* the parsers' thread, or NULL */
 	struct meta_reader	 reader;	/* over one closing session */
@@ -50,6 +51,7 @@ static void
 engine_store(struct session *s, const uint8_t *rec, void *arg)
 {
 	struct engine	*e = arg;
+	uint64_t	 id = s->id, t = s->t_first;
 	uint32_t	 before;
 
 	/* With no rule to run, the meta (the parsers' thread wrote it last)
@@ -64,6 +66,7 @@ engine_store(struct session *s, const uint8_t *rec, void *arg)
 		store_add_packed(e->store, s, rec);
 	else
 		store_add(e->store, s);
+	rules_live_add(e->live, id, t);
 }
 
 /* A block of records the parsers' thread packed: the store keeps it. */
@@ -125,6 +128,7 @@ engine_new(const struct engine_config *cfg, struct store *st)
 		    engine_block, e);
 	e->store = st;
 	e->rules = cfg->rules;
+	e->live = cfg->corr_live;
 	session_reader_init(&e->reader, store_ctx(st));
 	return (e);
 }
@@ -200,6 +204,7 @@ engine_tick(struct engine *e, uint64_t now)
 	}
 	if (e->pipe != NULL)
 		parse_pipe_flush(e->pipe);
+	rules_live_tick(e->live, now);
 }
 
 /* End of input: report held fragments and close every session. */

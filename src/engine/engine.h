@@ -23,6 +23,7 @@
 #include "util/settings.h"
 
 struct ruleset;
+struct corr_live;
 
 /* Every setting of SPEC §9, and the rules to apply. */
 struct engine_config {
@@ -32,9 +33,14 @@ struct engine_config {
 	struct netrange		*home;		/* net.home */
 	size_t			 nhome;
 	const struct ruleset	*rules;		/* NULL: none; not owned */
+	struct corr_live	*corr_live;	/* live correlation (stored
+						   sessions join it, ticks
+						   slide it), or NULL; not
+						   owned */
 	bool			 parsers;	/* parse.enabled */
 	bool			 parse_thread;	/* parse.thread */
 	bool			 cpu_pair;	/* cpu.pair */
+	uint64_t		 console_values; /* console.values */
 };
 
 /*

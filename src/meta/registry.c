@@ -12,7 +12,8 @@
 static const char *const meta_session_values[] = {
 	"icmp reply without request", "icmp reply payload differs",
 	"icmp non-standard payload", "icmp payload size varies",
-	"icmp tunnel magic", "icmp carries protocol text", NULL
+	"icmp tunnel magic", "icmp carries protocol text", "icmp ping pattern",
+	NULL
 };
 static const char *const meta_service_values[] = {
 	"dns long query", "dns long label", "dns large answer",
@@ -88,6 +89,7 @@ static const struct meta_key meta_table[] = {
 	{ "sld", MT_TEXT, M, "second-level domain of the host names", NULL },
 	{ "tld", MT_TEXT, M, "top-level domain (public suffix) of the host names", NULL },
 	{ "root.host", MT_TEXT, M, "registrable domain of the host names", NULL },
+	{ "icmp.pattern", MT_TEXT, M, "fill patterns of ping -p style echo payloads, in hex as -p takes them", NULL },
 	/* Hunting keys. */
 	{ "analysis.session", MT_TEXT, H, "session-level indicators", meta_session_values },
 	{ "analysis.service", MT_TEXT, H, "service-level indicators (DNS, HTTP)", meta_service_values },

@@ -9,6 +9,8 @@
 
 #define ICMP_RECENT	16	/* requests remembered for matching replies */
 #define ICMP_SIZES	8	/* distinct payload sizes remembered */
+#define ICMP_PATTERNS	8	/* distinct ping -p patterns remembered */
+#define ICMP_PERIOD	16	/* longest fill pattern (ping -p's limit) */
 
 /*
  * Thresholds (SPEC §9).  A ping (Linux, Windows, BSD) keeps one size, so
@@ -26,6 +28,9 @@ struct icmp_state {
 	uint32_t	 sizes[ICMP_SIZES];
 	uint8_t		 nsizes;
 	uint8_t		 next;
+	uint8_t		 npat;
+	uint8_t		 patlen[ICMP_PATTERNS];
+	uint8_t		 pat[ICMP_PATTERNS][ICMP_PERIOD];
 	struct {
 		bool		 used;
 		uint32_t	 idseq;
@@ -36,6 +41,13 @@ struct icmp_state {
 
 static struct parse_blocks icmp_states = {
 	NULL, 0, sizeof(struct icmp_state)
+};
+
+static int	ik_pattern;
+
+static const struct parse_key icmp_keys[] = {
+	{ "icmp.pattern", &ik_pattern },
+	{ NULL, NULL }
 };
 
 /* Protocol text that has no business inside an echo payload. */
@@ -75,19 +87,20 @@ icmp_text(const uint8_t *p, size_t n)
 	return (false);
 }
 
-/* Whether bytes [k, n) repeat with a period of at most 16 bytes. */
-static bool
+/* The shortest period (at most 16 bytes, twice over) with which bytes
+ * [k, n) repeat, or 0. */
+static size_t
 icmp_repeats(const uint8_t *p, size_t n, size_t k)
 {
 	size_t	per, i;
 
-	for (per = 1; per <= 16 && k + 2 * per <= n; per++) {
+	for (per = 1; per <= ICMP_PERIOD && k + 2 * per <= n; per++) {
 		for (i = k + per; i < n && p[i] == p[i - per]; i++)
 			;
 		if (i == n)
-			return (true);
+			return (per);
 	}
-	return (false);
+	return (0);
 }
 
 /* Whether bytes [k, n) count up by one (wrapping). */
@@ -122,7 +135,60 @@ icmp_standard(const uint8_t *p, size_t n)
 		return (true);
 	for (i = 0; i < nitems(skip); i++) {
 		if (icmp_increments(p, n, skip[i]) ||
-		    icmp_repeats(p, n, skip[i]))
+		    icmp_repeats(p, n, skip[i]) != 0)
+			return (true);
+	}
+	return (false);
+}
+
+/*
+ * Remember the fill pattern of a ping -p style payload: after a 0, 8 or
+ * 16-byte timestamp, a pattern of up to 16 bytes repeated.  ping fills
+ * from the payload's start and the timestamp overwrites the first bytes,
+ * so the pattern is put back in phase with offset 0, as -p was given.
+ * Zeros and Cisco's 0xabcd are the usual fills, not a chosen pattern.
+ */
+static void
+icmp_pattern(struct icmp_state *is, const uint8_t *p, size_t n)
+{
+	static const size_t	 skip[] = { 0, 8, 16 };
+	uint8_t			 pat[ICMP_PERIOD];
+	size_t			 i, j, k, per = 0;
+
+	for (i = 0, k = 0; i < nitems(skip); i++) {
+		k = skip[i];
+		if ((per = icmp_repeats(p, n, k)) != 0)
+			break;
+	}
+	if (per == 0 || (per == 1 && p[k] == 0))
+		return;
+	for (j = 0; j < per; j++)
+		pat[j] = p[k + (j + per - k % per) % per];
+	if (per == 2 && pat[0] == 0xab && pat[1] == 0xcd)
+		return;
+	for (i = 0; i < is->npat; i++) {
+		if (is->patlen[i] == per && memcmp(is->pat[i], pat, per) == 0)
+			return;
+	}
+	if (is->npat == ICMP_PATTERNS)
+		return;
+	memcpy(is->pat[is->npat], pat, per);
+	is->patlen[is->npat++] = (uint8_t)per;
+}
+
+/* Whether a tunnel tool's magic starts p: ptunnel's 0xd5200880 or
+ * ptunnel-ng's 0xdeadc0de (either byte order). */
+static bool
+icmp_magic(const uint8_t *p, size_t n)
+{
+	static const uint8_t	 magic[][4] = {
+		{ 0xd5, 0x20, 0x08, 0x80 }, { 0xde, 0xad, 0xc0, 0xde },
+		{ 0xde, 0xc0, 0xad, 0xde }
+	};
+	size_t			 i;
+
+	for (i = 0; n >= 4 && i < nitems(magic); i++) {
+		if (memcmp(p, magic[i], 4) == 0)
 			return (true);
 	}
 	return (false);
@@ -156,13 +222,12 @@ icmp_payload(struct icmp_state *is, const uint8_t *p, size_t n, uint32_t len)
 {
 	size_t	scan;
 
-	if (n >= 4 && p[0] == 0xd5 && p[1] == 0x20 && p[2] == 0x08 &&
-	    p[3] == 0x80)
-		is->ses |= 1U << PI_ICMP_MAGIC;
-	else if (icmp_inner_ip(p, n, len))
+	if (icmp_magic(p, n) || icmp_inner_ip(p, n, len))
 		is->ses |= 1U << PI_ICMP_MAGIC;
 	if (!icmp_standard(p, n))
 		is->nonstd++;
+	else if (n > 16)
+		icmp_pattern(is, p, n);
 	if (is->ses & (1U << PI_ICMP_TEXT))
 		return;
 	scan = n < parse_conf.icmp_text_scan ? n :
@@ -260,14 +325,36 @@ icmp_packet(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 		    d->payload_len, rep);
 }
 
+/* Write the fill patterns of a session's ping -p style payloads, in
+ * hexadecimal as ping -p takes them. */
+static void
+icmp_write_patterns(struct session *s, const struct icmp_state *is)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	char			 t[2 * ICMP_PERIOD];
+	size_t			 i, j;
+
+	parse_keys_resolve(icmp_keys);
+	for (i = 0; i < is->npat; i++) {
+		for (j = 0; j < is->patlen[i]; j++) {
+			t[2 * j] = hex[is->pat[i][j] >> 4];
+			t[2 * j + 1] = hex[is->pat[i][j] & 15];
+		}
+		parse_add_text(s, ik_pattern, t, 2 * j);
+	}
+}
+
 /* Turn the counters into indicators when the session closes. */
 void
 icmp_close(struct session *s, struct parse_state *ps)
 {
 	struct icmp_state	*is = ps->icmp;
 
-	(void)s;
 	ps->ses |= is->ses;
+	if (is->npat > 0) {
+		ps->ses |= 1U << PI_ICMP_PATTERN;
+		icmp_write_patterns(s, is);
+	}
 	if (is->unmatched > 0 &&
 	    (uint64_t)is->unmatched * 100 >= (uint64_t)is->replies *
 	    parse_conf.icmp_unmatched)

@@ -121,6 +121,7 @@ enum parse_ind {
 	PI_ICMP_SIZES,
 	PI_ICMP_MAGIC,
 	PI_ICMP_TEXT,
+	PI_ICMP_PATTERN,
 	PI_COUNT
 };
 

@@ -106,6 +106,7 @@ const char *const parse_indicators[PI_COUNT] = {
 	[PI_ICMP_SIZES] = "icmp payload size varies",
 	[PI_ICMP_MAGIC] = "icmp tunnel magic",
 	[PI_ICMP_TEXT] = "icmp carries protocol text",
+	[PI_ICMP_PATTERN] = "icmp ping pattern",
 };
 
 int	pk_host, pk_service_ind, pk_session_ind;

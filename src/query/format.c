@@ -158,24 +158,53 @@ format_uint(struct buf *b, const struct query_elem *e)
 		buf_printf(b, "%llu", (unsigned long long)e->hi.u);
 }
 
-/* Append a time element: one second (the last one saturates), or a range. */
+/* The unit of a time literal starting at ns: the coarsest of 1 s, 0.1 s
+ * ... 1 ns that ns is a whole number of. */
+static uint64_t
+format_unit(uint64_t ns)
+{
+	uint64_t	 u;
+
+	for (u = NSEC; u > 1 && ns % u != 0; u /= 10)
+		;
+	return (u);
+}
+
+/* Whether [lo, hi] is the interval of one literal; its unit in *unit. */
+static bool
+format_one_time(const struct query_elem *e, uint64_t *unit)
+{
+	if (e->hi.u == UINT64_MAX && e->lo.u == UINT64_MAX / NSEC * NSEC) {
+		*unit = NSEC;
+		return (true);
+	}
+	*unit = format_unit(e->lo.u);
+	while (*unit > 1 && e->hi.u - e->lo.u < *unit - 1)
+		*unit /= 10;
+	return (e->hi.u - e->lo.u == *unit - 1);
+}
+
+/* Append a time interval: one literal, or a range (l and u bare). */
 static void
 format_time(struct buf *b, const struct query_elem *e)
 {
-	if (e->hi.u - e->lo.u == NSEC - 1 || (e->hi.u == UINT64_MAX &&
-	    e->lo.u == UINT64_MAX / NSEC * NSEC)) {
-		literal_time_format(b, e->lo.u);
+	uint64_t	 unit;
+
+	if (format_one_time(e, &unit)) {
+		literal_time_format(b, e->lo.u, unit);
 		return;
 	}
 	if (e->lo.u == 0)
 		buf_addc(b, 'l');
 	else
-		literal_time_format(b, e->lo.u);
+		literal_time_format(b, e->lo.u, format_unit(e->lo.u));
 	buf_addc(b, '-');
 	if (e->hi.u == UINT64_MAX)
 		buf_addc(b, 'u');
-	else
-		literal_time_format(b, e->hi.u - (NSEC - 1));
+	else {
+		unit = format_unit(e->hi.u + 1);
+		literal_time_format(b, e->hi.u + 1 - unit, unit);
+	}
 }
 
 /* Append one element of a condition's list. */

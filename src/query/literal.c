@@ -384,15 +384,43 @@ literal_days(int64_t y, int m, int d)
 	return (era * 146097 + doe - 719468);
 }
 
-/* Parse 'YYYY-mon-DD HH:MM:SS' (UTC) into seconds since the epoch. */
+/*
+ * Read an optional fraction of a second (1 to 9 digits after '.') and an
+ * optional 'Z' at *i: the nanoseconds and the unit of the last digit.
+ */
 static bool
-literal_time_parse(const char *s, size_t n, uint64_t *secs)
+literal_fraction(const char *s, size_t n, size_t *i, uint64_t *ns,
+    uint64_t *unit)
+{
+	*ns = 0;
+	*unit = NSEC;
+	if (*i < n && s[*i] == '.') {
+		if (++*i >= n || s[*i] < '0' || s[*i] > '9')
+			return (false);
+		for (; *i < n && s[*i] >= '0' && s[*i] <= '9'; (*i)++) {
+			if (*unit == 1)
+				return (false);
+			*unit /= 10;
+			*ns += (uint64_t)(s[*i] - '0') * *unit;
+		}
+	}
+	if (*i < n && (s[*i] == 'Z' || s[*i] == 'z'))
+		(*i)++;
+	return (*i == n);
+}
+
+/*
+ * Parse 'YYYY-mon-DD HH:MM:SS' or ISO 8601 'YYYY-MM-DDTHH:MM:SS[.f]Z'
+ * (UTC) into nanoseconds since the epoch and the unit of its last digit.
+ */
+static bool
+literal_time_parse(const char *s, size_t n, uint64_t *ns, uint64_t *unit)
 {
 	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
 	    30, 31 };
 	size_t		 i = 0;
 	int		 y, mo, d, h, mi, sec;
-	int64_t		 days;
+	uint64_t	 secs, frac;
 
 	if (!literal_digits(s, n, &i, 4, &y) || i != 4 || i >= n ||
 	    s[i++] != '-' || !literal_month(s, n, &i, &mo) || i >= n ||
@@ -403,7 +431,8 @@ literal_time_parse(const char *s, size_t n, uint64_t *secs)
 		;
 	if (!literal_digits(s, n, &i, 2, &h) || i >= n || s[i++] != ':' ||
 	    !literal_digits(s, n, &i, 2, &mi) || i >= n || s[i++] != ':' ||
-	    !literal_digits(s, n, &i, 2, &sec) || i != n)
+	    !literal_digits(s, n, &i, 2, &sec) ||
+	    !literal_fraction(s, n, &i, &frac, unit))
 		return (false);
 	if (y < 1970 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
 	    sec > 59)
@@ -411,20 +440,27 @@ literal_time_parse(const char *s, size_t n, uint64_t *secs)
 	if (mo == 2 && d == 29 && (y % 4 != 0 || (y % 100 == 0 &&
 	    y % 400 != 0)))
 		return (false);
-	days = literal_days(y, mo, d);
-	*secs = (uint64_t)days * 86400 + (uint64_t)(h * 3600 + mi * 60 + sec);
-	return (*secs <= MAX_SECS);
+	secs = (uint64_t)literal_days(y, mo, d) * 86400 +
+	    (uint64_t)(h * 3600 + mi * 60 + sec);
+	if (secs > MAX_SECS || frac > UINT64_MAX - secs * NSEC)
+		return (false);
+	*ns = secs * NSEC + frac;
+	return (true);
 }
 
-/* A time literal: quoted date and time, epoch seconds, l or u. */
+/*
+ * A time literal: quoted date and time, epoch seconds, l or u.  It stands
+ * for the interval of its last digit: a whole second, or [T, T + 0.1 s)
+ * for one digit of fraction, and so on.
+ */
 static bool
 literal_time(struct parse *p, const struct query_cond *c,
     const struct lex_token *tok, struct query_elem *e)
 {
-	static const char	 hint[] =
-	    "time: 'YYYY-mon-DD HH:MM:SS' UTC or epoch seconds";
+	static const char	 hint[] = "time: 'YYYY-mon-DD HH:MM:SS' or "
+	    "'YYYY-MM-DDTHH:MM:SS.fffZ' UTC, or epoch seconds";
 	char			 tmp[64];
-	uint64_t		 secs;
+	uint64_t		 secs, ns, unit = NSEC;
 	size_t			 n;
 	int			 b;
 
@@ -432,17 +468,20 @@ literal_time(struct parse *p, const struct query_cond *c,
 		if (tok->len - 2 >= sizeof tmp)
 			return (literal_bad(p, c, tok, hint));
 		n = lex_unquote(p->s + tok->off + 1, tok->len - 2, false, tmp);
-		if (!literal_time_parse(tmp, n, &secs))
+		if (!literal_time_parse(tmp, n, &ns, &unit))
 			return (literal_bad(p, c, tok, hint));
 	} else if ((b = literal_bound(p, tok)) != 0)
-		secs = b == 'l' ? 0 : MAX_SECS;
+		ns = b == 'l' ? 0 : MAX_SECS * NSEC;
 	else if (!parse_u64(p->s + tok->off, tok->len, &secs) ||
 	    secs > MAX_SECS)
 		return (literal_bad(p, c, tok, hint));
+	else
+		ns = secs * NSEC;
 	e->lo.type = e->hi.type = MT_TIME;
 	e->lo.prec = e->hi.prec = 9;
-	e->lo.u = secs * NSEC;
-	e->hi.u = secs == MAX_SECS ? UINT64_MAX : e->lo.u + NSEC - 1;
+	e->lo.u = ns;
+	e->hi.u = ns / NSEC == MAX_SECS && unit == NSEC ? UINT64_MAX :
+	    ns > UINT64_MAX - (unit - 1) ? UINT64_MAX : ns + unit - 1;
 	return (true);
 }
 
@@ -508,15 +547,25 @@ literal_free(struct query_elem *e, uint8_t type)
 	}
 }
 
-/* Append a time (whole seconds) as 'YYYY-mon-DD HH:MM:SS' with quotes. */
+/*
+ * Append a time as 'YYYY-mon-DD HH:MM:SS' with quotes, and the fraction of
+ * a second to the digit of unit when unit is below a second.
+ */
 void
-literal_time_format(struct buf *b, uint64_t ns)
+literal_time_format(struct buf *b, uint64_t ns, uint64_t unit)
 {
 	time_t		 secs = (time_t)(ns / NSEC);
 	struct tm	 tm;
+	uint64_t	 u;
 
 	gmtime_r(&secs, &tm);
-	buf_printf(b, "'%04d-%.3s-%02d %02d:%02d:%02d'", tm.tm_year + 1900,
+	buf_printf(b, "'%04d-%.3s-%02d %02d:%02d:%02d", tm.tm_year + 1900,
 	    literal_months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
 	    tm.tm_sec);
+	if (unit < NSEC) {
+		buf_addc(b, '.');
+		for (u = NSEC / 10; u >= unit && u > 0; u /= 10)
+			buf_addc(b, (char)('0' + ns % NSEC / u % 10));
+	}
+	buf_addc(b, '\'');
 }

@@ -151,7 +151,7 @@ bool	 literal_value(struct parse *, const struct query_cond *,
 	    const struct lex_token *, struct query_elem *);
 void	 literal_free(struct query_elem *, uint8_t);
 void	 literal_limits(pcre2_match_context *);
-void	 literal_time_format(struct buf *, uint64_t);
+void	 literal_time_format(struct buf *, uint64_t, uint64_t);
 
 void	 eval_prepare(struct query_cond *);
 void	 eval_plan(struct query *);

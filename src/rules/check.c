@@ -85,6 +85,15 @@ check_edge(struct check *ck, size_t wi, size_t ri)
 	rs->ndeps++;
 	if (ck->pos[wi] < ck->pos[ri])
 		return;
+	if (w->file != r->file) {	/* a line number of another file */
+		rules_diag_add(rs, r->file, r->line, 0, false, (long)ri,
+		    "rule '%s' reads %s = '%s', which rule '%s' (%s:%u) writes "
+		    "later; move it above rule '%s'", esc_str(r->name),
+		    meta_key(w->alert)->name, esc_str(w->name),
+		    esc_str(w->name), esc_str(rs->files[w->file].path),
+		    w->line, esc_str(r->name));
+		return;
+	}
 	rules_diag_add(rs, r->file, r->line, 0, false, (long)ri,
 	    "rule '%s' reads %s = '%s', which rule '%s' (%s:%u) writes later; "
 	    "move it above line %u", esc_str(r->name),

@@ -1,8 +1,7 @@
-/* corr.c - correlation rules (SPEC §10): compile and judge groups. */
+/* corr.c - correlation rules (SPEC §10): judge groups of sessions. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,268 +9,20 @@
 #include "rules/rules-int.h"
 #include "store/store.h"
 
-/* Group keys a rule may name. */
-#define CORR_KEYS	4
 /* Values of one group key read per session; more are left out. */
 #define CORR_VALUES	16
 /* Groups a session may join (every combination of its key values). */
 #define CORR_COMBOS	64
 /* Bytes of one group key value kept (longer text is cut). */
 #define CORR_VBYTES	400
-/* distinct() terms a threshold may hold. */
-#define CORR_DTERMS	8
-/* Longest window, in seconds. */
-#define CORR_WINDOW_MAX	86400
-/* Open groups per rule; the oldest is judged early and evicted. */
+/* Open groups of a live judgement; the oldest is judged early and
+   evicted. */
 #define CORR_GROUPS	65536
 /* Sessions one group's window keeps to mark; more still count. */
 #define CORR_MEMBERS	65536
 /* Distinct values one group's window keeps per distinct(); more are not
    told apart. */
 #define CORR_DISTINCT	65536
-
-/* A threshold being cut into terms. */
-struct corr_parse {
-	struct ruleset	*rs;
-	struct rule	*r;
-	long		 idx;
-	const char	*t;
-	size_t		 n, i;
-};
-
-/* Record an error at byte i of a value that starts at raw offset off. */
-static bool __attribute__((format(printf, 6, 7)))
-corr_error(struct ruleset *rs, struct rule *r, long idx, size_t off,
-    size_t i, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1)
-		msg = NULL;
-	va_end(ap);
-	rules_diag_add(rs, r->file, r->line, (unsigned)(off + i + 1), true,
-	    idx, "%s", msg != NULL ? msg : fmt);
-	free(msg);
-	return (false);
-}
-
-/* Skip blanks in a threshold. */
-static void
-corr_blank(struct corr_parse *p)
-{
-	while (p->i < p->n && (p->t[p->i] == ' ' || p->t[p->i] == '\t'))
-		p->i++;
-}
-
-/* Whether the threshold goes on with word w (then skipped). */
-static bool
-corr_word(struct corr_parse *p, const char *w)
-{
-	size_t	 n = strlen(w);
-
-	if (p->n - p->i < n || strncmp(p->t + p->i, w, n) != 0)
-		return (false);
-	p->i += n;
-	return (true);
-}
-
-/* Cut a key name (as group= and distinct() take it) at p->i. */
-static size_t
-corr_keylen(const char *t, size_t n, size_t i)
-{
-	size_t	 j = i;
-
-	while (j < n && (t[j] == '.' || t[j] == '_' || t[j] == '-' ||
-	    (t[j] >= 'a' && t[j] <= 'z') || (t[j] >= 'A' && t[j] <= 'Z') ||
-	    (t[j] >= '0' && t[j] <= '9')))
-		j++;
-	return (j - i);
-}
-
-/* Parse "(KEY)" of distinct() into a term. */
-static bool
-corr_distinct(struct corr_parse *p, struct corr_term *ct)
-{
-	size_t	 kn;
-
-	corr_blank(p);
-	if (!corr_word(p, "("))
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected '(' after distinct"));
-	corr_blank(p);
-	kn = corr_keylen(p->t, p->n, p->i);
-	ct->key = kn == 0 ? -1 : meta_find(p->t + p->i, kn);
-	if (ct->key < 0)
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: distinct() wants a meta key, not '%s'",
-		    esc_strn(p->t + p->i, kn)));
-	p->i += kn;
-	corr_blank(p);
-	if (!corr_word(p, ")"))
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected ')'"));
-	return (true);
-}
-
-/* Parse an aggregate into a term. */
-static bool
-corr_agg(struct corr_parse *p, struct corr_term *ct)
-{
-	size_t	 at = p->i;
-
-	if (corr_word(p, "sessions"))
-		ct->agg = CA_SESSIONS;
-	else if (corr_word(p, "rate"))
-		ct->agg = CA_RATE;
-	else if (corr_word(p, "cv"))
-		ct->agg = CA_CV;
-	else if (corr_word(p, "interval"))
-		ct->agg = CA_INTERVAL;
-	else if (corr_word(p, "sum(size)"))
-		ct->agg = CA_SUMSIZE;
-	else if (corr_word(p, "sum(payload)"))
-		ct->agg = CA_SUMPAYLOAD;
-	else if (corr_word(p, "distinct")) {
-		ct->agg = CA_DISTINCT;
-		return (corr_distinct(p, ct));
-	} else
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, at,
-		    "threshold: expected sessions, distinct(KEY), sum(size), "
-		    "sum(payload), rate, cv or interval"));
-	return (true);
-}
-
-/* Parse a comparison and a number into a term. */
-static bool
-corr_cmp(struct corr_parse *p, struct corr_term *ct)
-{
-	char	*end, num[32];
-	size_t	 j;
-
-	corr_blank(p);
-	if (corr_word(p, ">="))
-		ct->op = CO_GE;
-	else if (corr_word(p, "<="))
-		ct->op = CO_LE;
-	else if (corr_word(p, "!="))
-		ct->op = CO_NE;
-	else if (corr_word(p, ">"))
-		ct->op = CO_GT;
-	else if (corr_word(p, "<"))
-		ct->op = CO_LT;
-	else if (corr_word(p, "="))
-		ct->op = CO_EQ;
-	else
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected >=, <=, >, <, = or !="));
-	corr_blank(p);
-	for (j = p->i; j < p->n && j - p->i < sizeof num - 1 &&
-	    ((p->t[j] >= '0' && p->t[j] <= '9') || p->t[j] == '.'); j++)
-		num[j - p->i] = p->t[j];
-	num[j - p->i] = '\0';
-	ct->num = strtod(num, &end);
-	if (j == p->i || *end != '\0')
-		return (corr_error(p->rs, p->r, p->idx, p->r->cthreshoff, p->i,
-		    "threshold: expected a number"));
-	p->i = j;
-	return (true);
-}
-
-/* Parse a threshold: terms joined by &&. */
-static bool
-corr_threshold(struct ruleset *rs, struct rule *r, long idx,
-    struct corr_spec *cs)
-{
-	struct corr_parse	 p = { rs, r, idx, r->cthresh, strlen(r->cthresh),
-				    0 };
-	struct corr_term	*ct;
-
-	for (;;) {
-		cs->terms = xreallocarray(cs->terms, cs->nterms + 1,
-		    sizeof *cs->terms);
-		ct = &cs->terms[cs->nterms++];
-		memset(ct, 0, sizeof *ct);
-		corr_blank(&p);
-		if (!corr_agg(&p, ct) || !corr_cmp(&p, ct))
-			return (false);
-		if (ct->agg == CA_DISTINCT && cs->ndistinct == CORR_DTERMS)
-			return (corr_error(rs, r, idx, r->cthreshoff, p.i,
-			    "threshold: at most %d distinct() terms",
-			    CORR_DTERMS));
-		if (ct->agg == CA_DISTINCT)
-			ct->dslot = cs->ndistinct++;
-		corr_blank(&p);
-		if (p.i == p.n)
-			return (true);
-		if (!corr_word(&p, "&&"))
-			return (corr_error(rs, r, idx, r->cthreshoff, p.i,
-			    "threshold: expected && or the end"));
-	}
-}
-
-/* Parse group=KEY[,KEY...]. */
-static bool
-corr_group(struct ruleset *rs, struct rule *r, long idx,
-    struct corr_spec *cs)
-{
-	const char	*g = r->cgroup;
-	size_t		 i = 0, kn, n = strlen(g);
-	int		 key;
-
-	for (;;) {
-		kn = corr_keylen(g, n, i);
-		key = kn == 0 ? -1 : meta_find(g + i, kn);
-		if (key < 0)
-			return (corr_error(rs, r, idx, r->cgroupoff, i,
-			    "group= wants meta keys, not '%s'",
-			    esc_strn(g + i, kn)));
-		if (cs->nkeys == CORR_KEYS)
-			return (corr_error(rs, r, idx, r->cgroupoff, i,
-			    "group= takes at most %d keys", CORR_KEYS));
-		cs->keys = xreallocarray(cs->keys, cs->nkeys + 1,
-		    sizeof *cs->keys);
-		cs->keys[cs->nkeys++] = key;
-		i += kn;
-		if (i == n)
-			return (true);
-		if (g[i] != ',')
-			return (corr_error(rs, r, idx, r->cgroupoff, i,
-			    "group= expected ',' between keys"));
-		i++;
-	}
-}
-
-/* Compile a correlation rule's group=, window= and threshold=. */
-bool
-corr_compile(struct ruleset *rs, struct rule *r, long idx)
-{
-	struct corr_spec	*cs = xcalloc(1, sizeof *cs);
-	uint64_t		 w;
-
-	r->corr = cs;
-	if (!corr_group(rs, r, idx, cs))
-		return (false);
-	if (!parse_u64(r->cwindow, strlen(r->cwindow), &w) || w == 0 ||
-	    w > CORR_WINDOW_MAX)
-		return (corr_error(rs, r, idx, r->cwindowoff, 0, "window= "
-		    "wants seconds from 1 to %d, not '%s'", CORR_WINDOW_MAX,
-		    esc_str(r->cwindow)));
-	cs->window = w * 1000000000ULL;
-	return (corr_threshold(rs, r, idx, cs));
-}
-
-/* Free a compiled correlation rule. */
-void
-corr_spec_free(struct corr_spec *cs)
-{
-	if (cs == NULL)
-		return;
-	free(cs->keys);
-	free(cs->terms);
-	free(cs);
-}
 
 /* Number of correlation rules that will be evaluated. */
 size_t
@@ -308,6 +59,14 @@ struct corr_group {
 	struct corr_set	*sets;		/* per distinct() term */
 };
 
+/* A session and one of its group keys (bytes in the run's arena). */
+struct corr_pair {
+	uint64_t		 hash;
+	size_t			 key;
+	uint32_t		 keylen;
+	const struct corr_sess	*sess;
+};
+
 /* One rule's pass over the sessions. */
 struct corr_run {
 	const struct rule	*r;
@@ -329,6 +88,14 @@ struct corr_run {
 	size_t			 ndh[CORR_DTERMS], dhmax[CORR_DTERMS];
 	struct mval		*vals;			/* read buffer */
 	size_t			 nvals;
+	struct corr_pair	*pairs;	/* a file run's (session, group) */
+	size_t			 npairs, pairmax;
+	struct buf		 arena;	/* their group keys */
+	struct corr_report	*rep;	/* passed groups kept, or NULL */
+	size_t			 ruleidx;
+	bool			 reverse;	/* newest first: each group's
+						   window ends at its newest
+						   session (live) */
 };
 
 /* FNV-1a over bytes, never 0. */
@@ -416,30 +183,38 @@ corr_find(const struct corr_run *cr, const uint8_t *key, size_t n,
 	return (SIZE_MAX);
 }
 
+/* A group's value of an aggregate; NAN when it has none (interval needs
+ * one interval, cv two and some time). */
+static double
+corr_agg_value(const struct corr_run *cr, const struct corr_group *g,
+    enum corr_agg agg, size_t dslot)
+{
+	double	 w = (double)cr->cs->window / 1e9;
+
+	switch (agg) {
+	case CA_SESSIONS:	return ((double)g->n);
+	case CA_DISTINCT:	return ((double)g->sets[dslot].n);
+	case CA_SUMSIZE:	return ((double)g->size);
+	case CA_SUMPAYLOAD:	return ((double)g->payload);
+	case CA_RATE:		return ((double)g->n * 60.0 / w);
+	case CA_INTERVAL:
+		return (g->nint < 1 ? NAN : g->mean);
+	default:
+		if (g->nint < 2 || g->mean <= 0)
+			return (NAN);
+		return (sqrt(g->m2 / (double)g->nint) / g->mean);
+	}
+}
+
 /* Whether one term holds for a group. */
 static bool
 corr_term_holds(const struct corr_run *cr, const struct corr_group *g,
     const struct corr_term *ct)
 {
-	double	 x, w = (double)cr->cs->window / 1e9;
+	double	 x = corr_agg_value(cr, g, ct->agg, ct->dslot);
 
-	switch (ct->agg) {
-	case CA_SESSIONS:	x = (double)g->n; break;
-	case CA_DISTINCT:	x = (double)g->sets[ct->dslot].n; break;
-	case CA_SUMSIZE:	x = (double)g->size; break;
-	case CA_SUMPAYLOAD:	x = (double)g->payload; break;
-	case CA_RATE:		x = (double)g->n * 60.0 / w; break;
-	case CA_INTERVAL:	/* needs one interval */
-		if (g->nint < 1)
-			return (false);
-		x = g->mean;
-		break;
-	default:		/* cv: needs two intervals and some time */
-		if (g->nint < 2 || g->mean <= 0)
-			return (false);
-		x = sqrt(g->m2 / (double)g->nint) / g->mean;
-		break;
-	}
+	if (isnan(x))
+		return (false);
 	switch (ct->op) {
 	case CO_GE:	return (x >= ct->num);
 	case CO_LE:	return (x <= ct->num);
@@ -450,26 +225,91 @@ corr_term_holds(const struct corr_run *cr, const struct corr_group *g,
 	}
 }
 
-/* Judge and close the oldest open group: its members are marked when
- * every term holds. */
+/* Keep a passed group's figures and members in the run's report. */
+static void
+corr_report(struct corr_run *cr, const struct corr_group *g)
+{
+	struct corr_figures	 f;
+	const struct corr_term	*ct;
+	struct buf		 b;
+	size_t			 k;
+
+	memset(&f, 0, sizeof f);
+	f.rule = cr->ruleidx;
+	f.group = report_group_text(cr->cs, g->key, g->keylen);
+	buf_init(&b);
+	for (k = 0; k < cr->cs->nterms; k++) {
+		ct = &cr->cs->terms[k];
+		if (ct->agg == CA_DISTINCT)
+			buf_printf(&b, "%s%s=%zu", b.len > 0 ? "," : "",
+			    meta_key(ct->key)->name, g->sets[ct->dslot].n);
+	}
+	f.distinct = buf_take(&b);
+	f.first = cr->reverse ? g->last : g->start;
+	f.last = cr->reverse ? g->start : g->last;
+	f.sessions = g->n;
+	f.size = g->size;
+	f.payload = g->payload;
+	f.rate = corr_agg_value(cr, g, CA_RATE, 0);
+	f.interval = corr_agg_value(cr, g, CA_INTERVAL, 0);
+	f.cv = corr_agg_value(cr, g, CA_CV, 0);
+	report_add(cr->rep, &f, g->ids, g->nids);
+}
+
+/* Judge a group's window: its members are marked when every term
+ * holds. */
+static void
+corr_judge_group(struct corr_run *cr, const struct corr_group *g)
+{
+	bool	 pass = true;
+	size_t	 k;
+
+	for (k = 0; k < cr->cs->nterms && pass; k++)
+		pass = corr_term_holds(cr, g, &cr->cs->terms[k]);
+	if (!pass || g->nids == 0)
+		return;
+	if (cr->nmark + g->nids > cr->markmax) {
+		cr->markmax = 2 * (cr->nmark + g->nids);
+		cr->mark = xreallocarray(cr->mark, cr->markmax,
+		    sizeof *cr->mark);
+	}
+	memcpy(cr->mark + cr->nmark, g->ids, g->nids * sizeof *g->ids);
+	cr->nmark += g->nids;
+	if (cr->rep != NULL)
+		corr_report(cr, g);
+}
+
+/* Empty a group for its next window, from t (its sets and members keep
+ * their room unless it grew large). */
+static void
+corr_restart(struct corr_run *cr, struct corr_group *g, uint64_t t)
+{
+	size_t	 k;
+
+	for (k = 0; k < cr->cs->ndistinct; k++) {
+		if (g->sets[k].max > 1024) {
+			free(g->sets[k].v);
+			g->sets[k].v = NULL;
+			g->sets[k].max = 0;
+		} else if (g->sets[k].v != NULL)
+			memset(g->sets[k].v, 0, g->sets[k].max *
+			    sizeof *g->sets[k].v);
+		g->sets[k].n = 0;
+	}
+	g->nids = 0;
+	g->n = g->size = g->payload = g->nint = 0;
+	g->mean = g->m2 = 0;
+	g->start = g->last = t;
+}
+
+/* Judge and close the oldest open group (the ring's head). */
 static void
 corr_close(struct corr_run *cr)
 {
 	size_t			 gi = cr->ring[cr->head], *pp, k;
 	struct corr_group	*g = &cr->g[gi];
-	bool			 pass = true;
 
-	for (k = 0; k < cr->cs->nterms && pass; k++)
-		pass = corr_term_holds(cr, g, &cr->cs->terms[k]);
-	if (pass && g->nids > 0) {
-		if (cr->nmark + g->nids > cr->markmax) {
-			cr->markmax = 2 * (cr->nmark + g->nids);
-			cr->mark = xreallocarray(cr->mark, cr->markmax,
-			    sizeof *cr->mark);
-		}
-		memcpy(cr->mark + cr->nmark, g->ids, g->nids * sizeof *g->ids);
-		cr->nmark += g->nids;
-	}
+	corr_judge_group(cr, g);
 	for (pp = &cr->bucket[g->hash & cr->mask]; *pp != gi;
 	    pp = &cr->g[*pp].chain)
 		;
@@ -525,7 +365,8 @@ corr_join(struct corr_run *cr, struct corr_group *g,
 	size_t	 k, j;
 
 	if (g->n > 0) {
-		d = (double)(s->t - g->last) / 1e9;
+		d = (double)(cr->reverse ? g->last - s->t : s->t - g->last) /
+		    1e9;
 		g->nint++;
 		delta = d - g->mean;
 		g->mean += delta / (double)g->nint;
@@ -627,25 +468,36 @@ corr_add_combo(struct corr_run *cr, const struct corr_sess *s,
 	corr_join(cr, &cr->g[gi], s);
 }
 
-/* Add a session to each group it belongs to: one per combination of
- * its values of the group keys, closing the windows that have ended. */
+/* Whether a group's window ended before a session (sessions come in time
+ * order, or newest first when reverse). */
+static bool
+corr_ended(const struct corr_run *cr, const struct corr_group *g,
+    const struct corr_sess *s)
+{
+	if (cr->reverse)
+		return (s->t + cr->cs->window <= g->start);
+	return (g->start + cr->cs->window <= s->t);
+}
+
+/* What to do with each group key a session has. */
+typedef void (*corr_combo_fn)(struct corr_run *, const struct corr_sess *,
+    const uint8_t *, size_t);
+
+/* Call fn with each group key of a session: one per combination of its
+ * values of the group keys. */
 static void
-corr_session(struct corr_run *cr, const struct corr_sess *s)
+corr_combos(struct corr_run *cr, const struct corr_sess *s, corr_combo_fn fn)
 {
 	static uint8_t	 vb[CORR_KEYS][CORR_VALUES][CORR_VBYTES];
 	uint8_t		 key[CORR_KEYS * (CORR_VBYTES + 2)];
 	size_t		 vl[CORR_KEYS][CORR_VALUES], nv[CORR_KEYS];
 	size_t		 at[CORR_KEYS], k, n, combos;
 
-	while (cr->count > 0 &&
-	    cr->g[cr->ring[cr->head]].start + cr->cs->window <= s->t)
-		corr_close(cr);
 	for (k = 0; k < cr->cs->nkeys; k++) {
 		nv[k] = corr_key_values(cr, s->id, cr->cs->keys[k], vb[k],
 		    vl[k]);
 		at[k] = 0;
 	}
-	corr_distinct_values(cr, s->id);
 	for (combos = 0; combos < CORR_COMBOS; combos++) {
 		for (n = 0, k = 0; k < cr->cs->nkeys; k++) {
 			key[n++] = (uint8_t)(vl[k][at[k]] >> 8);
@@ -653,12 +505,111 @@ corr_session(struct corr_run *cr, const struct corr_sess *s)
 			memcpy(key + n, vb[k][at[k]], vl[k][at[k]]);
 			n += vl[k][at[k]];
 		}
-		corr_add_combo(cr, s, key, n);
+		fn(cr, s, key, n);
 		for (k = 0; k < cr->cs->nkeys && ++at[k] == nv[k]; k++)
 			at[k] = 0;
 		if (k == cr->cs->nkeys)
 			break;
 	}
+}
+
+/* Add a session to each group it belongs to, closing the windows that
+ * have ended (a live judgement: groups open side by side). */
+static void
+corr_session(struct corr_run *cr, const struct corr_sess *s)
+{
+	while (cr->count > 0 && corr_ended(cr, &cr->g[cr->ring[cr->head]], s))
+		corr_close(cr);
+	corr_distinct_values(cr, s->id);
+	corr_combos(cr, s, corr_add_combo);
+}
+
+/* Keep a (session, group key) pair of a file run. */
+static void
+corr_pair_add(struct corr_run *cr, const struct corr_sess *s,
+    const uint8_t *key, size_t n)
+{
+	struct corr_pair	*p;
+
+	if (cr->npairs == cr->pairmax) {
+		cr->pairmax = cr->pairmax == 0 ? 256 : 2 * cr->pairmax;
+		cr->pairs = xreallocarray(cr->pairs, cr->pairmax,
+		    sizeof *cr->pairs);
+	}
+	p = &cr->pairs[cr->npairs++];
+	p->hash = corr_hash(key, n);
+	p->key = cr->arena.len;
+	p->keylen = (uint32_t)n;
+	p->sess = s;
+	buf_add(&cr->arena, key, n);
+}
+
+/* Compare pairs by group key (its hash first), then by start. */
+static int
+corr_paircmp(const void *a, const void *b, void *arg)
+{
+	const struct corr_pair	*x = a, *y = b;
+	const struct buf	*arena = arg;
+	int			 c;
+
+	if (x->hash != y->hash)
+		return (x->hash < y->hash ? -1 : 1);
+	if (x->keylen != y->keylen)
+		return (x->keylen < y->keylen ? -1 : 1);
+	if ((c = memcmp(arena->s + x->key, arena->s + y->key,
+	    x->keylen)) != 0)
+		return (c);
+	return (x->sess < y->sess ? -1 : x->sess > y->sess);
+}
+
+/* Whether two pairs are of one group. */
+static bool
+corr_pair_same(const struct corr_run *cr, const struct corr_pair *x,
+    const struct corr_pair *y)
+{
+	return (x->hash == y->hash && x->keylen == y->keylen &&
+	    memcmp(cr->arena.s + x->key, cr->arena.s + y->key,
+	    x->keylen) == 0);
+}
+
+/*
+ * A file run: the sessions (in time order) as (session, group key) pairs
+ * sorted by group, then walked one group at a time through its tumbling
+ * windows, so groups never need to be open side by side (no cap).
+ */
+static void
+corr_walk(struct corr_run *cr, const struct corr_sess *ss, size_t n)
+{
+	struct corr_group	 g;
+	const struct corr_pair	*p;
+	size_t			 i, k;
+
+	for (i = 0; i < n; i++)
+		corr_combos(cr, &ss[i], corr_pair_add);
+	if (cr->npairs > 1)
+		qsort_r(cr->pairs, cr->npairs, sizeof *cr->pairs, corr_paircmp,
+		    &cr->arena);
+	memset(&g, 0, sizeof g);
+	g.sets = xcalloc(cr->cs->ndistinct + 1, sizeof *g.sets);
+	for (i = 0; i < cr->npairs; i++) {
+		p = &cr->pairs[i];
+		if (i == 0 || !corr_pair_same(cr, p, p - 1) ||
+		    corr_ended(cr, &g, p->sess)) {
+			if (i > 0)
+				corr_judge_group(cr, &g);
+			g.key = (uint8_t *)cr->arena.s + p->key;
+			g.keylen = p->keylen;
+			corr_restart(cr, &g, p->sess->t);
+		}
+		corr_distinct_values(cr, p->sess->id);
+		corr_join(cr, &g, p->sess);
+	}
+	if (cr->npairs > 0)
+		corr_judge_group(cr, &g);
+	for (k = 0; k < cr->cs->ndistinct; k++)
+		free(g.sets[k].v);
+	free(g.sets);
+	free(g.ids);
 }
 
 /* Compare selected sessions by start, then sessionid. */
@@ -672,6 +623,13 @@ corr_sesscmp(const void *a, const void *b)
 	return (x->id < y->id ? -1 : x->id > y->id);
 }
 
+/* Compare selected sessions newest first. */
+static int
+corr_sesscmp_rev(const void *a, const void *b)
+{
+	return (corr_sesscmp(b, a));
+}
+
 /* One core value of a session as a number (a time: nanoseconds). */
 static uint64_t
 corr_num(const struct meta_reader *mr, uint64_t id, int key)
@@ -683,30 +641,52 @@ corr_num(const struct meta_reader *mr, uint64_t id, int key)
 	return (v.u);
 }
 
-/* The stored sessions a rule's condition selects, in time order. */
+/* Add a selected session to a list. */
+static void
+corr_keep(const struct meta_reader *mr, uint64_t id, struct corr_sess **v,
+    size_t *n, size_t *max)
+{
+	if (*n == *max) {
+		*max = *max == 0 ? 256 : 2 * *max;
+		*v = xreallocarray(*v, *max, sizeof **v);
+	}
+	(*v)[*n].id = id;
+	(*v)[*n].t = corr_num(mr, id, K_TIME);
+	(*v)[*n].size = corr_num(mr, id, K_SIZE);
+	(*v)[*n].payload = corr_num(mr, id, K_PAYLOAD);
+	(*n)++;
+}
+
+/*
+ * The stored sessions a rule's condition selects, in time order: every
+ * one (through the index, as a query on the store would), or of the
+ * candidates those that started at since or later (matched one by one:
+ * on a live capture the index is not read), newest first.
+ */
 static size_t
 corr_select(const struct store *st, const struct rule *r,
-    const struct meta_reader *mr, struct corr_sess **out)
+    const struct meta_reader *mr, const struct corr_cand *cand,
+    size_t ncand, uint64_t since, struct corr_sess **out)
 {
 	struct corr_sess	*v = NULL;
-	size_t			 n = 0, max = 0;
-	uint64_t		 id, end = store_end(st);
+	uint32_t		*ids;
+	size_t			 n = 0, max = 0, k, m;
 
-	for (id = 1; id < end; id++) {
-		if (!store_has(st, id) || !query_match(r->q, mr, id))
-			continue;
-		if (n == max) {
-			max = max == 0 ? 256 : 2 * max;
-			v = xreallocarray(v, max, sizeof *v);
+	if (cand == NULL) {
+		m = store_select(st, r->q, &ids);
+		for (k = 0; k < m; k++)
+			corr_keep(mr, ids[k], &v, &n, &max);
+		free(ids);
+	} else {
+		for (k = 0; k < ncand; k++) {
+			if (cand[k].t >= since && store_has(st, cand[k].id) &&
+			    query_match(r->q, mr, cand[k].id))
+				corr_keep(mr, cand[k].id, &v, &n, &max);
 		}
-		v[n].id = id;
-		v[n].t = corr_num(mr, id, K_TIME);
-		v[n].size = corr_num(mr, id, K_SIZE);
-		v[n].payload = corr_num(mr, id, K_PAYLOAD);
-		n++;
 	}
 	if (n > 1)
-		qsort(v, n, sizeof *v, corr_sesscmp);
+		qsort(v, n, sizeof *v, cand != NULL ? corr_sesscmp_rev :
+		    corr_sesscmp);
 	*out = v;
 	return (n);
 }
@@ -741,16 +721,18 @@ corr_mark(struct store *st, const struct rule *r, uint64_t *ids, size_t n)
 		    store_get(st, ids[i], &s) == NULL)
 			continue;
 		session_meta_own(&s);
-		if (session_meta_add(&s, r->alert, &r->value, MF_RULE | lower))
+		if (session_meta_add(&s, r->alert, &r->value, MF_RULE | lower)) {
 			gained++;
-		store_update(st, ids[i], &s);
+			store_update(st, ids[i], &s);
+		}
 		session_meta_free(&s);
 	}
 	return (gained);
 }
 
-/* The cap on open groups: $HUNTCON_CORR_GROUPS (for tests) or the
- * default. */
+/* The cap on open groups: $HUNTCON_CORR_GROUPS or the default.  The
+ * variable is for tests: a file's groups are then judged side by side
+ * under it, as a live judgement judges them. */
 static size_t
 corr_cap(void)
 {
@@ -779,16 +761,23 @@ corr_warn(const struct corr_run *cr, FILE *warn)
 		    CORR_MEMBERS);
 }
 
-/* Run one correlation rule over the stored sessions. */
-static uint64_t
-corr_rule(const struct rule *r, struct store *st, FILE *warn)
+/* Run one correlation rule over the stored sessions (or the candidates
+ * that started at since or later, when cand is not NULL). */
+uint64_t
+corr_judge(const struct ruleset *rs, size_t ri, struct store *st,
+    const struct corr_cand *cand, size_t ncand, uint64_t since, FILE *warn,
+    struct corr_report *rep)
 {
+	const struct rule	*r = &rs->rules[ri];
 	struct corr_run		 cr;
 	struct corr_sess	*ss;
 	size_t			 n, i, nb;
 	uint64_t		 gained;
 
 	memset(&cr, 0, sizeof cr);
+	cr.rep = rep;
+	cr.ruleidx = ri;
+	cr.reverse = cand != NULL;
 	cr.r = r;
 	cr.cs = r->corr;
 	cr.mr = store_reader(st);
@@ -800,9 +789,14 @@ corr_rule(const struct rule *r, struct store *st, FILE *warn)
 	memset(cr.bucket, 0xff, nb * sizeof *cr.bucket);
 	cr.ring = xreallocarray(NULL, cr.cap, sizeof *cr.ring);
 	cr.freel = xreallocarray(NULL, cr.cap + 1, sizeof *cr.freel);
-	n = corr_select(st, r, cr.mr, &ss);
-	for (i = 0; i < n; i++)
-		corr_session(&cr, &ss[i]);
+	buf_init(&cr.arena);
+	n = corr_select(st, r, cr.mr, cand, ncand, since, &ss);
+	if (cand == NULL && getenv("HUNTCON_CORR_GROUPS") == NULL)
+		corr_walk(&cr, ss, n);
+	else {
+		for (i = 0; i < n; i++)
+			corr_session(&cr, &ss[i]);
+	}
 	while (cr.count > 0)
 		corr_close(&cr);
 	gained = corr_mark(st, r, cr.mark, cr.nmark);
@@ -810,6 +804,8 @@ corr_rule(const struct rule *r, struct store *st, FILE *warn)
 	for (i = 0; i < CORR_DTERMS; i++)
 		free(cr.dh[i]);
 	free(cr.vals);
+	free(cr.pairs);
+	buf_free(&cr.arena);
 	free(ss);
 	free(cr.g);
 	free(cr.freel);
@@ -819,16 +815,71 @@ corr_rule(const struct rule *r, struct store *st, FILE *warn)
 	return (gained);
 }
 
+/* Keys written since the index was built, as a query_walk argument. */
+struct corr_stale {
+	const int	*keys;
+	size_t		 n;
+	bool		 hit;		/* a condition reads one */
+};
+
+/* query_walk callback: whether a condition reads a stale key. */
+static void
+corr_stale_read(const struct query_cond *c, bool neg, void *arg)
+{
+	struct corr_stale	*cs = arg;
+	size_t			 i;
+
+	(void)neg;
+	for (i = 0; i < cs->n; i++) {
+		if (c->key == cs->keys[i])
+			cs->hit = true;
+	}
+}
+
+/*
+ * Run the correlation rules, in order, over every stored session, and
+ * keep the groups that passed in *rep when rep is not NULL.  A rule
+ * selects through the index, rebuilt first when it reads a key an
+ * earlier rule wrote (keys nobody wrote index the same), and at the end
+ * when any was written.
+ */
+uint64_t
+rules_correlate_report(const struct ruleset *rs, struct store *st,
+    FILE *warn, struct corr_report **rep)
+{
+	struct corr_report	*r = rep != NULL ? report_new() : NULL;
+	struct corr_stale	 sk;
+	int			*keys = xcalloc(rs->ncorr + 1, sizeof *keys);
+	uint64_t		 gained = 0, g;
+	size_t			 k;
+
+	memset(&sk, 0, sizeof sk);
+	sk.keys = keys;
+	for (k = 0; k < rs->ncorr; k++) {
+		sk.hit = false;
+		query_walk(rs->rules[rs->corr[k]].q, corr_stale_read, &sk);
+		if (sk.hit) {
+			store_reindex(st);
+			sk.n = 0;
+		}
+		g = corr_judge(rs, rs->corr[k], st, NULL, 0, 0, warn, r);
+		if (g > 0)
+			keys[sk.n++] = rs->rules[rs->corr[k]].alert;
+		gained += g;
+	}
+	if (sk.n > 0)
+		store_reindex(st);
+	free(keys);
+	if (rep != NULL) {
+		report_finish(r);
+		*rep = r;
+	}
+	return (gained);
+}
+
 /* Run the correlation rules, in order, over every stored session. */
 uint64_t
 rules_correlate(const struct ruleset *rs, struct store *st, FILE *warn)
 {
-	uint64_t	 gained = 0;
-	size_t		 k;
-
-	for (k = 0; k < rs->ncorr; k++)
-		gained += corr_rule(&rs->rules[rs->corr[k]], st, warn);
-	if (gained > 0)
-		store_reindex(st);
-	return (gained);
+	return (rules_correlate_report(rs, st, warn, NULL));
 }

@@ -416,6 +416,41 @@ rules_edit_set_cond(struct rules_edit *e, const struct ruleset *rs,
 	return (true);
 }
 
+/*
+ * Give a rule the editor cannot write (a bundled rule) a new condition: a
+ * copy of its line, with the condition and the order it runs at, goes to
+ * the user's file, and the order file disables the original (its lines
+ * never touch the user's file's rules).  Returns the copy's file index and
+ * *lineno its line; -1 when the rule's line is gone.
+ */
+long
+rules_edit_copy_cond(struct rules_edit *e, const struct ruleset *rs,
+    size_t ri, const char *cond, unsigned *lineno)
+{
+	struct edit_file	*f;
+	struct buf		 b1, b2;
+	char			**line, *q, *user, num[24];
+	size_t			 fi;
+
+	if ((line = edit_line(e, rs, ri, &f)) == NULL || f->readonly)
+		return (-1);
+	q = edit_quote(cond);
+	buf_init(&b1);
+	rules_token_set(&b1, *line, edit_body(*line), "rule", q);
+	free(q);
+	snprintf(num, sizeof num, "%llu",
+	    (unsigned long long)rs->rules[ri].order);
+	buf_init(&b2);
+	rules_token_set(&b2, b1.s, b1.len, "order", num);
+	user = rules_user_file();
+	fi = rules_edit_append(e, user, b2.s, lineno);
+	free(user);
+	buf_free(&b1);
+	buf_free(&b2);
+	edit_override(e, rs->rules[ri].name, "disable", NULL);
+	return ((long)fi);
+}
+
 /* Set a rule's order= (added when the line has none). */
 bool
 rules_edit_set_order(struct rules_edit *e, const struct ruleset *rs,

@@ -136,18 +136,24 @@ rules_order_line(struct ruleset *rs, size_t fi, unsigned line,
 	order_add(rs, fi, line, ow.name, ow.has_order, ow.order, ow.disable);
 }
 
-/* Apply the overrides to the rules they name (before sorting). */
+/* Apply the overrides to the rules they name (before sorting); the
+ * rules of the user's own file take their order from that file. */
 void
 rules_order_apply(struct ruleset *rs)
 {
 	const struct rules_ovr	*o;
+	char			*user;
 	size_t			 i, j, n;
 
+	if (rs->novr == 0)
+		return;
+	user = rules_user_file();
 	for (i = 0; i < rs->novr; i++) {
 		o = &rs->ovr[i];
 		for (j = n = 0; j < rs->nrules; j++) {
 			if (rs->rules[j].name == NULL ||
-			    strcmp(rs->rules[j].name, o->name) != 0)
+			    strcmp(rs->rules[j].name, o->name) != 0 ||
+			    strcmp(rs->files[rs->rules[j].file].path, user) == 0)
 				continue;
 			n++;
 			if (o->has_order)
@@ -163,4 +169,5 @@ rules_order_apply(struct ruleset *rs)
 			    "the name '%s' matches %zu rules; all are changed",
 			    esc_str(o->name), n);
 	}
+	free(user);
 }

@@ -62,6 +62,11 @@ struct rule {
 	struct corr_spec *corr;
 };
 
+/* Group keys a correlation rule may name. */
+#define CORR_KEYS	4
+/* distinct() terms a threshold may hold. */
+#define CORR_DTERMS	8
+
 /* A correlation aggregate. */
 enum corr_agg {
 	CA_SESSIONS, CA_DISTINCT, CA_SUMSIZE, CA_SUMPAYLOAD, CA_RATE, CA_CV,
@@ -150,6 +155,24 @@ bool	 rules_live(const struct rule *);
  * after recording an error. */
 bool	 corr_compile(struct ruleset *, struct rule *, long);
 void	 corr_spec_free(struct corr_spec *);
+/* A stored session live correlation may judge: its id and start (ns). */
+struct corr_cand {
+	uint64_t	 id, t;
+};
+/* Run one correlation rule (index ri) over the stored sessions, or over
+ * the candidates that started at since or later; how many sessions
+ * gained its value (the index is not rebuilt). */
+uint64_t corr_judge(const struct ruleset *, size_t, struct store *,
+	    const struct corr_cand *, size_t, uint64_t, FILE *,
+	    struct corr_report *);
+/* report.c: a group's key bytes (corr.c's layout) as a where-clause. */
+char	*report_group_text(const struct corr_spec *, const uint8_t *, size_t);
+/* Keep a passed group's figures (strings taken) and its sessions. */
+void	 report_add(struct corr_report *, const struct corr_figures *,
+	    const uint64_t *, size_t);
+/* Sort what was kept for rules_report_groups(). */
+void	 report_finish(struct corr_report *);
+struct corr_report *report_new(void);
 /* Gather what rules_apply needs once rs->run is known. */
 void	 apply_prepare(struct ruleset *);
 /* Build a ruleset from in-memory files (edit.c): add each, then finish. */

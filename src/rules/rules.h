@@ -113,12 +113,74 @@ struct store;
  * Run the correlation rules (corr.c) over every stored session once the
  * application rules have run on all of them, on the packet clock: each
  * rule's groups in tumbling windows; a group that passes its threshold
- * gives every session of its window the rule's name.  Warnings (groups
- * evicted, members not kept) go to warn when not NULL.  Returns the number
- * of sessions that gained a value.  Not while another thread reads st.
+ * gives every session of its window the rule's name.  Groups are judged
+ * one at a time (no cap on them).  Warnings (members not kept) go to warn
+ * when not NULL.  Returns the number of sessions that gained a value.
+ * Not while another thread reads st (the index is read and rebuilt).
  */
 uint64_t	 rules_correlate(const struct ruleset *, struct store *,
 		    FILE *);
+
+/*
+ * A group a correlation rule passed and the figures it was judged on: its
+ * key values, its window's first and last session start, the sessions in
+ * it, the count of each distinct() term, the sums of size and payload,
+ * the rate (sessions a minute over the window) and the mean and
+ * coefficient of variation of the intervals between session starts (NAN
+ * with too few intervals, as cv and interval then never hold).
+ */
+struct corr_figures {
+	size_t		 rule;		/* index for rules_name() and others */
+	char		*group;		/* the key values as a where-clause
+					   (KEY = VALUE && ...), escaped;
+					   absent keys left out */
+	char		*distinct;	/* "KEY=N" per distinct() term, comma
+					   separated, or "" */
+	uint64_t	 first, last;	/* nanoseconds */
+	uint64_t	 sessions, size, payload;
+	double		 rate, interval, cv;
+};
+struct corr_report;
+/*
+ * rules_correlate(), keeping in *rep (when not NULL; the caller frees it
+ * with rules_report_free()) every group that passed and its sessions.
+ */
+uint64_t	 rules_correlate_report(const struct ruleset *, struct store *,
+		    FILE *, struct corr_report **);
+/*
+ * The groups that gave session id a correlation rule's value, in the
+ * rules' order: up to max in out (valid as long as the report); returns
+ * how many there are.
+ */
+size_t		 rules_report_groups(const struct corr_report *, uint64_t,
+		    const struct corr_figures **, size_t);
+/*
+ * Correlation rules on a live capture (live.c): every stored session joins
+ * the windows (rules_live_add from the engine's thread, as it stores it),
+ * the wall clock slides them (rules_live_tick), and at most once a second
+ * (no sooner than ten times what the last judgement took) each rule
+ * judges again the sessions that started within its window and five
+ * minutes before now, newest first, so that a group's window ends at its
+ * newest session; a group that passes gives its sessions the rule's value
+ * then.  At most keep sessions (0: 1,000,000) are kept, the oldest leaving
+ * first, counted; a judgement keeps at most 65,536 groups open at once,
+ * the oldest judged early and evicted.  rules_live_new() returns NULL
+ * when the ruleset has no correlation rule; the functions take NULL.
+ */
+struct corr_live;
+struct corr_live *rules_live_new(const struct ruleset *, struct store *,
+		    size_t keep);
+void		 rules_live_add(struct corr_live *, uint64_t id, uint64_t t);
+void		 rules_live_tick(struct corr_live *, uint64_t now);
+/* The end at wall time now: a last judgement (warnings to the stream,
+ * its groups to *rep when not NULL), the index rebuilt; sessions that
+ * gained a value in all. */
+uint64_t	 rules_live_finish(struct corr_live *, uint64_t now, FILE *,
+		    struct corr_report **);
+void		 rules_live_free(struct corr_live *);
+/* Number of groups that passed. */
+size_t		 rules_report_count(const struct corr_report *);
+void		 rules_report_free(struct corr_report *);
 /* Number of correlation rules that will be evaluated. */
 size_t		 rules_ncorr(const struct ruleset *);
 
@@ -193,6 +255,8 @@ const char	*rules_edit_path(const struct rules_edit *, size_t);
 bool		 rules_edit_modified(const struct rules_edit *, size_t);
 bool		 rules_edit_set_cond(struct rules_edit *,
 		    const struct ruleset *, size_t, const char *);
+long		 rules_edit_copy_cond(struct rules_edit *,
+		    const struct ruleset *, size_t, const char *, unsigned *);
 bool		 rules_edit_set_order(struct rules_edit *,
 		    const struct ruleset *, size_t, uint64_t);
 bool		 rules_edit_enable(struct rules_edit *, const struct ruleset *,

@@ -148,6 +148,7 @@ struct count_sink {
 	size_t		 n, cap;
 	size_t		 top;		/* 0: keep every count */
 	enum vsort	 order;
+	size_t		 total;		/* counts offered, kept or not */
 };
 
 /* Take one count into a sink. */
@@ -156,6 +157,7 @@ count_keep(struct count_sink *k, const struct vcount *c)
 {
 	size_t	 i;
 
+	k->total++;
 	if (k->top == 0 || k->n < k->top) {
 		if (k->n == k->cap) {
 			k->cap = k->cap == 0 ? 64 : k->cap * 2;
@@ -293,18 +295,22 @@ count_scan(const struct store *st, const struct index_key *k, int key,
 }
 
 /*
- * The values of key among ids (NULL: all) into a sink.  When sums is false
- * and the posting lists were walked, returns the bitmap of ids (caller
- * frees) and size and packets are left for count_sums; else NULL.
+ * The values of key among ids (NULL: all; bits, when not NULL, the same
+ * set as a bitmap of at least the index's words) into a sink.  When sums
+ * is false and the posting lists were walked, returns the bitmap used (in
+ * *made when this function allocated it) and size and packets are left
+ * for count_sums; else NULL.
  */
-static uint64_t *
+static const uint64_t *
 count_ids(const struct store *st, int key, const uint32_t *ids, size_t n,
-    bool sums, struct count_sink *sink)
+    const uint64_t *bits, bool sums, struct count_sink *sink,
+    uint64_t **made)
 {
 	const struct index	*x = store_index(st);
 	const struct index_key	*k = index_key_get(x, key);
-	uint64_t		*b;
+	const uint64_t		*b = bits;
 
+	*made = NULL;
 	if (index_indexed(key) && (ids == NULL || n == x->nsess)) {
 		count_all(k, sink);
 		return (NULL);
@@ -312,11 +318,13 @@ count_ids(const struct store *st, int key, const uint32_t *ids, size_t n,
 	if (index_indexed(key) && k == NULL)
 		return (NULL);
 	if (k != NULL && n * 16 >= k->npost) {
-		b = count_bits(x, ids, n);
+		if (b == NULL)
+			b = *made = count_bits(x, ids, n);
 		count_posts(x, k, b, sums, sink);
 		if (!sums)
 			return (b);
-		free(b);
+		free(*made);
+		*made = NULL;
 		return (NULL);
 	}
 	if (ids == NULL) {
@@ -341,22 +349,39 @@ size_t
 store_count_top(const struct store *st, int key, const uint32_t *ids,
     size_t n, enum vsort order, size_t top, struct vcount **out)
 {
-	struct count_sink	 sink = { NULL, 0, 0, top, order };
-	const struct index	*x;
-	uint64_t		*b;
+	return (store_count_set(st, key, ids, n, NULL, 0, order, top, out,
+	    NULL));
+}
+
+/*
+ * The same over a set also given as a bitmap by sessionid (nbits bits;
+ * used when it covers the index), with the number of distinct values in
+ * *total.
+ */
+size_t
+store_count_set(const struct store *st, int key, const uint32_t *ids,
+    size_t n, const uint64_t *bits, uint64_t nbits, enum vsort order,
+    size_t top, struct vcount **out, size_t *total)
+{
+	struct count_sink	 sink = { NULL, 0, 0, top, order, 0 };
+	const struct index	*x = store_index(st);
+	const uint64_t		*b;
+	uint64_t		*made;
 	bool			 sums;
 
 	sums = top == 0 || order == VSORT_SIZE || order == VSORT_PACKETS;
-	b = count_ids(st, key, ids, n, sums, &sink);
-	if (b != NULL) {
-		x = store_index(st);
+	if (bits != NULL && nbits / 64 < x->nwords)
+		bits = NULL;
+	b = count_ids(st, key, ids, n, bits, sums, &sink, &made);
+	if (b != NULL)
 		count_sums(x, index_key_get(x, key), b, sink.v, sink.n);
-		free(b);
-	}
+	free(made);
 	if (sink.n > 1)
 		qsort_r(sink.v, sink.n, sizeof *sink.v, count_cmp, &order);
 	if (sink.v == NULL)
 		sink.v = xmalloc(sizeof *sink.v);
 	*out = sink.v;
+	if (total != NULL)
+		*total = sink.total;
 	return (sink.n);
 }

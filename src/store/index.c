@@ -104,6 +104,7 @@ index_free(struct index *x)
 	free(x->key);
 	free(x->present);
 	free(x->sp);
+	free(x->start);
 	free(x->added);
 	free(x);
 }
@@ -457,6 +458,32 @@ index_sizes(const struct index *cx)
 		}
 	}
 	return (x->sp);
+}
+
+/*
+ * Every added session's start time by id, for the sessions-over-time
+ * histogram; built when first asked for, like the sizes.
+ */
+const uint64_t *
+index_starts(const struct index *cx)
+{
+	struct index	*x = (struct index *)(uintptr_t)cx;
+	struct session	 s;
+	uint32_t	 id;
+
+	if (x->startn < x->nwords * 64) {
+		x->start = xreallocarray(x->start, x->nwords * 64,
+		    sizeof *x->start);
+		memset(x->start + x->startn, 0,
+		    (x->nwords * 64 - x->startn) * sizeof *x->start);
+		x->startn = x->nwords * 64;
+	}
+	for (; x->startdone < x->nadded; x->startdone++) {
+		id = x->added[x->startdone];
+		if (store_get(x->st, id, &s) != NULL)
+			x->start[id] = s.t_first;
+	}
+	return (x->start);
 }
 
 /* Record a closed session; its values are indexed when first read. */

@@ -70,6 +70,9 @@ struct index {
 	struct index_sp		*sp;		/* by sessionid: index_sizes() */
 	size_t			 spn;		/* its length */
 	size_t			 spdone;	/* of added, in sp */
+	uint64_t		*start;		/* by sessionid: index_starts() */
+	size_t			 startn;	/* its length */
+	size_t			 startdone;	/* of added, in start */
 	size_t			 nwords;	/* of present */
 	uint64_t		 nsess;
 	char			**chunk;	/* text arena */
@@ -86,6 +89,8 @@ void		 index_add(struct index *, uint64_t id);
 bool		 index_warm(const struct index *, const int *, size_t, size_t);
 /* Size and packets by sessionid, brought up to date. */
 const struct index_sp *index_sizes(const struct index *);
+/* Start times (ns) by sessionid, brought up to date. */
+const uint64_t	*index_starts(const struct index *);
 /* Make sure the key table covers every registered key. */
 void		 index_sync(struct index *);
 bool		 index_indexed(int);

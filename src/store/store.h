@@ -148,5 +148,41 @@ size_t		 store_count_ids(const struct store *, int key,
 size_t		 store_count_top(const struct store *, int key,
 		    const uint32_t *ids, size_t n, enum vsort, size_t top,
 		    struct vcount **out);
+/*
+ * The same over a set given also as a bitmap by sessionid (bits, nbits
+ * bits; NULL or too short: made from ids), and the number of distinct
+ * values among the sessions in *total (NULL: not wanted).  The console
+ * keeps both forms of its path's set.
+ */
+size_t		 store_count_set(const struct store *, int key,
+		    const uint32_t *ids, size_t n, const uint64_t *bits,
+		    uint64_t nbits, enum vsort, size_t top,
+		    struct vcount **out, size_t *total);
+
+/*
+ * Sessions over time: how many sessions start in each bucket.  Bucket i
+ * holds the starts in [first + i * bucket, first + (i + 1) * bucket);
+ * every bucket from the earliest start to the latest is there, empty or
+ * not (n is 0 when there are no sessions).
+ */
+#define STORE_HIST_MAX	1000000
+struct store_hist {
+	uint64_t	 first;		/* ns, a multiple of bucket */
+	uint64_t	 bucket;	/* ns */
+	size_t		 n;
+	uint64_t	*count;		/* caller frees */
+	uint64_t	 max;		/* the largest count */
+};
+/*
+ * Count the sessions ids[0..n-1] (NULL: every session) by start time in
+ * buckets of bucket ns (0: the smallest of 1 s, 2 s, 5 s ... 1 year giving
+ * at most max buckets); false with *cause past STORE_HIST_MAX buckets.
+ * An index reader.
+ */
+bool		 store_histogram(const struct store *, const uint32_t *ids,
+		    size_t n, uint64_t bucket, size_t max, struct store_hist *,
+		    char **cause);
+/* The bucket store_histogram picks for starts from lo to hi. */
+uint64_t	 store_hist_bucket(uint64_t lo, uint64_t hi, size_t max);
 
 #endif

@@ -281,6 +281,7 @@ draw_status(struct ui *u, int y)
 	struct buf	 b;
 
 	struct buf	 c;
+	uint64_t	 hidden;
 	int		 w;
 
 	/* The counts first, so that a long file name never hides them. */
@@ -292,11 +293,18 @@ draw_status(struct ui *u, int y)
 	if (atomic_load(&u->loaded))
 		buf_printf(&c, "  packets: %llu", (unsigned long long)
 		    engine_stats(u->eng)->read);
+	else if (capture_wall_clock(u->cap))
+		buf_adds(&c, "  packets: ...  (capturing; C-c: stop)");
+	else if (capture_live(u->cap))
+		buf_adds(&c, "  packets: ...  (reading; C-c: end the stream)");
 	else
 		buf_adds(&c, "  packets: ...  (reading)");
 	if (u->ev.nmarks > 0)
 		buf_printf(&c, "  marked: %llu",
 		    (unsigned long long)u->ev.nmarks);
+	if (u->ev.nmarks > 0 && (hidden = events_marks_hidden(u)) > 0)
+		buf_printf(&c, " (%llu outside the path)",
+		    (unsigned long long)hidden);
 	w = COLS - 9 - draw_width(c.s, c.len);
 	buf_init(&b);
 	buf_adds(&b, " source: ");

@@ -236,6 +236,48 @@ events_mark(struct ui *u)
 	events_move(u, 1);
 }
 
+/* Unmark every session. */
+void
+events_unmark_all(struct ui *u)
+{
+	struct events	*e = &u->ev;
+	uint64_t	 n = e->nmarks;
+
+	if (e->markcap > 0)
+		memset(e->marks, 0, e->markcap / 8);
+	e->nmarks = 0;
+	ui_message(u, ROLE_NORMAL, "unmarked %llu session%s",
+	    (unsigned long long)n, n == 1 ? "" : "s");
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* How many marked sessions the path does not hold (a path change hid
+ * them; they stay marked and are exported). */
+uint64_t
+events_marks_hidden(const struct ui *u)
+{
+	const struct events	*e = &u->ev;
+	uint64_t		 w, bits, id, n = 0;
+	size_t			 lo, hi, mid;
+
+	if (e->nmarks == 0 || !u->view.indexed)
+		return (0);
+	for (w = 0; w < e->markcap / 64; w++) {
+		for (bits = e->marks[w]; bits != 0; bits &= bits - 1) {
+			id = w * 64 + (uint64_t)__builtin_ctzll(bits);
+			for (lo = 0, hi = u->view.nids; lo < hi;) {
+				mid = (lo + hi) / 2;
+				if (u->view.ids[mid] < id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			n += lo == u->view.nids || u->view.ids[lo] != id;
+		}
+	}
+	return (n);
+}
+
 /* Cycle the sort column. */
 void
 events_sort(struct ui *u)

@@ -198,6 +198,11 @@ k_cancel(struct ui *u)
 {
 	if (u->ex.running)
 		uexport_cancel(u);
+	else if (capture_live(u->cap) && !atomic_load(&u->loaded) &&
+	    !atomic_exchange(&u->end_stream, true))
+		ui_message(u, ROLE_NORMAL, capture_wall_clock(u->cap) ?
+		    "stopping the capture: hunting in what it saw" :
+		    "ending the stream: hunting in what it sent");
 }
 
 static void k_prompt(struct ui *u) { prompt_open(u); }
@@ -208,6 +213,7 @@ static void k_all(struct ui *u) { nav_toggle(u, true); }
 static void k_nsort(struct ui *u) { nav_sort(u); }
 static void k_esort(struct ui *u) { events_sort(u); }
 static void k_mark(struct ui *u) { events_mark(u); }
+static void k_unmark(struct ui *u) { events_unmark_all(u); }
 static void k_open(struct ui *u) { events_open(u); }
 static void k_save(struct ui *u) { rview_save_path(u); }
 static void k_export(struct ui *u) { uexport_start(u); }
@@ -250,7 +256,7 @@ static const struct keys_binding keys_table[] = {
 	{ KEY_END, "End G", CTX_ANY, k_end, "last line" },
 	{ 'G', NULL, CTX_ANY, k_end, NULL },
 	{ '\r', "Enter", CTX_NAV, k_drill, "drill: key = value (on a key: "
-	    "open or close it)" },
+	    "open or close it; on a key's more line: list more values)" },
 	{ '\n', NULL, CTX_NAV, k_drill, NULL },
 	{ KEY_ENTER, NULL, CTX_NAV, k_drill, NULL },
 	{ '!', "!", CTX_NAV, k_negate, "drill the negation: key != value" },
@@ -258,17 +264,27 @@ static const struct keys_binding keys_table[] = {
 	{ 'a', "a", CTX_NAV, k_all, "show all values of the key (toggle)" },
 	{ 's', "s", CTX_NAV, k_nsort, "sort values: count, value, size, "
 	    "packets" },
+	{ ':', ":", CTX_NAV, nav_jump, "jump to a key by name (Tab "
+	    "completes; a key not listed is added)" },
+	{ 'h', "h", CTX_NAV, nav_hist, "the sessions-over-time histogram: "
+	    "open it and move to it" },
+	{ ' ', "Space", CTX_NAV, nav_mark, "histogram: mark a bucket as one "
+	    "end of the time range Enter drills" },
 	{ 's', "s", CTX_EVENTS, k_esort, "sort sessions: time, size, "
 	    "packets, service, proto" },
 	{ ' ', "Space", CTX_EVENTS, k_mark, "mark or unmark the session" },
+	{ 'u', "u", CTX_ANY, k_unmark, "unmark every session" },
 	{ '\r', "Enter", CTX_EVENTS, k_open, "open the session" },
 	{ '\n', NULL, CTX_EVENTS, k_open, NULL },
 	{ KEY_ENTER, NULL, CTX_EVENTS, k_open, NULL },
+	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
+	    "or their payload as text" },
 	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
 	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
 	    "rule file" },
-	{ 'x', "x", CTX_ANY, k_export, "export the marked sessions (or all "
-	    "of the path) to .pcap, .tsv or .json" },
+	{ 'x', "x", CTX_ANY, k_export, "export the open session (in Session), "
+	    "else the marked ones, else all of the path, to .pcap, .tsv or "
+	    ".json" },
 	{ '\r', "Enter e", CTX_RULES, rview_edit, "edit the rule's condition" },
 	{ '\n', NULL, CTX_RULES, rview_edit, NULL },
 	{ KEY_ENTER, NULL, CTX_RULES, rview_edit, NULL },

@@ -574,6 +574,47 @@ rview_cond_ok(struct ui *u, const char *line)
 	return (q != NULL);
 }
 
+/*
+ * A rule the editor cannot write gets its new condition in a copy in the
+ * user's file, placed just after the original, which the order file
+ * disables; the evaluation order is renumbered so nothing else moves.
+ */
+static void
+rview_copy_cond(struct ui *u, size_t ri, const char *cond)
+{
+	struct rview	*rv = &u->rv;
+	char		*name = xstrdup(rules_name(rv->rs, ri) != NULL ?
+			    rules_name(rv->rs, ri) : "");
+	size_t		 at = rv->cur, n, k, *seq, c;
+	unsigned	 lineno;
+	long		 fi;
+
+	if ((fi = rules_edit_copy_cond(rview_ed(u), rv->rs, ri, cond,
+	    &lineno)) == -1) {
+		ui_message(u, ROLE_ERROR, "%s cannot be changed",
+		    esc_str(rules_file(rv->rs, ri)));
+		free(name);
+		return;
+	}
+	rview_reload(u, fi, lineno);
+	n = rules_count(rv->rs);
+	seq = rview_seq(rv->rs);
+	c = seq[rv->cur];
+	if (rv->cur > at + 1) {
+		for (k = rv->cur; k > at + 1; k--)
+			seq[k] = seq[k - 1];
+		seq[at + 1] = c;
+	}
+	rules_edit_renumber(rv->ed, rv->rs, seq, n);
+	free(seq);
+	rview_reload(u, fi, lineno);
+	ui_message(u, ROLE_NORMAL, "condition changed in a copy, %s:%u; the "
+	    "original '%s' is disabled in the order file (w writes the files, "
+	    "r applies)", esc_str(rview_base(rules_file(rv->rs,
+	    rules_sorted(rv->rs, rv->cur)))), lineno, esc_str(name));
+	free(name);
+}
+
 /* The edit prompt's handler: the new condition. */
 static bool
 rview_edit_line(struct ui *u, const char *line, void *arg)
@@ -584,8 +625,7 @@ rview_edit_line(struct ui *u, const char *line, void *arg)
 	if (ri < 0 || !rview_cond_ok(u, line))
 		return (ri < 0);
 	if (!rules_edit_set_cond(rview_ed(u), u->rv.rs, (size_t)ri, line)) {
-		ui_message(u, ROLE_ERROR, "%s cannot be changed",
-		    esc_str(rules_file(u->rv.rs, (size_t)ri)));
+		rview_copy_cond(u, (size_t)ri, line);
 		return (true);
 	}
 	rview_reload_at(u, (size_t)ri);

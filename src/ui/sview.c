@@ -1,52 +1,92 @@
-/* sview.c - the Session pane: all meta of one session, its packets with a
- * hex and ASCII dump, the request and response text of TCP, and the other
- * fragments of a split conversation.  Every byte is escaped. */
+/* sview.c - the Session pane: all meta of one session, the other
+ * fragments of a split conversation, and every packet with every byte:
+ * its frame number in its file, date and time with the offset from the
+ * session's start, direction and length, then a hex and ASCII dump or
+ * (t) its payload as text.  Packets are read again lazily, a window
+ * around the ones on screen.  Every byte is escaped. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch/batch.h"
 #include "decode/decode.h"
 #include "ui/ui-int.h"
 
-#define SV_MAXPACKETS	500		/* packets dumped */
-#define SV_MAXDUMP	512		/* bytes dumped per packet */
-#define SV_MAXTEXT	16384		/* bytes of text per direction */
+#define SV_WINDOW	512		/* packets formatted at a time */
+#define SV_BEFORE	128		/* of them before the one asked for */
+#define SV_FAR		1000000		/* a move this long: Home or End */
 
-/* What a reread collects. */
+/* What a reread of the window collects. */
 struct sview_read {
 	struct ui		*u;
 	const struct session	*s;
-	uint64_t		*ords;
-	size_t			 nords;
-	size_t			 seen;
+	const uint64_t		*ords;
+	size_t			 n, at;
 	struct decoder		*dec;
-	struct buf		 text[2];	/* request, response */
-	struct buf		 dump;		/* lines, NUL separated */
+	struct sview_lines	*win;
+	struct buf		 b;
 };
 
-/* Free the lines. */
-void
-sview_free(struct sview *v)
+/* Free a block's lines. */
+static void
+sview_lines_free(struct sview_lines *l)
 {
 	size_t	 i;
 
-	for (i = 0; i < v->n; i++)
-		free(v->line[i]);
-	free(v->line);
-	free(v->role);
+	for (i = 0; i < l->n; i++)
+		free(l->line[i]);
+	free(l->line);
+	free(l->role);
+	memset(l, 0, sizeof *l);
+}
+
+/* Add a line (already escaped) to a block. */
+static void
+sview_lines_add(struct sview_lines *l, enum ui_role role, const char *s)
+{
+	l->line = xreallocarray(l->line, l->n + 1, sizeof *l->line);
+	l->role = xreallocarray(l->role, l->n + 1, sizeof *l->role);
+	l->line[l->n] = xstrdup(s);
+	l->role[l->n++] = (uint8_t)role;
+}
+
+/* Drop the window of formatted packets. */
+static void
+sview_window_free(struct sview *v)
+{
+	size_t	 i;
+
+	for (i = 0; i < v->wn; i++)
+		sview_lines_free(&v->win[i]);
+	free(v->win);
+	v->win = NULL;
+	v->wlo = v->wn = 0;
+}
+
+/* Free everything. */
+void
+sview_free(struct sview *v)
+{
+	struct sview_lines	 head = { v->line, v->role, v->n };
+
+	sview_lines_free(&head);
+	sview_window_free(v);
+	free(v->ords);
 	memset(v, 0, sizeof *v);
 }
 
-/* Add a line (already escaped). */
+/* Add a line (already escaped) to the head. */
 static void
 sview_add(struct sview *v, enum ui_role role, const char *s)
 {
-	v->line = xreallocarray(v->line, v->n + 1, sizeof *v->line);
-	v->role = xreallocarray(v->role, v->n + 1, sizeof *v->role);
-	v->line[v->n] = xstrdup(s);
-	v->role[v->n++] = (uint8_t)role;
+	struct sview_lines	 head = { v->line, v->role, v->n };
+
+	sview_lines_add(&head, role, s);
+	v->line = head.line;
+	v->role = head.role;
+	v->n = head.n;
 }
 
 /* Every key that has values, with them. */
@@ -110,33 +150,25 @@ sview_fragments(struct ui *u, const struct session *s)
 	buf_free(&b);
 }
 
-/* The session's first ordinal at or after o (sorted array). */
+/* The next wanted ordinal at or after o (asked in increasing order). */
 static uint64_t
 sview_select(uint64_t o, void *arg)
 {
 	struct sview_read	*r = arg;
-	size_t			 lo = 0, hi = r->nords, mid;
 
-	while (lo < hi) {
-		mid = (lo + hi) / 2;
-		if (r->ords[mid] < o)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return (lo < r->nords ? r->ords[lo] : UINT64_MAX);
+	while (r->at < r->n && r->ords[r->at] < o)
+		r->at++;
+	return (r->at < r->n ? r->ords[r->at] : UINT64_MAX);
 }
 
-/* Append a hex and ASCII dump of a frame, 16 bytes a line. */
+/* A hex and ASCII dump of every captured byte, 16 a line. */
 static void
-sview_hex(struct sview_read *r, const uint8_t *p, size_t n)
+sview_hex(struct sview_lines *l, const uint8_t *p, size_t n)
 {
 	size_t	 i, j;
 	char	 line[96];
 	int	 at;
 
-	if (n > SV_MAXDUMP)
-		n = SV_MAXDUMP;
 	for (i = 0; i < n; i += 16) {
 		at = snprintf(line, sizeof line, "    %04zx  ", i);
 		for (j = 0; j < 16; j++)
@@ -148,70 +180,154 @@ sview_hex(struct sview_read *r, const uint8_t *p, size_t n)
 			line[at++] = p[i + j] >= 0x20 && p[i + j] < 0x7f ?
 			    (char)p[i + j] : '.';
 		line[at] = '\0';
-		buf_add(&r->dump, line, (size_t)at + 1);
+		sview_lines_add(l, ROLE_VALUE, line);
 	}
 }
 
-/* Which side (0 initiator, 1 responder) sent a decoded packet. */
-static int
-sview_side(const struct session *s, const struct decoded *d)
+/* Add an escaped line in pieces of at most w columns, never cutting an
+ * escape ("\\xNN", "\\n") or a UTF-8 character; every byte is kept. */
+static void
+sview_wrap(struct sview_lines *l, const char *s, size_t w)
 {
-	int	 i = s->initiator < 0 ? 0 : s->initiator;
-	size_t	 len = s->af == 4 ? 4 : 16;
+	struct buf	 b;
+	size_t		 n = strlen(s), i = 0, cols, unit;
 
-	return (memcmp(d->src, s->addr[i], len) == 0 &&
-	    d->sport == s->port[i] ? 0 : 1);
+	buf_init(&b);
+	do {
+		buf_reset(&b);
+		buf_adds(&b, "    ");
+		for (cols = 0; i < n; i += unit) {
+			unit = 1;
+			if (s[i] == '\\')
+				unit = i + 1 < n && s[i + 1] == 'x' ? 4 : 2;
+			else if ((s[i] & 0xc0) == 0xc0)
+				while (i + unit < n && (s[i + unit] & 0xc0) ==
+				    0x80)
+					unit++;
+			if (unit > n - i)
+				unit = n - i;
+			if (cols + ((s[i] & 0xc0) == 0xc0 ? 2 : unit) > w &&
+			    cols > 0)
+				break;
+			buf_add(&b, s + i, unit);
+			cols += (s[i] & 0xc0) == 0xc0 ?
+			    (size_t)draw_width(s + i, unit) : unit;
+		}
+		sview_lines_add(l, ROLE_VALUE, b.s);
+	} while (i < n);
+	buf_free(&b);
 }
 
-/* One reread packet: a header line, the dump, and TCP payload. */
+/* The payload as text: split at LF, each line escaped. */
+static void
+sview_text(struct sview_lines *l, struct buf *b, const uint8_t *p, size_t n)
+{
+	size_t	 i, start = 0;
+
+	if (n == 0) {
+		sview_lines_add(l, ROLE_DIM, "    (no payload)");
+		return;
+	}
+	for (i = 0; i <= n; i++) {
+		if (i < n && p[i] != '\n')
+			continue;
+		if (i == n && start == n)
+			break;
+		buf_reset(b);
+		esc_text(b, p + start, i - start);
+		sview_wrap(l, b->s, COLS > 24 ? (size_t)COLS - 5 : 20);
+		start = i + 1;
+	}
+}
+
+/* One packet read again: its header line, then its bytes or text. */
 static bool
 sview_packet(const struct capture_packet *p, void *arg)
 {
 	struct sview_read	*r = arg;
 	struct pkt_ref		 ref = { p->ordinal, p->ts, p->wirelen,
 				    p->input };
+	struct sview_lines	*l;
 	struct decoded		 d;
 	enum decode_reason	 why;
-	char			 line[128];
-	int			 side = -1, n;
+	bool			 ok;
+	int			 side = -1;
 
-	if (decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
-	    &why) == DECODE_OK)
-		side = sview_side(r->s, &d);
-	n = snprintf(line, sizeof line, "  #%llu  %llu.%09llu  %u bytes%s",
-	    (unsigned long long)p->ordinal,
-	    (unsigned long long)(p->ts / 1000000000ULL),
-	    (unsigned long long)(p->ts % 1000000000ULL), p->wirelen,
-	    side == 0 ? "  request" : side == 1 ? "  response" : "");
-	buf_add(&r->dump, line, (size_t)n + 1);
-	sview_hex(r, p->data, p->caplen);
-	if (side >= 0 && d.proto == 6 && d.payload_caplen > 0 &&
-	    r->text[side].len < SV_MAXTEXT)
-		buf_add(&r->text[side], d.payload, d.payload_caplen >
-		    SV_MAXTEXT - r->text[side].len ? SV_MAXTEXT -
-		    r->text[side].len : d.payload_caplen);
-	return (++r->seen < r->nords && r->seen < SV_MAXPACKETS);
+	if (sview_select(p->ordinal, r) != p->ordinal)
+		return (true);
+	l = &r->win[r->at];
+	ok = decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
+	    &why) == DECODE_OK;
+	if (ok)
+		side = batch_pkt_side(r->s, &d);
+	buf_reset(&r->b);
+	buf_adds(&r->b, "  frame ");
+	batch_pkt_frame(&r->b, r->u->cap, p->ordinal, p->input);
+	buf_adds(&r->b, "  ");
+	batch_pkt_time(&r->b, p->ts, r->u->sv.t_first, p->prec, " ");
+	buf_printf(&r->b, "  %s  %u bytes", side == 0 ? "request" : side ==
+	    1 ? "response" : "-", p->wirelen);
+	if (p->caplen < p->wirelen)
+		buf_printf(&r->b, " (%u captured)", p->caplen);
+	sview_lines_add(l, ROLE_KEY, r->b.s);
+	if (!r->u->sv.text)
+		sview_hex(l, p->data, p->caplen);
+	else
+		sview_text(l, &r->b, ok ? d.payload : NULL, ok ?
+		    d.payload_caplen : 0);
+	return (++r->at < r->n);
 }
 
-/* Add raw text as lines: split at LF, each line escaped. */
+/* Format the window of packets around packet k, read again. */
 static void
-sview_text(struct sview *v, const char *title, const struct buf *t)
+sview_load(struct ui *u, size_t k)
 {
-	struct buf	 b;
-	size_t		 i, start = 0;
+	struct sview		*v = &u->sv;
+	struct session		 buf;
+	struct sview_read	 r;
+	size_t			 i;
 
-	sview_add(v, ROLE_HEADER, title);
-	buf_init(&b);
-	for (i = 0; i <= t->len; i++) {
-		if (i < t->len && t->s[i] != '\n')
-			continue;
-		buf_reset(&b);
-		buf_adds(&b, "  ");
-		esc_text(&b, t->s + start, i - start);
-		sview_add(v, ROLE_VALUE, b.s);
-		start = i + 1;
+	sview_window_free(v);
+	v->wlo = k > SV_BEFORE ? k - SV_BEFORE : 0;
+	v->wn = v->nords - v->wlo < SV_WINDOW ? v->nords - v->wlo : SV_WINDOW;
+	v->win = xcalloc(v->wn + 1, sizeof *v->win);
+	memset(&r, 0, sizeof r);
+	r.u = u;
+	r.s = store_get(u->st, v->id, &buf);
+	r.ords = v->ords + v->wlo;
+	r.n = v->wn;
+	r.win = v->win;
+	r.dec = decoder_new(NULL);
+	buf_init(&r.b);
+	if (r.s != NULL)
+		capture_reread(u->cap, sview_select, sview_packet, &r);
+	for (i = 0; i < v->wn; i++) {
+		if (v->win[i].n == 0)
+			sview_lines_add(&v->win[i], ROLE_WARNING, "  (this "
+			    "packet could not be read again: its file changed "
+			    "or the spool deleted it)");
 	}
-	buf_free(&b);
+	buf_free(&r.b);
+	decoder_free(r.dec);
+}
+
+/* A block's lines: the head, or packet blk - 1 (formatted on demand);
+ * valid until the next call. */
+static const struct sview_lines *
+sview_block(struct ui *u, size_t blk)
+{
+	struct sview	*v = &u->sv;
+	static struct sview_lines head;
+
+	if (blk == 0) {
+		head.line = v->line;
+		head.role = v->role;
+		head.n = v->n;
+		return (&head);
+	}
+	if (blk - 1 < v->wlo || blk - 1 >= v->wlo + v->wn)
+		sview_load(u, blk - 1);
+	return (&v->win[blk - 1 - v->wlo]);
 }
 
 /* Order ordinals. */
@@ -223,56 +339,42 @@ sview_ordcmp(const void *a, const void *b)
 	return (x < y ? -1 : x > y);
 }
 
-/* Re-read the session's packets from the capture. */
+/* The session's packets by ordinal: the blocks after the head. */
 static void
 sview_packets(struct ui *u, const struct session *s)
 {
-	struct sview_read	 r;
-	uint32_t		 pos = 0;
-	uint64_t		 o;
-	size_t			 i;
+	struct sview	*v = &u->sv;
+	uint32_t	 pos = 0;
+	uint64_t	 o;
+	size_t		 cap = 0;
 
-	memset(&r, 0, sizeof r);
-	r.u = u;
-	r.s = s;
-	while (pktidx_next(&s->pkts, &pos, &o) && r.nords < SV_MAXPACKETS) {
-		r.ords = xreallocarray(r.ords, r.nords + 1, sizeof *r.ords);
-		r.ords[r.nords++] = o;
+	while (pktidx_next(&s->pkts, &pos, &o)) {
+		if (v->nords == cap) {
+			cap = cap == 0 ? 64 : 2 * cap;
+			v->ords = xreallocarray(v->ords, cap, sizeof *v->ords);
+		}
+		v->ords[v->nords++] = o;
 	}
-	qsort(r.ords, r.nords, sizeof *r.ords, sview_ordcmp);
-	r.dec = decoder_new(NULL);
-	buf_init(&r.dump);
-	buf_init(&r.text[0]);
-	buf_init(&r.text[1]);
-	capture_reread(u->cap, sview_select, sview_packet, &r);
-	if (s->proto == 6) {
-		sview_text(&u->sv, "request (initiator's TCP payload)", &r.text[0]);
-		sview_text(&u->sv, "response (responder's TCP payload)",
-		    &r.text[1]);
-	}
-	sview_add(&u->sv, ROLE_HEADER, "packets");
-	for (i = 0; i < r.dump.len; i += strlen(r.dump.s + i) + 1)
-		sview_add(&u->sv, r.dump.s[i + 2] == '#' ? ROLE_KEY : ROLE_VALUE,
-		    r.dump.s + i);
-	buf_free(&r.dump);
-	buf_free(&r.text[0]);
-	buf_free(&r.text[1]);
-	decoder_free(r.dec);
-	free(r.ords);
+	if (v->nords > 1)
+		qsort(v->ords, v->nords, sizeof *v->ords, sview_ordcmp);
+	v->t_first = s->t_first;
+	sview_add(v, ROLE_HEADER, "packets (t: hex or text; G: the last)");
 }
 
-/* Open a session: build its lines and show the pane. */
+/* Open a session: build its head and show the pane. */
 void
 sview_open(struct ui *u, uint64_t id)
 {
 	struct session		 buf;
 	const struct session	*s = store_get(u->st, id, &buf);
 	char			*title;
+	bool			 text = u->sv.text;
 
 	if (s == NULL)
 		return;
 	sview_free(&u->sv);
 	u->sv.id = id;
+	u->sv.text = text;
 	xasprintf(&title, "session %llu", (unsigned long long)id);
 	sview_add(&u->sv, ROLE_TITLE, title);
 	free(title);
@@ -288,35 +390,140 @@ sview_open(struct ui *u, uint64_t id)
 	u->dirty |= DIRTY_SCREEN;
 }
 
+/* A count with thousands separators ("3,224"). */
+static void
+sview_count(struct buf *b, uint64_t n)
+{
+	char	 d[24];
+	int	 len = snprintf(d, sizeof d, "%llu", (unsigned long long)n), i;
+
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			buf_addc(b, ',');
+		buf_addc(b, d[i]);
+	}
+}
+
+/* The pane's first line: where the top of the pane is. */
+static void
+sview_where(struct ui *u, int y)
+{
+	struct sview	*v = &u->sv;
+	struct buf	 b;
+
+	buf_init(&b);
+	buf_printf(&b, "session %llu: ", (unsigned long long)v->id);
+	if (v->blk == 0) {
+		sview_count(&b, v->nords);
+		buf_printf(&b, " packet%s", v->nords == 1 ? "" : "s");
+	} else {
+		buf_adds(&b, "packet ");
+		sview_count(&b, v->blk);
+		buf_adds(&b, " of ");
+		sview_count(&b, v->nords);
+	}
+	buf_adds(&b, v->text ? "  (payload as text)" : "");
+	draw_text(y, 0, COLS, ROLE_BREADCRUMB, b.s);
+	buf_free(&b);
+}
+
 /* Draw the pane in h lines from line top. */
 void
 sview_draw(struct ui *u, int top, int h)
 {
-	struct sview	*v = &u->sv;
-	size_t		 i;
+	struct sview			*v = &u->sv;
+	const struct sview_lines	*l;
+	size_t				 blk = v->blk, off = v->off;
+	int				 y = top + 1;
 
 	if (v->n == 0) {
 		draw_text(top, 2, COLS - 2, ROLE_DIM,
 		    "no session open: Enter on a session in Events (2)");
 		return;
 	}
-	if (v->top >= v->n)
-		v->top = v->n - 1;
-	for (i = v->top; i < v->n && i < v->top + (size_t)h; i++)
-		draw_text(top + (int)(i - v->top), 0, COLS, v->role[i],
-		    v->line[i]);
+	sview_where(u, top);
+	while (y < top + h && blk <= v->nords) {
+		l = sview_block(u, blk);
+		for (; off < l->n && y < top + h; off++)
+			draw_text(y++, 0, COLS, l->role[off], l->line[off]);
+		blk++;
+		off = 0;
+	}
 }
 
-/* Scroll by d lines. */
+/* Move the top down by d lines, reading packets as it goes. */
+static void
+sview_down(struct ui *u, size_t d)
+{
+	struct sview	*v = &u->sv;
+	size_t		 n;
+
+	while (d > 0) {
+		n = sview_block(u, v->blk)->n;
+		if (v->off + d < n) {
+			v->off += d;
+			return;
+		}
+		if (v->blk >= v->nords) {
+			v->off = n > 0 ? n - 1 : 0;
+			return;
+		}
+		d -= n - v->off;
+		v->blk++;
+		v->off = 0;
+	}
+}
+
+/* Move the top up by d lines. */
+static void
+sview_up(struct ui *u, size_t d)
+{
+	struct sview	*v = &u->sv;
+
+	while (d > 0) {
+		if (v->off >= d) {
+			v->off -= d;
+			return;
+		}
+		if (v->blk == 0) {
+			v->off = 0;
+			return;
+		}
+		d -= v->off + 1;
+		v->blk--;
+		v->off = sview_block(u, v->blk)->n - 1;
+	}
+}
+
+/* Scroll by d lines; a far move goes to the top or to the last packet. */
 void
 sview_move(struct ui *u, int d)
 {
 	struct sview	*v = &u->sv;
 
-	if (d < 0)
-		v->top = (size_t)-d > v->top ? 0 : v->top - (size_t)-d;
-	else if (v->n > 0)
-		v->top = v->top + (size_t)d >= v->n ? v->n - 1 :
-		    v->top + (size_t)d;
+	if (v->n == 0)
+		return;
+	if (d <= -SV_FAR)
+		v->blk = v->off = 0;
+	else if (d >= SV_FAR) {
+		v->blk = v->nords;
+		v->off = 0;
+	} else if (d < 0)
+		sview_up(u, (size_t)-d);
+	else
+		sview_down(u, (size_t)d);
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Show the packets' payload as text, or their bytes in hex (t). */
+void
+sview_toggle_text(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+
+	v->text = !v->text;
+	sview_window_free(v);
+	if (v->blk > 0)
+		v->off = 0;
 	u->dirty |= DIRTY_SCREEN;
 }

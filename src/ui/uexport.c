@@ -39,7 +39,15 @@ uexport_format(const char *path)
 	return (0);
 }
 
-/* The sessions to write: the marked ones, else those of the path. */
+/* Whether x acts on the session open in the Session view. */
+static bool
+uexport_open_session(const struct ui *u)
+{
+	return (u->pane == PANE_SESSION && u->sv.n > 0);
+}
+
+/* The sessions to write: the open one in the Session view, else the
+ * marked ones, else those of the path. */
 static void
 uexport_pick(struct ui *u)
 {
@@ -49,6 +57,11 @@ uexport_pick(struct ui *u)
 	free(x->ids);
 	x->ids = NULL;
 	x->nids = 0;
+	if (uexport_open_session(u)) {
+		x->ids = xmalloc(sizeof *x->ids);
+		x->ids[x->nids++] = (uint32_t)u->sv.id;
+		return;
+	}
 	if (u->ev.nmarks > 0) {
 		x->ids = xreallocarray(NULL, u->ev.nmarks + 1, sizeof *x->ids);
 		for (id = 1; id < end; id++) {
@@ -219,6 +232,46 @@ uexport_go(struct ui *u)
 	u->dirty |= DIRTY_SCREEN;
 }
 
+/* The answer to "write ...?". */
+static void
+uexport_go_answer(struct ui *u, int key)
+{
+	if (key == 'y')
+		uexport_go(u);
+	else
+		ui_message(u, ROLE_NORMAL, "not exported");
+}
+
+/* Say what the export will write, and ask before writing it. */
+static void
+uexport_confirm(struct ui *u)
+{
+	struct uexport		*x = &u->ex;
+	struct session		 buf;
+	const struct session	*s;
+	uint64_t		 packets = 0;
+	struct buf		 b;
+	size_t			 i;
+
+	for (i = 0; i < x->nids; i++) {
+		if ((s = store_get(u->st, x->ids[i], &buf)) != NULL)
+			packets += s->packets;
+	}
+	buf_init(&b);
+	esc_text(&b, x->path, strlen(x->path));
+	if (x->format == 0)
+		ui_ask(u, "yn", uexport_go_answer, "write %zu session%s, %llu "
+		    "packet%s to %s (pcap)? (y/n)", x->nids, x->nids == 1 ?
+		    "" : "s", (unsigned long long)packets, packets == 1 ? "" :
+		    "s", b.s);
+	else
+		ui_ask(u, "yn", uexport_go_answer, "write the meta of %zu "
+		    "session%s to %s (%s)? (y/n)", x->nids, x->nids == 1 ? "" :
+		    "s", b.s, x->format == BATCH_TSV + 1 ? "TSV" :
+		    "JSON lines");
+	buf_free(&b);
+}
+
 /* The answer to "take the other fragments?". */
 static void
 uexport_frag_answer(struct ui *u, int key)
@@ -227,17 +280,17 @@ uexport_frag_answer(struct ui *u, int key)
 		return;
 	if (key == 'y')
 		uexport_fragments(u, true);
-	uexport_go(u);
+	uexport_confirm(u);
 }
 
-/* Offer the other fragments of split conversations, then start. */
+/* Offer the other fragments of split conversations, then confirm. */
 static void
 uexport_fragments_ask(struct ui *u)
 {
 	size_t	 n = uexport_fragments(u, false);
 
 	if (n == 0)
-		uexport_go(u);
+		uexport_confirm(u);
 	else
 		ui_ask(u, "yn", uexport_frag_answer, "take the other %zu "
 		    "fragment%s of split conversations too? (y/n)", n,
@@ -298,7 +351,8 @@ uexport_line(struct ui *u, const char *line, void *arg)
 void
 uexport_start(struct ui *u)
 {
-	char	 label[96];
+	char		 label[96];
+	uint64_t	 hidden;
 
 	if (u->ex.running) {
 		ui_message(u, ROLE_WARNING, "an export is running (Esc stops "
@@ -315,10 +369,17 @@ uexport_start(struct ui *u)
 		ui_message(u, ROLE_WARNING, "no sessions to export");
 		return;
 	}
-	snprintf(label, sizeof label, "export %zu %s session%s to: ",
-	    u->ex.nids, u->ev.nmarks > 0 ? "marked" : "", u->ex.nids == 1 ?
-	    "" : "s");
-	if (u->ev.nmarks == 0)
+	hidden = u->ev.nmarks > 0 ? events_marks_hidden(u) : 0;
+	snprintf(label, sizeof label, "export %zu marked session%s to: ",
+	    u->ex.nids, u->ex.nids == 1 ? "" : "s");
+	if (hidden > 0)
+		snprintf(label, sizeof label, "export %zu marked session%s (%llu "
+		    "outside the path) to: ", u->ex.nids, u->ex.nids == 1 ?
+		    "" : "s", (unsigned long long)hidden);
+	if (uexport_open_session(u))
+		snprintf(label, sizeof label, "export session %llu to: ",
+		    (unsigned long long)u->sv.id);
+	else if (u->ev.nmarks == 0)
 		snprintf(label, sizeof label, "export the path's %zu "
 		    "session%s to: ", u->ex.nids, u->ex.nids == 1 ? "" : "s");
 	prompt_ask(u, PROMPT_FILE, label, "", uexport_line, NULL);

@@ -120,15 +120,25 @@ struct nav_key {
 	bool		 open;
 	bool		 all;		/* show every value */
 	bool		 counted;
+	bool		 hist;		/* the sessions-over-time histogram */
 	uint64_t	 gen;		/* view generation counted at */
-	struct vcount	*v;
+	unsigned	 pages;		/* "more" pressed: pages of values */
+	size_t		 asked;		/* values counted (0: all) */
+	struct vcount	*v;		/* the first n values (or buckets) */
 	size_t		 n;
+	size_t		 total;		/* distinct values in all */
+	uint64_t	 bucket;	/* hist: ns per bucket */
+	uint64_t	 max;		/* hist: the largest count */
+	ssize_t		 mark;		/* hist: the range's other end, or -1 */
 };
 
-/* A row of the Navigate pane: a key header or one of its values. */
+/* A row of the Navigate pane: a key header, one of its values, or the
+ * line offering more of them. */
+#define NAV_HEADER	(-1)
+#define NAV_MORE	(-2)
 struct nav_row {
 	size_t		 k;		/* index into keys */
-	ssize_t		 v;		/* value index, -1 for the header */
+	ssize_t		 v;		/* value index, NAV_HEADER, NAV_MORE */
 };
 
 struct nav {
@@ -138,6 +148,9 @@ struct nav {
 	size_t		 nrows;
 	size_t		 cur, top;
 	enum vsort	 sort;
+	size_t		 fit;		/* values a page holds under a key */
+	size_t		 deflt;		/* console.values (0: fit) */
+	bool		 hold;		/* keep counts of an older view */
 };
 
 /* The Events pane: matching ids in the chosen order. */
@@ -188,13 +201,32 @@ struct uexport {
 	char		*result;
 };
 
-/* The Session pane: lines built when it opens. */
-struct sview {
-	uint64_t	 id;
+/* Lines of the Session pane: its head, or one packet's. */
+struct sview_lines {
 	char		**line;
 	uint8_t		 *role;
 	size_t		 n;
-	size_t		 top;
+};
+
+/*
+ * The Session pane: a head built when it opens (title, meta, fragments),
+ * then one block of lines per packet, formatted only for a window of
+ * packets around the ones on screen, read again from the capture by
+ * ordinal.  The top line is (blk, off): block 0 is the head, block k+1
+ * packet k.
+ */
+struct sview {
+	uint64_t	 id;
+	char		**line;		/* the head */
+	uint8_t		 *role;
+	size_t		 n;
+	uint64_t	*ords;		/* the session's packets, capture order */
+	size_t		 nords;
+	uint64_t	 t_first;
+	bool		 text;		/* payload as text instead of hex */
+	size_t		 blk, off;
+	size_t		 wlo, wn;	/* the window of formatted packets */
+	struct sview_lines *win;
 };
 
 struct ui {
@@ -207,6 +239,9 @@ struct ui {
 	pthread_t		 worker;
 	atomic_bool		 loaded;
 	atomic_bool		 stop;		/* quit while reading */
+	atomic_bool		 end_stream;	/* C-c: stop reading a stream */
+	FILE			*tty;		/* keys, when stdin is a stream */
+	int			 keyfd;		/* where keys come from */
 	uint64_t		 t0;		/* start, ms */
 	uint64_t		 tload;		/* loaded at, ms */
 	bool			 first_counts;
@@ -245,11 +280,17 @@ struct ui {
 	const char		*askkeys;
 	ask_fn			 askfn;
 	FILE			*timing;	/* $HUNTCON_UI_TIMING */
+	uint64_t		 tkey, ckey;	/* first key of the turn:
+						   wall and CPU (us) */
+	uint64_t		 recount;	/* loading: count again then
+						   (ms) */
 };
 
 /* ui.c */
 uint64_t ui_ms(void);
 void	 ui_timing(struct ui *, const char *, uint64_t);
+void	 ui_timing_cpu(struct ui *, const char *, uint64_t, uint64_t);
+uint64_t ui_cpu_us(void);
 /* A message passed through esc_guard, in a new string; frees s. */
 char	*ui_guard(char *);
 void	 ui_message(struct ui *, enum ui_role, const char *, ...)
@@ -323,7 +364,10 @@ void	 prompt_key(struct ui *, int);
 void	 prompt_draw(struct ui *);
 
 /* nav.c */
-void	 nav_init(struct nav *);
+void	 nav_init(struct nav *, size_t deflt);
+void	 nav_jump(struct ui *);
+void	 nav_hist(struct ui *);
+void	 nav_mark(struct ui *);
 void	 nav_warm(struct ui *);
 bool	 nav_warm_step(struct ui *);
 void	 nav_free(struct nav *);
@@ -333,6 +377,7 @@ void	 nav_enter(struct ui *, bool negate);
 void	 nav_toggle(struct ui *, bool all);
 void	 nav_sort(struct ui *);
 void	 nav_invalidate(struct nav *);
+void	 nav_stale(struct ui *);
 void	 nav_land(struct ui *, const char *);
 void	 nav_format_value(struct buf *, const struct mval *);
 void	 nav_quote_value(struct buf *, const struct mval *, int key);
@@ -342,6 +387,8 @@ void	 events_free(struct events *);
 void	 events_draw(struct ui *, int top, int h);
 void	 events_move(struct ui *, int);
 void	 events_mark(struct ui *);
+void	 events_unmark_all(struct ui *);
+uint64_t events_marks_hidden(const struct ui *);
 void	 events_sort(struct ui *);
 void	 events_open(struct ui *);
 bool	 events_marked(const struct events *, uint64_t);
@@ -351,5 +398,6 @@ void	 sview_open(struct ui *, uint64_t id);
 void	 sview_free(struct sview *);
 void	 sview_draw(struct ui *, int top, int h);
 void	 sview_move(struct ui *, int);
+void	 sview_toggle_text(struct ui *);
 
 #endif

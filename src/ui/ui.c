@@ -3,6 +3,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
+#include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <poll.h>
@@ -36,6 +37,37 @@ ui_timing(struct ui *u, const char *what, uint64_t ms)
 	if (u->timing == NULL)
 		return;
 	fprintf(u->timing, "%s %llu ms\n", what, (unsigned long long)ms);
+	fflush(u->timing);
+}
+
+/* Microseconds of CPU time the process has used. */
+uint64_t
+ui_cpu_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
+/* Microseconds on the monotonic clock. */
+static uint64_t
+ui_us(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
+/* Write a timing line with the CPU time beside the wall time (us). */
+void
+ui_timing_cpu(struct ui *u, const char *what, uint64_t wall, uint64_t cpu)
+{
+	if (u->timing == NULL)
+		return;
+	fprintf(u->timing, "%s %.1f ms cpu %.1f ms\n", what, wall / 1000.0,
+	    cpu / 1000.0);
 	fflush(u->timing);
 }
 
@@ -191,7 +223,22 @@ ui_worker(void *arg)
 	return (NULL);
 }
 
-/* Open the inputs, the store and the engine, and start the worker. */
+/*
+ * The tick of a live capture or a stream (worker thread): an interface's
+ * clock follows the wall clock while the wire is quiet; false once the
+ * user has ended it (C-c) or quits.
+ */
+static bool
+ui_tick(uint64_t now, void *arg)
+{
+	struct ui	*u = arg;
+
+	if (capture_wall_clock(u->cap))
+		engine_tick(u->eng, now);
+	return (!atomic_load(&u->end_stream) && !atomic_load(&u->stop));
+}
+
+/* Take the inputs, make the store and the engine, and start the worker. */
 static void
 ui_start(struct ui *u)
 {
@@ -199,10 +246,10 @@ ui_start(struct ui *u)
 	struct session_ctx	 ctx;
 	size_t			 i, n;
 
-	u->cap = capture_new(ui_capture_msg, u);
-	for (i = 0; i < o->ninputs; i++) {
-		capture_add(u->cap, o->inputs[i]);
-	}
+	u->cap = o->cap;
+	capture_set_msg(u->cap, ui_capture_msg, u);
+	if (capture_live(u->cap))
+		capture_set_tick(u->cap, ui_tick, u);
 	n = capture_ninputs(u->cap);
 	u->names = xcalloc(n + 1, sizeof *u->names);
 	for (i = 0; i < n; i++)
@@ -491,6 +538,7 @@ ui_view_reset(struct ui *u)
 	nv.gen = u->view.gen + 1;
 	ui_view_free(&u->view);
 	u->view = nv;
+	u->recount = 0;
 	u->dirty |= DIRTY_MATCH | DIRTY_COUNTS | DIRTY_SCREEN;
 	ui_view_warn(u);
 	return (true);
@@ -641,7 +689,17 @@ ui_curses(struct ui *u, char **cause)
 	u->ascii = cs == NULL || strcmp(cs, "UTF-8") != 0;
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
-	if (initscr() == NULL) {
+	u->keyfd = STDIN_FILENO;
+	if (!isatty(STDIN_FILENO)) {		/* a stream: keys from the tty */
+		if ((u->tty = fopen("/dev/tty", "r+")) == NULL) {
+			xasprintf(cause, "the console needs a terminal: "
+			    "/dev/tty: %s", strerror(errno));
+			return (false);
+		}
+		u->keyfd = fileno(u->tty);
+	}
+	if ((u->tty != NULL && newterm(NULL, isatty(STDOUT_FILENO) ? stdout :
+	    u->tty, u->tty) == NULL) || (u->tty == NULL && initscr() == NULL)) {
 		*cause = xstrdup("cannot initialise the terminal");
 		return (false);
 	}
@@ -678,13 +736,23 @@ ui_refresh(struct ui *u, bool force)
 		u->dirty &= ~DIRTY_MATCH;
 		u->dirty |= DIRTY_COUNTS | DIRTY_SCREEN;
 	}
+	/*
+	 * While loading, the counts are made by reading every session: keep
+	 * the last ones on the screen until a second has passed, and four
+	 * times as long as counting took, so the reading threads keep the
+	 * CPUs.  A new path counts at once.
+	 */
+	u->nav.hold = loading && t < u->recount;
 	if (u->dirty & DIRTY_COUNTS) {
-		nav_invalidate(&u->nav);
+		nav_stale(u);
 		u->dirty &= ~DIRTY_COUNTS;
 		u->dirty |= DIRTY_SCREEN;
 	}
 	if (u->dirty & DIRTY_SCREEN) {
 		ui_draw(u);
+		if (loading && !u->nav.hold)
+			u->recount = ui_ms() + (ui_ms() - t > 250 ?
+			    4 * (ui_ms() - t) : 1000);
 		u->dirty &= ~DIRTY_SCREEN;
 		if (!u->first_counts && store_count(u->st) > 0) {
 			u->first_counts = true;
@@ -693,12 +761,23 @@ ui_refresh(struct ui *u, bool force)
 		if (force)
 			ui_timing(u, "redraw", ui_ms() - t);
 	}
+	/* From the first key of the turn to the screen showing its result. */
+	if (u->tkey != 0 && atomic_load(&u->loaded)) {
+		ui_timing_cpu(u, "step", ui_us() - u->tkey, ui_cpu_us() -
+		    u->ckey);
+		u->tkey = 0;
+	}
 }
 
 /* Handle one key: the prompt's when it is open. */
 static void
 ui_key(struct ui *u, int ch)
 {
+	if (u->timing != NULL && u->tkey == 0 &&
+	    atomic_load(&u->loaded)) {
+		u->tkey = ui_us();
+		u->ckey = ui_cpu_us();
+	}
 	if (u->prompting)
 		prompt_key(u, ch);
 	else
@@ -723,7 +802,7 @@ ui_input_held(struct ui *u)
 static bool
 ui_input(struct ui *u, int ms)
 {
-	struct pollfd	 pfd = { STDIN_FILENO, POLLIN, 0 };
+	struct pollfd	 pfd = { u->keyfd, POLLIN, 0 };
 	int		 ch;
 	bool		 any;
 
@@ -797,6 +876,8 @@ ui_free(struct ui *u)
 	engine_free(u->eng);
 	store_free(u->st);
 	capture_free(u->cap);
+	if (u->tty != NULL)
+		fclose(u->tty);
 	free(u->names);
 	if (u->timing != NULL)
 		fclose(u->timing);
@@ -859,7 +940,7 @@ ui_run(const struct ui_options *o)
 		ui_free(&u);
 		return (2);
 	}
-	nav_init(&u.nav);
+	nav_init(&u.nav, (size_t)o->cfg->console_values);
 	rview_init(&u);
 	prompt_init();
 	ui_path_start(&u, o->query);
@@ -869,6 +950,9 @@ ui_run(const struct ui_options *o)
 	ui_restore();
 	atomic_store(&u.stop, true);
 	pthread_join(u.worker, NULL);
+	if (capture_spool_kept(u.cap) != NULL)
+		fprintf(stderr, "huntcon: the packets read are kept in %s\n",
+		    esc_str(capture_spool_kept(u.cap)));
 	rc = capture_errors(u.cap) > 0 ? 1 : 0;
 	ui_free(&u);
 	return (rc);

@@ -3,20 +3,21 @@
  * library.  Nothing outside src/ui includes curses or readline.
  *
  * Contract: ui_run() takes over the terminal, reads the inputs on a worker
- * thread, and returns the exit status once the user quits.  It does not
- * keep the options past its return; the strings and the config belong to
- * the caller.
+ * thread, and returns the exit status once the user quits.  The capture
+ * (its inputs added, a stream's spool made) becomes the console's, which
+ * frees it; the other options stay the caller's.  When standard input is
+ * not a terminal (a stream is read from it), keys come from /dev/tty.
  */
 #ifndef HUNTCON_UI_H
 #define HUNTCON_UI_H
 
 #include <stddef.h>
 
+#include "capture/capture.h"
 #include "engine/engine.h"
 
 struct ui_options {
-	char			**inputs;	/* -r arguments */
-	size_t			  ninputs;
+	struct capture		 *cap;		/* the inputs, not read yet */
 	const char		 *query;	/* -q: the initial drill path */
 	int			  argc;		/* the command line, for */
 	char			**argv;		/* --theme NAME */

@@ -1,11 +1,13 @@
 /* datadir.c - where the bundled rules and themes are: installed beside the
- * binary, or in the source tree it was built in. */
+ * binary, or in the source tree it was built in; and the user's files. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -51,17 +53,52 @@ datadir_path(const char *env, const char *sub, const char *fallback)
 	return (xstrdup(fallback));
 }
 
-/* The user's configuration file name; see util.h. */
-char *
-datadir_config(const char *name)
+/* $VAR/huntcon/NAME, or ~/DOT/huntcon/NAME (the XDG base directories). */
+static char *
+datadir_xdg(const char *var, const char *dot, const char *name)
 {
-	const char	*x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
+	const char	*x = getenv(var), *h = getenv("HOME");
 	char		*path;
 
 	if (x != NULL && *x != '\0')
 		xasprintf(&path, "%s/huntcon/%s", x, name);
 	else
-		xasprintf(&path, "%s/.config/huntcon/%s", h != NULL ? h : "",
+		xasprintf(&path, "%s/%s/huntcon/%s", h != NULL ? h : "", dot,
 		    name);
 	return (path);
+}
+
+/* The user's configuration file name; see util.h. */
+char *
+datadir_config(const char *name)
+{
+	return (datadir_xdg("XDG_CONFIG_HOME", ".config", name));
+}
+
+/* The user's cache file or directory name; see util.h. */
+char *
+datadir_cache(const char *name)
+{
+	return (datadir_xdg("XDG_CACHE_HOME", ".cache", name));
+}
+
+/* Make the directories above path that are missing; see util.h. */
+bool
+datadir_mkparents(const char *path, char **cause)
+{
+	char	*p = xstrdup(path), *slash;
+
+	for (slash = strchr(p + 1, '/'); slash != NULL;
+	    slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+			xasprintf(cause, "%s: cannot make it: %s", esc_str(p),
+			    strerror(errno));
+			free(p);
+			return (false);
+		}
+		*slash = '/';
+	}
+	free(p);
+	return (true);
 }

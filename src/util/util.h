@@ -61,6 +61,13 @@ char	*datadir_path(const char *env, const char *sub, const char *fallback);
  * caller frees: $XDG_CONFIG_HOME/huntcon/NAME, or ~/.config/huntcon/NAME.
  */
 char	*datadir_config(const char *name);
+/*
+ * The user's cache NAME ("spool/RUN"), which the caller frees:
+ * $XDG_CACHE_HOME/huntcon/NAME, or ~/.cache/huntcon/NAME.
+ */
+char	*datadir_cache(const char *name);
+/* Make the missing directories above a path (mode 0700); false with *cause. */
+bool	 datadir_mkparents(const char *, char **);
 
 /*
  * A growable byte buffer.  The contents are always NUL-terminated (the NUL is

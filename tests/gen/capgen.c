@@ -136,6 +136,7 @@ struct rec {
 struct cap {
 	int		 fmt;
 	uint32_t	 lt[2];		/* link type per interface */
+	uint32_t	 ifsnap[2];	/* pcapng snap length, 0: SNAPLEN */
 	int		 nif;
 	int		 iface;		/* interface of the next records */
 	int		 enc;		/* encapsulation of the next packets */
@@ -565,7 +566,7 @@ out_pcapng(const struct cap *c, struct bytes *o)
 		off = png_begin(o, 1);
 		bytes_le16(o, c->lt[i]);
 		bytes_le16(o, 0);
-		bytes_le32(o, SNAPLEN);
+		bytes_le32(o, c->ifsnap[i] != 0 ? c->ifsnap[i] : SNAPLEN);
 		png_opt(o, 2, i == 0 ? "eth0" : "tun0");
 		png_end(o, off);
 	}
@@ -2425,6 +2426,22 @@ sc_mixed(struct cap *c)
 	std_v6(c);
 }
 
+/* pcapng_sll: two interfaces as Wireshark writes them, different link
+ * types and snap lengths: the IPv4 set on interface 0 (Ethernet, 262144),
+ * the IPv6 set on interface 1 (Linux cooked, 113) with snap length 96 and
+ * its records cut to it (24 records each; libpcap 1.10 refuses the file). */
+static void
+sc_ng_sll(struct cap *c)
+{
+	c->ifsnap[1] = 96;
+	c->iface = 0;
+	std_v4(c);
+	c->iface = 1;
+	c->snap = 96;
+	std_v6(c);
+	c->snap = 0;
+}
+
 /* split_time: no jitter.  UDP 10.0.0.5:40600 -> 10.0.0.6:9000, one packet
  * every 10 s from t=0 to t=230 (24): with "split when ts - start > 60 s"
  * the fragments hold 7, 7, 7 and 3 packets (starts 0, 70, 140, 210).
@@ -2945,6 +2962,162 @@ sc_corr_icmp(struct cap *c)
 		    MS);
 		ping_payload(c, pl);
 		corr_ping1(c, &f, pl, sizeof pl);
+	}
+}
+
+/* The payload of Linux ping -s n -p PAT: the pattern from offset 0, the
+ * timeval over its first 16 bytes. */
+static void
+pingp_payload(const struct cap *c, uint8_t *p, size_t n, const uint8_t *pat,
+    size_t per)
+{
+	uint8_t	ts[56];
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		p[i] = pat[i % per];
+	ping_payload(c, ts);
+	memcpy(p, ts, 16);
+}
+
+/* One ping -c 1 -p PAT (a new process: a new ident, so a session of its
+ * own) from f's client at t. */
+static void
+pingp_once(struct cap *c, struct flow *f, uint64_t t, const uint8_t *pat,
+    size_t per)
+{
+	uint8_t	pl[56];
+
+	at(c, t);
+	pingp_payload(c, pl, sizeof pl, pat, per);
+	corr_ping1(c, f, pl, sizeof pl);
+}
+
+/* corr_pingp: ping -p exfiltration, the next 16 bytes of a text as the
+ * pattern of each ping -c 1 -p: 10.4.0.50 low and slow, 20 pings to
+ * 198.51.100.7 75 s apart (past the idle timeout: one echo per session),
+ * and 10.4.0.55 in a hurry, 20 pings to 198.51.100.8 1 s apart (one
+ * session).  Their benign twins: 10.4.0.51's monitoring runs ping -c 1 -p
+ * aa55 to 10.4.1.1 every 10 s for 5 min (one pattern); 10.4.0.52 tries -p
+ * ff, -p 55aa and -p 0f0f0f0f on 10.4.1.2 by hand; 10.4.0.53 sends five
+ * 1,400-byte Linux pings to 10.4.1.3 (the fill cycles through every byte
+ * value); 10.4.0.54 pings 10.4.1.4 with fping's zeros and a router's
+ * 0xabcd fill.  And a ptunnel-ng session (magic 0xdeadc0de) 10.4.0.60 <->
+ * 203.0.113.9. */
+static void
+sc_corr_pingp(struct cap *c)
+{
+	static const char	text[] = "Q3 board minutes: acquisition of "
+				    "Northwind closes 14 March, price 41.20 a "
+				    "share; tell nobody. Wire instructions to "
+				    "follow under separate cover, account "
+				    "8841-2290-1147, reference NW-ALPHA. "
+				    "Attendees: the chair, the CFO, counsel and "
+				    "two advisers from the bank, who asked for "
+				    "the data room to stay open until the end "
+				    "of April. Next meeting: 2 April, 09:30, "
+				    "room 4.12; the agenda goes out a week "
+				    "before. Delete after reading.";
+	static const uint8_t	tries[][4] = { { 0xff }, { 0x55, 0xaa },
+				    { 0x0f, 0x0f, 0x0f, 0x0f } };
+	static const uint8_t	cisco[2] = { 0xab, 0xcd }, zero[1] = { 0 };
+	const uint8_t		*chunk = (const uint8_t *)text;
+	uint8_t			pl[1400], hdr[28];
+	struct flow		f;
+	size_t			j;
+	int			i;
+
+	for (i = 0; i < 20; i++) {
+		flow_new(c, &f, 1, "10.4.0.50", 0, "198.51.100.7", 0);
+		pingp_once(c, &f, (uint64_t)i * 75 * SEC, chunk + 16 * i, 16);
+		flow_new(c, &f, 1, "10.4.0.55", 0, "198.51.100.8", 0);
+		pingp_once(c, &f, (uint64_t)i * SEC + 200 * MS,
+		    chunk + 16 * (i + 6) % (sizeof text - 17), 16);
+	}
+	for (i = 0; i < 30; i++) {
+		flow_new(c, &f, 1, "10.4.0.51", 0, "10.4.1.1", 0);
+		pingp_once(c, &f, (uint64_t)i * 10 * SEC + 300 * MS,
+		    (const uint8_t *)"\xaa\x55", 2);
+	}
+	for (i = 0; i < 3; i++) {
+		flow_new(c, &f, 1, "10.4.0.52", 0, "10.4.1.2", 0);
+		pingp_once(c, &f, (uint64_t)i * 20 * SEC + 700 * MS, tries[i],
+		    i == 0 ? 1 : i == 1 ? 2 : 4);
+	}
+	flow_new(c, &f, 1, "10.4.0.53", 0, "10.4.1.3", 0);
+	for (i = 0; i < 5; i++) {
+		at(c, (uint64_t)i * SEC + 900 * MS);
+		ping_payload(c, pl);
+		for (j = 16; j < sizeof pl; j++)
+			pl[j] = (uint8_t)j;
+		icmp_send(c, &f, 0, 0, pl, sizeof pl);
+		adv(c, f.rtt);
+		icmp_send(c, &f, 1, 1, pl, sizeof pl);
+		f.icmpseq++;
+	}
+	flow_new(c, &f, 1, "10.4.0.54", 0, "10.4.1.4", 0);
+	pingp_once(c, &f, 10 * SEC, zero, 1);
+	flow_new(c, &f, 1, "10.4.0.54", 0, "10.4.1.4", 0);
+	at(c, 11 * SEC);
+	pingp_payload(c, pl, 72, cisco, 2);
+	memset(pl, 0, 8);
+	corr_ping1(c, &f, pl, 72);
+	flow_new(c, &f, 1, "10.4.0.60", 0, "203.0.113.9", 0);
+	for (i = 0; i < 10; i++) {
+		at(c, 20 * SEC + (uint64_t)i * 500 * MS);
+		memset(hdr, 0, sizeof hdr);
+		put32(hdr, 0xdeadc0de);
+		put32(hdr + 4, 0xc0a80a05);
+		put32(hdr + 8, 22);
+		put32(hdr + 12, i == 0 ? 0 : 1);
+		put16(hdr + 26, (uint32_t)i);
+		icmp_send(c, &f, 0, 0, hdr, sizeof hdr);
+		adv(c, f.rtt);
+		hdr[15] = 2;
+		icmp_send(c, &f, 1, 1, hdr, sizeof hdr);
+		f.icmpseq++;
+	}
+}
+
+/* corr_mdns: mDNS service discovery, the benign twin of a DNS tunnel's
+ * encoded names: 40 hosts 10.6.0.1-40 (one-shot queries from a new port
+ * each, 3 s apart) browse _googlecast._tcp.local, and 10.6.0.100 answers
+ * from 5353 with instances named Chromecast-<32 hex>._googlecast._tcp.local
+ * and long spaced instance names under _airplay._tcp.local. */
+static void
+sc_corr_mdns(struct cap *c)
+{
+	static const char	hex[] = "0123456789abcdef";
+	char			src[32], inst[160], label[40];
+	struct flow		f;
+	struct dns		q, r;
+	uint8_t			rd[256];
+	size_t			rl;
+	int			i;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(src, sizeof src, "10.6.0.%d", 1 + i);
+		flow_new(c, &f, 17, src, 40000 + i, "224.0.0.251", 5353);
+		at(c, (uint64_t)i * 3 * SEC);
+		dns_query(&q, (uint16_t)(0x100 + i), i % 2 ?
+		    "_googlecast._tcp.local" : "_airplay._tcp.local", 12);
+		put16(q.b + 2, 0);
+		udp_send(c, &f, 0, q.b, q.len);
+		flow_new(c, &f, 17, "10.6.0.100", 5353, "224.0.0.251", 5353);
+		adv(c, 20 * MS);
+		rng_text(c, label, 32, hex);
+		if (i % 2)
+			snprintf(inst, sizeof inst, "Chromecast-Ultra-%s."
+			    "_googlecast._tcp.local", label);
+		else
+			snprintf(inst, sizeof inst, "Room %d Apple TV (4th "
+			    "floor) %s._airplay._tcp.local",
+			    i, label);
+		dns_reply(&r, &q, 0);
+		put16(r.b + 2, 0x8400);
+		rl = dns_labels(rd, inst);
+		dns_rr(&r, 12, 12, 120, rd, rl);
+		udp_send(c, &f, 0, r.b, r.len);
 	}
 }
 
@@ -4007,6 +4180,9 @@ static const struct scenario scenarios[] = {
 	{ "pcapng_mixed", "pcapng, IPv4 set on Ethernet IDB, IPv6 set on raw "
 	    "IDB (101)", sc_mixed, FMT_PCAPNG, LT_EN10MB, LT_RAW, ENC_NONE, 0,
 	    0 },
+	{ "pcapng_sll", "pcapng, IPv4 set on Ethernet IDB, IPv6 set on Linux "
+	    "cooked IDB (113) with snap length 96", sc_ng_sll, FMT_PCAPNG,
+	    LT_EN10MB, LT_SLL, ENC_NONE, 0, 0 },
 	{ "icmp_tunnel", "ICMP tunnel 10.1.1.10 <-> 203.0.113.7 (131 s, 1.3 "
 	    "MB) and ordinary pings", sc_icmp_tunnel, FMT_US, LT_EN10MB, 0,
 	    ENC_NONE, 0, 0 },
@@ -4054,6 +4230,12 @@ static const struct scenario scenarios[] = {
 	    FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
 	{ "corr_icmp", "data pings to 40 hosts, one packet per session, "
 	    "beside monitoring pings", sc_corr_icmp, FMT_US, LT_EN10MB, 0, ENC_NONE,
+	    0, 0 },
+	{ "corr_pingp", "ping -p exfiltration one echo per session, beside "
+	    "fixed-pattern monitoring, big pings and ptunnel-ng",
+	    sc_corr_pingp, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "corr_mdns", "mDNS service discovery with long, hex-looking "
+	    "instance names", sc_corr_mdns, FMT_US, LT_EN10MB, 0, ENC_NONE,
 	    0, 0 },
 	{ "corr_beacon", "a jittered beacon beside irregular HTTPS and "
 	    "periodic NTP", sc_corr_beacon, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,

@@ -74,6 +74,31 @@ check "once a second: regular enough without interval" "$(printf '16\tb')" \
 check "once a second: not a beacon for the bundled rule" "" \
 	"$("$HUNTCON" -r "$shuffle" --values ioc)"
 
+# --groups: the group that flagged each session, with its figures.
+run_hc "$T/out" "$T/err" -r "$beacon" --groups --header -q "sessionid = 2"
+check "groups: exit 0, nothing on stderr" "0 " "$rc $(cat "$T/err")"
+check_file "groups: the beacon's group and figures" "$(printf '%s\t' sessionid rule group first last sessions distinct size payload rate interval | sed 's/\t$//')	cv
+2	possible_beaconing	ip.src = 10.5.0.40 && ip.dst = 203.0.113.80	2024-01-15T10:00:00.000000Z	2024-01-15T10:19:08.676000Z	20	-	20560	9600	0.33	60.457	0.0605" "$T/out"
+check "groups: one line per flagged beacon session" 20 \
+	"$("$HUNTCON" -r "$beacon" --groups | wc -l)"
+check "groups: the tunnel's sessions, each twice (helper and ioc)" \
+	"$(printf '120\tdns encoded names under one domain\n120\tpossible_dns_tunneling')" \
+	"$("$HUNTCON" -r "$dns" --groups | cut -f2 | sort | uniq -c | awk '{ printf "%s\t%s", $1, $2; for (i = 3; i <= NF; i++) printf " %s", $i; print "" }')"
+check "groups: the domain's figures" \
+	"sld = 'exfil-example'	120	alias.host=120	28320	18240	24.00	2.000	0.0000" \
+	"$("$HUNTCON" -r "$dns" --groups -q "sessionid = 1" | grep encoded | cut -f3,6-)"
+check "groups: the group as a drill selects the group's sessions" 120 \
+	"$("$HUNTCON" -r "$dns" --sessions -q "$("$HUNTCON" -r "$dns" --groups | grep -m1 encoded | cut -f3) && analysis.service exists" | wc -l)"
+check "groups: json, null for what a group lacks" \
+	'{"sessionid":1,"rule":"possible_dns_tunneling","group":"sessionid = 1","first":"2024-01-15T10:00:00.000000Z","last":"2024-01-15T10:00:00.000000Z","sessions":1,"distinct":null,"size":236,"payload":152,"rate":60.00,"interval":null,"cv":null}' \
+	"$("$HUNTCON" -r "$dns" --groups --format json -q "sessionid = 1" | grep '"possible_dns')"
+check "groups: a session no group flagged prints nothing" "" \
+	"$("$HUNTCON" -r "$beacon" --groups -q "ip.src = 10.5.0.42")"
+run_hc "$T/out" "$T/err" -r "$beacon" --groups --sessions
+check "groups: one output at a time" \
+	"2 huntcon: --values, --sessions, --groups, --packets, --histogram and -w go one at a time (huntcon --help)" \
+	"$rc $(head -1 "$T/err")"
+
 # Windows tumble from a group's first session: 2 s apart, 100 s windows
 # hold 50, 50 and the last 20, which stay below the threshold.
 cat >"$R/w.nwr" <<'NWR'
@@ -89,7 +114,16 @@ printf '%s\n' 'name=m type=correlation rule="sld = '"'exfil-example'"'" group=sl
 check "aggregates: each at its boundary" "$(printf '120\tm')" \
 	"$("$HUNTCON" -r "$dns" -R "$R/agg.nwr" --values ioc)"
 
-# One open group at most: the oldest is judged early and counted.
+# A file's groups are walked one at a time: no cap on open groups.
+# 70,000 one-datagram flows from as many hosts, a group each.
+flows=$T/flows.pcap
+"$CAPGEN" -n 70000 flows-udp "$flows"
+printf '%s\n' 'name=u type=correlation rule="ip.proto = 17" group=ip.src window=60 threshold="sessions >= 1" alert=eoc' >"$R/u.nwr"
+run_hc "$T/out" "$T/err" -r "$flows" -R "$R/u.nwr" --values eoc
+check "groups: 70,000 judged whole, nothing evicted" \
+	"$(printf '0 70000\tu')" "$rc $(cat "$T/out" "$T/err")"
+# $HUNTCON_CORR_GROUPS (for tests) judges a file's groups side by side as
+# a live capture does, under that cap: the oldest judged early, counted.
 rc=0
 HUNTCON_CORR_GROUPS=1 "$HUNTCON" -r "$dns" --values ioc >"$T/out" 2>"$T/err" || rc=$?
 check "group cap: exit 0, the tunnel's windows cut short" "0 " "$rc $(cat "$T/out")"

@@ -73,12 +73,13 @@ expect_screen "moved above the rule it reads" \
 expect_screen "the order warning appears" \
     "user\.nwr:1: warning: rule 'my icmp hunt' reads ioc ="
 screen >/dev/null
-sed 's/^ *//' "$T/screen" | tr '\n' ' ' | grep -q "writes later; move it above line 1" &&
+sed 's/^ *//' "$T/screen" | tr '\n' ' ' | grep -q "writes later; move it above rule 'my icmp hunt'" &&
 	ok "the warning says what to move" ||
 	notok "the warning says what to move" "$(cat "$T/screen")"
 expect_screen "changes not written are shown" '^ huntcon .*4:Rules\*'
 $TM send-keys f
-expect_screen "fix order" 'order fixed: 34 rules renumbered 10 to 340'
+nb=$(cat "$T"/rules.orig/*.nwr | grep -c '^name=')
+expect_screen "fix order" "order fixed: $((nb + 1)) rules renumbered 10 to $((nb + 1))0"
 wait_gone 'warning' && ok "fix order: the warning is gone" ||
 	notok "fix order: the warning is gone" "$(cat "$T/screen")"
 expect_screen "fix order puts the rule after its dependency" \
@@ -95,7 +96,7 @@ for f in "$T"/rules.orig/*.nwr; do
 	sed 's/ order=[0-9]*//' "$T/rules/$(basename "$f")" | cmp -s - "$f" || same=1
 done
 check "bundled files: only order= tokens were added" 0 "$same"
-check "bundled files: every rule numbered" 33 \
+check "bundled files: every rule numbered" "$nb" \
     "$(cat "$T"/rules/*.nwr | grep -c ' order=[0-9]*0 type\| order=[0-9]*0$')"
 
 # --- Edit a condition: errors show with a caret; Esc keeps the rule.
@@ -124,7 +125,7 @@ expect_screen "export asks for a file" '^export 1 marked session to:'
 $TM send-keys "$T/marked.pcap" Enter
 expect_screen "other fragments are offered" \
     '^take the other 2 fragments of split conversations too\? \(y/n\)$'
-$TM send-keys n
+$TM send-keys n y
 expect_screen "marked session exported" \
     "exported 1 session, [0-9]+ packets to .*marked\.pcap"
 "$HUNTCON" -r "$cap" -R "$T/rules" -R "$user" -q "$path" -w "$T/batch.pcap" 2>/dev/null
@@ -137,21 +138,21 @@ $TM send-keys n
 expect_screen "answer no: not exported" '^not exported$'
 $TM send-keys x "$T/marke" Tab
 expect_screen "Tab completes the file name" '^export .* to: .*/marked\.pcap'
-$TM send-keys Enter y y
+$TM send-keys Enter y y y
 expect_screen "overwrite, with the fragments" \
     "exported 3 sessions, [0-9]+ packets to .*marked\.pcap"
 first=$("$HUNTCON" -r "$cap" --sessions --fields session.first -q "$path")
 "$HUNTCON" -r "$cap" -q "session.first = $first" -w "$T/frags.pcap" 2>/dev/null
 cmp -s "$T/marked.pcap" "$T/frags.pcap" && ok "fragments exported as batch selects them" ||
 	notok "fragments exported as batch selects them"
-$TM send-keys x "$T/meta.tsv" Enter n
+$TM send-keys x "$T/meta.tsv" Enter n y
 expect_screen "meta to TSV" "exported the meta of 1 session to .*meta\.tsv"
 "$HUNTCON" -r "$cap" -R "$T/rules" -R "$user" -q "$path" --sessions --header >"$T/batch.tsv"
 cmp -s "$T/meta.tsv" "$T/batch.tsv" && ok "TSV as --sessions --header" ||
 	notok "TSV as --sessions --header" "$(diff "$T/meta.tsv" "$T/batch.tsv")"
 $TM send-keys Space x
 expect_screen "no marks: the path's sessions" "^export the path's 1 session to:"
-$TM send-keys "$T/meta.json" Enter n
+$TM send-keys "$T/meta.json" Enter n y
 expect_screen "path's meta to JSON" "exported the meta of 1 session to .*meta\.json"
 "$HUNTCON" -r "$cap" -R "$T/rules" -R "$user" -q "$path" --sessions --format json >"$T/batch.json"
 cmp -s "$T/meta.json" "$T/batch.json" && ok "JSON lines as --sessions --format json" ||
@@ -163,11 +164,11 @@ if [ "$(id -u)" != 0 ]; then
 elif mkdir -p "$T/full" && mount -t tmpfs -o size=64k tmpfs "$T/full"; then
 	trap '$TM kill-server 2>/dev/null; umount "$T/full" 2>/dev/null; rm -rf "$T"' EXIT
 	dd if=/dev/zero of="$T/full/fill" bs=4k count=32 2>/dev/null
-	$TM send-keys x "$T/full/meta.tsv" Enter n
+	$TM send-keys x "$T/full/meta.tsv" Enter n y
 	expect_screen "meta export to a full disk: the file and why" \
 	    'full/meta\.tsv: No space left on device'
 	check "meta export to a full disk: no file left" "fill" "$(ls -A "$T/full")"
-	$TM send-keys x "$T/full/path.pcap" Enter n
+	$TM send-keys x "$T/full/path.pcap" Enter n y
 	expect_screen "pcap export to a full disk: the file and why" \
 	    'full/path\.pcap: No space left on device'
 	check "pcap export to a full disk: no file left" "fill" "$(ls -A "$T/full")"

@@ -110,16 +110,67 @@ check "--check-rules with the fixed order: no finding" "" "$(cat "$T/check")"
 check "the saved rule runs after its dependency in batch" 1 \
     "$(wc -l <"$T/hunt")"
 
-# --- A name several rules have, or none: warnings.
-printf '%s\n' 'name="tcp xmas flags" rule="ip.proto = 99" alert=ioc' >>"$user"
-printf '%s\n' 'order=7 name="tcp xmas flags"' 'order=8 name="no such rule"' \
-    >>"$order"
+# --- Editing a bundled rule's condition: a copy in user.nwr, placed just
+# after the original, which the order file disables.
+newcond="ip.proto = 1 && analysis.session = 'icmp large session'"
+ncopy=$("$HC" -r "$cap" --sessions --fields sessionid -q "$newcond" | wc -l)
+start 100 30 -r "$cap"
+loaded || notok "icmp_tunnel loads as nobody again" "$(cat "$T/screen")"
+$TM send-keys 4 Home
+expect_screen "the Rules pane again" '^> +1 \[x\] icmp large session '
+for _ in $(seq 1 40); do
+	screen >/dev/null
+	grep -qE '^> +[0-9]+ \[x\] possible_icmp_tunneling ' "$T/screen" && break
+	before=$(grep '^>' "$T/screen")
+	$TM send-keys Down
+	wait_gone "^$(printf '%s' "$before" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$" >/dev/null
+done
+expect_screen "on the bundled rule" \
+    '^> +([0-9]+) \[x\] possible_icmp_tunneling +ioc +20-icmp-tunnel\.nwr:3'
+at=$(sed -n 's/^> *\([0-9]*\) .*/\1/p' "$T/screen")
+$TM send-keys Enter
+expect_screen "Enter edits its condition" "^rule= .*'session size greater than 1mb'"
+$TM send-keys C-u "$newcond" Enter
+expect_screen "the condition goes to a copy in user.nwr" \
+    "^condition changed in a copy, user\.nwr:2; the original 'possible_icmp_tunneling' is disabled"
+expect_screen "the copy sits just after the disabled original" \
+    "^> +$((at + 1)) \[x\] possible_icmp_tunneling +ioc +user\.nwr:2 o$((10 * (at + 1)))\$"
+$TM send-keys Up
+expect_screen "the original is disabled" \
+    "^> +$at \[ \] possible_icmp_tunneling +ioc +20-icmp-tunnel\.nwr:3"
+$TM send-keys w
+expect_screen "the copy is written" '^wrote 2 rule files; '
+quit_rc "quits with 0 after the copy"
+check "bundled rules unchanged after the copy" "$sum_before" \
+    "$(cd "$T/bundled" && sha256sum -- *.nwr)"
+check_grep "user.nwr holds the copy with the new condition" \
+    "^name=possible_icmp_tunneling rule=\"$newcond\" alert=ioc type=application order=$((10 * (at + 1)))\$" "$user"
+check_grep "the order file disables the original" \
+    '^disable name="possible_icmp_tunneling"$' "$order"
+$asnobody "$HC" -r "$cap" --sessions --fields sessionid \
+    -q "ioc = 'possible_icmp_tunneling'" >"$T/copy"
+check "batch runs the copy's condition" "$ncopy" "$(wc -l <"$T/copy")"
 $asnobody "$HC" --check-rules >"$T/check" 2>&1
+check "--check-rules after the copy: exit 0" 0 $?
+check "--check-rules after the copy: no finding" "" "$(cat "$T/check")"
+
+# --- A name several bundled rules have, or none: warnings.  The order
+# file leaves the user's own rules alone.
+mkdir -p "$T/bundled2"
+cp "$TOP"/rules/*.nwr "$T/bundled2/"
+printf '%s\n' 'name="tcp xmas flags" rule="ip.proto = 99" alert=ioc' \
+    >"$T/bundled2/50-more.nwr"
+printf '%s\n' 'name="tcp xmas flags" rule="ip.proto = 98" alert=ioc' >>"$user"
+printf '%s\n' 'order=7 name="tcp xmas flags"' 'order=8 name="no such rule"' \
+    'order=9 name="my icmp hunt"' >>"$order"
+HUNTCON_RULES=$T/bundled2 $asnobody "$HC" --check-rules >"$T/check" 2>&1
 check "--check-rules: order file warnings only, exit 0" 0 $?
 check_grep "a name several rules have is a warning" \
     "^$order:[0-9]+: warning: the name 'tcp xmas flags' matches 2 rules; all are changed\$" \
     "$T/check"
 check_grep "a name no rule has is a warning" \
     "^$order:[0-9]+: warning: no rule is named 'no such rule'\$" "$T/check"
+check_grep "the order file does not reach the user's own rules" \
+    "^$order:[0-9]+: warning: no rule is named 'my icmp hunt'\$" "$T/check"
 
 finish

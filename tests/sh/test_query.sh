@@ -41,7 +41,25 @@ done <<'TABLE'
 |tcpflags regex '(?-i)^ACK$'
 1,3,9|payload.res > 600 && ip.proto = 6
 13|payload.res = 0 && payload.req >= 87
+3|time = '2024-01-15T10:00:04.000200Z'
+9,10,11|time = '2024-01-15T10:00:16Z'
+10|time = '2024-01-15T10:00:16.3Z'
+9,10|time >= '2024-01-15T10:00:16Z' && time < '2024-01-15T10:00:16.6Z'
+11,12,13,14,15,16,17,18|time > '2024-01-15T10:00:16.3Z'
+1,2,3|time = '2024-01-15T10:00:00Z' - '2024-01-15T10:00:04.0002Z'
+1,2|time = '2024-01-15T10:00:00Z' - '2024-01-15T10:00:04.0001Z'
 TABLE
+
+# Every session's time, pasted as --sessions prints it, selects that
+# session alone (18 sessions, one run each).
+"$HUNTCON" -r "$basic" --sessions --fields sessionid,time >"$T/times"
+check "time paste: sessions listed" 18 "$(wc -l <"$T/times")"
+bad=
+while IFS=$'\t' read -r id t; do
+	got=$(ids "time = '$t'")
+	[ "$got" = "$id" ] || bad="$bad $id:$t->$got"
+done <"$T/times"
+check "time paste: each ISO 8601 time selects its session" "" "$bad"
 
 # Errors: column and message on stderr, exit 1.
 while IFS='|' read -r col msg q; do

@@ -98,7 +98,7 @@ $TM send-keys Up Enter
 expect_screen "basic: Session pane" '^session [0-9]+$'
 expect_screen "basic: session meta" '^  ip\.proto +17$'
 page_until "basic: session meta udp.dstport" '^  udp\.dstport +53$'
-page_until "basic: session packets" '^  #[0-9]+ '
+page_until "basic: session packets" '^  frame [0-9]+ '
 page_until "basic: hex dump" '^    0000  [0-9a-f]{2} '
 
 $TM send-keys '?'
@@ -145,6 +145,7 @@ page_until "escapes: escaped name drawn" '\\x1b\]0;title\\x07\.esc\.example'
 $TM send-keys 1 / C-u "tcp.dstport = 80" Enter 2 Enter
 expect_screen "escapes: HTTP session opened" "^session [0-9]+$"
 page_until "escapes: escaped server header" "evil\\\\x1b\\[5m/1\\.0"
+$TM send-keys g t
 page_until "escapes: HTTP request text escaped" 'GET /\\x1b\[2J'
 check "escapes: window title unchanged" "$title" \
     "$($TM display-message -p '#{pane_title}')"

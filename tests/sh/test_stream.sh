@@ -2,7 +2,7 @@
 # test_stream.sh - -r - reads a capture stream on standard input (SPEC §7):
 # the same sessions as the file; a stream still open ends at SIGINT or
 # --duration with every packet sent so far; truncated and empty streams;
-# -w and --spool; what is not there yet says so.
+# -w and --spool, also with a file; -r - twice is a usage error.
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "$(dirname "$0")/../lib.sh"
 
@@ -101,11 +101,17 @@ check "--spool: what it keeps can be read" "0 " "$? $(cat "$T/err")"
 run_hc "$T/out" "$T/err" -r "$demo" --spool "$T/sp2" --stats
 check "--spool with a file: usage error" 2 "$rc"
 
-# Not yet: -w from a stream with other inputs, the console; -r - twice.
-run_hc "$T/out" "$T/err" -r - -r "$demo" -w "$T/x.pcap" </dev/null
-check "-w from a stream and a file: usage error" 2 "$rc"
-run_hc "$T/out" "$T/err" -r - </dev/null
-check "console on a stream: usage error" 2 "$rc"
+# -w from a stream with a file: the files are read first, then the
+# stream; the export is that of both files.
+two=$(cap icmp_tunnel)
+"$HUNTCON" -r "$two" -r "$demo" -w "$T/both.pcap" 2>/dev/null
+TMPDIR=$T/tmp "$HUNTCON" -r - -r "$two" -w "$T/mixed.pcap" <"$demo" 2>"$T/err"
+check "-w from a stream and a file: exit 0" 0 "$?"
+check "-w from a stream and a file: both files' export, byte for byte" same \
+    "$(cmp -s "$T/both.pcap" "$T/mixed.pcap" && echo same || echo differ)"
+check "-w from a stream and a file: the spool is gone" "" "$(ls -A "$T/tmp")"
+
+# -r - twice.
 run_hc "$T/out" "$T/err" -r - -r - --stats </dev/null
 check "-r - twice: usage error" 2 "$rc"
 finish

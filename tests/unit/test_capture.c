@@ -3,8 +3,10 @@
  * runs while other threads re-read the same input (as the Session pane
  * does when a session is opened) writes the same bytes as an export run
  * alone (what batch -w writes), and every concurrent re-read sees every
- * record intact.  A re-read goes straight to the records it wants, by
- * where each starts in the file: records it does not want may be gone.
+ * record intact; the same for the capture gzip-compressed, whose readers
+ * share one decompressed copy.  A re-read goes straight to the records it
+ * wants, by where each starts in the file: records it does not want may
+ * be gone.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "unit/tmpdir.h"
 
@@ -101,6 +104,24 @@ static void
 write_capture(const char *path)
 {
 	write_capture_snap(path, 65535);
+}
+
+static char	*slurp(const char *, size_t *);
+
+/* Compress a file with gzip into path.gz. */
+static void
+gzip_file(const char *path, char *out, size_t len)
+{
+	size_t	 n;
+	char	*s = NULL;
+	gzFile	 z;
+
+	snprintf(out, len, "%s.gz", path);
+	assert_non_null(z = gzopen(out, "wb"));
+	s = slurp(path, &n);
+	assert_int_equal(gzwrite(z, s, (unsigned)n), (int)n);
+	assert_int_equal(gzclose(z), Z_OK);
+	free(s);
 }
 
 /* Read a whole file; *n its length. */
@@ -219,12 +240,12 @@ wait_started(atomic_uint *started)
 	assert_true(atomic_load(started) >= NREADERS);
 }
 
-/* An export while other threads re-read: the same bytes as alone. */
+/* An export of in while other threads re-read it: the same as alone. */
 static void
-test_export_while_rereading(void **state)
+export_while_rereading(const char *in, const char *tag)
 {
 	const char		*names[2];
-	char			 in[300], ref[300], out[300];
+	char			 ref[300], out[300];
 	struct capture		*c = capture_new(NULL, NULL);
 	struct store		*st = store_new();
 	struct engine_config	 cfg;
@@ -238,10 +259,7 @@ test_export_while_rereading(void **state)
 	size_t			 na, nb;
 	int			 round, i;
 
-	(void)state;
-	snprintf(in, sizeof in, "%s/in.pcap", dir);
-	snprintf(ref, sizeof ref, "%s/alone.pcap", dir);
-	write_capture(in);
+	snprintf(ref, sizeof ref, "%s/alone-%s.pcap", dir, tag);
 	capture_add(c, in);
 	names[0] = capture_input(c, 0)->path;
 	names[1] = NULL;
@@ -266,7 +284,8 @@ test_export_while_rereading(void **state)
 			    &r[i]), 0);
 		}
 		wait_started(&started);
-		snprintf(out, sizeof out, "%s/while%d.pcap", dir, round);
+		snprintf(out, sizeof out, "%s/while-%s%d.pcap", dir, tag,
+		    round);
 		export_to(c, st, out);
 		atomic_store(&stop, true);
 		for (i = 0; i < NREADERS; i++)
@@ -442,6 +461,41 @@ test_reread_cut_records(void **state)
 	capture_free(c);
 }
 
+/* The plain capture. */
+static void
+test_export_while_rereading(void **state)
+{
+	char	 in[300];
+
+	(void)state;
+	snprintf(in, sizeof in, "%s/in.pcap", dir);
+	write_capture(in);
+	export_while_rereading(in, "plain");
+}
+
+/* The capture gzip-compressed: the export is the plain one's. */
+static void
+test_export_while_rereading_gzip(void **state)
+{
+	char	 in[300], gz[310], ref[300], *a, *b;
+	size_t	 na, nb;
+
+	(void)state;
+	snprintf(in, sizeof in, "%s/in.pcap", dir);
+	write_capture(in);
+	export_while_rereading(in, "ref");
+	gzip_file(in, gz, sizeof gz);
+	export_while_rereading(gz, "gzip");
+	snprintf(ref, sizeof ref, "%s/alone-ref.pcap", dir);
+	a = slurp(ref, &na);
+	snprintf(ref, sizeof ref, "%s/alone-gzip.pcap", dir);
+	b = slurp(ref, &nb);
+	assert_int_equal(nb, na);
+	assert_memory_equal(a, b, na);
+	free(a);
+	free(b);
+}
+
 int
 main(void)
 {
@@ -449,6 +503,7 @@ main(void)
 		cmocka_unit_test(test_export_while_rereading),
 		cmocka_unit_test(test_reread_seeks),
 		cmocka_unit_test(test_reread_cut_records),
+		cmocka_unit_test(test_export_while_rereading_gzip),
 	};
 
 	return (run_in_tmpdir(dir, tests));

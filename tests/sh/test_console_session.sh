@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# test_console_session.sh - the Session view shows everything (issue 19):
+# every packet of a session past the old cut at 500, every byte of a
+# packet past 512, read lazily, with the position ("packet 1,399 of
+# 1,400"), Wireshark's frame numbers (FILE:N with several inputs), date
+# and time with the offset from the session's start, G to the last packet,
+# and the payload as text on t; each packet line as --packets prints it.
+# Driven in tmux, waiting on screen content.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "# skip: tmux is not installed"
+	finish
+fi
+
+. "$(dirname "$0")/../tmux.sh"
+use_asan
+
+cap=$(cap icmp_tunnel)
+bcap=$(cap basic)
+export XDG_CONFIG_HOME=$T/config
+"$HUNTCON" -r "$cap" -R none -q "sessionid = 1" --packets --hex >"$T/pk"
+npk=$(wc -l <"$T/pk")
+check "the session is past the old cut of 500 packets" 1400 "$npk"
+
+# screen_line FIELDS...: a --packets line as the Session view shows it.
+screen_line() {
+	awk -F'\t' '{ printf "  frame %s  %s %s  %s  %s bytes\n", $2, $3, $4,
+	    $5, $6 }'
+}
+first=$(head -1 "$T/pk" | screen_line)
+last=$(tail -1 "$T/pk" | screen_line)
+lastlen=$(tail -1 "$T/pk" | cut -f6)
+
+start 100 30 -r "$cap" -R none
+loaded || notok "icmp_tunnel loads" "$(cat "$T/screen")"
+$TM send-keys 2
+expect_screen "Events lists the sessions" '^> +1 10:00:00 '
+$TM send-keys Enter
+expect_screen "the Session view counts every packet" \
+    '^session 1: 1,400 packets$'
+for _ in $(seq 1 10); do
+	wait_for '^  frame ' 1 && break
+	$TM send-keys NPage
+done
+expect_screen "the first packet: frame, date and time, offset, direction" \
+    "^$(printf '%s' "$first" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$"
+$TM send-keys G
+expect_screen "G goes to the last packet" '^session 1: packet 1,400 of 1,400$'
+expect_screen "the last packet, numbered as Wireshark numbers it" \
+    "^$(printf '%s' "$last" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$"
+# Every byte of it: the dump's last line holds its last bytes.
+lastoff=$(printf '%04x' $(((lastlen - 1) / 16 * 16)))
+tail_hex=$(tail -1 "$T/pk" | cut -f7 | sed 's/.*\(.\{'"$((2 * (lastlen % 16 == 0 ? 16 : lastlen % 16)))"'\}\)$/\1/' |
+    sed 's/../& /g; s/ $//')
+for _ in $(seq 1 10); do
+	wait_for "^    $lastoff  " 1 && break
+	$TM send-keys NPage
+done
+expect_screen "every byte of a $lastlen-byte packet (past the old 512)" \
+    "^    $lastoff  $tail_hex "
+$TM send-keys G Up
+expect_screen "Up from the last packet: the position moves" \
+    '^session 1: packet 1,399 of 1,400$'
+$TM send-keys G t
+expect_screen "t shows the payload as text" \
+    '^session 1: packet 1,400 of 1,400  \(payload as text\)$'
+expect_screen "the packet line stays" \
+    "^$(printf '%s' "$last" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$"
+expect_screen "the payload, escaped" '^    \\x'
+$TM send-keys g
+expect_screen "g goes back to the top" '^session 1: 1,400 packets  \(payload as text\)$'
+quit_rc "quits with 0"
+
+# --- Several inputs: the file's name and its frame number.
+q="ip.dst = 8.8.4.4 && ip.proto = 1"
+"$HUNTCON" -r "$bcap" -r "$cap" -R none -q "$q" --packets >"$T/pk2"
+first2=$(head -1 "$T/pk2" | screen_line)
+start 100 30 -r "$bcap" -r "$cap" -R none -q "'$q'"
+loaded || notok "two inputs load" "$(cat "$T/screen")"
+$TM send-keys 2
+expect_screen "Events lists the ping" '^> +[0-9]+ 10:00:30 '
+$TM send-keys Enter
+expect_screen "the ping's session" '^session [0-9]+: 8 packets$'
+$TM send-keys Down
+for _ in $(seq 1 5); do
+	wait_for '^  frame ' 1 && break
+	$TM send-keys NPage
+done
+expect_screen "with several inputs: FILE:FRAME" \
+    "^$(printf '%s' "$first2" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$"
+check "the file is named in the frame" "icmp_tunnel.pcap:733" \
+    "$(head -1 "$T/pk2" | cut -f2)"
+quit_rc "two inputs: quits with 0"
+
+finish
