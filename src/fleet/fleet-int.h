@@ -21,6 +21,14 @@ bool	 fleet_regex_re2(struct buf *, const char *, size_t, size_t *at,
  */
 uint32_t fleet_key_id(const char *);
 
+/*
+ * Whether a key has a column of its own, f_KEY ('.' as '_'), and a bit
+ * (1 << key) in fp when a session has its value: the single-valued core
+ * keys, which most conditions name.
+ */
+bool	 fleet_fixed(int);
+void	 fleet_fixed_column(struct buf *, int);
+
 /* A JSON string of n raw bytes, as ClickHouse reads them back. */
 void	 fleet_json_string(struct buf *, const void *, size_t);
 

@@ -18,7 +18,9 @@
  *   (mk key number, mt type + 16 * time precision, mn number, ms bytes), so
  *   one translation serves every key; sensor, run, sessionid, time, size
  *   and packets are columns of their own, the packet references the
- *   arrays ppath and poff.  Schema version FLEET_SCHEMA.
+ *   arrays ppath and poff; each single-valued core key also has its own
+ *   column f_KEY and a bit in fp (schema.c), which conditions on it read
+ *   instead of the arrays.  Schema version FLEET_SCHEMA.
  */
 #ifndef HUNTCON_FLEET_H
 #define HUNTCON_FLEET_H

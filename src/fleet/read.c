@@ -388,6 +388,36 @@ fleet_sessions(FILE *f, const struct fleet_url *u,
 }
 
 /*
+ * The counting statement for a key with a column of its own (not time,
+ * whose precision is in the arrays): one value a session at most, so a
+ * plain GROUP BY over that column.
+ */
+static bool
+read_fixed_sql(struct buf *b, const struct fleet_url *u, const char *table,
+    int key, const struct query *q, char **cause)
+{
+	struct buf	 c;
+	uint8_t		 type = meta_key(key)->type;
+	bool		 ok;
+
+	buf_init(&c);
+	fleet_fixed_column(&c, key);
+	if (type == MT_UINT || type == MT_IPV4)
+		buf_printf(b, "SELECT %u, %s, '', ", type, c.s);
+	else
+		buf_printf(b, "SELECT %u, 0, hex(argMin(%s, time)), ", type,
+		    c.s);
+	buf_printf(b, "count(), sum(size), sum(packets), %s%s%s AS vf "
+	    "FROM %s.%s WHERE bitAnd(fp, %llu) != 0 AND (", type == MT_TEXT ?
+	    "lower(" : "", c.s, type == MT_TEXT ? ")" : "", u->db, table,
+	    (unsigned long long)((uint64_t)1 << key));
+	buf_free(&c);
+	if ((ok = read_where(b, q, cause)))
+		buf_adds(b, ") GROUP BY vf FORMAT TabSeparated");
+	return (ok);
+}
+
+/*
  * The counting statement.  The key's values of each session are joined
  * as rows, the first of each distinct value only (arrayEnumerateUniq, text
  * folded), so a session counts once per value as count.c counts it; the
@@ -405,6 +435,8 @@ read_values_sql(struct buf *b, const struct fleet_url *u, int key,
 
 	if (!read_table(u, &table, cause))
 		return (false);
+	if (fleet_fixed(key) && type != MT_TIME)
+		return (read_fixed_sql(b, u, table, key, q, cause));
 	for (i = 0; i < 3; i++) {
 		xasprintf(&f[i], "arrayFilter((x, k) -> k = %u, %s, mk)", id,
 		    i == 0 ? "mt" : i == 1 ? "mn" : "ms");

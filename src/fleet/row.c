@@ -14,6 +14,8 @@
 struct row_arrays {
 	struct buf	 mk, mt, mn, ms;
 	size_t		 n;
+	struct buf	 fixed;		/* ,"f_KEY":VALUE members */
+	uint64_t	 fp;		/* their keys' bits */
 };
 
 /*
@@ -102,6 +104,36 @@ row_value(struct row_arrays *a, uint32_t key, const struct mval *v)
 	row_u64(&a->mn, n);
 }
 
+/* A single-valued core key's value in its own column. */
+static void
+row_fixed(struct row_arrays *a, int key, const struct mval *v)
+{
+	a->fp |= (uint64_t)1 << key;
+	buf_adds(&a->fixed, ",\"");
+	fleet_fixed_column(&a->fixed, key);
+	buf_adds(&a->fixed, "\":");
+	switch (v->type) {
+	case MT_UINT:
+	case MT_TIME:
+		row_u64(&a->fixed, v->u);
+		break;
+	case MT_IPV4:
+		row_u64(&a->fixed, (uint64_t)v->ip[0] << 24 |
+		    (uint64_t)v->ip[1] << 16 | (uint64_t)v->ip[2] << 8 |
+		    v->ip[3]);
+		break;
+	case MT_IPV6:
+		fleet_json_string(&a->fixed, v->ip, 16);
+		break;
+	case MT_MAC:
+		fleet_json_string(&a->fixed, v->mac, 6);
+		break;
+	default:
+		fleet_json_string(&a->fixed, v->text.p, v->text.n);
+		break;
+	}
+}
+
 /* The first value of a number key, 0 when none. */
 static uint64_t
 row_number(const struct meta_reader *r, uint64_t id, int key)
@@ -132,6 +164,8 @@ row_meta(struct row_arrays *a, const struct meta_reader *r, uint64_t id)
 		}
 		for (i = 0; i < n; i++)
 			row_value(a, fleet_key_id(meta_key(key)->name), &v[i]);
+		if (n == 1 && fleet_fixed(key))
+			row_fixed(a, key, &v[0]);
 	}
 	if (v != small)
 		free(v);
@@ -214,6 +248,8 @@ fleet_row(struct buf *b, const struct store *st, const struct capture *c,
 	struct tm		 tm;
 
 	a.n = 0;
+	a.fp = 0;
+	buf_reset(&a.fixed);
 	buf_reset(&a.mk);
 	buf_reset(&a.mt);
 	buf_reset(&a.mn);
@@ -235,5 +271,8 @@ fleet_row(struct buf *b, const struct store *st, const struct capture *c,
 	row_array(b, "mn", &a.mn);
 	row_array(b, "ms", &a.ms);
 	row_refs(b, st, c, id);
+	buf_add(b, a.fixed.s, a.fixed.len);
+	buf_adds(b, ",\"fp\":");
+	row_u64(b, a.fp);
 	buf_printf(b, ",\"schema\":%d}\n", FLEET_SCHEMA);
 }

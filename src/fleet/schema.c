@@ -4,7 +4,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fleet/fleet.h"
+#include "fleet/fleet-int.h"
+
+/* Whether a key has a column of its own. */
+bool
+fleet_fixed(int key)
+{
+	return (key >= 0 && key < K_NCORE && key < 64 &&
+	    (meta_key(key)->flags & MK_MULTI) == 0);
+}
+
+/* The name of a key's own column. */
+void
+fleet_fixed_column(struct buf *b, int key)
+{
+	const char	*p;
+
+	buf_adds(b, "f_");
+	for (p = meta_key(key)->name; *p != '\0'; p++)
+		buf_addc(b, *p == '.' ? '_' : *p);
+}
+
+/* The columns of the single-valued core keys, for CREATE TABLE. */
+static void
+schema_fixed(struct buf *b)
+{
+	static const char *const types[] = {
+		[MT_UINT] = "UInt64", [MT_IPV4] = "UInt32",
+		[MT_IPV6] = "FixedString(16)", [MT_MAC] = "FixedString(6)",
+		[MT_TEXT] = "String", [MT_TIME] = "UInt64"
+	};
+	int	 key;
+
+	buf_adds(b, "fp UInt64");
+	for (key = 0; key < K_NCORE; key++) {
+		if (!fleet_fixed(key))
+			continue;
+		buf_adds(b, ", ");
+		fleet_fixed_column(b, key);
+		buf_printf(b, " %s", types[meta_key(key)->type]);
+	}
+}
 
 /*
  * The session table, keyed by (sensor, run, sessionid).  The sender asks
@@ -19,7 +59,7 @@ static const char schema_table[] =
 	"day Date, size UInt64, packets UInt64, "
 	"mk Array(UInt32), mt Array(UInt8), mn Array(UInt64), "
 	"ms Array(String), ppath Array(String), poff Array(UInt64), "
-	"schema UInt16) "
+	"schema UInt16, %s) "
 	"ENGINE = ReplacingMergeTree(schema) PARTITION BY day "
 	"ORDER BY (sensor, run, sessionid)";
 
@@ -95,6 +135,23 @@ schema_run(const struct fleet_url *u, const char *fmt, const char *cluster,
 	return (ok);
 }
 
+/* Create the session table. */
+static bool
+schema_table_create(const struct fleet_url *u, char **cause)
+{
+	struct buf	 cols;
+	char		*sql;
+	bool		 ok;
+
+	buf_init(&cols);
+	schema_fixed(&cols);
+	xasprintf(&sql, schema_table, u->db, cols.s);
+	ok = fleet_http(u, sql, NULL, 0, NULL, cause);
+	free(sql);
+	buf_free(&cols);
+	return (ok);
+}
+
 /* Create the database, the session table, its version, sessions_all. */
 bool
 fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
@@ -113,7 +170,7 @@ fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
 	if (yes) {
 		if (!schema_check(u, cause))
 			return (false);
-	} else if (!schema_run(u, schema_table, NULL, cause) ||
+	} else if (!schema_table_create(u, cause) ||
 	    !schema_run(u, schema_keys, NULL, cause) ||
 	    !schema_run(u, schema_version, NULL, cause) ||
 	    !schema_run(u, "INSERT INTO %s.huntcon_schema VALUES ("

@@ -72,32 +72,28 @@ sql_value(struct buf *b, const struct mval *v)
 	}
 }
 
-/* The column a value of this type compares in. */
-static const char *
-sql_column(uint8_t type)
+/* Whether values of this type compare as numbers (n), else bytes (s). */
+static bool
+sql_numeric(uint8_t type)
 {
-	switch (type) {
-	case MT_TEXT:
-		return ("lower(s)");
-	case MT_IPV6:
-	case MT_MAC:
-		return ("s");
-	}
-	return ("n");
+	return (type == MT_UINT || type == MT_TIME || type == MT_IPV4);
 }
 
-/* One comparison of a value with a bound: "COLUMN OP VALUE". */
+/* One comparison of a value (in col) with a bound: "COLUMN OP VALUE". */
 static void
-sql_compare(struct buf *b, uint8_t type, const char *op,
+sql_compare(struct buf *b, uint8_t type, const char *col, const char *op,
     const struct mval *v)
 {
-	buf_printf(b, "%s %s ", sql_column(type), op);
+	if (type == MT_TEXT)
+		buf_printf(b, "lower(%s) %s ", col, op);
+	else
+		buf_printf(b, "%s %s ", col, op);
 	sql_value(b, v);
 }
 
 /* Membership of a value in a condition's list (= and != alike). */
 static void
-sql_list(struct buf *b, const struct query_cond *c)
+sql_list(struct buf *b, const struct query_cond *c, const char *col)
 {
 	const struct query_elem	*e;
 	size_t			 i;
@@ -107,11 +103,11 @@ sql_list(struct buf *b, const struct query_cond *c)
 		e = &c->elems[i];
 		buf_adds(b, i > 0 ? " OR (" : "(");
 		if (c->type == MT_TEXT)
-			sql_compare(b, c->type, "=", &e->lo);
+			sql_compare(b, c->type, col, "=", &e->lo);
 		else {
-			sql_compare(b, c->type, ">=", &e->lo);
+			sql_compare(b, c->type, col, ">=", &e->lo);
 			buf_adds(b, " AND ");
-			sql_compare(b, c->type, "<=", &e->hi);
+			sql_compare(b, c->type, col, "<=", &e->hi);
 		}
 		buf_adds(b, ")");
 	}
@@ -120,31 +116,33 @@ sql_list(struct buf *b, const struct query_cond *c)
 
 /* A text operator against one element: begins, ends, contains, length. */
 static void
-sql_text_elem(struct buf *b, enum query_op op, const struct query_elem *e)
+sql_text_elem(struct buf *b, enum query_op op, const struct query_elem *e,
+    const char *s)
 {
 	size_t	 n = e->lo.text.n;
 
 	switch (op) {
 	case QOP_BEGINS:
-		buf_printf(b, "(length(s) >= %zu AND substring(lower(s), 1, "
-		    "%zu) = ", n, n);
+		buf_printf(b, "(length(%s) >= %zu AND substring(lower(%s), 1, "
+		    "%zu) = ", s, n, s, n);
 		break;
 	case QOP_ENDS:
-		buf_printf(b, "(length(s) >= %zu AND substring(lower(s), "
-		    "length(s) - %zu + 1, %zu) = ", n, n, n);
+		buf_printf(b, "(length(%s) >= %zu AND substring(lower(%s), "
+		    "length(%s) - %zu + 1, %zu) = ", s, n, s, s, n, n);
 		break;
 	case QOP_CONTAINS:
 		if (n == 0) {
 			buf_adds(b, "1");
 			return;
 		}
-		buf_adds(b, "(position(lower(s), ");
+		buf_printf(b, "(position(lower(%s), ", s);
 		sql_value(b, &e->lo);
 		buf_adds(b, ") > 0)");
 		return;
 	default:
-		buf_printf(b, "(length(s) >= %llu AND length(s) <= %llu)",
-		    (unsigned long long)e->lo.u, (unsigned long long)e->hi.u);
+		buf_printf(b, "(length(%s) >= %llu AND length(%s) <= %llu)", s,
+		    (unsigned long long)e->lo.u, s,
+		    (unsigned long long)e->hi.u);
 		return;
 	}
 	sql_value(b, &e->lo);
@@ -153,7 +151,7 @@ sql_text_elem(struct buf *b, enum query_op op, const struct query_elem *e)
 
 /* Some element of a text operator's list holds. */
 static void
-sql_text(struct buf *b, const struct query_cond *c)
+sql_text(struct buf *b, const struct query_cond *c, const char *s)
 {
 	size_t	 i;
 
@@ -161,7 +159,7 @@ sql_text(struct buf *b, const struct query_cond *c)
 	for (i = 0; i < c->nelems; i++) {
 		if (i > 0)
 			buf_adds(b, " OR ");
-		sql_text_elem(b, c->op, &c->elems[i]);
+		sql_text_elem(b, c->op, &c->elems[i], s);
 	}
 	buf_adds(b, ")");
 }
@@ -228,33 +226,62 @@ sql_regex(struct buf *b, const struct query_cond *c, const char *name,
 	return (true);
 }
 
-/* What one value must satisfy for an operator (= and != alike). */
+/*
+ * What one value (in col) must satisfy for an operator (= and != alike),
+ * after guard (its type, or that the key has a value).
+ */
 static void
-sql_test(struct buf *b, const struct query_cond *c)
+sql_test(struct buf *b, const struct query_cond *c, const char *col,
+    const char *guard)
 {
+	buf_adds(b, guard);
 	switch (c->op) {
 	case QOP_EQ:
 	case QOP_NE:
-		buf_printf(b, "modulo(t, 16) = %u AND ", c->type);
-		sql_list(b, c);
+		sql_list(b, c, col);
 		break;
 	case QOP_LT:
 	case QOP_GE:
-		buf_printf(b, "modulo(t, 16) = %u AND ", c->type);
-		sql_compare(b, c->type, c->op == QOP_LT ? "<" : ">=",
+		sql_compare(b, c->type, col, c->op == QOP_LT ? "<" : ">=",
 		    &c->elems->lo);
 		break;
 	case QOP_LE:
 	case QOP_GT:
-		buf_printf(b, "modulo(t, 16) = %u AND ", c->type);
-		sql_compare(b, c->type, c->op == QOP_LE ? "<=" : ">",
+		sql_compare(b, c->type, col, c->op == QOP_LE ? "<=" : ">",
 		    &c->elems->hi);
 		break;
 	default:
-		buf_adds(b, "modulo(t, 16) = 4 AND ");
-		sql_text(b, c);
+		sql_text(b, c, col);
 		break;
 	}
+}
+
+/*
+ * A condition on a single-valued core key, over its own column f_KEY and
+ * the bit in fp saying it has a value; false for the rest.
+ */
+static bool
+sql_fixed(struct buf *b, const struct query_cond *c)
+{
+	struct buf	 col;
+	char		*guard;
+	uint64_t	 bit;
+
+	if (!fleet_fixed(c->key) || c->type != meta_key(c->key)->type ||
+	    c->op > QOP_LENGTH || c->op == QOP_REGEX ||
+	    (c->op > QOP_GE && c->type != MT_TEXT))
+		return (false);
+	bit = (uint64_t)1 << c->key;
+	buf_init(&col);
+	fleet_fixed_column(&col, c->key);
+	xasprintf(&guard, "bitAnd(fp, %llu) != 0 AND ",
+	    (unsigned long long)bit);
+	buf_adds(b, c->op == QOP_NE ? "NOT (" : "(");
+	sql_test(b, c, col.s, guard);
+	buf_adds(b, ")");
+	free(guard);
+	buf_free(&col);
+	return (true);
 }
 
 /* One condition. */
@@ -262,6 +289,7 @@ static bool
 sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 {
 	const char	*name = c->name;
+	char		*guard;
 	bool		 num;
 
 	if (c->key >= 0)
@@ -281,13 +309,17 @@ sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 	default:
 		break;
 	}
-	num = c->op <= QOP_GE && sql_column(c->type)[0] == 'n';
+	if (sql_fixed(b, c))
+		return (true);
+	num = c->op <= QOP_GE && sql_numeric(c->type);
 	if (c->op == QOP_NE)
 		buf_adds(b, "NOT ");
 	buf_adds(b, num ? SQL_EXISTS_N : SQL_EXISTS_S);
-	buf_printf(b, "%u", fleet_key_id(name));
-	buf_adds(b, " AND ");
-	sql_test(b, c);
+	buf_printf(b, "%u AND ", fleet_key_id(name));
+	xasprintf(&guard, "modulo(t, 16) = %u AND ", c->op <= QOP_GE ?
+	    c->type : MT_TEXT);
+	sql_test(b, c, num ? "n" : "s", guard);
+	free(guard);
 	buf_adds(b, num ? SQL_ARRAYS_N : SQL_ARRAYS_S);
 	return (true);
 }

@@ -244,6 +244,13 @@ TABLE
 check "the table selects sessions (rows with some)" yes \
 	"$([ $nonempty -ge 35 ] && echo yes || echo "no: $nonempty")"
 
+# --values of a key of each type with a column of its own (and time's).
+for k in direction ipv6.src eth.dst ip.src time service; do
+	a=$("$HUNTCON" --store $S1 --values $k -q "size > 100" 2>&1)
+	b=$("$HUNTCON" -r "$demo" -r "$basic" --values $k -q "size > 100")
+	check "values $k" "$b" "$a"
+done
+
 # The orders of --values.
 for s in value size packets; do
 	a=$("$HUNTCON" --store $S1 --values tcp.dstport --sort $s 2>&1)

@@ -135,7 +135,10 @@ test_regex(void **state)
 	buf_free(&b);
 }
 
-/* The SQL of where-clauses: membership, negation, text, key numbers. */
+/*
+ * The SQL of where-clauses: a single-valued core key in its own column,
+ * a multi-valued one in the arrays by its number; negation, text.
+ */
 static void
 test_sql(void **state)
 {
@@ -151,12 +154,11 @@ test_sql(void **state)
 	q = query_compile(text, strlen(text), 0, &err);
 	assert_non_null(q);
 	assert_true(fleet_sql_where(&b, q, &cause));
-	xasprintf(&want, "(NOT arrayExists((k, t, n) -> k = %u AND "
-	    "modulo(t, 16) = 0 AND ((n >= 6 AND n <= 6)), mk, mt, mn) "
+	xasprintf(&want, "(NOT (bitAnd(fp, %llu) != 0 AND "
+	    "((f_ip_proto >= 6 AND f_ip_proto <= 6))) "
 	    "AND arrayExists((k, t, s) -> k = %u AND modulo(t, 16) = 4 AND "
 	    "((length(s) >= 1 AND substring(lower(s), 1, 1) = 'w')), mk, "
-	    "mt, ms))", fleet_key_id("ip.proto"),
-	    fleet_key_id("alias.host"));
+	    "mt, ms))", 1ULL << K_IP_PROTO, fleet_key_id("alias.host"));
 	assert_string_equal(b.s, want);
 	free(want);
 	query_free(q);
