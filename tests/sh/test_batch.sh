@@ -115,7 +115,6 @@ icmp.size_variants -1 0 4294967295 4294967296
 icmp.unmatched_replies -1 0 100 101
 icmp.text_scan -1 0 4294967295 4294967296
 tls.offered_ciphers -1 0 1 2
-console.values -1 0 1000000 1000001
 TABLE
 )
 small=$(cap basic)
