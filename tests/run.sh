@@ -20,7 +20,7 @@ quick=false
 # Shell tests left out of --quick: the tshark oracle (minutes with the
 # corpus), the open-session cap (captures of a million flows) and the
 # sanitized corpus run.
-SLOW="test_corpus_asan test_memory test_oracle"
+SLOW="test_corpus_asan test_memory test_oracle test_fleet test_live"
 units=build/asan/tests
 $quick && { units=build/tests; export ASANHC=; }
 
