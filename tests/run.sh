@@ -18,8 +18,9 @@ pass=0 fail=0 log=$TOP/build/test.log start=$SECONDS
 quick=false
 [ "${1:-}" = --quick ] && quick=true
 # Shell tests left out of --quick: the tshark oracle (minutes with the
-# corpus), the open-session cap (captures of a million flows) and the
-# sanitized corpus run.
+# corpus), the open-session cap (captures of a million flows), the
+# sanitized corpus run, the fleet (two ClickHouse servers) and live
+# capture (network namespaces).
 SLOW="test_corpus_asan test_memory test_oracle test_fleet test_live"
 units=build/asan/tests
 $quick && { units=build/tests; export ASANHC=; }
