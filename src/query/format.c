@@ -329,7 +329,7 @@ format_gaveup_msg(const struct query_elem *e)
 
 	buf_init(&b);
 	buf_adds(&b, "regex ");
-	parse_quote(&b, e->lo.text.p, e->lo.text.n);
+	grammar_quote(&b, e->lo.text.p, e->lo.text.n);
 	buf_printf(&b, " gave up on %llu value%s at the match limit (counted "
 	    "as no match)", (unsigned long long)e->re->gaveup,
 	    e->re->gaveup == 1 ? "" : "s");

@@ -18,7 +18,7 @@ static const char *const literal_months[] = {
 
 /* Whether a token is the bare word l or u (case folded). */
 static int
-literal_bound(const struct parse *p, const struct lex_token *tok)
+literal_bound(const struct grammar *p, const struct lex_token *tok)
 {
 	if (lex_is(&p->lx, tok, "l"))
 		return ('l');
@@ -29,33 +29,33 @@ literal_bound(const struct parse *p, const struct lex_token *tok)
 
 /* Fail naming the literal, what it should have been, and a hint. */
 static bool
-literal_bad(struct parse *p, const struct query_cond *c,
+literal_bad(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok, const char *hint)
 {
 	struct buf	 b;
 	const char	*quoted = "";
 
 	buf_init(&b);
-	parse_token_text(p, tok, &b);
+	grammar_token_text(p, tok, &b);
 	if (tok->kind == LEX_STRING && c->type != MT_TEXT &&
 	    c->type != MT_TIME)
 		quoted = ", not quoted";
 	if (c->op == QOP_LENGTH)
-		parse_fail(p, tok->off, "%s is not a valid length (%s%s)",
+		grammar_fail(p, tok->off, "%s is not a valid length (%s%s)",
 		    b.s, hint, quoted);
 	else if (c->op == QOP_UCOUNT)
-		parse_fail(p, tok->off, "%s is not a valid count (%s%s)",
+		grammar_fail(p, tok->off, "%s is not a valid count (%s%s)",
 		    b.s, hint, quoted);
 	else
-		parse_fail(p, tok->off, "%s is not a valid value for %s (%s%s)",
-		    b.s, c->name, hint, quoted);
+		grammar_fail(p, tok->off, "%s is not a valid value for %s "
+		    "(%s%s)", b.s, c->name, hint, quoted);
 	buf_free(&b);
 	return (false);
 }
 
 /* Fail on a bare word where text is expected, naming the whole word. */
 static bool
-literal_unquoted(struct parse *p, const struct query_cond *c,
+literal_unquoted(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok)
 {
 	struct lex_token	 t = *tok;
@@ -93,7 +93,7 @@ literal_limits(pcre2_match_context *mctx)
 
 /* Compile the pattern in e (caseless; (?-i) turns that off), on bytes. */
 static bool
-literal_regex(struct parse *p, const struct lex_token *tok,
+literal_regex(struct grammar *p, const struct lex_token *tok,
     struct query_elem *e)
 {
 	PCRE2_UCHAR	 msg[256];
@@ -107,7 +107,7 @@ literal_regex(struct parse *p, const struct lex_token *tok,
 	if (code == NULL) {
 		if (pcre2_get_error_message(ec, msg, sizeof msg) < 0)
 			strcpy((char *)msg, "cannot compile");
-		parse_fail(p, tok->off, "bad regex: %s (at offset %zu of the "
+		grammar_fail(p, tok->off, "bad regex: %s (at offset %zu of the "
 		    "pattern)", (char *)msg, (size_t)off);
 		return (false);
 	}
@@ -120,7 +120,7 @@ literal_regex(struct parse *p, const struct lex_token *tok,
 
 /* A quoted text (or regex) literal. */
 static bool
-literal_text(struct parse *p, const struct query_cond *c,
+literal_text(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok, struct query_elem *e)
 {
 	size_t	 n;
@@ -130,7 +130,7 @@ literal_text(struct parse *p, const struct query_cond *c,
 		return (literal_unquoted(p, c, tok));
 	n = tok->len - 2;
 	if (n > UINT32_MAX) {
-		parse_fail(p, tok->off, "text value too long");
+		grammar_fail(p, tok->off, "text value too long");
 		return (false);
 	}
 	s = xmalloc(n + 1);
@@ -149,7 +149,7 @@ literal_text(struct parse *p, const struct query_cond *c,
 
 /* A uint literal: decimal, l or u. */
 static bool
-literal_uint(struct parse *p, const struct query_cond *c,
+literal_uint(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok, struct query_elem *e)
 {
 	uint64_t	 v;
@@ -265,16 +265,16 @@ literal_mask(uint8_t *ip, size_t bytes, int prefix, bool set)
 
 /* Warn when a CIDR block was written with host bits set. */
 static void
-literal_hostbits(struct parse *p, const struct lex_token *tok,
+literal_hostbits(struct grammar *p, const struct lex_token *tok,
     const struct query_elem *e, int prefix)
 {
 	struct buf	 b, net;
 
 	buf_init(&b);
 	buf_init(&net);
-	parse_token_text(p, tok, &b);
+	grammar_token_text(p, tok, &b);
 	mval_format(&net, &e->lo);
-	parse_warn(p, tok->off, "host bits set in %s; it means %s/%d", b.s,
+	grammar_warn(p, tok->off, "host bits set in %s; it means %s/%d", b.s,
 	    net.s, prefix);
 	buf_free(&net);
 	buf_free(&b);
@@ -282,7 +282,7 @@ literal_hostbits(struct parse *p, const struct lex_token *tok,
 
 /* An IPv4 or IPv6 literal: address, CIDR block, l or u. */
 static bool
-literal_ip(struct parse *p, const struct query_cond *c,
+literal_ip(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok, struct query_elem *e)
 {
 	size_t		 bytes = c->type == MT_IPV4 ? 4 : 16;
@@ -318,7 +318,7 @@ literal_ip(struct parse *p, const struct query_cond *c,
 
 /* A MAC literal: xx:xx:xx:xx:xx:xx, l or u. */
 static bool
-literal_mac(struct parse *p, const struct query_cond *c,
+literal_mac(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok, struct query_elem *e)
 {
 	int	 b;
@@ -454,7 +454,7 @@ literal_time_parse(const char *s, size_t n, uint64_t *ns, uint64_t *unit)
  * for one digit of fraction, and so on.
  */
 static bool
-literal_time(struct parse *p, const struct query_cond *c,
+literal_time(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok, struct query_elem *e)
 {
 	static const char	 hint[] = "time: 'YYYY-mon-DD HH:MM:SS' or "
@@ -487,7 +487,7 @@ literal_time(struct parse *p, const struct query_cond *c,
 
 /* The type a literal's own syntax gives it (for keys not in the registry). */
 bool
-literal_type_of(struct parse *p, const struct lex_token *tok, uint8_t *type)
+literal_type_of(struct grammar *p, const struct lex_token *tok, uint8_t *type)
 {
 	const char	*s = p->s + tok->off;
 	uint8_t		 ip[16];
@@ -516,7 +516,7 @@ literal_type_of(struct parse *p, const struct lex_token *tok, uint8_t *type)
  * on failure report it and leave nothing allocated.
  */
 bool
-literal_value(struct parse *p, const struct query_cond *c,
+literal_value(struct grammar *p, const struct query_cond *c,
     const struct lex_token *tok, struct query_elem *e)
 {
 	memset(e, 0, sizeof *e);

@@ -1,6 +1,6 @@
 /*
  * query-int.h - declarations shared by the stages of the query layer only
- * (lex.c, parse.c, literal.c, eval.c, format.c).  Nothing outside
+ * (lex.c, grammar.c, literal.c, eval.c, format.c).  Nothing outside
  * src/query includes this file.
  */
 #ifndef HUNTCON_QUERY_INT_H
@@ -126,7 +126,7 @@ struct query {
 };
 
 /* The parser's state. */
-struct parse {
+struct grammar {
 	const char		*s;
 	size_t			 len;
 	struct lex		 lx;
@@ -137,17 +137,17 @@ struct parse {
 	bool			 failed;
 };
 
-void	 parse_fail(struct parse *, size_t, const char *, ...)
+void	 grammar_fail(struct grammar *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-void	 parse_warn(struct parse *, size_t, const char *, ...)
+void	 grammar_warn(struct grammar *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-void	 parse_quote(struct buf *, const char *, size_t);
-void	 parse_token_text(struct parse *, const struct lex_token *,
+void	 grammar_quote(struct buf *, const char *, size_t);
+void	 grammar_token_text(struct grammar *, const struct lex_token *,
 	    struct buf *);
 
-bool	 literal_type_of(struct parse *, const struct lex_token *,
+bool	 literal_type_of(struct grammar *, const struct lex_token *,
 	    uint8_t *);
-bool	 literal_value(struct parse *, const struct query_cond *,
+bool	 literal_value(struct grammar *, const struct query_cond *,
 	    const struct lex_token *, struct query_elem *);
 void	 literal_free(struct query_elem *, uint8_t);
 void	 literal_limits(pcre2_match_context *);

@@ -4,7 +4,7 @@
  * one session through a struct meta_reader.
  *
  * Stages, one file each: lex.c cuts the text into tokens with byte columns,
- * parse.c builds the tree, literal.c types every literal by its key (and
+ * grammar.c builds the tree, literal.c types every literal by its key (and
  * compiles regex patterns), eval.c answers the query for one session, and
  * format.c prints the plan and walks the terms.
  *

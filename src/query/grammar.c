@@ -1,4 +1,4 @@
-/* parse.c - build the tree of a query from its tokens. */
+/* grammar.c - build the tree of a query from its tokens. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <stdlib.h>
@@ -10,7 +10,7 @@
 static const struct {
 	const char	*name;
 	enum query_op	 op;
-} parse_words[] = {
+} grammar_words[] = {
 	{ "begins", QOP_BEGINS },
 	{ "ends", QOP_ENDS },
 	{ "contains", QOP_CONTAINS },
@@ -20,7 +20,7 @@ static const struct {
 	{ "ucount", QOP_UCOUNT },
 };
 
-static struct query_node *parse_or(struct parse *);
+static struct query_node *grammar_or(struct grammar *);
 
 /* Start an empty error report. */
 void
@@ -44,7 +44,7 @@ query_error_clear(struct query_error *err)
 
 /* Record the first error, at byte offset off. */
 void
-parse_fail(struct parse *p, size_t off, const char *fmt, ...)
+grammar_fail(struct grammar *p, size_t off, const char *fmt, ...)
 {
 	va_list	 ap;
 
@@ -61,7 +61,7 @@ parse_fail(struct parse *p, size_t off, const char *fmt, ...)
 
 /* Add a warning at byte offset off. */
 void
-parse_warn(struct parse *p, size_t off, const char *fmt, ...)
+grammar_warn(struct grammar *p, size_t off, const char *fmt, ...)
 {
 	struct query_error	*err = p->err;
 	struct query_diag	*d;
@@ -80,36 +80,36 @@ parse_warn(struct parse *p, size_t off, const char *fmt, ...)
 
 /* Append text escaped for a message, cut when long (esc_msg). */
 static void
-parse_escape(struct buf *b, const char *s, size_t n)
+grammar_escape(struct buf *b, const char *s, size_t n)
 {
 	esc_msg(b, s, n);
 }
 
 /* Append text in single quotes, escaped, for a message. */
 void
-parse_quote(struct buf *b, const char *s, size_t n)
+grammar_quote(struct buf *b, const char *s, size_t n)
 {
 	buf_addc(b, '\'');
-	parse_escape(b, s, n);
+	grammar_escape(b, s, n);
 	buf_addc(b, '\'');
 }
 
 /* Append how a message names a token: quoted text, or "the end ...". */
 void
-parse_token_text(struct parse *p, const struct lex_token *tok,
+grammar_token_text(struct grammar *p, const struct lex_token *tok,
     struct buf *b)
 {
 	if (tok->kind == LEX_END)
 		buf_adds(b, "the end of the query");
 	else if (tok->kind == LEX_STRING)
-		parse_escape(b, p->s + tok->off, tok->len);
+		grammar_escape(b, p->s + tok->off, tok->len);
 	else
-		parse_quote(b, p->s + tok->off, tok->len);
+		grammar_quote(b, p->s + tok->off, tok->len);
 }
 
 /* Edit distance between two short words, case folded. */
 static size_t
-parse_distance(const char *a, size_t an, const char *b, size_t bn)
+grammar_distance(const char *a, size_t an, const char *b, size_t bn)
 {
 	size_t	 row[64], i, j, diag, up, best;
 
@@ -137,9 +137,9 @@ parse_distance(const char *a, size_t an, const char *b, size_t bn)
 
 /* Whether name is close enough to word to suggest, and closer than *best. */
 static bool
-parse_closer(const char *word, size_t n, const char *name, size_t *best)
+grammar_closer(const char *word, size_t n, const char *name, size_t *best)
 {
-	size_t	 d = parse_distance(word, n, name, strlen(name));
+	size_t	 d = grammar_distance(word, n, name, strlen(name));
 
 	if (d == 0 || d > (n <= 4 ? 1 : 2) || d >= *best)
 		return (false);
@@ -149,21 +149,21 @@ parse_closer(const char *word, size_t n, const char *name, size_t *best)
 
 /* The operator closest to a misspelt word, or NULL. */
 static const char *
-parse_suggest_op(const char *word, size_t n)
+grammar_suggest_op(const char *word, size_t n)
 {
 	const char	*found = NULL;
 	size_t		 i, best = SIZE_MAX;
 
-	for (i = 0; i < nitems(parse_words); i++) {
-		if (parse_closer(word, n, parse_words[i].name, &best))
-			found = parse_words[i].name;
+	for (i = 0; i < nitems(grammar_words); i++) {
+		if (grammar_closer(word, n, grammar_words[i].name, &best))
+			found = grammar_words[i].name;
 	}
 	return (found);
 }
 
 /* The registered key closest to a misspelt name, or NULL. */
 static const char *
-parse_suggest_key(const char *word, size_t n)
+grammar_suggest_key(const char *word, size_t n)
 {
 	const struct meta_key	*k;
 	const char		*found = NULL;
@@ -171,7 +171,7 @@ parse_suggest_key(const char *word, size_t n)
 	int			 id;
 
 	for (id = 0; (k = meta_key(id)) != NULL; id++) {
-		if (parse_closer(word, n, k->name, &best))
+		if (grammar_closer(word, n, k->name, &best))
 			found = k->name;
 	}
 	return (found);
@@ -179,47 +179,47 @@ parse_suggest_key(const char *word, size_t n)
 
 /* Read the next token; a lexer error becomes the query's error. */
 static void
-parse_advance(struct parse *p)
+grammar_advance(struct grammar *p)
 {
 	lex_next(&p->lx, &p->tok);
 	if (p->tok.kind == LEX_ERROR)
-		parse_fail(p, p->tok.off, "%s", p->lx.error);
+		grammar_fail(p, p->tok.off, "%s", p->lx.error);
 }
 
 /* Fail with a message naming a token: "PREFIX 'TOKEN'SUFFIX". */
 static void
-parse_fail_at(struct parse *p, const struct lex_token *tok,
+grammar_fail_at(struct grammar *p, const struct lex_token *tok,
     const char *prefix, const char *suffix)
 {
 	struct buf	 b;
 
 	buf_init(&b);
-	parse_token_text(p, tok, &b);
-	parse_fail(p, tok->off, "%s%s%s", prefix, b.s, suffix);
+	grammar_token_text(p, tok, &b);
+	grammar_fail(p, tok->off, "%s%s%s", prefix, b.s, suffix);
 	buf_free(&b);
 }
 
 /* Fail on a token that cannot follow a complete condition. */
 static void
-parse_unexpected(struct parse *p)
+grammar_unexpected(struct grammar *p)
 {
 	struct lex_token	*tok = &p->tok;
 
 	if (tok->kind == LEX_RPAREN && p->depth == 0)
-		parse_fail(p, tok->off, "unbalanced parenthesis: no '(' for "
+		grammar_fail(p, tok->off, "unbalanced parenthesis: no '(' for "
 		    "this ')'");
 	else if (lex_is(&p->lx, tok, "and"))
-		parse_fail_at(p, tok, "", " is not an operator (use '&&')");
+		grammar_fail_at(p, tok, "", " is not an operator (use '&&')");
 	else if (lex_is(&p->lx, tok, "or"))
-		parse_fail_at(p, tok, "", " is not an operator (use '||')");
+		grammar_fail_at(p, tok, "", " is not an operator (use '||')");
 	else
-		parse_fail_at(p, tok, "unexpected ", " (join conditions with "
+		grammar_fail_at(p, tok, "unexpected ", " (join conditions with "
 		    "'&&' or '||', separate values with ',')");
 }
 
 /* Free a node and everything under it. */
 static void
-parse_free(struct query_node *n)
+grammar_free(struct query_node *n)
 {
 	struct query_cond	*c;
 	size_t			 i;
@@ -228,7 +228,7 @@ parse_free(struct query_node *n)
 		return;
 	c = &n->cond;
 	for (i = 0; i < n->nkids; i++)
-		parse_free(n->kids[i]);
+		grammar_free(n->kids[i]);
 	free(n->kids);
 	if (n->kind == QUERY_COND) {
 		for (i = 0; i < c->nelems; i++)
@@ -243,7 +243,7 @@ parse_free(struct query_node *n)
 
 /* A new node of a kind starting at byte offset off. */
 static struct query_node *
-parse_node(enum query_kind kind, size_t off)
+grammar_node(enum query_kind kind, size_t off)
 {
 	struct query_node	*n = xcalloc(1, sizeof *n);
 
@@ -255,7 +255,7 @@ parse_node(enum query_kind kind, size_t off)
 
 /* Add a kid to a node, merging the kids of a kid of the same kind. */
 static void
-parse_adopt(struct query_node *n, struct query_node *kid)
+grammar_adopt(struct query_node *n, struct query_node *kid)
 {
 	size_t	 add = kid->kind == n->kind ? kid->nkids : 1;
 
@@ -272,7 +272,7 @@ parse_adopt(struct query_node *n, struct query_node *kid)
 
 /* Whether a word can be a key name: a letter or _, then [A-Za-z0-9._]. */
 static bool
-parse_keyname(const char *s, size_t n)
+grammar_keyname(const char *s, size_t n)
 {
 	size_t	 i;
 	char	 c;
@@ -289,7 +289,7 @@ parse_keyname(const char *s, size_t n)
 
 /* Whether an unknown key was already warned about in this query. */
 static bool
-parse_warned(struct parse *p, const char *name)
+grammar_warned(struct grammar *p, const char *name)
 {
 	char	*prefix;
 	size_t	 i, n;
@@ -309,18 +309,18 @@ parse_warned(struct parse *p, const char *name)
 
 /* Resolve the key of a condition; an unknown key is a warning, once. */
 static bool
-parse_key(struct parse *p, struct query_cond *c)
+grammar_key(struct grammar *p, struct query_cond *c)
 {
 	const char	*s = p->s + p->tok.off, *near;
 	size_t		 n = p->tok.len, i;
 	char		*lower;
 
 	if (p->tok.kind != LEX_WORD) {
-		parse_fail_at(p, &p->tok, "expected a condition, found ", "");
+		grammar_fail_at(p, &p->tok, "expected a condition, found ", "");
 		return (false);
 	}
-	if (!parse_keyname(s, n)) {
-		parse_fail_at(p, &p->tok, "", " is not a key name");
+	if (!grammar_keyname(s, n)) {
+		grammar_fail_at(p, &p->tok, "", " is not a key name");
 		return (false);
 	}
 	c->col = (uint32_t)p->tok.off + 1;
@@ -332,19 +332,19 @@ parse_key(struct parse *p, struct query_cond *c)
 	for (i = 0; i < n; i++)
 		lower[i] = (char)fold((unsigned char)lower[i]);
 	c->name = lower;
-	if (parse_warned(p, lower))
+	if (grammar_warned(p, lower))
 		return (true);
-	if ((near = parse_suggest_key(s, n)) != NULL)
-		parse_warn(p, p->tok.off, "unknown key '%s' (did you mean "
+	if ((near = grammar_suggest_key(s, n)) != NULL)
+		grammar_warn(p, p->tok.off, "unknown key '%s' (did you mean "
 		    "'%s'?)", lower, near);
 	else
-		parse_warn(p, p->tok.off, "unknown key '%s'", lower);
+		grammar_warn(p, p->tok.off, "unknown key '%s'", lower);
 	return (true);
 }
 
 /* Read the operator of a condition. */
 static bool
-parse_op(struct parse *p, struct query_cond *c, struct lex_token *key)
+grammar_op(struct grammar *p, struct query_cond *c, struct lex_token *key)
 {
 	static const enum query_op ops[] = {
 		[LEX_EQ] = QOP_EQ, [LEX_NE] = QOP_NE, [LEX_LT] = QOP_LT,
@@ -360,33 +360,33 @@ parse_op(struct parse *p, struct query_cond *c, struct lex_token *key)
 		c->op = ops[tok->kind];
 		return (true);
 	}
-	for (i = 0; i < nitems(parse_words); i++) {
-		if (lex_is(&p->lx, tok, parse_words[i].name)) {
-			c->op = parse_words[i].op;
+	for (i = 0; i < nitems(grammar_words); i++) {
+		if (lex_is(&p->lx, tok, grammar_words[i].name)) {
+			c->op = grammar_words[i].op;
 			return (true);
 		}
 	}
 	if (tok->kind == LEX_WORD) {
-		near = parse_suggest_op(p->s + tok->off, tok->len);
+		near = grammar_suggest_op(p->s + tok->off, tok->len);
 		buf_init(&b);
 		buf_printf(&b, " is not an operator%s%s%s", near ? " (did you "
 		    "mean '" : "", near ? near : "", near ? "'?)" : "");
-		parse_fail_at(p, tok, "", b.s);
+		grammar_fail_at(p, tok, "", b.s);
 		buf_free(&b);
 		return (false);
 	}
 	buf_init(&b);
 	buf_adds(&b, "expected an operator after ");
-	parse_token_text(p, key, &b);
+	grammar_token_text(p, key, &b);
 	buf_adds(&b, ", found ");
-	parse_fail_at(p, tok, b.s, "");
+	grammar_fail_at(p, tok, b.s, "");
 	buf_free(&b);
 	return (false);
 }
 
 /* Whether an operator reads text, so that the key must be text. */
 static bool
-parse_text_op(enum query_op op)
+grammar_text_op(enum query_op op)
 {
 	return (op == QOP_BEGINS || op == QOP_ENDS || op == QOP_CONTAINS ||
 	    op == QOP_REGEX || op == QOP_LENGTH);
@@ -394,32 +394,32 @@ parse_text_op(enum query_op op)
 
 /* Whether an operator takes exactly one value. */
 static bool
-parse_single_op(enum query_op op)
+grammar_single_op(enum query_op op)
 {
 	return (op == QOP_LT || op == QOP_LE || op == QOP_GT || op == QOP_GE);
 }
 
 /* Decide the type of a condition's elements from its key and operator. */
 static bool
-parse_type(struct parse *p, struct query_cond *c, struct lex_token *optok)
+grammar_type(struct grammar *p, struct query_cond *c, struct lex_token *optok)
 {
 	const struct meta_key	*k = meta_key(c->key);
 
-	if (k != NULL && parse_text_op(c->op) && k->type != MT_TEXT) {
-		parse_fail(p, optok->off, "'%s' applies to text keys, and %s "
+	if (k != NULL && grammar_text_op(c->op) && k->type != MT_TEXT) {
+		grammar_fail(p, optok->off, "'%s' applies to text keys, and %s "
 		    "is %s", query_op_name(c->op), c->name,
 		    meta_type_name(k->type));
 		return (false);
 	}
 	if (c->op == QOP_LENGTH || c->op == QOP_UCOUNT)
 		c->type = MT_UINT;
-	else if (parse_text_op(c->op))
+	else if (grammar_text_op(c->op))
 		c->type = MT_TEXT;
 	else if (k != NULL)
 		c->type = k->type;
 	else if (!literal_type_of(p, &p->tok, &c->type)) {
 		if (p->tok.kind != LEX_WORD)
-			return (true);	/* parse_values reports it */
+			return (true);	/* grammar_values reports it */
 		c->type = MT_TEXT;	/* so that the hint says to quote */
 	}
 	return (true);
@@ -427,39 +427,39 @@ parse_type(struct parse *p, struct query_cond *c, struct lex_token *optok)
 
 /* Whether a token can be a literal. */
 static bool
-parse_is_value(const struct lex_token *tok)
+grammar_is_value(const struct lex_token *tok)
 {
 	return (tok->kind == LEX_WORD || tok->kind == LEX_STRING);
 }
 
 /* Fail when the current token is not a literal, naming what came before. */
 static bool
-parse_need_value(struct parse *p, const struct lex_token *prev)
+grammar_need_value(struct grammar *p, const struct lex_token *prev)
 {
 	struct buf	 b;
 
-	if (parse_is_value(&p->tok))
+	if (grammar_is_value(&p->tok))
 		return (true);
 	buf_init(&b);
 	buf_adds(&b, "expected a value after ");
-	parse_token_text(p, prev, &b);
+	grammar_token_text(p, prev, &b);
 	buf_adds(&b, ", found ");
-	parse_fail_at(p, &p->tok, b.s, "");
+	grammar_fail_at(p, &p->tok, b.s, "");
 	buf_free(&b);
 	return (false);
 }
 
 /* Whether ranges are allowed; fail at the '-' when not. */
 static bool
-parse_range_ok(struct parse *p, const struct query_cond *c)
+grammar_range_ok(struct grammar *p, const struct query_cond *c)
 {
-	if (parse_single_op(c->op)) {
-		parse_fail(p, p->tok.off, "'%s' takes one value, not a range",
+	if (grammar_single_op(c->op)) {
+		grammar_fail(p, p->tok.off, "'%s' takes one value, not a range",
 		    query_op_name(c->op));
 		return (false);
 	}
 	if (c->type == MT_TEXT || c->type == MT_MAC) {
-		parse_fail(p, p->tok.off, "ranges apply to uint, IP and time "
+		grammar_fail(p, p->tok.off, "ranges apply to uint, IP and time "
 		    "values, not %s", meta_type_name(c->type));
 		return (false);
 	}
@@ -468,7 +468,7 @@ parse_range_ok(struct parse *p, const struct query_cond *c)
 
 /* Finish a range: the high literal is current, the low one typed in e. */
 static bool
-parse_range(struct parse *p, struct query_cond *c, struct query_elem *e,
+grammar_range(struct grammar *p, struct query_cond *c, struct query_elem *e,
     const struct lex_token *lotok)
 {
 	struct query_elem	 hi;
@@ -479,10 +479,10 @@ parse_range(struct parse *p, struct query_cond *c, struct query_elem *e,
 	if (mval_cmp(&e->lo, &hi.lo) > 0) {
 		buf_init(&b);
 		buf_adds(&b, "range low ");
-		parse_token_text(p, lotok, &b);
+		grammar_token_text(p, lotok, &b);
 		buf_adds(&b, " is above high ");
-		parse_token_text(p, &p->tok, &b);
-		parse_fail(p, lotok->off, "%s", b.s);
+		grammar_token_text(p, &p->tok, &b);
+		grammar_fail(p, lotok->off, "%s", b.s);
 		buf_free(&b);
 		return (false);
 	}
@@ -493,22 +493,22 @@ parse_range(struct parse *p, struct query_cond *c, struct query_elem *e,
 
 /* Read one list element (a literal or a range) into e. */
 static bool
-parse_elem(struct parse *p, struct query_cond *c, struct query_elem *e)
+grammar_elem(struct grammar *p, struct query_cond *c, struct query_elem *e)
 {
 	struct lex_token	 lotok = p->tok, dash;
 
 	if (!literal_value(p, c, &p->tok, e))
 		return (false);
-	parse_advance(p);
+	grammar_advance(p);
 	if (p->tok.kind != LEX_DASH)
 		return (true);
 	dash = p->tok;
-	if (!parse_range_ok(p, c))
+	if (!grammar_range_ok(p, c))
 		goto fail;
-	parse_advance(p);
-	if (!parse_need_value(p, &dash) || !parse_range(p, c, e, &lotok))
+	grammar_advance(p);
+	if (!grammar_need_value(p, &dash) || !grammar_range(p, c, e, &lotok))
 		goto fail;
-	parse_advance(p);
+	grammar_advance(p);
 	return (true);
 fail:
 	literal_free(e, c->type);
@@ -517,104 +517,104 @@ fail:
 
 /* Read the value list of a condition (the token after the operator). */
 static bool
-parse_values(struct parse *p, struct query_cond *c, struct lex_token *optok)
+grammar_values(struct grammar *p, struct query_cond *c, struct lex_token *optok)
 {
 	struct lex_token	 prev = *optok;
 	struct query_elem	 e;
 
 	for (;;) {
-		if (!parse_need_value(p, &prev) || !parse_elem(p, c, &e))
+		if (!grammar_need_value(p, &prev) || !grammar_elem(p, c, &e))
 			return (false);
 		c->elems = xreallocarray(c->elems, c->nelems + 1,
 		    sizeof *c->elems);
 		c->elems[c->nelems++] = e;
 		if (p->tok.kind != LEX_COMMA)
 			return (true);
-		if (parse_single_op(c->op)) {
-			parse_fail(p, p->tok.off, "'%s' takes one value",
+		if (grammar_single_op(c->op)) {
+			grammar_fail(p, p->tok.off, "'%s' takes one value",
 			    query_op_name(c->op));
 			return (false);
 		}
 		prev = p->tok;
-		parse_advance(p);
+		grammar_advance(p);
 	}
 }
 
 /* Read a condition: key OP values, key exists, key !exists. */
 static struct query_node *
-parse_cond(struct parse *p)
+grammar_cond(struct grammar *p)
 {
-	struct query_node	*n = parse_node(QUERY_COND, p->tok.off);
+	struct query_node	*n = grammar_node(QUERY_COND, p->tok.off);
 	struct query_cond	*c = &n->cond;
 	struct lex_token	 key = p->tok, optok;
 
-	if (!parse_key(p, c))
+	if (!grammar_key(p, c))
 		goto fail;
-	parse_advance(p);
+	grammar_advance(p);
 	optok = p->tok;
-	if (p->failed || !parse_op(p, c, &key))
+	if (p->failed || !grammar_op(p, c, &key))
 		goto fail;
-	parse_advance(p);
+	grammar_advance(p);
 	if (c->op == QOP_EXISTS || c->op == QOP_NOTEXISTS)
 		return (n);
-	if (!parse_type(p, c, &optok) || !parse_values(p, c, &optok))
+	if (!grammar_type(p, c, &optok) || !grammar_values(p, c, &optok))
 		goto fail;
 	eval_prepare(c);
 	return (n);
 fail:
-	parse_free(n);
+	grammar_free(n);
 	return (NULL);
 }
 
 /* Read a parenthesised group; the current token is '('. */
 static struct query_node *
-parse_group(struct parse *p)
+grammar_group(struct grammar *p)
 {
 	struct query_node	*n;
 	size_t			 open = p->tok.off;
 
 	if (p->tok.kind != LEX_LPAREN) {
-		parse_fail(p, open, "expected '('");
+		grammar_fail(p, open, "expected '('");
 		return (NULL);
 	}
 	if (p->depth >= QUERY_MAX_DEPTH) {
-		parse_fail(p, open, "nesting deeper than %d levels",
+		grammar_fail(p, open, "nesting deeper than %d levels",
 		    QUERY_MAX_DEPTH);
 		return (NULL);
 	}
 	p->depth++;
-	parse_advance(p);
-	n = parse_or(p);
+	grammar_advance(p);
+	n = grammar_or(p);
 	p->depth--;
 	if (n == NULL)
 		return (NULL);
 	if (p->tok.kind != LEX_RPAREN) {
 		if (p->tok.kind == LEX_END)
-			parse_fail(p, open, "unbalanced parenthesis: this '(' "
-			    "is never closed");
+			grammar_fail(p, open, "unbalanced parenthesis: this "
+			    "'(' is never closed");
 		else
-			parse_unexpected(p);
-		parse_free(n);
+			grammar_unexpected(p);
+		grammar_free(n);
 		return (NULL);
 	}
-	parse_advance(p);
+	grammar_advance(p);
 	return (n);
 }
 
 /* Read a negation, a group or a condition. */
 static struct query_node *
-parse_unary(struct parse *p)
+grammar_unary(struct grammar *p)
 {
 	struct query_node	*n, *kid;
 
 	if (p->tok.kind == LEX_LPAREN)
-		return (parse_group(p));
+		return (grammar_group(p));
 	if (p->tok.kind != LEX_NOT)
-		return (parse_cond(p));
-	n = parse_node(QUERY_NOT, p->tok.off);
-	parse_advance(p);
-	if ((kid = parse_group(p)) == NULL) {
-		parse_free(n);
+		return (grammar_cond(p));
+	n = grammar_node(QUERY_NOT, p->tok.off);
+	grammar_advance(p);
+	if ((kid = grammar_group(p)) == NULL) {
+		grammar_free(n);
 		return (NULL);
 	}
 	n->kids = xmalloc(sizeof *n->kids);
@@ -625,8 +625,8 @@ parse_unary(struct parse *p)
 
 /* Read terms joined by one joiner into one node of kind. */
 static struct query_node *
-parse_join(struct parse *p, enum query_kind kind, enum lex_kind joiner,
-    struct query_node *(*sub)(struct parse *))
+grammar_join(struct grammar *p, enum query_kind kind, enum lex_kind joiner,
+    struct query_node *(*sub)(struct grammar *))
 {
 	struct query_node	*first, *n, *kid;
 
@@ -634,31 +634,31 @@ parse_join(struct parse *p, enum query_kind kind, enum lex_kind joiner,
 		return (NULL);
 	if (p->tok.kind != joiner)
 		return (first);
-	n = parse_node(kind, first->col - 1);
-	parse_adopt(n, first);
+	n = grammar_node(kind, first->col - 1);
+	grammar_adopt(n, first);
 	while (p->tok.kind == joiner) {
-		parse_advance(p);
+		grammar_advance(p);
 		if ((kid = sub(p)) == NULL) {
-			parse_free(n);
+			grammar_free(n);
 			return (NULL);
 		}
-		parse_adopt(n, kid);
+		grammar_adopt(n, kid);
 	}
 	return (n);
 }
 
 /* Read terms joined by &&. */
 static struct query_node *
-parse_and(struct parse *p)
+grammar_and(struct grammar *p)
 {
-	return (parse_join(p, QUERY_AND, LEX_AND, parse_unary));
+	return (grammar_join(p, QUERY_AND, LEX_AND, grammar_unary));
 }
 
 /* Read terms joined by ||. */
 static struct query_node *
-parse_or(struct parse *p)
+grammar_or(struct grammar *p)
 {
-	return (parse_join(p, QUERY_OR, LEX_OR, parse_and));
+	return (grammar_join(p, QUERY_OR, LEX_OR, grammar_and));
 }
 
 /* Compile a query; NULL with err set when it is not valid. */
@@ -666,7 +666,7 @@ struct query *
 query_compile(const char *text, size_t len, int flags,
     struct query_error *err)
 {
-	struct parse		 p;
+	struct grammar		 p;
 	struct query_node	*root = NULL;
 
 	if (err != NULL)
@@ -677,18 +677,18 @@ query_compile(const char *text, size_t len, int flags,
 	p.err = err;
 	p.q = xcalloc(1, sizeof *p.q);
 	lex_init(&p.lx, text, len);
-	parse_advance(&p);
+	grammar_advance(&p);
 	if (p.tok.kind == LEX_END && (flags & QUERY_EMPTY_OK)) {
 		eval_plan(p.q);
 		return (p.q);
 	}
 	if (p.tok.kind == LEX_END)
-		parse_fail(&p, 0, "empty query");
-	else if ((root = parse_or(&p)) != NULL && p.tok.kind != LEX_END)
-		parse_unexpected(&p);
+		grammar_fail(&p, 0, "empty query");
+	else if ((root = grammar_or(&p)) != NULL && p.tok.kind != LEX_END)
+		grammar_unexpected(&p);
 	if (p.failed) {
 		if (root != NULL)
-			parse_free(root);
+			grammar_free(root);
 		query_free(p.q);
 		return (NULL);
 	}
@@ -704,7 +704,7 @@ query_free(struct query *q)
 	if (q == NULL)
 		return;
 	if (q->root != NULL)
-		parse_free(q->root);
+		grammar_free(q->root);
 	pcre2_match_data_free(q->md);
 	pcre2_match_context_free(q->mctx);
 	free(q->steps);
