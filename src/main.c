@@ -87,6 +87,7 @@ struct args {
 	char		**rules;
 	size_t		  nrules;
 	const char	 *query;
+	const char	 *theme;	/* --theme, for the console */
 	const char	 *values;
 	const char	 *fields;
 	const char	 *write;
@@ -392,8 +393,7 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_FIX: a->fix = true; break;
 	case OPT_STATS: a->stats = true; break;
 	case OPT_SET: sets[(*nsets)++] = optarg; break;
-	case OPT_THEME:		/* the console reads it from argv */
-		break;
+	case OPT_THEME: a->theme = optarg; break;
 	case OPT_PACKETS: a->packets = true; break;
 	case OPT_HEX: a->pkt_flags |= BATCH_PKT_HEX; break;
 	case OPT_TEXT: a->pkt_flags |= BATCH_PKT_TEXT; break;
@@ -1268,7 +1268,7 @@ main(int argc, char **argv)
 			capture_set_msg(c, main_capture_msg, NULL);
 			exit(1);	/* the stream could not be read */
 		}
-		rc = ui_run(&(struct ui_options){ c, a.query, argc, argv,
+		rc = ui_run(&(struct ui_options){ c, a.query, a.theme,
 		    &a.cfg });
 		rules_free(rs);
 	} else

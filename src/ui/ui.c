@@ -671,22 +671,6 @@ ui_path_pop(struct ui *u)
 	return (ui_path_apply(u, &np));
 }
 
-/* Find the --theme argument on the command line. */
-static const char *
-ui_theme_arg(const struct ui_options *o)
-{
-	const char	*t = NULL;
-	int		 i;
-
-	for (i = 1; i < o->argc; i++) {
-		if (strcmp(o->argv[i], "--theme") == 0 && i + 1 < o->argc)
-			t = o->argv[++i];
-		else if (strncmp(o->argv[i], "--theme=", 8) == 0)
-			t = o->argv[i] + 8;
-	}
-	return (t != NULL ? t : "dark");
-}
-
 /* Set up curses, the locale and the theme; false with *cause. */
 static bool
 ui_curses(struct ui *u, char **cause)
@@ -725,7 +709,8 @@ ui_curses(struct ui *u, char **cause)
 		use_default_colors();
 	}
 	draw_init(u->ascii);
-	if (!theme_load(ui_theme_arg(u->opt), u->colour, cause)) {
+	if (!theme_load(u->opt->theme != NULL ? u->opt->theme : "dark",
+	    u->colour, cause)) {
 		ui_restore();
 		return (false);
 	}

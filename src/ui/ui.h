@@ -19,8 +19,7 @@
 struct ui_options {
 	struct capture		 *cap;		/* the inputs, not read yet */
 	const char		 *query;	/* -q: the initial drill path */
-	int			  argc;		/* the command line, for */
-	char			**argv;		/* --theme NAME */
+	const char		 *theme;	/* --theme NAME, or NULL */
 	const struct engine_config *cfg;	/* settings, net.home */
 };
 

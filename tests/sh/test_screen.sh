@@ -206,4 +206,16 @@ expect_screen "slow query: the give-ups on the message line" \
 	"^warning: regex '\^\(a\|a\?\)\+\\$' gave up on 100000 values at the match"
 quit_rc "slow query: q exits 0"
 
+# --theme is read once, with main's other options: as NAME and =NAME, the
+# last one given wins, and a bad name is an error before the screen opens.
+basic=$(cap basic)
+start 100 30 -r "$basic" --theme nosuch --theme=mono
+expect_screen "--theme=mono after a bad --theme: the console opens" '\[Navigate\]'
+quit_rc "--theme=mono: q exits 0"
+start 100 30 -r "$basic" --theme light --theme nosuch
+for i in $(seq 300); do [ -s "$T/rc" ] && break; sleep 0.05; done
+check "--theme nosuch last: exit 2" 2 "$(cat "$T/rc" 2>/dev/null)"
+check "--theme nosuch last: message" "huntcon: --theme nosuch: no such theme" \
+    "$(cat "$T/stderr")"
+
 finish
