@@ -1031,6 +1031,27 @@ main_fetch(struct args *a)
 	return (ok ? 0 : 1);
 }
 
+/*
+ * The key of --values (-1 without it) and the fields of --sessions; a
+ * usage error when either names what is not there.
+ */
+static int
+main_fields(const struct args *a, struct batch_fields *f)
+{
+	char	*cause = NULL;
+	int	 key = -1;
+
+	if (a->values != NULL && (key = meta_find(a->values,
+	    strlen(a->values))) == -1)
+		usage_error("--values: unknown meta key '%s' (huntcon --keys "
+		    "lists them)", esc_str(a->values));
+	if (a->fields != NULL && !batch_fields_parse(f, a->fields, &cause))
+		usage_error("%s", cause);
+	else if (a->fields == NULL)
+		batch_fields_default(f);
+	return (key);
+}
+
 /* Check --store's options against each other. */
 static void
 main_store_check(const struct args *a)
@@ -1054,18 +1075,11 @@ main_store(struct args *a)
 	struct batch_fields	 f;
 	struct query		*q = NULL;
 	char			*cause = NULL;
-	int			 key = -1;
+	int			 key;
 	bool			 ok;
 
 	main_store_check(a);
-	if (a->values != NULL && (key = meta_find(a->values,
-	    strlen(a->values))) == -1)
-		usage_error("--values: unknown meta key '%s' (huntcon --keys "
-		    "lists them)", esc_str(a->values));
-	if (a->fields != NULL && !batch_fields_parse(&f, a->fields, &cause))
-		usage_error("%s", cause);
-	else if (a->fields == NULL)
-		batch_fields_default(&f);
+	key = main_fields(a, &f);
 	if (a->query != NULL && (q = main_query(a->query)) == NULL)
 		exit(1);
 	main_url(&u, a->store);
@@ -1101,21 +1115,13 @@ main_batch(struct args *a)
 	struct batch_fields	 f;
 	struct query		*q = NULL;
 	const char		**names = NULL;
-	char			*cause = NULL;
 	struct ruleset		*rs = NULL;
 	struct corr_report	*rep = NULL;
 	unsigned int		 errors, rule_errors;
-	int			 key = -1, rc;
+	int			 key, rc;
 
 	rule_errors = main_rules(a, &rs);
-	if (a->values != NULL && (key = meta_find(a->values,
-	    strlen(a->values))) == -1)
-		usage_error("--values: unknown meta key '%s' (huntcon --keys "
-		    "lists them)", esc_str(a->values));
-	if (a->fields != NULL && !batch_fields_parse(&f, a->fields, &cause))
-		usage_error("%s", cause);
-	else if (a->fields == NULL)
-		batch_fields_default(&f);
+	key = main_fields(a, &f);
 	if (a->write != NULL && !a->force && access(a->write, F_OK) == 0) {
 		fprintf(stderr, "huntcon: %s: file exists (use --force to "
 		    "overwrite)\n", esc_str(a->write));
