@@ -461,25 +461,6 @@ read_values_sql(struct buf *b, const struct fleet_url *u, int key,
 	return (true);
 }
 
-/* Order counts as the local store does: measure (largest first), value. */
-static int
-read_count_cmp(const void *a, const void *b, void *arg)
-{
-	const struct vcount	*x = a, *y = b;
-	enum vsort		 sort = *(enum vsort *)arg;
-	uint64_t		 p = 0, q = 0;
-
-	switch (sort) {
-	case VSORT_COUNT:	p = x->sessions; q = y->sessions; break;
-	case VSORT_SIZE:	p = x->size; q = y->size; break;
-	case VSORT_PACKETS:	p = x->packets; q = y->packets; break;
-	case VSORT_VALUE:	break;
-	}
-	if (p != q)
-		return (p > q ? -1 : 1);
-	return (mval_cmp(&x->v, &y->v));
-}
-
 /* Parse the counting answer's lines into counts. */
 static size_t
 read_counts(struct read_set *rs, char *out, struct vcount **vp)
@@ -531,7 +512,7 @@ fleet_values(FILE *f, const struct fleet_url *u, int key, enum vsort sort,
 	n = read_counts(&rs, out, &v);
 	free(out);
 	if (n > 1)
-		qsort_r(v, n, sizeof *v, read_count_cmp, &sort);
+		qsort_r(v, n, sizeof *v, vcount_cmp, &sort);
 	ok = batch_counts(f, v, n, sort);
 	read_free(&rs);
 	return (ok);

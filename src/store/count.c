@@ -49,8 +49,8 @@ vtable_get(struct vtable *t, const struct mval *v)
 }
 
 /* Order counts: by the chosen measure (largest first), then by value. */
-static int
-count_cmp(const void *a, const void *b, void *arg)
+int
+vcount_cmp(const void *a, const void *b, void *arg)
 {
 	const struct vcount	*x = a, *y = b;
 	enum vsort		 count_order = *(enum vsort *)arg;
@@ -118,7 +118,7 @@ store_count_values(const struct store *st, int key,
 	}
 	free(t.slot);
 	if (t.n > 0)
-		qsort_r(t.v, t.n, sizeof *t.v, count_cmp, &order);
+		qsort_r(t.v, t.n, sizeof *t.v, vcount_cmp, &order);
 	*out = t.v;
 	return (t.n);
 }
@@ -131,9 +131,9 @@ count_sift(struct vcount *h, size_t n, size_t i, enum vsort *order)
 	size_t		 c;
 
 	while ((c = 2 * i + 1) < n) {
-		if (c + 1 < n && count_cmp(&h[c + 1], &h[c], order) > 0)
+		if (c + 1 < n && vcount_cmp(&h[c + 1], &h[c], order) > 0)
 			c++;
-		if (count_cmp(&h[c], &h[i], order) <= 0)
+		if (vcount_cmp(&h[c], &h[i], order) <= 0)
 			return;
 		tmp = h[i];
 		h[i] = h[c];
@@ -169,7 +169,7 @@ count_keep(struct count_sink *k, const struct vcount *c)
 			count_sift(k->v, k->top, i, &k->order);
 		return;
 	}
-	if (count_cmp(c, &k->v[0], &k->order) >= 0)
+	if (vcount_cmp(c, &k->v[0], &k->order) >= 0)
 		return;
 	k->v[0] = *c;
 	count_sift(k->v, k->top, 0, &k->order);
@@ -444,7 +444,7 @@ store_count_set(const struct store *st, int key, const uint32_t *ids,
 		count_sums(x, index_key_get(x, key), b, sink.v, sink.n);
 	free(made);
 	if (sink.n > 1)
-		qsort_r(sink.v, sink.n, sizeof *sink.v, count_cmp, &order);
+		qsort_r(sink.v, sink.n, sizeof *sink.v, vcount_cmp, &order);
 	if (sink.v == NULL)
 		sink.v = xmalloc(sizeof *sink.v);
 	*out = sink.v;

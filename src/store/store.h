@@ -125,6 +125,11 @@ struct vcount {
 };
 
 enum vsort { VSORT_COUNT, VSORT_VALUE, VSORT_SIZE, VSORT_PACKETS };
+/*
+ * The order of counts (a qsort_r comparator, arg an enum vsort *): the
+ * measure, largest first, then the value.
+ */
+int		 vcount_cmp(const void *, const void *, void *);
 
 /*
  * Count the values of key over the sessions for which keep(id) is true
