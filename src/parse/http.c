@@ -10,7 +10,7 @@
 static int	hk_action, hk_dir, hk_file, hk_ext, hk_query, hk_client;
 static int	hk_server, hk_code, hk_content, hk_referer, hk_ip, hk_ip6;
 
-static const struct parse_key http_keys[] = {
+const struct parse_key http_keys[] = {
 	{ "action", &hk_action },
 	{ "directory", &hk_dir },
 	{ "filename", &hk_file },
@@ -168,7 +168,8 @@ http_uri(struct session *s, struct http_req *r, const uint8_t *p, size_t n)
 	}
 	if ((q = memchr(p, '?', n)) != NULL) {
 		if (q + 1 < p + n)
-			parse_add_text(s, hk_query, q + 1, n - (size_t)(q - p) - 1);
+			parse_add_text(s, hk_query, q + 1,
+			    n - (size_t)(q - p) - 1);
 		n = (size_t)(q - p);
 	}
 	if (n == 0 || p[0] != '/')
@@ -351,11 +352,11 @@ http_side(struct session *s, struct parse_state *ps, const uint8_t *b,
 
 /* Write the HTTP meta of a closing session. */
 void
-http_close(struct session *s, struct parse_state *ps)
+http_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	int	i;
 
-	parse_keys_resolve(http_keys);
+	(void)pc;	/* every protocol's close() takes its context */
 	for (i = 0; i < 2; i++) {
 		if (ps->st[i].contig > 0)
 			http_side(s, ps, ps->st[i].buf, ps->st[i].contig);

@@ -17,7 +17,7 @@
  * two sizes are allowed (two ping runs with different -s in one session);
  * a capture that starts between a request and its reply loses one request,
  * hence the share of unmatched replies.
- * (The thresholds are in parse_conf: icmp.size_variants,
+ * (The thresholds are in the context, pc->conf: icmp.size_variants,
  * icmp.unmatched_replies, icmp.text_scan.)
  */
 
@@ -39,13 +39,12 @@ struct icmp_state {
 	} recent[ICMP_RECENT];
 };
 
-static struct parse_blocks icmp_states = {
-	NULL, 0, sizeof(struct icmp_state)
-};
+/* Bytes of a block of the context's icmp_states. */
+const size_t icmp_state_size = sizeof(struct icmp_state);
 
 static int	ik_pattern;
 
-static const struct parse_key icmp_keys[] = {
+const struct parse_key icmp_keys[] = {
 	{ "icmp.pattern", &ik_pattern },
 	{ NULL, NULL }
 };
@@ -218,7 +217,8 @@ icmp_inner_ip(const uint8_t *p, size_t n, uint32_t len)
 
 /* Look at an echo payload for magic, protocol text and an odd fill. */
 static void
-icmp_payload(struct icmp_state *is, const uint8_t *p, size_t n, uint32_t len)
+icmp_payload(struct parse_ctx *pc, struct icmp_state *is, const uint8_t *p,
+    size_t n, uint32_t len)
 {
 	size_t	scan;
 
@@ -230,8 +230,8 @@ icmp_payload(struct icmp_state *is, const uint8_t *p, size_t n, uint32_t len)
 		icmp_pattern(is, p, n);
 	if (is->ses & (1U << PI_ICMP_TEXT))
 		return;
-	scan = n < parse_conf.icmp_text_scan ? n :
-	    parse_conf.icmp_text_scan;
+	scan = n < pc->conf.icmp_text_scan ? n :
+	    pc->conf.icmp_text_scan;
 	if (icmp_text(p, scan))
 		is->ses |= 1U << PI_ICMP_TEXT;
 }
@@ -275,8 +275,8 @@ icmp_match(struct icmp_state *is, uint32_t idseq, uint32_t len,
  * bytes there, parse_pipe_bytes()).
  */
 void
-icmp_echo(struct icmp_state *is, const uint8_t *h, size_t n, uint32_t len,
-    bool reply)
+icmp_echo(struct parse_ctx *pc, struct icmp_state *is, const uint8_t *h,
+    size_t n, uint32_t len, bool reply)
 {
 	const uint8_t	*p = h + 4;
 	uint32_t	 idseq;
@@ -286,7 +286,7 @@ icmp_echo(struct icmp_state *is, const uint8_t *h, size_t n, uint32_t len,
 	    (uint32_t)h[2] << 8 | h[3];
 	hash = XXH3_64bits(p, n);
 	icmp_size(is, len);
-	icmp_payload(is, p, n, len);
+	icmp_payload(pc, is, p, n, len);
 	if (reply) {
 		is->replies++;
 		icmp_match(is, idseq, len, hash);
@@ -302,10 +302,10 @@ icmp_echo(struct icmp_state *is, const uint8_t *h, size_t n, uint32_t len,
 
 /*
  * Look at one ICMP packet of a session: an echo request or reply is looked
- * at on the parsers' thread (pp) or here.
+ * at on the context's parsers' thread or here.
  */
 void
-icmp_packet(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+icmp_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
     const struct decoded *d)
 {
 	bool	req, rep;
@@ -315,13 +315,13 @@ icmp_packet(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 	if (!d->has_icmp || (!req && !rep) || d->payload == NULL)
 		return;
 	if (ps->icmp == NULL)
-		ps->icmp = parse_block_get(&icmp_states);
+		ps->icmp = parse_block_get(&pc->icmp_states);
 	/* The identifier and sequence: decode keeps the header. */
-	if (pp != NULL)
-		parse_pipe_bytes(pp, PJ_ICMP, s, ps->icmp, d->payload - 4,
+	if (pc->pipe != NULL)
+		parse_pipe_bytes(pc->pipe, PJ_ICMP, s, ps->icmp, d->payload - 4,
 		    d->payload_caplen + 4, d->payload_len, rep);
 	else
-		icmp_echo(ps->icmp, d->payload - 4, d->payload_caplen,
+		icmp_echo(pc, ps->icmp, d->payload - 4, d->payload_caplen,
 		    d->payload_len, rep);
 }
 
@@ -334,7 +334,6 @@ icmp_write_patterns(struct session *s, const struct icmp_state *is)
 	char			 t[2 * ICMP_PERIOD];
 	size_t			 i, j;
 
-	parse_keys_resolve(icmp_keys);
 	for (i = 0; i < is->npat; i++) {
 		for (j = 0; j < is->patlen[i]; j++) {
 			t[2 * j] = hex[is->pat[i][j] >> 4];
@@ -346,7 +345,7 @@ icmp_write_patterns(struct session *s, const struct icmp_state *is)
 
 /* Turn the counters into indicators when the session closes. */
 void
-icmp_close(struct session *s, struct parse_state *ps)
+icmp_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	struct icmp_state	*is = ps->icmp;
 
@@ -357,20 +356,20 @@ icmp_close(struct session *s, struct parse_state *ps)
 	}
 	if (is->unmatched > 0 &&
 	    (uint64_t)is->unmatched * 100 >= (uint64_t)is->replies *
-	    parse_conf.icmp_unmatched)
+	    pc->conf.icmp_unmatched)
 		ps->ses |= 1U << PI_ICMP_NO_REQUEST;
 	if (is->differs > 0)
 		ps->ses |= 1U << PI_ICMP_DIFFERS;
 	if (is->nonstd > 0)
 		ps->ses |= 1U << PI_ICMP_NONSTD;
-	if (parse_conf.icmp_size_variants > 0 &&
-	    is->nsizes >= parse_conf.icmp_size_variants)
+	if (pc->conf.icmp_size_variants > 0 &&
+	    is->nsizes >= pc->conf.icmp_size_variants)
 		ps->ses |= 1U << PI_ICMP_SIZES;
 }
 
 /* Give an ICMP state back (NULL is ignored). */
 void
-icmp_drop(void *is)
+icmp_drop(struct parse_ctx *pc, void *is)
 {
-	parse_block_put(&icmp_states, is);
+	parse_block_put(&pc->icmp_states, is);
 }

@@ -86,9 +86,6 @@ struct parse_state {
 	struct parse_stream	 st[2];
 };
 
-/* The thresholds the parsers read (parse_configure() sets them). */
-extern struct parse_settings parse_conf;
-
 /* A key a parser writes, resolved once by name. */
 struct parse_key {
 	const char	*name;
@@ -158,15 +155,50 @@ struct parse_blocks {
 };
 #define PARSE_BLOCKS_KEEP	65536
 
+/* Buffer sizes pooled for streams: 512 << 0 .. 512 << 7 (stream.c). */
+#define PARSE_BUF_CLASSES	8
+/* Pool ids of constant strings kept by address (parse_add_const()). */
+#define PARSE_CONSTS		512
+
+struct md5_memo;
+struct host_cache;
+
+/*
+ * One engine's parser context: the thresholds its parsers read, the pools
+ * of per-session state and stream buffers (the engine's thread's), and
+ * the caches of the thread that writes the meta (the parsers' thread when
+ * there is one, else the engine's).  Nothing of it is shared between
+ * engines; the key ids (parse_keys_init()), the value pool and the key
+ * registry are the process's and only grow.
+ */
+struct parse_ctx {
+	struct parse_settings	 conf;
+	struct parse_pipe	*pipe;		/* its parsers' thread or NULL */
+	/* The engine's thread. */
+	struct parse_blocks	 states;	/* struct parse_state */
+	struct parse_blocks	 dns_states;
+	struct parse_blocks	 icmp_states;
+	uint8_t			**bufs[PARSE_BUF_CLASSES];
+	uint32_t		 nbufs[PARSE_BUF_CLASSES];
+	/* The meta writer's thread. */
+	struct {
+		const char	*str;
+		uint32_t	 id;
+	} consts[PARSE_CONSTS];
+	struct md5_memo		*md5;		/* md5.c */
+	struct host_cache	*host;		/* host.c */
+};
+
 /* parse.c */
 /* A zeroed block from the list (size bytes), and back to it. */
 void	*parse_block_get(struct parse_blocks *);
 void	 parse_block_put(struct parse_blocks *, void *);
-void	 parse_keys_resolve(const struct parse_key *);
+void	 parse_blocks_free(struct parse_blocks *);
 void	 parse_add_text(struct session *, int, const void *, size_t);
 void	 parse_add_str(struct session *, int, const char *);
 /* Add a string that lives for the whole run (its pool id is kept). */
-void	 parse_add_const(struct session *, int, const char *);
+void	 parse_add_const(struct parse_ctx *, struct session *, int,
+	    const char *);
 void	 parse_add_ip(struct session *, int, const uint8_t *, int af);
 /* Add a host name (trailing dot dropped); true when it was new. */
 bool	 parse_add_host(struct session *, const void *, size_t);
@@ -202,21 +234,25 @@ struct parse_garbage {
 };
 
 /* parse.c: the meta of a state; freeing it. */
-void	 parse_meta(struct session *, struct parse_state *);
-void	 parse_release(struct parse_state *);
+void	 parse_meta(struct parse_ctx *, struct session *, struct parse_state *);
+void	 parse_release(struct parse_ctx *, struct parse_state *);
 void	 parse_collect(struct parse_state *, struct parse_garbage *);
-void	 parse_drop(const struct parse_garbage *);
+void	 parse_drop(struct parse_ctx *, const struct parse_garbage *);
 
 /* stream.c */
 void	 parse_stream_anchor(struct parse_stream *, uint32_t isn);
-void	 parse_stream_add(struct parse_stream *, uint32_t seq,
-	    const uint8_t *, uint32_t);
+void	 parse_stream_add(struct parse_ctx *, struct parse_stream *,
+	    uint32_t seq, const uint8_t *, uint32_t);
 /* Byte buffers of power-of-two sizes, pooled (engine thread only). */
-uint8_t	*parse_buf_get(uint32_t);
-void	 parse_buf_put(uint8_t *, uint32_t);
+uint8_t	*parse_buf_get(struct parse_ctx *, uint32_t);
+void	 parse_buf_put(struct parse_ctx *, uint8_t *, uint32_t);
+void	 parse_bufs_free(struct parse_ctx *);
 
 /* host.c: sld, tld and root.host of every alias.host value. */
-void	 host_derive(struct session *);
+extern const struct parse_key host_keys[];
+void	 host_derive(struct parse_ctx *, struct session *);
+struct host_cache *host_cache_new(void);
+void	 host_cache_free(struct host_cache *);
 
 /* md5.c: hex digest (33 bytes with the NUL). */
 void	 md5_hex(const void *, size_t, char *);
@@ -225,35 +261,42 @@ void	 md5_hex(const void *, size_t, char *);
  * bytes, its length returned) from key, the canonical bytes of a
  * fingerprint; memoised by key when memo is set.
  */
-uint32_t md5_fingerprint(const uint8_t *key, size_t n, bool memo,
-	    size_t (*make)(const uint8_t *, size_t, char *, size_t));
+uint32_t md5_fingerprint(struct parse_ctx *, const uint8_t *key, size_t n,
+	    bool memo, size_t (*make)(const uint8_t *, size_t, char *,
+	    size_t));
+struct md5_memo *md5_memo_new(void);
+void	 md5_memo_free(struct md5_memo *);
 
 /* dns.c */
+extern const struct parse_key dns_keys[];
+extern const size_t dns_state_size;
 bool	 dns_is_message(const uint8_t *, size_t);
 bool	 nbns_is_message(const uint8_t *, size_t);
-void	 dns_datagram(struct session *, struct dns_state *, const uint8_t *,
-	    size_t, bool checked);
-void	 dns_start(struct parse_state *, enum parse_proto);
-void	 dns_drop(void *);
-void	 dns_parse(struct session *, struct dns_state *, const uint8_t *,
-	    size_t);
+void	 dns_datagram(struct parse_ctx *, struct session *, struct dns_state *,
+	    const uint8_t *, size_t, bool checked);
+void	 dns_start(struct parse_ctx *, struct parse_state *, enum parse_proto);
+void	 dns_drop(struct parse_ctx *, void *);
+void	 dns_parse(struct parse_ctx *, struct session *, struct dns_state *,
+	    const uint8_t *, size_t);
 enum parse_sniff dns_sniff_tcp(const uint8_t *, size_t);
-void	 dns_close(struct session *, struct parse_state *);
+void	 dns_close(struct parse_ctx *, struct session *, struct parse_state *);
 
 /* http.c */
+extern const struct parse_key http_keys[];
 enum parse_sniff http_sniff(const uint8_t *, size_t);
-void	 http_close(struct session *, struct parse_state *);
+void	 http_close(struct parse_ctx *, struct session *, struct parse_state *);
 
 /* tls.c */
+extern const struct parse_key tls_keys[];
 enum parse_sniff tls_sniff(const uint8_t *, size_t);
 /* Keep no more of a direction than its first TLS record. */
 void	 tls_limit(struct parse_stream *);
 /* The same from its first segment (p, n), before it is stored. */
 void	 tls_limit_first(struct parse_stream *, const uint8_t *, size_t);
-void	 tls_close(struct session *, struct parse_state *);
+void	 tls_close(struct parse_ctx *, struct session *, struct parse_state *);
 /* Write a QUIC session's version name and its ClientHello's meta. */
-void	 tls_quic_hello(struct session *, const char *, const uint8_t *,
-	    size_t);
+void	 tls_quic_hello(struct parse_ctx *, struct session *, const char *,
+	    const uint8_t *, size_t);
 
 /* quic.c */
 bool	 quic_is_initial(const uint8_t *, size_t);
@@ -263,13 +306,14 @@ bool	 quic_datagram(struct quic_state *, const uint8_t *, size_t,
 	    int side);
 /* Read the frames of a decrypted Initial payload. */
 void	 quic_frames(struct quic_state *, const uint8_t *, size_t);
-void	 quic_close(struct session *, struct parse_state *);
+void	 quic_close(struct parse_ctx *, struct session *, struct parse_state *);
 void	 quic_drop(void *);
 
 /* ssh.c */
 #define SSH_BANNER_MAX	255	/* RFC 4253: the line is at most 255 bytes */
+extern const struct parse_key ssh_keys[];
 enum parse_sniff ssh_sniff(const uint8_t *, size_t);
-void	 ssh_close(struct session *, struct parse_state *);
+void	 ssh_close(struct parse_ctx *, struct session *, struct parse_state *);
 
 /* mail.c: SMTP and FTP (service only). */
 enum parse_sniff banner_sniff(const uint8_t *, size_t);
@@ -277,11 +321,13 @@ enum parse_sniff banner_sniff(const uint8_t *, size_t);
 enum parse_proto banner_kind(const uint8_t *, size_t);
 
 /* icmp.c */
-void	 icmp_packet(struct parse_pipe *, struct session *,
+extern const struct parse_key icmp_keys[];
+extern const size_t icmp_state_size;
+void	 icmp_packet(struct parse_ctx *, struct session *,
 	    struct parse_state *, const struct decoded *);
-void	 icmp_echo(struct icmp_state *, const uint8_t *, size_t, uint32_t,
-	    bool reply);
-void	 icmp_close(struct session *, struct parse_state *);
-void	 icmp_drop(void *);
+void	 icmp_echo(struct parse_ctx *, struct icmp_state *, const uint8_t *,
+	    size_t, uint32_t, bool reply);
+void	 icmp_close(struct parse_ctx *, struct session *, struct parse_state *);
+void	 icmp_drop(struct parse_ctx *, void *);
 
 #endif

@@ -1,6 +1,7 @@
 /* parse.c - dispatch of packets to the protocol parsers. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,9 @@ static struct parse_state parse_done;
 /* The same, on port 53: 'anomalous or non-dns session on dns port'. */
 static struct parse_state parse_gave53;
 
-static void	parse_early(struct parse_pipe *, struct session *,
+static void	parse_early(struct parse_ctx *, struct session *,
 		    struct parse_state *);
-static void	parse_ship(struct parse_pipe *, struct session *,
+static void	parse_ship(struct parse_ctx *, struct session *,
 		    struct parse_state *);
 
 /* Whether a parse state is a session's own (not a mark). */
@@ -118,7 +119,12 @@ static const struct parse_key parse_keys[] = {
 	{ NULL, NULL }
 };
 
-struct parse_settings parse_conf;
+/* Every key table of the parsers. */
+static const struct parse_key *const parse_key_tables[] = {
+	parse_keys, dns_keys, http_keys, tls_keys, ssh_keys, icmp_keys,
+	host_keys
+};
+static pthread_once_t parse_keys_once = PTHREAD_ONCE_INIT;
 
 /* A zeroed block of the list's size, from the list when it has one. */
 void *
@@ -149,18 +155,63 @@ parse_block_put(struct parse_blocks *l, void *p)
 	l->stack[l->n++] = p;
 }
 
-static struct parse_blocks parse_states = {
-	NULL, 0, sizeof(struct parse_state)
-};
-
-/* Resolve a parser's key names to ids (once: ids never change). */
+/* Free the blocks a list keeps. */
 void
-parse_keys_resolve(const struct parse_key *k)
+parse_blocks_free(struct parse_blocks *l)
 {
-	for (; k->name != NULL; k++) {
-		if (*k->id == 0)
+	while (l->n > 0)
+		free(l->stack[--l->n]);
+	free(l->stack);
+	l->stack = NULL;
+}
+
+/*
+ * Resolve every parser's key names to ids.  The ids are the registry's,
+ * which only grows, so they are the same for every context: resolved
+ * once for the process, before the first context's first packet.
+ */
+static void
+parse_keys_init(void)
+{
+	const struct parse_key	*k;
+	size_t			 i;
+
+	for (i = 0; i < nitems(parse_key_tables); i++) {
+		for (k = parse_key_tables[i]; k->name != NULL; k++)
 			*k->id = meta_find(k->name, strlen(k->name));
 	}
+}
+
+/* A parser context with a copy of the thresholds. */
+struct parse_ctx *
+parse_ctx_new(const struct parse_settings *conf)
+{
+	struct parse_ctx	*pc;
+
+	pthread_once(&parse_keys_once, parse_keys_init);
+	pc = xcalloc(1, sizeof *pc);
+	pc->conf = *conf;
+	pc->states.size = sizeof(struct parse_state);
+	pc->dns_states.size = (uint32_t)dns_state_size;
+	pc->icmp_states.size = (uint32_t)icmp_state_size;
+	pc->md5 = md5_memo_new();
+	pc->host = host_cache_new();
+	return (pc);
+}
+
+/* Free a parser context, its pools and its caches. */
+void
+parse_ctx_free(struct parse_ctx *pc)
+{
+	if (pc == NULL)
+		return;
+	parse_blocks_free(&pc->states);
+	parse_blocks_free(&pc->dns_states);
+	parse_blocks_free(&pc->icmp_states);
+	parse_bufs_free(pc);
+	md5_memo_free(pc->md5);
+	host_cache_free(pc->host);
+	free(pc);
 }
 
 /* Add a text value. */
@@ -186,30 +237,25 @@ parse_add_str(struct session *s, int key, const char *str)
 }
 
 /*
- * Pool ids of the parsers' constant strings (record types, indicators,
- * versions, suite names) by address, so writing one costs no hashing.
- * Used by the thread that writes the parsers' meta only.
+ * Add a string that lives for the whole run (a constant) as text.  The
+ * pool ids of the parsers' constant strings (record types, indicators,
+ * versions, suite names) are kept by address in the context, so writing
+ * one costs no hashing (the meta writer's thread only).
  */
-#define PARSE_CONSTS	512
-static struct {
-	const char	*str;
-	uint32_t	 id;
-} parse_consts[PARSE_CONSTS];
-
-/* Add a string that lives for the whole run (a constant) as text. */
 void
-parse_add_const(struct session *s, int key, const char *str)
+parse_add_const(struct parse_ctx *pc, struct session *s, int key,
+    const char *str)
 {
 	uintptr_t	a = (uintptr_t)str;
 	size_t		i = (size_t)((a >> 3) ^ (a >> 12)) % PARSE_CONSTS;
 
 	if (key <= 0)
 		return;
-	if (parse_consts[i].str != str) {
-		parse_consts[i].str = str;
-		parse_consts[i].id = meta_pool_put(str, (uint32_t)strlen(str));
+	if (pc->consts[i].str != str) {
+		pc->consts[i].str = str;
+		pc->consts[i].id = meta_pool_put(str, (uint32_t)strlen(str));
 	}
-	session_meta_add_pooled(s, key, parse_consts[i].id, MF_PARSER);
+	session_meta_add_pooled(s, key, pc->consts[i].id, MF_PARSER);
 }
 
 /* Add an IPv4 (af 4) or IPv6 address. */
@@ -256,9 +302,9 @@ parse_port53(const struct session *s)
  * 53, its indicator is written when it closes).
  */
 static void
-parse_giveup(struct session *s)
+parse_giveup(struct parse_ctx *pc, struct session *s)
 {
-	parse_free(s);
+	parse_free(pc, s);
 	s->parse = parse_port53(s) ? &parse_gave53 : &parse_done;
 	s->unwatched = SESSION_UNWATCHED;
 }
@@ -356,7 +402,7 @@ parse_sniff_first(struct parse_state *ps, struct parse_stream *st,
 
 /* Place a TCP segment and sniff its direction while undecided. */
 static void
-parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+parse_tcp(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
 	struct parse_stream	*st = &ps->st[side];
@@ -394,16 +440,16 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 	if (parse_sniff_first(ps, st, d, seq) != PS_NO) {
 		if (ps->proto == PP_TLS && (!st->anchored || seq == st->base))
 			tls_limit_first(st, d->payload, d->payload_caplen);
-		parse_stream_add(st, seq, d->payload, d->payload_caplen);
+		parse_stream_add(pc, st, seq, d->payload, d->payload_caplen);
 		if (!st->decided)
 			parse_sniff_dir(ps, side, false);
 		if (ps->proto != PP_NONE) {
-			parse_early(pp, s, ps);
+			parse_early(pc, s, ps);
 			return;
 		}
 	}
 	if (ps->proto == PP_NONE && ps->st[0].decided && ps->st[1].decided)
-		parse_giveup(s);
+		parse_giveup(pc, s);
 }
 
 /* Whether a UDP session uses port on either side. */
@@ -443,13 +489,13 @@ parse_udp_kind(const struct session *s, const struct decoded *d)
  * soon as its ClientHello is whole.
  */
 static void
-parse_quic(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+parse_quic(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
 	if (ps->quic == NULL)
 		ps->quic = quic_start(d->payload, d->payload_caplen, side);
 	if (quic_datagram(ps->quic, d->payload, d->payload_caplen, side))
-		parse_ship(pp, s, ps);
+		parse_ship(pc, s, ps);
 }
 
 /*
@@ -458,33 +504,34 @@ parse_quic(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
  * are checked where their meta is written.
  */
 static void
-parse_udp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+parse_udp(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
 	bool	 first = ps->proto == PP_NONE;
 
 	if (first) {
 		if ((ps->proto = parse_udp_kind(s, d)) == PP_NONE) {
-			parse_giveup(s);
+			parse_giveup(pc, s);
 			return;
 		}
 		if (ps->proto != PP_QUIC)
-			dns_start(ps, ps->proto);
+			dns_start(pc, ps, ps->proto);
 	}
 	if (ps->proto == PP_QUIC) {
-		parse_quic(pp, s, ps, d, side);
+		parse_quic(pc, s, ps, d, side);
 		return;
 	}
-	if (pp == NULL)
-		dns_datagram(s, ps->dns, d->payload, d->payload_caplen, first);
+	if (pc->pipe == NULL)
+		dns_datagram(pc, s, ps->dns, d->payload, d->payload_caplen,
+		    first);
 	else
-		parse_pipe_bytes(pp, PJ_DNS, s, ps->dns, d->payload,
+		parse_pipe_bytes(pc->pipe, PJ_DNS, s, ps->dns, d->payload,
 		    (uint32_t)d->payload_caplen, 0, first);
 }
 
 /* Make the state of a session when its first interesting packet comes. */
 static struct parse_state *
-parse_start(struct session *s, const struct decoded *d)
+parse_start(struct parse_ctx *pc, struct session *s, const struct decoded *d)
 {
 	struct parse_state	*ps;
 	int			 i;
@@ -500,12 +547,11 @@ parse_start(struct session *s, const struct decoded *d)
 		s->unwatched = SESSION_UNWATCHED;
 		return (NULL);
 	}
-	parse_keys_resolve(parse_keys);
 	if ((ps = session_private(s)) != NULL) {
 		memset(ps, 0, parse_state_size(s->proto == 6));
 		ps->embedded = true;	/* freed with s */
 	} else
-		ps = parse_block_get(&parse_states);
+		ps = parse_block_get(&pc->states);
 	ps->streams = s->proto == 6;
 	for (i = 0; ps->streams && i < 2; i++)
 		ps->st[i].max = parse_protos[PP_NONE].max;
@@ -526,75 +572,70 @@ parse_state_size(bool tcp)
 	    offsetof(struct parse_state, st));
 }
 
-/* The work of parse_pipe_packet(), kept out of line. */
+/* The work of parse_packet(), kept out of line. */
 static void __attribute__((noinline))
-parse_pipe_work(struct parse_pipe *pp, struct session *s,
-    const struct decoded *d, int side)
+parse_work(struct parse_ctx *pc, struct session *s, const struct decoded *d,
+    int side)
 {
 	struct parse_state	*ps = s->parse;
 
 	if (ps == &parse_done || ps == &parse_gave53)
 		return;		/* not reached: these are unwatched */
-	if (ps == NULL && (ps = parse_start(s, d)) == NULL)
+	if (ps == NULL && (ps = parse_start(pc, s, d)) == NULL)
 		return;
 	switch (s->proto) {
 	case 6:
-		parse_tcp(pp, s, ps, d, side);
+		parse_tcp(pc, s, ps, d, side);
 		break;
 	case 17:
 		if (d->payload_caplen > 0)
-			parse_udp(pp, s, ps, d, side);
+			parse_udp(pc, s, ps, d, side);
 		break;
 	default:
-		icmp_packet(pp, s, ps, d);
+		icmp_packet(pc, s, ps, d);
 		break;
 	}
 }
 
 /*
- * Look at one packet of a session (pp: the parsers' thread, or NULL).  A
- * TCP or UDP packet without payload (ACKs: half the packets of a capture)
- * has nothing for them and returns at once, but for a SYN, whose sequence
- * number places its direction's bytes (a UDP packet's flags are 0).
+ * Look at one packet of a session (its meta written on the context's
+ * parsers' thread, when it has one, or here).  A TCP or UDP packet without
+ * payload (ACKs: half the packets of a capture) has nothing for them and
+ * returns at once, but for a SYN, whose sequence number places its
+ * direction's bytes (a UDP packet's flags are 0).
  */
 void
-parse_pipe_packet(struct parse_pipe *pp, struct session *s,
-    const struct decoded *d, int side)
+parse_packet(struct parse_ctx *pc, struct session *s, const struct decoded *d,
+    int side, uint64_t ts)
 {
+	(void)ts;
 	if (d->payload_caplen == 0 && (s->proto == 6 || s->proto == 17) &&
 	    !(d->tcp_flags & PARSE_TH_SYN))
 		return;
-	parse_pipe_work(pp, s, d, side);
-}
-
-/* Look at one packet of a session, writing meta on this thread. */
-void
-parse_packet(struct session *s, const struct decoded *d, int side,
-    uint64_t ts)
-{
-	(void)ts;
-	parse_pipe_packet(NULL, s, d, side);
+	parse_work(pc, s, d, side);
 }
 
 /* Write the indicator bits of a state as analysis values. */
 static void
-parse_write_indicators(struct session *s, const struct parse_state *ps)
+parse_write_indicators(struct parse_ctx *pc, struct session *s,
+    const struct parse_state *ps)
 {
 	int	i;
 
 	for (i = 0; i < PI_COUNT; i++) {
 		if (ps->svc & (1U << i))
-			parse_add_const(s, pk_service_ind,
+			parse_add_const(pc, s, pk_service_ind,
 			    parse_indicators[i]);
 		if (ps->ses & (1U << i))
-			parse_add_const(s, pk_session_ind,
+			parse_add_const(pc, s, pk_session_ind,
 			    parse_indicators[i]);
 	}
 }
 
 /* Finish a TCP session: sniff what is left, run its protocol's parser. */
 static void
-parse_close_tcp(struct session *s, struct parse_state *ps)
+parse_close_tcp(struct parse_ctx *pc, struct session *s,
+    struct parse_state *ps)
 {
 	int	i;
 
@@ -604,16 +645,16 @@ parse_close_tcp(struct session *s, struct parse_state *ps)
 	}
 	switch (ps->proto) {
 	case PP_DNS:
-		dns_close(s, ps);
+		dns_close(pc, s, ps);
 		break;
 	case PP_HTTP:
-		http_close(s, ps);
+		http_close(pc, s, ps);
 		break;
 	case PP_TLS:
-		tls_close(s, ps);
+		tls_close(pc, s, ps);
 		break;
 	case PP_SSH:
-		ssh_close(s, ps);
+		ssh_close(pc, s, ps);
 		break;
 	default:
 		break;
@@ -625,11 +666,10 @@ parse_close_tcp(struct session *s, struct parse_state *ps)
  * that made it frees it, parse_release()).
  */
 void
-parse_meta(struct session *s, struct parse_state *ps)
+parse_meta(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	if (ps == &parse_gave53) {
-		parse_keys_resolve(parse_keys);
-		parse_add_const(s, pk_service_ind,
+		parse_add_const(pc, s, pk_service_ind,
 		    parse_indicators[PI_DNS_PORT53]);
 		return;
 	}
@@ -638,18 +678,18 @@ parse_meta(struct session *s, struct parse_state *ps)
 	if (s->proto == 6 && !ps->st[0].started && !ps->st[1].started)
 		return;		/* a handshake alone: as if never seen */
 	if (s->proto == 6)
-		parse_close_tcp(s, ps);
+		parse_close_tcp(pc, s, ps);
 	else if (s->proto == 17 && ps->proto == PP_QUIC)
-		quic_close(s, ps);
+		quic_close(pc, s, ps);
 	else if (s->proto == 17 && ps->dns != NULL)
-		dns_close(s, ps);
+		dns_close(pc, s, ps);
 	else if (ps->icmp != NULL)
-		icmp_close(s, ps);
+		icmp_close(pc, s, ps);
 	s->service = parse_protos[ps->proto].service;
 	if (parse_port53(s) && ps->proto != PP_DNS)
 		ps->svc |= 1U << PI_DNS_PORT53;
-	parse_write_indicators(s, ps);
-	host_derive(s);
+	parse_write_indicators(pc, s, ps);
+	host_derive(pc, s);
 }
 
 /* Gather what a parse state holds (nothing for a mark). */
@@ -676,29 +716,29 @@ parse_collect(struct parse_state *ps, struct parse_garbage *g)
 
 /* Give back what parse_collect() gathered. */
 void
-parse_drop(const struct parse_garbage *g)
+parse_drop(struct parse_ctx *pc, const struct parse_garbage *g)
 {
 	int	i;
 
 	for (i = 0; i < 2; i++) {
-		parse_buf_put(g->buf[i], g->alloc[i]);
+		parse_buf_put(pc, g->buf[i], g->alloc[i]);
 		if (g->map[i] != NULL)	/* a call saved for most sessions */
 			free(g->map[i]);
 	}
-	dns_drop(g->dns);
-	icmp_drop(g->icmp);
+	dns_drop(pc, g->dns);
+	icmp_drop(pc, g->icmp);
 	quic_drop(g->quic);
-	parse_block_put(&parse_states, g->ps);
+	parse_block_put(&pc->states, g->ps);
 }
 
 /* Free a parse state (a mark is left alone). */
 void
-parse_release(struct parse_state *ps)
+parse_release(struct parse_ctx *pc, struct parse_state *ps)
 {
 	struct parse_garbage	g;
 
 	parse_collect(ps, &g);
-	parse_drop(&g);
+	parse_drop(pc, &g);
 }
 
 /*
@@ -707,7 +747,7 @@ parse_release(struct parse_state *ps)
  * the rest of its packets cost one comparison.
  */
 static void
-parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
+parse_early(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	switch (ps->proto) {
 	case PP_SMTP:
@@ -725,7 +765,7 @@ parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
 	default:
 		return;
 	}
-	parse_ship(pp, s, ps);
+	parse_ship(pc, s, ps);
 }
 
 /*
@@ -734,39 +774,32 @@ parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
  * comparison.
  */
 static void
-parse_ship(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
+parse_ship(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	s->parse = &parse_done;
 	s->unwatched = SESSION_UNWATCHED;
-	if (pp != NULL)
-		parse_pipe_ship(pp, PJ_EARLY, s, ps);
+	if (pc->pipe != NULL)
+		parse_pipe_ship(pc->pipe, PJ_EARLY, s, ps);
 	else {
-		parse_meta(s, ps);
-		parse_release(ps);
+		parse_meta(pc, s, ps);
+		parse_release(pc, ps);
 	}
 }
 
 /* Write the parsers' meta when a session closes. */
 void
-parse_close(struct session *s)
+parse_close(struct parse_ctx *pc, struct session *s)
 {
-	parse_meta(s, s->parse);
-	parse_free(s);
+	parse_meta(pc, s, s->parse);
+	parse_free(pc, s);
 }
 
 /* Free the parsers' state of a session. */
 void
-parse_free(struct session *s)
+parse_free(struct parse_ctx *pc, struct session *s)
 {
 	struct parse_state	*ps = s->parse;
 
 	s->parse = NULL;
-	parse_release(ps);
-}
-
-/* Set the thresholds the parsers read from now on. */
-void
-parse_configure(const struct parse_settings *ps)
-{
-	parse_conf = *ps;
+	parse_release(pc, ps);
 }

@@ -40,8 +40,10 @@
 struct parse_job {
 	struct session		*s;
 	struct parse_state	*ps;	/* PJ_EARLY, PJ_CLOSE */
-	void			*st;	/* PJ_DNS, PJ_ICMP: the protocol's state */
-	size_t			 end;	/* PJ_DNS, PJ_ICMP: byte position after */
+	void			*st;	/* PJ_DNS,
+	    PJ_ICMP: the protocol's state */
+	size_t			 end;	/* PJ_DNS,
+	    PJ_ICMP: byte position after */
 	uint32_t		 len;	/* their bytes */
 	uint32_t		 wirelen; /* PJ_ICMP: payload length on the wire */
 	uint8_t			 kind;	/* enum parse_job_kind */
@@ -59,12 +61,15 @@ struct parse_pipe {
 				    void *);
 	void			(*block_fn)(uint8_t *, void *);
 	void			*arg;
+	struct parse_ctx	*ctx;		/* the engine's,
+	    for every job */
 	bool			 pack;
 	bool			 keep;		/* sessions are kept: pool MACs */
 	uint8_t			*blk;		/* parsers: packing here */
 	size_t			 bused;		/* its bytes used */
 	uint8_t			*bytes;		/* PIPE_BYTES */
-	size_t			 bhead, btail;	/* engine: bytes retired, used */
+	size_t			 bhead, btail;	/* engine: bytes retired,
+	    used */
 	size_t			 head;		/* engine: next to retire */
 	alignas(64) atomic_size_t tail;		/* engine: next to fill */
 	alignas(64) atomic_size_t done;		/* parsers: jobs run */
@@ -135,19 +140,21 @@ pipe_run(struct parse_pipe *pp, struct parse_job *j)
 {
 	switch (j->kind) {
 	case PJ_DNS:
-		dns_datagram(j->s, j->st, pp->bytes + (j->end - j->len) %
+		dns_datagram(pp->ctx, j->s, j->st,
+		    pp->bytes + (j->end - j->len) %
 		    PIPE_BYTES, j->len, j->flag);
 		break;
 	case PJ_ICMP:
-		icmp_echo(j->st, pp->bytes + (j->end - j->len) % PIPE_BYTES,
+		icmp_echo(pp->ctx, j->st,
+		    pp->bytes + (j->end - j->len) % PIPE_BYTES,
 		    j->len - 4, j->wirelen, j->flag);
 		break;
 	case PJ_EARLY:
-		parse_meta(j->s, j->ps);
+		parse_meta(pp->ctx, j->s, j->ps);
 		parse_collect(j->ps, &j->g);
 		break;
 	case PJ_CLOSE:
-		parse_meta(j->s, j->ps);
+		parse_meta(pp->ctx, j->s, j->ps);
 		parse_collect(j->ps, &j->g);
 		/* A MAC pair pooled for every session the store drops
 		   grew the pool by 47 bytes a flow under --stats. */
@@ -207,10 +214,11 @@ pipe_main(void *arg)
 	return (NULL);
 }
 
-/* Start the parsers' thread. */
+/* Start the parsers' thread of a context (which hands it work from now on). */
 struct parse_pipe *
-parse_pipe_new(bool pack, bool keep, void (*done_fn)(struct session *,
-    const uint8_t *, void *), void (*block_fn)(uint8_t *, void *), void *arg)
+parse_pipe_new(struct parse_ctx *pc, bool pack, bool keep,
+    void (*done_fn)(struct session *, const uint8_t *, void *),
+    void (*block_fn)(uint8_t *, void *), void *arg)
 {
 	struct parse_pipe	*pp;
 
@@ -218,6 +226,7 @@ parse_pipe_new(bool pack, bool keep, void (*done_fn)(struct session *,
 	pp->done_fn = done_fn;
 	pp->block_fn = block_fn;
 	pp->arg = arg;
+	pp->ctx = pc;
 	pp->pack = pack;
 	pp->keep = keep;
 	pp->bytes = xmalloc(PIPE_BYTES);
@@ -231,6 +240,7 @@ parse_pipe_new(bool pack, bool keep, void (*done_fn)(struct session *,
 	pthread_cond_init(&pp->econd, NULL);
 	if (pthread_create(&pp->thread, NULL, pipe_main, pp) != 0)
 		fatal("cannot start the parsers' thread");
+	pc->pipe = pp;
 	return (pp);
 }
 
@@ -244,10 +254,10 @@ pipe_retire(struct parse_pipe *pp, struct parse_job *j)
 		pp->bhead = j->end;
 		break;
 	case PJ_EARLY:
-		parse_drop(&j->g);
+		parse_drop(pp->ctx, &j->g);
 		break;
 	case PJ_CLOSE:
-		parse_drop(&j->g);
+		parse_drop(pp->ctx, &j->g);
 		if (j->blk != NULL)
 			pp->block_fn(j->blk, pp->arg);
 		pp->done_fn(j->s, j->rec, pp->arg);
@@ -410,6 +420,7 @@ parse_pipe_free(struct parse_pipe *pp)
 	pthread_cond_signal(&pp->pcond);
 	pthread_mutex_unlock(&pp->lock);
 	pthread_join(pp->thread, NULL);
+	pp->ctx->pipe = NULL;
 	pthread_mutex_destroy(&pp->lock);
 	pthread_cond_destroy(&pp->pcond);
 	pthread_cond_destroy(&pp->econd);

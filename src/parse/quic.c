@@ -29,7 +29,7 @@ struct quic_keys {
 
 /*
  * Per-session state (engine thread: the Initials are decrypted as they
- * come; quic_close() reads the hello wherever the meta is written).
+ * come; quic_close(pc, ) reads the hello wherever the meta is written).
  */
 struct quic_state {
 	uint8_t		 version;	/* index into quic_versions */
@@ -461,11 +461,12 @@ quic_start(const uint8_t *p, size_t n, int side)
 
 /* Write the QUIC meta of a session: version, and the hello's. */
 void
-quic_close(struct session *s, struct parse_state *ps)
+quic_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	const struct quic_state	*q = ps->quic;
 
-	tls_quic_hello(s, quic_versions[q->version].name, q->buf, q->contig);
+	tls_quic_hello(pc, s, quic_versions[q->version].name, q->buf,
+	    q->contig);
 }
 
 /* Give a QUIC state back (NULL is ignored). */

@@ -7,7 +7,7 @@
 
 static int	sk_client, sk_server, sk_version;
 
-static const struct parse_key ssh_keys[] = {
+const struct parse_key ssh_keys[] = {
 	{ "client", &sk_client },
 	{ "server", &sk_server },
 	{ "version", &sk_version },
@@ -43,11 +43,11 @@ ssh_banner(struct session *s, const struct parse_stream *st, bool client)
 
 /* Write the SSH meta of a closing session. */
 void
-ssh_close(struct session *s, struct parse_state *ps)
+ssh_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	int	i, client = s->initiator >= 0 ? s->initiator : 0;
 
-	parse_keys_resolve(ssh_keys);
+	(void)pc;	/* every protocol's close() takes its context */
 	for (i = 0; i < 2; i++)
 		ssh_banner(s, &ps->st[i], i == client);
 }
