@@ -124,7 +124,8 @@ enum parse_ind {
 
 extern const char *const parse_indicators[PI_COUNT];
 
-/* Key ids every parser may use (resolved in parse.c). */
+/* Key ids every parser may use (write.c; resolved by parse_ctx_new()). */
+extern const struct parse_key parse_keys[];
 extern int	pk_host, pk_service_ind, pk_session_ind;
 
 /* Whether p starts with tok: PS_MORE when p is a shorter prefix of it. */
@@ -189,7 +190,7 @@ struct parse_ctx {
 	struct host_cache	*host;		/* host.c */
 };
 
-/* parse.c */
+/* write.c */
 /* A zeroed block from the list (size bytes), and back to it. */
 void	*parse_block_get(struct parse_blocks *);
 void	 parse_block_put(struct parse_blocks *, void *);
