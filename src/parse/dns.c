@@ -41,8 +41,7 @@ struct dns_state {
 	uint32_t	 bad;		/* others, after the first */
 	uint32_t	 names;		/* distinct query names */
 	uint32_t	 hosts;		/* alias.host values added */
-	uint8_t		 kind;		/* enum parse_proto: DNS, mDNS, LLMNR,
-	    NBNS */
+	uint8_t		 kind;		/* enum parse_proto: DNS, mDNS, LLMNR, NBNS */
 	/*
 	 * The last query name written and checked, when short: a response
 	 * repeats its query's question, and its answers name it again (by a
@@ -59,7 +58,7 @@ const size_t dns_state_size = sizeof(struct dns_state);
 
 static int	dk_qtype, dk_rtype, dk_txt, dk_ip, dk_ip6, dk_error;
 
-const struct parse_key dns_keys[] = {
+static const struct parse_key dns_keys[] = {
 	{ "dns.querytype", &dk_qtype },
 	{ "dns.responsetype", &dk_rtype },
 	{ "dns.resptext", &dk_txt },
@@ -637,7 +636,7 @@ dns_is_message(const uint8_t *m, size_t n)
 }
 
 /* Write the meta of a message dns_is_message() accepted. */
-void
+static void
 dns_parse(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
     const uint8_t *m, size_t n)
 {
@@ -710,8 +709,7 @@ nbns_host(struct session *s, struct dns_state *ds,
 		if (c >= 0x20 && c < 0x7f)
 			out.s[out.n++] = (char)c;
 		else
-			out.n += (uint16_t)snprintf(out.s + out.n, 5, "<%02x>",
-			    c);
+			out.n += (uint16_t)snprintf(out.s + out.n, 5, "<%02x>", c);
 	}
 	while (out.n > 0 && out.s[out.n - 1] == ' ')
 		out.n--;
@@ -758,7 +756,7 @@ nbns_parse(struct session *s, struct dns_state *ds,
  * its meta when it is DNS (checked: known to be).  NBNS messages go to
  * their own parser.
  */
-void
+static void
 dns_datagram(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
     const uint8_t *m, size_t n, bool checked)
 {
@@ -778,7 +776,7 @@ dns_datagram(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
  * The DNS state of a session, made when it is first found to be DNS or
  * one of the link-local name services that share its format (kind).
  */
-void
+static void
 dns_start(struct parse_ctx *pc, struct parse_state *ps, enum parse_proto kind)
 {
 	if (ps->dns == NULL) {
@@ -788,7 +786,7 @@ dns_start(struct parse_ctx *pc, struct parse_state *ps, enum parse_proto kind)
 }
 
 /* Whether a TCP direction starts with a length-framed DNS message. */
-enum parse_sniff
+static enum parse_sniff
 dns_sniff_tcp(const uint8_t *p, size_t n)
 {
 	size_t	 len;
@@ -827,7 +825,7 @@ dns_stream(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
  * Finish a DNS session: TCP messages, then the session-wide signs.  A TCP
  * session is parsed here only, so its state can live on the stack.
  */
-void
+static void
 dns_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	struct dns_state	 local, *ds = ps->dns;
@@ -860,3 +858,48 @@ dns_drop(struct parse_ctx *pc, void *ds)
 {
 	parse_block_put(&pc->dns_states, ds);
 }
+
+/*
+ * A datagram of a session in DNS format (DNS, mDNS, LLMNR, NBNS): its
+ * state is made with the first one, which is known to be a message.
+ */
+static enum parse_next
+dns_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
+    const struct decoded *d, int side, struct parse_bytes *b)
+{
+	(void)s;
+	(void)side;
+	b->flag = ps->dns == NULL;
+	dns_start(pc, ps, ps->proto);
+	b->state = ps->dns;
+	b->p = d->payload;
+	b->n = (uint32_t)d->payload_caplen;
+	b->wirelen = 0;
+	return (PN_BYTES);
+}
+
+/* Read a datagram dns_packet() handed over. */
+static void
+dns_bytes(struct parse_ctx *pc, struct session *s,
+    const struct parse_bytes *b)
+{
+	dns_datagram(pc, s, b->state, b->p, b->n, b->flag);
+}
+
+const struct parse_ops dns_ops = {
+	.service = 53, .max = 65536, .sniff = dns_sniff_tcp,
+	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close,
+	.keys = dns_keys
+};
+const struct parse_ops mdns_ops = {
+	.service = 5353,
+	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
+};
+const struct parse_ops llmnr_ops = {
+	.service = 5355,
+	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
+};
+const struct parse_ops nbns_ops = {
+	.service = 137,
+	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
+};

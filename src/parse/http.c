@@ -10,7 +10,7 @@
 static int	hk_action, hk_dir, hk_file, hk_ext, hk_query, hk_client;
 static int	hk_server, hk_code, hk_content, hk_referer, hk_ip, hk_ip6;
 
-const struct parse_key http_keys[] = {
+static const struct parse_key http_keys[] = {
 	{ "action", &hk_action },
 	{ "directory", &hk_dir },
 	{ "filename", &hk_file },
@@ -46,7 +46,7 @@ struct http_req {
 };
 
 /* Whether a direction starts with a request or a response. */
-enum parse_sniff
+static enum parse_sniff
 http_sniff(const uint8_t *p, size_t n)
 {
 	enum parse_sniff	r, best = parse_token(p, n, "HTTP/1.");
@@ -168,8 +168,7 @@ http_uri(struct session *s, struct http_req *r, const uint8_t *p, size_t n)
 	}
 	if ((q = memchr(p, '?', n)) != NULL) {
 		if (q + 1 < p + n)
-			parse_add_text(s, hk_query, q + 1,
-			    n - (size_t)(q - p) - 1);
+			parse_add_text(s, hk_query, q + 1, n - (size_t)(q - p) - 1);
 		n = (size_t)(q - p);
 	}
 	if (n == 0 || p[0] != '/')
@@ -351,7 +350,7 @@ http_side(struct session *s, struct parse_state *ps, const uint8_t *b,
 }
 
 /* Write the HTTP meta of a closing session. */
-void
+static void
 http_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	int	i;
@@ -362,3 +361,16 @@ http_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 			http_side(s, ps, ps->st[i].buf, ps->st[i].contig);
 	}
 }
+
+/* Whether both directions hold all the headers read. */
+static bool
+http_early(struct parse_state *ps)
+{
+	return (parse_streams_full(ps));
+}
+
+const struct parse_ops http_ops = {
+	.service = 80, .max = 4096,
+	.sniff = http_sniff, .starts = "GPHDOCT",
+	.early = http_early, .close = http_close, .keys = http_keys
+};

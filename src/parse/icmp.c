@@ -44,7 +44,7 @@ const size_t icmp_state_size = sizeof(struct icmp_state);
 
 static int	ik_pattern;
 
-const struct parse_key icmp_keys[] = {
+static const struct parse_key icmp_keys[] = {
 	{ "icmp.pattern", &ik_pattern },
 	{ NULL, NULL }
 };
@@ -270,11 +270,10 @@ icmp_match(struct icmp_state *is, uint32_t idseq, uint32_t len,
 
 /*
  * Look at an echo request or reply: h is its identifier and sequence
- * number followed by n bytes of payload (len on the wire).  On the
- * parsers' thread when there is one (the engine's thread copies these
- * bytes there, parse_pipe_bytes()).
+ * number followed by n bytes of payload (len on the wire), on the thread
+ * that writes meta (icmp_bytes()).
  */
-void
+static void
 icmp_echo(struct parse_ctx *pc, struct icmp_state *is, const uint8_t *h,
     size_t n, uint32_t len, bool reply)
 {
@@ -301,28 +300,38 @@ icmp_echo(struct parse_ctx *pc, struct icmp_state *is, const uint8_t *h,
 }
 
 /*
- * Look at one ICMP packet of a session: an echo request or reply is looked
- * at on the context's parsers' thread or here.
+ * Look at one ICMP packet of a session: an echo request or reply is handed
+ * over (its identifier, sequence and payload) to icmp_bytes().
  */
-void
+static enum parse_next
 icmp_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
-    const struct decoded *d)
+    const struct decoded *d, int side, struct parse_bytes *b)
 {
 	bool	req, rep;
 
+	(void)side;
 	req = d->icmp_type == (s->proto == 1 ? 8 : 128);
 	rep = d->icmp_type == (s->proto == 1 ? 0 : 129);
 	if (!d->has_icmp || (!req && !rep) || d->payload == NULL)
-		return;
+		return (PN_NOTHING);
 	if (ps->icmp == NULL)
 		ps->icmp = parse_block_get(&pc->icmp_states);
 	/* The identifier and sequence: decode keeps the header. */
-	if (pc->pipe != NULL)
-		parse_pipe_bytes(pc->pipe, PJ_ICMP, s, ps->icmp, d->payload - 4,
-		    d->payload_caplen + 4, d->payload_len, rep);
-	else
-		icmp_echo(pc, ps->icmp, d->payload - 4, d->payload_caplen,
-		    d->payload_len, rep);
+	b->state = ps->icmp;
+	b->p = d->payload - 4;
+	b->n = (uint32_t)d->payload_caplen + 4;
+	b->wirelen = d->payload_len;
+	b->flag = rep;
+	return (PN_BYTES);
+}
+
+/* Read an echo icmp_packet() handed over. */
+static void
+icmp_bytes(struct parse_ctx *pc, struct session *s,
+    const struct parse_bytes *b)
+{
+	(void)s;
+	icmp_echo(pc, b->state, b->p, b->n - 4, b->wirelen, b->flag);
 }
 
 /* Write the fill patterns of a session's ping -p style payloads, in
@@ -344,11 +353,13 @@ icmp_write_patterns(struct session *s, const struct icmp_state *is)
 }
 
 /* Turn the counters into indicators when the session closes. */
-void
+static void
 icmp_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	struct icmp_state	*is = ps->icmp;
 
+	if (is == NULL)
+		return;		/* no echo seen */
 	ps->ses |= is->ses;
 	if (is->npat > 0) {
 		ps->ses |= 1U << PI_ICMP_PATTERN;
@@ -373,3 +384,8 @@ icmp_drop(struct parse_ctx *pc, void *is)
 {
 	parse_block_put(&pc->icmp_states, is);
 }
+
+const struct parse_ops icmp_ops = {
+	.packet = icmp_packet, .bytes = icmp_bytes, .close = icmp_close,
+	.keys = icmp_keys
+};

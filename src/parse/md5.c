@@ -140,8 +140,7 @@ void
 md5_hex(const void *p, size_t n, char *out)
 {
 	static const char hex[] = "0123456789abcdef";
-	uint32_t	 h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe,
-	    0x10325476 };
+	uint32_t	 h[4] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476 };
 	const uint8_t	*b = p;
 	uint8_t		 last[128];
 	uint64_t	 bits = (uint64_t)n * 8;

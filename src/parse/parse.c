@@ -1,4 +1,11 @@
-/* parse.c - dispatch of packets to the protocol parsers. */
+/*
+ * parse.c - the top of the parsers: the protocols' table, the parser
+ * context, and dispatch of packets to the protocols' hooks (TCP streams
+ * and sniffing, UDP and ICMP packets, early finishing and close).  It and
+ * pipe.c, the parsers' thread, are the only files that know the table;
+ * the protocol files below know only write.c, stream.c, md5.c and the
+ * context.
+ */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <pthread.h>
@@ -29,8 +36,6 @@ parse_own(const struct parse_state *ps)
 	return (ps != NULL && ps != &parse_done && ps != &parse_gave53);
 }
 
-/* Bytes of a TCP direction its first bytes are sniffed from. */
-#define PARSE_SNIFF_MAX	512
 /*
  * Bytes a TCP direction keeps while its protocol is unknown: segments past
  * a hole at its start, which arrived first, are kept as far as the largest
@@ -45,46 +50,22 @@ parse_own(const struct parse_state *ps)
  */
 #define PARSE_ANCHOR_REACH	(1U << 20)
 
-/* What each protocol found by content is. */
-static const struct {
-	uint16_t	 service;	/* well-known port */
-	uint32_t	 max;		/* bytes buffered per TCP direction */
-} parse_protos[PP_COUNT] = {
-	[PP_NONE] =	{ 0, PARSE_HOLD_MAX },
-	[PP_DNS] =	{ 53, 65536 },
-	[PP_HTTP] =	{ 80, 4096 },
-	[PP_TLS] =	{ 443, 8192 },
-	[PP_SSH] =	{ 22, SSH_BANNER_MAX },	/* all ssh_banner() reads */
-	[PP_SMTP] =	{ 25, PARSE_SNIFF_MAX },
-	[PP_FTP] =	{ 21, PARSE_SNIFF_MAX },
-	[PP_BANNER] =	{ 0, PARSE_SNIFF_MAX },
-	[PP_MDNS] =	{ 5353, 0 },
-	[PP_LLMNR] =	{ 5355, 0 },
-	[PP_NBNS] =	{ 137, 0 },
-	[PP_QUIC] =	{ 443, 0 },
+/* A session whose protocol is not known yet. */
+static const struct parse_ops none_ops = {
+	.max = PARSE_HOLD_MAX
 };
 
-/*
- * TCP sniffers in the order they are tried, with the bytes their protocol
- * can start with (NULL: any), so most sniffers are passed over on the
- * first byte.
- */
-static const struct {
-	enum parse_proto	 proto;
-	enum parse_sniff	 (*sniff)(const uint8_t *, size_t);
-	const char		*first;
-} parse_sniffers[] = {
-	{ PP_HTTP, http_sniff, "GPHDOCT" },
-	{ PP_TLS, tls_sniff, "\x16" },
-	{ PP_SSH, ssh_sniff, "S" },
-	{ PP_BANNER, banner_sniff, "2EHU" },
-	{ PP_DNS, dns_sniff_tcp, NULL },
+/* The protocols' rows, by enum parse_proto (PARSE_PROTOCOLS). */
+#define PARSE_ROW(u, l)	[PP_##u] = &l##_ops,
+const struct parse_ops *const parse_ops[PP_COUNT] = {
+	[PP_NONE] = &none_ops,
+	PARSE_PROTOCOLS(PARSE_ROW)
 };
+#undef PARSE_ROW
 
-/* Every key table of the parsers. */
+/* The key tables of the parsers that are not a protocol's row. */
 static const struct parse_key *const parse_key_tables[] = {
-	parse_keys, dns_keys, http_keys, tls_keys, ssh_keys, icmp_keys,
-	host_keys
+	parse_keys, host_keys
 };
 static pthread_once_t parse_keys_once = PTHREAD_ONCE_INIT;
 
@@ -99,8 +80,10 @@ parse_keys_init(void)
 	const struct parse_key	*k;
 	size_t			 i;
 
-	for (i = 0; i < nitems(parse_key_tables); i++) {
-		for (k = parse_key_tables[i]; k->name != NULL; k++)
+	for (i = 0; i < nitems(parse_key_tables) + PP_COUNT; i++) {
+		k = i < nitems(parse_key_tables) ? parse_key_tables[i] :
+		    parse_ops[i - nitems(parse_key_tables)]->keys;
+		for (; k != NULL && k->name != NULL; k++)
 			*k->id = meta_find(k->name, strlen(k->name));
 	}
 }
@@ -163,30 +146,31 @@ parse_adopt(struct parse_state *ps, enum parse_proto p)
 {
 	int	i;
 
-	if (p == PP_NONE || !(ps->proto == PP_NONE || (ps->proto == PP_BANNER &&
-	    (p == PP_SMTP || p == PP_FTP))))
+	if (p == PP_NONE || !(ps->proto == PP_NONE ||
+	    parse_ops[p]->family == ps->proto))
 		return;
 	ps->proto = p;
 	for (i = 0; i < 2; i++)
-		ps->st[i].max = parse_protos[ps->proto].max;
+		ps->st[i].max = parse_ops[ps->proto]->max;
 }
 
 /* The sniffers' verdict on first bytes: PS_YES sets *proto. */
 static enum parse_sniff
 parse_sniff_bytes(const uint8_t *p, size_t n, enum parse_proto *proto)
 {
-	enum parse_sniff	r, best = PS_NO;
-	size_t			i;
+	enum parse_sniff	 r, best = PS_NO;
+	const struct parse_ops	*o;
+	int			 i;
 
 	*proto = PP_NONE;
-	for (i = 0; i < nitems(parse_sniffers); i++) {
-		if (n > 0 && parse_sniffers[i].first != NULL &&
-		    strchr(parse_sniffers[i].first, p[0]) == NULL)
+	for (i = PP_NONE + 1; i < PP_COUNT; i++) {
+		o = parse_ops[i];
+		if (o->sniff == NULL || (n > 0 && o->starts != NULL &&
+		    strchr(o->starts, p[0]) == NULL))
 			continue;	/* (a NUL p[0] just tries the sniffer) */
-		if ((r = parse_sniffers[i].sniff(p, n)) == PS_YES) {
-			*proto = parse_sniffers[i].proto;
-			if (*proto == PP_BANNER)
-				*proto = banner_kind(p, n);
+		if ((r = o->sniff(p, n)) == PS_YES) {
+			*proto = o->which != NULL ? o->which(p, n) :
+			    (enum parse_proto)i;
 			return (PS_YES);
 		}
 		if (r > best)
@@ -269,7 +253,7 @@ parse_tcp(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
 		 * its max never grows again: the session table need not call
 		 * for its packets at all (an HTTP response's body).
 		 */
-		if (ps->proto != PP_NONE && ps->proto != PP_BANNER)
+		if (ps->proto != PP_NONE && parse_ops[ps->proto]->which == NULL)
 			s->unwatched |= (uint8_t)(1 << side);
 		return;
 	}
@@ -286,8 +270,10 @@ parse_tcp(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
 			st->decided = false;
 	}
 	if (parse_sniff_first(ps, st, d, seq) != PS_NO) {
-		if (ps->proto == PP_TLS && (!st->anchored || seq == st->base))
-			tls_limit_first(st, d->payload, d->payload_caplen);
+		if (parse_ops[ps->proto]->first != NULL &&
+		    (!st->anchored || seq == st->base))
+			parse_ops[ps->proto]->first(st, d->payload,
+			    d->payload_caplen);
 		parse_stream_add(pc, st, seq, d->payload, d->payload_caplen);
 		if (!st->decided)
 			parse_sniff_dir(ps, side, false);
@@ -332,18 +318,30 @@ parse_udp_kind(const struct session *s, const struct decoded *d)
 }
 
 /*
- * Look at a datagram of a QUIC session: the client's Initials are read on
- * this thread (their CRYPTO frames are kept), and the session finishes as
- * soon as its ClientHello is whole.
+ * Let a UDP or ICMP session's protocol look at a packet: the bytes it hands
+ * over go to its bytes hook on the parsers' thread, or here, and a session
+ * that told all it will is finished.
  */
 static void
-parse_quic(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
-    const struct decoded *d, int side)
+parse_datagram(struct parse_ctx *pc, struct session *s,
+    struct parse_state *ps, const struct decoded *d, int side)
 {
-	if (ps->quic == NULL)
-		ps->quic = quic_start(d->payload, d->payload_caplen, side);
-	if (quic_datagram(ps->quic, d->payload, d->payload_caplen, side))
+	const struct parse_ops	*o = parse_ops[ps->proto];
+	struct parse_bytes	 b;
+
+	switch (o->packet(pc, s, ps, d, side, &b)) {
+	case PN_NOTHING:
+		break;
+	case PN_BYTES:
+		if (pc->pipe == NULL)
+			o->bytes(pc, s, &b);
+		else
+			parse_pipe_bytes(pc->pipe, ps->proto, s, &b);
+		break;
+	case PN_DONE:
 		parse_ship(pc, s, ps);
+		break;
+	}
 }
 
 /*
@@ -355,26 +353,12 @@ static void
 parse_udp(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
-	bool	 first = ps->proto == PP_NONE;
-
-	if (first) {
-		if ((ps->proto = parse_udp_kind(s, d)) == PP_NONE) {
-			parse_giveup(pc, s);
-			return;
-		}
-		if (ps->proto != PP_QUIC)
-			dns_start(pc, ps, ps->proto);
-	}
-	if (ps->proto == PP_QUIC) {
-		parse_quic(pc, s, ps, d, side);
+	if (ps->proto == PP_NONE &&
+	    (ps->proto = parse_udp_kind(s, d)) == PP_NONE) {
+		parse_giveup(pc, s);
 		return;
 	}
-	if (pc->pipe == NULL)
-		dns_datagram(pc, s, ps->dns, d->payload, d->payload_caplen,
-		    first);
-	else
-		parse_pipe_bytes(pc->pipe, PJ_DNS, s, ps->dns, d->payload,
-		    (uint32_t)d->payload_caplen, 0, first);
+	parse_datagram(pc, s, ps, d, side);
 }
 
 /* Make the state of a session when its first interesting packet comes. */
@@ -402,7 +386,9 @@ parse_start(struct parse_ctx *pc, struct session *s, const struct decoded *d)
 		ps = parse_block_get(&pc->states);
 	ps->streams = s->proto == 6;
 	for (i = 0; ps->streams && i < 2; i++)
-		ps->st[i].max = parse_protos[PP_NONE].max;
+		ps->st[i].max = none_ops.max;
+	if (s->proto == 1 || s->proto == 58)
+		ps->proto = PP_ICMP;
 	s->parse = ps;
 	return (ps);
 }
@@ -440,7 +426,7 @@ parse_work(struct parse_ctx *pc, struct session *s, const struct decoded *d,
 			parse_udp(pc, s, ps, d, side);
 		break;
 	default:
-		icmp_packet(pc, s, ps, d);
+		parse_datagram(pc, s, ps, d, side);
 		break;
 	}
 }
@@ -480,32 +466,15 @@ parse_write_indicators(struct parse_ctx *pc, struct session *s,
 	}
 }
 
-/* Finish a TCP session: sniff what is left, run its protocol's parser. */
+/* Sniff what is left of a closing TCP session's undecided directions. */
 static void
-parse_close_tcp(struct parse_ctx *pc, struct session *s,
-    struct parse_state *ps)
+parse_sniff_rest(struct parse_state *ps)
 {
 	int	i;
 
 	for (i = 0; i < 2; i++) {
 		if (!ps->st[i].decided && ps->st[i].started)
 			parse_sniff_dir(ps, i, true);
-	}
-	switch (ps->proto) {
-	case PP_DNS:
-		dns_close(pc, s, ps);
-		break;
-	case PP_HTTP:
-		http_close(pc, s, ps);
-		break;
-	case PP_TLS:
-		tls_close(pc, s, ps);
-		break;
-	case PP_SSH:
-		ssh_close(pc, s, ps);
-		break;
-	default:
-		break;
 	}
 }
 
@@ -526,14 +495,10 @@ parse_meta(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 	if (s->proto == 6 && !ps->st[0].started && !ps->st[1].started)
 		return;		/* a handshake alone: as if never seen */
 	if (s->proto == 6)
-		parse_close_tcp(pc, s, ps);
-	else if (s->proto == 17 && ps->proto == PP_QUIC)
-		quic_close(pc, s, ps);
-	else if (s->proto == 17 && ps->dns != NULL)
-		dns_close(pc, s, ps);
-	else if (ps->icmp != NULL)
-		icmp_close(pc, s, ps);
-	s->service = parse_protos[ps->proto].service;
+		parse_sniff_rest(ps);
+	if (parse_ops[ps->proto]->close != NULL)
+		parse_ops[ps->proto]->close(pc, s, ps);
+	s->service = parse_ops[ps->proto]->service;
 	if (parse_port53(s) && ps->proto != PP_DNS)
 		ps->svc |= 1U << PI_DNS_PORT53;
 	parse_write_indicators(pc, s, ps);
@@ -590,30 +555,17 @@ parse_release(struct parse_ctx *pc, struct parse_state *ps)
 }
 
 /*
- * Finish a TCP session early when both directions hold all the bytes its
- * protocol looks at (and the meta does not depend on the initiator), so
- * the rest of its packets cost one comparison.
+ * Finish a TCP session early when its protocol says it told all it will
+ * (both directions hold all the bytes it looks at, and the meta does not
+ * depend on the initiator), so the rest of its packets cost one
+ * comparison.
  */
 static void
 parse_early(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
-	switch (ps->proto) {
-	case PP_SMTP:
-	case PP_FTP:
-		break;
-	case PP_TLS:
-		tls_limit(&ps->st[0]);
-		tls_limit(&ps->st[1]);
-		/* FALLTHROUGH */
-	case PP_HTTP:
-		if (ps->st[0].contig < ps->st[0].max ||
-		    ps->st[1].contig < ps->st[1].max)
-			return;
-		break;
-	default:
-		return;
-	}
-	parse_ship(pc, s, ps);
+	if (parse_ops[ps->proto]->early != NULL &&
+	    parse_ops[ps->proto]->early(ps))
+		parse_ship(pc, s, ps);
 }
 
 /*

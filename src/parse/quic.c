@@ -475,3 +475,26 @@ quic_drop(void *q)
 {
 	free(q);
 }
+
+/*
+ * Look at a datagram of a QUIC session: the client's Initials are read on
+ * the engine's thread (their CRYPTO frames are kept), and the session
+ * finishes as soon as its ClientHello is whole.
+ */
+static enum parse_next
+quic_on_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
+    const struct decoded *d, int side, struct parse_bytes *b)
+{
+	(void)pc;
+	(void)s;
+	(void)b;
+	if (ps->quic == NULL)
+		ps->quic = quic_start(d->payload, d->payload_caplen, side);
+	if (quic_datagram(ps->quic, d->payload, d->payload_caplen, side))
+		return (PN_DONE);
+	return (PN_NOTHING);
+}
+
+const struct parse_ops quic_ops = {
+	.service = 443, .packet = quic_on_packet, .close = quic_close
+};

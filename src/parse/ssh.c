@@ -5,9 +5,11 @@
 
 #include "parse/parse-int.h"
 
+#define SSH_BANNER_MAX	255	/* RFC 4253: the line is at most 255 bytes */
+
 static int	sk_client, sk_server, sk_version;
 
-const struct parse_key ssh_keys[] = {
+static const struct parse_key ssh_keys[] = {
 	{ "client", &sk_client },
 	{ "server", &sk_server },
 	{ "version", &sk_version },
@@ -15,7 +17,7 @@ const struct parse_key ssh_keys[] = {
 };
 
 /* Whether a direction starts with an SSH banner. */
-enum parse_sniff
+static enum parse_sniff
 ssh_sniff(const uint8_t *p, size_t n)
 {
 	return (parse_token(p, n, "SSH-"));
@@ -42,7 +44,7 @@ ssh_banner(struct session *s, const struct parse_stream *st, bool client)
 }
 
 /* Write the SSH meta of a closing session. */
-void
+static void
 ssh_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	int	i, client = s->initiator >= 0 ? s->initiator : 0;
@@ -51,3 +53,9 @@ ssh_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 	for (i = 0; i < 2; i++)
 		ssh_banner(s, &ps->st[i], i == client);
 }
+
+const struct parse_ops ssh_ops = {
+	.service = 22, .max = SSH_BANNER_MAX,	/* all ssh_banner() reads */
+	.sniff = ssh_sniff, .starts = "S",
+	.close = ssh_close, .keys = ssh_keys
+};

@@ -280,3 +280,11 @@ parse_stream_add(struct parse_ctx *pc, struct parse_stream *st, uint32_t seq,
 	}
 	stream_place(pc, st, o, p, n);
 }
+
+/* Whether both directions hold all the bytes their protocol reads. */
+bool
+parse_streams_full(const struct parse_state *ps)
+{
+	return (ps->st[0].contig >= ps->st[0].max &&
+	    ps->st[1].contig >= ps->st[1].max);
+}

@@ -8,7 +8,7 @@
 
 static int	tk_version, tk_crypto, tk_ja3, tk_ja3s, tk_alpn;
 
-const struct parse_key tls_keys[] = {
+static const struct parse_key tls_keys[] = {
 	{ "version", &tk_version },
 	{ "crypto", &tk_crypto },
 	{ "ja3", &tk_ja3 },
@@ -133,7 +133,7 @@ tls_grease(uint32_t v)
 }
 
 /* Whether a direction starts with a TLS handshake record. */
-enum parse_sniff
+static enum parse_sniff
 tls_sniff(const uint8_t *p, size_t n)
 {
 	static const uint8_t	 want[] = { 0x16, 0x03 };
@@ -168,7 +168,7 @@ tls_limit_from(struct parse_stream *st, const uint8_t *p, size_t n)
 }
 
 /* The same from the bytes the direction holds. */
-void
+static void
 tls_limit(struct parse_stream *st)
 {
 	tls_limit_from(st, st->buf, st->contig);
@@ -180,7 +180,7 @@ tls_limit(struct parse_stream *st)
  * packet, whose bytes are in the cache: tls_limit() reading the copy took
  * a cache miss a direction.
  */
-void
+static void
 tls_limit_first(struct parse_stream *st, const uint8_t *p, size_t n)
 {
 	if (!st->started)
@@ -467,7 +467,7 @@ tls_side(struct parse_ctx *pc, struct session *s,
 }
 
 /* Write the TLS meta of a closing session. */
-void
+static void
 tls_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	static const char *const names[] = {
@@ -503,3 +503,18 @@ tls_quic_hello(struct parse_ctx *pc, struct session *s, const char *version,
 	msg.bad = false;
 	tls_client_hello(pc, s, msg, &h);
 }
+
+/* Whether both directions hold their first record (kept to it). */
+static bool
+tls_early(struct parse_state *ps)
+{
+	tls_limit(&ps->st[0]);
+	tls_limit(&ps->st[1]);
+	return (parse_streams_full(ps));
+}
+
+const struct parse_ops tls_ops = {
+	.service = 443, .max = 8192,
+	.sniff = tls_sniff, .starts = "\x16", .first = tls_limit_first,
+	.early = tls_early, .close = tls_close, .keys = tls_keys
+};
