@@ -236,8 +236,7 @@ test_dns_compression(void **state)
 	assert_true(has(s, "dns.querytype", "a record"));
 	assert_true(has(s, "dns.responsetype", "cname record"));
 	assert_true(has(s, "dns.responsetype", "a record"));
-	assert_int_equal(session_meta_get(s, meta_find("alias.ip", 8), &v, 1),
-	    1);
+	assert_int_equal(session_meta_get(s, meta_find("alias.ip", 8), &v, 1), 1);
 	assert_memory_equal(v.ip, "\x5d\xb8\xd8\x22", 4);
 	assert_int_equal(count(s, "analysis.service"), 0);
 	assert_true(has(s, "sld", "Example"));
@@ -369,8 +368,7 @@ test_dns_tunnel(void **state)
 	assert_true(has(s, "analysis.service", "dns base64 txt record"));
 	assert_true(has(s, "analysis.service", "dns low ttl"));
 	assert_true(has(s, "analysis.service", "dns many distinct names"));
-	assert_true(has(s, "analysis.service",
-	    "hostname consecutive consonants"));
+	assert_true(has(s, "analysis.service", "hostname consecutive consonants"));
 	assert_false(has(s, "analysis.service", "dns long query"));
 	session_free(s);
 }
@@ -416,8 +414,7 @@ test_dns_port53(void **state)
 	    "anomalous or non-dns session on dns port"));
 	session_free(s);
 	s = mk(17, 53, 40000);
-	feed(s, 1, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d", 13,
-	    0);
+	feed(s, 1, "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d", 13, 0);
 	finish(s);
 	assert_int_equal(s->service, 0);
 	assert_true(has(s, "analysis.service",
@@ -475,8 +472,7 @@ test_http_split(void **state)
 		feed(s, 0, http_req + k, j - k, 5000 + (uint32_t)k);
 		feed(s, 0, http_req + k, j - k, 5000 + (uint32_t)k);
 		feed(s, 1, http_resp, 20, 0xfffffff0);
-		feed(s, 1, http_resp + 20, sizeof http_resp - 21,
-		    0xfffffff0 + 20);
+		feed(s, 1, http_resp + 20, sizeof http_resp - 21, 0xfffffff0 + 20);
 		finish(s);
 		http_check(s);
 		session_free(s);
@@ -519,8 +515,7 @@ test_http_odd(void **state)
 	session_free(s);
 
 	big = xmalloc(100000);
-	n = (size_t)snprintf(big, 100,
-	    "POST /up HTTP/1.1\r\nHost: 10.1.2.3\r\n"
+	n = (size_t)snprintf(big, 100, "POST /up HTTP/1.1\r\nHost: 10.1.2.3\r\n"
 	    "X-Big: ");
 	memset(big + n, 'A', 90000);
 	memcpy(big + n + 90000, "\r\nUser-Agent: late\r\n\r\n", 22);
