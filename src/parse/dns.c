@@ -629,7 +629,7 @@ dns_check(const uint8_t *m, size_t n, bool complete)
 }
 
 /* Whether a message's header and questions are DNS. */
-bool
+static bool
 dns_is_message(const uint8_t *m, size_t n)
 {
 	return (dns_check(m, n, true) == PS_YES);
@@ -662,7 +662,7 @@ dns_parse(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
  * with an NBNS opcode and a first name of 32 characters A-P (the encoded
  * 16-byte name).
  */
-bool
+static bool
 nbns_is_message(const uint8_t *m, size_t n)
 {
 	unsigned	 opcode, qd, an, i;
@@ -888,18 +888,18 @@ dns_bytes(struct parse_ctx *pc, struct session *s,
 
 const struct parse_ops dns_ops = {
 	.service = 53, .max = 65536, .sniff = dns_sniff_tcp,
-	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close,
+	.udp = PU_ANY, .is = dns_is_message, .packet = dns_packet, .bytes = dns_bytes, .close = dns_close,
 	.keys = dns_keys
 };
 const struct parse_ops mdns_ops = {
-	.service = 5353,
+	.service = 5353, .udp = PU_PORT, .is = dns_is_message,
 	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
 };
 const struct parse_ops llmnr_ops = {
-	.service = 5355,
+	.service = 5355, .udp = PU_PORT, .is = dns_is_message,
 	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
 };
 const struct parse_ops nbns_ops = {
-	.service = 137,
+	.service = 137, .udp = PU_OWNS, .is = nbns_is_message,
 	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
 };

@@ -111,6 +111,20 @@ enum parse_next {
 	PN_DONE
 };
 
+/*
+ * How a UDP session's first datagram picks a protocol, in passes: a
+ * protocol that owns its port (its service) decides alone there; then
+ * those found by content on any port; then by content on their port; then
+ * the one found by content on any other port.
+ */
+enum parse_udp {
+	PU_NO,			/* not a UDP protocol */
+	PU_OWNS,		/* on its port: this or nothing */
+	PU_CONTENT,		/* by content, on any port */
+	PU_PORT,		/* by content, on its port */
+	PU_ANY			/* by content, on its port or any other */
+};
+
 /* The bytes a packet hook hands over, and for which state. */
 struct parse_bytes {
 	void		*state;
@@ -229,8 +243,8 @@ struct parse_ctx {
  * (parse.c) and the parsers' thread (pipe.c) know of it.  A protocol file
  * knows neither: it is called through these hooks only (NULL: none) and
  * writes with write.c.  The hooks on the engine's thread are sniff,
- * first, early and packet; bytes and close run on the thread that writes
- * meta (the parsers' thread when there is one).
+ * first, early, is and packet; bytes and close run on the thread that
+ * writes meta (the parsers' thread when there is one).
  */
 struct parse_ops {
 	uint16_t	 service;	/* well-known port written to service */
@@ -247,6 +261,9 @@ struct parse_ops {
 			    size_t);
 	/* TCP: whether the session told all it will (finish it early). */
 	bool		 (*early)(struct parse_state *);
+	/* UDP: how a first datagram picks it, and whether it is this. */
+	enum parse_udp	 udp;
+	bool		 (*is)(const uint8_t *, size_t);
 	/* UDP, ICMP: a packet with payload; b: what to hand over. */
 	enum parse_next	 (*packet)(struct parse_ctx *, struct session *,
 			    struct parse_state *, const struct decoded *,
@@ -345,8 +362,6 @@ void	 md5_memo_free(struct md5_memo *);
 
 /* dns.c */
 extern const size_t dns_state_size;
-bool	 dns_is_message(const uint8_t *, size_t);
-bool	 nbns_is_message(const uint8_t *, size_t);
 void	 dns_drop(struct parse_ctx *, void *);
 
 /* tls.c: a QUIC session's version name and its ClientHello's meta. */
@@ -354,7 +369,6 @@ void	 tls_quic_hello(struct parse_ctx *, struct session *, const char *,
 	    const uint8_t *, size_t);
 
 /* quic.c */
-bool	 quic_is_initial(const uint8_t *, size_t);
 struct quic_state *quic_start(const uint8_t *, size_t, int side);
 /* Read a datagram; true once the session told all it will. */
 bool	 quic_datagram(struct quic_state *, const uint8_t *, size_t,

@@ -293,28 +293,50 @@ parse_udp_port(const struct session *s, uint16_t port)
 	return (s->port[0] == port || s->port[1] == port);
 }
 
+/* Whether a protocol may pick a UDP session in a pass (enum parse_udp). */
+static bool
+parse_udp_may(const struct session *s, const struct parse_ops *o,
+    enum parse_udp pass)
+{
+	switch (pass) {
+	case PU_OWNS:
+		return (o->udp == PU_OWNS && parse_udp_port(s, o->service));
+	case PU_PORT:
+		return ((o->udp == PU_PORT || o->udp == PU_ANY) &&
+		    parse_udp_port(s, o->service));
+	default:
+		return (o->udp == pass);
+	}
+}
+
 /*
- * Which protocol a session's first datagram is, by its content and port: a
- * QUIC client Initial, or one of the DNS-format protocols (NBNS on 137,
- * DNS on 53, mDNS on 5353, LLMNR on 5355, DNS on any other); or PP_NONE.
+ * Which protocol a session's first datagram is, by its content and port
+ * (the passes of enum parse_udp): today NBNS owns 137, a QUIC client
+ * Initial is one anywhere else, and the DNS-format protocols go by port
+ * (DNS 53, mDNS 5353, LLMNR 5355; DNS on any other); or PP_NONE.
  */
 static enum parse_proto
 parse_udp_kind(const struct session *s, const struct decoded *d)
 {
-	if (parse_udp_port(s, 137))
-		return (nbns_is_message(d->payload, d->payload_caplen) ?
-		    PP_NBNS : PP_NONE);
-	if (quic_is_initial(d->payload, d->payload_caplen))
-		return (PP_QUIC);
-	if (!dns_is_message(d->payload, d->payload_caplen))
-		return (PP_NONE);
-	if (parse_udp_port(s, 53))
-		return (PP_DNS);
-	if (parse_udp_port(s, 5353))
-		return (PP_MDNS);
-	if (parse_udp_port(s, 5355))
-		return (PP_LLMNR);
-	return (PP_DNS);
+	static const enum parse_udp	 passes[] = {
+		PU_OWNS, PU_CONTENT, PU_PORT, PU_ANY
+	};
+	const struct parse_ops		*o;
+	size_t				 k;
+	int				 i;
+
+	for (k = 0; k < nitems(passes); k++) {
+		for (i = PP_NONE + 1; i < PP_COUNT; i++) {
+			o = parse_ops[i];
+			if (!parse_udp_may(s, o, passes[k]))
+				continue;
+			if (o->is(d->payload, d->payload_caplen))
+				return ((enum parse_proto)i);
+			if (passes[k] == PU_OWNS)
+				return (PP_NONE);
+		}
+	}
+	return (PP_NONE);
 }
 
 /*

@@ -174,7 +174,7 @@ quic_version_of(const uint8_t *p, size_t n)
  * which may arrive first) and a destination connection ID of 8 to 20
  * bytes (RFC 9000 §7.2).
  */
-bool
+static bool
 quic_is_initial(const uint8_t *p, size_t n)
 {
 	const struct quic_version	*v = quic_version_of(p, n);
@@ -496,5 +496,6 @@ quic_on_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
 }
 
 const struct parse_ops quic_ops = {
-	.service = 443, .packet = quic_on_packet, .close = quic_close
+	.service = 443, .udp = PU_CONTENT, .is = quic_is_initial,
+	.packet = quic_on_packet, .close = quic_close
 };
