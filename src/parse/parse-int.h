@@ -82,7 +82,7 @@ struct quic_state;
  * engine's thread fills it while the session is open (streams) and the
  * parsers' thread writes the meta from it afterwards; the DNS and ICMP
  * states are the parsers' thread's from the start (datagrams and echo
- * payloads go there one by one, parse_pipe_bytes()).
+ * payloads go there one by one, through their protocol's bytes hook).
  */
 struct parse_state {
 	uint8_t			 proto;		/* enum parse_proto */
