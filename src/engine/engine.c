@@ -19,6 +19,7 @@ struct engine {
 	const struct ruleset	*rules;
 	struct corr_live	*live;		/* live correlation, or NULL */
 	bool			 parsers;
+	struct parse_ctx	*pc;		/* its parsers' context or NULL */
 	struct parse_pipe	*pipe;		/* the parsers' thread, or NULL */
 	struct meta_reader	 reader;	/* over one closing session */
 };
@@ -30,10 +31,7 @@ engine_parse(struct session *s, const struct decoded *d, int side,
 {
 	struct engine	*e = arg;
 
-	if (e->pipe != NULL)
-		parse_pipe_packet(e->pipe, s, d, side);
-	else
-		parse_packet(s, d, side, ts);
+	parse_packet(e->pc, s, d, side, ts);
 }
 
 /* Whether a ruleset has rules to run. */
@@ -91,7 +89,7 @@ engine_closed(struct session *s, void *arg)
 		return;
 	}
 	if (e->parsers)
-		parse_close(s);
+		parse_close(e->pc, s);
 	engine_store(s, NULL, e);
 }
 
@@ -117,13 +115,14 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	cpu_share_helpers(cfg->cpu_pair);
 	e->table = session_table_new(&cfg->sess, engine_closed, e);
 	e->parsers = cfg->parsers;
-	parse_configure(&cfg->parse);
-	if (e->parsers)
+	if (e->parsers) {
+		e->pc = parse_ctx_new(&cfg->parse);
 		session_table_on_packet(e->table, engine_parse,
 		    parse_state_size(true), parse_state_size(false));
+	}
 	if (e->parsers && cfg->parse_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		e->pipe = parse_pipe_new(store_keeps(st) &&
+		e->pipe = parse_pipe_new(e->pc, store_keeps(st) &&
 		    !engine_rules_run(cfg->rules), store_keeps(st), engine_store,
 		    engine_block, e);
 	e->store = st;
@@ -142,6 +141,7 @@ engine_free(struct engine *e)
 	parse_pipe_free(e->pipe);
 	decoder_free(e->dec);
 	session_table_free(e->table);
+	parse_ctx_free(e->pc);
 	free(e);
 }
 

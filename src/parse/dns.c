@@ -26,7 +26,8 @@
  * encoded bytes with TTL 0.  Resolver caches count TTLs down, so 1-2 s
  * answers are common in benign traffic (10% of the corpus sessions): only
  * 0 is low by default.  Consonant runs: "espncdn" has six, "msftncsi"
- * seven.  The thresholds are in parse_conf, their defaults in the settings
+ * seven.  The thresholds are in the context (pc->conf),
+    their defaults in the settings
  * table (src/engine/config.c).
  */
 
@@ -52,9 +53,8 @@ struct dns_state {
 	char		 q[62];
 };
 
-static struct parse_blocks dns_states = {
-	NULL, 0, sizeof(struct dns_state)
-};
+/* Bytes of a block of the context's dns_states. */
+const size_t dns_state_size = sizeof(struct dns_state);
 
 static int	dk_qtype, dk_rtype, dk_txt, dk_ip, dk_ip6, dk_error;
 
@@ -180,7 +180,7 @@ dns_name_cut(const uint8_t *m, size_t n, size_t off)
  * id is kept), or as "type N record"; whether the type is an ordinary one.
  */
 static bool
-dns_add_type(struct session *s, int key, uint16_t t)
+dns_add_type(struct parse_ctx *pc, struct session *s, int key, uint16_t t)
 {
 	char	tmp[32];
 	size_t	i;
@@ -189,7 +189,7 @@ dns_add_type(struct session *s, int key, uint16_t t)
 		if (dns_types[i].type != t)
 			continue;
 		if (dns_types[i].name != NULL) {
-			parse_add_const(s, key, dns_types[i].name);
+			parse_add_const(pc, s, key, dns_types[i].name);
 			return (dns_types[i].ordinary);
 		}
 		break;
@@ -264,12 +264,13 @@ dns_consonant(uint8_t c)
 
 /* Check one label of a query name for encoded or random-looking text. */
 static void
-dns_check_label(struct dns_state *ds, const uint8_t *p, size_t n)
+dns_check_label(struct parse_ctx *pc, struct dns_state *ds, const uint8_t *p,
+    size_t n)
 {
 	struct dns_class	 c;
 	size_t			 i, run = 0;
 
-	if (n > parse_conf.dns_long_label)
+	if (n > pc->conf.dns_long_label)
 		ds->svc |= 1U << PI_DNS_LONG_LABEL;
 	if (n < 4 || strncasecmp((const char *)p, "xn--", 4) != 0) {
 		for (i = 0; i < n; i++) {
@@ -277,14 +278,14 @@ dns_check_label(struct dns_state *ds, const uint8_t *p, size_t n)
 				run++;
 			else
 				run = 0;
-			if (run >= parse_conf.dns_consonants &&
-			    parse_conf.dns_consonants > 0)
+			if (run >= pc->conf.dns_consonants &&
+			    pc->conf.dns_consonants > 0)
 				ds->svc |= 1U << PI_DNS_CONSONANTS;
 		}
 	}
-	if (n < parse_conf.dns_encoded_label)
+	if (n < pc->conf.dns_encoded_label)
 		return;
-	if (dns_entropy100(p, n) >= parse_conf.dns_entropy)
+	if (dns_entropy100(p, n) >= pc->conf.dns_entropy)
 		ds->svc |= 1U << PI_DNS_ENTROPY;
 	dns_classify(p, n, &c);
 	if (c.other != 0 || c.pad != 0)
@@ -345,7 +346,8 @@ dns_clean_text(const char *s, size_t n)
 
 /* Check a query name for the tunnelling indicators. */
 static void
-dns_check_name(struct dns_state *ds, const struct dns_name *dn)
+dns_check_name(struct parse_ctx *pc, struct dns_state *ds,
+    const struct dns_name *dn)
 {
 	size_t	 i;
 
@@ -354,12 +356,12 @@ dns_check_name(struct dns_state *ds, const struct dns_name *dn)
 	/* Reverse names are long (ip6.arpa: 72 characters) by design. */
 	if (dn->n >= 5 && strncasecmp(dn->s + dn->n - 5, ".arpa", 5) == 0)
 		return;
-	if (dn->n > parse_conf.dns_long_query)
+	if (dn->n > pc->conf.dns_long_query)
 		ds->svc |= 1U << PI_DNS_LONG_QUERY;
 	if (dns_ipname(dn))
 		ds->svc |= 1U << PI_DNS_IPNAME;
 	for (i = 0; i < dn->nl; i++)
-		dns_check_label(ds, (const uint8_t *)dn->s + dn->lo[i],
+		dns_check_label(pc, ds, (const uint8_t *)dn->s + dn->lo[i],
 		    dn->ll[i]);
 }
 
@@ -430,7 +432,8 @@ dns_reverse(struct session *s, const struct dns_name *dn)
  * address of a reverse name the first time.
  */
 static bool
-dns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
+dns_host(struct session *s, struct dns_state *ds,
+    const struct dns_name *dn)
 {
 	if (ds->hosts >= DNS_MAXNAMES || !parse_add_host(s, dn->s, dn->n))
 		return (false);
@@ -463,8 +466,8 @@ dns_class_ok(uint16_t c)
  * the end) gives n when at least one question came whole before the cut.
  */
 static size_t
-dns_questions(struct session *s, struct dns_state *ds, const uint8_t *m,
-    size_t n, unsigned qd)
+dns_questions(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
+    const uint8_t *m, size_t n, unsigned qd)
 {
 	struct dns_name	 dn;
 	size_t		 off = 12, start;
@@ -484,13 +487,13 @@ dns_questions(struct session *s, struct dns_state *ds, const uint8_t *m,
 		off += 4;
 		if (s == NULL)
 			continue;
-		if (!dns_add_type(s, dk_qtype, t))
+		if (!dns_add_type(pc, s, dk_qtype, t))
 			ds->svc |= 1U << PI_DNS_OBSCURE;
 		if (dns_asked(ds, &dn))
 			continue;	/* written and checked already */
 		if (dns_host(s, ds, &dn))
 			ds->names++;
-		dns_check_name(ds, &dn);
+		dns_check_name(pc, ds, &dn);
 		if (dn.n < sizeof ds->q) {
 			ds->asked = true;
 			ds->qn = (uint8_t)dn.n;
@@ -502,8 +505,8 @@ dns_questions(struct session *s, struct dns_state *ds, const uint8_t *m,
 
 /* Write the strings of a TXT record and check the record's text. */
 static void
-dns_txt_record(struct session *s, struct dns_state *ds, const uint8_t *p,
-    size_t n)
+dns_txt_record(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
+    const uint8_t *p, size_t n)
 {
 	uint8_t			 all[DNS_TXTMAX];
 	struct dns_class	 c;
@@ -521,7 +524,7 @@ dns_txt_record(struct session *s, struct dns_state *ds, const uint8_t *p,
 		}
 		i += l;
 	}
-	if (len < parse_conf.dns_txt_encoded)
+	if (len < pc->conf.dns_txt_encoded)
 		return;
 	dns_classify(all, len, &c);
 	if (c.other != 0 || c.padmid || c.pad > 2)
@@ -535,8 +538,8 @@ dns_txt_record(struct session *s, struct dns_state *ds, const uint8_t *p,
 
 /* Write what one answer record's data says. */
 static void
-dns_rdata(struct session *s, struct dns_state *ds, const uint8_t *m,
-    size_t n, size_t off, uint16_t type, uint16_t rdlen)
+dns_rdata(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
+    const uint8_t *m, size_t n, size_t off, uint16_t type, uint16_t rdlen)
 {
 	struct dns_name	 dn;
 	size_t		 o = off;
@@ -548,13 +551,13 @@ dns_rdata(struct session *s, struct dns_state *ds, const uint8_t *m,
 	else if (type == 5 && dns_name(m, n, &o, &dn))
 		dns_host(s, ds, &dn);
 	else if (type == 16)
-		dns_txt_record(s, ds, m + off, rdlen);
+		dns_txt_record(pc, s, ds, m + off, rdlen);
 }
 
 /* Parse the answer section from off; false when it is malformed. */
 static bool
-dns_answers(struct session *s, struct dns_state *ds, const uint8_t *m,
-    size_t n, size_t off, unsigned an)
+dns_answers(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
+    const uint8_t *m, size_t n, size_t off, unsigned an)
 {
 	struct dns_name	 dn;
 	uint16_t	 type, rdlen;
@@ -574,10 +577,10 @@ dns_answers(struct session *s, struct dns_state *ds, const uint8_t *m,
 			continue;
 		if (!dns_asked(ds, &dn))
 			dns_host(s, ds, &dn);
-		(void)dns_add_type(s, dk_rtype, type);
-		if (ttl <= parse_conf.dns_low_ttl)
+		(void)dns_add_type(pc, s, dk_rtype, type);
+		if (ttl <= pc->conf.dns_low_ttl)
 			ds->svc |= 1U << PI_DNS_LOW_TTL;
-		dns_rdata(s, ds, m, n, off, type, rdlen);
+		dns_rdata(pc, s, ds, m, n, off, type, rdlen);
 		off += rdlen;
 	}
 	return (true);
@@ -620,39 +623,38 @@ dns_check(const uint8_t *m, size_t n, bool complete)
 		return (dns_first_answer(m, n) ? PS_YES : PS_NO);
 	if (qd == 0 && !qr)
 		return (PS_NO);
-	if (dns_questions(NULL, NULL, m, n, qd) != 0)
+	if (dns_questions(NULL, NULL, NULL, m, n, qd) != 0)
 		return (PS_YES);
 	return (complete ? PS_NO : PS_MORE);
 }
 
 /* Whether a message's header and questions are DNS. */
-bool
+static bool
 dns_is_message(const uint8_t *m, size_t n)
 {
 	return (dns_check(m, n, true) == PS_YES);
 }
 
 /* Write the meta of a message dns_is_message() accepted. */
-void
-dns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
-    size_t n)
+static void
+dns_parse(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
+    const uint8_t *m, size_t n)
 {
 	unsigned	 qd, an, rcode;
 	size_t		 off;
 
-	parse_keys_resolve(dns_keys);
 	qd = (unsigned)m[4] << 8 | m[5];
 	an = (unsigned)m[6] << 8 | m[7];
-	if ((off = dns_questions(s, ds, m, n, qd)) == 0)
+	if ((off = dns_questions(pc, s, ds, m, n, qd)) == 0)
 		return;
 	if ((m[2] & 0x80) == 0)
 		return;
 	rcode = m[3] & 15;
 	if (rcode != 0 && rcode < nitems(dns_rcodes))
-		parse_add_const(s, dk_error, dns_rcodes[rcode]);
-	if (n > parse_conf.dns_large_answer)
+		parse_add_const(pc, s, dk_error, dns_rcodes[rcode]);
+	if (n > pc->conf.dns_large_answer)
 		ds->svc |= 1U << PI_DNS_LARGE_ANSWER;
-	dns_answers(s, ds, m, n, off, an);
+	dns_answers(pc, s, ds, m, n, off, an);
 }
 
 /*
@@ -660,7 +662,7 @@ dns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
  * with an NBNS opcode and a first name of 32 characters A-P (the encoded
  * 16-byte name).
  */
-bool
+static bool
 nbns_is_message(const uint8_t *m, size_t n)
 {
 	unsigned	 opcode, qd, an, i;
@@ -688,7 +690,8 @@ nbns_is_message(const uint8_t *m, size_t n)
  * labels after a dot.
  */
 static void
-nbns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
+nbns_host(struct session *s, struct dns_state *ds,
+    const struct dns_name *dn)
 {
 	struct dns_name	 out;
 	const uint8_t	*e = (const uint8_t *)dn->s;
@@ -724,7 +727,8 @@ nbns_host(struct session *s, struct dns_state *ds, const struct dns_name *dn)
  * of its records (answers, and the additional record of a registration).
  */
 static void
-nbns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
+nbns_parse(struct session *s, struct dns_state *ds,
+    const uint8_t *m,
     size_t n)
 {
 	struct dns_name	 dn;
@@ -752,9 +756,9 @@ nbns_parse(struct session *s, struct dns_state *ds, const uint8_t *m,
  * its meta when it is DNS (checked: known to be).  NBNS messages go to
  * their own parser.
  */
-void
-dns_datagram(struct session *s, struct dns_state *ds, const uint8_t *m,
-    size_t n, bool checked)
+static void
+dns_datagram(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
+    const uint8_t *m, size_t n, bool checked)
 {
 	if (ds->kind == PP_NBNS) {
 		if (checked || nbns_is_message(m, n))
@@ -763,7 +767,7 @@ dns_datagram(struct session *s, struct dns_state *ds, const uint8_t *m,
 	}
 	if (checked || dns_is_message(m, n)) {
 		ds->good++;
-		dns_parse(s, ds, m, n);
+		dns_parse(pc, s, ds, m, n);
 	} else if (ds->good > 0)
 		ds->bad++;
 }
@@ -772,17 +776,17 @@ dns_datagram(struct session *s, struct dns_state *ds, const uint8_t *m,
  * The DNS state of a session, made when it is first found to be DNS or
  * one of the link-local name services that share its format (kind).
  */
-void
-dns_start(struct parse_state *ps, enum parse_proto kind)
+static void
+dns_start(struct parse_ctx *pc, struct parse_state *ps, enum parse_proto kind)
 {
 	if (ps->dns == NULL) {
-		ps->dns = parse_block_get(&dns_states);
+		ps->dns = parse_block_get(&pc->dns_states);
 		ps->dns->kind = (uint8_t)kind;
 	}
 }
 
 /* Whether a TCP direction starts with a length-framed DNS message. */
-enum parse_sniff
+static enum parse_sniff
 dns_sniff_tcp(const uint8_t *p, size_t n)
 {
 	size_t	 len;
@@ -802,7 +806,7 @@ dns_sniff_tcp(const uint8_t *p, size_t n)
  * one may be cut (by the snap length, a gap or the buffer's end).
  */
 static void
-dns_stream(struct session *s, struct dns_state *ds,
+dns_stream(struct parse_ctx *pc, struct session *s, struct dns_state *ds,
     const struct parse_stream *st)
 {
 	size_t	 off = 0, len;
@@ -812,7 +816,7 @@ dns_stream(struct session *s, struct dns_state *ds,
 		if (len > st->contig - off - 2)
 			len = st->contig - off - 2;
 		if (len >= 12)
-			dns_datagram(s, ds, st->buf + off + 2, len, false);
+			dns_datagram(pc, s, ds, st->buf + off + 2, len, false);
 		off += 2 + len;
 	}
 }
@@ -821,8 +825,8 @@ dns_stream(struct session *s, struct dns_state *ds,
  * Finish a DNS session: TCP messages, then the session-wide signs.  A TCP
  * session is parsed here only, so its state can live on the stack.
  */
-void
-dns_close(struct session *s, struct parse_state *ps)
+static void
+dns_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	struct dns_state	 local, *ds = ps->dns;
 
@@ -831,8 +835,8 @@ dns_close(struct session *s, struct parse_state *ps)
 		ds = &local;
 	}
 	if (s->proto == 6) {
-		dns_stream(s, ds, &ps->st[0]);
-		dns_stream(s, ds, &ps->st[1]);
+		dns_stream(pc, s, ds, &ps->st[0]);
+		dns_stream(pc, s, ds, &ps->st[1]);
 	}
 	/*
 	 * mDNS, LLMNR and NBNS names are not judged as unicast DNS: service
@@ -841,8 +845,8 @@ dns_close(struct session *s, struct parse_state *ps)
 	if (ps->proto != PP_DNS)
 		return;
 	ps->svc |= ds->svc;
-	if (parse_conf.dns_many_names > 0 &&
-	    ds->names >= parse_conf.dns_many_names)
+	if (pc->conf.dns_many_names > 0 &&
+	    ds->names >= pc->conf.dns_many_names)
 		ps->svc |= 1U << PI_DNS_MANY;
 	if ((s->port[0] == 53 || s->port[1] == 53) && ds->bad > ds->good)
 		ps->svc |= 1U << PI_DNS_PORT53;
@@ -850,7 +854,52 @@ dns_close(struct session *s, struct parse_state *ps)
 
 /* Give a DNS state back (NULL is ignored). */
 void
-dns_drop(void *ds)
+dns_drop(struct parse_ctx *pc, void *ds)
 {
-	parse_block_put(&dns_states, ds);
+	parse_block_put(&pc->dns_states, ds);
 }
+
+/*
+ * A datagram of a session in DNS format (DNS, mDNS, LLMNR, NBNS): its
+ * state is made with the first one, which is known to be a message.
+ */
+static enum parse_next
+dns_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
+    const struct decoded *d, int side, struct parse_bytes *b)
+{
+	(void)s;
+	(void)side;
+	b->flag = ps->dns == NULL;
+	dns_start(pc, ps, ps->proto);
+	b->state = ps->dns;
+	b->p = d->payload;
+	b->n = (uint32_t)d->payload_caplen;
+	b->wirelen = 0;
+	return (PN_BYTES);
+}
+
+/* Read a datagram dns_packet() handed over. */
+static void
+dns_bytes(struct parse_ctx *pc, struct session *s,
+    const struct parse_bytes *b)
+{
+	dns_datagram(pc, s, b->state, b->p, b->n, b->flag);
+}
+
+const struct parse_ops dns_ops = {
+	.service = 53, .max = 65536, .sniff = dns_sniff_tcp,
+	.udp = PU_ANY, .is = dns_is_message, .packet = dns_packet, .bytes = dns_bytes, .close = dns_close,
+	.keys = dns_keys
+};
+const struct parse_ops mdns_ops = {
+	.service = 5353, .udp = PU_PORT, .is = dns_is_message,
+	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
+};
+const struct parse_ops llmnr_ops = {
+	.service = 5355, .udp = PU_PORT, .is = dns_is_message,
+	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
+};
+const struct parse_ops nbns_ops = {
+	.service = 137, .udp = PU_OWNS, .is = nbns_is_message,
+	.packet = dns_packet, .bytes = dns_bytes, .close = dns_close
+};

@@ -46,7 +46,7 @@ struct http_req {
 };
 
 /* Whether a direction starts with a request or a response. */
-enum parse_sniff
+static enum parse_sniff
 http_sniff(const uint8_t *p, size_t n)
 {
 	enum parse_sniff	r, best = parse_token(p, n, "HTTP/1.");
@@ -350,14 +350,27 @@ http_side(struct session *s, struct parse_state *ps, const uint8_t *b,
 }
 
 /* Write the HTTP meta of a closing session. */
-void
-http_close(struct session *s, struct parse_state *ps)
+static void
+http_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	int	i;
 
-	parse_keys_resolve(http_keys);
+	(void)pc;	/* every protocol's close() takes its context */
 	for (i = 0; i < 2; i++) {
 		if (ps->st[i].contig > 0)
 			http_side(s, ps, ps->st[i].buf, ps->st[i].contig);
 	}
 }
+
+/* Whether both directions hold all the headers read. */
+static bool
+http_early(struct parse_state *ps)
+{
+	return (parse_streams_full(ps));
+}
+
+const struct parse_ops http_ops = {
+	.service = 80, .max = 4096,
+	.sniff = http_sniff, .starts = "GPHDOCT",
+	.early = http_early, .close = http_close, .keys = http_keys
+};

@@ -17,7 +17,7 @@
  * two sizes are allowed (two ping runs with different -s in one session);
  * a capture that starts between a request and its reply loses one request,
  * hence the share of unmatched replies.
- * (The thresholds are in parse_conf: icmp.size_variants,
+ * (The thresholds are in the context, pc->conf: icmp.size_variants,
  * icmp.unmatched_replies, icmp.text_scan.)
  */
 
@@ -39,9 +39,8 @@ struct icmp_state {
 	} recent[ICMP_RECENT];
 };
 
-static struct parse_blocks icmp_states = {
-	NULL, 0, sizeof(struct icmp_state)
-};
+/* Bytes of a block of the context's icmp_states. */
+const size_t icmp_state_size = sizeof(struct icmp_state);
 
 static int	ik_pattern;
 
@@ -218,7 +217,8 @@ icmp_inner_ip(const uint8_t *p, size_t n, uint32_t len)
 
 /* Look at an echo payload for magic, protocol text and an odd fill. */
 static void
-icmp_payload(struct icmp_state *is, const uint8_t *p, size_t n, uint32_t len)
+icmp_payload(struct parse_ctx *pc, struct icmp_state *is, const uint8_t *p,
+    size_t n, uint32_t len)
 {
 	size_t	scan;
 
@@ -230,8 +230,8 @@ icmp_payload(struct icmp_state *is, const uint8_t *p, size_t n, uint32_t len)
 		icmp_pattern(is, p, n);
 	if (is->ses & (1U << PI_ICMP_TEXT))
 		return;
-	scan = n < parse_conf.icmp_text_scan ? n :
-	    parse_conf.icmp_text_scan;
+	scan = n < pc->conf.icmp_text_scan ? n :
+	    pc->conf.icmp_text_scan;
 	if (icmp_text(p, scan))
 		is->ses |= 1U << PI_ICMP_TEXT;
 }
@@ -270,13 +270,12 @@ icmp_match(struct icmp_state *is, uint32_t idseq, uint32_t len,
 
 /*
  * Look at an echo request or reply: h is its identifier and sequence
- * number followed by n bytes of payload (len on the wire).  On the
- * parsers' thread when there is one (the engine's thread copies these
- * bytes there, parse_pipe_bytes()).
+ * number followed by n bytes of payload (len on the wire), on the thread
+ * that writes meta (icmp_bytes()).
  */
-void
-icmp_echo(struct icmp_state *is, const uint8_t *h, size_t n, uint32_t len,
-    bool reply)
+static void
+icmp_echo(struct parse_ctx *pc, struct icmp_state *is, const uint8_t *h,
+    size_t n, uint32_t len, bool reply)
 {
 	const uint8_t	*p = h + 4;
 	uint32_t	 idseq;
@@ -286,7 +285,7 @@ icmp_echo(struct icmp_state *is, const uint8_t *h, size_t n, uint32_t len,
 	    (uint32_t)h[2] << 8 | h[3];
 	hash = XXH3_64bits(p, n);
 	icmp_size(is, len);
-	icmp_payload(is, p, n, len);
+	icmp_payload(pc, is, p, n, len);
 	if (reply) {
 		is->replies++;
 		icmp_match(is, idseq, len, hash);
@@ -301,28 +300,38 @@ icmp_echo(struct icmp_state *is, const uint8_t *h, size_t n, uint32_t len,
 }
 
 /*
- * Look at one ICMP packet of a session: an echo request or reply is looked
- * at on the parsers' thread (pp) or here.
+ * Look at one ICMP packet of a session: an echo request or reply is handed
+ * over (its identifier, sequence and payload) to icmp_bytes().
  */
-void
-icmp_packet(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
-    const struct decoded *d)
+static enum parse_next
+icmp_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
+    const struct decoded *d, int side, struct parse_bytes *b)
 {
 	bool	req, rep;
 
+	(void)side;
 	req = d->icmp_type == (s->proto == 1 ? 8 : 128);
 	rep = d->icmp_type == (s->proto == 1 ? 0 : 129);
 	if (!d->has_icmp || (!req && !rep) || d->payload == NULL)
-		return;
+		return (PN_NOTHING);
 	if (ps->icmp == NULL)
-		ps->icmp = parse_block_get(&icmp_states);
+		ps->icmp = parse_block_get(&pc->icmp_states);
 	/* The identifier and sequence: decode keeps the header. */
-	if (pp != NULL)
-		parse_pipe_bytes(pp, PJ_ICMP, s, ps->icmp, d->payload - 4,
-		    d->payload_caplen + 4, d->payload_len, rep);
-	else
-		icmp_echo(ps->icmp, d->payload - 4, d->payload_caplen,
-		    d->payload_len, rep);
+	b->state = ps->icmp;
+	b->p = d->payload - 4;
+	b->n = (uint32_t)d->payload_caplen + 4;
+	b->wirelen = d->payload_len;
+	b->flag = rep;
+	return (PN_BYTES);
+}
+
+/* Read an echo icmp_packet() handed over. */
+static void
+icmp_bytes(struct parse_ctx *pc, struct session *s,
+    const struct parse_bytes *b)
+{
+	(void)s;
+	icmp_echo(pc, b->state, b->p, b->n - 4, b->wirelen, b->flag);
 }
 
 /* Write the fill patterns of a session's ping -p style payloads, in
@@ -334,7 +343,6 @@ icmp_write_patterns(struct session *s, const struct icmp_state *is)
 	char			 t[2 * ICMP_PERIOD];
 	size_t			 i, j;
 
-	parse_keys_resolve(icmp_keys);
 	for (i = 0; i < is->npat; i++) {
 		for (j = 0; j < is->patlen[i]; j++) {
 			t[2 * j] = hex[is->pat[i][j] >> 4];
@@ -345,11 +353,13 @@ icmp_write_patterns(struct session *s, const struct icmp_state *is)
 }
 
 /* Turn the counters into indicators when the session closes. */
-void
-icmp_close(struct session *s, struct parse_state *ps)
+static void
+icmp_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	struct icmp_state	*is = ps->icmp;
 
+	if (is == NULL)
+		return;		/* no echo seen */
 	ps->ses |= is->ses;
 	if (is->npat > 0) {
 		ps->ses |= 1U << PI_ICMP_PATTERN;
@@ -357,20 +367,25 @@ icmp_close(struct session *s, struct parse_state *ps)
 	}
 	if (is->unmatched > 0 &&
 	    (uint64_t)is->unmatched * 100 >= (uint64_t)is->replies *
-	    parse_conf.icmp_unmatched)
+	    pc->conf.icmp_unmatched)
 		ps->ses |= 1U << PI_ICMP_NO_REQUEST;
 	if (is->differs > 0)
 		ps->ses |= 1U << PI_ICMP_DIFFERS;
 	if (is->nonstd > 0)
 		ps->ses |= 1U << PI_ICMP_NONSTD;
-	if (parse_conf.icmp_size_variants > 0 &&
-	    is->nsizes >= parse_conf.icmp_size_variants)
+	if (pc->conf.icmp_size_variants > 0 &&
+	    is->nsizes >= pc->conf.icmp_size_variants)
 		ps->ses |= 1U << PI_ICMP_SIZES;
 }
 
 /* Give an ICMP state back (NULL is ignored). */
 void
-icmp_drop(void *is)
+icmp_drop(struct parse_ctx *pc, void *is)
 {
-	parse_block_put(&icmp_states, is);
+	parse_block_put(&pc->icmp_states, is);
 }
+
+const struct parse_ops icmp_ops = {
+	.packet = icmp_packet, .bytes = icmp_bytes, .close = icmp_close,
+	.keys = icmp_keys
+};

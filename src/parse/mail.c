@@ -12,7 +12,7 @@ static const char *const banner_tokens[] = {
 };
 
 /* Whether a direction starts with a greeting or a first command. */
-enum parse_sniff
+static enum parse_sniff
 banner_sniff(const uint8_t *p, size_t n)
 {
 	enum parse_sniff	r, best = PS_NO;
@@ -40,7 +40,7 @@ banner_mentions(const uint8_t *p, size_t n, const char *word)
 }
 
 /* Which protocol a greeting or command names: SMTP, FTP or either. */
-enum parse_proto
+static enum parse_proto
 banner_kind(const uint8_t *p, size_t n)
 {
 	if (parse_token(p, n, "EHLO ") == PS_YES ||
@@ -54,3 +54,24 @@ banner_kind(const uint8_t *p, size_t n)
 		return (PP_FTP);
 	return (PP_BANNER);
 }
+
+/* A greeting or command says all there is: finish at once. */
+static bool
+mail_early(struct parse_state *ps)
+{
+	(void)ps;
+	return (true);
+}
+
+const struct parse_ops banner_ops = {
+	.max = PARSE_SNIFF_MAX,
+	.sniff = banner_sniff, .starts = "2EHU", .which = banner_kind
+};
+const struct parse_ops smtp_ops = {
+	.service = 25, .max = PARSE_SNIFF_MAX, .family = PP_BANNER,
+	.early = mail_early
+};
+const struct parse_ops ftp_ops = {
+	.service = 21, .max = PARSE_SNIFF_MAX, .family = PP_BANNER,
+	.early = mail_early
+};

@@ -74,29 +74,51 @@ md5_block(uint32_t h[4], const uint8_t *b)
  * made from (the hello's numbers, GREASE left out) in a small
  * direct-mapped cache: a hit costs one hash of those bytes, with no
  * decimal string to write, no MD5 and no look into the value pool.
- * Used by the thread that writes the parsers' meta only.
+ * Each context has its own, used by the thread that writes its meta only.
  */
-struct md5_memo {
+#define MD5_MEMO	1024
+struct md5_slot {
 	uint8_t		*key;		/* NULL: empty */
 	size_t		 n;
 	uint64_t	 hash;
 	uint32_t	 id;		/* pool id of the hex digest */
 };
-#define MD5_MEMO	1024
-static struct md5_memo	md5_memo[MD5_MEMO];
+struct md5_memo {
+	struct md5_slot	 slot[MD5_MEMO];
+};
+
+/* An empty memo. */
+struct md5_memo *
+md5_memo_new(void)
+{
+	return (xcalloc(1, sizeof(struct md5_memo)));
+}
+
+/* Free a memo and the keys it holds. */
+void
+md5_memo_free(struct md5_memo *mm)
+{
+	size_t	i;
+
+	if (mm == NULL)
+		return;
+	for (i = 0; i < MD5_MEMO; i++)
+		free(mm->slot[i].key);
+	free(mm);
+}
 
 /* The pool id of the hex MD5 of the string make writes from key. */
 uint32_t
-md5_fingerprint(const uint8_t *key, size_t n, bool memo,
+md5_fingerprint(struct parse_ctx *pc, const uint8_t *key, size_t n, bool memo,
     size_t (*make)(const uint8_t *, size_t, char *, size_t))
 {
 	char		 str[4096], hex[33];
 	uint64_t	 hash = 0;
-	struct md5_memo	*m = NULL;
+	struct md5_slot	*m = NULL;
 
 	if (memo) {
 		hash = XXH3_64bits(key, n);
-		m = &md5_memo[hash % MD5_MEMO];
+		m = &pc->md5->slot[hash % MD5_MEMO];
 		if (m->key != NULL && m->hash == hash && m->n == n &&
 		    memcmp(m->key, key, n) == 0)
 			return (m->id);

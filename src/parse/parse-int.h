@@ -1,7 +1,10 @@
 /*
  * parse-int.h - what the protocol parsers share: per-session state, the
- * bounded per-direction stream buffers, key and setting tables and the meta
- * writers.  Only src/parse/ includes it.
+ * bounded per-direction stream buffers, the parser context, the protocols'
+ * rows (struct parse_ops) and the meta writers.  Only src/parse/ includes
+ * it.  Three tiers: write.c, stream.c, md5.c and host.c at the bottom;
+ * one file per protocol in the middle, each defining its rows; parse.c
+ * (dispatch) and pipe.c (the parsers' thread) on top.
  */
 #ifndef HUNTCON_PARSE_INT_H
 #define HUNTCON_PARSE_INT_H
@@ -20,22 +23,33 @@ enum parse_sniff {
 	PS_YES			/* this protocol */
 };
 
-/* Protocols found by content (index into the parser table). */
+/*
+ * The protocols, one row each: PP_NAME in enum parse_proto, and the
+ * struct parse_ops name_ops its file defines.  A TCP direction's sniffers
+ * are tried in this order.
+ */
+#define PARSE_PROTOCOLS(X)						\
+	X(HTTP, http)							\
+	X(TLS, tls)							\
+	X(SSH, ssh)							\
+	X(BANNER, banner)	/* '220' banner: SMTP or FTP, not known yet */ \
+	X(DNS, dns)		/* UDP datagrams or TCP with length framing */ \
+	X(SMTP, smtp)							\
+	X(FTP, ftp)							\
+	X(MDNS, mdns)		/* DNS format on UDP 5353 */		\
+	X(LLMNR, llmnr)		/* DNS format on UDP 5355 */		\
+	X(NBNS, nbns)		/* NetBIOS name service, UDP 137 */	\
+	X(QUIC, quic)		/* a client Initial on UDP */		\
+	X(ICMP, icmp)		/* ICMP and ICMPv6 echoes */
+
+/* Protocols found by content (index into parse_ops[]). */
+#define PARSE_ENUM(u, l)	PP_##u,
 enum parse_proto {
 	PP_NONE = 0,
-	PP_DNS,			/* UDP datagrams or TCP with length framing */
-	PP_HTTP,
-	PP_TLS,
-	PP_SSH,
-	PP_SMTP,
-	PP_FTP,
-	PP_BANNER,		/* '220' banner: SMTP or FTP, not known yet */
-	PP_MDNS,		/* DNS format on UDP 5353 */
-	PP_LLMNR,		/* DNS format on UDP 5355 */
-	PP_NBNS,		/* NetBIOS name service, UDP 137 */
-	PP_QUIC,		/* a client Initial on UDP */
+	PARSE_PROTOCOLS(PARSE_ENUM)
 	PP_COUNT
 };
+#undef PARSE_ENUM
 
 /*
  * The first bytes of one TCP direction, placed by sequence number relative
@@ -68,7 +82,7 @@ struct quic_state;
  * engine's thread fills it while the session is open (streams) and the
  * parsers' thread writes the meta from it afterwards; the DNS and ICMP
  * states are the parsers' thread's from the start (datagrams and echo
- * payloads go there one by one, parse_pipe_bytes()).
+ * payloads go there one by one, through their protocol's bytes hook).
  */
 struct parse_state {
 	uint8_t			 proto;		/* enum parse_proto */
@@ -86,8 +100,39 @@ struct parse_state {
 	struct parse_stream	 st[2];
 };
 
-/* The thresholds the parsers read (parse_configure() sets them). */
-extern struct parse_settings parse_conf;
+/*
+ * What a protocol's packet hook asks of the dispatcher: nothing more, to
+ * hand bytes (a copy when there is a parsers' thread) to its bytes hook
+ * on the thread that writes meta, or to finish the session now.
+ */
+enum parse_next {
+	PN_NOTHING,
+	PN_BYTES,
+	PN_DONE
+};
+
+/*
+ * How a UDP session's first datagram picks a protocol, in passes: a
+ * protocol that owns its port (its service) decides alone there; then
+ * those found by content on any port; then by content on their port; then
+ * the one found by content on any other port.
+ */
+enum parse_udp {
+	PU_NO,			/* not a UDP protocol */
+	PU_OWNS,		/* on its port: this or nothing */
+	PU_CONTENT,		/* by content, on any port */
+	PU_PORT,		/* by content, on its port */
+	PU_ANY			/* by content, on its port or any other */
+};
+
+/* The bytes a packet hook hands over, and for which state. */
+struct parse_bytes {
+	void		*state;
+	const uint8_t	*p;
+	uint32_t	 n;
+	uint32_t	 wirelen;	/* on the wire (ICMP payload) */
+	bool		 flag;		/* the protocol's own */
+};
 
 /* A key a parser writes, resolved once by name. */
 struct parse_key {
@@ -127,7 +172,8 @@ enum parse_ind {
 
 extern const char *const parse_indicators[PI_COUNT];
 
-/* Key ids every parser may use (resolved in parse.c). */
+/* Key ids every parser may use (write.c; resolved by parse_ctx_new()). */
+extern const struct parse_key parse_keys[];
 extern int	pk_host, pk_service_ind, pk_session_ind;
 
 /* Whether p starts with tok: PS_MORE when p is a shorter prefix of it. */
@@ -158,37 +204,114 @@ struct parse_blocks {
 };
 #define PARSE_BLOCKS_KEEP	65536
 
-/* parse.c */
+/* Buffer sizes pooled for streams: 512 << 0 .. 512 << 7 (stream.c). */
+#define PARSE_BUF_CLASSES	8
+/* Pool ids of constant strings kept by address (parse_add_const()). */
+#define PARSE_CONSTS		512
+
+struct md5_memo;
+struct host_cache;
+
+/*
+ * One engine's parser context: the thresholds its parsers read, the pools
+ * of per-session state and stream buffers (the engine's thread's), and
+ * the caches of the thread that writes the meta (the parsers' thread when
+ * there is one, else the engine's).  Nothing of it is shared between
+ * engines; the key ids (parse_keys_init()), the value pool and the key
+ * registry are the process's and only grow.
+ */
+struct parse_ctx {
+	struct parse_settings	 conf;
+	struct parse_pipe	*pipe;	/* its parsers' thread, or NULL */
+	/* The engine's thread. */
+	struct parse_blocks	 states;	/* struct parse_state */
+	struct parse_blocks	 dns_states;
+	struct parse_blocks	 icmp_states;
+	uint8_t			**bufs[PARSE_BUF_CLASSES];
+	uint32_t		 nbufs[PARSE_BUF_CLASSES];
+	/* The meta writer's thread. */
+	struct {
+		const char	*str;
+		uint32_t	 id;
+	} consts[PARSE_CONSTS];
+	struct md5_memo		*md5;		/* md5.c */
+	struct host_cache	*host;		/* host.c */
+};
+
+/*
+ * A protocol's row (parse_ops[], by enum parse_proto): what the dispatcher
+ * (parse.c) and the parsers' thread (pipe.c) know of it.  A protocol file
+ * knows neither: it is called through these hooks only (NULL: none) and
+ * writes with write.c.  The hooks on the engine's thread are sniff,
+ * first, early, is and packet; bytes and close run on the thread that
+ * writes meta (the parsers' thread when there is one).
+ */
+struct parse_ops {
+	uint16_t	 service;	/* well-known port written to service */
+	uint32_t	 max;		/* bytes kept per TCP direction */
+	/* TCP: whether a direction's first bytes are this protocol; starts:
+	   the bytes it can start with (NULL: any), so other traffic skips
+	   the sniffer; which: the member of a family the bytes name. */
+	enum parse_sniff (*sniff)(const uint8_t *, size_t);
+	const char	*starts;
+	enum parse_proto (*which)(const uint8_t *, size_t);
+	enum parse_proto family;	/* the family it is a member of */
+	/* TCP: a direction's first segment, before it is stored. */
+	void		 (*first)(struct parse_stream *, const uint8_t *,
+			    size_t);
+	/* TCP: whether the session told all it will (finish it early). */
+	bool		 (*early)(struct parse_state *);
+	/* UDP: how a first datagram picks it, and whether it is this. */
+	enum parse_udp	 udp;
+	bool		 (*is)(const uint8_t *, size_t);
+	/* UDP, ICMP: a packet with payload; b: what to hand over. */
+	enum parse_next	 (*packet)(struct parse_ctx *, struct session *,
+			    struct parse_state *, const struct decoded *,
+			    int side, struct parse_bytes *b);
+	/* The bytes a packet handed over. */
+	void		 (*bytes)(struct parse_ctx *, struct session *,
+			    const struct parse_bytes *);
+	/* Write the session's meta when it closes (or finishes early). */
+	void		 (*close)(struct parse_ctx *, struct session *,
+			    struct parse_state *);
+	const struct parse_key *keys;	/* the keys it writes, or NULL */
+};
+
+/* parse.c: the rows, PP_NONE's first. */
+extern const struct parse_ops *const parse_ops[PP_COUNT];
+#define PARSE_DECLARE(u, l)	extern const struct parse_ops l##_ops;
+PARSE_PROTOCOLS(PARSE_DECLARE)
+#undef PARSE_DECLARE
+
+/* Bytes of a TCP direction its first bytes are sniffed from. */
+#define PARSE_SNIFF_MAX	512
+
+/* write.c */
 /* A zeroed block from the list (size bytes), and back to it. */
 void	*parse_block_get(struct parse_blocks *);
 void	 parse_block_put(struct parse_blocks *, void *);
-void	 parse_keys_resolve(const struct parse_key *);
+void	 parse_blocks_free(struct parse_blocks *);
 void	 parse_add_text(struct session *, int, const void *, size_t);
 void	 parse_add_str(struct session *, int, const char *);
 /* Add a string that lives for the whole run (its pool id is kept). */
-void	 parse_add_const(struct session *, int, const char *);
+void	 parse_add_const(struct parse_ctx *, struct session *, int,
+	    const char *);
 void	 parse_add_ip(struct session *, int, const uint8_t *, int af);
 /* Add a host name (trailing dot dropped); true when it was new. */
 bool	 parse_add_host(struct session *, const void *, size_t);
 
 /* What the engine's thread hands the parsers' thread (pipe.c). */
 enum parse_job_kind {
-	PJ_DNS,			/* a DNS datagram */
-	PJ_ICMP,		/* an ICMP echo request or reply */
-	PJ_EARLY,		/* a TCP session's state, complete early */
+	PJ_BYTES,		/* bytes for a protocol's bytes hook */
+	PJ_EARLY,		/* a session's state, complete early */
 	PJ_CLOSE		/* a closed session */
 };
 void	 parse_pipe_ship(struct parse_pipe *, enum parse_job_kind,
 	    struct session *, struct parse_state *);
-/*
- * Hand bytes (a copy) to the parsers' thread: a DNS datagram for its
- * dns_state (flag: known to be DNS), or an ICMP echo's identifier,
- * sequence and payload for its icmp_state (wirelen: the payload's length
- * on the wire; flag: a reply).
- */
-void	 parse_pipe_bytes(struct parse_pipe *, enum parse_job_kind,
-	    struct session *, void *state, const uint8_t *, uint32_t,
-	    uint32_t wirelen, bool flag);
+/* Hand bytes (a copy) to protocol proto's bytes hook on the parsers'
+   thread. */
+void	 parse_pipe_bytes(struct parse_pipe *, enum parse_proto,
+	    struct session *, const struct parse_bytes *);
 /*
  * What a parse state holds that goes back to the pools of the engine's
  * thread: gathered where the state was last used, given back without
@@ -202,21 +325,27 @@ struct parse_garbage {
 };
 
 /* parse.c: the meta of a state; freeing it. */
-void	 parse_meta(struct session *, struct parse_state *);
-void	 parse_release(struct parse_state *);
+void	 parse_meta(struct parse_ctx *, struct session *, struct parse_state *);
+void	 parse_release(struct parse_ctx *, struct parse_state *);
 void	 parse_collect(struct parse_state *, struct parse_garbage *);
-void	 parse_drop(const struct parse_garbage *);
+void	 parse_drop(struct parse_ctx *, const struct parse_garbage *);
 
 /* stream.c */
 void	 parse_stream_anchor(struct parse_stream *, uint32_t isn);
-void	 parse_stream_add(struct parse_stream *, uint32_t seq,
-	    const uint8_t *, uint32_t);
+/* Whether both directions hold all their protocol reads. */
+bool	 parse_streams_full(const struct parse_state *);
+void	 parse_stream_add(struct parse_ctx *, struct parse_stream *,
+	    uint32_t seq, const uint8_t *, uint32_t);
 /* Byte buffers of power-of-two sizes, pooled (engine thread only). */
-uint8_t	*parse_buf_get(uint32_t);
-void	 parse_buf_put(uint8_t *, uint32_t);
+uint8_t	*parse_buf_get(struct parse_ctx *, uint32_t);
+void	 parse_buf_put(struct parse_ctx *, uint8_t *, uint32_t);
+void	 parse_bufs_free(struct parse_ctx *);
 
 /* host.c: sld, tld and root.host of every alias.host value. */
-void	 host_derive(struct session *);
+extern const struct parse_key host_keys[];
+void	 host_derive(struct parse_ctx *, struct session *);
+struct host_cache *host_cache_new(void);
+void	 host_cache_free(struct host_cache *);
 
 /* md5.c: hex digest (33 bytes with the NUL). */
 void	 md5_hex(const void *, size_t, char *);
@@ -225,63 +354,32 @@ void	 md5_hex(const void *, size_t, char *);
  * bytes, its length returned) from key, the canonical bytes of a
  * fingerprint; memoised by key when memo is set.
  */
-uint32_t md5_fingerprint(const uint8_t *key, size_t n, bool memo,
-	    size_t (*make)(const uint8_t *, size_t, char *, size_t));
+uint32_t md5_fingerprint(struct parse_ctx *, const uint8_t *key, size_t n,
+	    bool memo, size_t (*make)(const uint8_t *, size_t, char *,
+	    size_t));
+struct md5_memo *md5_memo_new(void);
+void	 md5_memo_free(struct md5_memo *);
 
 /* dns.c */
-bool	 dns_is_message(const uint8_t *, size_t);
-bool	 nbns_is_message(const uint8_t *, size_t);
-void	 dns_datagram(struct session *, struct dns_state *, const uint8_t *,
-	    size_t, bool checked);
-void	 dns_start(struct parse_state *, enum parse_proto);
-void	 dns_drop(void *);
-void	 dns_parse(struct session *, struct dns_state *, const uint8_t *,
-	    size_t);
-enum parse_sniff dns_sniff_tcp(const uint8_t *, size_t);
-void	 dns_close(struct session *, struct parse_state *);
+extern const size_t dns_state_size;
+void	 dns_drop(struct parse_ctx *, void *);
 
-/* http.c */
-enum parse_sniff http_sniff(const uint8_t *, size_t);
-void	 http_close(struct session *, struct parse_state *);
-
-/* tls.c */
-enum parse_sniff tls_sniff(const uint8_t *, size_t);
-/* Keep no more of a direction than its first TLS record. */
-void	 tls_limit(struct parse_stream *);
-/* The same from its first segment (p, n), before it is stored. */
-void	 tls_limit_first(struct parse_stream *, const uint8_t *, size_t);
-void	 tls_close(struct session *, struct parse_state *);
-/* Write a QUIC session's version name and its ClientHello's meta. */
-void	 tls_quic_hello(struct session *, const char *, const uint8_t *,
-	    size_t);
+/* tls.c: a QUIC session's version name and its ClientHello's meta. */
+void	 tls_quic_hello(struct parse_ctx *, struct session *, const char *,
+	    const uint8_t *, size_t);
 
 /* quic.c */
-bool	 quic_is_initial(const uint8_t *, size_t);
 struct quic_state *quic_start(const uint8_t *, size_t, int side);
 /* Read a datagram; true once the session told all it will. */
 bool	 quic_datagram(struct quic_state *, const uint8_t *, size_t,
 	    int side);
 /* Read the frames of a decrypted Initial payload. */
 void	 quic_frames(struct quic_state *, const uint8_t *, size_t);
-void	 quic_close(struct session *, struct parse_state *);
+void	 quic_close(struct parse_ctx *, struct session *, struct parse_state *);
 void	 quic_drop(void *);
 
-/* ssh.c */
-#define SSH_BANNER_MAX	255	/* RFC 4253: the line is at most 255 bytes */
-enum parse_sniff ssh_sniff(const uint8_t *, size_t);
-void	 ssh_close(struct session *, struct parse_state *);
-
-/* mail.c: SMTP and FTP (service only). */
-enum parse_sniff banner_sniff(const uint8_t *, size_t);
-/* Which of SMTP, FTP (or PP_BANNER: either) the first bytes say. */
-enum parse_proto banner_kind(const uint8_t *, size_t);
-
 /* icmp.c */
-void	 icmp_packet(struct parse_pipe *, struct session *,
-	    struct parse_state *, const struct decoded *);
-void	 icmp_echo(struct icmp_state *, const uint8_t *, size_t, uint32_t,
-	    bool reply);
-void	 icmp_close(struct session *, struct parse_state *);
-void	 icmp_drop(void *);
+extern const size_t icmp_state_size;
+void	 icmp_drop(struct parse_ctx *, void *);
 
 #endif

@@ -1,6 +1,14 @@
-/* parse.c - dispatch of packets to the protocol parsers. */
+/*
+ * parse.c - the top of the parsers: the protocols' table, the parser
+ * context, and dispatch of packets to the protocols' hooks (TCP streams
+ * and sniffing, UDP and ICMP packets, early finishing and close).  It and
+ * pipe.c, the parsers' thread, are the only files that know the table;
+ * the protocol files below know only write.c, stream.c, md5.c and the
+ * context.
+ */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +24,9 @@ static struct parse_state parse_done;
 /* The same, on port 53: 'anomalous or non-dns session on dns port'. */
 static struct parse_state parse_gave53;
 
-static void	parse_early(struct parse_pipe *, struct session *,
+static void	parse_early(struct parse_ctx *, struct session *,
 		    struct parse_state *);
-static void	parse_ship(struct parse_pipe *, struct session *,
+static void	parse_ship(struct parse_ctx *, struct session *,
 		    struct parse_state *);
 
 /* Whether a parse state is a session's own (not a mark). */
@@ -28,8 +36,6 @@ parse_own(const struct parse_state *ps)
 	return (ps != NULL && ps != &parse_done && ps != &parse_gave53);
 }
 
-/* Bytes of a TCP direction its first bytes are sniffed from. */
-#define PARSE_SNIFF_MAX	512
 /*
  * Bytes a TCP direction keeps while its protocol is unknown: segments past
  * a hole at its start, which arrived first, are kept as far as the largest
@@ -44,203 +50,74 @@ parse_own(const struct parse_state *ps)
  */
 #define PARSE_ANCHOR_REACH	(1U << 20)
 
-/* What each protocol found by content is. */
-static const struct {
-	uint16_t	 service;	/* well-known port */
-	uint32_t	 max;		/* bytes buffered per TCP direction */
-} parse_protos[PP_COUNT] = {
-	[PP_NONE] =	{ 0, PARSE_HOLD_MAX },
-	[PP_DNS] =	{ 53, 65536 },
-	[PP_HTTP] =	{ 80, 4096 },
-	[PP_TLS] =	{ 443, 8192 },
-	[PP_SSH] =	{ 22, SSH_BANNER_MAX },	/* all ssh_banner() reads */
-	[PP_SMTP] =	{ 25, PARSE_SNIFF_MAX },
-	[PP_FTP] =	{ 21, PARSE_SNIFF_MAX },
-	[PP_BANNER] =	{ 0, PARSE_SNIFF_MAX },
-	[PP_MDNS] =	{ 5353, 0 },
-	[PP_LLMNR] =	{ 5355, 0 },
-	[PP_NBNS] =	{ 137, 0 },
-	[PP_QUIC] =	{ 443, 0 },
+/* A session whose protocol is not known yet. */
+static const struct parse_ops none_ops = {
+	.max = PARSE_HOLD_MAX
 };
+
+/* The protocols' rows, by enum parse_proto (PARSE_PROTOCOLS). */
+#define PARSE_ROW(u, l)	[PP_##u] = &l##_ops,
+const struct parse_ops *const parse_ops[PP_COUNT] = {
+	[PP_NONE] = &none_ops,
+	PARSE_PROTOCOLS(PARSE_ROW)
+};
+#undef PARSE_ROW
+
+/* The key tables of the parsers that are not a protocol's row. */
+static const struct parse_key *const parse_key_tables[] = {
+	parse_keys, host_keys
+};
+static pthread_once_t parse_keys_once = PTHREAD_ONCE_INIT;
 
 /*
- * TCP sniffers in the order they are tried, with the bytes their protocol
- * can start with (NULL: any), so most sniffers are passed over on the
- * first byte.
+ * Resolve every parser's key names to ids.  The ids are the registry's,
+ * which only grows, so they are the same for every context: resolved
+ * once for the process, before the first context's first packet.
  */
-static const struct {
-	enum parse_proto	 proto;
-	enum parse_sniff	 (*sniff)(const uint8_t *, size_t);
-	const char		*first;
-} parse_sniffers[] = {
-	{ PP_HTTP, http_sniff, "GPHDOCT" },
-	{ PP_TLS, tls_sniff, "\x16" },
-	{ PP_SSH, ssh_sniff, "S" },
-	{ PP_BANNER, banner_sniff, "2EHU" },
-	{ PP_DNS, dns_sniff_tcp, NULL },
-};
-
-/* Indicator values, by enum parse_ind (SPEC §2 spellings). */
-const char *const parse_indicators[PI_COUNT] = {
-	[PI_DNS_LONG_QUERY] = "dns long query",
-	[PI_DNS_LONG_LABEL] = "dns long label",
-	[PI_DNS_LARGE_ANSWER] = "dns large answer",
-	[PI_DNS_BASE32] = "dns base32 label",
-	[PI_DNS_BASE64] = "dns base64 label",
-	[PI_DNS_TXT36] = "dns base36 txt record",
-	[PI_DNS_TXT64] = "dns base64 txt record",
-	[PI_DNS_ENTROPY] = "dns high entropy label",
-	[PI_DNS_OBSCURE] = "dns obscure record type",
-	[PI_DNS_LOW_TTL] = "dns low ttl",
-	[PI_DNS_CONSONANTS] = "hostname consecutive consonants",
-	[PI_DNS_IPNAME] = "hostname looks like ip address",
-	[PI_DNS_NONASCII] = "dns non-ascii name",
-	[PI_DNS_MANY] = "dns many distinct names",
-	[PI_DNS_PORT53] = "anomalous or non-dns session on dns port",
-	[PI_HTTP_NO_UA] = "http no user-agent",
-	[PI_HTTP_NO_REFERER] = "http no referer",
-	[PI_HTTP_DIRECT_IP] = "direct to ip http request",
-	[PI_ICMP_NO_REQUEST] = "icmp reply without request",
-	[PI_ICMP_DIFFERS] = "icmp reply payload differs",
-	[PI_ICMP_NONSTD] = "icmp non-standard payload",
-	[PI_ICMP_SIZES] = "icmp payload size varies",
-	[PI_ICMP_MAGIC] = "icmp tunnel magic",
-	[PI_ICMP_TEXT] = "icmp carries protocol text",
-	[PI_ICMP_PATTERN] = "icmp ping pattern",
-};
-
-int	pk_host, pk_service_ind, pk_session_ind;
-
-static const struct parse_key parse_keys[] = {
-	{ "alias.host", &pk_host },
-	{ "analysis.service", &pk_service_ind },
-	{ "analysis.session", &pk_session_ind },
-	{ NULL, NULL }
-};
-
-struct parse_settings parse_conf;
-
-/* A zeroed block of the list's size, from the list when it has one. */
-void *
-parse_block_get(struct parse_blocks *l)
+static void
+parse_keys_init(void)
 {
-	void	*p;
+	const struct parse_key	*k;
+	size_t			 i;
 
-	if (l->n == 0)
-		return (xcalloc(1, l->size));
-	p = l->stack[--l->n];
-	memset(p, 0, l->size);
-	return (p);
-}
-
-/* Give a block back (NULL is ignored). */
-void
-parse_block_put(struct parse_blocks *l, void *p)
-{
-	if (p == NULL)
-		return;
-	if (l->n >= PARSE_BLOCKS_KEEP) {
-		free(p);
-		return;
-	}
-	if (l->stack == NULL)
-		l->stack = xreallocarray(NULL, PARSE_BLOCKS_KEEP,
-		    sizeof *l->stack);
-	l->stack[l->n++] = p;
-}
-
-static struct parse_blocks parse_states = {
-	NULL, 0, sizeof(struct parse_state)
-};
-
-/* Resolve a parser's key names to ids (once: ids never change). */
-void
-parse_keys_resolve(const struct parse_key *k)
-{
-	for (; k->name != NULL; k++) {
-		if (*k->id == 0)
+	for (i = 0; i < nitems(parse_key_tables) + PP_COUNT; i++) {
+		k = i < nitems(parse_key_tables) ? parse_key_tables[i] :
+		    parse_ops[i - nitems(parse_key_tables)]->keys;
+		for (; k != NULL && k->name != NULL; k++)
 			*k->id = meta_find(k->name, strlen(k->name));
 	}
 }
 
-/* Add a text value. */
-void
-parse_add_text(struct session *s, int key, const void *p, size_t n)
+/* A parser context with a copy of the thresholds. */
+struct parse_ctx *
+parse_ctx_new(const struct parse_settings *conf)
 {
-	struct mval	v;
+	struct parse_ctx	*pc;
 
-	if (key <= 0)
+	pthread_once(&parse_keys_once, parse_keys_init);
+	pc = xcalloc(1, sizeof *pc);
+	pc->conf = *conf;
+	pc->states.size = sizeof(struct parse_state);
+	pc->dns_states.size = (uint32_t)dns_state_size;
+	pc->icmp_states.size = (uint32_t)icmp_state_size;
+	pc->md5 = md5_memo_new();
+	pc->host = host_cache_new();
+	return (pc);
+}
+
+/* Free a parser context, its pools and its caches. */
+void
+parse_ctx_free(struct parse_ctx *pc)
+{
+	if (pc == NULL)
 		return;
-	memset(&v, 0, sizeof v);
-	v.type = MT_TEXT;
-	v.text.p = p;
-	v.text.n = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-	session_meta_add(s, key, &v, MF_PARSER);
-}
-
-/* Add a NUL-terminated text value. */
-void
-parse_add_str(struct session *s, int key, const char *str)
-{
-	parse_add_text(s, key, str, strlen(str));
-}
-
-/*
- * Pool ids of the parsers' constant strings (record types, indicators,
- * versions, suite names) by address, so writing one costs no hashing.
- * Used by the thread that writes the parsers' meta only.
- */
-#define PARSE_CONSTS	512
-static struct {
-	const char	*str;
-	uint32_t	 id;
-} parse_consts[PARSE_CONSTS];
-
-/* Add a string that lives for the whole run (a constant) as text. */
-void
-parse_add_const(struct session *s, int key, const char *str)
-{
-	uintptr_t	a = (uintptr_t)str;
-	size_t		i = (size_t)((a >> 3) ^ (a >> 12)) % PARSE_CONSTS;
-
-	if (key <= 0)
-		return;
-	if (parse_consts[i].str != str) {
-		parse_consts[i].str = str;
-		parse_consts[i].id = meta_pool_put(str, (uint32_t)strlen(str));
-	}
-	session_meta_add_pooled(s, key, parse_consts[i].id, MF_PARSER);
-}
-
-/* Add an IPv4 (af 4) or IPv6 address. */
-void
-parse_add_ip(struct session *s, int key, const uint8_t *ip, int af)
-{
-	struct mval	v;
-
-	if (key <= 0)
-		return;
-	memset(&v, 0, sizeof v);
-	v.type = af == 4 ? MT_IPV4 : MT_IPV6;
-	memcpy(v.ip, ip, af == 4 ? 4 : 16);
-	session_meta_add(s, key, &v, MF_PARSER);
-}
-
-/* Add a host name to alias.host without a trailing dot; true when new. */
-bool
-parse_add_host(struct session *s, const void *p, size_t n)
-{
-	struct mval	 v;
-
-	if (n > 0 && ((const char *)p)[n - 1] == '.')
-		n--;
-	if (n == 0)
-		return (false);
-	memset(&v, 0, sizeof v);
-	v.type = MT_TEXT;
-	v.text.p = p;
-	v.text.n = (uint32_t)n;
-	return (session_meta_add(s, pk_host, &v, MF_PARSER));
+	parse_blocks_free(&pc->states);
+	parse_blocks_free(&pc->dns_states);
+	parse_blocks_free(&pc->icmp_states);
+	parse_bufs_free(pc);
+	md5_memo_free(pc->md5);
+	host_cache_free(pc->host);
+	free(pc);
 }
 
 /* Whether a session uses port 53 on either side. */
@@ -256,9 +133,9 @@ parse_port53(const struct session *s)
  * 53, its indicator is written when it closes).
  */
 static void
-parse_giveup(struct session *s)
+parse_giveup(struct parse_ctx *pc, struct session *s)
 {
-	parse_free(s);
+	parse_free(pc, s);
 	s->parse = parse_port53(s) ? &parse_gave53 : &parse_done;
 	s->unwatched = SESSION_UNWATCHED;
 }
@@ -269,30 +146,31 @@ parse_adopt(struct parse_state *ps, enum parse_proto p)
 {
 	int	i;
 
-	if (p == PP_NONE || !(ps->proto == PP_NONE || (ps->proto == PP_BANNER &&
-	    (p == PP_SMTP || p == PP_FTP))))
+	if (p == PP_NONE || !(ps->proto == PP_NONE ||
+	    parse_ops[p]->family == ps->proto))
 		return;
 	ps->proto = p;
 	for (i = 0; i < 2; i++)
-		ps->st[i].max = parse_protos[ps->proto].max;
+		ps->st[i].max = parse_ops[ps->proto]->max;
 }
 
 /* The sniffers' verdict on first bytes: PS_YES sets *proto. */
 static enum parse_sniff
 parse_sniff_bytes(const uint8_t *p, size_t n, enum parse_proto *proto)
 {
-	enum parse_sniff	r, best = PS_NO;
-	size_t			i;
+	enum parse_sniff	 r, best = PS_NO;
+	const struct parse_ops	*o;
+	int			 i;
 
 	*proto = PP_NONE;
-	for (i = 0; i < nitems(parse_sniffers); i++) {
-		if (n > 0 && parse_sniffers[i].first != NULL &&
-		    strchr(parse_sniffers[i].first, p[0]) == NULL)
+	for (i = PP_NONE + 1; i < PP_COUNT; i++) {
+		o = parse_ops[i];
+		if (o->sniff == NULL || (n > 0 && o->starts != NULL &&
+		    strchr(o->starts, p[0]) == NULL))
 			continue;	/* (a NUL p[0] just tries the sniffer) */
-		if ((r = parse_sniffers[i].sniff(p, n)) == PS_YES) {
-			*proto = parse_sniffers[i].proto;
-			if (*proto == PP_BANNER)
-				*proto = banner_kind(p, n);
+		if ((r = o->sniff(p, n)) == PS_YES) {
+			*proto = o->which != NULL ? o->which(p, n) :
+			    (enum parse_proto)i;
 			return (PS_YES);
 		}
 		if (r > best)
@@ -356,7 +234,7 @@ parse_sniff_first(struct parse_state *ps, struct parse_stream *st,
 
 /* Place a TCP segment and sniff its direction while undecided. */
 static void
-parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+parse_tcp(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
 	struct parse_stream	*st = &ps->st[side];
@@ -375,7 +253,7 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 		 * its max never grows again: the session table need not call
 		 * for its packets at all (an HTTP response's body).
 		 */
-		if (ps->proto != PP_NONE && ps->proto != PP_BANNER)
+		if (ps->proto != PP_NONE && parse_ops[ps->proto]->which == NULL)
 			s->unwatched |= (uint8_t)(1 << side);
 		return;
 	}
@@ -392,18 +270,20 @@ parse_tcp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
 			st->decided = false;
 	}
 	if (parse_sniff_first(ps, st, d, seq) != PS_NO) {
-		if (ps->proto == PP_TLS && (!st->anchored || seq == st->base))
-			tls_limit_first(st, d->payload, d->payload_caplen);
-		parse_stream_add(st, seq, d->payload, d->payload_caplen);
+		if (parse_ops[ps->proto]->first != NULL &&
+		    (!st->anchored || seq == st->base))
+			parse_ops[ps->proto]->first(st, d->payload,
+			    d->payload_caplen);
+		parse_stream_add(pc, st, seq, d->payload, d->payload_caplen);
 		if (!st->decided)
 			parse_sniff_dir(ps, side, false);
 		if (ps->proto != PP_NONE) {
-			parse_early(pp, s, ps);
+			parse_early(pc, s, ps);
 			return;
 		}
 	}
 	if (ps->proto == PP_NONE && ps->st[0].decided && ps->st[1].decided)
-		parse_giveup(s);
+		parse_giveup(pc, s);
 }
 
 /* Whether a UDP session uses port on either side. */
@@ -413,43 +293,77 @@ parse_udp_port(const struct session *s, uint16_t port)
 	return (s->port[0] == port || s->port[1] == port);
 }
 
+/* Whether a protocol may pick a UDP session in a pass (enum parse_udp). */
+static bool
+parse_udp_may(const struct session *s, const struct parse_ops *o,
+    enum parse_udp pass)
+{
+	switch (pass) {
+	case PU_OWNS:
+		return (o->udp == PU_OWNS && parse_udp_port(s, o->service));
+	case PU_PORT:
+		return ((o->udp == PU_PORT || o->udp == PU_ANY) &&
+		    parse_udp_port(s, o->service));
+	default:
+		return (o->udp == pass);
+	}
+}
+
 /*
- * Which protocol a session's first datagram is, by its content and port: a
- * QUIC client Initial, or one of the DNS-format protocols (NBNS on 137,
- * DNS on 53, mDNS on 5353, LLMNR on 5355, DNS on any other); or PP_NONE.
+ * Which protocol a session's first datagram is, by its content and port
+ * (the passes of enum parse_udp): today NBNS owns 137, a QUIC client
+ * Initial is one anywhere else, and the DNS-format protocols go by port
+ * (DNS 53, mDNS 5353, LLMNR 5355; DNS on any other); or PP_NONE.
  */
 static enum parse_proto
 parse_udp_kind(const struct session *s, const struct decoded *d)
 {
-	if (parse_udp_port(s, 137))
-		return (nbns_is_message(d->payload, d->payload_caplen) ?
-		    PP_NBNS : PP_NONE);
-	if (quic_is_initial(d->payload, d->payload_caplen))
-		return (PP_QUIC);
-	if (!dns_is_message(d->payload, d->payload_caplen))
-		return (PP_NONE);
-	if (parse_udp_port(s, 53))
-		return (PP_DNS);
-	if (parse_udp_port(s, 5353))
-		return (PP_MDNS);
-	if (parse_udp_port(s, 5355))
-		return (PP_LLMNR);
-	return (PP_DNS);
+	static const enum parse_udp	 passes[] = {
+		PU_OWNS, PU_CONTENT, PU_PORT, PU_ANY
+	};
+	const struct parse_ops		*o;
+	size_t				 k;
+	int				 i;
+
+	for (k = 0; k < nitems(passes); k++) {
+		for (i = PP_NONE + 1; i < PP_COUNT; i++) {
+			o = parse_ops[i];
+			if (!parse_udp_may(s, o, passes[k]))
+				continue;
+			if (o->is(d->payload, d->payload_caplen))
+				return ((enum parse_proto)i);
+			if (passes[k] == PU_OWNS)
+				return (PP_NONE);
+		}
+	}
+	return (PP_NONE);
 }
 
 /*
- * Look at a datagram of a QUIC session: the client's Initials are read on
- * this thread (their CRYPTO frames are kept), and the session finishes as
- * soon as its ClientHello is whole.
+ * Let a UDP or ICMP session's protocol look at a packet: the bytes it hands
+ * over go to its bytes hook on the parsers' thread, or here, and a session
+ * that told all it will is finished.
  */
 static void
-parse_quic(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
-    const struct decoded *d, int side)
+parse_datagram(struct parse_ctx *pc, struct session *s,
+    struct parse_state *ps, const struct decoded *d, int side)
 {
-	if (ps->quic == NULL)
-		ps->quic = quic_start(d->payload, d->payload_caplen, side);
-	if (quic_datagram(ps->quic, d->payload, d->payload_caplen, side))
-		parse_ship(pp, s, ps);
+	const struct parse_ops	*o = parse_ops[ps->proto];
+	struct parse_bytes	 b;
+
+	switch (o->packet(pc, s, ps, d, side, &b)) {
+	case PN_NOTHING:
+		break;
+	case PN_BYTES:
+		if (pc->pipe == NULL)
+			o->bytes(pc, s, &b);
+		else
+			parse_pipe_bytes(pc->pipe, ps->proto, s, &b);
+		break;
+	case PN_DONE:
+		parse_ship(pc, s, ps);
+		break;
+	}
 }
 
 /*
@@ -458,33 +372,20 @@ parse_quic(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
  * are checked where their meta is written.
  */
 static void
-parse_udp(struct parse_pipe *pp, struct session *s, struct parse_state *ps,
+parse_udp(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
     const struct decoded *d, int side)
 {
-	bool	 first = ps->proto == PP_NONE;
-
-	if (first) {
-		if ((ps->proto = parse_udp_kind(s, d)) == PP_NONE) {
-			parse_giveup(s);
-			return;
-		}
-		if (ps->proto != PP_QUIC)
-			dns_start(ps, ps->proto);
-	}
-	if (ps->proto == PP_QUIC) {
-		parse_quic(pp, s, ps, d, side);
+	if (ps->proto == PP_NONE &&
+	    (ps->proto = parse_udp_kind(s, d)) == PP_NONE) {
+		parse_giveup(pc, s);
 		return;
 	}
-	if (pp == NULL)
-		dns_datagram(s, ps->dns, d->payload, d->payload_caplen, first);
-	else
-		parse_pipe_bytes(pp, PJ_DNS, s, ps->dns, d->payload,
-		    (uint32_t)d->payload_caplen, 0, first);
+	parse_datagram(pc, s, ps, d, side);
 }
 
 /* Make the state of a session when its first interesting packet comes. */
 static struct parse_state *
-parse_start(struct session *s, const struct decoded *d)
+parse_start(struct parse_ctx *pc, struct session *s, const struct decoded *d)
 {
 	struct parse_state	*ps;
 	int			 i;
@@ -500,15 +401,16 @@ parse_start(struct session *s, const struct decoded *d)
 		s->unwatched = SESSION_UNWATCHED;
 		return (NULL);
 	}
-	parse_keys_resolve(parse_keys);
 	if ((ps = session_private(s)) != NULL) {
 		memset(ps, 0, parse_state_size(s->proto == 6));
 		ps->embedded = true;	/* freed with s */
 	} else
-		ps = parse_block_get(&parse_states);
+		ps = parse_block_get(&pc->states);
 	ps->streams = s->proto == 6;
 	for (i = 0; ps->streams && i < 2; i++)
-		ps->st[i].max = parse_protos[PP_NONE].max;
+		ps->st[i].max = none_ops.max;
+	if (s->proto == 1 || s->proto == 58)
+		ps->proto = PP_ICMP;
 	s->parse = ps;
 	return (ps);
 }
@@ -526,97 +428,75 @@ parse_state_size(bool tcp)
 	    offsetof(struct parse_state, st));
 }
 
-/* The work of parse_pipe_packet(), kept out of line. */
+/* The work of parse_packet(), kept out of line. */
 static void __attribute__((noinline))
-parse_pipe_work(struct parse_pipe *pp, struct session *s,
-    const struct decoded *d, int side)
+parse_work(struct parse_ctx *pc, struct session *s, const struct decoded *d,
+    int side)
 {
 	struct parse_state	*ps = s->parse;
 
 	if (ps == &parse_done || ps == &parse_gave53)
 		return;		/* not reached: these are unwatched */
-	if (ps == NULL && (ps = parse_start(s, d)) == NULL)
+	if (ps == NULL && (ps = parse_start(pc, s, d)) == NULL)
 		return;
 	switch (s->proto) {
 	case 6:
-		parse_tcp(pp, s, ps, d, side);
+		parse_tcp(pc, s, ps, d, side);
 		break;
 	case 17:
 		if (d->payload_caplen > 0)
-			parse_udp(pp, s, ps, d, side);
+			parse_udp(pc, s, ps, d, side);
 		break;
 	default:
-		icmp_packet(pp, s, ps, d);
+		parse_datagram(pc, s, ps, d, side);
 		break;
 	}
 }
 
 /*
- * Look at one packet of a session (pp: the parsers' thread, or NULL).  A
- * TCP or UDP packet without payload (ACKs: half the packets of a capture)
- * has nothing for them and returns at once, but for a SYN, whose sequence
- * number places its direction's bytes (a UDP packet's flags are 0).
+ * Look at one packet of a session (its meta written on the context's
+ * parsers' thread, when it has one, or here).  A TCP or UDP packet without
+ * payload (ACKs: half the packets of a capture) has nothing for them and
+ * returns at once, but for a SYN, whose sequence number places its
+ * direction's bytes (a UDP packet's flags are 0).
  */
 void
-parse_pipe_packet(struct parse_pipe *pp, struct session *s,
-    const struct decoded *d, int side)
+parse_packet(struct parse_ctx *pc, struct session *s, const struct decoded *d,
+    int side, uint64_t ts)
 {
+	(void)ts;
 	if (d->payload_caplen == 0 && (s->proto == 6 || s->proto == 17) &&
 	    !(d->tcp_flags & PARSE_TH_SYN))
 		return;
-	parse_pipe_work(pp, s, d, side);
-}
-
-/* Look at one packet of a session, writing meta on this thread. */
-void
-parse_packet(struct session *s, const struct decoded *d, int side,
-    uint64_t ts)
-{
-	(void)ts;
-	parse_pipe_packet(NULL, s, d, side);
+	parse_work(pc, s, d, side);
 }
 
 /* Write the indicator bits of a state as analysis values. */
 static void
-parse_write_indicators(struct session *s, const struct parse_state *ps)
+parse_write_indicators(struct parse_ctx *pc, struct session *s,
+    const struct parse_state *ps)
 {
 	int	i;
 
 	for (i = 0; i < PI_COUNT; i++) {
 		if (ps->svc & (1U << i))
-			parse_add_const(s, pk_service_ind,
+			parse_add_const(pc, s, pk_service_ind,
 			    parse_indicators[i]);
 		if (ps->ses & (1U << i))
-			parse_add_const(s, pk_session_ind,
+			parse_add_const(pc, s, pk_session_ind,
 			    parse_indicators[i]);
 	}
 }
 
-/* Finish a TCP session: sniff what is left, run its protocol's parser. */
+/* Sniff what is left of a closing TCP session's undecided directions. */
 static void
-parse_close_tcp(struct session *s, struct parse_state *ps)
+parse_sniff_rest(struct parse_state *ps)
 {
 	int	i;
 
 	for (i = 0; i < 2; i++) {
 		if (!ps->st[i].decided && ps->st[i].started)
 			parse_sniff_dir(ps, i, true);
-	}
-	switch (ps->proto) {
-	case PP_DNS:
-		dns_close(s, ps);
-		break;
-	case PP_HTTP:
-		http_close(s, ps);
-		break;
-	case PP_TLS:
-		tls_close(s, ps);
-		break;
-	case PP_SSH:
-		ssh_close(s, ps);
-		break;
-	default:
-		break;
 	}
 }
 
@@ -625,11 +505,10 @@ parse_close_tcp(struct session *s, struct parse_state *ps)
  * that made it frees it, parse_release()).
  */
 void
-parse_meta(struct session *s, struct parse_state *ps)
+parse_meta(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	if (ps == &parse_gave53) {
-		parse_keys_resolve(parse_keys);
-		parse_add_const(s, pk_service_ind,
+		parse_add_const(pc, s, pk_service_ind,
 		    parse_indicators[PI_DNS_PORT53]);
 		return;
 	}
@@ -638,18 +517,14 @@ parse_meta(struct session *s, struct parse_state *ps)
 	if (s->proto == 6 && !ps->st[0].started && !ps->st[1].started)
 		return;		/* a handshake alone: as if never seen */
 	if (s->proto == 6)
-		parse_close_tcp(s, ps);
-	else if (s->proto == 17 && ps->proto == PP_QUIC)
-		quic_close(s, ps);
-	else if (s->proto == 17 && ps->dns != NULL)
-		dns_close(s, ps);
-	else if (ps->icmp != NULL)
-		icmp_close(s, ps);
-	s->service = parse_protos[ps->proto].service;
+		parse_sniff_rest(ps);
+	if (parse_ops[ps->proto]->close != NULL)
+		parse_ops[ps->proto]->close(pc, s, ps);
+	s->service = parse_ops[ps->proto]->service;
 	if (parse_port53(s) && ps->proto != PP_DNS)
 		ps->svc |= 1U << PI_DNS_PORT53;
-	parse_write_indicators(s, ps);
-	host_derive(s);
+	parse_write_indicators(pc, s, ps);
+	host_derive(pc, s);
 }
 
 /* Gather what a parse state holds (nothing for a mark). */
@@ -676,56 +551,43 @@ parse_collect(struct parse_state *ps, struct parse_garbage *g)
 
 /* Give back what parse_collect() gathered. */
 void
-parse_drop(const struct parse_garbage *g)
+parse_drop(struct parse_ctx *pc, const struct parse_garbage *g)
 {
 	int	i;
 
 	for (i = 0; i < 2; i++) {
-		parse_buf_put(g->buf[i], g->alloc[i]);
+		parse_buf_put(pc, g->buf[i], g->alloc[i]);
 		if (g->map[i] != NULL)	/* a call saved for most sessions */
 			free(g->map[i]);
 	}
-	dns_drop(g->dns);
-	icmp_drop(g->icmp);
+	dns_drop(pc, g->dns);
+	icmp_drop(pc, g->icmp);
 	quic_drop(g->quic);
-	parse_block_put(&parse_states, g->ps);
+	parse_block_put(&pc->states, g->ps);
 }
 
 /* Free a parse state (a mark is left alone). */
 void
-parse_release(struct parse_state *ps)
+parse_release(struct parse_ctx *pc, struct parse_state *ps)
 {
 	struct parse_garbage	g;
 
 	parse_collect(ps, &g);
-	parse_drop(&g);
+	parse_drop(pc, &g);
 }
 
 /*
- * Finish a TCP session early when both directions hold all the bytes its
- * protocol looks at (and the meta does not depend on the initiator), so
- * the rest of its packets cost one comparison.
+ * Finish a TCP session early when its protocol says it told all it will
+ * (both directions hold all the bytes it looks at, and the meta does not
+ * depend on the initiator), so the rest of its packets cost one
+ * comparison.
  */
 static void
-parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
+parse_early(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
-	switch (ps->proto) {
-	case PP_SMTP:
-	case PP_FTP:
-		break;
-	case PP_TLS:
-		tls_limit(&ps->st[0]);
-		tls_limit(&ps->st[1]);
-		/* FALLTHROUGH */
-	case PP_HTTP:
-		if (ps->st[0].contig < ps->st[0].max ||
-		    ps->st[1].contig < ps->st[1].max)
-			return;
-		break;
-	default:
-		return;
-	}
-	parse_ship(pp, s, ps);
+	if (parse_ops[ps->proto]->early != NULL &&
+	    parse_ops[ps->proto]->early(ps))
+		parse_ship(pc, s, ps);
 }
 
 /*
@@ -734,39 +596,32 @@ parse_early(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
  * comparison.
  */
 static void
-parse_ship(struct parse_pipe *pp, struct session *s, struct parse_state *ps)
+parse_ship(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	s->parse = &parse_done;
 	s->unwatched = SESSION_UNWATCHED;
-	if (pp != NULL)
-		parse_pipe_ship(pp, PJ_EARLY, s, ps);
+	if (pc->pipe != NULL)
+		parse_pipe_ship(pc->pipe, PJ_EARLY, s, ps);
 	else {
-		parse_meta(s, ps);
-		parse_release(ps);
+		parse_meta(pc, s, ps);
+		parse_release(pc, ps);
 	}
 }
 
 /* Write the parsers' meta when a session closes. */
 void
-parse_close(struct session *s)
+parse_close(struct parse_ctx *pc, struct session *s)
 {
-	parse_meta(s, s->parse);
-	parse_free(s);
+	parse_meta(pc, s, s->parse);
+	parse_free(pc, s);
 }
 
 /* Free the parsers' state of a session. */
 void
-parse_free(struct session *s)
+parse_free(struct parse_ctx *pc, struct session *s)
 {
 	struct parse_state	*ps = s->parse;
 
 	s->parse = NULL;
-	parse_release(ps);
-}
-
-/* Set the thresholds the parsers read from now on. */
-void
-parse_configure(const struct parse_settings *ps)
-{
-	parse_conf = *ps;
+	parse_release(pc, ps);
 }

@@ -13,9 +13,11 @@
  *   session_meta_add(s, key, v, MF_PARSER) and set s->service, then free
  *   their state.  parse_free() frees what is left (a session dropped
  *   without closing).
- * - Thresholds are settings (SPEC §9), rows of the engine's settings table
- *   kept in a struct parse_settings; parse_configure() sets the ones the
- *   parsers read.
+ * - Each engine has its own parser context (parse_ctx_new()): the
+ *   thresholds its parsers read (settings of SPEC §9, rows of the engine's
+ *   settings table kept in a struct parse_settings), its pools and its
+ *   caches.  Every call below works on one context; sessions stay with the
+ *   context that saw their first packet.
  * - Everything runs on the engine's thread, or, with a parse_pipe, what
  *   must be done as packets arrive (sniffing, stream bytes, DNS datagrams
  *   and ICMP echoes queued) runs there and everything that writes meta
@@ -31,19 +33,29 @@
 #include "session/session.h"
 #include "util/settings.h"
 
-void	 parse_packet(struct session *, const struct decoded *, int side,
-	    uint64_t ts);
-void	 parse_close(struct session *);
-void	 parse_free(struct session *);
+struct parse_ctx;
+
+/* A context with a copy of the thresholds; freeing it (not its sessions'
+   state: close or free those first). */
+struct parse_ctx *parse_ctx_new(const struct parse_settings *);
+void	 parse_ctx_free(struct parse_ctx *);
+/* Look at a packet (its meta written on the context's parsers' thread
+   when it has one). */
+void	 parse_packet(struct parse_ctx *, struct session *,
+	    const struct decoded *, int side, uint64_t ts);
+void	 parse_close(struct parse_ctx *, struct session *);
+void	 parse_free(struct parse_ctx *, struct session *);
 /* Bytes of a session's parse state, for session_table_on_packet(): a TCP
    session's, or another's (no streams). */
 size_t	 parse_state_size(bool tcp);
 
 /*
- * The parsers' thread.  Sessions handed over with parse_pipe_close() get
- * their meta written there and come back through done(s, arg), in the
- * order they were handed over, on the caller's thread: from
- * parse_pipe_packet(), parse_pipe_close() (when it must wait for room),
+ * The parsers' thread of a context (one at most), running with that
+ * context: once it is started, parse_packet() hands it what writes meta.
+ * Sessions handed over with parse_pipe_close() get their meta written
+ * there and come back through done(s, arg), in the order they were
+ * handed over, on the caller's thread: from
+ * parse_packet(), parse_pipe_close() (when it must wait for room),
  * parse_pipe_poll() and parse_pipe_drain().  Between them the pipe's
  * thread writes only the meta, s->service and the state the parsers own;
  * the caller keeps to the rest of the session.
@@ -58,13 +70,10 @@ struct parse_pipe;
  * was too large or pack is off.  Without keep (the receiver keeps no
  * session), the pipe's thread does not pool their MACs for packing either.
  */
-struct parse_pipe *parse_pipe_new(bool pack, bool keep,
+struct parse_pipe *parse_pipe_new(struct parse_ctx *, bool pack, bool keep,
 	    void (*done)(struct session *,
 	    const uint8_t *rec, void *),
 	    void (*block)(uint8_t *, void *), void *arg);
-/* parse_packet(), with the meta written on the pipe's thread. */
-void	 parse_pipe_packet(struct parse_pipe *, struct session *,
-	    const struct decoded *, int side);
 void	 parse_pipe_close(struct parse_pipe *, struct session *);
 /* Give back the sessions the pipe's thread has finished. */
 void	 parse_pipe_poll(struct parse_pipe *);
@@ -74,8 +83,5 @@ void	 parse_pipe_flush(struct parse_pipe *);
 void	 parse_pipe_drain(struct parse_pipe *);
 /* Drain, stop the thread and free the pipe. */
 void	 parse_pipe_free(struct parse_pipe *);
-
-/* Set the thresholds the parsers read (before any packet is parsed). */
-void	 parse_configure(const struct parse_settings *);
 
 #endif

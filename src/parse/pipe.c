@@ -8,10 +8,11 @@
  * share one ring of jobs: the engine fills it at `tail`, this thread runs
  * jobs up to `done`, and the engine retires them from `head` (frees the
  * state, applies the rules and stores a closed session), so sessions
- * reach the store in the order they closed.  DNS datagrams and ICMP echo
- * payloads are copied into a ring of bytes beside it, freed as their jobs
- * retire.  Closed sessions are packed here into blocks the store takes
- * over (pipe_pack()).
+ * reach the store in the order they closed.  The bytes a protocol hands
+ * over (DNS datagrams, ICMP echo payloads) are copied into a ring of bytes
+ * beside it, given to its bytes hook here and freed as their jobs retire.
+ * Closed sessions are packed here into blocks the store takes over
+ * (pipe_pack()).
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -40,13 +41,13 @@
 struct parse_job {
 	struct session		*s;
 	struct parse_state	*ps;	/* PJ_EARLY, PJ_CLOSE */
-	void			*st;	/* PJ_DNS, PJ_ICMP: the protocol's state */
-	size_t			 end;	/* PJ_DNS, PJ_ICMP: byte position after */
+	void			*st;	/* PJ_BYTES: the protocol's state */
+	size_t			 end;	/* PJ_BYTES: byte position after */
 	uint32_t		 len;	/* their bytes */
-	uint32_t		 wirelen; /* PJ_ICMP: payload length on the wire */
+	uint32_t		 wirelen; /* PJ_BYTES: as struct parse_bytes */
 	uint8_t			 kind;	/* enum parse_job_kind */
-	bool			 flag;	/* PJ_DNS: known to be DNS; PJ_ICMP: a
-					   reply */
+	uint8_t			 proto;	/* PJ_BYTES: whose bytes hook */
+	bool			 flag;	/* PJ_BYTES: as struct parse_bytes */
 	const uint8_t		*rec;	/* PJ_CLOSE: its record, or NULL */
 	uint8_t			*blk;	/* PJ_CLOSE: a new block of records to
 					   hand over first, or NULL */
@@ -59,6 +60,8 @@ struct parse_pipe {
 				    void *);
 	void			(*block_fn)(uint8_t *, void *);
 	void			*arg;
+	struct parse_ctx	*ctx;		/* the engine's,
+	    for every job */
 	bool			 pack;
 	bool			 keep;		/* sessions are kept: pool MACs */
 	uint8_t			*blk;		/* parsers: packing here */
@@ -133,21 +136,23 @@ pipe_prefetch_run(const struct parse_job *a)
 static void
 pipe_run(struct parse_pipe *pp, struct parse_job *j)
 {
+	struct parse_bytes	b;
+
 	switch (j->kind) {
-	case PJ_DNS:
-		dns_datagram(j->s, j->st, pp->bytes + (j->end - j->len) %
-		    PIPE_BYTES, j->len, j->flag);
-		break;
-	case PJ_ICMP:
-		icmp_echo(j->st, pp->bytes + (j->end - j->len) % PIPE_BYTES,
-		    j->len - 4, j->wirelen, j->flag);
+	case PJ_BYTES:
+		b.state = j->st;
+		b.p = pp->bytes + (j->end - j->len) % PIPE_BYTES;
+		b.n = j->len;
+		b.wirelen = j->wirelen;
+		b.flag = j->flag;
+		parse_ops[j->proto]->bytes(pp->ctx, j->s, &b);
 		break;
 	case PJ_EARLY:
-		parse_meta(j->s, j->ps);
+		parse_meta(pp->ctx, j->s, j->ps);
 		parse_collect(j->ps, &j->g);
 		break;
 	case PJ_CLOSE:
-		parse_meta(j->s, j->ps);
+		parse_meta(pp->ctx, j->s, j->ps);
 		parse_collect(j->ps, &j->g);
 		/* A MAC pair pooled for every session the store drops
 		   grew the pool by 47 bytes a flow under --stats. */
@@ -207,10 +212,11 @@ pipe_main(void *arg)
 	return (NULL);
 }
 
-/* Start the parsers' thread. */
+/* Start the parsers' thread of a context (which hands it work from now on). */
 struct parse_pipe *
-parse_pipe_new(bool pack, bool keep, void (*done_fn)(struct session *,
-    const uint8_t *, void *), void (*block_fn)(uint8_t *, void *), void *arg)
+parse_pipe_new(struct parse_ctx *pc, bool pack, bool keep,
+    void (*done_fn)(struct session *, const uint8_t *, void *),
+    void (*block_fn)(uint8_t *, void *), void *arg)
 {
 	struct parse_pipe	*pp;
 
@@ -218,6 +224,7 @@ parse_pipe_new(bool pack, bool keep, void (*done_fn)(struct session *,
 	pp->done_fn = done_fn;
 	pp->block_fn = block_fn;
 	pp->arg = arg;
+	pp->ctx = pc;
 	pp->pack = pack;
 	pp->keep = keep;
 	pp->bytes = xmalloc(PIPE_BYTES);
@@ -231,6 +238,7 @@ parse_pipe_new(bool pack, bool keep, void (*done_fn)(struct session *,
 	pthread_cond_init(&pp->econd, NULL);
 	if (pthread_create(&pp->thread, NULL, pipe_main, pp) != 0)
 		fatal("cannot start the parsers' thread");
+	pc->pipe = pp;
 	return (pp);
 }
 
@@ -239,15 +247,14 @@ static void
 pipe_retire(struct parse_pipe *pp, struct parse_job *j)
 {
 	switch (j->kind) {
-	case PJ_DNS:
-	case PJ_ICMP:
+	case PJ_BYTES:
 		pp->bhead = j->end;
 		break;
 	case PJ_EARLY:
-		parse_drop(&j->g);
+		parse_drop(pp->ctx, &j->g);
 		break;
 	case PJ_CLOSE:
-		parse_drop(&j->g);
+		parse_drop(pp->ctx, &j->g);
 		if (j->blk != NULL)
 			pp->block_fn(j->blk, pp->arg);
 		pp->done_fn(j->s, j->rec, pp->arg);
@@ -333,14 +340,14 @@ parse_pipe_ship(struct parse_pipe *pp, enum parse_job_kind kind,
 	pipe_publish(pp);
 }
 
-/* Hand a DNS datagram or an ICMP echo (copied) to the parsers' thread. */
+/* Hand a protocol's bytes (copied) to the parsers' thread. */
 void
-parse_pipe_bytes(struct parse_pipe *pp, enum parse_job_kind kind,
-    struct session *s, void *state, const uint8_t *p, uint32_t n,
-    uint32_t wirelen, bool flag)
+parse_pipe_bytes(struct parse_pipe *pp, enum parse_proto proto,
+    struct session *s, const struct parse_bytes *b)
 {
 	struct parse_job	*j = pipe_slot(pp);
 	size_t			 at = pp->btail;
+	uint32_t		 n = b->n;
 
 	if (at % PIPE_BYTES + n > PIPE_BYTES)
 		at += PIPE_BYTES - at % PIPE_BYTES;	/* never wrap inside */
@@ -351,15 +358,16 @@ parse_pipe_bytes(struct parse_pipe *pp, enum parse_job_kind kind,
 		else if (at + n - pp->bhead > PIPE_BYTES)
 			pipe_wait(pp);
 	}
-	memcpy(pp->bytes + at % PIPE_BYTES, p, n);
+	memcpy(pp->bytes + at % PIPE_BYTES, b->p, n);
 	pp->btail = at + n;
-	j->kind = (uint8_t)kind;
+	j->kind = PJ_BYTES;
+	j->proto = (uint8_t)proto;
 	j->s = s;
-	j->st = state;
+	j->st = b->state;
 	j->end = at + n;
 	j->len = n;
-	j->wirelen = wirelen;
-	j->flag = flag;
+	j->wirelen = b->wirelen;
+	j->flag = b->flag;
 	pipe_publish(pp);
 }
 
@@ -410,6 +418,7 @@ parse_pipe_free(struct parse_pipe *pp)
 	pthread_cond_signal(&pp->pcond);
 	pthread_mutex_unlock(&pp->lock);
 	pthread_join(pp->thread, NULL);
+	pp->ctx->pipe = NULL;
 	pthread_mutex_destroy(&pp->lock);
 	pthread_cond_destroy(&pp->pcond);
 	pthread_cond_destroy(&pp->econd);

@@ -29,7 +29,7 @@ struct quic_keys {
 
 /*
  * Per-session state (engine thread: the Initials are decrypted as they
- * come; quic_close() reads the hello wherever the meta is written).
+ * come; quic_close(pc, ) reads the hello wherever the meta is written).
  */
 struct quic_state {
 	uint8_t		 version;	/* index into quic_versions */
@@ -174,7 +174,7 @@ quic_version_of(const uint8_t *p, size_t n)
  * which may arrive first) and a destination connection ID of 8 to 20
  * bytes (RFC 9000 §7.2).
  */
-bool
+static bool
 quic_is_initial(const uint8_t *p, size_t n)
 {
 	const struct quic_version	*v = quic_version_of(p, n);
@@ -461,11 +461,12 @@ quic_start(const uint8_t *p, size_t n, int side)
 
 /* Write the QUIC meta of a session: version, and the hello's. */
 void
-quic_close(struct session *s, struct parse_state *ps)
+quic_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	const struct quic_state	*q = ps->quic;
 
-	tls_quic_hello(s, quic_versions[q->version].name, q->buf, q->contig);
+	tls_quic_hello(pc, s, quic_versions[q->version].name, q->buf,
+	    q->contig);
 }
 
 /* Give a QUIC state back (NULL is ignored). */
@@ -474,3 +475,27 @@ quic_drop(void *q)
 {
 	free(q);
 }
+
+/*
+ * Look at a datagram of a QUIC session: the client's Initials are read on
+ * the engine's thread (their CRYPTO frames are kept), and the session
+ * finishes as soon as its ClientHello is whole.
+ */
+static enum parse_next
+quic_on_packet(struct parse_ctx *pc, struct session *s, struct parse_state *ps,
+    const struct decoded *d, int side, struct parse_bytes *b)
+{
+	(void)pc;
+	(void)s;
+	(void)b;
+	if (ps->quic == NULL)
+		ps->quic = quic_start(d->payload, d->payload_caplen, side);
+	if (quic_datagram(ps->quic, d->payload, d->payload_caplen, side))
+		return (PN_DONE);
+	return (PN_NOTHING);
+}
+
+const struct parse_ops quic_ops = {
+	.service = 443, .udp = PU_CONTENT, .is = quic_is_initial,
+	.packet = quic_on_packet, .close = quic_close
+};

@@ -5,6 +5,8 @@
 
 #include "parse/parse-int.h"
 
+#define SSH_BANNER_MAX	255	/* RFC 4253: the line is at most 255 bytes */
+
 static int	sk_client, sk_server, sk_version;
 
 static const struct parse_key ssh_keys[] = {
@@ -15,7 +17,7 @@ static const struct parse_key ssh_keys[] = {
 };
 
 /* Whether a direction starts with an SSH banner. */
-enum parse_sniff
+static enum parse_sniff
 ssh_sniff(const uint8_t *p, size_t n)
 {
 	return (parse_token(p, n, "SSH-"));
@@ -42,12 +44,18 @@ ssh_banner(struct session *s, const struct parse_stream *st, bool client)
 }
 
 /* Write the SSH meta of a closing session. */
-void
-ssh_close(struct session *s, struct parse_state *ps)
+static void
+ssh_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	int	i, client = s->initiator >= 0 ? s->initiator : 0;
 
-	parse_keys_resolve(ssh_keys);
+	(void)pc;	/* every protocol's close() takes its context */
 	for (i = 0; i < 2; i++)
 		ssh_banner(s, &ps->st[i], i == client);
 }
+
+const struct parse_ops ssh_ops = {
+	.service = 22, .max = SSH_BANNER_MAX,	/* all ssh_banner() reads */
+	.sniff = ssh_sniff, .starts = "S",
+	.close = ssh_close, .keys = ssh_keys
+};

@@ -23,13 +23,11 @@
  * buffer touches none of its bytes) and keep at most 8 MiB a size: at 1
  * MiB, the 4 KiB buffers of a capture's busiest seconds went back to
  * malloc and were taken from it again.  Like the rest of the state the
- * parsers keep per session, this belongs to the engine's thread.
+ * parsers keep per session, this belongs to the engine's thread; the
+ * stacks are the context's (pc->bufs, pc->nbufs).
  */
-#define STREAM_CLASSES	8		/* 512 << 0 .. 512 << 7 */
+#define STREAM_CLASSES	PARSE_BUF_CLASSES
 #define STREAM_KEEP	(8u << 20)	/* bytes kept per size */
-
-static uint8_t	**stream_pool[STREAM_CLASSES];
-static uint32_t	  stream_pooled[STREAM_CLASSES];	/* buffers */
 
 /* The size class of an allocation (n a power of two >= 512), or -1. */
 static int
@@ -44,32 +42,46 @@ stream_class(uint32_t n)
 
 /* A buffer of n bytes (a power of two), from the pool when it has one. */
 uint8_t *
-parse_buf_get(uint32_t n)
+parse_buf_get(struct parse_ctx *pc, uint32_t n)
 {
 	int	c = stream_class(n);
 
-	if (c == -1 || stream_pooled[c] == 0)
+	if (c == -1 || pc->nbufs[c] == 0)
 		return (xmalloc(n));
-	return (stream_pool[c][--stream_pooled[c]]);
+	return (pc->bufs[c][--pc->nbufs[c]]);
 }
 
 /* Give a buffer of n bytes back. */
 void
-parse_buf_put(uint8_t *p, uint32_t n)
+parse_buf_put(struct parse_ctx *pc, uint8_t *p, uint32_t n)
 {
 	int	c;
 
 	if (p == NULL)
 		return;
 	c = stream_class(n);
-	if (c == -1 || (stream_pooled[c] + 1) * n > STREAM_KEEP) {
+	if (c == -1 || (pc->nbufs[c] + 1) * n > STREAM_KEEP) {
 		free(p);
 		return;
 	}
-	if (stream_pool[c] == NULL)
-		stream_pool[c] = xreallocarray(NULL, STREAM_KEEP / n,
-		    sizeof *stream_pool[c]);
-	stream_pool[c][stream_pooled[c]++] = p;
+	if (pc->bufs[c] == NULL)
+		pc->bufs[c] = xreallocarray(NULL, STREAM_KEEP / n,
+		    sizeof *pc->bufs[c]);
+	pc->bufs[c][pc->nbufs[c]++] = p;
+}
+
+/* Free the buffers a context keeps. */
+void
+parse_bufs_free(struct parse_ctx *pc)
+{
+	int	c;
+
+	for (c = 0; c < STREAM_CLASSES; c++) {
+		while (pc->nbufs[c] > 0)
+			free(pc->bufs[c][--pc->nbufs[c]]);
+		free(pc->bufs[c]);
+		pc->bufs[c] = NULL;
+	}
 }
 
 /* Whether byte i of the stream was received. */
@@ -98,7 +110,7 @@ stream_mark(struct parse_stream *st, uint32_t a, uint32_t b)
  * STREAM_WHOLE bytes gets all of it at once.
  */
 static void
-stream_grow(struct parse_stream *st, uint32_t need)
+stream_grow(struct parse_ctx *pc, struct parse_stream *st, uint32_t need)
 {
 	uint32_t	n = st->alloc == 0 ? STREAM_MIN : st->alloc;
 	uint32_t	old = (st->alloc + 7) / 8;
@@ -112,10 +124,10 @@ stream_grow(struct parse_stream *st, uint32_t need)
 		n *= 4;
 	while (n / 2 >= st->max && n / 2 >= need && n > STREAM_MIN)
 		n /= 2;		/* the smallest power of two holding max */
-	buf = parse_buf_get(n);
+	buf = parse_buf_get(pc, n);
 	if (st->alloc > 0)
 		memcpy(buf, st->buf, st->alloc);
-	parse_buf_put(st->buf, st->alloc);
+	parse_buf_put(pc, st->buf, st->alloc);
 	st->buf = buf;
 	if (st->map != NULL) {
 		st->map = xrealloc(st->map, (n + 7) / 8);
@@ -152,7 +164,7 @@ stream_end(const struct parse_stream *st)
  * earlier segment.  What no longer fits below max is dropped.
  */
 static void
-stream_shift(struct parse_stream *st, uint32_t shift)
+stream_shift(struct parse_ctx *pc, struct parse_stream *st, uint32_t shift)
 {
 	uint8_t		*old;
 	uint32_t	 i, n, end = stream_end(st);
@@ -165,7 +177,7 @@ stream_shift(struct parse_stream *st, uint32_t shift)
 	if (st->map == NULL)
 		stream_map(st);
 	n = (st->alloc + 7) / 8;
-	stream_grow(st, end + shift);
+	stream_grow(pc, st, end + shift);
 	old = xmalloc(n);
 	memcpy(old, st->map, n);
 	memmove(st->buf + shift, st->buf, end);
@@ -183,12 +195,12 @@ stream_shift(struct parse_stream *st, uint32_t shift)
  * byte wins) and extend the contiguous prefix.
  */
 static void
-stream_place(struct parse_stream *st, uint32_t o, const uint8_t *p,
-    uint32_t n)
+stream_place(struct parse_ctx *pc, struct parse_stream *st, uint32_t o,
+    const uint8_t *p, uint32_t n)
 {
 	uint32_t	i, j, lim;
 
-	stream_grow(st, o + n);
+	stream_grow(pc, st, o + n);
 	if (st->map == NULL)
 		stream_map(st);
 	for (i = o; i < o + n; i = j) {
@@ -226,8 +238,8 @@ parse_stream_anchor(struct parse_stream *st, uint32_t isn)
  * serial numbers (RFC 1982), so sequence numbers may wrap.
  */
 void
-parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
-    uint32_t n)
+parse_stream_add(struct parse_ctx *pc, struct parse_stream *st, uint32_t seq,
+    const uint8_t *p, uint32_t n)
 {
 	int32_t		 off;
 	uint32_t	 o, skip;
@@ -243,7 +255,7 @@ parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
 	if (off < 0) {
 		skip = (uint32_t)-(int64_t)off;
 		if (!st->anchored && skip < st->max)
-			stream_shift(st, skip);
+			stream_shift(pc, st, skip);
 		else if (n <= skip)
 			return;
 		else {
@@ -260,11 +272,19 @@ parse_stream_add(struct parse_stream *st, uint32_t seq, const uint8_t *p,
 	if (st->map == NULL && o <= st->contig) {	/* in order: usual */
 		if (o + n <= st->contig)
 			return;		/* a retransmission */
-		stream_grow(st, o + n);
+		stream_grow(pc, st, o + n);
 		memcpy(st->buf + st->contig, p + (st->contig - o),
 		    o + n - st->contig);
 		st->contig = o + n;
 		return;
 	}
-	stream_place(st, o, p, n);
+	stream_place(pc, st, o, p, n);
+}
+
+/* Whether both directions hold all the bytes their protocol reads. */
+bool
+parse_streams_full(const struct parse_state *ps)
+{
+	return (ps->st[0].contig >= ps->st[0].max &&
+	    ps->st[1].contig >= ps->st[1].max);
 }

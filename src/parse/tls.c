@@ -133,7 +133,7 @@ tls_grease(uint32_t v)
 }
 
 /* Whether a direction starts with a TLS handshake record. */
-enum parse_sniff
+static enum parse_sniff
 tls_sniff(const uint8_t *p, size_t n)
 {
 	static const uint8_t	 want[] = { 0x16, 0x03 };
@@ -168,7 +168,7 @@ tls_limit_from(struct parse_stream *st, const uint8_t *p, size_t n)
 }
 
 /* The same from the bytes the direction holds. */
-void
+static void
 tls_limit(struct parse_stream *st)
 {
 	tls_limit_from(st, st->buf, st->contig);
@@ -180,7 +180,7 @@ tls_limit(struct parse_stream *st)
  * packet, whose bytes are in the cache: tls_limit() reading the copy took
  * a cache miss a direction.
  */
-void
+static void
 tls_limit_first(struct parse_stream *st, const uint8_t *p, size_t n)
 {
 	if (!st->started)
@@ -189,13 +189,13 @@ tls_limit_first(struct parse_stream *st, const uint8_t *p, size_t n)
 
 /* Write a cipher suite's name to crypto when it is known. */
 static void
-tls_suite(struct session *s, uint32_t id)
+tls_suite(struct parse_ctx *pc, struct session *s, uint32_t id)
 {
 	size_t	i;
 
 	for (i = 0; i < nitems(tls_suites); i++) {
 		if (tls_suites[i].id == id) {
-			parse_add_const(s, tk_crypto, tls_suites[i].name);
+			parse_add_const(pc, s, tk_crypto, tls_suites[i].name);
 			return;
 		}
 	}
@@ -256,7 +256,8 @@ tls_key_close(struct tls_key *k, size_t at)
 
 /* Add a list of u16 (or u8) values, GREASE left out, as a key's list. */
 static void
-tls_key_list(struct tls_key *k, struct tls_rd r, size_t w, struct session *s)
+tls_key_list(struct parse_ctx *pc, struct tls_key *k, struct tls_rd r,
+    size_t w, struct session *s)
 {
 	size_t		at = tls_key_open(k);
 	uint32_t	v;
@@ -267,7 +268,7 @@ tls_key_list(struct tls_key *k, struct tls_rd r, size_t w, struct session *s)
 			continue;
 		tls_key_add(k, v);
 		if (s != NULL)
-			tls_suite(s, v);
+			tls_suite(pc, s, v);
 	}
 	tls_key_close(k, at);
 }
@@ -298,13 +299,14 @@ tls_key_string(const uint8_t *key, size_t n, char *out, size_t size)
 
 /* Write a fingerprint's digest to key id. */
 static void
-tls_fingerprint(struct session *s, int id, const struct tls_key *k)
+tls_fingerprint(struct parse_ctx *pc, struct session *s, int id,
+    const struct tls_key *k)
 {
 	uint32_t	pool;
 
 	if (id <= 0)
 		return;
-	pool = md5_fingerprint((const uint8_t *)k->w, k->n * 2, !k->cut,
+	pool = md5_fingerprint(pc, (const uint8_t *)k->w, k->n * 2, !k->cut,
 	    tls_key_string);
 	session_meta_add_pooled(s, id, pool, MF_PARSER);
 }
@@ -356,7 +358,8 @@ tls_best_version(struct tls_rd r, uint16_t v)
 
 /* Parse a ClientHello body: SNI, offered suites, version and JA3. */
 static void
-tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
+tls_client_hello(struct parse_ctx *pc, struct session *s, struct tls_rd r,
+    struct tls_hello *h)
 {
 	struct tls_rd	 ciphers, ext, e, groups, points;
 	struct tls_key	 k;
@@ -376,7 +379,7 @@ tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 	k.n = 0;
 	k.cut = false;
 	tls_key_add(&k, ver);
-	tls_key_list(&k, ciphers, 2, parse_conf.tls_offered ? s : NULL);
+	tls_key_list(pc, &k, ciphers, 2, pc->conf.tls_offered ? s : NULL);
 	if (!h->server)
 		h->version = (uint16_t)ver;
 	at = tls_key_open(&k);
@@ -397,14 +400,15 @@ tls_client_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 			tls_alpn(s, e);
 	}
 	tls_key_close(&k, at);
-	tls_key_list(&k, groups, 2, NULL);
-	tls_key_list(&k, points, 1, NULL);
-	tls_fingerprint(s, tk_ja3, &k);
+	tls_key_list(pc, &k, groups, 2, NULL);
+	tls_key_list(pc, &k, points, 1, NULL);
+	tls_fingerprint(pc, s, tk_ja3, &k);
 }
 
 /* Parse a ServerHello body: selected suite, version and JA3S. */
 static void
-tls_server_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
+tls_server_hello(struct parse_ctx *pc, struct session *s, struct tls_rd r,
+    struct tls_hello *h)
 {
 	struct tls_rd	 ext, e;
 	struct tls_key	 k;
@@ -420,7 +424,7 @@ tls_server_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 		return;
 	h->server = true;
 	h->version = (uint16_t)ver;
-	tls_suite(s, suite);
+	tls_suite(pc, s, suite);
 	k.n = 0;
 	k.cut = false;
 	tls_key_add(&k, ver);
@@ -436,13 +440,13 @@ tls_server_hello(struct session *s, struct tls_rd r, struct tls_hello *h)
 			h->version = (uint16_t)tls_num(&e, 2);
 	}
 	tls_key_close(&k, at);
-	tls_fingerprint(s, tk_ja3s, &k);
+	tls_fingerprint(pc, s, tk_ja3s, &k);
 }
 
 /* Parse the first handshake message of a buffered direction. */
 static void
-tls_side(struct session *s, const struct parse_stream *st,
-    struct tls_hello *h, int want)
+tls_side(struct parse_ctx *pc, struct session *s,
+    const struct parse_stream *st, struct tls_hello *h, int want)
 {
 	struct tls_rd	r = { st->buf, st->contig, 0, false }, rec, msg;
 	uint32_t	type;
@@ -457,14 +461,14 @@ tls_side(struct session *s, const struct parse_stream *st,
 	if ((int)type != want)
 		return;
 	if (type == 1)
-		tls_client_hello(s, msg, h);
+		tls_client_hello(pc, s, msg, h);
 	else
-		tls_server_hello(s, msg, h);
+		tls_server_hello(pc, s, msg, h);
 }
 
 /* Write the TLS meta of a closing session. */
-void
-tls_close(struct session *s, struct parse_state *ps)
+static void
+tls_close(struct parse_ctx *pc, struct session *s, struct parse_state *ps)
 {
 	static const char *const names[] = {
 		"ssl 3.0", "tls 1.0", "tls 1.1", "tls 1.2", "tls 1.3"
@@ -472,13 +476,12 @@ tls_close(struct session *s, struct parse_state *ps)
 	struct tls_hello	 h = { 0, false, false };
 	int			 i;
 
-	parse_keys_resolve(tls_keys);
 	for (i = 0; i < 2; i++)
-		tls_side(s, &ps->st[i], &h, 2);
+		tls_side(pc, s, &ps->st[i], &h, 2);
 	for (i = 0; i < 2; i++)
-		tls_side(s, &ps->st[i], &h, 1);
+		tls_side(pc, s, &ps->st[i], &h, 1);
 	if (h.version >= 0x0300 && h.version <= 0x0304)
-		parse_add_const(s, tk_version, names[h.version - 0x0300]);
+		parse_add_const(pc, s, tk_version, names[h.version - 0x0300]);
 }
 
 /*
@@ -487,17 +490,31 @@ tls_close(struct session *s, struct parse_state *ps)
  * client's CRYPTO stream): SNI, ALPN and JA3.
  */
 void
-tls_quic_hello(struct session *s, const char *version, const uint8_t *p,
-    size_t n)
+tls_quic_hello(struct parse_ctx *pc, struct session *s, const char *version,
+    const uint8_t *p, size_t n)
 {
 	struct tls_rd		 r = { p, n, 0, false }, msg;
 	struct tls_hello	 h = { 0, false, true };
 
-	parse_keys_resolve(tls_keys);
-	parse_add_const(s, tk_version, version);
+	parse_add_const(pc, s, tk_version, version);
 	if (tls_num(&r, 1) != 1)
 		return;
 	msg = tls_sub(&r, tls_num(&r, 3));
 	msg.bad = false;
-	tls_client_hello(s, msg, &h);
+	tls_client_hello(pc, s, msg, &h);
 }
+
+/* Whether both directions hold their first record (kept to it). */
+static bool
+tls_early(struct parse_state *ps)
+{
+	tls_limit(&ps->st[0]);
+	tls_limit(&ps->st[1]);
+	return (parse_streams_full(ps));
+}
+
+const struct parse_ops tls_ops = {
+	.service = 443, .max = 8192,
+	.sniff = tls_sniff, .starts = "\x16", .first = tls_limit_first,
+	.early = tls_early, .close = tls_close, .keys = tls_keys
+};

@@ -1,6 +1,6 @@
 /*
  * defaults.h - the fuzz targets that call the parsers without an engine
- * give them the settings' defaults once, before any input.
+ * make them a context with the settings' defaults once, before any input.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef HUNTCON_FUZZ_DEFAULTS_H
@@ -11,7 +11,10 @@
 
 int	LLVMFuzzerInitialize(int *, char ***);
 
-/* Give the parsers the settings' defaults, once before any input. */
+/* The parsers' context of every input. */
+static struct parse_ctx *fuzz_pc;
+
+/* Make the parsers' context with the settings' defaults, once. */
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -20,7 +23,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	engine_config_init(&cfg);
-	parse_configure(&cfg.parse);
+	fuzz_pc = parse_ctx_new(&cfg.parse);
 	engine_config_free(&cfg);
 	return (0);
 }

@@ -53,7 +53,7 @@ fuzz_packet(struct session *s, uint8_t ctl, uint32_t *seq,
 	d.payload_len = (uint32_t)n + ((ctl & 0x80) ? 100 : 0);
 	seq[side] += (uint32_t)(int8_t)(ctl & 0x7e) * 7;
 	d.tcp_seq = seq[side];
-	parse_packet(s, &d, side, 0);
+	parse_packet(fuzz_pc, s, &d, side, 0);
 	seq[side] += (uint32_t)n;
 }
 
@@ -83,10 +83,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += n;
 	}
 	if (data[0] & 0x80)
-		parse_free(s);
+		parse_free(fuzz_pc, s);
 	else {
 		s->initiator = (int8_t)(data[1] & 1);
-		parse_close(s);
+		parse_close(fuzz_pc, s);
 	}
 	session_free(s);
 	return (0);

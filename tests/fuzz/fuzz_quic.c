@@ -39,7 +39,7 @@ fuzz_datagram(struct session *s, int side, const uint8_t *p, size_t n)
 	d.payload = p;
 	d.payload_caplen = (uint32_t)n;
 	d.payload_len = (uint32_t)n;
-	parse_packet(s, &d, side, 0);
+	parse_packet(fuzz_pc, s, &d, side, 0);
 }
 
 /* Read the input's frame lists into a QUIC state and write its meta. */
@@ -61,9 +61,9 @@ fuzz_frames(struct session *s, const uint8_t *data, size_t size)
 		quic_frames(ps.quic, data + off, n);
 		off += n;
 	}
-	quic_close(s, &ps);
+	quic_close(fuzz_pc, s, &ps);
 	quic_drop(ps.quic);
-	parse_free(s);
+	parse_free(fuzz_pc, s);
 }
 
 int
@@ -89,7 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    n < size - off - 3 ? n : size - off - 3);
 			off += 3 + (n < size - off - 3 ? n : size - off - 3);
 		}
-		parse_close(s);
+		parse_close(fuzz_pc, s);
 	}
 	session_free(s);
 	return (0);

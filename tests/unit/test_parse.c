@@ -14,9 +14,10 @@
 #include "engine/engine.h"
 #include "parse/parse-int.h"
 
-/* A new open session between 10.0.0.1 (side 0) and 10.0.0.2 (side 1). */
 /* The settings the parsers read: the defaults, and what configure() sets. */
 static struct engine_config cfg;
+/* The parsers' context the tests feed. */
+static struct parse_ctx *pc;
 
 /* Apply NAME=VALUE to the settings and hand them to the parsers. */
 static void
@@ -26,7 +27,7 @@ configure(const char *arg)
 
 	if (!engine_config_set(&cfg, arg, &cause))
 		fail_msg("%s", cause);
-	parse_configure(&cfg.parse);
+	pc->conf = cfg.parse;
 }
 
 /* Start every test group from the settings' defaults. */
@@ -35,18 +36,21 @@ setup(void **state)
 {
 	(void)state;
 	engine_config_init(&cfg);
-	parse_configure(&cfg.parse);
+	pc = parse_ctx_new(&cfg.parse);
 	return (0);
 }
 
-/* Free the settings. */
+/* Free the settings and the context. */
 static int
 teardown(void **state)
 {
 	(void)state;
+	parse_ctx_free(pc);
 	engine_config_free(&cfg);
 	return (0);
 }
+
+/* A new open session between 10.0.0.1 (side 0) and 10.0.0.2 (side 1). */
 
 static struct session *
 mk(uint8_t proto, uint16_t p0, uint16_t p1)
@@ -79,7 +83,7 @@ feed(struct session *s, int side, const void *p, size_t n, uint32_t seq)
 	d.payload_len = d.payload_caplen = (uint32_t)n;
 	d.tcp_seq = seq;
 	d.tcp_flags = s->proto == 6 ? 0x18 : 0;
-	parse_packet(s, &d, side, 0);
+	parse_packet(pc, s, &d, side, 0);
 }
 
 /* Feed an ICMP echo (request when type 8) with id, seq and data. */
@@ -104,7 +108,7 @@ echo(struct session *s, int side, uint8_t type, uint16_t seq,
 	d.icmp_type = type;
 	d.payload = buf + 8;
 	d.payload_len = d.payload_caplen = (uint32_t)n;
-	parse_packet(s, &d, side, 0);
+	parse_packet(pc, s, &d, side, 0);
 }
 
 /* Close a session with side 0 as the initiator. */
@@ -112,7 +116,7 @@ static void
 finish(struct session *s)
 {
 	s->initiator = 0;
-	parse_close(s);
+	parse_close(pc, s);
 	assert_null(s->parse);
 }
 
@@ -624,7 +628,7 @@ test_banners(void **state)
 	feed(s, 1, "SSH-2.0-Open", 12, 3);
 	feed(s, 1, "SSH_9.6\r\n\0\0\0\x14", 13, 15);
 	s->initiator = 1;
-	parse_close(s);
+	parse_close(pc, s);
 	assert_int_equal(s->service, 22);
 	assert_true(has(s, "client", "SSH-2.0-OpenSSH_9.6"));
 	assert_true(has(s, "server", "SSH-2.0-dropbear_2022.83"));
@@ -780,9 +784,9 @@ test_md5_settings(void **state)
 	    "345678901234567890", 80, h);
 	assert_string_equal(h, "57edf4a22be3c955ac49da2e2107b67a");
 	configure("dns.entropy=3.75");
-	assert_int_equal(parse_conf.dns_entropy, 375);
+	assert_int_equal(pc->conf.dns_entropy, 375);
 	configure("dns.entropy=4.00");
-	assert_int_equal(parse_conf.dns_entropy, 400);
+	assert_int_equal(pc->conf.dns_entropy, 400);
 	assert_false(engine_config_set(&cfg, "dns.long_query=x", &cause));
 	free(cause);
 	for (t = engine_settings(); t->name != NULL; t++)
@@ -961,7 +965,7 @@ syn(struct session *s, int side, uint32_t isn)
 	d.dport = s->port[!side];
 	d.tcp_seq = isn;
 	d.tcp_flags = side == 0 ? 0x02 : 0x12;
-	parse_packet(s, &d, side, 0);
+	parse_packet(pc, s, &d, side, 0);
 }
 
 /* Segments of the stream test: offset and length in stream_text. */
@@ -988,14 +992,14 @@ stream_check(const int *perm, uint32_t isn, bool anchor)
 		parse_stream_anchor(&st, isn);
 	for (i = 0; i < STREAM_NSEG; i++) {
 		k = perm[i];
-		parse_stream_add(&st, isn + 1 + stream_segs[k].off,
+		parse_stream_add(pc, &st, isn + 1 + stream_segs[k].off,
 		    (const uint8_t *)stream_text + stream_segs[k].off,
 		    stream_segs[k].n);
 	}
 	assert_int_equal(st.base, isn + 1);
 	assert_int_equal(st.contig, STREAM_MAX);
 	assert_memory_equal(st.buf, stream_text, STREAM_MAX);
-	parse_buf_put(st.buf, st.alloc);
+	parse_buf_put(pc, st.buf, st.alloc);
 	free(st.map);
 }
 
@@ -1049,26 +1053,26 @@ test_stream_below(void **state)
 	(void)state;
 	memset(&st, 0, sizeof st);
 	st.max = 64;
-	parse_stream_add(&st, 1010, (const uint8_t *)"world", 5);
+	parse_stream_add(pc, &st, 1010, (const uint8_t *)"world", 5);
 	assert_int_equal(st.contig, 5);
-	parse_stream_add(&st, 1000, (const uint8_t *)"hello ", 6);
+	parse_stream_add(pc, &st, 1000, (const uint8_t *)"hello ", 6);
 	assert_int_equal(st.base, 1000);
 	assert_int_equal(st.contig, 6);
-	parse_stream_add(&st, 1004, (const uint8_t *)"XXXXXXXX", 8);
+	parse_stream_add(pc, &st, 1004, (const uint8_t *)"XXXXXXXX", 8);
 	assert_int_equal(st.contig, 15);
 	assert_memory_equal(st.buf, "hello XXXXworld", 15);
-	parse_buf_put(st.buf, st.alloc);
+	parse_buf_put(pc, st.buf, st.alloc);
 	free(st.map);
 
 	memset(&st, 0, sizeof st);
 	st.max = 64;
 	parse_stream_anchor(&st, 999);
-	parse_stream_add(&st, 996, (const uint8_t *)"....GET /", 9);
-	parse_stream_add(&st, 1000, (const uint8_t *)"Gxx /x", 6);
+	parse_stream_add(pc, &st, 996, (const uint8_t *)"....GET /", 9);
+	parse_stream_add(pc, &st, 1000, (const uint8_t *)"Gxx /x", 6);
 	assert_int_equal(st.base, 1000);
 	assert_int_equal(st.contig, 6);
 	assert_memory_equal(st.buf, "GET /x", 6);
-	parse_buf_put(st.buf, st.alloc);
+	parse_buf_put(pc, st.buf, st.alloc);
 	free(st.map);
 }
 
