@@ -70,10 +70,9 @@ struct posidx	*posidx_new(void);
 void		 posidx_free(struct posidx *);
 void		 posidx_add(struct posidx *, uint64_t);
 uint64_t	 posidx_count(const struct posidx *);
-void		 posidx_inexact(struct posidx *);
+void		 posidx_inexact(struct posidx *, uint64_t);
 bool		 posidx_get(const struct posidx *, uint64_t, uint64_t *,
 		    unsigned int *);
-bool		 posidx_chunk_start(const struct posidx *);
 size_t		 posidx_size(const struct posidx *);
 /* The spool (spool.c), or NULL when packets are not spooled. */
 struct spool;

@@ -83,14 +83,17 @@ posidx_count(const struct posidx *ix)
 }
 
 /*
- * Say that the steps of the chunk before the next record may be wrong (the
- * reader computed them and found at the chunk's end that it was off).
+ * Say that the steps of the records from record k on may be wrong (the
+ * reader counted them and found later that it was off): their chunks are
+ * walked from their start.
  */
 void
-posidx_inexact(struct posidx *ix)
+posidx_inexact(struct posidx *ix, uint64_t k)
 {
-	if (ix->nchunks > 0)
-		ix->chunk[ix->nchunks - 1].inexact = true;
+	size_t	 i;
+
+	for (i = (size_t)(k / POSIDX_CHUNK); i < ix->nchunks; i++)
+		ix->chunk[i].inexact = true;
 }
 
 /*
@@ -122,13 +125,6 @@ posidx_get(const struct posidx *ix, uint64_t k, uint64_t *off,
 		*off += step;
 	}
 	return (true);
-}
-
-/* Whether the next record starts a chunk (the reader checks there). */
-bool
-posidx_chunk_start(const struct posidx *ix)
-{
-	return (ix->n % POSIDX_CHUNK == 0);
 }
 
 /* Bytes the index holds (for the memory figures). */

@@ -433,9 +433,8 @@ test_reread_seeks(void **state)
 
 /*
  * A header whose snap length is shorter than its records: libpcap cuts
- * them, so counting bytes from the records it hands over is wrong; the
- * records are still found, the first of them (an inexact chunk) by
- * reading on from its chunk's start.
+ * them, so counting bytes from the records it hands over would be wrong;
+ * the records are still found, at their offsets in the file.
  */
 static void
 test_reread_cut_records(void **state)
