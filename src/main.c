@@ -1191,6 +1191,9 @@ main_check_live(const struct args *a)
 
 	if (main_stdin(a) > 1)
 		usage_error("-r - (standard input) goes once");
+	if (main_stdin(a) > 0 && isatty(STDIN_FILENO))
+		usage_error("-r -: standard input is a terminal; send it a "
+		    "capture, as in tcpdump -U -w - | huntcon -r -");
 	if (a->ninputs > 0 && a->nifaces > 0)
 		usage_error("-r and -i go one at a time");
 	if (a->live_opts && a->nifaces == 0)

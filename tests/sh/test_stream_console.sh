@@ -68,6 +68,14 @@ quit_rc "open FIFO: quits with 0"
 kill "$wpid" 2>/dev/null
 wait "$wpid" 2>/dev/null
 
+# Standard input left on the terminal: a usage error, not a console
+# waiting for a capture header from the keyboard.
+start 100 30 -r -
+for i in $(seq 300); do [ -s "$T/rc" ] && break; sleep 0.05; done
+check "stdin a terminal: exit 2" 2 "$(cat "$T/rc" 2>/dev/null)"
+check_grep "stdin a terminal: message" \
+    '^huntcon: -r -: standard input is a terminal; send it a capture' "$T/stderr"
+
 # A cache directory that cannot be made: the spool's message, exit 1.
 XDG_CACHE_HOME=/dev/null/cache
 start 100 30 "-r - <$cap"
