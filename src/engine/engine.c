@@ -7,8 +7,14 @@
 #include "engine/engine.h"
 #include "parse/parse.h"
 #include "rules/rules.h"
+#include "store/record.h"
 
 #define ENGINE_EXPIRE_NS	1000000000ULL	/* fragment check interval */
+
+/* The store's record format, for the parsers' thread to pack with. */
+static const struct parse_packer engine_packer = {
+	record_bound, record_pack, record_prepare
+};
 
 struct engine {
 	struct decoder		*dec;
@@ -122,9 +128,9 @@ engine_new(const struct engine_config *cfg, struct store *st)
 	}
 	if (e->parsers && cfg->parse_thread &&
 	    sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		e->pipe = parse_pipe_new(e->pc, store_keeps(st) &&
-		    !engine_rules_run(cfg->rules), store_keeps(st), engine_store,
-		    engine_block, e);
+		e->pipe = parse_pipe_new(e->pc, &engine_packer,
+		    store_keeps(st) && !engine_rules_run(cfg->rules),
+		    store_keeps(st), engine_store, engine_block, e);
 	e->store = st;
 	e->rules = cfg->rules;
 	e->live = cfg->corr_live;

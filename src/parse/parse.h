@@ -63,14 +63,26 @@ size_t	 parse_state_size(bool tcp);
 struct parse_pipe;
 
 /*
- * With pack, the pipe's thread also packs each session's record (as
- * session_pack_into() would) into blocks it allocates: block(b, arg)
- * hands each new block over, before the first done() whose record is in
- * it, and the receiver frees it; done() gets the record, or NULL when it
- * was too large or pack is off.  Without keep (the receiver keeps no
- * session), the pipe's thread does not pool their MACs for packing either.
+ * How the receiver packs a session's record (the store's format, which
+ * this module does not know): the most bytes it takes, packing it, and
+ * pooling what packing will on the thread that writes the value pool.
  */
-struct parse_pipe *parse_pipe_new(struct parse_ctx *, bool pack, bool keep,
+struct parse_packer {
+	size_t		 (*bound)(const struct session *);
+	size_t		 (*pack)(const struct session *, uint8_t *);
+	void		 (*prepare)(struct session *);
+};
+
+/*
+ * With pack, the pipe's thread also packs each session's record with the
+ * packer into blocks it allocates: block(b, arg) hands each new block
+ * over, before the first done() whose record is in it, and the receiver
+ * frees it; done() gets the record, or NULL when it was too large or pack
+ * is off.  Without keep (the receiver keeps no session), the pipe's thread
+ * does not pool their MACs for packing either.
+ */
+struct parse_pipe *parse_pipe_new(struct parse_ctx *,
+	    const struct parse_packer *, bool pack, bool keep,
 	    void (*done)(struct session *,
 	    const uint8_t *rec, void *),
 	    void (*block)(uint8_t *, void *), void *arg);

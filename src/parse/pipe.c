@@ -62,6 +62,7 @@ struct parse_pipe {
 	void			*arg;
 	struct parse_ctx	*ctx;		/* the engine's,
 	    for every job */
+	const struct parse_packer *packer;
 	bool			 pack;
 	bool			 keep;		/* sessions are kept: pool MACs */
 	uint8_t			*blk;		/* parsers: packing here */
@@ -88,7 +89,7 @@ struct parse_pipe {
 static void
 pipe_pack(struct parse_pipe *pp, struct parse_job *j)
 {
-	size_t	bound = session_pack_bound(j->s), n;
+	size_t	bound = pp->packer->bound(j->s), n;
 
 	j->rec = NULL;
 	j->blk = NULL;
@@ -99,7 +100,7 @@ pipe_pack(struct parse_pipe *pp, struct parse_job *j)
 		pp->bused = 0;
 	}
 	j->rec = pp->blk + pp->bused;
-	n = session_pack_into(j->s, pp->blk + pp->bused);
+	n = pp->packer->pack(j->s, pp->blk + pp->bused);
 	pp->bused += (n + 7) & ~(size_t)7;
 }
 
@@ -157,7 +158,7 @@ pipe_run(struct parse_pipe *pp, struct parse_job *j)
 		/* A MAC pair pooled for every session the store drops
 		   grew the pool by 47 bytes a flow under --stats. */
 		if (pp->keep)
-			session_pack_prepare(j->s);
+			pp->packer->prepare(j->s);
 		pipe_pack(pp, j);
 		break;
 	}
@@ -214,7 +215,8 @@ pipe_main(void *arg)
 
 /* Start the parsers' thread of a context (which hands it work from now on). */
 struct parse_pipe *
-parse_pipe_new(struct parse_ctx *pc, bool pack, bool keep,
+parse_pipe_new(struct parse_ctx *pc, const struct parse_packer *packer,
+    bool pack, bool keep,
     void (*done_fn)(struct session *, const uint8_t *, void *),
     void (*block_fn)(uint8_t *, void *), void *arg)
 {
@@ -225,6 +227,7 @@ parse_pipe_new(struct parse_ctx *pc, bool pack, bool keep,
 	pp->block_fn = block_fn;
 	pp->arg = arg;
 	pp->ctx = pc;
+	pp->packer = packer;
 	pp->pack = pack;
 	pp->keep = keep;
 	pp->bytes = xmalloc(PIPE_BYTES);

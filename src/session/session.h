@@ -200,20 +200,6 @@ uint64_t	 session_table_ids(const struct session_table *);
 /* Sessions closed early to keep under cfg.max_open (SCR_MAX_OPEN). */
 uint64_t	 session_table_capped(const struct session_table *);
 
-/*
- * A closed session as a compact record (pack.c), the store's form of it.
- * session_pack_into writes it at p, at most session_pack_bound() bytes,
- * and returns its size.  session_unpack fills s from a record: a read-only view whose
- * packet index, extra meta and larger sets point into the record (never
- * session_free it; session_meta_own() before changing its meta).
- */
-size_t		 session_pack_bound(const struct session *);
-size_t		 session_pack_into(const struct session *, uint8_t *);
-void		 session_unpack(const uint8_t *, uint64_t id, struct session *);
-/* Pool what packing will (the MACs), on the thread that writes the pool. */
-void		 session_pack_prepare(struct session *);
-/* A bit of a record's first byte that packing leaves to its owner. */
-#define SESSION_PACK_FREE	0x80
 void		 session_free(struct session *);
 
 /* Small sets. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/record.h"
 #include "store/store-int.h"
 
 #define STORE_CHUNK_BITS	16
@@ -19,7 +20,7 @@
  */
 #define STORE_BLOCK		((size_t)1 << 20)
 #define STORE_BIG		((size_t)64 << 10)
-#define STORE_HEAP		SESSION_PACK_FREE
+#define STORE_HEAP		RECORD_FREE_BIT
 
 struct store {
 	_Atomic(uint8_t *)		*chunk[STORE_NCHUNK];	/* by id */
@@ -151,17 +152,17 @@ store_took(struct store *st, size_t n)
 static uint8_t *
 store_pack(struct store *st, const struct session *s, bool heap)
 {
-	size_t		 bound = session_pack_bound(s), n;
+	size_t		 bound = record_bound(s), n;
 	uint8_t		*r;
 
 	if (heap || (r = store_room(st, bound)) == NULL) {
 		r = xmalloc(bound);
-		n = session_pack_into(s, r);
+		n = record_pack(s, r);
 		r = xrealloc(r, n);
 		r[0] |= STORE_HEAP;
 		return (r);
 	}
-	store_took(st, session_pack_into(s, r));
+	store_took(st, record_pack(s, r));
 	return (r);
 }
 
@@ -173,7 +174,7 @@ store_add(struct store *st, struct session *s)
 }
 
 /*
- * The same with its record already packed (session_pack_into() of s as it
+ * The same with its record already packed (record_pack() of s as it
  * is now) in a block the store adopted, kept where it is; NULL packs it
  * here.
  */
@@ -234,7 +235,7 @@ store_get(const struct store *st, uint64_t id, struct session *buf)
 
 	if (r == NULL)
 		return (NULL);
-	session_unpack(r, id, buf);
+	record_unpack(r, id, buf);
 	return (buf);
 }
 
@@ -251,7 +252,7 @@ store_update(struct store *st, uint64_t id, const struct session *s)
 
 	if (r == NULL)
 		return;
-	session_unpack(r, id, &old);
+	record_unpack(r, id, &old);
 	if (session_meta_equal(&old, s))
 		return;
 	store_publish(st, id, store_pack(st, s, true));

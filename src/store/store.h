@@ -4,7 +4,7 @@
  *
  * Contract:
  * - The engine's thread is the only writer: store_add() takes a closed
- *   session, keeps it as a compact record (session_pack_into) and frees
+ *   session, keeps it as a compact record (record_pack) and frees
  *   it; the record is published (release) and readers on other threads see
  *   it once store_get() unpacks it (acquire).  Records never move, so a
  *   reader needs no lock.

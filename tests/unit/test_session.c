@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "session/session.h"
+#include "store/record.h"
 
 #define SEC	1000000000ULL
 
@@ -607,10 +608,10 @@ test_pack_roundtrip(void **state)
 	v.u = 1ULL << 35;
 	pack_add(s, kn, &v, MF_TRANSIENT);
 
-	rec = xmalloc(session_pack_bound(s));
-	n = session_pack_into(s, rec);
-	assert_true(n <= session_pack_bound(s));
-	session_unpack(rec, 70000, &u);
+	rec = xmalloc(record_bound(s));
+	n = record_pack(s, rec);
+	assert_true(n <= record_bound(s));
+	record_unpack(rec, 70000, &u);
 	assert_int_equal(u.id, 70000);
 	assert_int_equal(u.first_id, 69990);
 	assert_int_equal(u.split, 3);
@@ -658,7 +659,7 @@ test_pack_roundtrip(void **state)
 	assert_true(session_meta_equal(&u, s));
 
 	/* A view's meta, given its own copy, changes apart from the record. */
-	session_unpack(rec, 70000, &o);
+	record_unpack(rec, 70000, &o);
 	session_meta_own(&u);
 	session_meta_drop(&u, MF_RULE | MF_TRANSIENT);
 	assert_int_equal(session_meta_count(&u), 3);
@@ -673,9 +674,9 @@ test_pack_roundtrip(void **state)
 	u.initiator = -1;
 	u16set_add(&u.inputs, 0);
 	free(rec);
-	rec = xmalloc(session_pack_bound(&u));
-	n = session_pack_into(&u, rec);
-	session_unpack(rec, 1, &o);
+	rec = xmalloc(record_bound(&u));
+	n = record_pack(&u, rec);
+	record_unpack(rec, 1, &o);
 	assert_int_equal(o.af, 4);
 	assert_int_equal(o.initiator, -1);
 	assert_int_equal(o.inputs.n, 1);

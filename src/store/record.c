@@ -1,5 +1,5 @@
 /*
- * pack.c - a closed session as a compact record of bytes, and back.
+ * record.c - a closed session as a compact record of bytes, and back.
  *
  * A struct session is about 300 bytes, most of them fixed-size room that a
  * closed session rarely fills (16-byte addresses, per-side MACs, three
@@ -18,7 +18,7 @@
  *   varint pkts.len, the packet index's bytes
  *   [PK_EXTRA]  varint n, the extra meta's n values packed (extra.c)
  *
- * Packing writes at most session_pack_bound() bytes.  Unpacking fills a
+ * Packing writes at most record_bound() bytes.  Unpacking fills a
  * struct session whose packet index, extra meta and larger sets point into
  * the record: a read-only view, never freed.
  */
@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "session/session.h"
+#include "store/record.h"
 
 #define PK_V6		0x01
 #define PK_ETH		0x02
@@ -36,10 +36,10 @@
 #define PK_ICMP		0x10
 #define PK_INPUTS	0x20	/* inputs other than exactly {0} */
 #define PK_EXTRA	0x40
-/* 0x80 is SESSION_PACK_FREE, the owner's. */
+/* 0x80 is RECORD_FREE_BIT, the owner's. */
 #define PK_MAX_OPEN	0x04	/* in the bits byte (h[7]) */
 
-/* A writer into room the caller sized with session_pack_bound(). */
+/* A writer into room the caller sized with record_bound(). */
 struct packer {
 	uint8_t		*p;
 	size_t		 n;
@@ -84,7 +84,7 @@ inputs_default(const struct u16set *set)
 
 /* Most bytes the record of s takes. */
 size_t
-session_pack_bound(const struct session *s)
+record_bound(const struct session *s)
 {
 	/* Header, t_first, 11 varints, addresses, MACs, three sets (n,
 	 * padding, values), the packet index, the extra meta. */
@@ -95,7 +95,7 @@ session_pack_bound(const struct session *s)
 
 /* Write the record of a closed session at p; returns its size. */
 size_t
-session_pack_into(const struct session *s, uint8_t *p)
+record_pack(const struct session *s, uint8_t *p)
 {
 	struct packer	 w = { p, 0 };
 	uint8_t		 h[8];
@@ -192,7 +192,7 @@ get_set(struct unpacker *r, struct u16set *set)
  * itself writes nothing there (the pool has one writer at a time).
  */
 void
-session_pack_prepare(struct session *s)
+record_prepare(struct session *s)
 {
 	if (s->has_eth[0] || s->has_eth[1])
 		s->eth_pool = meta_pool_put(s->eth, sizeof s->eth) + 1;
@@ -203,7 +203,7 @@ session_pack_prepare(struct session *s)
  * index, extra meta and larger sets point into the record.
  */
 void
-session_unpack(const uint8_t *b, uint64_t id, struct session *s)
+record_unpack(const uint8_t *b, uint64_t id, struct session *s)
 {
 	struct unpacker	 r = { b, b + 8 };
 	uint32_t	 eth;
