@@ -279,6 +279,9 @@ static const struct keys_binding keys_table[] = {
 	{ KEY_ENTER, NULL, CTX_EVENTS, k_open, NULL },
 	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
 	    "or their payload as text" },
+	{ 'r', "r", CTX_SESSION, sview_toggle_stream, "the request/response "
+	    "text (the initiator's payload, then the responder's), or the "
+	    "packets again" },
 	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
 	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
 	    "rule file" },

@@ -2,8 +2,10 @@
  * fragments of a split conversation, and every packet with every byte:
  * its frame number in its file, date and time with the offset from the
  * session's start, direction and length, then a hex and ASCII dump or
- * (t) its payload as text.  Packets are read again lazily, a window
- * around the ones on screen.  Every byte is escaped. */
+ * (t) its payload as text; or (r) the request/response text: the
+ * initiator's payload, then the responder's, joined.  Packets are read
+ * again lazily, a window around the ones on screen.  Every byte is
+ * escaped. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
@@ -17,6 +19,7 @@
 #define SV_WINDOW	512		/* packets formatted at a time */
 #define SV_BEFORE	128		/* of them before the one asked for */
 #define SV_FAR		1000000		/* a move this long: Home or End */
+#define SV_UNREAD	(-2)		/* a packet's side until it is read */
 
 /* What a reread of the window collects. */
 struct sview_read {
@@ -69,7 +72,7 @@ sview_window_free(struct sview *v)
 void
 sview_free(struct sview *v)
 {
-	struct sview_lines	 head = { v->line, v->role, v->n };
+	struct sview_lines	 head = { v->line, v->role, v->n, 0 };
 
 	sview_lines_free(&head);
 	sview_window_free(v);
@@ -81,7 +84,7 @@ sview_free(struct sview *v)
 static void
 sview_add(struct sview *v, enum ui_role role, const char *s)
 {
-	struct sview_lines	 head = { v->line, v->role, v->n };
+	struct sview_lines	 head = { v->line, v->role, v->n, 0 };
 
 	sview_lines_add(&head, role, s);
 	v->line = head.line;
@@ -240,6 +243,24 @@ sview_text(struct sview_lines *l, struct buf *b, const uint8_t *p, size_t n)
 	}
 }
 
+/* A packet's part of the request/response text: its payload as text
+ * lines, nothing when it has none, and what was not captured. */
+static void
+sview_stream(struct sview_lines *l, struct buf *b, const struct decoded *d)
+{
+	char	*s;
+
+	if (d == NULL || d->payload_caplen == 0)
+		return;
+	sview_text(l, b, d->payload, d->payload_caplen);
+	if (d->payload_caplen < d->payload_len) {
+		xasprintf(&s, "    (%u bytes not captured)", d->payload_len -
+		    d->payload_caplen);
+		sview_lines_add(l, ROLE_DIM, s);
+		free(s);
+	}
+}
+
 /* One packet read again: its header line, then its bytes or text. */
 static bool
 sview_packet(const struct capture_packet *p, void *arg)
@@ -260,6 +281,11 @@ sview_packet(const struct capture_packet *p, void *arg)
 	    &why) == DECODE_OK;
 	if (ok)
 		side = batch_pkt_side(r->s, &d);
+	l->side = side;
+	if (r->u->sv.stream) {
+		sview_stream(l, &r->b, ok ? &d : NULL);
+		return (++r->at < r->n);
+	}
 	buf_reset(&r->b);
 	buf_adds(&r->b, "  frame ");
 	batch_pkt_frame(&r->b, r->u->cap, p->ordinal, p->input);
@@ -291,6 +317,8 @@ sview_load(struct ui *u, size_t k)
 	v->wlo = k > SV_BEFORE ? k - SV_BEFORE : 0;
 	v->wn = v->nords - v->wlo < SV_WINDOW ? v->nords - v->wlo : SV_WINDOW;
 	v->win = xcalloc(v->wn + 1, sizeof *v->win);
+	for (i = 0; i < v->wn; i++)
+		v->win[i].side = SV_UNREAD;
 	memset(&r, 0, sizeof r);
 	r.u = u;
 	r.s = store_get(u->st, v->id, &buf);
@@ -302,22 +330,56 @@ sview_load(struct ui *u, size_t k)
 	if (r.s != NULL)
 		capture_reread(u->cap, sview_select, sview_packet, &r);
 	for (i = 0; i < v->wn; i++) {
-		if (v->win[i].n == 0)
-			sview_lines_add(&v->win[i], ROLE_WARNING, "  (this "
-			    "packet could not be read again: its file changed "
-			    "or the spool deleted it)");
+		if (v->win[i].side != SV_UNREAD)
+			continue;
+		v->win[i].side = -1;
+		sview_lines_add(&v->win[i], ROLE_WARNING, "  (this "
+		    "packet could not be read again: its file changed "
+		    "or the spool deleted it)");
 	}
 	buf_free(&r.b);
 	decoder_free(r.dec);
 }
 
-/* A block's lines: the head, or packet blk - 1 (formatted on demand);
- * valid until the next call. */
+/* The last block. */
+static size_t
+sview_nblk(const struct sview *v)
+{
+	return (v->stream ? 2 * v->nords + 1 : v->nords);
+}
+
+/* The packet a block (1 or more) shows and the side it shows of it (-1:
+ * any); SIZE_MAX for the response's title. */
+static size_t
+sview_pkt(const struct sview *v, size_t blk, int *side)
+{
+	*side = -1;
+	if (!v->stream)
+		return (blk - 1);
+	if (blk <= v->nords) {
+		*side = 0;
+		return (blk - 1);
+	}
+	if (blk == v->nords + 1)
+		return (SIZE_MAX);
+	*side = 1;
+	return (blk - v->nords - 2);
+}
+
+/* A block's lines: the head, or a packet's (formatted on demand), empty
+ * for a packet of the other side; valid until the next call. */
 static const struct sview_lines *
 sview_block(struct ui *u, size_t blk)
 {
 	struct sview	*v = &u->sv;
-	static struct sview_lines head;
+	static struct sview_lines head, empty;
+	static char	 rtitle[] = "response (the responder's payload)";
+	static char	*tline[] = { rtitle };
+	static uint8_t	 trole[] = { ROLE_HEADER };
+	static struct sview_lines title = { tline, trole, 1, -1 };
+	const struct sview_lines *l;
+	size_t		 i;
+	int		 side;
 
 	if (blk == 0) {
 		head.line = v->line;
@@ -325,9 +387,25 @@ sview_block(struct ui *u, size_t blk)
 		head.n = v->n;
 		return (&head);
 	}
-	if (blk - 1 < v->wlo || blk - 1 >= v->wlo + v->wn)
-		sview_load(u, blk - 1);
-	return (&v->win[blk - 1 - v->wlo]);
+	if ((i = sview_pkt(v, blk, &side)) == SIZE_MAX)
+		return (&title);
+	if (i < v->wlo || i >= v->wlo + v->wn)
+		sview_load(u, i);
+	l = &v->win[i - v->wlo];
+	if ((side == 1 && l->side != 1) || (side == 0 && l->side == 1))
+		return (&empty);
+	return (l);
+}
+
+/* The head's title of the packets. */
+static const char *
+sview_ptitle(const struct sview *v)
+{
+	if (v->stream)
+		return ("request (the initiator's payload, then the "
+		    "responder's; r: packets)");
+	return ("packets (t: hex or text; r: request/response text; G: the "
+	    "last)");
 }
 
 /* Order ordinals. */
@@ -358,7 +436,8 @@ sview_packets(struct ui *u, const struct session *s)
 	if (v->nords > 1)
 		qsort(v->ords, v->nords, sizeof *v->ords, sview_ordcmp);
 	v->t_first = s->t_first;
-	sview_add(v, ROLE_HEADER, "packets (t: hex or text; G: the last)");
+	v->hpk = v->n;
+	sview_add(v, ROLE_HEADER, sview_ptitle(v));
 }
 
 /* Open a session: build its head and show the pane. */
@@ -368,13 +447,15 @@ sview_open(struct ui *u, uint64_t id)
 	struct session		 buf;
 	const struct session	*s = store_get(u->st, id, &buf);
 	char			*title;
-	bool			 text = u->sv.text;
+	bool			 text = u->sv.text, stream = u->sv.stream;
 
 	if (s == NULL)
 		return;
 	sview_free(&u->sv);
 	u->sv.id = id;
 	u->sv.text = text;
+	u->sv.stream = stream;
+	u->sv.hpk = SIZE_MAX;
 	xasprintf(&title, "session %llu", (unsigned long long)id);
 	sview_add(&u->sv, ROLE_TITLE, title);
 	free(title);
@@ -410,19 +491,27 @@ sview_where(struct ui *u, int y)
 {
 	struct sview	*v = &u->sv;
 	struct buf	 b;
+	size_t		 i;
+	int		 side;
 
 	buf_init(&b);
 	buf_printf(&b, "session %llu: ", (unsigned long long)v->id);
 	if (v->blk == 0) {
 		sview_count(&b, v->nords);
 		buf_printf(&b, " packet%s", v->nords == 1 ? "" : "s");
-	} else {
-		buf_adds(&b, "packet ");
-		sview_count(&b, v->blk);
+	} else if ((i = sview_pkt(v, v->blk, &side)) == SIZE_MAX)
+		buf_adds(&b, "response");
+	else {
+		buf_adds(&b, side == 0 ? "request, packet " : side == 1 ?
+		    "response, packet " : "packet ");
+		sview_count(&b, i + 1);
 		buf_adds(&b, " of ");
 		sview_count(&b, v->nords);
 	}
-	buf_adds(&b, v->text ? "  (payload as text)" : "");
+	if (v->stream)
+		buf_adds(&b, "  (request/response text)");
+	else if (v->text)
+		buf_adds(&b, "  (payload as text)");
 	draw_text(y, 0, COLS, ROLE_BREADCRUMB, b.s);
 	buf_free(&b);
 }
@@ -442,12 +531,31 @@ sview_draw(struct ui *u, int top, int h)
 		return;
 	}
 	sview_where(u, top);
-	while (y < top + h && blk <= v->nords) {
+	while (y < top + h && blk <= sview_nblk(v)) {
 		l = sview_block(u, blk);
 		for (; off < l->n && y < top + h; off++)
 			draw_text(y++, 0, COLS, l->role[off], l->line[off]);
 		blk++;
 		off = 0;
+	}
+}
+
+/* Keep the top off empty blocks: forward to the next line, or back to
+ * the last one at the end. */
+static void
+sview_settle(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+	size_t		 n;
+
+	while (v->blk < sview_nblk(v) && sview_block(u, v->blk)->n == 0) {
+		v->blk++;
+		v->off = 0;
+	}
+	while (v->blk > 0 && (n = sview_block(u, v->blk)->n) <= v->off) {
+		v->blk--;
+		n = sview_block(u, v->blk)->n;
+		v->off = n > 0 ? n - 1 : 0;
 	}
 }
 
@@ -464,7 +572,7 @@ sview_down(struct ui *u, size_t d)
 			v->off += d;
 			return;
 		}
-		if (v->blk >= v->nords) {
+		if (v->blk >= sview_nblk(v)) {
 			v->off = n > 0 ? n - 1 : 0;
 			return;
 		}
@@ -474,11 +582,12 @@ sview_down(struct ui *u, size_t d)
 	}
 }
 
-/* Move the top up by d lines. */
+/* Move the top up by d lines, past empty blocks. */
 static void
 sview_up(struct ui *u, size_t d)
 {
 	struct sview	*v = &u->sv;
+	size_t		 n;
 
 	while (d > 0) {
 		if (v->off >= d) {
@@ -490,8 +599,10 @@ sview_up(struct ui *u, size_t d)
 			return;
 		}
 		d -= v->off + 1;
-		v->blk--;
-		v->off = sview_block(u, v->blk)->n - 1;
+		do
+			n = sview_block(u, --v->blk)->n;
+		while (n == 0 && v->blk > 0);
+		v->off = n > 0 ? n - 1 : 0;
 	}
 }
 
@@ -506,12 +617,33 @@ sview_move(struct ui *u, int d)
 	if (d <= -SV_FAR)
 		v->blk = v->off = 0;
 	else if (d >= SV_FAR) {
-		v->blk = v->nords;
+		v->blk = sview_nblk(v);
 		v->off = 0;
 	} else if (d < 0)
 		sview_up(u, (size_t)-d);
 	else
 		sview_down(u, (size_t)d);
+	sview_settle(u);
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* After a change of what blocks hold: the packets read again, the top on
+ * the same packet, the head's title of the packets said again. */
+static void
+sview_reshape(struct ui *u, size_t pkt)
+{
+	struct sview	*v = &u->sv;
+
+	sview_window_free(v);
+	if (v->hpk < v->n) {
+		free(v->line[v->hpk]);
+		v->line[v->hpk] = xstrdup(sview_ptitle(v));
+	}
+	if (v->blk > 0) {
+		v->blk = pkt + 1;
+		v->off = 0;
+		sview_settle(u);
+	}
 	u->dirty |= DIRTY_SCREEN;
 }
 
@@ -520,10 +652,24 @@ void
 sview_toggle_text(struct ui *u)
 {
 	struct sview	*v = &u->sv;
+	size_t		 pkt;
+	int		 side;
 
-	v->text = !v->text;
-	sview_window_free(v);
-	if (v->blk > 0)
-		v->off = 0;
-	u->dirty |= DIRTY_SCREEN;
+	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
+	v->text = v->stream ? true : !v->text;
+	v->stream = false;
+	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
+}
+
+/* Show the request/response text, or the packets again (r). */
+void
+sview_toggle_stream(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+	size_t		 pkt;
+	int		 side;
+
+	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
+	v->stream = !v->stream;
+	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
 }

@@ -201,11 +201,13 @@ struct uexport {
 	char		*result;
 };
 
-/* Lines of the Session pane: its head, or one packet's. */
+/* Lines of the Session pane: its head, or one packet's (side: which
+ * side sent it, 0 initiator, 1 responder, -1 not known). */
 struct sview_lines {
 	char		**line;
 	uint8_t		 *role;
 	size_t		 n;
+	int		 side;
 };
 
 /*
@@ -213,7 +215,11 @@ struct sview_lines {
  * then one block of lines per packet, formatted only for a window of
  * packets around the ones on screen, read again from the capture by
  * ordinal.  The top line is (blk, off): block 0 is the head, block k+1
- * packet k.
+ * packet k.  As request/response text (stream) the packets are walked
+ * twice, the initiator's payload and then the responder's: blocks 1 to
+ * nords are the request side, block nords+1 the response's title and
+ * the blocks after it the response side (a packet of the other side is
+ * an empty block).
  */
 struct sview {
 	uint64_t	 id;
@@ -224,6 +230,8 @@ struct sview {
 	size_t		 nords;
 	uint64_t	 t_first;
 	bool		 text;		/* payload as text instead of hex */
+	bool		 stream;	/* request/response text */
+	size_t		 hpk;		/* the head's packets title line */
 	size_t		 blk, off;
 	size_t		 wlo, wn;	/* the window of formatted packets */
 	struct sview_lines *win;
@@ -399,5 +407,6 @@ void	 sview_free(struct sview *);
 void	 sview_draw(struct ui *, int top, int h);
 void	 sview_move(struct ui *, int);
 void	 sview_toggle_text(struct ui *);
+void	 sview_toggle_stream(struct ui *);
 
 #endif

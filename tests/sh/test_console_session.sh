@@ -72,6 +72,48 @@ $TM send-keys g
 expect_screen "g goes back to the top" '^session 1: 1,400 packets  \(payload as text\)$'
 quit_rc "quits with 0"
 
+# --- r: the request/response text of a TCP session, the initiator's
+# payload and then the responder's, escaped and wrapped at 80 columns.
+"$HUNTCON" -r "$bcap" -R none -q "sessionid = 1" --packets --text >"$T/pk3"
+check "the session's request is an HTTP GET" "GET /index.html HTTP/1.1" \
+    "$(awk -F'\t' '$5 == "request" && $7 != "" { print $7; exit }' "$T/pk3" |
+    sed 's/\\r.*//')"
+start 80 24 -r "$bcap" -R none -q "'sessionid = 1'"
+loaded || notok "basic loads" "$(cat "$T/screen")"
+$TM send-keys 2
+expect_screen "Events lists session 1" '^> +1 10:00:00 '
+$TM send-keys Enter r
+expect_screen "r shows the request/response text" \
+    '^session 1: 11 packets  \(request/response text\)$'
+for _ in $(seq 1 10); do
+	wait_for '^response \(the responder' 1 && break
+	$TM send-keys NPage
+done
+expect_screen "the initiator's payload, escaped" \
+    '^    GET /index\.html HTTP/1\.1\\r$'
+# The User-Agent line (84 columns escaped) wraps at 75 after the indent.
+ua=$(awk -F'\t' '$5 == "request" && $7 != "" { print $7; exit }' "$T/pk3" |
+    sed 's/.*\\r\\nUser-Agent/User-Agent/; s/\\r\\n.*/\\r/')
+check "the User-Agent line is longer than the screen" 84 "${#ua}"
+expect_screen "a long header wrapped, nothing cut" \
+    "^    $(printf '%s' "${ua:0:75}" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$"
+expect_screen "its rest on the next line" \
+    "^    $(printf '%s' "${ua:75}" | sed 's/[][\.*^$()+?{}|]/\\&/g')\$"
+expect_screen "then the responder's payload" '^    HTTP/1\.1 200 OK\\r$'
+req=$(grep -n '^    GET /index' "$T/screen" | cut -d: -f1)
+resp=$(grep -n '^    HTTP/1\.1 200' "$T/screen" | cut -d: -f1)
+check "the request comes before the response" 1 \
+    "$([ -n "$req" ] && [ -n "$resp" ] && [ "$req" -lt "$resp" ] && echo 1)"
+$TM send-keys G
+expect_screen "G: the responder's last data packet" \
+    '^session 1: response, packet 7 of 11  \(request/response text\)$'
+expect_screen "the payload's last line as the file holds it" \
+    "^    $(awk -F'\t' '$2 == 7 { print $7 }' "$T/pk3" |
+    sed 's/.*\\n//; s/ *$//; s/[][\.*^$()+?{}|]/\\&/g')\$"
+$TM send-keys r
+expect_screen "r again: the packets" '^session 1: packet 7 of 11$'
+quit_rc "request/response: quits with 0"
+
 # --- Several inputs: the file's name and its frame number.
 q="ip.dst = 8.8.4.4 && ip.proto = 1"
 "$HUNTCON" -r "$bcap" -r "$cap" -R none -q "$q" --packets >"$T/pk2"
