@@ -9,11 +9,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch/batch.h"
 #include "decode/decode.h"
+#include "rules/rules.h"
 #include "ui/ui-int.h"
 
 #define SV_WINDOW	512		/* packets formatted at a time */
@@ -122,6 +124,70 @@ sview_meta(struct ui *u, uint64_t id)
 		if (v != small)
 			free(v);
 	}
+	buf_free(&b);
+}
+
+/* A figure of a group, "-" when it has none (NAN). */
+static void
+sview_figure(struct buf *b, const char *label, double x, const char *fmt)
+{
+	buf_adds(b, label);
+	if (isnan(x))
+		buf_addc(b, '-');
+	else
+		buf_printf(b, fmt, x);
+}
+
+/* One group that flagged the session: its rule and key values, then its
+ * figures as --groups prints them. */
+static void
+sview_group(struct ui *u, struct buf *b, const struct corr_figures *g)
+{
+	const char	*rule = rules_name(u->reprs, g->rule);
+	struct mval	 t;
+
+	buf_reset(b);
+	buf_adds(b, "  ");
+	esc_text(b, rule, strlen(rule));
+	buf_printf(b, ": %s", g->group);
+	sview_add(&u->sv, ROLE_VALUE, b->s);
+	buf_reset(b);
+	buf_printf(b, "    sessions %llu  distinct %s  size %llu  payload %llu",
+	    (unsigned long long)g->sessions, g->distinct[0] != '\0' ?
+	    g->distinct : "-", (unsigned long long)g->size,
+	    (unsigned long long)g->payload);
+	sview_figure(b, "  rate ", g->rate, "%.2f");
+	sview_figure(b, "  interval ", g->interval, "%.3f");
+	sview_figure(b, "  cv ", g->cv, "%.4f");
+	sview_add(&u->sv, ROLE_VALUE, b->s);
+	memset(&t, 0, sizeof t);
+	t.type = MT_TIME;
+	t.u = g->first;
+	buf_reset(b);
+	buf_adds(b, "    from ");
+	mval_format(b, &t);
+	t.u = g->last;
+	buf_adds(b, " to ");
+	mval_format(b, &t);
+	sview_add(&u->sv, ROLE_DIM, b->s);
+}
+
+/* The correlation groups that flagged the session, with their figures. */
+static void
+sview_groups(struct ui *u, uint64_t id)
+{
+	const struct corr_figures *g[64];
+	struct buf	 b;
+	size_t		 n, i;
+
+	if (u->rep == NULL || (n = rules_report_groups(u->rep, id, g,
+	    nitems(g))) == 0)
+		return;
+	sview_add(&u->sv, ROLE_HEADER, "correlation groups that flagged it "
+	    "(rule: group; rate a minute, interval in seconds)");
+	buf_init(&b);
+	for (i = 0; i < n && i < nitems(g); i++)
+		sview_group(u, &b, g[i]);
 	buf_free(&b);
 }
 
@@ -461,6 +527,7 @@ sview_open(struct ui *u, uint64_t id)
 	free(title);
 	sview_add(&u->sv, ROLE_HEADER, "meta");
 	sview_meta(u, id);
+	sview_groups(u, id);
 	sview_fragments(u, s);
 	if (atomic_load(&u->loaded))
 		sview_packets(u, s);

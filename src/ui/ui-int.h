@@ -280,6 +280,10 @@ struct ui {
 	struct events		 ev;
 	struct sview		 sv;
 	struct rview		 rv;
+	/* The groups correlation rules passed (rep, made with the ruleset
+	 * reprs), for the Session pane; NULL before correlation ran. */
+	struct corr_report	*rep;
+	const struct ruleset	*reprs;
 	struct uexport		 ex;
 	struct ui_busy		 busy;
 	bool			 prompting;
@@ -308,6 +312,7 @@ bool	 ui_path_push(struct ui *, const char *);
 bool	 ui_path_pop(struct ui *);
 void	 ui_view_refresh(struct ui *);
 char	*ui_path_text(const struct ui_path *);
+uint64_t ui_correlate(struct ui *);
 bool	 ui_view_has(const struct ui_view *, uint64_t);
 
 /* theme.c */
