@@ -23,6 +23,8 @@
 #define SV_FAR		1000000		/* a move this long: Home or End */
 #define SV_UNREAD	(-2)		/* a packet's side until it is read */
 
+static void	sview_count(struct buf *, uint64_t);
+
 /* What a reread of the window collects. */
 struct sview_read {
 	struct ui		*u;
@@ -370,6 +372,28 @@ sview_packet(const struct capture_packet *p, void *arg)
 	return (++r->at < r->n);
 }
 
+/* Say why packet k could not be read again: the spool deleted it (a live
+ * capture or a stream), it was never kept, or its file changed. */
+static void
+sview_unread(struct ui *u, struct sview_lines *l, size_t k)
+{
+	struct capture_ref	 ref;
+	const char		*why;
+	char			*s;
+
+	if (!capture_locate(u->cap, u->sv.ords[k], &ref))
+		why = "never kept (no spool, or the spool could not write it)";
+	else if (ref.gone)
+		why = "no longer in the spool (its spool file was deleted to "
+		    "keep the spool under its size)";
+	else
+		why = "could not be read again (its file changed)";
+	xasprintf(&s, "  packet %zu: %s", k + 1, why);
+	l->side = -1;
+	sview_lines_add(l, ROLE_WARNING, s);
+	free(s);
+}
+
 /* Format the window of packets around packet k, read again. */
 static void
 sview_load(struct ui *u, size_t k)
@@ -396,12 +420,8 @@ sview_load(struct ui *u, size_t k)
 	if (r.s != NULL)
 		capture_reread(u->cap, sview_select, sview_packet, &r);
 	for (i = 0; i < v->wn; i++) {
-		if (v->win[i].side != SV_UNREAD)
-			continue;
-		v->win[i].side = -1;
-		sview_lines_add(&v->win[i], ROLE_WARNING, "  (this "
-		    "packet could not be read again: its file changed "
-		    "or the spool deleted it)");
+		if (v->win[i].side == SV_UNREAD)
+			sview_unread(u, &v->win[i], v->wlo + i);
 	}
 	buf_free(&r.b);
 	decoder_free(r.dec);
@@ -474,6 +494,30 @@ sview_ptitle(const struct sview *v)
 	    "last)");
 }
 
+/* On a live capture or a stream: how many of the session's packets left
+ * the spool, said in the head. */
+static void
+sview_gone(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+	struct buf	 b;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < v->nords; i++)
+		n += !capture_kept(u->cap, v->ords[i]);
+	if (n == 0)
+		return;
+	buf_init(&b);
+	buf_adds(&b, "  ");
+	sview_count(&b, n);
+	buf_adds(&b, " of ");
+	sview_count(&b, v->nords);
+	buf_printf(&b, " packet%s no longer in the spool", v->nords == 1 ?
+	    "" : "s");
+	sview_add(v, ROLE_WARNING, b.s);
+	buf_free(&b);
+}
+
 /* Order ordinals. */
 static int
 sview_ordcmp(const void *a, const void *b)
@@ -502,6 +546,8 @@ sview_packets(struct ui *u, const struct session *s)
 	if (v->nords > 1)
 		qsort(v->ords, v->nords, sizeof *v->ords, sview_ordcmp);
 	v->t_first = s->t_first;
+	if (capture_live(u->cap))
+		sview_gone(u);
 	v->hpk = v->n;
 	sview_add(v, ROLE_HEADER, sview_ptitle(v));
 }
