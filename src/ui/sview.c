@@ -81,6 +81,7 @@ sview_free(struct sview *v)
 	sview_lines_free(&head);
 	sview_window_free(v);
 	free(v->ords);
+	free(v->hkey);
 	memset(v, 0, sizeof *v);
 }
 
@@ -94,6 +95,8 @@ sview_add(struct sview *v, enum ui_role role, const char *s)
 	v->line = head.line;
 	v->role = head.role;
 	v->n = head.n;
+	v->hkey = xreallocarray(v->hkey, v->n, sizeof *v->hkey);
+	v->hkey[v->n - 1] = -1;
 }
 
 /* Every key that has values, with them. */
@@ -123,6 +126,7 @@ sview_meta(struct ui *u, uint64_t id)
 			mval_format(&b, &v[i]);
 		}
 		sview_add(&u->sv, ROLE_VALUE, b.s);
+		u->sv.hkey[u->sv.n - 1] = k;
 		if (v != small)
 			free(v);
 	}
@@ -598,6 +602,30 @@ sview_count(struct buf *b, uint64_t n)
 	}
 }
 
+/* The meta key of the line at the top of the pane (the line pivots act
+ * on), or -1 when it is not a meta line. */
+static int
+sview_selected(const struct sview *v)
+{
+	return (v->blk == 0 && v->off < v->n ? v->hkey[v->off] : -1);
+}
+
+/* Pivot on the meta line at the top of the pane. */
+void
+sview_pivot(struct ui *u, enum pivot_how how)
+{
+	struct sview	*v = &u->sv;
+
+	if (v->n == 0)
+		return;
+	if (sview_selected(v) < 0) {
+		ui_message(u, ROLE_NORMAL, "move a meta line to the top "
+		    "(Up, Down) to pivot on it");
+		return;
+	}
+	pivot_go(u, v->id, sview_selected(v), how);
+}
+
 /* The pane's first line: where the top of the pane is. */
 static void
 sview_where(struct ui *u, int y)
@@ -609,7 +637,10 @@ sview_where(struct ui *u, int y)
 
 	buf_init(&b);
 	buf_printf(&b, "session %llu: ", (unsigned long long)v->id);
-	if (v->blk == 0) {
+	if (sview_selected(v) >= 0)
+		buf_printf(&b, "meta %s  (Enter: drill, !: its negation, p: a "
+		    "new path)", meta_key(sview_selected(v))->name);
+	else if (v->blk == 0) {
 		sview_count(&b, v->nords);
 		buf_printf(&b, " packet%s", v->nords == 1 ? "" : "s");
 	} else if ((i = sview_pkt(v, v->blk, &side)) == SIZE_MAX)
@@ -646,6 +677,12 @@ sview_draw(struct ui *u, int top, int h)
 	sview_where(u, top);
 	while (y < top + h && blk <= sview_nblk(v)) {
 		l = sview_block(u, blk);
+		if (blk == 0 && sview_selected(v) >= 0 && off < l->n) {
+			draw_fill(y, ROLE_SELECTED);
+			draw_text(y, 0, 1, ROLE_SELECTED, ">");
+			draw_text(y++, 1, COLS - 1, ROLE_SELECTED,
+			    l->line[off++] + 1);
+		}
 		for (; off < l->n && y < top + h; off++)
 			draw_text(y++, 0, COLS, l->role[off], l->line[off]);
 		blk++;

@@ -65,6 +65,10 @@ typedef bool (*prompt_fn)(struct ui *, const char *, void *);
 /* A question's handler: the key answered, or 0 when cancelled. */
 typedef void (*ask_fn)(struct ui *, int);
 
+/* What a pivot does with a value: drill on it, on its negation, or make
+ * it a new path. */
+enum pivot_how { PIVOT_DRILL, PIVOT_NEGATE, PIVOT_NEW };
+
 /* Dirty flags: what the next loop turn redraws or recomputes. */
 #define DIRTY_SCREEN	0x1
 #define DIRTY_COUNTS	0x2		/* value counts are stale */
@@ -160,6 +164,9 @@ struct events {
 	uint64_t	 gen;
 	size_t		 cur, top;
 	int		 sort;		/* column index */
+	bool		 rev;		/* the other way round */
+	int		 col;		/* the cell pivots act on, 1-based;
+					   0: none */
 	uint64_t	*marks;		/* bit per id */
 	uint64_t	 markcap;
 	uint64_t	 nmarks;
@@ -232,6 +239,7 @@ struct sview {
 	bool		 text;		/* payload as text instead of hex */
 	bool		 stream;	/* request/response text */
 	size_t		 hpk;		/* the head's packets title line */
+	int		*hkey;		/* each head line's meta key, or -1 */
 	size_t		 blk, off;
 	size_t		 wlo, wn;	/* the window of formatted packets */
 	struct sview_lines *win;
@@ -404,7 +412,13 @@ void	 events_unmark_all(struct ui *);
 uint64_t events_marks_hidden(const struct ui *);
 void	 events_sort(struct ui *);
 void	 events_open(struct ui *);
+void	 events_reverse(struct ui *);
+void	 events_cell(struct ui *, int);
+void	 events_enter(struct ui *, enum pivot_how);
 bool	 events_marked(const struct events *, uint64_t);
+
+/* pivot.c */
+void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
 
 /* sview.c */
 void	 sview_open(struct ui *, uint64_t id);
@@ -413,5 +427,6 @@ void	 sview_draw(struct ui *, int top, int h);
 void	 sview_move(struct ui *, int);
 void	 sview_toggle_text(struct ui *);
 void	 sview_toggle_stream(struct ui *);
+void	 sview_pivot(struct ui *, enum pivot_how);
 
 #endif

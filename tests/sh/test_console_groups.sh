@@ -29,7 +29,7 @@ re() { printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g'; }
 start 100 40 -r "$beacon" -q "'sessionid = 2'"
 loaded || notok "corr_beacon loads" "$(cat "$T/screen")"
 $TM send-keys 2
-expect_screen "Events lists session 2" '^> +2 10:00:00 '
+expect_screen "Events lists session 2" '^> +2 2024-01-15 10:00:00 '
 $TM send-keys Enter
 expect_screen "the Session pane names the groups" \
     '^correlation groups that flagged it '

@@ -35,7 +35,7 @@ lastlen=$(tail -1 "$T/pk" | cut -f6)
 start 100 30 -r "$cap" -R none
 loaded || notok "icmp_tunnel loads" "$(cat "$T/screen")"
 $TM send-keys 2
-expect_screen "Events lists the sessions" '^> +1 10:00:00 '
+expect_screen "Events lists the sessions" '^> +1 2024-01-15 10:00:00 '
 $TM send-keys Enter
 expect_screen "the Session view counts every packet" \
     '^session 1: 1,400 packets$'
@@ -81,7 +81,7 @@ check "the session's request is an HTTP GET" "GET /index.html HTTP/1.1" \
 start 80 24 -r "$bcap" -R none -q "'sessionid = 1'"
 loaded || notok "basic loads" "$(cat "$T/screen")"
 $TM send-keys 2
-expect_screen "Events lists session 1" '^> +1 10:00:00 '
+expect_screen "Events lists session 1" '^> +1 2024-01-15 10:00:00 '
 $TM send-keys Enter r
 expect_screen "r shows the request/response text" \
     '^session 1: 11 packets  \(request/response text\)$'
@@ -121,7 +121,7 @@ first2=$(head -1 "$T/pk2" | screen_line)
 start 100 30 -r "$bcap" -r "$cap" -R none -q "'$q'"
 loaded || notok "two inputs load" "$(cat "$T/screen")"
 $TM send-keys 2
-expect_screen "Events lists the ping" '^> +[0-9]+ 10:00:30 '
+expect_screen "Events lists the ping" '^> +[0-9]+ 2024-01-15 10:00:30 '
 $TM send-keys Enter
 expect_screen "the ping's session" '^session [0-9]+: 8 packets$'
 $TM send-keys Down
