@@ -435,6 +435,8 @@ sview_load(struct ui *u, size_t k)
 static size_t
 sview_nblk(const struct sview *v)
 {
+	if (v->hpk >= v->n)
+		return (0);	/* no packets yet */
 	return (v->stream ? 2 * v->nords + 1 : v->nords);
 }
 
