@@ -34,6 +34,17 @@ struct sview_read {
 	struct decoder		*dec;
 	struct sview_lines	*win;
 	struct buf		 b;
+	/*
+	 * The request/response text: the window before this one is read
+	 * first (npre packets) for the line its last packets began; then
+	 * each side's line so far, whether a line ended (lf) and the
+	 * window's last packet of each side (+1; 0: none).
+	 */
+	size_t			 npre;
+	bool			 inwin;
+	struct buf		 cur[2];
+	bool			 lf[2];
+	size_t			 last[2];
 };
 
 /* Free a block's lines. */
@@ -315,21 +326,133 @@ sview_text(struct sview_lines *l, struct buf *b, const uint8_t *p, size_t n)
 	}
 }
 
-/* A packet's part of the request/response text: its payload as text
- * lines, nothing when it has none, and what was not captured. */
+/* One line of the request/response text, escaped and wrapped. */
 static void
-sview_stream(struct sview_lines *l, struct buf *b, const struct decoded *d)
+sview_line(struct sview_lines *l, struct buf *b, const void *p, size_t n)
 {
-	char	*s;
+	buf_reset(b);
+	esc_text(b, p, n);
+	sview_wrap(l, b->s, COLS > 24 ? (size_t)COLS - 5 : 20);
+}
 
-	if (d == NULL || d->payload_caplen == 0)
-		return;
-	sview_text(l, b, d->payload, d->payload_caplen);
+/* The window before: keep what follows the side's last line break. */
+static void
+sview_carry(struct sview_read *r, int s, const struct decoded *d)
+{
+	const uint8_t	*nl = memrchr(d->payload, '\n', d->payload_caplen);
+	size_t		 n = d->payload_caplen;
+
 	if (d->payload_caplen < d->payload_len) {
-		xasprintf(&s, "    (%u bytes not captured)", d->payload_len -
-		    d->payload_caplen);
-		sview_lines_add(l, ROLE_DIM, s);
-		free(s);
+		buf_reset(&r->cur[s]);	/* a cut packet ends its line */
+		r->lf[s] = true;
+	} else if (nl != NULL) {
+		buf_reset(&r->cur[s]);
+		buf_add(&r->cur[s], nl + 1, n - (size_t)(nl + 1 - d->payload));
+		r->lf[s] = true;
+	} else if (r->lf[s])
+		buf_add(&r->cur[s], d->payload, n);
+}
+
+/* Into the window: a side's line carried in only when the window before
+ * ended one (else it showed all its text itself). */
+static void
+sview_enter(struct sview_read *r)
+{
+	int	 s;
+
+	if (r->inwin)
+		return;
+	for (s = 0; s < 2; s++) {
+		if (!r->lf[s])
+			buf_reset(&r->cur[s]);
+		r->lf[s] = false;
+	}
+	r->inwin = true;
+}
+
+/* A packet's payload joined to its side's text: each line that ends in
+ * it goes to its block; a cut payload ends the line and says so. */
+static void
+sview_join(struct sview_read *r, struct sview_lines *l, int s,
+    const struct decoded *d)
+{
+	struct buf	*c = &r->cur[s];
+	size_t		 i, start = 0;
+	char		*note;
+
+	for (i = 0; i < d->payload_caplen; i++) {
+		if (d->payload[i] != '\n')
+			continue;
+		buf_add(c, d->payload + start, i - start);
+		sview_line(l, &r->b, c->s, c->len);
+		buf_reset(c);
+		r->lf[s] = true;
+		start = i + 1;
+	}
+	buf_add(c, d->payload + start, d->payload_caplen - start);
+	if (d->payload_caplen < d->payload_len) {
+		if (c->len > 0)
+			sview_line(l, &r->b, c->s, c->len);
+		buf_reset(c);
+		r->lf[s] = true;
+		xasprintf(&note, "    (%u bytes not captured)",
+		    d->payload_len - d->payload_caplen);
+		sview_lines_add(l, ROLE_DIM, note);
+		free(note);
+	}
+}
+
+/* A packet read again for the request/response text. */
+static void
+sview_stream(struct sview_read *r, const struct capture_packet *p)
+{
+	struct pkt_ref		 ref = { p->ordinal, p->ts, p->wirelen,
+				    p->input };
+	struct sview_lines	*l;
+	struct decoded		 d;
+	enum decode_reason	 why;
+	int			 side = -1;
+
+	if (decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
+	    &why) == DECODE_OK)
+		side = batch_pkt_side(r->s, &d);
+	if (r->at < r->npre) {
+		if (side >= 0 && d.payload_caplen > 0)
+			sview_carry(r, side, &d);
+		return;
+	}
+	sview_enter(r);
+	l = &r->win[r->at - r->npre];
+	l->side = side;
+	if (side < 0 || d.payload_caplen == 0)
+		return;
+	r->last[side] = r->at - r->npre + 1;
+	sview_join(r, l, side, &d);
+}
+
+/* The window's end: a side's unfinished line shows at its last packet
+ * when the session ends here or no line ended in the window; else the
+ * next window shows it, joined to the rest. */
+static void
+sview_stream_end(struct sview_read *r, size_t wn, bool lastwin)
+{
+	struct sview_lines	*l;
+	size_t			 i;
+	int			 s;
+
+	sview_enter(r);
+	for (s = 0; s < 2; s++) {
+		if (r->cur[s].len == 0 || (!lastwin && r->lf[s]))
+			continue;
+		l = r->last[s] > 0 ? &r->win[r->last[s] - 1] : NULL;
+		for (i = 0; l == NULL && i < wn; i++) {
+			if (r->win[i].n == 0 && r->win[i].side != SV_UNREAD)
+				l = &r->win[i];	/* none of its side here */
+		}
+		if (l == NULL)
+			continue;
+		l->side = s;
+		sview_line(l, &r->b, r->cur[s].s, r->cur[s].len);
 	}
 }
 
@@ -348,16 +471,16 @@ sview_packet(const struct capture_packet *p, void *arg)
 
 	if (sview_select(p->ordinal, r) != p->ordinal)
 		return (true);
+	if (r->u->sv.stream) {
+		sview_stream(r, p);
+		return (++r->at < r->n);
+	}
 	l = &r->win[r->at];
 	ok = decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
 	    &why) == DECODE_OK;
 	if (ok)
 		side = batch_pkt_side(r->s, &d);
 	l->side = side;
-	if (r->u->sv.stream) {
-		sview_stream(l, &r->b, ok ? &d : NULL);
-		return (++r->at < r->n);
-	}
 	buf_reset(&r->b);
 	buf_adds(&r->b, "  frame ");
 	batch_pkt_frame(&r->b, r->u->cap, p->ordinal, p->input);
@@ -408,7 +531,10 @@ sview_load(struct ui *u, size_t k)
 	size_t			 i;
 
 	sview_window_free(v);
-	v->wlo = k > SV_BEFORE ? k - SV_BEFORE : 0;
+	if (v->stream)		/* aligned: a packet's lines never change */
+		v->wlo = k / SV_WINDOW * SV_WINDOW;
+	else
+		v->wlo = k > SV_BEFORE ? k - SV_BEFORE : 0;
 	v->wn = v->nords - v->wlo < SV_WINDOW ? v->nords - v->wlo : SV_WINDOW;
 	v->win = xcalloc(v->wn + 1, sizeof *v->win);
 	for (i = 0; i < v->wn; i++)
@@ -416,13 +542,20 @@ sview_load(struct ui *u, size_t k)
 	memset(&r, 0, sizeof r);
 	r.u = u;
 	r.s = store_get(u->st, v->id, &buf);
-	r.ords = v->ords + v->wlo;
-	r.n = v->wn;
+	r.npre = v->stream && v->wlo >= SV_WINDOW ? SV_WINDOW : 0;
+	r.ords = v->ords + v->wlo - r.npre;
+	r.n = v->wn + r.npre;
 	r.win = v->win;
 	r.dec = decoder_new(NULL);
 	buf_init(&r.b);
+	buf_init(&r.cur[0]);
+	buf_init(&r.cur[1]);
 	if (r.s != NULL)
 		capture_reread(u->cap, sview_select, sview_packet, &r);
+	if (v->stream)
+		sview_stream_end(&r, v->wn, v->wlo + v->wn == v->nords);
+	buf_free(&r.cur[0]);
+	buf_free(&r.cur[1]);
 	for (i = 0; i < v->wn; i++) {
 		if (v->win[i].side == SV_UNREAD)
 			sview_unread(u, &v->win[i], v->wlo + i);

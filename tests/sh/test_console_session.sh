@@ -107,6 +107,23 @@ check "the request comes before the response" 1 \
 $TM send-keys G
 expect_screen "G: the responder's last data packet" \
     '^session 1: response, packet 7 of 11  \(request/response text\)$'
+# The line that packet 6 begins and packet 7 ends shows whole, at the
+# top of packet 7's part.
+joined=$(awk -F'\t' '$2 == 6 { print $7 }' "$T/pk3" | sed 's/.*\\n//')$(
+    awk -F'\t' '$2 == 7 { print $7 }' "$T/pk3" | sed 's/\\n.*//')
+# Up once per line break of packet 7: the top of its part.
+for _ in $(seq 1 "$(awk -F'\t' '$2 == 7 { print $7 }' "$T/pk3" |
+    grep -o '\\n' | wc -l)"); do
+	$TM send-keys Up
+done
+for _ in $(seq 1 50); do
+	screen >/dev/null
+	[ "$(sed -n 4p "$T/screen")" = "    $joined" ] && break
+	sleep 0.1
+done
+check "a line that spans two packets, joined" "    $joined" \
+    "$(sed -n 4p "$T/screen")"
+$TM send-keys G
 expect_screen "the payload's last line as the file holds it" \
     "^    $(awk -F'\t' '$2 == 7 { print $7 }' "$T/pk3" |
     sed 's/.*\\n//; s/ *$//; s/[][\.*^$()+?{}|]/\\&/g')\$"
