@@ -131,6 +131,44 @@ $TM send-keys r
 expect_screen "r again: the packets" '^session 1: packet 7 of 11$'
 quit_rc "request/response: quits with 0"
 
+# --- Lines that span packets across the pane's windows of 512 packets:
+# a TCP session (capgen tcp_lines) whose client sends "xNNNN" a packet
+# and ends a line every third; paging through r shows every line whole,
+# once and nothing else (no piece cut at a window's edge, none lost).
+lines=$(cap tcp_lines)
+npk=$("$HUNTCON" -r "$lines" -R none --sessions --fields packets)
+awk 'BEGIN { for (i = 0; i < 1100; i++) { l = l sprintf("x%04d", i);
+	if (i % 3 == 2) { print "    " l; l = "" } } if (l != "") print "    " l }' |
+    sort >"$T/want"
+start 100 30 -r "$lines" -R none
+loaded || notok "the lines capture loads" "$(cat "$T/screen")"
+$TM send-keys 2
+expect_screen "Events lists its session" '^> +1 '
+$TM send-keys Enter r
+expect_screen "r on the long session" \
+    '^session 1: [0-9],[0-9]{3} packets  \(request/response text\)$'
+check "the session is past two windows of 512" yes \
+    "$([ "$npk" -gt 1024 ] && echo yes)"
+: >"$T/seen"
+for _ in $(seq 1 40); do
+	screen >/dev/null
+	grep '^    x' "$T/screen" >>"$T/seen"
+	grep -q '^    x1098x1099$' "$T/screen" && break
+	before=$(sed -n 3p "$T/screen")
+	$TM send-keys NPage
+	for _ in $(seq 1 100); do
+		screen >/dev/null
+		[ "$(sed -n 3p "$T/screen")" != "$before" ] && break
+		sleep 0.02
+	done
+done
+sort -u "$T/seen" >"$T/seen.u"
+check "every line whole across the windows, nothing else" \
+    "$(wc -l <"$T/want") same" \
+    "$(wc -l <"$T/seen.u") $(cmp -s "$T/want" "$T/seen.u" && echo same ||
+    diff "$T/want" "$T/seen.u" | head -5)"
+quit_rc "long session: quits with 0"
+
 # --- Several inputs: the file's name and its frame number.
 q="ip.dst = 8.8.4.4 && ip.proto = 1"
 "$HUNTCON" -r "$bcap" -r "$cap" -R none -q "$q" --packets >"$T/pk2"
