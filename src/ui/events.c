@@ -54,12 +54,15 @@ events_cmp(const void *a, const void *b, void *arg)
 	const struct events_key	*x = a, *y = b;
 	const struct ui		*u = arg;
 
+	int			 r;
+
 	if (x->m != y->m) {
+		r = x->m > y->m ? -1 : 1;
 		if (u->ev.sort == EV_TIME)
-			return (x->m < y->m ? -1 : 1);
-		return (x->m > y->m ? -1 : 1);
-	}
-	return (x->id < y->id ? -1 : x->id > y->id);
+			r = -r;
+	} else
+		r = x->id < y->id ? -1 : x->id > y->id;
+	return (u->ev.rev ? -r : r);
 }
 
 /* Collect the matching ids when the set changed. */
@@ -111,62 +114,212 @@ events_values(struct ui *u, struct buf *b, uint64_t id, int key)
 	}
 }
 
-/* Append "addr:port" of one end (src or dst). */
-static void
-events_end(struct ui *u, struct buf *b, uint64_t id, bool dst)
-{
-	size_t	 at = b->len;
+/* The cells of a row, pivots act on one: Left and Right choose it. */
+enum { EC_TIME, EC_SRC, EC_SPORT, EC_DST, EC_DPORT, EC_PROTO, EC_SERVICE,
+    EC_SIZE, EC_PACKETS, EC_ALERT, EC_N };
 
-	events_values(u, b, id, dst ? K_IP_DST : K_IP_SRC);
-	if (b->len == at)
-		events_values(u, b, id, dst ? K_IPV6_DST : K_IPV6_SRC);
-	at = b->len;
-	buf_addc(b, ':');
-	events_values(u, b, id, dst ? K_TCP_DSTPORT : K_TCP_SRCPORT);
-	if (b->len == at + 1)
-		events_values(u, b, id, dst ? K_UDP_DSTPORT : K_UDP_SRCPORT);
-	if (b->len == at + 1)
-		b->s[--b->len] = '\0';
-}
+/* Where each cell of a row is (columns, from its start). */
+struct events_cells {
+	size_t		 at[EC_N], end[EC_N];
+};
 
 /* Width of the endpoints column. */
 static int
 events_epw(void)
 {
-	int	 w = COLS - 46;
+	int	 w = COLS - 58;
 
 	return (w > 44 ? 44 : w < 20 ? 20 : w);
 }
 
-/* Draw one session's row. */
+/* The meta key of a cell of session id's row (-1: none). */
+static int
+events_cell_key(struct ui *u, uint64_t id, int col)
+{
+	const struct meta_reader *r = store_reader(u->st);
+	struct mval	 v;
+	bool		 dst = col == EC_DST || col == EC_DPORT;
+
+	switch (col) {
+	case EC_TIME: return (K_TIME);
+	case EC_SRC:
+	case EC_DST:
+		if (r->values(r, id, dst ? K_IP_DST : K_IP_SRC, &v, 1) > 0)
+			return (dst ? K_IP_DST : K_IP_SRC);
+		return (dst ? K_IPV6_DST : K_IPV6_SRC);
+	case EC_SPORT:
+	case EC_DPORT:
+		if (r->values(r, id, dst ? K_TCP_DSTPORT : K_TCP_SRCPORT, &v,
+		    1) > 0)
+			return (dst ? K_TCP_DSTPORT : K_TCP_SRCPORT);
+		return (dst ? K_UDP_DSTPORT : K_UDP_SRCPORT);
+	case EC_PROTO: return (K_IP_PROTO);
+	case EC_SERVICE: return (K_SERVICE);
+	case EC_SIZE: return (K_SIZE);
+	case EC_PACKETS: return (K_PACKETS);
+	case EC_ALERT: return (meta_find("analysis.session", 16));
+	}
+	return (-1);
+}
+
+/* Shorten an address to n columns (at least 4), its end shown as "~". */
+static void
+events_cut(struct buf *a, size_t n)
+{
+	if (n < 4)
+		n = 4;
+	if (a->len <= n)
+		return;
+	a->len = n - 1;
+	a->s[a->len++] = '~';
+	a->s[a->len] = '\0';
+}
+
+/*
+ * Append the endpoints "src:port > dst:port" padded to the column's width,
+ * noting where its four cells are.  When they do not fit, the addresses
+ * are shortened (the destination's first) so that the ports stay.
+ */
+static void
+events_ends(struct ui *u, struct buf *b, uint64_t id, struct events_cells *c)
+{
+	struct buf	 part[4];
+	size_t		 base = b->len, w = (size_t)events_epw(), len = 3, i;
+	int		 col;
+
+	for (i = 0; i < 4; i++) {
+		buf_init(&part[i]);
+		events_values(u, &part[i], id, events_cell_key(u, id,
+		    EC_SRC + (int)i));
+		len += part[i].len + (i % 2 == 1 && part[i].len > 0);
+	}
+	if (len > w)
+		events_cut(&part[2], part[2].len > len - w ? part[2].len -
+		    (len - w) : 0);
+	for (len = 3, i = 0; i < 4; i++)
+		len += part[i].len + (i % 2 == 1 && part[i].len > 0);
+	if (len > w)
+		events_cut(&part[0], part[0].len > len - w ? part[0].len -
+		    (len - w) : 0);
+	for (col = EC_SRC; col <= EC_DPORT; col++) {
+		i = (size_t)(col - EC_SRC);
+		if (col == EC_DST)
+			buf_adds(b, " > ");
+		if (i % 2 == 1 && part[i].len > 0)
+			buf_addc(b, ':');
+		c->at[col] = b->len;
+		buf_add(b, part[i].s, part[i].len);
+		c->end[col] = b->len;
+		buf_free(&part[i]);
+	}
+	if (b->len > base + w)
+		b->s[b->len = base + w] = '\0';
+	while (b->len < base + w)
+		buf_addc(b, ' ');
+	for (col = EC_SRC; col <= EC_DPORT; col++) {
+		c->at[col] = c->at[col] > base + w ? base + w : c->at[col];
+		c->end[col] = c->end[col] > base + w ? base + w : c->end[col];
+	}
+}
+
+/* Append one number cell, right-aligned in w columns. */
+static void
+events_num(struct buf *b, struct events_cells *c, int col, int w,
+    unsigned long long n)
+{
+	buf_addc(b, ' ');
+	c->at[col] = b->len;
+	buf_printf(b, "%*llu", w, n);
+	c->end[col] = b->len;
+}
+
+/* Draw one session's row; the selected one shows its chosen cell. */
 static void
 events_row(struct ui *u, int y, uint64_t id, bool sel)
 {
 	struct session	 buf;
 	const struct session *s = store_get(u->st, id, &buf);
+	struct events_cells c;
 	struct buf	 b, t;
-	int		 hk = meta_find("analysis.session", 16);
+	int		 hk = meta_find("analysis.session", 16), col = u->ev.col - 1;
 
 	buf_init(&b);
 	buf_init(&t);
 	events_values(u, &t, id, K_TIME);
- 	buf_printf(&b, "%c%c%6llu %-8.8s ", sel ? '>' : ' ',
-	    events_marked(&u->ev, id) ? '*' : ' ', (unsigned long long)id, t.s + (t.len > 11 ? 11 : 0));
-	buf_reset(&t);
-	events_end(u, &t, id, false);
-	buf_adds(&t, " > ");
-	events_end(u, &t, id, true);
-	buf_printf(&b, "%-*.*s %3u %5u %10llu %6llu ", events_epw(), events_epw(),
-	    t.s, s->proto,
-	    s->service, (unsigned long long)s->size,
-	    (unsigned long long)s->packets);
+	if (t.len > 10)
+		t.s[10] = ' ';
+	buf_printf(&b, "%c%c%6llu ", sel ? '>' : ' ', events_marked(&u->ev,
+	    id) ? '*' : ' ', (unsigned long long)id);
+	c.at[EC_TIME] = b.len;
+	buf_printf(&b, "%-19.19s", t.s);
+	c.end[EC_TIME] = b.len;
+	buf_addc(&b, ' ');
+	events_ends(u, &b, id, &c);
+	events_num(&b, &c, EC_PROTO, 3, s->proto);
+	events_num(&b, &c, EC_SERVICE, 5, s->service);
+	events_num(&b, &c, EC_SIZE, 10, (unsigned long long)s->size);
+	events_num(&b, &c, EC_PACKETS, 6, (unsigned long long)s->packets);
+	buf_addc(&b, ' ');
+	c.at[EC_ALERT] = b.len;
 	if (hk != -1)
 		events_values(u, &b, id, hk);
+	c.end[EC_ALERT] = b.len > c.at[EC_ALERT] ? b.len : b.len + 1;
 	if (sel)
 		draw_fill(y, ROLE_SELECTED);
 	draw_text(y, 0, COLS, sel ? ROLE_SELECTED : events_marked(&u->ev,
 	    id) ? ROLE_MARK : ROLE_VALUE, b.s);
+	if (sel && col >= 0 && col < EC_N && c.at[col] < b.len &&
+	    c.at[col] < (size_t)COLS)
+		draw_text(y, (int)c.at[col], (int)(c.end[col] - c.at[col]),
+		    ROLE_NORMAL, b.s + c.at[col]);
 	buf_free(&t);
+	buf_free(&b);
+}
+
+/* The header: the columns with the sort's arrow. */
+static void
+events_header(struct ui *u, int y)
+{
+	static const char *const cols[] = { "time", "size", "pkts", "svc",
+	    "pro" };
+	bool		 up = (u->ev.sort == EV_TIME) != u->ev.rev;
+	const char	*arrow = u->ascii ? (up ? "^" : "v") : (up ? "\u25b4" :
+			    "\u25be");
+	char		 name[EV_NSORT][16], s[200];
+	int		 w[EV_NSORT] = { -19, 10, 6, 5, 3 }, i;
+
+	for (i = 0; i < EV_NSORT; i++) {
+		snprintf(name[i], sizeof name[i], "%s%s", cols[i], i ==
+		    u->ev.sort ? arrow : "");
+		/* The arrow is one column, whatever its bytes. */
+		if (i == u->ev.sort)
+			w[i] += (w[i] < 0 ? -1 : 1) * (int)(strlen(arrow) - 1);
+	}
+	snprintf(s, sizeof s, "  %6s %*s %-*s %*s %*s %*s %*s %s", "id",
+	    w[EV_TIME], name[EV_TIME], events_epw(), "endpoints", w[EV_PROTO],
+	    name[EV_PROTO], w[EV_SERVICE], name[EV_SERVICE], w[EV_SIZE],
+	    name[EV_SIZE], w[EV_PACKETS], name[EV_PACKETS],
+	    "analysis.session");
+	draw_text(y, 0, COLS, ROLE_HEADER, s);
+}
+
+/* The pane's last line: where the cursor is ("row 3 of 18") and which
+ * cell pivots act on. */
+static void
+events_where(struct ui *u, int y)
+{
+	struct buf	 b;
+	int		 k;
+
+	buf_init(&b);
+	if (u->ev.col > 0 && u->ev.n > 0 && (k = events_cell_key(u,
+	    u->ev.ids[u->ev.cur], u->ev.col - 1)) >= 0)
+		buf_printf(&b, " %s: Enter drills, ! its negation, p a new "
+		    "path ", meta_key(k)->name);
+	buf_printf(&b, " row %zu of %zu", u->ev.n > 0 ? u->ev.cur + 1 : 0,
+	    u->ev.n);
+	draw_text(y, COLS > (int)b.len ? COLS - (int)b.len : 0, (int)b.len,
+	    ROLE_COUNT, b.s);
 	buf_free(&b);
 }
 
@@ -175,14 +328,14 @@ void
 events_draw(struct ui *u, int top, int h)
 {
 	struct events	*e = &u->ev;
-	char		 s[160];
 	size_t		 i;
 
 	events_build(u);
-	snprintf(s, sizeof s, "  %6s %-8s %-*s %3s %5s %10s %6s %s",
-	    "id", "time", events_epw(), "endpoints", "pro", "svc", "size", "pkts",
-	    "analysis.session");
-	draw_text(top, 0, COLS, ROLE_HEADER, s);
+	events_header(u, top);
+	if (h > 3) {
+		events_where(u, top + h - 1);
+		h--;
+	}
 	h--;
 	top++;
 	if (e->n == 0) {
@@ -296,4 +449,55 @@ events_open(struct ui *u)
 	events_build(u);
 	if (u->ev.n > 0)
 		sview_open(u, u->ev.ids[u->ev.cur]);
+}
+
+/* Sort the other way round (r). */
+void
+events_reverse(struct ui *u)
+{
+	u->ev.rev = !u->ev.rev;
+	u->ev.gen = 0;
+	u->ev.cur = u->ev.top = 0;
+	ui_message(u, ROLE_NORMAL, "sessions sorted by %s, %s",
+	    events_sort_names[u->ev.sort], u->ev.sort == EV_TIME ? (u->ev.rev ?
+	    "newest first" : "oldest first") : u->ev.rev ? "smallest first" :
+	    "largest first");
+}
+
+/* Choose the cell pivots act on (Left, Right); left of the first, none:
+ * Enter opens the session again. */
+void
+events_cell(struct ui *u, int d)
+{
+	struct events	*e = &u->ev;
+
+	e->col += d;
+	if (e->col < 0)
+		e->col = 0;
+	if (e->col > EC_N)
+		e->col = EC_N;
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* Enter, ! or p in Events: pivot on the chosen cell, or (Enter, no cell
+ * chosen) open the session. */
+void
+events_enter(struct ui *u, enum pivot_how how)
+{
+	struct events	*e = &u->ev;
+	uint64_t	 id;
+
+	events_build(u);
+	if (e->n == 0)
+		return;
+	id = e->ids[e->cur];
+	if (e->col == 0) {
+		if (how == PIVOT_DRILL)
+			sview_open(u, id);
+		else
+			ui_message(u, ROLE_NORMAL, "choose a cell with Left and "
+			    "Right to pivot on it");
+		return;
+	}
+	pivot_go(u, id, events_cell_key(u, id, e->col - 1), how);
 }

@@ -214,7 +214,14 @@ static void k_nsort(struct ui *u) { nav_sort(u); }
 static void k_esort(struct ui *u) { events_sort(u); }
 static void k_mark(struct ui *u) { events_mark(u); }
 static void k_unmark(struct ui *u) { events_unmark_all(u); }
-static void k_open(struct ui *u) { events_open(u); }
+static void k_open(struct ui *u) { events_enter(u, PIVOT_DRILL); }
+static void k_enot(struct ui *u) { events_enter(u, PIVOT_NEGATE); }
+static void k_enew(struct ui *u) { events_enter(u, PIVOT_NEW); }
+static void k_eleft(struct ui *u) { events_cell(u, -1); }
+static void k_eright(struct ui *u) { events_cell(u, 1); }
+static void k_sdrill(struct ui *u) { sview_pivot(u, PIVOT_DRILL); }
+static void k_snot(struct ui *u) { sview_pivot(u, PIVOT_NEGATE); }
+static void k_snew(struct ui *u) { sview_pivot(u, PIVOT_NEW); }
 static void k_save(struct ui *u) { rview_save_path(u); }
 static void k_export(struct ui *u) { uexport_start(u); }
 static void k_apply(struct ui *u) { rview_apply(u); }
@@ -274,11 +281,31 @@ static const struct keys_binding keys_table[] = {
 	    "packets, service, proto" },
 	{ ' ', "Space", CTX_EVENTS, k_mark, "mark or unmark the session" },
 	{ 'u', "u", CTX_ANY, k_unmark, "unmark every session" },
-	{ '\r', "Enter", CTX_EVENTS, k_open, "open the session" },
+	{ 'r', "r", CTX_EVENTS, events_reverse, "reverse the sort order" },
+	{ KEY_LEFT, "Left Right", CTX_EVENTS, k_eleft, "choose the row's cell "
+	    "to pivot on (left of the first: none)" },
+	{ KEY_RIGHT, NULL, CTX_EVENTS, k_eright, NULL },
+	{ '\r', "Enter", CTX_EVENTS, k_open, "open the session; with a cell "
+	    "chosen, drill on its value: key = value" },
 	{ '\n', NULL, CTX_EVENTS, k_open, NULL },
 	{ KEY_ENTER, NULL, CTX_EVENTS, k_open, NULL },
+	{ '!', "!", CTX_EVENTS, k_enot, "drill on the chosen cell's negation: "
+	    "key != value" },
+	{ 'p', "p", CTX_EVENTS, k_enew, "the chosen cell's key = value as a new "
+	    "path" },
+	{ '\r', "Enter", CTX_SESSION, k_sdrill, "drill on the meta line at the "
+	    "top: key = its values" },
+	{ '\n', NULL, CTX_SESSION, k_sdrill, NULL },
+	{ KEY_ENTER, NULL, CTX_SESSION, k_sdrill, NULL },
+	{ '!', "!", CTX_SESSION, k_snot, "drill on the top meta line's "
+	    "negation: key != its values" },
+	{ 'p', "p", CTX_SESSION, k_snew, "the top meta line's key = its values "
+	    "as a new path" },
 	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
 	    "or their payload as text" },
+	{ 'r', "r", CTX_SESSION, sview_toggle_stream, "the request/response "
+	    "text (the initiator's payload, then the responder's), or the "
+	    "packets again" },
 	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
 	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
 	    "rule file" },

@@ -938,7 +938,7 @@ rview_step(struct ui *u)
 	}
 	if (rv->next >= end) {
 		rv->applying = false;
-		rules_correlate(rv->rs, u->st, NULL);
+		ui_correlate(u);
 		store_reindex(u->st);
 		nav_warm(u);
 		ui_view_refresh(u);

@@ -2,21 +2,28 @@
  * fragments of a split conversation, and every packet with every byte:
  * its frame number in its file, date and time with the offset from the
  * session's start, direction and length, then a hex and ASCII dump or
- * (t) its payload as text.  Packets are read again lazily, a window
- * around the ones on screen.  Every byte is escaped. */
+ * (t) its payload as text; or (r) the request/response text: the
+ * initiator's payload, then the responder's, joined.  Packets are read
+ * again lazily, a window around the ones on screen.  Every byte is
+ * escaped. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch/batch.h"
 #include "decode/decode.h"
+#include "rules/rules.h"
 #include "ui/ui-int.h"
 
 #define SV_WINDOW	512		/* packets formatted at a time */
 #define SV_BEFORE	128		/* of them before the one asked for */
 #define SV_FAR		1000000		/* a move this long: Home or End */
+#define SV_UNREAD	(-2)		/* a packet's side until it is read */
+
+static void	sview_count(struct buf *, uint64_t);
 
 /* What a reread of the window collects. */
 struct sview_read {
@@ -27,6 +34,17 @@ struct sview_read {
 	struct decoder		*dec;
 	struct sview_lines	*win;
 	struct buf		 b;
+	/*
+	 * The request/response text: the window before this one is read
+	 * first (npre packets) for the line its last packets began; then
+	 * each side's line so far, whether a line ended (lf) and the
+	 * window's last packet of each side (+1; 0: none).
+	 */
+	size_t			 npre;
+	bool			 inwin;
+	struct buf		 cur[2];
+	bool			 lf[2];
+	size_t			 last[2];
 };
 
 /* Free a block's lines. */
@@ -69,11 +87,12 @@ sview_window_free(struct sview *v)
 void
 sview_free(struct sview *v)
 {
-	struct sview_lines	 head = { v->line, v->role, v->n };
+	struct sview_lines	 head = { v->line, v->role, v->n, 0 };
 
 	sview_lines_free(&head);
 	sview_window_free(v);
 	free(v->ords);
+	free(v->hkey);
 	memset(v, 0, sizeof *v);
 }
 
@@ -81,12 +100,14 @@ sview_free(struct sview *v)
 static void
 sview_add(struct sview *v, enum ui_role role, const char *s)
 {
-	struct sview_lines	 head = { v->line, v->role, v->n };
+	struct sview_lines	 head = { v->line, v->role, v->n, 0 };
 
 	sview_lines_add(&head, role, s);
 	v->line = head.line;
 	v->role = head.role;
 	v->n = head.n;
+	v->hkey = xreallocarray(v->hkey, v->n, sizeof *v->hkey);
+	v->hkey[v->n - 1] = -1;
 }
 
 /* Every key that has values, with them. */
@@ -116,9 +137,74 @@ sview_meta(struct ui *u, uint64_t id)
 			mval_format(&b, &v[i]);
 		}
 		sview_add(&u->sv, ROLE_VALUE, b.s);
+		u->sv.hkey[u->sv.n - 1] = k;
 		if (v != small)
 			free(v);
 	}
+	buf_free(&b);
+}
+
+/* A figure of a group, "-" when it has none (NAN). */
+static void
+sview_figure(struct buf *b, const char *label, double x, const char *fmt)
+{
+	buf_adds(b, label);
+	if (isnan(x))
+		buf_addc(b, '-');
+	else
+		buf_printf(b, fmt, x);
+}
+
+/* One group that flagged the session: its rule and key values, then its
+ * figures as --groups prints them. */
+static void
+sview_group(struct ui *u, struct buf *b, const struct corr_figures *g)
+{
+	const char	*rule = rules_name(u->reprs, g->rule);
+	struct mval	 t;
+
+	buf_reset(b);
+	buf_adds(b, "  ");
+	esc_text(b, rule, strlen(rule));
+	buf_printf(b, ": %s", g->group);
+	sview_add(&u->sv, ROLE_VALUE, b->s);
+	buf_reset(b);
+	buf_printf(b, "    sessions %llu  distinct %s  size %llu  payload %llu",
+	    (unsigned long long)g->sessions, g->distinct[0] != '\0' ?
+	    g->distinct : "-", (unsigned long long)g->size,
+	    (unsigned long long)g->payload);
+	sview_figure(b, "  rate ", g->rate, "%.2f");
+	sview_figure(b, "  interval ", g->interval, "%.3f");
+	sview_figure(b, "  cv ", g->cv, "%.4f");
+	sview_add(&u->sv, ROLE_VALUE, b->s);
+	memset(&t, 0, sizeof t);
+	t.type = MT_TIME;
+	t.u = g->first;
+	buf_reset(b);
+	buf_adds(b, "    from ");
+	mval_format(b, &t);
+	t.u = g->last;
+	buf_adds(b, " to ");
+	mval_format(b, &t);
+	sview_add(&u->sv, ROLE_DIM, b->s);
+}
+
+/* The correlation groups that flagged the session, with their figures. */
+static void
+sview_groups(struct ui *u, uint64_t id)
+{
+	const struct corr_figures *g[64];
+	struct buf	 b;
+	size_t		 n, i;
+
+	if (u->rep == NULL || (n = rules_report_groups(u->rep, id, g,
+	    nitems(g))) == 0)
+		return;
+	sview_add(&u->sv, ROLE_HEADER, "correlation groups that flagged it "
+	    "(rule: group; rate a minute, interval in seconds)");
+	buf_init(&b);
+	for (i = 0; i < n && i < nitems(g); i++)
+		sview_group(u, &b, g[i]);
 	buf_free(&b);
 }
 
@@ -240,6 +326,136 @@ sview_text(struct sview_lines *l, struct buf *b, const uint8_t *p, size_t n)
 	}
 }
 
+/* One line of the request/response text, escaped and wrapped. */
+static void
+sview_line(struct sview_lines *l, struct buf *b, const void *p, size_t n)
+{
+	buf_reset(b);
+	esc_text(b, p, n);
+	sview_wrap(l, b->s, COLS > 24 ? (size_t)COLS - 5 : 20);
+}
+
+/* The window before: keep what follows the side's last line break. */
+static void
+sview_carry(struct sview_read *r, int s, const struct decoded *d)
+{
+	const uint8_t	*nl = memrchr(d->payload, '\n', d->payload_caplen);
+	size_t		 n = d->payload_caplen;
+
+	if (d->payload_caplen < d->payload_len) {
+		buf_reset(&r->cur[s]);	/* a cut packet ends its line */
+		r->lf[s] = true;
+	} else if (nl != NULL) {
+		buf_reset(&r->cur[s]);
+		buf_add(&r->cur[s], nl + 1, n - (size_t)(nl + 1 - d->payload));
+		r->lf[s] = true;
+	} else if (r->lf[s])
+		buf_add(&r->cur[s], d->payload, n);
+}
+
+/* Into the window: a side's line carried in only when the window before
+ * ended one (else it showed all its text itself). */
+static void
+sview_enter(struct sview_read *r)
+{
+	int	 s;
+
+	if (r->inwin)
+		return;
+	for (s = 0; s < 2; s++) {
+		if (!r->lf[s])
+			buf_reset(&r->cur[s]);
+		r->lf[s] = false;
+	}
+	r->inwin = true;
+}
+
+/* A packet's payload joined to its side's text: each line that ends in
+ * it goes to its block; a cut payload ends the line and says so. */
+static void
+sview_join(struct sview_read *r, struct sview_lines *l, int s,
+    const struct decoded *d)
+{
+	struct buf	*c = &r->cur[s];
+	size_t		 i, start = 0;
+	char		*note;
+
+	for (i = 0; i < d->payload_caplen; i++) {
+		if (d->payload[i] != '\n')
+			continue;
+		buf_add(c, d->payload + start, i - start);
+		sview_line(l, &r->b, c->s, c->len);
+		buf_reset(c);
+		r->lf[s] = true;
+		start = i + 1;
+	}
+	buf_add(c, d->payload + start, d->payload_caplen - start);
+	if (d->payload_caplen < d->payload_len) {
+		if (c->len > 0)
+			sview_line(l, &r->b, c->s, c->len);
+		buf_reset(c);
+		r->lf[s] = true;
+		xasprintf(&note, "    (%u bytes not captured)",
+		    d->payload_len - d->payload_caplen);
+		sview_lines_add(l, ROLE_DIM, note);
+		free(note);
+	}
+}
+
+/* A packet read again for the request/response text. */
+static void
+sview_stream(struct sview_read *r, const struct capture_packet *p)
+{
+	struct pkt_ref		 ref = { p->ordinal, p->ts, p->wirelen,
+				    p->input };
+	struct sview_lines	*l;
+	struct decoded		 d;
+	enum decode_reason	 why;
+	int			 side = -1;
+
+	if (decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
+	    &why) == DECODE_OK)
+		side = batch_pkt_side(r->s, &d);
+	if (r->at < r->npre) {
+		if (side >= 0 && d.payload_caplen > 0)
+			sview_carry(r, side, &d);
+		return;
+	}
+	sview_enter(r);
+	l = &r->win[r->at - r->npre];
+	l->side = side;
+	if (side < 0 || d.payload_caplen == 0)
+		return;
+	r->last[side] = r->at - r->npre + 1;
+	sview_join(r, l, side, &d);
+}
+
+/* The window's end: a side's unfinished line shows at its last packet
+ * when the session ends here or no line ended in the window; else the
+ * next window shows it, joined to the rest. */
+static void
+sview_stream_end(struct sview_read *r, size_t wn, bool lastwin)
+{
+	struct sview_lines	*l;
+	size_t			 i;
+	int			 s;
+
+	sview_enter(r);
+	for (s = 0; s < 2; s++) {
+		if (r->cur[s].len == 0 || (!lastwin && r->lf[s]))
+			continue;
+		l = r->last[s] > 0 ? &r->win[r->last[s] - 1] : NULL;
+		for (i = 0; l == NULL && i < wn; i++) {
+			if (r->win[i].n == 0 && r->win[i].side != SV_UNREAD)
+				l = &r->win[i];	/* none of its side here */
+		}
+		if (l == NULL)
+			continue;
+		l->side = s;
+		sview_line(l, &r->b, r->cur[s].s, r->cur[s].len);
+	}
+}
+
 /* One packet read again: its header line, then its bytes or text. */
 static bool
 sview_packet(const struct capture_packet *p, void *arg)
@@ -255,11 +471,16 @@ sview_packet(const struct capture_packet *p, void *arg)
 
 	if (sview_select(p->ordinal, r) != p->ordinal)
 		return (true);
+	if (r->u->sv.stream) {
+		sview_stream(r, p);
+		return (++r->at < r->n);
+	}
 	l = &r->win[r->at];
 	ok = decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
 	    &why) == DECODE_OK;
 	if (ok)
 		side = batch_pkt_side(r->s, &d);
+	l->side = side;
 	buf_reset(&r->b);
 	buf_adds(&r->b, "  frame ");
 	batch_pkt_frame(&r->b, r->u->cap, p->ordinal, p->input);
@@ -278,6 +499,28 @@ sview_packet(const struct capture_packet *p, void *arg)
 	return (++r->at < r->n);
 }
 
+/* Say why packet k could not be read again: the spool deleted it (a live
+ * capture or a stream), it was never kept, or its file changed. */
+static void
+sview_unread(struct ui *u, struct sview_lines *l, size_t k)
+{
+	struct capture_ref	 ref;
+	const char		*why;
+	char			*s;
+
+	if (!capture_locate(u->cap, u->sv.ords[k], &ref))
+		why = "never kept (no spool, or the spool could not write it)";
+	else if (ref.gone)
+		why = "no longer in the spool (its spool file was deleted to "
+		    "keep the spool under its size)";
+	else
+		why = "could not be read again (its file changed)";
+	xasprintf(&s, "  packet %zu: %s", k + 1, why);
+	l->side = -1;
+	sview_lines_add(l, ROLE_WARNING, s);
+	free(s);
+}
+
 /* Format the window of packets around packet k, read again. */
 static void
 sview_load(struct ui *u, size_t k)
@@ -288,36 +531,80 @@ sview_load(struct ui *u, size_t k)
 	size_t			 i;
 
 	sview_window_free(v);
-	v->wlo = k > SV_BEFORE ? k - SV_BEFORE : 0;
+	if (v->stream)		/* aligned: a packet's lines never change */
+		v->wlo = k / SV_WINDOW * SV_WINDOW;
+	else
+		v->wlo = k > SV_BEFORE ? k - SV_BEFORE : 0;
 	v->wn = v->nords - v->wlo < SV_WINDOW ? v->nords - v->wlo : SV_WINDOW;
 	v->win = xcalloc(v->wn + 1, sizeof *v->win);
+	for (i = 0; i < v->wn; i++)
+		v->win[i].side = SV_UNREAD;
 	memset(&r, 0, sizeof r);
 	r.u = u;
 	r.s = store_get(u->st, v->id, &buf);
-	r.ords = v->ords + v->wlo;
-	r.n = v->wn;
+	r.npre = v->stream && v->wlo >= SV_WINDOW ? SV_WINDOW : 0;
+	r.ords = v->ords + v->wlo - r.npre;
+	r.n = v->wn + r.npre;
 	r.win = v->win;
 	r.dec = decoder_new(NULL);
 	buf_init(&r.b);
+	buf_init(&r.cur[0]);
+	buf_init(&r.cur[1]);
 	if (r.s != NULL)
 		capture_reread(u->cap, sview_select, sview_packet, &r);
+	if (v->stream)
+		sview_stream_end(&r, v->wn, v->wlo + v->wn == v->nords);
+	buf_free(&r.cur[0]);
+	buf_free(&r.cur[1]);
 	for (i = 0; i < v->wn; i++) {
-		if (v->win[i].n == 0)
-			sview_lines_add(&v->win[i], ROLE_WARNING, "  (this "
-			    "packet could not be read again: its file changed "
-			    "or the spool deleted it)");
+		if (v->win[i].side == SV_UNREAD)
+			sview_unread(u, &v->win[i], v->wlo + i);
 	}
 	buf_free(&r.b);
 	decoder_free(r.dec);
 }
 
-/* A block's lines: the head, or packet blk - 1 (formatted on demand);
- * valid until the next call. */
+/* The last block. */
+static size_t
+sview_nblk(const struct sview *v)
+{
+	if (v->hpk >= v->n)
+		return (0);	/* no packets yet */
+	return (v->stream ? 2 * v->nords + 1 : v->nords);
+}
+
+/* The packet a block (1 or more) shows and the side it shows of it (-1:
+ * any); SIZE_MAX for the response's title. */
+static size_t
+sview_pkt(const struct sview *v, size_t blk, int *side)
+{
+	*side = -1;
+	if (!v->stream)
+		return (blk - 1);
+	if (blk <= v->nords) {
+		*side = 0;
+		return (blk - 1);
+	}
+	if (blk == v->nords + 1)
+		return (SIZE_MAX);
+	*side = 1;
+	return (blk - v->nords - 2);
+}
+
+/* A block's lines: the head, or a packet's (formatted on demand), empty
+ * for a packet of the other side; valid until the next call. */
 static const struct sview_lines *
 sview_block(struct ui *u, size_t blk)
 {
 	struct sview	*v = &u->sv;
-	static struct sview_lines head;
+	static struct sview_lines head, empty;
+	static char	 rtitle[] = "response (the responder's payload)";
+	static char	*tline[] = { rtitle };
+	static uint8_t	 trole[] = { ROLE_HEADER };
+	static struct sview_lines title = { tline, trole, 1, -1 };
+	const struct sview_lines *l;
+	size_t		 i;
+	int		 side;
 
 	if (blk == 0) {
 		head.line = v->line;
@@ -325,9 +612,49 @@ sview_block(struct ui *u, size_t blk)
 		head.n = v->n;
 		return (&head);
 	}
-	if (blk - 1 < v->wlo || blk - 1 >= v->wlo + v->wn)
-		sview_load(u, blk - 1);
-	return (&v->win[blk - 1 - v->wlo]);
+	if ((i = sview_pkt(v, blk, &side)) == SIZE_MAX)
+		return (&title);
+	if (i < v->wlo || i >= v->wlo + v->wn)
+		sview_load(u, i);
+	l = &v->win[i - v->wlo];
+	if ((side == 1 && l->side != 1) || (side == 0 && l->side == 1))
+		return (&empty);
+	return (l);
+}
+
+/* The head's title of the packets. */
+static const char *
+sview_ptitle(const struct sview *v)
+{
+	if (v->stream)
+		return ("request (the initiator's payload, then the "
+		    "responder's; r: packets)");
+	return ("packets (t: hex or text; r: request/response text; G: the "
+	    "last)");
+}
+
+/* On a live capture or a stream: how many of the session's packets left
+ * the spool, said in the head. */
+static void
+sview_gone(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+	struct buf	 b;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < v->nords; i++)
+		n += !capture_kept(u->cap, v->ords[i]);
+	if (n == 0)
+		return;
+	buf_init(&b);
+	buf_adds(&b, "  ");
+	sview_count(&b, n);
+	buf_adds(&b, " of ");
+	sview_count(&b, v->nords);
+	buf_printf(&b, " packet%s no longer in the spool", v->nords == 1 ?
+	    "" : "s");
+	sview_add(v, ROLE_WARNING, b.s);
+	buf_free(&b);
 }
 
 /* Order ordinals. */
@@ -358,7 +685,10 @@ sview_packets(struct ui *u, const struct session *s)
 	if (v->nords > 1)
 		qsort(v->ords, v->nords, sizeof *v->ords, sview_ordcmp);
 	v->t_first = s->t_first;
-	sview_add(v, ROLE_HEADER, "packets (t: hex or text; G: the last)");
+	if (capture_live(u->cap))
+		sview_gone(u);
+	v->hpk = v->n;
+	sview_add(v, ROLE_HEADER, sview_ptitle(v));
 }
 
 /* Open a session: build its head and show the pane. */
@@ -368,18 +698,21 @@ sview_open(struct ui *u, uint64_t id)
 	struct session		 buf;
 	const struct session	*s = store_get(u->st, id, &buf);
 	char			*title;
-	bool			 text = u->sv.text;
+	bool			 text = u->sv.text, stream = u->sv.stream;
 
 	if (s == NULL)
 		return;
 	sview_free(&u->sv);
 	u->sv.id = id;
 	u->sv.text = text;
+	u->sv.stream = stream;
+	u->sv.hpk = SIZE_MAX;
 	xasprintf(&title, "session %llu", (unsigned long long)id);
 	sview_add(&u->sv, ROLE_TITLE, title);
 	free(title);
 	sview_add(&u->sv, ROLE_HEADER, "meta");
 	sview_meta(u, id);
+	sview_groups(u, id);
 	sview_fragments(u, s);
 	if (atomic_load(&u->loaded))
 		sview_packets(u, s);
@@ -404,25 +737,60 @@ sview_count(struct buf *b, uint64_t n)
 	}
 }
 
+/* The meta key of the line at the top of the pane (the line pivots act
+ * on), or -1 when it is not a meta line. */
+static int
+sview_selected(const struct sview *v)
+{
+	return (v->blk == 0 && v->off < v->n ? v->hkey[v->off] : -1);
+}
+
+/* Pivot on the meta line at the top of the pane. */
+void
+sview_pivot(struct ui *u, enum pivot_how how)
+{
+	struct sview	*v = &u->sv;
+
+	if (v->n == 0)
+		return;
+	if (sview_selected(v) < 0) {
+		ui_message(u, ROLE_NORMAL, "move a meta line to the top "
+		    "(Up, Down) to pivot on it");
+		return;
+	}
+	pivot_go(u, v->id, sview_selected(v), how);
+}
+
 /* The pane's first line: where the top of the pane is. */
 static void
 sview_where(struct ui *u, int y)
 {
 	struct sview	*v = &u->sv;
 	struct buf	 b;
+	size_t		 i;
+	int		 side;
 
 	buf_init(&b);
 	buf_printf(&b, "session %llu: ", (unsigned long long)v->id);
-	if (v->blk == 0) {
+	if (sview_selected(v) >= 0)
+		buf_printf(&b, "meta %s  (Enter: drill, !: its negation, p: a "
+		    "new path)", meta_key(sview_selected(v))->name);
+	else if (v->blk == 0) {
 		sview_count(&b, v->nords);
 		buf_printf(&b, " packet%s", v->nords == 1 ? "" : "s");
-	} else {
-		buf_adds(&b, "packet ");
-		sview_count(&b, v->blk);
+	} else if ((i = sview_pkt(v, v->blk, &side)) == SIZE_MAX)
+		buf_adds(&b, "response");
+	else {
+		buf_adds(&b, side == 0 ? "request, packet " : side == 1 ?
+		    "response, packet " : "packet ");
+		sview_count(&b, i + 1);
 		buf_adds(&b, " of ");
 		sview_count(&b, v->nords);
 	}
-	buf_adds(&b, v->text ? "  (payload as text)" : "");
+	if (v->stream)
+		buf_adds(&b, "  (request/response text)");
+	else if (v->text)
+		buf_adds(&b, "  (payload as text)");
 	draw_text(y, 0, COLS, ROLE_BREADCRUMB, b.s);
 	buf_free(&b);
 }
@@ -442,12 +810,37 @@ sview_draw(struct ui *u, int top, int h)
 		return;
 	}
 	sview_where(u, top);
-	while (y < top + h && blk <= v->nords) {
+	while (y < top + h && blk <= sview_nblk(v)) {
 		l = sview_block(u, blk);
+		if (blk == 0 && sview_selected(v) >= 0 && off < l->n) {
+			draw_fill(y, ROLE_SELECTED);
+			draw_text(y, 0, 1, ROLE_SELECTED, ">");
+			draw_text(y++, 1, COLS - 1, ROLE_SELECTED,
+			    l->line[off++] + 1);
+		}
 		for (; off < l->n && y < top + h; off++)
 			draw_text(y++, 0, COLS, l->role[off], l->line[off]);
 		blk++;
 		off = 0;
+	}
+}
+
+/* Keep the top off empty blocks: forward to the next line, or back to
+ * the last one at the end. */
+static void
+sview_settle(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+	size_t		 n;
+
+	while (v->blk < sview_nblk(v) && sview_block(u, v->blk)->n == 0) {
+		v->blk++;
+		v->off = 0;
+	}
+	while (v->blk > 0 && (n = sview_block(u, v->blk)->n) <= v->off) {
+		v->blk--;
+		n = sview_block(u, v->blk)->n;
+		v->off = n > 0 ? n - 1 : 0;
 	}
 }
 
@@ -464,7 +857,7 @@ sview_down(struct ui *u, size_t d)
 			v->off += d;
 			return;
 		}
-		if (v->blk >= v->nords) {
+		if (v->blk >= sview_nblk(v)) {
 			v->off = n > 0 ? n - 1 : 0;
 			return;
 		}
@@ -474,11 +867,12 @@ sview_down(struct ui *u, size_t d)
 	}
 }
 
-/* Move the top up by d lines. */
+/* Move the top up by d lines, past empty blocks. */
 static void
 sview_up(struct ui *u, size_t d)
 {
 	struct sview	*v = &u->sv;
+	size_t		 n;
 
 	while (d > 0) {
 		if (v->off >= d) {
@@ -490,8 +884,10 @@ sview_up(struct ui *u, size_t d)
 			return;
 		}
 		d -= v->off + 1;
-		v->blk--;
-		v->off = sview_block(u, v->blk)->n - 1;
+		do
+			n = sview_block(u, --v->blk)->n;
+		while (n == 0 && v->blk > 0);
+		v->off = n > 0 ? n - 1 : 0;
 	}
 }
 
@@ -506,12 +902,33 @@ sview_move(struct ui *u, int d)
 	if (d <= -SV_FAR)
 		v->blk = v->off = 0;
 	else if (d >= SV_FAR) {
-		v->blk = v->nords;
+		v->blk = sview_nblk(v);
 		v->off = 0;
 	} else if (d < 0)
 		sview_up(u, (size_t)-d);
 	else
 		sview_down(u, (size_t)d);
+	sview_settle(u);
+	u->dirty |= DIRTY_SCREEN;
+}
+
+/* After a change of what blocks hold: the packets read again, the top on
+ * the same packet, the head's title of the packets said again. */
+static void
+sview_reshape(struct ui *u, size_t pkt)
+{
+	struct sview	*v = &u->sv;
+
+	sview_window_free(v);
+	if (v->hpk < v->n) {
+		free(v->line[v->hpk]);
+		v->line[v->hpk] = xstrdup(sview_ptitle(v));
+	}
+	if (v->blk > 0) {
+		v->blk = pkt + 1;
+		v->off = 0;
+		sview_settle(u);
+	}
 	u->dirty |= DIRTY_SCREEN;
 }
 
@@ -520,10 +937,24 @@ void
 sview_toggle_text(struct ui *u)
 {
 	struct sview	*v = &u->sv;
+	size_t		 pkt;
+	int		 side;
 
-	v->text = !v->text;
-	sview_window_free(v);
-	if (v->blk > 0)
-		v->off = 0;
-	u->dirty |= DIRTY_SCREEN;
+	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
+	v->text = v->stream ? true : !v->text;
+	v->stream = false;
+	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
+}
+
+/* Show the request/response text, or the packets again (r). */
+void
+sview_toggle_stream(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+	size_t		 pkt;
+	int		 side;
+
+	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
+	v->stream = !v->stream;
+	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
 }

@@ -66,6 +66,10 @@ typedef bool (*prompt_fn)(struct ui *, const char *, void *);
 /* A question's handler: the key answered, or 0 when cancelled. */
 typedef void (*ask_fn)(struct ui *, int);
 
+/* What a pivot does with a value: drill on it, on its negation, or make
+ * it a new path. */
+enum pivot_how { PIVOT_DRILL, PIVOT_NEGATE, PIVOT_NEW };
+
 /* Dirty flags: what the next loop turn redraws or recomputes. */
 #define DIRTY_SCREEN	0x1
 #define DIRTY_COUNTS	0x2		/* value counts are stale */
@@ -161,6 +165,9 @@ struct events {
 	uint64_t	 gen;
 	size_t		 cur, top;
 	int		 sort;		/* column index */
+	bool		 rev;		/* the other way round */
+	int		 col;		/* the cell pivots act on, 1-based;
+					   0: none */
 	uint64_t	*marks;		/* bit per id */
 	uint64_t	 markcap;
 	uint64_t	 nmarks;
@@ -202,11 +209,13 @@ struct uexport {
 	char		*result;
 };
 
-/* Lines of the Session pane: its head, or one packet's. */
+/* Lines of the Session pane: its head, or one packet's (side: which
+ * side sent it, 0 initiator, 1 responder, -1 not known). */
 struct sview_lines {
 	char		**line;
 	uint8_t		 *role;
 	size_t		 n;
+	int		 side;
 };
 
 /*
@@ -214,7 +223,11 @@ struct sview_lines {
  * then one block of lines per packet, formatted only for a window of
  * packets around the ones on screen, read again from the capture by
  * ordinal.  The top line is (blk, off): block 0 is the head, block k+1
- * packet k.
+ * packet k.  As request/response text (stream) the packets are walked
+ * twice, the initiator's payload and then the responder's: blocks 1 to
+ * nords are the request side, block nords+1 the response's title and
+ * the blocks after it the response side (a packet of the other side is
+ * an empty block).
  */
 struct sview {
 	uint64_t	 id;
@@ -225,6 +238,9 @@ struct sview {
 	size_t		 nords;
 	uint64_t	 t_first;
 	bool		 text;		/* payload as text instead of hex */
+	bool		 stream;	/* request/response text */
+	size_t		 hpk;		/* the head's packets title line */
+	int		*hkey;		/* each head line's meta key, or -1 */
 	size_t		 blk, off;
 	size_t		 wlo, wn;	/* the window of formatted packets */
 	struct sview_lines *win;
@@ -273,6 +289,10 @@ struct ui {
 	struct events		 ev;
 	struct sview		 sv;
 	struct rview		 rv;
+	/* The groups correlation rules passed (rep, made with the ruleset
+	 * reprs), for the Session pane; NULL before correlation ran. */
+	struct corr_report	*rep;
+	const struct ruleset	*reprs;
 	struct uexport		 ex;
 	struct ui_busy		 busy;
 	bool			 prompting;
@@ -303,6 +323,7 @@ bool	 ui_path_push(struct ui *, const char *);
 bool	 ui_path_pop(struct ui *);
 void	 ui_view_refresh(struct ui *);
 char	*ui_path_text(const struct ui_path *);
+uint64_t ui_correlate(struct ui *);
 bool	 ui_view_has(const struct ui_view *, uint64_t);
 
 /* theme.c */
@@ -394,7 +415,13 @@ void	 events_unmark_all(struct ui *);
 uint64_t events_marks_hidden(const struct ui *);
 void	 events_sort(struct ui *);
 void	 events_open(struct ui *);
+void	 events_reverse(struct ui *);
+void	 events_cell(struct ui *, int);
+void	 events_enter(struct ui *, enum pivot_how);
 bool	 events_marked(const struct events *, uint64_t);
+
+/* pivot.c */
+void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
 
 /* sview.c */
 void	 sview_open(struct ui *, uint64_t id);
@@ -402,5 +429,7 @@ void	 sview_free(struct sview *);
 void	 sview_draw(struct ui *, int top, int h);
 void	 sview_move(struct ui *, int);
 void	 sview_toggle_text(struct ui *);
+void	 sview_toggle_stream(struct ui *);
+void	 sview_pivot(struct ui *, enum pivot_how);
 
 #endif

@@ -813,6 +813,24 @@ ui_input(struct ui *u, int ms)
 	return (any);
 }
 
+/*
+ * Run the correlation rules over the loaded sessions, keeping the groups
+ * they passed for the Session pane (the report of an earlier run goes).
+ * Returns the number of sessions that gained a value.
+ */
+uint64_t
+ui_correlate(struct ui *u)
+{
+	struct corr_report	*rep = NULL;
+	uint64_t		 n;
+
+	n = rules_correlate_report(u->rv.rs, u->st, NULL, &rep);
+	rules_report_free(u->rep);
+	u->rep = rep;
+	u->reprs = u->rv.rs;
+	return (n);
+}
+
 /* The loop: input, then at most ~10 redraws a second while loading. */
 static void
 ui_loop(struct ui *u)
@@ -835,7 +853,7 @@ ui_loop(struct ui *u)
 				(void)sched_setaffinity(0, sizeof u->cpus, &u->cpus);
 			u->tload = now;
 			ui_timing(u, "loaded", now - u->t0);
-			if (rules_correlate(u->rv.rs, u->st, NULL) > 0)
+			if (ui_correlate(u) > 0)
 				ui_view_refresh(u);
 			nav_warm(u);
 			u->dirty |= DIRTY_SCREEN;
@@ -861,6 +879,7 @@ ui_free(struct ui *u)
 	nav_free(&u->nav);
 	events_free(&u->ev);
 	sview_free(&u->sv);
+	rules_report_free(u->rep);
 	for (i = 0; i < u->path.n; i++)
 		free(u->path.term[i]);
 	free(u->path.term);

@@ -3165,6 +3165,27 @@ sc_corr_beacon(struct cap *c)
 	}
 }
 
+/* tcp_lines: one TCP session, 10.9.0.1:40000 -> 10.9.0.2:7777, whose
+ * client sends 1,100 segments "x0000", "x0001", ..., a line ending (LF)
+ * every third, so that lines span segments and the Session pane's
+ * windows of 512 packets. */
+static void
+sc_tcp_lines(struct cap *c)
+{
+	struct flow	f;
+	char		d[8];
+	int		i, n;
+
+	flow_new(c, &f, 6, "10.9.0.1", 40000, "10.9.0.2", 7777);
+	tcp_open(c, &f);
+	for (i = 0; i < 1100; i++) {
+		n = snprintf(d, sizeof d, "x%04d%s", i, i % 3 == 2 ? "\n" : "");
+		adv(c, 1 * MS);
+		tcp_seg(c, &f, 0, TH_ACK | TH_PSH, d, (size_t)n);
+	}
+	tcp_close(c, &f, 0);
+}
+
 /* icmp_tunnel: gen_icmp_tunnel from 0 s. */
 static void
 sc_icmp_tunnel(struct cap *c)
@@ -4239,6 +4260,9 @@ static const struct scenario scenarios[] = {
 	    0, 0 },
 	{ "corr_beacon", "a jittered beacon beside irregular HTTPS and "
 	    "periodic NTP", sc_corr_beacon, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
+	    0 },
+	{ "tcp_lines", "one TCP session of 1,100 short segments whose lines "
+	    "span segments", sc_tcp_lines, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
 	    0 },
 	{ "lt_nflog", "standard set, Linux NFLOG (239), family 2/10, "
 	    "payload TLV", sc_std, FMT_US, LT_NFLOG, 0, ENC_NONE,

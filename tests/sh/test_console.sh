@@ -123,7 +123,7 @@ quit_rc "completion: quits with 0"
 start 100 24 -r "$cap" -R "$T/rules"
 loaded || notok "icmp_tunnel loads for export" "$(cat "$T/screen")"
 $TM send-keys 2
-expect_screen "Events lists the sessions" '^> +1 10:00:00 '
+expect_screen "Events lists the sessions" '^> +1 2024-01-15 10:00:00 '
 $TM send-keys Enter
 expect_screen "Session view of session 1" '^session 1$'
 $TM send-keys x
@@ -178,7 +178,7 @@ quit_rc "export: quits with 0"
 start 100 24 -r "$cap" -R "$T/rules"
 loaded || notok "icmp_tunnel loads for fragments" "$(cat "$T/screen")"
 $TM send-keys 2
-expect_screen "Events again" '^> +1 10:00:00 '
+expect_screen "Events again" '^> +1 2024-01-15 10:00:00 '
 $TM send-keys Enter
 expect_screen "Session view of session 1 again" '^session 1$'
 $TM send-keys x "$T/frags.pcap" Enter

@@ -99,4 +99,32 @@ check "no terminal: message" \
     "huntcon: the console needs a terminal: /dev/tty: No such device or address" \
     "$(cat "$T/stderr")"
 $TM kill-server 2>/dev/null
+# A tiny spool (--spool-size 64K): a session's first packets left the
+# spool while the stream was read; the Session pane says so for each of
+# them (and how many in its head), and still shows the ones kept.
+"$HUNTCON" -r - --spool "$T/tiny" --spool-size 64K --sessions \
+    --fields sessionid,packets,packets.missing -q "sessionid = 3" \
+    <"$cap" >"$T/tiny.tsv"
+IFS=$'\t' read -r _ npk nmiss <"$T/tiny.tsv"
+check "tiny spool: session 3 lost some of its packets, not all" yes \
+    "$([ "${nmiss:-0}" -gt 0 ] && [ "$nmiss" -lt "$npk" ] && echo yes)"
+start 100 50 "-r - --spool-size 64K -q 'sessionid = 3' <$cap"
+expect_screen "tiny spool: every packet read" "source: -  sessions: $nsess  packets: $pkts"
+$TM send-keys 2
+expect_screen "tiny spool: Events lists session 3" '^> +3 '
+$TM send-keys Enter
+for _ in $(seq 1 5); do
+	wait_for '^  packet 1: ' 1 && break
+	$TM send-keys NPage
+done
+expect_screen "tiny spool: the head counts the packets gone" \
+    "^  $nmiss of $npk packets no longer in the spool\$"
+expect_screen "tiny spool: the first packet is said to be gone" \
+    '^  packet 1: no longer in the spool \(its spool file was deleted'
+$TM send-keys G
+expect_screen "tiny spool: the last packet is still read back" \
+    "^session 3: packet $npk of $npk\$"
+expect_screen "tiny spool: its frame in the spool" '^  frame [0-9]+-[0-9]+\.pcap:[0-9]+ '
+quit_rc "tiny spool: quits with 0"
+
 finish
