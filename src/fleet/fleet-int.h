@@ -20,6 +20,9 @@ bool	 fleet_regex_re2(struct buf *, const char *, size_t, size_t *at,
  * are in DB.huntcon_keys.
  */
 uint32_t fleet_key_id(const char *);
+/* Whether the database holds a table; false with *cause on error. */
+bool	 fleet_table_exists(const struct fleet_url *, const char *, bool *,
+	    char **);
 
 /*
  * Whether a key has a column of its own, f_KEY ('.' as '_'), and a bit

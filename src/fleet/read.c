@@ -286,16 +286,11 @@ read_row(struct read_set *rs, char *line)
 static bool
 read_table(const struct fleet_url *u, const char **table, char **cause)
 {
-	char	*sql, *out;
+	bool	 all;
 
-	xasprintf(&sql, "EXISTS TABLE %s.sessions_all FORMAT TSV", u->db);
-	if (!fleet_http(u, sql, NULL, 0, &out, cause)) {
-		free(sql);
+	if (!fleet_table_exists(u, "sessions_all", &all, cause))
 		return (false);
-	}
-	*table = out[0] == '1' ? "sessions_all" : "sessions";
-	free(out);
-	free(sql);
+	*table = all ? "sessions_all" : "sessions";
 	return (true);
 }
 

@@ -73,8 +73,8 @@ static const char schema_keys[] =
 	"ENGINE = ReplacingMergeTree ORDER BY (id, name)";
 
 /* Whether the database already holds a table; false with *cause on error. */
-static bool
-schema_exists(const struct fleet_url *u, const char *table, bool *yes,
+bool
+fleet_table_exists(const struct fleet_url *u, const char *table, bool *yes,
     char **cause)
 {
 	char	*sql, *out;
@@ -165,7 +165,7 @@ fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
 		return (false);
 	}
 	free(sql);
-	if (!schema_exists(u, "huntcon_schema", &yes, cause))
+	if (!fleet_table_exists(u, "huntcon_schema", &yes, cause))
 		return (false);
 	if (yes) {
 		if (!schema_check(u, cause))
@@ -178,7 +178,7 @@ fleet_init(const struct fleet_url *u, const char *cluster, char **cause)
 		return (false);
 	if (cluster == NULL)
 		return (true);
-	if (!schema_exists(u, "sessions_all", &yes, cause))
+	if (!fleet_table_exists(u, "sessions_all", &yes, cause))
 		return (false);
 	return (yes || (schema_run(u, "CREATE TABLE %s.sessions_all AS "
 	    "%s.sessions ENGINE = Distributed(%s, %s, sessions, rand())",
