@@ -543,26 +543,6 @@ main_on_signal(int sig)
 	main_signal = sig;
 }
 
-/* The monotonic time in ns. */
-static uint64_t
-main_mono(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
-}
-
-/* The wall time in ns. */
-static uint64_t
-main_wall(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
-}
-
 /* A batch live capture: its engine and when it ends. */
 struct main_live {
 	struct engine	*e;
@@ -583,7 +563,7 @@ main_tick(uint64_t now, void *arg)
 		engine_tick(l->e, now);
 	if (main_signal != 0)
 		return (false);
-	return (l->end == 0 || main_mono() < l->end);
+	return (l->end == 0 || clock_ns(CLOCK_MONOTONIC) < l->end);
 }
 
 /* Print a -Z problem, the user's name escaped, and exit 1. */
@@ -741,7 +721,7 @@ main_live_end(struct args *a, struct capture *c, struct main_live *l)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	l->end = a->duration > 0 ? main_mono() + a->duration *
+	l->end = a->duration > 0 ? clock_ns(CLOCK_MONOTONIC) + a->duration *
 	    1000000000ULL : 0;
 	l->wall = capture_wall_clock(c);
 	capture_set_tick(c, main_tick, l);
@@ -1135,8 +1115,8 @@ main_batch(struct args *a)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	if (a->cfg.corr_live != NULL) {
-		rules_live_finish(a->cfg.corr_live, main_wall(), stderr,
-		    a->groups ? &rep : NULL);
+		rules_live_finish(a->cfg.corr_live, clock_ns(CLOCK_REALTIME),
+		    stderr, a->groups ? &rep : NULL);
 		rules_live_free(a->cfg.corr_live);
 		a->cfg.corr_live = NULL;
 	} else

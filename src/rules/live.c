@@ -101,16 +101,6 @@ live_expire(struct corr_live *l)
 	}
 }
 
-/* The monotonic time in ns. */
-static uint64_t
-live_mono(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec);
-}
-
 /* Judge every correlation rule over its window before now. */
 static void
 live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
@@ -118,7 +108,7 @@ live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
 	const struct corr_cand	*c;
 	struct corr_cand	*flat;
 	size_t			 k, i;
-	uint64_t		 w, t0 = live_mono(), took;
+	uint64_t		 w, t0 = clock_ns(CLOCK_MONOTONIC), took;
 
 	flat = xreallocarray(NULL, l->n + 1, sizeof *flat);
 	for (i = 0; i < l->n; i++)
@@ -130,7 +120,7 @@ live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
 		    l->now > w ? l->now - w : 0, warn, rep);
 	}
 	free(flat);
-	took = live_mono() - t0;
+	took = clock_ns(CLOCK_MONOTONIC) - t0;
 	l->pause = took * LIVE_SHARE > LIVE_EVERY ? took * LIVE_SHARE :
 	    LIVE_EVERY;
 	l->judged = l->now;

@@ -25,10 +25,7 @@ static atomic_bool	ui_curses_on;
 uint64_t
 ui_ms(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
+	return (clock_ns(CLOCK_MONOTONIC) / 1000000);
 }
 
 /* Write one timing line to $HUNTCON_UI_TIMING (never to the terminal). */
@@ -45,20 +42,14 @@ ui_timing(struct ui *u, const char *what, uint64_t ms)
 uint64_t
 ui_cpu_us(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+	return (clock_ns(CLOCK_PROCESS_CPUTIME_ID) / 1000);
 }
 
 /* Microseconds on the monotonic clock. */
 static uint64_t
 ui_us(void)
 {
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+	return (clock_ns(CLOCK_MONOTONIC) / 1000);
 }
 
 /* Write a timing line with the CPU time beside the wall time (us). */

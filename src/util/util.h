@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdio.h>
 
 #define nitems(a) (sizeof(a) / sizeof((a)[0]))
@@ -60,6 +61,8 @@ char	*datadir_path(const char *env, const char *sub, const char *fallback);
  * The user's file NAME ("huntcon.conf", "rules/user.nwr"), which the
  * caller frees: $XDG_CONFIG_HOME/huntcon/NAME, or ~/.config/huntcon/NAME.
  */
+/* A clock's time in ns (CLOCK_MONOTONIC, CLOCK_REALTIME, a CPU clock). */
+uint64_t clock_ns(clockid_t);
 char	*datadir_config(const char *name);
 /*
  * The user's cache NAME ("spool/RUN"), which the caller frees:
