@@ -737,7 +737,7 @@ main_open(struct args *a, struct capture *c, bool console)
 	size_t	 i;
 
 	for (i = 0; i < a->ninputs; i++) {
-		if (main_is_stream(a->inputs[i]))
+		if (strcmp(a->inputs[i], "-") == 0)
 			capture_add_stream(c, a->inputs[i]);
 		else
 			capture_add(c, a->inputs[i]);

@@ -263,9 +263,6 @@ capture_add_dir(struct capture *c, const char *dir)
 static const char *
 capture_stream(const struct stat *st)
 {
-	if (S_ISFIFO(st->st_mode))
-		return ("is a FIFO; read a capture stream as -r - on standard "
-		    "input");
 	if (S_ISSOCK(st->st_mode))
 		return ("is a socket; read a capture stream as -r - on "
 		    "standard input");
@@ -274,7 +271,7 @@ capture_stream(const struct stat *st)
 	return (NULL);
 }
 
-/* Add a -r argument: a capture file or a directory of them. */
+/* Add a -r argument: a capture file, a directory of them, or a FIFO. */
 void
 capture_add(struct capture *c, const char *arg)
 {
@@ -287,6 +284,10 @@ capture_add(struct capture *c, const char *arg)
 	if (stat(arg, &st) != 0) {
 		capture_say(c, CAPTURE_ERROR, "%s: cannot open: %s",
 		    esc_str(arg), strerror(errno));
+		return;
+	}
+	if (S_ISFIFO(st.st_mode)) {
+		capture_add_stream(c, arg);
 		return;
 	}
 	if ((why = capture_stream(&st)) != NULL) {	/* it would block */

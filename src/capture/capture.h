@@ -94,7 +94,10 @@ struct capture;
 
 struct capture	*capture_new(capture_msg_fn, void *);
 void		 capture_free(struct capture *);
-/* Add a -r argument; problems found now are reported at once. */
+/*
+ * Add a -r argument (a FIFO is added as a stream, see capture_add_stream);
+ * problems found now are reported at once.
+ */
 void		 capture_add(struct capture *, const char *);
 /*
  * Open an interface for live capture now (its problems, with their fix,
