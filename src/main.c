@@ -753,24 +753,13 @@ static unsigned int
 main_read(struct args *a, struct capture *c, struct store *st,
     struct engine **ep, const char ***names)
 {
-	struct session_ctx	 ctx;
-	size_t			 i, n;
 	struct engine		*e;
 	struct main_live	 l;
 
 	main_open(a, c, false);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
-	n = capture_ninputs(c);
-	*names = xcalloc(n + 1, sizeof **names);
-	for (i = 0; i < n; i++)
-		(*names)[i] = capture_input(c, i)->path;
-	ctx.inputs = *names;
-	ctx.home = a->cfg.home;
-	ctx.nhome = a->cfg.nhome;
-	ctx.missing = capture_live(c) ? export_missing : NULL;
-	ctx.missing_arg = c;
-	store_set_ctx(st, &ctx);
+	*names = export_store_ctx(st, c, a->cfg.home, a->cfg.nhome);
 	/* On the wall clock, correlation rules judge sliding windows as
 	   sessions are stored. */
 	if (capture_wall_clock(c))

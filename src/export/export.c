@@ -223,6 +223,27 @@ export_missing(const struct session *s, void *capture)
 	return (n);
 }
 
+/* Tell the store where its sessions' meta comes from; see export.h. */
+const char **
+export_store_ctx(struct store *st, struct capture *c,
+    const struct netrange *home, size_t nhome)
+{
+	struct session_ctx	 ctx;
+	const char		**names;
+	size_t			 i, n = capture_ninputs(c);
+
+	names = xcalloc(n + 1, sizeof *names);
+	for (i = 0; i < n; i++)
+		names[i] = capture_input(c, i)->path;
+	ctx.inputs = names;
+	ctx.home = home;
+	ctx.nhome = nhome;
+	ctx.missing = capture_live(c) ? export_missing : NULL;
+	ctx.missing_arg = c;
+	store_set_ctx(st, &ctx);
+	return (names);
+}
+
 /*
  * Whether every marked packet was read again; else say how many were, and
  * how many of the others the spool no longer has.

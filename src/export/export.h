@@ -51,5 +51,13 @@ bool	export_pcap(struct capture *, const struct store *, const char *path,
  * struct capture): the session_ctx missing function of a live run.
  */
 uint64_t export_missing(const struct session *, void *capture);
+/*
+ * Tell the store where its sessions' meta comes from: the inputs' names
+ * for did (returned, NULL-terminated, for the caller to free after the
+ * store), the home networks, and in a live run the capture, for
+ * packets.missing.
+ */
+const char **export_store_ctx(struct store *, struct capture *,
+	    const struct netrange *, size_t);
 
 #endif

@@ -235,24 +235,14 @@ static void
 ui_start(struct ui *u)
 {
 	const struct ui_options	*o = u->opt;
-	struct session_ctx	 ctx;
-	size_t			 i, n;
 
 	u->cap = o->cap;
 	capture_set_msg(u->cap, ui_capture_msg, u);
 	if (capture_live(u->cap))
 		capture_set_tick(u->cap, ui_tick, u);
-	n = capture_ninputs(u->cap);
-	u->names = xcalloc(n + 1, sizeof *u->names);
-	for (i = 0; i < n; i++)
-		u->names[i] = capture_input(u->cap, i)->path;
-	ctx.inputs = u->names;
-	ctx.home = o->cfg->home;
-	ctx.nhome = o->cfg->nhome;
-	ctx.missing = capture_live(u->cap) ? export_missing : NULL;
-	ctx.missing_arg = u->cap;
 	u->st = store_new();
-	store_set_ctx(u->st, &ctx);
+	u->names = export_store_ctx(u->st, u->cap, o->cfg->home,
+	    o->cfg->nhome);
 	u->eng = engine_new(o->cfg, u->st);
 	if (pthread_create(&u->worker, NULL, ui_worker, u) != 0)
 		fatal("cannot start the reading thread");
