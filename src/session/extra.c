@@ -1,6 +1,7 @@
 /* extra.c - meta written by parsers and rules, kept per session. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,7 +146,7 @@ pair_head(const struct meta_pair *p)
 uint8_t
 session_meta_inline(uint8_t proto)
 {
-	return (proto == 6 ? XINLINE_TCP : XINLINE_OTHER);
+	return (proto == IPPROTO_TCP ? XINLINE_TCP : XINLINE_OTHER);
 }
 
 /* Bytes of room after a session for n values. */

@@ -1,6 +1,7 @@
 /* session.c - the session table: keys, clock, linger, idle, split. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,7 +291,7 @@ session_unhash(struct session_table *t, struct session *s)
 static int
 session_initiator(const struct session *s)
 {
-	bool	 ports = s->proto == 6 || s->proto == 17;
+	bool	 ports = s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP;
 
 	if (s->syn_side >= 0)
 		return (s->syn_side);
@@ -298,7 +299,8 @@ session_initiator(const struct session *s)
 		return (s->synack_side);
 	if (ports && (s->port[0] < 1024) != (s->port[1] < 1024))
 		return (s->port[0] < 1024 ? 1 : 0);
-	if ((s->proto == 1 || s->proto == 58) && s->echo_side >= 0)
+	if ((s->proto == IPPROTO_ICMP || s->proto == IPPROTO_ICMPV6) &&
+	    s->echo_side >= 0)
 		return (s->echo_side);
 	return (s->first_side);
 }
@@ -405,7 +407,7 @@ session_open(struct session_table *t, const struct skey *k, uint64_t h)
 		 * engine's thread 7% of a capture's ingest.
 		 */
 		n = session_meta_inline(k->proto);
-		priv = t->private_size[k->proto != 6];
+		priv = t->private_size[k->proto != IPPROTO_TCP];
 		s = xmalloc(sizeof *s + session_meta_inline_size(n) + priv);
 		memset(s, 0, sizeof *s);
 		s->xinline = n;
@@ -507,7 +509,7 @@ session_account(struct session_table *t, struct session *s,
 	if (t->packet_fn != NULL && !(s->unwatched >> side & 1))
 		t->packet_fn(s, d, side, r->ts, t->close_arg);
 	s->payload[side] += d->payload_len;
-	if (d->proto == 6)
+	if (d->proto == IPPROTO_TCP)
 		session_tcp(t, s, d->tcp_flags, side, r->ts);
 	if (d->has_icmp) {
 		u16set_add(&s->icmp, (uint16_t)(d->icmp_type << 8 | d->icmp_code));
@@ -526,7 +528,7 @@ session_one(struct session_table *t, const struct decoded *d,
 	uint64_t	 h = session_bucket(t, k);
 	struct session	*s = session_find(t, k, h);
 
-	if (s != NULL && ((s->closing && d->proto == 6 && first &&
+	if (s != NULL && ((s->closing && d->proto == IPPROTO_TCP && first &&
 	    (d->tcp_flags & (TH_SYN | TH_ACK)) == TH_SYN) ||
 	    (!s->closing && s->t_last + t->cfg.idle_ns < t->clock &&
 	    t->clock > s->clock_seen))) {

@@ -2,6 +2,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 
 #include "session/session.h"
@@ -289,11 +290,11 @@ session_endpoint(const struct session *s, int key, struct mval *out,
 		return (put_ip(out, max, 6,
 		    s->addr[key == K_IPV6_SRC ? ini : !ini]));
 	case K_TCP_SRCPORT: case K_TCP_DSTPORT:
-		if (s->proto != 6)
+		if (s->proto != IPPROTO_TCP)
 			return (0);
 		return (put_u(out, max, s->port[key == K_TCP_SRCPORT ? ini : !ini]));
 	case K_UDP_SRCPORT: case K_UDP_DSTPORT:
-		if (s->proto != 17)
+		if (s->proto != IPPROTO_UDP)
 			return (0);
 		return (put_u(out, max, s->port[key == K_UDP_SRCPORT ? ini : !ini]));
 	}
@@ -324,9 +325,11 @@ session_values(const struct session *s, const struct session_ctx *c,
 	case K_VLAN_ID:		return (session_set(&s->vlan, 0, 0xffff, out, max));
 	case K_IP_PROTO:	return (put_u(out, max, s->proto));
 	case K_TCP_FLAGS:
-		return (s->proto == 6 ? put_u(out, max, s->tcp_flags) : 0);
+		return (s->proto == IPPROTO_TCP ?
+		    put_u(out, max, s->tcp_flags) : 0);
 	case K_TCPFLAGS:
-		return (s->proto == 6 ? session_tcpflags(s, out, max) : 0);
+		return (s->proto == IPPROTO_TCP ?
+		    session_tcpflags(s, out, max) : 0);
 	case K_ICMP_TYPE:	return (session_set(&s->icmp, 8, 0xff, out, max));
 	case K_ICMP_CODE:	return (session_set(&s->icmp, 0, 0xff, out, max));
 	case K_SERVICE:		return (put_u(out, max, s->service));
