@@ -29,7 +29,7 @@ DEBS	:= build-essential pkg-config libpcap-dev libncurses-dev \
 	   libreadline-dev libpcre2-dev libxxhash-dev libpsl-dev libssl-dev \
 	   libcmocka-dev clang libclang-rt-14-dev tshark tmux time mandoc \
 	   iputils-ping python3 tcpdump libcap2-bin zlib1g-dev libzstd-dev \
-	   liblz4-dev libcurl4-openssl-dev clickhouse-server curl
+	   liblz4-dev libcurl4-openssl-dev clickhouse-server curl tcpreplay
 
 ENGINE_SRC := $(sort $(shell find src -name '*.c' ! -path 'src/ui/*' ! -name main.c))
 UI_SRC	:= $(sort $(wildcard src/ui/*.c))

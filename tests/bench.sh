@@ -68,6 +68,12 @@ if command -v tmux >/dev/null 2>&1; then
 	bash tests/bench/console.sh "$cpcap" "$N" | sed 's/^/  /'
 fi
 
+# Live: the highest rate tcpreplay sends a capture of 20,000 sessions into
+# a veth pair while huntcon -i on the peer drops nothing (root only).
+lpcap=$OUT/bench-20000.pcap
+[ -f "$lpcap" ] || build/capgen -n 20000 bench "$lpcap"
+bash tests/bench/live.sh "$lpcap" 10
+
 # Open sessions: peak memory of --stats (no closed session kept) on a
 # million concurrent UDP flows and 500,000 concurrent HTTP fetches, at the
 # default session.max_open and without a cap.  The captures are made once.

@@ -33,6 +33,9 @@ struct capture_source;
 struct capture_source_ops {
 	const char	*name;
 	bool		 wall;		/* its packets' time is the wall clock */
+	/* How long the kernel may hold packets in a block not yet full:
+	 * the last turn waits that long first, so none is left behind. */
+	unsigned int	 hold_ms;
 	bool		 (*open)(struct capture_source *);
 	enum capture_next (*next)(struct capture_source *, capture_packet_fn,
 			     void *);

@@ -837,6 +837,22 @@ ring_poll(struct capture *c)
 	free(fds);
 }
 
+/* Before the last turn: wait until the kernel has handed over every block
+ * it holds for a live source (at most its hold_ms, and a little more). */
+static void
+ring_wait_held(struct capture *c)
+{
+	unsigned int	 ms = 0;
+	size_t		 i;
+
+	for (i = 0; i < c->nsrc; i++)
+		if (!c->src[i]->ended && c->src[i]->ops->hold_ms > ms)
+			ms = c->src[i]->ops->hold_ms;
+	if (ms > 0)
+		nanosleep(&(struct timespec){ .tv_nsec =
+		    (long)(ms + ms / 2) * 1000000L }, NULL);
+}
+
 /*
  * One turn over the sources that have not ended; false when none is left
  * or reading stops.  When every live source is idle, the records taken so
@@ -853,6 +869,8 @@ ring_turn(struct ring *r)
 	bool			 more = false, last;
 
 	last = atomic_load(&r->end);
+	if (last && r->last_turns == 0)
+		ring_wait_held(c);
 	for (i = 0; i < c->nsrc; i++) {
 		s = c->src[i];
 		if (s->ended)
