@@ -24,6 +24,7 @@
 #include "rules/rules.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "view/view.h"
 
 #define HUNTCON_VERSION	"0.1"
 
@@ -1021,6 +1022,30 @@ main_fields(const struct args *a, struct batch_fields *f)
 	return (key);
 }
 
+/*
+ * --values or --sessions asked of a store through its view; false (said)
+ * when the store cannot answer or the output cannot be written.
+ */
+static bool
+main_view(const struct args *a, struct view *v, enum view_order order,
+    int key, const struct batch_fields *f, const struct query *q)
+{
+	char	*cause = NULL;
+	bool	 ok;
+
+	if (a->values != NULL)
+		ok = view_values(stdout, v, key, a->sort, q, &cause);
+	else
+		ok = view_sessions(stdout, v, order, f, a->format, a->header,
+		    q, &cause);
+	if (!ok && cause != NULL)
+		main_msg("", cause, "");
+	else
+		main_out(stdout, ok);
+	free(cause);
+	return (ok);
+}
+
 /* Check --store's options against each other. */
 static void
 main_store_check(const struct args *a)
@@ -1052,21 +1077,25 @@ main_store(struct args *a)
 	if (a->query != NULL && (q = main_query(a->query)) == NULL)
 		exit(1);
 	main_url(&u, a->store);
-	if (a->init)
-		ok = fleet_init(&u, a->cluster, &cause);
-	else if (a->retain >= 0)
-		ok = fleet_retain(stdout, &u, (unsigned int)a->retain, &cause);
-	else if (a->values != NULL)
-		ok = fleet_values(stdout, &u, key, a->sort, q, &cause);
-	else if (a->refs)
-		ok = fleet_refs(stdout, &u, q, &cause);
-	else
-		ok = fleet_sessions(stdout, &u, &f, a->format, a->header, q,
-		    &cause);
-	if (!ok && cause != NULL)
-		main_msg("", cause, "");
-	else
-		main_out(stdout, ok);
+	if (a->values != NULL || a->sessions) {
+		struct view	 v;
+
+		view_fleet(&v, &u);
+		ok = main_view(a, &v, VIEW_BY_TIME, key, &f, q);
+		view_free(&v);
+	} else {
+		if (a->init)
+			ok = fleet_init(&u, a->cluster, &cause);
+		else if (a->retain >= 0)
+			ok = fleet_retain(stdout, &u, (unsigned int)a->retain,
+			    &cause);
+		else
+			ok = fleet_refs(stdout, &u, q, &cause);
+		if (!ok && cause != NULL)
+			main_msg("", cause, "");
+		else
+			main_out(stdout, ok);
+	}
 	free(cause);
 	fleet_url_free(&u);
 	batch_fields_free(&f);
@@ -1113,12 +1142,14 @@ main_batch(struct args *a)
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
 	if (a->ship != NULL && !main_ship(a, st, c))
 		rc = 1;
-	if (a->values != NULL)
-		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
-	else if (a->sessions && !a->with_fragments)
-		main_out(stdout, batch_sessions(stdout, st, &f, a->format,
-		    a->header, q));
-	else if (a->groups)
+	if (a->values != NULL || (a->sessions && !a->with_fragments)) {
+		struct view	 v;
+
+		view_mem(&v, st);
+		if (!main_view(a, &v, VIEW_BY_ID, key, &f, q))
+			rc = 1;
+		view_free(&v);
+	} else if (a->groups)
 		main_out(stdout, batch_groups(stdout, st, rs, rep, a->format,
 		    a->header, q));
 	else if (a->bucket != 0) {

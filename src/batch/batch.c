@@ -318,13 +318,13 @@ batch_lines(FILE *out, const struct store *st, const struct batch_fields *f,
 	return (batch_items(out, store_reader(st), f, fmt, header, ids, n));
 }
 
-/* Items 0..n-1 of another reader (the fleet's store) as lines. */
+/* Items ids[0..n-1] (NULL: 0..n-1) of any reader as lines. */
 bool
 batch_reader_lines(FILE *out, const struct meta_reader *r,
     const struct batch_fields *f, enum batch_format fmt, bool header,
-    size_t n)
+    const uint32_t *ids, size_t n)
 {
-	return (batch_items(out, r, f, fmt, header, NULL, n));
+	return (batch_items(out, r, f, fmt, header, ids, n));
 }
 
 /* Counts made elsewhere (the fleet's store), sorted: print and free them. */

@@ -47,10 +47,11 @@ bool	 batch_sessions(FILE *, const struct store *,
 bool	 batch_lines(FILE *, const struct store *, const struct batch_fields *,
 	    enum batch_format, bool header, const uint32_t *ids, size_t n);
 
-/* Items 0..n-1 of a reader as lines; counts made elsewhere (freed). */
+/* Items ids[0..n-1] (NULL: 0..n-1) of a reader as lines; counts made
+ * elsewhere (freed). */
 bool	 batch_reader_lines(FILE *, const struct meta_reader *,
 	    const struct batch_fields *, enum batch_format, bool header,
-	    size_t n);
+	    const uint32_t *ids, size_t n);
 bool	 batch_counts(FILE *, struct vcount *, size_t, enum vsort);
 
 /* The sessions a query selects, for export's keep function. */

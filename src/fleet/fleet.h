@@ -6,7 +6,7 @@
  * http.c sends one statement and checks the answer's status and tail,
  * schema.c creates the tables, row.c writes a session as a JSONEachRow
  * line, ship.c is the bounded queue and its sender thread, sql.c turns a
- * compiled where-clause into SQL, read.c answers --values and --sessions.
+ * compiled where-clause into SQL, read.c answers a view's counts and pages (and --refs).
  *
  * Contract:
  * - Every function that talks to the server returns false with *cause
@@ -99,12 +99,10 @@ bool	 fleet_ship(const struct fleet_url *, const struct store *,
  */
 bool	 fleet_sql_where(struct buf *, const struct query *, char **);
 
-/* --values and --sessions over the store (DB.sessions_all or sessions). */
-bool	 fleet_values(FILE *, const struct fleet_url *, int key,
-	    enum vsort, const struct query *, char **);
-bool	 fleet_sessions(FILE *, const struct fleet_url *,
-	    const struct batch_fields *, enum batch_format, bool header,
-	    const struct query *, char **);
+/* A view (view/view.h) over the store: counts and pages of sessions of
+ * DB.sessions_all or DB.sessions, asked as the in-memory store is. */
+struct view;
+void	 view_fleet(struct view *, const struct fleet_url *);
 
 /*
  * --refs over the store: per session (as --sessions orders them) a line

@@ -1,4 +1,4 @@
-/* read.c - --values and --sessions answered by the store. */
+/* read.c - the store behind a view: counts, pages of sessions, refs. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <errno.h>
@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fleet/fleet-int.h"
+#include "view/view.h"
 
 /* Bytes of the arena's chunks (text of the values read). */
 #define READ_CHUNK	(1024 * 1024)
@@ -326,60 +327,122 @@ read_run(const struct fleet_url *u, const char *sql, char **out,
 	return (false);
 }
 
-/* Read the sessions a query selects, in (time, sensor, sessionid). */
+/* Append the condition "after the cursor" in (time, sensor, sessionid,
+ * run) order. */
+static void
+read_after(struct buf *b, const struct view_cursor *at)
+{
+	buf_printf(b, " AND (time > %llu OR (time = %llu AND (sensor > ",
+	    (unsigned long long)at->time, (unsigned long long)at->time);
+	fleet_sql_string(b, at->sensor, strlen(at->sensor), false);
+	buf_adds(b, " OR (sensor = ");
+	fleet_sql_string(b, at->sensor, strlen(at->sensor), false);
+	buf_printf(b, " AND (sessionid > %llu OR (sessionid = %llu AND "
+	    "run > ", (unsigned long long)at->id, (unsigned long long)at->id);
+	fleet_sql_string(b, at->run, strlen(at->run), false);
+	buf_adds(b, "))))))");
+}
+
+/* Text from n hex digits (the statement asks for sensor and run in hex,
+ * so no escape of TabSeparated is in the way). */
+static char *
+read_unhex(const char *p, size_t n)
+{
+	char		*s = xmalloc(n / 2 + 1);
+	size_t		 i;
+	unsigned int	 c;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		if (sscanf(p + i, "%2x", &c) != 1)
+			c = '?';
+		s[i / 2] = (char)c;
+	}
+	s[n / 2] = '\0';
+	return (s);
+}
+
+/* A row's last columns "time<TAB>hex(sensor)<TAB>hex(run)<TAB>sessionid"
+ * as the cursor after it. */
+static void
+read_cursor(struct view_cursor *c, char *tail)
+{
+	char	*col[4];
+	int	 i;
+
+	for (i = 0; i < 4; i++)
+		col[i] = strsep(&tail, "\t");
+	view_cursor_free(c);
+	if (col[3] == NULL)
+		return;
+	c->set = true;
+	c->time = strtoull(col[0], NULL, 10);
+	c->sensor = read_unhex(col[1], strlen(col[1]));
+	c->run = read_unhex(col[2], strlen(col[2]));
+	c->id = strtoull(col[3], NULL, 10);
+}
+
+/* The page statement: the query's sessions after the cursor, one more
+ * than limit of them. */
+static bool
+read_page_sql(struct buf *b, const struct fleet_url *u, const char *table,
+    const struct query *q, const struct view_cursor *at, size_t limit,
+    char **cause)
+{
+	buf_printf(b, "SELECT mk, mt, mn, arrayMap(x -> hex(x), ms), "
+	    "time, hex(sensor), hex(run), sessionid FROM %s.%s WHERE (",
+	    u->db, table);
+	if (!read_where(b, q, cause))
+		return (false);
+	buf_addc(b, ')');
+	if (at->set)
+		read_after(b, at);
+	buf_printf(b, " ORDER BY time, sensor, sessionid, run LIMIT %zu "
+	    "FORMAT TabSeparated", limit + 1);
+	return (true);
+}
+
+/*
+ * Read up to limit sessions a query selects after the cursor, in (time,
+ * sensor, sessionid, run) order; *next after the last, *more when others
+ * follow (one more row is asked for to know).
+ */
 static bool
 read_sessions(struct read_set *rs, const struct fleet_url *u,
-    const struct query *q, char **cause)
+    const struct query *q, const struct view_cursor *at, size_t limit,
+    struct view_page *p, char **cause)
 {
 	struct buf	 b;
 	const char	*table;
-	char		*out, *line, *p;
+	char		*out, *line, *rest, *tail;
+	int		 i;
 	bool		 ok;
 
 	if (!read_table(u, &table, cause) || !read_keys(rs, u, table, cause))
 		return (false);
 	buf_init(&b);
-	buf_printf(&b, "SELECT mk, mt, mn, "
-	    "arrayMap(x -> hex(x), ms), run FROM %s.%s WHERE ",
-	    u->db, table);
-	if (!read_where(&b, q, cause)) {
-		buf_free(&b);
-		return (false);
-	}
-	buf_adds(&b, " ORDER BY time, sensor, sessionid, run "
-	    "FORMAT TabSeparated");
-	ok = read_run(u, b.s, &out, cause);
+	ok = read_page_sql(&b, u, table, q, at, limit, cause) &&
+	    read_run(u, b.s, &out, cause);
 	buf_free(&b);
 	if (!ok)
 		return (false);
-	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
-		if (*line != '\0')
-			read_row(rs, line);
+	p->more = false;
+	for (rest = out; (line = strsep(&rest, "\n")) != NULL; ) {
+		if (*line == '\0')
+			continue;
+		if (rs->n == limit) {
+			p->more = true;
+			break;
+		}
+		for (tail = line, i = 0; i < 4 && tail != NULL; i++)
+			tail = strchr(tail + (i > 0), '\t');
+		if (tail == NULL)
+			continue;
+		*tail++ = '\0';
+		read_row(rs, line);
+		read_cursor(&p->next, tail);
 	}
 	free(out);
 	return (true);
-}
-
-/* --sessions over the store. */
-bool
-fleet_sessions(FILE *f, const struct fleet_url *u,
-    const struct batch_fields *fields, enum batch_format fmt, bool header,
-    const struct query *q, char **cause)
-{
-	struct read_set	 rs;
-	bool		 ok;
-
-	memset(&rs, 0, sizeof rs);
-	*cause = NULL;
-	if (!read_sessions(&rs, u, q, cause)) {
-		read_free(&rs);
-		return (false);
-	}
-	rs.r.values = read_values;
-	rs.r.ctx = &rs;
-	ok = batch_reader_lines(f, &rs.r, fields, fmt, header, rs.n);
-	read_free(&rs);
-	return (ok);
 }
 
 /*
@@ -484,33 +547,84 @@ read_counts(struct read_set *rs, char *out, struct vcount **vp)
 	return (n);
 }
 
-/* --values over the store. */
-bool
-fleet_values(FILE *f, const struct fleet_url *u, int key, enum vsort sort,
-    const struct query *q, char **cause)
+/* The values of key over the request's sessions, counted by the store. */
+static bool
+read_view_counts(void *impl, struct view_req *r, int key, enum vsort sort,
+    size_t top, struct view_counts *c, char **cause)
 {
-	struct read_set	 rs;
-	struct vcount	*v;
-	struct buf	 b;
-	char		*out;
-	size_t		 n;
-	bool		 ok;
+	const struct fleet_url	*u = impl;
+	struct read_set		*rs = xcalloc(1, sizeof *rs);
+	struct buf		 b;
+	char			*out;
+	bool			 ok;
 
-	memset(&rs, 0, sizeof rs);
-	*cause = NULL;
 	buf_init(&b);
-	ok = read_values_sql(&b, u, key, q, cause) &&
+	ok = read_values_sql(&b, u, key, r->q, cause) &&
 	    read_run(u, b.s, &out, cause);
 	buf_free(&b);
-	if (!ok)
+	if (!ok) {
+		free(rs);
 		return (false);
-	n = read_counts(&rs, out, &v);
+	}
+	c->n = c->total = read_counts(rs, out, &c->v);
 	free(out);
-	if (n > 1)
-		qsort_r(v, n, sizeof *v, vcount_cmp, &sort);
-	ok = batch_counts(f, v, n, sort);
-	read_free(&rs);
-	return (ok);
+	if (c->n > 1)
+		qsort_r(c->v, c->n, sizeof *c->v, vcount_cmp, &sort);
+	if (top != 0 && c->n > top)
+		c->n = top;
+	c->complete = true;
+	c->own = rs;
+	return (true);
+}
+
+/* Up to limit sessions after the cursor, in (time, sensor, ...) order
+ * whatever the order asked: sessionids are each sensor's own. */
+static bool
+read_view_page(void *impl, struct view_req *r, enum view_order order,
+    const struct view_cursor *at, size_t limit, struct view_page *p,
+    char **cause)
+{
+	const struct fleet_url	*u = impl;
+	struct read_set		*rs = xcalloc(1, sizeof *rs);
+
+	(void)order;
+	if (!read_sessions(rs, u, r->q, at, limit, p, cause)) {
+		view_cursor_free(&p->next);
+		read_free(rs);
+		free(rs);
+		return (false);
+	}
+	rs->r.values = read_values;
+	rs->r.ctx = rs;
+	p->r = &rs->r;
+	p->items = NULL;
+	p->n = rs->n;
+	p->own = rs;
+	return (true);
+}
+
+/* Free what an answer read. */
+static void
+read_view_release(void *impl, void *own)
+{
+	(void)impl;
+	read_free(own);
+	free(own);
+}
+
+static const struct store_ops read_view_ops = {
+	.name = "fleet",
+	.counts = read_view_counts,
+	.page = read_view_page,
+	.release = read_view_release,
+};
+
+/* A view over the store at u (the caller keeps u while the view is used). */
+void
+view_fleet(struct view *v, const struct fleet_url *u)
+{
+	v->ops = &read_view_ops;
+	v->impl = (void *)u;
 }
 
 /* One session's references: "SENSOR", then "<TAB>PATH@OFF,..." per run

@@ -1,0 +1,114 @@
+/*
+ * view.h - the questions asked of a store of sessions, and the stores that
+ * answer them.  A store is an ops table shaped around queries, not around
+ * arrays of session ids (a million ids cannot cross a network): counts of
+ * a key's values over the sessions a query selects, and a page of those
+ * sessions after a cursor.  The in-memory store (mem.c) and the fleet's
+ * ClickHouse (fleet/view.c) are its two implementations; batch's --values
+ * and --sessions ask through it, whichever store answers.
+ */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef HUNTCON_VIEW_H
+#define HUNTCON_VIEW_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "batch/batch.h"
+#include "meta/meta.h"
+#include "query/query.h"
+#include "store/store.h"
+
+/*
+ * The order of a page.  Every store orders by (time, sensor, run,
+ * sessionid); the in-memory store also by sessionid alone (its sessions
+ * are one sensor's, numbered as they closed: batch's own order).
+ */
+enum view_order { VIEW_BY_TIME, VIEW_BY_ID };
+
+/* Where the next page starts: after this session (set false: at the
+ * first).  sensor and run are the store's own text (empty in memory). */
+struct view_cursor {
+	bool		 set;
+	uint64_t	 time;		/* the session's start, ns */
+	char		*sensor;
+	char		*run;
+	uint64_t	 id;		/* sessionid */
+};
+
+/*
+ * One request: its query (NULL: every session), when it gives up, and a
+ * flag another thread sets to cancel it.  A store checks both between
+ * steps; an answer cut short says so (complete false), never silently.
+ */
+struct view_req {
+	const struct query	*q;
+	uint64_t		 deadline;	/* CLOCK_MONOTONIC ns; 0: none */
+	atomic_bool		 cancel;
+};
+
+/* The counts of one key, sorted as asked; own belongs to the store. */
+struct view_counts {
+	struct vcount	*v;
+	size_t		 n;
+	size_t		 total;		/* distinct values */
+	bool		 complete;
+	void		*own;
+};
+
+/* A page of sessions: items[0..n-1] (NULL: 0..n-1) read through r;
+ * next is the cursor after the last; more when sessions remain. */
+struct view_page {
+	const struct meta_reader *r;
+	const uint32_t	*items;
+	size_t		 n;
+	bool		 more;
+	struct view_cursor next;
+	void		*own;
+};
+
+struct store_ops {
+	const char	*name;
+	/* The values of key over the request's sessions, first top (0: all). */
+	bool	(*counts)(void *, struct view_req *, int key, enum vsort,
+		    size_t top, struct view_counts *, char **cause);
+	/* Up to limit sessions after the cursor, in the order asked. */
+	bool	(*page)(void *, struct view_req *, enum view_order,
+		    const struct view_cursor *, size_t limit,
+		    struct view_page *, char **cause);
+	/* Free what an answer's own holds. */
+	void	(*release)(void *, void *own);
+	/* Free the store's side of the view. */
+	void	(*free)(void *);
+};
+
+struct view {
+	const struct store_ops	*ops;
+	void			*impl;
+};
+
+/* A view over the in-memory store (it stays the caller's). */
+void	 view_mem(struct view *, const struct store *);
+void	 view_free(struct view *);
+
+/* A request for q with no deadline. */
+void	 view_req_init(struct view_req *, const struct query *);
+/* Whether a request is past its deadline or cancelled. */
+bool	 view_req_stop(struct view_req *);
+
+void	 view_cursor_free(struct view_cursor *);
+void	 view_counts_free(struct view *, struct view_counts *);
+void	 view_page_free(struct view *, struct view_page *);
+
+/* --values: every value of key over the sessions of q, printed. */
+bool	 view_values(FILE *, struct view *, int key, enum vsort,
+	    const struct query *, char **cause);
+/* --sessions: the sessions of q, page by page, in the order asked. */
+bool	 view_sessions(FILE *, struct view *, enum view_order,
+	    const struct batch_fields *, enum batch_format, bool header,
+	    const struct query *, char **cause);
+
+#endif
