@@ -190,17 +190,55 @@ retain_drop(struct store *st, const struct retain_ent *e)
 	}
 }
 
+/* Whether a kept session is older than the window at clock now. */
+static bool
+retain_old(const struct store_retain *rt, const struct retain_ent *e,
+    uint64_t now)
+{
+	return (rt->age != 0 && e->t < now && now - e->t > rt->age);
+}
+
 /* Whether the oldest kept session goes now. */
 static bool
 retain_due(const struct store_retain *rt, uint64_t now)
 {
-	const struct retain_ent	*e = &rt->q[rt->qhead];
-
 	if (rt->qn == 0)
 		return (false);
 	if (rt->max != 0 && rt->qn > rt->max)
 		return (true);
-	return (rt->age != 0 && e->t < now && now - e->t > rt->age);
+	return (retain_old(rt, &rt->q[rt->qhead], now));
+}
+
+/* Add an id to the list of those dropped. */
+static void
+retain_list(uint64_t **ids, size_t *n, uint64_t id)
+{
+	if (*n % 4096 == 0)
+		*ids = xreallocarray(*ids, *n + 4096, sizeof **ids);
+	(*ids)[(*n)++] = id;
+}
+
+/*
+ * Drop the old sessions behind a younger one (sessions close in their
+ * own time: a flush at the end of input, idle timeouts against a TCP
+ * close), keeping the others in their order.
+ */
+static void
+retain_sweep(struct store *st, uint64_t now, uint64_t **ids, size_t *n)
+{
+	struct store_retain	*rt = &st->ret;
+	struct retain_ent	*e;
+	size_t			 i, j;
+
+	for (i = j = 0; i < rt->qn; i++) {
+		e = &rt->q[(rt->qhead + i) % rt->qcap];
+		if (retain_old(rt, e, now)) {
+			retain_list(ids, n, e->id);
+			retain_drop(st, e);
+		} else
+			rt->q[(rt->qhead + j++) % rt->qcap] = *e;
+	}
+	rt->qn = j;
 }
 
 /* Whether a pass is due (always when exact). */
@@ -234,11 +272,12 @@ retain_reindex(struct store *st)
 }
 
 /*
- * Drop the sessions outside the window at clock now (ns): those whose last
- * packet is older than store.retain, then the oldest past
- * store.max_sessions, in the order they closed.  Between exact passes
- * (exact false) a pass runs only every 1/64 of the window or 1/64 past the
- * cap, so that ingest pays little.
+ * Drop the sessions outside the window at clock now (ns): the oldest past
+ * store.max_sessions, in the order they closed, and those whose last
+ * packet is older than store.retain.  Between exact passes (exact false)
+ * a pass runs only every 1/64 of the window or 1/64 past the cap and
+ * drops the oldest only while they are old, so that ingest pays little;
+ * an exact pass also drops the old ones behind a younger one.
  */
 void
 store_retain(struct store *st, uint64_t now, bool exact)
@@ -251,13 +290,13 @@ store_retain(struct store *st, uint64_t now, bool exact)
 		return;
 	rt->lastpass = now;
 	while (retain_due(rt, now)) {
-		if (n % 4096 == 0)
-			ids = xreallocarray(ids, n + 4096, sizeof *ids);
-		ids[n++] = rt->q[rt->qhead].id;
+		retain_list(&ids, &n, rt->q[rt->qhead].id);
 		retain_drop(st, &rt->q[rt->qhead]);
 		rt->qhead = (rt->qhead + 1) % rt->qcap;
 		rt->qn--;
 	}
+	if (exact && rt->age != 0)
+		retain_sweep(st, now, &ids, &n);
 	if (n > 0) {
 		if (!index_drop(st->index, ids, n))
 			retain_reindex(st);
