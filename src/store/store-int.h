@@ -1,7 +1,7 @@
 /*
  * store-int.h - declarations shared by the files of the store only
- * (store.c, retain.c, index.c, select.c, count.c, hist.c).  Nothing outside src/store
- * includes this file.
+ * (store.c, retain.c, index.c, select.c, count.c, hist.c).  Nothing
+ * outside src/store includes this file.
  *
  * The index keeps, per indexed key, a value dictionary (value -> value id,
  * text folded for lookup, first-seen spelling in sessionid order kept) and
@@ -48,7 +48,7 @@ struct store_retain {
 	uint32_t		*clive;		/* by chunk of slots */
 	uint64_t		 lastpass;	/* clock of the last pass */
 	_Atomic uint64_t	 dropped;
-	bool			 solo;		/* no reader beside the writer */
+	bool			 solo;		/* no reader but the writer */
 	struct retain_limbo	*limbo;
 	size_t			 nlimbo, caplimbo;
 };
@@ -75,7 +75,7 @@ struct store {
 	struct session_ctx		 ctx;
 	struct meta_reader		 reader;
 	struct index			*index;
-	bool				 discard;	/* count, keep nothing */
+	bool				 discard;	/* count, keep none */
 	uint8_t				**block;
 	size_t				 nblock;
 	size_t				 used;	/* in the last block */

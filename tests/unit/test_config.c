@@ -266,11 +266,15 @@ test_types(void **state)
 	assert_string_equal(cause, "'h' is not a valid value for "
 	    "store.retain");
 	free(cause);
-	/* Past the range in a unit: not a valid value (the range is in
-	   seconds). */
+	/* Past the range in a unit: out of it (the range is in seconds). */
 	cause = set(&cfg, "store.retain", "11575d");
-	assert_string_equal(cause, "'11575d' is not a valid value for "
-	    "store.retain");
+	assert_string_equal(cause, "'11575d' is out of range for "
+	    "store.retain (0-1000000000)");
+	free(cause);
+	assert_null(set(&cfg, "store.retain", "11574d"));
+	cause = set(&cfg, "store.retain", "99999999999999999999999m");
+	assert_string_equal(cause, "'99999999999999999999999m' is out of "
+	    "range for store.retain (0-1000000000)");
 	free(cause);
 	cause = set(&cfg, "no.such", "1");
 	assert_string_equal(cause, "unknown setting 'no.such' (see huntcon(1))");
