@@ -285,6 +285,6 @@ engine_kept(const struct engine *e, struct buf *b)
 	}
 	buf_adds(b, ", ");
 	engine_count(b, store_kept(e->store));
-	buf_adds(b, " sessions");
+	buf_adds(b, store_kept(e->store) == 1 ? " session" : " sessions");
 	return (age != 0 || max != 0);
 }
