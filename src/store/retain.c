@@ -23,8 +23,13 @@ store_retain_set(struct store *st, uint64_t age, uint64_t max)
 
 	rt->age = age;
 	rt->max = max;
-	if ((age != 0 || max != 0) && rt->clive == NULL)
+	if ((age != 0 || max != 0) && rt->clive == NULL) {
 		rt->clive = xcalloc(STORE_NCHUNK, sizeof *rt->clive);
+		rt->bfirst = st->nblock;
+		rt->afirst = st->nadopted;
+		rt->cfirst = (store_end(st) - 1 + STORE_CHUNK - 1) >>
+		    STORE_CHUNK_BITS;
+	}
 }
 
 /* No reader runs beside the writer: free dropped memory at once. */
@@ -120,11 +125,13 @@ retain_block_done(struct store *st, uint32_t blk)
 	if (blk == RETAIN_NOBLK || *retain_live(st, blk) != 0)
 		return;
 	if (blk & RETAIN_ADOPTED) {
-		if (i + 1 < st->nadopted && st->adopted[i] != NULL) {
+		if (i >= st->ret.afirst && i + 1 < st->nadopted &&
+		    st->adopted[i] != NULL) {
 			retain_limbo(st, st->adopted[i]);
 			st->adopted[i] = NULL;
 		}
-	} else if (i + 1 < st->nblock && st->block[i] != NULL) {
+	} else if (i >= st->ret.bfirst && i + 1 < st->nblock &&
+	    st->block[i] != NULL) {
 		retain_limbo(st, st->block[i]);
 		st->block[i] = NULL;
 	}
@@ -183,7 +190,7 @@ retain_drop(struct store *st, const struct retain_ent *e)
 		(*retain_live(st, e->blk))--;
 		retain_block_done(st, e->blk);
 	}
-	if (--rt->clive[c] == 0 &&
+	if (--rt->clive[c] == 0 && c >= rt->cfirst &&
 	    c < ((store_end(st) - 1) >> STORE_CHUNK_BITS)) {
 		retain_limbo(st, (void *)st->chunk[c]);
 		st->chunk[c] = NULL;

@@ -47,6 +47,10 @@ struct store_retain {
 	size_t			 nblive, nalive;
 	uint32_t		*clive;		/* by chunk of slots */
 	uint64_t		 lastpass;	/* clock of the last pass */
+	/* What was there when retention began, never freed by it: records
+	   taken before are not counted. */
+	size_t			 bfirst, afirst;	/* blocks, adopted */
+	uint64_t		 cfirst;	/* chunks below */
 	_Atomic uint64_t	 dropped;
 	bool			 solo;		/* no reader but the writer */
 	struct retain_limbo	*limbo;

@@ -579,6 +579,33 @@ test_retain(void **state)
 	store_free(st);
 }
 
+/*
+ * Retention set on a store that already holds sessions drops only those
+ * taken since, and never frees the memory the earlier ones live in.
+ */
+static void
+test_retain_late(void **state)
+{
+	struct store	*st = make_store();	/* 59 sessions, shuffled */
+	struct session	 buf;
+	uint64_t	 id;
+	size_t		 n;
+
+	(void)state;
+	store_solo(st);
+	store_retain_set(st, 0, 10);
+	for (id = NSESS + 1; id <= NSESS + 30000; id++)
+		store_add(st, make_session(id));
+	store_retain(st, 0, true);
+	assert_int_equal(store_dropped(st), 29990);
+	for (id = 1, n = 0; id < store_end(st); id++)
+		n += store_get(st, id, &buf) != NULL;
+	assert_int_equal(n, NSESS - 1 + 10);
+	assert_non_null(store_get(st, 1, &buf));
+	assert_int_equal(buf.id, 1);
+	store_free(st);
+}
+
 /* An empty store answers everything with nothing. */
 static void
 test_empty(void **state)
@@ -615,6 +642,7 @@ main(void)
 		cmocka_unit_test(test_reindex),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_retain),
+		cmocka_unit_test(test_retain_late),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
