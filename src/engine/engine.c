@@ -213,7 +213,7 @@ engine_tick(struct engine *e, uint64_t now)
 	if (e->pipe != NULL)
 		parse_pipe_flush(e->pipe);
 	rules_live_tick(e->live, now);
-	store_retain(e->store, session_table_now(e->table), true);
+	store_retain(e->store, session_table_now(e->table), false);
 }
 
 /* End of input: report held fragments and close every session. */
