@@ -448,6 +448,7 @@ main_args(struct args *a, int argc, char **argv)
 	for (i = 0; i < nsets; i++)
 		main_set(&a->cfg, sets[i]);
 	free(sets);
+	rules_retain(a->cfg.retain_ns);
 }
 
 /*
@@ -1118,6 +1119,7 @@ main_batch(struct args *a)
 	unsigned int		 errors, rule_errors;
 	int			 key, rc;
 
+	store_solo(st);		/* no reader beside the engine */
 	rule_errors = main_rules(a, &rs);
 	key = main_fields(a, &f);
 	if (a->write != NULL && !a->force && access(a->write, F_OK) == 0) {
@@ -1162,7 +1164,7 @@ main_batch(struct args *a)
 		FILE	*sf = main_outputs(a) > 0 && a->write == NULL ? stderr :
 			    stdout;
 
-		main_out(sf, batch_stats(sf, engine_stats(e), st));
+		main_out(sf, batch_stats(sf, e, st));
 		if (capture_wall_clock(c))
 			main_out(sf, main_live_stats(sf, c));
 		if (capture_spooling(c))

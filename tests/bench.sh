@@ -171,3 +171,8 @@ if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 		echo "  cross-CPU round trip before each pair (tests/bench/xcpu.c): ${px[*]} ns"
 	fi
 fi
+
+# Retention (issue 18): RSS at the start, middle and end of a replay eight
+# times longer than its window, on and off; its cost on the standard
+# capture's ingest (tests/bench/retain.sh).
+bash tests/bench/retain.sh "$N" "$OUT"

@@ -20,8 +20,8 @@ quick=false
 # Shell tests left out of --quick: the tshark oracle (minutes with the
 # corpus), the open-session cap (captures of a million flows), the
 # sanitized corpus run, the fleet (two ClickHouse servers) and live
-# capture (network namespaces).
-SLOW="test_corpus_asan test_memory test_oracle test_fleet test_live"
+# capture (network namespaces; live retention waits four seconds).
+SLOW="test_corpus_asan test_memory test_oracle test_fleet test_live test_retain_live"
 units=build/asan/tests
 $quick && { units=build/tests; export ASANHC=; }
 

@@ -533,12 +533,16 @@ batch_sel_free(struct batch_sel *sel)
 	sel->n = 0;
 }
 
-/* Packet accounting: read = assigned + the sum of the reasons. */
+/*
+ * Packet accounting: read = assigned + the sum of the reasons; then the
+ * sessions, what retention kept and dropped.
+ */
 bool
-batch_stats(FILE *out, const struct engine_stats *s, const struct store *st)
+batch_stats(FILE *out, const struct engine *e, const struct store *st)
 {
-	struct buf	 b;
-	int		 i, err = 0;
+	const struct engine_stats	*s = engine_stats(e);
+	struct buf			 b;
+	int				 i, err = 0;
 
 	buf_init(&b);
 	buf_printf(&b, "read\t%llu\n", (unsigned long long)s->read);
@@ -549,6 +553,11 @@ batch_stats(FILE *out, const struct engine_stats *s, const struct store *st)
 	buf_printf(&b, "sessions\t%llu\n", (unsigned long long)store_count(st));
 	buf_printf(&b, "closed at max_open\t%llu\n",
 	    (unsigned long long)s->max_open);
+	buf_printf(&b, "dropped by retention\t%llu\n",
+	    (unsigned long long)store_dropped(st));
+	buf_adds(&b, "kept\t");
+	engine_kept(e, &b);
+	buf_adds(&b, "\n");
 	batch_put(out, &b, &err);
 	buf_free(&b);
 	return (batch_done(err));

@@ -102,7 +102,8 @@ bool	 batch_groups(FILE *, const struct store *, const struct ruleset *,
 	    const struct corr_report *, enum batch_format, bool header,
 	    const struct query *);
 
-bool	 batch_stats(FILE *, const struct engine_stats *, const struct store *);
+/* --stats: packet accounting, sessions, retention (dropped, kept). */
+bool	 batch_stats(FILE *, const struct engine *, const struct store *);
 bool	 batch_keys(FILE *);
 
 #endif

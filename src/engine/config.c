@@ -50,6 +50,16 @@ static const struct setting engine_setting_table[] = {
 	  "at most this many sessions open at once: at the cap the one idle "
 	  "longest closes early (session.close 'max_open')",
 	  ENGINE_AT(sess.max_open) },
+	{ "store.retain", SETTING_DURATION, 0, SECONDS_MAX, "0",
+	  "seconds, or with s, m, h or d; 0 keeps all",
+	  "keep the sessions whose last packet is at most this old (the "
+	  "packet clock for files, the wall clock live); drop the older",
+	  ENGINE_AT(retain_ns) },
+	{ "store.max_sessions", SETTING_COUNT, 0, UINT32_MAX, "0",
+	  "sessions, 0 for no cap",
+	  "keep at most this many closed sessions: the newest, dropping the "
+	  "oldest",
+	  ENGINE_AT(max_sessions) },
 	{ "ip.frag_timeout", SETTING_SECONDS, 0, SECONDS_MAX, "30",
 	  "seconds",
 	  "give up on an IP datagram whose fragments take longer than this",
@@ -222,6 +232,32 @@ config_seconds(const char *s, uint64_t *ns)
 	return (true);
 }
 
+/*
+ * Parse a duration: whole seconds, or a number with s, m, h or d, into ns;
+ * false when it is not one.  *big says whether it is past max seconds.
+ */
+static bool
+config_duration(const char *v, uint64_t max, uint64_t *ns, bool *big)
+{
+	static const char	 unit[] = "smhd";
+	static const uint64_t	 mul[] = { 1, 60, 3600, 86400 };
+	size_t			 n = strlen(v), i = 0;
+	const char		*u;
+	uint64_t		 whole;
+
+	*big = false;
+	if (n > 1 && (u = strchr(unit, v[n - 1])) != NULL)
+		i = (size_t)(u - unit), n--;
+	if (n == 0 || strspn(v, "0123456789") != n)
+		return (false);
+	if (!parse_u64(v, n, &whole) || whole > max / mul[i]) {
+		*big = true;
+		return (true);
+	}
+	*ns = whole * mul[i] * 1000000000ULL;
+	return (true);
+}
+
 /* Parse a number with at most two decimals as hundredths ("3.75"). */
 static bool
 config_hundredths(const char *v, uint64_t *out)
@@ -280,6 +316,8 @@ config_nets(struct engine_config *cfg, const char *s, char **cause)
 static bool
 config_value(const struct setting *se, const char *v, uint64_t *u)
 {
+	bool	 big;
+
 	switch (se->type) {
 	case SETTING_SECONDS:
 		return (config_seconds(v, u));
@@ -290,6 +328,8 @@ config_value(const struct setting *se, const char *v, uint64_t *u)
 		return (true);
 	case SETTING_HUNDREDTHS:
 		return (config_hundredths(v, u));
+	case SETTING_DURATION:
+		return (config_duration(v, se->max, u, &big) && !big);
 	default:
 		return (parse_u64(v, strlen(v), u) && *u >= se->min &&
 		    *u <= se->max);
@@ -318,10 +358,12 @@ config_apply(struct engine_config *cfg, const struct setting *se,
 {
 	uint8_t		*base;
 	uint64_t	 u;
+	bool		 big;
 
 	if (se->type == SETTING_NETWORKS)
 		return (config_nets(cfg, v, cause));
-	if (config_out_of_range(se, v)) {
+	if (config_out_of_range(se, v) || (se->type == SETTING_DURATION &&
+	    config_duration(v, se->max, &u, &big) && big)) {
 		xasprintf(cause, "'%s' is out of range for %s (%llu-%llu)",
 		    esc_str(v), esc_str(se->name), (unsigned long long)se->min,
 		    (unsigned long long)se->max);

@@ -71,6 +71,7 @@ engine_store(struct session *s, const uint8_t *rec, void *arg)
 	else
 		store_add(e->store, s);
 	rules_live_add(e->live, id, t);
+	store_retain(e->store, session_table_now(e->table), false);
 }
 
 /* A block of records the parsers' thread packed: the store keeps it. */
@@ -132,6 +133,7 @@ engine_new(const struct engine_config *cfg, struct store *st)
 		    store_keeps(st) && !engine_rules_run(cfg->rules),
 		    store_keeps(st), engine_store, engine_block, e);
 	e->store = st;
+	store_retain_set(st, cfg->retain_ns, cfg->max_sessions);
 	e->rules = cfg->rules;
 	e->live = cfg->corr_live;
 	session_reader_init(&e->reader, store_ctx(st));
@@ -211,6 +213,7 @@ engine_tick(struct engine *e, uint64_t now)
 	if (e->pipe != NULL)
 		parse_pipe_flush(e->pipe);
 	rules_live_tick(e->live, now);
+	store_retain(e->store, session_table_now(e->table), false);
 }
 
 /* End of input: report held fragments and close every session. */
@@ -221,6 +224,7 @@ engine_finish(struct engine *e)
 	session_table_flush(e->table);
 	if (e->pipe != NULL)
 		parse_pipe_drain(e->pipe);
+	store_retain(e->store, session_table_now(e->table), true);
 }
 
 /* The packet accounting. */
@@ -228,4 +232,59 @@ const struct engine_stats *
 engine_stats(const struct engine *e)
 {
 	return (&e->stats);
+}
+
+/* A count as the status line shows it: exact below 10,000, then 12.3 k. */
+static void
+engine_count(struct buf *b, uint64_t n)
+{
+	if (n < 10000)
+		buf_printf(b, "%llu", (unsigned long long)n);
+	else if (n < 1000000)
+		buf_printf(b, "%.1f k", (double)n / 1e3);
+	else
+		buf_printf(b, "%.1f M", (double)n / 1e6);
+}
+
+/* A duration in its largest whole unit: 6h, 30m, 2d, 90s. */
+static void
+engine_age(struct buf *b, uint64_t ns)
+{
+	uint64_t	 s = ns / 1000000000ULL;
+
+	if (s >= 86400 && s % 86400 == 0)
+		buf_printf(b, "%llud", (unsigned long long)(s / 86400));
+	else if (s >= 3600 && s % 3600 == 0)
+		buf_printf(b, "%lluh", (unsigned long long)(s / 3600));
+	else if (s >= 60 && s % 60 == 0)
+		buf_printf(b, "%llum", (unsigned long long)(s / 60));
+	else
+		buf_printf(b, "%llus", (unsigned long long)s);
+}
+
+/* What the store keeps: "last 6h, 1.2 M sessions" or "all, ...". */
+bool
+engine_kept(const struct engine *e, struct buf *b)
+{
+	uint64_t	 age, max;
+
+	store_window(e->store, &age, &max);
+	if (!store_keeps(e->store)) {
+		buf_adds(b, "none");
+		return (false);
+	}
+	if (age == 0 && max == 0)
+		buf_adds(b, "all");
+	if (age != 0) {
+		buf_adds(b, "last ");
+		engine_age(b, age);
+	}
+	if (max != 0) {
+		buf_adds(b, age != 0 ? ", at most " : "at most ");
+		engine_count(b, max);
+	}
+	buf_adds(b, ", ");
+	engine_count(b, store_kept(e->store));
+	buf_adds(b, store_kept(e->store) == 1 ? " session" : " sessions");
+	return (age != 0 || max != 0);
 }

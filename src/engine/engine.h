@@ -41,6 +41,8 @@ struct engine_config {
 	bool			 parse_thread;	/* parse.thread */
 	bool			 cpu_pair;	/* cpu.pair */
 	uint64_t		 console_values; /* console.values */
+	uint64_t		 retain_ns;	/* store.retain */
+	uint64_t		 max_sessions;	/* store.max_sessions */
 };
 
 /*
@@ -82,5 +84,12 @@ void		 engine_packet(struct engine *, const struct capture_packet *);
 void		 engine_tick(struct engine *, uint64_t);
 void		 engine_finish(struct engine *);
 const struct engine_stats *engine_stats(const struct engine *);
+/*
+ * What the store keeps, for the status line and --stats: "last 6h,
+ * 1.2 M sessions", "at most 500, 320 sessions", "last 6h, at most 500,
+ * 320 sessions" or "all, 1234 sessions" (appended to b).  True when
+ * retention is on.
+ */
+bool		 engine_kept(const struct engine *, struct buf *);
 
 #endif

@@ -12,6 +12,16 @@
 /* Longest window, in seconds. */
 #define CORR_WINDOW_MAX	86400
 
+/* store.retain (ns; 0: all kept), which a window must be shorter than. */
+static uint64_t	 corr_retain;
+
+/* Tell the loader the store's retention (rules_retain in rules.h). */
+void
+rules_retain(uint64_t ns)
+{
+	corr_retain = ns;
+}
+
 /* A threshold being cut into terms. */
 struct corr_parse {
 	struct ruleset	*rs;
@@ -241,6 +251,12 @@ corr_compile(struct ruleset *rs, struct rule *r, long idx)
 		    "wants seconds from 1 to %d, not '%s'", CORR_WINDOW_MAX,
 		    esc_str(r->cwindow)));
 	cs->window = w * 1000000000ULL;
+	if (corr_retain != 0 && cs->window >= corr_retain)
+		rules_diag_add(rs, r->file, r->line,
+		    (unsigned)(r->cwindowoff + 1), false, idx, "window=%llu is "
+		    "not shorter than store.retain (%llu s): its groups count "
+		    "only the sessions kept", (unsigned long long)w,
+		    (unsigned long long)(corr_retain / 1000000000ULL));
 	return (corr_threshold(rs, r, idx, cs));
 }
 

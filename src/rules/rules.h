@@ -73,6 +73,12 @@ struct rules_diag {
  * then the user's file when it exists.  Never NULL.
  */
 struct ruleset	*rules_load(const char *const *, size_t);
+/*
+ * The store's retention (store.retain, ns; 0: all kept) for the loads
+ * that follow: a correlation rule whose window is not shorter gets a
+ * warning (its groups count only the sessions kept).
+ */
+void		 rules_retain(uint64_t);
 /* Load one in-memory file (name is used in messages); for tests and fuzz. */
 struct ruleset	*rules_load_buffer(const char *, const char *, size_t);
 void		 rules_free(struct ruleset *);

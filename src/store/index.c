@@ -535,3 +535,36 @@ index_add(struct index *x, uint64_t id64)
 	bits_set(x->present, id);
 	x->nsess++;
 }
+
+/*
+ * Drop sessions from an index that has built nothing yet: their bits go,
+ * and the list of sessions to index keeps the others in their order.
+ * False, untouched, when a key was read or sizes or starts gathered (the
+ * caller builds a new index then).
+ */
+bool
+index_drop(struct index *x, const uint64_t *ids, size_t n)
+{
+	size_t	 i, j;
+	int	 key;
+
+	if (x->spdone > 0 || x->startdone > 0)
+		return (false);
+	for (key = 0; key < x->nkeys; key++) {
+		if (x->key[key].done > 0)
+			return (false);
+	}
+	for (i = 0; i < n; i++) {
+		if (ids[i] / 64 < x->nwords &&
+		    bits_has(x->present, (uint32_t)ids[i])) {
+			x->present[ids[i] >> 6] &= ~(1ULL << (ids[i] & 63));
+			x->nsess--;
+		}
+	}
+	for (i = j = 0; i < x->nadded; i++) {
+		if (bits_has(x->present, x->added[i]))
+			x->added[j++] = x->added[i];
+	}
+	x->nadded = j;
+	return (true);
+}

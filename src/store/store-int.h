@@ -1,7 +1,7 @@
 /*
  * store-int.h - declarations shared by the files of the store only
- * (store.c, index.c, select.c, count.c).  Nothing outside src/store
- * includes this file.
+ * (store.c, retain.c, index.c, select.c, count.c, hist.c).  Nothing
+ * outside src/store includes this file.
  *
  * The index keeps, per indexed key, a value dictionary (value -> value id,
  * text folded for lookup, first-seen spelling in sessionid order kept) and
@@ -13,7 +13,81 @@
 #ifndef HUNTCON_STORE_INT_H
 #define HUNTCON_STORE_INT_H
 
+#include <stdatomic.h>
+
+#include "store/record.h"
 #include "store/store.h"
+
+/* A kept session in closing order: its id, last packet, record's block. */
+struct retain_ent {
+	uint64_t	 id;
+	uint64_t	 t;		/* ns */
+	uint32_t	 blk;		/* see RETAIN_ADOPTED, RETAIN_NOBLK */
+};
+#define RETAIN_ADOPTED	0x80000000u	/* blk: an adopted block's index */
+#define RETAIN_NOBLK	UINT32_MAX	/* blk: a record of its own */
+
+/* Memory freed once readers on other threads can no longer hold it. */
+struct retain_limbo {
+	void		*p;
+	uint64_t	 at;		/* monotonic ns */
+};
+
+/*
+ * Retention (retain.c): the kept sessions in closing order (a ring), the
+ * records still live in each block and each chunk of slots, and what was
+ * dropped.  Empty unless store_retain_set() asked for a window.
+ */
+struct store_retain {
+	uint64_t		 age;		/* ns, 0: no age limit */
+	uint64_t		 max;		/* sessions, 0: no cap */
+	struct retain_ent	*q;
+	size_t			 qcap, qhead, qn;
+	uint32_t		*blive, *alive;	/* by block, adopted block */
+	size_t			 nblive, nalive;
+	uint32_t		*clive;		/* by chunk of slots */
+	uint64_t		 lastpass;	/* clock of the last pass */
+	/* What was there when retention began, never freed by it: records
+	   taken before are not counted. */
+	size_t			 bfirst, afirst;	/* blocks, adopted */
+	uint64_t		 cfirst;	/* chunks below */
+	_Atomic uint64_t	 dropped;
+	bool			 solo;		/* no reader but the writer */
+	struct retain_limbo	*limbo;
+	size_t			 nlimbo, caplimbo;
+};
+
+#define STORE_CHUNK_BITS	16
+#define STORE_CHUNK		(1u << STORE_CHUNK_BITS)
+#define STORE_NCHUNK		(1u << 16)
+
+/*
+ * Records are cut from blocks of STORE_BLOCK bytes, 2-byte aligned, with
+ * no header of their own; a record that may take over STORE_BIG bytes, or
+ * one written again when rules are re-applied, is a malloc of its own,
+ * which STORE_HEAP in its first byte says.
+ */
+#define STORE_BLOCK		((size_t)1 << 20)
+#define STORE_BIG		((size_t)64 << 10)
+#define STORE_HEAP		RECORD_FREE_BIT
+
+struct store {
+	_Atomic(uint8_t *)		*chunk[STORE_NCHUNK];	/* by id */
+	_Atomic uint64_t		 end;	/* highest id + 1 */
+	_Atomic uint64_t		 count;
+	_Atomic uint64_t		 gen;	/* records last changed */
+	struct session_ctx		 ctx;
+	struct meta_reader		 reader;
+	struct index			*index;
+	bool				 discard;	/* count, keep none */
+	uint8_t				**block;
+	size_t				 nblock;
+	size_t				 used;	/* in the last block */
+	uint8_t				**adopted;	/* store_adopt() */
+	size_t				 nadopted;
+	struct store_retain		 ret;
+};
+
 
 /* Sessionids with one value of a key; at most two are kept inline. */
 struct index_post {
@@ -114,6 +188,21 @@ uint32_t	 index_lookup(const struct index_key *, const struct mval *);
 const uint32_t	*index_post_raw(const struct index_post *);
 
 struct index	*store_index(const struct store *);
+/* A record's slot, or NULL; set one (release). */
+uint8_t		*store_record(const struct store *, uint64_t id);
+void		 store_publish(struct store *, uint64_t id, uint8_t *);
+/* Mark that records changed. */
+void		 store_changed(struct store *);
+/* Retention: note a session stored, a block begun; free what was. */
+void		 retain_note(struct store *, uint64_t id, uint64_t t,
+		    uint32_t blk);
+void		 retain_block(struct store *, uint32_t blk);
+void		 retain_free(struct store *);
+/*
+ * Drop sessions from an index that has built nothing yet (no key read, no
+ * sizes or starts gathered); false, untouched, when it has.
+ */
+bool		 index_drop(struct index *, const uint64_t *ids, size_t n);
 
 /* Bitmap helpers. */
 static inline void

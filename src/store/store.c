@@ -8,36 +8,6 @@
 #include "store/record.h"
 #include "store/store-int.h"
 
-#define STORE_CHUNK_BITS	16
-#define STORE_CHUNK		(1u << STORE_CHUNK_BITS)
-#define STORE_NCHUNK		(1u << 16)
-
-/*
- * Records are cut from blocks of STORE_BLOCK bytes, 2-byte aligned, with
- * no header of their own; a record that may take over STORE_BIG bytes, or
- * one written again when rules are re-applied, is a malloc of its own,
- * which STORE_HEAP in its first byte says.
- */
-#define STORE_BLOCK		((size_t)1 << 20)
-#define STORE_BIG		((size_t)64 << 10)
-#define STORE_HEAP		RECORD_FREE_BIT
-
-struct store {
-	_Atomic(uint8_t *)		*chunk[STORE_NCHUNK];	/* by id */
-	_Atomic uint64_t		 end;	/* highest id + 1 */
-	_Atomic uint64_t		 count;
-	_Atomic uint64_t		 gen;	/* records last changed */
-	struct session_ctx		 ctx;
-	struct meta_reader		 reader;
-	struct index			*index;
-	bool				 discard;	/* count, keep nothing */
-	uint8_t				**block;
-	size_t				 nblock;
-	size_t				 used;	/* in the last block */
-	uint8_t				**adopted;	/* store_adopt() */
-	size_t				 nadopted;
-};
-
 /* Generations of every store: a value seen once is never seen again. */
 static _Atomic uint64_t	 store_gens;
 
@@ -45,7 +15,7 @@ static size_t	store_values(const struct meta_reader *, uint64_t, int,
 		    struct mval *, size_t);
 
 /* Mark that records changed (the reader's cache goes stale). */
-static void
+void
 store_changed(struct store *st)
 {
 	atomic_store_explicit(&st->gen,
@@ -69,7 +39,7 @@ store_new(void)
 }
 
 /* The record of a session, or NULL. */
-static uint8_t *
+uint8_t *
 store_record(const struct store *st, uint64_t id)
 {
 	uint64_t			 i = id - 1, c = i >> STORE_CHUNK_BITS;
@@ -103,13 +73,14 @@ store_free(struct store *st)
 	for (i = 0; i < st->nadopted; i++)
 		free(st->adopted[i]);
 	free(st->adopted);
+	retain_free(st);
 	index_free(st->index);
 	store_changed(st);
 	free(st);
 }
 
 /* Set the record of id (release: readers see it whole). */
-static void
+void
 store_publish(struct store *st, uint64_t id, uint8_t *r)
 {
 	uint64_t	 i = id - 1, c = i >> STORE_CHUNK_BITS;
@@ -134,6 +105,7 @@ store_room(struct store *st, size_t n)
 		    sizeof *st->block);
 		st->block[st->nblock++] = xmalloc(STORE_BLOCK);
 		st->used = 0;
+		retain_block(st, (uint32_t)(st->nblock - 1));
 	}
 	return (st->block[st->nblock - 1] + st->used);
 }
@@ -182,14 +154,22 @@ void
 store_add_packed(struct store *st, struct session *s, const uint8_t *rec)
 {
 	uint64_t	 id = s->id, c = (id - 1) >> STORE_CHUNK_BITS;
+	uint8_t		*r = (uint8_t *)(uintptr_t)rec;
+	uint32_t	 blk;
 
 	if (c >= STORE_NCHUNK)
 		fatal("more than %llu sessions",
 		    (unsigned long long)STORE_NCHUNK * STORE_CHUNK);
 	if (!st->discard) {
 		index_add(st->index, id);
-		store_publish(st, id, rec != NULL ? (uint8_t *)(uintptr_t)rec :
-		    store_pack(st, s, false));
+		if (r != NULL)
+			blk = (uint32_t)(st->nadopted - 1) | RETAIN_ADOPTED;
+		else if ((r = store_pack(st, s, false))[0] & STORE_HEAP)
+			blk = RETAIN_NOBLK;
+		else
+			blk = (uint32_t)(st->nblock - 1);
+		store_publish(st, id, r);
+		retain_note(st, id, s->t_last, blk);
 	}
 	atomic_fetch_add_explicit(&st->count, 1, memory_order_relaxed);
 	if (id + 1 > st->end)
@@ -204,6 +184,7 @@ store_adopt(struct store *st, uint8_t *b)
 	st->adopted = xreallocarray(st->adopted, st->nadopted + 1,
 	    sizeof *st->adopted);
 	st->adopted[st->nadopted++] = b;
+	retain_block(st, (uint32_t)(st->nadopted - 1) | RETAIN_ADOPTED);
 }
 
 /* Whether sessions added are kept. */

@@ -8,7 +8,10 @@
  *   it; the record is published (release) and readers on other threads see
  *   it once store_get() unpacks it (acquire).  Records never move, so a
  *   reader needs no lock.
- * - Sessions are kept until store_free().
+ * - Sessions are kept until store_free(), or until retention drops them
+ *   (retain.c, store_retain_set()): then the id has no record, and the
+ *   memory is freed a second after (at once after store_solo()), so a
+ *   reader on another thread must not hold a view longer than that.
  * - The meta reader's item is a sessionid; an id whose session is not
  *   closed (or never existed) has no values.
  * - An index (index.c) is built as sessions are added: per key (all but
@@ -69,7 +72,7 @@ void		 store_update(struct store *, uint64_t id,
 		    const struct session *);
 /* The highest id stored plus one: ids run from 1 to this minus one. */
 uint64_t	 store_end(const struct store *);
-/* Closed sessions stored. */
+/* Closed sessions taken (those dropped since included). */
 uint64_t	 store_count(const struct store *);
 /* Where the did names and home networks come from. */
 void		 store_set_ctx(struct store *, const struct session_ctx *);
@@ -77,6 +80,21 @@ void		 store_set_ctx(struct store *, const struct session_ctx *);
 const struct session_ctx *store_ctx(const struct store *);
 /* The meta reader over this store (item = sessionid). */
 const struct meta_reader *store_reader(const struct store *);
+/*
+ * Retention (retain.c): keep the sessions whose last packet is at most age
+ * ns older than the clock (0: any age), at most max of them (0: no cap),
+ * the newest by closing order.  store_retain() drops the others, on the
+ * writer's thread; between exact passes it runs only now and then.
+ */
+void		 store_retain_set(struct store *, uint64_t age, uint64_t max);
+void		 store_retain(struct store *, uint64_t now, bool exact);
+/* No reader runs on another thread: free dropped memory at once. */
+void		 store_solo(struct store *);
+/* Sessions dropped by retention; kept now; the window set. */
+uint64_t	 store_dropped(const struct store *);
+uint64_t	 store_kept(const struct store *);
+void		 store_window(const struct store *, uint64_t *age,
+		    uint64_t *max);
 /* Drop the index and build it again (after meta changed). */
 void		 store_reindex(struct store *);
 

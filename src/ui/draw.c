@@ -271,7 +271,7 @@ draw_busy(struct ui *u)
 	refresh();
 }
 
-/* The status line: source, sessions, packets. */
+/* The status line: source, sessions (what is kept), packets. */
 static void
 draw_status(struct ui *u, int y)
 {
@@ -288,8 +288,13 @@ draw_status(struct ui *u, int y)
 	buf_init(&c);
 	if (capture_ninputs(u->cap) > 1)
 		buf_printf(&c, " (+%zu)", capture_ninputs(u->cap) - 1);
-	buf_printf(&c, "  sessions: %llu",
-	    (unsigned long long)store_count(u->st));
+	buf_init(&b);
+	if (u->eng != NULL && engine_kept(u->eng, &b))
+		buf_printf(&c, "  kept: %s", b.s);
+	else
+		buf_printf(&c, "  sessions: %llu",
+		    (unsigned long long)store_count(u->st));
+	buf_free(&b);
 	if (atomic_load(&u->loaded))
 		buf_printf(&c, "  packets: %llu", (unsigned long long)
 		    engine_stats(u->eng)->read);

@@ -26,7 +26,8 @@ enum setting_type {
 	SETTING_BYTES,		/* a whole number of bytes */
 	SETTING_FLAG,		/* exactly 0 or 1; kept as a bool */
 	SETTING_HUNDREDTHS,	/* up to 2 decimals; kept times 100 */
-	SETTING_NETWORKS	/* comma-separated CIDRs; no range */
+	SETTING_NETWORKS,	/* comma-separated CIDRs; no range */
+	SETTING_DURATION	/* seconds, or with s, m, h or d; kept as ns */
 };
 
 /* Which struct a setting's value lives in. */

@@ -3165,6 +3165,53 @@ sc_corr_beacon(struct cap *c)
 	}
 }
 
+/* One DNS lookup of its own every step ns from 0 (i from first on, n in
+ * all), exactly on time: 10.7.(i/200%200).(i%200+1):(20000+i%40000) ->
+ * 10.7.0.53:53 asking h(i%50).example.com; one more at the last time plus
+ * step/2, so that the clock ends between two steps. */
+static unsigned long	flows_n;
+
+static void
+retain_run(struct cap *c, unsigned long first, unsigned long n, uint64_t step)
+{
+	char		src[32], name[64];
+	struct flow	f;
+	unsigned long	i;
+
+	c->jitter = 0;
+	for (i = first; i <= n; i++) {
+		snprintf(src, sizeof src, "10.7.%lu.%lu", i / 200 % 200,
+		    i % 200 + 1);
+		flow_new(c, &f, 17, src, 20000 + (int)(i % 40000), "10.7.0.53",
+		    53);
+		at(c, i < n ? i * step : (n - 1) * step + step / 2);
+		snprintf(name, sizeof name, "h%lu.example.com", i % 50);
+		dns_lookup(c, &f, name, "192.0.2.7", 60);
+	}
+}
+
+/* retain: a lookup every 10 s for two hours (720) and one at 7195 s. */
+static void
+sc_retain(struct cap *c)
+{
+	retain_run(c, 0, 720, 10 * SEC);
+}
+
+/* retain_tail: retain cut to its last 30 minutes (from 5395 s on). */
+static void
+sc_retain_tail(struct cap *c)
+{
+	retain_run(c, 540, 720, 10 * SEC);
+}
+
+/* retain_long: -n lookups (default 1,000,000) one every 10 ms, for the
+ * memory of a replay far longer than a retention window. */
+static void
+sc_retain_long(struct cap *c)
+{
+	retain_run(c, 0, flows_n != 0 ? flows_n : 1000000, 10 * MS);
+}
+
 /* tcp_lines: one TCP session, 10.9.0.1:40000 -> 10.9.0.2:7777, whose
  * client sends 1,100 segments "x0000", "x0001", ..., a line ending (LF)
  * every third, so that lines span segments and the Session pane's
@@ -4260,6 +4307,13 @@ static const struct scenario scenarios[] = {
 	    0, 0 },
 	{ "corr_beacon", "a jittered beacon beside irregular HTTPS and "
 	    "periodic NTP", sc_corr_beacon, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
+	    0 },
+	{ "retain", "a DNS lookup every 10 s for two hours, each its own "
+	    "session", sc_retain, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "retain_tail", "retain cut to its last 30 minutes", sc_retain_tail,
+	    FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 },
+	{ "retain_long", "a DNS lookup every 10 ms (-n of them, default "
+	    "1,000,000)", sc_retain_long, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,
 	    0 },
 	{ "tcp_lines", "one TCP session of 1,100 short segments whose lines "
 	    "span segments", sc_tcp_lines, FMT_US, LT_EN10MB, 0, ENC_NONE, 0,

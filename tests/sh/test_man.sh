@@ -100,6 +100,9 @@ printf 'name=z rule="ip.proto=1" alert=ioc\0\n' >"$T/nul.nwr"
 mkfifo "$T/fifo.nwr"
 "$HUNTCON" --check-rules "$T/all.nwr" "$T/nul.nwr" "$T/fifo.nwr" \
     "$T/missing.nwr" >"$T/diags" 2>&1
+# A window not shorter than store.retain adds its warning.
+"$HUNTCON" --set store.retain=60 --check-rules "$T/all.nwr" 2>&1 |
+	grep 'store.retain' >>"$T/diags"
 # A correlation rule's cap on open groups, met on a capture, adds the
 # message of a run.
 HUNTCON_CORR_GROUPS=1 "$HUNTCON" -r "$(cap corr_dns)" --values ioc \

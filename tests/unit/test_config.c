@@ -49,7 +49,7 @@ held(const struct engine_config *cfg, const struct setting *se)
 static uint64_t
 kept(const struct setting *se, uint64_t n)
 {
-	if (se->type == SETTING_SECONDS)
+	if (se->type == SETTING_SECONDS || se->type == SETTING_DURATION)
 		return (n * 1000000000ULL);
 	if (se->type == SETTING_HUNDREDTHS)
 		return (n * 100);
@@ -135,7 +135,7 @@ test_rows(void **state)
 		for (o = engine_settings(); o != se; o++)
 			assert_string_not_equal(o->name, se->name);
 	}
-	assert_int_equal(n, 25);
+	assert_int_equal(n, 27);
 }
 
 /* Every default is inside its range and is what init leaves. */
@@ -171,6 +171,8 @@ test_defaults(void **state)
 	assert_true(cfg.parsers && cfg.parse_thread && cfg.cpu_pair);
 	assert_int_equal(cfg.console_values, 0);
 	assert_int_equal(cfg.parse.tls_offered, 0);
+	assert_int_equal(cfg.retain_ns, 0);
+	assert_int_equal(cfg.max_sessions, 0);
 	engine_config_free(&again);
 	engine_config_free(&cfg);
 }
@@ -210,7 +212,7 @@ test_ranges(void **state)
 		free(cause);
 		n++;
 	}
-	assert_int_equal(n, 24);
+	assert_int_equal(n, 26);
 	engine_config_free(&cfg);
 }
 
@@ -247,6 +249,32 @@ test_types(void **state)
 	cause = set(&cfg, "net.home", "bad");
 	assert_string_equal(cause, "'bad' is not a network (use CIDR like "
 	    "10.0.0.0/8)");
+	free(cause);
+	assert_null(set(&cfg, "store.retain", "30m"));
+	assert_int_equal(cfg.retain_ns, 1800 * 1000000000ULL);
+	assert_null(set(&cfg, "store.retain", "6h"));
+	assert_int_equal(cfg.retain_ns, 6 * 3600 * 1000000000ULL);
+	assert_null(set(&cfg, "store.retain", "2d"));
+	assert_int_equal(cfg.retain_ns, 2 * 86400 * 1000000000ULL);
+	assert_null(set(&cfg, "store.retain", "90s"));
+	assert_int_equal(cfg.retain_ns, 90 * 1000000000ULL);
+	cause = set(&cfg, "store.retain", "1.5h");
+	assert_string_equal(cause, "'1.5h' is not a valid value for "
+	    "store.retain");
+	free(cause);
+	cause = set(&cfg, "store.retain", "h");
+	assert_string_equal(cause, "'h' is not a valid value for "
+	    "store.retain");
+	free(cause);
+	/* Past the range in a unit: out of it (the range is in seconds). */
+	cause = set(&cfg, "store.retain", "11575d");
+	assert_string_equal(cause, "'11575d' is out of range for "
+	    "store.retain (0-1000000000)");
+	free(cause);
+	assert_null(set(&cfg, "store.retain", "11574d"));
+	cause = set(&cfg, "store.retain", "99999999999999999999999m");
+	assert_string_equal(cause, "'99999999999999999999999m' is out of "
+	    "range for store.retain (0-1000000000)");
 	free(cause);
 	cause = set(&cfg, "no.such", "1");
 	assert_string_equal(cause, "unknown setting 'no.such' (see huntcon(1))");

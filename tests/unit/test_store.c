@@ -506,6 +506,106 @@ test_reindex(void **state)
 	store_free(st);
 }
 
+/* Selections and counts agree with query_match over what is kept. */
+static void
+check_kept(struct store *st, const char *what)
+{
+	struct query	*q;
+	uint32_t	 want[NSESS], *got;
+	size_t		 i, nw, ng;
+
+	for (i = 0; i < nitems(queries); i++) {
+		q = compile(queries[i]);
+		nw = brute(st, q, want);
+		ng = store_select(st, q, &got);
+		if (ng != nw || memcmp(got, want, nw * sizeof *got) != 0)
+			fail_msg("%s: %s: %zu ids, want %zu", what, queries[i],
+			    ng, nw);
+		free(got);
+		check_counts(st, q, queries[i]);
+		query_free(q);
+	}
+}
+
+/*
+ * Retention drops the oldest sessions by closing order, from an index
+ * that built nothing yet and from one that did; the ids kept are exactly
+ * the newest, and the index answers as a scan of them.
+ */
+static void
+test_retain(void **state)
+{
+	static const struct session_ctx	 ctx = { NULL, NULL, 0, NULL, NULL };
+	struct store	*st = store_new();
+	uint64_t	 first = 1704067200ULL * 1000000000ULL, id;
+	uint32_t	*ids;
+	size_t		 n;
+
+	(void)state;
+	store_set_ctx(st, &ctx);
+	store_solo(st);
+	store_retain_set(st, 0, 40);
+	seed = 7;
+	for (id = 1; id <= 30; id++)
+		store_add(st, make_session(id));
+	store_retain(st, first, true);
+	assert_int_equal(store_dropped(st), 0);
+	for (id = 31; id <= 50; id++)
+		store_add(st, make_session(id));
+	store_retain(st, first, true);	/* the index has built nothing */
+	assert_int_equal(store_dropped(st), 10);
+	assert_int_equal(store_kept(st), 40);
+	n = store_select(st, NULL, &ids);
+	assert_int_equal(n, 40);
+	assert_int_equal(ids[0], 11);
+	free(ids);
+	check_kept(st, "dropped before any read");
+	for (id = 51; id <= NSESS; id++)
+		store_add(st, make_session(id));
+	store_retain(st, first, true);	/* the index is built again */
+	assert_int_equal(store_dropped(st), 20);
+	for (id = 1; id <= 20; id++)
+		assert_false(store_has(st, id));
+	assert_true(store_has(st, 21));
+	check_kept(st, "dropped after reads");
+	/* By age: t_first is id / 4 s after first, t_last 1 us later. */
+	store_retain_set(st, 5000000000ULL, 0);
+	store_retain(st, first + (NSESS / 4) * 1000000000ULL, true);
+	n = store_select(st, NULL, &ids);
+	assert_int_equal(n, NSESS - 40 + 1);
+	assert_int_equal(ids[0], 40);
+	free(ids);
+	check_kept(st, "by age");
+	store_free(st);
+}
+
+/*
+ * Retention set on a store that already holds sessions drops only those
+ * taken since, and never frees the memory the earlier ones live in.
+ */
+static void
+test_retain_late(void **state)
+{
+	struct store	*st = make_store();	/* 59 sessions, shuffled */
+	struct session	 buf;
+	uint64_t	 id;
+	size_t		 n;
+
+	(void)state;
+	store_solo(st);
+	store_retain_set(st, 0, 10);
+	for (id = NSESS + 1; id <= NSESS + 30000; id++)
+		store_add(st, make_session(id));
+	store_retain(st, 0, true);
+	assert_int_equal(store_dropped(st), 29990);
+	for (id = 1, n = 0; id < store_end(st); id++)
+		n += store_get(st, id, &buf) != NULL;
+	assert_int_equal(n, NSESS - 1 + 10);
+	assert_non_null(store_get(st, 1, &buf));
+	assert_int_equal(buf.id, 1);
+	store_free(st);
+}
+
 /* An empty store answers everything with nothing. */
 static void
 test_empty(void **state)
@@ -541,6 +641,8 @@ main(void)
 		cmocka_unit_test(test_spelling),
 		cmocka_unit_test(test_reindex),
 		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_retain),
+		cmocka_unit_test(test_retain_late),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

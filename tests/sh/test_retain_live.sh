@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# test_retain_live.sh - retention on a live capture (issue 18) judges age on
+# the wall clock: with store.retain=3, a UDP datagram sent more than three
+# seconds before the capture ends is dropped and one sent just before it is
+# kept, although both sessions are still open (the idle timeout is 60 s)
+# when the capture ends.  On a veth pair between two network namespaces
+# made for the test, deleted at exit.  Needs root.
+# SPDX-License-Identifier: GPL-3.0-or-later
+. "$(dirname "$0")/../lib.sh"
+use_asan
+
+skip() { ok "live retention tests skipped: $1"; finish; }
+[ "$(id -u)" = 0 ] || skip "not root (they make network namespaces)"
+for tool in ip python3; do
+	command -v "$tool" >/dev/null || skip "no $tool (make deps installs it)"
+done
+
+A=hrA$$ B=hrB$$ VA=hrva$$ VB=hrvb$$
+NET=10.232.$((RANDOM % 200))
+MA=02:00:00:00:00:1a MB=02:00:00:00:00:1b
+hc_pid=
+cleanup() {
+	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+ip netns add "$A" && ip netns add "$B" || skip "cannot make network namespaces"
+for n in "$A" "$B"; do
+	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	    net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$n" link set lo up
+done
+ip link add "$VA" netns "$A" address $MA type veth peer name "$VB" \
+    netns "$B" address $MB
+ip -n "$A" addr add "$NET.1/24" dev "$VA"
+ip -n "$B" addr add "$NET.2/24" dev "$VB"
+ip -n "$A" link set "$VA" up
+ip -n "$B" link set "$VB" up
+ip -n "$A" neigh replace "$NET.2" lladdr $MA dev "$VA" nud permanent 2>/dev/null
+ip -n "$B" neigh replace "$NET.1" lladdr $MA dev "$VB" nud permanent
+
+# send PORT: one UDP datagram from B to A's PORT (nobody answers).
+send() {
+	ip netns exec "$B" python3 -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"x" * 20, (sys.argv[1], int(sys.argv[2])))' "$NET.1" "$1"
+}
+# threads PID: huntcon runs its threads once the interface is open.
+threads() { [ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -ge 2 ]; }
+
+ip netns exec "$A" "$HUNTCON" -i "$VA" --duration 60 -R none \
+    --set store.retain=3 -f udp --sessions --fields udp.dstport --stats \
+    >"$T/out" 2>"$T/err" &
+hc_pid=$!
+for _ in $(seq 200); do threads "$hc_pid" && break; sleep 0.05; done
+send 5001
+# Four seconds of wall time pass (what is tested), then the second one.
+t0=$(date +%s%N)
+while [ $(( $(date +%s%N) - t0 )) -lt 4000000000 ]; do sleep 0.1; done
+send 5002
+kill -INT "$hc_pid"
+for _ in $(seq 300); do kill -0 "$hc_pid" 2>/dev/null || break; sleep 0.1; done
+rc=0
+wait "$hc_pid" || rc=$?
+hc_pid=
+check "live: exit 0" 0 "$rc"
+check "live: the session older than 3 s left, the new one is kept" "5002" \
+    "$(grep -E '^[0-9]+$' "$T/out")"
+check "live: --stats counts both, one dropped, one kept" \
+    "sessions	2 dropped by retention	1 kept	last 3s, 1 session" \
+    "$(grep -E '^(sessions|dropped by|kept)' "$T/err" | tr '\n' ' ' |
+    sed 's/ $//')"
+finish
