@@ -271,6 +271,57 @@ draw_busy(struct ui *u)
 	refresh();
 }
 
+/* Live: the interfaces (or the stream) named, comma-joined; NULL then. */
+static const char *
+draw_sources(struct ui *u, struct buf *b)
+{
+	size_t	 i;
+
+	for (i = 0; i < capture_ninputs(u->cap); i++) {
+		if (i > 0)
+			buf_addc(b, ',');
+		buf_adds(b, esc_str(capture_input(u->cap, i)->path));
+	}
+	return (i > 0 ? NULL : "-");
+}
+
+/* A byte count in the largest unit that keeps it at 1 or more. */
+static void
+draw_bytes(struct buf *b, uint64_t n)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB",
+	    "TiB" };
+	double		 v = (double)n;
+	size_t		 i = 0;
+
+	while (v >= 1024 && i + 1 < nitems(unit)) {
+		v /= 1024;
+		i++;
+	}
+	buf_printf(b, i == 0 ? "%.0f %s" : "%.1f %s", v, unit[i]);
+}
+
+/*
+ * Live: sessions open, packets read and their rate, the kernel's and the
+ * interfaces' drops, the spool's use, and what C-c and P do.
+ */
+static void
+draw_live(struct ui *u, struct buf *c)
+{
+	buf_printf(c, " (%llu open)  packets: %llu  %llu/s  drops: %llu",
+	    (unsigned long long)u->nopen, (unsigned long long)u->nread,
+	    (unsigned long long)u->pps, (unsigned long long)
+	    (u->fig.dropped + u->fig.ifdropped));
+	if (u->fig.spool_cap > 0) {
+		buf_adds(c, "  spool: ");
+		draw_bytes(c, u->fig.spool_used);
+		buf_adds(c, " of ");
+		draw_bytes(c, u->fig.spool_cap);
+	}
+	buf_adds(c, u->frozen ? "  (view paused; P: follow)" :
+	    "  (P: pause view; C-c: stop)");
+}
+
 /* The status line: source, sessions, packets. */
 static void
 draw_status(struct ui *u, int y)
@@ -286,11 +337,13 @@ draw_status(struct ui *u, int y)
 
 	/* The counts first, so that a long file name never hides them. */
 	buf_init(&c);
-	if (capture_ninputs(u->cap) > 1)
+	if (capture_ninputs(u->cap) > 1 && !ui_capturing(u))
 		buf_printf(&c, " (+%zu)", capture_ninputs(u->cap) - 1);
 	buf_printf(&c, "  sessions: %llu",
 	    (unsigned long long)store_count(u->st));
-	if (atomic_load(&u->loaded))
+	if (ui_capturing(u) && u->tpps != 0)
+		draw_live(u, &c);
+	else if (atomic_load(&u->loaded))
 		buf_printf(&c, "  packets: %llu", (unsigned long long)
 		    engine_stats(u->eng)->read);
 	else if (capture_wall_clock(u->cap))
@@ -308,7 +361,10 @@ draw_status(struct ui *u, int y)
 	w = COLS - 9 - draw_width(c.s, c.len);
 	buf_init(&b);
 	buf_adds(&b, " source: ");
-	draw_path(&b, src, w < 12 ? 12 : w);
+	if (ui_capturing(u))
+		src = draw_sources(u, &b);
+	if (src != NULL)
+		draw_path(&b, src, w < 12 ? 12 : w);
 	buf_add(&b, c.s, c.len);
 	draw_fill(y, ROLE_STATUS);
 	draw_text(y, 0, COLS, ROLE_STATUS, b.s);
