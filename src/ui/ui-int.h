@@ -324,6 +324,9 @@ struct ui {
 	pthread_cond_t		 gcond;
 	atomic_bool		 gwant;
 	bool			 gpaused;	/* under glock */
+	uint64_t		 grel;		/* times left (under glock) */
+	uint64_t		 gturn;		/* pauses the worker ended */
+	uint64_t		 gleft;		/* gturn when last left */
 	int			 gdepth;
 	bool			 gheld;		/* the engine waits for us */
 	bool			 frozen;	/* P: the view stops following */

@@ -225,15 +225,20 @@ ui_worker(void *arg)
 static void
 ui_gate_serve(struct ui *u)
 {
+	uint64_t	 rel;
+
 	if (!atomic_load(&u->gwant))
 		return;
 	engine_quiesce(u->eng);
 	pthread_mutex_lock(&u->glock);
 	u->gpaused = true;
+	rel = u->grel;
 	pthread_cond_broadcast(&u->gcond);
-	while (atomic_load(&u->gwant))
+	while (atomic_load(&u->gwant) && u->grel == rel)
 		pthread_cond_wait(&u->gcond, &u->glock);
 	u->gpaused = false;
+	u->gturn++;
+	pthread_cond_broadcast(&u->gcond);
 	pthread_mutex_unlock(&u->glock);
 }
 
@@ -254,7 +259,8 @@ ui_indexable(const struct ui *u)
 /*
  * Take the gate (nested calls count): during a live capture, wait until
  * the worker stands at a tick with the engine quiet (a block of packets
- * at most, or at once when the wire is idle).
+ * at most, or at once when the wire is idle), having gone on since the
+ * gate was last left, so that the engine is never starved.
  */
 void
 ui_gate_enter(struct ui *u)
@@ -264,7 +270,8 @@ ui_gate_enter(struct ui *u)
 	pthread_mutex_lock(&u->glock);
 	atomic_store(&u->gwant, true);
 	capture_nudge(u->cap);
-	while (!u->gpaused && !atomic_load(&u->loaded))
+	while (!(u->gpaused && u->gturn != u->gleft) &&
+	    !atomic_load(&u->loaded))
 		pthread_cond_wait(&u->gcond, &u->glock);
 	u->gheld = u->gpaused;
 	pthread_mutex_unlock(&u->glock);
@@ -279,6 +286,8 @@ ui_gate_leave(struct ui *u)
 	pthread_mutex_lock(&u->glock);
 	atomic_store(&u->gwant, false);
 	u->gheld = false;
+	u->grel++;
+	u->gleft = u->gturn;
 	pthread_cond_broadcast(&u->gcond);
 	pthread_mutex_unlock(&u->glock);
 }
@@ -1068,6 +1077,7 @@ ui_run(const struct ui_options *o)
 	pthread_mutex_init(&u.inlock, NULL);
 	pthread_mutex_init(&u.glock, NULL);
 	pthread_cond_init(&u.gcond, NULL);
+	u.gleft = UINT64_MAX;		/* no pause to have gone past yet */
 	u.opt = o;
 	u.t0 = ui_ms();
 	if (tf != NULL && *tf != '\0')

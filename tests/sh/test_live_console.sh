@@ -19,6 +19,7 @@ for tool in ip ping python3 tmux; do
 done
 
 . "$(dirname "$0")/../tmux.sh"
+use_asan
 
 A=hlA$$ B=hlB$$ VA=hlva$$ VB=hlvb$$
 NET=10.232.$((RANDOM % 200))
@@ -110,6 +111,14 @@ expect_screen "drill: the path changes during the capture" \
 kill -0 "$bg" 2>/dev/null
 check "drill: ... while the capture runs (the ping goes on)" 0 "$?"
 
+# The Session pane reads a session's packets back from the spool while
+# the capture writes it: the datagram's 40 bytes of payload ("x").
+$TM send-keys 2 g Enter
+expect_screen "session: the pane opens during the capture" '^session [0-9]+: '
+expect_screen "session: its packet read back from the spool" \
+    '^    0020  .* 78 78 78 78 78 78 '
+$TM send-keys 1
+
 # 4. P pauses the view: new sessions are not counted until P again.
 $TM send-keys P
 expect_screen "pause: said on the status line" '\(view paused; P: follow\)'
@@ -143,12 +152,23 @@ $TM send-keys 1 / C-u "ioc = 'hi_ports'" Enter
 expect_screen "rule: the kept and the new sessions have it" \
     "^path: ioc = 'hi_ports' +175 sessions\$"
 
-# 6. Quitting ends the capture, says where the spool is; batch on the
+# 6. A rule change not written: quitting asks first (Esc stays).
+$TM send-keys 4 Home Space q
+expect_screen "quit: asks when rule changes are unwritten" \
+    '^rule changes are not written: w write them and quit, q quit without'
+$TM send-keys Escape
+wait_gone '^rule changes are not written'
+check "quit: Esc stays (still capturing)" 0 \
+    "$(grep -cE '^rule changes are not written' "$T/screen")"
+$TM send-keys q
+expect_screen "quit: asks again" '^rule changes are not written'
+
+# Quitting ends the capture, says where the spool is; batch on the
 # spool gives the same count as the drill.
 kill "$bg" 2>/dev/null
 wait "$bg" 2>/dev/null
 bg=
-quit_rc "quit: exit 0"
+quit_rc "quit: q quits without writing, exit 0"
 spool=$(ls -d "$T"/cache/huntcon/spool/*/ 2>/dev/null | head -1)
 check "quit: names the spool" "huntcon: the packets read are kept in ${spool%/}" \
     "$(cat "$T/stderr")"
@@ -172,6 +192,7 @@ expect_screen "flood: a key answered (Events) during the flood" '\[Events\]' 5
 kill -0 "$bg" 2>/dev/null
 check "flood: ... while the flood still runs" 0 "$?"
 expect_screen "flood: drops shown, not hidden" '  drops: [1-9][0-9]*  ' 25
+echo "# flood figures: $(grep -oE 'sessions: .* drops: [0-9]+' "$T/screen")"
 wait "$bg" 2>/dev/null
 bg=
 quit_rc "flood: quits with 0"
