@@ -271,18 +271,23 @@ draw_busy(struct ui *u)
 	refresh();
 }
 
-/* Live: the interfaces (or the stream) named, comma-joined; NULL then. */
-static const char *
-draw_sources(struct ui *u, struct buf *b)
+/* Live: the interfaces (or the stream) named, comma-joined, to shorten
+ * as a path (caller frees). */
+static char *
+draw_sources(struct ui *u)
 {
-	size_t	 i;
+	struct buf	 b;
+	size_t		 i;
 
+	buf_init(&b);
 	for (i = 0; i < capture_ninputs(u->cap); i++) {
 		if (i > 0)
-			buf_addc(b, ',');
-		buf_adds(b, esc_str(capture_input(u->cap, i)->path));
+			buf_addc(&b, ',');
+		buf_adds(&b, capture_input(u->cap, i)->path);
 	}
-	return (i > 0 ? NULL : "-");
+	if (i == 0)
+		buf_addc(&b, '-');
+	return (buf_take(&b));
 }
 
 /* A byte count in the largest unit that keeps it at 1 or more. */
@@ -308,18 +313,20 @@ draw_bytes(struct buf *b, uint64_t n)
 static void
 draw_live(struct ui *u, struct buf *c)
 {
-	buf_printf(c, " (%llu open)  packets: %llu  %llu/s  drops: %llu",
+	bool	 wall = capture_wall_clock(u->cap);
+
+	buf_printf(c, " (%llu open)  packets: %llu (%llu/s)",
 	    (unsigned long long)u->nopen, (unsigned long long)u->nread,
-	    (unsigned long long)u->pps, (unsigned long long)
-	    (u->fig.dropped + u->fig.ifdropped));
+	    (unsigned long long)u->pps);
+	if (wall)	/* a stream has no drops to count */
+		buf_printf(c, "  drops: %llu", (unsigned long long)
+		    (u->fig.dropped + u->fig.ifdropped));
 	if (u->fig.spool_cap > 0) {
 		buf_adds(c, "  spool: ");
 		draw_bytes(c, u->fig.spool_used);
-		buf_adds(c, " of ");
-		draw_bytes(c, u->fig.spool_cap);
 	}
-	buf_adds(c, u->frozen ? "  (view paused; P: follow)" :
-	    "  (P: pause view; C-c: stop)");
+	buf_adds(c, u->frozen ? "  view paused (P: follow)" : wall ?
+	    "  C-c: stop, P: pause" : "  C-c: end, P: pause");
 }
 
 /* The status line: source, sessions, packets. */
@@ -332,6 +339,7 @@ draw_status(struct ui *u, int y)
 	struct buf	 b;
 
 	struct buf	 c;
+	char		*srcs;
 	uint64_t	 hidden;
 	int		 w;
 
@@ -361,10 +369,9 @@ draw_status(struct ui *u, int y)
 	w = COLS - 9 - draw_width(c.s, c.len);
 	buf_init(&b);
 	buf_adds(&b, " source: ");
-	if (ui_capturing(u))
-		src = draw_sources(u, &b);
-	if (src != NULL)
-		draw_path(&b, src, w < 12 ? 12 : w);
+	srcs = ui_capturing(u) ? draw_sources(u) : NULL;
+	draw_path(&b, srcs != NULL ? srcs : src, w < 12 ? 12 : w);
+	free(srcs);
 	buf_add(&b, c.s, c.len);
 	draw_fill(y, ROLE_STATUS);
 	draw_text(y, 0, COLS, ROLE_STATUS, b.s);

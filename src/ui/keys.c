@@ -268,8 +268,6 @@ static const struct keys_binding keys_table[] = {
 	    "(the path stays as it was) or an export" },
 	{ CTRL('c'), NULL, CTX_ANY, k_cancel, NULL },
 	{ CTRL('l'), "C-l", CTX_ANY, k_redraw, "redraw the screen" },
-	{ 'P', "P", CTX_ANY, k_freeze, "live capture: pause the view (counts "
-	    "stay; the capture goes on), or follow it again" },
 	{ KEY_UP, "Up k", CTX_ANY, k_up, "move up" },
 	{ 'k', NULL, CTX_ANY, k_up, NULL },
 	{ KEY_DOWN, "Down j", CTX_ANY, k_down, "move down" },
@@ -347,7 +345,8 @@ static const struct keys_binding keys_table[] = {
 	{ 'w', "w", CTX_RULES, rview_write_key, "write the changed rule files "
 	    "and apply them" },
 	{ 'r', "r", CTX_RULES, k_apply, "apply the rules to the loaded "
-	    "sessions now" },
+	    "sessions now" },	{ 'P', "P", CTX_ANY, k_freeze, "live capture: pause the view (counts "
+	    "stay; the capture goes on), or follow it again" },
 };
 
 /* The context of a pane. */
