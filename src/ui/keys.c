@@ -345,7 +345,8 @@ static const struct keys_binding keys_table[] = {
 	{ 'w', "w", CTX_RULES, rview_write_key, "write the changed rule files "
 	    "and apply them" },
 	{ 'r', "r", CTX_RULES, k_apply, "apply the rules to the loaded "
-	    "sessions now" },	{ 'P', "P", CTX_ANY, k_freeze, "live capture: pause the view (counts "
+	    "sessions now" },
+	{ 'P', "P", CTX_ANY, k_freeze, "live capture: pause the view (counts "
 	    "stay; the capture goes on), or follow it again" },
 };
 

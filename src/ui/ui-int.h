@@ -329,7 +329,7 @@ struct ui {
 	uint64_t		 gleft;		/* gturn when last left */
 	int			 gdepth;
 	bool			 gheld;		/* the engine waits for us */
-	bool			 frozen;	/* P: the view stops following */
+	bool			 frozen;	/* P: the view stands still */
 	/* Live figures, taken while the gate is held. */
 	uint64_t		 nopen;		/* sessions open */
 	uint64_t		 nread;		/* packets the engine read */

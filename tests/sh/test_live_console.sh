@@ -187,8 +187,10 @@ expect_screen "flood: capturing" '  sessions: 0 \(0 open\)' 10
 ip netns exec "$B" ping -f -q -s 1400 -c 400000 -w 25 "$NET.1" >/dev/null &
 bg=$!
 expect_screen "flood: packets counted while it runs" '\([1-9][0-9]{3,}/s\)  drops: ' 15
+t0=$(date +%s%N)
 $TM send-keys 2
 expect_screen "flood: a key answered (Events) during the flood" '\[Events\]' 5
+echo "# flood: Events shown $((($(date +%s%N) - t0) / 1000000)) ms after the key (screen polled every 50 ms)"
 kill -0 "$bg" 2>/dev/null
 check "flood: ... while the flood still runs" 0 "$?"
 expect_screen "flood: drops shown, not hidden" '  drops: [1-9][0-9]*  ' 25
