@@ -554,7 +554,8 @@ ui_view_fill(struct ui *u, struct ui_view *v, bool fresh, bool *changed)
 		*changed = grew;
 		return (true);
 	}
-	if (idx && fresh) {
+	/* Live, a view made before the gate was held goes to the index. */
+	if (idx && (fresh || ui_capturing(u))) {
 		*changed = true;
 		v->stored = store_count(u->st);
 		return (ui_view_select(u, v));
@@ -807,9 +808,10 @@ ui_refresh(struct ui *u, bool force)
 	}
 	/*
 	 * While loading, the counts are made by reading every session: keep
-	 * the last ones on the screen until a second has passed, and four
-	 * times as long as counting took, so the reading threads keep the
-	 * CPUs.  A new path counts at once.
+	 * the last ones on the screen until a second has passed (live, where
+	 * the index counts, 400 ms: the counts follow within a second), and
+	 * four times as long as counting took, so the reading threads keep
+	 * the CPUs.  A new path counts at once.
 	 */
 	u->nav.hold = loading && t < u->recount;
 	if (u->dirty & DIRTY_COUNTS) {
@@ -821,7 +823,7 @@ ui_refresh(struct ui *u, bool force)
 		ui_draw(u);
 		if (loading && !u->nav.hold)
 			u->recount = ui_ms() + (ui_ms() - t > 250 ?
-			    4 * (ui_ms() - t) : 1000);
+			    4 * (ui_ms() - t) : u->live ? 400 : 1000);
 		u->dirty &= ~DIRTY_SCREEN;
 		if (!u->first_counts && store_count(u->st) > 0) {
 			u->first_counts = true;

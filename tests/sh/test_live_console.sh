@@ -70,6 +70,11 @@ sessions() {
 	screen | sed -nE 's/.*  sessions: ([0-9]+) \(.*/\1/p' | tail -1
 }
 
+# pathcount: the breadcrumb's count of the path's sessions now.
+pathcount() {
+	screen | sed -nE 's/^path: .* ([0-9]+) sessions?$/\1/p' | head -1
+}
+
 # 1. Sessions close while the capture runs (idle timeout 1 s): the count
 # rises while traffic flows.
 live --set session.idle_timeout=1
@@ -80,13 +85,16 @@ bg=$!
 expect_screen "live: sessions counted while traffic flows" \
     '  sessions: [1-9][0-9]* \(' 10
 n1=$(sessions)
+p1=$(pathcount)
 rising=no
 for _ in $(seq 100); do
 	n2=$(sessions)
-	[ -n "$n2" ] && [ "$n2" -gt "$n1" ] && { rising=yes; break; }
+	p2=$(pathcount)
+	[ -n "$n2" ] && [ "$n2" -gt "$n1" ] && [ -n "$p2" ] && \
+	    [ "$p2" -gt "${p1:-0}" ] && { rising=yes; break; }
 	sleep 0.1
 done
-check "live: the count rises ($n1, then ${n2:-none}) while traffic flows" yes "$rising"
+check "live: the counts rise (status $n1 then ${n2:-none}, path ${p1:-none} then ${p2:-none}) while traffic flows" yes "$rising"
 kill -0 "$bg" 2>/dev/null
 check "live: ... and the traffic was still flowing" 0 "$?"
 wait "$bg"
