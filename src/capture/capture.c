@@ -775,22 +775,32 @@ struct ring {
 	 */
 	alignas(64) size_t fill;	/* bytes in the block being filled */
 	unsigned int	 last_turns;	/* turns taken after the tick's stop */
+	bool		 splocked;	/* the reader holds c->splock */
 };
 
-/* Hand the block being filled to the consumer; wait for a free one. */
+/*
+ * Hand the block being filled to the consumer; wait for a free one.  The
+ * series' lock is let go while waiting (the record before is whole in its
+ * series): a console that has paused the consumer may be rereading.
+ */
 static bool
 ring_publish(struct ring *r)
 {
-	bool	 go;
+	bool	 go, wait;
 
 	pthread_mutex_lock(&r->lock);
 	r->len[r->head % RING_BLOCKS] = r->fill;
 	r->head++;
 	pthread_cond_broadcast(&r->cond);
+	wait = r->splocked && r->head - r->tail == RING_BLOCKS && !r->stop;
+	if (wait)
+		pthread_mutex_unlock(&r->c->splock);
 	while (r->head - r->tail == RING_BLOCKS && !r->stop)
 		pthread_cond_wait(&r->cond, &r->lock);
 	go = !r->stop;
 	pthread_mutex_unlock(&r->lock);
+	if (wait)
+		pthread_mutex_lock(&r->c->splock);
 	r->fill = 0;
 	return (go);
 }
@@ -865,7 +875,9 @@ ring_next(struct capture *c, struct capture_source *s, struct ring *r)
 	if (s->ops->series == NULL)
 		return (s->ops->next(s, ring_put, r));
 	pthread_mutex_lock(&c->splock);
+	r->splocked = true;
 	n = s->ops->next(s, ring_put, r);
+	r->splocked = false;
 	pthread_mutex_unlock(&c->splock);
 	return (n);
 }
