@@ -212,13 +212,14 @@ spool_grow(struct spool *sp, size_t id, uint64_t bytes)
 		sp->oldest++;
 }
 
-/* Bytes in the spool now, and its cap. */
+/* Bytes in the spool now. */
 uint64_t
 spool_used(const struct spool *sp)
 {
 	return (sp->used);
 }
 
+/* The most bytes the spool keeps. */
 uint64_t
 spool_cap_of(const struct spool *sp)
 {

@@ -232,13 +232,14 @@ engine_set_rules(struct engine *e, const struct ruleset *rs)
 	e->rules = rs;
 }
 
-/* Sessions open now, and a walk over at most max of them (quiet). */
+/* Sessions open now (engine quiet). */
 uint64_t
 engine_open(const struct engine *e)
 {
 	return (session_table_open(e->table));
 }
 
+/* Call fn on at most max open sessions (engine quiet). */
 void
 engine_open_walk(const struct engine *e, void (*fn)(struct session *,
     void *), void *arg, size_t max)
