@@ -520,7 +520,10 @@ ui_view_select(struct ui *u, struct ui_view *v)
 		return (false);
 	}
 	memset(v->match, 0, v->cap / 8);
-	for (id = 1; id < store_end(u->st); id++) {
+	/* Live, only the ids stored are seen: the others may come later. */
+	for (id = 0; id + 64 <= v->cap && !ui_capturing(u); id += 64)
+		v->seen[id / 64] = UINT64_MAX;
+	for (id = 1; id < store_end(u->st) && ui_capturing(u); id++) {
 		if (store_has(u->st, id))
 			v->seen[id / 64] |= (uint64_t)1 << (id % 64);
 	}
