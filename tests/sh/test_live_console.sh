@@ -119,6 +119,15 @@ expect_screen "drill: the path changes during the capture" \
 kill -0 "$bg" 2>/dev/null
 check "drill: ... while the capture runs (the ping goes on)" 0 "$?"
 
+# Enter on a Navigate value drills too (the path gains the term), and
+# Backspace steps back.
+$TM send-keys Home Down Enter
+expect_screen "drill: Enter on a value drills during the capture" \
+    "^path: udp.dstport >= 7000 && [a-z.]+ = .* [0-9]+ sessions?\$"
+$TM send-keys BSpace
+expect_screen "drill: Backspace steps back" \
+    '^path: udp.dstport >= 7000 +150 sessions$'
+
 # The Session pane reads a session's packets back from the spool while
 # the capture writes it: the datagram's 40 bytes of payload ("x").
 $TM send-keys 2 g Enter
