@@ -88,6 +88,8 @@ const char	*spool_path(const struct spool *, size_t);
 const char	*spool_kept_dir(const struct spool *);
 void		 spool_file_done(struct spool *, size_t);
 void		 spool_grow(struct spool *, size_t, uint64_t);
+uint64_t	 spool_used(const struct spool *);
+uint64_t	 spool_cap_of(const struct spool *);
 bool		 spool_gone(const struct spool *, size_t);
 uint64_t	 spool_rotate(const struct spool *);
 void		 spool_lost(struct spool *);

@@ -47,6 +47,15 @@ struct capture {
 		char			*msg;
 	}			*held;		/* no message function yet */
 	size_t			 nheld;
+	/* The ring being consumed (under nlock), for capture_nudge(). */
+	pthread_mutex_t		 nlock;
+	struct ring		*ring;
+	atomic_bool		 nudged;
+	/* Series in the spool: the reader writes them, rereads read them. */
+	pthread_mutex_t		 splock;
+	/* Live figures, refreshed by the reader (capture_figures). */
+	_Atomic uint64_t	 fig[4];
+	uint64_t		 fig_next;	/* ns, monotonic */
 };
 
 static const struct capture_source_ops capture_files_ops;
@@ -60,9 +69,16 @@ capture_new(capture_msg_fn fn, void *arg)
 {
 	struct capture	*c;
 
+	pthread_mutexattr_t	 ma;
+
 	c = xcalloc(1, sizeof *c);
 	c->msg = fn;
 	c->msg_arg = arg;
+	pthread_mutex_init(&c->nlock, NULL);
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_RECURSIVE);
+	pthread_mutex_init(&c->splock, &ma);
+	pthread_mutexattr_destroy(&ma);
 	capture_source_add(c, &capture_files_ops, NULL);
 	return (c);
 }
@@ -94,6 +110,8 @@ capture_free(struct capture *c)
 	for (i = 0; i < c->nheld; i++)
 		free(c->held[i].msg);
 	free(c->held);
+	pthread_mutex_destroy(&c->nlock);
+	pthread_mutex_destroy(&c->splock);
 	free(c);
 }
 
@@ -757,22 +775,32 @@ struct ring {
 	 */
 	alignas(64) size_t fill;	/* bytes in the block being filled */
 	unsigned int	 last_turns;	/* turns taken after the tick's stop */
+	bool		 splocked;	/* the reader holds c->splock */
 };
 
-/* Hand the block being filled to the consumer; wait for a free one. */
+/*
+ * Hand the block being filled to the consumer; wait for a free one.  The
+ * series' lock is let go while waiting (the record before is whole in its
+ * series): a console that has paused the consumer may be rereading.
+ */
 static bool
 ring_publish(struct ring *r)
 {
-	bool	 go;
+	bool	 go, wait;
 
 	pthread_mutex_lock(&r->lock);
 	r->len[r->head % RING_BLOCKS] = r->fill;
 	r->head++;
 	pthread_cond_broadcast(&r->cond);
+	wait = r->splocked && r->head - r->tail == RING_BLOCKS && !r->stop;
+	if (wait)
+		pthread_mutex_unlock(&r->c->splock);
 	while (r->head - r->tail == RING_BLOCKS && !r->stop)
 		pthread_cond_wait(&r->cond, &r->lock);
 	go = !r->stop;
 	pthread_mutex_unlock(&r->lock);
+	if (wait)
+		pthread_mutex_lock(&r->c->splock);
 	r->fill = 0;
 	return (go);
 }
@@ -853,6 +881,50 @@ ring_wait_held(struct capture *c)
 		    (long)(ms + ms / 2) * 1000000L }, NULL);
 }
 
+/* One batch of a source; a source with a series in the spool holds the
+ * series' lock meanwhile, so that rereads see it whole. */
+static enum capture_next
+ring_next(struct capture *c, struct capture_source *s, struct ring *r)
+{
+	enum capture_next	 n;
+
+	if (s->ops->series == NULL)
+		return (s->ops->next(s, ring_put, r));
+	pthread_mutex_lock(&c->splock);
+	r->splocked = true;
+	n = s->ops->next(s, ring_put, r);
+	r->splocked = false;
+	pthread_mutex_unlock(&c->splock);
+	return (n);
+}
+
+/* Refresh the live figures (reader thread) at most every tick. */
+static void
+ring_figures(struct capture *c)
+{
+	struct capture_stats	 st;
+	uint64_t		 now = clock_ns(CLOCK_MONOTONIC), f[3] = { 0 };
+	size_t			 i;
+
+	if (!c->live || now < c->fig_next)
+		return;
+	c->fig_next = now + CAPTURE_TICK_NS;
+	for (i = 0; i < c->nsrc; i++) {
+		if (c->src[i]->ops->stats == NULL ||
+		    !c->src[i]->ops->stats(c->src[i], &st))
+			continue;
+		f[0] += st.received;
+		f[1] += st.dropped;
+		f[2] += st.ifdropped;
+	}
+	for (i = 0; i < 3; i++)
+		atomic_store_explicit(&c->fig[i], f[i], memory_order_relaxed);
+	pthread_mutex_lock(&c->splock);
+	atomic_store_explicit(&c->fig[3], c->spool != NULL ?
+	    spool_used(c->spool) : 0, memory_order_relaxed);
+	pthread_mutex_unlock(&c->splock);
+}
+
 /*
  * One turn over the sources that have not ended; false when none is left
  * or reading stops.  When every live source is idle, the records taken so
@@ -875,7 +947,7 @@ ring_turn(struct ring *r)
 		s = c->src[i];
 		if (s->ended)
 			continue;
-		switch (s->ops->next(s, ring_put, r)) {
+		switch (ring_next(c, s, r)) {
 		case CAPTURE_END:
 			s->ended = true;
 			continue;
@@ -889,6 +961,7 @@ ring_turn(struct ring *r)
 		if (ring_stopped(r) && !last)
 			return (false);
 	}
+	ring_figures(c);
 	if (last)	/* bounded: a busy interface always has more */
 		return (more && ++r->last_turns < RING_LAST_TURNS);
 	if (active == 0 || ring_stopped(r))
@@ -965,7 +1038,8 @@ ring_take(struct ring *r, unsigned int *idx, const struct timespec *until,
 
 	*idle = false;
 	pthread_mutex_lock(&r->lock);
-	while (r->tail == r->head && !r->done && !*idle) {
+	while (r->tail == r->head && !r->done && !*idle &&
+	    !atomic_load(&r->c->nudged)) {
 		if (until == NULL)
 			pthread_cond_wait(&r->cond, &r->lock);
 		else if (pthread_cond_timedwait(&r->cond, &r->lock,
@@ -973,7 +1047,8 @@ ring_take(struct ring *r, unsigned int *idx, const struct timespec *until,
 			*idle = true;
 	}
 	got = r->tail != r->head;
-	*idle = *idle && !got;
+	*idle = (*idle || (until != NULL && atomic_load(&r->c->nudged))) &&
+	    !got;
 	*idx = r->tail % RING_BLOCKS;
 	pthread_mutex_unlock(&r->lock);
 	return (got || *idle);
@@ -1008,9 +1083,11 @@ capture_tick(struct capture *c, struct ring *r, struct timespec *until,
     uint64_t *next)
 {
 	uint64_t	 now = capture_now(until);
+	bool		 nudged = atomic_exchange(&c->nudged, false);
 
-	if (now >= *next) {
-		*next = now + CAPTURE_TICK_NS;
+	if (now >= *next || nudged) {
+		if (now >= *next)
+			*next = now + CAPTURE_TICK_NS;
 		if (c->tick != NULL && !atomic_load(&r->end) &&
 		    !c->tick(now, c->tick_arg))
 			atomic_store(&r->end, true);
@@ -1052,6 +1129,8 @@ ring_consume_live(struct ring *r, capture_packet_fn fn, void *arg)
 		}
 		if (go)
 			capture_tick(r->c, r, &until, &next);
+		else
+			atomic_store(&r->c->nudged, false);
 	}
 }
 
@@ -1072,16 +1151,48 @@ capture_run(struct capture *c, capture_packet_fn fn, void *arg)
 	atomic_init(&r->end, false);
 	if (pthread_create(&t, NULL, ring_reader, r) != 0)
 		fatal("cannot start the reading thread");
+	pthread_mutex_lock(&c->nlock);
+	c->ring = r;
+	pthread_mutex_unlock(&c->nlock);
 	if (c->live)
 		ring_consume_live(r, fn, arg);
 	else
 		ring_consume(r, fn, arg);
+	pthread_mutex_lock(&c->nlock);
+	c->ring = NULL;
+	pthread_mutex_unlock(&c->nlock);
 	pthread_join(t, NULL);
 	pthread_cond_destroy(&r->cond);
 	pthread_mutex_destroy(&r->lock);
 	for (i = 0; i < RING_BLOCKS; i++)
 		free(r->block[i]);
 	free(r);
+}
+
+/* Have the consumer call the tick function now (any thread). */
+void
+capture_nudge(struct capture *c)
+{
+	pthread_mutex_lock(&c->nlock);
+	atomic_store(&c->nudged, true);
+	if (c->ring != NULL) {
+		pthread_mutex_lock(&c->ring->lock);
+		pthread_cond_broadcast(&c->ring->cond);
+		pthread_mutex_unlock(&c->ring->lock);
+	}
+	pthread_mutex_unlock(&c->nlock);
+}
+
+/* The live figures as the reader last saw them (any thread). */
+void
+capture_figures(struct capture *c, struct capture_figures *f)
+{
+	f->received = atomic_load_explicit(&c->fig[0], memory_order_relaxed);
+	f->dropped = atomic_load_explicit(&c->fig[1], memory_order_relaxed);
+	f->ifdropped = atomic_load_explicit(&c->fig[2], memory_order_relaxed);
+	f->spool_used = atomic_load_explicit(&c->fig[3],
+	    memory_order_relaxed);
+	f->spool_cap = c->spool != NULL ? spool_cap_of(c->spool) : 0;
 }
 
 /* Read the selected records again, in capture order. */
@@ -1103,8 +1214,11 @@ capture_reread(struct capture *c, capture_select_fn sel,
 			se[n++] = one;
 		}
 	}
-	if (n > 0)
+	if (n > 0) {
+		pthread_mutex_lock(&c->splock);
 		series_reread(se, n, sel, arg, fn, arg);
+		pthread_mutex_unlock(&c->splock);
+	}
 	free(se);
 }
 
@@ -1166,13 +1280,15 @@ capture_locate(const struct capture *c, uint64_t o, struct capture_ref *ref)
 		    &skip) && (skip == 0 || capture_walk(in, &ref->offset,
 		    skip)));
 	}
+	pthread_mutex_lock(&((struct capture *)c)->splock);
 	for (i = 0; i < c->nsrc; i++) {
 		s = c->src[i];
 		if (s->ops->series != NULL && (se = s->ops->series(s)) != NULL &&
 		    series_locate(se, o, ref))
-			return (true);
+			break;
 	}
-	return (false);
+	pthread_mutex_unlock(&((struct capture *)c)->splock);
+	return (i < c->nsrc);
 }
 
 /* Whether a record can still be read again (files are always there). */

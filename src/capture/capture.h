@@ -85,6 +85,12 @@ struct capture_stats {
 	uint64_t	 ifdropped;	/* by the interface or its driver */
 };
 
+/* What a live capture has done so far (capture_figures). */
+struct capture_figures {
+	uint64_t	 received, dropped, ifdropped;	/* pcap_stats */
+	uint64_t	 spool_used, spool_cap;		/* bytes */
+};
+
 #define CAPTURE_TICK_NS	250000000ULL
 
 /* Called with the wall time (ns since the epoch); returns false to stop. */
@@ -142,6 +148,14 @@ void		 capture_set_msg(struct capture *, capture_msg_fn, void *);
 void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
 /* Read every input in order. */
 void		 capture_run(struct capture *, capture_packet_fn, void *);
+/*
+ * Have capture_run's consumer call the tick function at once (it waits
+ * for packets at most until then); any thread.
+ */
+void		 capture_nudge(struct capture *);
+/* The live sources' counters summed and the spool's use, as the reader
+ * saw them last (every tick at most); any thread. */
+void		 capture_figures(struct capture *, struct capture_figures *);
 /* A live input's counters so far; false for a file. */
 bool		 capture_stats(struct capture *, size_t,
 		    struct capture_stats *);

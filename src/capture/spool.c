@@ -212,6 +212,20 @@ spool_grow(struct spool *sp, size_t id, uint64_t bytes)
 		sp->oldest++;
 }
 
+/* Bytes in the spool now. */
+uint64_t
+spool_used(const struct spool *sp)
+{
+	return (sp->used);
+}
+
+/* The most bytes the spool keeps. */
+uint64_t
+spool_cap_of(const struct spool *sp)
+{
+	return (sp->cap);
+}
+
 /* Whether a file was deleted to keep under the cap. */
 bool
 spool_gone(const struct spool *sp, size_t id)

@@ -216,6 +216,40 @@ engine_tick(struct engine *e, uint64_t now)
 	store_retain(e->store, session_table_now(e->table), false);
 }
 
+/*
+ * Let another thread read the store and the meta registry and write the
+ * value pool until the next engine call: every session handed to the
+ * parsers' thread is stored and that thread sleeps.
+ */
+void
+engine_quiesce(struct engine *e)
+{
+	if (e->pipe != NULL)
+		parse_pipe_drain(e->pipe);
+}
+
+/* Apply these rules to sessions closing from now on (engine quiet). */
+void
+engine_set_rules(struct engine *e, const struct ruleset *rs)
+{
+	e->rules = rs;
+}
+
+/* Sessions open now (engine quiet). */
+uint64_t
+engine_open(const struct engine *e)
+{
+	return (session_table_open(e->table));
+}
+
+/* Call fn on at most max open sessions (engine quiet). */
+void
+engine_open_walk(const struct engine *e, void (*fn)(struct session *,
+    void *), void *arg, size_t max)
+{
+	session_table_walk(e->table, fn, arg, max);
+}
+
 /* End of input: report held fragments and close every session. */
 void
 engine_finish(struct engine *e)

@@ -83,6 +83,18 @@ void		 engine_packet(struct engine *, const struct capture_packet *);
 /* Live capture: the wall time (ns) when no packet comes (see engine.c). */
 void		 engine_tick(struct engine *, uint64_t);
 void		 engine_finish(struct engine *);
+/*
+ * Quiet (on the engine's thread, between packets): until its next call
+ * the engine writes nothing, so another thread may read the index, the
+ * open sessions and the registry and write the value pool.
+ */
+void		 engine_quiesce(struct engine *);
+/* While quiet: the rules for sessions closing from now on. */
+void		 engine_set_rules(struct engine *, const struct ruleset *);
+/* While quiet: how many sessions are open, and a walk over some. */
+uint64_t	 engine_open(const struct engine *);
+void		 engine_open_walk(const struct engine *,
+		    void (*)(struct session *, void *), void *, size_t max);
 const struct engine_stats *engine_stats(const struct engine *);
 /*
  * What the store keeps, for the status line and --stats: "last 6h,

@@ -287,8 +287,9 @@ session_unhash(struct session_table *t, struct session *s)
 	s->hnext = NULL;
 }
 
-/* Decide the initiator by the first rule of SPEC §1 that applies. */
-static int
+/* Decide the initiator by the first rule of SPEC §1 that applies (of an
+ * open session: as its packets so far say). */
+int
 session_initiator(const struct session *s)
 {
 	bool	 ports = s->proto == IPPROTO_TCP || s->proto == IPPROTO_UDP;
@@ -634,6 +635,21 @@ uint64_t
 session_table_open(const struct session_table *t)
 {
 	return (t->nopen);
+}
+
+/* Call fn on open sessions, earliest deadline first, at most max. */
+void
+session_table_walk(const struct session_table *t, session_close_fn fn,
+    void *arg, size_t max)
+{
+	struct session	*s;
+	size_t		 n = 0;
+	int		 l;
+
+	for (l = 0; l < 2; l++) {
+		for (s = t->head[l]; s != NULL && n < max; s = s->tnext, n++)
+			fn(s, arg);
+	}
 }
 
 /* How many sessions closed early at the cap. */

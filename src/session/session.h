@@ -196,6 +196,11 @@ void		 session_table_flush(struct session_table *);
 uint64_t	 session_table_now(const struct session_table *);
 /* Sessions open now, and ids given so far. */
 uint64_t	 session_table_open(const struct session_table *);
+/* The initiator's side by SPEC §1 (of an open one: as it stands). */
+int		 session_initiator(const struct session *);
+/* Call fn on at most max open sessions (the table's thread, or paused). */
+void		 session_table_walk(const struct session_table *,
+		    session_close_fn, void *, size_t max);
 uint64_t	 session_table_ids(const struct session_table *);
 /* Sessions closed early to keep under cfg.max_open (SCR_MAX_OPEN). */
 uint64_t	 session_table_capped(const struct session_table *);

@@ -271,6 +271,64 @@ draw_busy(struct ui *u)
 	refresh();
 }
 
+/* Live: the interfaces (or the stream) named, comma-joined, to shorten
+ * as a path (caller frees). */
+static char *
+draw_sources(struct ui *u)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	buf_init(&b);
+	for (i = 0; i < capture_ninputs(u->cap); i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, capture_input(u->cap, i)->path);
+	}
+	if (i == 0)
+		buf_addc(&b, '-');
+	return (buf_take(&b));
+}
+
+/* A byte count in the largest unit that keeps it at 1 or more. */
+static void
+draw_bytes(struct buf *b, uint64_t n)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB",
+	    "TiB" };
+	double		 v = (double)n;
+	size_t		 i = 0;
+
+	while (v >= 1024 && i + 1 < nitems(unit)) {
+		v /= 1024;
+		i++;
+	}
+	buf_printf(b, i == 0 ? "%.0f %s" : "%.1f %s", v, unit[i]);
+}
+
+/*
+ * Live: sessions open, packets read and their rate, the kernel's and the
+ * interfaces' drops, the spool's use, and what C-c and P do.
+ */
+static void
+draw_live(struct ui *u, struct buf *c)
+{
+	bool	 wall = capture_wall_clock(u->cap);
+
+	buf_printf(c, " (%llu open)  packets: %llu (%llu/s)",
+	    (unsigned long long)u->nopen, (unsigned long long)u->nread,
+	    (unsigned long long)u->pps);
+	if (wall)	/* a stream has no drops to count */
+		buf_printf(c, "  drops: %llu", (unsigned long long)
+		    (u->fig.dropped + u->fig.ifdropped));
+	if (u->fig.spool_cap > 0) {
+		buf_adds(c, "  spool: ");
+		draw_bytes(c, u->fig.spool_used);
+	}
+	buf_adds(c, u->frozen ? "  view paused (P: follow)" : wall ?
+	    "  C-c: stop, P: pause" : "  C-c: end, P: pause");
+}
+
 /* The status line: source, sessions (what is kept), packets. */
 static void
 draw_status(struct ui *u, int y)
@@ -278,15 +336,14 @@ draw_status(struct ui *u, int y)
 	const struct capture_input *in = capture_ninputs(u->cap) > 0 ?
 	    capture_input(u->cap, 0) : NULL;
 	const char	*src = in != NULL ? in->path : "-";
-	struct buf	 b;
-
-	struct buf	 c;
+	struct buf	 b, c;
+	char		*srcs;
 	uint64_t	 hidden;
 	int		 w;
 
 	/* The counts first, so that a long file name never hides them. */
 	buf_init(&c);
-	if (capture_ninputs(u->cap) > 1)
+	if (capture_ninputs(u->cap) > 1 && !ui_capturing(u))
 		buf_printf(&c, " (+%zu)", capture_ninputs(u->cap) - 1);
 	buf_init(&b);
 	if (u->eng != NULL && engine_kept(u->eng, &b))
@@ -295,7 +352,9 @@ draw_status(struct ui *u, int y)
 		buf_printf(&c, "  sessions: %llu",
 		    (unsigned long long)store_count(u->st));
 	buf_free(&b);
-	if (atomic_load(&u->loaded))
+	if (ui_capturing(u) && u->tpps != 0)
+		draw_live(u, &c);
+	else if (atomic_load(&u->loaded))
 		buf_printf(&c, "  packets: %llu", (unsigned long long)
 		    engine_stats(u->eng)->read);
 	else if (capture_wall_clock(u->cap))
@@ -313,7 +372,9 @@ draw_status(struct ui *u, int y)
 	w = COLS - 9 - draw_width(c.s, c.len);
 	buf_init(&b);
 	buf_adds(&b, " source: ");
-	draw_path(&b, src, w < 12 ? 12 : w);
+	srcs = ui_capturing(u) ? draw_sources(u) : NULL;
+	draw_path(&b, srcs != NULL ? srcs : src, w < 12 ? 12 : w);
+	free(srcs);
 	buf_add(&b, c.s, c.len);
 	draw_fill(y, ROLE_STATUS);
 	draw_text(y, 0, COLS, ROLE_STATUS, b.s);

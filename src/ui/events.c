@@ -17,6 +17,11 @@ static const char *const events_sort_names[] = { "time", "size", "packets",
 void
 events_free(struct events *e)
 {
+	size_t	 i;
+
+	for (i = 0; i < e->nopen; i++)
+		free(e->open[i]);
+	free(e->open);
 	free(e->ids);
 	free(e->marks);
 	memset(e, 0, sizeof *e);
@@ -98,11 +103,19 @@ events_build(struct ui *u)
 		e->cur = e->n > 0 ? e->n - 1 : 0;
 }
 
+/* The reader rows are read through: the store's, or one open session's
+ * while its row is made. */
+static const struct meta_reader *
+events_reader(struct ui *u)
+{
+	return (u->ev.rd != NULL ? u->ev.rd : store_reader(u->st));
+}
+
 /* Append the first values of a key, comma-joined. */
 static void
 events_values(struct ui *u, struct buf *b, uint64_t id, int key)
 {
-	const struct meta_reader *r = store_reader(u->st);
+	const struct meta_reader *r = events_reader(u);
 	struct mval	 v[8];
 	size_t		 n, i;
 
@@ -136,7 +149,7 @@ events_epw(void)
 static int
 events_cell_key(struct ui *u, uint64_t id, int col)
 {
-	const struct meta_reader *r = store_reader(u->st);
+	const struct meta_reader *r = events_reader(u);
 	struct mval	 v;
 	bool		 dst = col == EC_DST || col == EC_DPORT;
 
@@ -233,6 +246,47 @@ events_num(struct buf *b, struct events_cells *c, int col, int w,
 	c->end[col] = b->len;
 }
 
+/*
+ * A row's text into b (item: a sessionid, or an open session through
+ * u->ev.rd, then s is that session), noting where its cells are.
+ */
+static void
+events_text(struct ui *u, struct buf *b, uint64_t id, const struct session *s,
+    bool sel, struct events_cells *cells)
+{
+	struct events_cells c;
+	struct buf	 t;
+	int		 hk = meta_find("analysis.session", 16);
+
+	buf_init(&t);
+	events_values(u, &t, id, K_TIME);
+	if (t.len > 10)
+		t.s[10] = ' ';
+	if (u->ev.rd != NULL)
+		buf_adds(b, "    open ");
+	else
+		buf_printf(b, "%c%c%6llu ", sel ? '>' : ' ',
+		    events_marked(&u->ev, id) ? '*' : ' ',
+		    (unsigned long long)id);
+	c.at[EC_TIME] = b->len;
+	buf_printf(b, "%-19.19s", t.s);
+	c.end[EC_TIME] = b->len;
+	buf_addc(b, ' ');
+	events_ends(u, b, id, &c);
+	events_num(b, &c, EC_PROTO, 3, s->proto);
+	events_num(b, &c, EC_SERVICE, 5, s->service);
+	events_num(b, &c, EC_SIZE, 10, (unsigned long long)s->size);
+	events_num(b, &c, EC_PACKETS, 6, (unsigned long long)s->packets);
+	buf_addc(b, ' ');
+	c.at[EC_ALERT] = b->len;
+	if (hk != -1)
+		events_values(u, b, id, hk);
+	c.end[EC_ALERT] = b->len > c.at[EC_ALERT] ? b->len : b->len + 1;
+	buf_free(&t);
+	if (cells != NULL)
+		*cells = c;
+}
+
 /* Draw one session's row; the selected one shows its chosen cell. */
 static void
 events_row(struct ui *u, int y, uint64_t id, bool sel)
@@ -240,30 +294,13 @@ events_row(struct ui *u, int y, uint64_t id, bool sel)
 	struct session	 buf;
 	const struct session *s = store_get(u->st, id, &buf);
 	struct events_cells c;
-	struct buf	 b, t;
-	int		 hk = meta_find("analysis.session", 16), col = u->ev.col - 1;
+	struct buf	 b;
+	int		 col = u->ev.col - 1;
 
+	if (s == NULL)
+		return;
 	buf_init(&b);
-	buf_init(&t);
-	events_values(u, &t, id, K_TIME);
-	if (t.len > 10)
-		t.s[10] = ' ';
-	buf_printf(&b, "%c%c%6llu ", sel ? '>' : ' ', events_marked(&u->ev,
-	    id) ? '*' : ' ', (unsigned long long)id);
-	c.at[EC_TIME] = b.len;
-	buf_printf(&b, "%-19.19s", t.s);
-	c.end[EC_TIME] = b.len;
-	buf_addc(&b, ' ');
-	events_ends(u, &b, id, &c);
-	events_num(&b, &c, EC_PROTO, 3, s->proto);
-	events_num(&b, &c, EC_SERVICE, 5, s->service);
-	events_num(&b, &c, EC_SIZE, 10, (unsigned long long)s->size);
-	events_num(&b, &c, EC_PACKETS, 6, (unsigned long long)s->packets);
-	buf_addc(&b, ' ');
-	c.at[EC_ALERT] = b.len;
-	if (hk != -1)
-		events_values(u, &b, id, hk);
-	c.end[EC_ALERT] = b.len > c.at[EC_ALERT] ? b.len : b.len + 1;
+	events_text(u, &b, id, s, sel, &c);
 	if (sel)
 		draw_fill(y, ROLE_SELECTED);
 	draw_text(y, 0, COLS, sel ? ROLE_SELECTED : events_marked(&u->ev,
@@ -272,8 +309,59 @@ events_row(struct ui *u, int y, uint64_t id, bool sel)
 	    c.at[col] < (size_t)COLS)
 		draw_text(y, (int)c.at[col], (int)(c.end[col] - c.at[col]),
 		    ROLE_NORMAL, b.s + c.at[col]);
-	buf_free(&t);
 	buf_free(&b);
+}
+
+/* The most open sessions listed. */
+#define EV_OPEN_MAX	64
+
+/* Walk state for the open sessions' rows. */
+struct events_walk {
+	struct ui		*u;
+	struct meta_reader	 r;
+	size_t			 n;
+};
+
+/* One open session: its row when it is on the path. */
+static void
+events_open_one(struct session *s, void *arg)
+{
+	struct events_walk	*w = arg;
+	struct ui		*u = w->u;
+	struct session		 c = *s;	/* read as if it closed now */
+	uint64_t		 item = (uint64_t)(uintptr_t)&c;
+	struct buf		 b;
+
+	c.initiator = (int8_t)session_initiator(s);
+	if (w->n >= EV_OPEN_MAX || !query_match(u->view.q, &w->r, item))
+		return;
+	buf_init(&b);
+	events_text(u, &b, item, &c, false, NULL);
+	u->ev.open[w->n++] = buf_take(&b);
+}
+
+/*
+ * Make the rows of open sessions on the path (a live capture, the gate
+ * held: the engine is quiet), or drop them once the capture ended.
+ */
+void
+events_open_rows(struct ui *u)
+{
+	struct events_walk	 w = { u, { 0 }, 0 };
+	size_t			 i;
+
+	for (i = 0; i < u->ev.nopen; i++)
+		free(u->ev.open[i]);
+	u->ev.nopen = 0;
+	if (!u->gheld)
+		return;
+	if (u->ev.open == NULL)
+		u->ev.open = xcalloc(EV_OPEN_MAX, sizeof *u->ev.open);
+	session_reader_init(&w.r, store_ctx(u->st));
+	u->ev.rd = &w.r;
+	engine_open_walk(u->eng, events_open_one, &w, 4 * EV_OPEN_MAX);
+	u->ev.rd = NULL;
+	u->ev.nopen = w.n;
 }
 
 /* The header: the columns with the sort's arrow. */
@@ -338,6 +426,10 @@ events_draw(struct ui *u, int top, int h)
 	}
 	h--;
 	top++;
+	/* Open sessions first, a third of the pane at most. */
+	for (i = 0; i < e->nopen && (int)i < h / 3; i++)
+		draw_text(top++, 0, COLS, ROLE_DIM, e->open[i]);
+	h -= (int)i;
 	if (e->n == 0) {
 		draw_text(top, 2, COLS - 2, ROLE_DIM,
 		    "no session matches the path");

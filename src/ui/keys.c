@@ -205,6 +205,22 @@ k_cancel(struct ui *u)
 		    "ending the stream: hunting in what it sent");
 }
 
+/* Live: stop the view following the capture (counts frozen), or follow
+ * it again. */
+static void
+k_freeze(struct ui *u)
+{
+	if (!ui_capturing(u)) {
+		ui_message(u, ROLE_WARNING, "the capture has ended");
+		return;
+	}
+	u->frozen = !u->frozen;
+	ui_message(u, ROLE_NORMAL, u->frozen ? "view paused: the capture "
+	    "goes on (P: follow it)" : "following the capture");
+	if (!u->frozen)
+		u->dirty |= DIRTY_MATCH;
+}
+
 static void k_prompt(struct ui *u) { prompt_open(u); }
 static void k_drill(struct ui *u) { nav_enter(u, false); }
 static void k_negate(struct ui *u) { nav_enter(u, true); }
@@ -330,6 +346,8 @@ static const struct keys_binding keys_table[] = {
 	    "and apply them" },
 	{ 'r', "r", CTX_RULES, k_apply, "apply the rules to the loaded "
 	    "sessions now" },
+	{ 'P', "P", CTX_ANY, k_freeze, "live capture: pause the view (counts "
+	    "stay; the capture goes on), or follow it again" },
 };
 
 /* The context of a pane. */

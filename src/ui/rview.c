@@ -100,13 +100,14 @@ rview_ed(struct ui *u)
 
 /*
  * Whether rules may change now: loading the edited text may add alert keys
- * to the meta registry, which the reading thread uses without a lock, so
- * changes wait until the capture is read.
+ * to the meta registry and names to the value pool, which the reading
+ * threads use without a lock, so changes wait until the capture is read,
+ * or, live, for the gate (the engine quiet), which keys always hold.
  */
 static bool
 rview_can_change(struct ui *u)
 {
-	if (atomic_load(&u->loaded))
+	if (ui_indexable(u))
 		return (true);
 	ui_message(u, ROLE_WARNING, "rules can be changed once the capture is "
 	    "read");
@@ -903,10 +904,12 @@ rview_apply(struct ui *u)
 {
 	struct rview	*rv = &u->rv;
 
-	if (!atomic_load(&u->loaded) || u->ex.running) {
+	if (!ui_indexable(u) || u->ex.running) {
 		rv->pending = true;
 		return;
 	}
+	if (ui_capturing(u))	/* sessions closing from now on */
+		engine_set_rules(u->eng, rv->rs);
 	rv->pending = false;
 	rv->applying = true;
 	rv->next = 1;
@@ -923,7 +926,7 @@ rview_step(struct ui *u)
 	struct session	 s;
 	uint64_t	 end = store_end(u->st), stop;
 
-	if (rv->pending && atomic_load(&u->loaded) && !u->ex.running)
+	if (rv->pending && ui_indexable(u) && !u->ex.running)
 		rview_apply(u);
 	if (!rv->applying)
 		return (false);

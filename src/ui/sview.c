@@ -714,7 +714,7 @@ sview_open(struct ui *u, uint64_t id)
 	sview_meta(u, id);
 	sview_groups(u, id);
 	sview_fragments(u, s);
-	if (atomic_load(&u->loaded))
+	if (atomic_load(&u->loaded) || u->live)	/* the spool is locked */
 		sview_packets(u, s);
 	else
 		sview_add(&u->sv, ROLE_DIM, "(packets show once the capture "

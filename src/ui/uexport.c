@@ -361,7 +361,8 @@ uexport_start(struct ui *u)
 	}
 	if (!atomic_load(&u->loaded) || u->rv.applying) {
 		ui_message(u, ROLE_WARNING, "wait until %s", u->rv.applying ?
-		    "the rules are applied" : "the capture is read");
+		    "the rules are applied" : ui_capturing(u) ?
+		    "the capture stops (C-c)" : "the capture is read");
 		return;
 	}
 	uexport_pick(u);

@@ -101,6 +101,8 @@ struct ui_view {
 	uint32_t	*ids;
 	size_t		 nids;
 	uint64_t	 warned;	/* regex give-ups last said */
+	uint64_t	 stored;	/* store_count() at the last look */
+	uint64_t	 dropped;	/* store_dropped() at the last look */
 };
 
 /*
@@ -171,6 +173,11 @@ struct events {
 	uint64_t	*marks;		/* bit per id */
 	uint64_t	 markcap;
 	uint64_t	 nmarks;
+	/* Live capture: rows of open sessions on the path, formatted while
+	   the engine waits (their meta comes at close). */
+	char		**open;
+	size_t		 nopen;
+	const struct meta_reader *rd;	/* while those rows are made */
 };
 
 /*
@@ -307,6 +314,30 @@ struct ui {
 						   (ms) */
 	cpu_set_t		 cpus;		/* this thread's CPUs */
 	bool			 pinned;	/* while loading (cpus kept) */
+	/*
+	 * The gate of a live capture: the main thread asks (gwant), the
+	 * worker stops at its next tick with the engine quiet (gpaused) and
+	 * waits until asked no more; meanwhile the main thread reads the
+	 * index and open sessions and changes rules (ui_gate_enter/leave).
+	 */
+	bool			 live;		/* an interface or a stream */
+	pthread_mutex_t		 glock;
+	pthread_cond_t		 gcond;
+	atomic_bool		 gwant;
+	bool			 gpaused;	/* under glock */
+	uint64_t		 grel;		/* times left (under glock) */
+	uint64_t		 gturn;		/* pauses the worker ended */
+	uint64_t		 gleft;		/* gturn when last left */
+	int			 gdepth;
+	bool			 gheld;		/* the engine waits for us */
+	bool			 frozen;	/* P: the view stands still */
+	/* Live figures, taken while the gate is held. */
+	uint64_t		 nopen;		/* sessions open */
+	uint64_t		 nread;		/* packets the engine read */
+	uint64_t		 pps;		/* packets a second */
+	uint64_t		 tpps, npps;	/* the last rate's start */
+	uint64_t		 tlive;		/* last live refresh (ms) */
+	struct capture_figures	 fig;
 };
 
 /* ui.c */
@@ -325,6 +356,12 @@ void	 ui_view_refresh(struct ui *);
 char	*ui_path_text(const struct ui_path *);
 uint64_t ui_correlate(struct ui *);
 bool	 ui_view_has(const struct ui_view *, uint64_t);
+/* Whether the index may be read now: loaded, or the gate is held. */
+bool	 ui_indexable(const struct ui *);
+void	 ui_gate_enter(struct ui *);
+void	 ui_gate_leave(struct ui *);
+/* Whether the capture goes on (live, not ended). */
+bool	 ui_capturing(const struct ui *);
 
 /* theme.c */
 bool	 theme_load(const char *name, bool colour, char **cause);
@@ -408,6 +445,7 @@ void	 nav_quote_value(struct buf *, const struct mval *, int key);
 
 /* events.c */
 void	 events_free(struct events *);
+void	 events_open_rows(struct ui *);
 void	 events_draw(struct ui *, int top, int h);
 void	 events_move(struct ui *, int);
 void	 events_mark(struct ui *);

@@ -212,7 +212,84 @@ ui_worker(void *arg)
 	capture_run(u->cap, ui_packet, u);
 	engine_finish(u->eng);
 	atomic_store(&u->loaded, true);
+	pthread_mutex_lock(&u->glock);
+	pthread_cond_broadcast(&u->gcond);
+	pthread_mutex_unlock(&u->glock);
 	return (NULL);
+}
+
+/*
+ * At a tick (worker thread): when the main thread asks for the gate,
+ * quiet the engine and wait until it is done with the index.
+ */
+static void
+ui_gate_serve(struct ui *u)
+{
+	uint64_t	 rel;
+
+	if (!atomic_load(&u->gwant))
+		return;
+	engine_quiesce(u->eng);
+	pthread_mutex_lock(&u->glock);
+	u->gpaused = true;
+	rel = u->grel;
+	pthread_cond_broadcast(&u->gcond);
+	while (atomic_load(&u->gwant) && u->grel == rel)
+		pthread_cond_wait(&u->gcond, &u->glock);
+	u->gpaused = false;
+	u->gturn++;
+	pthread_cond_broadcast(&u->gcond);
+	pthread_mutex_unlock(&u->glock);
+}
+
+/* Whether the capture goes on (live, not ended). */
+bool
+ui_capturing(const struct ui *u)
+{
+	return (u->live && !atomic_load(&u->loaded));
+}
+
+/* Whether the index may be read now: loaded, or the gate is held. */
+bool
+ui_indexable(const struct ui *u)
+{
+	return (atomic_load(&u->loaded) || u->gheld);
+}
+
+/*
+ * Take the gate (nested calls count): during a live capture, wait until
+ * the worker stands at a tick with the engine quiet (a block of packets
+ * at most, or at once when the wire is idle), having gone on since the
+ * gate was last left, so that the engine is never starved.
+ */
+void
+ui_gate_enter(struct ui *u)
+{
+	if (u->gdepth++ > 0 || !ui_capturing(u))
+		return;
+	pthread_mutex_lock(&u->glock);
+	atomic_store(&u->gwant, true);
+	capture_nudge(u->cap);
+	while (!(u->gpaused && u->gturn != u->gleft) &&
+	    !atomic_load(&u->loaded))
+		pthread_cond_wait(&u->gcond, &u->glock);
+	u->gheld = u->gpaused;
+	pthread_mutex_unlock(&u->glock);
+}
+
+/* Let the worker go on. */
+void
+ui_gate_leave(struct ui *u)
+{
+	if (--u->gdepth > 0 || !atomic_load(&u->gwant))
+		return;
+	pthread_mutex_lock(&u->glock);
+	atomic_store(&u->gwant, false);
+	u->gheld = false;
+	u->grel++;
+	u->gleft = u->gturn;
+	pthread_cond_broadcast(&u->gcond);
+	pthread_mutex_unlock(&u->glock);
 }
 
 /*
@@ -227,6 +304,7 @@ ui_tick(uint64_t now, void *arg)
 
 	if (capture_wall_clock(u->cap))
 		engine_tick(u->eng, now);
+	ui_gate_serve(u);
 	return (!atomic_load(&u->end_stream) && !atomic_load(&u->stop));
 }
 
@@ -238,7 +316,8 @@ ui_start(struct ui *u)
 
 	u->cap = o->cap;
 	capture_set_msg(u->cap, ui_capture_msg, u);
-	if (capture_live(u->cap))
+	u->live = capture_live(u->cap);
+	if (u->live)
 		capture_set_tick(u->cap, ui_tick, u);
 	u->st = store_new();
 	u->names = export_store_ctx(u->st, u->cap, o->cfg->home,
@@ -440,13 +519,19 @@ ui_view_select(struct ui *u, struct ui_view *v)
 		v->nids = 0;
 		return (false);
 	}
-	for (id = 0; id + 64 <= v->cap; id += 64)
-		v->seen[id / 64] = UINT64_MAX;
 	memset(v->match, 0, v->cap / 8);
+	/* Live, only the ids stored are seen: the others may come later. */
+	for (id = 0; id + 64 <= v->cap && !ui_capturing(u); id += 64)
+		v->seen[id / 64] = UINT64_MAX;
+	for (id = 1; id < store_end(u->st) && ui_capturing(u); id++) {
+		if (store_has(u->st, id))
+			v->seen[id / 64] |= (uint64_t)1 << (id % 64);
+	}
 	for (i = 0; i < v->nids; i++)
 		v->match[v->ids[i] / 64] |= (uint64_t)1 << (v->ids[i] % 64);
 	v->nmatch = v->nids;
 	v->indexed = true;
+	v->dropped = store_dropped(u->st);
 	return (true);
 }
 
@@ -458,14 +543,35 @@ ui_view_select(struct ui *u, struct ui_view *v)
 static bool
 ui_view_fill(struct ui *u, struct ui_view *v, bool fresh, bool *changed)
 {
-	bool	 loaded = atomic_load(&u->loaded);
+	bool	 loaded = atomic_load(&u->loaded), idx = ui_indexable(u);
+	bool	 grew = false;
 
-	if (v->indexed)
-		return (true);
-	if (loaded && fresh) {
+	if (v->indexed && v->dropped != store_dropped(u->st)) {
+		/* Retention dropped sessions: the set from the index again. */
+		v->dropped = store_dropped(u->st);
+		v->stored = store_count(u->st);
 		*changed = true;
 		return (ui_view_select(u, v));
 	}
+	if (v->indexed) {
+		/* Live: the sessions stored since, checked one by one. */
+		if (v->stored == store_count(u->st))
+			return (true);
+		v->stored = store_count(u->st);
+		if (!ui_view_scan(u, v, &grew))
+			return (false);
+		if (grew)
+			ui_view_ids(v);
+		*changed = grew;
+		return (true);
+	}
+	/* Live, a view made before the gate was held goes to the index. */
+	if (idx && (fresh || ui_capturing(u))) {
+		*changed = true;
+		v->stored = store_count(u->st);
+		return (ui_view_select(u, v));
+	}
+	v->stored = store_count(u->st);
 	if (!ui_view_scan(u, v, changed))
 		return (false);
 	if (loaded) {
@@ -602,7 +708,7 @@ ui_view_update(struct ui *u)
 	struct ui_view	*v = &u->view;
 	bool		 changed = false, ok;
 
-	if (v->indexed)
+	if (v->indexed && (u->frozen || v->stored == store_count(u->st)))
 		return (false);
 	ui_busy_start(u, true);
 	ok = ui_view_fill(u, v, false, &changed);
@@ -713,9 +819,10 @@ ui_refresh(struct ui *u, bool force)
 	}
 	/*
 	 * While loading, the counts are made by reading every session: keep
-	 * the last ones on the screen until a second has passed, and four
-	 * times as long as counting took, so the reading threads keep the
-	 * CPUs.  A new path counts at once.
+	 * the last ones on the screen until a second has passed (live, where
+	 * the index counts, 400 ms: the counts follow within a second), and
+	 * four times as long as counting took, so the reading threads keep
+	 * the CPUs.  A new path counts at once.
 	 */
 	u->nav.hold = loading && t < u->recount;
 	if (u->dirty & DIRTY_COUNTS) {
@@ -727,7 +834,7 @@ ui_refresh(struct ui *u, bool force)
 		ui_draw(u);
 		if (loading && !u->nav.hold)
 			u->recount = ui_ms() + (ui_ms() - t > 250 ?
-			    4 * (ui_ms() - t) : 1000);
+			    4 * (ui_ms() - t) : u->live ? 400 : 1000);
 		u->dirty &= ~DIRTY_SCREEN;
 		if (!u->first_counts && store_count(u->st) > 0) {
 			u->first_counts = true;
@@ -773,17 +880,25 @@ ui_input_held(struct ui *u)
 	return (n > 0);
 }
 
-/* Wait for a key (at most ms), then handle every key waiting. */
+/* Wait for a key (at most ms); true when one waits. */
 static bool
-ui_input(struct ui *u, int ms)
+ui_wait(struct ui *u, int ms)
 {
 	struct pollfd	 pfd = { u->keyfd, POLLIN, 0 };
-	int		 ch;
-	bool		 any;
 
-	if ((any = ui_input_held(u)))
-		ms = 0;
-	(void)poll(&pfd, 1, ms);	/* SIGWINCH interrupts it */
+	if (u->busy.nkeys > 0)
+		return (true);
+	/* SIGWINCH interrupts it (then getch gives KEY_RESIZE). */
+	return (poll(&pfd, 1, ms) != 0);
+}
+
+/* Handle every key waiting. */
+static bool
+ui_input(struct ui *u)
+{
+	int		 ch;
+	bool		 any = ui_input_held(u);
+
 	nodelay(stdscr, TRUE);
 	while (!u->quit && (ch = getch()) != ERR) {
 		any = true;
@@ -812,18 +927,67 @@ ui_correlate(struct ui *u)
 	return (n);
 }
 
+/*
+ * The live figures, while the gate is held: open sessions, packets read
+ * and their rate, drops and the spool.
+ */
+static void
+ui_live_figures(struct ui *u, uint64_t now)
+{
+	if (!u->gheld)
+		return;
+	u->nopen = engine_open(u->eng);
+	u->nread = engine_stats(u->eng)->read;
+	capture_figures(u->cap, &u->fig);
+	if (u->tpps == 0) {
+		u->tpps = now;
+		u->npps = u->nread;
+	} else if (now - u->tpps >= 1000) {
+		u->pps = (u->nread - u->npps) * 1000 / (now - u->tpps);
+		u->tpps = now;
+		u->npps = u->nread;
+	}
+	if (u->pane == PANE_EVENTS && !u->frozen)
+		events_open_rows(u);
+}
+
+/*
+ * Whether this turn of a live capture has work for the index (then the
+ * loop takes the gate): a key, rules being applied or due, or the
+ * refresh that keeps the counts within a second.
+ */
+static bool
+ui_live_turn(struct ui *u, bool key, uint64_t now)
+{
+	if (key || u->rv.applying || u->rv.pending ||
+	    (u->dirty & DIRTY_MATCH) || now - u->tlive >= 500) {
+		u->tlive = now;
+		return (true);
+	}
+	return (false);
+}
+
 /* The loop: input, then at most ~10 redraws a second while loading. */
 static void
 ui_loop(struct ui *u)
 {
 	uint64_t	 last = 0, now;
-	bool		 was_loading = true, key, busy;
+	bool		 was_loading = true, key, busy, gate;
 
 	while (!u->quit) {
 		busy = u->rv.applying || u->rv.pending || u->ex.running;
-		key = ui_input(u, u->rv.applying || u->warming ? 0 :
+		key = ui_wait(u, u->rv.applying || u->warming ? 0 :
 		    was_loading || busy ? 100 : 1000);
 		now = ui_ms();
+		/* Live: the index is read only while the engine waits. */
+		gate = ui_capturing(u);
+		if (gate && !ui_live_turn(u, key, now)) {
+			ui_capture_news(u);
+			continue;
+		}
+		if (gate)
+			ui_gate_enter(u);
+		key = ui_input(u) || key;
 		ui_capture_news(u);
 		if (rview_step(u) | uexport_poll(u))
 			key = true;
@@ -833,16 +997,22 @@ ui_loop(struct ui *u)
 			if (u->pinned)
 				(void)sched_setaffinity(0, sizeof u->cpus, &u->cpus);
 			u->tload = now;
+			u->frozen = false;
+			events_open_rows(u);
 			ui_timing(u, "loaded", now - u->t0);
 			if (ui_correlate(u) > 0)
 				ui_view_refresh(u);
 			nav_warm(u);
 			u->dirty |= DIRTY_SCREEN;
 		}
-		if (key || !was_loading || now - last >= 100) {
+		if (gate)
+			ui_live_figures(u, now);
+		if (key || !was_loading || now - last >= 100 || gate) {
 			ui_refresh(u, key && !was_loading);
 			last = now;
 		}
+		if (gate)
+			ui_gate_leave(u);
 	}
 }
 
@@ -854,6 +1024,8 @@ ui_free(struct ui *u)
 
 	free(u->inmsg);
 	pthread_mutex_destroy(&u->inlock);
+	pthread_mutex_destroy(&u->glock);
+	pthread_cond_destroy(&u->gcond);
 	uexport_free(u);
 	rview_free(u);
 	free(u->ask);
@@ -916,6 +1088,9 @@ ui_run(const struct ui_options *o)
 
 	memset(&u, 0, sizeof u);
 	pthread_mutex_init(&u.inlock, NULL);
+	pthread_mutex_init(&u.glock, NULL);
+	pthread_cond_init(&u.gcond, NULL);
+	u.gleft = UINT64_MAX;		/* no pause to have gone past yet */
 	u.opt = o;
 	u.t0 = ui_ms();
 	if (tf != NULL && *tf != '\0')

@@ -449,10 +449,10 @@ if command -v tmux >/dev/null; then
 	    XDG_CACHE_HOME=$T/cache $HUNTCON -i $VA --set session.idle_timeout=1 \
 	    2>$T/lc.err; echo \$? >$T/lc.rc; sleep 600"
 	pane_check "live console: capturing, C-c stops it" \
-	    'packets: \.\.\.  \(capturing; C-c: stop\)'
+	    'sessions: 0 \(0 open\)  packets: 0 \(0/s\)  drops: 0  spool: .*  C-c: stop'
 	pings 3 100
 	pane_check "live console: the ping session shows once idle" \
-	    'sessions: 1  packets: \.\.\.'
+	    'sessions: 1 \(0 open\)  packets: 6 '
 	$TMS send-keys C-c
 	pane_check "live console: C-c says so" '^stopping the capture'
 	pane_check "live console: every packet counted" 'sessions: 1  packets: 6$'

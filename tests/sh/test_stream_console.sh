@@ -60,7 +60,16 @@ EOF
 python3 "$T/writer.py" "$cap" "$T/in.fifo" &
 wpid=$!
 start 100 30 -r "$T/in.fifo"
-expect_screen "open FIFO: still reading, C-c ends it" 'packets: \.\.\.  \(reading; C-c: end the stream\)'
+expect_screen "open FIFO: still reading, C-c ends it" \
+    "sessions: [0-9]+ \\([0-9]+ open\\)  packets: $pkts \\([0-9]+/s\\)  spool: [0-9.]+ [KMG]?i?B  C-c: end, P: pause"
+# (the sender's clock stops with its packets: sessions stay open)
+$TM send-keys / 'ip.proto = 1' Enter
+expect_screen "open FIFO: a query answers while it reads" \
+    "^path: ip.proto = 1 +[0-9]+ sessions?\$"
+$TM send-keys 2
+expect_screen "open FIFO: Events lists the open sessions as open" \
+    '^    open [-0-9]+ [0-9:]+ '
+$TM send-keys 1
 $TM send-keys C-c
 expect_screen "open FIFO: C-c says the stream ends" '^ending the stream'
 expect_screen "open FIFO: every packet sent is counted" "sessions: $nsess  packets: $pkts"
