@@ -142,7 +142,8 @@ usage(FILE *f)
 "                 [-q QUERY]\n"
 "       huntcon -r FILE... [-R RULES]... --ship URL [--sensor NAME]\n"
 "       huntcon --store URL --init [--cluster NAME] | --retain DAYS\n"
-"       huntcon --store URL (--values KEY | --sessions ... | --refs)\n"
+"       huntcon --store URL (--values KEY | --sessions ... | --refs |\n"
+"                 -w OUT.pcap|-)\n"
 "                 [-q QUERY]\n"
 "       huntcon --fetch PATH@OFFSET,... ... -w OUT.pcap|-\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
@@ -183,6 +184,7 @@ usage(FILE *f)
 "  --retain DAYS    drop the server's days of sessions before today - DAYS\n"
 "  --refs           the store's sessions as SENSOR<TAB>PATH@OFFSET,...\n"
 "  --fetch REF      on the sensor: write the records PATH@OFFSET,... names\n"
+"                   (--fetch -: the references one a line on stdin)\n"
 "  -h, --help       this text;  --version  the version\n", f);
 }
 
@@ -982,7 +984,10 @@ main_fetch(struct args *a)
 		if ((f = fopen(a->write, "wb")) == NULL)
 			fatal("%s: %s", esc_str(a->write), strerror(errno));
 	}
-	ok = fleet_fetch(f, a->fetch, a->nfetch, &cause);
+	if (a->nfetch == 1 && strcmp(a->fetch[0], "-") == 0)
+		ok = fleet_fetch_lines(f, stdin, &cause);
+	else
+		ok = fleet_fetch(f, a->fetch, a->nfetch, &cause);
 	if (!ok)
 		main_msg("", cause, "");
 	free(cause);
@@ -1025,15 +1030,39 @@ main_fields(const struct args *a, struct batch_fields *f)
 static void
 main_store_check(const struct args *a)
 {
-	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL ||
-	    a->write != NULL || a->stats)
-		usage_error("--store reads the store: -r, -i, -w, --stats and "
+	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL || a->stats)
+		usage_error("--store reads the store: -r, -i, --stats and "
 		    "--ship go without it");
 	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) +
-	    a->refs != 1)
+	    a->refs + (a->write != NULL) != 1)
 		usage_error("--store goes with one of --init, --retain, "
-		    "--values, --sessions or --refs (the console over a store "
-		    "is not there yet)");
+		    "--values, --sessions, --refs or -w (the console over a "
+		    "store is not there yet)");
+}
+
+/* -w over the store: the sessions' packets read on their sensors. */
+static bool
+main_store_export(const struct args *a, const struct fleet_url *u,
+    const struct query *q, char **cause)
+{
+	uint64_t	 n;
+	char		*msg;
+
+	if (strcmp(a->write, "-") != 0 && !a->force &&
+	    access(a->write, F_OK) == 0) {
+		xasprintf(cause, "%s: file exists (use --force to overwrite)",
+		    esc_str(a->write));
+		return (false);
+	}
+	if (!fleet_export(u, q, &a->cfg, a->write, a->force, &n, cause))
+		return (false);
+	if (strcmp(a->write, "-") != 0) {
+		xasprintf(&msg, "%s: %llu packets", esc_str(a->write),
+		    (unsigned long long)n);
+		main_msg("", msg, "");
+		free(msg);
+	}
+	return (true);
 }
 
 /* The batch modes over --store: --init, --retain, --values ... */
@@ -1060,6 +1089,8 @@ main_store(struct args *a)
 		ok = fleet_values(stdout, &u, key, a->sort, q, &cause);
 	else if (a->refs)
 		ok = fleet_refs(stdout, &u, q, &cause);
+	else if (a->write != NULL)
+		ok = main_store_export(a, &u, q, &cause);
 	else
 		ok = fleet_sessions(stdout, &u, &f, a->format, a->header, q,
 		    &cause);

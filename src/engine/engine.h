@@ -25,6 +25,12 @@
 struct ruleset;
 struct corr_live;
 
+/* A fleet.sensor.NAME setting: where sensor NAME's packets are read. */
+struct sensor_place {
+	char		*name;
+	char		*where;		/* "local:" or "ssh:HOST" */
+};
+
 /* Every setting of SPEC §9, and the rules to apply. */
 struct engine_config {
 	struct session_config	 sess;
@@ -41,6 +47,10 @@ struct engine_config {
 	bool			 parse_thread;	/* parse.thread */
 	bool			 cpu_pair;	/* cpu.pair */
 	uint64_t		 console_values; /* console.values */
+	struct sensor_place	*sensors;	/* fleet.sensor.NAME */
+	size_t			 nsensors;
+	char			*ssh_command;	/* fleet.ssh_command, NULL:
+						   the default */
 };
 
 /*

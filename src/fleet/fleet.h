@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "batch/batch.h"
+#include "engine/engine.h"
 #include "query/query.h"
 #include "store/store.h"
 
@@ -117,5 +118,19 @@ bool	 fleet_refs(FILE *, const struct fleet_url *, const struct query *,
  * pcap on out (classic pcap inputs of one format and link type).
  */
 bool	 fleet_fetch(FILE *, char **refs, size_t, char **);
+/* --fetch -: the references one a line on in. */
+bool	 fleet_fetch_lines(FILE *out, FILE *in, char **);
+
+/*
+ * -w over the store: the packets of the sessions q selects, read on their
+ * sensors (cfg's fleet.sensor.NAME and fleet.ssh_command), written to
+ * path ("-": standard output) as one pcap equal to a local -w of the
+ * same sessions: sensors in name order, each one's files in name order,
+ * records in file order.  Nothing is written before every sensor
+ * answered; on failure no file is left and *cause names the sensor.
+ */
+bool	 fleet_export(const struct fleet_url *, const struct query *,
+	    const struct engine_config *, const char *path, bool force,
+	    uint64_t *packets, char **cause);
 
 #endif

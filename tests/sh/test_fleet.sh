@@ -168,6 +168,89 @@ run_hc "$T/out" "$T/err" --fetch "$T/demo.pcapng@24" -w -
 check "--fetch from pcapng: exit 1" 1 "$rc"
 check_grep "--fetch from pcapng: said" "pcapng is not read by reference" "$T/err"
 
+# Export over the store: -w reads each sensor's packets where
+# fleet.sensor.NAME says (local: here, ssh:HOST through fleet.ssh_command)
+# and writes the pcap a local -w of the same sessions writes, byte for byte.
+locals=(--set fleet.sensor.s1=local: --set fleet.sensor.s2=local:)
+run_hc "$T/out" "$T/err" --store $S1 -q "$fq" "${locals[@]}" -w "$T/st.pcap"
+check "export over the store via local: exit 0, says the packets" \
+	"0 huntcon: $T/st.pcap: $("$TOP/build/pcaprec" "$T/local.pcap" |
+	wc -l) packets" "$rc $(cat "$T/err")"
+same_file() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		notok "$1" "$(cmp "$2" "$3" 2>&1)"; fi
+}
+same_file "export over the store equals local -w byte for byte" \
+	"$T/local.pcap" "$T/st.pcap"
+"$HUNTCON" -r "$demo" -r "$basic" -w "$T/local-all.pcap" 2>/dev/null
+run_hc "$T/out" "$T/err" --store $S1 "${locals[@]}" -w "$T/st-all.pcap"
+check "export of every session: exit 0" 0 "$rc"
+same_file "export of every session equals local -w" \
+	"$T/local-all.pcap" "$T/st-all.pcap"
+# ssh's stand-in: notes the host, drops it, runs the command here as
+# ssh's remote shell would (huntcon found on PATH, as on a sensor).
+mkdir -p "$T/bin"
+ln -s "$HUNTCON" "$T/bin/huntcon"
+printf '%s\n' '#!/bin/sh' "echo \"\$1\" >>'$T/hosts'" 'shift' \
+	'exec sh -c "$*"' >"$T/fakessh"
+printf '%s\n' '#!/bin/sh' 'shift' 'sh -c "$*" | head -c 2000' >"$T/shortssh"
+chmod +x "$T/fakessh" "$T/shortssh"
+sshs=(--set fleet.sensor.s1=ssh:sensor-one
+	--set fleet.sensor.s2=ssh://sensor-two)
+PATH=$T/bin:$PATH run_hc "$T/out" "$T/err" --store $S1 -q "$fq" \
+	"${sshs[@]}" --set "fleet.ssh_command=$T/fakessh" -w "$T/ssh.pcap"
+check "export through fleet.ssh_command: exit 0" "0 " \
+	"$rc $(grep -v ' packets$' "$T/err")"
+check "export through fleet.ssh_command: each sensor's host asked once" \
+	"sensor-one sensor-two" "$(sort "$T/hosts" | paste -sd' ')"
+same_file "export through fleet.ssh_command equals local -w byte for byte" \
+	"$T/local.pcap" "$T/ssh.pcap"
+PATH=$T/bin:$PATH run_hc "$T/out" "$T/err" --store $S1 -q "$fq" \
+	"${sshs[@]}" --set "fleet.ssh_command=$T/fakessh" -w -
+check "export to standard output: exit 0, nothing said" "0 " \
+	"$rc $(cat "$T/err")"
+same_file "export to standard output equals local -w" "$T/local.pcap" \
+	"$T/out"
+# Errors name the sensor, exit 1 and leave no file.
+nofile() { [ -e "$T/x.pcap" ] && echo "a file" || echo "no file"; }
+run_hc "$T/out" "$T/err" --store $S1 --set fleet.sensor.s1=local: \
+	-w "$T/x.pcap"
+check "export, a sensor without a place: exit 1, no file" "1 no file" \
+	"$rc $(nofile)"
+check_grep "export, a sensor without a place: said" \
+	"^huntcon: export: sensor s2: no fleet.sensor.s2 setting" "$T/err"
+run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=false -o BatchMode=yes" -w "$T/x.pcap"
+check "export, the command fails: exit 1, no file" "1 no file" \
+	"$rc $(nofile)"
+check_grep "export, the command fails: said which sensor" \
+	"^huntcon: export: sensor s1 \(ssh:sensor-one\): false sensor-one \.\.\. exited with 1$" \
+	"$T/err"
+PATH=$T/bin:$PATH run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=$T/shortssh" -w "$T/x.pcap"
+check "export, a short pcap: exit 1, no file" "1 no file" "$rc $(nofile)"
+check_grep "export, a short pcap: said which sensor and how short" \
+	"^huntcon: export: sensor s1 \(ssh:sensor-one\): its pcap holds [0-9]+ records where [0-9]+ were asked for" \
+	"$T/err"
+run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=$T/no-such-ssh" -w "$T/x.pcap"
+check_grep "export, no such command: said" \
+	"^huntcon: export: sensor s1 .*exited with 127: cannot run .*no-such-ssh" \
+	"$T/err"
+PATH=/usr/bin:/bin run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=$T/fakessh" -w "$T/x.pcap"
+check_grep "export, no huntcon on the sensor: what the sensor said" \
+	"^huntcon: export: sensor s1 .*exited with 127: .*huntcon.*not found" \
+	"$T/err"
+run_hc "$T/out" "$T/err" --set fleet.sensor.s1=ftp:x --store $S1 \
+	-w "$T/x.pcap"
+check "fleet.sensor.NAME not local: or ssh:HOST: usage error" 2 "$rc"
+printf 'ref' >"$T/x.pcap"
+run_hc "$T/out" "$T/err" --store $S1 "${locals[@]}" -w "$T/x.pcap"
+check "export over the store keeps an existing file" "1 ref" \
+	"$rc $(cat "$T/x.pcap")"
+rm -f "$T/x.pcap"
+
 # Every field but sessionid (a sensor numbers its own sessions).
 fields=$("$HUNTCON" --keys | awk -F'\t' '$1 != "" && $1 != "setting" &&
 	$1 != "sessionid" { print $1 }' | paste -sd, -)
