@@ -111,6 +111,8 @@ struct args {
 	int64_t		  retain;	/* --retain DAYS; -1: none */
 	char		**fetch;	/* --fetch PATH@OFFSET,... */
 	size_t		  nfetch;
+	struct fleet_url  ship_url;	/* --ship's, while shipping */
+	struct fleet_ship *shipper;	/* NULL: not started */
 };
 
 /* How many batch outputs the options ask for (--stats aside). */
@@ -550,7 +552,26 @@ struct main_live {
 	struct engine	*e;
 	uint64_t	 end;		/* monotonic ns; 0: at a signal only */
 	bool		 wall;		/* the packets have wall time */
+	/* --ship while capturing: the sessions final by now. */
+	struct fleet_ship *ship;	/* NULL: none */
+	const struct store *st;
+	const struct capture *c;
+	uint64_t	 horizon;	/* ns after its start a session is
+					   final */
+	uint64_t	 next_ship;	/* wall ns of the next look */
 };
+
+/* Ship the sessions final by now, once a second. */
+static void
+main_tick_ship(struct main_live *l, uint64_t now)
+{
+	if (l->ship == NULL || now < l->next_ship)
+		return;
+	l->next_ship = now + 1000000000ULL;
+	if (now > l->horizon)
+		fleet_ship_ready(l->ship, l->st, l->c, now - l->horizon,
+		    false);
+}
 
 /*
  * The live tick: the engine's clock moves (not for a stream, whose packets
@@ -561,8 +582,10 @@ main_tick(uint64_t now, void *arg)
 {
 	struct main_live	*l = arg;
 
-	if (l->wall)
+	if (l->wall) {
 		engine_tick(l->e, now);
+		main_tick_ship(l, now);
+	}
 	if (main_signal != 0)
 		return (false);
 	return (l->end == 0 || clock_ns(CLOCK_MONOTONIC) < l->end);
@@ -750,6 +773,39 @@ main_open(struct args *a, struct capture *c, bool console)
 		main_spool(a, c, console);
 }
 
+/* A URL of --store or --ship, or exit 1 saying what is wrong with it. */
+static void
+main_url(struct fleet_url *u, const char *s)
+{
+	char	*cause = NULL;
+
+	if (!fleet_url_parse(u, s, &cause)) {
+		main_msg("", cause, "");
+		exit(1);
+	}
+}
+
+/* Start shipping to --ship's database (exit 1 when it refuses). */
+static void
+main_ship_start(struct args *a)
+{
+	char	 host[256] = "sensor", run[64], *cause = NULL;
+
+	main_url(&a->ship_url, a->ship);
+	if (a->sensor == NULL && gethostname(host, sizeof host) == 0)
+		host[sizeof host - 1] = '\0';
+	if (a->run == NULL)
+		snprintf(run, sizeof run, "%llx-%lx",
+		    (unsigned long long)time(NULL), (long)getpid());
+	a->shipper = fleet_ship_start(&a->ship_url, a->sensor != NULL ?
+	    a->sensor : host, a->run != NULL ? a->run : run,
+	    a->nifaces > 0 ? stderr : NULL, &cause);
+	if (a->shipper == NULL) {
+		main_msg("", cause, "");
+		exit(1);
+	}
+}
+
 /* Read the inputs into the store; returns the number of input errors. */
 static unsigned int
 main_read(struct args *a, struct capture *c, struct store *st,
@@ -758,14 +814,22 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	struct engine		*e;
 	struct main_live	 l;
 
+	memset(&l, 0, sizeof l);
 	main_open(a, c, false);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
 	*names = export_store_ctx(st, c, a->cfg.home, a->cfg.nhome);
 	/* On the wall clock, correlation rules judge sliding windows as
-	   sessions are stored. */
-	if (capture_wall_clock(c))
+	   sessions are stored, and --ship ships what they are done with. */
+	if (capture_wall_clock(c)) {
 		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
+		if (a->ship != NULL)
+			main_ship_start(a);
+		l.ship = a->shipper;
+		l.st = st;
+		l.c = c;
+		l.horizon = rules_live_horizon(a->cfg.corr_live);
+	}
 	e = engine_new(&a->cfg, st);
 	l.e = e;
 	capture_run(c, main_packet, e);
@@ -927,39 +991,26 @@ main_histogram(const struct store *st, uint64_t bucket,
 	return (false);
 }
 
-/* A URL of --store or --ship, or exit 1 saying what is wrong with it. */
-static void
-main_url(struct fleet_url *u, const char *s)
-{
-	char	*cause = NULL;
-
-	if (!fleet_url_parse(u, s, &cause)) {
-		main_msg("", cause, "");
-		exit(1);
-	}
-}
-
-/* Insert the store's sessions into --ship's database. */
+/* Ship every session not shipped yet, and wait for the last batch. */
 static bool
 main_ship(struct args *a, const struct store *st, const struct capture *c)
 {
-	struct fleet_url u;
-	char		 host[256] = "sensor", run[64], *cause = NULL;
-	uint64_t	 n;
+	char		*cause = NULL, *msg;
+	uint64_t	 n, left;
 	bool		 ok;
 
-	main_url(&u, a->ship);
-	if (a->sensor == NULL && gethostname(host, sizeof host) == 0)
-		host[sizeof host - 1] = '\0';
-	if (a->run == NULL)
-		snprintf(run, sizeof run, "%llx-%lx",
-		    (unsigned long long)time(NULL), (long)getpid());
-	ok = fleet_ship(&u, st, c, a->sensor != NULL ? a->sensor : host,
-	    a->run != NULL ? a->run : run, &n, &cause);
-	if (!ok)
-		main_msg("", cause, "");
+	if (a->shipper == NULL)
+		main_ship_start(a);
+	ok = fleet_ship_end(a->shipper, st, c, &n, &left, &cause);
+	a->shipper = NULL;
+	if (!ok) {
+		xasprintf(&msg, "%s (%llu sessions not shipped)", cause,
+		    (unsigned long long)left);
+		main_msg("", msg, "");
+		free(msg);
+	}
 	free(cause);
-	fleet_url_free(&u);
+	fleet_url_free(&a->ship_url);
 	return (ok);
 }
 

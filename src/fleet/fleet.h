@@ -94,6 +94,25 @@ bool	 fleet_ship(const struct fleet_url *, const struct store *,
 	    uint64_t *shipped, char **cause);
 
 /*
+ * Shipping as sessions become final (a live capture): start, then from the
+ * engine's thread fleet_ship_ready() now and then, then fleet_ship_end().
+ * A bounded queue of batches lies between it and a sender thread; live
+ * (no wait), sessions that find the queue full stay in the store for a
+ * later call and a batch that fails goes again every few seconds until
+ * the end (saying so on live), so nothing is dropped while the store
+ * holds it.  live NULL: a file ingest.
+ */
+struct fleet_ship;
+struct fleet_ship *fleet_ship_start(const struct fleet_url *,
+	    const char *sensor, const char *run, FILE *live, char **cause);
+bool	 fleet_ship_ready(struct fleet_ship *, const struct store *,
+	    const struct capture *, uint64_t before, bool wait);
+const char *fleet_ship_failed(struct fleet_ship *);
+bool	 fleet_ship_end(struct fleet_ship *, const struct store *,
+	    const struct capture *, uint64_t *shipped, uint64_t *left,
+	    char **cause);
+
+/*
  * The SQL condition for a compiled query (NULL: every session) into b;
  * false with *cause as "column N: ..." when the store cannot answer an
  * operator exactly.

@@ -453,6 +453,108 @@ check "a retried batch does not duplicate sessions" "0 130" \
 check "a retried batch wrote no row twice" 112 \
 	"$(q1 "SELECT count() FROM hc.sessions")"
 
+# Live shipping: huntcon -i on a veth between two network namespaces made
+# here ships each session as it closes, while it captures.  Its server runs
+# inside namespace A (the capture's, whose 127.0.0.1 is its own).
+A=hcfA$$ B=hcfB$$ VA=hcfa$$ VB=hcfb$$
+NET=10.232.$((RANDOM % 200))
+trap 'stop_servers; ip netns del "$A" 2>/dev/null;
+	ip netns del "$B" 2>/dev/null; rm -rf "$T"' EXIT
+# ina CMD...: run CMD in namespace A (not for a background job: $! would
+# be the subshell's).
+ina() { ip netns exec "$A" "$@"; }
+qa() { ina curl -s "http://127.0.0.1:$H1/" --data-binary "$1 FORMAT TSV"; }
+live_ship() {
+	local i hc n ch3
+	ip netns add "$A" && ip netns add "$B" || {
+		notok "live shipping: network namespaces made"; return; }
+	for n in "$A" "$B"; do
+		ip netns exec "$n" sysctl -qw \
+		    net.ipv6.conf.all.disable_ipv6=1 \
+		    net.ipv6.conf.default.disable_ipv6=1
+		ip -n "$n" link set lo up
+	done
+	ip link add "$VA" netns "$A" address 02:00:00:00:01:0a type veth \
+	    peer name "$VB" netns "$B" address 02:00:00:00:01:0b
+	ip -n "$A" addr add "$NET.1/24" dev "$VA"
+	ip -n "$B" addr add "$NET.2/24" dev "$VB"
+	ip -n "$A" link set "$VA" up
+	ip -n "$B" link set "$VB" up
+	ip -n "$A" neigh replace "$NET.2" lladdr 02:00:00:00:01:0b \
+	    dev "$VA" nud permanent
+	ip -n "$B" neigh replace "$NET.1" lladdr 02:00:00:00:01:0a \
+	    dev "$VB" nud permanent
+	# The server: the first shard's ports, in A (free there).
+	config "$T/ch3" $H1 $T1
+	ip netns exec "$A" "$CH" --config-file="$T/ch3/config.xml" \
+	    >"$T/ch3/out" 2>&1 &
+	ch3=$!
+	pids+=($ch3)
+	for i in $(seq 150); do
+		[ "$(ina curl -s "http://127.0.0.1:$H1/ping")" = Ok. ] && break
+		sleep 0.2
+	done
+	L=clickhouse://127.0.0.1:$H1/live
+	ina "$HUNTCON" --store $L --init >"$T/out" 2>"$T/err"
+	check "live shipping: a server in the namespace, init" "0 " \
+		"$? $(cat "$T/err")"
+	ip netns exec "$A" "$HUNTCON" -i "$VA" -R none \
+	    --set session.idle_timeout=1 --ship $L --sensor live --run l1 >"$T/live.out" 2>"$T/live.err" &
+	hc=$!
+	for i in $(seq 200); do
+		[ "$(ls /proc/$hc/task 2>/dev/null | wc -l)" -ge 3 ] && break
+		sleep 0.05
+	done
+	ip netns exec "$B" ping -q -c 4 -s 100 -i 0.2 -W 2 "$NET.1" >/dev/null
+	# Closed a second after its last packet, shipped within a second.
+	for i in $(seq 100); do
+		[ "$(qa "SELECT count() FROM live.sessions")" = 1 ] && break
+		sleep 0.1
+	done
+	check "live shipping: a closed session is in the store while \
+huntcon captures" "1 running" \
+		"$(qa "SELECT count() FROM live.sessions") $(kill -0 $hc &&
+		echo running)"
+	# The server away: the batch fails, is said, and goes again once
+	# the server is back, while huntcon captures.
+	kill $ch3
+	wait $ch3
+	ip netns exec "$B" ping -q -c 2 -s 50 -i 0.2 -W 2 "$NET.1" >/dev/null
+	for i in $(seq 100); do
+		grep -qs "goes again" "$T/live.err" && break
+		sleep 0.1
+	done
+	check_grep "live shipping: the server away is said" \
+		"^huntcon: ship: store 127.0.0.1:$H1: .*; the batch goes again in 5 s$" \
+		"$T/live.err"
+	ip netns exec "$A" "$CH" --config-file="$T/ch3/config.xml" \
+	    >"$T/ch3/out" 2>&1 &
+	pids+=($!)
+	for i in $(seq 200); do
+		[ "$(qa "SELECT count() FROM live.sessions")" = 2 ] && break
+		sleep 0.1
+	done
+	check "live shipping: the batch went again once the server was back" \
+		"2 running" "$(qa "SELECT count() FROM live.sessions") $(kill -0 \
+		$hc && echo running)"
+	kill -INT $hc
+	for i in $(seq 300); do kill -0 $hc 2>/dev/null || break; sleep 0.1; done
+	kill -KILL $hc 2>/dev/null
+	wait $hc
+	check "live shipping: SIGINT ends it, exit 0" "0 " \
+		"$? $(grep -v 'goes again' "$T/live.err")"
+	check "live shipping: both ping sessions, packets and bytes, once" \
+		"live	l1	1	8	1136
+live	l1	1	4	368" \
+		"$(qa "SELECT sensor, run, f_ip_proto, packets, size
+		FROM live.sessions ORDER BY sessionid")"
+}
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
+	ok "live shipping: skipped (it needs root and ip for namespaces)"
+else
+	live_ship
+fi
+
 # A stopped shard: exit 1 and a message, never half the count.
 kill "$(cat "$T/ch2/pid")"
 wait "$(cat "$T/ch2/pid")" 2>/dev/null
