@@ -300,6 +300,23 @@ xp_child(char **argv, int in, int out, int err)
 	_exit(127);
 }
 
+/* Why a command that ended with status failed, or NULL if it did not. */
+static char *
+xp_status(const char *argv0, const char *host, int status, FILE *err)
+{
+	char	*why = NULL, *said;
+
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return (NULL);
+	said = xp_said(err);
+	xasprintf(&why, "%s %s ... %s %d%s%s", esc_str(argv0), esc_str(host),
+	    WIFEXITED(status) ? "exited with" : "killed by signal",
+	    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+	    *said != '\0' ? ": " : "", said);
+	free(said);
+	return (why);
+}
+
 /*
  * Run fleet.ssh_command HOST "huntcon --fetch - -w -", the references on
  * its standard input, its pcap into out; false with *why.
@@ -311,36 +328,31 @@ xp_ssh(const char *command, const char *host, const char *refs,
 	char	*cmd = xstrdup(command != NULL ? command : XP_SSH);
 	char	*argv[XP_ARGS];
 	FILE	*err = tmpfile();
-	int	 p[2], status;
-	pid_t	 pid;
+	int	 p[2] = { -1, -1 }, status;
+	pid_t	 pid = -1, r;
 
 	xp_argv(cmd, host, argv);
 	if (err == NULL || pipe2(p, O_CLOEXEC) == -1 ||
-	    (pid = fork()) == -1) {
+	    (pid = fork()) == -1)
 		xasprintf(why, "cannot run %s: %s", esc_str(argv[0]),
 		    strerror(errno));
-		free(cmd);
-		if (err != NULL)
-			fclose(err);
-		return (false);
-	}
-	if (pid == 0)
+	else if (pid == 0)
 		xp_child(argv, p[0], out, fileno(err));
-	close(p[0]);
-	xp_send(p[1], refs, len);
-	close(p[1]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+	if (p[0] != -1)
+		close(p[0]);
+	if (pid > 0)
+		xp_send(p[1], refs, len);
+	if (p[1] != -1)
+		close(p[1]);
+	while (pid > 0 && (r = waitpid(pid, &status, 0)) == -1 &&
+	    errno == EINTR)
 		continue;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char *said = xp_said(err);
-		xasprintf(why, "%s %s ... %s %d%s%s", esc_str(argv[0]),
-		    esc_str(host), WIFEXITED(status) ? "exited with" :
-		    "killed by signal", WIFEXITED(status) ?
-		    WEXITSTATUS(status) : WTERMSIG(status),
-		    *said != '\0' ? ": " : "", said);
-		free(said);
-	}
-	fclose(err);
+	if (pid > 0 && r == -1)
+		xasprintf(why, "waitpid: %s", strerror(errno));
+	else if (pid > 0)
+		*why = xp_status(argv[0], host, status, err);
+	if (err != NULL)
+		fclose(err);
 	free(cmd);
 	return (*why == NULL);
 }
