@@ -102,17 +102,7 @@ struct args {
 	bool		  packets, with_fragments;
 	int		  pkt_flags;	/* --hex, --text */
 	struct engine_config cfg;
-	char		 *store;	/* --store URL (a copy) */
-	char		 *ship;		/* --ship URL */
-	const char	 *cluster;	/* --init --cluster NAME */
-	const char	 *sensor;	/* --ship --sensor NAME */
-	const char	 *run;		/* --ship --run ID */
-	bool		  init, refs;
-	int64_t		  retain;	/* --retain DAYS; -1: none */
-	char		**fetch;	/* --fetch PATH@OFFSET,... */
-	size_t		  nfetch;
-	struct fleet_url  ship_url;	/* --ship's, while shipping */
-	struct fleet_ship *shipper;	/* NULL: not started */
+	struct fleet_args fl;		/* --store, --ship, --fetch ... */
 };
 
 /* How many batch outputs the options ask for (--stats aside). */
@@ -403,17 +393,19 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_TEXT: a->pkt_flags |= BATCH_PKT_TEXT; break;
 	case OPT_WITH_FRAGMENTS: a->with_fragments = true; break;
 	case OPT_STORE: case OPT_SHIP:
-		*(ch == OPT_STORE ? &a->store : &a->ship) = xstrdup(optarg);
+		*(ch == OPT_STORE ? &a->fl.store : &a->fl.ship) =
+		    xstrdup(optarg);
 		fleet_url_hide(optarg);	/* ps shows no password */
 		break;
-	case OPT_INIT: a->init = true; break;
-	case OPT_CLUSTER: a->cluster = optarg; break;
-	case OPT_SENSOR: a->sensor = optarg; break;
-	case OPT_RUN: a->run = optarg; break;
-	case OPT_REFS: a->refs = true; break;
-	case OPT_FETCH: main_push(&a->fetch, &a->nfetch, optarg); break;
+	case OPT_INIT: a->fl.init = true; break;
+	case OPT_CLUSTER: a->fl.cluster = optarg; break;
+	case OPT_SENSOR: a->fl.sensor = optarg; break;
+	case OPT_RUN: a->fl.run = optarg; break;
+	case OPT_REFS: a->fl.refs = true; break;
+	case OPT_FETCH: main_push(&a->fl.fetch, &a->fl.nfetch, optarg); break;
 	case OPT_RETAIN:
-		a->retain = (int64_t)main_number("--retain", optarg, 100000);
+		a->fl.retain = (int64_t)main_number("--retain", optarg,
+		    100000);
 		break;
 	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
@@ -436,7 +428,7 @@ main_args(struct args *a, int argc, char **argv)
 	int	  ch;
 
 	memset(a, 0, sizeof *a);
-	a->retain = -1;
+	a->fl.retain = -1;
 	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h",
 	    long_options, NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
@@ -773,34 +765,13 @@ main_open(struct args *a, struct capture *c, bool console)
 		main_spool(a, c, console);
 }
 
-/* A URL of --store or --ship, or exit 1 saying what is wrong with it. */
-static void
-main_url(struct fleet_url *u, const char *s)
-{
-	char	*cause = NULL;
-
-	if (!fleet_url_parse(u, s, &cause)) {
-		main_msg("", cause, "");
-		exit(1);
-	}
-}
-
-/* Start shipping to --ship's database (exit 1 when it refuses). */
+/* Start shipping while capturing, or exit 1 saying why not. */
 static void
 main_ship_start(struct args *a)
 {
-	char	 host[256] = "sensor", run[64], *cause = NULL;
+	char	*cause = NULL;
 
-	main_url(&a->ship_url, a->ship);
-	if (a->sensor == NULL && gethostname(host, sizeof host) == 0)
-		host[sizeof host - 1] = '\0';
-	if (a->run == NULL)
-		snprintf(run, sizeof run, "%llx-%lx",
-		    (unsigned long long)time(NULL), (long)getpid());
-	a->shipper = fleet_ship_start(&a->ship_url, a->sensor != NULL ?
-	    a->sensor : host, a->run != NULL ? a->run : run,
-	    a->nifaces > 0 ? stderr : NULL, &cause);
-	if (a->shipper == NULL) {
+	if (!fleet_ship_begin(&a->fl, stderr, &cause)) {
 		main_msg("", cause, "");
 		exit(1);
 	}
@@ -823,9 +794,9 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	   sessions are stored, and --ship ships what they are done with. */
 	if (capture_wall_clock(c)) {
 		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
-		if (a->ship != NULL)
+		if (a->fl.ship != NULL)
 			main_ship_start(a);
-		l.ship = a->shipper;
+		l.ship = a->fl.shipper;
 		l.st = st;
 		l.c = c;
 		l.horizon = rules_live_horizon(a->cfg.corr_live);
@@ -995,22 +966,12 @@ main_histogram(const struct store *st, uint64_t bucket,
 static bool
 main_ship(struct args *a, const struct store *st, const struct capture *c)
 {
-	char		*cause = NULL, *msg;
-	uint64_t	 n, left;
-	bool		 ok;
+	char	*cause = NULL;
+	bool	 ok;
 
-	if (a->shipper == NULL)
-		main_ship_start(a);
-	ok = fleet_ship_end(a->shipper, st, c, &n, &left, &cause);
-	a->shipper = NULL;
-	if (!ok) {
-		xasprintf(&msg, "%s (%llu sessions not shipped)", cause,
-		    (unsigned long long)left);
-		main_msg("", msg, "");
-		free(msg);
-	}
+	if (!(ok = fleet_ship_finish(&a->fl, st, c, &cause)))
+		main_msg("", cause, "");
 	free(cause);
-	fleet_url_free(&a->ship_url);
 	return (ok);
 }
 
@@ -1018,41 +979,17 @@ main_ship(struct args *a, const struct store *st, const struct capture *c)
 static int
 main_fetch(struct args *a)
 {
-	FILE	*f = stdout;
 	char	*cause = NULL;
 	bool	 ok;
-	int	 err;
 
 	if (a->write == NULL || a->ninputs > 0 || a->nifaces > 0 ||
 	    a->values != NULL || a->sessions || a->stats)
 		usage_error("--fetch goes with -w OUT.pcap (or -w -) alone");
-	if (strcmp(a->write, "-") != 0) {
-		if (!a->force && access(a->write, F_OK) == 0) {
-			fprintf(stderr, "huntcon: %s: file exists (use --force "
-			    "to overwrite)\n", esc_str(a->write));
-			return (1);
-		}
-		if ((f = fopen(a->write, "wb")) == NULL)
-			fatal("%s: %s", esc_str(a->write), strerror(errno));
-	}
-	if (a->nfetch == 1 && strcmp(a->fetch[0], "-") == 0)
-		ok = fleet_fetch_lines(f, stdin, &cause);
-	else
-		ok = fleet_fetch(f, a->fetch, a->nfetch, &cause);
-	if (!ok)
+	if (!(ok = fleet_run_fetch(&a->fl, a->write, a->force, &cause)))
 		main_msg("", cause, "");
 	free(cause);
-	if (f == stdout)
+	if (strcmp(a->write, "-") == 0)
 		return (main_finish_stdout(ok ? 0 : 1));
-	err = ok ? 0 : EIO;
-	if (!file_finish(f, a->write, FILE_SYNC | FILE_CLOSE, err, &cause) &&
-	    ok) {
-		main_msg("", cause, "");
-		ok = false;
-	}
-	free(cause);
-	if (!ok)
-		unlink(a->write);
 	return (ok ? 0 : 1);
 }
 
@@ -1081,76 +1018,49 @@ main_fields(const struct args *a, struct batch_fields *f)
 static void
 main_store_check(const struct args *a)
 {
-	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL || a->stats)
+	if (a->ninputs > 0 || a->nifaces > 0 || a->fl.ship != NULL ||
+	    a->stats)
 		usage_error("--store reads the store: -r, -i, --stats and "
 		    "--ship go without it");
-	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) +
-	    a->refs + (a->write != NULL) != 1)
+	if (a->fl.init + (a->values != NULL) + a->sessions +
+	    (a->fl.retain >= 0) + a->fl.refs + (a->write != NULL) != 1)
 		usage_error("--store goes with one of --init, --retain, "
 		    "--values, --sessions, --refs or -w (the console over a "
 		    "store is not there yet)");
-}
-
-/* -w over the store: the sessions' packets read on their sensors. */
-static bool
-main_store_export(const struct args *a, const struct fleet_url *u,
-    const struct query *q, char **cause)
-{
-	uint64_t	 n;
-	char		*msg;
-
-	if (strcmp(a->write, "-") != 0 && !a->force &&
-	    access(a->write, F_OK) == 0) {
-		xasprintf(cause, "%s: file exists (use --force to overwrite)",
-		    esc_str(a->write));
-		return (false);
-	}
-	if (!fleet_export(u, q, &a->cfg, a->write, a->force, &n, cause))
-		return (false);
-	if (strcmp(a->write, "-") != 0) {
-		xasprintf(&msg, "%s: %llu packets", esc_str(a->write),
-		    (unsigned long long)n);
-		main_msg("", msg, "");
-		free(msg);
-	}
-	return (true);
 }
 
 /* The batch modes over --store: --init, --retain, --values ... */
 static int
 main_store(struct args *a)
 {
-	struct fleet_url	 u;
+	struct fleet_mode	 m;
 	struct batch_fields	 f;
 	struct query		*q = NULL;
-	char			*cause = NULL;
-	int			 key;
+	char			*cause = NULL, *note = NULL;
 	bool			 ok;
 
 	main_store_check(a);
-	key = main_fields(a, &f);
+	memset(&m, 0, sizeof m);
+	m.key = main_fields(a, &f);
 	if (a->query != NULL && (q = main_query(a->query)) == NULL)
 		exit(1);
-	main_url(&u, a->store);
-	if (a->init)
-		ok = fleet_init(&u, a->cluster, &cause);
-	else if (a->retain >= 0)
-		ok = fleet_retain(stdout, &u, (unsigned int)a->retain, &cause);
-	else if (a->values != NULL)
-		ok = fleet_values(stdout, &u, key, a->sort, q, &cause);
-	else if (a->refs)
-		ok = fleet_refs(stdout, &u, q, &cause);
-	else if (a->write != NULL)
-		ok = main_store_export(a, &u, q, &cause);
-	else
-		ok = fleet_sessions(stdout, &u, &f, a->format, a->header, q,
-		    &cause);
+	m.sort = a->sort;
+	m.fields = &f;
+	m.format = a->format;
+	m.header = a->header;
+	m.q = q;
+	m.write = a->write;
+	m.force = a->force;
+	m.cfg = &a->cfg;
+	ok = fleet_run_store(stdout, &a->fl, &m, &note, &cause);
 	if (!ok && cause != NULL)
 		main_msg("", cause, "");
 	else
 		main_out(stdout, ok);
+	if (note != NULL)
+		main_msg("", note, "");
+	free(note);
 	free(cause);
-	fleet_url_free(&u);
 	batch_fields_free(&f);
 	query_free(q);
 	return (main_finish_stdout(ok ? 0 : 1));
@@ -1182,7 +1092,7 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (main_outputs(a) == 0 && a->ship == NULL)
+	if (main_outputs(a) == 0 && a->fl.ship == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	if (a->cfg.corr_live != NULL) {
@@ -1193,7 +1103,7 @@ main_batch(struct args *a)
 	} else
 		rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
-	if (a->ship != NULL && !main_ship(a, st, c))
+	if (a->fl.ship != NULL && !main_ship(a, st, c))
 		rc = 1;
 	if (a->values != NULL)
 		main_out(stdout, batch_values(stdout, st, key, a->sort, q));
@@ -1301,20 +1211,20 @@ main(int argc, char **argv)
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
-	if (a.nfetch > 0) {
+	if (a.fl.nfetch > 0) {
 		rc = main_fetch(&a);
-		free(a.fetch);
+		free(a.fl.fetch);
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
-	if (a.store != NULL) {
+	if (a.fl.store != NULL) {
 		rc = main_store(&a);
-		free(a.store);
+		free(a.fl.store);
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
 	main_check_modes(&a);
-	if (main_outputs(&a) == 0 && !a.stats && a.ship == NULL) {
+	if (main_outputs(&a) == 0 && !a.stats && a.fl.ship == NULL) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");
@@ -1337,6 +1247,6 @@ main(int argc, char **argv)
 	free(a.inputs);
 	free(a.ifaces);
 	free(a.rules);
-	free(a.ship);
+	free(a.fl.ship);
 	return (rc);
 }

@@ -2,7 +2,8 @@
  * fleet.h - the fleet: sensors ship their closed sessions to ClickHouse
  * and the batch modes read them back over its HTTP interface (libcurl).
  *
- * Files, one concept each: url.c parses clickhouse://USER:PASS@HOST:PORT/DB,
+ * Files, one concept each: cli.c runs the modes main's options ask for,
+ * url.c parses clickhouse://USER:PASS@HOST:PORT/DB,
  * http.c sends one statement and checks the answer's status and tail,
  * schema.c creates the tables, row.c writes a session as a JSONEachRow
  * line, ship.c is the bounded queue and its sender thread, sql.c turns a
@@ -151,5 +152,51 @@ bool	 fleet_fetch_lines(FILE *out, FILE *in, char **);
 bool	 fleet_export(const struct fleet_url *, const struct query *,
 	    const struct engine_config *, const char *path, bool force,
 	    uint64_t *packets, char **cause);
+
+/* The fleet's part of the command line (main parses it). */
+struct fleet_args {
+	char		 *store;	/* --store URL (a copy) */
+	char		 *ship;		/* --ship URL (a copy) */
+	const char	 *cluster;	/* --init --cluster NAME */
+	const char	 *sensor;	/* --ship --sensor NAME */
+	const char	 *run;		/* --ship --run ID */
+	bool		  init, refs;
+	int64_t		  retain;	/* --retain DAYS; -1: none */
+	char		**fetch;	/* --fetch PATH@OFFSET,... */
+	size_t		  nfetch;
+	struct fleet_url  ship_url;	/* while shipping */
+	struct fleet_ship *shipper;	/* NULL: not started */
+};
+
+/* What main's other options ask of a mode over the store. */
+struct fleet_mode {
+	int			 key;		/* --values; -1: none */
+	enum vsort		 sort;
+	const struct batch_fields *fields;
+	enum batch_format	 format;
+	bool			 header;
+	const struct query	*q;
+	const char		*write;		/* -w; NULL: none */
+	bool			 force;
+	const struct engine_config *cfg;
+};
+
+/*
+ * Start shipping to fa->ship (live: a live capture's, its messages there;
+ * NULL: after a file ingest), and finish: every session not shipped yet,
+ * waited for.  False with *cause (caller frees).
+ */
+bool	 fleet_ship_begin(struct fleet_args *, FILE *live, char **);
+bool	 fleet_ship_finish(struct fleet_args *, const struct store *,
+	    const struct capture *, char **);
+/* --fetch REF... -w PATH (or -): false with *cause, no file left. */
+bool	 fleet_run_fetch(const struct fleet_args *, const char *path,
+	    bool force, char **);
+/*
+ * Run the mode asked over fa->store, its output on out; false with *cause
+ * (NULL: a write to out failed); *note, when set, is for standard error.
+ */
+bool	 fleet_run_store(FILE *out, const struct fleet_args *,
+	    const struct fleet_mode *, char **note, char **cause);
 
 #endif
