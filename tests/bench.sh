@@ -165,3 +165,10 @@ if [ -x ../shared/bench/ratio.sh ] || [ -f ../shared/bench/ratio.sh ]; then
 		echo "  cross-CPU round trip before each pair (tests/bench/xcpu.c): ${px[*]} ns"
 	fi
 fi
+
+# The fleet (tests/bench/fleet.sh): ship rate and drill latency over
+# BENCH_FLEET_SESSIONS (default 1,000,000) sessions in a two-shard cluster
+# on 127.0.0.1, beside the same queries in memory; skipped without
+# clickhouse-server.
+echo "fleet (tests/bench/fleet.sh):"
+bash tests/bench/fleet.sh "${BENCH_FLEET_SESSIONS:-1000000}" 3 | sed 's/^/  /'
