@@ -423,7 +423,8 @@ live_ship() {
 	check "live shipping: a server in the namespace, init" "0 " \
 		"$? $(cat "$T/err")"
 	ip netns exec "$A" "$HUNTCON" -i "$VA" -R none \
-	    --set session.idle_timeout=1 --ship $L --sensor live --run l1 >"$T/live.out" 2>"$T/live.err" &
+	    --set session.idle_timeout=1 --spool "$T/spool" \
+	    --ship $L --sensor live --run l1 >"$T/live.out" 2>"$T/live.err" &
 	hc=$!
 	for i in $(seq 200); do
 		[ "$(ls /proc/$hc/task 2>/dev/null | wc -l)" -ge 3 ] && break
@@ -472,6 +473,16 @@ huntcon captures" "1 running" \
 live	l1	1	4	368" \
 		"$(qa "SELECT sensor, run, f_ip_proto, packets, size
 		FROM live.sessions ORDER BY sessionid")"
+	# Their packets are in the spool, by reference: an export over the
+	# store equals a local -w of the spool's files.
+	check "live shipping: a reference into the spool for each packet" \
+		"12	$T/spool/" "$(qa "SELECT sum(length(poff)),
+		any(substring(ppath[1], 1, $((${#T} + 7)))) FROM live.sessions")"
+	ina "$HUNTCON" --store $L --set fleet.sensor.live=local: \
+	    -w "$T/live-st.pcap" 2>"$T/err"
+	"$HUNTCON" -r "$T/spool" -w "$T/live-local.pcap" 2>/dev/null
+	same_file "live shipping: export over the store equals -w of the spool" \
+		"$T/live-local.pcap" "$T/live-st.pcap"
 }
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
 	ok "live shipping: skipped (it needs root and ip for namespaces)"
