@@ -6,7 +6,8 @@
 #   make check-quick  the inner loop: unit tests and the fast shell tests
 #   make install  the binary, man pages, rules and themes under PREFIX
 #                 (default /usr/local; DESTDIR stages them); make uninstall
-#   make bench    ingest against the libpcap floor, memory, query latency
+#   make bench    ingest against the libpcap floor, memory, query latency,
+#                 the fleet's ship rate and drill (make bench-fleet alone)
 #   make fuzz     build the libFuzzer targets (clang)
 
 CC	?= cc
@@ -170,6 +171,11 @@ check-quick: huntcon $(UNIT_BIN) $(B)/capgen $(B)/pcaprec
 bench: huntcon $(B)/capgen
 	@tests/bench.sh
 
+# The fleet's part alone: ship rate and drill latency in a two-shard
+# ClickHouse cluster on 127.0.0.1 (FLEET_SESSIONS, default 1,000,000).
+bench-fleet: huntcon $(B)/capgen
+	@tests/bench/fleet.sh $(FLEET_SESSIONS)
+
 # Install as a Debian tool would: the installed binary finds its rules and
 # themes in ../share/huntcon beside its bin directory (src/util/datadir.c),
 # so the binary built for the source tree is installed as it is.
@@ -206,7 +212,7 @@ uninstall:
 clean:
 	rm -rf $(B) huntcon
 
-.PHONY: all run check check-quick bench bench-drill fuzz install uninstall \
+.PHONY: all run check check-quick bench bench-drill bench-fleet fuzz install uninstall \
 	clean
 .SECONDARY:
 

@@ -103,15 +103,7 @@ struct args {
 	bool		  packets, with_fragments;
 	int		  pkt_flags;	/* --hex, --text */
 	struct engine_config cfg;
-	char		 *store;	/* --store URL (a copy) */
-	char		 *ship;		/* --ship URL */
-	const char	 *cluster;	/* --init --cluster NAME */
-	const char	 *sensor;	/* --ship --sensor NAME */
-	const char	 *run;		/* --ship --run ID */
-	bool		  init, refs;
-	int64_t		  retain;	/* --retain DAYS; -1: none */
-	char		**fetch;	/* --fetch PATH@OFFSET,... */
-	size_t		  nfetch;
+	struct fleet_args fl;		/* --store, --ship, --fetch ... */
 };
 
 /* How many batch outputs the options ask for (--stats aside). */
@@ -143,7 +135,8 @@ usage(FILE *f)
 "                 [-q QUERY]\n"
 "       huntcon -r FILE... [-R RULES]... --ship URL [--sensor NAME]\n"
 "       huntcon --store URL --init [--cluster NAME] | --retain DAYS\n"
-"       huntcon --store URL (--values KEY | --sessions ... | --refs)\n"
+"       huntcon --store URL (--values KEY | --sessions ... | --refs |\n"
+"                 -w OUT.pcap|-)\n"
 "                 [-q QUERY]\n"
 "       huntcon --fetch PATH@OFFSET,... ... -w OUT.pcap|-\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
@@ -184,6 +177,7 @@ usage(FILE *f)
 "  --retain DAYS    drop the server's days of sessions before today - DAYS\n"
 "  --refs           the store's sessions as SENSOR<TAB>PATH@OFFSET,...\n"
 "  --fetch REF      on the sensor: write the records PATH@OFFSET,... names\n"
+"                   (--fetch -: the references one a line on stdin)\n"
 "  -h, --help       this text;  --version  the version\n", f);
 }
 
@@ -400,17 +394,19 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_TEXT: a->pkt_flags |= BATCH_PKT_TEXT; break;
 	case OPT_WITH_FRAGMENTS: a->with_fragments = true; break;
 	case OPT_STORE: case OPT_SHIP:
-		*(ch == OPT_STORE ? &a->store : &a->ship) = xstrdup(optarg);
+		*(ch == OPT_STORE ? &a->fl.store : &a->fl.ship) =
+		    xstrdup(optarg);
 		fleet_url_hide(optarg);	/* ps shows no password */
 		break;
-	case OPT_INIT: a->init = true; break;
-	case OPT_CLUSTER: a->cluster = optarg; break;
-	case OPT_SENSOR: a->sensor = optarg; break;
-	case OPT_RUN: a->run = optarg; break;
-	case OPT_REFS: a->refs = true; break;
-	case OPT_FETCH: main_push(&a->fetch, &a->nfetch, optarg); break;
+	case OPT_INIT: a->fl.init = true; break;
+	case OPT_CLUSTER: a->fl.cluster = optarg; break;
+	case OPT_SENSOR: a->fl.sensor = optarg; break;
+	case OPT_RUN: a->fl.run = optarg; break;
+	case OPT_REFS: a->fl.refs = true; break;
+	case OPT_FETCH: main_push(&a->fl.fetch, &a->fl.nfetch, optarg); break;
 	case OPT_RETAIN:
-		a->retain = (int64_t)main_number("--retain", optarg, 100000);
+		a->fl.retain = (int64_t)main_number("--retain", optarg,
+		    100000);
 		break;
 	case 'i': main_push(&a->ifaces, &a->nifaces, optarg); break;
 	case 'f': case 's': case 'p': case 'B': case OPT_DURATION:
@@ -433,7 +429,7 @@ main_args(struct args *a, int argc, char **argv)
 	int	  ch;
 
 	memset(a, 0, sizeof *a);
-	a->retain = -1;
+	a->fl.retain = -1;
 	while ((ch = getopt_long(argc, argv, "r:R:q:w:i:f:s:pB:Z:h",
 	    long_options, NULL)) != -1)
 		main_option(a, ch, sets, &nsets);
@@ -550,7 +546,26 @@ struct main_live {
 	struct engine	*e;
 	uint64_t	 end;		/* monotonic ns; 0: at a signal only */
 	bool		 wall;		/* the packets have wall time */
+	/* --ship while capturing: the sessions final by now. */
+	struct fleet_ship *ship;	/* NULL: none */
+	const struct store *st;
+	const struct capture *c;
+	uint64_t	 horizon;	/* ns after its start a session is
+					   final */
+	uint64_t	 next_ship;	/* wall ns of the next look */
 };
+
+/* Ship the sessions final by now, once a second. */
+static void
+main_tick_ship(struct main_live *l, uint64_t now)
+{
+	if (l->ship == NULL || now < l->next_ship)
+		return;
+	l->next_ship = now + 1000000000ULL;
+	if (now > l->horizon)
+		fleet_ship_ready(l->ship, l->st, l->c, now - l->horizon,
+		    false);
+}
 
 /*
  * The live tick: the engine's clock moves (not for a stream, whose packets
@@ -561,8 +576,10 @@ main_tick(uint64_t now, void *arg)
 {
 	struct main_live	*l = arg;
 
-	if (l->wall)
+	if (l->wall) {
 		engine_tick(l->e, now);
+		main_tick_ship(l, now);
+	}
 	if (main_signal != 0)
 		return (false);
 	return (l->end == 0 || clock_ns(CLOCK_MONOTONIC) < l->end);
@@ -750,6 +767,18 @@ main_open(struct args *a, struct capture *c, bool console)
 		main_spool(a, c, console);
 }
 
+/* Start shipping while capturing, or exit 1 saying why not. */
+static void
+main_ship_start(struct args *a)
+{
+	char	*cause = NULL;
+
+	if (!fleet_ship_begin(&a->fl, stderr, &cause)) {
+		main_msg("", cause, "");
+		exit(1);
+	}
+}
+
 /* Read the inputs into the store; returns the number of input errors. */
 static unsigned int
 main_read(struct args *a, struct capture *c, struct store *st,
@@ -758,14 +787,22 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	struct engine		*e;
 	struct main_live	 l;
 
+	memset(&l, 0, sizeof l);
 	main_open(a, c, false);
 	if (capture_live(c))
 		main_live_end(a, c, &l);
 	*names = export_store_ctx(st, c, a->cfg.home, a->cfg.nhome);
 	/* On the wall clock, correlation rules judge sliding windows as
-	   sessions are stored. */
-	if (capture_wall_clock(c))
+	   sessions are stored, and --ship ships what they are done with. */
+	if (capture_wall_clock(c)) {
 		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
+		if (a->fl.ship != NULL)
+			main_ship_start(a);
+		l.ship = a->fl.shipper;
+		l.st = st;
+		l.c = c;
+		l.horizon = rules_live_horizon(a->cfg.corr_live);
+	}
 	e = engine_new(&a->cfg, st);
 	l.e = e;
 	capture_run(c, main_packet, e);
@@ -927,39 +964,16 @@ main_histogram(const struct store *st, uint64_t bucket,
 	return (false);
 }
 
-/* A URL of --store or --ship, or exit 1 saying what is wrong with it. */
-static void
-main_url(struct fleet_url *u, const char *s)
-{
-	char	*cause = NULL;
-
-	if (!fleet_url_parse(u, s, &cause)) {
-		main_msg("", cause, "");
-		exit(1);
-	}
-}
-
-/* Insert the store's sessions into --ship's database. */
+/* Ship every session not shipped yet, and wait for the last batch. */
 static bool
 main_ship(struct args *a, const struct store *st, const struct capture *c)
 {
-	struct fleet_url u;
-	char		 host[256] = "sensor", run[64], *cause = NULL;
-	uint64_t	 n;
-	bool		 ok;
+	char	*cause = NULL;
+	bool	 ok;
 
-	main_url(&u, a->ship);
-	if (a->sensor == NULL && gethostname(host, sizeof host) == 0)
-		host[sizeof host - 1] = '\0';
-	if (a->run == NULL)
-		snprintf(run, sizeof run, "%llx-%lx",
-		    (unsigned long long)time(NULL), (long)getpid());
-	ok = fleet_ship(&u, st, c, a->sensor != NULL ? a->sensor : host,
-	    a->run != NULL ? a->run : run, &n, &cause);
-	if (!ok)
+	if (!(ok = fleet_ship_finish(&a->fl, st, c, &cause)))
 		main_msg("", cause, "");
 	free(cause);
-	fleet_url_free(&u);
 	return (ok);
 }
 
@@ -967,38 +981,17 @@ main_ship(struct args *a, const struct store *st, const struct capture *c)
 static int
 main_fetch(struct args *a)
 {
-	FILE	*f = stdout;
 	char	*cause = NULL;
 	bool	 ok;
-	int	 err;
 
 	if (a->write == NULL || a->ninputs > 0 || a->nifaces > 0 ||
 	    a->values != NULL || a->sessions || a->stats)
 		usage_error("--fetch goes with -w OUT.pcap (or -w -) alone");
-	if (strcmp(a->write, "-") != 0) {
-		if (!a->force && access(a->write, F_OK) == 0) {
-			fprintf(stderr, "huntcon: %s: file exists (use --force "
-			    "to overwrite)\n", esc_str(a->write));
-			return (1);
-		}
-		if ((f = fopen(a->write, "wb")) == NULL)
-			fatal("%s: %s", esc_str(a->write), strerror(errno));
-	}
-	ok = fleet_fetch(f, a->fetch, a->nfetch, &cause);
-	if (!ok)
+	if (!(ok = fleet_run_fetch(&a->fl, a->write, a->force, &cause)))
 		main_msg("", cause, "");
 	free(cause);
-	if (f == stdout)
+	if (strcmp(a->write, "-") == 0)
 		return (main_finish_stdout(ok ? 0 : 1));
-	err = ok ? 0 : EIO;
-	if (!file_finish(f, a->write, FILE_SYNC | FILE_CLOSE, err, &cause) &&
-	    ok) {
-		main_msg("", cause, "");
-		ok = false;
-	}
-	free(cause);
-	if (!ok)
-		unlink(a->write);
 	return (ok ? 0 : 1);
 }
 
@@ -1051,54 +1044,49 @@ main_view(const struct args *a, struct view *v, enum view_order order,
 static void
 main_store_check(const struct args *a)
 {
-	if (a->ninputs > 0 || a->nifaces > 0 || a->ship != NULL ||
-	    a->write != NULL || a->stats)
-		usage_error("--store reads the store: -r, -i, -w, --stats and "
+	if (a->ninputs > 0 || a->nifaces > 0 || a->fl.ship != NULL ||
+	    a->stats)
+		usage_error("--store reads the store: -r, -i, --stats and "
 		    "--ship go without it");
-	if (a->init + (a->values != NULL) + a->sessions + (a->retain >= 0) +
-	    a->refs != 1)
+	if (a->fl.init + (a->values != NULL) + a->sessions +
+	    (a->fl.retain >= 0) + a->fl.refs + (a->write != NULL) != 1)
 		usage_error("--store goes with one of --init, --retain, "
-		    "--values, --sessions or --refs (the console over a store "
-		    "is not there yet)");
+		    "--values, --sessions, --refs or -w (the console over a "
+		    "store is not there yet)");
 }
 
 /* The batch modes over --store: --init, --retain, --values ... */
 static int
 main_store(struct args *a)
 {
-	struct fleet_url	 u;
+	struct fleet_mode	 m;
 	struct batch_fields	 f;
 	struct query		*q = NULL;
-	char			*cause = NULL;
-	int			 key;
+	char			*cause = NULL, *note = NULL;
 	bool			 ok;
 
 	main_store_check(a);
-	key = main_fields(a, &f);
+	memset(&m, 0, sizeof m);
+	m.key = main_fields(a, &f);
 	if (a->query != NULL && (q = main_query(a->query)) == NULL)
 		exit(1);
-	main_url(&u, a->store);
-	if (a->values != NULL || a->sessions) {
-		struct view	 v;
-
-		view_fleet(&v, &u);
-		ok = main_view(a, &v, VIEW_BY_TIME, key, &f, q);
-		view_free(&v);
-	} else {
-		if (a->init)
-			ok = fleet_init(&u, a->cluster, &cause);
-		else if (a->retain >= 0)
-			ok = fleet_retain(stdout, &u, (unsigned int)a->retain,
-			    &cause);
-		else
-			ok = fleet_refs(stdout, &u, q, &cause);
-		if (!ok && cause != NULL)
-			main_msg("", cause, "");
-		else
-			main_out(stdout, ok);
-	}
+	m.sort = a->sort;
+	m.fields = &f;
+	m.format = a->format;
+	m.header = a->header;
+	m.q = q;
+	m.write = a->write;
+	m.force = a->force;
+	m.cfg = &a->cfg;
+	ok = fleet_run_store(stdout, &a->fl, &m, &note, &cause);
+	if (!ok && cause != NULL)
+		main_msg("", cause, "");
+	else
+		main_out(stdout, ok);
+	if (note != NULL)
+		main_msg("", note, "");
+	free(note);
 	free(cause);
-	fleet_url_free(&u);
 	batch_fields_free(&f);
 	query_free(q);
 	return (main_finish_stdout(ok ? 0 : 1));
@@ -1131,7 +1119,7 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (main_outputs(a) == 0 && a->ship == NULL)
+	if (main_outputs(a) == 0 && a->fl.ship == NULL)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	if (a->cfg.corr_live != NULL) {
@@ -1142,7 +1130,7 @@ main_batch(struct args *a)
 	} else
 		rules_correlate_report(rs, st, stderr, a->groups ? &rep : NULL);
 	rc = errors > 0 || rule_errors > 0 ? 1 : 0;
-	if (a->ship != NULL && !main_ship(a, st, c))
+	if (a->fl.ship != NULL && !main_ship(a, st, c))
 		rc = 1;
 	if (a->values != NULL || (a->sessions && !a->with_fragments)) {
 		struct view	 v;
@@ -1252,20 +1240,20 @@ main(int argc, char **argv)
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
-	if (a.nfetch > 0) {
+	if (a.fl.nfetch > 0) {
 		rc = main_fetch(&a);
-		free(a.fetch);
+		free(a.fl.fetch);
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
-	if (a.store != NULL) {
+	if (a.fl.store != NULL) {
 		rc = main_store(&a);
-		free(a.store);
+		free(a.fl.store);
 		engine_config_free(&a.cfg);
 		return (rc);
 	}
 	main_check_modes(&a);
-	if (main_outputs(&a) == 0 && !a.stats && a.ship == NULL) {
+	if (main_outputs(&a) == 0 && !a.stats && a.fl.ship == NULL) {
 		if (!isatty(STDOUT_FILENO))
 			usage_error("the console needs a terminal; for batch "
 			    "output use --values, --sessions or --stats");
@@ -1288,6 +1276,6 @@ main(int argc, char **argv)
 	free(a.inputs);
 	free(a.ifaces);
 	free(a.rules);
-	free(a.ship);
+	free(a.fl.ship);
 	return (rc);
 }

@@ -176,3 +176,10 @@ fi
 # times longer than its window, on and off; its cost on the standard
 # capture's ingest (tests/bench/retain.sh).
 bash tests/bench/retain.sh "$N" "$OUT"
+
+# The fleet (tests/bench/fleet.sh): ship rate and drill latency over
+# BENCH_FLEET_SESSIONS (default 1,000,000) sessions in a two-shard cluster
+# on 127.0.0.1, beside the same queries in memory; skipped without
+# clickhouse-server.
+echo "fleet (tests/bench/fleet.sh):"
+bash tests/bench/fleet.sh "${BENCH_FLEET_SESSIONS:-1000000}" 3 | sed 's/^/  /'

@@ -400,9 +400,20 @@ engine_config_init(struct engine_config *cfg)
 void
 engine_config_free(struct engine_config *cfg)
 {
+	size_t	 i;
+
 	free(cfg->home);
 	cfg->home = NULL;
 	cfg->nhome = 0;
+	for (i = 0; i < cfg->nsensors; i++) {
+		free(cfg->sensors[i].name);
+		free(cfg->sensors[i].where);
+	}
+	free(cfg->sensors);
+	cfg->sensors = NULL;
+	cfg->nsensors = 0;
+	free(cfg->ssh_command);
+	cfg->ssh_command = NULL;
 }
 
 /* Find a setting by name. */
@@ -433,13 +444,61 @@ config_trim(char *s)
 	return (s);
 }
 
+/* Set fleet.sensor.NAME (a later one for the same NAME wins). */
+static bool
+config_sensor(struct engine_config *cfg, const char *name, const char *v,
+    char **cause)
+{
+	struct sensor_place	*sp;
+	size_t			 i;
+
+	if (*name == '\0' || (strcmp(v, "local:") != 0 &&
+	    (strncmp(v, "ssh:", 4) != 0 || v[4 + strspn(v + 4, "/")] == '\0'))) {
+		xasprintf(cause, "fleet.sensor.%s: '%s' is not local: or "
+		    "ssh:HOST", esc_str(name), esc_str(v));
+		return (false);
+	}
+	for (i = 0; i < cfg->nsensors; i++) {
+		if (strcmp(cfg->sensors[i].name, name) == 0)
+			break;
+	}
+	if (i == cfg->nsensors) {
+		cfg->sensors = xreallocarray(cfg->sensors, i + 1,
+		    sizeof *cfg->sensors);
+		cfg->sensors[cfg->nsensors++].name = xstrdup(name);
+	} else
+		free(cfg->sensors[i].where);
+	sp = &cfg->sensors[i];
+	sp->where = xstrdup(v);
+	return (true);
+}
+
+/* The fleet's settings, which are text: false when n is none of them. */
+static bool
+config_fleet(struct engine_config *cfg, const char *n, const char *v,
+    bool *ok, char **cause)
+{
+	if (strncmp(n, "fleet.sensor.", 13) == 0)
+		*ok = config_sensor(cfg, n + 13, v, cause);
+	else if (strcmp(n, "fleet.ssh_command") == 0) {
+		if (!(*ok = strspn(v, " \t") != strlen(v)))
+			xasprintf(cause, "fleet.ssh_command is empty");
+		else {
+			free(cfg->ssh_command);
+			cfg->ssh_command = xstrdup(v);
+		}
+	} else
+		return (false);
+	return (true);
+}
+
 /* Apply NAME=VALUE. */
 bool
 engine_config_set(struct engine_config *cfg, const char *arg, char **cause)
 {
 	const char		*eq = strchr(arg, '=');
 	const struct setting	*se;
-	char			*name, *value, *n;
+	char			*name, *value, *n, *v;
 	bool			 ok;
 
 	if (eq == NULL || eq == arg) {
@@ -449,12 +508,15 @@ engine_config_set(struct engine_config *cfg, const char *arg, char **cause)
 	name = xstrndup(arg, (size_t)(eq - arg));
 	value = xstrdup(eq + 1);
 	n = config_trim(name);
-	if ((se = config_find(n)) == NULL) {
+	v = config_trim(value);
+	if (config_fleet(cfg, n, v, &ok, cause))
+		(void)0;	/* a text setting of the fleet's */
+	else if ((se = config_find(n)) == NULL) {
 		xasprintf(cause, "unknown setting '%s' (see huntcon(1))",
 		    esc_str(n));
 		ok = false;
 	} else
-		ok = config_apply(cfg, se, config_trim(value), cause);
+		ok = config_apply(cfg, se, v, cause);
 	free(value);
 	free(name);
 	return (ok);

@@ -25,6 +25,12 @@
 struct ruleset;
 struct corr_live;
 
+/* A fleet.sensor.NAME setting: where sensor NAME's packets are read. */
+struct sensor_place {
+	char		*name;
+	char		*where;		/* "local:" or "ssh:HOST" */
+};
+
 /* Every setting of SPEC §9, and the rules to apply. */
 struct engine_config {
 	struct session_config	 sess;
@@ -43,6 +49,10 @@ struct engine_config {
 	uint64_t		 console_values; /* console.values */
 	uint64_t		 retain_ns;	/* store.retain */
 	uint64_t		 max_sessions;	/* store.max_sessions */
+	struct sensor_place	*sensors;	/* fleet.sensor.NAME */
+	size_t			 nsensors;
+	char			*ssh_command;	/* fleet.ssh_command, NULL:
+						   the default */
 };
 
 /*

@@ -180,3 +180,36 @@ fleet_fetch(FILE *out, char **refs, size_t nrefs, char **cause)
 	free(buf);
 	return (ok);
 }
+
+/*
+ * --fetch -: the references one a line on in (as the export over the
+ * store sends them to a sensor, with no quoting for a shell to undo).
+ */
+bool
+fleet_fetch_lines(FILE *out, FILE *in, char **cause)
+{
+	char	**refs = NULL, *line = NULL;
+	size_t	  n = 0, cap = 0, i;
+	ssize_t	  len;
+	bool	  ok;
+
+	while ((len = getline(&line, &cap, in)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (len == 0)
+			continue;
+		refs = xreallocarray(refs, n + 1, sizeof *refs);
+		refs[n++] = xstrdup(line);
+	}
+	free(line);
+	if (ferror(in)) {
+		xasprintf(cause, "--fetch -: standard input: %s",
+		    strerror(errno));
+		ok = false;
+	} else
+		ok = fleet_fetch(out, refs, n, cause);
+	for (i = 0; i < n; i++)
+		free(refs[i]);
+	free(refs);
+	return (ok);
+}

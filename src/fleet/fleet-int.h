@@ -38,6 +38,15 @@ void	 fleet_json_string(struct buf *, const void *, size_t);
 /* A SQL string literal of n bytes, ASCII-folded when asked. */
 void	 fleet_sql_string(struct buf *, const void *, size_t, bool);
 
+/* The next element of a TSV array ("['AB','']" or "[1,2]"); false at ']'. */
+bool	 fleet_elem(const char **, const char **, size_t *);
+/*
+ * The references of the sessions a query selects: TSV lines of
+ * hex(sensor), [hex(path),...] and [offset,...], in --sessions' order.
+ */
+bool	 fleet_refs_rows(const struct fleet_url *, const struct query *,
+	    char **out, char **cause);
+
 /* What throwIf says when a regex meets a value that is not ASCII. */
 #define FLEET_THROWIF	"Value passed to 'throwIf' function is non zero"
 

@@ -2,7 +2,8 @@
  * fleet.h - the fleet: sensors ship their closed sessions to ClickHouse
  * and the batch modes read them back over its HTTP interface (libcurl).
  *
- * Files, one concept each: url.c parses clickhouse://USER:PASS@HOST:PORT/DB,
+ * Files, one concept each: cli.c runs the modes main's options ask for,
+ * url.c parses clickhouse://USER:PASS@HOST:PORT/DB,
  * http.c sends one statement and checks the answer's status and tail,
  * schema.c creates the tables, row.c writes a session as a JSONEachRow
  * line, ship.c is the bounded queue and its sender thread, sql.c turns a
@@ -30,6 +31,7 @@
 #include <stdio.h>
 
 #include "batch/batch.h"
+#include "engine/engine.h"
 #include "query/query.h"
 #include "store/store.h"
 
@@ -93,6 +95,25 @@ bool	 fleet_ship(const struct fleet_url *, const struct store *,
 	    uint64_t *shipped, char **cause);
 
 /*
+ * Shipping as sessions become final (a live capture): start, then from the
+ * engine's thread fleet_ship_ready() now and then, then fleet_ship_end().
+ * A bounded queue of batches lies between it and a sender thread; live
+ * (no wait), sessions that find the queue full stay in the store for a
+ * later call and a batch that fails goes again every few seconds until
+ * the end (saying so on live), so nothing is dropped while the store
+ * holds it.  live NULL: a file ingest.
+ */
+struct fleet_ship;
+struct fleet_ship *fleet_ship_start(const struct fleet_url *,
+	    const char *sensor, const char *run, FILE *live, char **cause);
+bool	 fleet_ship_ready(struct fleet_ship *, const struct store *,
+	    const struct capture *, uint64_t before, bool wait);
+const char *fleet_ship_failed(struct fleet_ship *);
+bool	 fleet_ship_end(struct fleet_ship *, const struct store *,
+	    const struct capture *, uint64_t *shipped, uint64_t *left,
+	    char **cause);
+
+/*
  * The SQL condition for a compiled query (NULL: every session) into b;
  * false with *cause as "column N: ..." when the store cannot answer an
  * operator exactly.
@@ -115,5 +136,65 @@ bool	 fleet_refs(FILE *, const struct fleet_url *, const struct query *,
  * pcap on out (classic pcap inputs of one format and link type).
  */
 bool	 fleet_fetch(FILE *, char **refs, size_t, char **);
+/* --fetch -: the references one a line on in. */
+bool	 fleet_fetch_lines(FILE *out, FILE *in, char **);
+
+/*
+ * -w over the store: the packets of the sessions q selects, read on their
+ * sensors (cfg's fleet.sensor.NAME and fleet.ssh_command), written to
+ * path ("-": standard output) as one pcap equal to a local -w of the
+ * same sessions: sensors in name order, each one's files in name order,
+ * records in file order.  Nothing is written before every sensor
+ * answered; on failure no file is left and *cause names the sensor.
+ */
+bool	 fleet_export(const struct fleet_url *, const struct query *,
+	    const struct engine_config *, const char *path, bool force,
+	    uint64_t *packets, char **cause);
+
+/* The fleet's part of the command line (main parses it). */
+struct fleet_args {
+	char		 *store;	/* --store URL (a copy) */
+	char		 *ship;		/* --ship URL (a copy) */
+	const char	 *cluster;	/* --init --cluster NAME */
+	const char	 *sensor;	/* --ship --sensor NAME */
+	const char	 *run;		/* --ship --run ID */
+	bool		  init, refs;
+	int64_t		  retain;	/* --retain DAYS; -1: none */
+	char		**fetch;	/* --fetch PATH@OFFSET,... */
+	size_t		  nfetch;
+	struct fleet_url  ship_url;	/* while shipping */
+	struct fleet_ship *shipper;	/* NULL: not started */
+};
+
+/* What main's other options ask of a mode over the store. */
+struct fleet_mode {
+	int			 key;		/* --values; -1: none */
+	enum vsort		 sort;
+	const struct batch_fields *fields;
+	enum batch_format	 format;
+	bool			 header;
+	const struct query	*q;
+	const char		*write;		/* -w; NULL: none */
+	bool			 force;
+	const struct engine_config *cfg;
+};
+
+/*
+ * Start shipping to fa->ship (live: a live capture's, its messages there;
+ * NULL: after a file ingest), and finish: every session not shipped yet,
+ * waited for.  False with *cause (caller frees).
+ */
+bool	 fleet_ship_begin(struct fleet_args *, FILE *live, char **);
+bool	 fleet_ship_finish(struct fleet_args *, const struct store *,
+	    const struct capture *, char **);
+/* --fetch REF... -w PATH (or -): false with *cause, no file left. */
+bool	 fleet_run_fetch(const struct fleet_args *, const char *path,
+	    bool force, char **);
+/*
+ * Run the mode asked over fa->store, its output on out; false with *cause
+ * (NULL: a write to out failed); *note, when set, is for standard error.
+ */
+bool	 fleet_run_store(FILE *out, const struct fleet_args *,
+	    const struct fleet_mode *, char **note, char **cause);
 
 #endif

@@ -145,8 +145,8 @@ read_mval(struct read_set *rs, struct mval *v, unsigned long t, uint64_t n,
 }
 
 /* The next element of a TSV array ("['AB','']" or "[1,2]"); false at ']'. */
-static bool
-read_elem(const char **p, const char **s, size_t *n)
+bool
+fleet_elem(const char **p, const char **s, size_t *n)
 {
 	const char	*q = *p;
 
@@ -273,8 +273,8 @@ read_row(struct read_set *rs, char *line)
 	}
 	rs->first[rs->n++] = rs->nvals;
 	pk = col[0], pt = col[1], pn = col[2], ps = col[3];
-	while (read_elem(&pk, &sk, &nk) && read_elem(&pt, &st, &nt) &&
-	    read_elem(&pn, &sn, &nn) && read_elem(&ps, &ss, &ns)) {
+	while (fleet_elem(&pk, &sk, &nk) && fleet_elem(&pt, &st, &nt) &&
+	    fleet_elem(&pn, &sn, &nn) && fleet_elem(&ps, &ss, &ns)) {
 		read_mval(rs, &v, strtoul(st, NULL, 10),
 		    strtoull(sn, NULL, 10), ss, ns);
 		read_push(rs, read_key(rs, (uint32_t)strtoul(sk, NULL, 10)),
@@ -643,7 +643,7 @@ read_ref_line(struct buf *b, struct read_set *rs, char *line)
 	path = read_hex(rs, col[0], strlen(col[0]), &len);
 	esc_text(b, path, len);
 	pp = col[1], po = col[2];
-	while (read_elem(&pp, &sp, &np) && read_elem(&po, &so, &no)) {
+	while (fleet_elem(&pp, &sp, &np) && fleet_elem(&po, &so, &no)) {
 		path = read_hex(rs, sp, np, &len);
 		if (last == NULL || len != lastlen ||
 		    memcmp(path, last, len) != 0) {
@@ -659,18 +659,19 @@ read_ref_line(struct buf *b, struct read_set *rs, char *line)
 	buf_addc(b, '\n');
 }
 
-/* --refs over the store. */
+/*
+ * The references of the sessions q selects, as TSV lines of hex(sensor),
+ * hex(paths) and offsets, in the order of --sessions.
+ */
 bool
-fleet_refs(FILE *f, const struct fleet_url *u, const struct query *q,
-    char **cause)
+fleet_refs_rows(const struct fleet_url *u, const struct query *q,
+    char **out, char **cause)
 {
-	struct read_set	 rs;
 	struct buf	 b;
 	const char	*table;
-	char		*out, *p, *line;
 	bool		 ok;
 
-	memset(&rs, 0, sizeof rs);
+	*out = NULL;
 	*cause = NULL;
 	if (!read_table(u, &table, cause))
 		return (false);
@@ -680,18 +681,32 @@ fleet_refs(FILE *f, const struct fleet_url *u, const struct query *q,
 	ok = read_where(&b, q, cause);
 	buf_adds(&b, " ORDER BY time, sensor, sessionid, run "
 	    "FORMAT TabSeparated");
-	ok = ok && read_run(u, b.s, &out, cause);
-	buf_reset(&b);
-	for (p = ok ? out : NULL; p != NULL &&
-	    (line = strsep(&p, "\n")) != NULL; ) {
+	ok = ok && read_run(u, b.s, out, cause);
+	buf_free(&b);
+	return (ok);
+}
+
+/* --refs over the store. */
+bool
+fleet_refs(FILE *f, const struct fleet_url *u, const struct query *q,
+    char **cause)
+{
+	struct read_set	 rs;
+	struct buf	 b;
+	char		*out, *p, *line;
+	bool		 ok;
+
+	memset(&rs, 0, sizeof rs);
+	if (!fleet_refs_rows(u, q, &out, cause))
+		return (false);
+	buf_init(&b);
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
 		if (*line != '\0')
 			read_ref_line(&b, &rs, line);
 	}
-	if (ok) {
-		free(out);
-		errno = 0;
-		ok = b.len == 0 || fwrite(b.s, 1, b.len, f) == b.len;
-	}
+	free(out);
+	errno = 0;
+	ok = b.len == 0 || fwrite(b.s, 1, b.len, f) == b.len;
 	buf_free(&b);
 	read_free(&rs);
 	return (ok);

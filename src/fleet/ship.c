@@ -11,43 +11,68 @@
 #define SHIP_BATCH	5000	/* sessions a batch */
 #define SHIP_QUEUE	4	/* batches waiting at most */
 #define SHIP_TRIES	4	/* sends of one batch before giving up */
+#define SHIP_PAUSE	5	/* live: seconds before a failed batch again */
 
-/* A batch: its rows and the sessionids they run over. */
+/* A batch: its rows, the sessionids they run over, and which ones. */
 struct ship_batch {
 	struct buf		 rows;
+	struct buf		 ids;	/* "id,id,..." */
 	uint64_t		 first, last, n;
 };
 
 /* The queue between the reader of the store and the sender. */
-struct ship {
+struct fleet_ship {
 	const struct fleet_url	*u;
 	char			*sql;	/* the INSERT statement */
 	char			*where;	/* this sensor's and run's rows */
+	char			*sensor, *run;
+	pthread_t		 thread;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
 	struct ship_batch	 q[SHIP_QUEUE];
 	size_t			 head, count;
 	bool			 done;	/* no more batches come */
+	bool			 live;	/* a failed batch waits and goes again */
+	FILE			*warn;	/* live: says so there */
 	char			*cause;	/* the sender failed: why */
-	uint64_t		 sent;	/* batches inserted */
+	uint64_t		 sent;	/* sessions inserted */
+	/* The reader's side. */
+	struct ship_batch	 cur;	/* the batch being filled */
+	uint64_t		*shipped;	/* bitmap of ids queued */
+	uint64_t		 nbits, low;	/* ids below low: all queued */
+	uint64_t		 queued;
 };
+
+/* Reset a batch to empty. */
+static void
+ship_batch_init(struct ship_batch *b)
+{
+	memset(b, 0, sizeof *b);
+	buf_init(&b->rows);
+	buf_init(&b->ids);
+}
 
 /*
  * How many of a batch's sessions the table holds already: none, or all
  * of them (an INSERT of one block is atomic), after a send whose answer
- * was lost.
+ * was lost.  A batch of consecutive ids asks by range, others by list.
  */
 static bool
-ship_present(struct ship *sh, const struct ship_batch *b, uint64_t *n,
-    char **cause)
+ship_present(struct fleet_ship *sh, const struct ship_batch *b,
+    uint64_t *n, char **cause)
 {
 	char	*sql, *out;
 	bool	 ok;
 
-	xasprintf(&sql, "SELECT count() FROM %s.sessions WHERE %s AND "
-	    "sessionid >= %llu AND sessionid <= %llu FORMAT TSV", sh->u->db,
-	    sh->where, (unsigned long long)b->first,
-	    (unsigned long long)b->last);
+	if (b->last - b->first + 1 == b->n)
+		xasprintf(&sql, "SELECT count() FROM %s.sessions WHERE %s AND "
+		    "sessionid >= %llu AND sessionid <= %llu FORMAT TSV",
+		    sh->u->db, sh->where, (unsigned long long)b->first,
+		    (unsigned long long)b->last);
+	else
+		xasprintf(&sql, "SELECT count() FROM %s.sessions WHERE %s AND "
+		    "sessionid IN (%s) FORMAT TSV", sh->u->db, sh->where,
+		    b->ids.s);
 	if ((ok = fleet_http(sh->u, sql, NULL, 0, &out, cause))) {
 		*n = strtoull(out, NULL, 10);
 		free(out);
@@ -62,7 +87,7 @@ ship_present(struct ship *sh, const struct ship_batch *b, uint64_t *n,
  * twice and readers need no FINAL.
  */
 static bool
-ship_send(struct ship *sh, const struct ship_batch *b, char **cause)
+ship_send(struct fleet_ship *sh, const struct ship_batch *b, char **cause)
 {
 	struct timespec	 ts = { 0, 200 * 1000 * 1000 };
 	uint64_t	 n;
@@ -91,14 +116,38 @@ ship_send(struct ship *sh, const struct ship_batch *b, char **cause)
 	return (false);
 }
 
+/*
+ * Live, a batch that failed stays first in the queue and goes again after
+ * SHIP_PAUSE seconds (sooner when the capture ends); true to try again.
+ */
+static bool
+ship_again(struct fleet_ship *sh, const char *cause)
+{
+	struct timespec	 until;
+
+	if (!sh->live || sh->done)
+		return (false);
+	if (sh->warn != NULL)
+		fprintf(sh->warn, "huntcon: ship: %s; the batch goes again in "
+		    "%d s\n", cause, SHIP_PAUSE);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += SHIP_PAUSE;
+	pthread_mutex_lock(&sh->lock);
+	while (!sh->done && pthread_cond_timedwait(&sh->cond, &sh->lock,
+	    &until) == 0)
+		continue;
+	pthread_mutex_unlock(&sh->lock);
+	return (true);
+}
+
 /* The sender thread: take batches in order until done or a failure. */
 static void *
 ship_main(void *arg)
 {
-	struct ship		*sh = arg;
+	struct fleet_ship	*sh = arg;
 	struct ship_batch	 b;
 	char			*cause = NULL;
-	bool		 ok;
+	bool			 ok;
 
 	for (;;) {
 		pthread_mutex_lock(&sh->lock);
@@ -110,13 +159,15 @@ ship_main(void *arg)
 		}
 		b = sh->q[sh->head];
 		pthread_mutex_unlock(&sh->lock);
-		ok = ship_send(sh, &b, &cause);
+		if (!(ok = ship_send(sh, &b, &cause)) && ship_again(sh, cause))
+			continue;
 		pthread_mutex_lock(&sh->lock);
 		buf_free(&sh->q[sh->head].rows);
+		buf_free(&sh->q[sh->head].ids);
 		sh->head = (sh->head + 1) % SHIP_QUEUE;
 		sh->count--;
 		if (ok)
-			sh->sent++;
+			sh->sent += b.n;
 		else
 			sh->cause = cause;
 		pthread_cond_broadcast(&sh->cond);
@@ -126,52 +177,115 @@ ship_main(void *arg)
 	}
 }
 
-/* Queue a batch, waiting for room; false once the sender has failed. */
+/*
+ * Queue the batch being filled, waiting for room when asked; false when
+ * there is no room (it stays) or once the sender has failed.
+ */
 static bool
-ship_put(struct ship *sh, struct ship_batch *b)
+ship_put(struct fleet_ship *sh, bool wait)
 {
 	bool	 ok;
 
 	pthread_mutex_lock(&sh->lock);
-	while (sh->count == SHIP_QUEUE && sh->cause == NULL)
+	while (wait && sh->count == SHIP_QUEUE && sh->cause == NULL)
 		pthread_cond_wait(&sh->cond, &sh->lock);
-	if ((ok = sh->cause == NULL)) {
-		sh->q[(sh->head + sh->count) % SHIP_QUEUE] = *b;
+	if ((ok = sh->cause == NULL && sh->count < SHIP_QUEUE)) {
+		sh->q[(sh->head + sh->count) % SHIP_QUEUE] = sh->cur;
 		sh->count++;
 		pthread_cond_broadcast(&sh->cond);
-	} else
-		buf_free(&b->rows);
+		ship_batch_init(&sh->cur);
+	}
 	pthread_mutex_unlock(&sh->lock);
-	memset(b, 0, sizeof *b);
-	buf_init(&b->rows);
 	return (ok);
 }
 
-/* Walk the store in sessionid order, a batch at a time. */
+/* Whether id was queued; mark it when asked. */
 static bool
-ship_walk(struct ship *sh, const struct store *st, const struct capture *c,
-    const char *sensor, const char *run, uint64_t *shipped)
+ship_mark(struct fleet_ship *sh, uint64_t id, bool set)
 {
-	struct ship_batch	 b;
-	uint64_t		 id, end = store_end(st);
+	uint64_t	 n;
 
-	memset(&b, 0, sizeof b);
-	buf_init(&b.rows);
-	for (id = 1; id < end; id++) {
-		if (!store_has(st, id))
-			continue;
-		fleet_row(&b.rows, st, c, id, sensor, run);
-		(*shipped)++;
-		if (b.n++ == 0)
-			b.first = id;
-		b.last = id;
-		if (b.n == SHIP_BATCH && !ship_put(sh, &b))
+	if (id >= sh->nbits) {
+		if (!set)
 			return (false);
+		n = (id / 64 + 1) * 2;
+		sh->shipped = xreallocarray(sh->shipped, n, sizeof *sh->shipped);
+		memset(sh->shipped + sh->nbits / 64, 0,
+		    (n - sh->nbits / 64) * sizeof *sh->shipped);
+		sh->nbits = n * 64;
 	}
-	if (b.n > 0)
-		return (ship_put(sh, &b));
-	buf_free(&b.rows);
-	return (true);
+	if (set)
+		sh->shipped[id / 64] |= 1ULL << (id % 64);
+	return ((sh->shipped[id / 64] >> (id % 64)) & 1);
+}
+
+/* Add a session's row to the batch being filled. */
+static void
+ship_add(struct fleet_ship *sh, const struct store *st,
+    const struct capture *c, uint64_t id)
+{
+	struct ship_batch	*b = &sh->cur;
+
+	fleet_row(&b->rows, st, c, id, sh->sensor, sh->run);
+	buf_printf(&b->ids, "%s%llu", b->n == 0 ? "" : ",",
+	    (unsigned long long)id);
+	if (b->n++ == 0 || id < b->first)
+		b->first = id;
+	if (id > b->last)
+		b->last = id;
+	ship_mark(sh, id, true);
+	sh->queued++;
+}
+
+/*
+ * Queue the stored sessions not queued yet that started before `before`
+ * (ns; sessionids come in the order sessions start, so the walk stops at
+ * the first stored one that did not).  wait: wait for room in the queue
+ * (a file ingest, and the end); else stop when there is none, the rest
+ * staying in the store for a later call (a live capture never blocks).
+ * The batch being filled is queued at the end.  False once the sender
+ * has failed.
+ */
+bool
+fleet_ship_ready(struct fleet_ship *sh, const struct store *st,
+    const struct capture *c, uint64_t before, bool wait)
+{
+	struct session		 buf;
+	const struct session	*s;
+	uint64_t		 id, end = store_end(st);
+	bool			 low = true;
+
+	for (id = sh->low > 0 ? sh->low : 1; id < end; id++) {
+		if (ship_mark(sh, id, false))
+			goto next;
+		if ((s = store_get(st, id, &buf)) == NULL) {
+			low = false;
+			continue;
+		}
+		if (s->t_first >= before)
+			break;
+		if (sh->cur.n == SHIP_BATCH && !ship_put(sh, wait))
+			break;
+		ship_add(sh, st, c, id);
+next:
+		if (low)
+			sh->low = id + 1;
+	}
+	if (sh->cur.n > 0)
+		ship_put(sh, wait);
+	return (fleet_ship_failed(sh) == NULL);
+}
+
+/* Why the sender stopped, or NULL while it goes on. */
+const char *
+fleet_ship_failed(struct fleet_ship *sh)
+{
+	const char	*cause;
+
+	pthread_mutex_lock(&sh->lock);
+	cause = sh->cause;
+	pthread_mutex_unlock(&sh->lock);
+	return (cause);
 }
 
 /* The condition naming one sensor's run. */
@@ -227,42 +341,86 @@ ship_keys(const struct fleet_url *u, char **cause)
 	return (ok);
 }
 
+/*
+ * Start shipping as sensor and run: the key names first, then a sender
+ * thread; NULL with *cause when the server refuses the names.
+ */
+struct fleet_ship *
+fleet_ship_start(const struct fleet_url *u, const char *sensor,
+    const char *run, FILE *live, char **cause)
+{
+	struct fleet_ship	*sh;
+
+	*cause = NULL;
+	if (!ship_keys(u, cause))
+		return (NULL);
+	sh = xcalloc(1, sizeof *sh);
+	sh->u = u;
+	sh->live = live != NULL;
+	sh->warn = live;
+	sh->sensor = xstrdup(sensor);
+	sh->run = xstrdup(run);
+	xasprintf(&sh->sql, "INSERT INTO %s.sessions FORMAT JSONEachRow", u->db);
+	sh->where = ship_where(sensor, run);
+	ship_batch_init(&sh->cur);
+	pthread_mutex_init(&sh->lock, NULL);
+	pthread_cond_init(&sh->cond, NULL);
+	if (pthread_create(&sh->thread, NULL, ship_main, sh) != 0)
+		fatal("pthread_create failed");
+	return (sh);
+}
+
+/*
+ * Queue every session left (all of them now final), wait for the sender
+ * and free the shipper; sessions inserted in *shipped, not in *left.
+ */
+bool
+fleet_ship_end(struct fleet_ship *sh, const struct store *st,
+    const struct capture *c, uint64_t *shipped, uint64_t *left,
+    char **cause)
+{
+	bool	 ok;
+
+	fleet_ship_ready(sh, st, c, UINT64_MAX, true);
+	pthread_mutex_lock(&sh->lock);
+	sh->done = true;
+	pthread_cond_broadcast(&sh->cond);
+	pthread_mutex_unlock(&sh->lock);
+	pthread_join(sh->thread, NULL);
+	while (sh->count > 0) {
+		buf_free(&sh->q[sh->head].rows);
+		buf_free(&sh->q[sh->head].ids);
+		sh->head = (sh->head + 1) % SHIP_QUEUE;
+		sh->count--;
+	}
+	*shipped = sh->sent;
+	*left = store_count(st) - sh->sent;
+	*cause = sh->cause;
+	ok = sh->cause == NULL;
+	buf_free(&sh->cur.rows);
+	buf_free(&sh->cur.ids);
+	free(sh->shipped);
+	free(sh->sql);
+	free(sh->where);
+	free(sh->sensor);
+	free(sh->run);
+	pthread_mutex_destroy(&sh->lock);
+	pthread_cond_destroy(&sh->cond);
+	free(sh);
+	return (ok);
+}
+
 /* Ship every session of the store, then wait for the last batch. */
 bool
 fleet_ship(const struct fleet_url *u, const struct store *st,
     const struct capture *c, const char *sensor, const char *run,
     uint64_t *shipped, char **cause)
 {
-	struct ship	 sh;
-	pthread_t	 t;
+	struct fleet_ship	*sh;
+	uint64_t		 left;
 
 	*shipped = 0;
-	if (!ship_keys(u, cause))
+	if ((sh = fleet_ship_start(u, sensor, run, NULL, cause)) == NULL)
 		return (false);
-	memset(&sh, 0, sizeof sh);
-	sh.u = u;
-	xasprintf(&sh.sql, "INSERT INTO %s.sessions FORMAT JSONEachRow", u->db);
-	sh.where = ship_where(sensor, run);
-	pthread_mutex_init(&sh.lock, NULL);
-	pthread_cond_init(&sh.cond, NULL);
-	*shipped = 0;
-	if (pthread_create(&t, NULL, ship_main, &sh) != 0)
-		fatal("pthread_create failed");
-	ship_walk(&sh, st, c, sensor, run, shipped);
-	pthread_mutex_lock(&sh.lock);
-	sh.done = true;
-	pthread_cond_broadcast(&sh.cond);
-	pthread_mutex_unlock(&sh.lock);
-	pthread_join(t, NULL);
-	while (sh.count > 0) {
-		buf_free(&sh.q[sh.head].rows);
-		sh.head = (sh.head + 1) % SHIP_QUEUE;
-		sh.count--;
-	}
-	free(sh.sql);
-	free(sh.where);
-	pthread_mutex_destroy(&sh.lock);
-	pthread_cond_destroy(&sh.cond);
-	*cause = sh.cause;
-	return (sh.cause == NULL);
+	return (fleet_ship_end(sh, st, c, shipped, &left, cause));
 }

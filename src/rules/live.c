@@ -171,6 +171,14 @@ rules_live_finish(struct corr_live *l, uint64_t now, FILE *warn,
 	return (l->gained);
 }
 
+/* How long after it starts a session may still gain a value (0: NULL). */
+uint64_t
+rules_live_horizon(const struct corr_live *l)
+{
+	/* A judgement comes at most once a second: one more second. */
+	return (l == NULL ? 0 : l->window + LIVE_LATE + 1000000000ULL);
+}
+
 /* Free live correlation (NULL is ignored). */
 void
 rules_live_free(struct corr_live *l)

@@ -184,6 +184,12 @@ void		 rules_live_tick(struct corr_live *, uint64_t now);
 uint64_t	 rules_live_finish(struct corr_live *, uint64_t now, FILE *,
 		    struct corr_report **);
 void		 rules_live_free(struct corr_live *);
+/*
+ * How long after its start a session may still gain a value here (the
+ * longest window, five minutes, a judgement's second): after that it is
+ * final, for shipping.  0 for NULL.
+ */
+uint64_t	 rules_live_horizon(const struct corr_live *);
 /* Number of groups that passed. */
 size_t		 rules_report_count(const struct corr_report *);
 void		 rules_report_free(struct corr_report *);

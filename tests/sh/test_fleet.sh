@@ -20,89 +20,13 @@ demo=$(cap demo)
 basic=$T/basic.pcap
 editcap -F pcap -t 86400 "$(cap basic)" "$basic"
 escapes=$(cap escapes)
-pids=()
-stop_servers() {
-	local p
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-}
+. "$(dirname "$0")/../clickhouse.sh"
 trap 'stop_servers; rm -rf "$T"' EXIT
-
-# Free ports: a base picked at random, checked by trying to connect.
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for try in 1 2 3 4 5 6 7 8 9 10; do
-	base=$((20000 + RANDOM % 30000))
-	port_free $base && port_free $((base + 1)) &&
-		port_free $((base + 2)) && port_free $((base + 3)) && break
-done
-H1=$base T1=$((base + 1)) H2=$((base + 2)) T2=$((base + 3))
+ch_ports
 
 # The package's own server must not have been started on install.
 if port_free 8123; then ok "no packaged server on 8123"; else
 	notok "no packaged server on 8123" "something listens on 8123"; fi
-
-# config DIR HTTP TCP: one shard's config and users (an analyst read-only).
-config() {
-	mkdir -p "$1/data" "$1/tmp" "$1/log"
-	cat >"$1/config.xml" <<EOF
-<yandex>
- <logger><level>warning</level><log>$1/log/s.log</log>
-  <errorlog>$1/log/e.log</errorlog><console>0</console></logger>
- <http_port>$2</http_port><tcp_port>$3</tcp_port>
- <listen_host>127.0.0.1</listen_host>
- <path>$1/data/</path><tmp_path>$1/tmp/</tmp_path>
- <user_files_path>$1/uf/</user_files_path>
- <format_schema_path>$1/fs/</format_schema_path>
- <users_config>$1/users.xml</users_config>
- <default_profile>default</default_profile>
- <default_database>default</default_database>
- <mark_cache_size>5368709</mark_cache_size>
- <max_concurrent_queries>20</max_concurrent_queries>
- <remote_servers><fleet>
-  <shard><replica><host>127.0.0.1</host><port>$T1</port></replica></shard>
-  <shard><replica><host>127.0.0.1</host><port>$T2</port></replica></shard>
- </fleet></remote_servers>
-</yandex>
-EOF
-	cat >"$1/users.xml" <<EOF
-<yandex>
- <profiles>
-  <default><max_memory_usage>1000000000</max_memory_usage>
-   <receive_timeout>10</receive_timeout>
-   <connect_timeout_with_failover_ms>200</connect_timeout_with_failover_ms>
-  </default>
-  <analyst><readonly>1</readonly><max_memory_usage>1000000000</max_memory_usage>
-   <max_execution_time>60</max_execution_time><receive_timeout>10</receive_timeout>
-   <connect_timeout_with_failover_ms>200</connect_timeout_with_failover_ms>
-  </analyst>
- </profiles>
- <users>
-  <default><password></password><networks><ip>127.0.0.1</ip></networks>
-   <profile>default</profile><quota>default</quota></default>
-  <analyst><password>s3cret-pw</password><networks><ip>127.0.0.1</ip></networks>
-   <profile>analyst</profile><quota>default</quota></analyst>
- </users>
- <quotas><default><interval><duration>3600</duration><queries>0</queries>
-  <errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows>
-  <execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-EOF
-}
-
-# start DIR HTTP: start a server, its PID in pids, wait until it answers.
-start() {
-	"$CH" --config-file="$1/config.xml" >"$1/out" 2>&1 &
-	pids+=($!)
-	echo $! >"$1/pid"
-	local i=0 t0=$SECONDS
-	until [ "$(curl -s "http://127.0.0.1:$2/ping")" = "Ok." ]; do
-		i=$((i + 1))
-		if [ $i -gt 150 ] || [ $((SECONDS - t0)) -gt 30 ]; then
-			return 1
-		fi
-		sleep 0.2
-	done
-}
 
 config "$T/ch1" $H1 $T1
 config "$T/ch2" $H2 $T2
@@ -167,6 +91,89 @@ editcap -F pcapng "$demo" "$T/demo.pcapng"
 run_hc "$T/out" "$T/err" --fetch "$T/demo.pcapng@24" -w -
 check "--fetch from pcapng: exit 1" 1 "$rc"
 check_grep "--fetch from pcapng: said" "pcapng is not read by reference" "$T/err"
+
+# Export over the store: -w reads each sensor's packets where
+# fleet.sensor.NAME says (local: here, ssh:HOST through fleet.ssh_command)
+# and writes the pcap a local -w of the same sessions writes, byte for byte.
+locals=(--set fleet.sensor.s1=local: --set fleet.sensor.s2=local:)
+run_hc "$T/out" "$T/err" --store $S1 -q "$fq" "${locals[@]}" -w "$T/st.pcap"
+check "export over the store via local: exit 0, says the packets" \
+	"0 huntcon: $T/st.pcap: $("$TOP/build/pcaprec" "$T/local.pcap" |
+	wc -l) packets" "$rc $(cat "$T/err")"
+same_file() {
+	if cmp -s "$2" "$3"; then ok "$1"; else
+		notok "$1" "$(cmp "$2" "$3" 2>&1)"; fi
+}
+same_file "export over the store equals local -w byte for byte" \
+	"$T/local.pcap" "$T/st.pcap"
+"$HUNTCON" -r "$demo" -r "$basic" -w "$T/local-all.pcap" 2>/dev/null
+run_hc "$T/out" "$T/err" --store $S1 "${locals[@]}" -w "$T/st-all.pcap"
+check "export of every session: exit 0" 0 "$rc"
+same_file "export of every session equals local -w" \
+	"$T/local-all.pcap" "$T/st-all.pcap"
+# ssh's stand-in: notes the host, drops it, runs the command here as
+# ssh's remote shell would (huntcon found on PATH, as on a sensor).
+mkdir -p "$T/bin"
+ln -s "$HUNTCON" "$T/bin/huntcon"
+printf '%s\n' '#!/bin/sh' "echo \"\$1\" >>'$T/hosts'" 'shift' \
+	'exec sh -c "$*"' >"$T/fakessh"
+printf '%s\n' '#!/bin/sh' 'shift' 'sh -c "$*" | head -c 2000' >"$T/shortssh"
+chmod +x "$T/fakessh" "$T/shortssh"
+sshs=(--set fleet.sensor.s1=ssh:sensor-one
+	--set fleet.sensor.s2=ssh://sensor-two)
+PATH=$T/bin:$PATH run_hc "$T/out" "$T/err" --store $S1 -q "$fq" \
+	"${sshs[@]}" --set "fleet.ssh_command=$T/fakessh" -w "$T/ssh.pcap"
+check "export through fleet.ssh_command: exit 0" "0 " \
+	"$rc $(grep -v ' packets$' "$T/err")"
+check "export through fleet.ssh_command: each sensor's host asked once" \
+	"sensor-one sensor-two" "$(sort "$T/hosts" | paste -sd' ')"
+same_file "export through fleet.ssh_command equals local -w byte for byte" \
+	"$T/local.pcap" "$T/ssh.pcap"
+PATH=$T/bin:$PATH run_hc "$T/out" "$T/err" --store $S1 -q "$fq" \
+	"${sshs[@]}" --set "fleet.ssh_command=$T/fakessh" -w -
+check "export to standard output: exit 0, nothing said" "0 " \
+	"$rc $(cat "$T/err")"
+same_file "export to standard output equals local -w" "$T/local.pcap" \
+	"$T/out"
+# Errors name the sensor, exit 1 and leave no file.
+nofile() { [ -e "$T/x.pcap" ] && echo "a file" || echo "no file"; }
+run_hc "$T/out" "$T/err" --store $S1 --set fleet.sensor.s1=local: \
+	-w "$T/x.pcap"
+check "export, a sensor without a place: exit 1, no file" "1 no file" \
+	"$rc $(nofile)"
+check_grep "export, a sensor without a place: said" \
+	"^huntcon: export: sensor s2: no fleet.sensor.s2 setting" "$T/err"
+run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=false -o BatchMode=yes" -w "$T/x.pcap"
+check "export, the command fails: exit 1, no file" "1 no file" \
+	"$rc $(nofile)"
+check_grep "export, the command fails: said which sensor" \
+	"^huntcon: export: sensor s1 \(ssh:sensor-one\): false sensor-one \.\.\. exited with 1$" \
+	"$T/err"
+PATH=$T/bin:$PATH run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=$T/shortssh" -w "$T/x.pcap"
+check "export, a short pcap: exit 1, no file" "1 no file" "$rc $(nofile)"
+check_grep "export, a short pcap: said which sensor and how short" \
+	"^huntcon: export: sensor s1 \(ssh:sensor-one\): its pcap holds [0-9]+ records where [0-9]+ were asked for" \
+	"$T/err"
+run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=$T/no-such-ssh" -w "$T/x.pcap"
+check_grep "export, no such command: said" \
+	"^huntcon: export: sensor s1 .*exited with 127: cannot run .*no-such-ssh" \
+	"$T/err"
+PATH=/usr/bin:/bin run_hc "$T/out" "$T/err" --store $S1 "${sshs[@]}" \
+	--set "fleet.ssh_command=$T/fakessh" -w "$T/x.pcap"
+check_grep "export, no huntcon on the sensor: what the sensor said" \
+	"^huntcon: export: sensor s1 .*exited with 127: .*huntcon.*not found" \
+	"$T/err"
+run_hc "$T/out" "$T/err" --set fleet.sensor.s1=ftp:x --store $S1 \
+	-w "$T/x.pcap"
+check "fleet.sensor.NAME not local: or ssh:HOST: usage error" 2 "$rc"
+printf 'ref' >"$T/x.pcap"
+run_hc "$T/out" "$T/err" --store $S1 "${locals[@]}" -w "$T/x.pcap"
+check "export over the store keeps an existing file" "1 ref" \
+	"$rc $(cat "$T/x.pcap")"
+rm -f "$T/x.pcap"
 
 # Every field but sessionid (a sensor numbers its own sessions).
 fields=$("$HUNTCON" --keys | awk -F'\t' '$1 != "" && $1 != "setting" &&
@@ -396,6 +403,119 @@ check "a retried batch does not duplicate sessions" "0 130" \
 	"$rc $(awk '{ s += $1 } END { print s }' "$T/out")"
 check "a retried batch wrote no row twice" 112 \
 	"$(q1 "SELECT count() FROM hc.sessions")"
+
+# Live shipping: huntcon -i on a veth between two network namespaces made
+# here ships each session as it closes, while it captures.  Its server runs
+# inside namespace A (the capture's, whose 127.0.0.1 is its own).
+A=hcfA$$ B=hcfB$$ VA=hcfa$$ VB=hcfb$$
+NET=10.232.$((RANDOM % 200))
+trap 'stop_servers; ip netns del "$A" 2>/dev/null;
+	ip netns del "$B" 2>/dev/null; rm -rf "$T"' EXIT
+# ina CMD...: run CMD in namespace A (not for a background job: $! would
+# be the subshell's).
+ina() { ip netns exec "$A" "$@"; }
+qa() { ina curl -s "http://127.0.0.1:$H1/" --data-binary "$1 FORMAT TSV"; }
+live_ship() {
+	local i hc n ch3
+	ip netns add "$A" && ip netns add "$B" || {
+		notok "live shipping: network namespaces made"; return; }
+	for n in "$A" "$B"; do
+		ip netns exec "$n" sysctl -qw \
+		    net.ipv6.conf.all.disable_ipv6=1 \
+		    net.ipv6.conf.default.disable_ipv6=1
+		ip -n "$n" link set lo up
+	done
+	ip link add "$VA" netns "$A" address 02:00:00:00:01:0a type veth \
+	    peer name "$VB" netns "$B" address 02:00:00:00:01:0b
+	ip -n "$A" addr add "$NET.1/24" dev "$VA"
+	ip -n "$B" addr add "$NET.2/24" dev "$VB"
+	ip -n "$A" link set "$VA" up
+	ip -n "$B" link set "$VB" up
+	ip -n "$A" neigh replace "$NET.2" lladdr 02:00:00:00:01:0b \
+	    dev "$VA" nud permanent
+	ip -n "$B" neigh replace "$NET.1" lladdr 02:00:00:00:01:0a \
+	    dev "$VB" nud permanent
+	# The server: the first shard's ports, in A (free there).
+	config "$T/ch3" $H1 $T1
+	ip netns exec "$A" "$CH" --config-file="$T/ch3/config.xml" \
+	    >"$T/ch3/out" 2>&1 &
+	ch3=$!
+	pids+=($ch3)
+	for i in $(seq 150); do
+		[ "$(ina curl -s "http://127.0.0.1:$H1/ping")" = Ok. ] && break
+		sleep 0.2
+	done
+	L=clickhouse://127.0.0.1:$H1/live
+	ina "$HUNTCON" --store $L --init >"$T/out" 2>"$T/err"
+	check "live shipping: a server in the namespace, init" "0 " \
+		"$? $(cat "$T/err")"
+	ip netns exec "$A" "$HUNTCON" -i "$VA" -R none \
+	    --set session.idle_timeout=1 --spool "$T/spool" \
+	    --ship $L --sensor live --run l1 >"$T/live.out" 2>"$T/live.err" &
+	hc=$!
+	for i in $(seq 200); do
+		[ "$(ls /proc/$hc/task 2>/dev/null | wc -l)" -ge 3 ] && break
+		sleep 0.05
+	done
+	ip netns exec "$B" ping -q -c 4 -s 100 -i 0.2 -W 2 "$NET.1" >/dev/null
+	# Closed a second after its last packet, shipped within a second.
+	for i in $(seq 100); do
+		[ "$(qa "SELECT count() FROM live.sessions")" = 1 ] && break
+		sleep 0.1
+	done
+	check "live shipping: a closed session is in the store while \
+huntcon captures" "1 running" \
+		"$(qa "SELECT count() FROM live.sessions") $(kill -0 $hc &&
+		echo running)"
+	# The server away: the batch fails, is said, and goes again once
+	# the server is back, while huntcon captures.
+	kill $ch3
+	wait $ch3
+	ip netns exec "$B" ping -q -c 2 -s 50 -i 0.2 -W 2 "$NET.1" >/dev/null
+	for i in $(seq 100); do
+		grep -qs "goes again" "$T/live.err" && break
+		sleep 0.1
+	done
+	check_grep "live shipping: the server away is said" \
+		"^huntcon: ship: store 127.0.0.1:$H1: .*; the batch goes again in 5 s$" \
+		"$T/live.err"
+	ip netns exec "$A" "$CH" --config-file="$T/ch3/config.xml" \
+	    >"$T/ch3/out" 2>&1 &
+	pids+=($!)
+	for i in $(seq 200); do
+		[ "$(qa "SELECT count() FROM live.sessions")" = 2 ] && break
+		sleep 0.1
+	done
+	check "live shipping: the batch went again once the server was back" \
+		"2 running" "$(qa "SELECT count() FROM live.sessions") $(kill -0 \
+		$hc && echo running)"
+	kill -INT $hc
+	for i in $(seq 300); do kill -0 $hc 2>/dev/null || break; sleep 0.1; done
+	kill -KILL $hc 2>/dev/null
+	wait $hc
+	check "live shipping: SIGINT ends it, exit 0" "0 " \
+		"$? $(grep -v 'goes again' "$T/live.err")"
+	check "live shipping: both ping sessions, packets and bytes, once" \
+		"live	l1	1	8	1136
+live	l1	1	4	368" \
+		"$(qa "SELECT sensor, run, f_ip_proto, packets, size
+		FROM live.sessions ORDER BY sessionid")"
+	# Their packets are in the spool, by reference: an export over the
+	# store equals a local -w of the spool's files.
+	check "live shipping: a reference into the spool for each packet" \
+		"12	$T/spool/" "$(qa "SELECT sum(length(poff)),
+		any(substring(ppath[1], 1, $((${#T} + 7)))) FROM live.sessions")"
+	ina "$HUNTCON" --store $L --set fleet.sensor.live=local: \
+	    -w "$T/live-st.pcap" 2>"$T/err"
+	"$HUNTCON" -r "$T/spool" -w "$T/live-local.pcap" 2>/dev/null
+	same_file "live shipping: export over the store equals -w of the spool" \
+		"$T/live-local.pcap" "$T/live-st.pcap"
+}
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
+	ok "live shipping: skipped (it needs root and ip for namespaces)"
+else
+	live_ship
+fi
 
 # A stopped shard: exit 1 and a message, never half the count.
 kill "$(cat "$T/ch2/pid")"
