@@ -54,6 +54,7 @@ struct session_table {
 	 * true deadline finds it timed out at lookup.
 	 */
 	struct session		*head[2], *tail[2];
+	struct session		*finger[2];	/* the last one listed */
 };
 
 /* Make a table that hands closed sessions to fn. */
@@ -216,6 +217,8 @@ session_unlist(struct session_table *t, struct session *s)
 	if (l == SESSION_UNLISTED)
 		return;
 	s->listed = SESSION_UNLISTED;
+	if (t->finger[l] == s)
+		t->finger[l] = s->tprev;
 	if (s->tprev != NULL)
 		s->tprev->tnext = s->tnext;
 	else
@@ -247,15 +250,32 @@ session_insert(struct session_table *t, struct session *s,
 		t->head[l] = s;
 }
 
-/* Put a session on the deadline list in order (usually at the tail). */
+/*
+ * Put a session on the deadline list in order: usually at the tail, else
+ * a few steps after the one listed last when it belongs there.  When
+ * packets go back in time (a second file older than the first) each new
+ * session belongs before the first file's last ones: walking back from
+ * the tail over them every time made `-r X -r X` of 20,000 sessions take
+ * 5.8 s, not 0.8 s.
+ */
 static void
 session_list(struct session_table *t, struct session *s)
 {
 	struct session	*after = t->tail[s->closing];
+	struct session	*f = t->finger[s->closing];
+	int		 i;
 
+	for (i = 0; f != NULL && f->deadline <= s->deadline && i < 16; i++) {
+		if (f->tnext == NULL || f->tnext->deadline > s->deadline) {
+			after = f;
+			break;
+		}
+		f = f->tnext;
+	}
 	while (after != NULL && after->deadline > s->deadline)
 		after = after->tprev;
 	session_insert(t, s, after);
+	t->finger[s->closing] = s;
 }
 
 /* The open session with the earliest deadline, or NULL. */
