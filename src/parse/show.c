@@ -285,6 +285,18 @@ show_dns_port(uint16_t p)
 	return (p == 53 || p == 5353 || p == 5355);
 }
 
+/* Whether a message's header can be DNS: a known opcode, and its counts
+ * fit in len bytes (5 a question, 11 a record at least). */
+static bool
+show_dns_sane(const uint8_t *m, size_t len)
+{
+	uint32_t	 rr = show_num(m + 6, 2) + show_num(m + 8, 2) +
+			    show_num(m + 10, 2);
+
+	return ((m[2] >> 3 & 0x0f) <= 6 && 12 + 5 * (size_t)show_num(m + 4,
+	    2) + 11 * (size_t)rr <= len);
+}
+
 /* A DNS datagram, or a DNS message on TCP after its length; false when
  * the packet is not DNS. */
 static bool
@@ -296,11 +308,12 @@ show_dns(struct show *sh, const struct decoded *d)
 	if (!show_dns_port(d->sport) && !show_dns_port(d->dport))
 		return (false);
 	if (d->proto == 6) {
-		if (n < 14 || show_num(p, 2) < 12)
+		if (n < 14 || !show_dns_sane(p + 2, show_num(p, 2)))
 			return (false);
 		p += 2;
 		n -= 2;
-	} else if (d->proto != 17 || n < 12)
+	} else if (d->proto != 17 || n < 12 || !show_dns_sane(p,
+	    d->payload_len))
 		return (false);
 	show_dns_msg(sh, p, n);
 	return (true);

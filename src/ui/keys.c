@@ -303,6 +303,9 @@ static const struct keys_binding keys_table[] = {
 	    "as a new path" },
 	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
 	    "or their payload as text" },
+	{ 'd', "d", CTX_SESSION, sview_toggle_decoded, "what each packet's "
+	    "DNS, HTTP head or TLS hello says (as --packets --decoded), or "
+	    "the packets as before" },
 	{ 'r', "r", CTX_SESSION, sview_toggle_stream, "the request/response "
 	    "text (the initiator's payload, then the responder's), or the "
 	    "packets again" },

@@ -239,6 +239,7 @@ struct sview {
 	uint64_t	 t_first;
 	bool		 text;		/* payload as text instead of hex */
 	bool		 stream;	/* request/response text */
+	bool		 decoded;	/* what DNS, HTTP, TLS hellos say */
 	size_t		 hpk;		/* the head's packets title line */
 	int		*hkey;		/* each head line's meta key, or -1 */
 	size_t		 blk, off;
@@ -430,6 +431,7 @@ void	 sview_draw(struct ui *, int top, int h);
 void	 sview_move(struct ui *, int);
 void	 sview_toggle_text(struct ui *);
 void	 sview_toggle_stream(struct ui *);
+void	 sview_toggle_decoded(struct ui *);
 void	 sview_pivot(struct ui *, enum pivot_how);
 
 #endif
