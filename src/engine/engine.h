@@ -41,6 +41,7 @@ struct engine_config {
 	bool			 parse_thread;	/* parse.thread */
 	bool			 cpu_pair;	/* cpu.pair */
 	uint64_t		 console_values; /* console.values */
+	bool			 console_osc52;	/* console.osc52 */
 };
 
 /*

@@ -99,7 +99,7 @@ show_class(struct buf *b, uint16_t c)
 
 /*
  * The name at *off of message m (n bytes), escaped, labels joined by dots
- * ("<root>" for the root); *off moves past it.  False when malformed.
+ * ("<Root>" for the root); *off moves past it.  False when malformed.
  */
 static bool
 show_name(struct buf *b, const uint8_t *m, size_t n, size_t *off)
@@ -128,7 +128,7 @@ show_name(struct buf *b, const uint8_t *m, size_t n, size_t *off)
 		o += 1 + (size_t)m[o];
 	}
 	if (labels == 0)
-		buf_adds(b, "<root>");
+		buf_adds(b, "<Root>");
 	*off = end != 0 ? end : o + 1;
 	return (true);
 }

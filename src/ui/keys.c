@@ -309,6 +309,10 @@ static const struct keys_binding keys_table[] = {
 	{ 'r', "r", CTX_SESSION, sview_toggle_stream, "the request/response "
 	    "text (the initiator's payload, then the responder's), or the "
 	    "packets again" },
+	{ 'y', "y", CTX_ANY, copy_key, "copy to the clipboard (OSC 52): the "
+	    "value or key under the cursor (Navigate), the chosen cell or the "
+	    "session's meta (Events), the meta or the packets shown "
+	    "(Session)" },
 	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
 	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
 	    "rule file" },

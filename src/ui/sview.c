@@ -920,6 +920,32 @@ sview_up(struct ui *u, size_t d)
 	}
 }
 
+/*
+ * The packets from the one at the top of the pane, whole, until h lines
+ * are taken (y copies them): their lines as shown, escaped, each ended by
+ * LF; the number of packets, 0 when the head is at the top.
+ */
+size_t
+sview_copy_packets(struct ui *u, struct buf *b, size_t h)
+{
+	struct sview			*v = &u->sv;
+	const struct sview_lines	*l;
+	size_t				 blk, i, lines = 0, n = 0;
+
+	if (v->n == 0 || v->blk == 0)
+		return (0);
+	for (blk = v->blk; blk <= sview_nblk(v) && lines < h; blk++) {
+		l = sview_block(u, blk);
+		for (i = 0; i < l->n; i++) {
+			buf_adds(b, l->line[i]);
+			buf_addc(b, '\n');
+		}
+		lines += l->n;
+		n += l->n > 0;
+	}
+	return (n);
+}
+
 /* Scroll by d lines; a far move goes to the top or to the last packet. */
 void
 sview_move(struct ui *u, int d)

@@ -420,6 +420,7 @@ void	 events_reverse(struct ui *);
 void	 events_cell(struct ui *, int);
 void	 events_enter(struct ui *, enum pivot_how);
 bool	 events_marked(const struct events *, uint64_t);
+bool	 events_selected(struct ui *, uint64_t *id, int *key);
 
 /* pivot.c */
 void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
@@ -433,5 +434,9 @@ void	 sview_toggle_text(struct ui *);
 void	 sview_toggle_stream(struct ui *);
 void	 sview_toggle_decoded(struct ui *);
 void	 sview_pivot(struct ui *, enum pivot_how);
+size_t	 sview_copy_packets(struct ui *, struct buf *, size_t lines);
+
+/* copy.c */
+void	 copy_key(struct ui *);
 
 #endif
