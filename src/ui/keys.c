@@ -309,6 +309,11 @@ static const struct keys_binding keys_table[] = {
 	{ 'r', "r", CTX_SESSION, sview_toggle_stream, "the request/response "
 	    "text (the initiator's payload, then the responder's), or the "
 	    "packets again" },
+	{ 'f', "f", CTX_ANY, find_open, "find text in the pane: a key or value "
+	    "(Navigate), a session with a meta value holding it (Events), a "
+	    "line (Session)" },
+	{ 'n', "n N", CTX_ANY, find_next, "the next or previous match of f" },
+	{ 'N', NULL, CTX_ANY, find_prev, NULL },
 	{ 'y', "y", CTX_ANY, copy_key, "copy to the clipboard (OSC 52): the "
 	    "value or key under the cursor (Navigate), the chosen cell or the "
 	    "session's meta (Events), the meta or the packets shown "

@@ -946,6 +946,63 @@ sview_copy_packets(struct ui *u, struct buf *b, size_t h)
 	return (n);
 }
 
+/* One line on from (blk, off), or back, past empty blocks, round the
+ * end (counted in *laps); the head never is empty. */
+static void
+sview_step(struct ui *u, size_t *blk, size_t *off, bool back,
+    unsigned *laps)
+{
+	size_t	 last = sview_nblk(&u->sv), n;
+
+	if (!back && *off + 1 < sview_block(u, *blk)->n) {
+		(*off)++;
+		return;
+	}
+	if (back && *off > 0) {
+		(*off)--;
+		return;
+	}
+	do {
+		if (!back)
+			*blk = *blk == last ? 0 : *blk + 1;
+		else
+			*blk = *blk == 0 ? last : *blk - 1;
+		if ((!back && *blk == 0) || (back && *blk == last))
+			(*laps)++;
+	} while ((n = sview_block(u, *blk)->n) == 0);
+	*off = back ? n - 1 : 0;
+}
+
+/*
+ * The next (or previous) line that holds the text, moved to the top of
+ * the pane: 0 when no line does, 1 when found, 2 when found round the
+ * end.  Packets are read again as the search goes through them.
+ */
+int
+sview_find(struct ui *u, const char *t, bool back)
+{
+	struct sview			*v = &u->sv;
+	const struct sview_lines	*l;
+	size_t				 blk = v->blk, off = v->off;
+	unsigned			 laps = 0;
+
+	if (v->n == 0)
+		return (0);
+	while (laps < 2) {
+		sview_step(u, &blk, &off, back, &laps);
+		l = sview_block(u, blk);
+		if (find_in(l->line[off], strlen(l->line[off]), t)) {
+			v->blk = blk;
+			v->off = off;
+			u->dirty |= DIRTY_SCREEN;
+			return (laps > 0 ? 2 : 1);
+		}
+		if (blk == v->blk && off == v->off)
+			return (0);
+	}
+	return (0);
+}
+
 /* Scroll by d lines; a far move goes to the top or to the last packet. */
 void
 sview_move(struct ui *u, int d)

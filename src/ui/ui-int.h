@@ -274,6 +274,7 @@ struct ui {
 	size_t			 helptop;
 
 	char			*msg;		/* one-line message */
+	char			*find;		/* f: the text found last */
 	enum ui_role		 msgrole;
 	/*
 	 * Capture warnings and errors from the reading threads, waiting for
@@ -389,6 +390,7 @@ void	 prompt_key(struct ui *, int);
 void	 prompt_draw(struct ui *);
 
 /* nav.c */
+void	 nav_rows(struct ui *, size_t need);
 void	 nav_init(struct nav *, size_t deflt);
 void	 nav_jump(struct ui *);
 void	 nav_hist(struct ui *);
@@ -435,8 +437,15 @@ void	 sview_toggle_stream(struct ui *);
 void	 sview_toggle_decoded(struct ui *);
 void	 sview_pivot(struct ui *, enum pivot_how);
 size_t	 sview_copy_packets(struct ui *, struct buf *, size_t lines);
+int	 sview_find(struct ui *, const char *, bool back);
 
 /* copy.c */
 void	 copy_key(struct ui *);
+
+/* find.c */
+void	 find_open(struct ui *);
+void	 find_next(struct ui *);
+void	 find_prev(struct ui *);
+bool	 find_in(const char *, size_t, const char *);
 
 #endif
