@@ -260,8 +260,10 @@ body(struct show *sh, struct rd r, struct hello *h, bool whole)
 		suites(sh, rd_sub(&r, rd_num(&r, 2)), &h->ja);
 		rd_sub(&r, rd_num(&r, 1));
 	}
-	ext = rd_sub(&r, rd_num(&r, 2));
-	whole = whole && !ext.bad;
+	memset(&ext, 0, sizeof ext);
+	if (!r.bad && r.off < r.n)	/* none at all: an SSL 3.0 hello */
+		ext = rd_sub(&r, rd_num(&r, 2));
+	whole = whole && !ext.bad && !r.bad;
 	ext.bad = false;
 	extensions(sh, ext, h, whole);
 }

@@ -65,8 +65,18 @@ if command -v tshark >/dev/null 2>&1; then
 			v, ","); for (j = 1; j <= n; j++) if (v[j] != "")
 			print $1 "\t" v[j] } }' | sort -u
 	}
-	for c in lt_en10mb demo dns_reverse local_names http_iphost; do
-		f=$(cap "$c")
+	# Generated captures, and real ones of the corpus when it is there
+	# (an SSL 3.0 hello without extensions, TLS 1.3, DNS on TCP, CAA).
+	set -- lt_en10mb demo dns_reverse local_names http_iphost
+	for c in ssl-selfsign curl-enabled-tls13 dns-tcp dns-caa; do
+		[ -f "$CORPUS/arkime_tests/$c.pcap" ] &&
+		    set -- "$@" "$CORPUS/arkime_tests/$c.pcap"
+	done
+	for c in "$@"; do
+		case $c in
+		/*) f=$c c=$(basename "$c") ;;
+		*) f=$(cap "$c") ;;
+		esac
 		decoded "$f" >"$T/d"
 		awk -F'\t' '$2 ~ /^  question: / { sub(/^  question: /, "",
 		    $2); sub(/ [^ ]+ [^ ]+$/, "", $2); print $1 "\t" $2 }' \
