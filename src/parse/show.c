@@ -37,7 +37,7 @@ static const char *const show_rcodes[] = {
 
 static const char *const show_methods[] = {
 	"GET ", "POST ", "HEAD ", "PUT ", "DELETE ", "OPTIONS ", "CONNECT ",
-	"PATCH ", "TRACE ", "PROPFIND "
+	"PATCH ", "TRACE ", "PROPFIND ", "M-SEARCH ", "NOTIFY "
 };
 
 /* End a line: LF, and one more counted. */
@@ -352,14 +352,14 @@ show_http_starts(const uint8_t *p, size_t n)
 }
 
 /* An HTTP head: its first line, then a line a header, to the blank line
- * (or the packet's end, said). */
+ * (or the packet's end, said); on TCP, or UDP for SSDP. */
 static bool
 show_http(struct show *sh, const struct decoded *d)
 {
 	const uint8_t	*p = d->payload;
 	size_t		 n = d->payload_caplen, at, l, next, k;
 
-	if (d->proto != 6 || !show_http_starts(p, n))
+	if ((d->proto != 6 && d->proto != 17) || !show_http_starts(p, n))
 		return (false);
 	l = show_eol(p, n, &next);
 	buf_adds(sh->out, p[0] == 'H' ? "http response: " : "http request: ");
