@@ -41,17 +41,17 @@ rd_num(struct rd *r, size_t n)
 	return (v);
 }
 
-/* A sub-reader of n bytes (cut to what is there), skipped. */
+/* A sub-reader of n bytes, skipped: cut to what is there, the reader
+ * made bad when it was cut (the sub-reader reads what it holds). */
 static struct rd
 rd_sub(struct rd *r, size_t n)
 {
-	struct rd	 s = { r->p + r->off, 0, 0, r->bad };
+	struct rd	 s = { r->p + r->off, 0, 0, false };
 
 	if (r->bad)
 		return (s);
 	s.n = n < r->n - r->off ? n : r->n - r->off;
-	s.bad = s.n < n;
-	r->bad = s.bad;
+	r->bad = s.n < n;
 	r->off += s.n;
 	return (s);
 }
@@ -263,9 +263,7 @@ body(struct show *sh, struct rd r, struct hello *h, bool whole)
 	memset(&ext, 0, sizeof ext);
 	if (!r.bad && r.off < r.n)	/* none at all: an SSL 3.0 hello */
 		ext = rd_sub(&r, rd_num(&r, 2));
-	whole = whole && !ext.bad && !r.bad;
-	ext.bad = false;
-	extensions(sh, ext, h, whole);
+	extensions(sh, ext, h, whole && !r.bad);
 }
 
 /* Free a hello's buffers. */
@@ -296,8 +294,7 @@ show_tls(struct show *sh, const struct decoded *d)
 	rd_num(&r, 2);
 	type = rd_num(&r, 1);
 	msg = rd_sub(&r, rd_num(&r, 3));
-	whole = !msg.bad;
-	msg.bad = false;
+	whole = !r.bad;
 	h.server = type == 2;
 	hv = rd_num(&msg, 2);
 	buf_adds(sh->out, h.server ? "tls ServerHello, record " :
