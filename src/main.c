@@ -37,7 +37,9 @@ enum {
 };
 
 /* --packets and what goes with it. */
-enum { OPT_PACKETS = 512, OPT_HEX, OPT_TEXT, OPT_WITH_FRAGMENTS };
+enum {
+	OPT_PACKETS = 512, OPT_HEX, OPT_TEXT, OPT_DECODED, OPT_WITH_FRAGMENTS
+};
 
 static const struct option long_options[] = {
 	{ "values", required_argument, NULL, OPT_VALUES },
@@ -56,6 +58,7 @@ static const struct option long_options[] = {
 	{ "packets", no_argument, NULL, OPT_PACKETS },
 	{ "hex", no_argument, NULL, OPT_HEX },
 	{ "text", no_argument, NULL, OPT_TEXT },
+	{ "decoded", no_argument, NULL, OPT_DECODED },
 	{ "with-fragments", no_argument, NULL, OPT_WITH_FRAGMENTS },
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "duration", required_argument, NULL, OPT_DURATION },
@@ -101,7 +104,7 @@ struct args {
 	bool		  sessions, header, force, keys, check_rules, fix, stats;
 	bool		  groups;	/* --groups */
 	bool		  packets, with_fragments;
-	int		  pkt_flags;	/* --hex, --text */
+	int		  pkt_flags;	/* --hex, --text, --decoded */
 	struct engine_config cfg;
 	struct fleet_args fl;		/* --store, --ship, --fetch ... */
 };
@@ -128,7 +131,8 @@ usage(FILE *f)
 "       huntcon -r FILE... [-R RULES]... --groups [-q QUERY]\n"
 "                 [--format tsv|json] [--header]\n"
 "       huntcon -r FILE... [-q QUERY] -w OUT.pcap [--force]\n"
-"       huntcon -r FILE... --packets [-q QUERY] [--hex] [--text] [--header]\n"
+"       huntcon -r FILE... --packets [-q QUERY] [--hex] [--text] [--decoded]\n"
+"                 [--header]\n"
 "       huntcon -r FILE... --stats\n"
 "       huntcon -i IFACE... [-f BPF] [-Z USER] [--duration SECONDS]\n"
 "                 (--sessions | --values KEY | --stats | -w OUT.pcap)\n"
@@ -160,7 +164,8 @@ usage(FILE *f)
 "  -w OUT.pcap      write the chosen sessions' packets (--force overwrites)\n"
 "  --packets        one line per packet of the chosen sessions: sessionid,\n"
 "                   frame, time, offset, direction, length (--hex: and the\n"
-"                   bytes in hex; --text: and the payload as text)\n"
+"                   bytes in hex; --text: and the payload as text;\n"
+"                   --decoded: and what DNS, HTTP or a TLS hello says)\n"
 "  --with-fragments with -w, --sessions, --packets: and the other fragments\n"
 "                   of the chosen sessions' split conversations\n"
 "  --theme NAME     console colours: dark, light or mono\n"
@@ -392,6 +397,7 @@ main_option(struct args *a, int ch, char **sets, size_t *nsets)
 	case OPT_PACKETS: a->packets = true; break;
 	case OPT_HEX: a->pkt_flags |= BATCH_PKT_HEX; break;
 	case OPT_TEXT: a->pkt_flags |= BATCH_PKT_TEXT; break;
+	case OPT_DECODED: a->pkt_flags |= BATCH_PKT_DECODED; break;
 	case OPT_WITH_FRAGMENTS: a->with_fragments = true; break;
 	case OPT_STORE: case OPT_SHIP:
 		*(ch == OPT_STORE ? &a->fl.store : &a->fl.ship) =
@@ -1207,7 +1213,7 @@ main_check_modes(const struct args *a)
 		usage_error("--values, --sessions, --groups, --packets, "
 		    "--histogram and -w go one at a time");
 	if (a->pkt_flags != 0 && !a->packets)
-		usage_error("--hex and --text go with --packets");
+		usage_error("--hex, --text and --decoded go with --packets");
 	if (a->with_fragments && !a->sessions && !a->packets && a->write == NULL)
 		usage_error("--with-fragments goes with -w, --sessions or "
 		    "--packets");

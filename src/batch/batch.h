@@ -69,9 +69,11 @@ void	 batch_sel_free(struct batch_sel *);
  * (--with-fragments; what the console's export offers). */
 void	 batch_sel_fragments(struct batch_sel *, const struct store *);
 
-/* --packets: --hex and --text add a column each. */
-#define BATCH_PKT_HEX	0x1
-#define BATCH_PKT_TEXT	0x2
+/* --packets: --hex, --text and --decoded add a column each (decoded:
+ * parse_show()'s lines joined by the escape "\n"). */
+#define BATCH_PKT_HEX		0x1
+#define BATCH_PKT_TEXT		0x2
+#define BATCH_PKT_DECODED	0x4
 struct decoded;
 /* One line per packet of the chosen sessions (ascending ids), in capture
  * order, the inputs read again. */

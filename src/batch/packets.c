@@ -3,7 +3,8 @@
  * sessions, in capture order: sessionid, frame (the frame number Wireshark
  * shows for the packet's file; FILE:N with several inputs), time (UTC),
  * offset from the session's start, direction and length; --hex adds the
- * captured bytes in hex, --text the transport payload as escaped text.
+ * captured bytes in hex, --text the transport payload as escaped text,
+ * --decoded what its DNS, HTTP or TLS hello says (parse_show()).
  * The helpers that name a packet are shared with the console's Session
  * pane, so that both say the same.
  */
@@ -15,6 +16,7 @@
 
 #include "batch/batch.h"
 #include "decode/decode.h"
+#include "parse/show.h"
 
 /* A wanted packet: its ordinal and its session. */
 struct pkts_want {
@@ -141,7 +143,25 @@ pkts_select(uint64_t o, void *arg)
 	return (r->at < r->n ? r->w[r->at].ord : UINT64_MAX);
 }
 
-/* The --hex and --text columns of a packet. */
+/* The --decoded column: the lines, already escaped, joined by "\\n". */
+static void
+pkts_decoded(struct buf *b, const struct decoded *d)
+{
+	struct buf	 t;
+	size_t		 i;
+
+	buf_init(&t);
+	parse_show(&t, d);
+	for (i = 0; i < t.len; i++) {
+		if (t.s[i] != '\n')
+			buf_addc(b, t.s[i]);
+		else if (i + 1 < t.len)
+			buf_adds(b, "\\n");
+	}
+	buf_free(&t);
+}
+
+/* The --hex, --text and --decoded columns of a packet. */
 static void
 pkts_data(struct pkts_read *r, const struct capture_packet *p,
     const struct decoded *d, bool decoded)
@@ -157,6 +177,11 @@ pkts_data(struct pkts_read *r, const struct capture_packet *p,
 		buf_addc(&r->b, '\t');
 		if (decoded && d->payload_caplen > 0)
 			esc_text(&r->b, d->payload, d->payload_caplen);
+	}
+	if (r->flags & BATCH_PKT_DECODED) {
+		buf_addc(&r->b, '\t');
+		if (decoded)
+			pkts_decoded(&r->b, d);
 	}
 }
 
@@ -216,8 +241,9 @@ batch_packets(FILE *f, struct capture *c, const struct store *st,
 	r.ok = true;
 	errno = 0;
 	if (header && fprintf(f, "sessionid\tframe\ttime\toffset\tdirection"
-	    "\tlength%s%s\n", flags & BATCH_PKT_HEX ? "\thex" : "",
-	    flags & BATCH_PKT_TEXT ? "\ttext" : "") < 0)
+	    "\tlength%s%s%s\n", flags & BATCH_PKT_HEX ? "\thex" : "",
+	    flags & BATCH_PKT_TEXT ? "\ttext" : "", flags & BATCH_PKT_DECODED ?
+	    "\tdecoded" : "") < 0)
 		return (false);
 	pkts_collect(&r, ids, n);
 	r.dec = decoder_new(NULL);

@@ -91,6 +91,11 @@ static const struct setting engine_setting_table[] = {
 	  "values the console's Navigate pane lists under each open key "
 	  "before its 'more' line; 0: as many as fit on the screen",
 	  ENGINE_AT(console_values) },
+	{ "console.osc52", SETTING_FLAG, 0, 1, "1",
+	  "0 or 1",
+	  "1 lets the console's y copy to the clipboard by writing OSC 52 "
+	  "to the terminal (escaped text, base64); 0 turns copying off",
+	  ENGINE_AT(console_osc52) },
 	{ "dns.long_query", SETTING_COUNT, 0, UINT32_MAX, "64",
 	  "characters",
 	  "'dns long query': a query name longer than this",

@@ -53,6 +53,7 @@ struct engine_config {
 	size_t			 nsensors;
 	char			*ssh_command;	/* fleet.ssh_command, NULL:
 						   the default */
+	bool			 console_osc52;	/* console.osc52 */
 };
 
 /*

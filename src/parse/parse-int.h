@@ -364,6 +364,8 @@ void	 md5_memo_free(struct md5_memo *);
 extern const size_t dns_state_size;
 void	 dns_drop(struct parse_ctx *, void *);
 
+/* tls.c: the IANA name of a common cipher suite (NULL: not known). */
+const char *tls_suite_name(uint32_t);
 /* tls.c: a QUIC session's version name and its ClientHello's meta. */
 void	 tls_quic_hello(struct parse_ctx *, struct session *, const char *,
 	    const uint8_t *, size_t);

@@ -187,18 +187,27 @@ tls_limit_first(struct parse_stream *st, const uint8_t *p, size_t n)
 		tls_limit_from(st, p, n);
 }
 
-/* Write a cipher suite's name to crypto when it is known. */
-static void
-tls_suite(struct parse_ctx *pc, struct session *s, uint32_t id)
+/* The IANA name of a common cipher suite, or NULL. */
+const char *
+tls_suite_name(uint32_t id)
 {
 	size_t	i;
 
 	for (i = 0; i < nitems(tls_suites); i++) {
-		if (tls_suites[i].id == id) {
-			parse_add_const(pc, s, tk_crypto, tls_suites[i].name);
-			return;
-		}
+		if (tls_suites[i].id == id)
+			return (tls_suites[i].name);
 	}
+	return (NULL);
+}
+
+/* Write a cipher suite's name to crypto when it is known. */
+static void
+tls_suite(struct parse_ctx *pc, struct session *s, uint32_t id)
+{
+	const char	*name = tls_suite_name(id);
+
+	if (name != NULL)
+		parse_add_const(pc, s, tk_crypto, name);
 }
 
 /* Append bytes to a fingerprint string, as many as fit. */

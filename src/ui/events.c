@@ -175,6 +175,21 @@ events_cell_key(struct ui *u, uint64_t id, int col)
 	return (-1);
 }
 
+/* The selected session (false: none) and the key of its chosen cell
+ * (-1: no cell chosen), for y. */
+bool
+events_selected(struct ui *u, uint64_t *id, int *key)
+{
+	struct events	*e = &u->ev;
+
+	events_build(u);
+	if (e->n == 0)
+		return (false);
+	*id = e->ids[e->cur];
+	*key = e->col == 0 ? -1 : events_cell_key(u, *id, e->col - 1);
+	return (true);
+}
+
 /* Shorten an address to n columns (at least 4), its end shown as "~". */
 static void
 events_cut(struct buf *a, size_t n)

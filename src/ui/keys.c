@@ -319,9 +319,21 @@ static const struct keys_binding keys_table[] = {
 	    "as a new path" },
 	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
 	    "or their payload as text" },
+	{ 'd', "d", CTX_SESSION, sview_toggle_decoded, "what each packet's "
+	    "DNS, HTTP head or TLS hello says (as --packets --decoded), or "
+	    "the packets as before" },
 	{ 'r', "r", CTX_SESSION, sview_toggle_stream, "the request/response "
 	    "text (the initiator's payload, then the responder's), or the "
 	    "packets again" },
+	{ 'f', "f", CTX_ANY, find_open, "find text in the pane: a key or value "
+	    "(Navigate), a session with a meta value holding it (Events), a "
+	    "line (Session)" },
+	{ 'n', "n N", CTX_ANY, find_next, "the next or previous match of f" },
+	{ 'N', NULL, CTX_ANY, find_prev, NULL },
+	{ 'y', "y", CTX_ANY, copy_key, "copy to the clipboard (OSC 52): the "
+	    "value or key under the cursor (Navigate), the chosen cell or the "
+	    "session's meta (Events), the meta or the packets shown "
+	    "(Session)" },
 	{ '4', "4", CTX_ANY, k_rules, "Rules pane: the rule editor" },
 	{ 'S', "S", CTX_ANY, k_save, "save the drill path as a rule in your "
 	    "rule file" },

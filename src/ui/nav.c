@@ -278,7 +278,7 @@ nav_add_row(struct nav *n, size_t k, ssize_t v)
 }
 
 /* Build rows (counting keys as they come) until there are at least need. */
-static void
+void
 nav_rows(struct ui *u, size_t need)
 {
 	struct nav	*n = &u->nav;

@@ -1,8 +1,10 @@
 /* sview.c - the Session pane: all meta of one session, the other
  * fragments of a split conversation, and every packet with every byte:
  * its frame number in its file, date and time with the offset from the
- * session's start, direction and length, then a hex and ASCII dump or
- * (t) its payload as text; or (r) the request/response text: the
+ * session's start, direction and length, then a hex and ASCII dump, (t)
+ * its payload as text or (d) what its DNS, HTTP head or TLS hello says
+ * (parse_show(), as --packets --decoded); or (r) the request/response
+ * text: the
  * initiator's payload, then the responder's, joined.  Packets are read
  * again lazily, a window around the ones on screen.  Every byte is
  * escaped. */
@@ -15,6 +17,7 @@
 
 #include "batch/batch.h"
 #include "decode/decode.h"
+#include "parse/show.h"
 #include "rules/rules.h"
 #include "ui/ui-int.h"
 
@@ -304,6 +307,26 @@ sview_wrap(struct sview_lines *l, const char *s, size_t w)
 	buf_free(&b);
 }
 
+/* What the payload says (parse_show()'s lines, escaped there), wrapped;
+ * a dim line when nothing in it is known. */
+static void
+sview_decoded(struct sview_lines *l, struct buf *b, const struct decoded *d)
+{
+	char	*line, *lf;
+
+	buf_reset(b);
+	if (d == NULL || parse_show(b, d) == 0) {
+		sview_lines_add(l, ROLE_DIM, d == NULL || d->payload_caplen ==
+		    0 ? "    (no payload)" : "    (nothing decoded: not DNS, "
+		    "an HTTP head or a TLS hello)");
+		return;
+	}
+	for (line = b->s; (lf = strchr(line, '\n')) != NULL; line = lf + 1) {
+		*lf = '\0';
+		sview_wrap(l, line, COLS > 24 ? (size_t)COLS - 5 : 20);
+	}
+}
+
 /* The payload as text: split at LF, each line escaped. */
 static void
 sview_text(struct sview_lines *l, struct buf *b, const uint8_t *p, size_t n)
@@ -491,7 +514,9 @@ sview_packet(const struct capture_packet *p, void *arg)
 	if (p->caplen < p->wirelen)
 		buf_printf(&r->b, " (%u captured)", p->caplen);
 	sview_lines_add(l, ROLE_KEY, r->b.s);
-	if (!r->u->sv.text)
+	if (r->u->sv.decoded)
+		sview_decoded(l, &r->b, ok ? &d : NULL);
+	else if (!r->u->sv.text)
 		sview_hex(l, p->data, p->caplen);
 	else
 		sview_text(l, &r->b, ok ? d.payload : NULL, ok ?
@@ -629,8 +654,8 @@ sview_ptitle(const struct sview *v)
 	if (v->stream)
 		return ("request (the initiator's payload, then the "
 		    "responder's; r: packets)");
-	return ("packets (t: hex or text; r: request/response text; G: the "
-	    "last)");
+	return ("packets (t: hex or text; d: decoded; r: request/response "
+	    "text; G: the last)");
 }
 
 /* On a live capture or a stream: how many of the session's packets left
@@ -699,6 +724,7 @@ sview_open(struct ui *u, uint64_t id)
 	const struct session	*s = store_get(u->st, id, &buf);
 	char			*title;
 	bool			 text = u->sv.text, stream = u->sv.stream;
+	bool			 decoded = u->sv.decoded;
 
 	if (s == NULL)
 		return;
@@ -706,6 +732,7 @@ sview_open(struct ui *u, uint64_t id)
 	u->sv.id = id;
 	u->sv.text = text;
 	u->sv.stream = stream;
+	u->sv.decoded = decoded;
 	u->sv.hpk = SIZE_MAX;
 	xasprintf(&title, "session %llu", (unsigned long long)id);
 	sview_add(&u->sv, ROLE_TITLE, title);
@@ -789,6 +816,8 @@ sview_where(struct ui *u, int y)
 	}
 	if (v->stream)
 		buf_adds(&b, "  (request/response text)");
+	else if (v->decoded)
+		buf_adds(&b, "  (decoded)");
 	else if (v->text)
 		buf_adds(&b, "  (payload as text)");
 	draw_text(y, 0, COLS, ROLE_BREADCRUMB, b.s);
@@ -891,6 +920,89 @@ sview_up(struct ui *u, size_t d)
 	}
 }
 
+/*
+ * The packets from the one at the top of the pane, whole, until h lines
+ * are taken (y copies them): their lines as shown, escaped, each ended by
+ * LF; the number of packets, 0 when the head is at the top.
+ */
+size_t
+sview_copy_packets(struct ui *u, struct buf *b, size_t h)
+{
+	struct sview			*v = &u->sv;
+	const struct sview_lines	*l;
+	size_t				 blk, i, lines = 0, n = 0;
+
+	if (v->n == 0 || v->blk == 0)
+		return (0);
+	for (blk = v->blk; blk <= sview_nblk(v) && lines < h; blk++) {
+		l = sview_block(u, blk);
+		for (i = 0; i < l->n; i++) {
+			buf_adds(b, l->line[i]);
+			buf_addc(b, '\n');
+		}
+		lines += l->n;
+		n += l->n > 0;
+	}
+	return (n);
+}
+
+/* One line on from (blk, off), or back, past empty blocks, round the
+ * end (counted in *laps); the head never is empty. */
+static void
+sview_step(struct ui *u, size_t *blk, size_t *off, bool back,
+    unsigned *laps)
+{
+	size_t	 last = sview_nblk(&u->sv), n;
+
+	if (!back && *off + 1 < sview_block(u, *blk)->n) {
+		(*off)++;
+		return;
+	}
+	if (back && *off > 0) {
+		(*off)--;
+		return;
+	}
+	do {
+		if (!back)
+			*blk = *blk == last ? 0 : *blk + 1;
+		else
+			*blk = *blk == 0 ? last : *blk - 1;
+		if ((!back && *blk == 0) || (back && *blk == last))
+			(*laps)++;
+	} while ((n = sview_block(u, *blk)->n) == 0);
+	*off = back ? n - 1 : 0;
+}
+
+/*
+ * The next (or previous) line that holds the text, moved to the top of
+ * the pane: 0 when no line does, 1 when found, 2 when found round the
+ * end.  Packets are read again as the search goes through them.
+ */
+int
+sview_find(struct ui *u, const char *t, bool back)
+{
+	struct sview			*v = &u->sv;
+	const struct sview_lines	*l;
+	size_t				 blk = v->blk, off = v->off;
+	unsigned			 laps = 0;
+
+	if (v->n == 0)
+		return (0);
+	while (laps < 2) {
+		sview_step(u, &blk, &off, back, &laps);
+		l = sview_block(u, blk);
+		if (find_in(l->line[off], strlen(l->line[off]), t)) {
+			v->blk = blk;
+			v->off = off;
+			u->dirty |= DIRTY_SCREEN;
+			return (laps > 0 ? 2 : 1);
+		}
+		if (blk == v->blk && off == v->off)
+			return (0);
+	}
+	return (0);
+}
+
 /* Scroll by d lines; a far move goes to the top or to the last packet. */
 void
 sview_move(struct ui *u, int d)
@@ -941,8 +1053,8 @@ sview_toggle_text(struct ui *u)
 	int		 side;
 
 	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
-	v->text = v->stream ? true : !v->text;
-	v->stream = false;
+	v->text = v->stream || v->decoded ? true : !v->text;
+	v->stream = v->decoded = false;
 	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
 }
 
@@ -956,5 +1068,21 @@ sview_toggle_stream(struct ui *u)
 
 	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
 	v->stream = !v->stream;
+	v->decoded = false;
+	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
+}
+
+/* Show what each packet's DNS, HTTP head or TLS hello says, or the
+ * packets as before (d). */
+void
+sview_toggle_decoded(struct ui *u)
+{
+	struct sview	*v = &u->sv;
+	size_t		 pkt;
+	int		 side;
+
+	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
+	v->decoded = !v->decoded;
+	v->stream = false;
 	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
 }

@@ -246,6 +246,7 @@ struct sview {
 	uint64_t	 t_first;
 	bool		 text;		/* payload as text instead of hex */
 	bool		 stream;	/* request/response text */
+	bool		 decoded;	/* what DNS, HTTP, TLS hellos say */
 	size_t		 hpk;		/* the head's packets title line */
 	int		*hkey;		/* each head line's meta key, or -1 */
 	size_t		 blk, off;
@@ -280,6 +281,7 @@ struct ui {
 	size_t			 helptop;
 
 	char			*msg;		/* one-line message */
+	char			*find;		/* f: the text found last */
 	enum ui_role		 msgrole;
 	/*
 	 * Capture warnings and errors from the reading threads, waiting for
@@ -425,6 +427,7 @@ void	 prompt_key(struct ui *, int);
 void	 prompt_draw(struct ui *);
 
 /* nav.c */
+void	 nav_rows(struct ui *, size_t need);
 void	 nav_init(struct nav *, size_t deflt);
 void	 nav_jump(struct ui *);
 void	 nav_hist(struct ui *);
@@ -457,6 +460,7 @@ void	 events_reverse(struct ui *);
 void	 events_cell(struct ui *, int);
 void	 events_enter(struct ui *, enum pivot_how);
 bool	 events_marked(const struct events *, uint64_t);
+bool	 events_selected(struct ui *, uint64_t *id, int *key);
 
 /* pivot.c */
 void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
@@ -468,6 +472,18 @@ void	 sview_draw(struct ui *, int top, int h);
 void	 sview_move(struct ui *, int);
 void	 sview_toggle_text(struct ui *);
 void	 sview_toggle_stream(struct ui *);
+void	 sview_toggle_decoded(struct ui *);
 void	 sview_pivot(struct ui *, enum pivot_how);
+size_t	 sview_copy_packets(struct ui *, struct buf *, size_t lines);
+int	 sview_find(struct ui *, const char *, bool back);
+
+/* copy.c */
+void	 copy_key(struct ui *);
+
+/* find.c */
+void	 find_open(struct ui *);
+void	 find_next(struct ui *);
+void	 find_prev(struct ui *);
+bool	 find_in(const char *, size_t, const char *);
 
 #endif

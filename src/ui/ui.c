@@ -1029,6 +1029,7 @@ ui_free(struct ui *u)
 	uexport_free(u);
 	rview_free(u);
 	free(u->ask);
+	free(u->find);
 	nav_free(&u->nav);
 	events_free(&u->ev);
 	sview_free(&u->sv);

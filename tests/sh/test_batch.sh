@@ -104,6 +104,7 @@ parse.enabled -1 0 1 2
 parse.thread -1 0 1 2
 cpu.pair -1 0 1 2
 console.values -1 0 1000000 1000001
+console.osc52 -1 0 1 2
 dns.long_query -1 0 4294967295 4294967296
 dns.long_label -1 0 4294967295 4294967296
 dns.large_answer -1 0 4294967295 4294967296

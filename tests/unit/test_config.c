@@ -135,7 +135,7 @@ test_rows(void **state)
 		for (o = engine_settings(); o != se; o++)
 			assert_string_not_equal(o->name, se->name);
 	}
-	assert_int_equal(n, 27);
+	assert_int_equal(n, 28);
 }
 
 /* Every default is inside its range and is what init leaves. */
@@ -170,6 +170,7 @@ test_defaults(void **state)
 	assert_int_equal(cfg.parse.icmp_text_scan, 2048);
 	assert_true(cfg.parsers && cfg.parse_thread && cfg.cpu_pair);
 	assert_int_equal(cfg.console_values, 0);
+	assert_true(cfg.console_osc52);
 	assert_int_equal(cfg.parse.tls_offered, 0);
 	assert_int_equal(cfg.retain_ns, 0);
 	assert_int_equal(cfg.max_sessions, 0);
@@ -212,7 +213,7 @@ test_ranges(void **state)
 		free(cause);
 		n++;
 	}
-	assert_int_equal(n, 26);
+	assert_int_equal(n, 27);
 	engine_config_free(&cfg);
 }
 
