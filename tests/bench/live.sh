@@ -16,26 +16,19 @@ pcap=$1 secs=${2:-10}
 command -v tcpreplay >/dev/null ||
 	{ echo "live figures skipped: no tcpreplay"; exit 0; }
 
-A=hbA$$ B=hbB$$ VA=hbva$$ VB=hbvb$$
+. "$TOP/tests/netns.sh"
 T=$(mktemp -d)
 hc_pid=
 cleanup() {
 	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	netns_del
 	rm -rf "$T"
 }
 trap cleanup EXIT
-ip netns add "$A" && ip netns add "$B" ||
+netns_pair hb ||
 	{ echo "live figures skipped: cannot make network namespaces"; exit 0; }
-for n in "$A" "$B"; do
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1
-done
-ip link add "$VA" netns "$A" mtu 9000 type veth peer name "$VB" netns "$B" \
-    mtu 9000
-ip -n "$A" link set "$VA" up
-ip -n "$B" link set "$VB" up
+ip -n "$A" link set "$VA" mtu 9000
+ip -n "$B" link set "$VB" mtu 9000
 
 # The packets of one step: the capture's first N packets, where N is what
 # the rate sends in the step's time (at least the whole file once for the

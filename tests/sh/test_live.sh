@@ -3,10 +3,11 @@
 # two network namespaces made for the test: known pings, a UDP exchange and
 # a TCP transfer counted exactly; a BPF filter; two interfaces; --duration
 # and SIGINT; -Z; the messages for a bad interface, a bad filter, an interface
-# that is down and no permission.  The addresses (10.231.X.1 and .2) exist
+# that is down and no permission.  The addresses (10.232.X.1 and .2) exist
 # only inside the namespaces, which are deleted at exit.  Needs root.
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../netns.sh"
 
 # skip WHY: the whole file is skipped, saying why.
 skip() { ok "live tests skipped: $1"; finish; }
@@ -16,9 +17,6 @@ for tool in ip ping python3 setpriv; do
 	command -v "$tool" >/dev/null || skip "no $tool (make deps installs it)"
 done
 
-A=hcA$$ B=hcB$$ VA=hcva$$ VB=hcvb$$
-NET=10.231.$((RANDOM % 200))
-MA=02:00:00:00:00:0a MB=02:00:00:00:00:0b
 hc_pid=
 ZT= RO= FULL=
 TMS="tmux -L huntcon-live-$$"
@@ -28,34 +26,19 @@ cleanup() {
 	[ -n "$RO" ] && umount "$RO"
 	[ -n "$FULL" ] && umount "$FULL"
 	[ -n "$ZT" ] && rm -rf "$ZT"
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	netns_del
 	rm -rf "$T"
 }
 trap cleanup EXIT
-ip netns add "$A" && ip netns add "$B" || skip "cannot make network namespaces"
-
-# Quiet namespaces: no IPv6 (no router or neighbour solicitations), fixed
-# neighbours (no ARP), so that every packet on the veth is one we send.
-for n in "$A" "$B"; do
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$n" link set lo up
-done
-ip link add "$VA" netns "$A" address $MA type veth peer name "$VB" \
-    netns "$B" address $MB
-ip -n "$A" addr add "$NET.1/24" dev "$VA"
-ip -n "$B" addr add "$NET.2/24" dev "$VB"
+# Quiet namespaces (tests/netns.sh), the veth down at first.
+netns_pair hc down || skip "cannot make network namespaces"
 
 # Down first: the message says how to bring it up.
 ip netns exec "$A" "$HUNTCON" -i "$VA" --stats >"$T/o" 2>"$T/e"
 check "interface down: exit 1" 1 "$?"
 check "interface down: message" "huntcon: $VA: interface is down: bring it up with \`ip link set $VA up\`" "$(cat "$T/e")"
 
-ip -n "$A" link set "$VA" up
-ip -n "$B" link set "$VB" up
-ip -n "$A" neigh replace "$NET.2" lladdr $MB dev "$VA" nud permanent
-ip -n "$B" neigh replace "$NET.1" lladdr $MA dev "$VB" nud permanent
+netns_up
 
 cat >"$T/peer.py" <<'EOF'
 # peer.py MODE PORT COUNT SIZE [HOST]: a UDP echo server or client, a TCP

@@ -10,6 +10,7 @@
 # loop bounded.  Needs root.
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../netns.sh"
 
 skip() { ok "live console tests skipped: $1"; finish; }
 
@@ -21,32 +22,15 @@ done
 . "$(dirname "$0")/../tmux.sh"
 use_asan
 
-A=hlA$$ B=hlB$$ VA=hlva$$ VB=hlvb$$
-NET=10.232.$((RANDOM % 200))
-MA=02:00:00:00:00:1a MB=02:00:00:00:00:1b
 bg=
 cleanup() {
 	[ -n "$bg" ] && kill $bg 2>/dev/null
 	$TM kill-server 2>/dev/null
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	netns_del
 	rm -rf "$T"
 }
 trap cleanup EXIT
-ip netns add "$A" && ip netns add "$B" || skip "cannot make network namespaces"
-for n in "$A" "$B"; do
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$n" link set lo up
-done
-ip link add "$VA" netns "$A" address $MA type veth peer name "$VB" \
-    netns "$B" address $MB
-ip -n "$A" addr add "$NET.1/24" dev "$VA"
-ip -n "$B" addr add "$NET.2/24" dev "$VB"
-ip -n "$A" link set "$VA" up
-ip -n "$B" link set "$VB" up
-ip -n "$A" neigh replace "$NET.2" lladdr $MB dev "$VA" nud permanent
-ip -n "$B" neigh replace "$NET.1" lladdr $MA dev "$VB" nud permanent
+netns_pair hl || skip "cannot make network namespaces"
 
 export XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config
 HC=$HUNTCON

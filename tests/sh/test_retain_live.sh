@@ -7,6 +7,7 @@
 # made for the test, deleted at exit.  Needs root.
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../netns.sh"
 use_asan
 
 skip() { ok "live retention tests skipped: $1"; finish; }
@@ -15,31 +16,14 @@ for tool in ip python3; do
 	command -v "$tool" >/dev/null || skip "no $tool (make deps installs it)"
 done
 
-A=hrA$$ B=hrB$$ VA=hrva$$ VB=hrvb$$
-NET=10.232.$((RANDOM % 200))
-MA=02:00:00:00:00:1a MB=02:00:00:00:00:1b
 hc_pid=
 cleanup() {
 	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
-	ip netns del "$A" 2>/dev/null
-	ip netns del "$B" 2>/dev/null
+	netns_del
 	rm -rf "$T"
 }
 trap cleanup EXIT
-ip netns add "$A" && ip netns add "$B" || skip "cannot make network namespaces"
-for n in "$A" "$B"; do
-	ip netns exec "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$n" link set lo up
-done
-ip link add "$VA" netns "$A" address $MA type veth peer name "$VB" \
-    netns "$B" address $MB
-ip -n "$A" addr add "$NET.1/24" dev "$VA"
-ip -n "$B" addr add "$NET.2/24" dev "$VB"
-ip -n "$A" link set "$VA" up
-ip -n "$B" link set "$VB" up
-ip -n "$A" neigh replace "$NET.2" lladdr $MA dev "$VA" nud permanent 2>/dev/null
-ip -n "$B" neigh replace "$NET.1" lladdr $MA dev "$VB" nud permanent
+netns_pair hr || skip "cannot make network namespaces"
 
 # send PORT: one UDP datagram from B to A's PORT (nobody answers).
 send() {
