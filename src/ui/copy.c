@@ -46,16 +46,11 @@ copy_base64(struct buf *b, const uint8_t *p, size_t n)
 static bool
 copy_values(struct ui *u, struct buf *b, uint64_t id, int key)
 {
-	const struct meta_reader *r = store_reader(u->st);
-	struct mval	 small[32], *v = small;
+	struct mval	 small[32], *v;
 	size_t		 n, i;
 
-	if ((n = r->values(r, id, key, small, nitems(small))) == 0)
+	if ((n = pivot_values(u, id, key, small, nitems(small), &v)) == 0)
 		return (false);
-	if (n > nitems(small)) {
-		v = xreallocarray(NULL, n, sizeof *v);
-		n = r->values(r, id, key, v, n);
-	}
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_adds(b, ", ");

@@ -8,21 +8,36 @@
 
 #include "ui/ui-int.h"
 
+/*
+ * Session id's values of key: into small (n of them) when they fit, else
+ * into an array *v the caller frees when it is not small.  Returns how
+ * many (0: none).
+ */
+size_t
+pivot_values(struct ui *u, uint64_t id, int key, struct mval *small,
+    size_t nsmall, struct mval **v)
+{
+	const struct meta_reader *r = store_reader(u->st);
+	size_t		 n;
+
+	*v = small;
+	if ((n = r->values(r, id, key, small, nsmall)) > nsmall) {
+		*v = xreallocarray(NULL, n, sizeof **v);
+		n = r->values(r, id, key, *v, n);
+	}
+	return (n);
+}
+
 /* Append "KEY = V1,V2" (or !=) with session id's values of key, quoted
  * as the query prompt takes them; false when it has none. */
 static bool
 pivot_term(struct ui *u, struct buf *b, uint64_t id, int key, bool negate)
 {
-	const struct meta_reader *r = store_reader(u->st);
-	struct mval	 small[32], *v = small;
+	struct mval	 small[32], *v;
 	size_t		 n, i;
 
-	if ((n = r->values(r, id, key, small, nitems(small))) == 0)
+	if ((n = pivot_values(u, id, key, small, nitems(small), &v)) == 0)
 		return (false);
-	if (n > nitems(small)) {
-		v = xreallocarray(NULL, n, sizeof *v);
-		n = r->values(r, id, key, v, n);
-	}
 	buf_printf(b, "%s %s ", meta_key(key)->name, negate ? "!=" : "=");
 	for (i = 0; i < n; i++) {
 		if (i > 0)

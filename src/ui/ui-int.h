@@ -463,6 +463,8 @@ bool	 events_marked(const struct events *, uint64_t);
 bool	 events_selected(struct ui *, uint64_t *id, int *key);
 
 /* pivot.c */
+size_t	 pivot_values(struct ui *, uint64_t, int, struct mval *, size_t,
+	    struct mval **);
 void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
 
 /* sview.c */
