@@ -364,6 +364,16 @@ void	 md5_memo_free(struct md5_memo *);
 extern const size_t dns_state_size;
 void	 dns_drop(struct parse_ctx *, void *);
 
+/* tls.c: a bounded reader over bytes of a hello (the parser's and its
+ * decoded view's), and GREASE values (RFC 8701). */
+struct rd {
+	const uint8_t	*p;
+	size_t		 n, off;
+	bool		 bad;
+};
+uint32_t rd_num(struct rd *, size_t);
+struct rd rd_sub(struct rd *, size_t);
+bool	 tls_grease(uint32_t);
 /* tls.c: the IANA name of a common cipher suite (NULL: not known). */
 const char *tls_suite_name(uint32_t);
 /* tls.c: a QUIC session's version name and its ClientHello's meta. */

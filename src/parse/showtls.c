@@ -11,13 +11,6 @@
 #include "parse/parse-int.h"
 #include "parse/show.h"
 
-/* A bounded reader over part of a hello. */
-struct rd {
-	const uint8_t	*p;
-	size_t		 n, off;
-	bool		 bad;
-};
-
 /* What the extensions of a hello said. */
 struct hello {
 	struct buf	 ja;		/* the JA3 or JA3S string */
@@ -25,43 +18,6 @@ struct hello {
 	struct rd	 sni, alpn, vers;
 	bool		 server;
 };
-
-/* Read n bytes as a big-endian number (0 and bad when short). */
-static uint32_t
-rd_num(struct rd *r, size_t n)
-{
-	uint32_t	 v;
-
-	if (r->bad || n > r->n - r->off) {
-		r->bad = true;
-		return (0);
-	}
-	v = show_num(r->p + r->off, n);
-	r->off += n;
-	return (v);
-}
-
-/* A sub-reader of n bytes, skipped: cut to what is there, the reader
- * made bad when it was cut (the sub-reader reads what it holds). */
-static struct rd
-rd_sub(struct rd *r, size_t n)
-{
-	struct rd	 s = { r->p + r->off, 0, 0, false };
-
-	if (r->bad)
-		return (s);
-	s.n = n < r->n - r->off ? n : r->n - r->off;
-	r->bad = s.n < n;
-	r->off += s.n;
-	return (s);
-}
-
-/* Whether a value is a GREASE value (RFC 8701). */
-static bool
-grease(uint32_t v)
-{
-	return ((v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff));
-}
 
 /* A version's name: "tls 1.2", or its number. */
 static void
@@ -73,7 +29,7 @@ version(struct buf *b, uint32_t v)
 
 	if (v >= 0x0300 && v <= 0x0304)
 		buf_adds(b, names[v - 0x0300]);
-	else if (grease(v))
+	else if (tls_grease(v))
 		buf_printf(b, "GREASE 0x%04x", v);
 	else
 		buf_printf(b, "0x%04x", v);
@@ -96,7 +52,7 @@ ja_list(struct buf *b, struct rd r, size_t w)
 
 	while (r.off + w <= r.n) {
 		v = rd_num(&r, w);
-		if (w == 1 || !grease(v))
+		if (w == 1 || !tls_grease(v))
 			ja_add(b, v);
 	}
 }
@@ -119,9 +75,9 @@ suites(struct show *sh, struct rd r, struct buf *ja)
 		if ((name = tls_suite_name(v)) != NULL)
 			buf_adds(sh->out, name);
 		else
-			buf_printf(sh->out, "%s0x%04x", grease(v) ? "GREASE " :
+			buf_printf(sh->out, "%s0x%04x", tls_grease(v) ? "GREASE " :
 			    "", v);
-		if (!grease(v))
+		if (!tls_grease(v))
 			ja_add(&ids, v);
 	}
 	show_end(sh);
@@ -133,7 +89,7 @@ suites(struct show *sh, struct rd r, struct buf *ja)
 static void
 extension(struct hello *h, uint32_t type, struct rd e)
 {
-	if (!grease(type) || h->server)
+	if (!tls_grease(type) || h->server)
 		ja_add(&h->exts, type);
 	if (type == 0)
 		h->sni = e;

@@ -62,13 +62,6 @@ static const struct {
 	{ 0xccaa, "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256" },
 };
 
-/* A bounded reader over a hello message. */
-struct tls_rd {
-	const uint8_t	*p;
-	size_t		 n, off;
-	bool		 bad;
-};
-
 /* A fingerprint string being written (bounded: longer ones are cut). */
 struct tls_str {
 	char	*s;
@@ -97,8 +90,8 @@ struct tls_hello {
 };
 
 /* Read n bytes as a big-endian number (0 and bad when short). */
-static uint32_t
-tls_num(struct tls_rd *r, size_t n)
+uint32_t
+rd_num(struct rd *r, size_t n)
 {
 	uint32_t	v = 0;
 
@@ -111,11 +104,12 @@ tls_num(struct tls_rd *r, size_t n)
 	return (v);
 }
 
-/* Take a sub-reader of n bytes (cut to what is there) and skip them. */
-static struct tls_rd
-tls_sub(struct tls_rd *r, size_t n)
+/* Take a sub-reader of n bytes (cut to what is there) and skip them; the
+ * reader is bad when they were cut. */
+struct rd
+rd_sub(struct rd *r, size_t n)
 {
-	struct tls_rd	s = { r->p + r->off, 0, 0, r->bad };
+	struct rd	s = { r->p + r->off, 0, 0, r->bad };
 
 	if (r->bad)
 		return (s);
@@ -126,7 +120,7 @@ tls_sub(struct tls_rd *r, size_t n)
 }
 
 /* Whether a value is a GREASE value (RFC 8701). */
-static bool
+bool
 tls_grease(uint32_t v)
 {
 	return ((v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff));
@@ -265,14 +259,14 @@ tls_key_close(struct tls_key *k, size_t at)
 
 /* Add a list of u16 (or u8) values, GREASE left out, as a key's list. */
 static void
-tls_key_list(struct parse_ctx *pc, struct tls_key *k, struct tls_rd r,
+tls_key_list(struct parse_ctx *pc, struct tls_key *k, struct rd r,
     size_t w, struct session *s)
 {
 	size_t		at = tls_key_open(k);
 	uint32_t	v;
 
 	while (r.off + w <= r.n) {
-		v = tls_num(&r, w);
+		v = rd_num(&r, w);
 		if (w == 2 && tls_grease(v))
 			continue;
 		tls_key_add(k, v);
@@ -322,15 +316,15 @@ tls_fingerprint(struct parse_ctx *pc, struct session *s, int id,
 
 /* Read the server_name extension into alias.host. */
 static void
-tls_sni(struct session *s, struct tls_rd r)
+tls_sni(struct session *s, struct rd r)
 {
-	struct tls_rd	list, name;
+	struct rd	list, name;
 	uint32_t	type;
 
-	list = tls_sub(&r, tls_num(&r, 2));
+	list = rd_sub(&r, rd_num(&r, 2));
 	while (!list.bad && list.off + 3 <= list.n) {
-		type = tls_num(&list, 1);
-		name = tls_sub(&list, tls_num(&list, 2));
+		type = rd_num(&list, 1);
+		name = rd_sub(&list, rd_num(&list, 2));
 		if (type == 0 && !name.bad)
 			parse_add_host(s, name.p, name.n);
 	}
@@ -338,13 +332,13 @@ tls_sni(struct session *s, struct tls_rd r)
 
 /* Write the protocols of an ALPN extension to alpn. */
 static void
-tls_alpn(struct session *s, struct tls_rd r)
+tls_alpn(struct session *s, struct rd r)
 {
-	struct tls_rd	list, name;
+	struct rd	list, name;
 
-	list = tls_sub(&r, tls_num(&r, 2));
+	list = rd_sub(&r, rd_num(&r, 2));
 	while (!list.bad && list.off < list.n) {
-		name = tls_sub(&list, tls_num(&list, 1));
+		name = rd_sub(&list, rd_num(&list, 1));
 		if (!name.bad && name.n > 0)
 			parse_add_text(s, tk_alpn, name.p, name.n);
 	}
@@ -352,13 +346,13 @@ tls_alpn(struct session *s, struct tls_rd r)
 
 /* The best version in a supported_versions list. */
 static uint16_t
-tls_best_version(struct tls_rd r, uint16_t v)
+tls_best_version(struct rd r, uint16_t v)
 {
-	struct tls_rd	list = tls_sub(&r, tls_num(&r, 1));
+	struct rd	list = rd_sub(&r, rd_num(&r, 1));
 	uint32_t	x;
 
 	while (list.off + 2 <= list.n) {
-		x = tls_num(&list, 2);
+		x = rd_num(&list, 2);
 		if (!tls_grease(x) && x > v && x <= 0x0304)
 			v = (uint16_t)x;
 	}
@@ -367,22 +361,22 @@ tls_best_version(struct tls_rd r, uint16_t v)
 
 /* Parse a ClientHello body: SNI, offered suites, version and JA3. */
 static void
-tls_client_hello(struct parse_ctx *pc, struct session *s, struct tls_rd r,
+tls_client_hello(struct parse_ctx *pc, struct session *s, struct rd r,
     struct tls_hello *h)
 {
-	struct tls_rd	 ciphers, ext, e, groups, points;
+	struct rd	 ciphers, ext, e, groups, points;
 	struct tls_key	 k;
 	uint32_t	 ver, type;
 	size_t		 at;
 
 	memset(&groups, 0, sizeof groups);
 	points = groups;
-	ver = tls_num(&r, 2);
-	tls_sub(&r, 32);
-	tls_sub(&r, tls_num(&r, 1));
-	ciphers = tls_sub(&r, tls_num(&r, 2));
-	tls_sub(&r, tls_num(&r, 1));
-	ext = tls_sub(&r, tls_num(&r, 2));
+	ver = rd_num(&r, 2);
+	rd_sub(&r, 32);
+	rd_sub(&r, rd_num(&r, 1));
+	ciphers = rd_sub(&r, rd_num(&r, 2));
+	rd_sub(&r, rd_num(&r, 1));
+	ext = rd_sub(&r, rd_num(&r, 2));
 	if (ciphers.bad)
 		return;
 	k.n = 0;
@@ -393,16 +387,16 @@ tls_client_hello(struct parse_ctx *pc, struct session *s, struct tls_rd r,
 		h->version = (uint16_t)ver;
 	at = tls_key_open(&k);
 	while (!ext.bad && ext.off + 4 <= ext.n) {
-		type = tls_num(&ext, 2);
-		e = tls_sub(&ext, tls_num(&ext, 2));
+		type = rd_num(&ext, 2);
+		e = rd_sub(&ext, rd_num(&ext, 2));
 		if (!tls_grease(type))
 			tls_key_add(&k, type);
 		if (type == 0)
 			tls_sni(s, e);
 		else if (type == 10)
-			groups = tls_sub(&e, tls_num(&e, 2));
+			groups = rd_sub(&e, rd_num(&e, 2));
 		else if (type == 11)
-			points = tls_sub(&e, tls_num(&e, 1));
+			points = rd_sub(&e, rd_num(&e, 1));
 		else if (type == 43 && !h->server)
 			h->version = tls_best_version(e, h->version);
 		else if (type == 16 && h->alpn)
@@ -416,19 +410,19 @@ tls_client_hello(struct parse_ctx *pc, struct session *s, struct tls_rd r,
 
 /* Parse a ServerHello body: selected suite, version and JA3S. */
 static void
-tls_server_hello(struct parse_ctx *pc, struct session *s, struct tls_rd r,
+tls_server_hello(struct parse_ctx *pc, struct session *s, struct rd r,
     struct tls_hello *h)
 {
-	struct tls_rd	 ext, e;
+	struct rd	 ext, e;
 	struct tls_key	 k;
 	uint32_t	 ver, suite, type;
 	size_t		 at;
 
-	ver = tls_num(&r, 2);
-	tls_sub(&r, 32);
-	tls_sub(&r, tls_num(&r, 1));
-	suite = tls_num(&r, 2);
-	tls_num(&r, 1);
+	ver = rd_num(&r, 2);
+	rd_sub(&r, 32);
+	rd_sub(&r, rd_num(&r, 1));
+	suite = rd_num(&r, 2);
+	rd_num(&r, 1);
 	if (r.bad)
 		return;
 	h->server = true;
@@ -440,13 +434,13 @@ tls_server_hello(struct parse_ctx *pc, struct session *s, struct tls_rd r,
 	tls_key_add(&k, 1);
 	tls_key_add(&k, suite);
 	at = tls_key_open(&k);
-	ext = tls_sub(&r, tls_num(&r, 2));
+	ext = rd_sub(&r, rd_num(&r, 2));
 	while (!ext.bad && ext.off + 4 <= ext.n) {
-		type = tls_num(&ext, 2);
-		e = tls_sub(&ext, tls_num(&ext, 2));
+		type = rd_num(&ext, 2);
+		e = rd_sub(&ext, rd_num(&ext, 2));
 		tls_key_add(&k, type);
 		if (type == 43 && e.n == 2)
-			h->version = (uint16_t)tls_num(&e, 2);
+			h->version = (uint16_t)rd_num(&e, 2);
 	}
 	tls_key_close(&k, at);
 	tls_fingerprint(pc, s, tk_ja3s, &k);
@@ -457,15 +451,15 @@ static void
 tls_side(struct parse_ctx *pc, struct session *s,
     const struct parse_stream *st, struct tls_hello *h, int want)
 {
-	struct tls_rd	r = { st->buf, st->contig, 0, false }, rec, msg;
+	struct rd	r = { st->buf, st->contig, 0, false }, rec, msg;
 	uint32_t	type;
 
 	if (tls_sniff(st->buf, st->contig) != PS_YES)
 		return;
-	tls_num(&r, 3);
-	rec = tls_sub(&r, tls_num(&r, 2));
-	type = tls_num(&rec, 1);
-	msg = tls_sub(&rec, tls_num(&rec, 3));
+	rd_num(&r, 3);
+	rec = rd_sub(&r, rd_num(&r, 2));
+	type = rd_num(&rec, 1);
+	msg = rd_sub(&rec, rd_num(&rec, 3));
 	msg.bad = false;
 	if ((int)type != want)
 		return;
@@ -502,13 +496,13 @@ void
 tls_quic_hello(struct parse_ctx *pc, struct session *s, const char *version,
     const uint8_t *p, size_t n)
 {
-	struct tls_rd		 r = { p, n, 0, false }, msg;
+	struct rd		 r = { p, n, 0, false }, msg;
 	struct tls_hello	 h = { 0, false, true };
 
 	parse_add_const(pc, s, tk_version, version);
-	if (tls_num(&r, 1) != 1)
+	if (rd_num(&r, 1) != 1)
 		return;
-	msg = tls_sub(&r, tls_num(&r, 3));
+	msg = rd_sub(&r, rd_num(&r, 3));
 	msg.bad = false;
 	tls_client_hello(pc, s, msg, &h);
 }
