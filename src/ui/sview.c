@@ -1044,18 +1044,28 @@ sview_reshape(struct ui *u, size_t pkt)
 	u->dirty |= DIRTY_SCREEN;
 }
 
+/* The packet at the top of the view (0: none), to keep in view when the
+ * view changes shape. */
+static size_t
+sview_here(struct sview *v)
+{
+	size_t	 pkt;
+	int	 side;
+
+	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
+	return (pkt == SIZE_MAX ? 0 : pkt);
+}
+
 /* Show the packets' payload as text, or their bytes in hex (t). */
 void
 sview_toggle_text(struct ui *u)
 {
 	struct sview	*v = &u->sv;
-	size_t		 pkt;
-	int		 side;
+	size_t		 pkt = sview_here(v);
 
-	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
 	v->text = v->stream || v->decoded ? true : !v->text;
 	v->stream = v->decoded = false;
-	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
+	sview_reshape(u, pkt);
 }
 
 /* Show the request/response text, or the packets again (r). */
@@ -1063,13 +1073,11 @@ void
 sview_toggle_stream(struct ui *u)
 {
 	struct sview	*v = &u->sv;
-	size_t		 pkt;
-	int		 side;
+	size_t		 pkt = sview_here(v);
 
-	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
 	v->stream = !v->stream;
 	v->decoded = false;
-	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
+	sview_reshape(u, pkt);
 }
 
 /* Show what each packet's DNS, HTTP head or TLS hello says, or the
@@ -1078,11 +1086,9 @@ void
 sview_toggle_decoded(struct ui *u)
 {
 	struct sview	*v = &u->sv;
-	size_t		 pkt;
-	int		 side;
+	size_t		 pkt = sview_here(v);
 
-	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
 	v->decoded = !v->decoded;
 	v->stream = false;
-	sview_reshape(u, pkt == SIZE_MAX ? 0 : pkt);
+	sview_reshape(u, pkt);
 }
