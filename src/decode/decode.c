@@ -464,27 +464,66 @@ decode_defrag(struct dstate *s, const struct defrag_key *k,
 }
 
 /*
- * Walk IPv4 options (v6 false: type 0 ends them, 1 is one byte) or an IPv6
- * option header's options (v6: from byte 2, Pad1 is one byte); false when
- * one's length runs past the n bytes, as tshark and Suricata reject it.
- * In IPv6, *jumbo (when not NULL) gets a Jumbo Payload option's length.
+ * The shortest an IPv4 option with fixed fields can be (RFC 791, 1108,
+ * 2113): record route and source routes 3, timestamp, stream id and router
+ * alert 4, security 3; 2 for the others.
+ */
+static inline uint32_t
+decode_ip4_optmin(uint8_t type)
+{
+	switch (type) {
+	case 7: case 130: case 131: case 137:
+		return (3);
+	case 68: case 136: case 148:
+		return (4);
+	}
+	return (2);
+}
+
+/*
+ * Walk the n bytes of IPv4 options: false when one is shorter than its
+ * fixed fields (tshark's dissector then reads past it and calls the packet
+ * malformed; Suricata calls the option invalid).  A length past the end
+ * ends the walk, as tshark reads on.
  */
 static bool
-decode_opts(const uint8_t *p, uint32_t n, bool v6, uint32_t *jumbo)
+decode_ip4_opts(const uint8_t *p, uint32_t n)
 {
-	uint32_t	 i = v6 ? 2 : 0, l;
+	uint32_t	 i = 0, l;
+
+	while (i < n && p[i] != 0) {
+		if (p[i] == 1) {
+			i++;
+			continue;
+		}
+		if (n - i < 2 || (l = p[i + 1]) > n - i)
+			break;
+		if (l < decode_ip4_optmin(p[i]))
+			return (false);
+		i += l;
+	}
+	return (true);
+}
+
+/*
+ * Walk an IPv6 hop-by-hop or destination options header of n bytes:
+ * false when an option's length runs past it (tshark: malformed); *jumbo,
+ * when not NULL, gets a Jumbo Payload option's length.
+ */
+static bool
+decode_ip6_opts(const uint8_t *p, uint32_t n, uint32_t *jumbo)
+{
+	uint32_t	 i = 2, l;
 
 	while (i < n) {
-		if (!v6 && p[i] == 0)
-			break;
-		if (p[i] == (v6 ? 0 : 1)) {
+		if (p[i] == 0) {
 			i++;
 			continue;
 		}
 		if (n - i < 2)
 			break;		/* no length to run past the end */
-		l = (v6 ? 2u : 0u) + p[i + 1];
-		if (l < 2 || l > n - i)
+		l = 2u + p[i + 1];
+		if (l > n - i)
 			return (false);
 		if (jumbo != NULL && p[i] == 0xc2 && l == 6)
 			*jumbo = decode_rd32(p + i + 2);
@@ -512,7 +551,7 @@ decode_ipv4(struct dstate *s, const uint8_t *p, uint32_t cap)
 	}
 	if (cap < hl)
 		return (decode_fail(s, DR_IP_TRUNC));
-	if (hl > 20 && !decode_opts(p + 20, hl - 20, false, NULL))
+	if (hl > 20 && !decode_ip4_opts(p + 20, hl - 20))
 		return (decode_fail(s, DR_IP_BAD));
 	/* Total length 0: segmentation offload; the frame holds the datagram. */
 	if ((tot = decode_rd16(p + 2)) == 0)
@@ -581,7 +620,7 @@ decode_ip6_chain(struct dstate *s, uint8_t nh, const uint8_t *p,
 			else
 				hl = ((uint32_t)p[1] + 1) * 8;
 			if ((nh == 0 || nh == 60) && plen >= hl && cap >= hl &&
-			    !decode_opts(p, hl, true, NULL))
+			    !decode_ip6_opts(p, hl, NULL))
 				return (decode_fail(s, DR_IP_BAD));
 			break;
 		case 44:
@@ -621,7 +660,7 @@ decode_ipv6(struct dstate *s, const uint8_t *p, uint32_t cap)
 	/* RFC 2675: length 0 and a Jumbo Payload option in hop-by-hop. */
 	if (plen == 0 && p[6] == 0 && cap >= 48 &&
 	    cap - 40 >= ((uint32_t)p[41] + 1) * 8)
-		(void)decode_opts(p + 40, ((uint32_t)p[41] + 1) * 8, true,
+		(void)decode_ip6_opts(p + 40, ((uint32_t)p[41] + 1) * 8,
 		    &plen);
 	d->af = 6;
 	d->proto = p[6];

@@ -2500,12 +2500,14 @@ edge_bigtcp(struct cap *c)
 	edge_frame(c, &f, 0, &pk, ET_IP4);
 }
 
-/* IPv4 options: a router alert (read), a security option followed by one
- * running past the header (a bad header), none. */
+/* IPv4 options: a router alert (read), one running past the header (read
+ * as tshark does), a security option without its fields (a bad header),
+ * none. */
 static void
 edge_ip4opt(struct cap *c)
 {
 	static const uint8_t	ra[4] = { 0x94, 0x04, 0, 0 };
+	static const uint8_t	past[4] = { 0x6b, 0x25, 0, 0 };
 	static const uint8_t	bad[8] = { 0x82, 0x02, 0xf1, 0x35 };
 	struct flow		f;
 
@@ -2515,6 +2517,10 @@ edge_ip4opt(struct cap *c)
 	ip4opt_push(&pk, &f, 0, ra, sizeof ra);
 	edge_frame(c, &f, 0, &pk, ET_IP4);
 	pkt_init(&pk, "past the end", 12);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5001, 5002, 0);
+	ip4opt_push(&pk, &f, 0, past, sizeof past);
+	edge_frame(c, &f, 0, &pk, ET_IP4);
+	pkt_init(&pk, "too short", 9);
 	udp_push(&pk, &f.ip[0], &f.ip[1], 5001, 5002, 0);
 	ip4opt_push(&pk, &f, 0, bad, sizeof bad);
 	edge_frame(c, &f, 0, &pk, ET_IP4);
@@ -4512,9 +4518,8 @@ static const struct scenario scenarios[] = {
 	{ "enc_erspan3", "standard set mirrored in ERSPAN type III (GRE "
 	    "0x22eb), subheader from the server", sc_std, FMT_US, LT_EN10MB,
 	    0, ENC_ERSPAN3, FAM_V4 | FAM_V6, 0 },
-	{ "ip_edges", "jumbogram, BIG TCP in VXLAN, IPv4 and IPv6 options "
-	    "past their header, IPv6 in 0x0800, WCCP, atomic and GTP-U "
-	    "fragments", sc_ip_edges, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
+	{ "ip_edges", "jumbogram, BIG TCP in VXLAN, odd IPv4 and IPv6 "
+	    "options, IPv6 in 0x0800, WCCP, atomic and GTP-U fragments", sc_ip_edges, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
 /* Set up an empty capture for scenario s. */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_ip_edges.sh - corners of IP that tshark reads its own way, one flow
 # each in the generated ip_edges capture: an IPv6 jumbogram, BIG TCP in
-# VXLAN with UDP length 0 (the outer UDP is the session), IPv4 and IPv6
-# options whose length runs past their header (bad headers), IPv6 behind
+# VXLAN with UDP length 0 (the outer UDP is the session), an IPv4 option
+# past the header (read) and one shorter than its fields (a bad header),
+# an IPv6 destination option past its header (a bad header), IPv6 behind
 # ethertype 0x0800, WCCP in GRE with and without the redirect header, IPv6
 # atomic fragments, and GTP-U in a fragmented outer datagram.  Sessions,
 # packets and bytes are checked exactly and against tshark.
@@ -23,7 +24,7 @@ while read -r name want; do
 done <<'TAB'
 jumbogram 6 2001:db8:e::1:40001 2001:db8:e::2:80 2 66156
 bigtcp-vxlan 17 172.16.9.1:47044 172.16.9.2:4789 1 404
-ipv4-options 17 10.9.3.1:5001 10.9.3.2:5002 2 99
+ipv4-options 17 10.9.3.1:5001 10.9.3.2:5002 3 157
 ipv6-in-0x0800 17 2001:db8:e::11:5003 2001:db8:e::12:5004 1 71
 wccp 6 10.9.5.1:1291 10.9.5.2:445 2 360
 ipv6-dstopts 17 2001:db8:e::21:5005 2001:db8:e::22:5006 1 74
@@ -33,7 +34,7 @@ TAB
 check "ip_edges: 8 sessions, no inner BIG TCP or GRE one" 8 \
     "$(wc -l <"$T/got")"
 run_hc "$T/stats" "$T/err" -r "$pcap" --stats
-check "ip_edges: options past their header are bad ip headers" 2 \
+check "ip_edges: two bad option headers are bad ip headers" 2 \
     "$(awk -F'\t' '$1 == "bad ip header" { print $2 }' "$T/stats")"
 out=$("$TOP/tests/oracle.sh" "$HUNTCON" "$pcap" 2>&1)
 case $out in

@@ -840,9 +840,11 @@ static const struct dcase cases[] = {
 	/* IP's corners, read as tshark reads them. */
 	{ "ipv4 options", 1, "eth:0800 ip4:" A4 "/17 x:94040000 "
 	  "udp:1000>53 pay:10 @14=46", 0, ETH4, UDP4(10, 10) },
-	{ "ipv4 option past header", 1, "eth:0800 ip4:" A4 "/17 "
+	{ "ipv4 option below its minimum", 1, "eth:0800 ip4:" A4 "/17 "
 	  "x:8202f13500000000 udp:1000>53 pay:10 @14=47", 0, ETH4,
 	  BAD(DR_IP_BAD) },
+	{ "ipv4 option past header", 1, "eth:0800 ip4:" A4 "/17 x:6b250000 "
+	  "udp:1000>53 pay:10 @14=46", 0, ETH4, UDP4(10, 10) },
 	{ "ipv6 dstopt past header", 1, "eth:86dd ip6:" A6 "/60 x:1100ca28 "
 	  "z:4 udp:5353>53 pay:10", 0, ETH6, BAD(DR_IP_BAD) },
 	{ "ipv6 jumbogram", 1, "eth:86dd ip6:" A6 "/0 x:1100c204 x:0000001a "
