@@ -212,8 +212,8 @@ uninstall:
 clean:
 	rm -rf $(B) huntcon
 
-.PHONY: all run check check-quick check-corpus bench bench-drill fuzz install uninstall \
-	clean
+.PHONY: all run check check-quick check-corpus bench bench-drill fuzz \
+	install uninstall clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -4519,7 +4519,8 @@ static const struct scenario scenarios[] = {
 	    "0x22eb), subheader from the server", sc_std, FMT_US, LT_EN10MB,
 	    0, ENC_ERSPAN3, FAM_V4 | FAM_V6, 0 },
 	{ "ip_edges", "jumbogram, BIG TCP in VXLAN, odd IPv4 and IPv6 "
-	    "options, IPv6 in 0x0800, WCCP, atomic and GTP-U fragments", sc_ip_edges, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
+	    "options, IPv6 in 0x0800, WCCP, atomic and GTP-U fragments",
+	    sc_ip_edges, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
 /* Set up an empty capture for scenario s. */
