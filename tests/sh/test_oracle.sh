@@ -16,18 +16,17 @@
 # known NAME: for a capture where huntcon differs from tshark by design,
 # the reason, a tab, then the oracle's lines (one per differing key).
 known() {
-	local m='tshark 46 packets 68748 bytes, huntcon none'
+	local m='tshark 46 packets 68748 bytes, huntcon none' t=$'\t'
 	case $1 in
 	corpus/benign/tcpdump__pptp.pcap)
-		printf '%s%s\t%s\n' 'LCP in PPTP GRE stays a GRE session,' \
-		    ' as encrypted PPP does (src/DESIGN.md)' \
-		    '47 10.1.1.10 10.1.1.11: tshark none, huntcon 1 packets 94 bytes'
-		;;
+		echo "LCP in PPTP GRE stays a GRE session, as encrypted" \
+		    "PPP does (src/DESIGN.md)${t}47 10.1.1.10 10.1.1.11:" \
+		    "tshark none, huntcon 1 packets 94 bytes" ;;
 	corpus/benign/zeek__ipv6-reassembly-state-leak.pcap)
-		printf '%s%s\t%s\n%s\n' 'fragments 1 s apart over 46 s outlive' \
-		    ' the 30 s reassembly timeout; tshark has none' \
-		    "17 [2001:db8::1]:0 [2001:db8::2]:0: $m" \
-		    "17 [2001:db8::1]:257 [2001:db8::2]:257: $m" ;;
+		echo "fragments 1 s apart over 46 s outlive the 30 s" \
+		    "reassembly timeout; tshark has none${t}17" \
+		    "[2001:db8::1]:0 [2001:db8::2]:0: $m"
+		echo "17 [2001:db8::1]:257 [2001:db8::2]:257: $m" ;;
 	esac
 }
 
