@@ -4,6 +4,8 @@
 #   make run      build, generate the demo capture and open it
 #   make check    every test: unit, batch, oracle, screen, sanitizer, fuzz smoke
 #   make check-quick  the inner loop: unit tests and the fast shell tests
+#   make check-corpus the tshark oracle over every capture of ../shared/corpus
+#                     (linktypes, benign, arkime_tests): long
 #   make install  the binary, man pages, rules and themes under PREFIX
 #                 (default /usr/local; DESTDIR stages them); make uninstall
 #   make bench    ingest against the libpcap floor, memory, query latency,
@@ -168,6 +170,10 @@ check: huntcon $(ASAN)/huntcon $(ASAN_UNIT_BIN) $(B)/capgen $(B)/pcaprec \
 check-quick: huntcon $(UNIT_BIN) $(B)/capgen $(B)/pcaprec
 	@tests/run.sh --quick
 
+# The tshark oracle over all of linktypes, benign and arkime_tests.
+check-corpus: huntcon $(B)/capgen
+	@tests/run.sh --corpus
+
 bench: huntcon $(B)/capgen
 	@tests/bench.sh
 
@@ -212,8 +218,8 @@ uninstall:
 clean:
 	rm -rf $(B) huntcon
 
-.PHONY: all run check check-quick bench bench-drill bench-fleet fuzz install uninstall \
-	clean
+.PHONY: all run check check-quick check-corpus bench bench-drill bench-fleet \
+	fuzz install uninstall clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

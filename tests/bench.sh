@@ -70,9 +70,13 @@ fi
 
 # Live: the highest rate tcpreplay sends a capture of 20,000 sessions into
 # a veth pair while huntcon -i on the peer drops nothing (root only).
+# Then RSS over a 30 s live replay of one-query DNS sessions, with and
+# without retention.
 lpcap=$OUT/bench-20000.pcap
 [ -f "$lpcap" ] || build/capgen -n 20000 bench "$lpcap"
-bash tests/bench/live.sh "$lpcap" 10
+llong=$OUT/retain_long-600000.pcap
+[ -f "$llong" ] || build/capgen -n 600000 retain_long "$llong"
+bash tests/bench/live.sh "$lpcap" 10 "$llong"
 
 # Open sessions: peak memory of --stats (no closed session kept) on a
 # million concurrent UDP flows and 500,000 concurrent HTTP fetches, at the

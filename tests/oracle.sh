@@ -23,9 +23,13 @@
 # "ip" is IP-in-IP and 6in4) are followed, nothing inside ICMP or any other
 # protocol is.  IP reassembly is off, so the first fragment shows its ports;
 # every fragment of a datagram (src, dst, id, protocol) goes to the key of
-# the datagram's first fragment.  A datagram that tshark cannot reassemble
-# (a second, two-pass run with reassembly on says which) counts as in no
-# session, as huntcon counts it under "incomplete ip fragment".  Frames without both addresses of the
+# the datagram's first fragment; when that fragment holds a followed
+# tunnel (GTP-U, ERSPAN...), which tshark reads even without reassembly,
+# the key is the inner packet's.  An IPv6 atomic fragment (offset 0, no
+# more; RFC 6946) is a whole packet.  A datagram that tshark cannot
+# reassemble (a second, two-pass run with reassembly on says which)
+# counts as in no session, as huntcon counts it under "incomplete ip
+# fragment".  Frames without both addresses of the
 # innermost IP header, or TCP/UDP frames without both ports, are in no
 # session; so are frames whose link layer (before the first IP header, or
 # between a followed tunnel and its IP: ERSPAN, VN-Tag, Ethernet...) is not
@@ -78,7 +82,7 @@ tshark_fields() {
 	    -e ipv6.dstopts.nxt -e ipv6.routing.nxt -e ipv6.fraghdr.nxt \
 	    -e ipv6.fraghdr.ident -e ipv6.fraghdr.offset \
 	    -e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport \
-	    -e ah.next_header
+	    -e ah.next_header -e ipv6.fraghdr.more
 }
 
 # Per frame, 1 when it is part of a datagram tshark reassembled, else 0.
@@ -101,13 +105,33 @@ tshark_table() {
 	function truth(s) {
 		return s == "1" || s == "True" || s == "true"
 	}
+	# The fragment group of the IP header walk() is at ("" when that
+	# header is whole; an IPv6 atomic fragment, offset 0 and no more
+	# fragments, is whole as RFC 6946 says); sets gfirst.
+	function fraggroup(	id) {
+		if (fam == 4 && (truth(nth(7, ki)) ||
+		    (nth(8, ki) != "" && nth(8, ki) != 0))) {
+			gfirst = nth(8, ki) == 0
+			return 4 SUBSEP nth(3, ki) SUBSEP nth(4, ki) SUBSEP \
+			    nth(6, ki) SUBSEP nth(5, ki)
+		}
+		if (fam == 6 && ext == "ipv6.fraghdr" &&
+		    (nth(17, kext) != 0 || truth(nth(23, kext)))) {
+			gfirst = nth(17, kext) == 0
+			return 6 SUBSEP nth(9, ki) SUBSEP nth(10, ki) SUBSEP \
+			    nth(16, kext) SUBSEP nth(15, kext)
+		}
+		return ""
+	}
 	# Walk frame.protocols to the innermost followed IP header; set fam
 	# (4 or 6), ki (its occurrence), ext/kext (its last IPv6 extension
-	# header and occurrence), l4/kl4 (tcp or udp and occurrence).
+	# header and occurrence), l4/kl4 (tcp or udp and occurrence), og and
+	# ofirst (the group of the outermost fragmented header before it: a
+	# tunnel in a first fragment, which tshark reads without reassembly).
 	function walk(	t, n, i, tok, c, after, inlink) {
 		n = split($2, t, ":")
 		fam = ki = kext = kl4 = inlink = 0
-		ext = l4 = after = ""
+		ext = l4 = after = og = ""
 		split("", c)
 		for (i = 1; i <= n; i++) {
 			tok = t[i]
@@ -117,6 +141,8 @@ tshark_table() {
 					return
 				if (fam && after != "" && after != "tunnel")
 					return
+				if (fam && og == "" && (og = fraggroup()) != "")
+					ofirst = gfirst
 				fam = tok == "ip" ? 4 : 6
 				ki = c[tok]
 				ext = l4 = after = ""
@@ -202,23 +228,15 @@ tshark_table() {
 			none++
 			next
 		}
-		frag = 0
 		if (fam == 4) {
 			src = nth(3, ki); dst = nth(4, ki); proto = nth(5, ki)
-			if (truth(nth(7, ki)) || (nth(8, ki) != "" && nth(8, ki) != 0)) {
-				frag = 1
-				id = nth(6, ki)
-				first = nth(8, ki) == 0
-			}
 		} else {
 			src = nth(9, ki); dst = nth(10, ki)
 			proto = ext == "" ? nth(11, ki) : nth(f[ext], kext)
-			if (ext == "ipv6.fraghdr") {
-				frag = 1
-				id = nth(16, kext)
-				first = nth(17, kext) == 0
-			}
 		}
+		g = og != "" ? og : fraggroup()
+		frag = g != ""
+		first = og != "" ? ofirst : gfirst
 		if (src == "" || dst == "" || proto == "") {
 			none++
 			next
@@ -231,7 +249,6 @@ tshark_table() {
 		}
 		ported = (proto != 6 && proto != 17) || (sp != "" && dp != "")
 		if (frag) {
-			g = fam SUBSEP src SUBSEP dst SUBSEP id SUBSEP proto
 			gpk[g]++
 			gby[g] += $1
 			if (flag)

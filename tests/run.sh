@@ -6,6 +6,9 @@
 # run.sh --quick: the inner loop (`make check-quick`): the unit tests linked
 # with the ordinary build, and the shell tests but those listed in SLOW; no
 # sanitizer build, no fuzzing.
+#
+# run.sh --corpus (`make check-corpus`): only the tshark oracle, over every
+# capture of the corpus's linktypes, benign and arkime_tests folders.
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,8 +18,9 @@ export TOP CAPS="$TOP/build/caps" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	LSAN_OPTIONS=suppressions=$TOP/tests/lsan.supp
 pass=0 fail=0 log=$TOP/build/test.log start=$SECONDS
 : >"$log"
-quick=false
+quick=false corpus=false
 [ "${1:-}" = --quick ] && quick=true
+[ "${1:-}" = --corpus ] && { corpus=true; export ORACLE_CORPUS=full; }
 # Shell tests left out of --quick: the tshark oracle (minutes with the
 # corpus), the open-session cap (captures of a million flows), the
 # sanitized corpus run, the fleet (two ClickHouse servers) and live
@@ -34,6 +38,7 @@ took() { echo "($((SECONDS - $1)) s)"; }
 # Unit tests, built with ASan and UBSan (--quick: without): cmocka reports
 # its own counts.
 for t in "$units"/test_*; do
+	$corpus && break
 	[ -x "$t" ] || continue
 	t0=$SECONDS
 	out=$("$t" 2>&1); rc=$?
@@ -50,6 +55,7 @@ done
 # Shell tests: each prints "ok - NAME" / "not ok - NAME" lines.
 for t in tests/sh/test_*.sh; do
 	$quick && case " $SLOW " in *" $(basename "$t" .sh) "*) continue ;; esac
+	$corpus && [ "$t" != tests/sh/test_oracle.sh ] && continue
 	t0=$SECONDS
 	out=$(bash "$t" 2>&1); rc=$?
 	echo "$out" >>"$log"
@@ -64,7 +70,7 @@ done
 # Fuzz smoke: a short run of every libFuzzer target.
 secs=${FUZZ_SECONDS:-20}
 for t in build/fuzz/fuzz_*; do
-	$quick && break
+	($quick || $corpus) && break
 	[ -x "$t" ] || continue
 	name=$(basename "$t")
 	corpus=build/fuzz-corpus/$name

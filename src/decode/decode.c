@@ -37,6 +37,7 @@
 #define ETH_PBB		0x88e7
 #define ETH_ERSPAN2	0x88be
 #define ETH_ERSPAN3	0x22eb
+#define ETH_WCCP	0x883e
 
 #define PPP_IPV4	0x0021
 #define PPP_IPV6	0x0057
@@ -254,7 +255,8 @@ decode_udp(struct dstate *s, const uint8_t *p, uint32_t plen, uint32_t cap)
 		return (DECODE_OK);
 	d->payload = p + 8;
 	d->payload_caplen = cap - 8 < d->payload_len ? cap - 8 : d->payload_len;
-	if (d->tunnels >= DECODE_MAXTUNNEL)
+	/* A bogus length (below 8: BIG TCP's 0) says nothing of a tunnel. */
+	if (d->tunnels >= DECODE_MAXTUNNEL || ulen < 8)
 		return (DECODE_OK);
 	if (d->dport == PORT_VXLAN &&
 	    decode_vxlan(s, d->payload, d->payload_caplen, &r))
@@ -341,7 +343,26 @@ decode_erspan(struct dstate *s, uint16_t proto, bool seq, const uint8_t *p,
 	return (true);
 }
 
-/* GRE versions 0 and 1: follow IP, MPLS, Ethernet, PPP and ERSPAN. */
+/*
+ * WCCP redirection in GRE (0x883e): WCCPv2's 4-byte redirect header when
+ * the payload does not start as IPv4 does (as tshark tells them), then IP.
+ */
+static bool
+decode_gre_wccp(struct dstate *s, const uint8_t *p, uint32_t cap,
+    enum decode_result *r)
+{
+	if (cap >= 4 && (p[0] >> 4) != 4) {
+		p += 4;
+		cap -= 4;
+	}
+	if (cap == 0 || ((p[0] >> 4) != 4 && (p[0] >> 4) != 6))
+		return (false);
+	decode_tunnel(s->d);
+	*r = decode_ipv4(s, p, cap);
+	return (true);
+}
+
+/* GRE versions 0 and 1: follow IP, MPLS, Ethernet, PPP, ERSPAN, WCCP. */
 static bool
 decode_gre(struct dstate *s, const uint8_t *p, uint32_t cap,
     enum decode_result *r)
@@ -374,6 +395,8 @@ decode_gre(struct dstate *s, const uint8_t *p, uint32_t cap,
 		return (true);
 	case ETH_PPP:
 		return (decode_gre_ppp(s, p, cap, r));
+	case ETH_WCCP:
+		return (decode_gre_wccp(s, p, cap, r));
 	case ETH_ERSPAN2: case ETH_ERSPAN3:
 		return (decode_erspan(s, proto, (flags & 0x1000) != 0, p, cap,
 		    r));
@@ -440,6 +463,75 @@ decode_defrag(struct dstate *s, const struct defrag_key *k,
 	return (decode_ipproto(s, k->proto, done.data, done.len, done.caplen));
 }
 
+/*
+ * The shortest an IPv4 option with fixed fields can be (RFC 791, 1108,
+ * 2113): record route and source routes 3, timestamp, stream id and router
+ * alert 4, security 3; 2 for the others.
+ */
+static inline uint32_t
+decode_ip4_optmin(uint8_t type)
+{
+	switch (type) {
+	case 7: case 130: case 131: case 137:
+		return (3);
+	case 68: case 136: case 148:
+		return (4);
+	}
+	return (2);
+}
+
+/*
+ * Walk the n bytes of IPv4 options: false when one is shorter than its
+ * fixed fields (tshark's dissector then reads past it and calls the packet
+ * malformed; Suricata calls the option invalid).  A length past the end
+ * ends the walk, as tshark reads on.
+ */
+static bool
+decode_ip4_opts(const uint8_t *p, uint32_t n)
+{
+	uint32_t	 i = 0, l;
+
+	while (i < n && p[i] != 0) {
+		if (p[i] == 1) {
+			i++;
+			continue;
+		}
+		if (n - i < 2 || (l = p[i + 1]) > n - i)
+			break;
+		if (l < decode_ip4_optmin(p[i]))
+			return (false);
+		i += l;
+	}
+	return (true);
+}
+
+/*
+ * Walk an IPv6 hop-by-hop or destination options header of n bytes:
+ * false when an option's length runs past it (tshark: malformed); *jumbo,
+ * when not NULL, gets a Jumbo Payload option's length.
+ */
+static bool
+decode_ip6_opts(const uint8_t *p, uint32_t n, uint32_t *jumbo)
+{
+	uint32_t	 i = 2, l;
+
+	while (i < n) {
+		if (p[i] == 0) {
+			i++;
+			continue;
+		}
+		if (n - i < 2)
+			break;		/* no length to run past the end */
+		l = 2u + p[i + 1];
+		if (l > n - i)
+			return (false);
+		if (jumbo != NULL && p[i] == 0xc2 && l == 6)
+			*jumbo = decode_rd32(p + i + 2);
+		i += l;
+	}
+	return (true);
+}
+
 /* IPv4 (RFC 791): check the header, then fragments or the upper protocol. */
 enum decode_result
 decode_ipv4(struct dstate *s, const uint8_t *p, uint32_t cap)
@@ -451,10 +543,16 @@ decode_ipv4(struct dstate *s, const uint8_t *p, uint32_t cap)
 
 	if (cap == 0)
 		return (decode_fail(s, DR_IP_TRUNC));
-	if ((p[0] >> 4) != 4 || (hl = (uint32_t)(p[0] & 0x0f) * 4) < 20)
+	if ((p[0] >> 4) != 4 || (hl = (uint32_t)(p[0] & 0x0f) * 4) < 20) {
+		/* Version 6 where IPv4 was announced: IPv6, as tshark reads. */
+		if ((p[0] >> 4) == 6)
+			return (decode_ipv6(s, p, cap));
 		return (decode_fail(s, DR_IP_BAD));
+	}
 	if (cap < hl)
 		return (decode_fail(s, DR_IP_TRUNC));
+	if (hl > 20 && !decode_ip4_opts(p + 20, hl - 20))
+		return (decode_fail(s, DR_IP_BAD));
 	/* Total length 0: segmentation offload; the frame holds the datagram. */
 	if ((tot = decode_rd16(p + 2)) == 0)
 		tot = cap;
@@ -521,6 +619,9 @@ decode_ip6_chain(struct dstate *s, uint8_t nh, const uint8_t *p,
 				hl = ((uint32_t)p[1] + 2) * 4;
 			else
 				hl = ((uint32_t)p[1] + 1) * 8;
+			if ((nh == 0 || nh == 60) && plen >= hl && cap >= hl &&
+			    !decode_ip6_opts(p, hl, NULL))
+				return (decode_fail(s, DR_IP_BAD));
 			break;
 		case 44:
 			hl = 8;
@@ -556,6 +657,11 @@ decode_ipv6(struct dstate *s, const uint8_t *p, uint32_t cap)
 	if (cap < 40)
 		return (decode_fail(s, DR_IP_TRUNC));
 	plen = decode_rd16(p + 4);
+	/* RFC 2675: length 0 and a Jumbo Payload option in hop-by-hop. */
+	if (plen == 0 && p[6] == 0 && cap >= 48 &&
+	    cap - 40 >= ((uint32_t)p[41] + 1) * 8)
+		(void)decode_ip6_opts(p + 40, ((uint32_t)p[41] + 1) * 8,
+		    &plen);
 	d->af = 6;
 	d->proto = p[6];
 	memcpy(d->src, p + 8, 16);

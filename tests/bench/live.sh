@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# live.sh PCAP [SECONDS]: the highest rate at which tcpreplay can send PCAP
-# into a veth pair while `huntcon -i` on the other end loses nothing.  Each
+# live.sh PCAP [SECONDS [LONG]]: the highest rate at which tcpreplay can
+# send PCAP into a veth pair while `huntcon -i` on the other end loses
+# nothing; then, given LONG (a capture of many short sessions), its
+# resident memory at an eighth, a half and the end of a replay of LONG
+# many times longer than a retention window, with and without retention.  Each
 # step replays for about SECONDS (default 10) at a packet rate, then SIGINT
 # ends huntcon and its --stats say what it read and what the kernel dropped
 # (ps_drop + ps_ifdrop).  Rates double until a step drops, then the last
@@ -11,7 +14,7 @@
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 HC=$TOP/huntcon
-pcap=$1 secs=${2:-10}
+pcap=$1 secs=${2:-10} long=${3:-}
 [ "$(id -u)" = 0 ] || { echo "live figures skipped: not root"; exit 0; }
 command -v tcpreplay >/dev/null ||
 	{ echo "live figures skipped: no tcpreplay"; exit 0; }
@@ -102,3 +105,47 @@ done
 echo "  highest rate with nothing dropped: $goodgot packets/s" \
     "($(awk -v p="$goodgot" -v b="$(stat -c %s "$pcap")" -v n="$total" \
 	'BEGIN {printf "%.0f", p * (b - 24 - 16 * n) / n * 8 / 1e6}') Mbit/s of this capture)"
+
+[ -n "$long" ] || exit 0
+# rss_run RATE SECS SETTINGS...: replay LONG at RATE packets/s for SECS
+# while huntcon keeps the sessions (--values); prints its VmRSS in MiB at
+# an eighth, a half and the end of the replay, and how many it kept.
+rss_of() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+rss_run() {
+	local pps=$1 s=$2 i r1 r2 r3 tr
+	shift 2
+	ip netns exec "$B" "$HC" -i "$VB" -R none "$@" --values ip.proto \
+	    >"$T/out" 2>"$T/err" &
+	hc_pid=$!
+	for i in $(seq 200); do
+		[ "$(ls "/proc/$hc_pid/task" 2>/dev/null | wc -l)" -ge 2 ] &&
+			break
+		sleep 0.05
+	done
+	ip netns exec "$A" tcpreplay -q -i "$VA" --pps="$pps" \
+	    --limit=$((pps * s)) "$long" >"$T/tr" 2>&1 &
+	tr=$!
+	sleep "$(awk -v s="$s" 'BEGIN {print s / 8}')"
+	r1=$(rss_of "$hc_pid")
+	sleep "$(awk -v s="$s" 'BEGIN {print s * 3 / 8}')"
+	r2=$(rss_of "$hc_pid")
+	wait "$tr"
+	r3=$(rss_of "$hc_pid")
+	kill -INT "$hc_pid"
+	for i in $(seq 300); do
+		kill -0 "$hc_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$hc_pid" 2>/dev/null
+	wait "$hc_pid"
+	hc_pid=
+	echo "$r1 $r2 $r3 $(awk '{n += $1} END {print n + 0}' "$T/out")"
+}
+lrate=40000 lsecs=${LIVE_LONG_SECS:-30}
+echo "live: RSS over a ${lsecs} s replay at $lrate packets/s of one-query DNS sessions" \
+    "(session.idle_timeout=2), at an eighth, a half and the end (MiB):"
+read -r a b c n < <(rss_run $lrate "$lsecs" --set session.idle_timeout=2 \
+    --set store.retain=3s)
+echo "  store.retain=3s: $a, $b, $c ($n sessions kept at the end)"
+read -r a b c n < <(rss_run $lrate "$lsecs" --set session.idle_timeout=2)
+echo "  no retention:    $a, $b, $c ($n sessions kept at the end)"

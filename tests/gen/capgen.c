@@ -2415,6 +2415,236 @@ sc_lowpan(struct cap *c)
 	}
 }
 
+/* Frame the IP packet in p sent from side dir of f (Ethernet, type). */
+static void
+edge_frame(struct cap *c, const struct flow *f, int dir, struct pkt *p,
+    uint16_t type)
+{
+	eth_push(p, f->mac[!dir], f->mac[dir], type);
+	cap_frame(c, pkt_data(p), p->len);
+	adv(c, 10 * MS);
+}
+
+/* Prepend an IPv4 header with the n bytes of options opt. */
+static void
+ip4opt_push(struct pkt *p, const struct flow *f, int dir, const uint8_t *opt,
+    size_t n)
+{
+	uint8_t	*h = pkt_push(p, 20 + n);
+
+	h[0] = 0x45 + n / 4;
+	put16(h + 2, p->len);
+	h[8] = 64;
+	h[9] = f->proto;
+	memcpy(h + 12, f->ip[dir].b, 4);
+	memcpy(h + 16, f->ip[!dir].b, 4);
+	memcpy(h + 20, opt, n);
+	put16(h + 10, ck_fold(ck_add(0, h, 20 + n)));
+}
+
+/* A TCP segment from side dir of f with len bytes into p (no IP). */
+static void
+edge_tcp(struct flow *f, int dir, struct pkt *p, size_t len)
+{
+	static uint8_t	data[66000];
+
+	memset(data, 'j', sizeof data);
+	tcp_build(f, dir, p, TH_ACK | TH_PSH, data, len);
+}
+
+/* A jumbogram (RFC 2675: payload length 0, Jumbo Payload option) with a
+ * 66,000-byte TCP segment, cut to 200 bytes, and its ACK. */
+static void
+edge_jumbo(struct cap *c)
+{
+	struct flow	 f;
+	uint8_t		*h;
+
+	flow_new(c, &f, 6, "2001:db8:e::1", 40001, "2001:db8:e::2", 80);
+	edge_tcp(&f, 0, &pk, 66000);
+	h = pkt_push(&pk, 8);
+	memset(h, 0, 8);
+	h[0] = 6;
+	h[2] = 0xc2;
+	h[3] = 4;
+	put32(h + 4, pk.len);
+	ip6_push(&pk, &f.ip[0], &f.ip[1], 0, 64);
+	put16(pkt_data(&pk) + 4, 0);
+	eth_push(&pk, f.mac[1], f.mac[0], ET_IP6);
+	cap_add(c, pkt_data(&pk), 200, pk.len);
+	adv(c, 10 * MS);
+	tcp_build(&f, 1, &pk, TH_ACK, NULL, 0);
+	ip6_push(&pk, &f.ip[1], &f.ip[0], 6, 64);
+	edge_frame(c, &f, 1, &pk, ET_IP6);
+}
+
+/* BIG TCP in VXLAN: inner and outer IPv4 total length 0, UDP length 0. */
+static void
+edge_bigtcp(struct cap *c)
+{
+	struct flow	 f;
+	struct addr	 o[2];
+
+	flow_new(c, &f, 6, "10.9.2.1", 36875, "10.9.2.2", 36449);
+	o[0] = addr_of("172.16.9.1");
+	o[1] = addr_of("172.16.9.2");
+	edge_tcp(&f, 0, &pk, 300);
+	ip4_push(&pk, &f.ip[0], &f.ip[1], 6, 1, 0x4000, 64);
+	put16(pkt_data(&pk) + 2, 0);
+	eth_push(&pk, f.mac[1], f.mac[0], ET_IP4);
+	vxlan_push(&pk, 7);
+	udp_push(&pk, &o[0], &o[1], 47044, 4789, 1);
+	put16(pkt_data(&pk) + 4, 0);
+	ip4_push(&pk, &o[0], &o[1], 17, 2, 0, 64);
+	put16(pkt_data(&pk) + 2, 0);
+	edge_frame(c, &f, 0, &pk, ET_IP4);
+}
+
+/* IPv4 options: a router alert (read), one running past the header (read
+ * as tshark does), a security option without its fields (a bad header),
+ * none. */
+static void
+edge_ip4opt(struct cap *c)
+{
+	static const uint8_t	ra[4] = { 0x94, 0x04, 0, 0 };
+	static const uint8_t	past[4] = { 0x6b, 0x25, 0, 0 };
+	static const uint8_t	bad[8] = { 0x82, 0x02, 0xf1, 0x35 };
+	struct flow		f;
+
+	flow_new(c, &f, 17, "10.9.3.1", 5001, "10.9.3.2", 5002);
+	pkt_init(&pk, "options", 7);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5001, 5002, 0);
+	ip4opt_push(&pk, &f, 0, ra, sizeof ra);
+	edge_frame(c, &f, 0, &pk, ET_IP4);
+	pkt_init(&pk, "past the end", 12);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5001, 5002, 0);
+	ip4opt_push(&pk, &f, 0, past, sizeof past);
+	edge_frame(c, &f, 0, &pk, ET_IP4);
+	pkt_init(&pk, "too short", 9);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5001, 5002, 0);
+	ip4opt_push(&pk, &f, 0, bad, sizeof bad);
+	edge_frame(c, &f, 0, &pk, ET_IP4);
+	udp_send(c, &f, 1, "none", 4);
+}
+
+/* IPv6 behind ethertype 0x0800 (tshark reads the version). */
+static void
+edge_v6in4type(struct cap *c)
+{
+	struct flow	f;
+
+	flow_new(c, &f, 17, "2001:db8:e::11", 5003, "2001:db8:e::12", 5004);
+	pkt_init(&pk, "version 6", 9);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5003, 5004, 0);
+	ip6_push(&pk, &f.ip[0], &f.ip[1], 17, 64);
+	edge_frame(c, &f, 0, &pk, ET_IP4);
+}
+
+/* WCCP redirection in GRE 0x883e: with the WCCPv2 redirect header from
+ * the client, without from the server. */
+static void
+edge_wccp(struct cap *c)
+{
+	struct flow	 f;
+	struct addr	 o[2];
+	int		 dir;
+
+	flow_new(c, &f, 6, "10.9.5.1", 1291, "10.9.5.2", 445);
+	o[0] = addr_of("172.16.5.1");
+	o[1] = addr_of("172.16.5.2");
+	for (dir = 0; dir < 2; dir++) {
+		edge_tcp(&f, dir, &pk, 100);
+		ip4_push(&pk, &f.ip[dir], &f.ip[!dir], 6, 3, 0x4000, 64);
+		if (dir == 0)
+			put32(pkt_push(&pk, 4), 0x00000010);
+		gre_push(&pk, 0x883e);
+		ip4_push(&pk, &o[dir], &o[!dir], 47, 4, 0, 64);
+		edge_frame(c, &f, dir, &pk, ET_IP4);
+	}
+}
+
+/* IPv6 destination options: PadN (read), then an option running past
+ * the header (a bad header). */
+static void
+edge_dstopts(struct cap *c)
+{
+	struct flow	 f;
+	uint8_t		*h;
+
+	flow_new(c, &f, 17, "2001:db8:e::21", 5005, "2001:db8:e::22", 5006);
+	pkt_init(&pk, "padn", 4);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5005, 5006, 0);
+	ip6_opt_push(&pk, 17);
+	ip6_push(&pk, &f.ip[0], &f.ip[1], 60, 64);
+	edge_frame(c, &f, 0, &pk, ET_IP6);
+	pkt_init(&pk, "past", 4);
+	udp_push(&pk, &f.ip[0], &f.ip[1], 5005, 5006, 0);
+	h = pkt_push(&pk, 8);
+	memset(h, 0, 8);
+	h[0] = 17;
+	h[2] = 0xca;
+	h[3] = 40;
+	ip6_push(&pk, &f.ip[0], &f.ip[1], 60, 64);
+	edge_frame(c, &f, 0, &pk, ET_IP6);
+}
+
+/* IPv6 atomic fragments (RFC 6946: offset 0, no more) both ways. */
+static void
+edge_atomic(struct cap *c)
+{
+	struct flow	f;
+	int		dir;
+
+	flow_new(c, &f, 17, "2001:db8:e::31", 5007, "2001:db8:e::32", 5008);
+	for (dir = 0; dir < 2; dir++) {
+		pkt_init(&pk, "atomic", 6);
+		udp_push(&pk, &f.ip[dir], &f.ip[!dir], f.port[dir],
+		    f.port[!dir], 0);
+		ip6_frag_push(&pk, 17, 0, 0, 0x1234 + dir);
+		ip6_push(&pk, &f.ip[dir], &f.ip[!dir], 44, 64);
+		edge_frame(c, &f, dir, &pk, ET_IP6);
+	}
+}
+
+/* A GTP-U G-PDU whose outer IPv4 datagram comes in two fragments. */
+static void
+edge_gtpfrag(struct cap *c)
+{
+	struct flow	 f;
+	struct addr	 o[2];
+	size_t		 len, off, n;
+
+	flow_new(c, &f, 6, "10.9.8.1", 40000, "10.9.8.2", 80);
+	o[0] = addr_of("172.16.8.1");
+	o[1] = addr_of("172.16.8.2");
+	edge_tcp(&f, 0, &pk, 1200);
+	ip4_push(&pk, &f.ip[0], &f.ip[1], 6, 5, 0x4000, 64);
+	gtpu_push(&pk, 0x1000);
+	udp_push(&pk, &o[0], &o[1], 2152, 2152, 0);
+	len = pk.len;
+	for (off = 0; off < len; off += 800) {
+		n = len - off < 800 ? len - off : 800;
+		pkt_init(&pk2, pkt_data(&pk) + off, n);
+		ip4_push(&pk2, &o[0], &o[1], 17, 6,
+		    (off + n < len ? 0x2000 : 0) | off / 8, 64);
+		edge_frame(c, &f, 0, &pk2, ET_IP4);
+	}
+}
+
+/* ip_edges: corners of IP tshark reads its own way, one flow each. */
+static void
+sc_ip_edges(struct cap *c)
+{
+	edge_jumbo(c);
+	edge_bigtcp(c);
+	edge_ip4opt(c);
+	edge_v6in4type(c);
+	edge_wccp(c);
+	edge_dstopts(c);
+	edge_atomic(c);
+	edge_gtpfrag(c);
+}
+
 /* pcapng_mixed: the IPv4 set on interface 0 (Ethernet), the IPv6 set on
  * interface 1 (raw IP, link type 101). */
 static void
@@ -4341,7 +4571,10 @@ static const struct scenario scenarios[] = {
 	    FAM_V4 | FAM_V6, 0 },
 	{ "enc_erspan3", "standard set mirrored in ERSPAN type III (GRE "
 	    "0x22eb), subheader from the server", sc_std, FMT_US, LT_EN10MB,
-	    0, ENC_ERSPAN3, FAM_V4 | FAM_V6, 0 }
+	    0, ENC_ERSPAN3, FAM_V4 | FAM_V6, 0 },
+	{ "ip_edges", "jumbogram, BIG TCP in VXLAN, odd IPv4 and IPv6 "
+	    "options, IPv6 in 0x0800, WCCP, atomic and GTP-U fragments",
+	    sc_ip_edges, FMT_US, LT_EN10MB, 0, ENC_NONE, 0, 0 }
 };
 
 /* Set up an empty capture for scenario s. */

@@ -837,7 +837,29 @@ static const struct dcase cases[] = {
 	{ "version 7", 1, "eth:0800 " T4 "pay:20 @14=75", 0, BAD(DR_IP_BAD) },
 	{ "total length < ihl", 1, "eth:0800 " T4 "pay:20 @16=00 @17=13", 0,
 	  BAD(DR_IP_BAD) },
-	{ "ipv6 in 228", 228, U6, 0, BAD(DR_IP_BAD) },
+	/* IP's corners, read as tshark reads them. */
+	{ "ipv4 options", 1, "eth:0800 ip4:" A4 "/17 x:94040000 "
+	  "udp:1000>53 pay:10 @14=46", 0, ETH4, UDP4(10, 10) },
+	{ "ipv4 option below its minimum", 1, "eth:0800 ip4:" A4 "/17 "
+	  "x:8202f13500000000 udp:1000>53 pay:10 @14=47", 0, ETH4,
+	  BAD(DR_IP_BAD) },
+	{ "ipv4 option past header", 1, "eth:0800 ip4:" A4 "/17 x:6b250000 "
+	  "udp:1000>53 pay:10 @14=46", 0, ETH4, UDP4(10, 10) },
+	{ "ipv6 dstopt past header", 1, "eth:86dd ip6:" A6 "/60 x:1100ca28 "
+	  "z:4 udp:5353>53 pay:10", 0, ETH6, BAD(DR_IP_BAD) },
+	{ "ipv6 jumbogram", 1, "eth:86dd ip6:" A6 "/0 x:1100c204 x:0000001a "
+	  "udp:5353>53 pay:10 @18=0 @19=0", 0, ETH6, UDP6(10, 10) },
+	{ "wccp", 1, OUT4(47) "x:0000883e x:00000010 " T4 "pay:5", 0, ETH4,
+	  .tunnels = 1, TCP4(5, 5) },
+	{ "wccp without redirect header", 1, OUT4(47) "x:0000883e " T4
+	  "pay:5", 0, ETH4, .tunnels = 1, TCP4(5, 5) },
+	{ "vxlan udp length 0", 1, OUT4(17) VXLAN "eth:0800 " T4 "pay:4 "
+	  "@38=0 @39=0", 0, ETH4, VOUT, .proto = 17, .sport = 51000,
+	  .dport = 4789, .plen = 66, .pcap = 66, .opaque = true },
+	/* tshark reads version 6 where IPv4 is announced (not the reverse). */
+	{ "ipv6 in 228", 228, U6 "pay:10", 0, .medium = 13, UDP6(10, 10) },
+	{ "ipv6 in 0800", 1, "eth:0800 " U6 "pay:10", 0, ETH(0x0800),
+	  UDP6(10, 10) },
 	{ "ipv4 in 229", 229, T4, 0, BAD(DR_IP_BAD) },
 	{ "ipv4 in ipv6 type", 1, "eth:86dd " T4, 0, BAD(DR_IP_BAD) },
 	{ "ipv6 ext past payload", 1, "eth:86dd ip6:" A6 "/60 x:0604 z:14", 0,
