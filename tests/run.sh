@@ -67,26 +67,45 @@ for t in tests/sh/test_*.sh; do
 	count "$p" "$f"
 done
 
-# Fuzz smoke: a short run of every libFuzzer target.
+# Fuzz smoke: a short run of every libFuzzer target, two at a time (each
+# keeps to one CPU), reported in order with the other tests' counts.
 secs=${FUZZ_SECONDS:-20}
-for t in build/fuzz/fuzz_*; do
-	($quick || $corpus) && break
-	[ -x "$t" ] || continue
+# fuzz_start T: run target T in the background, its log apart.
+fuzz_start() {
+	local t=$1 name dict seeds
 	name=$(basename "$t")
-	corpus=build/fuzz-corpus/$name
-	mkdir -p "$corpus"
+	mkdir -p "build/fuzz-corpus/$name"
 	seeds=tests/fuzz/seeds/$name
 	[ -d "$seeds" ] || seeds=
 	dict=
 	[ -f "tests/fuzz/$name.dict" ] && dict=-dict=tests/fuzz/$name.dict
-	if "$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 $dict \
-	    -artifact_prefix=build/ \
-	    "$corpus" $seeds >>"$log" 2>&1; then
-		echo "fuzz $name: ${secs}s clean"; count 1 0
-	else
-		echo "fuzz $name: FAILED (see build/test.log)"; count 0 1
-	fi
+	"$t" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 $dict \
+	    -artifact_prefix=build/ "build/fuzz-corpus/$name" $seeds \
+	    >"build/$name.log" 2>&1 &
+	fpid+=($!) fname+=("$name")
+}
+# fuzz_wait: wait for the targets started, say how each went.
+fuzz_wait() {
+	local i
+	for i in "${!fpid[@]}"; do
+		if wait "${fpid[$i]}"; then
+			echo "fuzz ${fname[$i]}: ${secs}s clean"; count 1 0
+		else
+			echo "fuzz ${fname[$i]}: FAILED (see build/test.log)"
+			count 0 1
+		fi
+		cat "build/${fname[$i]}.log" >>"$log"
+	done
+	fpid=() fname=()
+}
+fpid=() fname=()
+for t in build/fuzz/fuzz_*; do
+	($quick || $corpus) && break
+	[ -x "$t" ] || continue
+	fuzz_start "$t"
+	[ "${#fpid[@]}" -ge 2 ] && fuzz_wait
 done
+fuzz_wait
 
 echo "total: $((SECONDS - start)) s"
 echo "$pass passed, $fail failed"
