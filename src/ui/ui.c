@@ -708,7 +708,8 @@ ui_view_update(struct ui *u)
 	struct ui_view	*v = &u->view;
 	bool		 changed = false, ok;
 
-	if (v->indexed && (u->frozen || v->stored == store_count(u->st)))
+	if (v->indexed && (u->frozen || (v->stored == store_count(u->st) &&
+	    v->dropped == store_dropped(u->st))))
 		return (false);
 	ui_busy_start(u, true);
 	ok = ui_view_fill(u, v, false, &changed);

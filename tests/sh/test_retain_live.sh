@@ -16,9 +16,11 @@ for tool in ip python3; do
 	command -v "$tool" >/dev/null || skip "no $tool (make deps installs it)"
 done
 
+. "$(dirname "$0")/../tmux.sh"
 hc_pid=
 cleanup() {
 	[ -n "$hc_pid" ] && kill -KILL "$hc_pid" 2>/dev/null
+	$TM kill-server 2>/dev/null
 	netns_del
 	rm -rf "$T"
 }
@@ -56,4 +58,27 @@ check "live: --stats counts both, one dropped, one kept" \
     "sessions	2 dropped by retention	1 kept	last 3s, 1 session" \
     "$(grep -E '^(sessions|dropped by|kept)' "$T/err" | tr '\n' ' ' |
     sed 's/ $//')"
+
+# The console: the path follows retention.  Three datagrams to ports
+# 6001-6003 close at the 1 s idle timeout and are the path's sessions
+# (udp.dstport > 6000); 3 s later retention has dropped them, and Events
+# says none is left, where the path only ever added sessions before.
+export XDG_CACHE_HOME=$T/cache XDG_CONFIG_HOME=$T/config
+HC=$HUNTCON
+HUNTCON="ip netns exec $A $HC" start 140 30 -i "$VA" -R none -f udp \
+    --set store.retain=3 --set session.idle_timeout=1 \
+    -q "'udp.dstport > 6000'"
+HUNTCON=$HC
+# seen WHAT REGEX [SECONDS]: a check that the screen comes to show REGEX.
+seen() {
+	if wait_for "$2" "${3:-20}"; then ok "$1"; else
+		notok "$1" "$(cat "$T/screen")"; fi
+}
+seen "console: it captures" "C-c: stop"
+$TM send-keys 2
+for p in 6001 6002 6003; do send $p; done
+seen "console: the three sessions are kept" "kept: last 3s, 3 sessions"
+seen "console: Events lists them" "row [0-9] of 3"
+seen "console: retention dropped them" "kept: last 3s, 0 sessions"
+seen "console: Events lists none of them" "no session matches the path"
 finish
