@@ -551,6 +551,9 @@ ui_view_fill(struct ui *u, struct ui_view *v, bool fresh, bool *changed)
 		v->dropped = store_dropped(u->st);
 		v->stored = store_count(u->st);
 		*changed = true;
+		free(v->ids);
+		v->ids = NULL;
+		v->nids = 0;
 		return (ui_view_select(u, v));
 	}
 	if (v->indexed) {
