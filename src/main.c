@@ -800,7 +800,13 @@ main_read(struct args *a, struct capture *c, struct store *st,
 	*names = export_store_ctx(st, c, a->cfg.home, a->cfg.nhome);
 	/* On the wall clock, correlation rules judge sliding windows as
 	   sessions are stored, and --ship ships what they are done with. */
-	if (capture_wall_clock(c)) {
+	if (!capture_wall_clock(c) && (a->cfg.retain_ns != 0 ||
+	    a->cfg.max_sessions != 0)) {
+		/* A file kept in a window: its sessions are judged on the
+		   packet clock as they are stored, before they leave. */
+		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
+		rules_live_on_packets(a->cfg.corr_live);
+	} else if (capture_wall_clock(c)) {
 		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
 		if (a->fl.ship != NULL)
 			main_ship_start(a);
@@ -1129,7 +1135,8 @@ main_batch(struct args *a)
 		store_discard(st);	/* --stats alone keeps no session */
 	errors = main_read(a, c, st, &e, &names);
 	if (a->cfg.corr_live != NULL) {
-		rules_live_finish(a->cfg.corr_live, clock_ns(CLOCK_REALTIME),
+		rules_live_finish(a->cfg.corr_live, capture_wall_clock(c) ?
+		    clock_ns(CLOCK_REALTIME) : engine_now(e),
 		    stderr, a->groups ? &rep : NULL);
 		rules_live_free(a->cfg.corr_live);
 		a->cfg.corr_live = NULL;

@@ -24,6 +24,7 @@ struct engine {
 	uint64_t		 last_expire;
 	const struct ruleset	*rules;
 	struct corr_live	*live;		/* live correlation, or NULL */
+	uint64_t		 stored_now;	/* the latest start stored */
 	bool			 parsers;
 	struct parse_ctx	*pc;		/* its parsers' context or NULL */
 	struct parse_pipe	*pipe;		/* the parsers' thread, or NULL */
@@ -70,8 +71,18 @@ engine_store(struct session *s, const uint8_t *rec, void *arg)
 		store_add_packed(e->store, s, rec);
 	else
 		store_add(e->store, s);
+	/*
+	 * Retention and correlation on the packet clock follow the sessions
+	 * as they are stored (the latest start stored): the parsers' thread
+	 * may hand them over after the table's clock has moved on (a small
+	 * file is all read first), and a session must be judged before
+	 * retention lets it go.  The end of input sweeps on the table's.
+	 */
+	if (t > e->stored_now)
+		e->stored_now = t;
 	rules_live_add(e->live, id, t);
-	store_retain(e->store, session_table_now(e->table), false);
+	rules_live_packet(e->live, e->stored_now);
+	store_retain(e->store, e->stored_now, false);
 }
 
 /* A block of records the parsers' thread packed: the store keeps it. */
@@ -233,6 +244,13 @@ void
 engine_set_rules(struct engine *e, const struct ruleset *rs)
 {
 	e->rules = rs;
+}
+
+/* The capture clock now (ns): the packets' time, or the wall's live. */
+uint64_t
+engine_now(const struct engine *e)
+{
+	return (session_table_now(e->table));
 }
 
 /* Sessions open now (engine quiet). */

@@ -103,6 +103,7 @@ void		 engine_quiesce(struct engine *);
 /* While quiet: the rules for sessions closing from now on. */
 void		 engine_set_rules(struct engine *, const struct ruleset *);
 /* While quiet: how many sessions are open, and a walk over some. */
+uint64_t	 engine_now(const struct engine *);
 uint64_t	 engine_open(const struct engine *);
 void		 engine_open_walk(const struct engine *,
 		    void (*)(struct session *, void *), void *, size_t max);

@@ -18,6 +18,11 @@
 /* How long after its start a session may still come to be stored (split
  * time and idle timeout by default: two minutes), nanoseconds. */
 #define LIVE_LATE	300000000000ULL
+/* On the packet clock (a file read with retention), a judgement every 30 s
+ * of packet time: a tenth of LIVE_LATE, so each session is judged about
+ * ten times while it may still gain a value, and the answer does not
+ * depend on how fast the machine judged. */
+#define LIVE_PACKET_EVERY	(LIVE_LATE / 10)
 
 /*
  * The sessions stored while the capture runs, in the order they were
@@ -40,6 +45,7 @@ struct corr_live {
 	uint64_t		 pause;		/* before the next one */
 	bool			 fresh;		/* sessions since it */
 	uint64_t		 dropped;	/* left the ring at its cap */
+	bool			 packets;	/* on the packet clock */
 	uint64_t		 gained;
 };
 
@@ -121,8 +127,8 @@ live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
 	}
 	free(flat);
 	took = clock_ns(CLOCK_MONOTONIC) - t0;
-	l->pause = took * LIVE_SHARE > LIVE_EVERY ? took * LIVE_SHARE :
-	    LIVE_EVERY;
+	l->pause = l->packets ? LIVE_PACKET_EVERY : took * LIVE_SHARE >
+	    LIVE_EVERY ? took * LIVE_SHARE : LIVE_EVERY;
 	l->judged = l->now;
 	l->fresh = false;
 }
@@ -138,6 +144,28 @@ rules_live_tick(struct corr_live *l, uint64_t now)
 	live_expire(l);
 	if (l->fresh && now >= l->judged + l->pause)
 		live_judge(l, NULL, NULL);
+}
+
+/*
+ * Judge on the packet clock instead: a file read with retention, whose
+ * sessions must be judged before they leave the store.
+ */
+void
+rules_live_on_packets(struct corr_live *l)
+{
+	if (l == NULL)
+		return;
+	l->packets = true;
+	l->pause = LIVE_PACKET_EVERY;
+}
+
+/* A session was stored at packet time now: on the packet clock, the
+ * windows slide to it (and a judgement comes when it is due). */
+void
+rules_live_packet(struct corr_live *l, uint64_t now)
+{
+	if (l != NULL && l->packets)
+		rules_live_tick(l, now);
 }
 
 /*

@@ -178,6 +178,10 @@ struct corr_live *rules_live_new(const struct ruleset *, struct store *,
 		    size_t keep);
 void		 rules_live_add(struct corr_live *, uint64_t id, uint64_t t);
 void		 rules_live_tick(struct corr_live *, uint64_t now);
+/* On the packet clock (a file read with retention): judgements every 30 s
+ * of packet time, ticked by rules_live_packet as sessions are stored. */
+void		 rules_live_on_packets(struct corr_live *);
+void		 rules_live_packet(struct corr_live *, uint64_t now);
 /* The end at wall time now: a last judgement (warnings to the stream,
  * its groups to *rep when not NULL), the index rebuilt; sessions that
  * gained a value in all. */
