@@ -799,15 +799,18 @@ main_read(struct args *a, struct capture *c, struct store *st,
 		main_live_end(a, c, &l);
 	*names = export_store_ctx(st, c, a->cfg.home, a->cfg.nhome);
 	/* On the wall clock, correlation rules judge sliding windows as
-	   sessions are stored, and --ship ships what they are done with. */
-	if (!capture_wall_clock(c) && (a->cfg.retain_ns != 0 ||
-	    a->cfg.max_sessions != 0)) {
-		/* A file kept in a window: its sessions are judged on the
-		   packet clock as they are stored, before they leave. */
+	   sessions are stored, and --ship ships what they are done with; a
+	   file kept in a window is judged so on the packet clock, so that its
+	   sessions are judged before they leave. */
+	if (capture_wall_clock(c) || a->cfg.retain_ns != 0 ||
+	    a->cfg.max_sessions != 0) {
 		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
-		rules_live_on_packets(a->cfg.corr_live);
-	} else if (capture_wall_clock(c)) {
-		a->cfg.corr_live = rules_live_new(a->cfg.rules, st, 0);
+		if (!capture_wall_clock(c))
+			rules_live_on_packets(a->cfg.corr_live);
+		if (a->groups)
+			rules_live_report(a->cfg.corr_live);
+	}
+	if (capture_wall_clock(c)) {
 		if (a->fl.ship != NULL)
 			main_ship_start(a);
 		l.ship = a->fl.shipper;

@@ -46,6 +46,8 @@ struct corr_live {
 	bool			 fresh;		/* sessions since it */
 	uint64_t		 dropped;	/* left the ring at its cap */
 	bool			 packets;	/* on the packet clock */
+	struct corr_report	*rep;		/* every judgement's groups, when
+						   kept (rules_live_report) */
 	uint64_t		 gained;
 };
 
@@ -123,9 +125,12 @@ live_judge(struct corr_live *l, FILE *warn, struct corr_report *rep)
 	for (k = 0; k < l->rs->ncorr; k++) {
 		w = l->rs->rules[l->rs->corr[k]].corr->window + LIVE_LATE;
 		l->gained += corr_judge(l->rs, l->rs->corr[k], l->st, c, l->n,
-		    l->now > w ? l->now - w : 0, warn, rep);
+		    l->now > w ? l->now - w : 0, warn, rep != NULL ? rep :
+		    l->rep);
 	}
 	free(flat);
+	if (rep == NULL && l->rep != NULL)
+		report_finish(l->rep);	/* a session keeps its last group */
 	took = clock_ns(CLOCK_MONOTONIC) - t0;
 	l->pause = l->packets ? LIVE_PACKET_EVERY : took * LIVE_SHARE >
 	    LIVE_EVERY ? took * LIVE_SHARE : LIVE_EVERY;
@@ -144,6 +149,15 @@ rules_live_tick(struct corr_live *l, uint64_t now)
 	live_expire(l);
 	if (l->fresh && now >= l->judged + l->pause)
 		live_judge(l, NULL, NULL);
+}
+
+/* Keep the groups of every judgement, not only the last one's, for
+ * --groups: a session flagged early in a capture is listed too. */
+void
+rules_live_report(struct corr_live *l)
+{
+	if (l != NULL && l->rep == NULL)
+		l->rep = report_new();
 }
 
 /*
@@ -181,7 +195,8 @@ rules_live_finish(struct corr_live *l, uint64_t now, FILE *warn,
 
 	if (l == NULL)
 		return (0);
-	r = rep != NULL ? report_new() : NULL;
+	r = rep == NULL ? NULL : l->rep != NULL ? l->rep : report_new();
+	l->rep = NULL;
 	if (now > l->now)
 		l->now = now;
 	live_expire(l);
@@ -213,6 +228,7 @@ rules_live_free(struct corr_live *l)
 {
 	if (l == NULL)
 		return;
+	rules_report_free(l->rep);
 	free(l->ring);
 	free(l);
 }

@@ -113,12 +113,63 @@ report_cmp(const void *a, const void *b)
 	return (x->group < y->group ? -1 : x->group > y->group);
 }
 
-/* Sort the members by session for rules_report_groups(). */
+static void	 report_compact(struct corr_report *);
+
+/* Whether two groups are one rule's group of the same key values. */
+static bool
+report_same(const struct corr_figures *a, const struct corr_figures *b)
+{
+	return (a->rule == b->rule && strcmp(a->group, b->group) == 0);
+}
+
+/*
+ * Sort the members by session for rules_report_groups().  Judgements
+ * that come again (live) pass a group again as its window slides: a
+ * session keeps the last of them, the one added last.
+ */
 void
 report_finish(struct corr_report *rep)
 {
+	size_t	 i, j, n = 0;
+	bool	 later;
+
 	if (rep->nm > 1)
 		qsort(rep->m, rep->nm, sizeof *rep->m, report_cmp);
+	for (i = 0; i < rep->nm; i++) {
+		later = false;
+		for (j = i + 1; j < rep->nm && rep->m[j].id == rep->m[i].id &&
+		    !later; j++)
+			later = report_same(&rep->g[rep->m[i].group],
+			    &rep->g[rep->m[j].group]);
+		if (!later)
+			rep->m[n++] = rep->m[i];
+	}
+	rep->nm = n;
+	report_compact(rep);
+}
+
+/* Free the groups no session keeps any more, and number the rest again. */
+static void
+report_compact(struct corr_report *rep)
+{
+	size_t	*to = xcalloc(rep->ng + 1, sizeof *to);
+	size_t	 i, n = 0;
+
+	for (i = 0; i < rep->nm; i++)
+		to[rep->m[i].group] = 1;
+	for (i = 0; i < rep->ng; i++) {
+		if (to[i] == 0) {
+			free(rep->g[i].group);
+			free(rep->g[i].distinct);
+			continue;
+		}
+		to[i] = n;
+		rep->g[n++] = rep->g[i];
+	}
+	for (i = 0; i < rep->nm; i++)
+		rep->m[i].group = to[rep->m[i].group];
+	rep->ng = n;
+	free(to);
 }
 
 /* The groups that gave a session a correlation rule's value. */

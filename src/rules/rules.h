@@ -181,6 +181,8 @@ void		 rules_live_tick(struct corr_live *, uint64_t now);
 /* On the packet clock (a file read with retention): judgements every 30 s
  * of packet time, ticked by rules_live_packet as sessions are stored. */
 void		 rules_live_on_packets(struct corr_live *);
+/* Keep every judgement's groups for rules_live_finish's report. */
+void		 rules_live_report(struct corr_live *);
 void		 rules_live_packet(struct corr_live *, uint64_t now);
 /* The end at wall time now: a last judgement (warnings to the stream,
  * its groups to *rep when not NULL), the index rebuilt; sessions that

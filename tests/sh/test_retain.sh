@@ -127,6 +127,17 @@ for pt in 0 1; do
 done
 check "retain 30m: the warning on a run too" 1 \
     "$(grep -c 'c.nwr:2:68: warning: window=1800' "$T/err")"
+# --groups lists each flagged session once, with the group of the last
+# judgement that flagged it, whichever judgement that was (the last one
+# alone covers 82 of them).
+run_hc "$T/got" "$T/err" -r "$full" -R "$T/c.nwr" --set store.retain=30m \
+    --groups
+check "retain 30m: --groups lists the 181, each once" "181 181 0" \
+    "$(wc -l <"$T/got") $(cut -f1 "$T/got" | sort -u | wc -l) $(grep -c \
+    ERROR "$T/err")"
+check "retain 30m: a session's group is its name's" \
+    "631	repeat	alias.host = 'h30.example.com'" \
+    "$(grep -m1 '^631	' "$T/got" | cut -f1-3)"
 run_hc "$T/got" "$T/err" -r "$full" -R "$T/c.nwr" \
     --set store.max_sessions=1000 --values ioc
 check "max_sessions above the count: sliding windows flag all 721" \
