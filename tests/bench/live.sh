@@ -33,6 +33,30 @@ netns_pair hb ||
 ip -n "$A" link set "$VA" mtu 9000
 ip -n "$B" link set "$VB" mtu 9000
 
+# hc_started: wait (10 s at most) until huntcon captures: its threads
+# start once the interface is open.
+hc_started() {
+	local i
+	for i in $(seq 200); do
+		[ "$(ls "/proc/$hc_pid/task" 2>/dev/null | wc -l)" -ge 2 ] &&
+			return
+		sleep 0.05
+	done
+}
+# hc_stop: SIGINT, then wait (30 s at most); its exit status.
+hc_stop() {
+	local i rc=0
+	kill -INT "$hc_pid"
+	for i in $(seq 300); do
+		kill -0 "$hc_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$hc_pid" 2>/dev/null
+	wait "$hc_pid" || rc=$?
+	hc_pid=
+	return $rc
+}
+
 # The packets of one step: the capture's first N packets, where N is what
 # the rate sends in the step's time (at least the whole file once for the
 # rates it takes less than that).
@@ -49,23 +73,12 @@ step() {
 	ip netns exec "$B" "$HC" -i "$VB" -R none --stats >"$T/out" \
 	    2>"$T/err" &
 	hc_pid=$!
-	for i in $(seq 200); do	# its threads start once it captures
-		[ "$(ls "/proc/$hc_pid/task" 2>/dev/null | wc -l)" -ge 2 ] &&
-			break
-		sleep 0.05
-	done
+	hc_started
 	ip netns exec "$A" tcpreplay -q -i "$VA" --pps="$pps" --limit="$n" \
 	    "$pcap" >"$T/tr" 2>&1
 	sleep 0.5		# the last packets cross the veth
-	kill -INT "$hc_pid"
-	for i in $(seq 300); do
-		kill -0 "$hc_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$hc_pid" 2>/dev/null
-	wait "$hc_pid"
+	hc_stop
 	rc=$?
-	hc_pid=
 	[ "$rc" = 0 ] || { echo "huntcon failed: $(cat "$T/err")" >&2; return 1; }
 	# tcpreplay says what it sent and at what rate it managed.
 	sent=$(sed -n 's/.*Actual: \([0-9]*\) packets.*/\1/p' "$T/tr")
@@ -117,11 +130,7 @@ rss_run() {
 	ip netns exec "$B" "$HC" -i "$VB" -R none "$@" --values ip.proto \
 	    >"$T/out" 2>"$T/err" &
 	hc_pid=$!
-	for i in $(seq 200); do
-		[ "$(ls "/proc/$hc_pid/task" 2>/dev/null | wc -l)" -ge 2 ] &&
-			break
-		sleep 0.05
-	done
+	hc_started
 	ip netns exec "$A" tcpreplay -q -i "$VA" --pps="$pps" \
 	    --limit=$((pps * s)) "$long" >"$T/tr" 2>&1 &
 	tr=$!
@@ -131,14 +140,7 @@ rss_run() {
 	r2=$(rss_of "$hc_pid")
 	wait "$tr"
 	r3=$(rss_of "$hc_pid")
-	kill -INT "$hc_pid"
-	for i in $(seq 300); do
-		kill -0 "$hc_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$hc_pid" 2>/dev/null
-	wait "$hc_pid"
-	hc_pid=
+	hc_stop
 	echo "$r1 $r2 $r3 $(awk '{n += $1} END {print n + 0}' "$T/out")"
 }
 lrate=40000 lsecs=${LIVE_LONG_SECS:-30}
