@@ -298,22 +298,6 @@ engine_count(struct buf *b, uint64_t n)
 		buf_printf(b, "%.1f M", (double)n / 1e6);
 }
 
-/* A duration in its largest whole unit: 6h, 30m, 2d, 90s. */
-static void
-engine_age(struct buf *b, uint64_t ns)
-{
-	uint64_t	 s = ns / 1000000000ULL;
-
-	if (s >= 86400 && s % 86400 == 0)
-		buf_printf(b, "%llud", (unsigned long long)(s / 86400));
-	else if (s >= 3600 && s % 3600 == 0)
-		buf_printf(b, "%lluh", (unsigned long long)(s / 3600));
-	else if (s >= 60 && s % 60 == 0)
-		buf_printf(b, "%llum", (unsigned long long)(s / 60));
-	else
-		buf_printf(b, "%llus", (unsigned long long)s);
-}
-
 /* What the store keeps: "last 6h, 1.2 M sessions" or "all, ...". */
 bool
 engine_kept(const struct engine *e, struct buf *b)
@@ -329,7 +313,7 @@ engine_kept(const struct engine *e, struct buf *b)
 		buf_adds(b, "all");
 	if (age != 0) {
 		buf_adds(b, "last ");
-		engine_age(b, age);
+		buf_duration(b, age);
 	}
 	if (max != 0) {
 		buf_adds(b, age != 0 ? ", at most " : "at most ");

@@ -350,22 +350,6 @@ nav_quote_value(struct buf *b, const struct mval *v, int key)
 	}
 }
 
-/* Append a bucket's size: 1s, 5m, 2h, 1d ... */
-static void
-nav_format_bucket(struct buf *b, uint64_t ns)
-{
-	uint64_t	 s = ns / 1000000000ULL;
-
-	if (s % 86400 == 0)
-		buf_printf(b, "%llud", (unsigned long long)(s / 86400));
-	else if (s % 3600 == 0)
-		buf_printf(b, "%lluh", (unsigned long long)(s / 3600));
-	else if (s % 60 == 0)
-		buf_printf(b, "%llum", (unsigned long long)(s / 60));
-	else
-		buf_printf(b, "%llus", (unsigned long long)s);
-}
-
 /* The header of the histogram: what a bucket is and the keys to use. */
 static void
 nav_hist_header(struct ui *u, struct buf *b, const struct nav_key *k)
@@ -383,7 +367,7 @@ nav_hist_header(struct ui *u, struct buf *b, const struct nav_key *k)
 		return;
 	}
 	buf_printf(b, "  %zu bucket%s of ", k->n, k->n == 1 ? "" : "s");
-	nav_format_bucket(b, k->bucket);
+	buf_duration(b, k->bucket);	/* 1s, 5m, 2h, 1d ... */
 	buf_adds(b, "  (Space: mark an end, Enter: drill the range)");
 }
 

@@ -103,6 +103,22 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* Append a duration (ns) in its largest whole unit: 2d, 6h, 30m, 90s. */
+void
+buf_duration(struct buf *b, uint64_t ns)
+{
+	uint64_t	 s = ns / 1000000000ULL;
+
+	if (s >= 86400 && s % 86400 == 0)
+		buf_printf(b, "%llud", (unsigned long long)(s / 86400));
+	else if (s >= 3600 && s % 3600 == 0)
+		buf_printf(b, "%lluh", (unsigned long long)(s / 3600));
+	else if (s >= 60 && s % 60 == 0)
+		buf_printf(b, "%llum", (unsigned long long)(s / 60));
+	else
+		buf_printf(b, "%llus", (unsigned long long)s);
+}
+
 /* Give the contents to the caller and reset the buffer. */
 char *
 buf_take(struct buf *b)

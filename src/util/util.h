@@ -93,6 +93,8 @@ void	 buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 /* Hand the contents to the caller (who frees them) and reset. */
 char	*buf_take(struct buf *);
+/* Append a duration (ns) in its largest whole unit: 2d, 6h, 30m, 90s. */
+void	 buf_duration(struct buf *, uint64_t);
 
 /*
  * Append bytes escaped as SPEC §6 says: '\' -> "\\", TAB -> "\t", LF -> "\n",
