@@ -512,6 +512,7 @@ ui_view_select(struct ui *u, struct ui_view *v)
 	size_t			 i;
 
 	ui_view_grow(u, v);
+	free(v->ids);		/* a set selected before, if any */
 	v->nids = store_select_progress(u->st, v->q, &v->ids, &prog);
 	if (prog.cancel) {
 		free(v->ids);
@@ -551,9 +552,6 @@ ui_view_fill(struct ui *u, struct ui_view *v, bool fresh, bool *changed)
 		v->dropped = store_dropped(u->st);
 		v->stored = store_count(u->st);
 		*changed = true;
-		free(v->ids);
-		v->ids = NULL;
-		v->nids = 0;
 		return (ui_view_select(u, v));
 	}
 	if (v->indexed) {
