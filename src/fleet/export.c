@@ -67,29 +67,11 @@ xp_keep(struct xp *x, char *s)
 	return (s);
 }
 
-/* Decode n hex digits (upper case, as hex() gives them). */
-static char *
-xp_hex(const char *p, size_t n)
-{
-	static const char	 digits[] = "0123456789ABCDEF";
-	char			*out = xmalloc(n / 2 + 1), *a, *b;
-	size_t			 i;
-
-	for (i = 0; i + 1 < n; i += 2) {
-		a = strchr(digits, p[i]);
-		b = strchr(digits, p[i + 1]);
-		out[i / 2] = (char)((a != NULL && *a != '\0' ? a - digits : 0)
-		    << 4 | (b != NULL && *b != '\0' ? b - digits : 0));
-	}
-	out[n / 2] = '\0';
-	return (out);
-}
-
 /* The export's copy of a sensor's name (a few: a linear search). */
 static const char *
 xp_sensor(struct xp *x, const char *hex, size_t n)
 {
-	char	*s = xp_hex(hex, n);
+	char	*s = fleet_unhex_str(hex, n);
 	size_t	 i;
 
 	for (i = 0; i < x->nsensors; i++) {
@@ -118,7 +100,7 @@ xp_row(struct xp *x, char *line)
 	sensor = xp_sensor(x, col[0], strlen(col[0]));
 	pp = col[1], po = col[2];
 	while (fleet_elem(&pp, &sp, &np) && fleet_elem(&po, &so, &no)) {
-		path = xp_hex(sp, np);
+		path = fleet_unhex_str(sp, np);
 		if (last != NULL && strcmp(last, path) == 0)
 			free(path);
 		else

@@ -40,6 +40,10 @@ void	 fleet_sql_string(struct buf *, const void *, size_t, bool);
 
 /* The next element of a TSV array ("['AB','']" or "[1,2]"); false at ']'. */
 bool	 fleet_elem(const char **, const char **, size_t *);
+/* Decode n hex digits (as hex() gives them; another character counts as
+ * 0) into out, n / 2 bytes and a NUL; or into a string the caller frees. */
+void	 fleet_unhex(char *out, const char *, size_t);
+char	*fleet_unhex_str(const char *, size_t);
 /*
  * The references of the sessions a query selects: TSV lines of
  * hex(sensor), [hex(path),...] and [offset,...], in --sessions' order.

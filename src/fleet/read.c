@@ -57,15 +57,9 @@ read_alloc(struct read_set *rs, size_t n)
 static char *
 read_hex(struct read_set *rs, const char *p, size_t n, size_t *len)
 {
-	static const char	 digits[] = "0123456789ABCDEF";
-	char			*out = read_alloc(rs, n / 2 + 1);
-	size_t			 i;
+	char	*out = read_alloc(rs, n / 2 + 1);
 
-	for (i = 0; i + 1 < n; i += 2) {
-		out[i / 2] = (char)((strchr(digits, p[i]) - digits) << 4 |
-		    (strchr(digits, p[i + 1]) - digits));
-	}
-	out[n / 2] = '\0';
+	fleet_unhex(out, p, n);
 	*len = n / 2;
 	return (out);
 }
@@ -142,6 +136,33 @@ read_mval(struct read_set *rs, struct mval *v, unsigned long t, uint64_t n,
 		v->text.n = (uint32_t)len;
 		break;
 	}
+}
+
+/* Decode n hex digits into out: n / 2 bytes and a NUL. */
+void
+fleet_unhex(char *out, const char *p, size_t n)
+{
+	static const char	 digits[] = "0123456789ABCDEF";
+	const char		*a, *b;
+	size_t			 i;
+
+	for (i = 0; i + 1 < n; i += 2) {
+		a = strchr(digits, p[i]);
+		b = strchr(digits, p[i + 1]);
+		out[i / 2] = (char)((a != NULL && *a != '\0' ? a - digits : 0)
+		    << 4 | (b != NULL && *b != '\0' ? b - digits : 0));
+	}
+	out[n / 2] = '\0';
+}
+
+/* The same into a string the caller frees. */
+char *
+fleet_unhex_str(const char *p, size_t n)
+{
+	char	*s = xmalloc(n / 2 + 1);
+
+	fleet_unhex(s, p, n);
+	return (s);
 }
 
 /* The next element of a TSV array ("['AB','']" or "[1,2]"); false at ']'. */
@@ -343,26 +364,9 @@ read_after(struct buf *b, const struct view_cursor *at)
 	buf_adds(b, "))))))");
 }
 
-/* Text from n hex digits (the statement asks for sensor and run in hex,
- * so no escape of TabSeparated is in the way). */
-static char *
-read_unhex(const char *p, size_t n)
-{
-	char		*s = xmalloc(n / 2 + 1);
-	size_t		 i;
-	unsigned int	 c;
-
-	for (i = 0; i + 1 < n; i += 2) {
-		if (sscanf(p + i, "%2x", &c) != 1)
-			c = '?';
-		s[i / 2] = (char)c;
-	}
-	s[n / 2] = '\0';
-	return (s);
-}
-
 /* A row's last columns "time<TAB>hex(sensor)<TAB>hex(run)<TAB>sessionid"
- * as the cursor after it. */
+ * as the cursor after it (sensor and run in hex, so no escape of
+ * TabSeparated is in the way). */
 static void
 read_cursor(struct view_cursor *c, char *tail)
 {
@@ -376,8 +380,8 @@ read_cursor(struct view_cursor *c, char *tail)
 		return;
 	c->set = true;
 	c->time = strtoull(col[0], NULL, 10);
-	c->sensor = read_unhex(col[1], strlen(col[1]));
-	c->run = read_unhex(col[2], strlen(col[2]));
+	c->sensor = fleet_unhex_str(col[1], strlen(col[1]));
+	c->run = fleet_unhex_str(col[2], strlen(col[2]));
 	c->id = strtoull(col[3], NULL, 10);
 }
 
