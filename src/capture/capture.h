@@ -146,6 +146,8 @@ uint64_t	 capture_ordinals(const struct capture *);
 void		 capture_set_msg(struct capture *, capture_msg_fn, void *);
 /* The tick function of live capture (see the contract). */
 void		 capture_set_tick(struct capture *, capture_tick_fn, void *);
+/* The DLT for a file header's link type (LINKTYPE_ value). */
+int		 capture_linktype_dlt(uint32_t);
 /* Read every input in order. */
 void		 capture_run(struct capture *, capture_packet_fn, void *);
 /*

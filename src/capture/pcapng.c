@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/capture.h"
 #include "capture/pcapng.h"
 #include "util/util.h"
 
@@ -191,11 +192,11 @@ pcapng_seek(struct pcapng *r, uint64_t off)
 }
 
 /*
- * The DLT libpcap gives for a pcapng link type: the few LINKTYPE_ values
- * that differ from the DLT_ value on Linux.
+ * The DLT libpcap gives for a link type of a file's header (LINKTYPE_):
+ * the few values that differ from the DLT_ value on Linux.
  */
-static int
-pcapng_dlt(uint16_t lt)
+int
+capture_linktype_dlt(uint32_t lt)
 {
 	switch (lt) {
 	case 100: return (11);	/* ATM RFC 1483 */
@@ -204,7 +205,7 @@ pcapng_dlt(uint16_t lt)
 	case 103: return (16);	/* PPP BSD/OS */
 	case 106: return (19);	/* ATM CLIP */
 	}
-	return (lt);
+	return ((int)lt);
 }
 
 /* Set an interface's timestamp units from if_tsresol; false if absurd. */
@@ -294,7 +295,7 @@ pcapng_idb(struct pcapng *r, const unsigned char *b, size_t len)
 		return (pcapng_bad(r, "interface block at byte %llu too short",
 		    (unsigned long long)r->off));
 	memset(&in, 0, sizeof in);
-	in.dlt = pcapng_dlt(pcapng_u16(r, b));
+	in.dlt = capture_linktype_dlt(pcapng_u16(r, b));
 	in.snaplen = pcapng_u32(r, b + 4);
 	if (!pcapng_if_options(r, &in, b + 8, len - 8))
 		return (pcapng_bad(r, "interface block at byte %llu has a bad "

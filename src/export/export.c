@@ -18,15 +18,69 @@
 
 #define EXPORT_SNAPLEN	262144
 
+/* A pcap written through libpcap (export_dump_new). */
+struct export_dump {
+	pcap_t		*dead;
+	pcap_dumper_t	*dump;
+	bool		 ns;
+};
+
 /* One output file, for one link type. */
 struct export_out {
 	int		 dlt;
 	char		*path;
-	pcap_t		*dead;
-	pcap_dumper_t	*dump;
+	FILE		*f;
+	struct export_dump *d;
 	uint64_t	 packets;
 	bool		 regular;	/* a file of ours to remove on failure */
 };
+
+/* Begin a pcap on f: libpcap writes its header. */
+struct export_dump *
+export_dump_new(FILE *f, int dlt, bool ns, char **cause)
+{
+	struct export_dump	*d = xcalloc(1, sizeof *d);
+
+	d->ns = ns;
+	d->dead = pcap_open_dead_with_tstamp_precision(dlt, EXPORT_SNAPLEN,
+	    ns ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	if (d->dead == NULL ||
+	    (d->dump = pcap_dump_fopen(d->dead, f)) == NULL) {
+		xasprintf(cause, "%s", d->dead != NULL ? pcap_geterr(d->dead) :
+		    "cannot begin a pcap");
+		export_dump_free(d);
+		return (NULL);
+	}
+	return (d);
+}
+
+/* Write one record (time in ns); false when the stream failed. */
+bool
+export_dump_put(struct export_dump *d, uint64_t ts, uint32_t caplen,
+    uint32_t wirelen, const uint8_t *data)
+{
+	struct pcap_pkthdr	 h;
+
+	h.ts.tv_sec = (time_t)(ts / 1000000000ULL);
+	h.ts.tv_usec = (suseconds_t)(ts % 1000000000ULL);
+	if (!d->ns)
+		h.ts.tv_usec /= 1000;
+	h.caplen = caplen;
+	h.len = wirelen;
+	pcap_dump((u_char *)d->dump, &h, data);
+	return (!ferror(pcap_dump_file(d->dump)));
+}
+
+/* Done with a pcap; its stream stays open (a dumper is that stream). */
+void
+export_dump_free(struct export_dump *d)
+{
+	if (d == NULL)
+		return;
+	if (d->dead != NULL)
+		pcap_close(d->dead);
+	free(d);
+}
 
 struct export_state {
 	uint64_t		*want;		/* bitmap of ordinals */
@@ -101,7 +155,7 @@ export_open(struct export_state *x, int dlt)
 	struct stat		 sb;
 	FILE			*f;
 	int			 fd, flags = O_WRONLY | O_CREAT | O_TRUNC;
-	char			*path = export_name(x, dlt);
+	char			*path = export_name(x, dlt), *why = NULL;
 
 	if (!x->force)
 		flags |= O_EXCL;
@@ -120,12 +174,12 @@ export_open(struct export_state *x, int dlt)
 	o->path = path;
 	o->packets = 0;
 	o->regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
-	o->dead = pcap_open_dead_with_tstamp_precision(dlt, EXPORT_SNAPLEN,
-	    x->ns ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
-	if ((o->dump = pcap_dump_fopen(o->dead, f)) == NULL) {
-		xasprintf(&x->cause, "%s: %s", esc_str(path),
-		    pcap_geterr(o->dead));
+	o->f = f;
+	if ((o->d = export_dump_new(f, dlt, x->ns, &why)) == NULL) {
+		xasprintf(&x->cause, "%s: %s", esc_str(path), why);
+		free(why);
 		fclose(f);
+		o->f = NULL;
 		return (NULL);
 	}
 	return (o);
@@ -139,7 +193,7 @@ export_out_for(struct export_state *x, int dlt)
 
 	for (i = 0; i < x->nout; i++) {
 		if (x->out[i].dlt == dlt)
-			return (x->out[i].dump != NULL ? &x->out[i] : NULL);
+			return (x->out[i].d != NULL ? &x->out[i] : NULL);
 	}
 	return (export_open(x, dlt));
 }
@@ -150,20 +204,12 @@ export_packet(const struct capture_packet *p, void *arg)
 {
 	struct export_state	*x = arg;
 	struct export_out	*o;
-	struct pcap_pkthdr	 h;
 
 	if ((o = export_out_for(x, p->dlt)) == NULL) {
 		x->failed = true;
 		return (false);
 	}
-	h.ts.tv_sec = (time_t)(p->ts / 1000000000ULL);
-	h.ts.tv_usec = (suseconds_t)(p->ts % 1000000000ULL);
-	if (!x->ns)
-		h.ts.tv_usec /= 1000;
-	h.caplen = p->caplen;
-	h.len = p->wirelen;
-	pcap_dump((u_char *)o->dump, &h, p->data);
-	if (ferror(pcap_dump_file(o->dump))) {
+	if (!export_dump_put(o->d, p->ts, p->caplen, p->wirelen, p->data)) {
 		xasprintf(&x->cause, "%s: %s", esc_str(o->path), strerror(errno));
 		x->failed = true;
 		return (false);
@@ -290,15 +336,15 @@ export_close(struct export_state *x, void (*say)(const char *, void *),
 
 	for (i = 0; i < x->nout; i++) {
 		o = &x->out[i];
-		if (o->dump == NULL)
+		if (o->d == NULL)
 			continue;
 		cause = NULL;
-		if (!file_finish(pcap_dump_file(o->dump), o->path, FILE_SYNC,
-		    0, &cause) && x->cause == NULL)
+		if (!file_finish(o->f, o->path, FILE_SYNC, 0, &cause) &&
+		    x->cause == NULL)
 			x->cause = cause;
 		else
 			free(cause);
-		pcap_dump_close(o->dump);
+		fclose(o->f);
 	}
 	for (i = 0; i < x->nout; i++) {
 		o = &x->out[i];
@@ -313,7 +359,7 @@ export_close(struct export_state *x, void (*say)(const char *, void *),
 			res->files++;
 			res->packets += o->packets;
 		}
-		pcap_close(o->dead);
+		export_dump_free(o->d);
 		free(o->path);
 	}
 	free(x->out);

@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "capture/capture.h"
 #include "store/store.h"
@@ -59,5 +60,17 @@ uint64_t export_missing(const struct session *, void *capture);
  */
 const char **export_store_ctx(struct store *, struct capture *,
 	    const struct netrange *, size_t);
+
+/*
+ * A pcap written by libpcap on an open stream: its file header now (link
+ * type dlt, nanosecond or microsecond times), then a record each
+ * export_dump_put (time in ns); false when the stream failed.  The stream
+ * stays the caller's: export_dump_free leaves it open.
+ */
+struct export_dump;
+struct export_dump *export_dump_new(FILE *, int dlt, bool ns, char **cause);
+bool	 export_dump_put(struct export_dump *, uint64_t ts, uint32_t caplen,
+	    uint32_t wirelen, const uint8_t *);
+void	 export_dump_free(struct export_dump *);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "export/export.h"
 #include "fleet/fleet-int.h"
 
 /*
@@ -24,7 +25,6 @@
 
 #define XP_HDR		24		/* pcap file header */
 #define XP_REC		16		/* pcap record header */
-#define XP_SNAPLEN	262144		/* a local -w's header says this */
 #define XP_MAXCAP	(256 * 1024)	/* largest record accepted */
 #define XP_SSH		"ssh -o BatchMode=yes"
 #define XP_REMOTE	"huntcon --fetch - -w -"
@@ -466,7 +466,7 @@ xp_format(const struct xp *x, bool *ns, uint32_t *lt, char **cause)
 
 /* Copy a part's records to f in this host's order and the precision. */
 static bool
-xp_copy(struct xp_part *pt, FILE *f, bool ns, unsigned char *buf)
+xp_copy(struct xp_part *pt, struct export_dump *d, unsigned char *buf)
 {
 	uint32_t	 v[4];
 	size_t		 i, k;
@@ -478,35 +478,36 @@ xp_copy(struct xp_part *pt, FILE *f, bool ns, unsigned char *buf)
 			return (false);
 		for (k = 0; k < 4; k++)
 			v[k] = xp_u32(pt, buf + 4 * k);
-		if (ns && !pt->ns)
-			v[1] *= 1000;
-		if (fread(buf + XP_REC, 1, v[2], pt->pcap) != v[2])
-			return (false);
-		memcpy(buf, v, sizeof v);
-		if (fwrite(buf, 1, XP_REC + v[2], f) != XP_REC + v[2])
+		if (fread(buf, 1, v[2], pt->pcap) != v[2] ||
+		    !export_dump_put(d, (uint64_t)v[0] * 1000000000ULL +
+		    (uint64_t)v[1] * (pt->ns ? 1 : 1000), v[2], v[3], buf))
 			return (false);
 	}
 	return (true);
 }
 
-/* Write the pcap: libpcap's header for a dump, then every part's records. */
+/* Write the pcap through libpcap, as a local -w does: its header, then
+ * every part's records. */
 static bool
 xp_write(struct xp *x, FILE *f, bool ns, uint32_t lt)
 {
-	unsigned char	*buf = xmalloc(XP_REC + XP_MAXCAP);
-	uint32_t	 h32[2] = { ns ? 0xa1b23c4d : 0xa1b2c3d4, 0 };
-	uint16_t	 ver[2] = { 2, 4 };
-	uint32_t	 tail[4] = { 0, 0, XP_SNAPLEN, lt };
-	size_t		 i;
-	bool		 ok;
+	struct export_dump	*d;
+	unsigned char		*buf;
+	char			*why = NULL;
+	size_t			 i;
+	bool			 ok;
 
-	memcpy(buf, h32, 4);
-	memcpy(buf + 4, ver, 4);
-	memcpy(buf + 8, tail, 16);
-	ok = fwrite(buf, 1, XP_HDR, f) == XP_HDR;
-	for (i = 0; ok && i < x->nparts; i++)
-		ok = xp_copy(&x->parts[i], f, ns, buf);
+	if ((d = export_dump_new(f, capture_linktype_dlt(lt), ns,
+	    &why)) == NULL) {
+		free(why);
+		errno = EIO;
+		return (false);
+	}
+	buf = xmalloc(XP_MAXCAP);
+	for (i = 0, ok = true; ok && i < x->nparts; i++)
+		ok = xp_copy(&x->parts[i], d, buf);
 	free(buf);
+	export_dump_free(d);
 	return (ok);
 }
 
