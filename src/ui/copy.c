@@ -131,7 +131,7 @@ copy_session(struct ui *u, struct buf *b, struct buf *what)
 
 	if (u->sv.n == 0)
 		return (false);
-	if ((n = sview_copy_packets(u, b, LINES > 8 ? (size_t)LINES - 6 :
+	if ((n = spane_copy_packets(u, b, LINES > 8 ? (size_t)LINES - 6 :
 	    1)) > 0) {
 		buf_printf(what, "%zu packet%s of session %llu as shown", n,
 		    n == 1 ? "" : "s", (unsigned long long)u->sv.id);

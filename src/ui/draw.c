@@ -173,7 +173,7 @@ draw_title(struct ui *u)
 	/* 4:Rules* while rule changes are not written. */
 	xasprintf(&s, " huntcon  %s%s  [%s]", u->pane == PANE_HELP ? "" :
 	    "1:Navigate 2:Events 3:Session 4:Rules", u->pane != PANE_HELP &&
-	    rview_dirty(u) ? "*" : "", names[u->pane]);
+	    rpane_dirty(u) ? "*" : "", names[u->pane]);
 	draw_text(0, 0, COLS, ROLE_TITLE, s);
 	free(s);
 	draw_text(0, COLS - 17, 17, ROLE_TITLE, "?:keys  q:quit ");
@@ -242,12 +242,12 @@ draw_message(struct ui *u, int y)
 		    (int)(u->busy.done * 100 / u->busy.total));
 		return;
 	}
-	if (rview_progress(u) >= 0) {
-		draw_bar(y, "applying rules", rview_progress(u));
+	if (rpane_progress(u) >= 0) {
+		draw_bar(y, "applying rules", rpane_progress(u));
 		return;
 	}
-	if (uexport_progress(u) >= 0) {
-		draw_bar(y, "exporting (Esc stops)", uexport_progress(u));
+	if (xdialog_progress(u) >= 0) {
+		draw_bar(y, "exporting (Esc stops)", xdialog_progress(u));
 		return;
 	}
 	if (u->msg != NULL) {
@@ -414,8 +414,8 @@ ui_draw(struct ui *u)
 	switch (u->pane) {
 	case PANE_NAV: nav_draw(u, 2, h); break;
 	case PANE_EVENTS: events_draw(u, 2, h); break;
-	case PANE_SESSION: sview_draw(u, 2, h); break;
-	case PANE_RULES: rview_draw(u, 2, h); break;
+	case PANE_SESSION: spane_draw(u, 2, h); break;
+	case PANE_RULES: rpane_draw(u, 2, h); break;
 	case PANE_HELP: keys_help_draw(u, 2, h); break;
 	}
 	draw_message(u, LINES - 2);

@@ -130,7 +130,7 @@ find_go(struct ui *u, bool back)
 	else if (u->pane == PANE_EVENTS)
 		at = find_events(u, back, &wrapped);
 	else if (u->pane == PANE_SESSION) {
-		r = sview_find(u, u->find, back);
+		r = spane_find(u, u->find, back);
 		at = r > 0 ? 0 : -1;
 		wrapped = r == 2;
 	} else {

@@ -29,8 +29,8 @@ keys_move(struct ui *u, int d)
 	switch (u->pane) {
 	case PANE_NAV: nav_move(u, d); break;
 	case PANE_EVENTS: events_move(u, d); break;
-	case PANE_SESSION: sview_move(u, d); break;
-	case PANE_RULES: rview_move(u, d); break;
+	case PANE_SESSION: spane_move(u, d); break;
+	case PANE_RULES: rpane_move(u, d); break;
 	case PANE_HELP:
 		u->helptop = d < 0 && (size_t)-d > u->helptop ? 0 :
 		    u->helptop + (size_t)d;
@@ -99,7 +99,7 @@ static void
 keys_quit_answer(struct ui *u, int key)
 {
 	if (key == 'w')
-		rview_write(u, true);
+		rpane_write(u, true);
 	else if (key == 'q')
 		u->quit = true;
 }
@@ -108,7 +108,7 @@ keys_quit_answer(struct ui *u, int key)
 static void
 k_quit(struct ui *u)
 {
-	if (rview_dirty(u))
+	if (rpane_dirty(u))
 		ui_ask(u, "wq", keys_quit_answer, "rule changes are not "
 		    "written: w write them and quit, q quit without, Esc stay");
 	else
@@ -197,7 +197,7 @@ static void
 k_cancel(struct ui *u)
 {
 	if (u->ex.running)
-		uexport_cancel(u);
+		xdialog_cancel(u);
 	else if (capture_live(u->cap) && !atomic_load(&u->loaded) &&
 	    !atomic_exchange(&u->end_stream, true))
 		ui_message(u, ROLE_NORMAL, capture_wall_clock(u->cap) ?
@@ -235,12 +235,12 @@ static void k_enot(struct ui *u) { events_enter(u, PIVOT_NEGATE); }
 static void k_enew(struct ui *u) { events_enter(u, PIVOT_NEW); }
 static void k_eleft(struct ui *u) { events_cell(u, -1); }
 static void k_eright(struct ui *u) { events_cell(u, 1); }
-static void k_sdrill(struct ui *u) { sview_pivot(u, PIVOT_DRILL); }
-static void k_snot(struct ui *u) { sview_pivot(u, PIVOT_NEGATE); }
-static void k_snew(struct ui *u) { sview_pivot(u, PIVOT_NEW); }
-static void k_save(struct ui *u) { rview_save_path(u); }
-static void k_export(struct ui *u) { uexport_start(u); }
-static void k_apply(struct ui *u) { rview_apply(u); }
+static void k_sdrill(struct ui *u) { spane_pivot(u, PIVOT_DRILL); }
+static void k_snot(struct ui *u) { spane_pivot(u, PIVOT_NEGATE); }
+static void k_snew(struct ui *u) { spane_pivot(u, PIVOT_NEW); }
+static void k_save(struct ui *u) { rpane_save_path(u); }
+static void k_export(struct ui *u) { xdialog_start(u); }
+static void k_apply(struct ui *u) { rpane_apply(u); }
 
 /* Redraw everything (after line noise). */
 static void
@@ -317,12 +317,12 @@ static const struct keys_binding keys_table[] = {
 	    "negation: key != its values" },
 	{ 'p', "p", CTX_SESSION, k_snew, "the top meta line's key = its values "
 	    "as a new path" },
-	{ 't', "t", CTX_SESSION, sview_toggle_text, "packets as hex and ASCII, "
+	{ 't', "t", CTX_SESSION, spane_toggle_text, "packets as hex and ASCII, "
 	    "or their payload as text" },
-	{ 'd', "d", CTX_SESSION, sview_toggle_decoded, "what each packet's "
+	{ 'd', "d", CTX_SESSION, spane_toggle_decoded, "what each packet's "
 	    "DNS, HTTP head or TLS hello says (as --packets --decoded), or "
 	    "the packets as before" },
-	{ 'r', "r", CTX_SESSION, sview_toggle_stream, "the request/response "
+	{ 'r', "r", CTX_SESSION, spane_toggle_stream, "the request/response "
 	    "text (the initiator's payload, then the responder's), or the "
 	    "packets again" },
 	{ 'f', "f", CTX_ANY, find_open, "find text in the pane: a key or value "
@@ -340,21 +340,21 @@ static const struct keys_binding keys_table[] = {
 	{ 'x', "x", CTX_ANY, k_export, "export the open session (in Session), "
 	    "else the marked ones, else all of the path, to .pcap, .tsv or "
 	    ".json" },
-	{ '\r', "Enter e", CTX_RULES, rview_edit, "edit the rule's condition" },
-	{ '\n', NULL, CTX_RULES, rview_edit, NULL },
-	{ KEY_ENTER, NULL, CTX_RULES, rview_edit, NULL },
-	{ 'e', NULL, CTX_RULES, rview_edit, NULL },
-	{ 'a', "a", CTX_RULES, rview_add, "add a rule (name, condition, alert "
+	{ '\r', "Enter e", CTX_RULES, rpane_edit, "edit the rule's condition" },
+	{ '\n', NULL, CTX_RULES, rpane_edit, NULL },
+	{ KEY_ENTER, NULL, CTX_RULES, rpane_edit, NULL },
+	{ 'e', NULL, CTX_RULES, rpane_edit, NULL },
+	{ 'a', "a", CTX_RULES, rpane_add, "add a rule (name, condition, alert "
 	    "key)" },
-	{ 'd', "d Delete", CTX_RULES, rview_delete, "delete the rule" },
-	{ KEY_DC, NULL, CTX_RULES, rview_delete, NULL },
-	{ ' ', "Space", CTX_RULES, rview_toggle, "enable or disable the rule" },
-	{ 'K', "K", CTX_RULES, rview_up, "move the rule up (order= "
+	{ 'd', "d Delete", CTX_RULES, rpane_delete, "delete the rule" },
+	{ KEY_DC, NULL, CTX_RULES, rpane_delete, NULL },
+	{ ' ', "Space", CTX_RULES, rpane_toggle, "enable or disable the rule" },
+	{ 'K', "K", CTX_RULES, rpane_up, "move the rule up (order= "
 	    "renumbered 10, 20, ...)" },
-	{ 'J', "J", CTX_RULES, rview_down, "move the rule down" },
-	{ 'f', "f", CTX_RULES, rview_fix, "fix the order (as --check-rules "
+	{ 'J', "J", CTX_RULES, rpane_down, "move the rule down" },
+	{ 'f', "f", CTX_RULES, rpane_fix, "fix the order (as --check-rules "
 	    "--fix)" },
-	{ 'w', "w", CTX_RULES, rview_write_key, "write the changed rule files "
+	{ 'w', "w", CTX_RULES, rpane_write_key, "write the changed rule files "
 	    "and apply them" },
 	{ 'r', "r", CTX_RULES, k_apply, "apply the rules to the loaded "
 	    "sessions now" },
@@ -387,7 +387,7 @@ keys_dispatch(struct ui *u, int ch)
 		return;
 	}
 	if (ch == 0x1b && u->ex.running) {
-		uexport_cancel(u);
+		xdialog_cancel(u);
 		return;
 	}
 	if (ch == KEY_RESIZE) {

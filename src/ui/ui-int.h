@@ -186,7 +186,7 @@ struct events {
  * sessions may still hold (rule-written values point into their ruleset,
  * so none is freed before the console ends).
  */
-struct rview {
+struct rpane {
 	const struct ruleset *rs;	/* shown; first the one from main */
 	struct rules_edit *ed;
 	struct ruleset	**own;		/* every ruleset made here */
@@ -201,7 +201,7 @@ struct rview {
 };
 
 /* Writing sessions from the console (a thread, so input goes on). */
-struct uexport {
+struct xdialog {
 	pthread_t	 thread;
 	bool		 running;
 	atomic_bool	 done;
@@ -218,7 +218,7 @@ struct uexport {
 
 /* Lines of the Session pane: its head, or one packet's (side: which
  * side sent it, 0 initiator, 1 responder, -1 not known). */
-struct sview_lines {
+struct spane_lines {
 	char		**line;
 	uint8_t		 *role;
 	size_t		 n;
@@ -236,7 +236,7 @@ struct sview_lines {
  * the blocks after it the response side (a packet of the other side is
  * an empty block).
  */
-struct sview {
+struct spane {
 	uint64_t	 id;
 	char		**line;		/* the head */
 	uint8_t		 *role;
@@ -251,7 +251,7 @@ struct sview {
 	int		*hkey;		/* each head line's meta key, or -1 */
 	size_t		 blk, off;
 	size_t		 wlo, wn;	/* the window of formatted packets */
-	struct sview_lines *win;
+	struct spane_lines *win;
 };
 
 struct ui {
@@ -296,13 +296,13 @@ struct ui {
 	struct ui_view		 view;
 	struct nav		 nav;
 	struct events		 ev;
-	struct sview		 sv;
-	struct rview		 rv;
+	struct spane		 sv;
+	struct rpane		 rv;
 	/* The groups correlation rules passed (rep, made with the ruleset
 	 * reprs), for the Session pane; NULL before correlation ran. */
 	struct corr_report	*rep;
 	const struct ruleset	*reprs;
-	struct uexport		 ex;
+	struct xdialog		 ex;
 	struct ui_busy		 busy;
 	bool			 prompting;
 	/* A question on the message line, answered by one key. */
@@ -380,32 +380,32 @@ void	 ui_draw(struct ui *);
 void	 draw_hline(int y, int x, int w);
 void	 draw_busy(struct ui *);
 
-/* rview.c */
-void	 rview_init(struct ui *);
-void	 rview_free(struct ui *);
-void	 rview_draw(struct ui *, int top, int h);
-void	 rview_move(struct ui *, int);
-void	 rview_edit(struct ui *);
-void	 rview_add(struct ui *);
-void	 rview_delete(struct ui *);
-void	 rview_toggle(struct ui *);
-void	 rview_up(struct ui *);
-void	 rview_down(struct ui *);
-void	 rview_fix(struct ui *);
-void	 rview_write_key(struct ui *);
-void	 rview_save_path(struct ui *);
-void	 rview_apply(struct ui *);
-bool	 rview_step(struct ui *);
-int	 rview_progress(const struct ui *);
-bool	 rview_dirty(const struct ui *);
-void	 rview_write(struct ui *, bool quit);
+/* pane-rules.c */
+void	 rpane_init(struct ui *);
+void	 rpane_free(struct ui *);
+void	 rpane_draw(struct ui *, int top, int h);
+void	 rpane_move(struct ui *, int);
+void	 rpane_edit(struct ui *);
+void	 rpane_add(struct ui *);
+void	 rpane_delete(struct ui *);
+void	 rpane_toggle(struct ui *);
+void	 rpane_up(struct ui *);
+void	 rpane_down(struct ui *);
+void	 rpane_fix(struct ui *);
+void	 rpane_write_key(struct ui *);
+void	 rpane_save_path(struct ui *);
+void	 rpane_apply(struct ui *);
+bool	 rpane_step(struct ui *);
+int	 rpane_progress(const struct ui *);
+bool	 rpane_dirty(const struct ui *);
+void	 rpane_write(struct ui *, bool quit);
 
-/* uexport.c */
-void	 uexport_start(struct ui *);
-bool	 uexport_poll(struct ui *);
-int	 uexport_progress(const struct ui *);
-void	 uexport_cancel(struct ui *);
-void	 uexport_free(struct ui *);
+/* dialog-export.c */
+void	 xdialog_start(struct ui *);
+bool	 xdialog_poll(struct ui *);
+int	 xdialog_progress(const struct ui *);
+void	 xdialog_cancel(struct ui *);
+void	 xdialog_free(struct ui *);
 
 /* keys.c */
 void	 ui_ask(struct ui *, const char *keys, ask_fn, const char *, ...)
@@ -426,7 +426,7 @@ void	 prompt_error(struct ui *, size_t col, const char *, ...)
 void	 prompt_key(struct ui *, int);
 void	 prompt_draw(struct ui *);
 
-/* nav.c */
+/* pane-navigate.c */
 void	 nav_rows(struct ui *, size_t need);
 void	 nav_init(struct nav *, size_t deflt);
 void	 nav_jump(struct ui *);
@@ -446,7 +446,7 @@ void	 nav_land(struct ui *, const char *);
 void	 nav_format_value(struct buf *, const struct mval *);
 void	 nav_quote_value(struct buf *, const struct mval *, int key);
 
-/* events.c */
+/* pane-events.c */
 void	 events_free(struct events *);
 void	 events_open_rows(struct ui *);
 void	 events_draw(struct ui *, int top, int h);
@@ -467,17 +467,17 @@ size_t	 pivot_values(struct ui *, uint64_t, int, struct mval *, size_t,
 	    struct mval **);
 void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
 
-/* sview.c */
-void	 sview_open(struct ui *, uint64_t id);
-void	 sview_free(struct sview *);
-void	 sview_draw(struct ui *, int top, int h);
-void	 sview_move(struct ui *, int);
-void	 sview_toggle_text(struct ui *);
-void	 sview_toggle_stream(struct ui *);
-void	 sview_toggle_decoded(struct ui *);
-void	 sview_pivot(struct ui *, enum pivot_how);
-size_t	 sview_copy_packets(struct ui *, struct buf *, size_t lines);
-int	 sview_find(struct ui *, const char *, bool back);
+/* pane-session.c */
+void	 spane_open(struct ui *, uint64_t id);
+void	 spane_free(struct spane *);
+void	 spane_draw(struct ui *, int top, int h);
+void	 spane_move(struct ui *, int);
+void	 spane_toggle_text(struct ui *);
+void	 spane_toggle_stream(struct ui *);
+void	 spane_toggle_decoded(struct ui *);
+void	 spane_pivot(struct ui *, enum pivot_how);
+size_t	 spane_copy_packets(struct ui *, struct buf *, size_t lines);
+int	 spane_find(struct ui *, const char *, bool back);
 
 /* copy.c */
 void	 copy_key(struct ui *);

@@ -991,7 +991,7 @@ ui_loop(struct ui *u)
 			ui_gate_enter(u);
 		key = ui_input(u) || key;
 		ui_capture_news(u);
-		if (rview_step(u) | uexport_poll(u))
+		if (rpane_step(u) | xdialog_poll(u))
 			key = true;
 		(void)nav_warm_step(u);
 		if (was_loading && atomic_load(&u->loaded)) {
@@ -1028,13 +1028,13 @@ ui_free(struct ui *u)
 	pthread_mutex_destroy(&u->inlock);
 	pthread_mutex_destroy(&u->glock);
 	pthread_cond_destroy(&u->gcond);
-	uexport_free(u);
-	rview_free(u);
+	xdialog_free(u);
+	rpane_free(u);
 	free(u->ask);
 	free(u->find);
 	nav_free(&u->nav);
 	events_free(&u->ev);
-	sview_free(&u->sv);
+	spane_free(&u->sv);
 	rules_report_free(u->rep);
 	for (i = 0; i < u->path.n; i++)
 		free(u->path.term[i]);
@@ -1115,7 +1115,7 @@ ui_run(const struct ui_options *o)
 		return (2);
 	}
 	nav_init(&u.nav, (size_t)o->cfg->console_values);
-	rview_init(&u);
+	rpane_init(&u);
 	prompt_init();
 	ui_path_start(&u, o->query);
 	u.dirty |= DIRTY_SCREEN;

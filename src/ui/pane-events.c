@@ -1,4 +1,4 @@
-/* events.c - the Events pane: the sessions of the current path in a
+/* pane-events.c - the Events pane: the sessions of the current path in a
  * sortable table, with marks. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -555,7 +555,7 @@ events_open(struct ui *u)
 {
 	events_build(u);
 	if (u->ev.n > 0)
-		sview_open(u, u->ev.ids[u->ev.cur]);
+		spane_open(u, u->ev.ids[u->ev.cur]);
 }
 
 /* Sort the other way round (r). */
@@ -600,7 +600,7 @@ events_enter(struct ui *u, enum pivot_how how)
 	id = e->ids[e->cur];
 	if (e->col == 0) {
 		if (how == PIVOT_DRILL)
-			sview_open(u, id);
+			spane_open(u, id);
 		else
 			ui_message(u, ROLE_NORMAL, "choose a cell with Left and "
 			    "Right to pivot on it");

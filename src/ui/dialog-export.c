@@ -1,5 +1,5 @@
 /*
- * uexport.c - export from the console (SPEC §5): the marked sessions, or
+ * dialog-export.c - export from the console (SPEC §5): the marked sessions, or
  * every session of the path, to a pcap (packets) or to TSV or JSON lines
  * (meta, as SPEC §6 --sessions writes them), chosen by the file name's
  * ending.  The file is named at a prompt with file name completion; an
@@ -25,7 +25,7 @@
 
 /* What the file's name asks for. */
 static int
-uexport_format(const char *path)
+xdialog_format(const char *path)
 {
 	const char	*dot = strrchr(path, '.');
 
@@ -41,7 +41,7 @@ uexport_format(const char *path)
 
 /* Whether x acts on the session open in the Session view. */
 static bool
-uexport_open_session(const struct ui *u)
+xdialog_open_session(const struct ui *u)
 {
 	return (u->pane == PANE_SESSION && u->sv.n > 0);
 }
@@ -49,15 +49,15 @@ uexport_open_session(const struct ui *u)
 /* The sessions to write: the open one in the Session view, else the
  * marked ones, else those of the path. */
 static void
-uexport_pick(struct ui *u)
+xdialog_pick(struct ui *u)
 {
-	struct uexport	*x = &u->ex;
+	struct xdialog	*x = &u->ex;
 	uint64_t	 id, end = store_end(u->st);
 
 	free(x->ids);
 	x->ids = NULL;
 	x->nids = 0;
-	if (uexport_open_session(u)) {
+	if (xdialog_open_session(u)) {
 		x->ids = xmalloc(sizeof *x->ids);
 		x->ids[x->nids++] = (uint32_t)u->sv.id;
 		return;
@@ -78,7 +78,7 @@ uexport_pick(struct ui *u)
 
 /* Whether id is in the (ascending) list. */
 static bool
-uexport_has(const uint32_t *ids, size_t n, uint64_t id)
+xdialog_has(const uint32_t *ids, size_t n, uint64_t id)
 {
 	struct batch_sel	 sel = { (uint32_t *)ids, n };
 
@@ -87,7 +87,7 @@ uexport_has(const uint32_t *ids, size_t n, uint64_t id)
 
 /* Compare two sessionids for qsort. */
 static int
-uexport_cmp(const void *a, const void *b)
+xdialog_cmp(const void *a, const void *b)
 {
 	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -97,9 +97,9 @@ uexport_cmp(const void *a, const void *b)
 /* The fragments of the chosen sessions' split conversations that are not
  * chosen: counted, or (when add) added to the choice. */
 static size_t
-uexport_fragments(struct ui *u, bool add)
+xdialog_fragments(struct ui *u, bool add)
 {
-	struct uexport		*x = &u->ex;
+	struct xdialog		*x = &u->ex;
 	struct session		 buf;
 	const struct session	*s;
 	uint64_t		 id, end = store_end(u->st);
@@ -118,14 +118,14 @@ uexport_fragments(struct ui *u, bool add)
 		free(first);
 		return (0);
 	}
-	qsort(first, nf, sizeof *first, uexport_cmp);
+	qsort(first, nf, sizeof *first, xdialog_cmp);
 	if (add)
 		ids = xreallocarray(NULL, end, sizeof *ids);
 	for (id = 1; id < end; id++) {
 		if ((s = store_get(u->st, id, &buf)) == NULL)
 			continue;
-		chosen = uexport_has(x->ids, x->nids, id);
-		frag = s->first_id != 0 && uexport_has(first, nf, s->first_id);
+		chosen = xdialog_has(x->ids, x->nids, id);
+		frag = s->first_id != 0 && xdialog_has(first, nf, s->first_id);
 		if (frag && !chosen)
 			n++;
 		if (add && (frag || chosen))
@@ -146,9 +146,9 @@ uexport_fragments(struct ui *u, bool add)
  * is removed and x->cause names it.
  */
 static bool
-uexport_meta(struct ui *u)
+xdialog_meta(struct ui *u)
 {
-	struct uexport		*x = &u->ex;
+	struct xdialog		*x = &u->ex;
 	struct batch_fields	 f;
 	struct stat		 sb;
 	FILE			*fp;
@@ -183,10 +183,10 @@ uexport_meta(struct ui *u)
 
 /* The writing thread. */
 static void *
-uexport_thread(void *arg)
+xdialog_thread(void *arg)
 {
 	struct ui		*u = arg;
-	struct uexport		*x = &u->ex;
+	struct xdialog		*x = &u->ex;
 	struct batch_sel	 sel = { x->ids, x->nids };
 	struct export_result	 res;
 
@@ -201,7 +201,7 @@ uexport_thread(void *arg)
 			    (unsigned long long)res.packets, esc_str(x->path),
 			    res.files > 1 ? " (and one file per other link "
 			    "type beside it)" : "");
-	} else if ((x->ok = uexport_meta(u)))
+	} else if ((x->ok = xdialog_meta(u)))
 		xasprintf(&x->result, "exported the meta of %zu session%s to "
 		    "%s", x->nids, x->nids == 1 ? "" : "s", esc_str(x->path));
 	atomic_store(&x->done, true);
@@ -210,9 +210,9 @@ uexport_thread(void *arg)
 
 /* Start writing. */
 static void
-uexport_go(struct ui *u)
+xdialog_go(struct ui *u)
 {
-	struct uexport	*x = &u->ex;
+	struct xdialog	*x = &u->ex;
 
 	if (x->prog == NULL)
 		x->prog = xcalloc(1, sizeof *x->prog);
@@ -224,7 +224,7 @@ uexport_go(struct ui *u)
 	free(x->cause);
 	free(x->result);
 	x->cause = x->result = NULL;
-	if (pthread_create(&x->thread, NULL, uexport_thread, u) != 0) {
+	if (pthread_create(&x->thread, NULL, xdialog_thread, u) != 0) {
 		ui_message(u, ROLE_ERROR, "cannot start the export");
 		return;
 	}
@@ -234,19 +234,19 @@ uexport_go(struct ui *u)
 
 /* The answer to "write ...?". */
 static void
-uexport_go_answer(struct ui *u, int key)
+xdialog_go_answer(struct ui *u, int key)
 {
 	if (key == 'y')
-		uexport_go(u);
+		xdialog_go(u);
 	else
 		ui_message(u, ROLE_NORMAL, "not exported");
 }
 
 /* Say what the export will write, and ask before writing it. */
 static void
-uexport_confirm(struct ui *u)
+xdialog_confirm(struct ui *u)
 {
-	struct uexport		*x = &u->ex;
+	struct xdialog		*x = &u->ex;
 	struct session		 buf;
 	const struct session	*s;
 	uint64_t		 packets = 0;
@@ -260,12 +260,12 @@ uexport_confirm(struct ui *u)
 	buf_init(&b);
 	esc_text(&b, x->path, strlen(x->path));
 	if (x->format == 0)
-		ui_ask(u, "yn", uexport_go_answer, "write %zu session%s, %llu "
+		ui_ask(u, "yn", xdialog_go_answer, "write %zu session%s, %llu "
 		    "packet%s to %s (pcap)? (y/n)", x->nids, x->nids == 1 ?
 		    "" : "s", (unsigned long long)packets, packets == 1 ? "" :
 		    "s", b.s);
 	else
-		ui_ask(u, "yn", uexport_go_answer, "write the meta of %zu "
+		ui_ask(u, "yn", xdialog_go_answer, "write the meta of %zu "
 		    "session%s to %s (%s)? (y/n)", x->nids, x->nids == 1 ? "" :
 		    "s", b.s, x->format == BATCH_TSV + 1 ? "TSV" :
 		    "JSON lines");
@@ -274,46 +274,46 @@ uexport_confirm(struct ui *u)
 
 /* The answer to "take the other fragments?". */
 static void
-uexport_frag_answer(struct ui *u, int key)
+xdialog_frag_answer(struct ui *u, int key)
 {
 	if (key == 0)
 		return;
 	if (key == 'y')
-		uexport_fragments(u, true);
-	uexport_confirm(u);
+		xdialog_fragments(u, true);
+	xdialog_confirm(u);
 }
 
 /* Offer the other fragments of split conversations, then confirm. */
 static void
-uexport_fragments_ask(struct ui *u)
+xdialog_fragments_ask(struct ui *u)
 {
-	size_t	 n = uexport_fragments(u, false);
+	size_t	 n = xdialog_fragments(u, false);
 
 	if (n == 0)
-		uexport_confirm(u);
+		xdialog_confirm(u);
 	else
-		ui_ask(u, "yn", uexport_frag_answer, "take the other %zu "
+		ui_ask(u, "yn", xdialog_frag_answer, "take the other %zu "
 		    "fragment%s of split conversations too? (y/n)", n,
 		    n == 1 ? "" : "s");
 }
 
 /* The answer to "overwrite?". */
 static void
-uexport_over_answer(struct ui *u, int key)
+xdialog_over_answer(struct ui *u, int key)
 {
 	if (key != 'y') {
 		ui_message(u, ROLE_NORMAL, "not exported");
 		return;
 	}
 	u->ex.force = true;
-	uexport_fragments_ask(u);
+	xdialog_fragments_ask(u);
 }
 
 /* The file prompt's handler. */
 static bool
-uexport_line(struct ui *u, const char *line, void *arg)
+xdialog_line(struct ui *u, const char *line, void *arg)
 {
-	struct uexport	*x = &u->ex;
+	struct xdialog	*x = &u->ex;
 	struct stat	 st;
 	struct buf	 b;
 	char		*p = xstrdup(line + strspn(line, " \t"));
@@ -334,22 +334,22 @@ uexport_line(struct ui *u, const char *line, void *arg)
 	}
 	free(x->path);
 	x->path = p;
-	x->format = uexport_format(p);
+	x->format = xdialog_format(p);
 	x->force = false;
 	if (stat(p, &st) == 0) {
 		buf_init(&b);
 		esc_text(&b, p, n);
-		ui_ask(u, "yn", uexport_over_answer, "%s exists: overwrite? "
+		ui_ask(u, "yn", xdialog_over_answer, "%s exists: overwrite? "
 		    "(y/n)", b.s);
 		buf_free(&b);
 	} else
-		uexport_fragments_ask(u);
+		xdialog_fragments_ask(u);
 	return (true);
 }
 
 /* Export the marked sessions, or the path's: ask for the file. */
 void
-uexport_start(struct ui *u)
+xdialog_start(struct ui *u)
 {
 	char		 label[96];
 	uint64_t	 hidden;
@@ -365,7 +365,7 @@ uexport_start(struct ui *u)
 		    "the capture stops (C-c)" : "the capture is read");
 		return;
 	}
-	uexport_pick(u);
+	xdialog_pick(u);
 	if (u->ex.nids == 0) {
 		ui_message(u, ROLE_WARNING, "no sessions to export");
 		return;
@@ -377,13 +377,13 @@ uexport_start(struct ui *u)
 		snprintf(label, sizeof label, "export %zu marked session%s (%llu "
 		    "outside the path) to: ", u->ex.nids, u->ex.nids == 1 ?
 		    "" : "s", (unsigned long long)hidden);
-	if (uexport_open_session(u))
+	if (xdialog_open_session(u))
 		snprintf(label, sizeof label, "export session %llu to: ",
 		    (unsigned long long)u->sv.id);
 	else if (u->ev.nmarks == 0)
 		snprintf(label, sizeof label, "export the path's %zu "
 		    "session%s to: ", u->ex.nids, u->ex.nids == 1 ? "" : "s");
-	prompt_ask(u, PROMPT_FILE, label, "", uexport_line, NULL);
+	prompt_ask(u, PROMPT_FILE, label, "", xdialog_line, NULL);
 	ui_message(u, ROLE_DIM, ".pcap: packets; .tsv or .json: meta; Tab "
 	    "completes");
 }
@@ -391,9 +391,9 @@ uexport_start(struct ui *u)
 /* Once the thread is done: join it and say how it went.  True when the
  * screen changed (progress moves while it runs). */
 bool
-uexport_poll(struct ui *u)
+xdialog_poll(struct ui *u)
 {
-	struct uexport	*x = &u->ex;
+	struct xdialog	*x = &u->ex;
 
 	if (!x->running)
 		return (false);
@@ -411,7 +411,7 @@ uexport_poll(struct ui *u)
 
 /* How far the export is, in percent; -1 when none runs. */
 int
-uexport_progress(const struct ui *u)
+xdialog_progress(const struct ui *u)
 {
 	uint64_t	 done, total;
 
@@ -424,7 +424,7 @@ uexport_progress(const struct ui *u)
 
 /* Stop a running export (Esc). */
 void
-uexport_cancel(struct ui *u)
+xdialog_cancel(struct ui *u)
 {
 	if (u->ex.running)
 		atomic_store(&u->ex.prog->cancel, true);
@@ -432,9 +432,9 @@ uexport_cancel(struct ui *u)
 
 /* Stop and free. */
 void
-uexport_free(struct ui *u)
+xdialog_free(struct ui *u)
 {
-	struct uexport	*x = &u->ex;
+	struct xdialog	*x = &u->ex;
 
 	if (x->running) {
 		atomic_store(&x->prog->cancel, true);

@@ -1,4 +1,4 @@
-/* sview.c - the Session pane: all meta of one session, the other
+/* pane-session.c - the Session pane: all meta of one session, the other
  * fragments of a split conversation, and every packet with every byte:
  * its frame number in its file, date and time with the offset from the
  * session's start, direction and length, then a hex and ASCII dump, (t)
@@ -26,16 +26,16 @@
 #define SV_FAR		1000000		/* a move this long: Home or End */
 #define SV_UNREAD	(-2)		/* a packet's side until it is read */
 
-static void	sview_count(struct buf *, uint64_t);
+static void	spane_count(struct buf *, uint64_t);
 
 /* What a reread of the window collects. */
-struct sview_read {
+struct spane_read {
 	struct ui		*u;
 	const struct session	*s;
 	const uint64_t		*ords;
 	size_t			 n, at;
 	struct decoder		*dec;
-	struct sview_lines	*win;
+	struct spane_lines	*win;
 	struct buf		 b;
 	/*
 	 * The request/response text: the window before this one is read
@@ -52,7 +52,7 @@ struct sview_read {
 
 /* Free a block's lines. */
 static void
-sview_lines_free(struct sview_lines *l)
+spane_lines_free(struct spane_lines *l)
 {
 	size_t	 i;
 
@@ -65,7 +65,7 @@ sview_lines_free(struct sview_lines *l)
 
 /* Add a line (already escaped) to a block. */
 static void
-sview_lines_add(struct sview_lines *l, enum ui_role role, const char *s)
+spane_lines_add(struct spane_lines *l, enum ui_role role, const char *s)
 {
 	l->line = xreallocarray(l->line, l->n + 1, sizeof *l->line);
 	l->role = xreallocarray(l->role, l->n + 1, sizeof *l->role);
@@ -75,12 +75,12 @@ sview_lines_add(struct sview_lines *l, enum ui_role role, const char *s)
 
 /* Drop the window of formatted packets. */
 static void
-sview_window_free(struct sview *v)
+spane_window_free(struct spane *v)
 {
 	size_t	 i;
 
 	for (i = 0; i < v->wn; i++)
-		sview_lines_free(&v->win[i]);
+		spane_lines_free(&v->win[i]);
 	free(v->win);
 	v->win = NULL;
 	v->wlo = v->wn = 0;
@@ -88,12 +88,12 @@ sview_window_free(struct sview *v)
 
 /* Free everything. */
 void
-sview_free(struct sview *v)
+spane_free(struct spane *v)
 {
-	struct sview_lines	 head = { v->line, v->role, v->n, 0 };
+	struct spane_lines	 head = { v->line, v->role, v->n, 0 };
 
-	sview_lines_free(&head);
-	sview_window_free(v);
+	spane_lines_free(&head);
+	spane_window_free(v);
 	free(v->ords);
 	free(v->hkey);
 	memset(v, 0, sizeof *v);
@@ -101,11 +101,11 @@ sview_free(struct sview *v)
 
 /* Add a line (already escaped) to the head. */
 static void
-sview_add(struct sview *v, enum ui_role role, const char *s)
+spane_add(struct spane *v, enum ui_role role, const char *s)
 {
-	struct sview_lines	 head = { v->line, v->role, v->n, 0 };
+	struct spane_lines	 head = { v->line, v->role, v->n, 0 };
 
-	sview_lines_add(&head, role, s);
+	spane_lines_add(&head, role, s);
 	v->line = head.line;
 	v->role = head.role;
 	v->n = head.n;
@@ -115,7 +115,7 @@ sview_add(struct sview *v, enum ui_role role, const char *s)
 
 /* Every key that has values, with them. */
 static void
-sview_meta(struct ui *u, uint64_t id)
+spane_meta(struct ui *u, uint64_t id)
 {
 	const struct meta_reader *r = store_reader(u->st);
 	struct mval	 small[32], *v;
@@ -139,7 +139,7 @@ sview_meta(struct ui *u, uint64_t id)
 				buf_adds(&b, ", ");
 			mval_format(&b, &v[i]);
 		}
-		sview_add(&u->sv, ROLE_VALUE, b.s);
+		spane_add(&u->sv, ROLE_VALUE, b.s);
 		u->sv.hkey[u->sv.n - 1] = k;
 		if (v != small)
 			free(v);
@@ -149,7 +149,7 @@ sview_meta(struct ui *u, uint64_t id)
 
 /* A figure of a group, "-" when it has none (NAN). */
 static void
-sview_figure(struct buf *b, const char *label, double x, const char *fmt)
+spane_figure(struct buf *b, const char *label, double x, const char *fmt)
 {
 	buf_adds(b, label);
 	if (isnan(x))
@@ -161,7 +161,7 @@ sview_figure(struct buf *b, const char *label, double x, const char *fmt)
 /* One group that flagged the session: its rule and key values, then its
  * figures as --groups prints them. */
 static void
-sview_group(struct ui *u, struct buf *b, const struct corr_figures *g)
+spane_group(struct ui *u, struct buf *b, const struct corr_figures *g)
 {
 	const char	*rule = rules_name(u->reprs, g->rule);
 	struct mval	 t;
@@ -170,16 +170,16 @@ sview_group(struct ui *u, struct buf *b, const struct corr_figures *g)
 	buf_adds(b, "  ");
 	esc_text(b, rule, strlen(rule));
 	buf_printf(b, ": %s", g->group);
-	sview_add(&u->sv, ROLE_VALUE, b->s);
+	spane_add(&u->sv, ROLE_VALUE, b->s);
 	buf_reset(b);
 	buf_printf(b, "    sessions %llu  distinct %s  size %llu  payload %llu",
 	    (unsigned long long)g->sessions, g->distinct[0] != '\0' ?
 	    g->distinct : "-", (unsigned long long)g->size,
 	    (unsigned long long)g->payload);
-	sview_figure(b, "  rate ", g->rate, "%.2f");
-	sview_figure(b, "  interval ", g->interval, "%.3f");
-	sview_figure(b, "  cv ", g->cv, "%.4f");
-	sview_add(&u->sv, ROLE_VALUE, b->s);
+	spane_figure(b, "  rate ", g->rate, "%.2f");
+	spane_figure(b, "  interval ", g->interval, "%.3f");
+	spane_figure(b, "  cv ", g->cv, "%.4f");
+	spane_add(&u->sv, ROLE_VALUE, b->s);
 	memset(&t, 0, sizeof t);
 	t.type = MT_TIME;
 	t.u = g->first;
@@ -189,12 +189,12 @@ sview_group(struct ui *u, struct buf *b, const struct corr_figures *g)
 	t.u = g->last;
 	buf_adds(b, " to ");
 	mval_format(b, &t);
-	sview_add(&u->sv, ROLE_DIM, b->s);
+	spane_add(&u->sv, ROLE_DIM, b->s);
 }
 
 /* The correlation groups that flagged the session, with their figures. */
 static void
-sview_groups(struct ui *u, uint64_t id)
+spane_groups(struct ui *u, uint64_t id)
 {
 	const struct corr_figures *g[64];
 	struct buf	 b;
@@ -203,17 +203,17 @@ sview_groups(struct ui *u, uint64_t id)
 	if (u->rep == NULL || (n = rules_report_groups(u->rep, id, g,
 	    nitems(g))) == 0)
 		return;
-	sview_add(&u->sv, ROLE_HEADER, "correlation groups that flagged it "
+	spane_add(&u->sv, ROLE_HEADER, "correlation groups that flagged it "
 	    "(rule: group; rate a minute, interval in seconds)");
 	buf_init(&b);
 	for (i = 0; i < n && i < nitems(g); i++)
-		sview_group(u, &b, g[i]);
+		spane_group(u, &b, g[i]);
 	buf_free(&b);
 }
 
 /* The other fragments of a split conversation. */
 static void
-sview_fragments(struct ui *u, const struct session *s)
+spane_fragments(struct ui *u, const struct session *s)
 {
 	uint64_t		 id, end = store_end(u->st);
 	struct session		 obuf;
@@ -222,7 +222,7 @@ sview_fragments(struct ui *u, const struct session *s)
 
 	if (s->first_id == 0)
 		return;
-	sview_add(&u->sv, ROLE_HEADER, "fragments of this conversation");
+	spane_add(&u->sv, ROLE_HEADER, "fragments of this conversation");
 	buf_init(&b);
 	for (id = s->first_id; id < end; id++) {
 		if ((o = store_get(u->st, id, &obuf)) == NULL || (o->id !=
@@ -234,16 +234,16 @@ sview_fragments(struct ui *u, const struct session *s)
 		    (unsigned long long)o->id, o->first_id == 0 ? 0 : o->split,
 		    (unsigned long long)o->size,
 		    (unsigned long long)o->packets);
-		sview_add(&u->sv, ROLE_VALUE, b.s);
+		spane_add(&u->sv, ROLE_VALUE, b.s);
 	}
 	buf_free(&b);
 }
 
 /* The next wanted ordinal at or after o (asked in increasing order). */
 static uint64_t
-sview_select(uint64_t o, void *arg)
+spane_select(uint64_t o, void *arg)
 {
-	struct sview_read	*r = arg;
+	struct spane_read	*r = arg;
 
 	while (r->at < r->n && r->ords[r->at] < o)
 		r->at++;
@@ -252,7 +252,7 @@ sview_select(uint64_t o, void *arg)
 
 /* A hex and ASCII dump of every captured byte, 16 a line. */
 static void
-sview_hex(struct sview_lines *l, const uint8_t *p, size_t n)
+spane_hex(struct spane_lines *l, const uint8_t *p, size_t n)
 {
 	size_t	 i, j;
 	char	 line[96];
@@ -269,14 +269,14 @@ sview_hex(struct sview_lines *l, const uint8_t *p, size_t n)
 			line[at++] = p[i + j] >= 0x20 && p[i + j] < 0x7f ?
 			    (char)p[i + j] : '.';
 		line[at] = '\0';
-		sview_lines_add(l, ROLE_VALUE, line);
+		spane_lines_add(l, ROLE_VALUE, line);
 	}
 }
 
 /* Add an escaped line in pieces of at most w columns, never cutting an
  * escape ("\\xNN", "\\n") or a UTF-8 character; every byte is kept. */
 static void
-sview_wrap(struct sview_lines *l, const char *s, size_t w)
+spane_wrap(struct spane_lines *l, const char *s, size_t w)
 {
 	struct buf	 b;
 	size_t		 n = strlen(s), i = 0, cols, unit;
@@ -302,7 +302,7 @@ sview_wrap(struct sview_lines *l, const char *s, size_t w)
 			cols += (s[i] & 0xc0) == 0xc0 ?
 			    (size_t)draw_width(s + i, unit) : unit;
 		}
-		sview_lines_add(l, ROLE_VALUE, b.s);
+		spane_lines_add(l, ROLE_VALUE, b.s);
 	} while (i < n);
 	buf_free(&b);
 }
@@ -310,31 +310,31 @@ sview_wrap(struct sview_lines *l, const char *s, size_t w)
 /* What the payload says (parse_show()'s lines, escaped there), wrapped;
  * a dim line when nothing in it is known. */
 static void
-sview_decoded(struct sview_lines *l, struct buf *b, const struct decoded *d)
+spane_decoded(struct spane_lines *l, struct buf *b, const struct decoded *d)
 {
 	char	*line, *lf;
 
 	buf_reset(b);
 	if (d == NULL || parse_show(b, d) == 0) {
-		sview_lines_add(l, ROLE_DIM, d == NULL || d->payload_caplen ==
+		spane_lines_add(l, ROLE_DIM, d == NULL || d->payload_caplen ==
 		    0 ? "    (no payload)" : "    (nothing decoded: not DNS, "
 		    "an HTTP head or a TLS hello)");
 		return;
 	}
 	for (line = b->s; (lf = strchr(line, '\n')) != NULL; line = lf + 1) {
 		*lf = '\0';
-		sview_wrap(l, line, COLS > 24 ? (size_t)COLS - 5 : 20);
+		spane_wrap(l, line, COLS > 24 ? (size_t)COLS - 5 : 20);
 	}
 }
 
 /* The payload as text: split at LF, each line escaped. */
 static void
-sview_text(struct sview_lines *l, struct buf *b, const uint8_t *p, size_t n)
+spane_text(struct spane_lines *l, struct buf *b, const uint8_t *p, size_t n)
 {
 	size_t	 i, start = 0;
 
 	if (n == 0) {
-		sview_lines_add(l, ROLE_DIM, "    (no payload)");
+		spane_lines_add(l, ROLE_DIM, "    (no payload)");
 		return;
 	}
 	for (i = 0; i <= n; i++) {
@@ -344,23 +344,23 @@ sview_text(struct sview_lines *l, struct buf *b, const uint8_t *p, size_t n)
 			break;
 		buf_reset(b);
 		esc_text(b, p + start, i - start);
-		sview_wrap(l, b->s, COLS > 24 ? (size_t)COLS - 5 : 20);
+		spane_wrap(l, b->s, COLS > 24 ? (size_t)COLS - 5 : 20);
 		start = i + 1;
 	}
 }
 
 /* One line of the request/response text, escaped and wrapped. */
 static void
-sview_line(struct sview_lines *l, struct buf *b, const void *p, size_t n)
+spane_line(struct spane_lines *l, struct buf *b, const void *p, size_t n)
 {
 	buf_reset(b);
 	esc_text(b, p, n);
-	sview_wrap(l, b->s, COLS > 24 ? (size_t)COLS - 5 : 20);
+	spane_wrap(l, b->s, COLS > 24 ? (size_t)COLS - 5 : 20);
 }
 
 /* The window before: keep what follows the side's last line break. */
 static void
-sview_carry(struct sview_read *r, int s, const struct decoded *d)
+spane_carry(struct spane_read *r, int s, const struct decoded *d)
 {
 	const uint8_t	*nl = memrchr(d->payload, '\n', d->payload_caplen);
 	size_t		 n = d->payload_caplen;
@@ -379,7 +379,7 @@ sview_carry(struct sview_read *r, int s, const struct decoded *d)
 /* Into the window: a side's line carried in only when the window before
  * ended one (else it showed all its text itself). */
 static void
-sview_enter(struct sview_read *r)
+spane_enter(struct spane_read *r)
 {
 	int	 s;
 
@@ -396,7 +396,7 @@ sview_enter(struct sview_read *r)
 /* A packet's payload joined to its side's text: each line that ends in
  * it goes to its block; a cut payload ends the line and says so. */
 static void
-sview_join(struct sview_read *r, struct sview_lines *l, int s,
+spane_join(struct spane_read *r, struct spane_lines *l, int s,
     const struct decoded *d)
 {
 	struct buf	*c = &r->cur[s];
@@ -407,7 +407,7 @@ sview_join(struct sview_read *r, struct sview_lines *l, int s,
 		if (d->payload[i] != '\n')
 			continue;
 		buf_add(c, d->payload + start, i - start);
-		sview_line(l, &r->b, c->s, c->len);
+		spane_line(l, &r->b, c->s, c->len);
 		buf_reset(c);
 		r->lf[s] = true;
 		start = i + 1;
@@ -415,23 +415,23 @@ sview_join(struct sview_read *r, struct sview_lines *l, int s,
 	buf_add(c, d->payload + start, d->payload_caplen - start);
 	if (d->payload_caplen < d->payload_len) {
 		if (c->len > 0)
-			sview_line(l, &r->b, c->s, c->len);
+			spane_line(l, &r->b, c->s, c->len);
 		buf_reset(c);
 		r->lf[s] = true;
 		xasprintf(&note, "    (%u bytes not captured)",
 		    d->payload_len - d->payload_caplen);
-		sview_lines_add(l, ROLE_DIM, note);
+		spane_lines_add(l, ROLE_DIM, note);
 		free(note);
 	}
 }
 
 /* A packet read again for the request/response text. */
 static void
-sview_stream(struct sview_read *r, const struct capture_packet *p)
+spane_stream(struct spane_read *r, const struct capture_packet *p)
 {
 	struct pkt_ref		 ref = { p->ordinal, p->ts, p->wirelen,
 				    p->input };
-	struct sview_lines	*l;
+	struct spane_lines	*l;
 	struct decoded		 d;
 	enum decode_reason	 why;
 	int			 side = -1;
@@ -441,29 +441,29 @@ sview_stream(struct sview_read *r, const struct capture_packet *p)
 		side = batch_pkt_side(r->s, &d);
 	if (r->at < r->npre) {
 		if (side >= 0 && d.payload_caplen > 0)
-			sview_carry(r, side, &d);
+			spane_carry(r, side, &d);
 		return;
 	}
-	sview_enter(r);
+	spane_enter(r);
 	l = &r->win[r->at - r->npre];
 	l->side = side;
 	if (side < 0 || d.payload_caplen == 0)
 		return;
 	r->last[side] = r->at - r->npre + 1;
-	sview_join(r, l, side, &d);
+	spane_join(r, l, side, &d);
 }
 
 /* The window's end: a side's unfinished line shows at its last packet
  * when the session ends here or no line ended in the window; else the
  * next window shows it, joined to the rest. */
 static void
-sview_stream_end(struct sview_read *r, size_t wn, bool lastwin)
+spane_stream_end(struct spane_read *r, size_t wn, bool lastwin)
 {
-	struct sview_lines	*l;
+	struct spane_lines	*l;
 	size_t			 i;
 	int			 s;
 
-	sview_enter(r);
+	spane_enter(r);
 	for (s = 0; s < 2; s++) {
 		if (r->cur[s].len == 0 || (!lastwin && r->lf[s]))
 			continue;
@@ -475,27 +475,27 @@ sview_stream_end(struct sview_read *r, size_t wn, bool lastwin)
 		if (l == NULL)
 			continue;
 		l->side = s;
-		sview_line(l, &r->b, r->cur[s].s, r->cur[s].len);
+		spane_line(l, &r->b, r->cur[s].s, r->cur[s].len);
 	}
 }
 
 /* One packet read again: its header line, then its bytes or text. */
 static bool
-sview_packet(const struct capture_packet *p, void *arg)
+spane_packet(const struct capture_packet *p, void *arg)
 {
-	struct sview_read	*r = arg;
+	struct spane_read	*r = arg;
 	struct pkt_ref		 ref = { p->ordinal, p->ts, p->wirelen,
 				    p->input };
-	struct sview_lines	*l;
+	struct spane_lines	*l;
 	struct decoded		 d;
 	enum decode_reason	 why;
 	bool			 ok;
 	int			 side = -1;
 
-	if (sview_select(p->ordinal, r) != p->ordinal)
+	if (spane_select(p->ordinal, r) != p->ordinal)
 		return (true);
 	if (r->u->sv.stream) {
-		sview_stream(r, p);
+		spane_stream(r, p);
 		return (++r->at < r->n);
 	}
 	l = &r->win[r->at];
@@ -513,13 +513,13 @@ sview_packet(const struct capture_packet *p, void *arg)
 	    1 ? "response" : "-", p->wirelen);
 	if (p->caplen < p->wirelen)
 		buf_printf(&r->b, " (%u captured)", p->caplen);
-	sview_lines_add(l, ROLE_KEY, r->b.s);
+	spane_lines_add(l, ROLE_KEY, r->b.s);
 	if (r->u->sv.decoded)
-		sview_decoded(l, &r->b, ok ? &d : NULL);
+		spane_decoded(l, &r->b, ok ? &d : NULL);
 	else if (!r->u->sv.text)
-		sview_hex(l, p->data, p->caplen);
+		spane_hex(l, p->data, p->caplen);
 	else
-		sview_text(l, &r->b, ok ? d.payload : NULL, ok ?
+		spane_text(l, &r->b, ok ? d.payload : NULL, ok ?
 		    d.payload_caplen : 0);
 	return (++r->at < r->n);
 }
@@ -527,7 +527,7 @@ sview_packet(const struct capture_packet *p, void *arg)
 /* Say why packet k could not be read again: the spool deleted it (a live
  * capture or a stream), it was never kept, or its file changed. */
 static void
-sview_unread(struct ui *u, struct sview_lines *l, size_t k)
+spane_unread(struct ui *u, struct spane_lines *l, size_t k)
 {
 	struct capture_ref	 ref;
 	const char		*why;
@@ -542,20 +542,20 @@ sview_unread(struct ui *u, struct sview_lines *l, size_t k)
 		why = "could not be read again (its file changed)";
 	xasprintf(&s, "  packet %zu: %s", k + 1, why);
 	l->side = -1;
-	sview_lines_add(l, ROLE_WARNING, s);
+	spane_lines_add(l, ROLE_WARNING, s);
 	free(s);
 }
 
 /* Format the window of packets around packet k, read again. */
 static void
-sview_load(struct ui *u, size_t k)
+spane_load(struct ui *u, size_t k)
 {
-	struct sview		*v = &u->sv;
+	struct spane		*v = &u->sv;
 	struct session		 buf;
-	struct sview_read	 r;
+	struct spane_read	 r;
 	size_t			 i;
 
-	sview_window_free(v);
+	spane_window_free(v);
 	if (v->stream)		/* aligned: a packet's lines never change */
 		v->wlo = k / SV_WINDOW * SV_WINDOW;
 	else
@@ -576,14 +576,14 @@ sview_load(struct ui *u, size_t k)
 	buf_init(&r.cur[0]);
 	buf_init(&r.cur[1]);
 	if (r.s != NULL)
-		capture_reread(u->cap, sview_select, sview_packet, &r);
+		capture_reread(u->cap, spane_select, spane_packet, &r);
 	if (v->stream)
-		sview_stream_end(&r, v->wn, v->wlo + v->wn == v->nords);
+		spane_stream_end(&r, v->wn, v->wlo + v->wn == v->nords);
 	buf_free(&r.cur[0]);
 	buf_free(&r.cur[1]);
 	for (i = 0; i < v->wn; i++) {
 		if (v->win[i].side == SV_UNREAD)
-			sview_unread(u, &v->win[i], v->wlo + i);
+			spane_unread(u, &v->win[i], v->wlo + i);
 	}
 	buf_free(&r.b);
 	decoder_free(r.dec);
@@ -591,7 +591,7 @@ sview_load(struct ui *u, size_t k)
 
 /* The last block. */
 static size_t
-sview_nblk(const struct sview *v)
+spane_nblk(const struct spane *v)
 {
 	if (v->hpk >= v->n)
 		return (0);	/* no packets yet */
@@ -601,7 +601,7 @@ sview_nblk(const struct sview *v)
 /* The packet a block (1 or more) shows and the side it shows of it (-1:
  * any); SIZE_MAX for the response's title. */
 static size_t
-sview_pkt(const struct sview *v, size_t blk, int *side)
+spane_pkt(const struct spane *v, size_t blk, int *side)
 {
 	*side = -1;
 	if (!v->stream)
@@ -618,16 +618,16 @@ sview_pkt(const struct sview *v, size_t blk, int *side)
 
 /* A block's lines: the head, or a packet's (formatted on demand), empty
  * for a packet of the other side; valid until the next call. */
-static const struct sview_lines *
-sview_block(struct ui *u, size_t blk)
+static const struct spane_lines *
+spane_block(struct ui *u, size_t blk)
 {
-	struct sview	*v = &u->sv;
-	static struct sview_lines head, empty;
+	struct spane	*v = &u->sv;
+	static struct spane_lines head, empty;
 	static char	 rtitle[] = "response (the responder's payload)";
 	static char	*tline[] = { rtitle };
 	static uint8_t	 trole[] = { ROLE_HEADER };
-	static struct sview_lines title = { tline, trole, 1, -1 };
-	const struct sview_lines *l;
+	static struct spane_lines title = { tline, trole, 1, -1 };
+	const struct spane_lines *l;
 	size_t		 i;
 	int		 side;
 
@@ -637,10 +637,10 @@ sview_block(struct ui *u, size_t blk)
 		head.n = v->n;
 		return (&head);
 	}
-	if ((i = sview_pkt(v, blk, &side)) == SIZE_MAX)
+	if ((i = spane_pkt(v, blk, &side)) == SIZE_MAX)
 		return (&title);
 	if (i < v->wlo || i >= v->wlo + v->wn)
-		sview_load(u, i);
+		spane_load(u, i);
 	l = &v->win[i - v->wlo];
 	if ((side == 1 && l->side != 1) || (side == 0 && l->side == 1))
 		return (&empty);
@@ -649,7 +649,7 @@ sview_block(struct ui *u, size_t blk)
 
 /* The head's title of the packets. */
 static const char *
-sview_ptitle(const struct sview *v)
+spane_ptitle(const struct spane *v)
 {
 	if (v->stream)
 		return ("request (the initiator's payload, then the "
@@ -661,9 +661,9 @@ sview_ptitle(const struct sview *v)
 /* On a live capture or a stream: how many of the session's packets left
  * the spool, said in the head. */
 static void
-sview_gone(struct ui *u)
+spane_gone(struct ui *u)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 	struct buf	 b;
 	size_t		 i, n = 0;
 
@@ -673,18 +673,18 @@ sview_gone(struct ui *u)
 		return;
 	buf_init(&b);
 	buf_adds(&b, "  ");
-	sview_count(&b, n);
+	spane_count(&b, n);
 	buf_adds(&b, " of ");
-	sview_count(&b, v->nords);
+	spane_count(&b, v->nords);
 	buf_printf(&b, " packet%s no longer in the spool", v->nords == 1 ?
 	    "" : "s");
-	sview_add(v, ROLE_WARNING, b.s);
+	spane_add(v, ROLE_WARNING, b.s);
 	buf_free(&b);
 }
 
 /* Order ordinals. */
 static int
-sview_ordcmp(const void *a, const void *b)
+spane_ordcmp(const void *a, const void *b)
 {
 	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
@@ -693,9 +693,9 @@ sview_ordcmp(const void *a, const void *b)
 
 /* The session's packets by ordinal: the blocks after the head. */
 static void
-sview_packets(struct ui *u, const struct session *s)
+spane_packets(struct ui *u, const struct session *s)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 	uint32_t	 pos = 0;
 	uint64_t	 o;
 	size_t		 cap = 0;
@@ -708,17 +708,17 @@ sview_packets(struct ui *u, const struct session *s)
 		v->ords[v->nords++] = o;
 	}
 	if (v->nords > 1)
-		qsort(v->ords, v->nords, sizeof *v->ords, sview_ordcmp);
+		qsort(v->ords, v->nords, sizeof *v->ords, spane_ordcmp);
 	v->t_first = s->t_first;
 	if (capture_live(u->cap))
-		sview_gone(u);
+		spane_gone(u);
 	v->hpk = v->n;
-	sview_add(v, ROLE_HEADER, sview_ptitle(v));
+	spane_add(v, ROLE_HEADER, spane_ptitle(v));
 }
 
 /* Open a session: build its head and show the pane. */
 void
-sview_open(struct ui *u, uint64_t id)
+spane_open(struct ui *u, uint64_t id)
 {
 	struct session		 buf;
 	const struct session	*s = store_get(u->st, id, &buf);
@@ -728,23 +728,23 @@ sview_open(struct ui *u, uint64_t id)
 
 	if (s == NULL)
 		return;
-	sview_free(&u->sv);
+	spane_free(&u->sv);
 	u->sv.id = id;
 	u->sv.text = text;
 	u->sv.stream = stream;
 	u->sv.decoded = decoded;
 	u->sv.hpk = SIZE_MAX;
 	xasprintf(&title, "session %llu", (unsigned long long)id);
-	sview_add(&u->sv, ROLE_TITLE, title);
+	spane_add(&u->sv, ROLE_TITLE, title);
 	free(title);
-	sview_add(&u->sv, ROLE_HEADER, "meta");
-	sview_meta(u, id);
-	sview_groups(u, id);
-	sview_fragments(u, s);
+	spane_add(&u->sv, ROLE_HEADER, "meta");
+	spane_meta(u, id);
+	spane_groups(u, id);
+	spane_fragments(u, s);
 	if (atomic_load(&u->loaded) || u->live)	/* the spool is locked */
-		sview_packets(u, s);
+		spane_packets(u, s);
 	else
-		sview_add(&u->sv, ROLE_DIM, "(packets show once the capture "
+		spane_add(&u->sv, ROLE_DIM, "(packets show once the capture "
 		    "is read)");
 	u->pane = PANE_SESSION;
 	u->dirty |= DIRTY_SCREEN;
@@ -752,7 +752,7 @@ sview_open(struct ui *u, uint64_t id)
 
 /* A count with thousands separators ("3,224"). */
 static void
-sview_count(struct buf *b, uint64_t n)
+spane_count(struct buf *b, uint64_t n)
 {
 	char	 d[24];
 	int	 len = snprintf(d, sizeof d, "%llu", (unsigned long long)n), i;
@@ -767,52 +767,52 @@ sview_count(struct buf *b, uint64_t n)
 /* The meta key of the line at the top of the pane (the line pivots act
  * on), or -1 when it is not a meta line. */
 static int
-sview_selected(const struct sview *v)
+spane_selected(const struct spane *v)
 {
 	return (v->blk == 0 && v->off < v->n ? v->hkey[v->off] : -1);
 }
 
 /* Pivot on the meta line at the top of the pane. */
 void
-sview_pivot(struct ui *u, enum pivot_how how)
+spane_pivot(struct ui *u, enum pivot_how how)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 
 	if (v->n == 0)
 		return;
-	if (sview_selected(v) < 0) {
+	if (spane_selected(v) < 0) {
 		ui_message(u, ROLE_NORMAL, "move a meta line to the top "
 		    "(Up, Down) to pivot on it");
 		return;
 	}
-	pivot_go(u, v->id, sview_selected(v), how);
+	pivot_go(u, v->id, spane_selected(v), how);
 }
 
 /* The pane's first line: where the top of the pane is. */
 static void
-sview_where(struct ui *u, int y)
+spane_where(struct ui *u, int y)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 	struct buf	 b;
 	size_t		 i;
 	int		 side;
 
 	buf_init(&b);
 	buf_printf(&b, "session %llu: ", (unsigned long long)v->id);
-	if (sview_selected(v) >= 0)
+	if (spane_selected(v) >= 0)
 		buf_printf(&b, "meta %s  (Enter: drill, !: its negation, p: a "
-		    "new path)", meta_key(sview_selected(v))->name);
+		    "new path)", meta_key(spane_selected(v))->name);
 	else if (v->blk == 0) {
-		sview_count(&b, v->nords);
+		spane_count(&b, v->nords);
 		buf_printf(&b, " packet%s", v->nords == 1 ? "" : "s");
-	} else if ((i = sview_pkt(v, v->blk, &side)) == SIZE_MAX)
+	} else if ((i = spane_pkt(v, v->blk, &side)) == SIZE_MAX)
 		buf_adds(&b, "response");
 	else {
 		buf_adds(&b, side == 0 ? "request, packet " : side == 1 ?
 		    "response, packet " : "packet ");
-		sview_count(&b, i + 1);
+		spane_count(&b, i + 1);
 		buf_adds(&b, " of ");
-		sview_count(&b, v->nords);
+		spane_count(&b, v->nords);
 	}
 	if (v->stream)
 		buf_adds(&b, "  (request/response text)");
@@ -826,10 +826,10 @@ sview_where(struct ui *u, int y)
 
 /* Draw the pane in h lines from line top. */
 void
-sview_draw(struct ui *u, int top, int h)
+spane_draw(struct ui *u, int top, int h)
 {
-	struct sview			*v = &u->sv;
-	const struct sview_lines	*l;
+	struct spane			*v = &u->sv;
+	const struct spane_lines	*l;
 	size_t				 blk = v->blk, off = v->off;
 	int				 y = top + 1;
 
@@ -838,10 +838,10 @@ sview_draw(struct ui *u, int top, int h)
 		    "no session open: Enter on a session in Events (2)");
 		return;
 	}
-	sview_where(u, top);
-	while (y < top + h && blk <= sview_nblk(v)) {
-		l = sview_block(u, blk);
-		if (blk == 0 && sview_selected(v) >= 0 && off < l->n) {
+	spane_where(u, top);
+	while (y < top + h && blk <= spane_nblk(v)) {
+		l = spane_block(u, blk);
+		if (blk == 0 && spane_selected(v) >= 0 && off < l->n) {
 			draw_fill(y, ROLE_SELECTED);
 			draw_text(y, 0, 1, ROLE_SELECTED, ">");
 			draw_text(y++, 1, COLS - 1, ROLE_SELECTED,
@@ -857,36 +857,36 @@ sview_draw(struct ui *u, int top, int h)
 /* Keep the top off empty blocks: forward to the next line, or back to
  * the last one at the end. */
 static void
-sview_settle(struct ui *u)
+spane_settle(struct ui *u)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 	size_t		 n;
 
-	while (v->blk < sview_nblk(v) && sview_block(u, v->blk)->n == 0) {
+	while (v->blk < spane_nblk(v) && spane_block(u, v->blk)->n == 0) {
 		v->blk++;
 		v->off = 0;
 	}
-	while (v->blk > 0 && (n = sview_block(u, v->blk)->n) <= v->off) {
+	while (v->blk > 0 && (n = spane_block(u, v->blk)->n) <= v->off) {
 		v->blk--;
-		n = sview_block(u, v->blk)->n;
+		n = spane_block(u, v->blk)->n;
 		v->off = n > 0 ? n - 1 : 0;
 	}
 }
 
 /* Move the top down by d lines, reading packets as it goes. */
 static void
-sview_down(struct ui *u, size_t d)
+spane_down(struct ui *u, size_t d)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 	size_t		 n;
 
 	while (d > 0) {
-		n = sview_block(u, v->blk)->n;
+		n = spane_block(u, v->blk)->n;
 		if (v->off + d < n) {
 			v->off += d;
 			return;
 		}
-		if (v->blk >= sview_nblk(v)) {
+		if (v->blk >= spane_nblk(v)) {
 			v->off = n > 0 ? n - 1 : 0;
 			return;
 		}
@@ -898,9 +898,9 @@ sview_down(struct ui *u, size_t d)
 
 /* Move the top up by d lines, past empty blocks. */
 static void
-sview_up(struct ui *u, size_t d)
+spane_up(struct ui *u, size_t d)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 	size_t		 n;
 
 	while (d > 0) {
@@ -914,7 +914,7 @@ sview_up(struct ui *u, size_t d)
 		}
 		d -= v->off + 1;
 		do
-			n = sview_block(u, --v->blk)->n;
+			n = spane_block(u, --v->blk)->n;
 		while (n == 0 && v->blk > 0);
 		v->off = n > 0 ? n - 1 : 0;
 	}
@@ -926,16 +926,16 @@ sview_up(struct ui *u, size_t d)
  * LF; the number of packets, 0 when the head is at the top.
  */
 size_t
-sview_copy_packets(struct ui *u, struct buf *b, size_t h)
+spane_copy_packets(struct ui *u, struct buf *b, size_t h)
 {
-	struct sview			*v = &u->sv;
-	const struct sview_lines	*l;
+	struct spane			*v = &u->sv;
+	const struct spane_lines	*l;
 	size_t				 blk, i, lines = 0, n = 0;
 
 	if (v->n == 0 || v->blk == 0)
 		return (0);
-	for (blk = v->blk; blk <= sview_nblk(v) && lines < h; blk++) {
-		l = sview_block(u, blk);
+	for (blk = v->blk; blk <= spane_nblk(v) && lines < h; blk++) {
+		l = spane_block(u, blk);
 		for (i = 0; i < l->n; i++) {
 			buf_adds(b, l->line[i]);
 			buf_addc(b, '\n');
@@ -949,12 +949,12 @@ sview_copy_packets(struct ui *u, struct buf *b, size_t h)
 /* One line on from (blk, off), or back, past empty blocks, round the
  * end (counted in *laps); the head never is empty. */
 static void
-sview_step(struct ui *u, size_t *blk, size_t *off, bool back,
+spane_step(struct ui *u, size_t *blk, size_t *off, bool back,
     unsigned *laps)
 {
-	size_t	 last = sview_nblk(&u->sv), n;
+	size_t	 last = spane_nblk(&u->sv), n;
 
-	if (!back && *off + 1 < sview_block(u, *blk)->n) {
+	if (!back && *off + 1 < spane_block(u, *blk)->n) {
 		(*off)++;
 		return;
 	}
@@ -969,7 +969,7 @@ sview_step(struct ui *u, size_t *blk, size_t *off, bool back,
 			*blk = *blk == 0 ? last : *blk - 1;
 		if ((!back && *blk == 0) || (back && *blk == last))
 			(*laps)++;
-	} while ((n = sview_block(u, *blk)->n) == 0);
+	} while ((n = spane_block(u, *blk)->n) == 0);
 	*off = back ? n - 1 : 0;
 }
 
@@ -979,18 +979,18 @@ sview_step(struct ui *u, size_t *blk, size_t *off, bool back,
  * end.  Packets are read again as the search goes through them.
  */
 int
-sview_find(struct ui *u, const char *t, bool back)
+spane_find(struct ui *u, const char *t, bool back)
 {
-	struct sview			*v = &u->sv;
-	const struct sview_lines	*l;
+	struct spane			*v = &u->sv;
+	const struct spane_lines	*l;
 	size_t				 blk = v->blk, off = v->off;
 	unsigned			 laps = 0;
 
 	if (v->n == 0)
 		return (0);
 	while (laps < 2) {
-		sview_step(u, &blk, &off, back, &laps);
-		l = sview_block(u, blk);
+		spane_step(u, &blk, &off, back, &laps);
+		l = spane_block(u, blk);
 		if (find_in(l->line[off], strlen(l->line[off]), t)) {
 			v->blk = blk;
 			v->off = off;
@@ -1005,41 +1005,41 @@ sview_find(struct ui *u, const char *t, bool back)
 
 /* Scroll by d lines; a far move goes to the top or to the last packet. */
 void
-sview_move(struct ui *u, int d)
+spane_move(struct ui *u, int d)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 
 	if (v->n == 0)
 		return;
 	if (d <= -SV_FAR)
 		v->blk = v->off = 0;
 	else if (d >= SV_FAR) {
-		v->blk = sview_nblk(v);
+		v->blk = spane_nblk(v);
 		v->off = 0;
 	} else if (d < 0)
-		sview_up(u, (size_t)-d);
+		spane_up(u, (size_t)-d);
 	else
-		sview_down(u, (size_t)d);
-	sview_settle(u);
+		spane_down(u, (size_t)d);
+	spane_settle(u);
 	u->dirty |= DIRTY_SCREEN;
 }
 
 /* After a change of what blocks hold: the packets read again, the top on
  * the same packet, the head's title of the packets said again. */
 static void
-sview_reshape(struct ui *u, size_t pkt)
+spane_reshape(struct ui *u, size_t pkt)
 {
-	struct sview	*v = &u->sv;
+	struct spane	*v = &u->sv;
 
-	sview_window_free(v);
+	spane_window_free(v);
 	if (v->hpk < v->n) {
 		free(v->line[v->hpk]);
-		v->line[v->hpk] = xstrdup(sview_ptitle(v));
+		v->line[v->hpk] = xstrdup(spane_ptitle(v));
 	}
 	if (v->blk > 0) {
 		v->blk = pkt + 1;
 		v->off = 0;
-		sview_settle(u);
+		spane_settle(u);
 	}
 	u->dirty |= DIRTY_SCREEN;
 }
@@ -1047,48 +1047,48 @@ sview_reshape(struct ui *u, size_t pkt)
 /* The packet at the top of the view (0: none), to keep in view when the
  * view changes shape. */
 static size_t
-sview_here(struct sview *v)
+spane_here(struct spane *v)
 {
 	size_t	 pkt;
 	int	 side;
 
-	pkt = v->blk > 0 ? sview_pkt(v, v->blk, &side) : 0;
+	pkt = v->blk > 0 ? spane_pkt(v, v->blk, &side) : 0;
 	return (pkt == SIZE_MAX ? 0 : pkt);
 }
 
 /* Show the packets' payload as text, or their bytes in hex (t). */
 void
-sview_toggle_text(struct ui *u)
+spane_toggle_text(struct ui *u)
 {
-	struct sview	*v = &u->sv;
-	size_t		 pkt = sview_here(v);
+	struct spane	*v = &u->sv;
+	size_t		 pkt = spane_here(v);
 
 	v->text = v->stream || v->decoded ? true : !v->text;
 	v->stream = v->decoded = false;
-	sview_reshape(u, pkt);
+	spane_reshape(u, pkt);
 }
 
 /* Show the request/response text, or the packets again (r). */
 void
-sview_toggle_stream(struct ui *u)
+spane_toggle_stream(struct ui *u)
 {
-	struct sview	*v = &u->sv;
-	size_t		 pkt = sview_here(v);
+	struct spane	*v = &u->sv;
+	size_t		 pkt = spane_here(v);
 
 	v->stream = !v->stream;
 	v->decoded = false;
-	sview_reshape(u, pkt);
+	spane_reshape(u, pkt);
 }
 
 /* Show what each packet's DNS, HTTP head or TLS hello says, or the
  * packets as before (d). */
 void
-sview_toggle_decoded(struct ui *u)
+spane_toggle_decoded(struct ui *u)
 {
-	struct sview	*v = &u->sv;
-	size_t		 pkt = sview_here(v);
+	struct spane	*v = &u->sv;
+	size_t		 pkt = spane_here(v);
 
 	v->decoded = !v->decoded;
 	v->stream = false;
-	sview_reshape(u, pkt);
+	spane_reshape(u, pkt);
 }

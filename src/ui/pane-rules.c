@@ -1,5 +1,5 @@
 /*
- * rview.c - the rule editor pane (SPEC §5): the loaded rules in evaluation
+ * pane-rules.c - the rule editor pane (SPEC §5): the loaded rules in evaluation
  * order with the order check's findings beside them; add, edit, delete,
  * enable/disable, move, fix order, write back; saving the drill path as a
  * rule; re-applying the rules to the loaded sessions a slice at a time.
@@ -21,17 +21,17 @@
 #define RVIEW_SLICE	20000
 
 /* The reader rules see sessions through (one per console). */
-static struct meta_reader	rview_reader;
+static struct meta_reader	rpane_reader;
 
-static void	rview_diag_text(struct buf *, const struct rules_diag *);
-static void	rview_load_errors(struct ui *);
+static void	rpane_diag_text(struct buf *, const struct rules_diag *);
+static void	rpane_load_errors(struct ui *);
 
 /* Start with the rules main loaded (an empty set when none). */
 void
-rview_init(struct ui *u)
+rpane_init(struct ui *u)
 {
 	static const char *const none[] = { "none" };
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 
 	rv->rs = u->opt->cfg->rules;
 	if (rv->rs == NULL) {
@@ -39,13 +39,13 @@ rview_init(struct ui *u)
 		rv->own[rv->nown++] = rules_load(none, 1);
 		rv->rs = rv->own[0];
 	}
-	session_reader_init(&rview_reader, store_ctx(u->st));
-	rview_load_errors(u);
+	session_reader_init(&rpane_reader, store_ctx(u->st));
+	rpane_load_errors(u);
 }
 
 /* Say on the message line that rules did not load, with the first error. */
 static void
-rview_load_errors(struct ui *u)
+rpane_load_errors(struct ui *u)
 {
 	const struct ruleset	*rs = u->rv.rs;
 	const struct rules_diag	*d, *first = NULL;
@@ -60,7 +60,7 @@ rview_load_errors(struct ui *u)
 	if (n == 0)
 		return;
 	buf_init(&b);
-	rview_diag_text(&b, first);
+	rpane_diag_text(&b, first);
 	ui_message(u, ROLE_ERROR, "rules: %zu error%s (4:Rules lists them): %s",
 	    n, n == 1 ? "" : "s", b.s);
 	buf_free(&b);
@@ -68,9 +68,9 @@ rview_load_errors(struct ui *u)
 
 /* Free what the editor made. */
 void
-rview_free(struct ui *u)
+rpane_free(struct ui *u)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	size_t		 i;
 
 	for (i = 0; i < rv->nown; i++)
@@ -84,14 +84,14 @@ rview_free(struct ui *u)
 
 /* Whether rule changes are not written yet. */
 bool
-rview_dirty(const struct ui *u)
+rpane_dirty(const struct ui *u)
 {
 	return (u->rv.ed != NULL && rules_edit_dirty(u->rv.ed));
 }
 
 /* The edit model, made on the first change. */
 static struct rules_edit *
-rview_ed(struct ui *u)
+rpane_ed(struct ui *u)
 {
 	if (u->rv.ed == NULL)
 		u->rv.ed = rules_edit_new(u->rv.rs);
@@ -105,7 +105,7 @@ rview_ed(struct ui *u)
  * or, live, for the gate (the engine quiet), which keys always hold.
  */
 static bool
-rview_can_change(struct ui *u)
+rpane_can_change(struct ui *u)
 {
 	if (ui_indexable(u))
 		return (true);
@@ -116,9 +116,9 @@ rview_can_change(struct ui *u)
 
 /* The rule under the cursor, or -1 when there are none. */
 static long
-rview_rule(const struct ui *u)
+rpane_rule(const struct ui *u)
 {
-	const struct rview	*rv = &u->rv;
+	const struct rpane	*rv = &u->rv;
 
 	if (rules_count(rv->rs) == 0)
 		return (-1);
@@ -127,9 +127,9 @@ rview_rule(const struct ui *u)
 
 /* Load the edited text again; the cursor goes to file:line when given. */
 static void
-rview_reload(struct ui *u, long file, unsigned line)
+rpane_reload(struct ui *u, long file, unsigned line)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	struct ruleset	*rs = rules_edit_load(rv->ed);
 	size_t		 k, ri, n = rules_count(rs);
 
@@ -149,16 +149,16 @@ rview_reload(struct ui *u, long file, unsigned line)
 
 /* Reload keeping the cursor on rule ri of the current set. */
 static void
-rview_reload_at(struct ui *u, size_t ri)
+rpane_reload_at(struct ui *u, size_t ri)
 {
 	const struct ruleset	*rs = u->rv.rs;
 
-	rview_reload(u, (long)rules_fileidx(rs, ri), rules_line(rs, ri));
+	rpane_reload(u, (long)rules_fileidx(rs, ri), rules_line(rs, ri));
 }
 
 /* Count the findings of a rule (errors in *errors). */
 static size_t
-rview_findings(const struct ruleset *rs, size_t ri, size_t *errors)
+rpane_findings(const struct ruleset *rs, size_t ri, size_t *errors)
 {
 	const struct rules_diag	*d;
 	size_t			 i, n = 0;
@@ -176,7 +176,7 @@ rview_findings(const struct ruleset *rs, size_t ri, size_t *errors)
 
 /* Count the rules that did not load. */
 static size_t
-rview_nerrors(const struct ruleset *rs)
+rpane_nerrors(const struct ruleset *rs)
 {
 	size_t	 i, n = 0;
 
@@ -187,7 +187,7 @@ rview_nerrors(const struct ruleset *rs)
 
 /* The file name without its directories. */
 static const char *
-rview_base(const char *path)
+rpane_base(const char *path)
 {
 	const char	*s = strrchr(path, '/');
 
@@ -195,7 +195,7 @@ rview_base(const char *path)
 }
 
 /* One line of the pane: a rule, its condition, or a part of a finding. */
-struct rview_row {
+struct rpane_row {
 	size_t		 k;		/* evaluation position */
 	long		 diag;		/* finding index, -1: the rule row */
 	unsigned int	 part;		/* line of the wrapped finding */
@@ -207,9 +207,9 @@ struct rview_row {
 
 /* A finding as text, FILE:LINE[:COL]: error|warning: MESSAGE, escaped. */
 static void
-rview_diag_text(struct buf *b, const struct rules_diag *d)
+rpane_diag_text(struct buf *b, const struct rules_diag *d)
 {
-	const char	*f = rview_base(d->file);
+	const char	*f = rpane_base(d->file);
 
 	esc_text(b, f, strlen(f));
 	if (d->line != 0)
@@ -225,7 +225,7 @@ rview_diag_text(struct buf *b, const struct rules_diag *d)
  * [*off, *off + *len); false when there is no such line.
  */
 static bool
-rview_wrap(const char *s, int w, unsigned int part, size_t *off, size_t *len)
+rpane_wrap(const char *s, int w, unsigned int part, size_t *off, size_t *len)
 {
 	size_t		 pos = 0, n = strlen(s), end, next;
 	unsigned int	 i;
@@ -262,11 +262,11 @@ rview_wrap(const char *s, int w, unsigned int part, size_t *off, size_t *len)
 /* The rows: whole-file findings, then each rule with its findings (the
  * selected one with its condition too). */
 static size_t
-rview_rows(const struct ui *u, struct rview_row **out)
+rpane_rows(const struct ui *u, struct rpane_row **out)
 {
 	const struct ruleset	*rs = u->rv.rs;
 	const struct rules_diag	*d;
-	struct rview_row	*rows = NULL;
+	struct rpane_row	*rows = NULL;
 	struct buf		 b;
 	size_t			 n = 0, k, i, ri, cap = 0, off, len;
 	unsigned int		 p;
@@ -282,8 +282,8 @@ rview_rows(const struct ui *u, struct rview_row **out)
 } while (0)
 #define DIAG(kk, ii) do {						\
 	buf_reset(&b);							\
-	rview_diag_text(&b, rules_diag(rs, (ii)));			\
-	for (p = 0; rview_wrap(b.s, COLS - 8, p, &off, &len); p++)	\
+	rpane_diag_text(&b, rules_diag(rs, (ii)));			\
+	for (p = 0; rpane_wrap(b.s, COLS - 8, p, &off, &len); p++)	\
 		ROW((kk), (long)(ii), p, false);			\
 } while (0)
 	for (i = 0; i < rules_ndiags(rs); i++) {
@@ -310,15 +310,15 @@ rview_rows(const struct ui *u, struct rview_row **out)
 
 /* Draw one line of a wrapped finding. */
 static void
-rview_draw_diag(const struct rules_diag *d, unsigned int part, int y)
+rpane_draw_diag(const struct rules_diag *d, unsigned int part, int y)
 {
 	struct buf	 b;
 	size_t		 off, len;
 	char		*line;
 
 	buf_init(&b);
-	rview_diag_text(&b, d);
-	if (rview_wrap(b.s, COLS - 8, part, &off, &len)) {
+	rpane_diag_text(&b, d);
+	if (rpane_wrap(b.s, COLS - 8, part, &off, &len)) {
 		line = xmalloc(len + 1);
 		memcpy(line, b.s + off, len);
 		line[len] = '\0';
@@ -331,7 +331,7 @@ rview_draw_diag(const struct rules_diag *d, unsigned int part, int y)
 
 /* Draw a rule's row. */
 static void
-rview_draw_rule(const struct ui *u, size_t k, int y)
+rpane_draw_rule(const struct ui *u, size_t k, int y)
 {
 	const struct ruleset	*rs = u->rv.rs;
 	const struct meta_key	*key;
@@ -341,9 +341,9 @@ rview_draw_rule(const struct ui *u, size_t k, int y)
 	const char		*name = rules_name(rs, ri), *file;
 	int			 wn = COLS - 56;
 
-	nf = rview_findings(rs, ri, &nerr);
+	nf = rpane_findings(rs, ri, &nerr);
 	key = rules_alert(rs, ri) >= 0 ? meta_key(rules_alert(rs, ri)) : NULL;
-	file = rview_base(rules_file(rs, ri));
+	file = rpane_base(rules_file(rs, ri));
 	buf_init(&b);
 	buf_printf(&b, "%c%4zu %s ", sel ? '>' : ' ', k + 1,
 	    (rules_flags(rs, ri) & RULE_ERROR) ? "err" :
@@ -368,20 +368,20 @@ rview_draw_rule(const struct ui *u, size_t k, int y)
 
 /* Draw the pane. */
 void
-rview_draw(struct ui *u, int top, int h)
+rpane_draw(struct ui *u, int top, int h)
 {
-	struct rview		*rv = &u->rv;
+	struct rpane		*rv = &u->rv;
 	const struct ruleset	*rs = rv->rs;
-	struct rview_row	*rows;
+	struct rpane_row	*rows;
 	struct buf		 b;
-	size_t			 n = rview_rows(u, &rows), i, cur = 0, ri, last;
+	size_t			 n = rpane_rows(u, &rows), i, cur = 0, ri, last;
 	const char		*c;
 	int			 y = top + 1, body = h - 1;
 
 	buf_init(&b);
 	buf_printf(&b, "    #  on  rule (%zu, %zu active", rules_count(rs),
 	    rules_active(rs));
-	if ((ri = rview_nerrors(rs)) > 0)
+	if ((ri = rpane_nerrors(rs)) > 0)
 		buf_printf(&b, ", %zu with errors", ri);
 	buf_printf(&b, "; Enter edit, a add, K/J move, f fix, w write)");
 	draw_text(top, 0, COLS, ROLE_HEADER, b.s);
@@ -405,7 +405,7 @@ rview_draw(struct ui *u, int top, int h)
 		    "one; S in Navigate: save the drill path as a rule)");
 	for (i = rv->top; i < n && y < top + h; i++, y++) {
 		if (rows[i].diag != -1) {
-			rview_draw_diag(rules_diag(rs, (size_t)rows[i].diag),
+			rpane_draw_diag(rules_diag(rs, (size_t)rows[i].diag),
 			    rows[i].part, y);
 		} else if (rows[i].cond) {
 			ri = rules_sorted(rs, rows[i].k);
@@ -416,7 +416,7 @@ rview_draw(struct ui *u, int top, int h)
 			    strlen(c) : 0);
 			draw_text(y, 10, COLS - 10, ROLE_DIM, b.s);
 		} else
-			rview_draw_rule(u, rows[i].k, y);
+			rpane_draw_rule(u, rows[i].k, y);
 	}
 	buf_free(&b);
 	free(rows);
@@ -424,9 +424,9 @@ rview_draw(struct ui *u, int top, int h)
 
 /* Move the cursor. */
 void
-rview_move(struct ui *u, int d)
+rpane_move(struct ui *u, int d)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	size_t		 n = rules_count(rv->rs);
 
 	if (n == 0)
@@ -442,7 +442,7 @@ rview_move(struct ui *u, int d)
 
 /* The evaluation order as an array of rule indices (caller frees). */
 static size_t *
-rview_seq(const struct ruleset *rs)
+rpane_seq(const struct ruleset *rs)
 {
 	size_t	 n = rules_count(rs), k;
 	size_t	*seq = xreallocarray(NULL, n + 1, sizeof *seq);
@@ -455,94 +455,94 @@ rview_seq(const struct ruleset *rs)
 /* Move the rule under the cursor one place (d is -1 or 1): order= is
  * renumbered 10, 20, ... along the new order. */
 static void
-rview_shift(struct ui *u, int d)
+rpane_shift(struct ui *u, int d)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	size_t		 n = rules_count(rv->rs), *seq, t, ri;
 
-	if (!rview_can_change(u))
+	if (!rpane_can_change(u))
 		return;
 	if (n < 2 || (d < 0 && rv->cur == 0) || (d > 0 && rv->cur + 1 >= n))
 		return;
-	seq = rview_seq(rv->rs);
+	seq = rpane_seq(rv->rs);
 	ri = seq[rv->cur];
 	t = seq[rv->cur + d];
 	seq[rv->cur + d] = ri;
 	seq[rv->cur] = t;
-	rules_edit_renumber(rview_ed(u), rv->rs, seq, n);
+	rules_edit_renumber(rpane_ed(u), rv->rs, seq, n);
 	free(seq);
-	rview_reload_at(u, ri);
+	rpane_reload_at(u, ri);
 }
 
-void rview_up(struct ui *u) { rview_shift(u, -1); }
-void rview_down(struct ui *u) { rview_shift(u, 1); }
+void rpane_up(struct ui *u) { rpane_shift(u, -1); }
+void rpane_down(struct ui *u) { rpane_shift(u, 1); }
 
 /* Put every rule in an order that satisfies its dependencies. */
 void
-rview_fix(struct ui *u)
+rpane_fix(struct ui *u)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	size_t		 n = rules_count(rv->rs), *seq;
-	long		 ri = rview_rule(u);
+	long		 ri = rpane_rule(u);
 
-	if (!rview_can_change(u))
+	if (!rpane_can_change(u))
 		return;
 	if (n == 0)
 		return;
 	seq = xreallocarray(NULL, n + 1, sizeof *seq);
 	rules_fix_order(rv->rs, seq);
-	rules_edit_renumber(rview_ed(u), rv->rs, seq, n);
+	rules_edit_renumber(rpane_ed(u), rv->rs, seq, n);
 	free(seq);
-	rview_reload_at(u, (size_t)ri);
+	rpane_reload_at(u, (size_t)ri);
 	ui_message(u, ROLE_NORMAL, "order fixed: %zu rules renumbered 10 to "
 	    "%zu0 (w writes the files)", n, n);
 }
 
 /* Enable or disable the rule under the cursor. */
 void
-rview_toggle(struct ui *u)
+rpane_toggle(struct ui *u)
 {
-	long	 ri = rview_rule(u);
+	long	 ri = rpane_rule(u);
 
-	if (!rview_can_change(u))
+	if (!rpane_can_change(u))
 		return;
 	if (ri < 0)
 		return;
-	if (!rules_edit_enable(rview_ed(u), u->rv.rs, (size_t)ri,
+	if (!rules_edit_enable(rpane_ed(u), u->rv.rs, (size_t)ri,
 	    !rules_enabled(u->rv.rs, (size_t)ri))) {
 		ui_message(u, ROLE_ERROR, "%s cannot be changed",
 		    esc_str(rules_file(u->rv.rs, (size_t)ri)));
 		return;
 	}
-	rview_reload_at(u, (size_t)ri);
+	rpane_reload_at(u, (size_t)ri);
 }
 
 /* The answer to "delete rule?". */
 static void
-rview_delete_answer(struct ui *u, int key)
+rpane_delete_answer(struct ui *u, int key)
 {
-	long	 ri = rview_rule(u);
+	long	 ri = rpane_rule(u);
 
 	if (key != 'y' || ri < 0)
 		return;
-	if (!rules_edit_delete(rview_ed(u), u->rv.rs, (size_t)ri)) {
+	if (!rules_edit_delete(rpane_ed(u), u->rv.rs, (size_t)ri)) {
 		ui_message(u, ROLE_ERROR, "%s cannot be changed",
 		    esc_str(rules_file(u->rv.rs, (size_t)ri)));
 		return;
 	}
-	rview_reload(u, -1, 0);
+	rpane_reload(u, -1, 0);
 	ui_message(u, ROLE_NORMAL, "rule deleted (w writes the files)");
 }
 
 /* Delete the rule under the cursor, after asking. */
 void
-rview_delete(struct ui *u)
+rpane_delete(struct ui *u)
 {
-	long		 ri = rview_rule(u);
+	long		 ri = rpane_rule(u);
 	struct buf	 b;
 	const char	*name;
 
-	if (!rview_can_change(u))
+	if (!rpane_can_change(u))
 		return;
 	if (ri < 0)
 		return;
@@ -551,14 +551,14 @@ rview_delete(struct ui *u)
 		name = "";
 	buf_init(&b);
 	esc_text(&b, name, strlen(name));
-	ui_ask(u, "yn", rview_delete_answer, "delete rule '%s'? (y/n)", b.s);
+	ui_ask(u, "yn", rpane_delete_answer, "delete rule '%s'? (y/n)", b.s);
 	buf_free(&b);
 }
 
 /* Check a condition as the rule loader will; false with the error shown
  * under the prompt. */
 static bool
-rview_cond_ok(struct ui *u, const char *line)
+rpane_cond_ok(struct ui *u, const char *line)
 {
 	struct query_error	 err;
 	struct query		*q;
@@ -581,25 +581,25 @@ rview_cond_ok(struct ui *u, const char *line)
  * disables; the evaluation order is renumbered so nothing else moves.
  */
 static void
-rview_copy_cond(struct ui *u, size_t ri, const char *cond)
+rpane_copy_cond(struct ui *u, size_t ri, const char *cond)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	char		*name = xstrdup(rules_name(rv->rs, ri) != NULL ?
 			    rules_name(rv->rs, ri) : "");
 	size_t		 at = rv->cur, n, k, *seq, c;
 	unsigned	 lineno;
 	long		 fi;
 
-	if ((fi = rules_edit_copy_cond(rview_ed(u), rv->rs, ri, cond,
+	if ((fi = rules_edit_copy_cond(rpane_ed(u), rv->rs, ri, cond,
 	    &lineno)) == -1) {
 		ui_message(u, ROLE_ERROR, "%s cannot be changed",
 		    esc_str(rules_file(rv->rs, ri)));
 		free(name);
 		return;
 	}
-	rview_reload(u, fi, lineno);
+	rpane_reload(u, fi, lineno);
 	n = rules_count(rv->rs);
-	seq = rview_seq(rv->rs);
+	seq = rpane_seq(rv->rs);
 	c = seq[rv->cur];
 	if (rv->cur > at + 1) {
 		for (k = rv->cur; k > at + 1; k--)
@@ -608,28 +608,28 @@ rview_copy_cond(struct ui *u, size_t ri, const char *cond)
 	}
 	rules_edit_renumber(rv->ed, rv->rs, seq, n);
 	free(seq);
-	rview_reload(u, fi, lineno);
+	rpane_reload(u, fi, lineno);
 	ui_message(u, ROLE_NORMAL, "condition changed in a copy, %s:%u; the "
 	    "original '%s' is disabled in the order file (w writes the files, "
-	    "r applies)", esc_str(rview_base(rules_file(rv->rs,
+	    "r applies)", esc_str(rpane_base(rules_file(rv->rs,
 	    rules_sorted(rv->rs, rv->cur)))), lineno, esc_str(name));
 	free(name);
 }
 
 /* The edit prompt's handler: the new condition. */
 static bool
-rview_edit_line(struct ui *u, const char *line, void *arg)
+rpane_edit_line(struct ui *u, const char *line, void *arg)
 {
-	long	 ri = rview_rule(u);
+	long	 ri = rpane_rule(u);
 
 	(void)arg;
-	if (ri < 0 || !rview_cond_ok(u, line))
+	if (ri < 0 || !rpane_cond_ok(u, line))
 		return (ri < 0);
-	if (!rules_edit_set_cond(rview_ed(u), u->rv.rs, (size_t)ri, line)) {
-		rview_copy_cond(u, (size_t)ri, line);
+	if (!rules_edit_set_cond(rpane_ed(u), u->rv.rs, (size_t)ri, line)) {
+		rpane_copy_cond(u, (size_t)ri, line);
 		return (true);
 	}
-	rview_reload_at(u, (size_t)ri);
+	rpane_reload_at(u, (size_t)ri);
 	ui_message(u, ROLE_NORMAL, "condition changed (w writes the files, "
 	    "r applies)");
 	return (true);
@@ -637,21 +637,21 @@ rview_edit_line(struct ui *u, const char *line, void *arg)
 
 /* Edit the condition of the rule under the cursor. */
 void
-rview_edit(struct ui *u)
+rpane_edit(struct ui *u)
 {
-	long	 ri = rview_rule(u);
+	long	 ri = rpane_rule(u);
 
-	if (!rview_can_change(u))
+	if (!rpane_can_change(u))
 		return;
 	if (ri < 0)
 		return;
 	prompt_ask(u, PROMPT_QUERY, "rule= ", rules_condition(u->rv.rs,
-	    (size_t)ri), rview_edit_line, NULL);
+	    (size_t)ri), rpane_edit_line, NULL);
 }
 
 /* Whether a rule line loads on its own; false with the first error. */
 static bool
-rview_line_loads(struct ui *u, const char *line)
+rpane_line_loads(struct ui *u, const char *line)
 {
 	struct ruleset			*rs;
 	const struct rules_diag		*d;
@@ -682,9 +682,9 @@ rview_line_loads(struct ui *u, const char *line)
  * written and the rules applied.
  */
 static void
-rview_add_rule(struct ui *u, const char *alert, bool write)
+rpane_add_rule(struct ui *u, const char *alert, bool write)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	char		*user = rules_user_file(), *line, *cause = NULL;
 	size_t		 fi, ri, k, nw, *w;
 	uint64_t	 order = 0;
@@ -692,14 +692,14 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 	long		 found = -1;
 
 	line = rules_format_line(rv->name, rv->cond, alert, 0);
-	if (!rview_line_loads(u, line)) {
+	if (!rpane_line_loads(u, line)) {
 		free(line);
 		free(user);
 		return;
 	}
-	fi = rules_edit_append(rview_ed(u), user, line, &lineno);
+	fi = rules_edit_append(rpane_ed(u), user, line, &lineno);
 	free(line);
-	rview_reload(u, (long)fi, lineno);
+	rpane_reload(u, (long)fi, lineno);
 	for (k = 0; k < rules_count(rv->rs); k++) {
 		ri = rules_sorted(rv->rs, k);
 		if (rules_fileidx(rv->rs, ri) == fi &&
@@ -718,7 +718,7 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 		if (order > 0) {
 			rules_edit_set_order(rv->ed, rv->rs, (size_t)found,
 			    order);
-			rview_reload(u, (long)fi, lineno);
+			rpane_reload(u, (long)fi, lineno);
 		}
 	}
 	u->pane = PANE_RULES;
@@ -728,10 +728,10 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 	} else if (write) {
 		free(rv->note);
 		xasprintf(&rv->note, "saved as %s:%u (order=%llu)",
-		    esc_str(rview_base(user)), lineno,
+		    esc_str(rpane_base(user)), lineno,
 		    (unsigned long long)order);
 		ui_message(u, ROLE_NORMAL, "%s", rv->note);
-		rview_apply(u);
+		rpane_apply(u);
 	} else
 		ui_message(u, ROLE_NORMAL, "rule added as %s:%u (w writes the "
 		    "files)", esc_str(user), lineno);
@@ -740,7 +740,7 @@ rview_add_rule(struct ui *u, const char *alert, bool write)
 
 /* The alert prompt's handler: arg is non-NULL when saving the path. */
 static bool
-rview_alert_line(struct ui *u, const char *line, void *arg)
+rpane_alert_line(struct ui *u, const char *line, void *arg)
 {
 	const struct meta_key	*k;
 	char			*a = xstrdup(line + strspn(line, " \t"));
@@ -764,35 +764,35 @@ rview_alert_line(struct ui *u, const char *line, void *arg)
 		free(a);
 		return (false);
 	}
-	rview_add_rule(u, a, arg != NULL);
+	rpane_add_rule(u, a, arg != NULL);
 	free(a);
 	return (true);
 }
 
 /* Ask for the alert key (default ioc). */
 static void
-rview_ask_alert(struct ui *u, void *arg)
+rpane_ask_alert(struct ui *u, void *arg)
 {
-	prompt_ask(u, PROMPT_TEXT, "alert key: ", "ioc", rview_alert_line,
+	prompt_ask(u, PROMPT_TEXT, "alert key: ", "ioc", rpane_alert_line,
 	    arg);
 }
 
 /* The condition prompt's handler (adding a rule in the editor). */
 static bool
-rview_cond_line(struct ui *u, const char *line, void *arg)
+rpane_cond_line(struct ui *u, const char *line, void *arg)
 {
 	(void)arg;
-	if (!rview_cond_ok(u, line))
+	if (!rpane_cond_ok(u, line))
 		return (false);
 	free(u->rv.cond);
 	u->rv.cond = xstrdup(line);
-	rview_ask_alert(u, NULL);
+	rpane_ask_alert(u, NULL);
 	return (true);
 }
 
 /* The name prompt's handler: arg is non-NULL when saving the path. */
 static bool
-rview_name_line(struct ui *u, const char *line, void *arg)
+rpane_name_line(struct ui *u, const char *line, void *arg)
 {
 	const struct ruleset	*rs = u->rv.rs;
 	char			*name = xstrdup(line + strspn(line, " \t"));
@@ -817,7 +817,7 @@ rview_name_line(struct ui *u, const char *line, void *arg)
 	if ((ri = rules_find(rs, name)) >= 0) {
 		prompt_error(u, 0, "rule '%s' exists (%s:%u); choose another "
 		    "name", esc_str(name),
-		    esc_str(rview_base(rules_file(rs, (size_t)ri))),
+		    esc_str(rpane_base(rules_file(rs, (size_t)ri))),
 		    rules_line(rs, (size_t)ri));
 		free(name);
 		return (false);
@@ -825,10 +825,10 @@ rview_name_line(struct ui *u, const char *line, void *arg)
 	free(u->rv.name);
 	u->rv.name = name;
 	if (arg != NULL)
-		rview_ask_alert(u, arg);
+		rpane_ask_alert(u, arg);
 	else {
 		path = ui_path_text(&u->path);
-		prompt_ask(u, PROMPT_QUERY, "rule= ", path, rview_cond_line,
+		prompt_ask(u, PROMPT_QUERY, "rule= ", path, rpane_cond_line,
 		    NULL);
 		free(path);
 	}
@@ -837,21 +837,21 @@ rview_name_line(struct ui *u, const char *line, void *arg)
 
 /* Add a rule: name, condition (the path to start from), alert key. */
 void
-rview_add(struct ui *u)
+rpane_add(struct ui *u)
 {
-	if (!rview_can_change(u))
+	if (!rpane_can_change(u))
 		return;
-	prompt_ask(u, PROMPT_TEXT, "new rule name: ", "", rview_name_line,
+	prompt_ask(u, PROMPT_TEXT, "new rule name: ", "", rpane_name_line,
 	    NULL);
 }
 
 /* Save the drill path as a rule in the user's rule file. */
 void
-rview_save_path(struct ui *u)
+rpane_save_path(struct ui *u)
 {
 	static int	 saving;
 
-	if (!rview_can_change(u))
+	if (!rpane_can_change(u))
 		return;
 	if (u->path.n == 0) {
 		ui_message(u, ROLE_WARNING, "drill first: the path becomes the "
@@ -861,12 +861,12 @@ rview_save_path(struct ui *u)
 	free(u->rv.cond);
 	u->rv.cond = ui_path_text(&u->path);
 	prompt_ask(u, PROMPT_TEXT, "save path as rule named: ", "",
-	    rview_name_line, &saving);
+	    rpane_name_line, &saving);
 }
 
 /* Write the changed rule files; then apply, or quit. */
 void
-rview_write(struct ui *u, bool quit)
+rpane_write(struct ui *u, bool quit)
 {
 	char	*cause = NULL;
 	size_t	 i, n = 0;
@@ -892,17 +892,17 @@ rview_write(struct ui *u, bool quit)
 	free(u->rv.note);
 	xasprintf(&u->rv.note, "wrote %zu rule file%s", n, n == 1 ? "" : "s");
 	ui_message(u, ROLE_NORMAL, "%s", u->rv.note);
-	rview_apply(u);
+	rpane_apply(u);
 }
 
-void rview_write_key(struct ui *u) { rview_write(u, false); }
+void rpane_write_key(struct ui *u) { rpane_write(u, false); }
 
 /* Re-apply the shown rules to the loaded sessions (once loaded, and not
  * while sessions are being written out). */
 void
-rview_apply(struct ui *u)
+rpane_apply(struct ui *u)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 
 	if (!ui_indexable(u) || u->ex.running) {
 		rv->pending = true;
@@ -920,14 +920,14 @@ rview_apply(struct ui *u)
 /* Re-apply a slice; at the end rebuild the index and the counts.  True
  * when there was work. */
 bool
-rview_step(struct ui *u)
+rpane_step(struct ui *u)
 {
-	struct rview	*rv = &u->rv;
+	struct rpane	*rv = &u->rv;
 	struct session	 s;
 	uint64_t	 end = store_end(u->st), stop;
 
 	if (rv->pending && ui_indexable(u) && !u->ex.running)
-		rview_apply(u);
+		rpane_apply(u);
 	if (!rv->applying)
 		return (false);
 	for (stop = rv->next + RVIEW_SLICE; rv->next < end &&
@@ -935,7 +935,7 @@ rview_step(struct ui *u)
 		if (store_get(u->st, rv->next, &s) == NULL)
 			continue;
 		session_meta_own(&s);
-		rules_reapply(rv->rs, &s, &rview_reader);
+		rules_reapply(rv->rs, &s, &rpane_reader);
 		store_update(u->st, rv->next, &s);
 		session_meta_free(&s);
 	}
@@ -959,7 +959,7 @@ rview_step(struct ui *u)
 
 /* How far re-applying is, in percent; -1 when not. */
 int
-rview_progress(const struct ui *u)
+rpane_progress(const struct ui *u)
 {
 	uint64_t	 end = store_end(u->st);
 

@@ -1,5 +1,6 @@
-/* nav.c - the Navigate pane: the keys of the meta group with their values
- * and session counts over the current path; drilling builds the path. */
+/* pane-navigate.c - the Navigate pane: the keys of the meta group with
+ * their values and session counts over the current path; drilling builds
+ * the path. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
