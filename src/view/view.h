@@ -39,6 +39,14 @@ struct view_cursor {
 	uint64_t	 id;		/* sessionid */
 };
 
+/* One session, wherever it is stored: its sessionid and, over a fleet,
+ * the sensor and run that numbered it (NULL in memory: one sensor). */
+struct view_ref {
+	uint64_t	 id;
+	const char	*sensor;
+	const char	*run;
+};
+
 /*
  * One request: its query (NULL: every session), when it gives up, and a
  * flag another thread sets to cancel it.  A store checks both between
