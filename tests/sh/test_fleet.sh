@@ -395,6 +395,24 @@ check "pages: counts of both sensors" \
 	"$("$HUNTCON" -r "$many" --values ip.proto | awk '{ print 2 * $1 "\t" $2 }')" \
 	"$(cat "$T/out")"
 
+# Export over the store of sessions whose sensors capture other link
+# types (Ethernet and raw IP) is refused, naming both, and writes no file:
+# one pcap holds one link type.
+SL=clickhouse://127.0.0.1:$H1/hl
+run_hc "$T/out" "$T/err" --store $SL --init
+check "link types: init" "0 " "$rc $(cat "$T/err")"
+run_hc "$T/out" "$T/err" -r "$(cap lt_en10mb)" --ship $SL --sensor le --run r
+check "link types: ship Ethernet as le" "0 " "$rc $(cat "$T/err")"
+run_hc "$T/out" "$T/err" -r "$(cap lt_raw)" --ship $SL --sensor lr --run r
+check "link types: ship raw IP as lr" "0 " "$rc $(cat "$T/err")"
+run_hc "$T/out" "$T/err" --store $SL --set fleet.sensor.le=local: \
+	--set fleet.sensor.lr=local: -w "$T/lt.pcap"
+check "link types: export of both refused, no file" "1 no file" \
+	"$rc $([ -e "$T/lt.pcap" ] && echo file || echo no file)"
+check_grep "link types: said which sensors" \
+	"^huntcon: export: sensors le and lr capture other link types \(1, 101\): export them apart$" \
+	"$T/err"
+
 # A retried batch (the same sensor, run and sessions) counts once.
 run_hc "$T/out" "$T/err" -r "$demo" --ship $S1 --sensor s1 --run r1
 check "ship again (a retry)" 0 "$rc"
