@@ -19,8 +19,10 @@
  *   takes no part in the order check.  Disabled rules are kept alike.
  * - Evaluation order: ascending order= (missing is 0), ties by file position
  *   (sources in the order given) then line.
- * - rules_apply() and rules_reapply() run on the engine thread only: a rule
- *   with a regex owns one PCRE2 match block.  They allocate nothing per
+ * - rules_apply() runs on the engine thread, rules_reapply() on the thread
+ *   that owns the store then (the console's, once ingest is over or under
+ *   the gate); one at a time: a rule with a regex owns one PCRE2 match
+ *   block.  They allocate nothing per
  *   session beyond what session_meta_add() stores for a matching rule.
  * - The ruleset owns every string it hands out; they live until
  *   rules_free().

@@ -97,8 +97,8 @@ struct parse_state;
  * (more than a cache line of it, between the other two); what the parsers
  * write, next to the room for values that follows the session while they
  * run.  A session is malloc'd (16-byte aligned), so a line may still
- * straddle two groups where they meet.  Fields marked "open" are used only while the session is open; the
- * store packs the others (pack.c).
+ * straddle two groups where they meet.  Fields marked "open" are used only
+ * while the session is open; the store packs the others (store/record.c).
  */
 struct session {
 	/* Written as packets arrive. */
@@ -297,7 +297,7 @@ void		 session_meta_release(struct session *);
 /* Extra values held. */
 uint32_t	 session_meta_count(const struct session *);
 /*
- * For pack.c: write the extra meta packed at p (at most bound bytes), or
+ * For store/record.c: write the extra meta packed at p (at most bound bytes), or
  * make s view the packed meta at p (returns the end of it).
  */
 size_t		 session_meta_pack_bound(const struct session *);

@@ -4,7 +4,7 @@
  * arrays of session ids (a million ids cannot cross a network): counts of
  * a key's values over the sessions a query selects, and a page of those
  * sessions after a cursor.  The in-memory store (mem.c) and the fleet's
- * ClickHouse (fleet/view.c) are its two implementations; batch's --values
+ * ClickHouse (fleet/read.c) are its two implementations; batch's --values
  * and --sessions ask through it, whichever store answers.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
