@@ -96,6 +96,11 @@ static const struct setting engine_setting_table[] = {
 	  "1 lets the console's y copy to the clipboard by writing OSC 52 "
 	  "to the terminal (escaped text, base64); 0 turns copying off",
 	  ENGINE_AT(console_osc52) },
+	{ "console.columns", SETTING_KEYS, 0, 0, "",
+	  "meta keys, comma-separated",
+	  "extra columns of the console's Events pane, after the fixed ones "
+	  "(C in the pane chooses them and writes them here)",
+	  ENGINE_AT(console_columns) },
 	{ "dns.long_query", SETTING_COUNT, 0, UINT32_MAX, "64",
 	  "characters",
 	  "'dns long query': a query name longer than this",
@@ -317,6 +322,87 @@ config_nets(struct engine_config *cfg, const char *s, char **cause)
 	return (true);
 }
 
+/* The key a column may be, of name p (n bytes), or false with *cause. */
+static bool
+config_key(const char *p, size_t n, int *key, char **cause)
+{
+	const struct meta_key	*k;
+
+	*key = meta_find(p, n);
+	k = meta_key(*key);
+	if (k == NULL) {
+		xasprintf(cause, "'%s' is not a meta key (see --keys)",
+		    esc_strn(p, n));
+		return (false);
+	}
+	if (k->flags & MK_DYNAMIC) {
+		xasprintf(cause, "'%s' is a key rules make, not one of --keys",
+		    esc_strn(p, n));
+		return (false);
+	}
+	return (true);
+}
+
+/* Read a list of key names; see engine.h. */
+bool
+engine_config_keys(const char *list, int *keys, size_t *n, size_t *at,
+    char **cause)
+{
+	const char	*p = list, *end;
+	size_t		 len, i;
+	int		 k;
+
+	for (*n = 0; *p != '\0'; p = *end == ',' ? end + 1 : end) {
+		p += strspn(p, " \t");
+		end = p + strcspn(p, ",");
+		for (len = (size_t)(end - p); len > 0 && (p[len - 1] == ' ' ||
+		    p[len - 1] == '\t'); len--)
+			;
+		if (len == 0)
+			continue;
+		*at = (size_t)(p - list);
+		if (!config_key(p, len, &k, cause))
+			return (false);
+		for (i = 0; i < *n && keys[i] != k; i++)
+			;
+		if (i < *n)
+			continue;
+		if (*n == ENGINE_KEYS_MAX) {
+			xasprintf(cause, "more than %d keys", ENGINE_KEYS_MAX);
+			return (false);
+		}
+		keys[(*n)++] = k;
+	}
+	return (true);
+}
+
+/* Set a list of keys: their names as the registry spells them. */
+static bool
+config_keylist(struct engine_config *cfg, const struct setting *se,
+    const char *v, char **cause)
+{
+	int		 keys[ENGINE_KEYS_MAX];
+	size_t		 n, at, i;
+	char		*why, **place;
+	struct buf	 b;
+
+	if (!engine_config_keys(v, keys, &n, &at, &why)) {
+		xasprintf(cause, "%s: %s", esc_str(se->name), why);
+		free(why);
+		return (false);
+	}
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, meta_key(keys[i])->name);
+	}
+	place = (char **)(void *)((uint8_t *)cfg + se->offset);
+	free(*place);
+	*place = buf_take(&b);
+	return (true);
+}
+
 /* Read a value the way its setting's type writes it, into u. */
 static bool
 config_value(const struct setting *se, const char *v, uint64_t *u)
@@ -367,6 +453,8 @@ config_apply(struct engine_config *cfg, const struct setting *se,
 
 	if (se->type == SETTING_NETWORKS)
 		return (config_nets(cfg, v, cause));
+	if (se->type == SETTING_KEYS)
+		return (config_keylist(cfg, se, v, cause));
 	if (config_out_of_range(se, v) || (se->type == SETTING_DURATION &&
 	    config_duration(v, se->max, &u, &big) && big)) {
 		xasprintf(cause, "'%s' is out of range for %s (%llu-%llu)",
@@ -419,6 +507,8 @@ engine_config_free(struct engine_config *cfg)
 	cfg->nsensors = 0;
 	free(cfg->ssh_command);
 	cfg->ssh_command = NULL;
+	free(cfg->console_columns);
+	cfg->console_columns = NULL;
 }
 
 /* Find a setting by name. */
@@ -625,5 +715,153 @@ engine_config_load(struct engine_config *cfg, const char *path, char **cause)
 	}
 	free(line);
 	fclose(f);
+	return (ok);
+}
+
+/* Whether a config line sets name (blanks allowed around it). */
+static bool
+config_sets(const char *line, size_t len, const char *name)
+{
+	size_t	 i = 0, n = strlen(name);
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (len - i < n || strncmp(line + i, name, n) != 0)
+		return (false);
+	for (i += n; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+		;
+	return (i < len && line[i] == '=');
+}
+
+/*
+ * The lines of the config file path (none when it is missing) into out,
+ * NAME=VALUE in place of the first that sets NAME, the later ones left
+ * out; *set says whether one did.  False with *cause.
+ */
+static bool
+config_edit(const char *path, const char *name, const char *value,
+    struct buf *out, bool *set, char **cause)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 cap = 0;
+	ssize_t	 n;
+	bool	 ok;
+
+	*set = false;
+	*cause = NULL;
+	if ((f = config_open(path, cause)) == NULL)
+		return (*cause == NULL);
+	while ((n = getline(&line, &cap, f)) != -1) {
+		if (!config_sets(line, (size_t)n, name))
+			buf_add(out, line, (size_t)n);
+		else if (!*set) {
+			buf_printf(out, "%s=%s\n", name, value);
+			*set = true;
+		}
+	}
+	if (!(ok = !ferror(f)))
+		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
+	free(line);
+	fclose(f);
+	return (ok);
+}
+
+/* Sync the directory of a file just renamed, so that the rename lasts. */
+static void
+config_sync_dir(const char *target)
+{
+	const char	*slash = strrchr(target, '/');
+	char		*dir;
+	int		 fd;
+
+	if (slash == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrndup(target, slash == target ? 1 :
+		    (size_t)(slash - target));
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/*
+ * Write b to a new temporary beside target (made with mkstemp, given the
+ * mode of the file it replaces), synced, then rename it over target.
+ * False with *cause naming path; the temporary is then removed.
+ */
+static bool
+config_replace(const char *path, const char *target, const struct buf *b,
+    char **cause)
+{
+	const char	*slash = strrchr(target, '/');
+	struct stat	 st;
+	char		*tmp;
+	FILE		*f = NULL;
+	int		 fd, err = 0;
+	bool		 ok;
+
+	xasprintf(&tmp, "%.*s.%s.XXXXXX", slash != NULL ? (int)(slash -
+	    target + 1) : 0, target, slash != NULL ? slash + 1 : target);
+	if ((fd = mkstemp(tmp)) == -1) {
+		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
+		free(tmp);
+		return (false);
+	}
+	if ((stat(target, &st) == 0 && fchmod(fd, st.st_mode & 07777) != 0) ||
+	    (f = fdopen(fd, "w")) == NULL) {
+		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
+		close(fd);
+		ok = false;
+	} else {
+		errno = 0;
+		if (b->len > 0 && fwrite(b->s, 1, b->len, f) != b->len)
+			err = errno != 0 ? errno : EIO;
+		ok = file_finish(f, path, FILE_SYNC | FILE_CLOSE, err, cause);
+	}
+	if (ok && rename(tmp, target) != 0) {
+		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
+		ok = false;
+	}
+	if (ok)
+		config_sync_dir(target);
+	else
+		unlink(tmp);
+	free(tmp);
+	return (ok);
+}
+
+/* Write NAME=VALUE into a config file; see engine.h. */
+bool
+engine_config_save(const char *path, const char *name, const char *value,
+    char **cause)
+{
+	struct buf	 b;
+	char		*target;
+	bool		 set, ok;
+
+	if (strchr(value, '\n') != NULL || strchr(value, '\r') != NULL) {
+		xasprintf(cause, "%s: a value is one line", esc_str(name));
+		return (false);
+	}
+	buf_init(&b);
+	if (!config_edit(path, name, value, &b, &set, cause)) {
+		buf_free(&b);
+		return (false);
+	}
+	if (!set) {
+		if (b.len > 0 && b.s[b.len - 1] != '\n')
+			buf_addc(&b, '\n');
+		buf_printf(&b, "%s=%s\n", name, value);
+	}
+	/* A link is followed: the file it names is replaced. */
+	if ((target = realpath(path, NULL)) == NULL)
+		target = xstrdup(path);
+	ok = datadir_mkparents(target, cause) &&
+	    config_replace(path, target, &b, cause);
+	free(target);
+	buf_free(&b);
 	return (ok);
 }

@@ -54,6 +54,9 @@ struct engine_config {
 	char			*ssh_command;	/* fleet.ssh_command, NULL:
 						   the default */
 	bool			 console_osc52;	/* console.osc52 */
+	char			*console_columns; /* console.columns: key
+						   names joined by ","; ""
+						   for none */
 };
 
 /*
@@ -80,6 +83,27 @@ bool		 engine_config_set(struct engine_config *, const char *,
  */
 bool		 engine_config_load(struct engine_config *, const char *,
 		    char **cause);
+/* The most keys a list of keys (console.columns) holds. */
+#define ENGINE_KEYS_MAX	8
+/*
+ * Read a list of meta key names (comma-separated, blanks around each, an
+ * empty name skipped) into keys (at most ENGINE_KEYS_MAX; a repeat is
+ * dropped) and *n.  Only keys of the registry's table are taken (not one
+ * that rules make at run time, which a config file read before the rules
+ * could not know).  False with *cause (caller frees) naming the first
+ * name that is not one, and *at its offset in list.
+ */
+bool		 engine_config_keys(const char *list, int *keys, size_t *n,
+		    size_t *at, char **cause);
+/*
+ * Write NAME=VALUE into the config file path: the first line that sets
+ * NAME is replaced and any later one dropped (or the line is appended),
+ * every other line kept byte for byte.  The file is written whole to a
+ * temporary beside it, synced and renamed over it, so a failed write
+ * leaves it as it was.  False with *cause (caller frees) naming the file.
+ */
+bool		 engine_config_save(const char *path, const char *name,
+		    const char *value, char **cause);
 /*
  * The settings table, NULL-terminated by name, in the order --keys and
  * the man page list it.

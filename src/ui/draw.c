@@ -68,6 +68,25 @@ draw_width(const char *s, size_t n)
 	return (w);
 }
 
+/* Bytes of the longest start of s[0..n) (escaped text) at most w columns
+ * wide, never splitting a character. */
+size_t
+draw_fit(const char *s, size_t n, int w)
+{
+	wchar_t	 wc;
+	int	 used = 0, cw;
+	size_t	 i = 0, len;
+
+	while (i < n && s[i] != '\0') {
+		len = draw_next(s + i, n - i, &wc, &cw);
+		if (used + cw > w)
+			break;
+		used += cw;
+		i += len;
+	}
+	return (i);
+}
+
 /*
  * Draw text (already escaped) at y, x, clipped to w columns.  No byte below
  * 0x20, no 0x7f and no non-printable character reaches curses.

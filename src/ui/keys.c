@@ -309,6 +309,8 @@ static const struct keys_binding keys_table[] = {
 	    "key != value" },
 	{ 'p', "p", CTX_EVENTS, k_enew, "the chosen cell's key = value as a new "
 	    "path" },
+	{ 'C', "C", CTX_EVENTS, events_columns, "choose extra columns: meta "
+	    "keys, comma-separated (Tab completes), saved in huntcon.conf" },
 	{ '\r', "Enter", CTX_SESSION, k_sdrill, "drill on the meta line at the "
 	    "top: key = its values" },
 	{ '\n', NULL, CTX_SESSION, k_sdrill, NULL },

@@ -127,14 +127,41 @@ events_values(struct ui *u, struct buf *b, uint64_t id, int key)
 	}
 }
 
-/* The cells of a row, pivots act on one: Left and Right choose it. */
+/* The cells of a row, pivots act on one: Left and Right choose it.  The
+ * extra columns' cells are EC_N + j, shown before EC_ALERT. */
 enum { EC_TIME, EC_SRC, EC_SPORT, EC_DST, EC_DPORT, EC_PROTO, EC_SERVICE,
     EC_SIZE, EC_PACKETS, EC_ALERT, EC_N };
 
-/* Where each cell of a row is (columns, from its start). */
+/* Where each cell of a row is (bytes, from its start). */
 struct events_cells {
-	size_t		 at[EC_N], end[EC_N];
+	size_t		 at[EC_N + ENGINE_KEYS_MAX];
+	size_t		 end[EC_N + ENGINE_KEYS_MAX];
 };
+
+/* The cell chosen (Left, Right move over the cells in screen order), or
+ * -1 for none. */
+static int
+events_chosen(const struct ui *u)
+{
+	int	 pos = u->ev.col - 1, nx = (int)u->ev.nx;
+
+	if (pos < 0)
+		return (-1);
+	if (pos < EC_ALERT)
+		return (pos);
+	if (pos < EC_ALERT + nx)
+		return (EC_N + pos - EC_ALERT);
+	return (EC_ALERT);
+}
+
+/* The width of extra column j: its key's name, 20 to 24 columns. */
+static int
+events_xw(const struct ui *u, size_t j)
+{
+	size_t	 n = strlen(meta_key(u->ev.xkeys[j])->name);
+
+	return (n < 20 ? 20 : n > 24 ? 24 : (int)n);
+}
 
 /* Width of the endpoints column. */
 static int
@@ -172,6 +199,8 @@ events_cell_key(struct ui *u, uint64_t id, int col)
 	case EC_PACKETS: return (K_PACKETS);
 	case EC_ALERT: return (meta_find("analysis.session", 16));
 	}
+	if (col >= EC_N && col - EC_N < (int)u->ev.nx)
+		return (u->ev.xkeys[col - EC_N]);
 	return (-1);
 }
 
@@ -181,12 +210,13 @@ bool
 events_selected(struct ui *u, uint64_t *id, int *key)
 {
 	struct events	*e = &u->ev;
+	int		 c = events_chosen(u);
 
 	events_build(u);
 	if (e->n == 0)
 		return (false);
 	*id = e->ids[e->cur];
-	*key = e->col == 0 ? -1 : events_cell_key(u, *id, e->col - 1);
+	*key = c < 0 ? -1 : events_cell_key(u, *id, c);
 	return (true);
 }
 
@@ -262,6 +292,42 @@ events_num(struct buf *b, struct events_cells *c, int col, int w,
 }
 
 /*
+ * Append extra column j: its key's first value and "+N" for N more, the
+ * value cut with "~" to the column's width, padded to it.
+ */
+static void
+events_extra(struct ui *u, struct buf *b, uint64_t id, size_t j,
+    struct events_cells *c)
+{
+	const struct meta_reader *r = events_reader(u);
+	struct mval	 v;
+	struct buf	 t;
+	char		 more[24] = "";
+	size_t		 n, cell = EC_N + j;
+	int		 w = events_xw(u, j), room;
+
+	buf_init(&t);
+	if ((n = r->values(r, id, u->ev.xkeys[j], &v, 1)) > 0)
+		mval_format(&t, &v);
+	if (n > 1)
+		snprintf(more, sizeof more, "+%zu", n - 1);
+	room = w - (int)strlen(more) > 2 ? w - (int)strlen(more) : 2;
+	buf_addc(b, ' ');
+	c->at[cell] = b->len;
+	if (t.len > 0 && draw_width(t.s, t.len) > room) {
+		buf_add(b, t.s, draw_fit(t.s, t.len, room - 1));
+		buf_addc(b, '~');
+	} else if (t.len > 0)
+		buf_add(b, t.s, t.len);
+	buf_adds(b, more);
+	for (n = (size_t)draw_width(b->s + c->at[cell], b->len - c->at[cell]);
+	    n < (size_t)w; n++)
+		buf_addc(b, ' ');
+	c->end[cell] = b->len;
+	buf_free(&t);
+}
+
+/*
  * A row's text into b (item: a sessionid, or an open session through
  * u->ev.rd, then s is that session), noting where its cells are.
  */
@@ -272,6 +338,7 @@ events_text(struct ui *u, struct buf *b, uint64_t id, const struct session *s,
 	struct events_cells c;
 	struct buf	 t;
 	int		 hk = meta_find("analysis.session", 16);
+	size_t		 i;
 
 	buf_init(&t);
 	events_values(u, &t, id, K_TIME);
@@ -292,6 +359,8 @@ events_text(struct ui *u, struct buf *b, uint64_t id, const struct session *s,
 	events_num(b, &c, EC_SERVICE, 5, s->service);
 	events_num(b, &c, EC_SIZE, 10, (unsigned long long)s->size);
 	events_num(b, &c, EC_PACKETS, 6, (unsigned long long)s->packets);
+	for (i = 0; i < u->ev.nx; i++)
+		events_extra(u, b, id, i, &c);
 	buf_addc(b, ' ');
 	c.at[EC_ALERT] = b->len;
 	if (hk != -1)
@@ -310,7 +379,7 @@ events_row(struct ui *u, int y, uint64_t id, bool sel)
 	const struct session *s = store_get(u->st, id, &buf);
 	struct events_cells c;
 	struct buf	 b;
-	int		 col = u->ev.col - 1;
+	int		 col = events_chosen(u), x;
 
 	if (s == NULL)
 		return;
@@ -320,10 +389,11 @@ events_row(struct ui *u, int y, uint64_t id, bool sel)
 		draw_fill(y, ROLE_SELECTED);
 	draw_text(y, 0, COLS, sel ? ROLE_SELECTED : events_marked(&u->ev,
 	    id) ? ROLE_MARK : ROLE_VALUE, b.s);
-	if (sel && col >= 0 && col < EC_N && c.at[col] < b.len &&
-	    c.at[col] < (size_t)COLS)
-		draw_text(y, (int)c.at[col], (int)(c.end[col] - c.at[col]),
-		    ROLE_NORMAL, b.s + c.at[col]);
+	/* Cells are in bytes; the screen is in columns. */
+	if (sel && col >= 0 && c.at[col] < b.len &&
+	    (x = draw_width(b.s, c.at[col])) < COLS)
+		draw_text(y, x, draw_width(b.s + c.at[col], c.end[col] -
+		    c.at[col]), ROLE_NORMAL, b.s + c.at[col]);
 	buf_free(&b);
 }
 
@@ -389,7 +459,10 @@ events_header(struct ui *u, int y)
 	const char	*arrow = u->ascii ? (up ? "^" : "v") : (up ? "\u25b4" :
 			    "\u25be");
 	char		 name[EV_NSORT][16], s[200];
-	int		 w[EV_NSORT] = { -19, 10, 6, 5, 3 }, i;
+	int		 w[EV_NSORT] = { -19, 10, 6, 5, 3 }, i, xw;
+	struct buf	 b;
+	size_t		 j;
+	const char	*xn;
 
 	for (i = 0; i < EV_NSORT; i++) {
 		snprintf(name[i], sizeof name[i], "%s%s", cols[i], i ==
@@ -398,12 +471,24 @@ events_header(struct ui *u, int y)
 		if (i == u->ev.sort)
 			w[i] += (w[i] < 0 ? -1 : 1) * (int)(strlen(arrow) - 1);
 	}
-	snprintf(s, sizeof s, "  %6s %*s %-*s %*s %*s %*s %*s %s", "id",
+	snprintf(s, sizeof s, "  %6s %*s %-*s %*s %*s %*s %*s", "id",
 	    w[EV_TIME], name[EV_TIME], events_epw(), "endpoints", w[EV_PROTO],
 	    name[EV_PROTO], w[EV_SERVICE], name[EV_SERVICE], w[EV_SIZE],
-	    name[EV_SIZE], w[EV_PACKETS], name[EV_PACKETS],
-	    "analysis.session");
-	draw_text(y, 0, COLS, ROLE_HEADER, s);
+	    name[EV_SIZE], w[EV_PACKETS], name[EV_PACKETS]);
+	buf_init(&b);
+	buf_adds(&b, s);
+	/* The extra columns: each key's name, cut with "~" to fit. */
+	for (j = 0; j < u->ev.nx; j++) {
+		xn = meta_key(u->ev.xkeys[j])->name;
+		xw = events_xw(u, j);
+		if ((int)strlen(xn) > xw)
+			buf_printf(&b, " %.*s~", xw - 1, xn);
+		else
+			buf_printf(&b, " %-*s", xw, xn);
+	}
+	buf_adds(&b, " analysis.session");
+	draw_text(y, 0, COLS, ROLE_HEADER, b.s);
+	buf_free(&b);
 }
 
 /* The pane's last line: where the cursor is ("row 3 of 18") and which
@@ -416,7 +501,7 @@ events_where(struct ui *u, int y)
 
 	buf_init(&b);
 	if (u->ev.col > 0 && u->ev.n > 0 && (k = events_cell_key(u,
-	    u->ev.ids[u->ev.cur], u->ev.col - 1)) >= 0)
+	    u->ev.ids[u->ev.cur], events_chosen(u))) >= 0)
 		buf_printf(&b, " %s: Enter drills, ! its negation, p a new "
 		    "path ", meta_key(k)->name);
 	buf_printf(&b, " row %zu of %zu", u->ev.n > 0 ? u->ev.cur + 1 : 0,
@@ -581,8 +666,8 @@ events_cell(struct ui *u, int d)
 	e->col += d;
 	if (e->col < 0)
 		e->col = 0;
-	if (e->col > EC_N)
-		e->col = EC_N;
+	if (e->col > EC_N + (int)e->nx)
+		e->col = EC_N + (int)e->nx;
 	u->dirty |= DIRTY_SCREEN;
 }
 
@@ -606,5 +691,87 @@ events_enter(struct ui *u, enum pivot_how how)
 			    "Right to pivot on it");
 		return;
 	}
-	pivot_go(u, id, events_cell_key(u, id, e->col - 1), how);
+	pivot_go(u, id, events_cell_key(u, id, events_chosen(u)), how);
+}
+
+/* The extra columns' keys from console.columns (read when the settings
+ * were, so only a key not there then could fail). */
+void
+events_columns_init(struct ui *u)
+{
+	const char	*v = u->opt->cfg->console_columns;
+	size_t		 at;
+	char		*cause;
+
+	if (v != NULL && !engine_config_keys(v, u->ev.xkeys, &u->ev.nx, &at,
+	    &cause)) {
+		ui_message(u, ROLE_ERROR, "console.columns: %s", cause);
+		free(cause);
+		u->ev.nx = 0;
+	}
+}
+
+/* The extra columns' key names joined by ","; caller frees. */
+static char *
+events_columns_text(const struct ui *u)
+{
+	struct buf	 b;
+	size_t		 j;
+
+	buf_init(&b);
+	for (j = 0; j < u->ev.nx; j++) {
+		if (j > 0)
+			buf_addc(&b, ',');
+		buf_adds(&b, meta_key(u->ev.xkeys[j])->name);
+	}
+	return (buf_take(&b));
+}
+
+/*
+ * The columns prompt's answer: show those columns, and write them to the
+ * config file as console.columns (when that fails, the message says why
+ * and they are shown until the console ends).
+ */
+static bool
+events_columns_line(struct ui *u, const char *line, void *arg)
+{
+	int	 keys[ENGINE_KEYS_MAX];
+	size_t	 n, at;
+	char	*cause, *text, *path;
+
+	(void)arg;
+	if (!engine_config_keys(line, keys, &n, &at, &cause)) {
+		prompt_error(u, at + 1, "%s", cause);
+		free(cause);
+		return (false);
+	}
+	memcpy(u->ev.xkeys, keys, n * sizeof *keys);
+	u->ev.nx = n;
+	if (u->ev.col > EC_ALERT)
+		u->ev.col = 0;
+	text = events_columns_text(u);
+	path = datadir_config("huntcon.conf");
+	if (engine_config_save(path, "console.columns", text, &cause))
+		ui_message(u, ROLE_NORMAL, "columns: %s (saved in %s)",
+		    *text != '\0' ? text : "none", esc_str(path));
+	else {
+		ui_message(u, ROLE_ERROR, "columns not saved: %s (shown until "
+		    "you quit)", cause);
+		free(cause);
+	}
+	free(path);
+	free(text);
+	u->dirty |= DIRTY_SCREEN;
+	return (true);
+}
+
+/* C in Events: choose the extra columns at a prompt (Tab completes). */
+void
+events_columns(struct ui *u)
+{
+	char	*text = events_columns_text(u);
+
+	prompt_ask(u, PROMPT_KEYS, "columns: ", text, events_columns_line,
+	    NULL);
+	free(text);
 }

@@ -1,8 +1,8 @@
 /* prompt.c - the prompt line: GNU readline through its callback interface,
- * drawn inside the curses screen, with history, completion (of queries or
- * of file names) and errors shown with a caret under their column.  The
- * query prompt (/), rule conditions, rule names and export file names all
- * go through it. */
+ * drawn inside the curses screen, with history, completion (of queries, of
+ * file names or of lists of key names) and errors shown with a caret under
+ * their column.  The query prompt (/), rule conditions, rule names, export
+ * file names and the Events pane's columns all go through it. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
@@ -320,8 +320,23 @@ prompt_complete_quoted(const char *text, size_t q, size_t start)
 	return (rl_completion_matches(text, prompt_gen));
 }
 
+/* Complete a name of a list of keys: a key of the registry's table. */
+static char **
+prompt_complete_keys(const char *text)
+{
+	const struct meta_key	*k;
+	int			 i;
+
+	for (i = 0; (k = meta_key(i)) != NULL; i++) {
+		if (!(k->flags & MK_DYNAMIC))
+			prompt_cand(k->name);
+	}
+	return (rl_completion_matches(text, prompt_gen));
+}
+
 /* Complete keys, operators after a key, or values after an operator;
- * file names at a file prompt; nothing at a text prompt. */
+ * file names at a file prompt; key names at a key list prompt; nothing at
+ * a text prompt. */
 static char **
 prompt_complete(const char *text, int start, int end)
 {
@@ -342,6 +357,8 @@ prompt_complete(const char *text, int start, int end)
 		return (rl_completion_matches(text,
 		    rl_filename_completion_function));
 	}
+	if (prompt_kind == PROMPT_KEYS)
+		return (prompt_complete_keys(text));
 	q = prompt_open_quote(rl_line_buffer, (size_t)start);
 	if (q >= 0)
 		return (prompt_complete_quoted(text, (size_t)q, (size_t)start));
@@ -456,7 +473,8 @@ prompt_ask(struct ui *u, enum prompt_kind kind, const char *label,
 	prompt_done_fn = fn;
 	prompt_arg = arg;
 	rl_completer_word_break_characters = kind == PROMPT_FILE ?
-	    (char *)" \t" : (char *)" \t()";
+	    (char *)" \t" : kind == PROMPT_KEYS ? (char *)" \t," :
+	    (char *)" \t()";
 	prompt_opened++;
 	rl_callback_handler_install("", prompt_line);
 	if (prompt_inline) {

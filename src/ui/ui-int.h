@@ -59,7 +59,7 @@ enum ui_ctx { CTX_ANY, CTX_NAV, CTX_EVENTS, CTX_SESSION, CTX_RULES };
 struct ui;
 
 /* What the prompt line completes. */
-enum prompt_kind { PROMPT_QUERY, PROMPT_TEXT, PROMPT_FILE };
+enum prompt_kind { PROMPT_QUERY, PROMPT_TEXT, PROMPT_FILE, PROMPT_KEYS };
 /* A prompt's handler: true when done, false (after prompt_error()) to keep
  * the line for another try. */
 typedef bool (*prompt_fn)(struct ui *, const char *, void *);
@@ -178,6 +178,10 @@ struct events {
 	char		**open;
 	size_t		 nopen;
 	const struct meta_reader *rd;	/* while those rows are made */
+	/* console.columns: the extra columns' keys, after the fixed ones
+	   (C chooses them). */
+	int		 xkeys[ENGINE_KEYS_MAX];
+	size_t		 nx;
 };
 
 /*
@@ -375,6 +379,7 @@ void	 draw_esc(int y, int x, int w, enum ui_role, const void *, size_t);
 void	 draw_fill(int y, enum ui_role);
 void	 draw_path(struct buf *, const char *, int);
 int	 draw_width(const char *, size_t);
+size_t	 draw_fit(const char *, size_t, int w);
 void	 draw_init(bool ascii);
 void	 ui_draw(struct ui *);
 void	 draw_hline(int y, int x, int w);
@@ -461,6 +466,8 @@ void	 events_cell(struct ui *, int);
 void	 events_enter(struct ui *, enum pivot_how);
 bool	 events_marked(const struct events *, uint64_t);
 bool	 events_selected(struct ui *, uint64_t *id, int *key);
+void	 events_columns_init(struct ui *);
+void	 events_columns(struct ui *);
 
 /* pivot.c */
 size_t	 pivot_values(struct ui *, uint64_t, int, struct mval *, size_t,

@@ -1115,6 +1115,7 @@ ui_run(const struct ui_options *o)
 		return (2);
 	}
 	nav_init(&u.nav, (size_t)o->cfg->console_values);
+	events_columns_init(&u);
 	rpane_init(&u);
 	prompt_init();
 	ui_path_start(&u, o->query);

@@ -9,9 +9,10 @@
  *   engine_config or into struct parse_settings).  --set, the config file,
  *   --keys and the man page's list all come from the one table
  *   (engine_settings() in src/engine/config.c).
- * - Every setting but a list of networks has a range, in its unit, judged
- *   alike for all: a number outside it is "out of range", anything else
- *   its type does not read is "not a valid value".
+ * - Every setting but a list (of networks, of meta keys) has a range, in
+ *   its unit, judged alike for all: a number outside it is "out of
+ *   range", anything else its type does not read is "not a valid value".
+ *   A list of keys is judged name by name against the meta registry.
  */
 #ifndef HUNTCON_SETTINGS_H
 #define HUNTCON_SETTINGS_H
@@ -27,7 +28,9 @@ enum setting_type {
 	SETTING_FLAG,		/* exactly 0 or 1; kept as a bool */
 	SETTING_HUNDREDTHS,	/* up to 2 decimals; kept times 100 */
 	SETTING_NETWORKS,	/* comma-separated CIDRs; no range */
-	SETTING_DURATION	/* seconds, or with s, m, h or d; kept as ns */
+	SETTING_DURATION,	/* seconds, or with s, m, h or d; kept as ns */
+	SETTING_KEYS		/* comma-separated meta key names; no range;
+				   kept as the names joined by "," (char *) */
 };
 
 /* Which struct a setting's value lives in. */

@@ -143,8 +143,31 @@ while read -r name below min max above; do
 	done
 done <<<"$ranges"
 check "every numeric setting is in the range table" \
-	"$(awk -F'\t' '$1 == "setting" && $2 != "net.home" {print $2}' "$T/keys" | sort)" \
+	"$(awk -F'\t' '$1 == "setting" && $2 != "net.home" &&
+	    $2 != "console.columns" {print $2}' "$T/keys" | sort)" \
 	"$(cut -d' ' -f1 <<<"$ranges" | sort)"
+
+# console.columns, a list of meta keys: each name must be a key of --keys,
+# by --set and in the config file alike; the error names it.
+rc=0
+XDG_CONFIG_HOME=$T/none "$HUNTCON" -r "$small" -R none --stats \
+    --set console.columns=alias.host,nope.key >/dev/null 2>"$T/err" || rc=$?
+check "--set console.columns=nope.key: an error naming the key" \
+    "2 huntcon: --set: console.columns: 'nope.key' is not a meta key (see --keys) (huntcon --help)" \
+    "$rc $(cat "$T/err")"
+printf '# columns\nconsole.columns = ALIAS.host, client\nconsole.columns=zz\n' \
+    >"$T/rcfg/huntcon/huntcon.conf"
+rc=0
+XDG_CONFIG_HOME=$T/rcfg "$HUNTCON" -r "$small" -R none --stats \
+    >/dev/null 2>"$T/err" || rc=$?
+check "config console.columns=zz: the file, its line and the key" \
+    "1 huntcon: $T/rcfg/huntcon/huntcon.conf:3: console.columns: 'zz' is not a meta key (see --keys)" \
+    "$rc $(cat "$T/err")"
+rc=0
+XDG_CONFIG_HOME=$T/none "$HUNTCON" -r "$small" -R none --stats \
+    --set 'console.columns= ALIAS.host , client,' >/dev/null 2>"$T/err" || rc=$?
+check "--set console.columns: known keys taken, any case" "0 " \
+    "$rc $(cat "$T/err")"
 
 # A config file that is a FIFO, a device or huge is refused, not read; a
 # NUL byte in one is an error at its line and column.

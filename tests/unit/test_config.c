@@ -1,6 +1,8 @@
 /* test_config.c - the settings table: every row, its range, its default. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -135,7 +137,7 @@ test_rows(void **state)
 		for (o = engine_settings(); o != se; o++)
 			assert_string_not_equal(o->name, se->name);
 	}
-	assert_int_equal(n, 28);
+	assert_int_equal(n, 29);
 }
 
 /* Every default is inside its range and is what init leaves. */
@@ -154,6 +156,11 @@ test_defaults(void **state)
 		if (se->type == SETTING_NETWORKS) {
 			assert_string_equal(se->def, "");
 			assert_int_equal(cfg.nhome, 0);
+			continue;
+		}
+		if (se->type == SETTING_KEYS) {
+			assert_string_equal(se->def, "");
+			assert_string_equal(cfg.console_columns, "");
 			continue;
 		}
 		assert_true(*se->def >= '0' && *se->def <= '9');
@@ -191,7 +198,7 @@ test_ranges(void **state)
 	(void)state;
 	engine_config_init(&cfg);
 	for (se = engine_settings(); se->name != NULL; se++) {
-		if (se->type == SETTING_NETWORKS)
+		if (se->type == SETTING_NETWORKS || se->type == SETTING_KEYS)
 			continue;
 		set_ok(&cfg, se, se->min);
 		set_ok(&cfg, se, se->max);
@@ -309,8 +316,145 @@ test_file(void **state)
 	assert_int_equal(cfg.parse.dns_entropy, 250);
 	free(want);
 	free(cause);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "console.columns=alias.host\nconsole.columns=size, zz\n");
+	fclose(f);
+	assert_false(engine_config_load(&cfg, path, &cause));
+	if (asprintf(&want, "%s:2: console.columns: 'zz' is not a meta key "
+	    "(see --keys)", path) == -1)
+		fail();
+	assert_string_equal(cause, want);
+	assert_string_equal(cfg.console_columns, "alias.host");
+	free(want);
+	free(cause);
 	unlink(path);
 	engine_config_free(&cfg);
+}
+
+/* A list of keys: names as the registry spells them, each known. */
+static void
+test_keys(void **state)
+{
+	struct engine_config	 cfg;
+	char			*cause;
+	int			 keys[ENGINE_KEYS_MAX];
+	size_t			 n, at;
+
+	(void)state;
+	engine_config_init(&cfg);
+	assert_null(set(&cfg, "console.columns", " ALIAS.host , client,"
+	    "alias.host,,payload.req"));
+	assert_string_equal(cfg.console_columns,
+	    "alias.host,client,requestpayload");
+	cause = set(&cfg, "console.columns", "size,nope.key");
+	assert_string_equal(cause, "console.columns: 'nope.key' is not a "
+	    "meta key (see --keys)");
+	free(cause);
+	assert_string_equal(cfg.console_columns,
+	    "alias.host,client,requestpayload");
+	cause = set(&cfg, "console.columns", "size,time,packets,service,"
+	    "ip.src,ip.dst,ioc,boc,eoc");
+	assert_string_equal(cause, "console.columns: more than 8 keys");
+	free(cause);
+	assert_null(set(&cfg, "console.columns", ""));
+	assert_string_equal(cfg.console_columns, "");
+	assert_false(engine_config_keys("size,  nope", keys, &n, &at,
+	    &cause));
+	assert_int_equal(at, 7);
+	free(cause);
+	meta_intern("test.made", 9, MT_TEXT);
+	assert_false(engine_config_keys("test.made", keys, &n, &at, &cause));
+	assert_string_equal(cause, "'test.made' is a key rules make, not "
+	    "one of --keys");
+	free(cause);
+	assert_true(engine_config_keys("time,TIME", keys, &n, &at, &cause));
+	assert_int_equal(n, 1);
+	engine_config_free(&cfg);
+}
+
+/* Read a whole file into a new string. */
+static char *
+slurp(const char *path)
+{
+	FILE	*f;
+	char	*s;
+	long	 n;
+
+	assert_non_null(f = fopen(path, "rb"));
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	rewind(f);
+	s = calloc(1, (size_t)n + 1);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return (s);
+}
+
+/* Saving a setting replaces its line, keeps the others byte for byte. */
+static void
+test_save(void **state)
+{
+	char		 dir[] = "/tmp/test_config.XXXXXX", *path, *text;
+	char		*cause, *want;
+	struct stat	 sb;
+	FILE		*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	if (asprintf(&path, "%s/sub/huntcon.conf", dir) == -1)
+		fail();
+	/* No file yet, nor its directory. */
+	assert_true(engine_config_save(path, "console.columns", "size",
+	    &cause));
+	text = slurp(path);
+	assert_string_equal(text, "console.columns=size\n");
+	free(text);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "# mine\r\nconsole.values=5\n console.columns = size\n"
+	    "console.columns=time\ndns.entropy=2.5");
+	fclose(f);
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_true(engine_config_save(path, "console.columns", "alias.host",
+	    &cause));
+	text = slurp(path);
+	assert_string_equal(text, "# mine\r\nconsole.values=5\n"
+	    "console.columns=alias.host\ndns.entropy=2.5");
+	free(text);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0640);
+	/* Appended after a last line without its newline. */
+	assert_true(engine_config_save(path, "console.values", "3", &cause));
+	assert_true(engine_config_save(path, "store.retain", "1h", &cause));
+	text = slurp(path);
+	assert_string_equal(text, "# mine\r\nconsole.values=3\n"
+	    "console.columns=alias.host\ndns.entropy=2.5\nstore.retain=1h\n");
+	free(text);
+	/* A file where a directory should be: the file is named. */
+	free(path);
+	if (asprintf(&path, "%s/sub/huntcon.conf/x.conf", dir) == -1)
+		fail();
+	assert_false(engine_config_save(path, "console.columns", "size",
+	    &cause));
+	if (asprintf(&want, "%s: Not a directory", path) == -1)
+		fail();
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+	if (asprintf(&path, "%s/sub", dir) == -1)
+		fail();
+	assert_false(engine_config_save(path, "console.columns", "size",
+	    &cause));
+	if (asprintf(&want, "%s: is a directory; not read as a config file",
+	    path) == -1)
+		fail();
+	assert_string_equal(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+	if (asprintf(&path, "rm -r %s", dir) == -1 || system(path) != 0)
+		fail();
+	free(path);
 }
 
 int
@@ -322,6 +466,8 @@ main(void)
 		cmocka_unit_test(test_ranges),
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_save),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
