@@ -22,6 +22,7 @@
 #include "query/query.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "view/session.h"
 
 struct buf;
 
@@ -228,8 +229,8 @@ struct spane_lines {
 /*
  * The Session pane: a head built when it opens (title, meta, fragments),
  * then one block of lines per packet, formatted only for a window of
- * packets around the ones on screen, read again from the capture by
- * ordinal.  The top line is (blk, off): block 0 is the head, block k+1
+ * packets around the ones on screen, asked of the view (view/session.h)
+ * as they come into it.  The top line is (blk, off): block 0 is the head, block k+1
  * packet k.  As request/response text (stream) the packets are walked
  * twice, the initiator's payload and then the responder's: blocks 1 to
  * nords are the request side, block nords+1 the response's title and
@@ -241,9 +242,9 @@ struct spane {
 	char		**line;		/* the head */
 	uint8_t		 *role;
 	size_t		 n;
-	uint64_t	*ords;		/* the session's packets, capture order */
-	size_t		 nords;
-	uint64_t	 t_first;
+	struct view	 view;		/* what the session is asked of */
+	struct view_session vs;		/* its meta and packets */
+	size_t		 nords;		/* its packets (vs.npkts) */
 	bool		 text;		/* payload as text instead of hex */
 	bool		 stream;	/* request/response text */
 	bool		 decoded;	/* what DNS, HTTP, TLS hellos say */
