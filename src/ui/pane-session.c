@@ -521,8 +521,8 @@ spane_failed(struct spane *v, const char *cause)
 	for (i = 0; i < v->wn; i++) {
 		if (v->win[i].side != SV_UNREAD)
 			continue;
-		xasprintf(&s, "  packet %zu: %s", v->wlo + i + 1, cause != NULL ?
-		    cause : "could not be read again");
+		xasprintf(&s, "  packet %zu: %s", v->wlo + i + 1,
+		    cause != NULL ? cause : "could not be read again");
 		v->win[i].side = -1;
 		spane_lines_add(&v->win[i], ROLE_WARNING, s);
 		free(s);

@@ -230,12 +230,12 @@ struct spane_lines {
  * The Session pane: a head built when it opens (title, meta, fragments),
  * then one block of lines per packet, formatted only for a window of
  * packets around the ones on screen, asked of the view (view/session.h)
- * as they come into it.  The top line is (blk, off): block 0 is the head, block k+1
- * packet k.  As request/response text (stream) the packets are walked
- * twice, the initiator's payload and then the responder's: blocks 1 to
- * nords are the request side, block nords+1 the response's title and
- * the blocks after it the response side (a packet of the other side is
- * an empty block).
+ * as they come into it.  The top line is (blk, off): block 0 is the
+ * head, block k+1 packet k.  As request/response text (stream) the
+ * packets are walked twice, the initiator's payload and then the
+ * responder's: blocks 1 to nords are the request side, block nords+1
+ * the response's title and the blocks after it the response side (a
+ * packet of the other side is an empty block).
  */
 struct spane {
 	uint64_t	 id;
