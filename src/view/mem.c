@@ -199,12 +199,19 @@ mem_packets(void *impl, struct view_session *vs, size_t from, size_t n,
 	    arg));
 }
 
-/* Only a session's ordinals are own in memory. */
+/* A session's own: its ordinals. */
+static void
+mem_session_free(void *impl, struct view_session *vs)
+{
+	(void)impl;
+	free(vs->own);
+}
+
 static void
 mem_release(void *impl, void *own)
 {
 	(void)impl;
-	free(own);
+	(void)own;
 }
 
 static void
@@ -223,6 +230,7 @@ static const struct store_ops mem_ops = {
 	.page = mem_page,
 	.session = mem_session,
 	.packets = mem_packets,
+	.session_free = mem_session_free,
 	.release = mem_release,
 	.free = mem_free,
 };

@@ -112,7 +112,7 @@ view_session_free(struct view *v, struct view_session *vs)
 {
 	free(vs->frag);
 	if (vs->own != NULL)
-		v->ops->release(v->impl, vs->own);
+		v->ops->session_free(v->impl, vs);
 	memset(vs, 0, sizeof *vs);
 }
 

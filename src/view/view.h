@@ -100,6 +100,8 @@ struct store_ops {
 		    size_t n, int flags,
 		    bool (*)(const struct view_packet *, void *), void *,
 		    char **cause);
+	/* Free what a session's own holds. */
+	void	(*session_free)(void *, struct view_session *);
 	/* Free what an answer's own holds. */
 	void	(*release)(void *, void *own);
 	/* Free the store's side of the view. */
