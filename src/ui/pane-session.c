@@ -36,11 +36,10 @@ struct spane_read {
 	struct buf		 b;
 	/*
 	 * The request/response text: the window before this one is asked
-	 * first (npre packets) for the line its last packets began; then
-	 * each side's line so far, whether a line ended (lf) and the
-	 * window's last packet of each side (+1; 0: none).
+	 * first (its packets come before lo) for the line its last packets
+	 * began; then each side's line so far, whether a line ended (lf)
+	 * and the window's last packet of each side (+1; 0: none).
 	 */
-	size_t			 npre;
 	bool			 inwin;
 	struct buf		 cur[2];
 	bool			 lf[2];
@@ -91,8 +90,9 @@ spane_free(struct spane *v)
 
 	spane_lines_free(&head);
 	spane_window_free(v);
-	view_session_free(&v->view, &v->vs);
-	view_free(&v->view);
+	if (v->view != NULL)
+		view_session_free(v->view, &v->vs);
+	view_free(&v->own);
 	free(v->hkey);
 	memset(v, 0, sizeof *v);
 }
@@ -555,7 +555,7 @@ spane_load(struct ui *u, size_t k)
 	buf_init(&r.b);
 	buf_init(&r.cur[0]);
 	buf_init(&r.cur[1]);
-	view_session_packets(&v->view, &v->vs, v->wlo - npre, v->wn + npre,
+	view_session_packets(v->view, &v->vs, v->wlo - npre, v->wn + npre,
 	    v->decoded ? VIEW_PKT_SHOW : 0, spane_packet, &r, &cause);
 	if (v->stream)
 		spane_stream_end(&r, v->wn, v->wlo + v->wn == v->nords);
@@ -675,45 +675,84 @@ spane_view(struct ui *u, struct view *vw)
 		view_mem_packets(vw, u->cap);
 }
 
-/* Open a session: build its head and show the pane. */
-void
-spane_open(struct ui *u, uint64_t id)
+/* The head's title: the session, and over a fleet its sensor and run. */
+static void
+spane_title(struct spane *v, const struct view_ref *ref)
 {
-	struct view_ref		 ref = { id, NULL, NULL };
-	struct view		 vw;
+	char	*title;
+
+	if (ref->sensor != NULL)
+		xasprintf(&title, "session %llu  sensor %s  run %s",
+		    (unsigned long long)ref->id, esc_str(ref->sensor),
+		    esc_str(ref->run != NULL ? ref->run : ""));
+	else
+		xasprintf(&title, "session %llu", (unsigned long long)ref->id);
+	spane_add(v, ROLE_TITLE, title);
+	free(title);
+}
+
+/* Open a session of a view (own: the pane's, to free): build its head
+ * and show the pane; false with *cause when the view does not give it. */
+static bool
+spane_start(struct ui *u, struct view *vw, bool own,
+    const struct view_ref *ref, char **cause)
+{
 	struct view_session	 vs;
-	char			*title, *cause;
 	bool			 text = u->sv.text, stream = u->sv.stream;
 	bool			 decoded = u->sv.decoded;
 
-	spane_view(u, &vw);
-	if (!view_session_open(&vw, &ref, &vs, &cause)) {
-		free(cause);
-		view_free(&vw);
-		return;
-	}
+	if (!view_session_open(vw, ref, &vs, cause))
+		return (false);
 	spane_free(&u->sv);
-	u->sv.view = vw;
+	if (own)
+		u->sv.own = *vw;
+	u->sv.view = own ? &u->sv.own : vw;
 	u->sv.vs = vs;
-	u->sv.id = id;
+	u->sv.id = ref->id;
 	u->sv.text = text;
 	u->sv.stream = stream;
 	u->sv.decoded = decoded;
 	u->sv.hpk = SIZE_MAX;
-	xasprintf(&title, "session %llu", (unsigned long long)id);
-	spane_add(&u->sv, ROLE_TITLE, title);
-	free(title);
+	spane_title(&u->sv, ref);
 	spane_add(&u->sv, ROLE_HEADER, "meta");
 	spane_meta(u);
-	spane_groups(u, id);
+	if (ref->sensor == NULL)	/* the groups are this run's */
+		spane_groups(u, ref->id);
 	spane_fragments(u);
 	if (vs.packets)
 		spane_packets(&u->sv);
 	else
-		spane_add(&u->sv, ROLE_DIM, "(packets show once the capture "
-		    "is read)");
+		spane_add(&u->sv, ROLE_DIM, ref->sensor != NULL ? "(packets "
+		    "show once the settings say where the sensors keep them)" :
+		    "(packets show once the capture is read)");
 	u->pane = PANE_SESSION;
 	u->dirty |= DIRTY_SCREEN;
+	return (true);
+}
+
+/* Open a session of the capture: build its head and show the pane. */
+void
+spane_open(struct ui *u, uint64_t id)
+{
+	struct view_ref	 ref = { id, NULL, NULL };
+	struct view	 vw;
+	char		*cause = NULL;
+
+	spane_view(u, &vw);
+	if (!spane_start(u, &vw, true, &ref, &cause))
+		view_free(&vw);
+	free(cause);
+}
+
+/* Open a session of any view; say why not when it does not give it. */
+void
+spane_open_ref(struct ui *u, struct view *vw, const struct view_ref *ref)
+{
+	char	*cause = NULL;
+
+	if (!spane_start(u, vw, false, ref, &cause))
+		ui_message(u, ROLE_ERROR, "%s", cause);
+	free(cause);
 }
 
 /* A count with thousands separators ("3,224"). */

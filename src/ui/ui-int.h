@@ -242,7 +242,8 @@ struct spane {
 	char		**line;		/* the head */
 	uint8_t		 *role;
 	size_t		 n;
-	struct view	 view;		/* what the session is asked of */
+	struct view	*view;		/* what the session is asked of */
+	struct view	 own;		/* the pane's own in-memory view */
 	struct view_session vs;		/* its meta and packets */
 	size_t		 nords;		/* its packets (vs.npkts) */
 	bool		 text;		/* payload as text instead of hex */
@@ -470,6 +471,8 @@ void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
 
 /* pane-session.c */
 void	 spane_open(struct ui *, uint64_t id);
+/* A session of any view (the caller keeps it while the pane shows it). */
+void	 spane_open_ref(struct ui *, struct view *, const struct view_ref *);
 void	 spane_free(struct spane *);
 void	 spane_draw(struct ui *, int top, int h);
 void	 spane_move(struct ui *, int);
