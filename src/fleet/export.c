@@ -174,11 +174,11 @@ xp_lines(const struct xp *x, const struct xp_part *pt, struct buf *b)
 	buf_addc(b, '\n');
 }
 
-/* Fetch the lines' references here, into the part's pcap. */
+/* Fetch the lines' references here, into out. */
 static bool
-xp_local(struct xp_part *pt, const struct buf *b, char **why)
+xp_local(FILE *out, const char *lines, size_t len, char **why)
 {
-	char	**refs = NULL, *copy = xstrndup(b->s, b->len), *s = copy;
+	char	**refs = NULL, *copy = xstrndup(lines, len), *s = copy;
 	char	 *line;
 	size_t	  n = 0;
 	bool	  ok;
@@ -189,8 +189,8 @@ xp_local(struct xp_part *pt, const struct buf *b, char **why)
 		refs = xreallocarray(refs, n + 1, sizeof *refs);
 		refs[n++] = line;
 	}
-	ok = fleet_fetch(pt->pcap, refs, n, why);
-	if (fflush(pt->pcap) != 0 && ok) {
+	ok = fleet_fetch(out, refs, n, why);
+	if (fflush(out) != 0 && ok) {
 		xasprintf(why, "temporary file: %s", strerror(errno));
 		ok = false;
 	}
@@ -200,8 +200,8 @@ xp_local(struct xp_part *pt, const struct buf *b, char **why)
 }
 
 /* Where a sensor's packets are: its fleet.sensor.NAME, or NULL. */
-static const char *
-xp_place(const struct engine_config *cfg, const char *sensor)
+const char *
+fleet_sensor_where(const struct engine_config *cfg, const char *sensor)
 {
 	size_t	 i;
 
@@ -339,6 +339,21 @@ xp_ssh(const char *command, const char *host, const char *refs,
 	return (*why == NULL);
 }
 
+/*
+ * Fetch references (lines "PATH@OFF,...") from a sensor whose packets are
+ * at where (local: or ssh:HOST), as one pcap into out; false with *why.
+ */
+bool
+fleet_sensor_fetch(const struct engine_config *cfg, const char *where,
+    const char *refs, size_t len, FILE *out, char **why)
+{
+	*why = NULL;
+	if (strcmp(where, "local:") == 0)
+		return (xp_local(out, refs, len, why));
+	return (xp_ssh(cfg->ssh_command, where + 4 + strspn(where + 4, "/"),
+	    refs, len, fileno(out), why));
+}
+
 /* A part's pcap header: classic pcap, its order, precision, link type. */
 static bool
 xp_header(struct xp_part *pt, unsigned char *hdr)
@@ -410,7 +425,7 @@ static bool
 xp_fetch(struct xp *x, struct xp_part *pt, const struct engine_config *cfg,
     char **cause)
 {
-	const char	*where = xp_place(cfg, pt->sensor);
+	const char	*where = fleet_sensor_where(cfg, pt->sensor);
 	char		*why = NULL;
 	struct buf	 b;
 	bool		 ok;
@@ -428,11 +443,8 @@ xp_fetch(struct xp *x, struct xp_part *pt, const struct engine_config *cfg,
 	if (xp_newline(x, pt)) {
 		why = xstrdup("a file name holds a newline");
 		ok = false;
-	} else if (strcmp(where, "local:") == 0)
-		ok = xp_local(pt, &b, &why);
-	else
-		ok = xp_ssh(cfg->ssh_command, where + 4 + strspn(where + 4,
-		    "/"), b.s, b.len, fileno(pt->pcap), &why);
+	} else
+		ok = fleet_sensor_fetch(cfg, where, b.s, b.len, pt->pcap, &why);
 	ok = ok && xp_check(pt, &why);
 	if (!ok)
 		xasprintf(cause, "export: sensor %s (%s): %s",

@@ -51,6 +51,46 @@ char	*fleet_unhex_str(const char *, size_t);
 bool	 fleet_refs_rows(const struct fleet_url *, const struct query *,
 	    char **out, char **cause);
 
+/* The view over the store (read.c): where it is and, to read packets
+ * (session.c), the settings that say where each sensor keeps them. */
+struct fleet_view {
+	const struct fleet_url		*u;
+	const struct engine_config	*cfg;		/* NULL: no packets */
+};
+
+/* Where a sensor's packets are: its fleet.sensor.NAME, or NULL. */
+const char *fleet_sensor_where(const struct engine_config *, const char *);
+/*
+ * Fetch references (lines "PATH@OFF,...") from a sensor whose packets are
+ * at where (local: or ssh:HOST), as one pcap into out; false with *why.
+ */
+bool	 fleet_sensor_fetch(const struct engine_config *, const char *where,
+	    const char *refs, size_t len, FILE *out, char **why);
+
+/*
+ * The first row where (SQL) selects: its meta read through *r as item 0,
+ * kept in *own (fleet_read_free), and in *tail (caller frees) the
+ * columns cols names after them; false with *cause, or with *r NULL when
+ * no row is there.
+ */
+bool	 fleet_read_row(const struct fleet_url *, const char *cols,
+	    const char *where, const struct meta_reader **r, void **own,
+	    char **tail, char **cause);
+void	 fleet_read_free(void *);
+/* The table read: sessions_all when the database has it. */
+bool	 fleet_read_table(const struct fleet_url *, const char **, char **);
+
+/* One session and its packets (session.c; see view/session.h). */
+struct view_ref;
+struct view_session;
+struct view_packet;
+bool	 fleet_view_session(void *, const struct view_ref *,
+	    struct view_session *, char **);
+bool	 fleet_view_packets(void *, struct view_session *, size_t from,
+	    size_t n, int flags, bool (*)(const struct view_packet *, void *),
+	    void *, char **);
+void	 fleet_view_session_free(void *, struct view_session *);
+
 /* What throwIf says when a regex meets a value that is not ASCII. */
 #define FLEET_THROWIF	"Value passed to 'throwIf' function is non zero"
 

@@ -124,6 +124,9 @@ bool	 fleet_sql_where(struct buf *, const struct query *, char **);
  * DB.sessions_all or DB.sessions, asked as the in-memory store is. */
 struct view;
 void	 view_fleet(struct view *, const struct fleet_url *);
+/* Have such a view read a session's packets from its sensor, where cfg's
+ * fleet.sensor.NAME says (view/session.h); cfg stays the caller's. */
+void	 view_fleet_packets(struct view *, const struct engine_config *);
 
 /*
  * --refs over the store: per session (as --sessions orders them) a line

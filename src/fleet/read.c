@@ -556,7 +556,7 @@ static bool
 read_view_counts(void *impl, struct view_req *r, int key, enum vsort sort,
     size_t top, struct view_counts *c, char **cause)
 {
-	const struct fleet_url	*u = impl;
+	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
 	struct read_set		*rs = xcalloc(1, sizeof *rs);
 	struct buf		 b;
 	char			*out;
@@ -588,7 +588,7 @@ read_view_page(void *impl, struct view_req *r, enum view_order order,
     const struct view_cursor *at, size_t limit, struct view_page *p,
     char **cause)
 {
-	const struct fleet_url	*u = impl;
+	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
 	struct read_set		*rs = xcalloc(1, sizeof *rs);
 
 	(void)order;
@@ -616,19 +616,97 @@ read_view_release(void *impl, void *own)
 	free(own);
 }
 
+/* Free the view's side. */
+static void
+read_view_free(void *impl)
+{
+	free(impl);
+}
+
 static const struct store_ops read_view_ops = {
 	.name = "fleet",
 	.counts = read_view_counts,
 	.page = read_view_page,
+	.session = fleet_view_session,
+	.packets = fleet_view_packets,
+	.session_free = fleet_view_session_free,
 	.release = read_view_release,
+	.free = read_view_free,
 };
 
 /* A view over the store at u (the caller keeps u while the view is used). */
 void
 view_fleet(struct view *v, const struct fleet_url *u)
 {
+	struct fleet_view	*fv = xcalloc(1, sizeof *fv);
+
+	fv->u = u;
 	v->ops = &read_view_ops;
-	v->impl = (void *)u;
+	v->impl = fv;
+}
+
+/* Have a view over the store read packets from the sensors cfg names. */
+void
+view_fleet_packets(struct view *v, const struct engine_config *cfg)
+{
+	struct fleet_view	*fv = v->impl;
+
+	if (v->ops == &read_view_ops)
+		fv->cfg = cfg;
+}
+
+/* The first row where selects, its meta as item 0 and cols in *tail. */
+bool
+fleet_read_row(const struct fleet_url *u, const char *cols,
+    const char *where, const struct meta_reader **r, void **own,
+    char **tail, char **cause)
+{
+	struct read_set	*rs = xcalloc(1, sizeof *rs);
+	const char	*table;
+	char		*sql, *out = NULL, *line, *t;
+	int		 i;
+	bool		 ok;
+
+	*r = NULL;
+	*own = rs;
+	*tail = NULL;
+	if (!read_table(u, &table, cause) || !read_keys(rs, u, table, cause))
+		return (false);
+	xasprintf(&sql, "SELECT mk, mt, mn, arrayMap(x -> hex(x), ms), %s "
+	    "FROM %s.%s WHERE %s LIMIT 1 FORMAT TabSeparated", cols, u->db,
+	    table, where);
+	ok = read_run(u, sql, &out, cause);
+	free(sql);
+	line = out;
+	for (t = line, i = 0; ok && i < 4 && t != NULL; i++)
+		t = strchr(t + (i > 0), '\t');
+	if (ok && t != NULL) {
+		*t++ = '\0';
+		t[strcspn(t, "\n")] = '\0';
+		*tail = xstrdup(t);
+		read_row(rs, line);
+		rs->r.values = read_values;
+		rs->r.ctx = rs;
+		*r = &rs->r;
+	}
+	free(out);
+	return (ok);
+}
+
+/* Free a row read. */
+void
+fleet_read_free(void *own)
+{
+	read_free(own);
+	free(own);
+}
+
+/* The table read: sessions_all when the database has it. */
+bool
+fleet_read_table(const struct fleet_url *u, const char **table,
+    char **cause)
+{
+	return (read_table(u, table, cause));
 }
 
 /* One session's references: "SENSOR", then "<TAB>PATH@OFF,..." per run

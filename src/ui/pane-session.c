@@ -5,9 +5,10 @@
  * its payload as text or (d) what its DNS, HTTP head or TLS hello says
  * (parse_show(), as --packets --decoded); or (r) the request/response
  * text: the
- * initiator's payload, then the responder's, joined.  Packets are read
- * again lazily, a window around the ones on screen.  Every byte is
- * escaped. */
+ * initiator's payload, then the responder's, joined.  The view gives
+ * the session and its packets (view/session.h), asked for lazily, a
+ * window around the ones on screen; this file only formats them.  Every
+ * byte is escaped. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
@@ -16,10 +17,9 @@
 #include <string.h>
 
 #include "batch/batch.h"
-#include "decode/decode.h"
-#include "parse/show.h"
 #include "rules/rules.h"
 #include "ui/ui-int.h"
+#include "view/session.h"
 
 #define SV_WINDOW	512		/* packets formatted at a time */
 #define SV_BEFORE	128		/* of them before the one asked for */
@@ -28,22 +28,18 @@
 
 static void	spane_count(struct buf *, uint64_t);
 
-/* What a reread of the window collects. */
+/* What the window's packets, as the view gives them, make. */
 struct spane_read {
 	struct ui		*u;
-	const struct session	*s;
-	const uint64_t		*ords;
-	size_t			 n, at;
-	struct decoder		*dec;
+	size_t			 lo;		/* the window's first packet */
 	struct spane_lines	*win;
 	struct buf		 b;
 	/*
-	 * The request/response text: the window before this one is read
-	 * first (npre packets) for the line its last packets began; then
-	 * each side's line so far, whether a line ended (lf) and the
-	 * window's last packet of each side (+1; 0: none).
+	 * The request/response text: the window before this one is asked
+	 * first (its packets come before lo) for the line its last packets
+	 * began; then each side's line so far, whether a line ended (lf)
+	 * and the window's last packet of each side (+1; 0: none).
 	 */
-	size_t			 npre;
 	bool			 inwin;
 	struct buf		 cur[2];
 	bool			 lf[2];
@@ -94,7 +90,9 @@ spane_free(struct spane *v)
 
 	spane_lines_free(&head);
 	spane_window_free(v);
-	free(v->ords);
+	if (v->view != NULL)
+		view_session_free(v->view, &v->vs);
+	view_free(&v->own);
 	free(v->hkey);
 	memset(v, 0, sizeof *v);
 }
@@ -115,9 +113,10 @@ spane_add(struct spane *v, enum ui_role role, const char *s)
 
 /* Every key that has values, with them. */
 static void
-spane_meta(struct ui *u, uint64_t id)
+spane_meta(struct ui *u)
 {
-	const struct meta_reader *r = store_reader(u->st);
+	const struct meta_reader *r = u->sv.vs.r;
+	uint64_t	 id = u->sv.vs.id;
 	struct mval	 small[32], *v;
 	struct buf	 b;
 	size_t		 n, i;
@@ -213,41 +212,27 @@ spane_groups(struct ui *u, uint64_t id)
 
 /* The other fragments of a split conversation. */
 static void
-spane_fragments(struct ui *u, const struct session *s)
+spane_fragments(struct ui *u)
 {
-	uint64_t		 id, end = store_end(u->st);
-	struct session		 obuf;
-	const struct session	*o;
-	struct buf		 b;
+	const struct view_session	*vs = &u->sv.vs;
+	const struct view_fragment	*f;
+	struct buf			 b;
+	size_t				 i;
 
-	if (s->first_id == 0)
+	if (vs->frag == NULL)
 		return;
 	spane_add(&u->sv, ROLE_HEADER, "fragments of this conversation");
 	buf_init(&b);
-	for (id = s->first_id; id < end; id++) {
-		if ((o = store_get(u->st, id, &obuf)) == NULL || (o->id !=
-		    s->first_id && o->first_id != s->first_id))
-			continue;
+	for (i = 0; i < vs->nfrag; i++) {
+		f = &vs->frag[i];
 		buf_reset(&b);
 		buf_printf(&b, "  %c session %llu  split %u  %llu bytes  %llu "
-		    "packets", o->id == s->id ? '>' : ' ',
-		    (unsigned long long)o->id, o->first_id == 0 ? 0 : o->split,
-		    (unsigned long long)o->size,
-		    (unsigned long long)o->packets);
+		    "packets", f->self ? '>' : ' ', (unsigned long long)f->id,
+		    f->split, (unsigned long long)f->size,
+		    (unsigned long long)f->packets);
 		spane_add(&u->sv, ROLE_VALUE, b.s);
 	}
 	buf_free(&b);
-}
-
-/* The next wanted ordinal at or after o (asked in increasing order). */
-static uint64_t
-spane_select(uint64_t o, void *arg)
-{
-	struct spane_read	*r = arg;
-
-	while (r->at < r->n && r->ords[r->at] < o)
-		r->at++;
-	return (r->at < r->n ? r->ords[r->at] : UINT64_MAX);
 }
 
 /* A hex and ASCII dump of every captured byte, 16 a line. */
@@ -310,17 +295,19 @@ spane_wrap(struct spane_lines *l, const char *s, size_t w)
 /* What the payload says (parse_show()'s lines, escaped there), wrapped;
  * a dim line when nothing in it is known. */
 static void
-spane_decoded(struct spane_lines *l, struct buf *b, const struct decoded *d)
+spane_decoded(struct spane_lines *l, struct buf *b,
+    const struct view_packet *p)
 {
 	char	*line, *lf;
 
 	buf_reset(b);
-	if (d == NULL || parse_show(b, d) == 0) {
-		spane_lines_add(l, ROLE_DIM, d == NULL || d->payload_caplen ==
+	if (!p->decoded || p->nshow == 0) {
+		spane_lines_add(l, ROLE_DIM, !p->decoded || p->payload_caplen ==
 		    0 ? "    (no payload)" : "    (nothing decoded: not DNS, "
 		    "an HTTP head or a TLS hello)");
 		return;
 	}
+	buf_adds(b, p->show);
 	for (line = b->s; (lf = strchr(line, '\n')) != NULL; line = lf + 1) {
 		*lf = '\0';
 		spane_wrap(l, line, COLS > 24 ? (size_t)COLS - 5 : 20);
@@ -360,7 +347,7 @@ spane_line(struct spane_lines *l, struct buf *b, const void *p, size_t n)
 
 /* The window before: keep what follows the side's last line break. */
 static void
-spane_carry(struct spane_read *r, int s, const struct decoded *d)
+spane_carry(struct spane_read *r, int s, const struct view_packet *d)
 {
 	const uint8_t	*nl = memrchr(d->payload, '\n', d->payload_caplen);
 	size_t		 n = d->payload_caplen;
@@ -397,7 +384,7 @@ spane_enter(struct spane_read *r)
  * it goes to its block; a cut payload ends the line and says so. */
 static void
 spane_join(struct spane_read *r, struct spane_lines *l, int s,
-    const struct decoded *d)
+    const struct view_packet *d)
 {
 	struct buf	*c = &r->cur[s];
 	size_t		 i, start = 0;
@@ -425,32 +412,42 @@ spane_join(struct spane_read *r, struct spane_lines *l, int s,
 	}
 }
 
-/* A packet read again for the request/response text. */
+/* Say why a packet could not be read again (the view's phrase). */
 static void
-spane_stream(struct spane_read *r, const struct capture_packet *p)
+spane_unread(struct spane_lines *l, const struct view_packet *p)
 {
-	struct pkt_ref		 ref = { p->ordinal, p->ts, p->wirelen,
-				    p->input };
-	struct spane_lines	*l;
-	struct decoded		 d;
-	enum decode_reason	 why;
-	int			 side = -1;
+	char	*s;
 
-	if (decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
-	    &why) == DECODE_OK)
-		side = batch_pkt_side(r->s, &d);
-	if (r->at < r->npre) {
-		if (side >= 0 && d.payload_caplen > 0)
-			spane_carry(r, side, &d);
+	xasprintf(&s, "  packet %zu: %s", p->k + 1, p->why);
+	l->side = -1;
+	spane_lines_add(l, ROLE_WARNING, s);
+	free(s);
+}
+
+/* A packet given for the request/response text. */
+static void
+spane_stream(struct spane_read *r, const struct view_packet *p)
+{
+	struct spane_lines	*l;
+	int			 side = p->side;
+
+	if (p->k < r->lo) {
+		if (p->state == VIEW_PKT_READ && side >= 0 &&
+		    p->payload_caplen > 0)
+			spane_carry(r, side, p);
+		return;
+	}
+	l = &r->win[p->k - r->lo];
+	if (p->state != VIEW_PKT_READ) {
+		spane_unread(l, p);
 		return;
 	}
 	spane_enter(r);
-	l = &r->win[r->at - r->npre];
 	l->side = side;
-	if (side < 0 || d.payload_caplen == 0)
+	if (side < 0 || p->payload_caplen == 0)
 		return;
-	r->last[side] = r->at - r->npre + 1;
-	spane_join(r, l, side, &d);
+	r->last[side] = p->k - r->lo + 1;
+	spane_join(r, l, side, p);
 }
 
 /* The window's end: a side's unfinished line shows at its last packet
@@ -479,81 +476,67 @@ spane_stream_end(struct spane_read *r, size_t wn, bool lastwin)
 	}
 }
 
-/* One packet read again: its header line, then its bytes or text. */
+/* One packet given: its header line, then its bytes or text. */
 static bool
-spane_packet(const struct capture_packet *p, void *arg)
+spane_packet(const struct view_packet *p, void *arg)
 {
 	struct spane_read	*r = arg;
-	struct pkt_ref		 ref = { p->ordinal, p->ts, p->wirelen,
-				    p->input };
+	struct spane		*v = &r->u->sv;
 	struct spane_lines	*l;
-	struct decoded		 d;
-	enum decode_reason	 why;
-	bool			 ok;
-	int			 side = -1;
 
-	if (spane_select(p->ordinal, r) != p->ordinal)
-		return (true);
-	if (r->u->sv.stream) {
+	if (v->stream) {
 		spane_stream(r, p);
-		return (++r->at < r->n);
+		return (true);
 	}
-	l = &r->win[r->at];
-	ok = decode_packet(r->dec, p->dlt, p->data, p->caplen, &ref, &d,
-	    &why) == DECODE_OK;
-	if (ok)
-		side = batch_pkt_side(r->s, &d);
-	l->side = side;
+	l = &r->win[p->k - r->lo];
+	if (p->state != VIEW_PKT_READ) {
+		spane_unread(l, p);
+		return (true);
+	}
+	l->side = p->side;
 	buf_reset(&r->b);
-	buf_adds(&r->b, "  frame ");
-	batch_pkt_frame(&r->b, r->u->cap, p->ordinal, p->input);
-	buf_adds(&r->b, "  ");
-	batch_pkt_time(&r->b, p->ts, r->u->sv.t_first, p->prec, " ");
-	buf_printf(&r->b, "  %s  %u bytes", side == 0 ? "request" : side ==
-	    1 ? "response" : "-", p->wirelen);
+	buf_printf(&r->b, "  frame %s  ", p->frame);
+	batch_pkt_time(&r->b, p->ts, v->vs.t_first, p->prec, " ");
+	buf_printf(&r->b, "  %s  %u bytes", p->side == 0 ? "request" :
+	    p->side == 1 ? "response" : "-", p->wirelen);
 	if (p->caplen < p->wirelen)
 		buf_printf(&r->b, " (%u captured)", p->caplen);
 	spane_lines_add(l, ROLE_KEY, r->b.s);
-	if (r->u->sv.decoded)
-		spane_decoded(l, &r->b, ok ? &d : NULL);
-	else if (!r->u->sv.text)
+	if (v->decoded)
+		spane_decoded(l, &r->b, p);
+	else if (!v->text)
 		spane_hex(l, p->data, p->caplen);
 	else
-		spane_text(l, &r->b, ok ? d.payload : NULL, ok ?
-		    d.payload_caplen : 0);
-	return (++r->at < r->n);
+		spane_text(l, &r->b, p->payload, p->payload_caplen);
+	return (true);
 }
 
-/* Say why packet k could not be read again: the spool deleted it (a live
- * capture or a stream), it was never kept, or its file changed. */
+/* Packets the view did not give (it failed): say so with its cause. */
 static void
-spane_unread(struct ui *u, struct spane_lines *l, size_t k)
+spane_failed(struct spane *v, const char *cause)
 {
-	struct capture_ref	 ref;
-	const char		*why;
-	char			*s;
+	char	*s;
+	size_t	 i;
 
-	if (!capture_locate(u->cap, u->sv.ords[k], &ref))
-		why = "never kept (no spool, or the spool could not write it)";
-	else if (ref.gone)
-		why = "no longer in the spool (its spool file was deleted to "
-		    "keep the spool under its size)";
-	else
-		why = "could not be read again (its file changed)";
-	xasprintf(&s, "  packet %zu: %s", k + 1, why);
-	l->side = -1;
-	spane_lines_add(l, ROLE_WARNING, s);
-	free(s);
+	for (i = 0; i < v->wn; i++) {
+		if (v->win[i].side != SV_UNREAD)
+			continue;
+		xasprintf(&s, "  packet %zu: %s", v->wlo + i + 1,
+		    cause != NULL ? cause : "could not be read again");
+		v->win[i].side = -1;
+		spane_lines_add(&v->win[i], ROLE_WARNING, s);
+		free(s);
+	}
 }
 
-/* Format the window of packets around packet k, read again. */
+/* Format the window of packets around packet k, asked of the view. */
 static void
 spane_load(struct ui *u, size_t k)
 {
 	struct spane		*v = &u->sv;
-	struct session		 buf;
 	struct spane_read	 r;
-	size_t			 i;
+	size_t			 i, npre;
+	char			*cause = NULL;
 
 	spane_window_free(v);
 	if (v->stream)		/* aligned: a packet's lines never change */
@@ -566,27 +549,21 @@ spane_load(struct ui *u, size_t k)
 		v->win[i].side = SV_UNREAD;
 	memset(&r, 0, sizeof r);
 	r.u = u;
-	r.s = store_get(u->st, v->id, &buf);
-	r.npre = v->stream && v->wlo >= SV_WINDOW ? SV_WINDOW : 0;
-	r.ords = v->ords + v->wlo - r.npre;
-	r.n = v->wn + r.npre;
+	r.lo = v->wlo;
+	npre = v->stream && v->wlo >= SV_WINDOW ? SV_WINDOW : 0;
 	r.win = v->win;
-	r.dec = decoder_new(NULL);
 	buf_init(&r.b);
 	buf_init(&r.cur[0]);
 	buf_init(&r.cur[1]);
-	if (r.s != NULL)
-		capture_reread(u->cap, spane_select, spane_packet, &r);
+	view_session_packets(v->view, &v->vs, v->wlo - npre, v->wn + npre,
+	    v->decoded ? VIEW_PKT_SHOW : 0, spane_packet, &r, &cause);
 	if (v->stream)
 		spane_stream_end(&r, v->wn, v->wlo + v->wn == v->nords);
+	spane_failed(v, cause);
+	free(cause);
 	buf_free(&r.cur[0]);
 	buf_free(&r.cur[1]);
-	for (i = 0; i < v->wn; i++) {
-		if (v->win[i].side == SV_UNREAD)
-			spane_unread(u, &v->win[i], v->wlo + i);
-	}
 	buf_free(&r.b);
-	decoder_free(r.dec);
 }
 
 /* The last block. */
@@ -661,19 +638,15 @@ spane_ptitle(const struct spane *v)
 /* On a live capture or a stream: how many of the session's packets left
  * the spool, said in the head. */
 static void
-spane_gone(struct ui *u)
+spane_gone(struct spane *v)
 {
-	struct spane	*v = &u->sv;
 	struct buf	 b;
-	size_t		 i, n = 0;
 
-	for (i = 0; i < v->nords; i++)
-		n += !capture_kept(u->cap, v->ords[i]);
-	if (n == 0)
+	if (v->vs.ngone == 0)
 		return;
 	buf_init(&b);
 	buf_adds(&b, "  ");
-	spane_count(&b, n);
+	spane_count(&b, v->vs.ngone);
 	buf_adds(&b, " of ");
 	spane_count(&b, v->nords);
 	buf_printf(&b, " packet%s no longer in the spool", v->nords == 1 ?
@@ -682,72 +655,104 @@ spane_gone(struct ui *u)
 	buf_free(&b);
 }
 
-/* Order ordinals. */
-static int
-spane_ordcmp(const void *a, const void *b)
-{
-	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
-/* The session's packets by ordinal: the blocks after the head. */
+/* The session's packets: the blocks after the head. */
 static void
-spane_packets(struct ui *u, const struct session *s)
+spane_packets(struct spane *v)
 {
-	struct spane	*v = &u->sv;
-	uint32_t	 pos = 0;
-	uint64_t	 o;
-	size_t		 cap = 0;
-
-	while (pktidx_next(&s->pkts, &pos, &o)) {
-		if (v->nords == cap) {
-			cap = cap == 0 ? 64 : 2 * cap;
-			v->ords = xreallocarray(v->ords, cap, sizeof *v->ords);
-		}
-		v->ords[v->nords++] = o;
-	}
-	if (v->nords > 1)
-		qsort(v->ords, v->nords, sizeof *v->ords, spane_ordcmp);
-	v->t_first = s->t_first;
-	if (capture_live(u->cap))
-		spane_gone(u);
+	v->nords = v->vs.npkts;
+	spane_gone(v);
 	v->hpk = v->n;
 	spane_add(v, ROLE_HEADER, spane_ptitle(v));
 }
 
-/* Open a session: build its head and show the pane. */
-void
-spane_open(struct ui *u, uint64_t id)
+/* The view the pane asks: the in-memory store, its packets read again
+ * once the capture may be (the spool is locked while live). */
+static void
+spane_view(struct ui *u, struct view *vw)
 {
-	struct session		 buf;
-	const struct session	*s = store_get(u->st, id, &buf);
-	char			*title;
+	view_mem(vw, u->st);
+	if (atomic_load(&u->loaded) || u->live)
+		view_mem_packets(vw, u->cap);
+}
+
+/* The head's title: the session, and over a fleet its sensor and run. */
+static void
+spane_title(struct spane *v, const struct view_ref *ref)
+{
+	char	*title;
+
+	if (ref->sensor != NULL)
+		xasprintf(&title, "session %llu  sensor %s  run %s",
+		    (unsigned long long)ref->id, esc_str(ref->sensor),
+		    esc_str(ref->run != NULL ? ref->run : ""));
+	else
+		xasprintf(&title, "session %llu", (unsigned long long)ref->id);
+	spane_add(v, ROLE_TITLE, title);
+	free(title);
+}
+
+/* Open a session of a view (own: the pane's, to free): build its head
+ * and show the pane; false with *cause when the view does not give it. */
+static bool
+spane_start(struct ui *u, struct view *vw, bool own,
+    const struct view_ref *ref, char **cause)
+{
+	struct view_session	 vs;
 	bool			 text = u->sv.text, stream = u->sv.stream;
 	bool			 decoded = u->sv.decoded;
 
-	if (s == NULL)
-		return;
+	if (!view_session_open(vw, ref, &vs, cause))
+		return (false);
 	spane_free(&u->sv);
-	u->sv.id = id;
+	if (own)
+		u->sv.own = *vw;
+	u->sv.view = own ? &u->sv.own : vw;
+	u->sv.vs = vs;
+	u->sv.id = ref->id;
 	u->sv.text = text;
 	u->sv.stream = stream;
 	u->sv.decoded = decoded;
 	u->sv.hpk = SIZE_MAX;
-	xasprintf(&title, "session %llu", (unsigned long long)id);
-	spane_add(&u->sv, ROLE_TITLE, title);
-	free(title);
+	spane_title(&u->sv, ref);
 	spane_add(&u->sv, ROLE_HEADER, "meta");
-	spane_meta(u, id);
-	spane_groups(u, id);
-	spane_fragments(u, s);
-	if (atomic_load(&u->loaded) || u->live)	/* the spool is locked */
-		spane_packets(u, s);
+	spane_meta(u);
+	if (ref->sensor == NULL)	/* the groups are this run's */
+		spane_groups(u, ref->id);
+	spane_fragments(u);
+	if (vs.packets)
+		spane_packets(&u->sv);
 	else
-		spane_add(&u->sv, ROLE_DIM, "(packets show once the capture "
-		    "is read)");
+		spane_add(&u->sv, ROLE_DIM, ref->sensor != NULL ? "(packets "
+		    "show once the settings say where the sensors keep them)" :
+		    "(packets show once the capture is read)");
 	u->pane = PANE_SESSION;
 	u->dirty |= DIRTY_SCREEN;
+	return (true);
+}
+
+/* Open a session of the capture: build its head and show the pane. */
+void
+spane_open(struct ui *u, uint64_t id)
+{
+	struct view_ref	 ref = { id, NULL, NULL };
+	struct view	 vw;
+	char		*cause = NULL;
+
+	spane_view(u, &vw);
+	if (!spane_start(u, &vw, true, &ref, &cause))
+		view_free(&vw);
+	free(cause);
+}
+
+/* Open a session of any view; say why not when it does not give it. */
+void
+spane_open_ref(struct ui *u, struct view *vw, const struct view_ref *ref)
+{
+	char	*cause = NULL;
+
+	if (!spane_start(u, vw, false, ref, &cause))
+		ui_message(u, ROLE_ERROR, "%s", cause);
+	free(cause);
 }
 
 /* A count with thousands separators ("3,224"). */

@@ -22,6 +22,7 @@
 #include "query/query.h"
 #include "store/store.h"
 #include "ui/ui.h"
+#include "view/session.h"
 
 struct buf;
 
@@ -232,22 +233,23 @@ struct spane_lines {
 /*
  * The Session pane: a head built when it opens (title, meta, fragments),
  * then one block of lines per packet, formatted only for a window of
- * packets around the ones on screen, read again from the capture by
- * ordinal.  The top line is (blk, off): block 0 is the head, block k+1
- * packet k.  As request/response text (stream) the packets are walked
- * twice, the initiator's payload and then the responder's: blocks 1 to
- * nords are the request side, block nords+1 the response's title and
- * the blocks after it the response side (a packet of the other side is
- * an empty block).
+ * packets around the ones on screen, asked of the view (view/session.h)
+ * as they come into it.  The top line is (blk, off): block 0 is the
+ * head, block k+1 packet k.  As request/response text (stream) the
+ * packets are walked twice, the initiator's payload and then the
+ * responder's: blocks 1 to nords are the request side, block nords+1
+ * the response's title and the blocks after it the response side (a
+ * packet of the other side is an empty block).
  */
 struct spane {
 	uint64_t	 id;
 	char		**line;		/* the head */
 	uint8_t		 *role;
 	size_t		 n;
-	uint64_t	*ords;		/* the session's packets, capture order */
-	size_t		 nords;
-	uint64_t	 t_first;
+	struct view	*view;		/* what the session is asked of */
+	struct view	 own;		/* the pane's own in-memory view */
+	struct view_session vs;		/* its meta and packets */
+	size_t		 nords;		/* its packets (vs.npkts) */
 	bool		 text;		/* payload as text instead of hex */
 	bool		 stream;	/* request/response text */
 	bool		 decoded;	/* what DNS, HTTP, TLS hellos say */
@@ -476,6 +478,8 @@ void	 pivot_go(struct ui *, uint64_t id, int key, enum pivot_how);
 
 /* pane-session.c */
 void	 spane_open(struct ui *, uint64_t id);
+/* A session of any view (the caller keeps it while the pane shows it). */
+void	 spane_open_ref(struct ui *, struct view *, const struct view_ref *);
 void	 spane_free(struct spane *);
 void	 spane_draw(struct ui *, int top, int h);
 void	 spane_move(struct ui *, int);

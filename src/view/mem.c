@@ -1,7 +1,8 @@
 /*
  * mem.c - the in-memory store behind the view: counts from its index, and
  * pages from the selection of the last query asked, kept until another
- * query is asked or more sessions are stored.
+ * query is asked or more sessions are stored; one session and its
+ * packets (session.c), read again through the capture once it is given.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -10,10 +11,12 @@
 
 #include "session/session.h"
 #include "util/util.h"
+#include "view/view-int.h"
 #include "view/view.h"
 
 struct mem {
 	const struct store	*st;
+	struct capture		*cap;		/* NULL: packets not read */
 	/* The last selection: its query, order and the store's size then. */
 	bool			 have;
 	const struct query	*q;
@@ -174,6 +177,36 @@ mem_page(void *impl, struct view_req *r, enum view_order order,
 	return (true);
 }
 
+/* One session (session.c). */
+static bool
+mem_session(void *impl, const struct view_ref *ref, struct view_session *vs,
+    char **cause)
+{
+	struct mem	*m = impl;
+
+	return (memsession_open(m->st, m->cap, ref, vs, cause));
+}
+
+/* Packets of a session (session.c). */
+static bool
+mem_packets(void *impl, struct view_session *vs, size_t from, size_t n,
+    int flags, view_packet_fn fn, void *arg, char **cause)
+{
+	struct mem	*m = impl;
+
+	(void)cause;
+	return (memsession_packets(m->st, m->cap, vs, from, n, flags, fn,
+	    arg));
+}
+
+/* A session's own: its ordinals. */
+static void
+mem_session_free(void *impl, struct view_session *vs)
+{
+	(void)impl;
+	free(vs->own);
+}
+
 static void
 mem_release(void *impl, void *own)
 {
@@ -195,6 +228,9 @@ static const struct store_ops mem_ops = {
 	.name = "memory",
 	.counts = mem_counts,
 	.page = mem_page,
+	.session = mem_session,
+	.packets = mem_packets,
+	.session_free = mem_session_free,
 	.release = mem_release,
 	.free = mem_free,
 };
@@ -208,4 +244,14 @@ view_mem(struct view *v, const struct store *st)
 	m->st = st;
 	v->ops = &mem_ops;
 	v->impl = m;
+}
+
+/* Have the in-memory view read packets again through c. */
+void
+view_mem_packets(struct view *v, struct capture *c)
+{
+	struct mem	*m = v->impl;
+
+	if (v->ops == &mem_ops)
+		m->cap = c;
 }

@@ -5,7 +5,8 @@
  * a key's values over the sessions a query selects, and a page of those
  * sessions after a cursor.  The in-memory store (mem.c) and the fleet's
  * ClickHouse (fleet/read.c) are its two implementations; batch's --values
- * and --sessions ask through it, whichever store answers.
+ * and --sessions ask through it, whichever store answers.  One session,
+ * its meta and packets, is asked through session.h.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef HUNTCON_VIEW_H
@@ -78,6 +79,9 @@ struct view_page {
 	void		*own;
 };
 
+struct view_session;
+struct view_packet;
+
 struct store_ops {
 	const char	*name;
 	/* The values of key over the request's sessions, first top (0: all). */
@@ -87,6 +91,17 @@ struct store_ops {
 	bool	(*page)(void *, struct view_req *, enum view_order,
 		    const struct view_cursor *, size_t limit,
 		    struct view_page *, char **cause);
+	/* One session's meta, fragments and packet count (session.h);
+	 * NULL: the store gives none. */
+	bool	(*session)(void *, const struct view_ref *,
+		    struct view_session *, char **cause);
+	/* Packets of a session it gave, to the function in order. */
+	bool	(*packets)(void *, struct view_session *, size_t from,
+		    size_t n, int flags,
+		    bool (*)(const struct view_packet *, void *), void *,
+		    char **cause);
+	/* Free what a session's own holds. */
+	void	(*session_free)(void *, struct view_session *);
 	/* Free what an answer's own holds. */
 	void	(*release)(void *, void *own);
 	/* Free the store's side of the view. */

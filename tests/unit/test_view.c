@@ -2,7 +2,9 @@
  * test_view.c - the in-memory store behind the view: pages after a cursor
  * in sessionid and in time order give every session of the query once,
  * in order, whatever the page size; counts keep the first values and say
- * how many there are; a cancelled request is refused, not cut short.
+ * how many there are; a cancelled request is refused, not cut short;
+ * one session gives its meta, and its packets only once the view knows
+ * the capture.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -17,6 +19,7 @@
 
 #include "engine/engine.h"
 #include "session/session.h"
+#include "view/session.h"
 #include "view/view.h"
 
 #define T0	1700000000000000000ULL	/* ns */
@@ -263,6 +266,38 @@ test_cancel(void **state)
 	query_free(q);
 }
 
+/* One session: its meta through the reader; without a capture given,
+ * no packets (and none asked for); an id not stored is refused. */
+static void
+test_session(void **state)
+{
+	struct view		 v;
+	struct view_session	 vs;
+	struct view_ref		 ref = { 4, NULL, NULL };
+	struct mval		 m;
+	char			*cause = NULL;
+
+	(void)state;
+	view_mem(&v, st);
+	assert_true(view_session_open(&v, &ref, &vs, &cause));
+	assert_int_equal(vs.r->values(vs.r, vs.id, K_SESSIONID, &m, 1), 1);
+	assert_int_equal(m.u, 4);
+	assert_int_equal(vs.r->values(vs.r, vs.id, K_UDP_SRCPORT, &m, 1), 1);
+	assert_int_equal(m.u, 40003);
+	assert_int_equal(vs.t_first, start_of(4));
+	assert_null(vs.frag);
+	assert_false(vs.packets);
+	assert_int_equal(vs.npkts, 0);
+	assert_true(view_session_packets(&v, &vs, 0, 10, 0, NULL, NULL,
+	    &cause));
+	view_session_free(&v, &vs);
+	ref.id = N + 1;
+	assert_false(view_session_open(&v, &ref, &vs, &cause));
+	assert_string_equal(cause, "session 24 is not stored");
+	free(cause);
+	view_free(&v);
+}
+
 int
 main(void)
 {
@@ -272,6 +307,7 @@ main(void)
 		cmocka_unit_test(test_pages_query),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_session),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
