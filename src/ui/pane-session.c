@@ -741,7 +741,7 @@ spane_open(struct ui *u, uint64_t id)
 	spane_meta(u, id);
 	spane_groups(u, id);
 	spane_fragments(u, s);
-	if (atomic_load(&u->loaded) || u->live)	/* the spool is locked */
+	if (ui_loaded(u) || u->live)	/* the spool is locked */
 		spane_packets(u, s);
 	else
 		spane_add(&u->sv, ROLE_DIM, "(packets show once the capture "
