@@ -33,7 +33,7 @@ struct hunt {
 	pthread_mutex_t		 mlock;
 	char			*msg;		/* NULL when none waits */
 	bool			 warning;
-	unsigned int		 nmsgs;
+	atomic_uint		 nmsgs;		/* how many came in all */
 	/*
 	 * The gate: the other thread asks (gwant), the worker stops at its
 	 * next tick with the engine quiet (gpaused) and waits until asked no
@@ -140,7 +140,7 @@ hunt_news(struct hunt *h, bool *warning, unsigned int *n)
 	pthread_mutex_lock(&h->mlock);
 	msg = h->msg;
 	*warning = h->warning;
-	*n = h->nmsgs;
+	*n = atomic_load(&h->nmsgs);
 	h->msg = NULL;
 	pthread_mutex_unlock(&h->mlock);
 	return (msg);
@@ -373,7 +373,7 @@ hunt_status(const struct hunt *h, struct hunt_status *s)
 	}
 	buf_free(&b);
 	s->errors = capture_errors(h->cap);
-	s->messages = h->nmsgs;		/* a glance: no lock */
+	s->messages = atomic_load(&h->nmsgs);
 	s->spool_kept = capture_spool_kept(h->cap);
 }
 
@@ -430,6 +430,23 @@ hunt_reapply_progress(const struct hunt *h)
 	return (end > 1 ? (int)((h->next - 1) * 100 / (end - 1)) : 100);
 }
 
-struct capture *hunt_capture(const struct hunt *h) { return (h->cap); }
-struct store *hunt_store(const struct hunt *h) { return (h->st); }
-struct engine *hunt_engine(const struct hunt *h) { return (h->eng); }
+/* The capture (rereads: main thread, or any once loaded). */
+struct capture *
+hunt_capture(const struct hunt *h)
+{
+	return (h->cap);
+}
+
+/* The store the engine fills. */
+struct store *
+hunt_store(const struct hunt *h)
+{
+	return (h->st);
+}
+
+/* The engine, NULL before reading starts. */
+struct engine *
+hunt_engine(const struct hunt *h)
+{
+	return (h->eng);
+}

@@ -1,4 +1,4 @@
-/* ui.c - the console's main loop, the worker that reads the capture, and
+/* ui.c - the console's main loop over the hunt (its worker reads), and
  * the drill path with its set of matching sessions. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -119,7 +119,7 @@ ui_stderr(const char *prefix, const char *msg)
 /* Report an input's problem on stderr before the screen is taken; the
  * hunt keeps the latest for the status line. */
 static void
-ui_capture_msg(bool warning, const char *msg, void *arg)
+ui_input_msg(bool warning, const char *msg, void *arg)
 {
 	(void)arg;
 	if (!atomic_load(&ui_curses_on))
@@ -161,7 +161,7 @@ ui_fit_input(struct ui *u, char *msg, int extra)
 
 /* Show on the status line what the reading threads reported last. */
 static void
-ui_capture_news(struct ui *u)
+ui_input_news(struct ui *u)
 {
 	char		*msg;
 	enum ui_role	 role;
@@ -229,7 +229,7 @@ ui_start(struct ui *u)
 	struct hunt		*h = u->h;
 	struct hunt_status	 hs;
 
-	hunt_set_msg(h, ui_capture_msg, u);
+	hunt_set_msg(h, ui_input_msg, u);
 	hunt_start(h);
 	u->cap = hunt_capture(h);
 	u->st = hunt_store(h);
@@ -885,13 +885,13 @@ ui_loop(struct ui *u)
 		/* Live: the index is read only while the engine waits. */
 		gate = ui_capturing(u);
 		if (gate && !ui_live_turn(u, key, now)) {
-			ui_capture_news(u);
+			ui_input_news(u);
 			continue;
 		}
 		if (gate)
 			ui_gate_enter(u);
 		key = ui_input(u) || key;
-		ui_capture_news(u);
+		ui_input_news(u);
 		if (rpane_step(u) | xdialog_poll(u))
 			key = true;
 		(void)nav_warm_step(u);
