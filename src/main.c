@@ -17,6 +17,7 @@
 #include "batch/batch.h"
 #include "capture/capture.h"
 #include "engine/engine.h"
+#include "engine/hunt.h"
 #include "export/export.h"
 #include "fleet/fleet.h"
 #include "meta/meta.h"
@@ -531,14 +532,6 @@ main_check_rules(struct args *a)
 	return (main_finish_stdout(errors > 0 ? 1 : 0));
 }
 
-/* Feed a captured packet to the engine. */
-static bool
-main_packet(const struct capture_packet *p, void *arg)
-{
-	engine_packet(arg, p);
-	return (true);
-}
-
 /* The signal that ends a live capture, 0 while none came. */
 static volatile sig_atomic_t	 main_signal;
 
@@ -549,9 +542,8 @@ main_on_signal(int sig)
 	main_signal = sig;
 }
 
-/* A batch live capture: its engine and when it ends. */
+/* A batch live capture: when it ends, and what it ships. */
 struct main_live {
-	struct engine	*e;
 	uint64_t	 end;		/* monotonic ns; 0: at a signal only */
 	bool		 wall;		/* the packets have wall time */
 	/* --ship while capturing: the sessions final by now. */
@@ -576,18 +568,16 @@ main_tick_ship(struct main_live *l, uint64_t now)
 }
 
 /*
- * The live tick: the engine's clock moves (not for a stream, whose packets
- * have the sender's time); false at the end.
+ * The live tick, after the engine's (the hunt moves its clock, not for a
+ * stream, whose packets have the sender's time): ship; false at the end.
  */
 static bool
 main_tick(uint64_t now, void *arg)
 {
 	struct main_live	*l = arg;
 
-	if (l->wall) {
-		engine_tick(l->e, now);
+	if (l->wall)
 		main_tick_ship(l, now);
-	}
 	if (main_signal != 0)
 		return (false);
 	return (l->end == 0 || clock_ns(CLOCK_MONOTONIC) < l->end);
@@ -738,7 +728,7 @@ main_open_live(struct args *a, struct capture *c, bool console)
 
 /* Live capture and streams end at --duration, SIGINT or SIGTERM. */
 static void
-main_live_end(struct args *a, struct capture *c, struct main_live *l)
+main_live_end(struct args *a, struct hunt *h, struct main_live *l)
 {
 	struct sigaction	 sa;
 
@@ -750,8 +740,8 @@ main_live_end(struct args *a, struct capture *c, struct main_live *l)
 	sigaction(SIGTERM, &sa, NULL);
 	l->end = a->duration > 0 ? clock_ns(CLOCK_MONOTONIC) + a->duration *
 	    1000000000ULL : 0;
-	l->wall = capture_wall_clock(c);
-	capture_set_tick(c, main_tick, l);
+	l->wall = capture_wall_clock(hunt_capture(h));
+	hunt_set_tick(h, main_tick, l);
 }
 
 /*
@@ -787,19 +777,23 @@ main_ship_start(struct args *a)
 	}
 }
 
-/* Read the inputs into the store; returns the number of input errors. */
-static unsigned int
-main_read(struct args *a, struct capture *c, struct store *st,
-    struct engine **ep, const char ***names)
+/* Read the inputs into a new hunt's store (batch: no other reader). */
+static struct hunt *
+main_read(struct args *a, struct capture *c)
 {
-	struct engine		*e;
+	struct hunt		*h;
+	struct store		*st;
 	struct main_live	 l;
+	int			 flags = HUNT_SOLO;
 
 	memset(&l, 0, sizeof l);
 	main_open(a, c, false);
+	if (main_outputs(a) == 0 && a->fl.ship == NULL)
+		flags |= HUNT_DISCARD;	/* --stats alone keeps no session */
+	h = hunt_new(c, &a->cfg, flags);
+	st = hunt_store(h);
 	if (capture_live(c))
-		main_live_end(a, c, &l);
-	*names = export_store_ctx(st, c, a->cfg.home, a->cfg.nhome);
+		main_live_end(a, h, &l);
 	/* On the wall clock, correlation rules judge sliding windows as
 	   sessions are stored, and --ship ships what they are done with; a
 	   file kept in a window is judged so on the packet clock, so that its
@@ -820,12 +814,8 @@ main_read(struct args *a, struct capture *c, struct store *st,
 		l.c = c;
 		l.horizon = rules_live_horizon(a->cfg.corr_live);
 	}
-	e = engine_new(&a->cfg, st);
-	l.e = e;
-	capture_run(c, main_packet, e);
-	engine_finish(e);
-	*ep = e;
-	return (capture_errors(c));
+	hunt_run(h);
+	return (h);
 }
 
 /* Compile -q; prints warnings and errors as SPEC §3 says. */
@@ -1114,17 +1104,16 @@ static int
 main_batch(struct args *a)
 {
 	struct capture		*c = capture_new(main_capture_msg, NULL);
-	struct store		*st = store_new();
-	struct engine		*e = NULL;
+	struct hunt		*h;
+	struct store		*st;
+	struct engine		*e;
 	struct batch_fields	 f;
 	struct query		*q = NULL;
-	const char		**names = NULL;
 	struct ruleset		*rs = NULL;
 	struct corr_report	*rep = NULL;
 	unsigned int		 errors, rule_errors;
 	int			 key, rc;
 
-	store_solo(st);		/* no reader beside the engine */
 	rule_errors = main_rules(a, &rs);
 	key = main_fields(a, &f);
 	if (a->write != NULL && !a->force && access(a->write, F_OK) == 0) {
@@ -1136,9 +1125,10 @@ main_batch(struct args *a)
 		if ((q = main_query(a->query)) == NULL)
 			exit(1);
 	}
-	if (main_outputs(a) == 0 && a->fl.ship == NULL)
-		store_discard(st);	/* --stats alone keeps no session */
-	errors = main_read(a, c, st, &e, &names);
+	h = main_read(a, c);
+	st = hunt_store(h);
+	e = hunt_engine(h);
+	errors = capture_errors(c);
 	if (a->cfg.corr_live != NULL) {
 		rules_live_finish(a->cfg.corr_live, capture_wall_clock(c) ?
 		    clock_ns(CLOCK_REALTIME) : engine_now(e),
@@ -1180,14 +1170,13 @@ main_batch(struct args *a)
 	batch_fields_free(&f);
 	rules_report_free(rep);
 	query_free(q);
-	engine_free(e);
 	if (MAIN_FREE_STORE || getenv("HUNTCON_FREE_ALL") != NULL) {
+		hunt_free(h, true);
 		rules_free(rs);
-		store_free(st);
-	} else
+	} else {
 		main_store_left = st;	/* its values point into rs */
-	capture_free(c);
-	free(names);
+		hunt_free(h, false);
+	}
 	return (main_finish_stdout(rc));
 }
 
@@ -1285,8 +1274,8 @@ main(int argc, char **argv)
 			capture_set_msg(c, main_capture_msg, NULL);
 			exit(1);	/* the stream could not be read */
 		}
-		rc = ui_run(&(struct ui_options){ c, a.query, a.theme,
-		    &a.cfg });
+		rc = ui_run(&(struct ui_options){ hunt_new(c, &a.cfg, 0),
+		    a.query, a.theme, &a.cfg });
 		rules_free(rs);
 	} else
 		rc = main_batch(&a);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "batch/batch.h"
+#include "export/export.h"
 
 static const char *const batch_default_fields[] = {
 	"sessionid", "time", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
@@ -455,15 +456,6 @@ batch_groups(FILE *out, const struct store *st, const struct ruleset *rs,
 	return (batch_done(err));
 }
 
-/* Compare two sessionids for qsort. */
-static int
-batch_id_cmp(const void *a, const void *b)
-{
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
 /* Select the sessions of a query through the store's index. */
 void
 batch_sel_init(struct batch_sel *sel, const struct store *st,
@@ -494,34 +486,15 @@ batch_sel_keep(uint64_t id, void *arg)
 void
 batch_sel_fragments(struct batch_sel *sel, const struct store *st)
 {
-	struct batch_sel	 first = { NULL, 0 }, out = { NULL, 0 };
-	struct session		 buf;
-	const struct session	*s;
-	uint64_t		 id, end = store_end(st);
-	size_t			 i;
+	uint32_t	*all;
+	size_t		 n;
 
-	first.ids = xreallocarray(NULL, sel->n + 1, sizeof *first.ids);
-	for (i = 0; i < sel->n; i++) {
-		s = store_get(st, sel->ids[i], &buf);
-		if (s != NULL && s->first_id != 0)
-			first.ids[first.n++] = (uint32_t)s->first_id;
-	}
-	qsort(first.ids, first.n, sizeof *first.ids, batch_id_cmp);
-	out.ids = xreallocarray(NULL, end + 1, sizeof *out.ids);
-	for (id = 1; first.n > 0 && id < end; id++) {
-		if ((s = store_get(st, id, &buf)) == NULL)
-			continue;
-		if (batch_sel_keep(id, sel) || (s->first_id != 0 &&
-		    batch_sel_keep(s->first_id, &first)))
-			out.ids[out.n++] = (uint32_t)id;
-	}
-	free(first.ids);
-	if (first.n == 0) {
-		free(out.ids);
+	(void)export_fragments(st, sel->ids, sel->n, &all, &n);
+	if (all == NULL)
 		return;
-	}
 	free(sel->ids);
-	*sel = out;
+	sel->ids = all;
+	sel->n = n;
 }
 
 /* Free a selection. */

@@ -47,6 +47,17 @@ bool	export_pcap(struct capture *, const struct store *, const char *path,
 	    void (*say)(const char *, void *), void *,
 	    struct export_result *, struct export_progress *, char **cause);
 
+/* The packets the chosen sessions (ids ascending) have. */
+uint64_t export_packets(const struct store *, const uint32_t *, size_t);
+/*
+ * The other fragments of the chosen sessions' split conversations: how
+ * many are not chosen, and (all not NULL) every stored session chosen or
+ * such a fragment, ascending, in *all (caller frees; NULL when no chosen
+ * session is a fragment).
+ */
+size_t	 export_fragments(const struct store *, const uint32_t *, size_t,
+	    uint32_t **all, size_t *nall);
+
 /*
  * How many of a session's packets cannot be read again (capture is the
  * struct capture): the session_ctx missing function of a live run.

@@ -52,7 +52,7 @@ static void
 xdialog_pick(struct ui *u)
 {
 	struct xdialog	*x = &u->ex;
-	uint64_t	 id, end = store_end(u->st);
+	uint64_t	 id;
 
 	free(x->ids);
 	x->ids = NULL;
@@ -64,7 +64,7 @@ xdialog_pick(struct ui *u)
 	}
 	if (u->ev.nmarks > 0) {
 		x->ids = xreallocarray(NULL, u->ev.nmarks + 1, sizeof *x->ids);
-		for (id = 1; id < end; id++) {
+		for (id = 1; id < u->ev.markcap; id++) {
 			if (events_marked(&u->ev, id) && x->nids < u->ev.nmarks)
 				x->ids[x->nids++] = (uint32_t)id;
 		}
@@ -76,66 +76,22 @@ xdialog_pick(struct ui *u)
 	x->nids = u->view.nids;
 }
 
-/* Whether id is in the (ascending) list. */
-static bool
-xdialog_has(const uint32_t *ids, size_t n, uint64_t id)
-{
-	struct batch_sel	 sel = { (uint32_t *)ids, n };
-
-	return (batch_sel_keep(id, &sel));
-}
-
-/* Compare two sessionids for qsort. */
-static int
-xdialog_cmp(const void *a, const void *b)
-{
-	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x < y ? -1 : x > y);
-}
-
 /* The fragments of the chosen sessions' split conversations that are not
  * chosen: counted, or (when add) added to the choice. */
 static size_t
 xdialog_fragments(struct ui *u, bool add)
 {
-	struct xdialog		*x = &u->ex;
-	struct session		 buf;
-	const struct session	*s;
-	uint64_t		 id, end = store_end(u->st);
-	uint32_t		*first, *ids = NULL;
-	size_t			 nf = 0, i, n = 0, nids = 0;
-	bool			 chosen, frag;
+	struct xdialog	*x = &u->ex;
+	uint32_t	*all;
+	size_t		 n, nall;
 
-	/* The first fragments' ids, ascending, to search like x->ids. */
-	first = xreallocarray(NULL, x->nids + 1, sizeof *first);
-	for (i = 0; i < x->nids; i++) {
-		s = store_get(u->st, x->ids[i], &buf);
-		if (s != NULL && s->first_id != 0)
-			first[nf++] = (uint32_t)s->first_id;
-	}
-	if (nf == 0) {
-		free(first);
-		return (0);
-	}
-	qsort(first, nf, sizeof *first, xdialog_cmp);
-	if (add)
-		ids = xreallocarray(NULL, end, sizeof *ids);
-	for (id = 1; id < end; id++) {
-		if ((s = store_get(u->st, id, &buf)) == NULL)
-			continue;
-		chosen = xdialog_has(x->ids, x->nids, id);
-		frag = s->first_id != 0 && xdialog_has(first, nf, s->first_id);
-		if (frag && !chosen)
-			n++;
-		if (add && (frag || chosen))
-			ids[nids++] = (uint32_t)id;
-	}
-	free(first);
-	if (add) {
+	if (!add)
+		return (export_fragments(u->st, x->ids, x->nids, NULL, NULL));
+	n = export_fragments(u->st, x->ids, x->nids, &all, &nall);
+	if (all != NULL) {
 		free(x->ids);
-		x->ids = ids;
-		x->nids = nids;
+		x->ids = all;
+		x->nids = nall;
 	}
 	return (n);
 }
@@ -246,17 +202,10 @@ xdialog_go_answer(struct ui *u, int key)
 static void
 xdialog_confirm(struct ui *u)
 {
-	struct xdialog		*x = &u->ex;
-	struct session		 buf;
-	const struct session	*s;
-	uint64_t		 packets = 0;
-	struct buf		 b;
-	size_t			 i;
+	struct xdialog	*x = &u->ex;
+	uint64_t	 packets = export_packets(u->st, x->ids, x->nids);
+	struct buf	 b;
 
-	for (i = 0; i < x->nids; i++) {
-		if ((s = store_get(u->st, x->ids[i], &buf)) != NULL)
-			packets += s->packets;
-	}
 	buf_init(&b);
 	esc_text(&b, x->path, strlen(x->path));
 	if (x->format == 0)
@@ -359,7 +308,7 @@ xdialog_start(struct ui *u)
 		    "it)");
 		return;
 	}
-	if (!atomic_load(&u->loaded) || u->rv.applying) {
+	if (!ui_loaded(u) || u->rv.applying) {
 		ui_message(u, ROLE_WARNING, "wait until %s", u->rv.applying ?
 		    "the rules are applied" : ui_capturing(u) ?
 		    "the capture stops (C-c)" : "the capture is read");

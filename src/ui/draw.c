@@ -247,9 +247,12 @@ draw_bar(int y, const char *label, int pct)
 static void
 draw_message(struct ui *u, int y)
 {
-	uint64_t	 done = capture_done_bytes(u->cap);
-	uint64_t	 total = capture_total_bytes(u->cap);
+	struct hunt_status	 hs;
+	uint64_t		 done, total;
 
+	hunt_status(u->h, &hs);
+	done = hs.bytes_done;
+	total = hs.bytes_total;
 	move(y, 0);
 	clrtoeol();
 	if (u->ask != NULL) {
@@ -273,7 +276,7 @@ draw_message(struct ui *u, int y)
 		draw_text(y, 0, COLS, u->msgrole, u->msg);
 		return;
 	}
-	if (atomic_load(&u->loaded) || total == 0)
+	if (hs.loaded || total == 0)
 		return;
 	if (done > total)
 		done = total;
@@ -293,16 +296,16 @@ draw_busy(struct ui *u)
 /* Live: the interfaces (or the stream) named, comma-joined, to shorten
  * as a path (caller frees). */
 static char *
-draw_sources(struct ui *u)
+draw_sources(struct ui *u, size_t n)
 {
 	struct buf	 b;
 	size_t		 i;
 
 	buf_init(&b);
-	for (i = 0; i < capture_ninputs(u->cap); i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			buf_addc(&b, ',');
-		buf_adds(&b, capture_input(u->cap, i)->path);
+		buf_adds(&b, hunt_input_name(u->h, i));
 	}
 	if (i == 0)
 		buf_addc(&b, '-');
@@ -330,21 +333,18 @@ draw_bytes(struct buf *b, uint64_t n)
  * interfaces' drops, the spool's use, and what C-c and P do.
  */
 static void
-draw_live(struct ui *u, struct buf *c)
+draw_live(struct ui *u, const struct hunt_status *hs, struct buf *c)
 {
-	bool	 wall = capture_wall_clock(u->cap);
-
 	buf_printf(c, " (%llu open)  packets: %llu (%llu/s)",
-	    (unsigned long long)u->nopen, (unsigned long long)u->nread,
-	    (unsigned long long)u->pps);
-	if (wall)	/* a stream has no drops to count */
-		buf_printf(c, "  drops: %llu", (unsigned long long)
-		    (u->fig.dropped + u->fig.ifdropped));
-	if (u->fig.spool_cap > 0) {
+	    (unsigned long long)hs->open, (unsigned long long)hs->packets,
+	    (unsigned long long)hs->pps);
+	if (hs->wall)	/* a stream has no drops to count */
+		buf_printf(c, "  drops: %llu", (unsigned long long)hs->drops);
+	if (hs->spool_cap > 0) {
 		buf_adds(c, "  spool: ");
-		draw_bytes(c, u->fig.spool_used);
+		draw_bytes(c, hs->spool_used);
 	}
-	buf_adds(c, u->frozen ? "  view paused (P: follow)" : wall ?
+	buf_adds(c, u->frozen ? "  view paused (P: follow)" : hs->wall ?
 	    "  C-c: stop, P: pause" : "  C-c: end, P: pause");
 }
 
@@ -352,33 +352,32 @@ draw_live(struct ui *u, struct buf *c)
 static void
 draw_status(struct ui *u, int y)
 {
-	const struct capture_input *in = capture_ninputs(u->cap) > 0 ?
-	    capture_input(u->cap, 0) : NULL;
-	const char	*src = in != NULL ? in->path : "-";
-	struct buf	 b, c;
-	char		*srcs;
-	uint64_t	 hidden;
-	int		 w;
+	struct hunt_status	 hs;
+	const char		*src;
+	struct buf		 b, c;
+	char			*srcs;
+	uint64_t		 hidden;
+	int			 w;
 
+	hunt_status(u->h, &hs);
+	src = hs.ninputs > 0 ? hunt_input_name(u->h, 0) : "-";
 	/* The counts first, so that a long file name never hides them. */
 	buf_init(&c);
-	if (capture_ninputs(u->cap) > 1 && !ui_capturing(u))
-		buf_printf(&c, " (+%zu)", capture_ninputs(u->cap) - 1);
-	buf_init(&b);
-	if (u->eng != NULL && engine_kept(u->eng, &b))
-		buf_printf(&c, "  kept: %s", b.s);
+	if (hs.ninputs > 1 && !(hs.live && !hs.loaded))
+		buf_printf(&c, " (+%zu)", hs.ninputs - 1);
+	if (hs.retained)
+		buf_printf(&c, "  kept: %s", hs.kept);
 	else
 		buf_printf(&c, "  sessions: %llu",
-		    (unsigned long long)store_count(u->st));
-	buf_free(&b);
-	if (ui_capturing(u) && u->tpps != 0)
-		draw_live(u, &c);
-	else if (atomic_load(&u->loaded))
+		    (unsigned long long)hs.closed);
+	if (hs.live && !hs.loaded && hs.figures)
+		draw_live(u, &hs, &c);
+	else if (hs.loaded)
 		buf_printf(&c, "  packets: %llu", (unsigned long long)
-		    engine_stats(u->eng)->read);
-	else if (capture_wall_clock(u->cap))
+		    hs.packets);
+	else if (hs.wall)
 		buf_adds(&c, "  packets: ...  (capturing; C-c: stop)");
-	else if (capture_live(u->cap))
+	else if (hs.live)
 		buf_adds(&c, "  packets: ...  (reading; C-c: end the stream)");
 	else
 		buf_adds(&c, "  packets: ...  (reading)");
@@ -391,7 +390,7 @@ draw_status(struct ui *u, int y)
 	w = COLS - 9 - draw_width(c.s, c.len);
 	buf_init(&b);
 	buf_adds(&b, " source: ");
-	srcs = ui_capturing(u) ? draw_sources(u) : NULL;
+	srcs = hs.live && !hs.loaded ? draw_sources(u, hs.ninputs) : NULL;
 	draw_path(&b, srcs != NULL ? srcs : src, w < 12 ? 12 : w);
 	free(srcs);
 	buf_add(&b, c.s, c.len);

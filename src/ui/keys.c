@@ -196,13 +196,16 @@ k_clear(struct ui *u)
 static void
 k_cancel(struct ui *u)
 {
+	struct hunt_status	 hs;
+
 	if (u->ex.running)
 		xdialog_cancel(u);
-	else if (capture_live(u->cap) && !atomic_load(&u->loaded) &&
-	    !atomic_exchange(&u->end_stream, true))
-		ui_message(u, ROLE_NORMAL, capture_wall_clock(u->cap) ?
+	else if (hunt_end(u->h)) {
+		hunt_status(u->h, &hs);
+		ui_message(u, ROLE_NORMAL, hs.wall ?
 		    "stopping the capture: hunting in what it saw" :
 		    "ending the stream: hunting in what it sent");
+	}
 }
 
 /* Live: stop the view following the capture (counts frozen), or follow

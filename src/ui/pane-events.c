@@ -438,7 +438,7 @@ events_open_rows(struct ui *u)
 	for (i = 0; i < u->ev.nopen; i++)
 		free(u->ev.open[i]);
 	u->ev.nopen = 0;
-	if (!u->gheld)
+	if (!ui_gate_held(u))
 		return;
 	if (u->ev.open == NULL)
 		u->ev.open = xcalloc(EV_OPEN_MAX, sizeof *u->ev.open);

@@ -14,14 +14,10 @@
 #include <string.h>
 
 #include "rules/rules.h"
-#include "session/session.h"
 #include "ui/ui-int.h"
 
 /* Sessions re-applied per loop turn: keys are read between slices. */
 #define RVIEW_SLICE	20000
-
-/* The reader rules see sessions through (one per console). */
-static struct meta_reader	rpane_reader;
 
 static void	rpane_diag_text(struct buf *, const struct rules_diag *);
 static void	rpane_load_errors(struct ui *);
@@ -39,7 +35,6 @@ rpane_init(struct ui *u)
 		rv->own[rv->nown++] = rules_load(none, 1);
 		rv->rs = rv->own[0];
 	}
-	session_reader_init(&rpane_reader, store_ctx(u->st));
 	rpane_load_errors(u);
 }
 
@@ -908,11 +903,9 @@ rpane_apply(struct ui *u)
 		rv->pending = true;
 		return;
 	}
-	if (ui_capturing(u))	/* sessions closing from now on */
-		engine_set_rules(u->eng, rv->rs);
+	hunt_reapply_start(u->h, rv->rs);
 	rv->pending = false;
 	rv->applying = true;
-	rv->next = 1;
 	rv->t0 = ui_ms();
 	u->dirty |= DIRTY_SCREEN;
 }
@@ -923,23 +916,12 @@ bool
 rpane_step(struct ui *u)
 {
 	struct rpane	*rv = &u->rv;
-	struct session	 s;
-	uint64_t	 end = store_end(u->st), stop;
 
 	if (rv->pending && ui_indexable(u) && !u->ex.running)
 		rpane_apply(u);
 	if (!rv->applying)
 		return (false);
-	for (stop = rv->next + RVIEW_SLICE; rv->next < end &&
-	    rv->next < stop; rv->next++) {
-		if (store_get(u->st, rv->next, &s) == NULL)
-			continue;
-		session_meta_own(&s);
-		rules_reapply(rv->rs, &s, &rpane_reader);
-		store_update(u->st, rv->next, &s);
-		session_meta_free(&s);
-	}
-	if (rv->next >= end) {
+	if (hunt_reapply_step(u->h, RVIEW_SLICE)) {
 		rv->applying = false;
 		ui_correlate(u);
 		store_reindex(u->st);
@@ -961,9 +943,5 @@ rpane_step(struct ui *u)
 int
 rpane_progress(const struct ui *u)
 {
-	uint64_t	 end = store_end(u->st);
-
-	if (!u->rv.applying)
-		return (-1);
-	return (end > 1 ? (int)((u->rv.next - 1) * 100 / (end - 1)) : 100);
+	return (u->rv.applying ? hunt_reapply_progress(u->h) : -1);
 }

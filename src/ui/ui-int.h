@@ -2,8 +2,8 @@
  * ui-int.h - what the console's files share: the state, the panes, the
  * theme roles and the drawing helpers.
  *
- * Threads: the worker (ui.c) only runs the capture and the engine; every
- * other function here runs on the main thread.  Readers see sessions
+ * Threads: the hunt's worker only runs the capture and the engine; every
+ * function here runs on the main thread.  Readers see sessions
  * through store_get() without a lock; nothing is held while drawing.
  * State changes set dirty flags; ui_draw() draws once per loop turn.
  */
@@ -17,14 +17,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "capture/capture.h"
 #include "engine/engine.h"
+#include "engine/hunt.h"
 #include "query/query.h"
 #include "store/store.h"
 #include "ui/ui.h"
 #include "view/session.h"
 
 struct buf;
+struct capture;
 
 /* Theme roles: semantic, never colour names. */
 #define UI_ROLES \
@@ -197,9 +198,10 @@ struct rpane {
 	struct ruleset	**own;		/* every ruleset made here */
 	size_t		 nown;
 	size_t		 cur, top;	/* evaluation position */
-	/* Re-applying rs to the loaded sessions, a slice per loop turn. */
+	/* Re-applying rs to the loaded sessions, a slice per loop turn
+	   (hunt_reapply_step). */
 	bool		 applying, pending;
-	uint64_t	 next, t0;
+	uint64_t	 t0;
 	/* A rule being added: its name and condition between prompts. */
 	char		*name, *cond;
 	char		*note;		/* said again when applied */
@@ -262,15 +264,13 @@ struct spane {
 
 struct ui {
 	const struct ui_options	*opt;
+	struct hunt		*h;		/* capture, engine, store */
+	/* The hunt's, for the panes that read them themselves. */
 	struct capture		*cap;		/* the worker's until loaded;
 						   then rereads (main thread) */
 	struct store		*st;
 	struct engine		*eng;
-	const char		**names;
-	pthread_t		 worker;
-	atomic_bool		 loaded;
-	atomic_bool		 stop;		/* quit while reading */
-	atomic_bool		 end_stream;	/* C-c: stop reading a stream */
+	bool			 live;		/* an interface or a stream */
 	FILE			*tty;		/* keys, when stdin is a stream */
 	int			 keyfd;		/* where keys come from */
 	uint64_t		 t0;		/* start, ms */
@@ -289,14 +289,6 @@ struct ui {
 	char			*msg;		/* one-line message */
 	char			*find;		/* f: the text found last */
 	enum ui_role		 msgrole;
-	/*
-	 * Capture warnings and errors from the reading threads, waiting for
-	 * the UI thread to show them (it drains them once per loop turn).
-	 */
-	pthread_mutex_t		 inlock;
-	char			*inmsg;		/* the latest, NULL when none */
-	enum ui_role		 inrole;
-	unsigned int		 innum;		/* how many came in all */
 
 	struct ui_path		 path;
 	struct ui_view		 view;
@@ -322,30 +314,8 @@ struct ui {
 						   (ms) */
 	cpu_set_t		 cpus;		/* this thread's CPUs */
 	bool			 pinned;	/* while loading (cpus kept) */
-	/*
-	 * The gate of a live capture: the main thread asks (gwant), the
-	 * worker stops at its next tick with the engine quiet (gpaused) and
-	 * waits until asked no more; meanwhile the main thread reads the
-	 * index and open sessions and changes rules (ui_gate_enter/leave).
-	 */
-	bool			 live;		/* an interface or a stream */
-	pthread_mutex_t		 glock;
-	pthread_cond_t		 gcond;
-	atomic_bool		 gwant;
-	bool			 gpaused;	/* under glock */
-	uint64_t		 grel;		/* times left (under glock) */
-	uint64_t		 gturn;		/* pauses the worker ended */
-	uint64_t		 gleft;		/* gturn when last left */
-	int			 gdepth;
-	bool			 gheld;		/* the engine waits for us */
 	bool			 frozen;	/* P: the view stands still */
-	/* Live figures, taken while the gate is held. */
-	uint64_t		 nopen;		/* sessions open */
-	uint64_t		 nread;		/* packets the engine read */
-	uint64_t		 pps;		/* packets a second */
-	uint64_t		 tpps, npps;	/* the last rate's start */
 	uint64_t		 tlive;		/* last live refresh (ms) */
-	struct capture_figures	 fig;
 };
 
 /* ui.c */
@@ -368,8 +338,12 @@ bool	 ui_view_has(const struct ui_view *, uint64_t);
 bool	 ui_indexable(const struct ui *);
 void	 ui_gate_enter(struct ui *);
 void	 ui_gate_leave(struct ui *);
+/* Whether the engine waits for us (the gate is held). */
+bool	 ui_gate_held(const struct ui *);
 /* Whether the capture goes on (live, not ended). */
 bool	 ui_capturing(const struct ui *);
+/* Whether every input is read (live: the capture ended). */
+bool	 ui_loaded(const struct ui *);
 
 /* theme.c */
 bool	 theme_load(const char *name, bool colour, char **cause);

@@ -1,4 +1,4 @@
-/* ui.c - the console's main loop, the worker that reads the capture, and
+/* ui.c - the console's main loop over the hunt (its worker reads), and
  * the drill path with its set of matching sessions. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "export/export.h"
 #include "rules/rules.h"
 #include "ui/ui-int.h"
 
@@ -117,23 +116,14 @@ ui_stderr(const char *prefix, const char *msg)
 	free(s);
 }
 
-/* Report a capture problem on stderr before the screen is taken; later
- * ones are counted by capture_errors() only. */
+/* Report an input's problem on stderr before the screen is taken; the
+ * hunt keeps the latest for the status line. */
 static void
-ui_capture_msg(enum capture_level lvl, const char *msg, void *arg)
+ui_input_msg(bool warning, const char *msg, void *arg)
 {
-	struct ui	*u = arg;
-
+	(void)arg;
 	if (!atomic_load(&ui_curses_on))
-		ui_stderr(lvl == CAPTURE_WARNING ? "warning: " : "", msg);
-	if (u == NULL)
-		return;
-	pthread_mutex_lock(&u->inlock);
-	free(u->inmsg);
-	u->inmsg = xstrdup(msg);
-	u->inrole = lvl == CAPTURE_WARNING ? ROLE_WARNING : ROLE_ERROR;
-	u->innum++;
-	pthread_mutex_unlock(&u->inlock);
+		ui_stderr(warning ? "warning: " : "", msg);
 }
 
 /*
@@ -144,23 +134,24 @@ ui_capture_msg(enum capture_level lvl, const char *msg, void *arg)
 static char *
 ui_fit_input(struct ui *u, char *msg, int extra)
 {
-	const struct capture_input	*in;
-	struct buf			 b;
-	const char			*e;
-	size_t				 i, n;
-	int				 w;
+	struct hunt_status	 hs;
+	struct buf		 b;
+	const char		*e, *path;
+	size_t			 i, n;
+	int			 w;
 
 	if (draw_width(msg, strlen(msg)) + extra <= COLS)
 		return (msg);
-	for (i = 0; i < capture_ninputs(u->cap); i++) {
-		in = capture_input(u->cap, i);
-		e = esc_str(in->path);
+	hunt_status(u->h, &hs);
+	for (i = 0; i < hs.ninputs; i++) {
+		path = hunt_input_name(u->h, i);
+		e = esc_str(path);
 		n = strlen(e);
 		if (strncmp(msg, e, n) != 0 || msg[n] != ':')
 			continue;
 		w = COLS - extra - draw_width(msg + n, strlen(msg + n));
 		buf_init(&b);
-		draw_path(&b, in->path, w < 12 ? 12 : w);
+		draw_path(&b, path, w < 12 ? 12 : w);
 		buf_adds(&b, msg + n);
 		free(msg);
 		return (b.s);
@@ -170,20 +161,16 @@ ui_fit_input(struct ui *u, char *msg, int extra)
 
 /* Show on the status line what the reading threads reported last. */
 static void
-ui_capture_news(struct ui *u)
+ui_input_news(struct ui *u)
 {
 	char		*msg;
 	enum ui_role	 role;
 	unsigned int	 n;
+	bool		 warning;
 
-	pthread_mutex_lock(&u->inlock);
-	msg = u->inmsg;
-	role = u->inrole;
-	n = u->innum;
-	u->inmsg = NULL;
-	pthread_mutex_unlock(&u->inlock);
-	if (msg == NULL)
+	if ((msg = hunt_news(u->h, &warning, &n)) == NULL)
 		return;
+	role = warning ? ROLE_WARNING : ROLE_ERROR;
 	msg = ui_fit_input(u, msg, n > 1 ? 30 : 0);
 	if (n > 1)
 		ui_message(u, role, "%s (%u messages about the inputs)", msg, n);
@@ -193,138 +180,62 @@ ui_capture_news(struct ui *u)
 	u->dirty |= DIRTY_SCREEN;
 }
 
-/* Feed one packet to the engine (worker thread). */
-static bool
-ui_packet(const struct capture_packet *p, void *arg)
-{
-	struct ui	*u = arg;
-
-	engine_packet(u->eng, p);
-	return (!atomic_load_explicit(&u->stop, memory_order_relaxed));
-}
-
-/* The worker: read every input into the store. */
-static void *
-ui_worker(void *arg)
-{
-	struct ui	*u = arg;
-
-	capture_run(u->cap, ui_packet, u);
-	engine_finish(u->eng);
-	atomic_store(&u->loaded, true);
-	pthread_mutex_lock(&u->glock);
-	pthread_cond_broadcast(&u->gcond);
-	pthread_mutex_unlock(&u->glock);
-	return (NULL);
-}
-
-/*
- * At a tick (worker thread): when the main thread asks for the gate,
- * quiet the engine and wait until it is done with the index.
- */
-static void
-ui_gate_serve(struct ui *u)
-{
-	uint64_t	 rel;
-
-	if (!atomic_load(&u->gwant))
-		return;
-	engine_quiesce(u->eng);
-	pthread_mutex_lock(&u->glock);
-	u->gpaused = true;
-	rel = u->grel;
-	pthread_cond_broadcast(&u->gcond);
-	while (atomic_load(&u->gwant) && u->grel == rel)
-		pthread_cond_wait(&u->gcond, &u->glock);
-	u->gpaused = false;
-	u->gturn++;
-	pthread_cond_broadcast(&u->gcond);
-	pthread_mutex_unlock(&u->glock);
-}
-
 /* Whether the capture goes on (live, not ended). */
 bool
 ui_capturing(const struct ui *u)
 {
-	return (u->live && !atomic_load(&u->loaded));
+	return (hunt_capturing(u->h));
+}
+
+/* Whether every input is read (live: the capture ended). */
+bool
+ui_loaded(const struct ui *u)
+{
+	return (hunt_loaded(u->h));
 }
 
 /* Whether the index may be read now: loaded, or the gate is held. */
 bool
 ui_indexable(const struct ui *u)
 {
-	return (atomic_load(&u->loaded) || u->gheld);
+	return (hunt_indexable(u->h));
 }
 
-/*
- * Take the gate (nested calls count): during a live capture, wait until
- * the worker stands at a tick with the engine quiet (a block of packets
- * at most, or at once when the wire is idle), having gone on since the
- * gate was last left, so that the engine is never starved.
- */
+/* Whether the engine waits for us (the gate is held). */
+bool
+ui_gate_held(const struct ui *u)
+{
+	return (hunt_gate_held(u->h));
+}
+
+/* Take the gate (nested calls count): live, the engine waits. */
 void
 ui_gate_enter(struct ui *u)
 {
-	if (u->gdepth++ > 0 || !ui_capturing(u))
-		return;
-	pthread_mutex_lock(&u->glock);
-	atomic_store(&u->gwant, true);
-	capture_nudge(u->cap);
-	while (!(u->gpaused && u->gturn != u->gleft) &&
-	    !atomic_load(&u->loaded))
-		pthread_cond_wait(&u->gcond, &u->glock);
-	u->gheld = u->gpaused;
-	pthread_mutex_unlock(&u->glock);
+	hunt_gate_enter(u->h);
 }
 
 /* Let the worker go on. */
 void
 ui_gate_leave(struct ui *u)
 {
-	if (--u->gdepth > 0 || !atomic_load(&u->gwant))
-		return;
-	pthread_mutex_lock(&u->glock);
-	atomic_store(&u->gwant, false);
-	u->gheld = false;
-	u->grel++;
-	u->gleft = u->gturn;
-	pthread_cond_broadcast(&u->gcond);
-	pthread_mutex_unlock(&u->glock);
+	hunt_gate_leave(u->h);
 }
 
-/*
- * The tick of a live capture or a stream (worker thread): an interface's
- * clock follows the wall clock while the wire is quiet; false once the
- * user has ended it (C-c) or quits.
- */
-static bool
-ui_tick(uint64_t now, void *arg)
-{
-	struct ui	*u = arg;
-
-	if (capture_wall_clock(u->cap))
-		engine_tick(u->eng, now);
-	ui_gate_serve(u);
-	return (!atomic_load(&u->end_stream) && !atomic_load(&u->stop));
-}
-
-/* Take the inputs, make the store and the engine, and start the worker. */
+/* Take the hunt's parts and start its worker. */
 static void
 ui_start(struct ui *u)
 {
-	const struct ui_options	*o = u->opt;
+	struct hunt		*h = u->h;
+	struct hunt_status	 hs;
 
-	u->cap = o->cap;
-	capture_set_msg(u->cap, ui_capture_msg, u);
-	u->live = capture_live(u->cap);
-	if (u->live)
-		capture_set_tick(u->cap, ui_tick, u);
-	u->st = store_new();
-	u->names = export_store_ctx(u->st, u->cap, o->cfg->home,
-	    o->cfg->nhome);
-	u->eng = engine_new(o->cfg, u->st);
-	if (pthread_create(&u->worker, NULL, ui_worker, u) != 0)
-		fatal("cannot start the reading thread");
+	hunt_set_msg(h, ui_input_msg, u);
+	hunt_start(h);
+	u->cap = hunt_capture(h);
+	u->st = hunt_store(h);
+	u->eng = hunt_engine(h);
+	hunt_status(h, &hs);
+	u->live = hs.live;
 	/*
 	 * While the worker reads, this thread's redraws and counts go to the
 	 * helpers' CPU (cpu.pair), leaving the engine's thread the other;
@@ -544,7 +455,7 @@ ui_view_select(struct ui *u, struct ui_view *v)
 static bool
 ui_view_fill(struct ui *u, struct ui_view *v, bool fresh, bool *changed)
 {
-	bool	 loaded = atomic_load(&u->loaded), idx = ui_indexable(u);
+	bool	 loaded = ui_loaded(u), idx = ui_indexable(u);
 	bool	 grew = false;
 
 	if (v->indexed && v->dropped != store_dropped(u->st)) {
@@ -811,7 +722,7 @@ static void
 ui_refresh(struct ui *u, bool force)
 {
 	uint64_t	 t = ui_ms();
-	bool		 loading = !atomic_load(&u->loaded);
+	bool		 loading = !ui_loaded(u);
 
 	if (loading && !force)
 		u->dirty |= DIRTY_SCREEN;
@@ -846,7 +757,7 @@ ui_refresh(struct ui *u, bool force)
 			ui_timing(u, "redraw", ui_ms() - t);
 	}
 	/* From the first key of the turn to the screen showing its result. */
-	if (u->tkey != 0 && atomic_load(&u->loaded)) {
+	if (u->tkey != 0 && ui_loaded(u)) {
 		ui_timing_cpu(u, "step", ui_us() - u->tkey, ui_cpu_us() -
 		    u->ckey);
 		u->tkey = 0;
@@ -858,7 +769,7 @@ static void
 ui_key(struct ui *u, int ch)
 {
 	if (u->timing != NULL && u->tkey == 0 &&
-	    atomic_load(&u->loaded)) {
+	    ui_loaded(u)) {
 		u->tkey = ui_us();
 		u->ckey = ui_cpu_us();
 	}
@@ -936,19 +847,9 @@ ui_correlate(struct ui *u)
 static void
 ui_live_figures(struct ui *u, uint64_t now)
 {
-	if (!u->gheld)
+	if (!ui_gate_held(u))
 		return;
-	u->nopen = engine_open(u->eng);
-	u->nread = engine_stats(u->eng)->read;
-	capture_figures(u->cap, &u->fig);
-	if (u->tpps == 0) {
-		u->tpps = now;
-		u->npps = u->nread;
-	} else if (now - u->tpps >= 1000) {
-		u->pps = (u->nread - u->npps) * 1000 / (now - u->tpps);
-		u->tpps = now;
-		u->npps = u->nread;
-	}
+	hunt_sample(u->h, now);
 	if (u->pane == PANE_EVENTS && !u->frozen)
 		events_open_rows(u);
 }
@@ -984,17 +885,17 @@ ui_loop(struct ui *u)
 		/* Live: the index is read only while the engine waits. */
 		gate = ui_capturing(u);
 		if (gate && !ui_live_turn(u, key, now)) {
-			ui_capture_news(u);
+			ui_input_news(u);
 			continue;
 		}
 		if (gate)
 			ui_gate_enter(u);
 		key = ui_input(u) || key;
-		ui_capture_news(u);
+		ui_input_news(u);
 		if (rpane_step(u) | xdialog_poll(u))
 			key = true;
 		(void)nav_warm_step(u);
-		if (was_loading && atomic_load(&u->loaded)) {
+		if (was_loading && ui_loaded(u)) {
 			was_loading = false;
 			if (u->pinned)
 				(void)sched_setaffinity(0, sizeof u->cpus, &u->cpus);
@@ -1024,10 +925,6 @@ ui_free(struct ui *u)
 {
 	size_t	 i;
 
-	free(u->inmsg);
-	pthread_mutex_destroy(&u->inlock);
-	pthread_mutex_destroy(&u->glock);
-	pthread_cond_destroy(&u->gcond);
 	xdialog_free(u);
 	rpane_free(u);
 	free(u->ask);
@@ -1044,12 +941,9 @@ ui_free(struct ui *u)
 	free(u->view.match);
 	free(u->view.ids);
 	free(u->msg);
-	engine_free(u->eng);
-	store_free(u->st);
-	capture_free(u->cap);
+	hunt_free(u->h, true);
 	if (u->tty != NULL)
 		fclose(u->tty);
-	free(u->names);
 	if (u->timing != NULL)
 		fclose(u->timing);
 }
@@ -1084,33 +978,29 @@ ui_path_start(struct ui *u, const char *text)
 int
 ui_run(const struct ui_options *o)
 {
-	struct ui	 u;
-	char		*cause = NULL;
-	int		 rc;
-	const char	*tf = getenv("HUNTCON_UI_TIMING");
+	struct ui		 u;
+	struct hunt_status	 hs;
+	char			*cause = NULL;
+	int			 rc;
+	const char		*tf = getenv("HUNTCON_UI_TIMING");
 
 	memset(&u, 0, sizeof u);
-	pthread_mutex_init(&u.inlock, NULL);
-	pthread_mutex_init(&u.glock, NULL);
-	pthread_cond_init(&u.gcond, NULL);
-	u.gleft = UINT64_MAX;		/* no pause to have gone past yet */
 	u.opt = o;
+	u.h = o->hunt;
 	u.t0 = ui_ms();
 	if (tf != NULL && *tf != '\0')
 		u.timing = fopen(tf, "a");
 	ui_start(&u);
-	if (capture_errors(u.cap) > 0 && store_count(u.st) == 0 &&
-	    capture_ninputs(u.cap) == 0) {
-		atomic_store(&u.stop, true);
-		pthread_join(u.worker, NULL);
+	hunt_status(u.h, &hs);
+	if (hs.errors > 0 && hs.closed == 0 && hs.ninputs == 0) {
+		hunt_stop(u.h);
 		ui_free(&u);
 		return (1);
 	}
 	if (!ui_curses(&u, &cause)) {
 		ui_stderr("", cause);
 		free(cause);
-		atomic_store(&u.stop, true);
-		pthread_join(u.worker, NULL);
+		hunt_stop(u.h);
 		ui_free(&u);
 		return (2);
 	}
@@ -1123,12 +1013,12 @@ ui_run(const struct ui_options *o)
 	ui_loop(&u);
 	prompt_done();
 	ui_restore();
-	atomic_store(&u.stop, true);
-	pthread_join(u.worker, NULL);
-	if (capture_spool_kept(u.cap) != NULL)
+	hunt_stop(u.h);
+	hunt_status(u.h, &hs);
+	if (hs.spool_kept != NULL)
 		fprintf(stderr, "huntcon: the packets read are kept in %s\n",
-		    esc_str(capture_spool_kept(u.cap)));
-	rc = capture_errors(u.cap) > 0 ? 1 : 0;
+		    esc_str(hs.spool_kept));
+	rc = hs.errors > 0 ? 1 : 0;
 	ui_free(&u);
 	return (rc);
 }

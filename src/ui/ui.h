@@ -2,22 +2,22 @@
  * ui.h - the interactive console (SPEC §5): one client of the engine
  * library.  Nothing outside src/ui includes curses or readline.
  *
- * Contract: ui_run() takes over the terminal, reads the inputs on a worker
- * thread, and returns the exit status once the user quits.  The capture
- * (its inputs added, a stream's spool made) becomes the console's, which
- * frees it; the other options stay the caller's.  When standard input is
- * not a terminal (a stream is read from it), keys come from /dev/tty.
+ * Contract: ui_run() takes over the terminal, reads the inputs on the
+ * hunt's worker thread, and returns the exit status once the user quits.
+ * The hunt (made over the inputs, not read yet) becomes the console's,
+ * which frees it; the other options stay the caller's.  When standard
+ * input is not a terminal (a stream is read from it), keys come from
+ * /dev/tty.
  */
 #ifndef HUNTCON_UI_H
 #define HUNTCON_UI_H
 
 #include <stddef.h>
 
-#include "capture/capture.h"
-#include "engine/engine.h"
+#include "engine/hunt.h"
 
 struct ui_options {
-	struct capture		 *cap;		/* the inputs, not read yet */
+	struct hunt		 *hunt;		/* the inputs, not read yet */
 	const char		 *query;	/* -q: the initial drill path */
 	const char		 *theme;	/* --theme NAME, or NULL */
 	const struct engine_config *cfg;	/* settings, net.home */
