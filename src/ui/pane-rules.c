@@ -923,8 +923,10 @@ rpane_step(struct ui *u)
 		return (false);
 	if (hunt_reapply_step(u->h, RVIEW_SLICE)) {
 		rv->applying = false;
-		ui_correlate(u);
+		/* The index first: correlation selects through it, and it
+		 * indexes again the keys it writes itself. */
 		store_reindex(u->st);
+		ui_correlate(u);
 		nav_warm(u);
 		ui_view_refresh(u);
 		ui_message(u, ROLE_NORMAL, "%s%s%zu rules applied to %llu "

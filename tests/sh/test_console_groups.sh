@@ -61,4 +61,33 @@ else
 fi
 quit_rc "unflagged: quits with 0"
 
+# A correlation rule reading what an application rule writes: once that
+# rule is disabled and the rules applied again, the correlation finds no
+# session (it selects through the index, built again before it runs).
+mkdir -p "$T/r"
+cat >"$T/r/a.nwr" <<'RULES'
+name="tagged" rule="ip.src = 10.5.0.40" alert=analysis.session type=application
+name=tagged_many type=correlation rule="analysis.session = 'tagged'" group=ip.src window=3600 threshold="sessions >= 5" alert=ioc
+RULES
+check "batch: the correlation over the tagged sessions" "20	tagged_many" \
+    "$("$HUNTCON" -r "$beacon" -R "$T/r" --values ioc)"
+start 100 40 -r "$beacon" -R "$T/r"
+loaded || notok "corr_beacon loads with the tagging rules" "$(cat "$T/screen")"
+$TM send-keys : ioc Enter
+expect_screen "Navigate counts the correlation" '^ +20  tagged_many$'
+$TM send-keys 4 Home Space
+expect_screen "the tagging rule disabled" '^> +1 \[ \] tagged '
+$TM send-keys r
+expect_screen "the rules are applied again" 'rules applied to 60 sessions'
+$TM send-keys 1
+wait_gone '^ +20  tagged_many$' &&
+	ok "the correlation no longer counts the untagged sessions" ||
+	notok "the correlation no longer counts the untagged sessions" \
+	    "$(cat "$T/screen")"
+$TM send-keys q
+expect_screen "quitting asks about the unwritten change" \
+    '^rule changes are not written: w write them and quit, q quit without'
+$TM send-keys q
+quit_rc "tagging: quits with 0, nothing written"
+
 finish
