@@ -350,7 +350,7 @@ draw_status(struct ui *u, int y)
 		buf_printf(&c, "  kept: %s", b.s);
 	else
 		buf_printf(&c, "  sessions: %llu",
-		    (unsigned long long)store_count(u->st));
+		    (unsigned long long)view_sel_stored(&u->view));
 	buf_free(&b);
 	if (ui_capturing(u) && u->tpps != 0)
 		draw_live(u, &c);
