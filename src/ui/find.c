@@ -74,7 +74,7 @@ find_nav(struct ui *u, bool back, bool *wrapped)
 static bool
 find_session(struct ui *u, uint64_t id, struct buf *b)
 {
-	const struct meta_reader *r = store_reader(u->st);
+	const struct meta_reader *r = view_sel_reader(&u->view);
 	struct mval	 v[16];
 	size_t		 n, i;
 	int		 k;

@@ -34,70 +34,21 @@ events_marked(const struct events *e, uint64_t id)
 	return (id < e->markcap && (e->marks[id / 64] >> (id % 64) & 1));
 }
 
-/* The sort measure of a session. */
-static uint64_t
-events_measure(const struct session *s, int sort)
-{
-	switch (sort) {
-	case EV_SIZE: return (s->size);
-	case EV_PACKETS: return (s->packets);
-	case EV_SERVICE: return (s->service);
-	case EV_PROTO: return (s->proto);
-	default: return (s->t_first);
-	}
-}
+/* The view's column of each sort order. */
+static const enum view_col events_cols[] = { VIEW_COL_TIME, VIEW_COL_SIZE,
+    VIEW_COL_PACKETS, VIEW_COL_SERVICE, VIEW_COL_PROTO };
 
-/* A session to sort: the chosen column's measure and its id. */
-struct events_key {
-	uint64_t	 m, id;
-};
-
-/* Compare by the chosen column (largest first but time), then id. */
-static int
-events_cmp(const void *a, const void *b, void *arg)
-{
-	const struct events_key	*x = a, *y = b;
-	const struct ui		*u = arg;
-
-	int			 r;
-
-	if (x->m != y->m) {
-		r = x->m > y->m ? -1 : 1;
-		if (u->ev.sort == EV_TIME)
-			r = -r;
-	} else
-		r = x->id < y->id ? -1 : x->id > y->id;
-	return (u->ev.rev ? -r : r);
-}
-
-/* Collect the matching ids when the set changed. */
+/* Collect the matching ids, in the chosen order, when the set changed. */
 static void
 events_build(struct ui *u)
 {
 	struct events		*e = &u->ev;
-	struct events_key	*k;
-	struct session		 buf;
-	const struct session	*s;
-	uint64_t		 id;
-	size_t			 i, n = 0;
 
 	if (e->gen == u->view.gen && e->ids != NULL)
 		return;
-	/* Each session is unpacked once, not at every comparison. */
-	k = xreallocarray(NULL, u->view.nmatch + 1, sizeof *k);
-	for (id = 1; id < u->view.cap && n < u->view.nmatch; id++) {
-		if (ui_view_has(&u->view, id) &&
-		    (s = store_get(u->st, id, &buf)) != NULL) {
-			k[n].m = events_measure(s, e->sort);
-			k[n++].id = id;
-		}
-	}
-	qsort_r(k, n, sizeof *k, events_cmp, u);
-	e->ids = xreallocarray(e->ids, n + 1, sizeof *e->ids);
-	for (i = 0; i < n; i++)
-		e->ids[i] = k[i].id;
-	e->n = n;
-	free(k);
+	free(e->ids);
+	e->n = view_sel_list(&u->view, events_cols[e->sort], e->rev,
+	    &e->ids);
 	e->gen = u->view.gen;
 	if (e->cur >= e->n)
 		e->cur = e->n > 0 ? e->n - 1 : 0;
@@ -108,7 +59,7 @@ events_build(struct ui *u)
 static const struct meta_reader *
 events_reader(struct ui *u)
 {
-	return (u->ev.rd != NULL ? u->ev.rd : store_reader(u->st));
+	return (u->ev.rd != NULL ? u->ev.rd : view_sel_reader(&u->view));
 }
 
 /* Append the first values of a key, comma-joined. */
@@ -376,7 +327,7 @@ static void
 events_row(struct ui *u, int y, uint64_t id, bool sel)
 {
 	struct session	 buf;
-	const struct session *s = store_get(u->st, id, &buf);
+	const struct session *s = view_sel_get(&u->view, id, &buf);
 	struct events_cells c;
 	struct buf	 b;
 	int		 col = events_chosen(u), x;
@@ -418,7 +369,7 @@ events_open_one(struct session *s, void *arg)
 	struct buf		 b;
 
 	c.initiator = (int8_t)session_initiator(s);
-	if (w->n >= EV_OPEN_MAX || !query_match(u->view.q, &w->r, item))
+	if (w->n >= EV_OPEN_MAX || !view_sel_match(&u->view, &w->r, item))
 		return;
 	buf_init(&b);
 	events_text(u, &b, item, &c, false, NULL);
@@ -442,7 +393,7 @@ events_open_rows(struct ui *u)
 		return;
 	if (u->ev.open == NULL)
 		u->ev.open = xcalloc(EV_OPEN_MAX, sizeof *u->ev.open);
-	session_reader_init(&w.r, store_ctx(u->st));
+	session_reader_init(&w.r, view_sel_ctx(&u->view));
 	u->ev.rd = &w.r;
 	engine_open_walk(u->eng, events_open_one, &w, 4 * EV_OPEN_MAX);
 	u->ev.rd = NULL;
@@ -603,21 +554,13 @@ events_marks_hidden(const struct ui *u)
 {
 	const struct events	*e = &u->ev;
 	uint64_t		 w, bits, id, n = 0;
-	size_t			 lo, hi, mid;
 
 	if (e->nmarks == 0 || !u->view.indexed)
 		return (0);
 	for (w = 0; w < e->markcap / 64; w++) {
 		for (bits = e->marks[w]; bits != 0; bits &= bits - 1) {
 			id = w * 64 + (uint64_t)__builtin_ctzll(bits);
-			for (lo = 0, hi = u->view.nids; lo < hi;) {
-				mid = (lo + hi) / 2;
-				if (u->view.ids[mid] < id)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			n += lo == u->view.nids || u->view.ids[lo] != id;
+			n += !view_sel_has(&u->view, id);
 		}
 	}
 	return (n);

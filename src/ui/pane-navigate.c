@@ -131,7 +131,7 @@ nav_warm_step(struct ui *u)
 		if (!u->nav.keys[i].hist)
 			keys[n++] = u->nav.keys[i].key;
 	}
-	if (store_warm(u->st, keys, n, NAV_WARM_SLICE)) {
+	if (view_sel_warm(&u->view, keys, n, NAV_WARM_SLICE)) {
 		u->warming = false;
 		ui_timing_cpu(u, "indexed", (ui_ms() - u->t0) * 1000,
 		    ui_cpu_us());
@@ -183,13 +183,6 @@ nav_free(struct nav *n)
 	free(n->rows);
 }
 
-/* The keep function over the match set. */
-static bool
-nav_keep(uint64_t id, void *arg)
-{
-	return (ui_view_has(arg, id));
-}
-
 /* How many values a key lists (SIZE_MAX: all): console.values, or what a
  * page holds, once more per "more". */
 static size_t
@@ -212,8 +205,7 @@ nav_count_hist(struct ui *u, struct nav_key *k)
 
 	k->n = k->total = 0;
 	k->v = NULL;
-	if (!u->view.indexed || !store_histogram(u->st, u->view.ids,
-	    u->view.nids, 0, u->nav.fit, &h, &cause)) {
+	if (!view_sel_histogram(&u->view, u->nav.fit, &h, &cause)) {
 		free(cause);
 		return;
 	}
@@ -246,15 +238,9 @@ nav_count(struct ui *u, struct nav_key *k)
 	nav_forget(k);
 	if (k->hist)
 		nav_count_hist(u, k);
-	else if (u->view.indexed)
-		k->n = store_count_set(u->st, k->key, u->view.ids,
-		    u->view.nids, u->view.match, u->view.cap, u->nav.sort,
-		    top, &k->v, &k->total);
-	else {
-		k->n = k->total = store_count_values(u->st, k->key, nav_keep,
-		    &u->view, u->nav.sort, &k->v);
-		top = 0;
-	}
+	else
+		k->n = view_sel_count(&u->view, k->key, u->nav.sort, &top,
+		    &k->v, &k->total);
 	k->asked = top;
 	k->gen = u->view.gen;
 	k->counted = true;

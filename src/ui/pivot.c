@@ -17,7 +17,7 @@ size_t
 pivot_values(struct ui *u, uint64_t id, int key, struct mval *small,
     size_t nsmall, struct mval **v)
 {
-	const struct meta_reader *r = store_reader(u->st);
+	const struct meta_reader *r = view_sel_reader(&u->view);
 	size_t		 n;
 
 	*v = small;

@@ -229,7 +229,7 @@ prompt_values(struct ui *u, int key, const char *pre)
 	struct buf	 b;
 	size_t		 n, i, np = pre != NULL ? strlen(pre) : 0;
 
-	n = store_count_values(u->st, key, NULL, NULL, VSORT_COUNT, &v);
+	n = view_sel_count_all(&u->view, key, VSORT_COUNT, &v);
 	buf_init(&b);
 	for (i = 0; i < n && prompt_ncands < 500; i++) {
 		buf_reset(&b);

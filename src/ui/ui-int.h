@@ -23,6 +23,7 @@
 #include "store/store.h"
 #include "ui/ui.h"
 #include "view/session.h"
+#include "view/view.h"
 
 struct buf;
 struct capture;
@@ -81,30 +82,6 @@ enum pivot_how { PIVOT_DRILL, PIVOT_NEGATE, PIVOT_NEW };
 struct ui_path {
 	char		**term;
 	size_t		  n;
-};
-
-/*
- * The sessions of the current path: a bit per sessionid that has been
- * checked (seen) and a bit for those that matched.  Sessions publish out of
- * id order, so each refresh checks the ids not seen yet.
- */
-struct ui_view {
-	struct query	*q;
-	uint64_t	*seen, *match;
-	uint64_t	 cap;		/* bits allocated */
-	uint64_t	 nmatch;
-	uint64_t	 gen;		/* bumped when the set changes */
-	/*
-	 * Once the capture is loaded the store's index answers instead of a
-	 * scan: ids holds the matching sessionids (ascending) and counts come
-	 * from the index too.
-	 */
-	bool		 indexed;
-	uint32_t	*ids;
-	size_t		 nids;
-	uint64_t	 warned;	/* regex give-ups last said */
-	uint64_t	 stored;	/* store_count() at the last look */
-	uint64_t	 dropped;	/* store_dropped() at the last look */
 };
 
 /*
@@ -291,7 +268,7 @@ struct ui {
 	enum ui_role		 msgrole;
 
 	struct ui_path		 path;
-	struct ui_view		 view;
+	struct view_sel		 view;		/* the path's sessions */
 	struct nav		 nav;
 	struct events		 ev;
 	struct spane		 sv;
@@ -333,7 +310,6 @@ bool	 ui_path_pop(struct ui *);
 void	 ui_view_refresh(struct ui *);
 char	*ui_path_text(const struct ui_path *);
 uint64_t ui_correlate(struct ui *);
-bool	 ui_view_has(const struct ui_view *, uint64_t);
 /* Whether the index may be read now: loaded, or the gate is held. */
 bool	 ui_indexable(const struct ui *);
 void	 ui_gate_enter(struct ui *);

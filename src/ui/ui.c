@@ -1,5 +1,5 @@
 /* ui.c - the console's main loop over the hunt (its worker reads), and
- * the drill path with its set of matching sessions. */
+ * the drill path, whose sessions the view's selection keeps (view_sel). */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 #include <curses.h>
@@ -266,8 +266,6 @@ ui_path_text(const struct ui_path *p)
 	return (buf_take(&b));
 }
 
-/* Sessions checked between two polls of a running query. */
-#define UI_POLL_EVERY	32
 /* Keys are read and progress drawn at most this often (ms). */
 #define UI_POLL_MS	50
 
@@ -326,178 +324,31 @@ ui_busy_poll(struct ui *u, uint64_t done, uint64_t total)
 	return (b->cancel);
 }
 
-/* The store's progress of a selection, polled the same way. */
-static void
-ui_select_poll(struct store_progress *p, void *arg)
-{
-	if (ui_busy_poll(arg, p->done, p->total))
-		p->cancel = true;
-}
-
-/* Free what a view holds and empty it. */
-static void
-ui_view_free(struct ui_view *v)
-{
-	query_free(v->q);
-	free(v->seen);
-	free(v->match);
-	free(v->ids);
-	memset(v, 0, sizeof *v);
-}
-
-/* Grow a view's bitmaps to cover every session published. */
-static void
-ui_view_grow(struct ui *u, struct ui_view *v)
-{
-	uint64_t	 end = store_end(u->st), ncap;
-
-	if (end <= v->cap)
-		return;
-	ncap = (end + 65536) & ~(uint64_t)63;
-	v->seen = xrealloc(v->seen, ncap / 8);
-	v->match = xrealloc(v->match, ncap / 8);
-	memset((char *)v->seen + v->cap / 8, 0, (ncap - v->cap) / 8);
-	memset((char *)v->match + v->cap / 8, 0, (ncap - v->cap) / 8);
-	v->cap = ncap;
-}
-
-/* Check the sessions published since the view's last look; false when
- * cancelled (what was checked stays checked). */
+/* A selection's progress, polled the same way. */
 static bool
-ui_view_scan(struct ui *u, struct ui_view *v, bool *changed)
+ui_sel_poll(void *arg, uint64_t done, uint64_t total)
 {
-	const struct meta_reader *r = store_reader(u->st);
-	uint64_t		 id, end, w, n = 0;
-
-	ui_view_grow(u, v);
-	end = store_end(u->st);
-	for (id = 1; id < end; id++) {
-		w = v->seen[id / 64];
-		if (w == UINT64_MAX) {
-			id |= 63;
-			continue;
-		}
-		if ((w >> (id % 64) & 1) || !store_has(u->st, id))
-			continue;
-		if (++n % UI_POLL_EVERY == 0 && ui_busy_poll(u, id, end))
-			return (false);
-		v->seen[id / 64] |= (uint64_t)1 << (id % 64);
-		*changed = true;
-		if (query_match(v->q, r, id)) {
-			v->match[id / 64] |= (uint64_t)1 << (id % 64);
-			v->nmatch++;
-		}
-	}
-	return (true);
-}
-
-/* Once every session is checked: the match set as ascending ids, so that
- * counts come from the index. */
-static void
-ui_view_ids(struct ui_view *v)
-{
-	uint64_t	 i, w;
-
-	free(v->ids);
-	v->ids = xreallocarray(NULL, v->nmatch + 1, sizeof *v->ids);
-	v->nids = 0;
-	for (i = 0; i < v->cap / 64; i++) {
-		for (w = v->match[i]; w != 0 && v->nids < v->nmatch;
-		    w &= w - 1)
-			v->ids[v->nids++] = (uint32_t)(i * 64 +
-			    (uint64_t)__builtin_ctzll(w));
-	}
-	v->indexed = true;
+	return (ui_busy_poll(arg, done, total));
 }
 
 /*
- * Once loaded: take the match set from the store's index in one go (the
- * engine has finished, so this thread may read the index); false when
- * cancelled.
+ * Bring a selection up to date with the store as the worker leaves it
+ * (view_sel_fill), the keys read and progress drawn meanwhile.
  */
 static bool
-ui_view_select(struct ui *u, struct ui_view *v)
+ui_view_fill(struct ui *u, struct view_sel *v, bool fresh, bool *changed)
 {
-	struct store_progress	 prog = { 0, 0, false, ui_select_poll, u };
-	uint64_t		 id;
-	size_t			 i;
+	struct view_src	 src = { ui_loaded(u), u->live, ui_gate_held(u),
+			    ui_sel_poll, u };
 
-	ui_view_grow(u, v);
-	free(v->ids);		/* a set selected before, if any */
-	v->nids = store_select_progress(u->st, v->q, &v->ids, &prog);
-	if (prog.cancel) {
-		free(v->ids);
-		v->ids = NULL;
-		v->nids = 0;
-		return (false);
-	}
-	memset(v->match, 0, v->cap / 8);
-	/* Live, only the ids stored are seen: the others may come later. */
-	for (id = 0; id + 64 <= v->cap && !ui_capturing(u); id += 64)
-		v->seen[id / 64] = UINT64_MAX;
-	for (id = 1; id < store_end(u->st) && ui_capturing(u); id++) {
-		if (store_has(u->st, id))
-			v->seen[id / 64] |= (uint64_t)1 << (id % 64);
-	}
-	for (i = 0; i < v->nids; i++)
-		v->match[v->ids[i] / 64] |= (uint64_t)1 << (v->ids[i] % 64);
-	v->nmatch = v->nids;
-	v->indexed = true;
-	v->dropped = store_dropped(u->st);
-	return (true);
-}
-
-/*
- * Bring a view up to date: a new one from the index once loaded, else by
- * checking the sessions not seen yet (and once loaded, the last of them,
- * then the ids).  *changed when its set changed; false when cancelled.
- */
-static bool
-ui_view_fill(struct ui *u, struct ui_view *v, bool fresh, bool *changed)
-{
-	bool	 loaded = ui_loaded(u), idx = ui_indexable(u);
-	bool	 grew = false;
-
-	if (v->indexed && v->dropped != store_dropped(u->st)) {
-		/* Retention dropped sessions: the set from the index again. */
-		v->dropped = store_dropped(u->st);
-		v->stored = store_count(u->st);
-		*changed = true;
-		return (ui_view_select(u, v));
-	}
-	if (v->indexed) {
-		/* Live: the sessions stored since, checked one by one. */
-		if (v->stored == store_count(u->st))
-			return (true);
-		v->stored = store_count(u->st);
-		if (!ui_view_scan(u, v, &grew))
-			return (false);
-		if (grew)
-			ui_view_ids(v);
-		*changed = grew;
-		return (true);
-	}
-	/* Live, a view made before the gate was held goes to the index. */
-	if (idx && (fresh || ui_capturing(u))) {
-		*changed = true;
-		v->stored = store_count(u->st);
-		return (ui_view_select(u, v));
-	}
-	v->stored = store_count(u->st);
-	if (!ui_view_scan(u, v, changed))
-		return (false);
-	if (loaded) {
-		ui_view_ids(v);
-		*changed = true;
-	}
-	return (true);
+	return (view_sel_fill(v, &src, fresh, changed));
 }
 
 /* Say on the message line when the path's patterns gave up on values. */
 static void
 ui_view_warn(struct ui *u)
 {
-	struct ui_view	*v = &u->view;
+	struct view_sel	*v = &u->view;
 	uint64_t	 g = query_gaveup(v->q);
 	char		**msgs;
 	size_t		 i, n;
@@ -521,30 +372,31 @@ ui_view_warn(struct ui *u)
 static bool
 ui_view_reset(struct ui *u)
 {
-	struct ui_view		 nv;
+	struct view_sel		 nv;
 	struct query_error	 err;
+	struct query		*q;
 	char			*text = ui_path_text(&u->path);
 	bool			 changed = false, ok;
 
-	memset(&nv, 0, sizeof nv);
-	nv.q = query_compile(text, strlen(text), QUERY_EMPTY_OK, &err);
-	if (nv.q == NULL) {
+	q = query_compile(text, strlen(text), QUERY_EMPTY_OK, &err);
+	if (q == NULL) {
 		ui_message(u, ROLE_ERROR, "path: column %zu: %s", err.col,
 		    err.msg);
-		nv.q = query_compile("", 0, QUERY_EMPTY_OK, NULL);
+		q = query_compile("", 0, QUERY_EMPTY_OK, NULL);
 	}
+	view_sel_init(&nv, u->st, q);
 	query_error_clear(&err);
 	free(text);
 	ui_busy_start(u, true);
 	ok = ui_view_fill(u, &nv, true, &changed);
 	ui_busy_end(u);
 	if (!ok) {
-		ui_view_free(&nv);
+		view_sel_free(&nv);
 		ui_message(u, ROLE_WARNING, "query cancelled");
 		return (false);
 	}
 	nv.gen = u->view.gen + 1;
-	ui_view_free(&u->view);
+	view_sel_free(&u->view);
 	u->view = nv;
 	u->recount = 0;
 	u->dirty |= DIRTY_MATCH | DIRTY_COUNTS | DIRTY_SCREEN;
@@ -606,22 +458,14 @@ ui_view_refresh(struct ui *u)
 		ui_path_drop(u, "the rules changed the meta");
 }
 
-/* Whether a sessionid is in the match set. */
-bool
-ui_view_has(const struct ui_view *v, uint64_t id)
-{
-	return (id < v->cap && (v->match[id / 64] >> (id % 64) & 1));
-}
-
 /* Check the sessions published since the last look; true if any. */
 static bool
 ui_view_update(struct ui *u)
 {
-	struct ui_view	*v = &u->view;
+	struct view_sel	*v = &u->view;
 	bool		 changed = false, ok;
 
-	if (v->indexed && (u->frozen || (v->stored == store_count(u->st) &&
-	    v->dropped == store_dropped(u->st))))
+	if (v->indexed && (u->frozen || view_sel_current(v)))
 		return (false);
 	ui_busy_start(u, true);
 	ok = ui_view_fill(u, v, false, &changed);
@@ -936,10 +780,7 @@ ui_free(struct ui *u)
 	for (i = 0; i < u->path.n; i++)
 		free(u->path.term[i]);
 	free(u->path.term);
-	query_free(u->view.q);
-	free(u->view.seen);
-	free(u->view.match);
-	free(u->view.ids);
+	view_sel_free(&u->view);
 	free(u->msg);
 	hunt_free(u->h, true);
 	if (u->tty != NULL)
@@ -991,6 +832,7 @@ ui_run(const struct ui_options *o)
 	if (tf != NULL && *tf != '\0')
 		u.timing = fopen(tf, "a");
 	ui_start(&u);
+	view_sel_init(&u.view, u.st, NULL);
 	hunt_status(u.h, &hs);
 	if (hs.errors > 0 && hs.closed == 0 && hs.ninputs == 0) {
 		hunt_stop(u.h);

@@ -5,8 +5,10 @@
  * a key's values over the sessions a query selects, and a page of those
  * sessions after a cursor.  The in-memory store (mem.c) and the fleet's
  * ClickHouse (fleet/read.c) are its two implementations; batch's --values
- * and --sessions ask through it, whichever store answers.  One session,
- * its meta and packets, is asked through session.h.
+ * and --sessions ask through it, whichever store answers.  The console
+ * asks its drill path's questions of a selection (struct view_sel) that
+ * follows the in-memory store as it grows.  One session, its meta and
+ * packets, is asked through session.h.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef HUNTCON_VIEW_H
@@ -133,5 +135,73 @@ bool	 view_values(FILE *, struct view *, int key, enum vsort,
 bool	 view_sessions(FILE *, struct view *, enum view_order,
 	    const struct batch_fields *, enum batch_format, bool header,
 	    const struct query *, char **cause);
+
+/*
+ * The selection of an in-memory store that grows (the console's drill
+ * path, select.c): the sessions q matches, as a bit per sessionid checked
+ * (seen) and matching (match) while sessions are being stored, and once
+ * the store's index may be read, also as ascending ids (indexed).  Every
+ * function runs on one thread, the one that may read the index when the
+ * source says so (struct view_src); gen is the client's, bumped when the
+ * set changes.
+ */
+struct view_sel {
+	const struct store *st;
+	struct query	*q;
+	uint64_t	*seen, *match;
+	uint64_t	 cap;		/* bits allocated */
+	uint64_t	 nmatch;
+	uint64_t	 gen;
+	bool		 indexed;
+	uint32_t	*ids;		/* indexed: the matching ids */
+	size_t		 nids;
+	uint64_t	 warned;	/* the client's: give-ups last said */
+	uint64_t	 stored;	/* store_count() at the last look */
+	uint64_t	 dropped;	/* store_dropped() at the last look */
+};
+
+/*
+ * Where a selection's sessions come from, for one view_sel_fill: loaded
+ * once every session is stored; live while a capture stores more; held
+ * while its ingest is paused (the index may be read then, as once
+ * loaded).  poll is called now and then with how far the work is; true
+ * from it cancels.
+ */
+struct view_src {
+	bool		 loaded;	/* the capture is read (now) */
+	bool		 live;
+	bool		 held;
+	bool		(*poll)(void *, uint64_t done, uint64_t total);
+	void		*arg;
+};
+
+/* The columns a selection's list is ordered by. */
+enum view_col { VIEW_COL_TIME, VIEW_COL_SIZE, VIEW_COL_PACKETS,
+    VIEW_COL_SERVICE, VIEW_COL_PROTO };
+
+void	 view_sel_init(struct view_sel *, const struct store *,
+	    struct query *);
+void	 view_sel_free(struct view_sel *);
+bool	 view_sel_fill(struct view_sel *, const struct view_src *,
+	    bool fresh, bool *changed);
+bool	 view_sel_current(const struct view_sel *);
+bool	 view_sel_has(const struct view_sel *, uint64_t);
+size_t	 view_sel_count(const struct view_sel *, int key, enum vsort,
+	    size_t *top, struct vcount **, size_t *total);
+size_t	 view_sel_count_all(const struct view_sel *, int key, enum vsort,
+	    struct vcount **);
+bool	 view_sel_histogram(const struct view_sel *, size_t max,
+	    struct store_hist *, char **cause);
+bool	 view_sel_warm(const struct view_sel *, const int *, size_t,
+	    size_t limit);
+size_t	 view_sel_list(const struct view_sel *, enum view_col, bool rev,
+	    uint64_t **);
+const struct session *view_sel_get(const struct view_sel *, uint64_t,
+	    struct session *);
+const struct meta_reader *view_sel_reader(const struct view_sel *);
+const struct session_ctx *view_sel_ctx(const struct view_sel *);
+bool	 view_sel_match(const struct view_sel *, const struct meta_reader *,
+	    uint64_t item);
+uint64_t view_sel_stored(const struct view_sel *);
 
 #endif
