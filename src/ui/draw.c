@@ -10,8 +10,13 @@
 
 #include "ui/ui-int.h"
 
-#define UI_MIN_COLS	80
-#define UI_MIN_ROWS	24
+/* The full layout from 80x24, a compact one down to 40x12. */
+#define UI_FULL_COLS	80
+#define UI_FULL_ROWS	24
+#define UI_MIN_COLS	40
+#define UI_MIN_ROWS	12
+/* Lines a message may wrap to (in the compact layout: two). */
+#define UI_MSG_LINES	3
 
 static bool	draw_ascii;
 
@@ -124,6 +129,143 @@ draw_esc(int y, int x, int w, enum ui_role role, const void *p, size_t n)
 	buf_free(&b);
 }
 
+/* Whether the screen is narrower than the full layout's 80 columns. */
+bool
+draw_compact(void)
+{
+	return (COLS < UI_FULL_COLS);
+}
+
+/* Bytes of s (n long) that fill at most w columns, ending at a blank when
+ * a word fits; a word wider than the line is cut (one character at
+ * least). */
+static size_t
+draw_fit_words(const char *s, size_t n, int w)
+{
+	size_t	 end = 0, next;
+
+	if (w < 1)
+		return (0);
+	for (;;) {
+		next = end;
+		while (next < n && s[next] == ' ')
+			next++;
+		while (next < n && s[next] != ' ')
+			next++;
+		if (draw_width(s, next) > w)
+			break;
+		end = next;
+		if (end >= n)
+			return (end);
+	}
+	if (end > 0)
+		return (end);
+	end = draw_fit(s, n, w);
+	return (end > 0 ? end : draw_fit(s, n, 2));
+}
+
+/*
+ * Wrap s at blanks into a first line of w0 columns and lines of w after
+ * it (their leading blanks dropped): the span of line part in
+ * [*off, *off + *len), line max - 1 taking the rest; false when there is
+ * no such line.
+ */
+bool
+draw_wrap(const char *s, int w0, int w, unsigned int part, unsigned int max,
+    size_t *off, size_t *len)
+{
+	size_t		 pos = 0, n = strlen(s), end;
+	unsigned int	 i;
+
+	for (i = 0;; i++) {
+		while (i > 0 && pos < n && s[pos] == ' ')
+			pos++;
+		if (pos >= n)
+			return (false);
+		end = pos + draw_fit_words(s + pos, n - pos, i == 0 ? w0 :
+		    w < 1 ? 1 : w);
+		if (i == part || i + 1 == max) {
+			*off = pos;
+			*len = i + 1 == max ? n - pos : end - pos;
+			return (i == part);
+		}
+		pos = end;
+	}
+}
+
+/* Draw (when draw) s wrapped from (y, x), its next lines at column
+ * indent, in at most max lines: the number of lines. */
+static int
+draw_wrapped(int y, int x, int indent, int max, enum ui_role role,
+    const char *s, bool draw)
+{
+	size_t	 off, len;
+	char	*line;
+	int	 i;
+
+	for (i = 0; i < max && draw_wrap(s, COLS - x, COLS - indent,
+	    (unsigned int)i, (unsigned int)max, &off, &len); i++) {
+		if (!draw)
+			continue;
+		line = xmalloc(len + 1);
+		memcpy(line, s + off, len);
+		line[len] = '\0';
+		draw_text(y + i, i == 0 ? x : indent, COLS - (i == 0 ? x :
+		    indent), role, line);
+		free(line);
+	}
+	return (i > 0 ? i : 1);
+}
+
+/* Draw s wrapped from (y, x), its next lines at column indent, in at most
+ * max lines; returns the lines drawn (at least 1). */
+int
+draw_text_wrap(int y, int x, int indent, int max, enum ui_role role,
+    const char *s)
+{
+	return (draw_wrapped(y, x, indent, max, role, s, true));
+}
+
+/* The lines draw_text_wrap() would draw. */
+int
+draw_wrap_lines(int x, int indent, int max, const char *s)
+{
+	return (draw_wrapped(0, x, indent, max, ROLE_NORMAL, s, false));
+}
+
+/*
+ * Append text (already escaped) as it fits in w columns: whole, else its
+ * end after a '<', from the start of a term ("&& ") when one fits, so that
+ * the newest term of a path stays in view.
+ */
+void
+draw_tail(struct buf *out, const char *s, int w)
+{
+	size_t	 n = strlen(s), i;
+
+	if (draw_width(s, n) <= w) {
+		buf_add(out, s, n);
+		return;
+	}
+	for (i = 1; i + 3 < n; i++) {
+		if (strncmp(s + i, "&& ", 3) == 0 &&
+		    draw_width(s + i + 3, n - i - 3) + 2 <= w)
+			break;
+	}
+	if (i + 3 < n) {
+		buf_adds(out, "< ");
+		buf_add(out, s + i + 3, n - i - 3);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 &&
+		    draw_width(s + i, n - i) + 1 <= w)
+			break;
+	}
+	buf_addc(out, '<');
+	buf_add(out, s + i, n - i);
+}
+
 /*
  * Append a file name escaped, shortened to w columns by dropping leading
  * directories ("…/caps/basic.pcap"), so that the end of the name, which
@@ -180,43 +322,54 @@ draw_hline(int y, int x, int w)
 	attrset(A_NORMAL);
 }
 
-/* The title line: the panes, with the current one marked. */
+/* The title line: the panes, with the current one marked (compact: the
+ * current one only). */
 static void
 draw_title(struct ui *u)
 {
 	static const char *const names[] = { "Navigate", "Events", "Session",
 	    "Rules", "Help" };
-	char	*s;
+	const char	*dirty;
+	char		*s;
 
+	dirty = u->pane != PANE_HELP && rpane_dirty(u) ? "*" : "";
 	draw_fill(0, ROLE_TITLE);
 	/* 4:Rules* while rule changes are not written. */
-	xasprintf(&s, " huntcon  %s%s  [%s]", u->pane == PANE_HELP ? "" :
-	    "1:Navigate 2:Events 3:Session 4:Rules", u->pane != PANE_HELP &&
-	    rpane_dirty(u) ? "*" : "", names[u->pane]);
+	if (draw_compact())
+		xasprintf(&s, " [%s]%s", names[u->pane], *dirty != '\0' ?
+		    "  4:Rules*" : "");
+	else
+		xasprintf(&s, " huntcon  %s%s  [%s]", u->pane == PANE_HELP ?
+		    "" : "1:Navigate 2:Events 3:Session 4:Rules", dirty,
+		    names[u->pane]);
 	draw_text(0, 0, COLS, ROLE_TITLE, s);
 	free(s);
 	draw_text(0, COLS - 17, 17, ROLE_TITLE, "?:keys  q:quit ");
 }
 
 /*
- * The breadcrumb: the whole path (query text as typed, so through
- * esc_guard) and the matching session count.
+ * The breadcrumb: the path (query text as typed, so through esc_guard),
+ * its end after a '<' when it is too long, and the matching session count.
  */
 static void
 draw_breadcrumb(struct ui *u)
 {
-	char	*path = ui_guard(ui_path_text(&u->path)), *s;
-	int	 w;
+	char		*path = ui_guard(ui_path_text(&u->path)), *s;
+	struct buf	 b;
+	int		 w;
 
 	xasprintf(&s, " %llu sessions", (unsigned long long)u->view.nmatch);
 	w = COLS - (int)strlen(s);
 	draw_fill(1, ROLE_NORMAL);
 	draw_text(1, 0, 6, ROLE_DIM, "path: ");
+	buf_init(&b);
+	draw_tail(&b, path, w - 6);
 	if (*path == '\0')
 		draw_text(1, 6, w - 6, ROLE_DIM, "(all sessions)");
 	else
-		draw_text(1, 6, w - 6, ROLE_BREADCRUMB, path);
+		draw_text(1, 6, w - 6, ROLE_BREADCRUMB, b.s);
 	draw_text(1, w, COLS - w, ROLE_COUNT, s);
+	buf_free(&b);
 	free(s);
 	free(path);
 }
@@ -243,20 +396,48 @@ draw_bar(int y, const char *label, int pct)
 	attrset(A_NORMAL);
 }
 
-/* The question, else the progress of long work, else the message. */
+/* The most lines the message may take. */
+static int
+draw_msg_max(void)
+{
+	return (LINES < UI_FULL_ROWS ? UI_MSG_LINES - 1 : UI_MSG_LINES);
+}
+
+/* The lines the message area takes: the prompt's error, a question or
+ * a message wrapped, else one. */
+static int
+draw_msg_lines(struct ui *u)
+{
+	int	 n;
+
+	if (u->prompting)
+		return ((n = prompt_lines(draw_msg_max())) > 1 ? n : 1);
+	if (u->ask != NULL)
+		return (draw_wrap_lines(0, 2, draw_msg_max(), u->ask));
+	if (u->busy.shown || rpane_progress(u) >= 0 ||
+	    xdialog_progress(u) >= 0 || u->msg == NULL)
+		return (1);
+	return (draw_wrap_lines(0, 2, draw_msg_max(), u->msg));
+}
+
+/* The question, else the progress of long work, else the message, in h
+ * lines from y. */
 static void
-draw_message(struct ui *u, int y)
+draw_message(struct ui *u, int y, int h)
 {
 	struct hunt_status	 hs;
 	uint64_t		 done, total;
+	int			 i;
 
 	hunt_status(u->h, &hs);
 	done = hs.bytes_done;
 	total = hs.bytes_total;
-	move(y, 0);
-	clrtoeol();
+	for (i = 0; i < h; i++) {
+		move(y + i, 0);
+		clrtoeol();
+	}
 	if (u->ask != NULL) {
-		draw_text(y, 0, COLS, ROLE_PROMPT, u->ask);
+		draw_text_wrap(y, 0, 2, h, ROLE_PROMPT, u->ask);
 		return;
 	}
 	if (u->busy.shown) {
@@ -273,7 +454,7 @@ draw_message(struct ui *u, int y)
 		return;
 	}
 	if (u->msg != NULL) {
-		draw_text(y, 0, COLS, u->msgrole, u->msg);
+		draw_text_wrap(y, 0, 2, h, u->msgrole, u->msg);
 		return;
 	}
 	if (hs.loaded || total == 0)
@@ -289,7 +470,7 @@ draw_busy(struct ui *u)
 {
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS)
 		return;
-	draw_message(u, LINES - 2);
+	draw_message(u, LINES - 2, 1);
 	refresh();
 }
 
@@ -387,11 +568,13 @@ draw_status(struct ui *u, int y)
 	if (u->ev.nmarks > 0 && (hidden = events_marks_hidden(u)) > 0)
 		buf_printf(&c, " (%llu outside the path)",
 		    (unsigned long long)hidden);
-	w = COLS - 9 - draw_width(c.s, c.len);
+	/* Compact: no label, the name as short as 8 columns. */
+	w = COLS - (draw_compact() ? 1 : 9) - draw_width(c.s, c.len);
 	buf_init(&b);
-	buf_adds(&b, " source: ");
+	buf_adds(&b, draw_compact() ? " " : " source: ");
 	srcs = hs.live && !hs.loaded ? draw_sources(u, hs.ninputs) : NULL;
-	draw_path(&b, srcs != NULL ? srcs : src, w < 12 ? 12 : w);
+	draw_path(&b, srcs != NULL ? srcs : src, w < 12 ? (draw_compact() ?
+	    8 : 12) : w);
 	free(srcs);
 	buf_add(&b, c.s, c.len);
 	draw_fill(y, ROLE_STATUS);
@@ -400,7 +583,7 @@ draw_status(struct ui *u, int y)
 	buf_free(&b);
 }
 
-/* The screen for a terminal below 80x24. */
+/* The screen for a terminal below 40x12. */
 static void
 draw_too_small(void)
 {
@@ -413,11 +596,12 @@ draw_too_small(void)
 	refresh();
 }
 
-/* Draw the whole screen from the state. */
+/* Draw the whole screen from the state: the frame, the pane, and under it
+ * the prompt and a message area as high as its text wraps. */
 void
 ui_draw(struct ui *u)
 {
-	int	 h = LINES - 4;
+	int	 mh = draw_msg_lines(u), h = LINES - 3 - mh;
 
 	if (COLS < UI_MIN_COLS || LINES < UI_MIN_ROWS) {
 		curs_set(0);
@@ -436,10 +620,10 @@ ui_draw(struct ui *u)
 	case PANE_RULES: rpane_draw(u, 2, h); break;
 	case PANE_HELP: keys_help_draw(u, 2, h); break;
 	}
-	draw_message(u, LINES - 2);
+	draw_message(u, LINES - 1 - mh, mh);
 	draw_status(u, LINES - 1);
 	if (u->prompting)
-		prompt_draw(u);
+		prompt_draw(u, LINES - 2 - mh, mh);
 	else
 		curs_set(0);
 	refresh();

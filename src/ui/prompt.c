@@ -547,47 +547,96 @@ prompt_key(struct ui *u, int ch)
 	u->dirty |= DIRTY_SCREEN;
 }
 
-/* Draw the prompt line, and the error with its caret below it. */
-void
-prompt_draw(struct ui *u)
+/* The columns the line scrolls by so that the cursor shows (*x0: the
+ * label's width, *cur: the cursor's column before scrolling). */
+static size_t
+prompt_skip(int *x0, int *cur)
 {
 	struct buf	 b;
-	int		 y = LINES - 3, cur, col;
-	int		 x0 = draw_width(prompt_label, strlen(prompt_label));
 	size_t		 skip = 0;
+
+	*x0 = draw_width(prompt_label, strlen(prompt_label));
+	buf_init(&b);
+	esc_text(&b, rl_line_buffer, (size_t)rl_point);
+	*cur = *x0 + draw_width(b.s, b.len);
+	buf_reset(&b);
+	esc_text(&b, rl_line_buffer, (size_t)rl_end);
+	while (*cur - (int)skip >= COLS - 1 && skip < b.len)
+		skip++;
+	buf_free(&b);
+	return (skip);
+}
+
+/* The error's text (caller frees) and the column it starts at: after the
+ * caret under its column, else indented. */
+static char *
+prompt_err_text(int *x, int *caret)
+{
+	struct buf	 b;
+	size_t		 skip;
+	int		 x0, cur;
+	char		*s;
+
+	*caret = -1;
+	*x = 2;
+	if (prompt_errcol == 0)
+		return (xstrdup(prompt_err));
+	skip = prompt_skip(&x0, &cur);
+	buf_init(&b);
+	esc_text(&b, rl_line_buffer, prompt_errcol - 1);
+	*caret = x0 + draw_width(b.s, b.len) - (int)skip;
+	if (*caret < 0)
+		*caret = 0;
+	*x = *caret + 2;
+	buf_free(&b);
+	xasprintf(&s, "column %zu: %s", prompt_errcol, prompt_err);
+	return (s);
+}
+
+/* The lines the error under the prompt wraps to, at most max (0: none). */
+int
+prompt_lines(int max)
+{
+	char	*s;
+	int	 x, caret, n;
+
+	if (prompt_err == NULL)
+		return (0);
+	s = prompt_err_text(&x, &caret);
+	n = draw_wrap_lines(x, 2, max, s);
+	free(s);
+	return (n);
+}
+
+/* Draw the prompt line at y, and the error with its caret in the h lines
+ * below it. */
+void
+prompt_draw(struct ui *u, int y, int h)
+{
+	struct buf	 b;
+	int		 x0, cur, x, caret, i;
+	size_t		 skip = prompt_skip(&x0, &cur);
+	char		*s;
 
 	(void)u;
 	buf_init(&b);
-	esc_text(&b, rl_line_buffer, (size_t)rl_point);
-	cur = x0 + draw_width(b.s, b.len);
-	buf_reset(&b);
 	esc_text(&b, rl_line_buffer, (size_t)rl_end);
-	while (cur - (int)skip >= COLS - 1 && skip < b.len)
-		skip++;
 	move(y, 0);
 	clrtoeol();
 	draw_text(y, 0, x0, ROLE_PROMPT, prompt_label);
 	draw_text(y, x0, COLS - x0, ROLE_NORMAL, b.s + skip);
-	if (prompt_err != NULL && prompt_errcol == 0) {
-		/* Not about one column: no caret. */
-		move(y + 1, 0);
-		clrtoeol();
-		draw_text(y + 1, 2, COLS - 2, ROLE_ERROR, prompt_err);
-	} else if (prompt_err != NULL) {
-		buf_reset(&b);
-		esc_text(&b, rl_line_buffer, prompt_errcol > 0 ?
-		    prompt_errcol - 1 : 0);
-		col = x0 + draw_width(b.s, b.len) - (int)skip;
-		if (col < 0)
-			col = 0;
-		move(y + 1, 0);
-		clrtoeol();
-		draw_text(y + 1, col, 1, ROLE_ERROR, "^");
-		buf_reset(&b);
-		buf_printf(&b, " column %zu: %s", prompt_errcol, prompt_err);
-		draw_text(y + 1, col + 1, COLS - col - 1, ROLE_ERROR, b.s);
-	}
 	buf_free(&b);
+	if (prompt_err != NULL) {
+		for (i = 1; i <= h; i++) {
+			move(y + i, 0);
+			clrtoeol();
+		}
+		s = prompt_err_text(&x, &caret);
+		if (caret >= 0)
+			draw_text(y + 1, caret, 1, ROLE_ERROR, "^");
+		draw_text_wrap(y + 1, x, 2, h, ROLE_ERROR, s);
+		free(s);
+	}
 	curs_set(1);
 	move(y, cur - (int)skip);
 }

@@ -336,6 +336,13 @@ void	 draw_init(bool ascii);
 void	 ui_draw(struct ui *);
 void	 draw_hline(int y, int x, int w);
 void	 draw_busy(struct ui *);
+bool	 draw_compact(void);
+bool	 draw_wrap(const char *, int w0, int w, unsigned int part,
+	    unsigned int max, size_t *off, size_t *len);
+int	 draw_text_wrap(int y, int x, int indent, int max, enum ui_role,
+	    const char *);
+int	 draw_wrap_lines(int x, int indent, int max, const char *);
+void	 draw_tail(struct buf *, const char *, int);
 
 /* pane-rules.c */
 void	 rpane_init(struct ui *);
@@ -381,7 +388,8 @@ void	 prompt_ask(struct ui *, enum prompt_kind, const char *label,
 void	 prompt_error(struct ui *, size_t col, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 prompt_key(struct ui *, int);
-void	 prompt_draw(struct ui *);
+int	 prompt_lines(int max);
+void	 prompt_draw(struct ui *, int y, int h);
 
 /* pane-navigate.c */
 void	 nav_rows(struct ui *, size_t need);
