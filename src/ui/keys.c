@@ -447,9 +447,10 @@ keys_help_draw(struct ui *u, int top, int h)
 {
 	static const char *const ctxs[] = { "everywhere", "Navigate",
 	    "Events", "Session", "Rules" };
-	char	 s[256];
+	/* Compact: the action under its key, indented. */
+	int	 x = COLS < 60 ? 4 : 26, y = top;
+	char	 s[64];
 	size_t	 i, line = 0;
-	int	 y = top;
 
 	draw_text(y++, 0, COLS, ROLE_HEADER, " key          where       "
 	    "action   (? or Backspace: back)");
@@ -458,9 +459,14 @@ keys_help_draw(struct ui *u, int top, int h)
 	for (i = 0; i < nitems(keys_table) && y < top + h; i++) {
 		if (keys_table[i].name == NULL || line++ < u->helptop)
 			continue;
-		snprintf(s, sizeof s, " %-12s %-11s %s", keys_table[i].name,
-		    ctxs[keys_table[i].ctx], keys_table[i].help);
+		snprintf(s, sizeof s, " %-12s %-11s", keys_table[i].name,
+		    ctxs[keys_table[i].ctx]);
 		draw_text(y, 0, 14, ROLE_KEY, s);
-		draw_text(y++, 14, COLS - 14, ROLE_NORMAL, s + 14);
+		draw_text(y, 14, COLS - 14, ROLE_NORMAL, s + 14);
+		if (x < 26)
+			y++;
+		if (y < top + h)
+			y += draw_text_wrap(y, x, x, top + h - y, ROLE_NORMAL,
+			    keys_table[i].help);
 	}
 }
