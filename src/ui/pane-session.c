@@ -829,14 +829,16 @@ spane_where(struct ui *u, int y)
 	buf_free(&b);
 }
 
-/* Draw the pane in h lines from line top. */
+/* Draw the pane in h lines from line top; a long meta line wraps under
+ * its values (compact: indented less). */
 void
 spane_draw(struct ui *u, int top, int h)
 {
 	struct spane			*v = &u->sv;
 	const struct spane_lines	*l;
 	size_t				 blk = v->blk, off = v->off;
-	int				 y = top + 1;
+	int				 y = top + 1, n, i;
+	int				 ind = COLS < 60 ? 4 : 23;
 
 	if (v->n == 0) {
 		draw_text(top, 2, COLS - 2, ROLE_DIM,
@@ -847,13 +849,22 @@ spane_draw(struct ui *u, int top, int h)
 	while (y < top + h && blk <= spane_nblk(v)) {
 		l = spane_block(u, blk);
 		if (blk == 0 && spane_selected(v) >= 0 && off < l->n) {
-			draw_fill(y, ROLE_SELECTED);
+			n = draw_wrap_lines(1, ind, top + h - y,
+			    l->line[off] + 1);
+			for (i = 0; i < n; i++)
+				draw_fill(y + i, ROLE_SELECTED);
 			draw_text(y, 0, 1, ROLE_SELECTED, ">");
-			draw_text(y++, 1, COLS - 1, ROLE_SELECTED,
+			y += draw_text_wrap(y, 1, ind, n, ROLE_SELECTED,
 			    l->line[off++] + 1);
 		}
-		for (; off < l->n && y < top + h; off++)
-			draw_text(y++, 0, COLS, l->role[off], l->line[off]);
+		for (; off < l->n && y < top + h; off++) {
+			if (blk == 0 && v->hkey[off] >= 0)
+				y += draw_text_wrap(y, 0, ind, top + h - y,
+				    l->role[off], l->line[off]);
+			else
+				draw_text(y++, 0, COLS, l->role[off],
+				    l->line[off]);
+		}
 		blk++;
 		off = 0;
 	}
