@@ -215,43 +215,16 @@ rpane_diag_text(struct buf *b, const struct rules_diag *d)
 	esc_guard(b, d->msg, strlen(d->msg));
 }
 
-/*
- * Wrap s at blanks into lines of w columns: the span of line part in
- * [*off, *off + *len); false when there is no such line.
- */
-static bool
-rpane_wrap(const char *s, int w, unsigned int part, size_t *off, size_t *len)
-{
-	size_t		 pos = 0, n = strlen(s), end, next;
-	unsigned int	 i;
+/* Lines the selected rule's condition is wrapped to, at most. */
+#define RVIEW_COND	8
 
-	for (i = 0;; i++) {
-		while (pos < n && s[pos] == ' ')
-			pos++;
-		if (pos >= n)
-			return (false);
-		end = pos;
-		for (;;) {
-			next = end;
-			while (next < n && s[next] == ' ')
-				next++;
-			while (next < n && s[next] != ' ')
-				next++;
-			if (draw_width(s + pos, next - pos) > w)
-				break;
-			end = next;
-			if (end >= n)
-				break;
-		}
-		if (end == pos)		/* one word wider than the line */
-			end = next;
-		if (i == part || i + 1 == RVIEW_WRAP) {
-			*off = pos;
-			*len = i + 1 == RVIEW_WRAP ? n - pos : end - pos;
-			return (i == part);
-		}
-		pos = end;
-	}
+/* A rule's condition as text, escaped. */
+static void
+rpane_cond_text(struct buf *b, const struct ruleset *rs, size_t ri)
+{
+	const char	*c = rules_condition(rs, ri);
+
+	esc_text(b, c != NULL ? c : "", c != NULL ? strlen(c) : 0);
 }
 
 /* The rows: whole-file findings, then each rule with its findings (the
@@ -278,7 +251,8 @@ rpane_rows(const struct ui *u, struct rpane_row **out)
 #define DIAG(kk, ii) do {						\
 	buf_reset(&b);							\
 	rpane_diag_text(&b, rules_diag(rs, (ii)));			\
-	for (p = 0; rpane_wrap(b.s, COLS - 8, p, &off, &len); p++)	\
+	for (p = 0; draw_wrap(b.s, COLS - 8, COLS - 8, p, RVIEW_WRAP,	\
+	    &off, &len); p++)						\
 		ROW((kk), (long)(ii), p, false);			\
 } while (0)
 	for (i = 0; i < rules_ndiags(rs); i++) {
@@ -288,8 +262,11 @@ rpane_rows(const struct ui *u, struct rpane_row **out)
 	for (k = 0; k < rules_count(rs); k++) {
 		ri = rules_sorted(rs, k);
 		ROW(k, -1, 0, false);
-		if (k == u->rv.cur)
-			ROW(k, -1, 0, true);
+		buf_reset(&b);
+		rpane_cond_text(&b, rs, ri);
+		for (p = 0; k == u->rv.cur && (p == 0 || draw_wrap(b.s,
+		    COLS - 15, COLS - 15, p, RVIEW_COND, &off, &len)); p++)
+			ROW(k, -1, p, true);
 		for (i = 0; i < rules_ndiags(rs); i++) {
 			d = rules_diag(rs, i);
 			if (d->rule == (long)ri)
@@ -313,7 +290,8 @@ rpane_draw_diag(const struct rules_diag *d, unsigned int part, int y)
 
 	buf_init(&b);
 	rpane_diag_text(&b, d);
-	if (rpane_wrap(b.s, COLS - 8, part, &off, &len)) {
+	if (draw_wrap(b.s, COLS - 8, COLS - 8, part, RVIEW_WRAP, &off,
+	    &len)) {
 		line = xmalloc(len + 1);
 		memcpy(line, b.s + off, len);
 		line[len] = '\0';
@@ -321,6 +299,28 @@ rpane_draw_diag(const struct rules_diag *d, unsigned int part, int y)
 		    d->error ? ROLE_ERROR : ROLE_WARNING, line);
 		free(line);
 	}
+	buf_free(&b);
+}
+
+/* Draw one line of the selected rule's condition, wrapped under
+ * "rule=". */
+static void
+rpane_draw_cond(const struct ui *u, size_t k, unsigned int part, int y)
+{
+	struct buf	 b;
+	size_t		 off = 0, len = 0;
+	char		*line;
+
+	buf_init(&b);
+	rpane_cond_text(&b, u->rv.rs, rules_sorted(u->rv.rs, k));
+	draw_wrap(b.s, COLS - 15, COLS - 15, part, RVIEW_COND, &off, &len);
+	line = xmalloc(len + 1);
+	memcpy(line, b.s + off, len);
+	line[len] = '\0';
+	if (part == 0)
+		draw_text(y, 10, 5, ROLE_DIM, "rule=");
+	draw_text(y, 15, COLS - 15, ROLE_DIM, line);
+	free(line);
 	buf_free(&b);
 }
 
@@ -334,7 +334,9 @@ rpane_draw_rule(const struct ui *u, size_t k, int y)
 	bool			 sel = k == u->rv.cur;
 	struct buf		 b;
 	const char		*name = rules_name(rs, ri), *file;
-	int			 wn = COLS - 56;
+	/* Compact: the name and the key:file share the width. */
+	int			 wn = draw_compact() ? (COLS - 10) / 2 :
+				    COLS - 56;
 
 	nf = rpane_findings(rs, ri, &nerr);
 	key = rules_alert(rs, ri) >= 0 ? meta_key(rules_alert(rs, ri)) : NULL;
@@ -370,7 +372,6 @@ rpane_draw(struct ui *u, int top, int h)
 	struct rpane_row	*rows;
 	struct buf		 b;
 	size_t			 n = rpane_rows(u, &rows), i, cur = 0, ri, last;
-	const char		*c;
 	int			 y = top + 1, body = h - 1;
 
 	buf_init(&b);
@@ -402,15 +403,9 @@ rpane_draw(struct ui *u, int top, int h)
 		if (rows[i].diag != -1) {
 			rpane_draw_diag(rules_diag(rs, (size_t)rows[i].diag),
 			    rows[i].part, y);
-		} else if (rows[i].cond) {
-			ri = rules_sorted(rs, rows[i].k);
-			c = rules_condition(rs, ri);
-			buf_reset(&b);
-			buf_adds(&b, "rule=");
-			esc_text(&b, c != NULL ? c : "", c != NULL ?
-			    strlen(c) : 0);
-			draw_text(y, 10, COLS - 10, ROLE_DIM, b.s);
-		} else
+		} else if (rows[i].cond)
+			rpane_draw_cond(u, rows[i].k, rows[i].part, y);
+		else
 			rpane_draw_rule(u, rows[i].k, y);
 	}
 	buf_free(&b);
