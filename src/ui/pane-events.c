@@ -114,13 +114,43 @@ events_xw(const struct ui *u, size_t j)
 	return (n < 20 ? 20 : n > 24 ? 24 : (int)n);
 }
 
-/* Width of the endpoints column. */
-static int
-events_epw(void)
-{
-	int	 w = COLS - 58;
+/*
+ * What a row shows.  Below 80 columns the least useful cells are left out
+ * until the endpoints have 22 columns: size, proto, the date (the time of
+ * day stays), packets, service; never the one sorted on.
+ */
+struct events_layout {
+	bool		 shown[EC_N];
+	bool		 date;
+	int		 epw;		/* the endpoints' width */
+};
 
-	return (w > 44 ? 44 : w < 20 ? 20 : w);
+/* Lay a row out for the screen's width. */
+static void
+events_layout(const struct ui *u, struct events_layout *l)
+{
+	static const int drop[] = { EC_SIZE, EC_PROTO, EC_TIME, EC_PACKETS,
+	    EC_SERVICE };
+	static const int dropw[] = { 11, 4, 11, 7, 6 };
+	static const int sorted[] = { -1, EC_SIZE, EC_PACKETS, EC_SERVICE,
+	    EC_PROTO };
+	int		 fixed = 58, i;
+
+	for (i = 0; i < EC_N; i++)
+		l->shown[i] = true;
+	l->date = true;
+	for (i = 0; i < (int)nitems(drop) && draw_compact() &&
+	    COLS - fixed < 22; i++) {
+		if (drop[i] == sorted[u->ev.sort])
+			continue;
+		if (drop[i] == EC_TIME)
+			l->date = false;
+		else
+			l->shown[drop[i]] = false;
+		fixed -= dropw[i];
+	}
+	l->epw = COLS - fixed;
+	l->epw = l->epw > 44 ? 44 : l->epw < 20 ? 20 : l->epw;
 }
 
 /* The meta key of a cell of session id's row (-1: none). */
@@ -193,9 +223,12 @@ static void
 events_ends(struct ui *u, struct buf *b, uint64_t id, struct events_cells *c)
 {
 	struct buf	 part[4];
-	size_t		 base = b->len, w = (size_t)events_epw(), len = 3, i;
+	struct events_layout l;
+	size_t		 base = b->len, w, len = 3, i;
 	int		 col;
 
+	events_layout(u, &l);
+	w = (size_t)l.epw;
 	for (i = 0; i < 4; i++) {
 		buf_init(&part[i]);
 		events_values(u, &part[i], id, events_cell_key(u, id,
@@ -231,11 +264,15 @@ events_ends(struct ui *u, struct buf *b, uint64_t id, struct events_cells *c)
 	}
 }
 
-/* Append one number cell, right-aligned in w columns. */
+/* Append one number cell, right-aligned in w columns, unless the layout
+ * leaves it out. */
 static void
-events_num(struct buf *b, struct events_cells *c, int col, int w,
-    unsigned long long n)
+events_num(struct buf *b, struct events_cells *c,
+    const struct events_layout *l, int col, int w, unsigned long long n)
 {
+	c->at[col] = c->end[col] = b->len;
+	if (!l->shown[col])
+		return;
 	buf_addc(b, ' ');
 	c->at[col] = b->len;
 	buf_printf(b, "%*llu", w, n);
@@ -287,10 +324,12 @@ events_text(struct ui *u, struct buf *b, uint64_t id, const struct session *s,
     bool sel, struct events_cells *cells)
 {
 	struct events_cells c;
+	struct events_layout l;
 	struct buf	 t;
 	int		 hk = meta_find("analysis.session", 16);
 	size_t		 i;
 
+	events_layout(u, &l);
 	buf_init(&t);
 	events_values(u, &t, id, K_TIME);
 	if (t.len > 10)
@@ -302,14 +341,17 @@ events_text(struct ui *u, struct buf *b, uint64_t id, const struct session *s,
 		    events_marked(&u->ev, id) ? '*' : ' ',
 		    (unsigned long long)id);
 	c.at[EC_TIME] = b->len;
-	buf_printf(b, "%-19.19s", t.s);
+	if (l.date)
+		buf_printf(b, "%-19.19s", t.s);
+	else
+		buf_printf(b, "%-8.8s", t.len > 11 ? t.s + 11 : t.s);
 	c.end[EC_TIME] = b->len;
 	buf_addc(b, ' ');
 	events_ends(u, b, id, &c);
-	events_num(b, &c, EC_PROTO, 3, s->proto);
-	events_num(b, &c, EC_SERVICE, 5, s->service);
-	events_num(b, &c, EC_SIZE, 10, (unsigned long long)s->size);
-	events_num(b, &c, EC_PACKETS, 6, (unsigned long long)s->packets);
+	events_num(b, &c, &l, EC_PROTO, 3, s->proto);
+	events_num(b, &c, &l, EC_SERVICE, 5, s->service);
+	events_num(b, &c, &l, EC_SIZE, 10, (unsigned long long)s->size);
+	events_num(b, &c, &l, EC_PACKETS, 6, (unsigned long long)s->packets);
 	for (i = 0; i < u->ev.nx; i++)
 		events_extra(u, b, id, i, &c);
 	buf_addc(b, ' ');
@@ -400,6 +442,16 @@ events_open_rows(struct ui *u)
 	u->ev.nopen = w.n;
 }
 
+/* Append a header cell of w columns (negative: left-aligned) unless the
+ * layout leaves its column out. */
+static void
+events_head(struct buf *b, const struct events_layout *l, int col, int w,
+    const char *name)
+{
+	if (l->shown[col])
+		buf_printf(b, " %*s", w, name);
+}
+
 /* The header: the columns with the sort's arrow. */
 static void
 events_header(struct ui *u, int y)
@@ -409,12 +461,16 @@ events_header(struct ui *u, int y)
 	bool		 up = (u->ev.sort == EV_TIME) != u->ev.rev;
 	const char	*arrow = u->ascii ? (up ? "^" : "v") : (up ? "\u25b4" :
 			    "\u25be");
-	char		 name[EV_NSORT][16], s[200];
+	char		 name[EV_NSORT][16];
 	int		 w[EV_NSORT] = { -19, 10, 6, 5, 3 }, i, xw;
+	struct events_layout l;
 	struct buf	 b;
 	size_t		 j;
 	const char	*xn;
 
+	events_layout(u, &l);
+	if (!l.date)
+		w[EV_TIME] = -8;
 	for (i = 0; i < EV_NSORT; i++) {
 		snprintf(name[i], sizeof name[i], "%s%s", cols[i], i ==
 		    u->ev.sort ? arrow : "");
@@ -422,12 +478,13 @@ events_header(struct ui *u, int y)
 		if (i == u->ev.sort)
 			w[i] += (w[i] < 0 ? -1 : 1) * (int)(strlen(arrow) - 1);
 	}
-	snprintf(s, sizeof s, "  %6s %*s %-*s %*s %*s %*s %*s", "id",
-	    w[EV_TIME], name[EV_TIME], events_epw(), "endpoints", w[EV_PROTO],
-	    name[EV_PROTO], w[EV_SERVICE], name[EV_SERVICE], w[EV_SIZE],
-	    name[EV_SIZE], w[EV_PACKETS], name[EV_PACKETS]);
 	buf_init(&b);
-	buf_adds(&b, s);
+	buf_printf(&b, "  %6s %*s %-*s", "id", w[EV_TIME], name[EV_TIME],
+	    l.epw, "endpoints");
+	events_head(&b, &l, EC_PROTO, w[EV_PROTO], name[EV_PROTO]);
+	events_head(&b, &l, EC_SERVICE, w[EV_SERVICE], name[EV_SERVICE]);
+	events_head(&b, &l, EC_SIZE, w[EV_SIZE], name[EV_SIZE]);
+	events_head(&b, &l, EC_PACKETS, w[EV_PACKETS], name[EV_PACKETS]);
 	/* The extra columns: each key's name, cut with "~" to fit. */
 	for (j = 0; j < u->ev.nx; j++) {
 		xn = meta_key(u->ev.xkeys[j])->name;
@@ -448,7 +505,7 @@ static void
 events_where(struct ui *u, int y)
 {
 	struct buf	 b;
-	int		 k;
+	int		 k = -1;
 
 	buf_init(&b);
 	if (u->ev.col > 0 && u->ev.n > 0 && (k = events_cell_key(u,
@@ -457,6 +514,12 @@ events_where(struct ui *u, int y)
 		    "path ", meta_key(k)->name);
 	buf_printf(&b, " row %zu of %zu", u->ev.n > 0 ? u->ev.cur + 1 : 0,
 	    u->ev.n);
+	/* Too long (compact): the cell's key and the row only. */
+	if (draw_width(b.s, b.len) > COLS && k >= 0) {
+		buf_reset(&b);
+		buf_printf(&b, " %s  row %zu of %zu", meta_key(k)->name,
+		    u->ev.cur + 1, u->ev.n);
+	}
 	draw_text(y, COLS > (int)b.len ? COLS - (int)b.len : 0, (int)b.len,
 	    ROLE_COUNT, b.s);
 	buf_free(&b);
@@ -605,8 +668,12 @@ void
 events_cell(struct ui *u, int d)
 {
 	struct events	*e = &u->ev;
+	struct events_layout l;
 
+	events_layout(u, &l);
 	e->col += d;
+	while (e->col > 0 && e->col < EC_N && !l.shown[e->col - 1])
+		e->col += d;	/* a cell the layout leaves out */
 	if (e->col < 0)
 		e->col = 0;
 	if (e->col > EC_N + (int)e->nx)

@@ -358,6 +358,13 @@ nav_hist_header(struct ui *u, struct buf *b, const struct nav_key *k)
 	buf_adds(b, "  (Space: mark an end, Enter: drill the range)");
 }
 
+/* The width of the measure column: narrower in the compact layout. */
+static int
+nav_numw(void)
+{
+	return (draw_compact() ? 8 : 12);
+}
+
 /* Draw a key header row. */
 static void
 nav_draw_key(struct ui *u, int y, const struct nav_key *k, bool sel)
@@ -389,9 +396,9 @@ nav_draw_more(struct ui *u, int y, const struct nav_key *k, bool sel)
 	size_t	 step = nav_limit(&u->nav, k) / (k->pages + 1);
 	char	 s[160];
 
-	snprintf(s, sizeof s, "%s%s %zu more  (Enter: %zu more, a: all)",
-	    sel ? ">" : " ", u->ascii ? "             ..." :
-	    "             \xe2\x80\xa6", k->total - shown,
+	snprintf(s, sizeof s, "%s%*s%s %zu more  (Enter: %zu more, a: all)",
+	    sel ? ">" : " ", nav_numw() + 1, "", u->ascii ? "..." :
+	    "\xe2\x80\xa6", k->total - shown,
 	    k->total - shown < step ? k->total - shown : step);
 	if (sel)
 		draw_fill(y, ROLE_SELECTED);
@@ -405,20 +412,22 @@ nav_draw_value(struct ui *u, int y, const struct vcount *c, bool sel)
 	struct buf	 b;
 	uint64_t	 m = c->sessions;
 	char		 num[32];
+	int		 x;
 
 	if (u->nav.sort == VSORT_SIZE)
 		m = c->size;
 	else if (u->nav.sort == VSORT_PACKETS)
 		m = c->packets;
-	snprintf(num, sizeof num, "%12llu  ", (unsigned long long)m);
+	snprintf(num, sizeof num, "%*llu  ", nav_numw(), (unsigned long long)m);
+	x = 2 + (int)strlen(num);	/* a wider number pushes the value */
 	buf_init(&b);
 	nav_format_value(&b, &c->v);
 	if (sel)
 		draw_fill(y, ROLE_SELECTED);
 	if (sel)
 		draw_text(y, 0, 1, ROLE_SELECTED, ">");
-	draw_text(y, 2, 14, sel ? ROLE_SELECTED : ROLE_COUNT, num);
-	draw_text(y, 16, COLS - 16, sel ? ROLE_SELECTED : ROLE_VALUE, b.s);
+	draw_text(y, 2, x - 2, sel ? ROLE_SELECTED : ROLE_COUNT, num);
+	draw_text(y, x, COLS - x, sel ? ROLE_SELECTED : ROLE_VALUE, b.s);
 	buf_free(&b);
 }
 
@@ -443,9 +452,9 @@ nav_draw_bucket(struct ui *u, int y, const struct nav_key *k, size_t v,
 {
 	struct buf	 b;
 	char		 num[32];
-	int		 w = COLS - 38, len, i;
+	int		 x = nav_numw() + 4, w = COLS - x - 22, len, i;
 
-	snprintf(num, sizeof num, "%12llu  ",
+	snprintf(num, sizeof num, "%*llu  ", nav_numw(),
 	    (unsigned long long)k->v[v].sessions);
 	buf_init(&b);
 	nav_iso(&b, k->v[v].v.u, false);
@@ -453,14 +462,14 @@ nav_draw_bucket(struct ui *u, int y, const struct nav_key *k, size_t v,
 		draw_fill(y, ROLE_SELECTED);
 	draw_text(y, 0, 1, sel ? ROLE_SELECTED : ROLE_MARK, sel ? ">" :
 	    inrange ? "*" : " ");
-	draw_text(y, 2, 14, sel ? ROLE_SELECTED : ROLE_COUNT, num);
-	draw_text(y, 16, 22, sel ? ROLE_SELECTED : ROLE_VALUE, b.s);
+	draw_text(y, 2, x - 2, sel ? ROLE_SELECTED : ROLE_COUNT, num);
+	draw_text(y, x, 22, sel ? ROLE_SELECTED : ROLE_VALUE, b.s);
 	len = k->max == 0 || w < 1 ? 0 : (int)((k->v[v].sessions * (uint64_t)w +
 	    k->max - 1) / k->max);
 	buf_reset(&b);
 	for (i = 0; i < len; i++)
 		buf_adds(&b, u->ascii ? "#" : "\xe2\x96\x88");
-	draw_text(y, 38, w, sel ? ROLE_SELECTED : ROLE_PROGRESS, b.s);
+	draw_text(y, x + 22, w, sel ? ROLE_SELECTED : ROLE_PROGRESS, b.s);
 	buf_free(&b);
 }
 
@@ -509,15 +518,20 @@ nav_draw(struct ui *u, int top, int h)
 	size_t		 i, fit;
 
 	h--;
-	/* A key's values, its header and its "more" line fill a page. */
-	fit = h > NAV_TOP + 2 ? (size_t)h - 2 : NAV_TOP;
+	/*
+	 * A key's values, its header and its "more" line fill a page: the
+	 * pane's height with a one-line message, so that a prompt or a
+	 * message that wraps does not make the keys count again.
+	 */
+	fit = LINES - 5 > NAV_TOP + 2 ? (size_t)LINES - 7 : NAV_TOP;
 	if (fit != n->fit) {
 		n->fit = fit;
 		n->nrows = 0;
 	}
-	snprintf(s, sizeof s, "  %12s  value   (sorted by %s; s: sort)",
-	    u->nav.sort == VSORT_SIZE ? "bytes" : u->nav.sort == VSORT_PACKETS ?
-	    "packets" : "sessions", nav_sort_names[n->sort]);
+	snprintf(s, sizeof s, "  %*s  value   (sorted by %s; s: sort)",
+	    nav_numw(), u->nav.sort == VSORT_SIZE ? "bytes" :
+	    u->nav.sort == VSORT_PACKETS ? "packets" : "sessions",
+	    nav_sort_names[n->sort]);
 	draw_text(top, 0, COLS, ROLE_HEADER, s);
 	top++;
 	nav_rows(u, (n->cur > n->top + (size_t)h ? n->cur : n->top + (size_t)h)
