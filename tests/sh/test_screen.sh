@@ -102,7 +102,7 @@ page_until "basic: session packets" '^  frame [0-9]+ '
 page_until "basic: hex dump" '^    0000  [0-9a-f]{2} '
 
 $TM send-keys '?'
-expect_screen "basic: help from the binding table" 'drill the negation'
+expect_screen "basic: help from the binding table" 'step back one drill'
 $TM send-keys '?' 1
 expect_screen "basic: back to Navigate" 'sorted by count'
 
@@ -110,8 +110,8 @@ $TM resize-window -x 200 -y 60
 expect_screen "basic: resized to 200 columns" "^ huntcon .{150,}keys  q:quit"
 [ "$(screen | wc -l)" -ge 60 ] && ok "basic: 60 lines after resize" ||
 	notok "basic: 60 lines after resize" "$(wc -l <"$T/screen")"
-$TM resize-window -x 60 -y 20
-expect_screen "basic: too small screen" 'terminal too small \(60x20'
+$TM resize-window -x 39 -y 11
+expect_screen "basic: too small screen" 'terminal too small \(39x11'
 $TM resize-window -x 80 -y 24
 expect_screen "basic: back at 80x24" '^path: ip\.proto = 17'
 quit_rc "basic: q exits 0"
