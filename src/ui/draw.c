@@ -193,28 +193,44 @@ draw_wrap(const char *s, int w0, int w, unsigned int part, unsigned int max,
 	}
 }
 
-/* Draw (when draw) s wrapped from (y, x), its next lines at column
- * indent, in at most max lines: the number of lines. */
-static int
-draw_wrapped(int y, int x, int indent, int max, enum ui_role role,
-    const char *s, bool draw)
+/* The lines s wraps to from column x, its next lines at column indent,
+ * at most max (at least 1). */
+int
+draw_wrap_lines(int x, int indent, int max, const char *s)
+{
+	size_t	 off, len;
+	int	 i;
+
+	for (i = 0; i < max && draw_wrap(s, COLS - x, COLS - indent,
+	    (unsigned int)i, (unsigned int)max, &off, &len); i++)
+		;
+	return (i > 0 ? i : 1);
+}
+
+/*
+ * Draw s wrapped from column x, its next lines at column indent, in at
+ * most max lines: lines from on of them (the ones before scrolled off), in
+ * rows lines from y.  Returns the lines taken (an empty text takes one).
+ */
+int
+draw_text_wrap_from(int y, int x, int indent, int from, int rows, int max,
+    enum ui_role role, const char *s)
 {
 	size_t	 off, len;
 	char	*line;
 	int	 i;
 
-	for (i = 0; i < max && draw_wrap(s, COLS - x, COLS - indent,
-	    (unsigned int)i, (unsigned int)max, &off, &len); i++) {
-		if (!draw)
-			continue;
+	for (i = from; i < max && i - from < rows && draw_wrap(s, COLS - x,
+	    COLS - indent, (unsigned int)i, (unsigned int)max, &off, &len);
+	    i++) {
 		line = xmalloc(len + 1);
 		memcpy(line, s + off, len);
 		line[len] = '\0';
-		draw_text(y + i, i == 0 ? x : indent, COLS - (i == 0 ? x :
-		    indent), role, line);
+		draw_text(y + i - from, i == 0 ? x : indent, COLS - (i == 0 ?
+		    x : indent), role, line);
 		free(line);
 	}
-	return (i > 0 ? i : 1);
+	return (i == 0 && rows > 0 ? 1 : i - from);
 }
 
 /* Draw s wrapped from (y, x), its next lines at column indent, in at most
@@ -223,14 +239,7 @@ int
 draw_text_wrap(int y, int x, int indent, int max, enum ui_role role,
     const char *s)
 {
-	return (draw_wrapped(y, x, indent, max, role, s, true));
-}
-
-/* The lines draw_text_wrap() would draw. */
-int
-draw_wrap_lines(int x, int indent, int max, const char *s)
-{
-	return (draw_wrapped(0, x, indent, max, ROLE_NORMAL, s, false));
+	return (draw_text_wrap_from(y, x, indent, 0, max, max, role, s));
 }
 
 /*

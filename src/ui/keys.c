@@ -430,43 +430,80 @@ keys_cancels(int ch)
 	return (false);
 }
 
-/* Lines of the help screen. */
+/* Lines an action wraps to, at most. */
+#define KEYS_HELP_WRAP	16
+
+/* The column the help's actions start at: under their key when
+ * compact. */
+static int
+keys_help_x(void)
+{
+	return (COLS < 60 ? 4 : 26);
+}
+
+/* The screen lines binding i takes on the help screen (0: not shown). */
+static size_t
+keys_help_height(size_t i)
+{
+	int	 x = keys_help_x();
+
+	if (keys_table[i].name == NULL)
+		return (0);
+	return ((size_t)(x < 26) + (size_t)draw_wrap_lines(x, x,
+	    KEYS_HELP_WRAP, keys_table[i].help));
+}
+
+/* Lines of the help screen, as it wraps at this width. */
 size_t
 keys_help_lines(void)
 {
 	size_t	 i, n = 0;
 
 	for (i = 0; i < nitems(keys_table); i++)
-		n += keys_table[i].name != NULL;
+		n += keys_help_height(i);
 	return (n);
 }
 
-/* Draw the key map from the table. */
-void
-keys_help_draw(struct ui *u, int top, int h)
+/* Draw binding i on the help screen from its line skip, in at most rows
+ * lines from y; returns the lines drawn. */
+static int
+keys_help_entry(size_t i, int y, size_t skip, int rows)
 {
 	static const char *const ctxs[] = { "everywhere", "Navigate",
 	    "Events", "Session", "Rules" };
-	/* Compact: the action under its key, indented. */
-	int	 x = COLS < 60 ? 4 : 26, y = top;
+	int	 x = keys_help_x(), n = 0;
 	char	 s[64];
-	size_t	 i, line = 0;
 
-	draw_text(y++, 0, COLS, ROLE_HEADER, " key          where       "
-	    "action   (? or Backspace: back)");
-	if (u->helptop >= keys_help_lines())
-		u->helptop = keys_help_lines() - 1;
-	for (i = 0; i < nitems(keys_table) && y < top + h; i++) {
-		if (keys_table[i].name == NULL || line++ < u->helptop)
-			continue;
+	if (skip == 0) {
 		snprintf(s, sizeof s, " %-12s %-11s", keys_table[i].name,
 		    ctxs[keys_table[i].ctx]);
 		draw_text(y, 0, 14, ROLE_KEY, s);
 		draw_text(y, 14, COLS - 14, ROLE_NORMAL, s + 14);
 		if (x < 26)
-			y++;
-		if (y < top + h)
-			y += draw_text_wrap(y, x, x, top + h - y, ROLE_NORMAL,
-			    keys_table[i].help);
+			n++;	/* the action on the lines below */
+	} else if (x < 26)
+		skip--;
+	return (n + draw_text_wrap_from(y + n, x, x, (int)skip, rows - n,
+	    KEYS_HELP_WRAP, ROLE_NORMAL, keys_table[i].help));
+}
+
+/* Draw the help screen from line u->helptop of it. */
+void
+keys_help_draw(struct ui *u, int top, int h)
+{
+	size_t	 i, line = 0, n = keys_help_lines();
+	int	 y = top;
+
+	draw_text(y++, 0, COLS, ROLE_HEADER, " key          where       "
+	    "action   (? or Backspace: back)");
+	/* The last page is a full one. */
+	if (h > 1 && u->helptop + (size_t)(h - 1) > n)
+		u->helptop = n > (size_t)(h - 1) ? n - (size_t)(h - 1) : 0;
+	for (i = 0; i < nitems(keys_table) && y < top + h; i++) {
+		n = keys_help_height(i);
+		if (n > 0 && line + n > u->helptop)
+			y += keys_help_entry(i, y, line < u->helptop ?
+			    u->helptop - line : 0, top + h - y);
+		line += n;
 	}
 }

@@ -832,13 +832,6 @@ spane_where(struct ui *u, int y)
 /* Lines a meta line wraps to, at most. */
 #define SPANE_WRAP	8
 
-/* The lines a meta line may wrap to with left lines left in the pane. */
-static int
-spane_wrap_max(int left)
-{
-	return (left < SPANE_WRAP ? left : SPANE_WRAP);
-}
-
 /* Draw the pane in h lines from line top; a long meta line wraps under
  * its values (compact: indented less). */
 void
@@ -859,19 +852,19 @@ spane_draw(struct ui *u, int top, int h)
 	while (y < top + h && blk <= spane_nblk(v)) {
 		l = spane_block(u, blk);
 		if (blk == 0 && spane_selected(v) >= 0 && off < l->n) {
-			n = draw_wrap_lines(1, ind, spane_wrap_max(top + h - y),
+			n = draw_wrap_lines(1, ind, SPANE_WRAP,
 			    l->line[off] + 1);
-			for (i = 0; i < n; i++)
+			for (i = 0; i < n && y + i < top + h; i++)
 				draw_fill(y + i, ROLE_SELECTED);
 			draw_text(y, 0, 1, ROLE_SELECTED, ">");
-			y += draw_text_wrap(y, 1, ind, n, ROLE_SELECTED,
-			    l->line[off++] + 1);
+			y += draw_text_wrap_from(y, 1, ind, 0, top + h - y,
+			    SPANE_WRAP, ROLE_SELECTED, l->line[off++] + 1);
 		}
 		for (; off < l->n && y < top + h; off++) {
 			if (blk == 0 && v->hkey[off] >= 0)
-				y += draw_text_wrap(y, 0, ind,
-				    spane_wrap_max(top + h - y),
-				    l->role[off], l->line[off]);
+				y += draw_text_wrap_from(y, 0, ind, 0,
+				    top + h - y, SPANE_WRAP, l->role[off],
+				    l->line[off]);
 			else
 				draw_text(y++, 0, COLS, l->role[off],
 				    l->line[off]);

@@ -341,6 +341,8 @@ bool	 draw_wrap(const char *, int w0, int w, unsigned int part,
 	    unsigned int max, size_t *off, size_t *len);
 int	 draw_text_wrap(int y, int x, int indent, int max, enum ui_role,
 	    const char *);
+int	 draw_text_wrap_from(int y, int x, int indent, int from, int rows,
+	    int max, enum ui_role, const char *);
 int	 draw_wrap_lines(int x, int indent, int max, const char *);
 void	 draw_tail(struct buf *, const char *, int);
 

@@ -117,6 +117,31 @@ expect_screen "compact: the sorted column is kept" \
 $TM send-keys Right Right Right Right
 expect_screen "compact: the chosen cell and the row" '^ +ip\.dst  row 1 of 18$'
 
+# --- Help pages by screen lines: each page starts with the last line of
+# the one before (wrapped actions are not skipped), to the last binding.
+$TM send-keys '?'
+wait_for '^ key  +where' || notok "compact: help opens" "$(cat "$T/screen")"
+skipped=0 pages=0
+for _ in $(seq 1 40); do
+	prev=$(screen)
+	last=$(sed -n 18p <<<"$prev")
+	$TM send-keys NPage
+	end=$((SECONDS + 5))
+	while [ $SECONDS -le $end ] && [ "$(screen)" = "$prev" ]; do
+		sleep 0.05
+	done
+	[ "$(screen)" = "$prev" ] && break
+	pages=$((pages + 1))
+	grep -qxF -- "$last" "$T/screen" || skipped=$((skipped + 1))
+done
+check "compact: help pages skip no line" 0 "$skipped"
+[ "$pages" -ge 3 ] && ok "compact: help has $pages more pages" ||
+    notok "compact: help has more pages" "$pages"
+expect_screen "compact: help ends with the last binding" \
+    '^ P +everywhere +live capture: pause the view'
+$TM send-keys '?'
+wait_gone '^ key  +where' || notok "compact: help closes" "$(cat "$T/screen")"
+
 # --- Resizing: full at 80x24, too small under 40x12, compact again.
 $TM resize-window -x 80 -y 24
 expect_screen "resized to 80x24: the full Events columns" \
