@@ -832,8 +832,16 @@ spane_where(struct ui *u, int y)
 /* Lines a meta line wraps to, at most. */
 #define SPANE_WRAP	8
 
+/* The column a meta line's wrapped values go on at: under the values,
+ * or indented less under 60 columns. */
+static int
+spane_indent(void)
+{
+	return (COLS < 60 ? 4 : 23);
+}
+
 /* Draw the pane in h lines from line top; a long meta line wraps under
- * its values (compact: indented less). */
+ * its values. */
 void
 spane_draw(struct ui *u, int top, int h)
 {
@@ -841,7 +849,7 @@ spane_draw(struct ui *u, int top, int h)
 	const struct spane_lines	*l;
 	size_t				 blk = v->blk, off = v->off;
 	int				 y = top + 1, n, i;
-	int				 ind = COLS < 60 ? 4 : 23;
+	int				 ind = spane_indent();
 
 	if (v->n == 0) {
 		draw_text(top, 2, COLS - 2, ROLE_DIM,
@@ -1023,6 +1031,53 @@ spane_find(struct ui *u, const char *t, bool back)
 	return (0);
 }
 
+/* The screen lines the line at (blk, off) takes: a meta line wraps. */
+static int
+spane_height(struct ui *u, size_t blk, size_t off)
+{
+	const struct spane_lines *l = spane_block(u, blk);
+
+	if (blk != 0 || off >= l->n || u->sv.hkey[off] < 0)
+		return (1);
+	return (draw_wrap_lines(0, spane_indent(), SPANE_WRAP, l->line[off]));
+}
+
+/*
+ * Scroll by a page of d screen lines (d < 0: up): every line passed was on
+ * the screen before, or is on it after, however the meta lines wrap.
+ */
+static void
+spane_page(struct ui *u, int d)
+{
+	struct spane	*v = &u->sv;
+	size_t		 blk, off;
+	int		 rows = 0, n = d < 0 ? -d : d, h;
+
+	while (rows < n) {
+		blk = v->blk;
+		off = v->off;
+		if (d < 0) {
+			spane_up(u, 1);
+			spane_settle(u);
+			if (v->blk == blk && v->off == off)
+				break;
+		}
+		h = spane_height(u, v->blk, v->off);
+		if (rows > 0 && rows + h > n) {
+			v->blk = blk;	/* a line that would not show */
+			v->off = off;
+			break;
+		}
+		rows += h;
+		if (d > 0) {
+			spane_down(u, 1);
+			spane_settle(u);
+			if (v->blk == blk && v->off == off)
+				break;
+		}
+	}
+}
+
 /* Scroll by d lines; a far move goes to the top or to the last packet. */
 void
 spane_move(struct ui *u, int d)
@@ -1036,10 +1091,12 @@ spane_move(struct ui *u, int d)
 	else if (d >= SV_FAR) {
 		v->blk = spane_nblk(v);
 		v->off = 0;
-	} else if (d < 0)
-		spane_up(u, (size_t)-d);
+	} else if (d < -1 || d > 1)
+		spane_page(u, d);
+	else if (d < 0)
+		spane_up(u, 1);
 	else
-		spane_down(u, (size_t)d);
+		spane_down(u, 1);
 	spane_settle(u);
 	u->dirty |= DIRTY_SCREEN;
 }

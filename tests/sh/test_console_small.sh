@@ -117,6 +117,33 @@ expect_screen "compact: the sorted column is kept" \
 $TM send-keys Right Right Right Right
 expect_screen "compact: the chosen cell and the row" '^ +ip\.dst  row 1 of 18$'
 
+# --- Session pages by screen lines: paging through session 1's meta, with
+# many values wrapped at 40x12, shows every key that has values.
+want=$("$HUNTCON" -r "$bcap" -R "$T/rules" -q 'sessionid = 1' --sessions \
+    --fields all --header | awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++)
+	h[i] = $i; next } { for (i = 1; i <= NF; i++) if ($i != "")
+	print h[i] }' | sort)
+$TM resize-window -x 40 -y 12
+$TM send-keys Left Left Left Left Left Left Home Enter
+expect_screen "40x12: Session view of session 1" '^session 1: '
+: >"$T/keys"
+for _ in $(seq 1 20); do
+	screen >/dev/null
+	awk '/^[> ] [a-z][a-z0-9._]*( |$)/ { print $1 == ">" ? $2 : $1 }' \
+	    "$T/screen" >>"$T/keys"
+	grep -q '^packets (t: hex' "$T/screen" && break
+	prev=$(cat "$T/screen")
+	$TM send-keys NPage
+	end=$((SECONDS + 5))
+	while [ $SECONDS -le $end ] && [ "$(screen)" = "$prev" ]; do
+		sleep 0.05
+	done
+done
+missing=$(comm -23 <(echo "$want") <(sort -u "$T/keys") | tr '\n' ' ')
+check "40x12: Session pages skip no meta line" "" "$missing"
+$TM resize-window -x 60 -y 20
+$TM send-keys 2
+
 # --- Help pages by screen lines: each page starts with the last line of
 # the one before (wrapped actions are not skipped), to the last binding.
 $TM send-keys '?'
