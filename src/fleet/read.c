@@ -581,6 +581,30 @@ read_view_counts(void *impl, struct view_req *r, int key, enum vsort sort,
 	return (true);
 }
 
+/* How many sessions the request selects, counted by the store. */
+static bool
+read_view_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
+{
+	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
+	const char		*table;
+	struct buf		 b;
+	char			*out = NULL;
+	bool			 ok;
+
+	if (!read_table(u, &table, cause))
+		return (false);
+	buf_init(&b);
+	buf_printf(&b, "SELECT count() FROM %s.%s WHERE (", u->db, table);
+	ok = read_where(&b, r->q, cause);
+	buf_adds(&b, ") FORMAT TabSeparated");
+	ok = ok && read_run(u, b.s, &out, cause);
+	buf_free(&b);
+	if (ok)
+		*n = strtoull(out, NULL, 10);
+	free(out);
+	return (ok);
+}
+
 /* Up to limit sessions after the cursor, in (time, sensor, ...) order
  * whatever the order asked: sessionids are each sensor's own. */
 static bool
@@ -626,6 +650,7 @@ read_view_free(void *impl)
 static const struct store_ops read_view_ops = {
 	.name = "fleet",
 	.counts = read_view_counts,
+	.size = read_view_size,
 	.page = read_view_page,
 	.session = fleet_view_session,
 	.packets = fleet_view_packets,

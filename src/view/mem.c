@@ -71,6 +71,21 @@ mem_counts(void *impl, struct view_req *r, int key, enum vsort sort,
 	return (true);
 }
 
+/* How many sessions the request selects. */
+static bool
+mem_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
+{
+	struct mem	*m = impl;
+	uint32_t	*ids = NULL;
+	size_t		 k;
+
+	if (!mem_select(r, m->st, &ids, &k, cause))
+		return (false);
+	free(ids);
+	*n = k;
+	return (true);
+}
+
 /* Order of two positions of the selection by (start, id). */
 static int
 mem_time_cmp(const void *a, const void *b, void *arg)
@@ -227,6 +242,7 @@ mem_free(void *impl)
 static const struct store_ops mem_ops = {
 	.name = "memory",
 	.counts = mem_counts,
+	.size = mem_size,
 	.page = mem_page,
 	.session = mem_session,
 	.packets = mem_packets,
