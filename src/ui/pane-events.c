@@ -300,7 +300,7 @@ events_text(struct ui *u, struct buf *b, uint64_t id, const struct session *s,
 	else
 		buf_printf(b, "%c%c%6llu ", sel ? '>' : ' ',
 		    events_marked(&u->ev, id) ? '*' : ' ',
-		    (unsigned long long)id);
+		    (unsigned long long)view_sel_number(&u->view, id));
 	c.at[EC_TIME] = b->len;
 	buf_printf(b, "%-19.19s", t.s);
 	c.end[EC_TIME] = b->len;
@@ -577,13 +577,24 @@ events_sort(struct ui *u)
 	    events_sort_names[u->ev.sort]);
 }
 
+/* Open a session in the Session pane (not over a store yet). */
+static void
+events_session(struct ui *u, uint64_t id)
+{
+	if (u->view.remote != NULL)
+		ui_message(u, ROLE_WARNING, "the Session pane over a store is "
+		    "not ready");
+	else
+		spane_open(u, id);
+}
+
 /* Open the session under the cursor. */
 void
 events_open(struct ui *u)
 {
 	events_build(u);
 	if (u->ev.n > 0)
-		spane_open(u, u->ev.ids[u->ev.cur]);
+		events_session(u, u->ev.ids[u->ev.cur]);
 }
 
 /* Sort the other way round (r). */
@@ -628,7 +639,7 @@ events_enter(struct ui *u, enum pivot_how how)
 	id = e->ids[e->cur];
 	if (e->col == 0) {
 		if (how == PIVOT_DRILL)
-			spane_open(u, id);
+			events_session(u, id);
 		else
 			ui_message(u, ROLE_NORMAL, "choose a cell with Left and "
 			    "Right to pivot on it");
