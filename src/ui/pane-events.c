@@ -455,8 +455,9 @@ events_where(struct ui *u, int y)
 	    u->ev.ids[u->ev.cur], events_chosen(u))) >= 0)
 		buf_printf(&b, " %s: Enter drills, ! its negation, p a new "
 		    "path ", meta_key(k)->name);
-	buf_printf(&b, " row %zu of %zu", u->ev.n > 0 ? u->ev.cur + 1 : 0,
-	    u->ev.n);
+	buf_printf(&b, " row %zu of %zu%s", u->ev.n > 0 ? u->ev.cur + 1 : 0,
+	    u->ev.n, u->ev.n < u->view.nmatch && u->view.remote != NULL ?
+	    " listed (Down: more)" : "");
 	draw_text(y, COLS > (int)b.len ? COLS - (int)b.len : 0, (int)b.len,
 	    ROLE_COUNT, b.s);
 	buf_free(&b);
@@ -501,6 +502,11 @@ events_move(struct ui *u, int d)
 	struct events	*e = &u->ev;
 
 	events_build(u);
+	if (d > 0 && e->n > 0 && e->cur + (size_t)d >= e->n &&
+	    view_sel_more(&u->view)) {	/* over a store: the next page */
+		e->gen = 0;
+		events_build(u);
+	}
 	if (d < 0)
 		e->cur = (size_t)-d > e->cur ? 0 : e->cur - (size_t)-d;
 	else if (e->n > 0)

@@ -15,7 +15,7 @@
 
 /* Sessions checked between two polls of a scan. */
 #define SEL_POLL_EVERY	32
-/* Sessions of a path a store lists (its first, by time). */
+/* Sessions of a store's list read at a time (a page, by time). */
 #define SEL_PAGE	1000
 
 /* An empty selection of st for q (taken). */
@@ -34,13 +34,15 @@ view_sel_free(struct view_sel *s)
 	const struct store	*st = s->st;
 	struct view		*remote = s->remote;
 	uint64_t		 all = s->all;
+	size_t			 i;
 
 	query_free(s->q);
 	free(s->seen);
 	free(s->match);
 	free(s->ids);
-	if (s->paged)
-		view_page_free(remote, &s->page);
+	for (i = 0; i < s->npages; i++)
+		view_page_free(remote, &s->pages[i]);
+	free(s->pages);
 	free(s->failed);
 	view_sel_init(s, st, NULL);
 	s->remote = remote;
@@ -288,7 +290,7 @@ bool
 view_sel_has(const struct view_sel *s, uint64_t id)
 {
 	if (s->remote != NULL)
-		return (s->paged && id < s->page.n);
+		return (id < s->nlisted);
 	return (id < s->cap && (s->match[id / 64] >> (id % 64) & 1));
 }
 
@@ -426,43 +428,78 @@ sel_uint(const struct meta_reader *r, uint64_t item, int key)
 	return (v.type == MT_UINT || v.type == MT_TIME ? v.u : 0);
 }
 
-/* The page's reader by position (none before the page is read). */
+/* The pages' reader by position (none before a page is read). */
 static size_t
 sel_page_values(const struct meta_reader *r, uint64_t item, int key,
     struct mval *out, size_t max)
 {
 	const struct view_sel	*s = r->ctx;
-	const struct view_page	*p = &s->page;
+	const struct view_page	*p;
+	size_t			 i;
 
-	if (s == NULL || !s->paged || item >= p->n)
-		return (0);
-	if (p->items != NULL)
-		item = p->items[item];
-	return (p->r->values(p->r, item, key, out, max));
+	for (i = 0; s != NULL && i < s->npages; i++) {
+		p = &s->pages[i];
+		if (item >= p->n) {
+			item -= p->n;
+			continue;
+		}
+		if (p->items != NULL)
+			item = p->items[item];
+		return (p->r->values(p->r, item, key, out, max));
+	}
+	return (0);
+}
+
+/* Over a store: read the page after the cursor at onto the others;
+ * false when the store failed (noted). */
+static bool
+sel_remote_read(struct view_sel *s, const struct view_cursor *at)
+{
+	struct view_req		 r;
+	struct view_page	 p;
+	char			*cause = NULL;
+
+	memset(&p, 0, sizeof p);
+	sel_req(&r, s->q);
+	if (!s->remote->ops->page(s->remote->impl, &r, VIEW_BY_TIME, at,
+	    s->pagesize != 0 ? s->pagesize : SEL_PAGE, &p, &cause)) {
+		sel_fail(s, cause);
+		return (false);
+	}
+	s->pages = xreallocarray(s->pages, s->npages + 1, sizeof *s->pages);
+	s->pages[s->npages++] = p;
+	s->nlisted += p.n;
+	s->pr.values = sel_page_values;
+	s->pr.ctx = s;
+	return (true);
 }
 
 /* Over a store: ask for the path's first sessions by time, once. */
 static void
 sel_remote_page(struct view_sel *s)
 {
-	struct view_req		 r;
 	struct view_cursor	 at;
-	char			*cause = NULL;
 
 	if (s->paged)
 		return;
-	memset(&at, 0, sizeof at);
-	memset(&s->page, 0, sizeof s->page);
-	sel_req(&r, s->q);
-	if (!s->remote->ops->page(s->remote->impl, &r, VIEW_BY_TIME, &at,
-	    SEL_PAGE, &s->page, &cause)) {
-		sel_fail(s, cause);
-		memset(&s->page, 0, sizeof s->page);
-		return;
-	}
 	s->paged = true;
-	s->pr.values = sel_page_values;
-	s->pr.ctx = s;
+	memset(&at, 0, sizeof at);
+	(void)sel_remote_read(s, &at);
+}
+
+/* Over a store: read the next page after those listed; true if any. */
+bool
+view_sel_more(struct view_sel *s)
+{
+	const struct view_page	*last;
+	size_t			 n = s->nlisted;
+
+	if (s->remote == NULL || s->npages == 0)
+		return (false);
+	last = &s->pages[s->npages - 1];
+	if (!last->more || !sel_remote_read(s, &last->next))
+		return (false);
+	return (s->nlisted > n);
 }
 
 /* The sort measure of a session. */
@@ -524,7 +561,7 @@ view_sel_list(struct view_sel *s, enum view_col col, bool rev,
 
 	if (s->remote != NULL) {	/* a page's positions, from 0 */
 		sel_remote_page(s);
-		end = want = s->paged ? s->page.n : 0;
+		end = want = s->nlisted;
 	}
 	/* Each session is unpacked once, not at every comparison. */
 	k = xreallocarray(NULL, want + 1, sizeof *k);
@@ -573,7 +610,7 @@ view_sel_reader(const struct view_sel *s)
 
 	if (s->remote == NULL)
 		return (store_reader(s->st));
-	return (s->paged ? &s->pr : &none);
+	return (s->npages > 0 ? &s->pr : &none);
 }
 
 /* A session's number as it shows: its sessionid (over a store, the

@@ -169,9 +169,12 @@ struct view_sel {
 	 * failed (why) once one failed; never a silent half count.
 	 */
 	struct view	*remote;
-	struct view_page page;		/* the Events' sessions, by time */
-	bool		 paged;
-	struct meta_reader pr;		/* the page's, item a position */
+	struct view_page *pages;	/* its sessions by time, so far */
+	size_t		 npages;
+	size_t		 nlisted;	/* positions over those pages */
+	size_t		 pagesize;	/* sessions a page (0: 1,000) */
+	bool		 paged;		/* the first page was asked */
+	struct meta_reader pr;		/* the pages', item a position */
 	uint64_t	 all;		/* sessions in the store */
 	bool		 partial;
 	char		*failed;
@@ -223,6 +226,8 @@ bool	 view_sel_warm(const struct view_sel *, const int *, size_t,
 /* Its ids ordered by a column (over a store, a page's positions). */
 size_t	 view_sel_list(struct view_sel *, enum view_col, bool rev,
 	    uint64_t **);
+/* Over a store: read the next page after those listed; true if any. */
+bool	 view_sel_more(struct view_sel *);
 /* A listed session's measures, its meta, its number as shown. */
 const struct session *view_sel_get(const struct view_sel *, uint64_t,
 	    struct session *);

@@ -433,6 +433,40 @@ test_sel_remote(void **state)
 	view_free(&v);
 }
 
+/* Over a store, the list grows a page at a time, in time order. */
+static void
+test_sel_more(void **state)
+{
+	struct view	 v;
+	struct view_sel	 s;
+	struct session	 buf;
+	uint64_t	*ids;
+	size_t		 n, i;
+
+	(void)state;
+	view_mem(&v, st);
+	view_sel_init(&s, st, compile("udp.dstport = 1000"));
+	view_sel_remote(&s, &v);
+	s.pagesize = 3;
+	assert_true(sel_fill(&s, true, true));
+	n = view_sel_list(&s, VIEW_COL_TIME, false, &ids);
+	free(ids);
+	assert_int_equal(n, 3);
+	assert_true(view_sel_more(&s));
+	assert_true(view_sel_more(&s));
+	assert_false(view_sel_more(&s));	/* all 8 listed */
+	n = view_sel_list(&s, VIEW_COL_TIME, false, &ids);
+	assert_int_equal(n, 8);
+	for (i = 0; i < n; i++)
+		assert_int_equal(ids[i], i);	/* the store's order */
+	for (i = 1; i < n; i++)
+		assert_true(view_sel_get(&s, i - 1, &buf)->t_first <
+		    view_sel_get(&s, i, &buf)->t_first);
+	free(ids);
+	view_sel_free(&s);
+	view_free(&v);
+}
+
 int
 main(void)
 {
@@ -447,6 +481,7 @@ main(void)
 		cmocka_unit_test(test_sel_scan),
 		cmocka_unit_test(test_sel_index),
 		cmocka_unit_test(test_sel_remote),
+		cmocka_unit_test(test_sel_more),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
