@@ -1085,6 +1085,7 @@ main_store_console(struct args *a)
 	    "clickhouse", u.host, u.port, u.db);
 	main_rules(a, &rs);
 	view_fleet(&v, &u);
+	view_fleet_packets(&v, &a->cfg);
 	rc = ui_run(&(struct ui_options){ hunt_new(capture_new(NULL, NULL),
 	    &a->cfg, 0), a->query, a->theme, &a->cfg, &v, name });
 	view_free(&v);

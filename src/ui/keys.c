@@ -394,8 +394,10 @@ keys_store_refuses(struct ui *u, const struct keys_binding *b)
 	if (b->ctx == CTX_RULES || b->fn == k_save)
 		why = "the rules are read-only over a store: edits are a "
 		    "sensor's business";
-	else if (b->ctx == CTX_SESSION || b->fn == k_session)
-		why = "the Session pane over a store is not ready";
+	else if (b->fn == k_sdrill || b->fn == k_snot || b->fn == k_snew ||
+	    (b->fn == copy_key && u->pane == PANE_SESSION))
+		why = "over a store, pivot and copy from the Events pane's "
+		    "cells";
 	else if (b->fn == k_export || b->fn == k_mark)
 		why = "export over a store: huntcon --store URL -w FILE";
 	if (why == NULL)

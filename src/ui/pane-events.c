@@ -583,15 +583,16 @@ events_sort(struct ui *u)
 	    events_sort_names[u->ev.sort]);
 }
 
-/* Open a session in the Session pane (not over a store yet). */
+/* Open a session in the Session pane (over a store, as it names it). */
 static void
 events_session(struct ui *u, uint64_t id)
 {
-	if (u->view.remote != NULL)
-		ui_message(u, ROLE_WARNING, "the Session pane over a store is "
-		    "not ready");
-	else
+	struct view_ref	 ref;
+
+	if (u->view.remote == NULL)
 		spane_open(u, id);
+	else if (view_sel_ref(&u->view, id, &ref))
+		spane_open_ref(u, u->view.remote, &ref);
 }
 
 /* Open the session under the cursor. */

@@ -179,6 +179,7 @@ mem_page(void *impl, struct view_req *r, enum view_order order,
 	}
 	p->r = store_reader(m->st);
 	p->items = m->ids + lo;
+	p->refs = NULL;
 	p->n = m->n - lo < limit ? m->n - lo : limit;
 	p->more = lo + p->n < m->n;
 	memset(&p->next, 0, sizeof p->next);

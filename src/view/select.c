@@ -613,6 +613,36 @@ view_sel_reader(const struct view_sel *s)
 	return (s->npages > 0 ? &s->pr : &none);
 }
 
+/*
+ * Where a listed session is stored, for the Session pane: its sessionid
+ * in memory; over a store, the page's sensor, run and sessionid of
+ * position id (valid while the selection is).  False when not listed.
+ */
+bool
+view_sel_ref(const struct view_sel *s, uint64_t id, struct view_ref *ref)
+{
+	const struct view_page	*p;
+	size_t			 i;
+
+	memset(ref, 0, sizeof *ref);
+	ref->id = id;
+	if (s->remote == NULL)
+		return (view_sel_has(s, id));
+	for (i = 0; i < s->npages; i++) {
+		p = &s->pages[i];
+		if (id >= p->n) {
+			id -= p->n;
+			continue;
+		}
+		if (p->refs != NULL)
+			*ref = p->refs[id];
+		else
+			ref->id = p->items != NULL ? p->items[id] : id;
+		return (true);
+	}
+	return (false);
+}
+
 /* A session's number as it shows: its sessionid (over a store, the
  * sensor's; id there is a position in the page). */
 uint64_t

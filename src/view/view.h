@@ -75,6 +75,7 @@ struct view_counts {
 struct view_page {
 	const struct meta_reader *r;
 	const uint32_t	*items;
+	const struct view_ref *refs;	/* each one's (NULL: in memory) */
 	size_t		 n;
 	bool		 more;
 	struct view_cursor next;
@@ -228,11 +229,13 @@ size_t	 view_sel_list(struct view_sel *, enum view_col, bool rev,
 	    uint64_t **);
 /* Over a store: read the next page after those listed; true if any. */
 bool	 view_sel_more(struct view_sel *);
-/* A listed session's measures, its meta, its number as shown. */
+/* A listed session's measures, its meta, its number as shown, and
+ * where it is stored (for the Session pane). */
 const struct session *view_sel_get(const struct view_sel *, uint64_t,
 	    struct session *);
 const struct meta_reader *view_sel_reader(const struct view_sel *);
 uint64_t view_sel_number(const struct view_sel *, uint64_t);
+bool	 view_sel_ref(const struct view_sel *, uint64_t, struct view_ref *);
 /* The context of stored sessions; whether an open one matches. */
 const struct session_ctx *view_sel_ctx(const struct view_sel *);
 bool	 view_sel_match(const struct view_sel *, const struct meta_reader *,

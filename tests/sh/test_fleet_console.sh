@@ -4,9 +4,11 @@
 # PID), a generated capture shipped to it, and `huntcon --store URL` with
 # no batch mode: the status line names the store, Navigate's counts of
 # ip.proto and of a key after a drill equal batch --store --values, the
-# breadcrumb's count equals --sessions, Events lists the path's sessions,
-# what is not there over a store says so, and a store that stops answering
-# shows "failed" (never a silent half count).  Waits on screen content.
+# breadcrumb's count equals --sessions, Events lists the path's sessions
+# and opens one in the Session pane (its packets read where the settings
+# say), what is not there over a store says so, and a store that stops
+# answering shows "failed" (never a silent half count).  Waits on screen
+# content.
 . "$(dirname "$0")/../lib.sh"
 
 CH=${CLICKHOUSE_SERVER:-/usr/sbin/clickhouse-server}
@@ -51,7 +53,7 @@ rows_on_screen() {
 	echo "${miss:-all}"
 }
 
-start 100 40 --store $S
+start 100 40 --store $S --set fleet.sensor.s1=local:
 expect_screen "the status line names the store and its sessions" \
     "^ store: clickhouse://127\.0\.0\.1:$H1/hc +sessions: $all\$" 30
 expect_screen "breadcrumb: every session" \
@@ -76,9 +78,18 @@ $TM send-keys h
 expect_screen "histogram: not over a store" "time +\(not over a store\)"
 $TM send-keys Tab
 expect_screen "Events lists the path's sessions" "row 1 of $n"
+first=$("$HUNTCON" --store $S --sessions --fields sessionid -q "$q" |
+	head -1)
 $TM send-keys Enter
-expect_screen "Events: the Session pane says it is not ready" \
-    "the Session pane over a store is not ready"
+expect_screen "Events: Enter opens the session as the store names it" \
+    "^session $first  sensor s1  run r1\$"
+np=$("$HUNTCON" --store $S --sessions --fields packets -q "$q" | head -1)
+expect_screen "Session: its $np packets, read where fleet.sensor.s1 says" \
+    "^session $first: $np packets\$"
+$TM send-keys Enter
+expect_screen "Session: pivots are the Events pane's over a store" \
+    "over a store, pivot and copy from the Events pane's cells"
+$TM send-keys BSpace
 $TM send-keys 4 a
 expect_screen "Rules: read-only over a store" \
     "the rules are read-only over a store: edits are a sensor's business"
