@@ -140,6 +140,7 @@ usage(FILE *f)
 "                 [-q QUERY]\n"
 "       huntcon (-r FILE... | -i IFACE...) [-R RULES]... --ship URL\n"
 "                 [--sensor NAME]\n"
+"       huntcon --store URL [-q QUERY] [-R RULES]...  (the console)\n"
 "       huntcon --store URL --init [--cluster NAME] | --retain DAYS\n"
 "       huntcon --store URL (--values KEY | --sessions ... | --refs |\n"
 "                 -w OUT.pcap|-)\n"
@@ -1056,10 +1057,42 @@ main_store_check(const struct args *a)
 		usage_error("--store reads the store: -r, -i, --stats and "
 		    "--ship go without it");
 	if (a->fl.init + (a->values != NULL) + a->sessions +
-	    (a->fl.retain >= 0) + a->fl.refs + (a->write != NULL) != 1)
+	    (a->fl.retain >= 0) + a->fl.refs + (a->write != NULL) > 1)
 		usage_error("--store goes with one of --init, --retain, "
-		    "--values, --sessions, --refs or -w (the console over a "
-		    "store is not there yet)");
+		    "--values, --sessions, --refs or -w, or none (the "
+		    "console)");
+}
+
+/* The console over --store: the path's questions asked of the store. */
+static int
+main_store_console(struct args *a)
+{
+	struct fleet_url	 u;
+	struct view		 v;
+	struct ruleset		*rs = NULL;
+	char			*cause = NULL, *name;
+	int			 rc;
+
+	if (!isatty(STDOUT_FILENO))
+		usage_error("the console needs a terminal; for batch output "
+		    "use --values or --sessions");
+	if (!fleet_url_parse(&u, a->fl.store, &cause)) {
+		main_msg("", cause, "");
+		free(cause);
+		return (1);
+	}
+	xasprintf(&name, "%s://%s:%u/%s", u.tls ? "clickhouses" :
+	    "clickhouse", u.host, u.port, u.db);
+	main_rules(a, &rs);
+	view_fleet(&v, &u);
+	view_fleet_packets(&v, &a->cfg);
+	rc = ui_run(&(struct ui_options){ hunt_new(capture_new(NULL, NULL),
+	    &a->cfg, 0), a->query, a->theme, &a->cfg, &v, name });
+	view_free(&v);
+	rules_free(rs);
+	free(name);
+	fleet_url_free(&u);
+	return (rc);
 }
 
 /* The batch modes over --store: --init, --retain, --values ... */
@@ -1073,6 +1106,9 @@ main_store(struct args *a)
 	bool			 ok;
 
 	main_store_check(a);
+	if (!a->fl.init && a->values == NULL && !a->sessions &&
+	    a->fl.retain < 0 && !a->fl.refs && a->write == NULL)
+		return (main_store_console(a));
 	memset(&m, 0, sizeof m);
 	m.key = main_fields(a, &f);
 	if (a->query != NULL && (q = main_query(a->query)) == NULL)
@@ -1275,7 +1311,7 @@ main(int argc, char **argv)
 			exit(1);	/* the stream could not be read */
 		}
 		rc = ui_run(&(struct ui_options){ hunt_new(c, &a.cfg, 0),
-		    a.query, a.theme, &a.cfg });
+		    a.query, a.theme, &a.cfg, NULL, NULL });
 		rules_free(rs);
 	} else
 		rc = main_batch(&a);

@@ -34,6 +34,7 @@ struct read_set {
 	size_t		 nchunks, used;
 	struct read_key	*keys;		/* key numbers, sorted */
 	size_t		 nkeys;
+	struct view_ref	*refs;		/* a page's: each session's */
 	struct meta_reader r;
 };
 
@@ -96,6 +97,7 @@ read_free(struct read_set *rs)
 	free(rs->vals);
 	free(rs->first);
 	free(rs->keys);
+	free(rs->refs);
 	memset(rs, 0, sizeof *rs);
 }
 
@@ -405,6 +407,25 @@ read_page_sql(struct buf *b, const struct fleet_url *u, const char *table,
 	return (true);
 }
 
+/* The last session read is the one at c: keep its sensor, run and id. */
+static void
+read_ref(struct read_set *rs, const struct view_cursor *c)
+{
+	struct view_ref	*ref;
+	const char	*sensor = c->set ? c->sensor : "";
+	const char	*run = c->set ? c->run : "";
+	size_t		 ls = strlen(sensor), lr = strlen(run);
+	char		*s = read_alloc(rs, ls + lr + 2);
+
+	rs->refs = xreallocarray(rs->refs, rs->n, sizeof *rs->refs);
+	ref = &rs->refs[rs->n - 1];
+	memcpy(s, sensor, ls + 1);
+	memcpy(s + ls + 1, run, lr + 1);
+	ref->id = c->set ? c->id : 0;
+	ref->sensor = s;
+	ref->run = s + ls + 1;
+}
+
 /*
  * Read up to limit sessions a query selects after the cursor, in (time,
  * sensor, sessionid, run) order; *next after the last, *more when others
@@ -418,6 +439,7 @@ read_sessions(struct read_set *rs, const struct fleet_url *u,
 	struct buf	 b;
 	const char	*table;
 	char		*out, *line, *rest, *tail;
+	size_t		 n;
 	int		 i;
 	bool		 ok;
 
@@ -442,8 +464,11 @@ read_sessions(struct read_set *rs, const struct fleet_url *u,
 		if (tail == NULL)
 			continue;
 		*tail++ = '\0';
+		n = rs->n;
 		read_row(rs, line);
 		read_cursor(&p->next, tail);
+		if (rs->n > n)
+			read_ref(rs, &p->next);
 	}
 	free(out);
 	return (true);
@@ -581,6 +606,30 @@ read_view_counts(void *impl, struct view_req *r, int key, enum vsort sort,
 	return (true);
 }
 
+/* How many sessions the request selects, counted by the store. */
+static bool
+read_view_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
+{
+	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
+	const char		*table;
+	struct buf		 b;
+	char			*out = NULL;
+	bool			 ok;
+
+	if (!read_table(u, &table, cause))
+		return (false);
+	buf_init(&b);
+	buf_printf(&b, "SELECT count() FROM %s.%s WHERE (", u->db, table);
+	ok = read_where(&b, r->q, cause);
+	buf_adds(&b, ") FORMAT TabSeparated");
+	ok = ok && read_run(u, b.s, &out, cause);
+	buf_free(&b);
+	if (ok)
+		*n = strtoull(out, NULL, 10);
+	free(out);
+	return (ok);
+}
+
 /* Up to limit sessions after the cursor, in (time, sensor, ...) order
  * whatever the order asked: sessionids are each sensor's own. */
 static bool
@@ -602,6 +651,7 @@ read_view_page(void *impl, struct view_req *r, enum view_order order,
 	rs->r.ctx = rs;
 	p->r = &rs->r;
 	p->items = NULL;
+	p->refs = rs->refs;
 	p->n = rs->n;
 	p->own = rs;
 	return (true);
@@ -626,6 +676,7 @@ read_view_free(void *impl)
 static const struct store_ops read_view_ops = {
 	.name = "fleet",
 	.counts = read_view_counts,
+	.size = read_view_size,
 	.page = read_view_page,
 	.session = fleet_view_session,
 	.packets = fleet_view_packets,

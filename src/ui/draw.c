@@ -538,6 +538,36 @@ draw_live(struct ui *u, const struct hunt_status *hs, struct buf *c)
 	    "  C-c: stop, P: pause" : "  C-c: end, P: pause");
 }
 
+/* Over a store: its name, its sessions, and whether the answers on the
+ * screen are partial or one failed. */
+static void
+draw_store_status(struct ui *u, int y)
+{
+	struct buf	 b, c;
+	char		*why;
+	int		 w;
+
+	buf_init(&c);
+	buf_printf(&c, "  sessions: %llu",
+	    (unsigned long long)view_sel_stored(&u->view));
+	if (u->view.failed != NULL) {
+		why = ui_guard(xstrdup(u->view.failed));
+		buf_printf(&c, "  failed: %s", why);
+		free(why);
+	} else if (u->view.partial)
+		buf_adds(&c, "  partial");
+	w = COLS - 8 - draw_width(c.s, c.len);
+	buf_init(&b);
+	buf_adds(&b, " store: ");
+	draw_path(&b, u->opt->store_name, w < 12 ? 12 : w);
+	buf_add(&b, c.s, c.len);
+	draw_fill(y, ROLE_STATUS);
+	draw_text(y, 0, COLS, u->view.failed != NULL ? ROLE_ERROR :
+	    ROLE_STATUS, b.s);
+	buf_free(&c);
+	buf_free(&b);
+}
+
 /* The status line: source, sessions (what is kept), packets. */
 static void
 draw_status(struct ui *u, int y)
@@ -549,6 +579,10 @@ draw_status(struct ui *u, int y)
 	uint64_t		 hidden;
 	int			 w;
 
+	if (u->view.remote != NULL) {
+		draw_store_status(u, y);
+		return;
+	}
 	hunt_status(u->h, &hs);
 	src = hs.ninputs > 0 ? hunt_input_name(u->h, 0) : "-";
 	/* The counts first, so that a long file name never hides them. */

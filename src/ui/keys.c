@@ -380,6 +380,32 @@ keys_ctx(enum ui_pane p)
 	}
 }
 
+/*
+ * Over a store: what a binding cannot do there, said on the message line
+ * instead of done; true then.
+ */
+static bool
+keys_store_refuses(struct ui *u, const struct keys_binding *b)
+{
+	const char	*why = NULL;
+
+	if (u->view.remote == NULL)
+		return (false);
+	if (b->ctx == CTX_RULES || b->fn == k_save)
+		why = "the rules are read-only over a store: edits are a "
+		    "sensor's business";
+	else if (b->fn == k_sdrill || b->fn == k_snot || b->fn == k_snew ||
+	    (b->fn == copy_key && u->pane == PANE_SESSION))
+		why = "over a store, pivot and copy from the Events pane's "
+		    "cells";
+	else if (b->fn == k_export || b->fn == k_mark)
+		why = "export over a store: huntcon --store URL -w FILE";
+	if (why == NULL)
+		return (false);
+	ui_message(u, ROLE_WARNING, "%s", why);
+	return (true);
+}
+
 /* Run the binding of a key (pane bindings before global ones). */
 void
 keys_dispatch(struct ui *u, int ch)
@@ -402,7 +428,8 @@ keys_dispatch(struct ui *u, int ch)
 	for (i = 0; i < nitems(keys_table); i++) {
 		if (keys_table[i].key == ch && keys_table[i].ctx == ctx &&
 		    ctx != CTX_ANY) {
-			keys_table[i].fn(u);
+			if (!keys_store_refuses(u, &keys_table[i]))
+				keys_table[i].fn(u);
 			return;
 		}
 	}
@@ -411,7 +438,8 @@ keys_dispatch(struct ui *u, int ch)
 			if (u->msg != NULL && keys_table[i].fn != k_back &&
 			    keys_table[i].fn != k_cancel)
 				ui_message(u, ROLE_NORMAL, NULL);
-			keys_table[i].fn(u);
+			if (!keys_store_refuses(u, &keys_table[i]))
+				keys_table[i].fn(u);
 			return;
 		}
 	}

@@ -339,7 +339,7 @@ events_text(struct ui *u, struct buf *b, uint64_t id, const struct session *s,
 	else
 		buf_printf(b, "%c%c%6llu ", sel ? '>' : ' ',
 		    events_marked(&u->ev, id) ? '*' : ' ',
-		    (unsigned long long)id);
+		    (unsigned long long)view_sel_number(&u->view, id));
 	c.at[EC_TIME] = b->len;
 	if (l.date)
 		buf_printf(b, "%-19.19s", t.s);
@@ -512,8 +512,9 @@ events_where(struct ui *u, int y)
 	    u->ev.ids[u->ev.cur], events_chosen(u))) >= 0)
 		buf_printf(&b, " %s: Enter drills, ! its negation, p a new "
 		    "path ", meta_key(k)->name);
-	buf_printf(&b, " row %zu of %zu", u->ev.n > 0 ? u->ev.cur + 1 : 0,
-	    u->ev.n);
+	buf_printf(&b, " row %zu of %zu%s", u->ev.n > 0 ? u->ev.cur + 1 : 0,
+	    u->ev.n, u->ev.n < u->view.nmatch && u->view.remote != NULL ?
+	    " listed (Down: more)" : "");
 	/* Too long (compact): the cell's key and the row only. */
 	if (draw_width(b.s, b.len) > COLS && k >= 0) {
 		buf_reset(&b);
@@ -564,6 +565,11 @@ events_move(struct ui *u, int d)
 	struct events	*e = &u->ev;
 
 	events_build(u);
+	if (d > 0 && e->n > 0 && e->cur + (size_t)d >= e->n &&
+	    view_sel_more(&u->view)) {	/* over a store: the next page */
+		e->gen = 0;
+		events_build(u);
+	}
 	if (d < 0)
 		e->cur = (size_t)-d > e->cur ? 0 : e->cur - (size_t)-d;
 	else if (e->n > 0)
@@ -640,13 +646,25 @@ events_sort(struct ui *u)
 	    events_sort_names[u->ev.sort]);
 }
 
+/* Open a session in the Session pane (over a store, as it names it). */
+static void
+events_session(struct ui *u, uint64_t id)
+{
+	struct view_ref	 ref;
+
+	if (u->view.remote == NULL)
+		spane_open(u, id);
+	else if (view_sel_ref(&u->view, id, &ref))
+		spane_open_ref(u, u->view.remote, &ref);
+}
+
 /* Open the session under the cursor. */
 void
 events_open(struct ui *u)
 {
 	events_build(u);
 	if (u->ev.n > 0)
-		spane_open(u, u->ev.ids[u->ev.cur]);
+		events_session(u, u->ev.ids[u->ev.cur]);
 }
 
 /* Sort the other way round (r). */
@@ -695,7 +713,7 @@ events_enter(struct ui *u, enum pivot_how how)
 	id = e->ids[e->cur];
 	if (e->col == 0) {
 		if (how == PIVOT_DRILL)
-			spane_open(u, id);
+			events_session(u, id);
 		else
 			ui_message(u, ROLE_NORMAL, "choose a cell with Left and "
 			    "Right to pivot on it");

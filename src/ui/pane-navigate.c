@@ -345,6 +345,10 @@ nav_hist_header(struct ui *u, struct buf *b, const struct nav_key *k)
 		buf_adds(b, "  sessions over time (h or o: open)");
 		return;
 	}
+	if (u->view.remote != NULL) {
+		buf_adds(b, "  (not over a store)");
+		return;
+	}
 	if (!u->view.indexed) {
 		buf_adds(b, "  (once the capture is read)");
 		return;

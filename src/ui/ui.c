@@ -385,6 +385,8 @@ ui_view_reset(struct ui *u)
 		q = query_compile("", 0, QUERY_EMPTY_OK, NULL);
 	}
 	view_sel_init(&nv, u->st, q);
+	view_sel_remote(&nv, u->view.remote);
+	nv.all = u->view.all;
 	query_error_clear(&err);
 	free(text);
 	ui_busy_start(u, true);
@@ -833,6 +835,7 @@ ui_run(const struct ui_options *o)
 		u.timing = fopen(tf, "a");
 	ui_start(&u);
 	view_sel_init(&u.view, u.st, NULL);
+	view_sel_remote(&u.view, o->store);
 	hunt_status(u.h, &hs);
 	if (hs.errors > 0 && hs.closed == 0 && hs.ninputs == 0) {
 		hunt_stop(u.h);

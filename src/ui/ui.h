@@ -8,6 +8,8 @@
  * which frees it; the other options stay the caller's.  When standard
  * input is not a terminal (a stream is read from it), keys come from
  * /dev/tty.
+ * With a store (--store URL) the hunt has no inputs: the path's
+ * questions go to the store's view, which stays the caller's.
  */
 #ifndef HUNTCON_UI_H
 #define HUNTCON_UI_H
@@ -16,11 +18,17 @@
 
 #include "engine/hunt.h"
 
+struct view;
+
 struct ui_options {
 	struct hunt		 *hunt;		/* the inputs, not read yet */
 	const char		 *query;	/* -q: the initial drill path */
 	const char		 *theme;	/* --theme NAME, or NULL */
 	const struct engine_config *cfg;	/* settings, net.home */
+	/* Over a store instead (the hunt then has no inputs): its view and
+	 * its name for the status line. */
+	struct view		 *store;
+	const char		 *store_name;
 };
 
 /* Run the console; returns the exit status. */

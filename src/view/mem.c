@@ -71,6 +71,21 @@ mem_counts(void *impl, struct view_req *r, int key, enum vsort sort,
 	return (true);
 }
 
+/* How many sessions the request selects. */
+static bool
+mem_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
+{
+	struct mem	*m = impl;
+	uint32_t	*ids = NULL;
+	size_t		 k;
+
+	if (!mem_select(r, m->st, &ids, &k, cause))
+		return (false);
+	free(ids);
+	*n = k;
+	return (true);
+}
+
 /* Order of two positions of the selection by (start, id). */
 static int
 mem_time_cmp(const void *a, const void *b, void *arg)
@@ -164,6 +179,7 @@ mem_page(void *impl, struct view_req *r, enum view_order order,
 	}
 	p->r = store_reader(m->st);
 	p->items = m->ids + lo;
+	p->refs = NULL;
 	p->n = m->n - lo < limit ? m->n - lo : limit;
 	p->more = lo + p->n < m->n;
 	memset(&p->next, 0, sizeof p->next);
@@ -227,6 +243,7 @@ mem_free(void *impl)
 static const struct store_ops mem_ops = {
 	.name = "memory",
 	.counts = mem_counts,
+	.size = mem_size,
 	.page = mem_page,
 	.session = mem_session,
 	.packets = mem_packets,

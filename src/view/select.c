@@ -15,6 +15,8 @@
 
 /* Sessions checked between two polls of a scan. */
 #define SEL_POLL_EVERY	32
+/* Sessions of a store's list read at a time (a page, by time). */
+#define SEL_PAGE	1000
 
 /* An empty selection of st for q (taken). */
 void
@@ -30,12 +32,28 @@ void
 view_sel_free(struct view_sel *s)
 {
 	const struct store	*st = s->st;
+	struct view		*remote = s->remote;
+	uint64_t		 all = s->all;
+	size_t			 i;
 
 	query_free(s->q);
 	free(s->seen);
 	free(s->match);
 	free(s->ids);
+	for (i = 0; i < s->npages; i++)
+		view_page_free(remote, &s->pages[i]);
+	free(s->pages);
+	free(s->failed);
 	view_sel_init(s, st, NULL);
+	s->remote = remote;
+	s->all = all;
+}
+
+/* Ask the store behind v instead of scanning (an empty selection). */
+void
+view_sel_remote(struct view_sel *s, struct view *v)
+{
+	s->remote = v;
 }
 
 /* Whether the source is still storing sessions (a capture not ended). */
@@ -162,6 +180,43 @@ sel_select(struct view_sel *s, const struct view_src *src)
 	return (true);
 }
 
+/* Keep why a store's answer failed (taken), for the client to say. */
+static void
+sel_fail(struct view_sel *s, char *cause)
+{
+	free(s->failed);
+	s->failed = cause != NULL ? cause : xstrdup("the store failed");
+}
+
+/* A request of the selection's query (q: NULL for every session). */
+static void
+sel_req(struct view_req *r, const struct query *q)
+{
+	view_req_init(r, q);
+}
+
+/* Over a store: a new path's size (and once, the store's). */
+static bool
+sel_remote_fill(struct view_sel *s, bool fresh, bool *changed)
+{
+	struct view_req	 r;
+	char		*cause = NULL;
+
+	if (!fresh && s->indexed)
+		return (true);
+	s->indexed = true;
+	*changed = true;
+	sel_req(&r, NULL);
+	if (s->all == 0 && !s->remote->ops->size(s->remote->impl, &r,
+	    &s->all, &cause))
+		sel_fail(s, cause);
+	cause = NULL;
+	sel_req(&r, s->q);
+	if (!s->remote->ops->size(s->remote->impl, &r, &s->nmatch, &cause))
+		sel_fail(s, cause);
+	return (true);
+}
+
 /* Indexed and live: the sessions stored since, checked one by one. */
 static bool
 sel_catch_up(struct view_sel *s, const struct view_src *src, bool *changed)
@@ -193,6 +248,8 @@ view_sel_fill(struct view_sel *s, const struct view_src *src, bool fresh,
 	bool	 loaded = src->loaded;
 	bool	 idx = loaded || src->held;
 
+	if (s->remote != NULL)
+		return (sel_remote_fill(s, fresh, changed));
 	if (s->indexed && s->dropped != store_dropped(s->st)) {
 		s->dropped = store_dropped(s->st);
 		s->stored = store_count(s->st);
@@ -222,6 +279,8 @@ view_sel_fill(struct view_sel *s, const struct view_src *src, bool fresh,
 bool
 view_sel_current(const struct view_sel *s)
 {
+	if (s->remote != NULL)
+		return (s->indexed);
 	return (s->indexed && s->stored == store_count(s->st) &&
 	    s->dropped == store_dropped(s->st));
 }
@@ -230,7 +289,61 @@ view_sel_current(const struct view_sel *s)
 bool
 view_sel_has(const struct view_sel *s, uint64_t id)
 {
+	if (s->remote != NULL)
+		return (id < s->nlisted);
 	return (id < s->cap && (s->match[id / 64] >> (id % 64) & 1));
+}
+
+/* Counts copied into one block (values' text after the array), so that
+ * free() frees them and the store's answer may go. */
+static size_t
+sel_copy(const struct vcount *v, size_t n, struct vcount **out)
+{
+	size_t	 i, text = 0;
+	char	*p;
+
+	for (i = 0; i < n; i++)
+		text += v[i].v.type == MT_TEXT ? v[i].v.text.n : 0;
+	*out = xmalloc(n * sizeof **out + text + 1);
+	p = (char *)(*out + n);
+	for (i = 0; i < n; i++) {
+		(*out)[i] = v[i];
+		if (v[i].v.type != MT_TEXT)
+			continue;
+		if (v[i].v.text.n > 0)
+			memcpy(p, v[i].v.text.p, v[i].v.text.n);
+		(*out)[i].v.text.p = p;
+		p += v[i].v.text.n;
+	}
+	return (n);
+}
+
+/* Over a store: the values of key over q's sessions, as the store
+ * counts them; partial or failed noted. */
+static size_t
+sel_remote_count(struct view_sel *s, const struct query *q, int key,
+    enum vsort sort, size_t top, struct vcount **out, size_t *total)
+{
+	struct view_req		 r;
+	struct view_counts	 c;
+	char			*cause = NULL;
+	size_t			 n;
+
+	memset(&c, 0, sizeof c);
+	sel_req(&r, q);
+	if (!s->remote->ops->counts(s->remote->impl, &r, key, sort, top, &c,
+	    &cause)) {
+		sel_fail(s, cause);
+		*out = NULL;
+		*total = 0;
+		return (0);
+	}
+	if (!c.complete)
+		s->partial = true;
+	n = sel_copy(c.v, c.n, out);
+	*total = c.total;
+	view_counts_free(s->remote, &c);
+	return (n);
 }
 
 /* The keep function over the match set. */
@@ -247,11 +360,14 @@ sel_keep(uint64_t id, void *arg)
  * every session is read and every value kept, and *top is set to 0.
  */
 size_t
-view_sel_count(const struct view_sel *s, int key, enum vsort sort,
+view_sel_count(struct view_sel *s, int key, enum vsort sort,
     size_t *top, struct vcount **out, size_t *total)
 {
 	size_t	 n;
 
+	if (s->remote != NULL)
+		return (sel_remote_count(s, s->q, key, sort, *top, out,
+		    total));
 	if (s->indexed)
 		return (store_count_set(s->st, key, s->ids, s->nids, s->match,
 		    s->cap, sort, *top, out, total));
@@ -263,9 +379,14 @@ view_sel_count(const struct view_sel *s, int key, enum vsort sort,
 
 /* The values of key over every session stored (not only the selection). */
 size_t
-view_sel_count_all(const struct view_sel *s, int key, enum vsort sort,
+view_sel_count_all(struct view_sel *s, int key, enum vsort sort,
     struct vcount **out)
 {
+	size_t	 total;
+
+	if (s->remote != NULL)
+		return (sel_remote_count(s, NULL, key, sort, 500, out,
+		    &total));
 	return (store_count_values(s->st, key, NULL, NULL, sort, out));
 }
 
@@ -276,6 +397,10 @@ view_sel_histogram(const struct view_sel *s, size_t max,
     struct store_hist *h, char **cause)
 {
 	*cause = NULL;
+	if (s->remote != NULL) {
+		*cause = xstrdup("not over a store");
+		return (false);
+	}
 	if (!s->indexed)
 		return (false);
 	return (store_histogram(s->st, s->ids, s->nids, 0, max, h, cause));
@@ -287,7 +412,94 @@ bool
 view_sel_warm(const struct view_sel *s, const int *keys, size_t n,
     size_t limit)
 {
+	if (s->remote != NULL)
+		return (true);
 	return (store_warm(s->st, keys, n, limit));
+}
+
+/* The first value of a number key of a session (0: none). */
+static uint64_t
+sel_uint(const struct meta_reader *r, uint64_t item, int key)
+{
+	struct mval	 v;
+
+	if (r->values(r, item, key, &v, 1) == 0)
+		return (0);
+	return (v.type == MT_UINT || v.type == MT_TIME ? v.u : 0);
+}
+
+/* The pages' reader by position (none before a page is read). */
+static size_t
+sel_page_values(const struct meta_reader *r, uint64_t item, int key,
+    struct mval *out, size_t max)
+{
+	const struct view_sel	*s = r->ctx;
+	const struct view_page	*p;
+	size_t			 i;
+
+	for (i = 0; s != NULL && i < s->npages; i++) {
+		p = &s->pages[i];
+		if (item >= p->n) {
+			item -= p->n;
+			continue;
+		}
+		if (p->items != NULL)
+			item = p->items[item];
+		return (p->r->values(p->r, item, key, out, max));
+	}
+	return (0);
+}
+
+/* Over a store: read the page after the cursor at onto the others;
+ * false when the store failed (noted). */
+static bool
+sel_remote_read(struct view_sel *s, const struct view_cursor *at)
+{
+	struct view_req		 r;
+	struct view_page	 p;
+	char			*cause = NULL;
+
+	memset(&p, 0, sizeof p);
+	sel_req(&r, s->q);
+	if (!s->remote->ops->page(s->remote->impl, &r, VIEW_BY_TIME, at,
+	    s->pagesize != 0 ? s->pagesize : SEL_PAGE, &p, &cause)) {
+		sel_fail(s, cause);
+		return (false);
+	}
+	s->pages = xreallocarray(s->pages, s->npages + 1, sizeof *s->pages);
+	s->pages[s->npages++] = p;
+	s->nlisted += p.n;
+	s->pr.values = sel_page_values;
+	s->pr.ctx = s;
+	return (true);
+}
+
+/* Over a store: ask for the path's first sessions by time, once. */
+static void
+sel_remote_page(struct view_sel *s)
+{
+	struct view_cursor	 at;
+
+	if (s->paged)
+		return;
+	s->paged = true;
+	memset(&at, 0, sizeof at);
+	(void)sel_remote_read(s, &at);
+}
+
+/* Over a store: read the next page after those listed; true if any. */
+bool
+view_sel_more(struct view_sel *s)
+{
+	const struct view_page	*last;
+	size_t			 n = s->nlisted;
+
+	if (s->remote == NULL || s->npages == 0)
+		return (false);
+	last = &s->pages[s->npages - 1];
+	if (!last->more || !sel_remote_read(s, &last->next))
+		return (false);
+	return (s->nlisted > n);
 }
 
 /* The sort measure of a session. */
@@ -337,21 +549,25 @@ sel_cmp(const void *a, const void *b, void *arg)
  * *ids (caller frees; never NULL).  Returns how many.
  */
 size_t
-view_sel_list(const struct view_sel *s, enum view_col col, bool rev,
+view_sel_list(struct view_sel *s, enum view_col col, bool rev,
     uint64_t **ids)
 {
 	struct sel_order	 o = { col, rev };
 	struct sel_key		*k;
 	struct session		 buf;
 	const struct session	*ss;
-	uint64_t		 id;
+	uint64_t		 id, end = s->cap, want = s->nmatch;
 	size_t			 i, n = 0;
 
+	if (s->remote != NULL) {	/* a page's positions, from 0 */
+		sel_remote_page(s);
+		end = want = s->nlisted;
+	}
 	/* Each session is unpacked once, not at every comparison. */
-	k = xreallocarray(NULL, s->nmatch + 1, sizeof *k);
-	for (id = 1; id < s->cap && n < s->nmatch; id++) {
+	k = xreallocarray(NULL, want + 1, sizeof *k);
+	for (id = s->remote != NULL ? 0 : 1; id < end && n < want; id++) {
 		if (view_sel_has(s, id) &&
-		    (ss = store_get(s->st, id, &buf)) != NULL) {
+		    (ss = view_sel_get(s, id, &buf)) != NULL) {
 			k[n].m = sel_measure(ss, col);
 			k[n++].id = id;
 		}
@@ -364,18 +580,77 @@ view_sel_list(const struct view_sel *s, enum view_col col, bool rev,
 	return (n);
 }
 
-/* A stored session by id, unpacked into buf, or NULL (as store_get). */
+/* A stored session by id, unpacked into buf, or NULL (as store_get);
+ * over a store, the measures of the page's session at position id. */
 const struct session *
 view_sel_get(const struct view_sel *s, uint64_t id, struct session *buf)
 {
-	return (store_get(s->st, id, buf));
+	const struct meta_reader *r = view_sel_reader(s);
+
+	if (s->remote == NULL)
+		return (store_get(s->st, id, buf));
+	if (!view_sel_has(s, id))
+		return (NULL);
+	memset(buf, 0, sizeof *buf);
+	buf->id = sel_uint(r, id, K_SESSIONID);
+	buf->t_first = sel_uint(r, id, K_TIME);
+	buf->size = sel_uint(r, id, K_SIZE);
+	buf->packets = sel_uint(r, id, K_PACKETS);
+	buf->proto = (uint8_t)sel_uint(r, id, K_IP_PROTO);
+	buf->service = (uint16_t)sel_uint(r, id, K_SERVICE);
+	return (buf);
 }
 
-/* The meta reader over the stored sessions (item = sessionid). */
+/* The meta reader over the stored sessions (item = sessionid; over a
+ * store, a position in the page). */
 const struct meta_reader *
 view_sel_reader(const struct view_sel *s)
 {
-	return (store_reader(s->st));
+	static const struct meta_reader none = { sel_page_values, NULL };
+
+	if (s->remote == NULL)
+		return (store_reader(s->st));
+	return (s->npages > 0 ? &s->pr : &none);
+}
+
+/*
+ * Where a listed session is stored, for the Session pane: its sessionid
+ * in memory; over a store, the page's sensor, run and sessionid of
+ * position id (valid while the selection is).  False when not listed.
+ */
+bool
+view_sel_ref(const struct view_sel *s, uint64_t id, struct view_ref *ref)
+{
+	const struct view_page	*p;
+	size_t			 i;
+
+	memset(ref, 0, sizeof *ref);
+	ref->id = id;
+	if (s->remote == NULL)
+		return (view_sel_has(s, id));
+	for (i = 0; i < s->npages; i++) {
+		p = &s->pages[i];
+		if (id >= p->n) {
+			id -= p->n;
+			continue;
+		}
+		if (p->refs != NULL)
+			*ref = p->refs[id];
+		else
+			ref->id = p->items != NULL ? p->items[id] : id;
+		return (true);
+	}
+	return (false);
+}
+
+/* A session's number as it shows: its sessionid (over a store, the
+ * sensor's; id there is a position in the page). */
+uint64_t
+view_sel_number(const struct view_sel *s, uint64_t id)
+{
+	if (s->remote == NULL)
+		return (id);
+	return (sel_uint(view_sel_reader(s), id, K_SESSIONID));
 }
 
 /* Where the stored sessions' did names and home networks come from. */
@@ -397,5 +672,7 @@ view_sel_match(const struct view_sel *s, const struct meta_reader *r,
 uint64_t
 view_sel_stored(const struct view_sel *s)
 {
+	if (s->remote != NULL)
+		return (s->all);
 	return (store_count(s->st));
 }

@@ -75,6 +75,7 @@ struct view_counts {
 struct view_page {
 	const struct meta_reader *r;
 	const uint32_t	*items;
+	const struct view_ref *refs;	/* each one's (NULL: in memory) */
 	size_t		 n;
 	bool		 more;
 	struct view_cursor next;
@@ -89,6 +90,9 @@ struct store_ops {
 	/* The values of key over the request's sessions, first top (0: all). */
 	bool	(*counts)(void *, struct view_req *, int key, enum vsort,
 		    size_t top, struct view_counts *, char **cause);
+	/* How many sessions the request selects. */
+	bool	(*size)(void *, struct view_req *, uint64_t *,
+		    char **cause);
 	/* Up to limit sessions after the cursor, in the order asked. */
 	bool	(*page)(void *, struct view_req *, enum view_order,
 		    const struct view_cursor *, size_t limit,
@@ -143,7 +147,8 @@ bool	 view_sessions(FILE *, struct view *, enum view_order,
  * the store's index may be read, also as ascending ids (indexed).  Every
  * function runs on one thread, the one that may read the index when the
  * source says so (struct view_src); gen is the client's, bumped when the
- * set changes.
+ * set changes.  A selection over a store is not moved once it is listed
+ * (its page's reader points back to it).
  */
 struct view_sel {
 	const struct store *st;
@@ -158,6 +163,22 @@ struct view_sel {
 	uint64_t	 warned;	/* the client's: give-ups last said */
 	uint64_t	 stored;	/* store_count() at the last look */
 	uint64_t	 dropped;	/* store_dropped() at the last look */
+	/*
+	 * Over a store (remote, view_sel_remote): nothing is scanned; the
+	 * path's size, counts and a page of its sessions are asked of the
+	 * store.  partial when an answer for the path was not complete,
+	 * failed (why) once one failed; never a silent half count.
+	 */
+	struct view	*remote;
+	struct view_page *pages;	/* its sessions by time, so far */
+	size_t		 npages;
+	size_t		 nlisted;	/* positions over those pages */
+	size_t		 pagesize;	/* sessions a page (0: 1,000) */
+	bool		 paged;		/* the first page was asked */
+	struct meta_reader pr;		/* the pages', item a position */
+	uint64_t	 all;		/* sessions in the store */
+	bool		 partial;
+	char		*failed;
 };
 
 /*
@@ -179,29 +200,47 @@ struct view_src {
 enum view_col { VIEW_COL_TIME, VIEW_COL_SIZE, VIEW_COL_PACKETS,
     VIEW_COL_SERVICE, VIEW_COL_PROTO };
 
+/* An empty selection of a store for q (taken); free it, the store
+ * stays; over a store's view instead (asked, not scanned). */
 void	 view_sel_init(struct view_sel *, const struct store *,
 	    struct query *);
 void	 view_sel_free(struct view_sel *);
+void	 view_sel_remote(struct view_sel *, struct view *);
+/* Bring it up to date (fresh: a new one); false when the poll cancels. */
 bool	 view_sel_fill(struct view_sel *, const struct view_src *,
 	    bool fresh, bool *changed);
+/* Whether an indexed one has nothing new to look at. */
 bool	 view_sel_current(const struct view_sel *);
 bool	 view_sel_has(const struct view_sel *, uint64_t);
-size_t	 view_sel_count(const struct view_sel *, int key, enum vsort,
+/* The values of key over it, the first *top (0: all; set to 0 when every
+ * value was kept), and how many distinct; over every session stored. */
+size_t	 view_sel_count(struct view_sel *, int key, enum vsort,
 	    size_t *top, struct vcount **, size_t *total);
-size_t	 view_sel_count_all(const struct view_sel *, int key, enum vsort,
+size_t	 view_sel_count_all(struct view_sel *, int key, enum vsort,
 	    struct vcount **);
+/* Its sessions over time (false, *cause maybe NULL, when it cannot). */
 bool	 view_sel_histogram(const struct view_sel *, size_t max,
 	    struct store_hist *, char **cause);
+/* Index keys over at most limit more sessions; true once done. */
 bool	 view_sel_warm(const struct view_sel *, const int *, size_t,
 	    size_t limit);
-size_t	 view_sel_list(const struct view_sel *, enum view_col, bool rev,
+/* Its ids ordered by a column (over a store, a page's positions). */
+size_t	 view_sel_list(struct view_sel *, enum view_col, bool rev,
 	    uint64_t **);
+/* Over a store: read the next page after those listed; true if any. */
+bool	 view_sel_more(struct view_sel *);
+/* A listed session's measures, its meta, its number as shown, and
+ * where it is stored (for the Session pane). */
 const struct session *view_sel_get(const struct view_sel *, uint64_t,
 	    struct session *);
 const struct meta_reader *view_sel_reader(const struct view_sel *);
+uint64_t view_sel_number(const struct view_sel *, uint64_t);
+bool	 view_sel_ref(const struct view_sel *, uint64_t, struct view_ref *);
+/* The context of stored sessions; whether an open one matches. */
 const struct session_ctx *view_sel_ctx(const struct view_sel *);
 bool	 view_sel_match(const struct view_sel *, const struct meta_reader *,
 	    uint64_t item);
+/* Sessions stored in all (over a store, the store's). */
 uint64_t view_sel_stored(const struct view_sel *);
 
 #endif

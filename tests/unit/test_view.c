@@ -4,7 +4,9 @@
  * in order, whatever the page size; counts keep the first values and say
  * how many there are; a cancelled request is refused, not cut short;
  * one session gives its meta, and its packets only once the view knows
- * the capture.
+ * the capture.  The console's selection (view_sel) scanning while
+ * sessions come, from the index once loaded, and asking a store: the
+ * same sessions, counts and order each way.
  */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
@@ -298,6 +300,173 @@ test_session(void **state)
 	view_free(&v);
 }
 
+/* The sessions a query selects: a third of them, and all. */
+static void
+test_size(void **state)
+{
+	struct view	 v;
+	struct view_req	 r;
+	struct query	*q = compile("udp.dstport = 1000");
+	char		*cause = NULL;
+	uint64_t	 n = 0;
+
+	(void)state;
+	view_mem(&v, st);
+	view_req_init(&r, q);
+	assert_true(v.ops->size(v.impl, &r, &n, &cause));
+	assert_int_equal(n, 8);
+	view_req_init(&r, NULL);
+	assert_true(v.ops->size(v.impl, &r, &n, &cause));
+	assert_int_equal(n, N);
+	view_free(&v);
+	query_free(q);
+}
+
+/* Fill a selection of q, as loaded or still loading; *changed said. */
+static bool
+sel_fill(struct view_sel *s, bool loaded, bool fresh)
+{
+	struct view_src	 src = { loaded, false, false, NULL, NULL };
+	bool		 changed = false;
+
+	assert_true(view_sel_fill(s, &src, fresh, &changed));
+	return (changed);
+}
+
+/* What a selection of udp.dstport = 1000 answers, however it was made. */
+static void
+sel_check(struct view_sel *s)
+{
+	struct vcount	*c;
+	struct session	 buf;
+	uint64_t	*ids;
+	size_t		 n, i, top = 5, total;
+	int		 key = meta_find("udp.dstport", 11);
+
+	assert_int_equal(s->nmatch, 8);
+	n = view_sel_count(s, key, VSORT_COUNT, &top, &c, &total);
+	assert_int_equal(n, 1);
+	assert_int_equal(total, 1);
+	assert_int_equal(c[0].v.u, 1000);
+	assert_int_equal(c[0].sessions, 8);
+	free(c);
+	n = view_sel_list(s, VIEW_COL_TIME, false, &ids);
+	assert_int_equal(n, 8);
+	for (i = 1; i < n; i++)
+		assert_true(view_sel_get(s, ids[i - 1], &buf)->t_first <
+		    view_sel_get(s, ids[i], &buf)->t_first);
+	for (i = 0; i < n; i++)
+		assert_int_equal(view_sel_number(s, ids[i]) % 3, 1);
+	free(ids);
+}
+
+/* Loading: a scan (counts read every session); loaded: the ids. */
+static void
+test_sel_scan(void **state)
+{
+	struct view_sel	 s;
+	size_t		 top = 5, total;
+	struct vcount	*c;
+
+	(void)state;
+	view_sel_init(&s, st, compile("udp.dstport = 1000"));
+	assert_true(sel_fill(&s, false, true));
+	assert_false(s.indexed);
+	assert_true(view_sel_has(&s, 1));
+	assert_false(view_sel_has(&s, 2));
+	(void)view_sel_count(&s, meta_find("udp.dstport", 11), VSORT_COUNT,
+	    &top, &c, &total);
+	assert_int_equal(top, 0);		/* every value kept */
+	free(c);
+	sel_check(&s);
+	assert_false(sel_fill(&s, false, false));	/* nothing new */
+	assert_true(sel_fill(&s, true, false));		/* the ids now */
+	assert_true(s.indexed);
+	assert_int_equal(s.nids, 8);
+	assert_true(view_sel_current(&s));
+	sel_check(&s);
+	view_sel_free(&s);
+}
+
+/* Loaded, a new selection comes from the index at once. */
+static void
+test_sel_index(void **state)
+{
+	struct view_sel		 s;
+	struct store_hist	 h;
+	char			*cause = NULL;
+
+	(void)state;
+	view_sel_init(&s, st, compile("udp.dstport = 1000"));
+	assert_true(sel_fill(&s, true, true));
+	assert_true(s.indexed);
+	assert_int_equal(s.nids, 8);
+	sel_check(&s);
+	assert_true(view_sel_histogram(&s, 10, &h, &cause));
+	free(h.count);
+	assert_int_equal(view_sel_stored(&s), N);
+	view_sel_free(&s);
+}
+
+/* Over a store (here the in-memory one behind a view): asked, the same
+ * answers; no histogram. */
+static void
+test_sel_remote(void **state)
+{
+	struct view		 v;
+	struct view_sel		 s;
+	struct store_hist	 h;
+	char			*cause = NULL;
+
+	(void)state;
+	view_mem(&v, st);
+	view_sel_init(&s, st, compile("udp.dstport = 1000"));
+	view_sel_remote(&s, &v);
+	assert_true(sel_fill(&s, true, true));
+	assert_int_equal(view_sel_stored(&s), N);
+	sel_check(&s);
+	assert_null(s.failed);
+	assert_false(view_sel_histogram(&s, 10, &h, &cause));
+	assert_string_equal(cause, "not over a store");
+	free(cause);
+	view_sel_free(&s);
+	view_free(&v);
+}
+
+/* Over a store, the list grows a page at a time, in time order. */
+static void
+test_sel_more(void **state)
+{
+	struct view	 v;
+	struct view_sel	 s;
+	struct session	 buf;
+	uint64_t	*ids;
+	size_t		 n, i;
+
+	(void)state;
+	view_mem(&v, st);
+	view_sel_init(&s, st, compile("udp.dstport = 1000"));
+	view_sel_remote(&s, &v);
+	s.pagesize = 3;
+	assert_true(sel_fill(&s, true, true));
+	n = view_sel_list(&s, VIEW_COL_TIME, false, &ids);
+	free(ids);
+	assert_int_equal(n, 3);
+	assert_true(view_sel_more(&s));
+	assert_true(view_sel_more(&s));
+	assert_false(view_sel_more(&s));	/* all 8 listed */
+	n = view_sel_list(&s, VIEW_COL_TIME, false, &ids);
+	assert_int_equal(n, 8);
+	for (i = 0; i < n; i++)
+		assert_int_equal(ids[i], i);	/* the store's order */
+	for (i = 1; i < n; i++)
+		assert_true(view_sel_get(&s, i - 1, &buf)->t_first <
+		    view_sel_get(&s, i, &buf)->t_first);
+	free(ids);
+	view_sel_free(&s);
+	view_free(&v);
+}
+
 int
 main(void)
 {
@@ -308,6 +477,11 @@ main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_session),
+		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_sel_scan),
+		cmocka_unit_test(test_sel_index),
+		cmocka_unit_test(test_sel_remote),
+		cmocka_unit_test(test_sel_more),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# test_fleet_console.sh - the console over a ClickHouse store: one server
+# on 127.0.0.1 (own ports, data directory and config under $T, stopped by
+# PID), a generated capture shipped to it, and `huntcon --store URL` with
+# no batch mode: the status line names the store, Navigate's counts of
+# ip.proto and of a key after a drill equal batch --store --values, the
+# breadcrumb's count equals --sessions, Events lists the path's sessions
+# and opens one in the Session pane (its packets read where the settings
+# say), what is not there over a store says so, and a store that stops
+# answering shows "failed" (never a silent half count).  Waits on screen
+# content.
+. "$(dirname "$0")/../lib.sh"
+
+CH=${CLICKHOUSE_SERVER:-/usr/sbin/clickhouse-server}
+if [ ! -x "$CH" ]; then
+	ok "fleet console: skipped: clickhouse-server is not installed"
+	finish
+fi
+if ! command -v tmux >/dev/null 2>&1; then
+	ok "fleet console: skipped: tmux is not installed"
+	finish
+fi
+
+use_asan
+demo=$(cap demo)
+. "$(dirname "$0")/../clickhouse.sh"
+# tmux.sh has its own start: keep the server's under another name.
+eval "ch_start()$(declare -f start | sed 1d)"
+. "$(dirname "$0")/../tmux.sh"
+trap '$TM kill-server 2>/dev/null; stop_servers; rm -rf "$T"' EXIT
+export XDG_CONFIG_HOME=$T/config
+ch_ports
+config "$T/ch1" $H1 $T1
+if ! ch_start "$T/ch1" $H1; then
+	notok "fleet console: clickhouse-server started" \
+	    "$(tail -20 "$T/ch1/out" "$T/ch1/log/e.log" 2>/dev/null)"
+	finish
+fi
+S=clickhouse://127.0.0.1:$H1/hc
+run_hc "$T/out" "$T/err" --store $S --init
+check "init" "0 " "$rc $(cat "$T/err")"
+run_hc "$T/out" "$T/err" -r "$demo" --ship $S --sensor s1 --run r1
+check "ship demo" "0 " "$rc $(cat "$T/err")"
+all=$("$HUNTCON" --store $S --sessions --fields sessionid | wc -l)
+
+# rows_on_screen FILE: every "COUNT<TAB>VALUE" line of FILE (its first
+# 3) is a Navigate row "  COUNT  VALUE" on the screen.
+rows_on_screen() {
+	local n v miss=
+	while IFS=$'\t' read -r n v; do
+		wait_for "^ +$n  $v\$" 5 || miss="$miss $n/$v"
+	done < <(head -3 "$1")
+	echo "${miss:-all}"
+}
+
+start 100 40 --store $S --set fleet.sensor.s1=local:
+expect_screen "the status line names the store and its sessions" \
+    "^ store: clickhouse://127\.0\.0\.1:$H1/hc +sessions: $all\$" 30
+expect_screen "breadcrumb: every session" \
+    "^path: \(all sessions\) +$all sessions\$"
+
+"$HUNTCON" --store $S --values ip.proto >"$T/proto"
+$TM send-keys : ; $TM send-keys -l ip.proto; $TM send-keys Enter
+check "Navigate's ip.proto counts equal --store --values" all \
+    "$(rows_on_screen "$T/proto")"
+
+q="ip.proto = 6"
+"$HUNTCON" --store $S --values tcp.dstport -q "$q" >"$T/port"
+n=$("$HUNTCON" --store $S --sessions --fields sessionid -q "$q" | wc -l)
+$TM send-keys / ; $TM send-keys -l "$q"; $TM send-keys Enter
+expect_screen "drill: the path's count equals --sessions" \
+    "^path: ip\.proto = 6 +$n sessions\$"
+$TM send-keys : ; $TM send-keys -l tcp.dstport; $TM send-keys Enter
+check "after the drill, tcp.dstport's counts equal --values -q" all \
+    "$(rows_on_screen "$T/port")"
+
+$TM send-keys h
+expect_screen "histogram: not over a store" "time +\(not over a store\)"
+$TM send-keys Tab
+expect_screen "Events lists the path's sessions" "row 1 of $n"
+first=$("$HUNTCON" --store $S --sessions --fields sessionid -q "$q" |
+	head -1)
+$TM send-keys Enter
+expect_screen "Events: Enter opens the session as the store names it" \
+    "^session $first  sensor s1  run r1\$"
+np=$("$HUNTCON" --store $S --sessions --fields packets -q "$q" | head -1)
+expect_screen "Session: its $np packets, read where fleet.sensor.s1 says" \
+    "^session $first: $np packets\$"
+$TM send-keys Enter
+expect_screen "Session: pivots are the Events pane's over a store" \
+    "over a store, pivot and copy from the Events pane's cells"
+$TM send-keys BSpace
+$TM send-keys 4 a
+expect_screen "Rules: read-only over a store" \
+    "the rules are read-only over a store: edits are a sensor's business"
+$TM send-keys 1
+
+# The store stops answering: the next answer says it failed.
+kill "$(cat "$T/ch1/pid")"
+wait "$(cat "$T/ch1/pid")" 2>/dev/null
+$TM send-keys c
+expect_screen "a stopped store: the status line says failed" \
+    "^ store: .* failed: "
+quit_rc "quit: exit 0"
+finish
