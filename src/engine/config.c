@@ -96,6 +96,11 @@ static const struct setting engine_setting_table[] = {
 	  "1 lets the console's y copy to the clipboard by writing OSC 52 "
 	  "to the terminal (escaped text, base64); 0 turns copying off",
 	  ENGINE_AT(console_osc52) },
+	{ "console.store_timeout", SETTING_SECONDS, 1, 3600, "30",
+	  "seconds",
+	  "the console over a store gives up on an answer that takes longer "
+	  "than this, and says so (Esc gives up at once)",
+	  ENGINE_AT(console_store_ns) },
 	{ "console.columns", SETTING_KEYS, 0, 0, "",
 	  "meta keys, comma-separated",
 	  "extra columns of the console's Events pane, after the fixed ones "

@@ -54,6 +54,7 @@ struct engine_config {
 	char			*ssh_command;	/* fleet.ssh_command, NULL:
 						   the default */
 	bool			 console_osc52;	/* console.osc52 */
+	uint64_t		 console_store_ns; /* console.store_timeout */
 	char			*console_columns; /* console.columns: key
 						   names joined by ","; ""
 						   for none */

@@ -66,6 +66,10 @@ void	 fleet_url_hide(char *);
  */
 bool	 fleet_http(const struct fleet_url *, const char *sql,
 	    const char *body, size_t len, char **out, char **cause);
+struct view_req;
+/* Until served NULL, this thread's statements stop when the request is
+ * late or cancelled ("query cancelled", "no answer before the deadline"). */
+void	 fleet_http_serve(struct view_req *);
 
 /* Create the database and its session table (and sessions_all). */
 bool	 fleet_init(const struct fleet_url *, const char *cluster,

@@ -8,11 +8,16 @@
 #include <curl/curl.h>
 
 #include "fleet/fleet.h"
+#include "view/view.h"
 
 /* Bytes at the end of an answer searched for an exception. */
 #define HTTP_TAIL	4096
 
 static pthread_once_t	 http_once = PTHREAD_ONCE_INIT;
+
+/* The view's request the statements of this thread serve (NULL: none):
+ * its deadline and cancel stop a transfer under way. */
+static _Thread_local struct view_req *http_req;
 
 /* Initialise libcurl once per process. */
 static void
@@ -103,6 +108,27 @@ http_setup(CURL *c, const struct fleet_url *u, const char *addr,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, ans);
 }
 
+/* libcurl's progress callback: stop when the request is late or
+ * cancelled (the client's poll reads its keys meanwhile). */
+static int
+http_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	(void)dt;
+	(void)dn;
+	(void)ut;
+	(void)un;
+	return (view_req_stop(arg) ? 1 : 0);
+}
+
+/* Serve a view's request with the statements this thread sends until
+ * it is served NULL. */
+void
+fleet_http_serve(struct view_req *r)
+{
+	http_req = r;
+}
+
 /* Turn a finished transfer into a result: the answer or a message. */
 static bool
 http_result(CURL *c, const struct fleet_url *u, CURLcode rc,
@@ -111,6 +137,12 @@ http_result(CURL *c, const struct fleet_url *u, CURLcode rc,
 	long	 status = 0;
 	char	*msg;
 
+	if (rc == CURLE_ABORTED_BY_CALLBACK && http_req != NULL) {
+		xasprintf(cause, "store %s:%u: %s", esc_str(u->host), u->port,
+		    atomic_load(&http_req->cancel) ? "query cancelled" :
+		    "no answer before the deadline (console.store_timeout)");
+		return (false);
+	}
 	if (rc != CURLE_OK) {
 		xasprintf(cause, "store %s:%u: %s", esc_str(u->host), u->port,
 		    curl_easy_strerror(rc));
@@ -151,6 +183,11 @@ fleet_http(const struct fleet_url *u, const char *sql, const char *body,
 		len = strlen(sql);
 	}
 	http_setup(c, u, addr, body, len, &ans);
+	if (http_req != NULL) {
+		curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, http_progress);
+		curl_easy_setopt(c, CURLOPT_XFERINFODATA, http_req);
+		curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	}
 	rc = curl_easy_perform(c);
 	ok = http_result(c, u, rc, &ans, out, cause);
 	buf_free(&ans);

@@ -578,7 +578,7 @@ read_counts(struct read_set *rs, char *out, struct vcount **vp)
 
 /* The values of key over the request's sessions, counted by the store. */
 static bool
-read_view_counts(void *impl, struct view_req *r, int key, enum vsort sort,
+read_counts_of(void *impl, struct view_req *r, int key, enum vsort sort,
     size_t top, struct view_counts *c, char **cause)
 {
 	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
@@ -608,7 +608,7 @@ read_view_counts(void *impl, struct view_req *r, int key, enum vsort sort,
 
 /* How many sessions the request selects, counted by the store. */
 static bool
-read_view_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
+read_size_of(void *impl, struct view_req *r, uint64_t *n, char **cause)
 {
 	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
 	const char		*table;
@@ -633,7 +633,7 @@ read_view_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
 /* Up to limit sessions after the cursor, in (time, sensor, ...) order
  * whatever the order asked: sessionids are each sensor's own. */
 static bool
-read_view_page(void *impl, struct view_req *r, enum view_order order,
+read_page_of(void *impl, struct view_req *r, enum view_order order,
     const struct view_cursor *at, size_t limit, struct view_page *p,
     char **cause)
 {
@@ -671,6 +671,44 @@ static void
 read_view_free(void *impl)
 {
 	free(impl);
+}
+
+/* The ops below serve their request: its deadline and cancel stop a
+ * statement under way. */
+static bool
+read_view_counts(void *impl, struct view_req *r, int key, enum vsort sort,
+    size_t top, struct view_counts *c, char **cause)
+{
+	bool	 ok;
+
+	fleet_http_serve(r);
+	ok = read_counts_of(impl, r, key, sort, top, c, cause);
+	fleet_http_serve(NULL);
+	return (ok);
+}
+
+static bool
+read_view_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
+{
+	bool	 ok;
+
+	fleet_http_serve(r);
+	ok = read_size_of(impl, r, n, cause);
+	fleet_http_serve(NULL);
+	return (ok);
+}
+
+static bool
+read_view_page(void *impl, struct view_req *r, enum view_order order,
+    const struct view_cursor *at, size_t limit, struct view_page *p,
+    char **cause)
+{
+	bool	 ok;
+
+	fleet_http_serve(r);
+	ok = read_page_of(impl, r, order, at, limit, p, cause);
+	fleet_http_serve(NULL);
+	return (ok);
 }
 
 static const struct store_ops read_view_ops = {

@@ -376,10 +376,13 @@ nav_draw_key(struct ui *u, int y, const struct nav_key *k, bool sel)
 	struct buf	 b;
 
 	buf_init(&b);
-	buf_printf(&b, "%s%s %s", sel ? ">" : "", k->open ? (u->ascii ? "-" : "\xe2\x96\xbe") :
-	    (u->ascii ? "+" : "\xe2\x96\xb8"), meta_key(k->key)->name);
+	buf_printf(&b, "%s%s %s", sel ? ">" : "", k->open ? (u->ascii ?
+	    "-" : "\xe2\x96\xbe") : (u->ascii ? "+" : "\xe2\x96\xb8"),
+	    meta_key(k->key)->name);
 	if (k->hist)
 		nav_hist_header(u, &b, k);
+	else if (k->open && k->total == 0 && u->view.failed != NULL)
+		buf_adds(&b, "  (not counted: the store failed)");
 	else if (k->open && k->total == 0)
 		buf_adds(&b, "  (no values)");
 	else if (k->open)

@@ -94,6 +94,7 @@ struct ui_path {
 struct ui_busy {
 	bool		 on, cancellable, cancel;
 	bool		 shown;		/* progress drawn */
+	bool		 store;		/* started by a store's request */
 	uint64_t	 t0, polled;	/* started, last polled (ms) */
 	uint64_t	 done, total;
 	int		 keys[64];

@@ -324,6 +324,36 @@ ui_busy_poll(struct ui *u, uint64_t done, uint64_t total)
 	return (b->cancel);
 }
 
+/*
+ * A store's request, polled while it works: started as a query of its own
+ * when nothing else runs (ended after the loop turn), so that Esc cancels
+ * it and, past UI_BUSY_MS, "asking the store" is drawn.
+ */
+static bool
+ui_store_poll(void *arg)
+{
+	struct ui	*u = arg;
+
+	if (!u->busy.on) {
+		ui_busy_start(u, true);
+		u->busy.store = true;
+	}
+	return (ui_busy_poll(u, u->busy.done, u->busy.total));
+}
+
+/* End what a store's request started this loop turn. */
+static void
+ui_store_done(struct ui *u)
+{
+	if (!u->busy.store)
+		return;
+	u->busy.store = false;
+	if (u->busy.cancel)
+		ui_message(u, ROLE_WARNING, "the store's answer was cancelled: "
+		    "what it did not count is not shown");
+	ui_busy_end(u);
+}
+
 /* A selection's progress, polled the same way. */
 static bool
 ui_sel_poll(void *arg, uint64_t done, uint64_t total)
@@ -386,6 +416,7 @@ ui_view_reset(struct ui *u)
 	}
 	view_sel_init(&nv, u->st, q);
 	view_sel_remote(&nv, u->view.remote);
+	view_sel_wait(&nv, u->view.timeout, u->view.wait, u->view.warg);
 	nv.all = u->view.all;
 	query_error_clear(&err);
 	free(text);
@@ -758,6 +789,7 @@ ui_loop(struct ui *u)
 			ui_live_figures(u, now);
 		if (key || !was_loading || now - last >= 100 || gate) {
 			ui_refresh(u, key && !was_loading);
+			ui_store_done(u);
 			last = now;
 		}
 		if (gate)
@@ -836,6 +868,9 @@ ui_run(const struct ui_options *o)
 	ui_start(&u);
 	view_sel_init(&u.view, u.st, NULL);
 	view_sel_remote(&u.view, o->store);
+	if (o->store != NULL)
+		view_sel_wait(&u.view, o->cfg->console_store_ns, ui_store_poll,
+		    &u);
 	hunt_status(u.h, &hs);
 	if (hs.errors > 0 && hs.closed == 0 && hs.ninputs == 0) {
 		hunt_stop(u.h);

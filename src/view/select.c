@@ -33,7 +33,9 @@ view_sel_free(struct view_sel *s)
 {
 	const struct store	*st = s->st;
 	struct view		*remote = s->remote;
-	uint64_t		 all = s->all;
+	uint64_t		 all = s->all, timeout = s->timeout;
+	bool			(*wait)(void *) = s->wait;
+	void			*warg = s->warg;
 	size_t			 i;
 
 	query_free(s->q);
@@ -47,6 +49,20 @@ view_sel_free(struct view_sel *s)
 	view_sel_init(s, st, NULL);
 	s->remote = remote;
 	s->all = all;
+	s->timeout = timeout;
+	s->wait = wait;
+	s->warg = warg;
+}
+
+/* How long a store's answer may take (ns, 0: no limit), and what is
+ * polled while it works (true cancels). */
+void
+view_sel_wait(struct view_sel *s, uint64_t timeout, bool (*wait)(void *),
+    void *arg)
+{
+	s->timeout = timeout;
+	s->wait = wait;
+	s->warg = arg;
 }
 
 /* Ask the store behind v instead of scanning (an empty selection). */
@@ -188,11 +204,16 @@ sel_fail(struct view_sel *s, char *cause)
 	s->failed = cause != NULL ? cause : xstrdup("the store failed");
 }
 
-/* A request of the selection's query (q: NULL for every session). */
+/* A request of the selection's query (q: NULL for every session), with
+ * the client's deadline and poll (view_sel_wait). */
 static void
-sel_req(struct view_req *r, const struct query *q)
+sel_req(struct view_sel *s, struct view_req *r, const struct query *q)
 {
 	view_req_init(r, q);
+	if (s->timeout != 0)
+		r->deadline = clock_ns(CLOCK_MONOTONIC) + s->timeout;
+	r->poll = s->wait;
+	r->arg = s->warg;
 }
 
 /* Over a store: a new path's size (and once, the store's). */
@@ -206,15 +227,16 @@ sel_remote_fill(struct view_sel *s, bool fresh, bool *changed)
 		return (true);
 	s->indexed = true;
 	*changed = true;
-	sel_req(&r, NULL);
+	sel_req(s, &r, NULL);
 	if (s->all == 0 && !s->remote->ops->size(s->remote->impl, &r,
 	    &s->all, &cause))
 		sel_fail(s, cause);
 	cause = NULL;
-	sel_req(&r, s->q);
-	if (!s->remote->ops->size(s->remote->impl, &r, &s->nmatch, &cause))
+	sel_req(s, &r, s->q);
+	if (s->failed == NULL && !s->remote->ops->size(s->remote->impl, &r, &s->nmatch, &cause))
 		sel_fail(s, cause);
-	return (true);
+	/* Cancelled (not late): the client keeps the path it had. */
+	return (!atomic_load(&r.cancel));
 }
 
 /* Indexed and live: the sessions stored since, checked one by one. */
@@ -330,12 +352,16 @@ sel_remote_count(struct view_sel *s, const struct query *q, int key,
 	size_t			 n;
 
 	memset(&c, 0, sizeof c);
-	sel_req(&r, q);
+	*out = NULL;
+	*total = 0;
+	/* Once the store failed the path (or was cancelled), the other
+	 * keys are not asked: a new path or c asks again. */
+	if (s->failed != NULL)
+		return (0);
+	sel_req(s, &r, q);
 	if (!s->remote->ops->counts(s->remote->impl, &r, key, sort, top, &c,
 	    &cause)) {
 		sel_fail(s, cause);
-		*out = NULL;
-		*total = 0;
 		return (0);
 	}
 	if (!c.complete)
@@ -460,7 +486,9 @@ sel_remote_read(struct view_sel *s, const struct view_cursor *at)
 	char			*cause = NULL;
 
 	memset(&p, 0, sizeof p);
-	sel_req(&r, s->q);
+	sel_req(s, &r, s->q);
+	if (s->failed != NULL)
+		return (false);
 	if (!s->remote->ops->page(s->remote->impl, &r, VIEW_BY_TIME, at,
 	    s->pagesize != 0 ? s->pagesize : SEL_PAGE, &p, &cause)) {
 		sel_fail(s, cause);

@@ -32,6 +32,8 @@ view_req_init(struct view_req *r, const struct query *q)
 	r->q = q;
 	r->deadline = 0;
 	atomic_init(&r->cancel, false);
+	r->poll = NULL;
+	r->arg = NULL;
 }
 
 /* Whether a request is past its deadline or cancelled. */
@@ -40,6 +42,10 @@ view_req_stop(struct view_req *r)
 {
 	if (atomic_load_explicit(&r->cancel, memory_order_relaxed))
 		return (true);
+	if (r->poll != NULL && r->poll(r->arg)) {
+		atomic_store(&r->cancel, true);
+		return (true);
+	}
 	return (r->deadline != 0 && clock_ns(CLOCK_MONOTONIC) > r->deadline);
 }
 

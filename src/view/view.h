@@ -59,6 +59,10 @@ struct view_req {
 	const struct query	*q;
 	uint64_t		 deadline;	/* CLOCK_MONOTONIC ns; 0: none */
 	atomic_bool		 cancel;
+	/* Asked now and then while a store works (NULL: not); true
+	 * cancels, so the client may read its keys meanwhile. */
+	bool			(*poll)(void *);
+	void			*arg;
 };
 
 /* The counts of one key, sorted as asked; own belongs to the store. */
@@ -179,6 +183,9 @@ struct view_sel {
 	uint64_t	 all;		/* sessions in the store */
 	bool		 partial;
 	char		*failed;
+	uint64_t	 timeout;	/* an answer's deadline, ns (0: none) */
+	bool		(*wait)(void *); /* polled meanwhile; true cancels */
+	void		*warg;
 };
 
 /*
@@ -206,6 +213,10 @@ void	 view_sel_init(struct view_sel *, const struct store *,
 	    struct query *);
 void	 view_sel_free(struct view_sel *);
 void	 view_sel_remote(struct view_sel *, struct view *);
+/* How long a store's answer may take (ns, 0: no limit), and the client's
+ * poll while it works (true cancels: Esc). */
+void	 view_sel_wait(struct view_sel *, uint64_t timeout,
+	    bool (*)(void *), void *);
 /* Bring it up to date (fresh: a new one); false when the poll cancels. */
 bool	 view_sel_fill(struct view_sel *, const struct view_src *,
 	    bool fresh, bool *changed);

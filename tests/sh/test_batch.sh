@@ -105,6 +105,7 @@ parse.thread -1 0 1 2
 cpu.pair -1 0 1 2
 console.values -1 0 1000000 1000001
 console.osc52 -1 0 1 2
+console.store_timeout 0 1 3600 3601
 dns.long_query -1 0 4294967295 4294967296
 dns.long_label -1 0 4294967295 4294967296
 dns.large_answer -1 0 4294967295 4294967296

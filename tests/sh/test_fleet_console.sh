@@ -102,4 +102,32 @@ $TM send-keys c
 expect_screen "a stopped store: the status line says failed" \
     "^ store: .* failed: "
 quit_rc "quit: exit 0"
+
+# A store that takes connections and never answers: the console gives up
+# at console.store_timeout and says so, or at once on Esc; it never hangs.
+python3 -c 'import socket,time
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(16)
+print(s.getsockname()[1], flush=True); c=[]; s.settimeout(0.5)
+end=time.time()+60
+while time.time()<end:
+    try: c.append(s.accept()[0])
+    except socket.timeout: pass' >"$T/port" &
+stall=$!
+for i in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+X=clickhouse://127.0.0.1:$(cat "$T/port")/hc
+start 100 30 --store $X --set console.store_timeout=2
+expect_screen "a silent store: failed at the deadline" \
+    "^ store: .* failed: store 127\.0\.0\.1:[0-9]+: no answer before the" 15
+expect_screen "a silent store: the keys say they were not counted" \
+    "analysis\.session  \(not counted: the store failed\)"
+quit_rc "a silent store: quit, exit 0"
+start 100 30 --store $X
+expect_screen "a silent store: asking, Esc cancels" \
+    "^asking the store \(Esc cancels\)" 10
+$TM send-keys Escape
+expect_screen "Esc: the store's answer cancelled, said" \
+    "^ store: .* failed: store 127\.0\.0\.1:[0-9]+: query cancelled" 10
+quit_rc "Esc: quit, exit 0"
+kill $stall 2>/dev/null
+wait $stall 2>/dev/null
 finish
