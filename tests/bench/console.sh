@@ -4,9 +4,11 @@
 # first key of a loop turn to the screen showing its result), driven in
 # tmux as an analyst would: load to indexed, a drill step (Enter on
 # service = 80 under ip.proto = 6), Backspace, a contains query; beside the
-# batch figure for the same capture (--values ip.proto).
+# batch figure for the same capture (--values ip.proto).  Given a store's
+# URL instead of a capture, the console over the store (huntcon --store
+# URL): no load, the same steps, beside batch --store URL --values ip.proto.
 #
-# Usage: console.sh PCAP [RUNS]   (HUNTCON: the binary, default ./huntcon)
+# Usage: console.sh PCAP|URL [RUNS]   (HUNTCON: the binary, default ./huntcon)
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -euo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -80,22 +82,30 @@ select_row() {
 	return 1
 }
 
-/usr/bin/time -f "%e %U %S" -o "$W/btime" "$HUNTCON" -r "$pcap" -R none \
+store=false
+case $pcap in clickhouse://*|clickhouses://*) store=true ;; esac
+if $store; then src=(--store "$pcap"); else src=(-r "$pcap" -R none); fi
+/usr/bin/time -f "%e %U %S" -o "$W/btime" "$HUNTCON" "${src[@]}" \
     --values ip.proto >"$W/values"
 read -r bw bu bs <"$W/btime"
 bc=$(awk -v u="$bu" -v s="$bs" 'BEGIN {printf "%.2f", u + s}')
 sessions=$(awk -F'\t' '{n += $1} END {print n}' "$W/values")
 
 $TM new-session -d -x 200 -y 60 "LANG=C.UTF-8 HUNTCON_UI_TIMING=$W/timing \
-    $HUNTCON -r $pcap -R none 2>$W/stderr; echo \$? >$W/rc; sleep 600"
-end=$((SECONDS + 600))
-until grep -q '^indexed ' "$W/timing" 2>/dev/null; do
-	[ $SECONDS -le $end ] || die "not indexed after 600 s"
-	sleep 0.2
-done
-read -r _ lw _ _ lc _ < <(grep '^indexed ' "$W/timing")
-loadedat=$(awk '$1 == "loaded" {print $2}' "$W/timing")
-wait_for 'packets: [0-9]+' 30 || die "not loaded"
+    $HUNTCON ${src[*]} 2>$W/stderr; echo \$? >$W/rc; sleep 600"
+if $store; then
+	wait_for " store: .* sessions: $sessions\$" 120 ||
+		die "the console over the store does not show $sessions sessions"
+else
+	end=$((SECONDS + 600))
+	until grep -q '^indexed ' "$W/timing" 2>/dev/null; do
+		[ $SECONDS -le $end ] || die "not indexed after 600 s"
+		sleep 0.2
+	done
+	read -r _ lw _ _ lc _ < <(grep '^indexed ' "$W/timing")
+	loadedat=$(awk '$1 == "loaded" {print $2}' "$W/timing")
+	wait_for 'packets: [0-9]+' 30 || die "not loaded"
+fi
 
 prompt 'ip.proto = 6'
 timed Enter >/dev/null
@@ -123,12 +133,19 @@ end=$((SECONDS + 60))
 while [ ! -s "$W/rc" ] && [ $SECONDS -le $end ]; do sleep 0.1; done
 
 m() { printf '%s\n' "$@" | median; }
+goal_drill=20 goal_contains=50
+$store && goal_drill=1000 goal_contains=1000
+if $store; then
+	echo "store: $pcap ($sessions sessions); console at 200x60; wall and CPU ms (the console's own CPU: the store's is not counted), median of $N"
+	echo "  batch --store URL --values ip.proto: wall $bw s, cpu $bc s"
+else
 echo "capture: $pcap ($sessions sessions); console at 200x60, -R none; wall and CPU ms, median of $N"
 echo "  load to indexed: wall $(awk -v a="$lw" 'BEGIN {printf "%.1f", a / 1000}') s, cpu $(awk -v a="$lc" 'BEGIN {printf "%.1f", a / 1000}') s;" \
 	"batch --values ip.proto: wall $bw s, cpu $bc s;" \
 	"x batch $(awk -v a="$lw" -v b="$bw" 'BEGIN {printf "%.2f", a / 1000 / b}') wall (goal 1.2)," \
 	"$(awk -v a="$lc" -v b="$bc" 'BEGIN {printf "%.2f", a / 1000 / b}') cpu;" \
 	"read at $(awk -v a="$loadedat" 'BEGIN {printf "%.1f", a / 1000}') s"
-echo "  drill step (Enter on service = 80 under ip.proto = 6): wall $(m "${dw[@]}") ms, cpu $(m "${dc[@]}") ms (goal 20)"
+fi
+echo "  drill step (Enter on service = 80 under ip.proto = 6): wall $(m "${dw[@]}") ms, cpu $(m "${dc[@]}") ms (goal $goal_drill)"
 echo "  Backspace (back to ip.proto = 6): wall $(m "${bkw[@]}") ms, cpu $(m "${bkc[@]}") ms"
-echo "  alias.host contains 'xyz' ($hits sessions): wall $(m "${cw[@]}") ms, cpu $(m "${cc[@]}") ms (goal 50)"
+echo "  alias.host contains 'xyz' ($hits sessions): wall $(m "${cw[@]}") ms, cpu $(m "${cc[@]}") ms (goal $goal_contains)"

@@ -105,3 +105,8 @@ for e in "${queries[@]}"; do
 		"$(printf '%s\n' "${st[@]}" | median)" \
 		"$(printf '%s\n' "${mem[@]}" | median | awk -v b="$b" '{d = $1 - b; printf "%.2f", d < 0 ? 0 : d}')"
 done
+
+# The console over the cluster: what an analyst waits for at each step
+# (tests/bench/console.sh over the store: drill, Backspace, contains).
+echo "the console over the cluster ($total sessions), median of $RUNS:"
+HUNTCON=$(readlink -f "$HC") bash tests/bench/console.sh "$S1" "$RUNS" | sed 's/^/  /'
