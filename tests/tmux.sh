@@ -1,8 +1,14 @@
 # tmux.sh - drive the console in a private tmux server for the screen
 # tests: start it at a size, read the pane, wait on its content (polling
 # capture-pane with a timeout, never a fixed sleep), quit and check the exit
-# status.  Sourced after lib.sh; needs $T and $HUNTCON.
+# status; a test without tmux is skipped.  Sourced after lib.sh; needs $T
+# and $HUNTCON.
 # SPDX-License-Identifier: GPL-3.0-or-later
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "# skip: tmux is not installed"
+	finish
+fi
 
 SOCK=huntcon-test-$$
 TM="tmux -L $SOCK"

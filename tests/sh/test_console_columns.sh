@@ -12,11 +12,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "# skip: tmux is not installed"
-	finish
-fi
-
 . "$(dirname "$0")/../tmux.sh"
 use_asan
 

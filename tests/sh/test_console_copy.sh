@@ -7,11 +7,6 @@
 # console.osc52 = 0 turns copying off, and the message line says so.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "# skip: tmux is not installed"
-	finish
-fi
-
 . "$(dirname "$0")/../tmux.sh"
 use_asan
 

@@ -6,11 +6,6 @@
 # shows none.  Driven in tmux, waiting on screen content.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "# skip: tmux is not installed"
-	finish
-fi
-
 . "$(dirname "$0")/../tmux.sh"
 use_asan
 

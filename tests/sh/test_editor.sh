@@ -9,11 +9,6 @@
 # tmux, waiting on screen content, with the ASan/UBSan build.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "# skip: tmux is not installed"
-	finish
-fi
-
 . "$(dirname "$0")/../tmux.sh"
 # The sanitizer build when there is one: the console must not leak or
 # misbehave either.

@@ -7,11 +7,6 @@
 # --histogram and -q count.  Waits on screen content, never on sleeps.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "# skip: tmux is not installed"
-	finish
-fi
-
 . "$(dirname "$0")/../tmux.sh"
 export XDG_CONFIG_HOME=$T/config
 

@@ -6,11 +6,6 @@
 # capture-pane with a timeout), never on fixed sleeps.
 . "$(dirname "$0")/../lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "# skip: tmux is not installed"
-	finish
-fi
-
 . "$(dirname "$0")/../tmux.sh"
 
 # batch_n QUERY: sessions batch mode selects.
