@@ -772,26 +772,6 @@ config_edit(const char *path, const char *name, const char *value,
 	return (ok);
 }
 
-/* Sync the directory of a file just renamed, so that the rename lasts. */
-static void
-config_sync_dir(const char *target)
-{
-	const char	*slash = strrchr(target, '/');
-	char		*dir;
-	int		 fd;
-
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else
-		dir = xstrndup(target, slash == target ? 1 :
-		    (size_t)(slash - target));
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 /*
  * Write b to a new temporary beside target (made with mkstemp, given the
  * mode of the file it replaces), synced, then rename it over target.
@@ -831,7 +811,7 @@ config_replace(const char *path, const char *target, const struct buf *b,
 		ok = false;
 	}
 	if (ok)
-		config_sync_dir(target);
+		file_sync_dir(target);
 	else
 		unlink(tmp);
 	free(tmp);

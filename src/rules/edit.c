@@ -669,27 +669,6 @@ edit_tmp_write(struct edit_tmp *t, char **cause)
 	    cause));
 }
 
-/* Sync the directory a renamed file is in, so the rename lasts. */
-static void
-edit_sync_dir(const char *target)
-{
-	const char	*slash = strrchr(target, '/');
-	char		*dir;
-	int		 fd;
-
-	if (slash == NULL)
-		dir = xstrdup(".");
-	else if (slash == target)
-		dir = xstrdup("/");
-	else
-		dir = xstrndup(target, (size_t)(slash - target));
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
 /*
  * Rename every temporary over its file (the last step: every temporary is
  * written and synced by then).  False with *cause when a rename fails; the
@@ -709,7 +688,7 @@ edit_rename_all(struct edit_tmp *t, size_t n, char **cause)
 		free(t[i].tmp);
 		t[i].tmp = NULL;
 		t[i].f->modified = false;
-		edit_sync_dir(t[i].target);
+		file_sync_dir(t[i].target);
 	}
 	return (true);
 }

@@ -48,6 +48,9 @@ void	 make_parents(const char *, unsigned int);
 #define FILE_CLOSE	0x2
 bool	 file_finish(FILE *, const char *name, int flags, int err,
 	    char **cause);
+/* Sync the directory a file was just renamed into, so the rename lasts
+ * (best effort: a directory that cannot be opened is left). */
+void	 file_sync_dir(const char *path);
 
 /*
  * The directory of bundled data SUB ("rules", "themes"), which the caller
