@@ -354,11 +354,11 @@ s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(4)
 print(s.getsockname()[1], flush=True); c=s.accept(); time.sleep(20)' \
 	>"$T/port" &
 stall=$!
-for i in $(seq 1 50); do [ -s "$T/port" ] && break; sleep 0.1; done
+for i in $(seq 1 200); do [ -s "$T/port" ] && break; sleep 0.1; done
 "$HUNTCON" --store "clickhouse://analyst:s3cret-pw@127.0.0.1:$(cat "$T/port")/hc" \
 	--values ip.proto >/dev/null 2>&1 &
 hc=$!
-for i in $(seq 1 50); do
+for i in $(seq 1 200); do
 	tr '\0' ' ' </proc/$hc/cmdline 2>/dev/null | grep -q 'analyst:\*' &&
 		break
 	sleep 0.1
