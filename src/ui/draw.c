@@ -313,6 +313,19 @@ draw_path(struct buf *out, const char *path, int w)
 	buf_free(&b);
 }
 
+/*
+ * Scroll a list of h lines so that its rows first to last show (the first
+ * when they cannot all): the one clamp every pane's list uses.
+ */
+void
+draw_scroll(size_t *top, size_t first, size_t last, int h)
+{
+	if (h > 0 && last >= *top + (size_t)h)
+		*top = last + 1 - (size_t)h;
+	if (first < *top)
+		*top = first;
+}
+
 /* Fill a whole line with a role's background. */
 void
 draw_fill(int y, enum ui_role role)

@@ -550,10 +550,7 @@ events_draw(struct ui *u, int top, int h)
 		    "no session matches the path");
 		return;
 	}
-	if (e->cur < e->top)
-		e->top = e->cur;
-	if (e->cur >= e->top + (size_t)h)
-		e->top = e->cur - (size_t)h + 1;
+	draw_scroll(&e->top, e->cur, e->cur, h);
 	for (i = e->top; i < e->n && i < e->top + (size_t)h; i++)
 		events_row(u, top + (int)(i - e->top), e->ids[i], i == e->cur);
 }

@@ -545,10 +545,7 @@ nav_draw(struct ui *u, int top, int h)
 	    + 1);
 	if (n->cur >= n->nrows && n->nrows > 0)
 		n->cur = n->nrows - 1;
-	if (n->cur < n->top)
-		n->top = n->cur;
-	if (n->cur >= n->top + (size_t)h)
-		n->top = n->cur - (size_t)h + 1;
+	draw_scroll(&n->top, n->cur, n->cur, h);
 	for (i = n->top; i < n->nrows && i < n->top + (size_t)h; i++)
 		nav_draw_row(u, top + (int)(i - n->top), i);
 }

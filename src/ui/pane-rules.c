@@ -392,10 +392,7 @@ rpane_draw(struct ui *u, int top, int h)
 	for (last = cur; last + 1 < n && rows[last + 1].k == rv->cur &&
 	    (rows[last + 1].cond || rows[last + 1].diag != -1); last++)
 		;
-	if (body > 0 && last >= rv->top + (size_t)body)
-		rv->top = last + 1 - (size_t)body;
-	if (cur < rv->top)
-		rv->top = cur;
+	draw_scroll(&rv->top, cur, last, body);
 	if (rules_count(rs) == 0 && n == 0)
 		draw_text(y, 2, COLS - 2, ROLE_DIM, "no rules loaded (a: add "
 		    "one; S in Navigate: save the drill path as a rule)");

@@ -330,6 +330,7 @@ int	 theme_attr(enum ui_role);
 void	 draw_text(int y, int x, int w, enum ui_role, const char *);
 void	 draw_esc(int y, int x, int w, enum ui_role, const void *, size_t);
 void	 draw_fill(int y, enum ui_role);
+void	 draw_scroll(size_t *top, size_t first, size_t last, int h);
 void	 draw_path(struct buf *, const char *, int);
 int	 draw_width(const char *, size_t);
 size_t	 draw_fit(const char *, size_t, int w);
