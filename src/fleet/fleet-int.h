@@ -56,6 +56,7 @@ bool	 fleet_refs_rows(const struct fleet_url *, const struct query *,
 struct fleet_view {
 	const struct fleet_url		*u;
 	const struct engine_config	*cfg;		/* NULL: no packets */
+	const char			*table;		/* read, once known */
 };
 
 /* Where a sensor's packets are: its fleet.sensor.NAME, or NULL. */

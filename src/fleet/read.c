@@ -318,6 +318,17 @@ read_table(const struct fleet_url *u, const char **table, char **cause)
 	return (true);
 }
 
+/* The view's table, asked of the store once (a drill step asks a count
+ * of each open key: one round trip each is enough). */
+static bool
+read_view_table(struct fleet_view *fv, const char **table, char **cause)
+{
+	if (fv->table == NULL && !read_table(fv->u, &fv->table, cause))
+		return (false);
+	*table = fv->table;
+	return (true);
+}
+
 /*
  * The statement's WHERE (the query's SQL), or false with *cause; a
  * throwIf answer later means a regex met a value that is not ASCII.
@@ -433,17 +444,16 @@ read_ref(struct read_set *rs, const struct view_cursor *c)
  */
 static bool
 read_sessions(struct read_set *rs, const struct fleet_url *u,
-    const struct query *q, const struct view_cursor *at, size_t limit,
+    const char *table, const struct query *q, const struct view_cursor *at, size_t limit,
     struct view_page *p, char **cause)
 {
 	struct buf	 b;
-	const char	*table;
 	char		*out, *line, *rest, *tail;
 	size_t		 n;
 	int		 i;
 	bool		 ok;
 
-	if (!read_table(u, &table, cause) || !read_keys(rs, u, table, cause))
+	if (!read_keys(rs, u, table, cause))
 		return (false);
 	buf_init(&b);
 	ok = read_page_sql(&b, u, table, q, at, limit, cause) &&
@@ -511,17 +521,14 @@ read_fixed_sql(struct buf *b, const struct fleet_url *u, const char *table,
  * GROUP BY straight over the table lets each shard count its own part.
  */
 static bool
-read_values_sql(struct buf *b, const struct fleet_url *u, int key,
-    const struct query *q, char **cause)
+read_values_sql(struct buf *b, const struct fleet_url *u, const char *table,
+    int key, const struct query *q, char **cause)
 {
-	const char	*table;
 	char		*f[3];
 	uint32_t	 id = fleet_key_id(meta_key(key)->name);
 	uint8_t		 type = meta_key(key)->type;
 	int		 i;
 
-	if (!read_table(u, &table, cause))
-		return (false);
 	if (fleet_fixed(key) && type != MT_TIME)
 		return (read_fixed_sql(b, u, table, key, q, cause));
 	for (i = 0; i < 3; i++) {
@@ -582,13 +589,17 @@ read_counts_of(void *impl, struct view_req *r, int key, enum vsort sort,
     size_t top, struct view_counts *c, char **cause)
 {
 	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
-	struct read_set		*rs = xcalloc(1, sizeof *rs);
+	struct read_set		*rs;
+	const char		*table;
 	struct buf		 b;
 	char			*out;
 	bool			 ok;
 
+	if (!read_view_table(impl, &table, cause))
+		return (false);
+	rs = xcalloc(1, sizeof *rs);
 	buf_init(&b);
-	ok = read_values_sql(&b, u, key, r->q, cause) &&
+	ok = read_values_sql(&b, u, table, key, r->q, cause) &&
 	    read_run(u, b.s, &out, cause);
 	buf_free(&b);
 	if (!ok) {
@@ -616,7 +627,7 @@ read_size_of(void *impl, struct view_req *r, uint64_t *n, char **cause)
 	char			*out = NULL;
 	bool			 ok;
 
-	if (!read_table(u, &table, cause))
+	if (!read_view_table(impl, &table, cause))
 		return (false);
 	buf_init(&b);
 	buf_printf(&b, "SELECT count() FROM %s.%s WHERE (", u->db, table);
@@ -638,10 +649,14 @@ read_page_of(void *impl, struct view_req *r, enum view_order order,
     char **cause)
 {
 	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
-	struct read_set		*rs = xcalloc(1, sizeof *rs);
+	struct read_set		*rs;
+	const char		*table;
 
 	(void)order;
-	if (!read_sessions(rs, u, r->q, at, limit, p, cause)) {
+	if (!read_view_table(impl, &table, cause))
+		return (false);
+	rs = xcalloc(1, sizeof *rs);
+	if (!read_sessions(rs, u, table, r->q, at, limit, p, cause)) {
 		view_cursor_free(&p->next);
 		read_free(rs);
 		free(rs);

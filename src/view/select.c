@@ -355,8 +355,9 @@ sel_remote_count(struct view_sel *s, const struct query *q, int key,
 	*out = NULL;
 	*total = 0;
 	/* Once the store failed the path (or was cancelled), the other
-	 * keys are not asked: a new path or c asks again. */
-	if (s->failed != NULL)
+	 * keys are not asked: a new path or c asks again.  A path the
+	 * store found empty has no values to count either. */
+	if (s->failed != NULL || (q == s->q && s->indexed && s->nmatch == 0))
 		return (0);
 	sel_req(s, &r, q);
 	if (!s->remote->ops->counts(s->remote->impl, &r, key, sort, top, &c,
