@@ -444,7 +444,8 @@ read_ref(struct read_set *rs, const struct view_cursor *c)
  */
 static bool
 read_sessions(struct read_set *rs, const struct fleet_url *u,
-    const char *table, const struct query *q, const struct view_cursor *at, size_t limit,
+    const char *table, const struct query *q, const struct view_cursor *at,
+    size_t limit,
     struct view_page *p, char **cause)
 {
 	struct buf	 b;

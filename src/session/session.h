@@ -297,8 +297,8 @@ void		 session_meta_release(struct session *);
 /* Extra values held. */
 uint32_t	 session_meta_count(const struct session *);
 /*
- * For store/record.c: write the extra meta packed at p (at most bound bytes), or
- * make s view the packed meta at p (returns the end of it).
+ * For store/record.c: write the extra meta packed at p (at most bound
+ * bytes), or make s view the packed meta at p (returns the end of it).
  */
 size_t		 session_meta_pack_bound(const struct session *);
 size_t		 session_meta_pack(const struct session *, uint8_t *);

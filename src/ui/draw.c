@@ -464,8 +464,8 @@ draw_message(struct ui *u, int y, int h)
 	}
 	if (u->busy.shown) {
 		draw_bar(y, u->view.remote != NULL ? "asking the store (Esc "
-		    "cancels)" : "querying (Esc cancels)", u->busy.total == 0 ? 0 :
-		    (int)(u->busy.done * 100 / u->busy.total));
+		    "cancels)" : "querying (Esc cancels)", u->busy.total == 0 ?
+		    0 : (int)(u->busy.done * 100 / u->busy.total));
 		return;
 	}
 	if (rpane_progress(u) >= 0) {

@@ -1,8 +1,9 @@
 /*
- * pane-rules.c - the rule editor pane (SPEC §5): the loaded rules in evaluation
- * order with the order check's findings beside them; add, edit, delete,
- * enable/disable, move, fix order, write back; saving the drill path as a
- * rule; re-applying the rules to the loaded sessions a slice at a time.
+ * pane-rules.c - the rule editor pane (SPEC §5): the loaded rules in
+ * evaluation order with the order check's findings beside them; add, edit,
+ * delete, enable/disable, move, fix order, write back; saving the drill
+ * path as a rule; re-applying the rules to the loaded sessions a slice at
+ * a time.
  *
  * Every change goes through the library's rules_edit model and loads the
  * text again, so the findings shown are those of the text as it stands.

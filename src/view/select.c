@@ -233,7 +233,8 @@ sel_remote_fill(struct view_sel *s, bool fresh, bool *changed)
 		sel_fail(s, cause);
 	cause = NULL;
 	sel_req(s, &r, s->q);
-	if (s->failed == NULL && !s->remote->ops->size(s->remote->impl, &r, &s->nmatch, &cause))
+	if (s->failed == NULL && !s->remote->ops->size(s->remote->impl, &r,
+	    &s->nmatch, &cause))
 		sel_fail(s, cause);
 	/* Cancelled (not late): the client keeps the path it had. */
 	return (!atomic_load(&r.cancel));
