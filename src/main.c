@@ -1274,6 +1274,9 @@ main(int argc, char **argv)
 	main_args(&a, argc, argv);
 	if (a.keys) {
 		main_out(stdout, batch_keys(stdout));
+		free(a.inputs);
+		free(a.rules);
+		engine_config_free(&a.cfg);
 		return (main_finish_stdout(0));
 	}
 	if (a.check_rules) {
