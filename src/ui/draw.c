@@ -349,8 +349,7 @@ draw_hline(int y, int x, int w)
 static void
 draw_title(struct ui *u)
 {
-	static const char *const names[] = { "Navigate", "Events", "Session",
-	    "Rules", "Help" };
+	const char	*name = ui_panes[u->pane].name;
 	const char	*dirty;
 	char		*s;
 
@@ -358,12 +357,11 @@ draw_title(struct ui *u)
 	draw_fill(0, ROLE_TITLE);
 	/* 4:Rules* while rule changes are not written. */
 	if (draw_compact())
-		xasprintf(&s, " [%s]%s", names[u->pane], *dirty != '\0' ?
+		xasprintf(&s, " [%s]%s", name, *dirty != '\0' ?
 		    "  4:Rules*" : "");
 	else
 		xasprintf(&s, " huntcon  %s%s  [%s]", u->pane == PANE_HELP ?
-		    "" : "1:Navigate 2:Events 3:Session 4:Rules", dirty,
-		    names[u->pane]);
+		    "" : "1:Navigate 2:Events 3:Session 4:Rules", dirty, name);
 	draw_text(0, 0, COLS, ROLE_TITLE, s);
 	free(s);
 	draw_text(0, COLS - 17, 17, ROLE_TITLE, "?:keys  q:quit ");
@@ -670,13 +668,7 @@ ui_draw(struct ui *u)
 	draw_breadcrumb(u);
 	if (u->prompting)
 		h--;
-	switch (u->pane) {
-	case PANE_NAV: nav_draw(u, 2, h); break;
-	case PANE_EVENTS: events_draw(u, 2, h); break;
-	case PANE_SESSION: spane_draw(u, 2, h); break;
-	case PANE_RULES: rpane_draw(u, 2, h); break;
-	case PANE_HELP: keys_help_draw(u, 2, h); break;
-	}
+	ui_panes[u->pane].draw(u, 2, h);
 	draw_message(u, LINES - 1 - mh, mh);
 	draw_status(u, LINES - 1);
 	if (u->prompting)

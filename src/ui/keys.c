@@ -22,21 +22,20 @@ struct keys_binding {
 	const char	*help;
 };
 
+/* Scroll the help pane by d lines. */
+void
+keys_help_move(struct ui *u, int d)
+{
+	u->helptop = d < 0 && (size_t)-d > u->helptop ? 0 :
+	    u->helptop + (size_t)d;
+	u->dirty |= DIRTY_SCREEN;
+}
+
 /* Pane-dependent cursor movement. */
 static void
 keys_move(struct ui *u, int d)
 {
-	switch (u->pane) {
-	case PANE_NAV: nav_move(u, d); break;
-	case PANE_EVENTS: events_move(u, d); break;
-	case PANE_SESSION: spane_move(u, d); break;
-	case PANE_RULES: rpane_move(u, d); break;
-	case PANE_HELP:
-		u->helptop = d < 0 && (size_t)-d > u->helptop ? 0 :
-		    u->helptop + (size_t)d;
-		u->dirty |= DIRTY_SCREEN;
-		break;
-	}
+	ui_panes[u->pane].cursor(u, d);
 }
 
 /* A page: the body's height. */
@@ -371,13 +370,7 @@ static const struct keys_binding keys_table[] = {
 static enum ui_ctx
 keys_ctx(enum ui_pane p)
 {
-	switch (p) {
-	case PANE_NAV: return (CTX_NAV);
-	case PANE_EVENTS: return (CTX_EVENTS);
-	case PANE_SESSION: return (CTX_SESSION);
-	case PANE_RULES: return (CTX_RULES);
-	default: return (CTX_ANY);
-	}
+	return (ui_panes[p].ctx);
 }
 
 /*

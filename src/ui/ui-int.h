@@ -61,6 +61,17 @@ enum ui_ctx { CTX_ANY, CTX_NAV, CTX_EVENTS, CTX_SESSION, CTX_RULES };
 
 struct ui;
 
+/* A pane, one row of ui_panes[] (panes.c) by enum ui_pane: its name on
+ * the title line, the context of its bindings, how it draws h lines from
+ * line top and how it moves its cursor by d rows. */
+struct ui_pane_ops {
+	const char	*name;
+	enum ui_ctx	 ctx;
+	void		(*draw)(struct ui *, int top, int h);
+	void		(*cursor)(struct ui *, int d);
+};
+extern const struct ui_pane_ops ui_panes[];
+
 /* What the prompt line completes. */
 enum prompt_kind { PROMPT_QUERY, PROMPT_TEXT, PROMPT_FILE, PROMPT_KEYS };
 /* A prompt's handler: true when done, false (after prompt_error()) to keep
@@ -381,6 +392,7 @@ void	 ui_ask(struct ui *, const char *keys, ask_fn, const char *, ...)
 void	 keys_dispatch(struct ui *, int);
 bool	 keys_cancels(int);
 void	 keys_help_draw(struct ui *, int top, int h);
+void	 keys_help_move(struct ui *, int);
 size_t	 keys_help_lines(void);
 
 /* prompt.c */
