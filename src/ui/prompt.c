@@ -80,12 +80,21 @@ prompt_deprep(void)
 {
 }
 
-/* Close the prompt. */
+/* What / says on opening: a new path, or the path to edit. */
+static const char *const prompt_hint[] = {
+	"a new path: Enter applies it, Esc cancels",
+	"editing the path: Enter applies it, C-u starts a new one, Esc cancels"
+};
+
+/* Close the prompt (and the hint / gave, unless a message replaced it). */
 static void
 prompt_close(struct ui *u)
 {
 	rl_callback_handler_remove();
 	u->prompting = false;
+	if (u->msg != NULL && (strcmp(u->msg, prompt_hint[0]) == 0 ||
+	    strcmp(u->msg, prompt_hint[1]) == 0))
+		ui_message(u, ROLE_NORMAL, NULL);
 	free(prompt_err);
 	prompt_err = NULL;
 	u->dirty |= DIRTY_SCREEN;
@@ -496,6 +505,8 @@ prompt_open(struct ui *u)
 	char	*text = ui_path_text(&u->path);
 
 	prompt_ask(u, PROMPT_QUERY, "/ ", text, prompt_path, NULL);
+	/* Say which it is: the path to edit, or a new one (C-u away). */
+	ui_message(u, ROLE_DIM, "%s", prompt_hint[u->path.n > 0]);
 	free(text);
 }
 

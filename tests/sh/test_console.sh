@@ -233,4 +233,19 @@ check "--hex without --packets: usage error" 2 "$rc"
 run_hc "$T/out" "$T/err" -r "$cap" --with-fragments --values ip.proto
 check "--with-fragments with --values: usage error" 2 "$rc"
 
+# / says whether it edits the path or starts a new one, and goes with it.
+start 100 30 -r "$cap" -q "'ip.proto = 1'"
+loaded || notok "loads for the prompt's hint" "$(cat "$T/screen")"
+$TM send-keys /
+expect_screen "/ on a path: editing it, C-u for a new one" \
+    '^editing the path: Enter applies it, C-u starts a new one, Esc cancels$'
+$TM send-keys Escape
+wait_gone '^editing the path' && ok "Esc: the hint goes with the prompt" ||
+	notok "Esc: the hint goes with the prompt" "$(cat "$T/screen")"
+$TM send-keys c /
+expect_screen "/ with no path: a new one" \
+    '^a new path: Enter applies it, Esc cancels$'
+$TM send-keys Escape
+quit_rc "the prompt's hint: quits with 0"
+
 finish
