@@ -25,7 +25,7 @@ quick=false corpus=false
 # corpus), the open-session cap (captures of a million flows), the
 # sanitized corpus run, the fleet (ClickHouse servers) and live
 # capture (network namespaces; live retention waits four seconds).
-SLOW="test_corpus_asan test_memory test_oracle test_fleet test_fleet_console test_live test_retain_live"
+SLOW="test_corpus_asan test_memory test_oracle test_fleet test_fleet_console test_fleet_session test_live test_retain_live"
 units=build/asan/tests
 $quick && { units=build/tests; export ASANHC=; }
 

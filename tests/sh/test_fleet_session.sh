@@ -2,7 +2,7 @@
 # test_fleet_session.sh - one session over the store (view/session.h):
 # a capture of split conversations shipped to a ClickHouse server on
 # 127.0.0.1 (own ports and data under $T, stopped by PID), then one split
-# session asked of the store (build/tests/test_fleet_session): its packets
+# session asked of the store (the unit test_fleet_session): its packets
 # fetched from the sensor (local:) give the times, directions and lengths
 # --packets gives reading the capture here, its fragments those --sessions
 # gives; a sensor with no place, one that cannot be reached and a file cut
@@ -10,7 +10,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 CH=${CLICKHOUSE_SERVER:-/usr/sbin/clickhouse-server}
-UNIT=${UNIT:-$TOP/build/tests/test_fleet_session}
+# The sanitizer build make check makes, else the plain one (check-quick).
+UNIT=${UNIT:-$TOP/build/asan/tests/test_fleet_session}
+[ -x "$UNIT" ] || UNIT=$TOP/build/tests/test_fleet_session
 if [ ! -x "$CH" ]; then
 	ok "fleet session: skipped: clickhouse-server is not installed"
 	finish
