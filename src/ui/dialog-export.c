@@ -308,9 +308,9 @@ xdialog_start(struct ui *u)
 		    "it)");
 		return;
 	}
-	if (!ui_loaded(u) || u->rv.applying) {
+	if (!hunt_loaded(u->h) || u->rv.applying) {
 		ui_message(u, ROLE_WARNING, "wait until %s", u->rv.applying ?
-		    "the rules are applied" : ui_capturing(u) ?
+		    "the rules are applied" : hunt_capturing(u->h) ?
 		    "the capture stops (C-c)" : "the capture is read");
 		return;
 	}

@@ -212,7 +212,7 @@ k_cancel(struct ui *u)
 static void
 k_freeze(struct ui *u)
 {
-	if (!ui_capturing(u)) {
+	if (!hunt_capturing(u->h)) {
 		ui_message(u, ROLE_WARNING, "the capture has ended");
 		return;
 	}

@@ -431,7 +431,7 @@ events_open_rows(struct ui *u)
 	for (i = 0; i < u->ev.nopen; i++)
 		free(u->ev.open[i]);
 	u->ev.nopen = 0;
-	if (!ui_gate_held(u))
+	if (!hunt_gate_held(u->h))
 		return;
 	if (u->ev.open == NULL)
 		u->ev.open = xcalloc(EV_OPEN_MAX, sizeof *u->ev.open);

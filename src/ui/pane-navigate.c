@@ -124,7 +124,7 @@ nav_warm_step(struct ui *u)
 	int	 keys[64];
 	size_t	 i, n = 0;
 
-	if (!u->warming || !ui_loaded(u) || u->rv.applying ||
+	if (!u->warming || !hunt_loaded(u->h) || u->rv.applying ||
 	    u->ex.running)
 		return (false);
 	for (i = 0; i < u->nav.nkeys && n < nitems(keys); i++) {

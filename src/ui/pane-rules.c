@@ -103,7 +103,7 @@ rpane_ed(struct ui *u)
 static bool
 rpane_can_change(struct ui *u)
 {
-	if (ui_indexable(u))
+	if (hunt_indexable(u->h))
 		return (true);
 	ui_message(u, ROLE_WARNING, "rules can be changed once the capture is "
 	    "read");
@@ -892,7 +892,7 @@ rpane_apply(struct ui *u)
 {
 	struct rpane	*rv = &u->rv;
 
-	if (!ui_indexable(u) || u->ex.running) {
+	if (!hunt_indexable(u->h) || u->ex.running) {
 		rv->pending = true;
 		return;
 	}
@@ -910,7 +910,7 @@ rpane_step(struct ui *u)
 {
 	struct rpane	*rv = &u->rv;
 
-	if (rv->pending && ui_indexable(u) && !u->ex.running)
+	if (rv->pending && hunt_indexable(u->h) && !u->ex.running)
 		rpane_apply(u);
 	if (!rv->applying)
 		return (false);

@@ -671,7 +671,7 @@ static void
 spane_view(struct ui *u, struct view *vw)
 {
 	view_mem(vw, u->st);
-	if (ui_loaded(u) || u->live)
+	if (hunt_loaded(u->h) || u->live)
 		view_mem_packets(vw, u->cap);
 }
 

@@ -322,16 +322,6 @@ bool	 ui_path_pop(struct ui *);
 void	 ui_view_refresh(struct ui *);
 char	*ui_path_text(const struct ui_path *);
 uint64_t ui_correlate(struct ui *);
-/* Whether the index may be read now: loaded, or the gate is held. */
-bool	 ui_indexable(const struct ui *);
-void	 ui_gate_enter(struct ui *);
-void	 ui_gate_leave(struct ui *);
-/* Whether the engine waits for us (the gate is held). */
-bool	 ui_gate_held(const struct ui *);
-/* Whether the capture goes on (live, not ended). */
-bool	 ui_capturing(const struct ui *);
-/* Whether every input is read (live: the capture ended). */
-bool	 ui_loaded(const struct ui *);
 
 /* theme.c */
 bool	 theme_load(const char *name, bool colour, char **cause);

@@ -180,48 +180,6 @@ ui_input_news(struct ui *u)
 	u->dirty |= DIRTY_SCREEN;
 }
 
-/* Whether the capture goes on (live, not ended). */
-bool
-ui_capturing(const struct ui *u)
-{
-	return (hunt_capturing(u->h));
-}
-
-/* Whether every input is read (live: the capture ended). */
-bool
-ui_loaded(const struct ui *u)
-{
-	return (hunt_loaded(u->h));
-}
-
-/* Whether the index may be read now: loaded, or the gate is held. */
-bool
-ui_indexable(const struct ui *u)
-{
-	return (hunt_indexable(u->h));
-}
-
-/* Whether the engine waits for us (the gate is held). */
-bool
-ui_gate_held(const struct ui *u)
-{
-	return (hunt_gate_held(u->h));
-}
-
-/* Take the gate (nested calls count): live, the engine waits. */
-void
-ui_gate_enter(struct ui *u)
-{
-	hunt_gate_enter(u->h);
-}
-
-/* Let the worker go on. */
-void
-ui_gate_leave(struct ui *u)
-{
-	hunt_gate_leave(u->h);
-}
-
 /* Take the hunt's parts and start its worker. */
 static void
 ui_start(struct ui *u)
@@ -368,8 +326,8 @@ ui_sel_poll(void *arg, uint64_t done, uint64_t total)
 static bool
 ui_view_fill(struct ui *u, struct view_sel *v, bool fresh, bool *changed)
 {
-	struct view_src	 src = { ui_loaded(u), u->live, ui_gate_held(u),
-			    ui_sel_poll, u };
+	struct view_src	 src = { hunt_loaded(u->h), u->live,
+			    hunt_gate_held(u->h), ui_sel_poll, u };
 
 	return (view_sel_fill(v, &src, fresh, changed));
 }
@@ -599,7 +557,7 @@ static void
 ui_refresh(struct ui *u, bool force)
 {
 	uint64_t	 t = ui_ms();
-	bool		 loading = !ui_loaded(u);
+	bool		 loading = !hunt_loaded(u->h);
 
 	if (loading && !force)
 		u->dirty |= DIRTY_SCREEN;
@@ -634,7 +592,7 @@ ui_refresh(struct ui *u, bool force)
 			ui_timing(u, "redraw", ui_ms() - t);
 	}
 	/* From the first key of the turn to the screen showing its result. */
-	if (u->tkey != 0 && ui_loaded(u)) {
+	if (u->tkey != 0 && hunt_loaded(u->h)) {
 		ui_timing_cpu(u, "step", ui_us() - u->tkey, ui_cpu_us() -
 		    u->ckey);
 		u->tkey = 0;
@@ -646,7 +604,7 @@ static void
 ui_key(struct ui *u, int ch)
 {
 	if (u->timing != NULL && u->tkey == 0 &&
-	    ui_loaded(u)) {
+	    hunt_loaded(u->h)) {
 		u->tkey = ui_us();
 		u->ckey = ui_cpu_us();
 	}
@@ -724,7 +682,7 @@ ui_correlate(struct ui *u)
 static void
 ui_live_figures(struct ui *u, uint64_t now)
 {
-	if (!ui_gate_held(u))
+	if (!hunt_gate_held(u->h))
 		return;
 	hunt_sample(u->h, now);
 	if (u->pane == PANE_EVENTS && !u->frozen)
@@ -760,19 +718,19 @@ ui_loop(struct ui *u)
 		    was_loading || busy ? 100 : 1000);
 		now = ui_ms();
 		/* Live: the index is read only while the engine waits. */
-		gate = ui_capturing(u);
+		gate = hunt_capturing(u->h);
 		if (gate && !ui_live_turn(u, key, now)) {
 			ui_input_news(u);
 			continue;
 		}
 		if (gate)
-			ui_gate_enter(u);
+			hunt_gate_enter(u->h);
 		key = ui_input(u) || key;
 		ui_input_news(u);
 		if (rpane_step(u) | xdialog_poll(u))
 			key = true;
 		(void)nav_warm_step(u);
-		if (was_loading && ui_loaded(u)) {
+		if (was_loading && hunt_loaded(u->h)) {
 			was_loading = false;
 			if (u->pinned)
 				(void)sched_setaffinity(0, sizeof u->cpus, &u->cpus);
@@ -793,7 +751,7 @@ ui_loop(struct ui *u)
 			last = now;
 		}
 		if (gate)
-			ui_gate_leave(u);
+			hunt_gate_leave(u->h);
 	}
 }
 
