@@ -372,10 +372,7 @@ ui_view_reset(struct ui *u)
 		    err.msg);
 		q = query_compile("", 0, QUERY_EMPTY_OK, NULL);
 	}
-	view_sel_init(&nv, u->st, q);
-	view_sel_remote(&nv, u->view.remote);
-	view_sel_wait(&nv, u->view.timeout, u->view.wait, u->view.warg);
-	nv.all = u->view.all;
+	view_sel_again(&nv, &u->view, q);
 	query_error_clear(&err);
 	free(text);
 	ui_busy_start(u, true);

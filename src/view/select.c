@@ -27,31 +27,36 @@ view_sel_init(struct view_sel *s, const struct store *st, struct query *q)
 	s->q = q;
 }
 
-/* Free what a selection holds and empty it (its store stays). */
+/* An empty selection for q (taken) that asks what s asks: the same
+ * store, remote store (and its size, once known) and wait. */
+void
+view_sel_again(struct view_sel *n, const struct view_sel *s,
+    struct query *q)
+{
+	view_sel_init(n, s->st, q);
+	n->remote = s->remote;
+	n->all = s->all;
+	n->timeout = s->timeout;
+	n->wait = s->wait;
+	n->warg = s->warg;
+}
+
+/* Free what a selection holds and empty it (what it asks stays). */
 void
 view_sel_free(struct view_sel *s)
 {
-	const struct store	*st = s->st;
-	struct view		*remote = s->remote;
-	uint64_t		 all = s->all, timeout = s->timeout;
-	bool			(*wait)(void *) = s->wait;
-	void			*warg = s->warg;
-	size_t			 i;
+	struct view_sel	 old = *s;
+	size_t		 i;
 
 	query_free(s->q);
 	free(s->seen);
 	free(s->match);
 	free(s->ids);
 	for (i = 0; i < s->npages; i++)
-		view_page_free(remote, &s->pages[i]);
+		view_page_free(s->remote, &s->pages[i]);
 	free(s->pages);
 	free(s->failed);
-	view_sel_init(s, st, NULL);
-	s->remote = remote;
-	s->all = all;
-	s->timeout = timeout;
-	s->wait = wait;
-	s->warg = warg;
+	view_sel_again(s, &old, NULL);
 }
 
 /* How long a store's answer may take (ns, 0: no limit), and what is

@@ -207,9 +207,12 @@ struct view_src {
 enum view_col { VIEW_COL_TIME, VIEW_COL_SIZE, VIEW_COL_PACKETS,
     VIEW_COL_SERVICE, VIEW_COL_PROTO };
 
-/* An empty selection of a store for q (taken); free it, the store
- * stays; over a store's view instead (asked, not scanned). */
+/* An empty selection of a store for q (taken); one for q that asks what
+ * another asks (store, remote store, wait); free it, what it asks stays;
+ * over a store's view instead (asked, not scanned). */
 void	 view_sel_init(struct view_sel *, const struct store *,
+	    struct query *);
+void	 view_sel_again(struct view_sel *, const struct view_sel *,
 	    struct query *);
 void	 view_sel_free(struct view_sel *);
 void	 view_sel_remote(struct view_sel *, struct view *);
