@@ -10,6 +10,7 @@
 
 #include "capture/capture.h"
 #include "decode/decode.h"
+#include "export/export.h"
 #include "parse/show.h"
 #include "util/util.h"
 #include "view/session.h"
@@ -160,7 +161,7 @@ memsession_ords(struct capture *c, const struct session *s,
 {
 	uint64_t	*ords = NULL, o;
 	uint32_t	 pos = 0;
-	size_t		 cap = 0, i;
+	size_t		 cap = 0;
 
 	while (pktidx_next(&s->pkts, &pos, &o)) {
 		if (vs->npkts == cap) {
@@ -172,10 +173,8 @@ memsession_ords(struct capture *c, const struct session *s,
 	if (vs->npkts > 1)
 		qsort(ords, vs->npkts, sizeof *ords, memsession_ordcmp);
 	vs->own = ords;
-	if (!capture_live(c))
-		return;
-	for (i = 0; i < vs->npkts; i++)
-		vs->ngone += !capture_kept(c, ords[i]);
+	if (capture_live(c))
+		vs->ngone = export_missing(s, c);
 }
 
 /* One session in memory; its packets only when the capture is known. */
