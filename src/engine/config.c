@@ -781,31 +781,19 @@ static bool
 config_replace(const char *path, const char *target, const struct buf *b,
     char **cause)
 {
-	const char	*slash = strrchr(target, '/');
-	struct stat	 st;
 	char		*tmp;
-	FILE		*f = NULL;
-	int		 fd, err = 0;
+	FILE		*f;
+	int		 err = 0;
 	bool		 ok;
 
-	xasprintf(&tmp, "%.*s.%s.XXXXXX", slash != NULL ? (int)(slash -
-	    target + 1) : 0, target, slash != NULL ? slash + 1 : target);
-	if ((fd = mkstemp(tmp)) == -1) {
+	if ((f = file_tmp_open(target, 0600, false, &tmp)) == NULL) {
 		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
-		free(tmp);
 		return (false);
 	}
-	if ((stat(target, &st) == 0 && fchmod(fd, st.st_mode & 07777) != 0) ||
-	    (f = fdopen(fd, "w")) == NULL) {
-		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
-		close(fd);
-		ok = false;
-	} else {
-		errno = 0;
-		if (b->len > 0 && fwrite(b->s, 1, b->len, f) != b->len)
-			err = errno != 0 ? errno : EIO;
-		ok = file_finish(f, path, FILE_SYNC | FILE_CLOSE, err, cause);
-	}
+	errno = 0;
+	if (b->len > 0 && fwrite(b->s, 1, b->len, f) != b->len)
+		err = errno != 0 ? errno : EIO;
+	ok = file_finish(f, path, FILE_SYNC | FILE_CLOSE, err, cause);
 	if (ok && rename(tmp, target) != 0) {
 		xasprintf(cause, "%s: %s", esc_str(path), strerror(errno));
 		ok = false;

@@ -610,26 +610,6 @@ edit_target(const char *path)
 	return (dir);
 }
 
-/* Give a new temporary the mode and owner of the file it replaces (a new
- * file: 0666 less the umask).  An owner this user may not give (EPERM:
- * not root, another owner) is left to the user. */
-static bool
-edit_tmp_mode(int fd, const char *target)
-{
-	struct stat	 sb;
-	mode_t		 mask;
-
-	if (stat(target, &sb) != 0) {
-		mask = umask(022);
-		umask(mask);
-		return (fchmod(fd, 0666 & ~mask) == 0);
-	}
-	if ((sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
-	    fchown(fd, sb.st_uid, sb.st_gid) != 0 && errno != EPERM)
-		return (false);
-	return (fchmod(fd, sb.st_mode & 07777) == 0);
-}
-
 /*
  * Write a file's lines to a new temporary in its target's directory,
  * created with O_EXCL under a name no one can guess (mkstemp), with the
@@ -638,26 +618,17 @@ edit_tmp_mode(int fd, const char *target)
 static bool
 edit_tmp_write(struct edit_tmp *t, char **cause)
 {
-	const char	*slash = strrchr(t->target, '/');
 	FILE		*fp;
 	size_t		 i;
-	int		 fd, err = 0;
+	mode_t		 mask;
+	int		 err = 0;
 
 	make_parents(t->target, 0755);
-	if (slash != NULL)
-		xasprintf(&t->tmp, "%.*s/.%s.XXXXXX", (int)(slash - t->target),
-		    t->target, slash + 1);
-	else
-		xasprintf(&t->tmp, ".%s.XXXXXX", t->target);
-	if ((fd = mkstemp(t->tmp)) == -1) {
+	mask = umask(022);		/* a new file: 0666 less the umask */
+	umask(mask);
+	if ((fp = file_tmp_open(t->target, 0666 & ~mask, true,
+	    &t->tmp)) == NULL) {
 		xasprintf(cause, "%s: %s", esc_str(t->f->path), strerror(errno));
-		free(t->tmp);
-		t->tmp = NULL;
-		return (false);
-	}
-	if (!edit_tmp_mode(fd, t->target) || (fp = fdopen(fd, "wb")) == NULL) {
-		xasprintf(cause, "%s: %s", esc_str(t->f->path), strerror(errno));
-		close(fd);
 		return (false);
 	}
 	for (i = 0; i < t->f->n && err == 0; i++) {

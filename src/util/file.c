@@ -66,3 +66,48 @@ file_sync_dir(const char *path)
 	}
 	free(dir);
 }
+
+/* Give a new temporary the mode (and with keep_owner the owner) of the
+ * file it replaces, or fresh when there is none.  An owner this user may
+ * not give (EPERM: not root, another owner) is left to the user. */
+static bool
+file_tmp_mode(int fd, const char *target, mode_t fresh, bool keep_owner)
+{
+	struct stat	 sb;
+
+	if (stat(target, &sb) != 0)
+		return (fchmod(fd, fresh) == 0);
+	if (keep_owner && (sb.st_uid != geteuid() || sb.st_gid != getegid()) &&
+	    fchown(fd, sb.st_uid, sb.st_gid) != 0 && errno != EPERM)
+		return (false);
+	return (fchmod(fd, sb.st_mode & 07777) == 0);
+}
+
+/* A new temporary beside target for its replacement; see util.h. */
+FILE *
+file_tmp_open(const char *target, mode_t fresh, bool keep_owner, char **tmp)
+{
+	const char	*slash = strrchr(target, '/');
+	FILE		*f;
+	int		 fd, err;
+
+	xasprintf(tmp, "%.*s.%s.XXXXXX", slash != NULL ? (int)(slash -
+	    target + 1) : 0, target, slash != NULL ? slash + 1 : target);
+	if ((fd = mkstemp(*tmp)) == -1) {
+		err = errno;
+		free(*tmp);
+		*tmp = NULL;
+		errno = err;
+		return (NULL);
+	}
+	if (file_tmp_mode(fd, target, fresh, keep_owner) &&
+	    (f = fdopen(fd, "wb")) != NULL)
+		return (f);
+	err = errno;
+	close(fd);
+	unlink(*tmp);
+	free(*tmp);
+	*tmp = NULL;
+	errno = err;
+	return (NULL);
+}

@@ -10,6 +10,8 @@
 #ifndef HUNTCON_UTIL_H
 #define HUNTCON_UTIL_H
 
+#include <sys/types.h>
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,6 +53,16 @@ bool	 file_finish(FILE *, const char *name, int flags, int err,
 /* Sync the directory a file was just renamed into, so the rename lasts
  * (best effort: a directory that cannot be opened is left). */
 void	 file_sync_dir(const char *path);
+/*
+ * Open a new temporary beside target to write its replacement: made with
+ * mkstemp (O_EXCL, ".NAME.XXXXXX", a name no one can guess), given the
+ * mode of the file it replaces (and its owner with keep_owner, when this
+ * user may give it), or fresh for a new file.  *tmp (caller frees) names
+ * it; NULL with errno set when it cannot be made or set up (then it is
+ * removed and *tmp is NULL).
+ */
+FILE	*file_tmp_open(const char *target, mode_t fresh, bool keep_owner,
+	    char **tmp);
 
 /*
  * The directory of bundled data SUB ("rules", "themes"), which the caller
