@@ -135,7 +135,12 @@ events_layout(const struct ui *u, struct events_layout *l)
 	static const int sorted[] = { -1, EC_SIZE, EC_PACKETS, EC_SERVICE,
 	    EC_PROTO };
 	int		 fixed = 58, i;
+	size_t		 j;
 
+	/* The columns the analyst chose (C) take their room from the
+	 * endpoints first, so that they show on the screen. */
+	for (j = 0; j < u->ev.nx; j++)
+		fixed += 1 + events_xw(u, j);
 	for (i = 0; i < EC_N; i++)
 		l->shown[i] = true;
 	l->date = true;

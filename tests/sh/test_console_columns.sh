@@ -78,6 +78,16 @@ expect_screen "Enter on it drills on its value, as batch -q counts" \
     "^path: alias\.host = '$(re "$host")' +$nhost sessions?$"
 quit_rc "restarted: quits with 0"
 
+# At 100 columns the chosen columns take their room from the endpoints
+# (down to 20), so the first of them is on the screen.
+start 100 30 -r "$bcap" -R none
+loaded || notok "basic loads at 100 columns" "$(cat "$T/screen")"
+$TM send-keys 2
+expect_screen "100 columns: the first chosen column in the header" \
+    ' pkts alias\.host '
+expect_screen "100 columns: session 1's host" "^> +1 .* $(re "$host") "
+quit_rc "100 columns: quits with 0"
+
 # A key with many values: the first, cut, and +N for the others.
 nnames=$("$HUNTCON" -r "$tcap" -R none --sessions --fields sessionid,alias.host |
     awk -F'\t' '$1 == 1 { print split($2, a, ",") }')
