@@ -127,7 +127,7 @@ fleet_run_store(FILE *out, const struct fleet_args *fa,
 	if (!fleet_url_parse(&u, fa->store, cause))
 		return (false);
 	if (fa->init)
-		ok = fleet_init(&u, fa->cluster, cause);
+		ok = fleet_init(&u, fa->cluster, note, cause);
 	else if (fa->retain >= 0)
 		ok = fleet_retain(out, &u, (unsigned int)fa->retain, cause);
 	else if (m->key == -1 && fa->refs)

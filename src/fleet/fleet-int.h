@@ -31,6 +31,17 @@ bool	 fleet_table_exists(const struct fleet_url *, const char *, bool *,
  */
 bool	 fleet_fixed(int);
 void	 fleet_fixed_column(struct buf *, int);
+/*
+ * Whether a key has an array column of its own, a_KEY, of its values: the
+ * other keys of the registry but time's (rules write only text, so every
+ * value of such a key has the key's type).  A key created at run time
+ * lives in the arrays only.
+ */
+bool	 fleet_own(int);
+void	 fleet_own_column(struct buf *, int);
+/* Check the schema version of a database that has one; says how to
+ * upgrade when it is older. */
+bool	 fleet_schema_check(const struct fleet_url *, char **);
 
 /* A JSON string of n raw bytes, as ClickHouse reads them back. */
 void	 fleet_json_string(struct buf *, const void *, size_t);

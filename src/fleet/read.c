@@ -306,13 +306,15 @@ read_row(struct read_set *rs, char *line)
 	rs->first[rs->n] = rs->nvals;
 }
 
-/* The table to read: sessions_all when the database has it. */
+/* The table to read: sessions_all when the database has it; its schema
+ * must be this huntcon's. */
 static bool
 read_table(const struct fleet_url *u, const char **table, char **cause)
 {
 	bool	 all;
 
-	if (!fleet_table_exists(u, "sessions_all", &all, cause))
+	if (!fleet_schema_check(u, cause) ||
+	    !fleet_table_exists(u, "sessions_all", &all, cause))
 		return (false);
 	*table = all ? "sessions_all" : "sessions";
 	return (true);
@@ -485,6 +487,68 @@ read_sessions(struct read_set *rs, const struct fleet_url *u,
 	return (true);
 }
 
+/* How a counting statement that the store cuts ends. */
+#define READ_JSON	" FORMAT JSONCompact"
+
+/* A count's sums, named for ORDER BY. */
+#define READ_SUMS "count() AS vc, sum(size) AS vz, sum(packets) AS vp"
+
+/*
+ * The end of a counting statement over a key's own column.  A number
+ * key's top values sorted by a sum are sorted and cut by the store, as
+ * vcount_cmp sorts them (ties by value), and its answer in JSONCompact
+ * says how many there were before the cut (rows_before_limit_at_least,
+ * exact after a full ORDER BY): ip.src under a drill has 100,000s of
+ * values, and the console shows a screenful.
+ */
+static void
+read_group(struct buf *b, uint8_t type, enum vsort sort, size_t top)
+{
+	buf_adds(b, ") GROUP BY vf");
+	if (top == 0 || sort == VSORT_VALUE || (type != MT_UINT &&
+	    type != MT_IPV4)) {
+		buf_adds(b, " FORMAT TabSeparated");
+		return;
+	}
+	buf_printf(b, " ORDER BY %s DESC, vf LIMIT %zu" READ_JSON,
+	    sort == VSORT_COUNT ? "vc" : sort == VSORT_SIZE ? "vz" : "vp",
+	    top);
+}
+
+/*
+ * The rows of a JSONCompact answer as TSV lines, its count before LIMIT
+ * in *total: an answer of read_group's, whose fields are numbers and
+ * hex, with no comma, quote or bracket inside.
+ */
+static char *
+read_json_rows(const char *out, size_t *total)
+{
+	const char	*p = strstr(out, "\"data\":"), *t;
+	struct buf	 b;
+	size_t		 rows = 0;
+
+	buf_init(&b);
+	if (p != NULL && (p = strchr(p, '[')) != NULL)
+		p++;
+	while (p != NULL && (p = strpbrk(p, "[]")) != NULL && *p == '[') {
+		for (p++; *p != ']' && *p != '\0'; p++) {
+			if (*p == ',')
+				buf_addc(&b, '\t');
+			else if (*p != '"' && *p != ' ')
+				buf_addc(&b, *p);
+		}
+		buf_addc(&b, '\n');
+		rows++;
+		if (*p == ']')
+			p++;
+	}
+	t = strstr(out, "\"rows_before_limit_at_least\":");
+	*total = t != NULL ? strtoull(t + 29, NULL, 10) : rows;
+	if (*total < rows)
+		*total = rows;
+	return (buf_take(&b));
+}
+
 /*
  * The counting statement for a key with a column of its own (not time,
  * whose precision is in the arrays): one value a session at most, so a
@@ -492,7 +556,8 @@ read_sessions(struct read_set *rs, const struct fleet_url *u,
  */
 static bool
 read_fixed_sql(struct buf *b, const struct fleet_url *u, const char *table,
-    int key, const struct query *q, char **cause)
+    int key, const struct query *q, enum vsort sort, size_t top,
+    char **cause)
 {
 	struct buf	 c;
 	uint8_t		 type = meta_key(key)->type;
@@ -505,13 +570,44 @@ read_fixed_sql(struct buf *b, const struct fleet_url *u, const char *table,
 	else
 		buf_printf(b, "SELECT %u, 0, hex(argMin(%s, time)), ", type,
 		    c.s);
-	buf_printf(b, "count(), sum(size), sum(packets), %s%s%s AS vf "
-	    "FROM %s.%s WHERE bitAnd(fp, %llu) != 0 AND (", type == MT_TEXT ?
+	buf_printf(b, READ_SUMS ", %s%s%s AS vf FROM %s.%s PREWHERE "
+	    "bitAnd(fp, %llu) != 0 WHERE (", type == MT_TEXT ?
 	    "lower(" : "", c.s, type == MT_TEXT ? ")" : "", u->db, table,
 	    (unsigned long long)((uint64_t)1 << key));
 	buf_free(&c);
 	if ((ok = read_where(b, q, cause)))
-		buf_adds(b, ") GROUP BY vf FORMAT TabSeparated");
+		read_group(b, type, sort, top);
+	return (ok);
+}
+
+/*
+ * The counting statement of a key with an array column of its own: its
+ * values joined as rows, the first of each distinct value only (text
+ * folded), as below but reading that one column rather than the arrays.
+ */
+static bool
+read_own_sql(struct buf *b, const struct fleet_url *u, const char *table,
+    int key, const struct query *q, enum vsort sort, size_t top,
+    char **cause)
+{
+	struct buf	 c;
+	uint8_t		 type = meta_key(key)->type;
+	bool		 text = type == MT_TEXT, ok;
+
+	buf_init(&c);
+	fleet_own_column(&c, key);
+	if (type == MT_UINT || type == MT_IPV4)
+		buf_printf(b, "SELECT %u, v, '', ", type);
+	else
+		buf_printf(b, "SELECT %u, 0, hex(argMin(v, time)), ", type);
+	buf_printf(b, READ_SUMS ", %s AS vf FROM %s.%s ARRAY JOIN %s AS v, "
+	    "arrayEnumerateUniq(%s%s%s) AS vu PREWHERE notEmpty(%s) WHERE "
+	    "vu = 1 AND (", text ? "lower(v)" : "v", u->db, table, c.s,
+	    text ? "arrayMap(x -> lower(x), " : "", c.s, text ? ")" : "",
+	    c.s);
+	buf_free(&c);
+	if ((ok = read_where(b, q, cause)))
+		read_group(b, type, sort, top);
 	return (ok);
 }
 
@@ -523,7 +619,8 @@ read_fixed_sql(struct buf *b, const struct fleet_url *u, const char *table,
  */
 static bool
 read_values_sql(struct buf *b, const struct fleet_url *u, const char *table,
-    int key, const struct query *q, char **cause)
+    int key, const struct query *q, enum vsort sort, size_t top,
+    char **cause)
 {
 	char		*f[3];
 	uint32_t	 id = fleet_key_id(meta_key(key)->name);
@@ -531,7 +628,9 @@ read_values_sql(struct buf *b, const struct fleet_url *u, const char *table,
 	int		 i;
 
 	if (fleet_fixed(key) && type != MT_TIME)
-		return (read_fixed_sql(b, u, table, key, q, cause));
+		return (read_fixed_sql(b, u, table, key, q, sort, top, cause));
+	if (fleet_own(key))
+		return (read_own_sql(b, u, table, key, q, sort, top, cause));
 	for (i = 0; i < 3; i++) {
 		xasprintf(&f[i], "arrayFilter((x, k) -> k = %u, %s, mk)", id,
 		    i == 0 ? "mt" : i == 1 ? "mn" : "ms");
@@ -593,21 +692,30 @@ read_counts_of(void *impl, struct view_req *r, int key, enum vsort sort,
 	struct read_set		*rs;
 	const char		*table;
 	struct buf		 b;
-	char			*out;
-	bool			 ok;
+	char			*out, *tsv;
+	bool			 ok, limited;
 
 	if (!read_view_table(impl, &table, cause))
 		return (false);
 	rs = xcalloc(1, sizeof *rs);
 	buf_init(&b);
-	ok = read_values_sql(&b, u, table, key, r->q, cause) &&
+	ok = read_values_sql(&b, u, table, key, r->q, sort, top, cause) &&
 	    read_run(u, b.s, &out, cause);
+	limited = ok && b.len >= strlen(READ_JSON) &&
+	    strcmp(b.s + b.len - strlen(READ_JSON), READ_JSON) == 0;
 	buf_free(&b);
 	if (!ok) {
 		free(rs);
 		return (false);
 	}
-	c->n = c->total = read_counts(rs, out, &c->v);
+	if (limited) {
+		tsv = read_json_rows(out, &c->total);
+		free(out);
+		out = tsv;
+	}
+	c->n = read_counts(rs, out, &c->v);
+	if (!limited)
+		c->total = c->n;
 	free(out);
 	if (c->n > 1)
 		qsort_r(c->v, c->n, sizeof *c->v, vcount_cmp, &sort);

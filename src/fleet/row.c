@@ -1,6 +1,7 @@
 /* row.c - a session as one JSONEachRow line of the session table. */
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,7 +15,7 @@
 struct row_arrays {
 	struct buf	 mk, mt, mn, ms;
 	size_t		 n;
-	struct buf	 fixed;		/* ,"f_KEY":VALUE members */
+	struct buf	 fixed;		/* ,"f_KEY":VALUE, "a_KEY":[...] */
 	uint64_t	 fp;		/* their keys' bits */
 };
 
@@ -66,6 +67,43 @@ fleet_key_id(const char *name)
 	return ((uint32_t)XXH3_64bits(name, strlen(name)));
 }
 
+/*
+ * What a row needs of each key of the registry, made once: its number in
+ * mk, and the JSON member that opens its own column ("," "f_KEY" ":" or
+ * "," "a_KEY" ":[") or NULL.  A key created at run time is after them.
+ */
+static struct row_key {
+	uint32_t	 id;
+	char		*member;
+} *row_keys;
+static int		 row_nkeys;
+static pthread_once_t	 row_once = PTHREAD_ONCE_INIT;
+
+static void
+row_keys_make(void)
+{
+	struct buf	 b;
+	int		 key;
+
+	row_nkeys = meta_nkeys();
+	row_keys = xcalloc((size_t)row_nkeys, sizeof *row_keys);
+	buf_init(&b);
+	for (key = 0; key < row_nkeys; key++) {
+		row_keys[key].id = fleet_key_id(meta_key(key)->name);
+		if (!fleet_fixed(key) && !fleet_own(key))
+			continue;
+		buf_reset(&b);
+		buf_adds(&b, ",\"");
+		if (fleet_fixed(key))
+			fleet_fixed_column(&b, key);
+		else
+			fleet_own_column(&b, key);
+		buf_adds(&b, fleet_fixed(key) ? "\":" : "\":[");
+		row_keys[key].member = buf_take(&b);
+	}
+	buf_free(&b);
+}
+
 /* Add one value of a key (its number) to the arrays. */
 static void
 row_value(struct row_arrays *a, uint32_t key, const struct mval *v)
@@ -104,34 +142,38 @@ row_value(struct row_arrays *a, uint32_t key, const struct mval *v)
 	row_u64(&a->mn, n);
 }
 
+/* A value as a key's own column has it: a number, or a string of bytes. */
+static void
+row_plain(struct buf *b, const struct mval *v)
+{
+	switch (v->type) {
+	case MT_UINT:
+	case MT_TIME:
+		row_u64(b, v->u);
+		break;
+	case MT_IPV4:
+		row_u64(b, (uint64_t)v->ip[0] << 24 | (uint64_t)v->ip[1] << 16 |
+		    (uint64_t)v->ip[2] << 8 | v->ip[3]);
+		break;
+	case MT_IPV6:
+		fleet_json_string(b, v->ip, 16);
+		break;
+	case MT_MAC:
+		fleet_json_string(b, v->mac, 6);
+		break;
+	default:
+		fleet_json_string(b, v->text.p, v->text.n);
+		break;
+	}
+}
+
 /* A single-valued core key's value in its own column. */
 static void
 row_fixed(struct row_arrays *a, int key, const struct mval *v)
 {
 	a->fp |= (uint64_t)1 << key;
-	buf_adds(&a->fixed, ",\"");
-	fleet_fixed_column(&a->fixed, key);
-	buf_adds(&a->fixed, "\":");
-	switch (v->type) {
-	case MT_UINT:
-	case MT_TIME:
-		row_u64(&a->fixed, v->u);
-		break;
-	case MT_IPV4:
-		row_u64(&a->fixed, (uint64_t)v->ip[0] << 24 |
-		    (uint64_t)v->ip[1] << 16 | (uint64_t)v->ip[2] << 8 |
-		    v->ip[3]);
-		break;
-	case MT_IPV6:
-		fleet_json_string(&a->fixed, v->ip, 16);
-		break;
-	case MT_MAC:
-		fleet_json_string(&a->fixed, v->mac, 6);
-		break;
-	default:
-		fleet_json_string(&a->fixed, v->text.p, v->text.n);
-		break;
-	}
+	buf_adds(&a->fixed, row_keys[key].member);
+	row_plain(&a->fixed, v);
 }
 
 /* The first value of a number key, 0 when none. */
@@ -145,6 +187,21 @@ row_number(const struct meta_reader *r, uint64_t id, int key)
 	return (v.u);
 }
 
+/* A key's values in its own array column. */
+static void
+row_own(struct row_arrays *a, int key, const struct mval *v, size_t n)
+{
+	size_t	 i;
+
+	buf_adds(&a->fixed, row_keys[key].member);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(&a->fixed, ',');
+		row_plain(&a->fixed, &v[i]);
+	}
+	buf_addc(&a->fixed, ']');
+}
+
 /* Every value of every key of a session, into the arrays. */
 static void
 row_meta(struct row_arrays *a, const struct meta_reader *r, uint64_t id)
@@ -152,7 +209,9 @@ row_meta(struct row_arrays *a, const struct meta_reader *r, uint64_t id)
 	struct mval	 small[16], *v = small;
 	size_t		 cap = nitems(small), n, i;
 	int		 key, nkeys = meta_nkeys();
+	uint32_t	 kid;
 
+	pthread_once(&row_once, row_keys_make);
 	for (key = 0; key < nkeys; key++) {
 		n = r->values(r, id, key, v, cap);
 		if (n > cap) {
@@ -162,10 +221,19 @@ row_meta(struct row_arrays *a, const struct meta_reader *r, uint64_t id)
 			v = xreallocarray(NULL, cap, sizeof *v);
 			n = r->values(r, id, key, v, cap);
 		}
+		if (n == 0)
+			continue;
+		kid = key < row_nkeys ? row_keys[key].id :
+		    fleet_key_id(meta_key(key)->name);
 		for (i = 0; i < n; i++)
-			row_value(a, fleet_key_id(meta_key(key)->name), &v[i]);
-		if (n == 1 && fleet_fixed(key))
-			row_fixed(a, key, &v[0]);
+			row_value(a, kid, &v[i]);
+		if (key >= row_nkeys || row_keys[key].member == NULL)
+			continue;
+		if (fleet_fixed(key)) {
+			if (n == 1)
+				row_fixed(a, key, &v[0]);
+		} else
+			row_own(a, key, v, n);
 	}
 	if (v != small)
 		free(v);

@@ -343,7 +343,8 @@ ship_keys(const struct fleet_url *u, char **cause)
 
 /*
  * Start shipping as sensor and run: the key names first, then a sender
- * thread; NULL with *cause when the server refuses the names.
+ * thread; NULL with *cause when the table's schema is not this huntcon's
+ * or the server refuses the names.
  */
 struct fleet_ship *
 fleet_ship_start(const struct fleet_url *u, const char *sensor,
@@ -352,7 +353,7 @@ fleet_ship_start(const struct fleet_url *u, const char *sensor,
 	struct fleet_ship	*sh;
 
 	*cause = NULL;
-	if (!ship_keys(u, cause))
+	if (!fleet_schema_check(u, cause) || !ship_keys(u, cause))
 		return (NULL);
 	sh = xcalloc(1, sizeof *sh);
 	sh->u = u;

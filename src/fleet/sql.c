@@ -284,6 +284,46 @@ sql_fixed(struct buf *b, const struct query_cond *c)
 	return (true);
 }
 
+/*
+ * A condition on a key with an array column of its own, a_KEY: some value
+ * passes (NOT: none does, for !=); false for the rest, as for sql_fixed.
+ */
+static bool
+sql_own(struct buf *b, const struct query_cond *c)
+{
+	struct buf	 col;
+
+	if (!fleet_own(c->key) || c->type != meta_key(c->key)->type ||
+	    c->op > QOP_LENGTH || c->op == QOP_REGEX ||
+	    (c->op > QOP_GE && c->type != MT_TEXT))
+		return (false);
+	buf_init(&col);
+	fleet_own_column(&col, c->key);
+	buf_adds(b, c->op == QOP_NE ? "NOT arrayExists(x -> " :
+	    "arrayExists(x -> ");
+	sql_test(b, c, "x", "");
+	buf_printf(b, ", %s)", col.s);
+	buf_free(&col);
+	return (true);
+}
+
+/* Whether a key has a value: in its own column, or in the arrays. */
+static void
+sql_exists(struct buf *b, const struct query_cond *c, const char *name)
+{
+	struct buf	 col;
+
+	if (c->op == QOP_NOTEXISTS)
+		buf_adds(b, "NOT ");
+	if (c->key >= 0 && fleet_own(c->key)) {
+		buf_init(&col);
+		fleet_own_column(&col, c->key);
+		buf_printf(b, "notEmpty(%s)", col.s);
+		buf_free(&col);
+	} else
+		buf_printf(b, "has(mk, %u)", fleet_key_id(name));
+}
+
 /* One condition. */
 static bool
 sql_cond(struct buf *b, const struct query_cond *c, char **cause)
@@ -297,9 +337,7 @@ sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 	switch (c->op) {
 	case QOP_EXISTS:
 	case QOP_NOTEXISTS:
-		buf_adds(b, c->op == QOP_EXISTS ? "has(mk, " : "NOT has(mk, ");
-		buf_printf(b, "%u", fleet_key_id(name));
-		buf_adds(b, ")");
+		sql_exists(b, c, name);
 		return (true);
 	case QOP_UCOUNT:
 		sql_ucount(b, c, name);
@@ -309,7 +347,7 @@ sql_cond(struct buf *b, const struct query_cond *c, char **cause)
 	default:
 		break;
 	}
-	if (sql_fixed(b, c))
+	if (sql_fixed(b, c) || sql_own(b, c))
 		return (true);
 	num = c->op <= QOP_GE && sql_numeric(c->type);
 	if (c->op == QOP_NE)

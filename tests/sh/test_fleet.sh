@@ -40,7 +40,7 @@ ok "fleet: two servers answer on 127.0.0.1:$H1 and :$H2"
 S1=clickhouse://127.0.0.1:$H1/hc
 S2=clickhouse://127.0.0.1:$H2/hc
 
-# --init on each server, twice (the second finds schema 1 and is content).
+# --init on each server, twice (the second finds schema 2 and is content).
 for s in $S1 $S2 $S1; do
 	run_hc "$T/out" "$T/err" --store $s --init --cluster fleet
 	check "init $s" "0 " "$rc $(cat "$T/err")"
@@ -534,6 +534,44 @@ if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
 else
 	live_ship
 fi
+
+# A table of schema 1 (made here from one of 2: the keys' own array
+# columns dropped, the version set back): reading and shipping say how to
+# upgrade; --init upgrades it, and its rows answer as before, their new
+# columns read from the arrays until a merge writes them.
+O=clickhouse://127.0.0.1:$H1/hcold
+run_hc "$T/out" "$T/err" --store $O --init
+run_hc "$T/out" "$T/err" -r "$demo" --ship $O --sensor s1 --run r1
+check "schema 1: shipped to a new database" "0 " "$rc $(cat "$T/err")"
+own=$(q1 "SELECT name FROM system.columns WHERE database = 'hcold' AND
+    table = 'sessions' AND substring(name, 1, 2) = 'a_'")
+nown=$(wc -l <<<"$own")
+d1() { curl -sS "http://127.0.0.1:$H1/" --data-binary "$1"; }
+for c in $own; do d1 "ALTER TABLE hcold.sessions DROP COLUMN $c"; done
+d1 "DROP TABLE hcold.huntcon_schema"
+d1 "CREATE TABLE hcold.huntcon_schema (version UInt16) ENGINE = TinyLog"
+d1 "INSERT INTO hcold.huntcon_schema VALUES (1)"
+run_hc "$T/out" "$T/err" --store $O --values alias.host
+check "schema 1: reading it is exit 1, nothing on stdout" "1 " \
+	"$rc $(cat "$T/out")"
+check_grep "schema 1: reading says how to upgrade" "^huntcon: store: \
+hcold.sessions has schema 1, this huntcon reads and writes 2: upgrade it \
+with huntcon --store URL --init on each server\$" "$T/err"
+run_hc "$T/out" "$T/err" -r "$demo" --ship $O --sensor s1 --run r2
+check "schema 1: shipping to it is exit 1" 1 "$rc"
+check_grep "schema 1: shipping says how to upgrade" "has schema 1, this" \
+	"$T/err"
+run_hc "$T/out" "$T/err" --store $O --init
+check "schema 1: --init upgrades it" "0 huntcon: hcold.sessions: schema 1 \
+upgraded to 2 ($nown columns added)" "$rc $(cat "$T/err")"
+for k in alias.host ip.src did dns.querytype; do
+	"$HUNTCON" -r "$demo" --values $k -q "alias.host exists" >"$T/want"
+	run_hc "$T/out" "$T/err" --store $O --values $k -q "alias.host exists"
+	same_file "schema 1 upgraded: --values $k equals local" "$T/want" \
+		"$T/out"
+done
+run_hc "$T/out" "$T/err" --store $O --init
+check "schema 2: --init again is content" "0 " "$rc $(cat "$T/err")"
 
 # A stopped shard: exit 1 and a message, never half the count.
 kill "$(cat "$T/ch2/pid")"

@@ -73,6 +73,15 @@ expect_screen "drill: the path's count equals --sessions" \
 $TM send-keys : ; $TM send-keys -l tcp.dstport; $TM send-keys Enter
 check "after the drill, tcp.dstport's counts equal --values -q" all \
     "$(rows_on_screen "$T/port")"
+# ip.src has more values than the screen shows: the store sorts and cuts
+# them, and says how many there were.
+"$HUNTCON" --store $S --values ip.src -q "$q" >"$T/src"
+nv=$(wc -l <"$T/src")
+$TM send-keys : ; $TM send-keys -l ip.src; $TM send-keys Enter
+check "after the drill, ip.src's top counts equal --values -q" all \
+    "$(rows_on_screen "$T/src")"
+expect_screen "ip.src: the number of its values under the drill" \
+    "ip\.src +$nv values"
 
 $TM send-keys h
 expect_screen "histogram: not over a store" "time +\(not over a store\)"
