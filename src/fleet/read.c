@@ -835,6 +835,26 @@ read_view_page(void *impl, struct view_req *r, enum view_order order,
 	return (ok);
 }
 
+/* The packets of the request's sessions, fetched from their sensors as
+ * -w over the store does. */
+static bool
+read_view_export(void *impl, struct view_req *r, const char *path,
+    bool force, uint64_t *packets, char **cause)
+{
+	struct fleet_view	*fv = impl;
+	bool			 ok;
+
+	if (fv->cfg == NULL) {
+		*cause = xstrdup("export over a store: this view reads no "
+		    "packets");
+		return (false);
+	}
+	fleet_http_serve(r);
+	ok = fleet_export(fv->u, r->q, fv->cfg, path, force, packets, cause);
+	fleet_http_serve(NULL);
+	return (ok);
+}
+
 static const struct store_ops read_view_ops = {
 	.name = "fleet",
 	.counts = read_view_counts,
@@ -843,6 +863,7 @@ static const struct store_ops read_view_ops = {
 	.session = fleet_view_session,
 	.packets = fleet_view_packets,
 	.session_free = fleet_view_session_free,
+	.export = read_view_export,
 	.release = read_view_release,
 	.free = read_view_free,
 };

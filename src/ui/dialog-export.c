@@ -21,6 +21,7 @@
 
 #include "batch/batch.h"
 #include "export/export.h"
+#include "query/query.h"
 #include "ui/ui-int.h"
 
 /* What the file's name asks for. */
@@ -57,6 +58,10 @@ xdialog_pick(struct ui *u)
 	free(x->ids);
 	x->ids = NULL;
 	x->nids = 0;
+	if (u->view.remote != NULL) {	/* the path's, counted by the store */
+		x->nids = (size_t)u->view.nmatch;
+		return;
+	}
 	if (xdialog_open_session(u)) {
 		x->ids = xmalloc(sizeof *x->ids);
 		x->ids[x->nids++] = (uint32_t)u->sv.id;
@@ -96,6 +101,23 @@ xdialog_fragments(struct ui *u, bool add)
 	return (n);
 }
 
+/* The chosen sessions' meta lines: from the store's pages over a store
+ * (false with *why when it fails; errno when a write does). */
+static bool
+xdialog_lines(struct ui *u, FILE *fp, const struct batch_fields *f,
+    char **why)
+{
+	struct xdialog	*x = &u->ex;
+
+	*why = NULL;
+	if (u->view.remote != NULL)
+		return (view_sessions(fp, u->view.remote, VIEW_BY_TIME, f,
+		    (enum batch_format)(x->format - 1),
+		    x->format == BATCH_TSV + 1, x->q, why));
+	return (batch_lines(fp, u->st, f, (enum batch_format)(x->format - 1),
+	    x->format == BATCH_TSV + 1, x->ids, x->nids));
+}
+
 /*
  * Write the meta of the chosen sessions to a new file (or over one when
  * forced), every write checked and the file synced; on failure the file
@@ -108,6 +130,7 @@ xdialog_meta(struct ui *u)
 	struct batch_fields	 f;
 	struct stat		 sb;
 	FILE			*fp;
+	char			*why;
 	int			 fd;
 	int			 err = 0;
 	bool			 regular;
@@ -123,18 +146,53 @@ xdialog_meta(struct ui *u)
 	regular = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
 	batch_fields_default(&f);
 	atomic_store(&x->prog->total, x->nids);
-	if (!batch_lines(fp, u->st, &f, (enum batch_format)(x->format - 1),
-	    x->format == BATCH_TSV + 1, x->ids, x->nids))
+	if (!xdialog_lines(u, fp, &f, &why) && why == NULL)
 		err = errno;
 	atomic_store(&x->prog->done, x->nids);
 	batch_fields_free(&f);
-	if (!file_finish(fp, x->path, FILE_SYNC | FILE_CLOSE, err,
-	    &x->cause)) {
+	if (why != NULL) {
+		fclose(fp);
+		x->cause = why;
+	}
+	if (why != NULL || !file_finish(fp, x->path, FILE_SYNC | FILE_CLOSE,
+	    err, &x->cause)) {
 		if (regular)
 			unlink(x->path);	/* a part of it is no evidence */
 		return (false);
 	}
 	return (true);
+}
+
+/* Whether Esc asked an export over a store to stop. */
+static bool
+xdialog_stopped(void *arg)
+{
+	return (atomic_load(&((struct export_progress *)arg)->cancel));
+}
+
+/* Over a store: the packets of the path's sessions, from their sensors. */
+static void
+xdialog_remote(struct ui *u)
+{
+	struct xdialog	*x = &u->ex;
+	struct view	*v = u->view.remote;
+	struct view_req	 r;
+	uint64_t	 packets = 0;
+
+	view_req_init(&r, x->q);
+	r.poll = xdialog_stopped;
+	r.arg = x->prog;
+	atomic_store(&x->prog->total, x->nids);
+	if (v->ops->export == NULL)
+		x->cause = xstrdup("this store cannot export packets");
+	else
+		x->ok = v->ops->export(v->impl, &r, x->path, x->force,
+		    &packets, &x->cause);
+	atomic_store(&x->prog->done, x->nids);
+	if (x->ok)
+		xasprintf(&x->result, "exported %zu session%s, %llu packets "
+		    "to %s (from their sensors)", x->nids, x->nids == 1 ? "" :
+		    "s", (unsigned long long)packets, esc_str(x->path));
 }
 
 /* The writing thread. */
@@ -146,7 +204,9 @@ xdialog_thread(void *arg)
 	struct batch_sel	 sel = { x->ids, x->nids };
 	struct export_result	 res;
 
-	if (x->format == 0) {
+	if (x->format == 0 && u->view.remote != NULL)
+		xdialog_remote(u);
+	else if (x->format == 0) {
 		x->ok = export_pcap(u->cap, u->st, x->path, x->force,
 		    batch_sel_keep, &sel, NULL, NULL, &res, x->prog,
 		    &x->cause);
@@ -203,17 +263,22 @@ static void
 xdialog_confirm(struct ui *u)
 {
 	struct xdialog	*x = &u->ex;
-	uint64_t	 packets = export_packets(u->st, x->ids, x->nids);
+	uint64_t	 packets;
 	struct buf	 b;
 
 	buf_init(&b);
 	esc_text(&b, x->path, strlen(x->path));
-	if (x->format == 0)
+	if (x->format == 0 && u->view.remote != NULL)
+		ui_ask(u, "yn", xdialog_go_answer, "write the path's %zu "
+		    "session%s to %s (pcap, packets from their sensors)? (y/n)",
+		    x->nids, x->nids == 1 ? "" : "s", b.s);
+	else if (x->format == 0) {
+		packets = export_packets(u->st, x->ids, x->nids);
 		ui_ask(u, "yn", xdialog_go_answer, "write %zu session%s, %llu "
 		    "packet%s to %s (pcap)? (y/n)", x->nids, x->nids == 1 ?
 		    "" : "s", (unsigned long long)packets, packets == 1 ? "" :
 		    "s", b.s);
-	else
+	} else
 		ui_ask(u, "yn", xdialog_go_answer, "write the meta of %zu "
 		    "session%s to %s (%s)? (y/n)", x->nids, x->nids == 1 ? "" :
 		    "s", b.s, x->format == BATCH_TSV + 1 ? "TSV" :
@@ -236,7 +301,7 @@ xdialog_frag_answer(struct ui *u, int key)
 static void
 xdialog_fragments_ask(struct ui *u)
 {
-	size_t	 n = xdialog_fragments(u, false);
+	size_t	 n = u->view.remote != NULL ? 0 : xdialog_fragments(u, false);
 
 	if (n == 0)
 		xdialog_confirm(u);
@@ -296,6 +361,36 @@ xdialog_line(struct ui *u, const char *line, void *arg)
 	return (true);
 }
 
+/*
+ * Over a store, the path's query is the export's own (the analyst may
+ * drill on while it runs); false, said, when the store failed.
+ */
+static bool
+xdialog_remote_path(struct ui *u)
+{
+	struct query_error	 err;
+	struct buf		 b;
+
+	if (u->view.failed != NULL) {
+		ui_message(u, ROLE_WARNING, "nothing to export: the store "
+		    "failed");
+		return (false);
+	}
+	query_free(u->ex.q);
+	u->ex.q = NULL;
+	if (u->view.q == NULL)
+		return (true);
+	buf_init(&b);
+	query_format(&b, u->view.q);
+	u->ex.q = query_compile(b.s, b.len, QUERY_EMPTY_OK, &err);
+	if (u->ex.q == NULL)
+		ui_message(u, ROLE_ERROR, "export: the path does not compile "
+		    "again: %s", err.msg);
+	query_error_clear(&err);
+	buf_free(&b);
+	return (u->ex.q != NULL);
+}
+
 /* Export the marked sessions, or the path's: ask for the file. */
 void
 xdialog_start(struct ui *u)
@@ -314,6 +409,8 @@ xdialog_start(struct ui *u)
 		    "the capture stops (C-c)" : "the capture is read");
 		return;
 	}
+	if (u->view.remote != NULL && !xdialog_remote_path(u))
+		return;
 	xdialog_pick(u);
 	if (u->ex.nids == 0) {
 		ui_message(u, ROLE_WARNING, "no sessions to export");
@@ -393,6 +490,7 @@ xdialog_free(struct ui *u)
 	free(x->prog);
 	free(x->path);
 	free(x->ids);
+	query_free(x->q);
 	free(x->cause);
 	free(x->result);
 }

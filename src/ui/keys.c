@@ -391,8 +391,11 @@ keys_store_refuses(struct ui *u, const struct keys_binding *b)
 	    (b->fn == copy_key && u->pane == PANE_SESSION))
 		why = "over a store, pivot and copy from the Events pane's "
 		    "cells";
-	else if (b->fn == k_export || b->fn == k_mark)
-		why = "export over a store: huntcon --store URL -w FILE";
+	else if (b->fn == k_mark)
+		why = "no marks over a store: x exports the path's sessions";
+	else if (b->fn == k_export && u->pane == PANE_SESSION)
+		why = "over a store, x exports the path's sessions from "
+		    "Navigate or Events";
 	if (why == NULL)
 		return (false);
 	ui_message(u, ROLE_WARNING, "%s", why);

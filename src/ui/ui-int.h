@@ -205,6 +205,7 @@ struct xdialog {
 	int		 format;	/* 0 pcap, else enum batch_format + 1 */
 	uint32_t	*ids;		/* sessions, ascending */
 	size_t		 nids;
+	struct query	*q;		/* over a store: the path's, its own */
 	bool		 force;
 	struct export_progress *prog;
 	bool		 ok;

@@ -112,6 +112,11 @@ struct store_ops {
 		    char **cause);
 	/* Free what a session's own holds. */
 	void	(*session_free)(void *, struct view_session *);
+	/* Write the packets of the sessions the request selects to a pcap
+	 * at path (force: over a file there), *packets how many; NULL: the
+	 * store has none here (the in-memory store's is export/'s). */
+	bool	(*export)(void *, struct view_req *, const char *path,
+		    bool force, uint64_t *packets, char **cause);
 	/* Free what an answer's own holds. */
 	void	(*release)(void *, void *own);
 	/* Free the store's side of the view. */

@@ -7,7 +7,8 @@
 # breadcrumb's count equals --sessions, Events lists the path's sessions
 # and opens one in the Session pane (its packets read where the settings
 # say), what is not there over a store says so, and a store that stops
-# answering shows "failed" (never a silent half count).  Waits on screen
+# answering shows "failed" (never a silent half count); export writes the
+# path's sessions as -w and --sessions over the store do.  Waits on screen
 # content.
 . "$(dirname "$0")/../lib.sh"
 
@@ -82,6 +83,30 @@ check "after the drill, ip.src's top counts equal --values -q" all \
     "$(rows_on_screen "$T/src")"
 expect_screen "ip.src: the number of its values under the drill" \
     "ip\.src +$nv values"
+
+# Export over the store: the path's sessions, their packets fetched from
+# the sensor (local: here), the same file as -w over the store; the meta
+# as --sessions over the store writes it.
+$TM send-keys x
+expect_screen "export over a store: the prompt counts the path's sessions" \
+    "export the path's $n sessions to:"
+$TM send-keys -l "$T/con.pcap"; $TM send-keys Enter
+expect_screen "export over a store: it asks first" \
+    "write the path's $n sessions to .*con\.pcap \(pcap, packets from"
+$TM send-keys y
+expect_screen "export over a store: done, said" \
+    "exported $n sessions, [0-9]+ packets to .*con\.pcap \(from their" 30
+"$HUNTCON" --store $S --set fleet.sensor.s1=local: -q "$q" \
+    -w "$T/batch.pcap" 2>/dev/null
+check "export over a store equals -w over the store" "same" \
+    "$(cmp -s "$T/batch.pcap" "$T/con.pcap" && echo same)"
+$TM send-keys x; $TM send-keys -l "$T/con.tsv"; $TM send-keys Enter
+expect_screen "export over a store: meta, asked" "write the meta of $n"
+$TM send-keys y
+expect_screen "export over a store: meta written" "exported the meta of $n"
+"$HUNTCON" --store $S --sessions --header -q "$q" >"$T/batch.tsv"
+check "export of the meta over a store equals --sessions over it" "same" \
+    "$(cmp -s "$T/batch.tsv" "$T/con.tsv" && echo same)"
 
 $TM send-keys h
 expect_screen "histogram: not over a store" "time +\(not over a store\)"
