@@ -142,8 +142,8 @@ usage(FILE *f)
 "                 [--sensor NAME]\n"
 "       huntcon --store URL [-q QUERY] [-R RULES]...  (the console)\n"
 "       huntcon --store URL --init [--cluster NAME] | --retain DAYS\n"
-"       huntcon --store URL (--values KEY | --sessions ... | --refs |\n"
-"                 -w OUT.pcap|-)\n"
+"       huntcon --store URL (--values KEY | --sessions ... |\n"
+"                 --histogram BUCKET | --refs | -w OUT.pcap|-)\n"
 "                 [-q QUERY]\n"
 "       huntcon --fetch PATH@OFFSET,... ... -w OUT.pcap|-\n"
 "       huntcon --check-rules [--fix] [RULES...]\n"
@@ -1057,10 +1057,11 @@ main_store_check(const struct args *a)
 		usage_error("--store reads the store: -r, -i, --stats and "
 		    "--ship go without it");
 	if (a->fl.init + (a->values != NULL) + a->sessions +
-	    (a->fl.retain >= 0) + a->fl.refs + (a->write != NULL) > 1)
+	    (a->fl.retain >= 0) + a->fl.refs + (a->write != NULL) +
+	    (a->bucket != 0) > 1)
 		usage_error("--store goes with one of --init, --retain, "
-		    "--values, --sessions, --refs or -w, or none (the "
-		    "console)");
+		    "--values, --sessions, --histogram, --refs or -w, or none "
+		    "(the console)");
 }
 
 /* The console over --store: the path's questions asked of the store. */
@@ -1107,7 +1108,8 @@ main_store(struct args *a)
 
 	main_store_check(a);
 	if (!a->fl.init && a->values == NULL && !a->sessions &&
-	    a->fl.retain < 0 && !a->fl.refs && a->write == NULL)
+	    a->fl.retain < 0 && !a->fl.refs && a->write == NULL &&
+	    a->bucket == 0)
 		return (main_store_console(a));
 	memset(&m, 0, sizeof m);
 	m.key = main_fields(a, &f);
@@ -1119,6 +1121,7 @@ main_store(struct args *a)
 	m.header = a->header;
 	m.q = q;
 	m.write = a->write;
+	m.bucket = a->bucket;
 	m.force = a->force;
 	m.cfg = &a->cfg;
 	ok = fleet_run_store(stdout, &a->fl, &m, &note, &cause);

@@ -168,10 +168,8 @@ batch_histogram(FILE *out, const struct store *st, uint64_t bucket,
     const struct query *q, char **cause)
 {
 	struct store_hist	 h;
-	struct buf		 b;
 	uint32_t		*ids = NULL;
-	size_t			 i, n = 0;
-	int			 err = 0;
+	size_t			 n = 0;
 	bool			 ok;
 
 	*cause = NULL;
@@ -181,15 +179,27 @@ batch_histogram(FILE *out, const struct store *st, uint64_t bucket,
 	free(ids);
 	if (!ok)
 		return (false);
+	ok = batch_hist_lines(out, &h);
+	free(h.count);
+	return (ok);
+}
+
+/* The lines of buckets counted; see batch.h. */
+bool
+batch_hist_lines(FILE *out, const struct store_hist *h)
+{
+	struct buf	 b;
+	size_t		 i;
+	int		 err = 0;
+
 	buf_init(&b);
-	for (i = 0; i < h.n && err == 0; i++) {
+	for (i = 0; i < h->n && err == 0; i++) {
 		buf_reset(&b);
-		buf_printf(&b, "%llu\t", (unsigned long long)h.count[i]);
-		batch_bucket_start(&b, h.first + i * bucket, bucket);
+		buf_printf(&b, "%llu\t", (unsigned long long)h->count[i]);
+		batch_bucket_start(&b, h->first + i * h->bucket, h->bucket);
 		buf_addc(&b, '\n');
 		batch_put(out, &b, &err);
 	}
-	free(h.count);
 	buf_free(&b);
 	return (batch_done(err));
 }

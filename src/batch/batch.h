@@ -96,6 +96,8 @@ int	 batch_pkt_side(const struct session *, const struct decoded *);
  */
 bool	 batch_histogram(FILE *, const struct store *, uint64_t bucket,
 	    const struct query *, char **cause);
+/* Those lines for buckets counted (false with errno: a write failed). */
+bool	 batch_hist_lines(FILE *, const struct store_hist *);
 
 /* --groups: each chosen session a correlation rule flagged, once per
  * group that flagged it (the report of rules_correlate_report()), with

@@ -138,6 +138,8 @@ fleet_run_store(FILE *out, const struct fleet_args *fa,
 		view_fleet(&v, &u);	/* --values (first) or --sessions */
 		if (m->key != -1)
 			ok = view_values(out, &v, m->key, m->sort, m->q, cause);
+		else if (m->bucket != 0)
+			ok = view_histogram(out, &v, m->bucket, m->q, cause);
 		else
 			ok = view_sessions(out, &v, VIEW_BY_TIME, m->fields,
 			    m->format, m->header, m->q, cause);

@@ -188,6 +188,7 @@ struct fleet_mode {
 	bool			 header;
 	const struct query	*q;
 	const char		*write;		/* -w; NULL: none */
+	uint64_t		 bucket;	/* --histogram, ns; 0: none */
 	bool			 force;
 	const struct engine_config *cfg;
 };

@@ -750,6 +750,70 @@ read_size_of(void *impl, struct view_req *r, uint64_t *n, char **cause)
 	return (ok);
 }
 
+/*
+ * The request's sessions over time, as store_histogram counts them: their
+ * span first, then a count per bucket (each shard counting its part).
+ */
+static bool
+read_histogram_of(void *impl, struct view_req *r, uint64_t bucket,
+    size_t max, struct store_hist *h, char **cause)
+{
+	const struct fleet_url	*u = ((struct fleet_view *)impl)->u;
+	const char		*table;
+	struct buf		 b;
+	char			*out = NULL, *p, *line;
+	uint64_t		 n, lo, hi, i, c;
+	bool			 ok;
+
+	memset(h, 0, sizeof *h);
+	if (!read_view_table(impl, &table, cause))
+		return (false);
+	buf_init(&b);
+	buf_printf(&b, "SELECT count(), min(time), max(time) FROM %s.%s "
+	    "WHERE (", u->db, table);
+	ok = read_where(&b, r->q, cause);
+	buf_adds(&b, ") FORMAT TabSeparated");
+	if (!ok || !read_run(u, b.s, &out, cause)) {
+		buf_free(&b);
+		return (false);
+	}
+	n = strtoull(out, &p, 10);
+	lo = strtoull(p, &p, 10);
+	hi = strtoull(p, NULL, 10);
+	free(out);
+	ok = store_hist_span(h, n > 0, lo, hi, bucket, max, cause);
+	if (!ok || n == 0) {
+		buf_free(&b);
+		return (ok);
+	}
+	buf_reset(&b);
+	buf_printf(&b, "SELECT intDiv(time - %llu, %llu) AS b, count() FROM "
+	    "%s.%s WHERE time >= %llu AND time <= %llu AND (",
+	    (unsigned long long)h->first, (unsigned long long)h->bucket,
+	    u->db, table, (unsigned long long)lo, (unsigned long long)hi);
+	ok = read_where(&b, r->q, cause);
+	buf_adds(&b, ") GROUP BY b FORMAT TabSeparated");
+	ok = ok && read_run(u, b.s, &out, cause);
+	buf_free(&b);
+	if (!ok) {
+		free(h->count);
+		h->count = NULL;
+		return (false);
+	}
+	for (p = out; (line = strsep(&p, "\n")) != NULL; ) {
+		if (*line == '\0')
+			continue;
+		i = strtoull(line, &line, 10);
+		c = strtoull(line, NULL, 10);
+		if (i < h->n) {
+			h->count[i] = c;
+			h->max = c > h->max ? c : h->max;
+		}
+	}
+	free(out);
+	return (true);
+}
+
 /* Up to limit sessions after the cursor, in (time, sensor, ...) order
  * whatever the order asked: sessionids are each sensor's own. */
 static bool
@@ -855,6 +919,18 @@ read_view_export(void *impl, struct view_req *r, const char *path,
 	return (ok);
 }
 
+static bool
+read_view_histogram(void *impl, struct view_req *r, uint64_t bucket,
+    size_t max, struct store_hist *h, char **cause)
+{
+	bool	 ok;
+
+	fleet_http_serve(r);
+	ok = read_histogram_of(impl, r, bucket, max, h, cause);
+	fleet_http_serve(NULL);
+	return (ok);
+}
+
 static const struct store_ops read_view_ops = {
 	.name = "fleet",
 	.counts = read_view_counts,
@@ -864,6 +940,7 @@ static const struct store_ops read_view_ops = {
 	.packets = fleet_view_packets,
 	.session_free = fleet_view_session_free,
 	.export = read_view_export,
+	.histogram = read_view_histogram,
 	.release = read_view_release,
 	.free = read_view_free,
 };

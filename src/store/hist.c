@@ -72,6 +72,28 @@ hist_add(struct store_hist *h, uint64_t t)
 		h->max = c;
 }
 
+/* Set up the buckets for starts from lo to hi (any: there are some). */
+bool
+store_hist_span(struct store_hist *h, bool any, uint64_t lo, uint64_t hi,
+    uint64_t bucket, size_t max, char **cause)
+{
+	memset(h, 0, sizeof *h);
+	if (!any) {
+		h->bucket = bucket != 0 ? bucket : SEC;
+		h->count = xcalloc(1, sizeof *h->count);
+		return (true);
+	}
+	h->bucket = bucket != 0 ? bucket : store_hist_bucket(lo, hi, max);
+	h->first = lo / h->bucket * h->bucket;
+	if ((hi - h->first) / h->bucket >= STORE_HIST_MAX) {
+		xasprintf(cause, "more than %u buckets", STORE_HIST_MAX);
+		return (false);
+	}
+	h->n = (size_t)((hi - h->first) / h->bucket) + 1;
+	h->count = xcalloc(h->n, sizeof *h->count);
+	return (true);
+}
+
 /*
  * Count the sessions ids[0..n-1] (NULL: every session) by start time, in
  * buckets of bucket ns aligned on multiples of it since the epoch (0: the
@@ -86,21 +108,11 @@ store_histogram(const struct store *st, const uint32_t *ids, size_t n,
 	const uint64_t		*start = index_starts(x);
 	uint64_t		 lo, hi, w;
 	size_t			 i;
+	bool			 any;
 
-	memset(h, 0, sizeof *h);
-	if (!hist_span(x, start, ids, n, &lo, &hi)) {
-		h->bucket = bucket != 0 ? bucket : SEC;
-		h->count = xcalloc(1, sizeof *h->count);
-		return (true);
-	}
-	h->bucket = bucket != 0 ? bucket : store_hist_bucket(lo, hi, max);
-	h->first = lo / h->bucket * h->bucket;
-	if ((hi - h->first) / h->bucket >= STORE_HIST_MAX) {
-		xasprintf(cause, "more than %u buckets", STORE_HIST_MAX);
+	any = hist_span(x, start, ids, n, &lo, &hi);
+	if (!store_hist_span(h, any, lo, hi, bucket, max, cause))
 		return (false);
-	}
-	h->n = (size_t)((hi - h->first) / h->bucket) + 1;
-	h->count = xcalloc(h->n, sizeof *h->count);
 	for (i = 0; ids != NULL && i < n; i++)
 		hist_add(h, start[ids[i]]);
 	for (i = 0; ids == NULL && i < x->nwords; i++) {

@@ -207,5 +207,12 @@ bool		 store_histogram(const struct store *, const uint32_t *ids,
 		    char **cause);
 /* The bucket store_histogram picks for starts from lo to hi. */
 uint64_t	 store_hist_bucket(uint64_t lo, uint64_t hi, size_t max);
+/*
+ * The empty buckets store_histogram fills, for starts from lo to hi (any:
+ * there are some; else one empty bucket), for another store that counts
+ * them; false with *cause past STORE_HIST_MAX.
+ */
+bool		 store_hist_span(struct store_hist *, bool any, uint64_t lo,
+		    uint64_t hi, uint64_t bucket, size_t max, char **cause);
 
 #endif

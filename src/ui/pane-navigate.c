@@ -345,8 +345,8 @@ nav_hist_header(struct ui *u, struct buf *b, const struct nav_key *k)
 		buf_adds(b, "  sessions over time (h or o: open)");
 		return;
 	}
-	if (u->view.remote != NULL) {
-		buf_adds(b, "  (not over a store)");
+	if (k->n == 0 && u->view.failed != NULL) {
+		buf_adds(b, "  (not counted: the store failed)");
 		return;
 	}
 	if (!u->view.indexed) {

@@ -71,6 +71,23 @@ mem_counts(void *impl, struct view_req *r, int key, enum vsort sort,
 	return (true);
 }
 
+/* The request's sessions over time. */
+static bool
+mem_histogram(void *impl, struct view_req *r, uint64_t bucket, size_t max,
+    struct store_hist *h, char **cause)
+{
+	struct mem	*m = impl;
+	uint32_t	*ids = NULL;
+	size_t		 n = 0;
+	bool		 ok;
+
+	if (r->q != NULL && !mem_select(r, m->st, &ids, &n, cause))
+		return (false);
+	ok = store_histogram(m->st, ids, n, bucket, max, h, cause);
+	free(ids);
+	return (ok);
+}
+
 /* How many sessions the request selects. */
 static bool
 mem_size(void *impl, struct view_req *r, uint64_t *n, char **cause)
@@ -248,6 +265,7 @@ static const struct store_ops mem_ops = {
 	.session = mem_session,
 	.packets = mem_packets,
 	.session_free = mem_session_free,
+	.histogram = mem_histogram,
 	.release = mem_release,
 	.free = mem_free,
 };

@@ -426,12 +426,21 @@ view_sel_count_all(struct view_sel *s, int key, enum vsort sort,
 /* The selection's sessions over time, in at most max buckets; false
  * (*cause NULL) until the selection is indexed. */
 bool
-view_sel_histogram(const struct view_sel *s, size_t max,
+view_sel_histogram(struct view_sel *s, size_t max,
     struct store_hist *h, char **cause)
 {
+	struct view_req	 r;
+
 	*cause = NULL;
-	if (s->remote != NULL) {
-		*cause = xstrdup("not over a store");
+	if (s->remote != NULL) {	/* a failure is the path's, said */
+		if (s->failed != NULL)
+			return (false);
+		sel_req(s, &r, s->q);
+		if (s->remote->ops->histogram(s->remote->impl, &r, 0, max, h,
+		    cause))
+			return (true);
+		sel_fail(s, *cause);
+		*cause = NULL;
 		return (false);
 	}
 	if (!s->indexed)

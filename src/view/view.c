@@ -95,6 +95,28 @@ view_values(FILE *out, struct view *v, int key, enum vsort sort,
 	return (ok);
 }
 
+/* --histogram: the sessions of q over time, printed. */
+bool
+view_histogram(FILE *out, struct view *v, uint64_t bucket,
+    const struct query *q, char **cause)
+{
+	struct view_req		 r;
+	struct store_hist	 h;
+	bool			 ok;
+
+	view_req_init(&r, q);
+	*cause = NULL;
+	if (v->ops->histogram == NULL) {
+		xasprintf(cause, "the %s store has no histogram", v->ops->name);
+		return (false);
+	}
+	if (!v->ops->histogram(v->impl, &r, bucket, 0, &h, cause))
+		return (false);
+	ok = batch_hist_lines(out, &h);
+	free(h.count);
+	return (ok);
+}
+
 /* --sessions: the sessions of q, page by page, in the order asked. */
 bool
 view_sessions(FILE *out, struct view *v, enum view_order order,

@@ -112,6 +112,10 @@ struct store_ops {
 		    char **cause);
 	/* Free what a session's own holds. */
 	void	(*session_free)(void *, struct view_session *);
+	/* The request's sessions over time, as store_histogram counts them
+	 * (bucket 0: one giving at most max buckets). */
+	bool	(*histogram)(void *, struct view_req *, uint64_t bucket,
+		    size_t max, struct store_hist *, char **cause);
 	/* Write the packets of the sessions the request selects to a pcap
 	 * at path (force: over a file there), *packets how many; NULL: the
 	 * store has none here (the in-memory store's is export/'s). */
@@ -145,6 +149,9 @@ void	 view_page_free(struct view *, struct view_page *);
 bool	 view_values(FILE *, struct view *, int key, enum vsort,
 	    const struct query *, char **cause);
 /* --sessions: the sessions of q, page by page, in the order asked. */
+/* --histogram: the sessions of q over time in buckets of bucket ns. */
+bool	 view_histogram(FILE *, struct view *, uint64_t bucket,
+	    const struct query *, char **cause);
 bool	 view_sessions(FILE *, struct view *, enum view_order,
 	    const struct batch_fields *, enum batch_format, bool header,
 	    const struct query *, char **cause);
@@ -238,7 +245,7 @@ size_t	 view_sel_count(struct view_sel *, int key, enum vsort,
 size_t	 view_sel_count_all(struct view_sel *, int key, enum vsort,
 	    struct vcount **);
 /* Its sessions over time (false, *cause maybe NULL, when it cannot). */
-bool	 view_sel_histogram(const struct view_sel *, size_t max,
+bool	 view_sel_histogram(struct view_sel *, size_t max,
 	    struct store_hist *, char **cause);
 /* Index keys over at most limit more sessions; true once done. */
 bool	 view_sel_warm(const struct view_sel *, const int *, size_t,

@@ -258,6 +258,18 @@ for k in direction ipv6.src eth.dst ip.src time service; do
 	check "values $k" "$b" "$a"
 done
 
+# Sessions over time: --histogram over the store prints what it prints
+# over both captures, for a size, a path, a multi-valued key.
+for hq in "1m|" "1h|ip.proto = 6" "10s|alias.host exists" "1d|ip.proto = 99"; do
+	bk=${hq%%|*} hq=${hq#*|}
+	a=$("$HUNTCON" --store $S1 --histogram $bk ${hq:+-q "$hq"} 2>&1)
+	b=$("$HUNTCON" -r "$demo" -r "$basic" --histogram $bk ${hq:+-q "$hq"})
+	check "histogram $bk ${hq:-(all)}" "$b" "$a"
+done
+check "histogram: 1m over the two days has 1,441 buckets or more" yes \
+	"$([ "$("$HUNTCON" --store $S1 --histogram 1m | wc -l)" -ge 1441 ] &&
+	    echo yes)"
+
 # The orders of --values.
 for s in value size packets; do
 	a=$("$HUNTCON" --store $S1 --values tcp.dstport --sort $s 2>&1)

@@ -4,9 +4,10 @@
 # PID), a generated capture shipped to it, and `huntcon --store URL` with
 # no batch mode: the status line names the store, Navigate's counts of
 # ip.proto and of a key after a drill equal batch --store --values, the
-# breadcrumb's count equals --sessions, Events lists the path's sessions
-# and opens one in the Session pane (its packets read where the settings
-# say), what is not there over a store says so, and a store that stops
+# breadcrumb's count equals --sessions, the histogram's buckets equal
+# --histogram over the store, Events lists the path's sessions and opens
+# one in the Session pane (its packets read where the settings say), what
+# is not there over a store says so, and a store that stops
 # answering shows "failed" (never a silent half count); export writes the
 # path's sessions as -w and --sessions over the store do.  Waits on screen
 # content.
@@ -109,7 +110,13 @@ check "export of the meta over a store equals --sessions over it" "same" \
     "$(cmp -s "$T/batch.tsv" "$T/con.tsv" && echo same)"
 
 $TM send-keys h
-expect_screen "histogram: not over a store" "time +\(not over a store\)"
+expect_screen "histogram over a store: opened with its bucket size" \
+    '^>▾ time  [0-9]+ buckets of [0-9]+[smhd]  '
+bucket=$(sed -n 's/^>▾ time  [0-9]* buckets of \([0-9]*[smhd]\)  .*/\1/p' \
+    "$T/screen")
+"$HUNTCON" --store $S --histogram "$bucket" -q "$q" >"$T/hist"
+expect_screen "histogram over a store: the first bucket as batch prints it" \
+    "^ +$(head -1 "$T/hist" | cut -f1)  $(head -1 "$T/hist" | cut -f2)  "
 $TM send-keys Tab
 expect_screen "Events lists the path's sessions" "row 1 of $n"
 first=$("$HUNTCON" --store $S --sessions --fields sessionid -q "$q" |

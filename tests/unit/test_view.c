@@ -409,14 +409,15 @@ test_sel_index(void **state)
 }
 
 /* Over a store (here the in-memory one behind a view): asked, the same
- * answers; no histogram. */
+ * answers, the histogram's buckets included. */
 static void
 test_sel_remote(void **state)
 {
 	struct view		 v;
-	struct view_sel		 s;
-	struct store_hist	 h;
+	struct view_sel		 s, l;
+	struct store_hist	 h, lh;
 	char			*cause = NULL;
+	size_t			 i;
 
 	(void)state;
 	view_mem(&v, st);
@@ -426,9 +427,21 @@ test_sel_remote(void **state)
 	assert_int_equal(view_sel_stored(&s), N);
 	sel_check(&s);
 	assert_null(s.failed);
-	assert_false(view_sel_histogram(&s, 10, &h, &cause));
-	assert_string_equal(cause, "not over a store");
-	free(cause);
+	view_sel_init(&l, st, compile("udp.dstport = 1000"));
+	assert_true(sel_fill(&l, true, true));
+	assert_true(view_sel_histogram(&s, 10, &h, &cause));
+	assert_true(view_sel_histogram(&l, 10, &lh, &cause));
+	assert_null(cause);
+	assert_true(h.n > 0);
+	assert_int_equal(h.n, lh.n);
+	assert_int_equal(h.first, lh.first);
+	assert_int_equal(h.bucket, lh.bucket);
+	assert_int_equal(h.max, lh.max);
+	for (i = 0; i < h.n; i++)
+		assert_int_equal(h.count[i], lh.count[i]);
+	free(h.count);
+	free(lh.count);
+	view_sel_free(&l);
 	view_sel_free(&s);
 	view_free(&v);
 }
