@@ -551,60 +551,42 @@ read_json_rows(const char *out, size_t *total)
 
 /*
  * The counting statement for a key with a column of its own (not time,
- * whose precision is in the arrays): one value a session at most, so a
- * plain GROUP BY over that column.
+ * whose precision is in the arrays).  A single-valued key's column f_KEY
+ * holds one value a session at most, so a plain GROUP BY over it; an
+ * array column a_KEY is joined as rows, the first of each distinct value
+ * only (text folded), as read_values_sql does from the arrays but reading
+ * that one column.  PREWHERE reads first whether the key has a value.
  */
 static bool
-read_fixed_sql(struct buf *b, const struct fleet_url *u, const char *table,
+read_column_sql(struct buf *b, const struct fleet_url *u, const char *table,
     int key, const struct query *q, enum vsort sort, size_t top,
     char **cause)
 {
 	struct buf	 c;
 	uint8_t		 type = meta_key(key)->type;
-	bool		 ok;
+	bool		 own = fleet_own(key), text = type == MT_TEXT, ok;
+	const char	*v;
 
 	buf_init(&c);
-	fleet_fixed_column(&c, key);
-	if (type == MT_UINT || type == MT_IPV4)
-		buf_printf(b, "SELECT %u, %s, '', ", type, c.s);
+	if (own)
+		fleet_own_column(&c, key);
 	else
-		buf_printf(b, "SELECT %u, 0, hex(argMin(%s, time)), ", type,
-		    c.s);
-	buf_printf(b, READ_SUMS ", %s%s%s AS vf FROM %s.%s PREWHERE "
-	    "bitAnd(fp, %llu) != 0 WHERE (", type == MT_TEXT ?
-	    "lower(" : "", c.s, type == MT_TEXT ? ")" : "", u->db, table,
-	    (unsigned long long)((uint64_t)1 << key));
-	buf_free(&c);
-	if ((ok = read_where(b, q, cause)))
-		read_group(b, type, sort, top);
-	return (ok);
-}
-
-/*
- * The counting statement of a key with an array column of its own: its
- * values joined as rows, the first of each distinct value only (text
- * folded), as below but reading that one column rather than the arrays.
- */
-static bool
-read_own_sql(struct buf *b, const struct fleet_url *u, const char *table,
-    int key, const struct query *q, enum vsort sort, size_t top,
-    char **cause)
-{
-	struct buf	 c;
-	uint8_t		 type = meta_key(key)->type;
-	bool		 text = type == MT_TEXT, ok;
-
-	buf_init(&c);
-	fleet_own_column(&c, key);
+		fleet_fixed_column(&c, key);
+	v = own ? "v" : c.s;
 	if (type == MT_UINT || type == MT_IPV4)
-		buf_printf(b, "SELECT %u, v, '', ", type);
+		buf_printf(b, "SELECT %u, %s, '', ", type, v);
 	else
-		buf_printf(b, "SELECT %u, 0, hex(argMin(v, time)), ", type);
-	buf_printf(b, READ_SUMS ", %s AS vf FROM %s.%s ARRAY JOIN %s AS v, "
-	    "arrayEnumerateUniq(%s%s%s) AS vu PREWHERE notEmpty(%s) WHERE "
-	    "vu = 1 AND (", text ? "lower(v)" : "v", u->db, table, c.s,
-	    text ? "arrayMap(x -> lower(x), " : "", c.s, text ? ")" : "",
-	    c.s);
+		buf_printf(b, "SELECT %u, 0, hex(argMin(%s, time)), ", type, v);
+	buf_printf(b, READ_SUMS ", %s%s%s AS vf FROM %s.%s", text ? "lower(" :
+	    "", v, text ? ")" : "", u->db, table);
+	if (own)
+		buf_printf(b, " ARRAY JOIN %s AS v, arrayEnumerateUniq(%s%s%s) "
+		    "AS vu PREWHERE notEmpty(%s) WHERE vu = 1 AND (", c.s,
+		    text ? "arrayMap(x -> lower(x), " : "", c.s, text ? ")" :
+		    "", c.s);
+	else
+		buf_printf(b, " PREWHERE bitAnd(fp, %llu) != 0 WHERE (",
+		    (unsigned long long)((uint64_t)1 << key));
 	buf_free(&c);
 	if ((ok = read_where(b, q, cause)))
 		read_group(b, type, sort, top);
@@ -627,10 +609,8 @@ read_values_sql(struct buf *b, const struct fleet_url *u, const char *table,
 	uint8_t		 type = meta_key(key)->type;
 	int		 i;
 
-	if (fleet_fixed(key) && type != MT_TIME)
-		return (read_fixed_sql(b, u, table, key, q, sort, top, cause));
-	if (fleet_own(key))
-		return (read_own_sql(b, u, table, key, q, sort, top, cause));
+	if ((fleet_fixed(key) && type != MT_TIME) || fleet_own(key))
+		return (read_column_sql(b, u, table, key, q, sort, top, cause));
 	for (i = 0; i < 3; i++) {
 		xasprintf(&f[i], "arrayFilter((x, k) -> k = %u, %s, mk)", id,
 		    i == 0 ? "mt" : i == 1 ? "mn" : "ms");
