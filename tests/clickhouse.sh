@@ -13,11 +13,16 @@ stop_servers() {
 
 # Free ports: a base picked at random, checked by trying to connect.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# ch_ports: H1 T1 H2 T2, the HTTP and TCP ports of two servers.
+# ch_ports: H1 T1 H2 T2, the HTTP and TCP ports of two servers: below the
+# kernel's ephemeral range, where no client's connection (these tests make
+# thousands, some still in TIME_WAIT) can hold the port a server binds.
 ch_ports() {
-	local try base
+	local try base lo
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null ||
+		lo=32768
+	[ "$lo" -gt 12000 ] 2>/dev/null || lo=32768
 	for try in 1 2 3 4 5 6 7 8 9 10; do
-		base=$((20000 + RANDOM % 30000))
+		base=$((10000 + RANDOM % (lo - 10004)))
 		port_free $base && port_free $((base + 1)) &&
 			port_free $((base + 2)) && port_free $((base + 3)) &&
 			break
