@@ -78,8 +78,9 @@ EOF
 EOF
 }
 
-# start DIR HTTP: start a server, its PID in pids, wait until it answers.
-start() {
+# ch_start DIR HTTP: start a server, its PID in pids, wait until it
+# answers.
+ch_start() {
 	"$CH" --config-file="$1/config.xml" >"$1/out" 2>&1 &
 	pids+=($!)
 	echo $! >"$1/pid"
@@ -91,4 +92,20 @@ start() {
 		fi
 		sleep 0.2
 	done
+}
+
+# ch_servers N WHAT: ports, configs and N (1 or 2) servers in $T/ch1 and
+# $T/ch2 on $H1 and $H2; one that does not start is the failed check
+# "WHAT: clickhouse-server started", with the servers' logs, and the end.
+ch_servers() {
+	ch_ports
+	config "$T/ch1" $H1 $T1
+	[ "$1" -lt 2 ] || config "$T/ch2" $H2 $T2
+	if ch_start "$T/ch1" $H1 && { [ "$1" -lt 2 ] || ch_start "$T/ch2" $H2; }
+	then
+		return 0
+	fi
+	notok "$2: clickhouse-server started" "$(cat "$T"/ch*/out \
+	    "$T"/ch*/log/e.log 2>/dev/null | tail -20)"
+	finish
 }

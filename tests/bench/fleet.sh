@@ -37,7 +37,7 @@ config "$T/ch1" $H1 $T1
 config "$T/ch2" $H2 $T2
 # The bench reads a million rows at once: more memory than the test's.
 sed -i 's/1000000000/8000000000/g' "$T"/ch1/users.xml "$T"/ch2/users.xml
-start "$T/ch1" $H1 && start "$T/ch2" $H2 ||
+ch_start "$T/ch1" $H1 && ch_start "$T/ch2" $H2 ||
 	{ echo "fleet: clickhouse-server did not start" >&2; exit 1; }
 S1=clickhouse://127.0.0.1:$H1/hunt
 S2=clickhouse://127.0.0.1:$H2/hunt

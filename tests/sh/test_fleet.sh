@@ -22,19 +22,12 @@ editcap -F pcap -t 86400 "$(cap basic)" "$basic"
 escapes=$(cap escapes)
 . "$(dirname "$0")/../clickhouse.sh"
 trap 'stop_servers; rm -rf "$T"' EXIT
-ch_ports
 
 # The package's own server must not have been started on install.
 if port_free 8123; then ok "no packaged server on 8123"; else
 	notok "no packaged server on 8123" "something listens on 8123"; fi
 
-config "$T/ch1" $H1 $T1
-config "$T/ch2" $H2 $T2
-if ! start "$T/ch1" $H1 || ! start "$T/ch2" $H2; then
-	notok "fleet: clickhouse-server started" "$(cat "$T"/ch*/out \
-	    "$T"/ch*/log/e.log 2>/dev/null | tail -20)"
-	finish
-fi
+ch_servers 2 fleet
 ok "fleet: two servers answer on 127.0.0.1:$H1 and :$H2"
 
 S1=clickhouse://127.0.0.1:$H1/hc

@@ -26,18 +26,10 @@ fi
 use_asan
 demo=$(cap demo)
 . "$(dirname "$0")/../clickhouse.sh"
-# tmux.sh has its own start: keep the server's under another name.
-eval "ch_start()$(declare -f start | sed 1d)"
 . "$(dirname "$0")/../tmux.sh"
 trap '$TM kill-server 2>/dev/null; stop_servers; rm -rf "$T"' EXIT
 export XDG_CONFIG_HOME=$T/config
-ch_ports
-config "$T/ch1" $H1 $T1
-if ! ch_start "$T/ch1" $H1; then
-	notok "fleet console: clickhouse-server started" \
-	    "$(tail -20 "$T/ch1/out" "$T/ch1/log/e.log" 2>/dev/null)"
-	finish
-fi
+ch_servers 1 "fleet console"
 S=clickhouse://127.0.0.1:$H1/hc
 run_hc "$T/out" "$T/err" --store $S --init
 check "init" "0 " "$rc $(cat "$T/err")"

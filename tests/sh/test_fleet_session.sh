@@ -26,13 +26,7 @@ split=$T/split.pcap
 cp "$(cap split_time)" "$split"
 . "$(dirname "$0")/../clickhouse.sh"
 trap 'stop_servers; rm -rf "$T"' EXIT
-ch_ports
-config "$T/ch1" $H1 $T1
-if ! start "$T/ch1" $H1; then
-	notok "fleet session: clickhouse-server started" "$(cat "$T"/ch1/out \
-	    "$T"/ch1/log/e.log 2>/dev/null | tail -20)"
-	finish
-fi
+ch_servers 1 "fleet session"
 S=clickhouse://127.0.0.1:$H1/hc
 run_hc "$T/out" "$T/err" --store $S --init
 check "init" "0 " "$rc $(cat "$T/err")"

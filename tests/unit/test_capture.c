@@ -25,6 +25,7 @@
 #include <zlib.h>
 
 #include "unit/tmpdir.h"
+#include "unit/udpcap.h"
 
 #include "capture/capture.h"
 #include "engine/engine.h"
@@ -39,11 +40,11 @@
 
 static char	 dir[] = "/tmp/huntcon-capture-XXXXXX";
 
-/* Put a 32-bit value in the host's order (the pcap header's). */
-static void
-put32(FILE *fp, uint32_t v)
+/* The wire length of record i: 82 to 1481 bytes. */
+static size_t
+record_len(unsigned i)
 {
-	assert_int_equal(fwrite(&v, 4, 1, fp), 1);
+	return (14 + 20 + 8 + 40 + (i * 7919u) % 1400);
 }
 
 /* Write record i: Ethernet, IPv4, UDP on flow i % NFLOWS, its payload
@@ -51,33 +52,7 @@ put32(FILE *fp, uint32_t v)
 static void
 put_record(FILE *fp, unsigned i)
 {
-	unsigned char	 f[1514];
-	size_t		 len = 14 + 20 + 8 + 40 + (i * 7919u) % 1400;
-	unsigned	 port = 10000 + i % NFLOWS;
-
-	if (len > sizeof f)
-		len = sizeof f;
-	memset(f, 0, sizeof f);
-	memcpy(f, "\x00\x11\x22\x33\x44\x55\x00\x66\x77\x88\x99\xaa\x08\x00",
-	    14);
-	f[14] = 0x45;
-	f[16] = (unsigned char)((len - 14) >> 8);
-	f[17] = (unsigned char)(len - 14);
-	f[22] = 64;
-	f[23] = 17;
-	memcpy(f + 26, "\x0a\x00\x00\x01\xc0\x00\x02\x01", 8);
-	f[34] = (unsigned char)(port >> 8);
-	f[35] = (unsigned char)port;
-	f[36] = 0x13;
-	f[37] = 0x88;
-	f[38] = (unsigned char)((len - 34) >> 8);
-	f[39] = (unsigned char)(len - 34);
-	memset(f + 42, (int)(i & 0xff), len - 42);
-	put32(fp, 1700000000 + i / 1000);
-	put32(fp, (i % 1000) * 1000);
-	put32(fp, (uint32_t)len);
-	put32(fp, (uint32_t)len);
-	assert_int_equal(fwrite(f, 1, len, fp), len);
+	udpcap_record(fp, i, NFLOWS, record_len(i), (int)(i & 0xff));
 }
 
 /* Write the test capture, its header saying snaplen. */
@@ -88,12 +63,7 @@ write_capture_snap(const char *path, uint32_t snaplen)
 	unsigned	 i;
 
 	assert_non_null(fp);
-	put32(fp, 0xa1b2c3d4);
-	put32(fp, 0x00040002);
-	put32(fp, 0);
-	put32(fp, 0);
-	put32(fp, snaplen);
-	put32(fp, 1);
+	udpcap_header(fp, snaplen);
 	for (i = 0; i < NPKT; i++)
 		put_record(fp, i);
 	assert_int_equal(fclose(fp), 0);
@@ -308,9 +278,7 @@ export_while_rereading(const char *in, const char *tag)
 static size_t
 record_size(unsigned i)
 {
-	size_t	 len = 14 + 20 + 8 + 40 + (i * 7919u) % 1400;
-
-	return (16 + (len > 1514 ? 1514 : len));
+	return (16 + record_len(i));
 }
 
 /* Where record i starts in the test capture. */

@@ -114,21 +114,30 @@ ask(const struct engine_config *cfg, struct given *g)
 	fleet_url_free(&u);
 }
 
+/* Settings naming one place, where, for the session's sensor. */
+static void
+one_sensor(struct engine_config *cfg, struct sensor_place *sp,
+    const char *where)
+{
+	memset(cfg, 0, sizeof *cfg);
+	sp->name = (char *)env_sensor;
+	sp->where = (char *)where;
+	cfg->sensors = sp;
+	cfg->nsensors = 1;
+}
+
 /* The packets, fetched here, as a local read gives them; the fragments. */
 static void
 test_local(void **state)
 {
-	struct sensor_place	 sp = { (char *)"", (char *)"local:" };
+	struct sensor_place	 sp;
 	struct engine_config	 cfg;
 	struct given		 g;
 
 	(void)state;
 	if (!have_store())
 		return;
-	memset(&cfg, 0, sizeof cfg);
-	sp.name = (char *)env_sensor;
-	cfg.sensors = &sp;
-	cfg.nsensors = 1;
+	one_sensor(&cfg, &sp, "local:");
 	memset(&g, 0, sizeof g);
 	assert_non_null(g.out = fopen(env_out, "w"));
 	ask(&cfg, &g);
@@ -200,17 +209,14 @@ test_no_place(void **state)
 static void
 test_unreachable(void **state)
 {
-	struct sensor_place	 sp = { NULL, (char *)"ssh:nohost.invalid" };
+	struct sensor_place	 sp;
 	struct engine_config	 cfg;
 	struct given		 g;
 
 	(void)state;
 	if (!have_store())
 		return;
-	memset(&cfg, 0, sizeof cfg);
-	sp.name = (char *)env_sensor;
-	cfg.sensors = &sp;
-	cfg.nsensors = 1;
+	one_sensor(&cfg, &sp, "ssh:nohost.invalid");
 	cfg.ssh_command = (char *)"false";
 	memset(&g, 0, sizeof g);
 	ask(&cfg, &g);

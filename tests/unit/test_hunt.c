@@ -24,47 +24,14 @@
 #include "rules/rules.h"
 #include "store/store.h"
 #include "unit/tmpdir.h"
+#include "unit/udpcap.h"
 
 #define NPKT	600
 #define NFLOWS	30
 
 static char	 dir[] = "/tmp/huntcon-hunt-XXXXXX";
 
-/* Put a 32-bit value in the host's order (the pcap header's). */
-static void
-put32(FILE *fp, uint32_t v)
-{
-	assert_int_equal(fwrite(&v, 4, 1, fp), 1);
-}
-
-/* Write record i: Ethernet, IPv4, UDP on flow i % NFLOWS. */
-static void
-put_record(FILE *fp, unsigned i)
-{
-	unsigned char	 f[14 + 20 + 8 + 16];
-	unsigned	 port = 10000 + i % NFLOWS;
-
-	memset(f, 0, sizeof f);
-	memcpy(f, "\x00\x11\x22\x33\x44\x55\x00\x66\x77\x88\x99\xaa\x08\x00",
-	    14);
-	f[14] = 0x45;
-	f[17] = sizeof f - 14;
-	f[22] = 64;
-	f[23] = 17;
-	memcpy(f + 26, "\x0a\x00\x00\x01\xc0\x00\x02\x01", 8);
-	f[34] = (unsigned char)(port >> 8);
-	f[35] = (unsigned char)port;
-	f[36] = 0x13;
-	f[37] = 0x88;
-	f[39] = sizeof f - 34;
-	put32(fp, 1700000000 + i / 1000);
-	put32(fp, (i % 1000) * 1000);
-	put32(fp, sizeof f);
-	put32(fp, sizeof f);
-	assert_int_equal(fwrite(f, 1, sizeof f, fp), sizeof f);
-}
-
-/* Write the test capture to path. */
+/* Write the test capture to path: NPKT records of 58 bytes, payload 0. */
 static void
 write_capture(const char *path)
 {
@@ -72,14 +39,9 @@ write_capture(const char *path)
 	unsigned	 i;
 
 	assert_non_null(fp);
-	put32(fp, 0xa1b2c3d4);
-	put32(fp, 0x00040002);
-	put32(fp, 0);
-	put32(fp, 0);
-	put32(fp, 65535);
-	put32(fp, 1);
+	udpcap_header(fp, 65535);
 	for (i = 0; i < NPKT; i++)
-		put_record(fp, i);
+		udpcap_record(fp, i, NFLOWS, 14 + 20 + 8 + 16, 0);
 	assert_int_equal(fclose(fp), 0);
 }
 
