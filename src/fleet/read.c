@@ -487,30 +487,38 @@ read_sessions(struct read_set *rs, const struct fleet_url *u,
 	return (true);
 }
 
-/* How a counting statement that the store cuts ends. */
-#define READ_JSON	" FORMAT JSONCompact"
-
 /* A count's sums, named for ORDER BY. */
 #define READ_SUMS "count() AS vc, sum(size) AS vz, sum(packets) AS vp"
 
 /*
- * The end of a counting statement over a key's own column.  A number
- * key's top values sorted by a sum are sorted and cut by the store, as
- * vcount_cmp sorts them (ties by value), and its answer in JSONCompact
- * says how many there were before the cut (rows_before_limit_at_least,
- * exact after a full ORDER BY): ip.src under a drill has 100,000s of
- * values, and the console shows a screenful.
+ * Whether the store sorts and cuts a key's counts: a number key with a
+ * column of its own, its top values sorted by a sum.  ip.src under a
+ * drill has 100,000s of values, and the console shows a screenful.
+ */
+static bool
+read_cut(int key, enum vsort sort, size_t top)
+{
+	uint8_t	 type = meta_key(key)->type;
+
+	return (top != 0 && sort != VSORT_VALUE && (type == MT_UINT ||
+	    type == MT_IPV4) && (fleet_fixed(key) || fleet_own(key)));
+}
+
+/*
+ * The end of a counting statement over a key's own column.  Counts the
+ * store cuts are sorted as vcount_cmp sorts them (ties by value), and the
+ * answer in JSONCompact says how many there were before the cut
+ * (rows_before_limit_at_least, exact after a full ORDER BY).
  */
 static void
-read_group(struct buf *b, uint8_t type, enum vsort sort, size_t top)
+read_group(struct buf *b, int key, enum vsort sort, size_t top)
 {
 	buf_adds(b, ") GROUP BY vf");
-	if (top == 0 || sort == VSORT_VALUE || (type != MT_UINT &&
-	    type != MT_IPV4)) {
+	if (!read_cut(key, sort, top)) {
 		buf_adds(b, " FORMAT TabSeparated");
 		return;
 	}
-	buf_printf(b, " ORDER BY %s DESC, vf LIMIT %zu" READ_JSON,
+	buf_printf(b, " ORDER BY %s DESC, vf LIMIT %zu FORMAT JSONCompact",
 	    sort == VSORT_COUNT ? "vc" : sort == VSORT_SIZE ? "vz" : "vp",
 	    top);
 }
@@ -589,7 +597,7 @@ read_column_sql(struct buf *b, const struct fleet_url *u, const char *table,
 		    (unsigned long long)((uint64_t)1 << key));
 	buf_free(&c);
 	if ((ok = read_where(b, q, cause)))
-		read_group(b, type, sort, top);
+		read_group(b, key, sort, top);
 	return (ok);
 }
 
@@ -673,7 +681,7 @@ read_counts_of(void *impl, struct view_req *r, int key, enum vsort sort,
 	const char		*table;
 	struct buf		 b;
 	char			*out, *tsv;
-	bool			 ok, limited;
+	bool			 ok, cut = read_cut(key, sort, top);
 
 	if (!read_view_table(impl, &table, cause))
 		return (false);
@@ -681,20 +689,18 @@ read_counts_of(void *impl, struct view_req *r, int key, enum vsort sort,
 	buf_init(&b);
 	ok = read_values_sql(&b, u, table, key, r->q, sort, top, cause) &&
 	    read_run(u, b.s, &out, cause);
-	limited = ok && b.len >= strlen(READ_JSON) &&
-	    strcmp(b.s + b.len - strlen(READ_JSON), READ_JSON) == 0;
 	buf_free(&b);
 	if (!ok) {
 		free(rs);
 		return (false);
 	}
-	if (limited) {
+	if (cut) {
 		tsv = read_json_rows(out, &c->total);
 		free(out);
 		out = tsv;
 	}
 	c->n = read_counts(rs, out, &c->v);
-	if (!limited)
+	if (!cut)
 		c->total = c->n;
 	free(out);
 	if (c->n > 1)
